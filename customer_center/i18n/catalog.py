@@ -1,0 +1,34 @@
+"""Message catalogues: one JSON file per language in ``messages/``."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch"}
+DEFAULT_LANGUAGE = "en"
+_MESSAGES_DIR = Path(__file__).parent / "messages"
+
+
+def normalize_language(lang: str | None) -> str:
+    code = (lang or "").split(",")[0].split(";")[0].strip().lower()[:2]
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def catalog(lang: str) -> dict[str, str]:
+    """The full catalogue of ``lang``, English entries filling any gap."""
+    english = _load(DEFAULT_LANGUAGE)
+    if lang == DEFAULT_LANGUAGE:
+        return english
+    return {**english, **_load(normalize_language(lang))}
+
+
+def _load(lang: str) -> dict[str, str]:
+    return json.loads((_MESSAGES_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def translate(lang: str, key: str, **params: object) -> str:
+    text = catalog(normalize_language(lang)).get(key, key)
+    return text.format(**params) if params else text

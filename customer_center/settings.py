@@ -1,0 +1,150 @@
+"""Every setting of the portal, read from ``CC_*`` environment variables.
+
+Safe defaults make ``make run`` work with nothing configured (SQLite, embedded ERP, dev
+mailbox). In production the unsafe defaults are refused by :func:`check_production`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+ENV_DEV = "dev"
+ENV_TEST = "test"
+ENV_PRODUCTION = "production"
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration is unsafe or incomplete; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    username: str
+    password: str
+    starttls: bool
+    use_ssl: bool
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    port: int
+    base_url: str
+    mail_from: str
+    smtp: SmtpSettings | None
+    erp: str
+    erp_url: str
+    activation_email_policy: str
+    session_days: int
+    secure_cookies: bool
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_dev(self) -> bool:
+        return self.env == ENV_DEV
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == ENV_PRODUCTION
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if not raw:
+        return default
+    return raw.lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key(data_dir: Path) -> str:
+    """A secret key generated once and kept in the data folder (dev and test only)."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _smtp_settings() -> SmtpSettings | None:
+    host = _env("CC_SMTP_HOST")
+    if not host:
+        return None
+    return SmtpSettings(
+        host=host,
+        port=int(_env("CC_SMTP_PORT", "587")),
+        username=_env("CC_SMTP_USER"),
+        password=_env("CC_SMTP_PASSWORD"),
+        starttls=_flag("CC_SMTP_STARTTLS", True),
+        use_ssl=_flag("CC_SMTP_SSL", False),
+    )
+
+
+def load_settings() -> Settings:
+    env = _env("CC_ENV", ENV_DEV)
+    data_dir = Path(_env("CC_DATA_DIR") or PROJECT_ROOT / "data")
+    port = int(_env("CC_PORT", "8000"))
+    database_url = _env("CC_DATABASE_URL") or f"sqlite:///{data_dir / 'customer_center.db'}"
+    secret_key = _env("CC_SECRET_KEY")
+    if not secret_key and env != ENV_PRODUCTION:
+        secret_key = _dev_secret_key(data_dir)
+    base_url = (_env("CC_BASE_URL") or f"http://localhost:{port}").rstrip("/")
+    cors = tuple(o for o in _env("CC_CORS_ORIGINS", base_url).split(",") if o)
+    return Settings(
+        env=env,
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=secret_key,
+        port=port,
+        base_url=base_url,
+        mail_from=_env("CC_MAIL_FROM", "Customer Center <no-reply@customer-center.example>"),
+        smtp=_smtp_settings(),
+        erp=_env("CC_ERP", "embedded"),
+        erp_url=_env("CC_ERP_URL"),
+        activation_email_policy=_env("CC_ACTIVATION_EMAIL_POLICY", "contact_or_domain"),
+        session_days=int(_env("CC_SESSION_DAYS", "14")),
+        secure_cookies=_flag("CC_SECURE_COOKIES", env == ENV_PRODUCTION),
+        cors_origins=cors,
+    )
+
+
+def check_production(settings: Settings) -> None:
+    """Refuse to run production with an unsafe configuration, saying why."""
+    if not settings.is_production:
+        return
+    problems = []
+    if len(settings.secret_key) < 32:
+        problems.append("CC_SECRET_KEY must be set to a random value of at least 32 characters")
+    if not settings.base_url.startswith("https://"):
+        problems.append("CC_BASE_URL must be an https:// address")
+    if not settings.secure_cookies:
+        problems.append("CC_SECURE_COOKIES must not be switched off")
+    if settings.smtp is None:
+        problems.append("CC_SMTP_HOST must be set (the dev mailbox is not for production)")
+    if problems:
+        raise ConfigurationError("Unsafe production configuration: " + "; ".join(problems))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

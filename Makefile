@@ -1,0 +1,56 @@
+# Customer Center: `make run` starts the portal, `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CC_PORT ?= 8000
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+export REFLEX_USE_NPM := 1
+export REFLEX_CHECK_LATEST_VERSION := false
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: setup run test lint typecheck unit e2e chromium bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: setup
+	$(PY) -m customer_center.cli db-upgrade
+	$(PY) -m customer_center.cli erp import-demo
+	CC_PORT=$(CC_PORT) $(PY) -m customer_center.cli demo-info
+	CC_PORT=$(CC_PORT) $(VENV)/bin/reflex run --env prod --single-port --backend-port $(CC_PORT)
+
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy customer_center/domain customer_center/services customer_center/auth \
+		customer_center/models customer_center/integrations customer_center/outbox \
+		customer_center/i18n customer_center/settings.py customer_center/db.py
+
+# Unit, state and integration tests on SQLite, then again on PostgreSQL.
+unit: setup
+	$(PY) -m pytest tests/unit tests/state tests/integration -q
+	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/unit tests/state tests/integration -q
+
+# Browser tests against the production build, on SQLite and on PostgreSQL.
+e2e: setup chromium
+	$(PY) -m pytest tests/e2e -q
+	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/e2e -q
+
+test: lint typecheck unit e2e
+
+bench: setup
+	$(PY) -m bench
+
+clean:
+	rm -rf .web .states data $(VENV)

@@ -1,0 +1,72 @@
+"""``customer-center``: database migrations, ERP data import and the demo data summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DEMO_TEXT = """\
+Demo activation data (embedded ERP):
+  Customer number  10001  (Müller Maschinenbau GmbH)
+  Invoice number   2026-10001-001
+  E-mail           anna.mueller@mueller-maschinenbau.example
+Other allowed customer: 10002 / 2026-10002-001 / jane.doe@acme-industrial.example
+Not allowed:            10003 / 2026-10003-001 / max.meier@northwind.example
+E-mails arrive in the dev mailbox: {base_url}/dev/mailbox
+"""
+
+
+def _db_upgrade(_args: argparse.Namespace) -> None:
+    from customer_center.migrations import upgrade
+
+    upgrade()
+    print("Database is up to date.")
+
+
+def _erp_import(args: argparse.Namespace) -> None:
+    from customer_center.db import get_engine
+    from customer_center.integrations.erp.csv_import import ErpImportError, import_erp_directory
+
+    try:
+        report = import_erp_directory(get_engine(), Path(args.directory))
+    except ErpImportError as error:
+        print(f"Import failed, nothing was saved: {error}", file=sys.stderr)
+        raise SystemExit(1) from error
+    print(f"ERP data imported: {report}")
+
+
+def _erp_demo(_args: argparse.Namespace) -> None:
+    from customer_center.integrations.erp.demo import demo_data_dir
+
+    _erp_import(argparse.Namespace(directory=str(demo_data_dir())))
+
+
+def _demo_info(_args: argparse.Namespace) -> None:
+    from customer_center.settings import get_settings
+
+    print(DEMO_TEXT.format(base_url=get_settings().base_url))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="customer-center")
+    commands = parser.add_subparsers(required=True)
+    commands.add_parser("db-upgrade", help="apply database migrations").set_defaults(
+        run=_db_upgrade
+    )
+    erp = commands.add_parser("erp", help="the embedded ERP").add_subparsers(required=True)
+    erp_import = erp.add_parser("import", help="load ERP master data from CSV files in DIR")
+    erp_import.add_argument("directory")
+    erp_import.set_defaults(run=_erp_import)
+    erp.add_parser("import-demo", help="load the shipped demo ERP data").set_defaults(
+        run=_erp_demo
+    )
+    commands.add_parser("demo-info", help="print the demo activation data").set_defaults(
+        run=_demo_info
+    )
+    args = parser.parse_args(argv)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Page frames: the public frame for anonymous pages and the shell for signed-in users."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.navigation import nav_links
+from customer_center.components.ui import brand, dev_mailbox_link, language_select, tr
+from customer_center.settings import get_settings
+from customer_center.state.session import SessionState
+
+
+def _dev_link() -> list[rx.Component]:
+    return [dev_mailbox_link()] if get_settings().is_dev else []
+
+
+def public_header() -> rx.Component:
+    return rx.hstack(
+        brand(),
+        rx.spacer(),
+        *_dev_link(),
+        language_select(),
+        class_name="cc-header",
+        align="center",
+        spacing="4",
+        width="100%",
+    )
+
+
+def public_page(*children: rx.Component, title_key: str) -> rx.Component:
+    """A centred card under a slim header: sign-in, activation, password pages."""
+    return rx.box(
+        public_header(),
+        rx.center(
+            rx.card(
+                rx.vstack(
+                    rx.heading(tr(title_key), size="6", as_="h1"),
+                    *children,
+                    spacing="4",
+                    width="100%",
+                ),
+                size="4",
+                class_name="cc-auth-card",
+            ),
+            class_name="cc-auth-main",
+        ),
+        class_name="cc-page",
+    )
+
+
+def user_menu() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.icon("circle_user", size=18),
+                rx.text(SessionState.user_name, class_name="cc-hide-narrow"),
+                rx.icon("chevron_down", size=14),
+                variant="ghost",
+                aria_label=tr("shell.user_menu"),
+                id="user-menu",
+            )
+        ),
+        rx.menu.content(
+            rx.menu.label(SessionState.user_email),
+            rx.menu.separator(),
+            rx.menu.item(
+                rx.hstack(rx.icon("log_out", size=14), tr("shell.sign_out")),
+                on_click=SessionState.sign_out,
+                id="sign-out",
+            ),
+        ),
+    )
+
+
+def app_header() -> rx.Component:
+    return rx.hstack(
+        brand(),
+        rx.divider(orientation="vertical", size="2", class_name="cc-hide-narrow"),
+        rx.text(SessionState.company_name, weight="medium", class_name="cc-hide-narrow"),
+        rx.spacer(),
+        *_dev_link(),
+        language_select(),
+        user_menu(),
+        class_name="cc-header",
+        align="center",
+        spacing="4",
+        width="100%",
+    )
+
+
+def app_page(*children: rx.Component, title_key: str) -> rx.Component:
+    """The shell of every signed-in page: header, navigation by permission, content."""
+    return rx.box(
+        app_header(),
+        rx.flex(
+            rx.el.nav(nav_links(), aria_label=tr("shell.navigation"), class_name="cc-nav"),
+            rx.el.main(
+                rx.heading(tr(title_key), size="7", as_="h1", margin_bottom="1rem"),
+                *children,
+                class_name="cc-main",
+            ),
+            class_name="cc-body",
+        ),
+        class_name="cc-page",
+    )

@@ -1,0 +1,42 @@
+"""The navigation: one entry per page, shown only to users holding the page's right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from customer_center.components.ui import tr
+from customer_center.domain.permissions import Permission
+from customer_center.state.session import SessionState
+
+
+@dataclass(frozen=True)
+class NavItem:
+    route: str
+    label_key: str
+    icon: str
+    permission: str | None = None  # None: every signed-in user
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("/dashboard", "nav.dashboard", "layout_dashboard"),
+]
+
+
+def _link(item: NavItem) -> rx.Component:
+    active = SessionState.router.page.path == item.route
+    link = rx.link(
+        rx.hstack(rx.icon(item.icon, size=18), rx.text(tr(item.label_key)), spacing="3"),
+        href=item.route,
+        class_name=rx.cond(active, "cc-nav-link cc-nav-active", "cc-nav-link"),
+        aria_current=rx.cond(active, "page", "false"),
+        underline="none",
+    )
+    if item.permission is None:
+        return link
+    return rx.cond(SessionState.permissions.contains(item.permission), link)
+
+
+def nav_links() -> rx.Component:
+    return rx.vstack(*[_link(item) for item in NAV_ITEMS], spacing="1", width="100%")

@@ -1,0 +1,62 @@
+"""HTTP routes that set and clear the HttpOnly session cookie (websockets cannot)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from customer_center.auth.sessions import SESSION_COOKIE
+from customer_center.db import session_scope
+from customer_center.domain.errors import ServiceError
+from customer_center.services.accounts import redeem_sign_in_ticket
+from customer_center.settings import get_settings
+
+
+def _redeem(ticket: str, ip_address: str, user_agent: str) -> str:
+    with session_scope() as session:
+        return redeem_sign_in_ticket(
+            session,
+            ticket,
+            days=get_settings().session_days,
+            ip_address=ip_address,
+            user_agent=user_agent,
+        )
+
+
+async def complete_sign_in(request: Request) -> RedirectResponse:
+    """Exchange a single-use sign-in ticket for the session cookie, then open the dashboard."""
+    ticket = request.query_params.get("ticket", "")[:100]
+    ip_address = request.client.host if request.client else ""
+    user_agent = request.headers.get("user-agent", "")
+    try:
+        cookie = await asyncio.to_thread(_redeem, ticket, ip_address, user_agent)
+    except ServiceError:
+        return RedirectResponse("/sign-in?notice=link", status_code=303)
+    response = RedirectResponse("/dashboard", status_code=303)
+    settings = get_settings()
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        max_age=settings.session_days * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+    return response
+
+
+async def signed_out(_request: Request) -> RedirectResponse:
+    """Drop the cookie of a session the server has already revoked."""
+    response = RedirectResponse("/sign-in?notice=signed_out", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+routes = [
+    Route("/auth/complete", complete_sign_in, methods=["GET"]),
+    Route("/auth/signed-out", signed_out, methods=["GET"]),
+]

@@ -1,0 +1,81 @@
+"""``/dev/mailbox``: read the portal's e-mails without a mail server (CC_ENV=dev only)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.layout import public_header
+from customer_center.components.ui import tr
+from customer_center.state.base import PortalState
+from customer_center.state.mailbox import MailboxState
+
+
+def _mail_row(mail: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(mail["when"]),
+        rx.table.cell(mail["to"]),
+        rx.table.cell(
+            rx.link(mail["subject"], on_click=MailboxState.open_mail(mail["id"]), href="#",
+                    class_name="cc-mail-subject")
+        ),
+    )
+
+
+def _open_mail() -> rx.Component:
+    return rx.cond(
+        MailboxState.open_subject != "",
+        rx.card(
+            rx.vstack(
+                rx.heading(MailboxState.open_subject, size="4", as_="h2"),
+                rx.text(tr("mailbox.to"), ": ", MailboxState.open_to, size="2", color_scheme="gray"),
+                rx.el.pre(MailboxState.open_text, class_name="cc-mail-body"),
+                rx.foreach(
+                    MailboxState.open_links,
+                    lambda link: rx.link(link, href=link, class_name="cc-mail-link"),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            width="100%",
+        ),
+    )
+
+
+@rx.page(
+    route="/dev/mailbox",
+    title="Dev mailbox",
+    on_load=[PortalState.detect_language, MailboxState.load],
+)
+def dev_mailbox_page() -> rx.Component:
+    return rx.box(
+        public_header(),
+        rx.el.main(
+            rx.heading(tr("mailbox.title"), size="6", as_="h1"),
+            rx.text(tr("mailbox.intro"), color_scheme="gray", size="2"),
+            rx.cond(
+                MailboxState.total == 0,
+                rx.text(tr("mailbox.empty"), id="mailbox-empty"),
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell(tr("mailbox.when")),
+                            rx.table.column_header_cell(tr("mailbox.to")),
+                            rx.table.column_header_cell(tr("mailbox.subject")),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(MailboxState.mails, _mail_row)),
+                    width="100%",
+                    variant="surface",
+                ),
+            ),
+            rx.hstack(
+                rx.button(tr("common.previous"), on_click=MailboxState.previous_page,
+                          variant="soft", disabled=MailboxState.page == 0),
+                rx.button(tr("common.next"), on_click=MailboxState.next_page, variant="soft"),
+                spacing="2",
+            ),
+            _open_mail(),
+            class_name="cc-main cc-wide",
+        ),
+        class_name="cc-page",
+    )

@@ -1,0 +1,271 @@
+"""Signing in and out, sign-in tickets, forgotten passwords and the user's own settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import quote
+
+from sqlmodel import Session, select
+
+from customer_center.auth import sessions
+from customer_center.auth.passwords import hash_password, verify_password
+from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.password_policy import password_problem
+from customer_center.i18n.catalog import LANGUAGES
+from customer_center.models.base import utcnow
+from customer_center.models.company import Company
+from customer_center.models.user import STATUS_ACTIVE, User
+from customer_center.services import audit, emails, one_time_tokens
+from customer_center.services.activation import normalize_email
+from customer_center.services.rate_limit import (
+    Limit,
+    minutes_blocked,
+    progressive_lock_minutes,
+    record_attempt,
+)
+from customer_center.settings import Settings
+
+SIGN_IN_LIMIT = Limit(kind="sign_in", max_failures=5, window=timedelta(hours=1))
+SIGN_IN_IP_LIMIT = Limit(kind="sign_in_ip", max_failures=50, window=timedelta(minutes=15))
+RESET_LIMIT = Limit(kind="password_reset", max_failures=3, window=timedelta(minutes=15))
+TICKET_TTL = timedelta(minutes=2)
+RESET_LINK_TTL = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    email: str
+    password: str
+    ip_address: str
+
+
+def check_sign_in(session: Session, attempt: SignInAttempt) -> User:
+    """The user whose credentials these are; one message for every kind of mismatch.
+
+    Failures are recorded by :func:`record_sign_in_failure` in their own transaction.
+    """
+    email = normalize_email(attempt.email)
+    if not email or not attempt.password:
+        raise ValidationFailed(
+            {
+                f: ("form.required", {})
+                for f, v in (("email", email), ("password", attempt.password))
+                if not v
+            }
+        )
+    wait = max(
+        progressive_lock_minutes(session, SIGN_IN_LIMIT, f"email:{email}", utcnow()),
+        minutes_blocked(session, SIGN_IN_IP_LIMIT, [f"ip:{attempt.ip_address}"], utcnow()),
+    )
+    if wait:
+        raise ServiceError("sign_in.locked", minutes=wait)
+    user = session.exec(select(User).where(User.email == email)).first()
+    password_ok = verify_password(attempt.password, user.password_hash if user else None)
+    if user is None or not password_ok or user.status != STATUS_ACTIVE:
+        raise ServiceError("sign_in.invalid")
+    record_attempt(session, SIGN_IN_LIMIT.kind, [f"email:{email}"], succeeded=True)
+    return user
+
+
+def record_sign_in_failure(session: Session, attempt: SignInAttempt) -> None:
+    email = normalize_email(attempt.email)
+    record_attempt(session, SIGN_IN_LIMIT.kind, [f"email:{email}"], succeeded=False)
+    record_attempt(session, SIGN_IN_IP_LIMIT.kind, [f"ip:{attempt.ip_address}"], succeeded=False)
+
+
+def issue_sign_in_ticket(session: Session, user: User) -> str:
+    """A short-lived ticket the browser exchanges for the HttpOnly session cookie."""
+    return one_time_tokens.issue(
+        session, one_time_tokens.SIGN_IN_TICKET, TICKET_TTL, user_id=user.id
+    )
+
+
+def redeem_sign_in_ticket(
+    session: Session, raw_ticket: str, *, days: int, ip_address: str, user_agent: str
+) -> str:
+    """Use up the ticket and open a session; returns the raw cookie value."""
+    ticket = one_time_tokens.consume(session, one_time_tokens.SIGN_IN_TICKET, raw_ticket)
+    user = session.get(User, ticket.user_id)
+    if user is None or user.status != STATUS_ACTIVE:
+        raise ServiceError("link.invalid")
+    user.last_sign_in_at = utcnow()
+    session.add(user)
+    raw = sessions.open_session(
+        session, user, days=days, ip_address=ip_address, user_agent=user_agent
+    )
+    audit.record(
+        session,
+        "user.signed_in",
+        company_id=user.company_id,
+        actor_user_id=user.id,
+        target_type="user",
+        target_id=user.id,
+        ip_address=ip_address,
+    )
+    return raw
+
+
+def sign_out(session: Session, raw_cookie: str, ip_address: str = "") -> None:
+    actor = sessions.resolve_actor(session, raw_cookie)
+    if sessions.revoke_session(session, raw_cookie) and actor is not None:
+        audit.record(
+            session,
+            "user.signed_out",
+            company_id=actor.company_id,
+            actor_user_id=actor.user_id,
+            target_type="user",
+            target_id=actor.user_id,
+            ip_address=ip_address,
+        )
+
+
+def request_password_reset(
+    session: Session, settings: Settings, *, email: str, ip_address: str, language: str
+) -> None:
+    """E-mail a reset link if the address belongs to an active user; silent otherwise."""
+    email = normalize_email(email)
+    if not email:
+        raise ValidationFailed({"email": ("form.required", {})})
+    keys = [f"email:{email}", f"ip:{ip_address}"]
+    if minutes_blocked(session, RESET_LIMIT, keys, utcnow()):
+        return
+    # Every request counts towards the limit, so nobody can flood a mailbox.
+    record_attempt(session, RESET_LIMIT.kind, keys, succeeded=False)
+    user = session.exec(select(User).where(User.email == email)).first()
+    if user is None or user.status != STATUS_ACTIVE:
+        return
+    raw = one_time_tokens.issue(
+        session, one_time_tokens.PASSWORD_RESET, RESET_LINK_TTL, user_id=user.id
+    )
+    emails.queue(
+        session,
+        to=user.email,
+        lang=user.language or language,
+        template="password_reset",
+        link=f"{settings.base_url}/reset-password?token={quote(raw)}",
+        name=user.name,
+    )
+    audit.record(
+        session,
+        "user.password_reset_requested",
+        company_id=user.company_id,
+        actor_user_id=None,
+        target_type="user",
+        target_id=user.id,
+        ip_address=ip_address,
+    )
+
+
+def check_reset_link(session: Session, raw_token: str) -> str:
+    """The e-mail the link resets, if the link can still be used."""
+    token = one_time_tokens.peek(session, one_time_tokens.PASSWORD_RESET, raw_token)
+    user = session.get(User, token.user_id)
+    if user is None or user.status != STATUS_ACTIVE:
+        raise ServiceError("link.invalid")
+    return user.email
+
+
+def reset_password(
+    session: Session, *, raw_token: str, password: str, password_repeat: str, ip_address: str
+) -> User:
+    """Set the new password, end every session of the user, use up the link."""
+    email = check_reset_link(session, raw_token)
+    validate_new_password(password, password_repeat, email)
+    token = one_time_tokens.consume(session, one_time_tokens.PASSWORD_RESET, raw_token)
+    user = session.get(User, token.user_id)
+    assert user is not None
+    user.password_hash = hash_password(password)
+    session.add(user)
+    sessions.revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
+    audit.record(
+        session,
+        "user.password_reset",
+        company_id=user.company_id,
+        actor_user_id=user.id,
+        target_type="user",
+        target_id=user.id,
+        ip_address=ip_address,
+    )
+    return user
+
+
+def validate_new_password(password: str, repeat: str, email: str) -> None:
+    problem = password_problem(password, email)
+    if problem:
+        raise ValidationFailed({"password": (problem, {"min": 12})})
+    if password != repeat:
+        raise ValidationFailed({"password_repeat": ("password.mismatch", {})})
+
+
+def change_language(session: Session, actor: sessions.Actor, language: str) -> None:
+    if language not in LANGUAGES:
+        raise ServiceError("error.invalid_input")
+    user = session.get(User, actor.user_id)
+    assert user is not None
+    before = user.language
+    user.language = language
+    session.add(user)
+    audit.record(
+        session,
+        "user.language_changed",
+        company_id=actor.company_id,
+        actor_user_id=actor.user_id,
+        target_type="user",
+        target_id=actor.user_id,
+        before={"language": before},
+        after={"language": language},
+    )
+
+
+@dataclass(frozen=True)
+class CompanyOverview:
+    company_name: str
+    customer_number: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    currency: str
+    user_name: str
+    user_email: str
+    is_main_contact: bool
+
+
+def company_overview(session: Session, actor: sessions.Actor) -> CompanyOverview:
+    """The dashboard's header facts, scoped to the actor's own company."""
+    row = session.exec(
+        select(User, Company)
+        .join(Company, Company.id == User.company_id)  # type: ignore[arg-type]
+        .where(User.id == actor.user_id, Company.id == actor.company_id)
+    ).first()
+    if row is None:
+        raise ServiceError("error.not_signed_in")
+    user, company = row
+    return CompanyOverview(
+        company_name=company.name,
+        customer_number=company.customer_number,
+        street=company.street,
+        postal_code=company.postal_code,
+        city=company.city,
+        country=company.country,
+        currency=company.currency,
+        user_name=user.name,
+        user_email=user.email,
+        is_main_contact=user.is_main_contact,
+    )
+
+
+MAX_PASSWORD_INPUT = 1024
+
+
+def sign_in(session: Session, attempt: SignInAttempt) -> str:
+    """Check the credentials and hand out a sign-in ticket for the session cookie."""
+    if len(attempt.password) > MAX_PASSWORD_INPUT:
+        raise ServiceError("sign_in.invalid")
+    return issue_sign_in_ticket(session, check_sign_in(session, attempt))
+
+
+def reset_password_and_sign_in(session: Session, **kwargs: str) -> str:
+    """Reset the password and hand out a sign-in ticket, in one transaction."""
+    return issue_sign_in_ticket(session, reset_password(session, **kwargs))

@@ -1,0 +1,282 @@
+"""Company activation: ERP evidence -> verification e-mail -> password -> company + main contact."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import quote
+
+from sqlmodel import Session, select
+
+from customer_center.auth.passwords import hash_password
+from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.password_policy import password_problem
+from customer_center.domain.permissions import BUILTIN_ROLES, MAIN_CONTACT_ROLE
+from customer_center.i18n.catalog import normalize_language
+from customer_center.integrations.erp.protocol import ErpClient, ErpCustomer
+from customer_center.models.company import Company
+from customer_center.models.user import Role, RolePermission, User, UserRole
+from customer_center.models.base import utcnow
+from customer_center.outbox.enqueue import enqueue
+from customer_center.services import audit, emails, one_time_tokens
+from customer_center.services.rate_limit import Limit, minutes_blocked, record_attempt
+from customer_center.settings import Settings
+
+ACTIVATION_LIMIT = Limit(kind="activation", max_failures=5, window=timedelta(minutes=15))
+ACTIVATION_LINK_TTL = timedelta(hours=24)
+POLICY_CONTACT_ONLY = "contact_only"
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class ActivationRequest:
+    customer_number: str
+    invoice_number: str
+    email: str
+    ip_address: str
+    language: str
+
+
+@dataclass(frozen=True)
+class PendingActivation:
+    """What the confirmation page shows before the password is chosen."""
+
+    company_name: str
+    email: str
+    suggested_name: str
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def validate_request_fields(request: ActivationRequest) -> None:
+    errors: dict[str, tuple[str, dict[str, object]]] = {}
+    for field in ("customer_number", "invoice_number", "email"):
+        if not getattr(request, field).strip():
+            errors[field] = ("form.required", {})
+    if "email" not in errors and not _EMAIL_RE.match(request.email.strip()):
+        errors["email"] = ("form.email_invalid", {})
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def request_activation(
+    session: Session, erp: ErpClient, settings: Settings, request: ActivationRequest
+) -> None:
+    """Check the details against the ERP and e-mail a verification link.
+
+    Raises ServiceError; a mismatch is recorded as a failed attempt, which the caller must
+    commit even though the request was refused (see :func:`record_failure`).
+    """
+    validate_request_fields(request)
+    number = request.customer_number.strip()
+    keys = [f"customer:{number.lower()}", f"ip:{request.ip_address}"]
+    wait = minutes_blocked(session, ACTIVATION_LIMIT, keys, utcnow())
+    if wait:
+        raise ServiceError("activation.rate_limited", minutes=wait)
+    customer = _matching_customer(erp, settings, request)
+    if customer is None:
+        raise ServiceError("activation.mismatch")
+    if _company_exists(session, customer.customer_number):
+        raise ServiceError("activation.already_active")
+    email = normalize_email(request.email)
+    raw = one_time_tokens.issue(
+        session,
+        one_time_tokens.ACTIVATION,
+        ACTIVATION_LINK_TTL,
+        payload={
+            "customer_number": customer.customer_number,
+            "email": email,
+            "name": _contact_name(erp, customer.customer_number, email),
+            "language": normalize_language(request.language),
+        },
+    )
+    record_attempt(session, ACTIVATION_LIMIT.kind, keys, succeeded=True)
+    emails.queue(
+        session,
+        to=email,
+        lang=request.language,
+        template="activation",
+        link=f"{settings.base_url}/activate/confirm?token={quote(raw)}",
+        company=customer.name,
+        name=email,
+    )
+
+
+def record_failure(session: Session, request: ActivationRequest) -> None:
+    """Count a refused attempt; called in its own transaction after a refusal."""
+    keys = [
+        f"customer:{request.customer_number.strip().lower()}",
+        f"ip:{request.ip_address}",
+    ]
+    record_attempt(session, ACTIVATION_LIMIT.kind, keys, succeeded=False)
+
+
+def _matching_customer(
+    erp: ErpClient, settings: Settings, request: ActivationRequest
+) -> ErpCustomer | None:
+    customer = erp.get_customer(request.customer_number.strip())
+    if customer is None or not customer.allowed:
+        return None
+    invoice = erp.get_invoice(request.invoice_number.strip())
+    if invoice is None or invoice.customer_number != customer.customer_number:
+        return None
+    if not _email_belongs_to(erp, settings, customer, normalize_email(request.email)):
+        return None
+    return customer
+
+
+def _email_belongs_to(
+    erp: ErpClient, settings: Settings, customer: ErpCustomer, email: str
+) -> bool:
+    contacts = erp.list_contacts(customer.customer_number)
+    if any(contact.email.strip().lower() == email for contact in contacts):
+        return True
+    if settings.activation_email_policy == POLICY_CONTACT_ONLY:
+        return False
+    domain = email.rsplit("@", 1)[-1]
+    return domain in {d.strip().lower() for d in customer.email_domains}
+
+
+def _contact_name(erp: ErpClient, customer_number: str, email: str) -> str:
+    for contact in erp.list_contacts(customer_number):
+        if contact.email.strip().lower() == email:
+            return contact.name
+    return ""
+
+
+def _company_exists(session: Session, customer_number: str) -> bool:
+    found = session.exec(
+        select(Company.id).where(Company.customer_number == customer_number)
+    ).first()
+    return found is not None
+
+
+def pending_activation(session: Session, erp: ErpClient, raw_token: str) -> PendingActivation:
+    """Validate the link (without using it up) and say what it will activate."""
+    token = one_time_tokens.peek(session, one_time_tokens.ACTIVATION, raw_token)
+    payload = token.payload
+    if _company_exists(session, payload["customer_number"]):
+        raise ServiceError("activation.already_active")
+    customer = erp.get_customer(payload["customer_number"])
+    if customer is None or not customer.allowed:
+        raise ServiceError("activation.mismatch")
+    return PendingActivation(
+        company_name=customer.name,
+        email=payload["email"],
+        suggested_name=payload.get("name", ""),
+    )
+
+
+def complete_activation(
+    session: Session,
+    erp: ErpClient,
+    *,
+    raw_token: str,
+    name: str,
+    password: str,
+    password_repeat: str,
+    ip_address: str = "",
+) -> User:
+    """Use the link: create the company, its roles and its main contact in one transaction."""
+    token = one_time_tokens.peek(session, one_time_tokens.ACTIVATION, raw_token)
+    payload = token.payload
+    _validate_account_fields(name, password, password_repeat, payload["email"])
+    customer = erp.get_customer(payload["customer_number"])
+    if customer is None or not customer.allowed:
+        raise ServiceError("activation.mismatch")
+    if _company_exists(session, customer.customer_number):
+        raise ServiceError("activation.already_active")
+    one_time_tokens.consume(session, one_time_tokens.ACTIVATION, raw_token)
+    company = _create_company(session, customer)
+    user = _create_main_contact(session, company, payload, name.strip(), password)
+    audit.record(
+        session,
+        "company.activated",
+        company_id=company.id,
+        actor_user_id=user.id,
+        target_type="company",
+        target_id=company.id,
+        after={"customer_number": company.customer_number, "main_contact": user.email},
+        ip_address=ip_address,
+    )
+    enqueue(
+        session,
+        "erp.company_activated",
+        {"customer_number": company.customer_number, "main_contact_email": user.email},
+        dedup_key=f"erp.company_activated:{company.customer_number}",
+    )
+    return user
+
+
+def _validate_account_fields(name: str, password: str, repeat: str, email: str) -> None:
+    errors: dict[str, tuple[str, dict[str, object]]] = {}
+    if not name.strip():
+        errors["name"] = ("form.required", {})
+    elif len(name.strip()) > 200:
+        errors["name"] = ("form.too_long", {"max": 200})
+    problem = password_problem(password, email)
+    if problem:
+        errors["password"] = (problem, {"min": 12})
+    elif password != repeat:
+        errors["password_repeat"] = ("password.mismatch", {})
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _create_company(session: Session, customer: ErpCustomer) -> Company:
+    company = Company(
+        customer_number=customer.customer_number,
+        name=customer.name,
+        street=customer.street,
+        postal_code=customer.postal_code,
+        city=customer.city,
+        country=customer.country,
+        currency=customer.currency,
+        language=normalize_language(customer.language),
+    )
+    session.add(company)
+    session.flush()
+    return company
+
+
+def _create_main_contact(
+    session: Session, company: Company, payload: dict, name: str, password: str
+) -> User:
+    user = User(
+        company_id=company.id,  # type: ignore[arg-type]
+        email=payload["email"],
+        name=name,
+        language=payload.get("language", company.language),
+        password_hash=hash_password(password),
+        is_main_contact=True,
+    )
+    session.add(user)
+    session.flush()
+    for role in create_builtin_roles(session, company.id):  # type: ignore[arg-type]
+        if role.code == MAIN_CONTACT_ROLE:
+            session.add(UserRole(user_id=user.id, role_id=role.id))  # type: ignore[arg-type]
+    audit.record(
+        session,
+        "user.created",
+        company_id=company.id,
+        actor_user_id=user.id,
+        target_type="user",
+        target_id=user.id,
+        after={"email": user.email, "name": user.name, "roles": [MAIN_CONTACT_ROLE]},
+    )
+    return user
+
+
+def create_builtin_roles(session: Session, company_id: int) -> list[Role]:
+    roles = []
+    for code, permissions in BUILTIN_ROLES.items():
+        role = Role(company_id=company_id, code=code, name=code, is_builtin=True)
+        session.add(role)
+        session.flush()
+        for permission in sorted(permissions):
+            session.add(RolePermission(role_id=role.id, permission=permission.value))  # type: ignore[arg-type]
+        roles.append(role)
+    return roles

@@ -1,0 +1,35 @@
+"""Writing the audit log: one call per account or administrative change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from customer_center.models.audit import AuditEntry
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    company_id: int | None,
+    actor_user_id: int | None,
+    target_type: str = "",
+    target_id: object = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    ip_address: str = "",
+) -> None:
+    session.add(
+        AuditEntry(
+            company_id=company_id,
+            actor_user_id=actor_user_id,
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id),
+            before=before,
+            after=after,
+            ip_address=ip_address[:64],
+        )
+    )

@@ -1,0 +1,71 @@
+"""Single-use, expiring tokens behind e-mail links and sign-in tickets."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from customer_center.auth.tokens import new_token, token_hash
+from customer_center.domain.errors import ServiceError
+from customer_center.models.auth import OneTimeToken
+from customer_center.models.base import utcnow
+
+ACTIVATION = "activation"
+PASSWORD_RESET = "password_reset"
+SIGN_IN_TICKET = "sign_in_ticket"
+
+
+def issue(
+    session: Session,
+    purpose: str,
+    ttl: timedelta,
+    *,
+    user_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> str:
+    raw = new_token()
+    session.add(
+        OneTimeToken(
+            purpose=purpose,
+            token_hash=token_hash(raw),
+            user_id=user_id,
+            payload=payload or {},
+            expires_at=utcnow() + ttl,
+        )
+    )
+    session.flush()
+    return raw
+
+
+def peek(session: Session, purpose: str, raw: str | None) -> OneTimeToken:
+    """The token if it can still be used; otherwise a ServiceError saying why not."""
+    row = None
+    if raw:
+        row = session.exec(
+            select(OneTimeToken).where(
+                OneTimeToken.token_hash == token_hash(raw), OneTimeToken.purpose == purpose
+            )
+        ).first()
+    if row is None:
+        raise ServiceError("link.invalid")
+    if row.used_at is not None:
+        raise ServiceError("link.used")
+    if row.expires_at <= utcnow():
+        raise ServiceError("link.expired")
+    return row
+
+
+def consume(session: Session, purpose: str, raw: str | None) -> OneTimeToken:
+    """Mark the token used; of two concurrent consumers exactly one succeeds."""
+    row = peek(session, purpose, raw)
+    result = session.execute(
+        update(OneTimeToken)
+        .where(OneTimeToken.id == row.id, OneTimeToken.used_at.is_(None))  # type: ignore[arg-type,union-attr]
+        .values(used_at=utcnow())
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ServiceError("link.used")
+    return row

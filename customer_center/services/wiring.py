@@ -1,0 +1,15 @@
+"""The adapters the services work with, built once per process from the settings."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from customer_center.db import get_engine
+from customer_center.integrations.erp import build_erp_client
+from customer_center.integrations.erp.protocol import ErpClient
+from customer_center.settings import get_settings
+
+
+@lru_cache(maxsize=1)
+def erp_client() -> ErpClient:
+    return build_erp_client(get_settings(), get_engine())

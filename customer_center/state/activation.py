@@ -1,0 +1,93 @@
+"""Company activation: the request form and the confirmation link with the password."""
+
+from __future__ import annotations
+
+from customer_center.domain.errors import ServiceError
+from customer_center.services import accounts, activation
+from customer_center.services.wiring import erp_client
+from customer_center.settings import get_settings
+from customer_center.state.access import public
+from customer_center.state.base import PortalState, field_errors, in_transaction
+from customer_center.state.sign_in import go_to_ticket, text_field
+
+
+class ActivationState(PortalState):
+    errors: dict[str, str] = {}
+    sent_to: str = ""
+    busy: bool = False
+
+    @public
+    def load(self) -> None:
+        self.errors = {}
+        self.sent_to = ""
+
+    @public
+    async def submit(self, form: dict):  # type: ignore[no-untyped-def]
+        request = activation.ActivationRequest(
+            customer_number=text_field(form, "customer_number", 64),
+            invoice_number=text_field(form, "invoice_number", 64),
+            email=text_field(form, "email", 254),
+            ip_address=self._client_ip(),
+            language=self.lang,
+        )
+        self.errors = {}
+        self.busy = True
+        yield
+        try:
+            await in_transaction(activation.request_activation, erp_client(), get_settings(), request)
+        except ServiceError as error:
+            if error.code in ("activation.mismatch", "activation.already_active"):
+                await in_transaction(activation.record_failure, request)
+            self.errors = field_errors(error, self.lang)
+            self.busy = False
+            return
+        self.busy = False
+        self.sent_to = request.email.strip()
+
+
+class ActivationConfirmState(PortalState):
+    errors: dict[str, str] = {}
+    link_error: str = ""
+    company_name: str = ""
+    email: str = ""
+    suggested_name: str = ""
+
+    def _token(self) -> str:
+        token = self.router.url.query_parameters.get("token", "")
+        return token if isinstance(token, str) else ""
+
+    @public
+    async def load(self) -> None:
+        self.errors, self.link_error = {}, ""
+        try:
+            pending = await in_transaction(activation.pending_activation, erp_client(), self._token())
+        except ServiceError as error:
+            self.link_error = self._t(error.code)
+            return
+        self.company_name = pending.company_name
+        self.email = pending.email
+        self.suggested_name = pending.suggested_name
+
+    @public
+    async def submit(self, form: dict):  # type: ignore[no-untyped-def]
+        self.errors = {}
+        try:
+            ticket = await in_transaction(
+                _activate_and_ticket,
+                raw_token=self._token(),
+                name=text_field(form, "name", 200),
+                password=text_field(form, "password"),
+                password_repeat=text_field(form, "password_repeat"),
+                ip_address=self._client_ip(),
+            )
+        except ServiceError as error:
+            if error.code.startswith("link.") or error.code.startswith("activation."):
+                self.link_error = self._t(error.code)
+            self.errors = field_errors(error, self.lang)
+            return
+        return go_to_ticket(ticket)
+
+
+def _activate_and_ticket(session, **kwargs):  # type: ignore[no-untyped-def]
+    user = activation.complete_activation(session, erp_client(), **kwargs)
+    return accounts.issue_sign_in_ticket(session, user)

@@ -1,0 +1,90 @@
+"""Shared helpers of the portal's states: the actor, the database off the event loop, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import reflex as rx
+
+from customer_center.db import session_scope
+from customer_center.domain.errors import NotAuthenticated, ServiceError, ValidationFailed
+from customer_center.i18n import translate
+from customer_center.i18n.catalog import LANGUAGES, catalog, normalize_language
+from customer_center.services.accounts import change_language
+from customer_center.state.access import ActorContext, current_actor, public
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+def run_in_transaction(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call a service with a fresh session; commits on success, rolls back on error."""
+    with session_scope() as session:
+        return fn(session, *args, **kwargs)
+
+
+async def in_transaction(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """The same, in a worker thread: blocking database work never stalls the event loop."""
+    return await asyncio.to_thread(run_in_transaction, fn, *args, **kwargs)
+
+
+def actor_context() -> ActorContext:
+    """The signed-in actor of the current event, as resolved by the access middleware."""
+    context = current_actor.get()
+    if context is None:
+        raise NotAuthenticated()
+    return context
+
+
+def field_errors(error: ServiceError, lang: str) -> dict[str, str]:
+    """Translate a service refusal into messages keyed by form field (``""``: the form)."""
+    if isinstance(error, ValidationFailed):
+        return {
+            field: translate(lang, code, **params) for field, (code, params) in error.errors.items()
+        }
+    return {error.field or "": translate(lang, error.code, **error.params)}
+
+
+class PortalState(rx.State):
+    """Base of every page state: gives handlers the client address and the language."""
+
+    lang: str = "en"
+
+    def _client_ip(self) -> str:
+        return self.router_data.get("ip", "") or ""
+
+    def _user_agent(self) -> str:
+        return self.router_data.get("headers", {}).get("user-agent", "")[:300]
+
+    def _t(self, key: str, **params: object) -> str:
+        return translate(self.lang, key, **params)
+
+    _language_chosen: bool = False
+
+    @rx.var(cache=True)
+    def t(self) -> dict[str, str]:
+        """The catalogue of the current language: components read ``PortalState.t[id]``."""
+        return catalog(self.lang)
+
+    @public
+    def detect_language(self) -> None:
+        """First visit: take the language the browser prefers, unless the user chose one."""
+        context = current_actor.get()
+        if context is not None:
+            self.lang = normalize_language(context.actor.language)
+        elif not self._language_chosen:
+            header = self.router_data.get("headers", {}).get("accept-language", "")
+            self.lang = normalize_language(header)
+
+    @public
+    async def set_language(self, lang: str) -> None:
+        if not isinstance(lang, str) or lang not in LANGUAGES:
+            return
+        self.lang = lang
+        self._language_chosen = True
+        context = current_actor.get()
+        if context is not None:
+            await in_transaction(change_language, context.actor, lang)

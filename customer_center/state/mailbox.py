@@ -1,0 +1,67 @@
+"""The dev mailbox: every e-mail the portal sent, when no SMTP server is configured."""
+
+from __future__ import annotations
+
+import re
+
+from customer_center.integrations.mail.dev_mailbox import count_dev_mail, get_dev_mail, list_dev_mail
+from customer_center.state.access import dev_only
+from customer_center.state.base import PortalState, in_transaction
+
+PAGE_SIZE = 20
+_LINK_RE = re.compile(r"https?://\S+")
+
+
+def _page_of_mail(session, page: int):  # type: ignore[no-untyped-def]
+    return count_dev_mail(session), list_dev_mail(session, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+
+
+class MailboxState(PortalState):
+    mails: list[dict[str, str]] = []
+    total: int = 0
+    page: int = 0
+    open_subject: str = ""
+    open_to: str = ""
+    open_text: str = ""
+    open_links: list[str] = []
+
+    @dev_only
+    async def load(self) -> None:
+        await self._load_page(0)
+
+    @dev_only
+    async def next_page(self) -> None:
+        if (self.page + 1) * PAGE_SIZE < self.total:
+            await self._load_page(self.page + 1)
+
+    @dev_only
+    async def previous_page(self) -> None:
+        if self.page > 0:
+            await self._load_page(self.page - 1)
+
+    @dev_only
+    async def open_mail(self, mail_id: str) -> None:
+        if not str(mail_id).isdigit():
+            return
+        mail = await in_transaction(get_dev_mail, int(mail_id))
+        if mail is None:
+            return
+        self.open_subject = mail.subject
+        self.open_to = mail.to_address
+        self.open_text = mail.text_body
+        self.open_links = _LINK_RE.findall(mail.text_body)
+
+    async def _load_page(self, page: int) -> None:
+        total, mails = await in_transaction(_page_of_mail, page)
+        self.total, self.page = total, page
+        self.mails = [
+            {
+                "id": str(m.id),
+                "to": m.to_address,
+                "subject": m.subject,
+                "when": m.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            }
+            for m in mails
+        ]
+        if mails:
+            await self.open_mail(str(mails[0].id))

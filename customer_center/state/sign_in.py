@@ -1,0 +1,117 @@
+"""Signing in with e-mail and password; forgotten and reset passwords."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.domain.errors import ServiceError
+from customer_center.services import accounts
+from customer_center.settings import get_settings
+from customer_center.state.access import public
+from customer_center.state.base import PortalState, field_errors, in_transaction
+
+
+def text_field(form: dict, name: str, limit: int = 1024) -> str:
+    """A form value as the string it should be: clients can send anything."""
+    value = form.get(name, "") if isinstance(form, dict) else ""
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def go_to_ticket(ticket: str) -> rx.event.EventSpec:
+    """Full page load through the route that turns a ticket into the HttpOnly cookie."""
+    return rx.call_script(f"window.location.assign('/auth/complete?ticket={ticket}')")
+
+
+class SignInState(PortalState):
+    errors: dict[str, str] = {}
+    busy: bool = False
+    notice: str = ""
+
+    @public
+    def load(self) -> None:
+        self.errors = {}
+        params = self.router.url.query_parameters
+        notice = params.get("notice", "") if isinstance(params, dict) else ""
+        self.notice = {"signed_out": "sign_in.signed_out", "link": "link.invalid"}.get(notice, "")
+
+    @public
+    async def submit(self, form: dict):  # type: ignore[no-untyped-def]
+        attempt = accounts.SignInAttempt(
+            email=text_field(form, "email", 254),
+            password=text_field(form, "password", accounts.MAX_PASSWORD_INPUT + 1),
+            ip_address=self._client_ip(),
+        )
+        self.errors = {}
+        self.busy = True
+        yield
+        try:
+            ticket = await in_transaction(accounts.sign_in, attempt)
+        except ServiceError as error:
+            if error.code == "sign_in.invalid":
+                await in_transaction(accounts.record_sign_in_failure, attempt)
+            self.errors = field_errors(error, self.lang)
+            self.busy = False
+            return
+        yield go_to_ticket(ticket)
+
+
+class ForgotPasswordState(PortalState):
+    errors: dict[str, str] = {}
+    sent: bool = False
+
+    @public
+    def load(self) -> None:
+        self.errors = {}
+        self.sent = False
+
+    @public
+    async def submit(self, form: dict) -> None:
+        self.errors = {}
+        try:
+            await in_transaction(
+                accounts.request_password_reset,
+                get_settings(),
+                email=text_field(form, "email", 254),
+                ip_address=self._client_ip(),
+                language=self.lang,
+            )
+        except ServiceError as error:
+            self.errors = field_errors(error, self.lang)
+            return
+        self.sent = True
+
+
+class ResetPasswordState(PortalState):
+    errors: dict[str, str] = {}
+    link_error: str = ""
+    email: str = ""
+
+    def _token(self) -> str:
+        token = self.router.url.query_parameters.get("token", "")
+        return token if isinstance(token, str) else ""
+
+    @public
+    async def load(self) -> None:
+        self.errors, self.link_error, self.email = {}, "", ""
+        try:
+            self.email = await in_transaction(accounts.check_reset_link, self._token())
+        except ServiceError as error:
+            self.link_error = self._t(error.code)
+
+    @public
+    async def submit(self, form: dict):  # type: ignore[no-untyped-def]
+        self.errors = {}
+        try:
+            ticket = await in_transaction(
+                accounts.reset_password_and_sign_in,
+                raw_token=self._token(),
+                password=text_field(form, "password"),
+                password_repeat=text_field(form, "password_repeat"),
+                ip_address=self._client_ip(),
+            )
+        except ServiceError as error:
+            if error.code.startswith("link."):
+                self.link_error = self._t(error.code)
+            self.errors = field_errors(error, self.lang)
+            return
+        return go_to_ticket(ticket)

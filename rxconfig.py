@@ -1,6 +1,7 @@
 import os
 
 import reflex as rx
+from reflex.plugins.sitemap import SitemapPlugin
 
 from customer_center.settings import get_settings
 
@@ -10,9 +11,7 @@ config = rx.Config(
     app_name="customer_center",
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    state_auto_setters=False,
-    db_url=None,
     cors_allowed_origins=list(settings.cors_origins),
     redis_url=os.environ.get("CC_REDIS_URL") or None,
-    disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
+    disable_plugins=[SitemapPlugin],
 )

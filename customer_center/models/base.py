@@ -8,8 +8,8 @@ from sqlalchemy import JSON
 
 
 def utcnow() -> datetime:
-    """Now in UTC, without tzinfo: every timestamp column stores naive UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now, timezone-aware in UTC: SQLModel's timestamp columns store and return UTC."""
+    return datetime.now(UTC)
 
 
 JsonColumn = JSON

@@ -1,0 +1,16 @@
+"""The ERP port and its implementations; :func:`build_erp_client` picks one by setting."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from customer_center.integrations.erp.protocol import ErpClient
+from customer_center.settings import Settings
+
+
+def build_erp_client(settings: Settings, engine: Engine) -> ErpClient:
+    if settings.erp == "embedded":
+        from customer_center.integrations.erp.embedded import EmbeddedErpClient
+
+        return EmbeddedErpClient(engine)
+    raise ValueError(f"CC_ERP={settings.erp!r} is not supported; use 'embedded'")

@@ -1,0 +1,98 @@
+"""The ERP port: what the portal asks of the seller's ERP, in plain values only.
+
+Transport-neutral on purpose: the embedded implementation reads SQL tables, a later HTTP/JSON
+client will implement the same protocol.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+
+class ErpUnavailable(Exception):
+    """The ERP cannot be reached right now; the caller retries later (outbox)."""
+
+
+@dataclass(frozen=True)
+class ErpCustomer:
+    customer_number: str
+    name: str
+    allowed: bool
+    email_domains: tuple[str, ...]
+    currency: str
+    language: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+
+
+@dataclass(frozen=True)
+class ErpInvoice:
+    invoice_number: str
+    customer_number: str
+    issued_on: date
+    total: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class ErpContact:
+    contact_id: str
+    customer_number: str
+    name: str
+    email: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ErpAddress:
+    address_id: str
+    customer_number: str
+    kind: str  # "billing" or "delivery"
+    name: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class ErpProductOffer:
+    """A product with the price this customer pays (its own price where it has one)."""
+
+    sku: str
+    name: str
+    description: str
+    unit: str
+    list_price: Decimal
+    price: Decimal
+    currency: str
+    is_customer_price: bool
+    datasheet_url: str | None
+
+
+class ErpClient(Protocol):
+    def get_customer(self, customer_number: str) -> ErpCustomer | None: ...
+
+    def get_invoice(self, invoice_number: str) -> ErpInvoice | None: ...
+
+    def list_contacts(self, customer_number: str) -> list[ErpContact]: ...
+
+    def list_addresses(self, customer_number: str) -> list[ErpAddress]: ...
+
+    def list_products(
+        self, customer_number: str, search: str = "", offset: int = 0, limit: int = 50
+    ) -> list[ErpProductOffer]: ...
+
+    def count_products(self, customer_number: str, search: str = "") -> int: ...
+
+    def notify_company_activated(
+        self, customer_number: str, main_contact_email: str, message_id: str
+    ) -> None:
+        """Idempotent by ``message_id``: a repeated delivery is recorded once."""
+        ...

@@ -1,0 +1,59 @@
+"""Shared fixtures: a test database (SQLite file, or PostgreSQL via CC_TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="cc-tests-"))
+TEST_DATABASE_URL = os.environ.get("CC_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+IS_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+
+# Before any project module reads the settings.
+os.environ["CC_DATABASE_URL"] = TEST_DATABASE_URL
+os.environ["CC_DATA_DIR"] = str(_TMP)
+os.environ.setdefault("CC_ENV", "test")
+os.environ["CC_BASE_URL"] = "http://portal.test"
+
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from customer_center.db import get_engine  # noqa: E402
+from customer_center.models.registry import metadata  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    engine = get_engine()
+    metadata.drop_all(engine)
+    metadata.create_all(engine)
+    yield engine
+    metadata.drop_all(engine)
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Engine]:
+    """A database with every table empty at the start of the test."""
+    _empty_all_tables(engine)
+    yield engine
+
+
+def _empty_all_tables(engine: Engine) -> None:
+    with engine.begin() as connection:
+        if IS_POSTGRES:
+            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def session(db: Engine) -> Iterator[Session]:
+    with Session(db, expire_on_commit=False) as session:
+        yield session

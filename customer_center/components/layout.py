@@ -61,7 +61,7 @@ def user_menu() -> rx.Component:
             )
         ),
         rx.menu.content(
-            rx.menu.label(SessionState.user_email),
+            rx.text(SessionState.user_email, size="1", color_scheme="gray", padding="0.5rem"),
             rx.menu.separator(),
             rx.menu.item(
                 rx.hstack(rx.icon("log_out", size=14), tr("shell.sign_out")),

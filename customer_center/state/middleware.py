@@ -40,7 +40,7 @@ def handler_functions() -> dict[str, Callable]:
         state_cls = pending.pop()
         for name, handler in state_cls.event_handlers.items():
             found[f"{state_cls.get_full_name()}.{name}"] = handler.fn
-        pending.extend(state_cls.class_subclasses)
+        pending.extend(state_cls.get_substates())
     return found
 
 

@@ -1,4 +1,8 @@
-"""``python -m customer_center.outbox``: the outbox relay as its own process (production)."""
+"""``python -m customer_center.outbox``: the outbox relay as its own process (production).
+
+Run it with ``CC_EMBEDDED_RELAY=0`` for the web workers, so only this process delivers.
+Several of these processes may run side by side on PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -18,13 +22,8 @@ def main() -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     relay = build_relay()
     logging.info("outbox relay started")
-    while not stop.is_set():
-        try:
-            if relay.run_once() == 0:
-                stop.wait(POLL_SECONDS)
-        except Exception:
-            logging.exception("outbox relay run failed")
-            stop.wait(POLL_SECONDS)
+    relay.run_forever(stop, interval=POLL_SECONDS)
+    logging.info("outbox relay stopped")
 
 
 if __name__ == "__main__":

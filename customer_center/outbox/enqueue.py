@@ -2,31 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
 
 from customer_center.models.outbox import OutboxMessage
 
 EMAIL = "email"
 
+_INSERT_BY_DIALECT: dict[str, Callable[[Any], postgresql.Insert | sqlite.Insert]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}
+
 
 def enqueue(
     session: Session, kind: str, payload: dict[str, Any], dedup_key: str | None = None
 ) -> None:
-    """Queue a message; a second message with the same ``dedup_key`` is a no-op."""
-    if dedup_key is not None:
-        exists = session.exec(
-            select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)
-        ).first()
-        if exists is not None:
-            return
-    session.add(OutboxMessage(kind=kind, payload=payload, dedup_key=dedup_key))
+    """Queue a message in the caller's transaction; it commits or rolls back with it.
+
+    A second message with the same ``dedup_key`` is a no-op, also when two transactions race
+    (``INSERT ... ON CONFLICT DO NOTHING``: the later one waits for the earlier to finish).
+    """
+    row = OutboxMessage(kind=kind, payload=payload, dedup_key=dedup_key)
+    insert = _INSERT_BY_DIALECT[session.get_bind().dialect.name]
+    session.execute(
+        insert(OutboxMessage)
+        .values(**row.model_dump(exclude={"id"}))
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+    )
 
 
 def enqueue_email(
     session: Session, *, to: str, subject: str, text: str, html: str, dedup_key: str | None = None
 ) -> None:
-    enqueue(
-        session, EMAIL, {"to": to, "subject": subject, "text": text, "html": html}, dedup_key
-    )
+    payload = {"to": to, "subject": subject, "text": text, "html": html}
+    enqueue(session, EMAIL, payload, dedup_key)

@@ -1,4 +1,4 @@
-"""What each kind of outbox message does when it is delivered."""
+"""What each kind of outbox message does when it is delivered: kind -> handler."""
 
 from __future__ import annotations
 
@@ -12,8 +12,12 @@ from customer_center.outbox.enqueue import EMAIL
 from customer_center.outbox.relay import Handler
 from customer_center.settings import Settings
 
+ERP_COMPANY_ACTIVATED = "erp.company_activated"
 
-class _ActivationReceiver(Protocol):
+
+class CompanyActivationReceiver(Protocol):
+    """The one method of ``ErpClient`` this handler needs (any ErpClient satisfies it)."""
+
     def notify_company_activated(
         self, customer_number: str, main_contact_email: str, message_id: str
     ) -> None: ...
@@ -35,7 +39,7 @@ def email_handler(mailer: Mailer, sender: str) -> Handler:
     return send
 
 
-def erp_company_activated_handler(erp: _ActivationReceiver) -> Handler:
+def erp_company_activated_handler(erp: CompanyActivationReceiver) -> Handler:
     def notify(payload: dict[str, Any], message_id: str) -> None:
         erp.notify_company_activated(
             payload["customer_number"], payload["main_contact_email"], message_id
@@ -47,5 +51,6 @@ def erp_company_activated_handler(erp: _ActivationReceiver) -> Handler:
 def default_handlers(
     settings: Settings, engine: Engine, extra: dict[str, Handler] | None = None
 ) -> dict[str, Handler]:
+    """E-mail through the configured mailer, plus whatever the app adds (ERP calls)."""
     handlers = {EMAIL: email_handler(build_mailer(settings, engine), settings.mail_from)}
     return {**handlers, **(extra or {})}

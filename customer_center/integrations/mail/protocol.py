@@ -21,4 +21,6 @@ class EmailMessage:
 
 
 class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: EmailMessage) -> None:
+        """Deliver ``message`` or raise :class:`MailDeliveryError`."""
+        ...

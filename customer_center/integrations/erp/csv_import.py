@@ -1,49 +1,92 @@
-"""Load ERP master data from CSV files (UTF-8, header row) into the embedded ERP.
+"""Load ERP master data from CSV files into the embedded ERP.
 
-``customer-center erp import DIR`` reads these files from DIR; absent files are skipped:
+``customer-center erp import DIR`` reads these files from DIR (UTF-8, a header row, comma
+separated, column order free, extra columns ignored). Absent files are skipped.
 
-- customers.csv: customer_number, name, allowed (yes/no), email_domains (space-separated),
-  currency, language, street, postal_code, city, country
-- invoices.csv: invoice_number, customer_number, issued_on (YYYY-MM-DD), total, currency
-- contacts.csv: contact_id, customer_number, name, email, role
-- addresses.csv: address_id, customer_number, kind (billing/delivery), name, street,
+- ``customers.csv``: customer_number, name, allowed (yes/no), email_domains (separated by
+  spaces or commas, may be empty), currency (ISO 4217, e.g. EUR), language (e.g. de),
+  street, postal_code, city, country (ISO 3166 alpha-2, e.g. DE)
+- ``invoices.csv``: invoice_number, customer_number, issued_on (YYYY-MM-DD), total, currency
+- ``contacts.csv``: contact_id, customer_number, name, email, role (may be empty)
+- ``addresses.csv``: address_id, customer_number, kind (billing/delivery), name, street,
   postal_code, city, country, is_default (yes/no)
-- products.csv: sku, name, description, unit, list_price, currency, datasheet_url
-- prices.csv: sku, customer_number, price, currency
+- ``products.csv``: sku, name, description, unit, list_price, currency,
+  datasheet_url (may be empty)
+- ``prices.csv``: sku, customer_number, price, currency (a customer's own price)
 
-Rows are upserted by their natural key, so importing again updates changed rows. Everything
-is one transaction: on any bad row nothing is saved and the error names file and line.
+Amounts use a decimal point and at most two decimals (``1234.50``), never a thousands
+separator. Keys (numbers, ids, SKUs) are matched case-insensitively and stored upper-case.
+
+Rows are upserted by their natural key (the table's primary key), so importing again updates
+changed rows; rows missing from a file are left alone. Everything is one transaction: on any
+bad row nothing is saved and :class:`ErpImportError` names the file, line and problem.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
+from customer_center.db import session_scope
+from customer_center.integrations.erp.protocol import ADDRESS_KINDS
 from customer_center.integrations.erp.tables import (
+    KEY_LENGTH,
     ErpAddressRow,
     ErpContactRow,
     ErpCustomerRow,
     ErpInvoiceRow,
     ErpPriceRow,
     ErpProductRow,
+    canonical_key,
 )
+
+_CENT = Decimal("0.01")
+_MAX_AMOUNT = Decimal("9999999999.99")  # Numeric(12, 2)
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DOMAIN_RE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
 class ErpImportError(Exception):
-    pass
+    """A file cannot be imported; nothing of the whole import was saved."""
+
+    def __init__(self, filename: str, line: int | None, problem: str) -> None:
+        self.filename = filename
+        self.line = line
+        self.problem = problem
+        where = f"{filename} line {line}" if line else filename
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """Rows read and upserted per file name; files that were absent are not listed."""
+
+    rows: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+    def __str__(self) -> str:
+        if not self.rows:
+            return "no ERP files found"
+        return ", ".join(f"{name}: {count}" for name, count in self.rows.items())
 
 
 class _BadValue(ValueError):
-    pass
+    """A problem with one row; the caller adds file and line."""
+
+
+# --- column parsers: raw text in, stored value out, _BadValue when invalid -------------
 
 
 def _text(value: str) -> str:
@@ -54,6 +97,17 @@ def _required(value: str) -> str:
     if not value.strip():
         raise _BadValue("must not be empty")
     return value.strip()
+
+
+def _key(value: str) -> str:
+    key = canonical_key(_required(value))
+    if len(key) > KEY_LENGTH:
+        raise _BadValue(f"{value!r} is longer than {KEY_LENGTH} characters")
+    return key
+
+
+def _optional(value: str) -> str | None:
+    return value.strip() or None
 
 
 def _flag(value: str) -> bool:
@@ -67,10 +121,12 @@ def _money(value: str) -> Decimal:
     try:
         amount = Decimal(value.strip())
     except InvalidOperation as error:
-        raise _BadValue(f"{value!r} is not an amount") from error
-    if amount < 0 or not amount.is_finite():
+        raise _BadValue(f"{value!r} is not an amount like 1234.50") from error
+    if not amount.is_finite() or amount < 0 or amount > _MAX_AMOUNT:
         raise _BadValue(f"{value!r} is not a valid amount")
-    return amount.quantize(Decimal("0.01"))
+    if amount != amount.quantize(_CENT):
+        raise _BadValue(f"{value!r} has more than two decimals")
+    return amount.quantize(_CENT)
 
 
 def _date(value: str) -> date:
@@ -80,131 +136,236 @@ def _date(value: str) -> date:
         raise _BadValue(f"{value!r} is not a date (YYYY-MM-DD)") from error
 
 
+def _code(length: int, what: str, upper: bool) -> Callable[[str], str]:
+    """A parser for fixed-length letter codes: currency, country, language."""
+
+    def parse(value: str) -> str:
+        code = value.strip().upper() if upper else value.strip().lower()
+        if len(code) != length or not code.isascii() or not code.isalpha():
+            raise _BadValue(f"{value!r} is not {what}")
+        return code
+
+    return parse
+
+
+_currency = _code(3, "a 3-letter currency code", upper=True)
+_country = _code(2, "a 2-letter country code", upper=True)
+_language = _code(2, "a 2-letter language code", upper=False)
+
+
 def _email(value: str) -> str:
-    email = value.strip().lower()
-    if "@" not in email:
+    email = value.strip()
+    if not _EMAIL_RE.match(email):
         raise _BadValue(f"{value!r} is not an e-mail address")
     return email
 
 
-def _kind(value: str) -> str:
-    if value.strip() not in {"billing", "delivery"}:
+def _domains(value: str) -> str:
+    domains = value.replace(",", " ").lower().split()
+    for domain in domains:
+        if not _DOMAIN_RE.match(domain):
+            raise _BadValue(f"{domain!r} is not an e-mail domain")
+    return " ".join(dict.fromkeys(domains))
+
+
+def _address_kind(value: str) -> str:
+    kind = value.strip().lower()
+    if kind not in ADDRESS_KINDS:
         raise _BadValue(f"{value!r} is not billing/delivery")
-    return value.strip()
+    return kind
 
 
-def _optional(value: str) -> str | None:
-    return value.strip() or None
+# --- what each file holds -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _FileSpec:
     filename: str
     table: type[SQLModel]
-    columns: dict[str, Callable[[str], Any]]
-    customer_column: str | None = None
+    columns: Mapping[str, Callable[[str], Any]]
+    # column -> the table whose primary key it must name (already in the database or
+    # imported earlier in this run; _FILES is ordered so that referenced files come first)
+    references: Mapping[str, type[SQLModel]] = field(default_factory=dict)
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        return tuple(column.name for column in _primary_key(self.table))
 
 
-_FILES = [
+_CUSTOMER_REF = {"customer_number": ErpCustomerRow}
+
+_FILES = (
     _FileSpec(
         "customers.csv",
         ErpCustomerRow,
         {
-            "customer_number": _required, "name": _required, "allowed": _flag,
-            "email_domains": lambda v: " ".join(v.lower().split()), "currency": _required,
-            "language": _required, "street": _text, "postal_code": _text, "city": _text,
-            "country": _text,
+            "customer_number": _key,
+            "name": _required,
+            "allowed": _flag,
+            "email_domains": _domains,
+            "currency": _currency,
+            "language": _language,
+            "street": _text,
+            "postal_code": _text,
+            "city": _text,
+            "country": _country,
+        },
+    ),
+    _FileSpec(
+        "products.csv",
+        ErpProductRow,
+        {
+            "sku": _key,
+            "name": _required,
+            "description": _text,
+            "unit": _required,
+            "list_price": _money,
+            "currency": _currency,
+            "datasheet_url": _optional,
         },
     ),
     _FileSpec(
         "invoices.csv",
         ErpInvoiceRow,
         {
-            "invoice_number": _required, "customer_number": _required, "issued_on": _date,
-            "total": _money, "currency": _required,
+            "invoice_number": _key,
+            "customer_number": _key,
+            "issued_on": _date,
+            "total": _money,
+            "currency": _currency,
         },
-        customer_column="customer_number",
+        _CUSTOMER_REF,
     ),
     _FileSpec(
         "contacts.csv",
         ErpContactRow,
         {
-            "contact_id": _required, "customer_number": _required, "name": _required,
-            "email": _email, "role": _text,
+            "contact_id": _key,
+            "customer_number": _key,
+            "name": _required,
+            "email": _email,
+            "role": _text,
         },
-        customer_column="customer_number",
+        _CUSTOMER_REF,
     ),
     _FileSpec(
         "addresses.csv",
         ErpAddressRow,
         {
-            "address_id": _required, "customer_number": _required, "kind": _kind,
-            "name": _required, "street": _required, "postal_code": _required,
-            "city": _required, "country": _required, "is_default": _flag,
+            "address_id": _key,
+            "customer_number": _key,
+            "kind": _address_kind,
+            "name": _required,
+            "street": _required,
+            "postal_code": _required,
+            "city": _required,
+            "country": _country,
+            "is_default": _flag,
         },
-        customer_column="customer_number",
-    ),
-    _FileSpec(
-        "products.csv",
-        ErpProductRow,
-        {
-            "sku": _required, "name": _required, "description": _text, "unit": _required,
-            "list_price": _money, "currency": _required, "datasheet_url": _optional,
-        },
+        _CUSTOMER_REF,
     ),
     _FileSpec(
         "prices.csv",
         ErpPriceRow,
-        {"sku": _required, "customer_number": _required, "price": _money, "currency": _required},
-        customer_column="customer_number",
+        {"sku": _key, "customer_number": _key, "price": _money, "currency": _currency},
+        {**_CUSTOMER_REF, "sku": ErpProductRow},
     ),
-]
+)
+
+FILENAMES = tuple(spec.filename for spec in _FILES)
 
 
-def import_erp_directory(engine: Engine, directory: Path) -> dict[str, int]:
-    """Upsert every CSV file present in ``directory``; returns rows imported per file."""
+def _primary_key(table: type[SQLModel]) -> Any:
+    return table.__table__.primary_key.columns  # type: ignore[attr-defined]
+
+
+class _KnownKeys:
+    """Primary keys present per table, loaded once per table when first needed."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._keys: dict[type[SQLModel], set[str]] = {}
+
+    def contains(self, table: type[SQLModel], key: str) -> bool:
+        if table not in self._keys:
+            self._session.flush()
+            (column,) = _primary_key(table)
+            self._keys[table] = set(self._session.exec(select(column)))
+        return key in self._keys[table]
+
+    def forget(self, table: type[SQLModel]) -> None:
+        self._keys.pop(table, None)
+
+
+# --- the import -----------------------------------------------------------------------
+
+
+def import_erp_directory(engine: Engine, directory: Path) -> ImportReport:
+    """Upsert every known CSV file present in ``directory``, all or nothing."""
     if not directory.is_dir():
-        raise ErpImportError(f"{directory} is not a directory")
-    report: dict[str, int] = {}
-    with Session(engine) as session:
+        raise ErpImportError(str(directory), None, "is not a directory")
+    rows: dict[str, int] = {}
+    with session_scope(engine) as session:
+        known = _KnownKeys(session)
         for spec in _FILES:
             path = directory / spec.filename
-            if path.exists():
-                report[spec.filename] = _import_file(session, spec, path)
-                session.flush()
-        session.commit()
-    return report
+            if path.is_file():
+                rows[spec.filename] = _import_file(session, known, spec, path)
+                known.forget(spec.table)
+    return ImportReport(rows)
 
 
-def _import_file(session: Session, spec: _FileSpec, path: Path) -> int:
-    with path.open(encoding="utf-8", newline="") as handle:
+def _import_file(session: Session, known: _KnownKeys, spec: _FileSpec, path: Path) -> int:
+    """Upsert the rows of one file; returns how many it had."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        missing = set(spec.columns) - set(reader.fieldnames or [])
-        if missing:
-            raise ErpImportError(f"{spec.filename}: missing columns {', '.join(sorted(missing))}")
-        count = 0
-        for line, raw in enumerate(reader, start=2):
-            values = _parse_row(spec, raw, line)
-            _check_customer(session, spec, values, line)
-            session.merge(spec.table(**values))
-            count += 1
-    return count
+        seen: dict[tuple[Any, ...], int] = {}
+        try:
+            _check_header(spec, reader.fieldnames)
+            for raw in reader:
+                values = _parse_row(spec, raw)
+                _check_unique(spec, values, seen, reader.line_num)
+                _check_references(spec, values, known)
+                session.merge(spec.table(**values))
+        except _BadValue as error:
+            raise ErpImportError(spec.filename, reader.line_num or 1, str(error)) from error
+        except UnicodeDecodeError as error:
+            line = reader.line_num + 1
+            raise ErpImportError(spec.filename, line, "is not UTF-8 text") from error
+    return len(seen)
 
 
-def _parse_row(spec: _FileSpec, raw: dict[str, str], line: int) -> dict[str, Any]:
+def _check_header(spec: _FileSpec, fieldnames: Any) -> None:
+    if not fieldnames:
+        raise _BadValue("has no header row")
+    missing = [column for column in spec.columns if column not in fieldnames]
+    if missing:
+        raise _BadValue(f"missing column(s) {', '.join(missing)}")
+
+
+def _parse_row(spec: _FileSpec, raw: dict[str | Any, Any]) -> dict[str, Any]:
+    if None in raw:
+        raise _BadValue("has more fields than the header")
     values = {}
     for column, parse in spec.columns.items():
         try:
-            values[column] = parse(raw.get(column) or "")
+            values[column] = parse(raw[column] or "")
         except _BadValue as error:
-            raise ErpImportError(f"{spec.filename} line {line}: {column} {error}") from error
+            raise _BadValue(f"{column} {error}") from error
     return values
 
 
-def _check_customer(session: Session, spec: _FileSpec, values: dict, line: int) -> None:
-    if spec.customer_column is None:
-        return
-    number = values[spec.customer_column]
-    session.flush()
-    if session.get(ErpCustomerRow, number) is None:
-        raise ErpImportError(f"{spec.filename} line {line}: unknown customer {number!r}")
+def _check_unique(
+    spec: _FileSpec, values: dict[str, Any], seen: dict[tuple[Any, ...], int], line: int
+) -> None:
+    key = tuple(values[column] for column in spec.key_columns)
+    if key in seen:
+        named = ", ".join(f"{c}={v}" for c, v in zip(spec.key_columns, key, strict=True))
+        raise _BadValue(f"{named} appears again (first on line {seen[key]})")
+    seen[key] = line
+
+
+def _check_references(spec: _FileSpec, values: dict[str, Any], known: _KnownKeys) -> None:
+    for column, table in spec.references.items():
+        if not known.contains(table, values[column]):
+            raise _BadValue(f"unknown {column} {values[column]!r}")

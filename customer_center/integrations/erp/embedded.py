@@ -1,17 +1,27 @@
-"""The embedded ERP: the protocol answered from the ``erp_*`` tables."""
+"""The embedded ERP: the protocol answered from the ``erp_*`` tables.
+
+Each call opens its own short session, so the client is safe to share between threads and
+never holds a connection between calls. Paging, sorting and search happen in SQL.
+"""
 
 from __future__ import annotations
+
+import secrets
+from typing import Any, cast
 
 from sqlalchemy import func, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from customer_center.integrations.erp.protocol import (
+    AddressKind,
     ErpAddress,
     ErpContact,
     ErpCustomer,
     ErpInvoice,
+    ErpProduct,
     ErpProductOffer,
 )
 from customer_center.integrations.erp.tables import (
@@ -22,103 +32,132 @@ from customer_center.integrations.erp.tables import (
     ErpInvoiceRow,
     ErpPriceRow,
     ErpProductRow,
+    canonical_key,
 )
+
+MAX_PAGE_SIZE = 200
 
 
 class EmbeddedErpClient:
+    """:class:`~customer_center.integrations.erp.protocol.ErpClient` on the local database."""
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
+    def _session(self) -> Session:
+        return Session(self._engine, expire_on_commit=False)
+
     def get_customer(self, customer_number: str) -> ErpCustomer | None:
-        with Session(self._engine) as session:
-            row = session.get(ErpCustomerRow, customer_number.strip())
+        with self._session() as session:
+            row = session.get(ErpCustomerRow, canonical_key(customer_number))
             return _customer(row) if row else None
 
     def get_invoice(self, invoice_number: str) -> ErpInvoice | None:
-        with Session(self._engine) as session:
-            row = session.get(ErpInvoiceRow, invoice_number.strip())
-            if row is None:
-                return None
-            return ErpInvoice(
-                row.invoice_number, row.customer_number, row.issued_on, row.total, row.currency
-            )
+        with self._session() as session:
+            row = session.get(ErpInvoiceRow, canonical_key(invoice_number))
+            return _invoice(row) if row else None
 
     def list_contacts(self, customer_number: str) -> list[ErpContact]:
-        with Session(self._engine) as session:
-            rows = session.exec(
-                select(ErpContactRow)
-                .where(ErpContactRow.customer_number == customer_number.strip())
-                .order_by(ErpContactRow.name)  # type: ignore[arg-type]
-            ).all()
-            return [
-                ErpContact(r.contact_id, r.customer_number, r.name, r.email, r.role) for r in rows
-            ]
+        query = (
+            select(ErpContactRow)
+            .where(ErpContactRow.customer_number == canonical_key(customer_number))
+            .order_by(col(ErpContactRow.name), col(ErpContactRow.contact_id))
+        )
+        with self._session() as session:
+            return [_contact(row) for row in session.exec(query)]
 
     def list_addresses(self, customer_number: str) -> list[ErpAddress]:
-        with Session(self._engine) as session:
-            rows = session.exec(
-                select(ErpAddressRow)
-                .where(ErpAddressRow.customer_number == customer_number.strip())
-                .order_by(ErpAddressRow.kind, ErpAddressRow.address_id)  # type: ignore[arg-type]
-            ).all()
-            return [
-                ErpAddress(
-                    r.address_id, r.customer_number, r.kind, r.name, r.street,
-                    r.postal_code, r.city, r.country, r.is_default,
-                )
-                for r in rows
-            ]
+        query = (
+            select(ErpAddressRow)
+            .where(ErpAddressRow.customer_number == canonical_key(customer_number))
+            .order_by(
+                col(ErpAddressRow.kind),
+                col(ErpAddressRow.is_default).desc(),
+                col(ErpAddressRow.address_id),
+            )
+        )
+        with self._session() as session:
+            return [_address(row) for row in session.exec(query)]
 
     def list_products(
         self, customer_number: str, search: str = "", offset: int = 0, limit: int = 50
     ) -> list[ErpProductOffer]:
-        query = _offers_query(customer_number.strip(), search)
-        with Session(self._engine) as session:
-            rows = session.exec(
-                query.order_by(ErpProductRow.name).offset(max(offset, 0)).limit(min(limit, 200))  # type: ignore[arg-type]
-            ).all()
-            return [_offer(product, price) for product, price in rows]
+        query = (
+            _offers_query(canonical_key(customer_number), search)
+            .order_by(col(ErpProductRow.name), col(ErpProductRow.sku))
+            .offset(max(offset, 0))
+            .limit(max(0, min(limit, MAX_PAGE_SIZE)))
+        )
+        with self._session() as session:
+            return [_offer(product, price) for product, price in session.exec(query)]
 
     def count_products(self, customer_number: str, search: str = "") -> int:
-        query = _offers_query(customer_number.strip(), search).subquery()
-        with Session(self._engine) as session:
-            return int(session.exec(select(func.count()).select_from(query)).one())
+        # The price join cannot change the count (at most one price per customer and SKU).
+        query = _search(select(func.count()).select_from(ErpProductRow), search)
+        with self._session() as session:
+            return int(session.exec(query).one())
 
     def notify_company_activated(
         self, customer_number: str, main_contact_email: str, message_id: str
     ) -> None:
-        with Session(self._engine) as session:
-            if session.get(ErpActivationNoticeRow, message_id) is not None:
+        with self._session() as session:
+            if _notice_recorded(session, message_id):
                 return
             session.add(
                 ErpActivationNoticeRow(
-                    message_id=message_id, customer_number=customer_number,
-                    email=main_contact_email,
+                    message_id=message_id,
+                    customer_number=canonical_key(customer_number),
+                    email=main_contact_email.strip().lower(),
+                    erp_reference=f"ACT-{secrets.token_hex(6).upper()}",
                 )
             )
             try:
                 session.commit()
-            except IntegrityError:  # a concurrent delivery of the same message won
+            except IntegrityError:
+                # A concurrent delivery of the same message won the race; that is success.
                 session.rollback()
+                if not _notice_recorded(session, message_id):
+                    raise
 
 
-def _offers_query(customer_number: str, search: str):  # type: ignore[no-untyped-def]
-    query = select(ErpProductRow, ErpPriceRow).join(
+def _notice_recorded(session: Session, message_id: str) -> bool:
+    query = select(ErpActivationNoticeRow.id).where(ErpActivationNoticeRow.message_id == message_id)
+    return session.exec(query).first() is not None
+
+
+def _offers_query(customer_number: str, search: str) -> Select[ErpProductRow, ErpPriceRow | None]:
+    """Every product with this customer's own price, if any (left join on the price key)."""
+    query = select(ErpProductRow, ErpPriceRow).outerjoin(
         ErpPriceRow,
-        (ErpPriceRow.sku == ErpProductRow.sku) & (ErpPriceRow.customer_number == customer_number),  # type: ignore[arg-type]
-        isouter=True,
+        (col(ErpPriceRow.sku) == col(ErpProductRow.sku))
+        & (col(ErpPriceRow.customer_number) == customer_number),
     )
+    return _search(query, search)
+
+
+def _search(query: Any, search: str) -> Any:
+    """Filter on name, SKU or description containing ``search``, case-insensitive."""
     term = search.strip()
-    if term:
-        pattern = f"%{term}%"
-        query = query.where(
-            or_(
-                ErpProductRow.name.ilike(pattern),  # type: ignore[attr-defined]
-                ErpProductRow.sku.ilike(pattern),  # type: ignore[attr-defined]
-                ErpProductRow.description.ilike(pattern),  # type: ignore[attr-defined]
+    if not term:
+        return query
+    pattern = "%" + _escape_like(term) + "%"
+    return query.where(
+        or_(
+            *(
+                column.ilike(pattern, escape="\\")
+                for column in (
+                    col(ErpProductRow.name),
+                    col(ErpProductRow.sku),
+                    col(ErpProductRow.description),
+                )
             )
         )
-    return query
+    )
+
+
+def _escape_like(term: str) -> str:
+    """Make ``%`` and ``_`` typed by a user match themselves, not any text."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _customer(row: ErpCustomerRow) -> ErpCustomer:
@@ -126,7 +165,7 @@ def _customer(row: ErpCustomerRow) -> ErpCustomer:
         customer_number=row.customer_number,
         name=row.name,
         allowed=row.allowed,
-        email_domains=tuple(d for d in row.email_domains.lower().split() if d),
+        email_domains=tuple(row.email_domains.lower().split()),
         currency=row.currency,
         language=row.language,
         street=row.street,
@@ -136,15 +175,52 @@ def _customer(row: ErpCustomerRow) -> ErpCustomer:
     )
 
 
+def _invoice(row: ErpInvoiceRow) -> ErpInvoice:
+    return ErpInvoice(
+        invoice_number=row.invoice_number,
+        customer_number=row.customer_number,
+        issued_on=row.issued_on,
+        total=row.total,
+        currency=row.currency,
+    )
+
+
+def _contact(row: ErpContactRow) -> ErpContact:
+    return ErpContact(
+        contact_id=row.contact_id,
+        customer_number=row.customer_number,
+        name=row.name,
+        email=row.email,
+        role=row.role,
+    )
+
+
+def _address(row: ErpAddressRow) -> ErpAddress:
+    return ErpAddress(
+        address_id=row.address_id,
+        customer_number=row.customer_number,
+        kind=cast(AddressKind, row.kind),  # guarded by ck_erp_address_kind
+        name=row.name,
+        street=row.street,
+        postal_code=row.postal_code,
+        city=row.city,
+        country=row.country,
+        is_default=row.is_default,
+    )
+
+
 def _offer(product: ErpProductRow, price: ErpPriceRow | None) -> ErpProductOffer:
     return ErpProductOffer(
-        sku=product.sku,
-        name=product.name,
-        description=product.description,
-        unit=product.unit,
-        list_price=product.list_price,
+        product=ErpProduct(
+            sku=product.sku,
+            name=product.name,
+            description=product.description,
+            unit=product.unit,
+            list_price=product.list_price,
+            currency=product.currency,
+            datasheet_url=product.datasheet_url,
+        ),
         price=price.price if price else product.list_price,
         currency=price.currency if price else product.currency,
         is_customer_price=price is not None,
-        datasheet_url=product.datasheet_url,
     )

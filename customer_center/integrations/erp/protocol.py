@@ -1,7 +1,8 @@
 """The ERP port: what the portal asks of the seller's ERP, in plain values only.
 
 Transport-neutral on purpose: the embedded implementation reads SQL tables, a later HTTP/JSON
-client will implement the same protocol.
+client will implement the same protocol. Nothing here knows about sessions or rows; every
+value is a frozen dataclass of strings, booleans, dates and Decimals.
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
+from typing import Literal, Protocol
+
+AddressKind = Literal["billing", "delivery"]
+ADDRESS_KINDS: tuple[AddressKind, ...] = ("billing", "delivery")
 
 
 class ErpUnavailable(Exception):
@@ -20,8 +24,8 @@ class ErpUnavailable(Exception):
 class ErpCustomer:
     customer_number: str
     name: str
-    allowed: bool
-    email_domains: tuple[str, ...]
+    allowed: bool  # may this customer activate the portal at all?
+    email_domains: tuple[str, ...]  # lower-case, e.g. ("example.com",)
     currency: str
     language: str
     street: str
@@ -52,7 +56,7 @@ class ErpContact:
 class ErpAddress:
     address_id: str
     customer_number: str
-    kind: str  # "billing" or "delivery"
+    kind: AddressKind
     name: str
     street: str
     postal_code: str
@@ -62,21 +66,42 @@ class ErpAddress:
 
 
 @dataclass(frozen=True)
-class ErpProductOffer:
-    """A product with the price this customer pays (its own price where it has one)."""
-
+class ErpProduct:
     sku: str
     name: str
     description: str
     unit: str
     list_price: Decimal
-    price: Decimal
     currency: str
-    is_customer_price: bool
     datasheet_url: str | None
 
 
+@dataclass(frozen=True)
+class ErpPrice:
+    """A price agreed with one customer for one product, overriding the list price."""
+
+    sku: str
+    customer_number: str
+    price: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class ErpProductOffer:
+    """A product with the price this customer pays: its own price where it has one."""
+
+    product: ErpProduct
+    price: Decimal
+    currency: str
+    is_customer_price: bool
+
+
 class ErpClient(Protocol):
+    """Lookups are case-insensitive and ignore surrounding whitespace in the numbers given.
+
+    Every method may raise :class:`ErpUnavailable`.
+    """
+
     def get_customer(self, customer_number: str) -> ErpCustomer | None: ...
 
     def get_invoice(self, invoice_number: str) -> ErpInvoice | None: ...
@@ -87,7 +112,9 @@ class ErpClient(Protocol):
 
     def list_products(
         self, customer_number: str, search: str = "", offset: int = 0, limit: int = 50
-    ) -> list[ErpProductOffer]: ...
+    ) -> list[ErpProductOffer]:
+        """One page of the catalogue, sorted by name, filtered by ``search`` if given."""
+        ...
 
     def count_products(self, customer_number: str, search: str = "") -> int: ...
 

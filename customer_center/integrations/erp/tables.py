@@ -1,27 +1,45 @@
-"""The embedded ERP's master data, in tables of its own (prefix ``erp_``)."""
+"""The embedded ERP's master data, in tables of its own (prefix ``erp_``).
+
+Natural keys (customer and invoice numbers, SKUs, contact and address ids) are stored in
+their canonical form, see :func:`canonical_key`, so a case-insensitive lookup is a plain
+primary-key lookup. E-mail addresses keep their spelling and are indexed by ``lower(email)``.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Column, Numeric
+from sqlalchemy import CheckConstraint, Column, Index, Numeric, func
 from sqlmodel import Field, SQLModel
 
 from customer_center.models.base import utcnow
 
+KEY_LENGTH = 32
 
-def _money() -> Column:
+
+def canonical_key(value: str) -> str:
+    """The stored form of a natural key: no surrounding whitespace, upper case."""
+    return value.strip().upper()
+
+
+def _money() -> Column:  # type: ignore[type-arg]
     return Column(Numeric(12, 2), nullable=False)
+
+
+def _customer_fk(**kwargs: Any) -> Any:
+    return Field(foreign_key="erp_customer.customer_number", max_length=KEY_LENGTH, **kwargs)
 
 
 class ErpCustomerRow(SQLModel, table=True):
     __tablename__ = "erp_customer"
 
-    customer_number: str = Field(primary_key=True, max_length=32)
+    customer_number: str = Field(primary_key=True, max_length=KEY_LENGTH)
     name: str = Field(max_length=200)
     allowed: bool = False
-    email_domains: str = Field(default="", max_length=500)  # space-separated
+    # Space-separated, lower-case; few per customer, always read with the customer.
+    email_domains: str = Field(default="", max_length=500)
     currency: str = Field(default="EUR", max_length=3)
     language: str = Field(default="en", max_length=5)
     street: str = Field(default="", max_length=200)
@@ -33,8 +51,8 @@ class ErpCustomerRow(SQLModel, table=True):
 class ErpInvoiceRow(SQLModel, table=True):
     __tablename__ = "erp_invoice"
 
-    invoice_number: str = Field(primary_key=True, max_length=32)
-    customer_number: str = Field(foreign_key="erp_customer.customer_number", index=True)
+    invoice_number: str = Field(primary_key=True, max_length=KEY_LENGTH)
+    customer_number: str = _customer_fk(index=True)
     issued_on: date
     total: Decimal = Field(sa_column=_money())
     currency: str = Field(default="EUR", max_length=3)
@@ -43,18 +61,24 @@ class ErpInvoiceRow(SQLModel, table=True):
 class ErpContactRow(SQLModel, table=True):
     __tablename__ = "erp_contact"
 
-    contact_id: str = Field(primary_key=True, max_length=32)
-    customer_number: str = Field(foreign_key="erp_customer.customer_number", index=True)
+    contact_id: str = Field(primary_key=True, max_length=KEY_LENGTH)
+    customer_number: str = _customer_fk(index=True)
     name: str = Field(max_length=200)
-    email: str = Field(max_length=254, index=True)  # stored lower-cased
+    email: str = Field(max_length=254)
     role: str = Field(default="", max_length=100)
+
+
+Index("ix_erp_contact_email_lower", func.lower(ErpContactRow.email))  # type: ignore[arg-type]
 
 
 class ErpAddressRow(SQLModel, table=True):
     __tablename__ = "erp_address"
+    __table_args__ = (
+        CheckConstraint("kind IN ('billing', 'delivery')", name="ck_erp_address_kind"),
+    )
 
-    address_id: str = Field(primary_key=True, max_length=32)
-    customer_number: str = Field(foreign_key="erp_customer.customer_number", index=True)
+    address_id: str = Field(primary_key=True, max_length=KEY_LENGTH)
+    customer_number: str = _customer_fk(index=True)
     kind: str = Field(max_length=16)
     name: str = Field(max_length=200)
     street: str = Field(max_length=200)
@@ -67,8 +91,8 @@ class ErpAddressRow(SQLModel, table=True):
 class ErpProductRow(SQLModel, table=True):
     __tablename__ = "erp_product"
 
-    sku: str = Field(primary_key=True, max_length=32)
-    name: str = Field(max_length=200, index=True)
+    sku: str = Field(primary_key=True, max_length=KEY_LENGTH)
+    name: str = Field(max_length=200, index=True)  # the catalogue is sorted by name
     description: str = Field(default="", max_length=1000)
     unit: str = Field(default="pc", max_length=16)
     list_price: Decimal = Field(sa_column=_money())
@@ -77,22 +101,28 @@ class ErpProductRow(SQLModel, table=True):
 
 
 class ErpPriceRow(SQLModel, table=True):
+    """A customer-specific price; the key starts with the customer, the column looked up."""
+
     __tablename__ = "erp_price"
 
-    sku: str = Field(foreign_key="erp_product.sku", primary_key=True, max_length=32)
-    customer_number: str = Field(
-        foreign_key="erp_customer.customer_number", primary_key=True, max_length=32
-    )
+    customer_number: str = _customer_fk(primary_key=True)
+    sku: str = Field(foreign_key="erp_product.sku", primary_key=True, max_length=KEY_LENGTH)
     price: Decimal = Field(sa_column=_money())
     currency: str = Field(default="EUR", max_length=3)
 
 
 class ErpActivationNoticeRow(SQLModel, table=True):
-    """What the ERP received from the portal: one row per delivered message id."""
+    """What the ERP received from the portal: one row per delivered message id.
+
+    No foreign key to the customer on purpose: a notice is evidence of what arrived, and a
+    unique-key violation must only ever mean "this message was already recorded".
+    """
 
     __tablename__ = "erp_activation_notice"
 
-    message_id: str = Field(primary_key=True, max_length=100)
-    customer_number: str = Field(max_length=32, index=True)
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(max_length=100, unique=True)
+    customer_number: str = Field(max_length=KEY_LENGTH, index=True)
     email: str = Field(max_length=254)
     received_at: datetime = Field(default_factory=utcnow)
+    erp_reference: str = Field(max_length=40, unique=True)

@@ -69,7 +69,15 @@ def notice(text: rx.Var | str, color: str = "green", icon: str = "info") -> rx.C
 
 
 def submit_button(label_key: str, busy: rx.Var | bool = False) -> rx.Component:
-    return rx.button(tr(label_key), type="submit", size="3", width="100%", loading=busy)
+    """Enabled once the page is connected to the server, so no click is ever lost."""
+    return rx.button(
+        tr(label_key),
+        type="submit",
+        size="3",
+        width="100%",
+        loading=busy,
+        disabled=~PortalState.is_hydrated,
+    )
 
 
 def language_select() -> rx.Component:

@@ -75,6 +75,7 @@ def dev_mailbox_page() -> rx.Component:
                 spacing="2",
             ),
             _open_mail(),
+            rx.moment(interval=2000, on_change=MailboxState.refresh, display="none"),
             class_name="cc-main cc-wide",
         ),
         class_name="cc-page",

@@ -30,6 +30,13 @@ class MailboxState(PortalState):
         await self._load_page(0)
 
     @dev_only
+    async def refresh(self, _tick: str = "") -> None:
+        """Polled while the mailbox is open: newly delivered e-mails appear by themselves."""
+        total = await in_transaction(count_dev_mail)
+        if total != self.total:
+            await self._load_page(self.page)
+
+    @dev_only
     async def next_page(self) -> None:
         if (self.page + 1) * PAGE_SIZE < self.total:
             await self._load_page(self.page + 1)

@@ -1,8 +1,8 @@
-"""foundation: companies, users, roles, sessions, tokens, audit, outbox, dev mailbox, embedded ERP
+"""foundation schema
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:33:03.301893
+Create Date: 2026-11-22 08:51:45.338225
 """
 
 from collections.abc import Sequence
@@ -64,11 +64,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_dev_mail_to_address'), ['to_address'], unique=False)
 
     op.create_table('erp_activation_notice',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('message_id', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('customer_number', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('received_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('message_id')
+    sa.Column('erp_reference', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('erp_reference'),
+    sa.UniqueConstraint('message_id')
     )
     with op.batch_alter_table('erp_activation_notice', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_erp_activation_notice_customer_number'), ['customer_number'], unique=False)
@@ -120,7 +124,7 @@ def upgrade() -> None:
 
     op.create_table('erp_address',
     sa.Column('address_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.Column('customer_number', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('customer_number', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('street', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -128,6 +132,7 @@ def upgrade() -> None:
     sa.Column('city', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('country', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
     sa.Column('is_default', sa.Boolean(), nullable=False),
+    sa.CheckConstraint("kind IN ('billing', 'delivery')", name='ck_erp_address_kind'),
     sa.ForeignKeyConstraint(['customer_number'], ['erp_customer.customer_number'], ),
     sa.PrimaryKeyConstraint('address_id')
     )
@@ -136,7 +141,7 @@ def upgrade() -> None:
 
     op.create_table('erp_contact',
     sa.Column('contact_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.Column('customer_number', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('customer_number', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
@@ -145,11 +150,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('erp_contact', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_erp_contact_customer_number'), ['customer_number'], unique=False)
-        batch_op.create_index(batch_op.f('ix_erp_contact_email'), ['email'], unique=False)
 
     op.create_table('erp_invoice',
     sa.Column('invoice_number', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.Column('customer_number', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('customer_number', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('issued_on', sa.Date(), nullable=False),
     sa.Column('total', sa.Numeric(precision=12, scale=2), nullable=False),
     sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
@@ -160,13 +164,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_erp_invoice_customer_number'), ['customer_number'], unique=False)
 
     op.create_table('erp_price',
-    sa.Column('sku', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('customer_number', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('sku', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('price', sa.Numeric(precision=12, scale=2), nullable=False),
     sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
     sa.ForeignKeyConstraint(['customer_number'], ['erp_customer.customer_number'], ),
     sa.ForeignKeyConstraint(['sku'], ['erp_product.sku'], ),
-    sa.PrimaryKeyConstraint('sku', 'customer_number')
+    sa.PrimaryKeyConstraint('customer_number', 'sku')
     )
     op.create_table('role',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -310,7 +314,6 @@ def downgrade() -> None:
 
     op.drop_table('erp_invoice')
     with op.batch_alter_table('erp_contact', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_erp_contact_email'))
         batch_op.drop_index(batch_op.f('ix_erp_contact_customer_number'))
 
     op.drop_table('erp_contact')

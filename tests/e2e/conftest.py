@@ -1,0 +1,99 @@
+"""One production build of the portal for all browser tests, on its own database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import TEST_DATABASE_URL, _TMP
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"portal exited:\n{log.read_text()[-4000:]}")
+        try:
+            if httpx.get(f"{url}/sign-in", timeout=2, follow_redirects=True).is_success:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"portal did not start:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def portal(engine) -> Iterator[str]:
+    """The portal as `make run` starts it (production build, one port, dev mailbox)."""
+    port = _free_port()
+    url = f"http://localhost:{port}"
+    env = {
+        **os.environ,
+        "CC_ENV": "dev",
+        "CC_DATABASE_URL": TEST_DATABASE_URL,
+        "CC_DATA_DIR": str(_TMP),
+        "CC_PORT": str(port),
+        "CC_BASE_URL": url,
+    }
+    python = str(ROOT / ".venv" / "bin" / "python")
+    subprocess.run([python, "-m", "customer_center.cli", "erp", "import-demo"], env=env, check=True, cwd=ROOT)
+    log = _TMP / "portal.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(ROOT / "scripts" / "with-node"), "reflex", "run", "--env", "prod",
+             "--single-port", "--backend-port", str(port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        _wait_until_serving(url, process, log)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def engine():  # noqa: F811 - the e2e suite builds its schema through the real migrations
+    from customer_center.db import get_engine
+    from customer_center.migrations import upgrade
+    from customer_center.models.registry import metadata
+
+    eng = get_engine()
+    metadata.drop_all(eng)
+    with eng.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(TEST_DATABASE_URL)
+    yield eng

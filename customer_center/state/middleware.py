@@ -10,7 +10,7 @@ from functools import lru_cache
 import reflex as rx
 from reflex.middleware.middleware import Middleware
 from reflex.state import BaseState, StateUpdate
-from reflex_base.event import Event, fix_events
+from reflex_base.event import Event
 
 from customer_center.auth.sessions import cookie_value_from_header, resolve_actor
 from customer_center.db import session_scope
@@ -77,7 +77,8 @@ class AccessMiddleware(Middleware):
         if access.anonymous:
             return None
         if context is None:
-            return StateUpdate(events=fix_events([rx.redirect("/sign-in")], event.token))
+            log.info("refused %s: not signed in", event.name)
+            return StateUpdate()
         if access.permission and access.permission not in context.permissions:
             log.warning("refused %s for user %s", event.name, context.actor.user_id)
             return StateUpdate()

@@ -7,7 +7,7 @@ import reflex as rx
 from customer_center.auth.sessions import cookie_value_from_header
 from customer_center.services.accounts import company_overview, sign_out
 from customer_center.state.access import current_actor, public, signed_in
-from customer_center.state.base import PortalState, actor_context, in_transaction
+from customer_center.state.base import PortalState, in_transaction
 
 
 class SessionState(PortalState):
@@ -24,10 +24,13 @@ class SessionState(PortalState):
     permissions: list[str] = []
     is_main_contact: bool = False
 
-    @signed_in
-    async def load(self) -> None:
-        """on_load of every signed-in page (the middleware redirects anonymous visitors)."""
-        context = actor_context()
+    @public
+    async def load(self):  # type: ignore[no-untyped-def]
+        """on_load of every signed-in page: anonymous visitors go to the sign-in page."""
+        context = current_actor.get()
+        if context is None:
+            self.reset()
+            return rx.redirect("/sign-in")
         overview = await in_transaction(company_overview, context.actor)
         self.lang = context.actor.language
         self.user_name = overview.user_name

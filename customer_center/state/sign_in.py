@@ -30,8 +30,7 @@ class SignInState(PortalState):
     @public
     def load(self) -> None:
         self.errors = {}
-        params = self.router.url.query_parameters
-        notice = params.get("notice", "") if isinstance(params, dict) else ""
+        notice = self.router.url.query_parameters.get("notice", "")
         self.notice = {"signed_out": "sign_in.signed_out", "link": "link.invalid"}.get(notice, "")
 
     @public

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from alembic import context
-
 from customer_center.db import make_engine
 from customer_center.models.registry import metadata
 from customer_center.settings import get_settings

@@ -58,9 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     erp_import = erp.add_parser("import", help="load ERP master data from CSV files in DIR")
     erp_import.add_argument("directory")
     erp_import.set_defaults(run=_erp_import)
-    erp.add_parser("import-demo", help="load the shipped demo ERP data").set_defaults(
-        run=_erp_demo
-    )
+    erp.add_parser("import-demo", help="load the shipped demo ERP data").set_defaults(run=_erp_demo)
     commands.add_parser("demo-info", help="print the demo activation data").set_defaults(
         run=_demo_info
     )

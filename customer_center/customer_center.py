@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 from starlette.applications import Starlette
 
+from customer_center.background import outbox_relay_task
 from customer_center.http.auth_routes import routes as auth_routes
 from customer_center.pages import activate, dashboard, dev_mailbox, sign_in  # noqa: F401
 from customer_center.settings import check_production, get_settings
-from customer_center.background import outbox_relay_task
 from customer_center.state.middleware import AccessMiddleware
 
 check_production(get_settings())

@@ -60,6 +60,7 @@ def resolve_actor(session: Session, raw_token: str | None) -> Actor | None:
     if row is None:
         return None
     session_id, user_id, company_id, language = row
+    assert session_id is not None and user_id is not None
     return Actor(user_id=user_id, company_id=company_id, session_id=session_id, language=language)
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import reflex as rx
 
 from customer_center.components.ui import tr
-from customer_center.domain.permissions import Permission
 from customer_center.state.session import SessionState
 
 

@@ -60,7 +60,9 @@ def form_error(errors: rx.Var) -> rx.Component:
     """The message that concerns the whole form rather than one field."""
     return rx.cond(
         errors.contains(""),
-        rx.callout(errors[""], icon="triangle_alert", color_scheme="red", role="alert", width="100%"),
+        rx.callout(
+            errors[""], icon="triangle_alert", color_scheme="red", role="alert", width="100%"
+        ),
     )
 
 

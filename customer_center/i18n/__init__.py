@@ -4,6 +4,6 @@ Code refers to messages by id (``"activation.title"``); :func:`translate` looks 
 catalogue of the requested language and falls back to English, then to the id itself.
 """
 
-from customer_center.i18n.catalog import LANGUAGES, DEFAULT_LANGUAGE, catalog, translate
+from customer_center.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES, catalog, translate
 
 __all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "catalog", "translate"]

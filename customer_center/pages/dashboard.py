@@ -65,8 +65,13 @@ def you_card() -> rx.Component:
 def dashboard_page() -> rx.Component:
     return app_page(
         rx.text(tr("dashboard.intro"), color_scheme="gray", margin_bottom="1rem"),
-        rx.grid(company_card(), you_card(), columns=rx.breakpoints(initial="1", md="2"),
-                spacing="4", width="100%"),
+        rx.grid(
+            company_card(),
+            you_card(),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="4",
+            width="100%",
+        ),
         title_key="dashboard.title",
     )
 

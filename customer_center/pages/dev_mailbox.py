@@ -15,8 +15,12 @@ def _mail_row(mail: rx.Var) -> rx.Component:
         rx.table.cell(mail["when"]),
         rx.table.cell(mail["to"]),
         rx.table.cell(
-            rx.link(mail["subject"], on_click=MailboxState.open_mail(mail["id"]), href="#",
-                    class_name="cc-mail-subject")
+            rx.link(
+                mail["subject"],
+                on_click=MailboxState.open_mail(mail["id"]),
+                href="#",
+                class_name="cc-mail-subject",
+            )
         ),
     )
 
@@ -27,7 +31,9 @@ def _open_mail() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.heading(MailboxState.open_subject, size="4", as_="h2"),
-                rx.text(tr("mailbox.to"), ": ", MailboxState.open_to, size="2", color_scheme="gray"),
+                rx.text(
+                    tr("mailbox.to"), ": ", MailboxState.open_to, size="2", color_scheme="gray"
+                ),
                 rx.el.pre(MailboxState.open_text, class_name="cc-mail-body"),
                 rx.foreach(
                     MailboxState.open_links,
@@ -69,8 +75,12 @@ def dev_mailbox_page() -> rx.Component:
                 ),
             ),
             rx.hstack(
-                rx.button(tr("common.previous"), on_click=MailboxState.previous_page,
-                          variant="soft", disabled=MailboxState.page == 0),
+                rx.button(
+                    tr("common.previous"),
+                    on_click=MailboxState.previous_page,
+                    variant="soft",
+                    disabled=MailboxState.page == 0,
+                ),
                 rx.button(tr("common.next"), on_click=MailboxState.next_page, variant="soft"),
                 spacing="2",
             ),

@@ -15,9 +15,9 @@ from customer_center.domain.password_policy import password_problem
 from customer_center.domain.permissions import BUILTIN_ROLES, MAIN_CONTACT_ROLE
 from customer_center.i18n.catalog import normalize_language
 from customer_center.integrations.erp.protocol import ErpClient, ErpCustomer
+from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.user import Role, RolePermission, User, UserRole
-from customer_center.models.base import utcnow
 from customer_center.outbox.enqueue import enqueue
 from customer_center.services import audit, emails, one_time_tokens
 from customer_center.services.rate_limit import Limit, minutes_blocked, record_attempt

@@ -14,7 +14,7 @@ from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
 
 ACTIVATION = "activation"
-PASSWORD_RESET = "password_reset"
+PASSWORD_RESET = "password_reset"  # noqa: S105 - a token purpose, not a secret
 SIGN_IN_TICKET = "sign_in_ticket"
 
 

@@ -24,7 +24,9 @@ def failures_since(session: Session, kind: str, key: str, since: datetime) -> li
     """Times of failed attempts for (kind, key) after ``since`` and after the last success."""
     last_success = session.exec(
         select(func.max(Attempt.created_at)).where(
-            Attempt.kind == kind, Attempt.key == key, Attempt.succeeded.is_(True)  # type: ignore[attr-defined]
+            Attempt.kind == kind,
+            Attempt.key == key,
+            Attempt.succeeded.is_(True),  # type: ignore[attr-defined]
         )
     ).one()
     start = max(since, last_success) if last_success else since

@@ -34,7 +34,9 @@ class ActivationState(PortalState):
         self.busy = True
         yield
         try:
-            await in_transaction(activation.request_activation, erp_client(), get_settings(), request)
+            await in_transaction(
+                activation.request_activation, erp_client(), get_settings(), request
+            )
         except ServiceError as error:
             if error.code in ("activation.mismatch", "activation.already_active"):
                 await in_transaction(activation.record_failure, request)
@@ -60,7 +62,9 @@ class ActivationConfirmState(PortalState):
     async def load(self) -> None:
         self.errors, self.link_error = {}, ""
         try:
-            pending = await in_transaction(activation.pending_activation, erp_client(), self._token())
+            pending = await in_transaction(
+                activation.pending_activation, erp_client(), self._token()
+            )
         except ServiceError as error:
             self.link_error = self._t(error.code)
             return

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-from customer_center.integrations.mail.dev_mailbox import count_dev_mail, get_dev_mail, list_dev_mail
+from customer_center.integrations.mail.dev_mailbox import (
+    count_dev_mail,
+    get_dev_mail,
+    list_dev_mail,
+)
 from customer_center.state.access import dev_only
 from customer_center.state.base import PortalState, in_transaction
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import TEST_DATABASE_URL, _TMP
+from tests.conftest import _TMP, TEST_DATABASE_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -29,7 +29,11 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
 
 
 def _free_port() -> int:
@@ -66,13 +70,27 @@ def portal(engine) -> Iterator[str]:
         "CC_BASE_URL": url,
     }
     python = str(ROOT / ".venv" / "bin" / "python")
-    subprocess.run([python, "-m", "customer_center.cli", "erp", "import-demo"], env=env, check=True, cwd=ROOT)
+    subprocess.run(
+        [python, "-m", "customer_center.cli", "erp", "import-demo"], env=env, check=True, cwd=ROOT
+    )
     log = _TMP / "portal.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [str(ROOT / "scripts" / "with-node"), "reflex", "run", "--env", "prod",
-             "--single-port", "--backend-port", str(port)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(ROOT / "scripts" / "with-node"),
+                "reflex",
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--backend-port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         _wait_until_serving(url, process, log)

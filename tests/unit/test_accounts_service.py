@@ -23,7 +23,9 @@ def user(session) -> User:
     company = Company(customer_number="1", name="Test GmbH")
     session.add(company)
     session.flush()
-    user = User(company_id=company.id, email=EMAIL, name="Ben", password_hash=hash_password(PASSWORD))
+    user = User(
+        company_id=company.id, email=EMAIL, name="Ben", password_hash=hash_password(PASSWORD)
+    )
     session.add(user)
     session.commit()
     return user
@@ -93,12 +95,16 @@ def test_password_reset_works_once_and_ends_other_sessions(session, user) -> Non
     mail = session.exec(select(OutboxMessage)).one()
     token = mail.payload["text"].split("token=", 1)[1].split()[0]
     new = "Another-long-passphrase-42"
-    accounts.reset_password(session, raw_token=token, password=new, password_repeat=new, ip_address="")
+    accounts.reset_password(
+        session, raw_token=token, password=new, password_repeat=new, ip_address=""
+    )
     session.commit()
     assert sessions.resolve_actor(session, old_cookie) is None
     accounts.sign_in(session, _attempt(password=new))
     with pytest.raises(ServiceError) as used:
-        accounts.reset_password(session, raw_token=token, password=new, password_repeat=new, ip_address="")
+        accounts.reset_password(
+            session, raw_token=token, password=new, password_repeat=new, ip_address=""
+        )
     assert used.value.code == "link.used"
 
 

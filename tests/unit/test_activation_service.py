@@ -89,7 +89,11 @@ def test_lockout_after_five_failures_per_customer(session, erp) -> None:
 def test_completion_creates_company_main_contact_roles_audit_and_erp_message(session, erp) -> None:
     token = _request_ok(session, erp)
     user = activation.complete_activation(
-        session, erp, raw_token=token, name="Anna Müller", password=PASSWORD,
+        session,
+        erp,
+        raw_token=token,
+        name="Anna Müller",
+        password=PASSWORD,
         password_repeat=PASSWORD,
     )
     session.commit()
@@ -107,7 +111,11 @@ def test_weak_password_saves_nothing_and_keeps_the_link(session, erp) -> None:
     token = _request_ok(session, erp)
     with pytest.raises(ValidationFailed) as refused:
         activation.complete_activation(
-            session, erp, raw_token=token, name="Anna", password="short",
+            session,
+            erp,
+            raw_token=token,
+            name="Anna",
+            password="short",
             password_repeat="short",
         )
     assert refused.value.errors["password"][0] == "password.too_short"

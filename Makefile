@@ -7,9 +7,8 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 export REFLEX_USE_NPM := 1
 export REFLEX_CHECK_LATEST_VERSION := false
-export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup run test lint typecheck unit e2e chromium bench clean
+.PHONY: setup run test lint typecheck unit e2e chromium clean
 
 setup: $(VENV)/.installed
 
@@ -23,7 +22,7 @@ run: setup
 	$(PY) -m customer_center.cli db-upgrade
 	$(PY) -m customer_center.cli erp import-demo
 	CC_PORT=$(CC_PORT) $(PY) -m customer_center.cli demo-info
-	CC_PORT=$(CC_PORT) $(VENV)/bin/reflex run --env prod --single-port --backend-port $(CC_PORT)
+	CC_PORT=$(CC_PORT) scripts/with-node reflex run --env prod --single-port --backend-port $(CC_PORT)
 
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
@@ -48,9 +47,6 @@ e2e: setup chromium
 	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/e2e -q
 
 test: lint typecheck unit e2e
-
-bench: setup
-	$(PY) -m bench
 
 clean:
 	rm -rf .web .states data $(VENV)

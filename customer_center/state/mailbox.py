@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from customer_center.i18n.formatting import format_moment
 from customer_center.integrations.mail.dev_mailbox import (
     count_dev_mail,
     get_dev_mail,
@@ -70,7 +71,7 @@ class MailboxState(PortalState):
                 "id": str(m.id),
                 "to": m.to_address,
                 "subject": m.subject,
-                "when": m.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                "when": format_moment(m.created_at, self.lang),
             }
             for m in mails
         ]

@@ -17,6 +17,7 @@ ANNA = "anna.mueller@mueller-maschinenbau.example"
 JANE = "jane.doe@acme-industrial.example"
 GOOD_PASSWORD = "Kettle-moon-arrives-late"
 MISMATCH = "These details do not match our records"
+ACTIVATION_SUBJECT = "Confirm the activation of"
 
 
 @pytest.fixture(autouse=True)
@@ -34,10 +35,13 @@ def request_activation(page: Page, portal: str, customer: str, invoice: str, ema
     page.get_by_role("button", name="Send confirmation link").click()
 
 
-def open_latest_mail_link(page: Page, portal: str, to: str) -> str:
+def open_latest_mail_link(page: Page, portal: str, to: str, subject: str) -> str:
+    """Wait, as a reader of the mailbox would, until the expected e-mail has arrived."""
     page.goto(f"{portal}/dev/mailbox")
-    expect(page.locator(".cc-mail-subject").first).to_be_visible()
-    page.locator("tr", has_text=to).locator(".cc-mail-subject").first.click()
+    row = page.locator("tr", has_text=to).filter(has_text=subject).first
+    expect(row).to_be_visible(timeout=15_000)
+    row.locator(".cc-mail-subject").click()
+    expect(page.get_by_role("heading", level=2)).to_contain_text(subject)
     link = page.locator(".cc-mail-link").first
     expect(link).to_be_visible()
     href = link.get_attribute("href")
@@ -93,7 +97,7 @@ def test_activation_sign_out_sign_in_reload_and_second_tab(page: Page, portal: s
     request_activation(page, portal, "10001", "2026-10001-001", ANNA)
     expect(page.locator("#activation-sent-to")).to_have_text(ANNA)
 
-    link = open_latest_mail_link(page, portal, ANNA)
+    link = open_latest_mail_link(page, portal, ANNA, ACTIVATION_SUBJECT)
     page.goto(link)
     expect(page.get_by_text("Müller Maschinenbau GmbH")).to_be_visible()
     expect(page.get_by_label("Your name")).to_have_value("Anna Müller")
@@ -146,7 +150,7 @@ def test_forgot_password_link_works_once(page: Page, portal: str) -> None:
     page.get_by_role("button", name="Send reset link").click()
     expect(page.get_by_text("is on its way")).to_be_visible()
 
-    link = open_latest_mail_link(page, portal, ANNA)
+    link = open_latest_mail_link(page, portal, ANNA, "Choose a new password")
     assert "/reset-password" in link
     page.goto(link)
     choose_password(page, "Another-long-passphrase-42", "different-passphrase-42")
@@ -172,7 +176,7 @@ def test_an_expired_activation_link_changes_nothing(page: Page, portal: str) -> 
             .where(OneTimeToken.purpose == "activation")
             .values(expires_at=utcnow() - timedelta(minutes=1))
         )
-    page.goto(open_latest_mail_link(page, portal, JANE))
+    page.goto(open_latest_mail_link(page, portal, JANE, ACTIVATION_SUBJECT))
     expect(page.get_by_text("This link has expired")).to_be_visible()
     expect(page.get_by_label("New password")).to_have_count(0)
 

@@ -71,14 +71,14 @@ def request_activation(
     commit even though the request was refused (see :func:`record_failure`).
     """
     validate_request_fields(request)
-    number = request.customer_number.strip()
-    keys = [f"customer:{number.lower()}", f"ip:{request.ip_address}"]
+    keys = _limit_keys(request)
     wait = minutes_blocked(session, ACTIVATION_LIMIT, keys, utcnow())
     if wait:
         raise ServiceError("activation.rate_limited", minutes=wait)
-    customer = _matching_customer(erp, settings, request)
-    if customer is None:
+    match = _match(erp, settings, request)
+    if match is None:
         raise ServiceError("activation.mismatch")
+    customer = match.customer
     if _company_exists(session, customer.customer_number):
         raise ServiceError("activation.already_active")
     email = normalize_email(request.email)
@@ -89,7 +89,7 @@ def request_activation(
         payload={
             "customer_number": customer.customer_number,
             "email": email,
-            "name": _contact_name(erp, customer.customer_number, email),
+            "name": match.contact_name,
             "language": normalize_language(request.language),
         },
     )
@@ -107,44 +107,39 @@ def request_activation(
 
 def record_failure(session: Session, request: ActivationRequest) -> None:
     """Count a refused attempt; called in its own transaction after a refusal."""
-    keys = [
-        f"customer:{request.customer_number.strip().lower()}",
-        f"ip:{request.ip_address}",
-    ]
-    record_attempt(session, ACTIVATION_LIMIT.kind, keys, succeeded=False)
+    record_attempt(session, ACTIVATION_LIMIT.kind, _limit_keys(request), succeeded=False)
 
 
-def _matching_customer(
-    erp: ErpClient, settings: Settings, request: ActivationRequest
-) -> ErpCustomer | None:
+@dataclass(frozen=True)
+class _Match:
+    customer: ErpCustomer
+    contact_name: str  # "" when the address is admitted by its domain only
+
+
+def _match(erp: ErpClient, settings: Settings, request: ActivationRequest) -> _Match | None:
+    """The customer these details prove, or None; each detail is one ERP lookup."""
     customer = erp.get_customer(request.customer_number.strip())
     if customer is None or not customer.allowed:
         return None
     invoice = erp.get_invoice(request.invoice_number.strip())
     if invoice is None or invoice.customer_number != customer.customer_number:
         return None
-    if not _email_belongs_to(erp, settings, customer, normalize_email(request.email)):
+    email = normalize_email(request.email)
+    contact = erp.find_contact(customer.customer_number, email)
+    if contact is None and not _domain_admits(settings, customer, email):
         return None
-    return customer
+    return _Match(customer, contact.name if contact else "")
 
 
-def _email_belongs_to(
-    erp: ErpClient, settings: Settings, customer: ErpCustomer, email: str
-) -> bool:
-    contacts = erp.list_contacts(customer.customer_number)
-    if any(contact.email.strip().lower() == email for contact in contacts):
-        return True
+def _domain_admits(settings: Settings, customer: ErpCustomer, email: str) -> bool:
     if settings.activation_email_policy == POLICY_CONTACT_ONLY:
         return False
     domain = email.rsplit("@", 1)[-1]
     return domain in {d.strip().lower() for d in customer.email_domains}
 
 
-def _contact_name(erp: ErpClient, customer_number: str, email: str) -> str:
-    for contact in erp.list_contacts(customer_number):
-        if contact.email.strip().lower() == email:
-            return contact.name
-    return ""
+def _limit_keys(request: ActivationRequest) -> list[str]:
+    return [f"customer:{request.customer_number.strip().lower()}", f"ip:{request.ip_address}"]
 
 
 def _company_exists(session: Session, customer_number: str) -> bool:

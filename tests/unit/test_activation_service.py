@@ -52,7 +52,17 @@ def test_matching_details_queue_a_link_in_the_requesters_language(session, erp) 
 
 
 def test_domain_policy_accepts_an_unlisted_colleague(session, erp) -> None:
-    _request_ok(session, erp, _request(email="new.person@mueller-maschinenbau.example"))
+    token = _request_ok(session, erp, _request(email="New.Person@mueller-maschinenbau.example"))
+    pending = activation.pending_activation(session, erp, token)
+    assert (pending.email, pending.suggested_name) == (
+        "new.person@mueller-maschinenbau.example",
+        "",
+    )
+
+
+def test_a_known_contact_gets_their_erp_name_suggested(session, erp) -> None:
+    token = _request_ok(session, erp, _request(email=ANNA.upper()))
+    assert activation.pending_activation(session, erp, token).suggested_name == "Anna Müller"
 
 
 @pytest.mark.parametrize(

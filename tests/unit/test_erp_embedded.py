@@ -219,3 +219,9 @@ def test_build_erp_client_refuses_unknown_kind(engine: Engine) -> None:
 
     with pytest.raises(ValueError, match=r"CC_ERP='http' is not supported"):
         build_erp_client(settings, engine)
+
+
+def test_find_contact_matches_the_address_in_any_case(erp: ErpClient) -> None:
+    found = erp.find_contact(" 10001 ", "  Anna.Mueller@Mueller-Maschinenbau.EXAMPLE ")
+    assert found is not None and found.name == "Anna Müller"
+    assert erp.find_contact("10002", "anna.mueller@mueller-maschinenbau.example") is None

@@ -66,6 +66,15 @@ class EmbeddedErpClient:
         with self._session() as session:
             return [_contact(row) for row in session.exec(query)]
 
+    def find_contact(self, customer_number: str, email: str) -> ErpContact | None:
+        query = select(ErpContactRow).where(
+            ErpContactRow.customer_number == canonical_key(customer_number),
+            func.lower(ErpContactRow.email) == email.strip().lower(),
+        )
+        with self._session() as session:
+            row = session.exec(query).first()
+            return _contact(row) if row else None
+
     def list_addresses(self, customer_number: str) -> list[ErpAddress]:
         query = (
             select(ErpAddressRow)

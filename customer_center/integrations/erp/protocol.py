@@ -108,6 +108,10 @@ class ErpClient(Protocol):
 
     def list_contacts(self, customer_number: str) -> list[ErpContact]: ...
 
+    def find_contact(self, customer_number: str, email: str) -> ErpContact | None:
+        """The customer's contact with this e-mail address (compared case-insensitively)."""
+        ...
+
     def list_addresses(self, customer_number: str) -> list[ErpAddress]: ...
 
     def list_products(

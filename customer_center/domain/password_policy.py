@@ -33,6 +33,18 @@ def password_problem(password: str, email: str) -> str | None:
     return None
 
 
+def new_password_errors(
+    password: str, repeat: str, email: str
+) -> dict[str, tuple[str, dict[str, object]]]:
+    """Form errors for a chosen password and its repetition: field -> (message id, params)."""
+    problem = password_problem(password, email)
+    if problem:
+        return {"password": (problem, {"min": MIN_LENGTH})}
+    if password != repeat:
+        return {"password_repeat": ("password.mismatch", {})}
+    return {}
+
+
 def _is_repetition(password: str) -> bool:
     """One character or one short block repeated (``aaaaaaaaaaaa``, ``abcabcabcabc``)."""
     for size in range(1, 5):

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from customer_center.auth import sessions
 from customer_center.auth.passwords import hash_password, verify_password
 from customer_center.domain.errors import ServiceError, ValidationFailed
-from customer_center.domain.password_policy import password_problem
+from customer_center.domain.password_policy import new_password_errors
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
@@ -191,11 +191,9 @@ def reset_password(
 
 
 def validate_new_password(password: str, repeat: str, email: str) -> None:
-    problem = password_problem(password, email)
-    if problem:
-        raise ValidationFailed({"password": (problem, {"min": 12})})
-    if password != repeat:
-        raise ValidationFailed({"password_repeat": ("password.mismatch", {})})
+    errors = new_password_errors(password, repeat, email)
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def change_language(session: Session, actor: sessions.Actor, language: str) -> None:

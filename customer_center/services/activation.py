@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from customer_center.auth.passwords import hash_password
 from customer_center.domain.errors import ServiceError, ValidationFailed
-from customer_center.domain.password_policy import password_problem
+from customer_center.domain.password_policy import new_password_errors
 from customer_center.domain.permissions import BUILTIN_ROLES, MAIN_CONTACT_ROLE
 from customer_center.i18n.catalog import normalize_language
 from customer_center.integrations.erp.protocol import ErpClient, ErpCustomer
@@ -212,11 +212,7 @@ def _validate_account_fields(name: str, password: str, repeat: str, email: str) 
         errors["name"] = ("form.required", {})
     elif len(name.strip()) > 200:
         errors["name"] = ("form.too_long", {"max": 200})
-    problem = password_problem(password, email)
-    if problem:
-        errors["password"] = (problem, {"min": 12})
-    elif password != repeat:
-        errors["password_repeat"] = ("password.mismatch", {})
+    errors.update(new_password_errors(password, repeat, email))
     if errors:
         raise ValidationFailed(errors)
 

@@ -94,13 +94,11 @@ def redeem_sign_in_ticket(
     raw = sessions.open_session(
         session, user, days=days, ip_address=ip_address, user_agent=user_agent
     )
-    audit.record(
+    audit.record_account_event(
         session,
         "user.signed_in",
         company_id=user.company_id,
-        actor_user_id=user.id,
-        target_type="user",
-        target_id=user.id,
+        user_id=user.id,
         ip_address=ip_address,
     )
     return raw
@@ -109,13 +107,11 @@ def redeem_sign_in_ticket(
 def sign_out(session: Session, raw_cookie: str, ip_address: str = "") -> None:
     actor = sessions.resolve_actor(session, raw_cookie)
     if sessions.revoke_session(session, raw_cookie) and actor is not None:
-        audit.record(
+        audit.record_account_event(
             session,
             "user.signed_out",
             company_id=actor.company_id,
-            actor_user_id=actor.user_id,
-            target_type="user",
-            target_id=actor.user_id,
+            user_id=actor.user_id,
             ip_address=ip_address,
         )
 
@@ -146,13 +142,12 @@ def request_password_reset(
         link=f"{settings.base_url}/reset-password?token={quote(raw)}",
         name=user.name,
     )
-    audit.record(
+    audit.record_account_event(
         session,
         "user.password_reset_requested",
         company_id=user.company_id,
-        actor_user_id=None,
-        target_type="user",
-        target_id=user.id,
+        user_id=user.id,
+        by_the_user=False,
         ip_address=ip_address,
     )
 
@@ -178,13 +173,11 @@ def reset_password(
     user.password_hash = hash_password(password)
     session.add(user)
     sessions.revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
-    audit.record(
+    audit.record_account_event(
         session,
         "user.password_reset",
         company_id=user.company_id,
-        actor_user_id=user.id,
-        target_type="user",
-        target_id=user.id,
+        user_id=user.id,
         ip_address=ip_address,
     )
     return user
@@ -204,13 +197,11 @@ def change_language(session: Session, actor: sessions.Actor, language: str) -> N
     before = user.language
     user.language = language
     session.add(user)
-    audit.record(
+    audit.record_account_event(
         session,
         "user.language_changed",
         company_id=actor.company_id,
-        actor_user_id=actor.user_id,
-        target_type="user",
-        target_id=actor.user_id,
+        user_id=actor.user_id,
         before={"language": before},
         after={"language": language},
     )

@@ -249,13 +249,11 @@ def _create_main_contact(
     for role in create_builtin_roles(session, company.id):  # type: ignore[arg-type]
         if role.code == MAIN_CONTACT_ROLE:
             session.add(UserRole(user_id=user.id, role_id=role.id))  # type: ignore[arg-type]
-    audit.record(
+    audit.record_account_event(
         session,
         "user.created",
         company_id=company.id,
-        actor_user_id=user.id,
-        target_type="user",
-        target_id=user.id,
+        user_id=user.id,
         after={"email": user.email, "name": user.name, "roles": [MAIN_CONTACT_ROLE]},
     )
     return user

@@ -33,3 +33,28 @@ def record(
             ip_address=ip_address[:64],
         )
     )
+
+
+def record_account_event(
+    session: Session,
+    action: str,
+    *,
+    company_id: int | None,
+    user_id: int | None,
+    by_the_user: bool = True,
+    ip_address: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """A change to a user's own account, made by that user (or by nobody signed in)."""
+    record(
+        session,
+        action,
+        company_id=company_id,
+        actor_user_id=user_id if by_the_user else None,
+        target_type="user",
+        target_id=user_id,
+        before=before,
+        after=after,
+        ip_address=ip_address,
+    )

@@ -8,6 +8,7 @@ from sqlmodel import select
 from customer_center.auth import sessions
 from customer_center.auth.passwords import hash_password
 from customer_center.domain.errors import ServiceError
+from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import STATUS_INACTIVE, User
@@ -106,6 +107,9 @@ def test_password_reset_works_once_and_ends_other_sessions(session, user) -> Non
             session, raw_token=token, password=new, password_repeat=new, ip_address=""
         )
     assert used.value.code == "link.used"
+    actors = {a.action: a.actor_user_id for a in session.exec(select(AuditEntry)).all()}
+    assert actors["user.password_reset_requested"] is None
+    assert actors["user.password_reset"] == actors["user.signed_in"] == user.id
 
 
 def test_reset_for_unknown_address_sends_nothing(session, user) -> None:

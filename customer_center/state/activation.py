@@ -7,8 +7,8 @@ from customer_center.services import accounts, activation
 from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 from customer_center.state.access import public
-from customer_center.state.base import PortalState, field_errors, in_transaction
-from customer_center.state.sign_in import go_to_ticket, text_field
+from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.sign_in import go_to_ticket
 
 
 class ActivationState(PortalState):
@@ -54,16 +54,12 @@ class ActivationConfirmState(PortalState):
     email: str = ""
     suggested_name: str = ""
 
-    def _token(self) -> str:
-        token = self.router.url.query_parameters.get("token", "")
-        return token if isinstance(token, str) else ""
-
     @public
     async def load(self) -> None:
         self.errors, self.link_error = {}, ""
         try:
             pending = await in_transaction(
-                activation.pending_activation, erp_client(), self._token()
+                activation.pending_activation, erp_client(), self._query("token")
             )
         except ServiceError as error:
             self.link_error = self._t(error.code)
@@ -78,7 +74,7 @@ class ActivationConfirmState(PortalState):
         try:
             ticket = await in_transaction(
                 _activate_and_ticket,
-                raw_token=self._token(),
+                raw_token=self._query("token"),
                 name=text_field(form, "name", 200),
                 password=text_field(form, "password"),
                 password_repeat=text_field(form, "password_repeat"),

@@ -39,6 +39,18 @@ def actor_context() -> ActorContext:
     return context
 
 
+def request_header(router_data: dict, name: str) -> str:
+    """A header of the browser's connection, as the server received it (never client state)."""
+    value = router_data.get("headers", {}).get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def text_field(form: object, name: str, limit: int = 1024) -> str:
+    """A form value as the string it should be: clients can send anything."""
+    value = form.get(name, "") if isinstance(form, dict) else ""
+    return value[:limit] if isinstance(value, str) else ""
+
+
 def field_errors(error: ServiceError, lang: str) -> dict[str, str]:
     """Translate a service refusal into messages keyed by form field (``""``: the form)."""
     if isinstance(error, ValidationFailed):
@@ -56,8 +68,13 @@ class PortalState(rx.State):
     def _client_ip(self) -> str:
         return self.router_data.get("ip", "") or ""
 
-    def _user_agent(self) -> str:
-        return self.router_data.get("headers", {}).get("user-agent", "")[:300]
+    def _header(self, name: str) -> str:
+        return request_header(self.router_data, name)
+
+    def _query(self, name: str) -> str:
+        """A query parameter of the current page; always a string, whatever the URL holds."""
+        value = self.router.url.query_parameters.get(name, "")
+        return value if isinstance(value, str) else ""
 
     def _t(self, key: str, **params: object) -> str:
         return translate(self.lang, key, **params)
@@ -76,8 +93,7 @@ class PortalState(rx.State):
         if context is not None:
             self.lang = normalize_language(context.actor.language)
         elif not self._language_chosen:
-            header = self.router_data.get("headers", {}).get("accept-language", "")
-            self.lang = normalize_language(header)
+            self.lang = normalize_language(self._header("accept-language"))
 
     @public
     async def set_language(self, lang: str) -> None:

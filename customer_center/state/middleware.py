@@ -17,6 +17,7 @@ from customer_center.db import session_scope
 from customer_center.services.permissions import permissions_of
 from customer_center.settings import get_settings
 from customer_center.state.access import ActorContext, access_of, current_actor
+from customer_center.state.base import request_header
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,11 @@ def is_framework_event(event_name: str, fn: Callable | None) -> bool:
 
 def load_actor_context(cookie_header: str) -> ActorContext | None:
     """One indexed lookup: cookie -> live session -> active user, plus the user's rights."""
+    raw_token = cookie_value_from_header(cookie_header)
+    if raw_token is None:
+        return None  # anonymous visitors cost no database round trip
     with session_scope() as session:
-        actor = resolve_actor(session, cookie_value_from_header(cookie_header))
+        actor = resolve_actor(session, raw_token)
         if actor is None:
             return None
         return ActorContext(actor, permissions_of(session, actor.user_id, actor.company_id))
@@ -71,8 +75,9 @@ class AccessMiddleware(Middleware):
             return StateUpdate()
         if access.dev_only and not get_settings().is_dev:
             return StateUpdate()
-        cookie = state.router_data.get("headers", {}).get("cookie", "")
-        context = await asyncio.to_thread(load_actor_context, cookie)
+        context = await asyncio.to_thread(
+            load_actor_context, request_header(state.router_data, "cookie")
+        )
         current_actor.set(context)
         if access.anonymous:
             return None

@@ -47,7 +47,7 @@ class SessionState(PortalState):
     @signed_in
     async def sign_out(self):  # type: ignore[no-untyped-def]
         """Revoke the session on the server at once, then let the browser drop the cookie."""
-        cookie = cookie_value_from_header(self.router_data.get("headers", {}).get("cookie", ""))
+        cookie = cookie_value_from_header(self._header("cookie"))
         if cookie:
             await in_transaction(sign_out, cookie, self._client_ip())
         self.reset()

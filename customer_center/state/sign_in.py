@@ -8,13 +8,7 @@ from customer_center.domain.errors import ServiceError
 from customer_center.services import accounts
 from customer_center.settings import get_settings
 from customer_center.state.access import public
-from customer_center.state.base import PortalState, field_errors, in_transaction
-
-
-def text_field(form: dict, name: str, limit: int = 1024) -> str:
-    """A form value as the string it should be: clients can send anything."""
-    value = form.get(name, "") if isinstance(form, dict) else ""
-    return value[:limit] if isinstance(value, str) else ""
+from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 
 
 def go_to_ticket(ticket: str) -> rx.event.EventSpec:
@@ -30,8 +24,8 @@ class SignInState(PortalState):
     @public
     def load(self) -> None:
         self.errors = {}
-        notice = self.router.url.query_parameters.get("notice", "")
-        self.notice = {"signed_out": "sign_in.signed_out", "link": "link.invalid"}.get(notice, "")
+        notices = {"signed_out": "sign_in.signed_out", "link": "link.invalid"}
+        self.notice = notices.get(self._query("notice"), "")
 
     @public
     async def submit(self, form: dict):  # type: ignore[no-untyped-def]
@@ -85,15 +79,11 @@ class ResetPasswordState(PortalState):
     link_error: str = ""
     email: str = ""
 
-    def _token(self) -> str:
-        token = self.router.url.query_parameters.get("token", "")
-        return token if isinstance(token, str) else ""
-
     @public
     async def load(self) -> None:
         self.errors, self.link_error, self.email = {}, "", ""
         try:
-            self.email = await in_transaction(accounts.check_reset_link, self._token())
+            self.email = await in_transaction(accounts.check_reset_link, self._query("token"))
         except ServiceError as error:
             self.link_error = self._t(error.code)
 
@@ -103,7 +93,7 @@ class ResetPasswordState(PortalState):
         try:
             ticket = await in_transaction(
                 accounts.reset_password_and_sign_in,
-                raw_token=self._token(),
+                raw_token=self._query("token"),
                 password=text_field(form, "password"),
                 password_repeat=text_field(form, "password_repeat"),
                 ip_address=self._client_ip(),

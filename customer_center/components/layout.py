@@ -7,6 +7,7 @@ import reflex as rx
 from customer_center.components.navigation import nav_links
 from customer_center.components.ui import brand, dev_mailbox_link, language_select, tr
 from customer_center.settings import get_settings
+from customer_center.state.base import PortalState
 from customer_center.state.session import SessionState
 
 
@@ -14,17 +15,29 @@ def _dev_link() -> list[rx.Component]:
     return [dev_mailbox_link()] if get_settings().is_dev else []
 
 
-def public_header() -> rx.Component:
+def _header(*left: rx.Component, right: tuple[rx.Component, ...] = ()) -> rx.Component:
+    """The slim bar on every page: brand left, dev mailbox and language switch right."""
     return rx.hstack(
         brand(),
+        *left,
         rx.spacer(),
         *_dev_link(),
         language_select(),
+        *right,
         class_name="cc-header",
         align="center",
         spacing="4",
         width="100%",
     )
+
+
+def public_header() -> rx.Component:
+    return _header()
+
+
+def public_route(route: str, load: rx.EventHandler, title: str = "Customer Center"):  # type: ignore[no-untyped-def]
+    """Register an anonymous page: the language is detected first, then the page loads."""
+    return rx.page(route=route, title=title, on_load=[PortalState.detect_language, load])
 
 
 def public_page(*children: rx.Component, title_key: str) -> rx.Component:
@@ -73,18 +86,10 @@ def user_menu() -> rx.Component:
 
 
 def app_header() -> rx.Component:
-    return rx.hstack(
-        brand(),
+    return _header(
         rx.divider(orientation="vertical", size="2", class_name="cc-hide-narrow"),
         rx.text(SessionState.company_name, weight="medium", class_name="cc-hide-narrow"),
-        rx.spacer(),
-        *_dev_link(),
-        language_select(),
-        user_menu(),
-        class_name="cc-header",
-        align="center",
-        spacing="4",
-        width="100%",
+        right=(user_menu(),),
     )
 
 

@@ -1,4 +1,4 @@
-"""Small building blocks every page uses: translated text, labelled fields, cards, notices."""
+"""Small building blocks every page uses: translated text, notices, brand, language switch."""
 
 from __future__ import annotations
 
@@ -13,72 +13,16 @@ def tr(key: str) -> rx.Var:
     return PortalState.t[key].to(str)
 
 
-def field(
-    name: str,
-    label_key: str,
-    errors: rx.Var,
-    *,
-    type_: str = "text",
-    autocomplete: str = "off",
-    default_value: rx.Var | str = "",
-    hint_key: str | None = None,
-    autofocus: bool = False,
-) -> rx.Component:
-    """A labelled input with its hint and the error message right below it."""
-    error_id = f"{name}-error"
-    has_error = errors.contains(name)
-    return rx.vstack(
-        rx.el.label(tr(label_key), html_for=name, class_name="cc-label"),
-        rx.input(
-            id=name,
-            name=name,
-            type=type_,
-            auto_complete=autocomplete,
-            default_value=default_value,
-            auto_focus=autofocus,
-            size="3",
-            width="100%",
-            aria_invalid=rx.cond(has_error, "true", "false"),
-            aria_describedby=error_id,
-            color_scheme=rx.cond(has_error, "red", "blue"),
-        ),
-        rx.cond(
-            hint_key is not None,
-            rx.text(tr(hint_key or ""), size="1", color_scheme="gray"),
-        ),
-        rx.cond(
-            has_error,
-            rx.text(errors[name], id=error_id, size="2", color_scheme="red", role="alert"),
-        ),
-        spacing="1",
-        width="100%",
-        align="start",
-    )
-
-
-def form_error(errors: rx.Var) -> rx.Component:
-    """The message that concerns the whole form rather than one field."""
-    return rx.cond(
-        errors.contains(""),
-        rx.callout(
-            errors[""], icon="triangle_alert", color_scheme="red", role="alert", width="100%"
-        ),
-    )
-
-
 def notice(text: rx.Var | str, color: str = "green", icon: str = "info") -> rx.Component:
     return rx.callout(text, icon=icon, color_scheme=color, width="100%")  # type: ignore[arg-type]
 
 
-def submit_button(label_key: str, busy: rx.Var | bool = False) -> rx.Component:
-    """Enabled once the page is connected to the server, so no click is ever lost."""
-    return rx.button(
-        tr(label_key),
-        type="submit",
-        size="3",
+def link_problem(message: rx.Var, link_key: str, href: str) -> rx.Component:
+    """Why an e-mail link cannot be used, and where to go instead."""
+    return rx.vstack(
+        notice(message, color="red", icon="link_2_off"),
+        rx.link(tr(link_key), href=href, size="2"),
         width="100%",
-        loading=busy,
-        disabled=~PortalState.is_hydrated,
     )
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from customer_center.components.layout import public_header
+from customer_center.components.layout import public_header, public_route
 from customer_center.components.ui import tr
-from customer_center.state.base import PortalState
 from customer_center.state.mailbox import MailboxState
 
 
@@ -47,11 +46,7 @@ def _open_mail() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/dev/mailbox",
-    title="Dev mailbox",
-    on_load=[PortalState.detect_language, MailboxState.load],
-)
+@public_route("/dev/mailbox", MailboxState.load, title="Dev mailbox")
 def dev_mailbox_page() -> rx.Component:
     return rx.box(
         public_header(),

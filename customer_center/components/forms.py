@@ -1,0 +1,108 @@
+"""Forms: labelled fields with their errors beside them, one layout for every form."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.ui import tr
+from customer_center.state.base import PortalState
+
+
+def field(
+    name: str,
+    label_key: str,
+    errors: rx.Var,
+    *,
+    type_: str = "text",
+    autocomplete: str = "off",
+    default_value: rx.Var | str = "",
+    hint_key: str | None = None,
+    autofocus: bool = False,
+) -> rx.Component:
+    """A labelled input with its hint and the error message right below it."""
+    error_id = f"{name}-error"
+    has_error = errors.contains(name)
+    return rx.vstack(
+        rx.el.label(tr(label_key), html_for=name, class_name="cc-label"),
+        rx.input(
+            id=name,
+            name=name,
+            type=type_,
+            auto_complete=autocomplete,
+            default_value=default_value,
+            auto_focus=autofocus,
+            size="3",
+            width="100%",
+            aria_invalid=rx.cond(has_error, "true", "false"),
+            aria_describedby=error_id,
+            color_scheme=rx.cond(has_error, "red", "blue"),
+        ),
+        rx.cond(
+            hint_key is not None,
+            rx.text(tr(hint_key or ""), size="1", color_scheme="gray"),
+        ),
+        rx.cond(
+            has_error,
+            rx.text(errors[name], id=error_id, size="2", color_scheme="red", role="alert"),
+        ),
+        spacing="1",
+        width="100%",
+        align="start",
+    )
+
+
+def _form_error(errors: rx.Var) -> rx.Component:
+    """The message that concerns the whole form rather than one field."""
+    return rx.cond(
+        errors.contains(""),
+        rx.callout(
+            errors[""], icon="triangle_alert", color_scheme="red", role="alert", width="100%"
+        ),
+    )
+
+
+def submit_button(label_key: str, busy: rx.Var | bool = False) -> rx.Component:
+    """Enabled once the page is connected to the server, so no click is ever lost."""
+    return rx.button(
+        tr(label_key),
+        type="submit",
+        size="3",
+        width="100%",
+        loading=busy,
+        disabled=~PortalState.is_hydrated,
+    )
+
+
+def form(
+    *children: rx.Component, on_submit: rx.EventHandler, errors: rx.Var, **props
+) -> rx.Component:  # type: ignore[no-untyped-def]
+    """A form that keeps its input on a refusal and shows form-wide errors at its top."""
+    return rx.form(
+        rx.vstack(_form_error(errors), *children, spacing="3", width="100%"),
+        on_submit=on_submit,
+        reset_on_submit=False,
+        width="100%",
+        **props,
+    )
+
+
+def new_password_fields(errors: rx.Var, *, autofocus: bool = False) -> list[rx.Component]:
+    """The new password with the policy hint, and its repetition."""
+    return [
+        field(
+            "password",
+            "field.new_password",
+            errors,
+            type_="password",
+            autocomplete="new-password",
+            hint_key="password.hint",
+            autofocus=autofocus,
+        ),
+        field(
+            "password_repeat",
+            "field.password_repeat",
+            errors,
+            type_="password",
+            autocomplete="new-password",
+        ),
+    ]

@@ -1,5 +1,3 @@
-import os
-
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
@@ -12,6 +10,6 @@ config = rx.Config(
     telemetry_enabled=False,
     show_built_with_reflex=False,
     cors_allowed_origins=list(settings.cors_origins),
-    redis_url=os.environ.get("CC_REDIS_URL") or None,
+    redis_url=settings.redis_url or None,
     disable_plugins=[SitemapPlugin],
 )

@@ -48,6 +48,8 @@ class Settings:
     activation_email_policy: str
     session_days: int
     secure_cookies: bool
+    embedded_relay: bool
+    redis_url: str
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -57,10 +59,6 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.env == ENV_PRODUCTION
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
 
 
 def _env(name: str, default: str = "") -> str:
@@ -124,6 +122,8 @@ def load_settings() -> Settings:
         activation_email_policy=_env("CC_ACTIVATION_EMAIL_POLICY", "contact_or_domain"),
         session_days=int(_env("CC_SESSION_DAYS", "14")),
         secure_cookies=_flag("CC_SECURE_COOKIES", env == ENV_PRODUCTION),
+        embedded_relay=_flag("CC_EMBEDDED_RELAY", True),
+        redis_url=_env("CC_REDIS_URL"),
         cors_origins=cors,
     )
 

@@ -19,6 +19,7 @@ from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.user import Role, RolePermission, User, UserRole
 from customer_center.outbox.enqueue import enqueue
+from customer_center.outbox.handlers import ERP_COMPANY_ACTIVATED
 from customer_center.services import audit, emails, one_time_tokens
 from customer_center.services.rate_limit import Limit, minutes_blocked, record_attempt
 from customer_center.settings import Settings
@@ -199,9 +200,9 @@ def complete_activation(
     )
     enqueue(
         session,
-        "erp.company_activated",
+        ERP_COMPANY_ACTIVATED,
         {"customer_number": company.customer_number, "main_contact_email": user.email},
-        dedup_key=f"erp.company_activated:{company.customer_number}",
+        dedup_key=f"{ERP_COMPANY_ACTIVATED}:{company.customer_number}",
     )
     return user
 

@@ -13,16 +13,6 @@ class ServiceError(Exception):
         self.params = params
 
 
-class NotAuthenticated(ServiceError):
-    def __init__(self) -> None:
-        super().__init__("error.not_signed_in")
-
-
-class PermissionDenied(ServiceError):
-    def __init__(self) -> None:
-        super().__init__("error.permission_denied")
-
-
 class ValidationFailed(ServiceError):
     """Several fields are wrong at once: ``errors`` maps field -> (message id, params)."""
 

@@ -19,10 +19,6 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit.view"
 
 
-def area(permission: Permission) -> str:
-    return permission.value.split(".", 1)[0]
-
-
 ALL_PERMISSIONS: frozenset[Permission] = frozenset(Permission)
 
 MAIN_CONTACT_ROLE = "main_contact"

@@ -1,1 +1,1 @@
-"""All tables, imported in one place so metadata (and Alembic) sees every one of them."""
+"""SQLModel tables, one module per aggregate; ``registry`` imports them all for Alembic."""

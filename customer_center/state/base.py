@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 import reflex as rx
 
 from customer_center.db import session_scope
-from customer_center.domain.errors import NotAuthenticated, ServiceError, ValidationFailed
+from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES, catalog, normalize_language
 from customer_center.services.accounts import change_language
-from customer_center.state.access import ActorContext, current_actor, public
+from customer_center.state.access import current_actor, public
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -29,14 +29,6 @@ def run_in_transaction(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 async def in_transaction(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """The same, in a worker thread: blocking database work never stalls the event loop."""
     return await asyncio.to_thread(run_in_transaction, fn, *args, **kwargs)
-
-
-def actor_context() -> ActorContext:
-    """The signed-in actor of the current event, as resolved by the access middleware."""
-    context = current_actor.get()
-    if context is None:
-        raise NotAuthenticated()
-    return context
 
 
 def request_header(router_data: dict, name: str) -> str:

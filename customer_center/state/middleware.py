@@ -52,7 +52,7 @@ def is_framework_event(event_name: str, fn: Callable | None) -> bool:
 
 
 def load_actor_context(cookie_header: str) -> ActorContext | None:
-    """One indexed lookup: cookie -> live session -> active user, plus the user's rights."""
+    """Two indexed queries: cookie -> live session -> active user, then the user's rights."""
     raw_token = cookie_value_from_header(cookie_header)
     if raw_token is None:
         return None  # anonymous visitors cost no database round trip

@@ -11,5 +11,10 @@ config = rx.Config(
     show_built_with_reflex=False,
     cors_allowed_origins=list(settings.cors_origins),
     redis_url=settings.redis_url or None,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="blue", gray_color="slate", radius="medium")
+        )
+    ],
     disable_plugins=[SitemapPlugin],
 )

@@ -9,14 +9,15 @@ from customer_center.background import outbox_relay_task
 from customer_center.http.auth_routes import routes as auth_routes
 from customer_center.pages import activate, dashboard, dev_mailbox, sign_in  # noqa: F401
 from customer_center.settings import check_production, get_settings
+from customer_center.state.errors import unexpected_error_toast
 from customer_center.state.middleware import AccessMiddleware
 
 check_production(get_settings())
 
 app = rx.App(
-    theme=rx.theme(accent_color="blue", gray_color="slate", radius="medium"),
     stylesheets=["/styles.css"],
     api_transformer=Starlette(routes=auth_routes),
+    backend_exception_handler=unexpected_error_toast,
 )
 app.add_middleware(AccessMiddleware())
 app.register_lifespan_task(outbox_relay_task)

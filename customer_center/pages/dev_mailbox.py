@@ -69,15 +69,23 @@ def dev_mailbox_page() -> rx.Component:
                     variant="surface",
                 ),
             ),
-            rx.hstack(
-                rx.button(
-                    tr("common.previous"),
-                    on_click=MailboxState.previous_page,
-                    variant="soft",
-                    disabled=MailboxState.page == 0,
+            rx.cond(
+                MailboxState.total > 0,
+                rx.hstack(
+                    rx.button(
+                        tr("common.previous"),
+                        on_click=MailboxState.previous_page,
+                        variant="soft",
+                        disabled=MailboxState.page == 0,
+                    ),
+                    rx.button(
+                        tr("common.next"),
+                        on_click=MailboxState.next_page,
+                        variant="soft",
+                        disabled=~MailboxState.has_next,
+                    ),
+                    spacing="2",
                 ),
-                rx.button(tr("common.next"), on_click=MailboxState.next_page, variant="soft"),
-                spacing="2",
             ),
             _open_mail(),
             rx.moment(interval=2000, on_change=MailboxState.refresh, display="none"),

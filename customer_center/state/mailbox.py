@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import reflex as rx
+
 from customer_center.i18n.formatting import format_moment
 from customer_center.integrations.mail.dev_mailbox import (
     count_dev_mail,
@@ -30,6 +32,10 @@ class MailboxState(PortalState):
     open_text: str = ""
     open_links: list[str] = []
 
+    @rx.var
+    def has_next(self) -> bool:
+        return (self.page + 1) * PAGE_SIZE < self.total
+
     @dev_only
     async def load(self) -> None:
         await self._load_page(0)
@@ -43,7 +49,7 @@ class MailboxState(PortalState):
 
     @dev_only
     async def next_page(self) -> None:
-        if (self.page + 1) * PAGE_SIZE < self.total:
+        if self.has_next:
             await self._load_page(self.page + 1)
 
     @dev_only

@@ -42,7 +42,7 @@ def brand() -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.icon("building_2", size=22, color=rx.color("blue", 9)),
-            rx.text("Customer Center", weight="bold", size="4"),
+            rx.text("Customer Center", weight="bold", size="4", class_name="cc-nowrap"),
             spacing="2",
             align="center",
         ),
@@ -55,8 +55,15 @@ def brand() -> rx.Component:
 
 def dev_mailbox_link() -> rx.Component:
     return rx.link(
-        rx.hstack(rx.icon("mail", size=16), rx.text(tr("shell.dev_mailbox")), spacing="1"),
+        rx.hstack(
+            rx.icon("mail", size=16),
+            rx.text(tr("shell.dev_mailbox"), class_name="cc-hide-narrow cc-nowrap"),
+            spacing="1",
+            align="center",
+        ),
         href="/dev/mailbox",
+        aria_label=tr("shell.dev_mailbox"),
+        title=tr("shell.dev_mailbox"),
         size="2",
         id="dev-mailbox-link",
     )

@@ -13,7 +13,7 @@ def company_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.icon("building_2", size=20, color=rx.color("blue", 9)),
+                rx.icon("building_2", size=20, color=rx.color("blue", 9), flex_shrink="0"),
                 rx.heading(SessionState.company_name, size="5", as_="h2", id="company-name"),
                 align="center",
             ),

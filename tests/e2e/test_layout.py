@@ -1,0 +1,99 @@
+"""Every page at desktop and phone width: nothing scrolls sideways, and a screenshot to look at.
+
+Screenshots go to ``screenshots/`` (not committed); look at them after changing a page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from customer_center.auth.passwords import hash_password
+from customer_center.db import get_engine
+from customer_center.domain.permissions import MAIN_CONTACT_ROLE
+from customer_center.models.company import Company
+from customer_center.models.user import User, UserRole
+from customer_center.services.activation import create_builtin_roles
+
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+EMAIL = "layout.check@layout-gmbh.example"
+PASSWORD = "Layout-check-passphrase-1"
+WIDTHS = {"desktop": 1280, "phone": 390}
+BAD_LINK = "This link is not valid"
+# page name -> (path, its heading, a text that shows once the page has loaded its data)
+PUBLIC_PAGES = {
+    "sign-in": ("/sign-in", "Sign in", "Is your company new"),
+    "activate": ("/activate", "Activate your company", "Printed on every invoice"),
+    "forgot-password": ("/forgot-password", "Forgot your password?", "Enter the e-mail address"),
+    "reset-password-bad-link": ("/reset-password?token=nope", "Choose a new password", BAD_LINK),
+    "activate-confirm-bad-link": (
+        "/activate/confirm?token=nope",
+        "Complete the activation",
+        BAD_LINK,
+    ),
+    "dev-mailbox": ("/dev/mailbox", "Dev mailbox", "Every e-mail the portal sends"),
+}
+
+
+@pytest.fixture(scope="module")
+def main_contact(portal: str) -> str:
+    """A company with its main contact, made directly: the layout needs no activation."""
+    with Session(get_engine()) as session:
+        company = Company(
+            customer_number="L-1",
+            name="Layout Prüfgesellschaft für sehr lange Firmennamen mbH",
+            street="Sehr-lange-Straßenbezeichnung 123",
+            postal_code="12345",
+            city="Berlin",
+            country="DE",
+        )
+        session.add(company)
+        session.flush()
+        user = User(
+            company_id=company.id,
+            email=EMAIL,
+            name="Layout Check",
+            password_hash=hash_password(PASSWORD),
+            is_main_contact=True,
+        )
+        session.add(user)
+        session.flush()
+        roles = create_builtin_roles(session, company.id)
+        main = next(r for r in roles if r.code == MAIN_CONTACT_ROLE)
+        session.add(UserRole(user_id=user.id, role_id=main.id))
+        session.commit()
+    return EMAIL
+
+
+def _check(page: Page, name: str, width_name: str) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{width_name}.png"), full_page=True)
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width_name} width"
+
+
+@pytest.mark.parametrize("width_name", WIDTHS)
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_pages_fit_the_screen(page: Page, portal: str, name: str, width_name: str) -> None:
+    path, heading, loaded = PUBLIC_PAGES[name]
+    page.set_viewport_size({"width": WIDTHS[width_name], "height": 900})
+    page.goto(f"{portal}{path}")
+    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+    expect(page.get_by_text(loaded).first).to_be_visible()
+    _check(page, name, width_name)
+
+
+@pytest.mark.parametrize("width_name", WIDTHS)
+def test_dashboard_fits_the_screen(
+    page: Page, portal: str, main_contact: str, width_name: str
+) -> None:
+    page.set_viewport_size({"width": WIDTHS[width_name], "height": 900})
+    page.goto(f"{portal}/sign-in")
+    page.get_by_label("E-mail address").fill(main_contact)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#company-name")).to_contain_text("Layout Prüfgesellschaft")
+    _check(page, "dashboard", width_name)

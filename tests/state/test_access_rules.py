@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 import customer_center.customer_center  # noqa: F401 - registers every page and state
-from customer_center.state.access import access_of, current_actor
+from customer_center.state.access import access_of, current_actor, requires
 from customer_center.state.middleware import (
     AccessMiddleware,
     handler_functions,
@@ -72,3 +72,45 @@ def test_signed_in_handlers_refuse_anonymous_and_forged_cookies() -> None:
 def test_public_handlers_pass_without_an_actor() -> None:
     submit = next(n for n in handler_functions() if n.endswith("sign_in_state.submit"))
     assert _preprocess(submit) is None
+
+
+def _signed_in_cookie(permissions: set[str]) -> str:
+    """A live session of a user whose one role grants ``permissions``."""
+    from sqlmodel import Session
+
+    from customer_center.auth.passwords import hash_password
+    from customer_center.auth.sessions import SESSION_COOKIE, open_session
+    from customer_center.db import get_engine
+    from customer_center.models.company import Company
+    from customer_center.models.user import Role, RolePermission, User, UserRole
+
+    with Session(get_engine()) as session:
+        company = Company(customer_number="P-1", name="Permissions GmbH")
+        session.add(company)
+        session.flush()
+        user = User(
+            company_id=company.id, email="p@p.example", name="P", password_hash=hash_password("x")
+        )
+        role = Role(company_id=company.id, code="custom", name="Custom")
+        session.add_all([user, role])
+        session.flush()
+        session.add(UserRole(user_id=user.id, role_id=role.id))
+        for permission in permissions:
+            session.add(RolePermission(role_id=role.id, permission=permission))
+        raw = open_session(session, user, days=1)
+        session.commit()
+    return f"{SESSION_COOKIE}={raw}"
+
+
+@pytest.mark.usefixtures("db")
+@pytest.mark.parametrize(("granted", "refused"), [(set(), True), ({"users.manage"}, False)])
+def test_requires_checks_the_actors_rights(monkeypatch, granted: set[str], refused: bool) -> None:
+    @requires("users.manage")
+    def manage_users() -> None: ...
+
+    name = "state.portal_state.user_admin_state.invite"
+    monkeypatch.setattr(
+        "customer_center.state.middleware.handler_functions", lambda: {name: manage_users}
+    )
+    outcome = _preprocess(name, cookie=_signed_in_cookie(granted))
+    assert (outcome is not None) is refused

@@ -20,6 +20,12 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("/dashboard", "nav.dashboard", "layout_dashboard"),
+    NavItem("/users", "nav.users", "users", "users.manage"),
+    NavItem("/roles", "nav.roles", "shield_check", "roles.manage"),
+    NavItem("/budgets", "nav.budgets", "wallet", "budgets.manage"),
+    NavItem("/approval-chains", "nav.approval_chains", "git_branch", "chains.manage"),
+    NavItem("/audit", "nav.audit", "scroll_text", "audit.view"),
+    NavItem("/profile", "nav.profile", "user_cog"),
 ]
 
 

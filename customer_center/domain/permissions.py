@@ -13,6 +13,7 @@ class Permission(StrEnum):
     USERS_MANAGE = "users.manage"
     ROLES_MANAGE = "roles.manage"
     BUDGETS_MANAGE = "budgets.manage"
+    CHAINS_MANAGE = "chains.manage"
     REPORTS_VIEW = "reports.view"
     DOCUMENTS_VIEW = "documents.view"
     COMPANY_MANAGE = "company.manage"

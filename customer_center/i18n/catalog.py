@@ -1,4 +1,4 @@
-"""Message catalogues: one JSON file per language in ``messages/``."""
+"""Message catalogues: per language, ``messages/<lang>.json`` plus one ``<area>.<lang>.json`` per area."""
 
 from __future__ import annotations
 
@@ -25,8 +25,15 @@ def catalog(lang: str) -> dict[str, str]:
     return {**english, **_load(normalize_language(lang))}
 
 
+def catalog_files(lang: str) -> list[Path]:
+    return [_MESSAGES_DIR / f"{lang}.json", *sorted(_MESSAGES_DIR.glob(f"*.{lang}.json"))]
+
+
 def _load(lang: str) -> dict[str, str]:
-    return json.loads((_MESSAGES_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for path in catalog_files(lang):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
 
 
 def translate(lang: str, key: str, **params: object) -> str:

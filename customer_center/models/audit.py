@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, event
+from sqlalchemy import Column, Index, event
 from sqlmodel import Field, SQLModel
 
 from customer_center.models.base import JsonColumn, utcnow
@@ -13,6 +13,7 @@ from customer_center.models.base import JsonColumn, utcnow
 
 class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_company_created", "company_id", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     company_id: int | None = Field(default=None, foreign_key="company.id", index=True)
@@ -23,6 +24,7 @@ class AuditEntry(SQLModel, table=True):
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JsonColumn))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JsonColumn))
     ip_address: str = Field(default="", max_length=64)
+    session_id: int | None = Field(default=None)  # the sign-in session the change came from
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 

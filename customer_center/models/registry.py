@@ -3,6 +3,16 @@
 from sqlmodel import SQLModel
 
 from customer_center.integrations.erp import tables as erp_tables  # noqa: F401
-from customer_center.models import audit, auth, company, dev_mail, outbox, user  # noqa: F401
+from customer_center.models import (  # noqa: F401
+    approval,
+    audit,
+    auth,
+    budget,
+    company,
+    dev_mail,
+    order,
+    outbox,
+    user,
+)
 
 metadata = SQLModel.metadata

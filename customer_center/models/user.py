@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from customer_center.models.base import utcnow
@@ -16,6 +16,7 @@ STATUS_INVITED = "invited"
 
 class User(SQLModel, table=True):
     __tablename__ = "user_account"
+    __table_args__ = (Index("ix_user_company_name", "company_id", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = Field(foreign_key="company.id", index=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from customer_center.auth.sessions import Actor
 from customer_center.models.audit import AuditEntry
 
 
@@ -20,6 +21,7 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     ip_address: str = "",
+    session_id: int | None = None,
 ) -> None:
     session.add(
         AuditEntry(
@@ -31,7 +33,32 @@ def record(
             before=before,
             after=after,
             ip_address=ip_address[:64],
+            session_id=session_id,
         )
+    )
+
+
+def record_admin(
+    session: Session,
+    actor: Actor,
+    action: str,
+    *,
+    target_type: str,
+    target_id: object,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """An administrative change made by a signed-in user, tied to their session."""
+    record(
+        session,
+        action,
+        company_id=actor.company_id,
+        actor_user_id=actor.user_id,
+        target_type=target_type,
+        target_id=target_id,
+        before=before,
+        after=after,
+        session_id=actor.session_id,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import reflex as rx
 
+from customer_center.auth.sessions import Actor
 from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.i18n import translate
@@ -67,6 +68,23 @@ class PortalState(rx.State):
         """A query parameter of the current page; always a string, whatever the URL holds."""
         value = self.router.url.query_parameters.get(name, "")
         return value if isinstance(value, str) else ""
+
+    def _query_id(self, name: str) -> int | None:
+        """A numeric query or route parameter (``/users/[user_id]``); ``None`` if not a number."""
+        value = self._query(name)
+        return int(value) if value.isdigit() and len(value) <= 12 else None
+
+    def _actor(self) -> Actor:
+        """The signed-in user of this event; the middleware guarantees one behind
+        ``@signed_in`` and ``@requires``, so its absence is a programming error."""
+        context = current_actor.get()
+        if context is None:
+            raise PermissionError("no signed-in actor for a protected handler")
+        return context.actor
+
+    def _may(self, permission: str) -> bool:
+        context = current_actor.get()
+        return context is not None and permission in context.permissions
 
     def _t(self, key: str, **params: object) -> str:
         return translate(self.lang, key, **params)

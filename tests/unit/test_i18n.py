@@ -1,19 +1,27 @@
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 from customer_center.i18n import translate
+from customer_center.i18n.catalog import catalog_files
 from customer_center.i18n.formatting import format_moment, format_money
 
-MESSAGES = Path(__file__).resolve().parents[2] / "customer_center" / "i18n" / "messages"
+def _keys_per_file(lang: str) -> dict[str, set[str]]:
+    return {
+        path.name.removesuffix(f"{lang}.json"): set(json.loads(path.read_text()))
+        for path in catalog_files(lang)
+    }
 
 
 def test_english_and_german_are_complete() -> None:
-    en = json.loads((MESSAGES / "en.json").read_text())
-    de = json.loads((MESSAGES / "de.json").read_text())
-    assert set(en) == set(de)
-    assert all(de[key].strip() for key in de)
+    en, de = _keys_per_file("en"), _keys_per_file("de")
+    assert en == de
+    assert all(translate("de", key).strip() for keys in de.values() for key in keys)
+
+
+def test_no_key_is_defined_in_two_files() -> None:
+    files = list(_keys_per_file("en").values())
+    assert sum(len(keys) for keys in files) == len(set().union(*files))
 
 
 def test_translate_fills_parameters_and_falls_back_to_english() -> None:

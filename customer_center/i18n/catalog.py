@@ -1,4 +1,4 @@
-"""Message catalogues: per language, ``messages/<lang>.json`` plus one ``<area>.<lang>.json`` per area."""
+"""Message catalogues: per language, `<lang>.json` plus one `<area>.<lang>.json` per area."""
 
 from __future__ import annotations
 

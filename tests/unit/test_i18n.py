@@ -6,6 +6,7 @@ from customer_center.i18n import translate
 from customer_center.i18n.catalog import catalog_files
 from customer_center.i18n.formatting import format_moment, format_money
 
+
 def _keys_per_file(lang: str) -> dict[str, set[str]]:
     return {
         path.name.removesuffix(f"{lang}.json"): set(json.loads(path.read_text()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
@@ -10,6 +9,7 @@ from urllib.parse import quote
 from sqlmodel import Session, select
 
 from customer_center.auth.passwords import hash_password
+from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.password_policy import new_password_errors
 from customer_center.domain.permissions import BUILTIN_ROLES, MAIN_CONTACT_ROLE
@@ -27,7 +27,6 @@ from customer_center.settings import Settings
 ACTIVATION_LIMIT = Limit(kind="activation", max_failures=5, window=timedelta(minutes=15))
 ACTIVATION_LINK_TTL = timedelta(hours=24)
 POLICY_CONTACT_ONLY = "contact_only"
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -48,16 +47,12 @@ class PendingActivation:
     suggested_name: str
 
 
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
-
-
 def validate_request_fields(request: ActivationRequest) -> None:
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     for field in ("customer_number", "invoice_number", "email"):
         if not getattr(request, field).strip():
             errors[field] = ("form.required", {})
-    if "email" not in errors and not _EMAIL_RE.match(request.email.strip()):
+    if "email" not in errors and not is_valid_email(request.email):
         errors["email"] = ("form.email_invalid", {})
     if errors:
         raise ValidationFailed(errors)

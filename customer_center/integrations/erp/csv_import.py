@@ -37,6 +37,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from customer_center.db import session_scope
+from customer_center.domain.email_address import is_valid_email
 from customer_center.integrations.erp.protocol import ADDRESS_KINDS
 from customer_center.integrations.erp.tables import (
     KEY_LENGTH,
@@ -51,7 +52,6 @@ from customer_center.integrations.erp.tables import (
 
 _CENT = Decimal("0.01")
 _MAX_AMOUNT = Decimal("9999999999.99")  # Numeric(12, 2)
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DOMAIN_RE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
@@ -155,7 +155,7 @@ _language = _code(2, "a 2-letter language code", upper=False)
 
 def _email(value: str) -> str:
     email = value.strip()
-    if not _EMAIL_RE.match(email):
+    if not is_valid_email(email):
         raise _BadValue(f"{value!r} is not an e-mail address")
     return email
 

@@ -7,7 +7,15 @@ from starlette.applications import Starlette
 
 from customer_center.background import outbox_relay_task
 from customer_center.http.auth_routes import routes as auth_routes
-from customer_center.pages import activate, dashboard, dev_mailbox, sign_in  # noqa: F401
+from customer_center.pages import (  # noqa: F401  # noqa: F401
+    activate,
+    dashboard,
+    dev_mailbox,
+    invitation,
+    sign_in,
+    user_detail,
+    users,
+)
 from customer_center.settings import check_production, get_settings
 from customer_center.state.errors import unexpected_error_toast
 from customer_center.state.middleware import AccessMiddleware

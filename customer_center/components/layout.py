@@ -93,7 +93,37 @@ def app_header() -> rx.Component:
     )
 
 
-def app_page(*children: rx.Component, title_key: str) -> rx.Component:
+def _allowed(permission: str | None, *children: rx.Component) -> rx.Component:
+    """The page's content for users holding its right; the handlers check again anyway."""
+    content = rx.fragment(*children)
+    if permission is None:
+        return content
+    return rx.cond(
+        SessionState.permissions.contains(permission),
+        content,
+        rx.cond(
+            SessionState.user_name != "",
+            rx.callout(
+                tr("error.permission_denied"), icon="lock", color_scheme="amber", id="no-access"
+            ),
+        ),
+    )
+
+
+def session_watch() -> rx.Component:
+    """Asks the server every few seconds whether the session still lives, so a deactivated
+    user or a revoked session leaves the portal at once instead of at the next click."""
+    return rx.moment(
+        interval=SESSION_CHECK_MS, on_change=SessionState.check_session, display="none"
+    )
+
+
+SESSION_CHECK_MS = 5000
+
+
+def app_page(
+    *children: rx.Component, title_key: str, permission: str | None = None
+) -> rx.Component:
     """The shell of every signed-in page: header, navigation by permission, content."""
     return rx.box(
         app_header(),
@@ -101,10 +131,11 @@ def app_page(*children: rx.Component, title_key: str) -> rx.Component:
             rx.el.nav(nav_links(), aria_label=tr("shell.navigation"), class_name="cc-nav"),
             rx.el.main(
                 rx.heading(tr(title_key), size="7", as_="h1", margin_bottom="1rem"),
-                *children,
+                _allowed(permission, *children),
                 class_name="cc-main",
             ),
             class_name="cc-body",
         ),
+        session_watch(),
         class_name="cc-page",
     )

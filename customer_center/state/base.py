@@ -71,7 +71,9 @@ class PortalState(rx.State):
 
     def _query_id(self, name: str) -> int | None:
         """A numeric query or route parameter (``/users/[user_id]``); ``None`` if not a number."""
-        value = self._query(name)
+        value = self.router.page.params.get(name) or self._query(name)
+        if not isinstance(value, str):
+            return None
         return int(value) if value.isdigit() and len(value) <= 12 else None
 
     def _actor(self) -> Actor:

@@ -44,6 +44,14 @@ class SessionState(PortalState):
         self.permissions = sorted(context.permissions)
         self.is_main_contact = overview.is_main_contact
 
+    @public
+    def check_session(self):  # type: ignore[no-untyped-def]
+        """Polled by every signed-in page: a session that ended sends the browser away."""
+        if current_actor.get() is None and self.user_name:
+            self.reset()
+            return rx.call_script("window.location.assign('/auth/signed-out')")
+        return None
+
     @signed_in
     async def sign_out(self):  # type: ignore[no-untyped-def]
         """Revoke the session on the server at once, then let the browser drop the cookie."""

@@ -1,0 +1,36 @@
+"""The page behind the invitation e-mail: confirm the name, choose a password, start."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.forms import field, form, new_password_fields, submit_button
+from customer_center.components.layout import public_page, public_route
+from customer_center.components.ui import link_problem, tr
+from customer_center.state.users import InvitationState
+
+
+@public_route("/invitation", InvitationState.load)
+def invitation_page() -> rx.Component:
+    state = InvitationState
+    return public_page(
+        rx.cond(
+            state.link_error != "",
+            link_problem(state.link_error, "invitation.ask_again", "/sign-in"),
+            form(
+                rx.text(
+                    tr("invitation.intro").replace("{company}", state.company_name),
+                    size="2",
+                    id="invitation-intro",
+                ),
+                rx.text(state.email, weight="medium"),
+                field("name", "field.name", state.errors, default_value=state.name),
+                *new_password_fields(state.errors),
+                submit_button("invitation.submit"),
+                on_submit=state.submit,
+                errors=state.errors,
+                key=state.email,
+            ),
+        ),
+        title_key="invitation.title",
+    )

@@ -1,0 +1,320 @@
+"""The user administration pages: the list, the invitation form and one user's page.
+
+The states hold one page of the list as small dicts of display strings; ids sent back by the
+browser are plain numbers that the services check again against the actor's company.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.domain.errors import ServiceError
+from customer_center.domain.permissions import MAIN_CONTACT_ROLE, Permission
+from customer_center.i18n import translate
+from customer_center.i18n.catalog import LANGUAGES
+from customer_center.i18n.formatting import format_moment
+from customer_center.services import invitations, users
+from customer_center.services.users import NewUser, RoleChoice, UserQuery
+from customer_center.settings import get_settings
+from customer_center.state.access import public, requires
+from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.sign_in import go_to_ticket
+
+MANAGE = Permission.USERS_MANAGE
+
+
+def role_label(code: str, name: str, is_builtin: bool, lang: str) -> str:
+    return translate(lang, f"role.{code}") if is_builtin else name
+
+
+def _role_options(roles: list[RoleChoice], lang: str) -> list[dict[str, str]]:
+    """Checkbox/filter entries; the main contact's role is never handed out here."""
+    return [
+        {"id": str(r.id), "label": role_label(r.code, r.name, r.is_builtin, lang)}
+        for r in roles
+        if r.code != MAIN_CONTACT_ROLE
+    ]
+
+
+def _chosen_role_ids(form: object) -> tuple[int, ...]:
+    """Checked boxes arrive as ``role_<id>``; anything else in the form is ignored."""
+    if not isinstance(form, dict):
+        return ()
+    ids = []
+    for key, value in form.items():
+        number = key.removeprefix("role_") if isinstance(key, str) else ""
+        if key != number and number.isdigit() and len(number) <= 12 and value:
+            ids.append(int(number))
+    return tuple(sorted(ids))
+
+
+def _moment(value: object, lang: str) -> str:
+    return format_moment(value, lang) if value else ""  # type: ignore[arg-type]
+
+
+class UsersListState(PortalState):
+    search: str = ""
+    role_filter: str = "all"
+    status_filter: str = "all"
+    sort: str = "name"
+    descending: bool = False
+    page: int = 0
+    page_count: int = 1
+    total: int = 0
+    rows: list[dict[str, str]] = []
+    role_options: list[dict[str, str]] = []
+    _labels: list[dict[str, str]] = []
+
+    def _query_object(self) -> UserQuery:
+        role = self.role_filter
+        return UserQuery(
+            search=self.search,
+            role_id=int(role) if role.isdigit() and len(role) <= 12 else None,
+            status=self.status_filter if self.status_filter in users.STATUSES else "",
+            sort=self.sort if self.sort in users.SORTS else "name",
+            descending=self.descending,
+            page=self.page,
+        )
+
+    async def _refresh(self) -> None:
+        actor = self._actor()
+        page = await in_transaction(users.users_page, actor, self._query_object())
+        lang = self.lang
+        labels = {o["code"]: o["label"] for o in self._labels}
+        self.rows = [
+            {
+                "id": str(row.id),
+                "name": row.name,
+                "email": row.email,
+                "status": row.status,
+                "status_label": translate(lang, f"users.status.{row.status}"),
+                "roles": ", ".join(labels.get(code, code) for code in row.role_codes),
+                "main": "1" if row.is_main_contact else "",
+                "last_sign_in": _moment(row.last_sign_in_at, lang),
+            }
+            for row in page.rows
+        ]
+        self.total, self.page, self.page_count = page.total, page.page, page.page_count
+
+    @requires(MANAGE)
+    async def load(self) -> None:
+        roles = await in_transaction(users.role_choices, self._actor())
+        self._labels = [
+            {"code": r.code, "label": role_label(r.code, r.name, r.is_builtin, self.lang)}
+            for r in roles
+        ]
+        self.role_options = _role_options(roles, self.lang)
+        await self._refresh()
+
+    @requires(MANAGE)
+    async def set_search(self, value: str) -> None:
+        self.search = value[:100] if isinstance(value, str) else ""
+        self.page = 0
+        await self._refresh()
+
+    @requires(MANAGE)
+    async def set_role_filter(self, value: str) -> None:
+        self.role_filter = value if isinstance(value, str) else "all"
+        self.page = 0
+        await self._refresh()
+
+    @requires(MANAGE)
+    async def set_status_filter(self, value: str) -> None:
+        self.status_filter = value if isinstance(value, str) else "all"
+        self.page = 0
+        await self._refresh()
+
+    @requires(MANAGE)
+    async def sort_by(self, column: str) -> None:
+        if column not in users.SORTS:
+            return
+        self.descending = not self.descending if self.sort == column else False
+        self.sort = column
+        await self._refresh()
+
+    @requires(MANAGE)
+    async def next_page(self) -> None:
+        if self.page + 1 < self.page_count:
+            self.page += 1
+            await self._refresh()
+
+    @requires(MANAGE)
+    async def previous_page(self) -> None:
+        if self.page > 0:
+            self.page -= 1
+            await self._refresh()
+
+
+class InviteUserState(PortalState):
+    errors: dict[str, str] = {}
+    role_options: list[dict[str, str]] = []
+
+    @requires(MANAGE)
+    async def load(self) -> None:
+        self.errors = {}
+        roles = await in_transaction(users.role_choices, self._actor())
+        self.role_options = _role_options(roles, self.lang)
+
+    @requires(MANAGE)
+    async def submit(self, form: dict):  # type: ignore[no-untyped-def]
+        self.errors = {}
+        language = text_field(form, "language", 5)
+        new = NewUser(
+            name=text_field(form, "name", 300),
+            email=text_field(form, "email", 300),
+            language=language if language in LANGUAGES else self.lang,
+            role_ids=_chosen_role_ids(form),
+        )
+        try:
+            user_id = await in_transaction(users.invite_user, self._actor(), get_settings(), new)
+        except ServiceError as error:
+            self.errors = field_errors(error, self.lang)
+            return None
+        return rx.redirect(f"/users/{user_id}?invited=1")
+
+
+class UserDetailState(PortalState):
+    """One user as the administrator sees them."""
+
+    detail_id: int = 0
+    found: bool = False
+    name: str = ""
+    email: str = ""
+    language: str = "en"
+    status: str = ""
+    is_main_contact: bool = False
+    is_self: bool = False
+    role_ids: list[str] = []
+    role_options: list[dict[str, str]] = []
+    created: str = ""
+    last_sign_in: str = ""
+    invitation_expires: str = ""
+    errors: dict[str, str] = {}
+    role_errors: dict[str, str] = {}
+    notice: str = ""
+    problem: str = ""
+
+    async def _reload(self) -> None:
+        actor = self._actor()
+        try:
+            detail = await in_transaction(users.user_detail, actor, self.detail_id)
+        except ServiceError:
+            self.found = False
+            return
+        lang = self.lang
+        self.found = True
+        self.name, self.email, self.language = detail.name, detail.email, detail.language
+        self.status, self.is_main_contact = detail.status, detail.is_main_contact
+        self.is_self = detail.id == actor.user_id
+        self.role_ids = [str(r) for r in detail.role_ids]
+        self.created = _moment(detail.created_at, lang)
+        self.last_sign_in = _moment(detail.last_sign_in_at, lang)
+        self.invitation_expires = _moment(detail.invitation_expires_at, lang)
+
+    @requires(MANAGE)
+    async def load(self) -> None:
+        self.errors, self.role_errors, self.problem = {}, {}, ""
+        self.notice = self._t("users.invited_notice") if self._query("invited") else ""
+        self.detail_id = self._query_id("user_id") or 0
+        roles = await in_transaction(users.role_choices, self._actor())
+        self.role_options = _role_options(roles, self.lang)
+        await self._reload()
+
+    async def _run(self, service, *args, done_key: str, errors_var: str = "problem") -> bool:  # type: ignore[no-untyped-def]
+        """Call a user service for this user; show its refusal or report success."""
+        self.errors, self.role_errors, self.problem, self.notice = {}, {}, "", ""
+        try:
+            await in_transaction(service, self._actor(), *args)
+        except ServiceError as error:
+            messages = field_errors(error, self.lang)
+            if errors_var == "problem":
+                self.problem = " ".join(messages.values())
+            else:
+                setattr(self, errors_var, messages)
+            return False
+        self.notice = self._t(done_key)
+        await self._reload()
+        return True
+
+    @requires(MANAGE)
+    async def save_profile(self, form: dict) -> None:
+        language = text_field(form, "language", 5)
+        await self._run(
+            users.update_profile,
+            self.detail_id,
+            text_field(form, "name", 300),
+            language,
+            done_key="users.saved",
+            errors_var="errors",
+        )
+
+    @requires(MANAGE)
+    async def save_roles(self, form: dict) -> None:
+        await self._run(
+            users.set_user_roles,
+            self.detail_id,
+            _chosen_role_ids(form),
+            done_key="users.roles_saved",
+            errors_var="role_errors",
+        )
+
+    @requires(MANAGE)
+    async def deactivate(self) -> None:
+        await self._run(users.deactivate_user, self.detail_id, done_key="users.deactivated")
+
+    @requires(MANAGE)
+    async def activate(self) -> None:
+        await self._run(users.activate_user, self.detail_id, done_key="users.activated")
+
+    @requires(MANAGE)
+    async def resend_invitation(self) -> None:
+        await self._run(
+            users.resend_invitation, get_settings(), self.detail_id, done_key="users.resent"
+        )
+
+    @requires(MANAGE)
+    async def revoke_invitation(self):  # type: ignore[no-untyped-def]
+        if await self._run(users.revoke_invitation, self.detail_id, done_key="users.revoked"):
+            return rx.redirect("/users")
+        return None
+
+
+class InvitationState(PortalState):
+    """The invited user's page: choose a password, then straight into the portal."""
+
+    errors: dict[str, str] = {}
+    link_error: str = ""
+    company_name: str = ""
+    name: str = ""
+    email: str = ""
+
+    @public
+    async def load(self) -> None:
+        self.errors, self.link_error = {}, ""
+        try:
+            details = await in_transaction(invitations.invitation_details, self._query("token"))
+        except ServiceError as error:
+            self.link_error = self._t(error.code)
+            return
+        self.company_name, self.name, self.email = details.company_name, details.name, details.email
+        if not self._language_chosen:
+            self.lang = details.language
+
+    @public
+    async def submit(self, form: dict):  # type: ignore[no-untyped-def]
+        self.errors = {}
+        try:
+            ticket = await in_transaction(
+                invitations.accept_invitation,
+                raw_token=self._query("token"),
+                name=text_field(form, "name", 300),
+                password=text_field(form, "password"),
+                password_repeat=text_field(form, "password_repeat"),
+                ip_address=self._client_ip(),
+            )
+        except ServiceError as error:
+            if error.code.startswith("link."):
+                self.link_error = self._t(error.code)
+            self.errors = field_errors(error, self.lang)
+            return None
+        return go_to_ticket(ticket)

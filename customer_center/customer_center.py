@@ -7,11 +7,12 @@ from starlette.applications import Starlette
 
 from customer_center.background import outbox_relay_task
 from customer_center.http.auth_routes import routes as auth_routes
-from customer_center.pages import (  # noqa: F401  # noqa: F401
+from customer_center.pages import (  # noqa: F401
     activate,
     dashboard,
     dev_mailbox,
     invitation,
+    profile,
     sign_in,
     user_detail,
     users,

@@ -1,0 +1,46 @@
+"""My profile: name and language, e-mail address, my budget, my absence."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.forms import field, form
+from customer_center.components.layout import app_page
+from customer_center.components.ui import notice, tr
+from customer_center.pages.user_detail import section
+from customer_center.pages.users import language_field
+from customer_center.state.profile import ProfileState
+from customer_center.state.session import SessionState
+
+
+def my_details() -> rx.Component:
+    state = ProfileState
+    return section(
+        "profile.details",
+        rx.cond(state.saved, notice(tr("users.saved"), icon="check")),
+        form(
+            field("name", "field.name", state.errors, default_value=state.name),
+            language_field(state.language, state.errors),
+            rx.button(tr("common.save"), type="submit", id="save-my-profile"),
+            on_submit=state.save,
+            errors=state.errors,
+            key=state.name + state.language,
+        ),
+    )
+
+
+def profile_sections() -> list[rx.Component]:
+    return [my_details()]
+
+
+@rx.page(route="/profile", title="Customer Center", on_load=[SessionState.load, ProfileState.load])
+def profile_page() -> rx.Component:
+    return app_page(
+        rx.grid(
+            *profile_sections(),
+            columns=rx.breakpoints(initial="1", lg="2"),
+            spacing="4",
+            width="100%",
+        ),
+        title_key="profile.title",
+    )

@@ -1,0 +1,40 @@
+"""The signed-in user's own profile: name and language (the address has its own flow)."""
+
+from __future__ import annotations
+
+from customer_center.domain.errors import ServiceError
+from customer_center.i18n.catalog import LANGUAGES
+from customer_center.services import users
+from customer_center.state.access import signed_in
+from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+
+
+class ProfileState(PortalState):
+    name: str = ""
+    language: str = "en"
+    errors: dict[str, str] = {}
+    saved: bool = False
+
+    @signed_in
+    async def load(self) -> None:
+        actor = self._actor()
+        detail = await in_transaction(users.user_detail, actor, actor.user_id)
+        self.name, self.language = detail.name, detail.language
+        self.errors, self.saved = {}, False
+
+    @signed_in
+    async def save(self, form: dict) -> None:
+        """Only ever the actor's own account: no id is taken from the browser."""
+        actor = self._actor()
+        language = text_field(form, "language", 5)
+        self.errors, self.saved = {}, False
+        try:
+            await in_transaction(
+                users.update_profile, actor, actor.user_id, text_field(form, "name", 300), language
+            )
+        except ServiceError as error:
+            self.errors = field_errors(error, self.lang)
+            return
+        self.name, self.saved = text_field(form, "name", 300).strip(), True
+        if language in LANGUAGES:
+            self.language = self.lang = language

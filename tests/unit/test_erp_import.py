@@ -46,15 +46,15 @@ def test_demo_import_reports_rows_per_file(engine: Engine) -> None:
     report = import_erp_directory(engine, demo_data_dir())
 
     assert dict(report.rows) == {
-        "customers.csv": 3,
+        "customers.csv": 4,
         "products.csv": 8,
-        "invoices.csv": 4,
-        "contacts.csv": 5,
-        "addresses.csv": 6,
+        "invoices.csv": 5,
+        "contacts.csv": 10,
+        "addresses.csv": 8,
         "prices.csv": 4,
     }
-    assert report.total == 30
-    assert "customers.csv: 3" in str(report)
+    assert report.total == 39
+    assert "customers.csv: 4" in str(report)
 
 
 def test_reimport_is_idempotent_and_updates_changed_rows(engine: Engine, demo_copy: Path) -> None:
@@ -67,7 +67,7 @@ def test_reimport_is_idempotent_and_updates_changed_rows(engine: Engine, demo_co
     import_erp_directory(engine, demo_copy)
 
     assert _count(engine, ErpProductRow) == 8
-    assert _count(engine, ErpCustomerRow) == 3
+    assert _count(engine, ErpCustomerRow) == 4
     offers = EmbeddedErpClient(engine).list_products("10002", search="BRG-6205")
     assert [o.product.list_price for o in offers] == [Decimal("9.15")]
 
@@ -79,8 +79,8 @@ def test_absent_files_are_skipped(engine: Engine, tmp_path: Path) -> None:
 
     report = import_erp_directory(engine, only)
 
-    assert dict(report.rows) == {"customers.csv": 3}
-    assert _count(engine, ErpCustomerRow) == 3
+    assert dict(report.rows) == {"customers.csv": 4}
+    assert _count(engine, ErpCustomerRow) == 4
 
 
 def test_keys_and_domains_are_normalised(engine: Engine, tmp_path: Path) -> None:

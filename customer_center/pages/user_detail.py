@@ -48,7 +48,7 @@ def confirm_button(
                         id=f"{element_id}-confirm",
                     )  # type: ignore[arg-type]
                 ),
-                gap="3",
+                spacing="3",
                 justify="end",
                 margin_top="1rem",
             ),
@@ -98,7 +98,7 @@ def status_actions() -> rx.Component:
             ),
             rx.fragment(),
         ),
-        gap="2",
+        spacing="2",
         wrap="wrap",
     )
 
@@ -143,7 +143,7 @@ def summary_card() -> rx.Component:
             ),
             rx.spacer(),
             status_actions(),
-            gap="4",
+            spacing="4",
             wrap="wrap",
             width="100%",
             align="start",

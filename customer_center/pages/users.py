@@ -69,7 +69,7 @@ def list_toolbar() -> rx.Component:
             value=state.status_filter,
             on_change=state.set_status_filter,
         ),
-        gap="3",
+        spacing="3",
         wrap="wrap",
         width="100%",
     )
@@ -93,7 +93,7 @@ def list_actions() -> rx.Component:
             href="/export/users.csv",
             id="users-export",
         ),
-        gap="2",
+        spacing="2",
         wrap="wrap",
     )
 
@@ -110,6 +110,8 @@ def sort_header(key: str, column: str, narrow_hidden: bool = False) -> rx.Compon
             arrow,
             variant="ghost",
             size="1",
+            color_scheme="gray",
+            high_contrast=True,
             on_click=state.sort_by(column),
             class_name="cc-sort",
         ),
@@ -250,7 +252,7 @@ def role_checkboxes(options: rx.Var, checked: rx.Var | None, errors: rx.Var) -> 
 
     return rx.vstack(
         rx.text(tr("users.roles"), class_name="cc-label"),
-        rx.flex(rx.foreach(options, box), gap="3", wrap="wrap"),
+        rx.flex(rx.foreach(options, box), spacing="3", wrap="wrap"),
         rx.cond(
             errors.contains("roles"),
             rx.text(errors["roles"], id="roles-error", size="2", color_scheme="red", role="alert"),

@@ -12,6 +12,7 @@ from sqlalchemy import text, update
 from customer_center.db import get_engine
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
+from tests.e2e.helpers import choose_password, open_latest_mail_link, sign_in
 
 ANNA = "anna.mueller@mueller-maschinenbau.example"
 JANE = "jane.doe@acme-industrial.example"
@@ -33,32 +34,6 @@ def request_activation(page: Page, portal: str, customer: str, invoice: str, ema
     page.get_by_label("Invoice number").fill(invoice)
     page.get_by_label("E-mail address").fill(email)
     page.get_by_role("button", name="Send confirmation link").click()
-
-
-def open_latest_mail_link(page: Page, portal: str, to: str, subject: str) -> str:
-    """Wait, as a reader of the mailbox would, until the expected e-mail has arrived."""
-    page.goto(f"{portal}/dev/mailbox")
-    row = page.locator("tr", has_text=to).filter(has_text=subject).first
-    expect(row).to_be_visible(timeout=15_000)
-    row.locator(".cc-mail-subject").click()
-    expect(page.get_by_role("heading", level=2)).to_contain_text(subject)
-    link = page.locator(".cc-mail-link").first
-    expect(link).to_be_visible()
-    href = link.get_attribute("href")
-    assert href
-    return href
-
-
-def choose_password(page: Page, password: str, repeat: str | None = None) -> None:
-    page.get_by_label("New password").fill(password)
-    page.get_by_label("Repeat the password").fill(repeat if repeat is not None else password)
-
-
-def sign_in(page: Page, portal: str, email: str, password: str) -> None:
-    page.goto(f"{portal}/sign-in")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_empty_fields_are_named_next_to_each_field(page: Page, portal: str) -> None:

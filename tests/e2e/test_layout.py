@@ -35,11 +35,19 @@ PUBLIC_PAGES = {
         BAD_LINK,
     ),
     "dev-mailbox": ("/dev/mailbox", "Dev mailbox", "Every e-mail the portal sends"),
+    "invitation-bad-link": ("/invitation?token=nope", "Welcome to the Customer Center", BAD_LINK),
+}
+# Signed-in pages as the main contact sees them: path, heading, an element shown once loaded.
+SIGNED_IN_PAGES = {
+    "users": ("/users", "Users", ".cc-user-row"),
+    "invite-user": ("/users/new", "Invite a user", "#role-1, [id^=role-]"),
+    "user-detail": ("/users/{user_id}", "User", "#save-roles"),
+    "profile": ("/profile", "My profile", "#save-my-profile"),
 }
 
 
 @pytest.fixture(scope="module")
-def main_contact(portal: str) -> str:
+def main_contact(portal: str) -> tuple[str, int]:
     """A company with its main contact, made directly: the layout needs no activation."""
     with Session(get_engine()) as session:
         company = Company(
@@ -65,7 +73,7 @@ def main_contact(portal: str) -> str:
         main = next(r for r in roles if r.code == MAIN_CONTACT_ROLE)
         session.add(UserRole(user_id=user.id, role_id=main.id))
         session.commit()
-    return EMAIL
+        return EMAIL, user.id  # type: ignore[return-value]
 
 
 def _check(page: Page, name: str, width_name: str) -> None:
@@ -87,13 +95,19 @@ def test_public_pages_fit_the_screen(page: Page, portal: str, name: str, width_n
 
 
 @pytest.mark.parametrize("width_name", WIDTHS)
-def test_dashboard_fits_the_screen(
-    page: Page, portal: str, main_contact: str, width_name: str
+def test_signed_in_pages_fit_the_screen(
+    page: Page, portal: str, main_contact: tuple[str, int], width_name: str
 ) -> None:
+    email, user_id = main_contact
     page.set_viewport_size({"width": WIDTHS[width_name], "height": 900})
     page.goto(f"{portal}/sign-in")
-    page.get_by_label("E-mail address").fill(main_contact)
+    page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#company-name")).to_contain_text("Layout Prüfgesellschaft")
     _check(page, "dashboard", width_name)
+    for name, (path, heading, loaded) in SIGNED_IN_PAGES.items():
+        page.goto(portal + path.format(user_id=user_id))
+        expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+        expect(page.locator(loaded).first).to_be_visible()
+        _check(page, name, width_name)

@@ -1,0 +1,31 @@
+"""What every browser journey does: read the dev mailbox, choose a password, sign in."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+
+def open_latest_mail_link(page: Page, portal: str, to: str, subject: str) -> str:
+    """Wait, as a reader of the mailbox would, until the expected e-mail has arrived."""
+    page.goto(f"{portal}/dev/mailbox")
+    row = page.locator("tr", has_text=to).filter(has_text=subject).first
+    expect(row).to_be_visible(timeout=15_000)
+    row.locator(".cc-mail-subject").click()
+    expect(page.get_by_role("heading", level=2)).to_contain_text(subject)
+    link = page.locator(".cc-mail-link").first
+    expect(link).to_be_visible()
+    href = link.get_attribute("href")
+    assert href
+    return href
+
+
+def choose_password(page: Page, password: str, repeat: str | None = None) -> None:
+    page.get_by_label("New password").fill(password)
+    page.get_by_label("Repeat the password").fill(repeat if repeat is not None else password)
+
+
+def sign_in(page: Page, portal: str, email: str, password: str) -> None:
+    page.goto(f"{portal}/sign-in")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -1,0 +1,136 @@
+"""The main contact administers the company in Chromium against the production build."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session, select
+
+from customer_center.db import get_engine
+from customer_center.models.company import Company
+from customer_center.services.activation import create_builtin_roles
+from tests.e2e.helpers import choose_password, open_latest_mail_link, sign_in
+from tests.factories import PASSWORD, make_user
+
+FRIEDA = "frieda.fabrikat@fabrikat-werkzeugbau.example"
+INVITATION_SUBJECT = "Your invitation to the Customer Center"
+
+
+@pytest.fixture(scope="module")
+def company(portal: str) -> int:
+    """Fabrikat Werkzeugbau (ERP customer 10004) with Frieda as its main contact."""
+    with Session(get_engine()) as session:
+        existing = session.exec(select(Company).where(Company.customer_number == "10004")).first()
+        if existing is not None:
+            return existing.id  # type: ignore[return-value]
+        company = Company(customer_number="10004", name="Fabrikat Werkzeugbau GmbH", city="Bremen")
+        session.add(company)
+        session.flush()
+        create_builtin_roles(session, company.id)  # type: ignore[arg-type]
+        frieda = make_user(session, company.id, FRIEDA, ["main_contact"], name="Frieda Fabrikat")  # type: ignore[arg-type]
+        frieda.is_main_contact = True
+        session.add(frieda)
+        session.commit()
+        return company.id  # type: ignore[return-value]
+
+
+def add_user(company_id: int, email: str, roles: list[str], name: str) -> None:
+    with Session(get_engine()) as session:
+        make_user(session, company_id, email, roles, name=name)
+        session.commit()
+
+
+def nav_labels(page: Page) -> list[str]:
+    return [label.strip() for label in page.locator("nav .cc-nav-link").all_inner_texts()]
+
+
+def open_user(page: Page, portal: str, name: str) -> None:
+    page.goto(f"{portal}/users")
+    page.locator("#user-search").fill(name)
+    page.get_by_role("link", name=name, exact=True).click()
+    expect(page.locator("#detail-name")).to_have_text(name)
+
+
+def test_an_invited_technician_sees_only_what_the_role_allows(
+    page: Page, browser: Browser, portal: str, company: int
+) -> None:
+    sign_in(page, portal, FRIEDA, PASSWORD)
+    expect(page.locator("#company-name")).to_have_text("Fabrikat Werkzeugbau GmbH")
+    page.goto(f"{portal}/users/new")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.locator("#name-error")).to_have_text("Please fill in this field.")
+    expect(page.locator("#roles-error")).to_have_text("Choose at least one role.")
+
+    page.get_by_label("Name").fill("Theo Technik")
+    page.get_by_label("E-mail address").fill("theo.technik@fabrikat-werkzeugbau.example")
+    page.get_by_label("Technician").check()
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page).to_have_url(re.compile(r"/users/\d+"))
+    expect(page.locator("#detail-name")).to_have_text("Theo Technik")
+    expect(page.get_by_text("Invited", exact=True)).to_be_visible()
+
+    theo = browser.new_context().new_page()
+    link = open_latest_mail_link(theo, portal, "theo.technik@", INVITATION_SUBJECT)
+    theo.goto(link)
+    expect(theo.locator("#invitation-intro")).to_contain_text("Fabrikat Werkzeugbau GmbH")
+    choose_password(theo, "Theo-techniker-passphrase-7")
+    theo.get_by_role("button", name="Save and sign in").click()
+    expect(theo.locator("#user-name")).to_have_text("Theo Technik")
+    assert nav_labels(theo) == ["Overview", "My profile"]
+    theo.goto(f"{portal}/users")
+    expect(theo.locator("#no-access")).to_be_visible()
+    expect(theo.locator(".cc-user-row")).to_have_count(0)
+    theo.context.close()
+
+    page.reload()
+    expect(page.get_by_text("Active", exact=True)).to_be_visible()
+
+
+def test_a_deactivated_user_is_signed_out_at_once(
+    page: Page, browser: Browser, portal: str, company: int
+) -> None:
+    add_user(company, "dora.deakt@fabrikat-werkzeugbau.example", ["buyer"], "Dora Deakt")
+    dora = browser.new_context().new_page()
+    sign_in(dora, portal, "dora.deakt@fabrikat-werkzeugbau.example", PASSWORD)
+    expect(dora.locator("#user-name")).to_have_text("Dora Deakt")
+
+    sign_in(page, portal, FRIEDA, PASSWORD)
+    expect(page.locator("#company-name")).to_be_visible()
+    open_user(page, portal, "Dora Deakt")
+    page.locator("#deactivate-user").click()
+    page.locator("#deactivate-user-confirm").click()
+    expect(page.get_by_text("The user is deactivated and was signed out.")).to_be_visible()
+
+    # No click needed: the open page notices within seconds that its session has ended.
+    expect(dora).to_have_url(re.compile(r"/sign-in"), timeout=15_000)
+    sign_in(dora, portal, "dora.deakt@fabrikat-werkzeugbau.example", PASSWORD)
+    expect(dora.get_by_role("alert")).to_be_visible()
+    expect(dora.locator("#user-name")).to_have_count(0)
+    dora.context.close()
+
+
+def test_the_list_finds_users_in_a_large_company(page: Page, portal: str, company: int) -> None:
+    with Session(get_engine()) as session:
+        for n in range(60):
+            make_user(
+                session,
+                company,
+                f"staff{n:02d}@fabrikat-werkzeugbau.example",
+                ["buyer"],
+                name=f"Staff {n:02d}",
+            )
+        session.commit()
+    sign_in(page, portal, FRIEDA, PASSWORD)
+    expect(page.locator("#company-name")).to_be_visible()
+    page.goto(f"{portal}/users")
+    expect(page.locator(".cc-user-row")).to_have_count(25)
+    expect(page.locator("#users-page-info")).to_contain_text("Page 1 of")
+    page.locator("#users-next").click()
+    expect(page.locator("#users-page-info")).to_contain_text("Page 2 of")
+    page.locator("#user-search").fill("staff 4")
+    expect(page.locator(".cc-user-row")).to_have_count(10)
+    expect(page.locator("#users-page-info")).to_contain_text("Page 1 of 1")
+    page.locator("#user-search").fill("nobody-like-this")
+    expect(page.locator("#users-empty")).to_be_visible()

@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export REFLEX_USE_NPM := 1
 export REFLEX_CHECK_LATEST_VERSION := false
 
-.PHONY: setup run test lint typecheck unit e2e chromium clean
+.PHONY: setup run test lint typecheck unit e2e chromium bench clean
 
 setup: $(VENV)/.installed
 
@@ -47,6 +47,11 @@ e2e: setup chromium
 	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/e2e -q
 
 test: lint typecheck unit e2e
+
+# Service-level timings (SQLite, then PostgreSQL), printed as tables.
+bench: setup
+	$(PY) -m bench.user_list
+	CC_BENCH_DATABASE_URL=$(PG_TEST_URL) $(PY) -m bench.user_list
 
 clean:
 	rm -rf .web .states data $(VENV)

@@ -48,6 +48,20 @@ def _demo_info(_args: argparse.Namespace) -> None:
     print(DEMO_TEXT.format(base_url=get_settings().base_url))
 
 
+def _access_map(_args: argparse.Namespace) -> None:
+    """Every event handler of every state and who may call it: the registry, for reviews."""
+    import customer_center.customer_center  # noqa: F401 - registers every state
+    from customer_center.state.access import access_of, describe
+    from customer_center.state.middleware import handler_functions, is_framework_event
+
+    for name, fn in sorted(handler_functions().items()):
+        if is_framework_event(name, fn):
+            continue
+        rule = describe(access_of(fn))
+        short = ".".join(part.rsplit("____", 1)[-1] for part in name.split("."))
+        print(f"{rule:20} {short}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="customer-center")
     commands = parser.add_subparsers(required=True)
@@ -62,6 +76,9 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("demo-info", help="print the demo activation data").set_defaults(
         run=_demo_info
     )
+    commands.add_parser(
+        "access-map", help="list every event handler and the right it requires"
+    ).set_defaults(run=_access_map)
     args = parser.parse_args(argv)
     args.run(args)
 

@@ -67,3 +67,14 @@ def dev_only(fn: F) -> F:
 
 def access_of(fn: Callable) -> Access | None:
     return getattr(fn, ACCESS_ATTRIBUTE, None)
+
+
+def describe(access: Access | None) -> str:
+    """The rule in words, for the access map."""
+    if access is None:
+        return "REFUSED (no rule)"
+    if access.dev_only:
+        return "dev only"
+    if access.anonymous:
+        return "anyone"
+    return access.permission or "signed in"

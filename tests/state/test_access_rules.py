@@ -114,3 +114,60 @@ def test_requires_checks_the_actors_rights(monkeypatch, granted: set[str], refus
     )
     outcome = _preprocess(name, cookie=_signed_in_cookie(granted))
     assert (outcome is not None) is refused
+
+
+def _all_states() -> list:
+    import reflex as rx
+
+    found, pending = [], [rx.State]
+    while pending:
+        state_cls = pending.pop()
+        found.append(state_cls)
+        pending.extend(state_cls.get_substates())
+    return found
+
+
+def _mentions_a_table(var_type: object) -> bool:
+    """A var type that is, or contains, a database table class."""
+    from typing import get_args
+
+    from sqlmodel import SQLModel
+
+    if isinstance(var_type, type) and issubclass(var_type, SQLModel):
+        return True
+    return any(_mentions_a_table(arg) for arg in get_args(var_type))
+
+
+def test_no_public_var_holds_a_table_row() -> None:
+    offenders = [
+        f"{state_cls.__name__}.{name}"
+        for state_cls in _all_states()
+        if state_cls.__module__.startswith("customer_center")
+        for name, var in state_cls.base_vars.items()
+        if not name.startswith("_") and _mentions_a_table(var._var_type)
+    ]
+    assert offenders == []
+
+
+def test_the_table_check_recognises_rows() -> None:
+    from customer_center.models.user import User
+
+    assert _mentions_a_table(User)
+    assert _mentions_a_table(list[User])
+    assert _mentions_a_table(dict[str, User])
+    assert not _mentions_a_table(list[dict[str, str]])
+
+
+def test_the_access_map_lists_each_handler_with_its_rule(capsys) -> None:
+    from customer_center.cli import main
+
+    main(["access-map"])
+    lines = capsys.readouterr().out.splitlines()
+    assert any(
+        line.startswith("users.manage") and line.endswith("invite_user_state.submit")
+        for line in lines
+    )
+    assert any(
+        line.startswith("anyone") and line.endswith("sign_in_state.submit") for line in lines
+    )
+    assert all(line.startswith("REFUSED") for line in lines if line.endswith(".setvar"))

@@ -13,6 +13,7 @@ from customer_center.pages import (  # noqa: F401
     dev_mailbox,
     invitation,
     profile,
+    roles,
     sign_in,
     user_detail,
     users,

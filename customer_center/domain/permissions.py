@@ -39,7 +39,29 @@ BUILTIN_ROLES: dict[str, frozenset[Permission]] = {
         }
     ),
     "controller": frozenset(
-        {Permission.ORDERS_VIEW_ALL, Permission.REPORTS_VIEW, Permission.DOCUMENTS_VIEW}
+        {
+            Permission.ORDERS_VIEW_ALL,
+            Permission.REPORTS_VIEW,
+            Permission.AUDIT_VIEW,
+            Permission.DOCUMENTS_VIEW,
+        }
     ),
     "technician": frozenset({Permission.DOCUMENTS_VIEW}),
 }
+
+# The catalogue as the roles page shows it: areas in order, each with its rights.
+PERMISSION_AREAS: dict[str, tuple[Permission, ...]] = {
+    "orders": (Permission.ORDERS_CREATE, Permission.ORDERS_VIEW_OWN, Permission.ORDERS_VIEW_ALL),
+    "approvals": (Permission.APPROVALS_DECIDE,),
+    "administration": (
+        Permission.USERS_MANAGE,
+        Permission.ROLES_MANAGE,
+        Permission.BUDGETS_MANAGE,
+        Permission.CHAINS_MANAGE,
+        Permission.COMPANY_MANAGE,
+    ),
+    "insight": (Permission.REPORTS_VIEW, Permission.AUDIT_VIEW),
+    "documents": (Permission.DOCUMENTS_VIEW,),
+}
+
+BUILTIN_ROLE_ORDER: tuple[str, ...] = tuple(BUILTIN_ROLES)

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from customer_center.auth.sessions import Actor, revoke_all_sessions
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
-from customer_center.domain.permissions import BUILTIN_ROLES, MAIN_CONTACT_ROLE
+from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.auth import OneTimeToken
@@ -28,12 +28,11 @@ from customer_center.models.user import (
     STATUS_INACTIVE,
     STATUS_INVITED,
     Role,
-    RolePermission,
     User,
     UserRole,
 )
 from customer_center.services import audit, emails, one_time_tokens
-from customer_center.services.permissions import permissions_of
+from customer_center.services.permissions import permissions_of, role_permissions
 from customer_center.settings import Settings
 
 INVITATION = "invitation"
@@ -273,13 +272,7 @@ def _check_grantable(session: Session, actor: Actor, role_ids: set[int]) -> None
 
 def permissions_of_role(session: Session, role_id: int) -> frozenset[str]:
     role = session.get(Role, role_id)
-    if role is None:
-        return frozenset()
-    if role.is_builtin:
-        return frozenset(BUILTIN_ROLES.get(role.code, frozenset()))
-    return frozenset(
-        session.exec(select(RolePermission.permission).where(RolePermission.role_id == role_id))
-    )
+    return role_permissions(session, role) if role is not None else frozenset()
 
 
 def set_user_roles(session: Session, actor: Actor, user_id: int, role_ids: Sequence[int]) -> None:

@@ -1,0 +1,197 @@
+"""Spending limits: which apply to a user, and which of them an order would exceed, and why.
+
+Money is in minor units (cents) of the company currency; ``None`` means "no limit".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from customer_center.i18n import translate
+from customer_center.i18n.formatting import format_money
+
+PERIODS = ("month", "quarter", "year")
+SOURCE_USER, SOURCE_ROLE, SOURCE_COMPANY = "user", "role", "company"
+MAX_CENTS = 10**13  # 100 billion: larger figures are typing mistakes
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_quantity_per_order: int | None = None
+    max_order_value_cents: int | None = None
+    period: str | None = None
+    period_budget_cents: int | None = None
+
+    @property
+    def is_unlimited(self) -> bool:
+        return (
+            self.max_quantity_per_order is None
+            and self.max_order_value_cents is None
+            and self.period_budget_cents is None
+        )
+
+
+NO_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Spending:
+    spent_cents: int = 0
+    reserved_cents: int = 0
+
+
+@dataclass(frozen=True)
+class OrderFigures:
+    total_quantity: int
+    total_cents: int
+
+
+@dataclass(frozen=True)
+class LimitBreach:
+    """One exceeded limit: ``kind`` names it, the figures say by how much."""
+
+    kind: str  # quantity | order_value | period_budget
+    actual: int
+    limit: int
+    already_used: int = 0  # period budget: spent + reserved before this order
+
+
+def _most_generous(values: list[int | None]) -> int | None:
+    return None if any(v is None for v in values) else max(values)  # type: ignore[type-var]
+
+
+_PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
+
+
+def _per_year(limits: Limits) -> tuple[int, int]:
+    """Budgets of different periods compare by what they allow over a year."""
+    per_year = (limits.period_budget_cents or 0) * _PERIODS_PER_YEAR.get(
+        limits.period or "month", 12
+    )
+    return per_year, PERIODS.index(limits.period) if limits.period in PERIODS else 0
+
+
+def combine_role_limits(role_limits: list[Limits]) -> Limits:
+    """Several roles: the most generous value per field (no limit beats any limit)."""
+    budgets = [r for r in role_limits if r.period_budget_cents is not None]
+    period_field: tuple[str | None, int | None] = (None, None)
+    if len(budgets) == len(role_limits) and budgets:
+        widest = max(budgets, key=_per_year)
+        period_field = (widest.period, widest.period_budget_cents)
+    return Limits(
+        max_quantity_per_order=_most_generous([r.max_quantity_per_order for r in role_limits]),
+        max_order_value_cents=_most_generous([r.max_order_value_cents for r in role_limits]),
+        period=period_field[0],
+        period_budget_cents=period_field[1],
+    )
+
+
+def effective_limits(
+    user_rule: Limits | None, role_rules: list[Limits], company_rule: Limits | None
+) -> tuple[Limits, str | None]:
+    """The user's own rule wins as a whole; else their roles' defaults; else the company's."""
+    if user_rule is not None:
+        return user_rule, SOURCE_USER
+    if role_rules:
+        return combine_role_limits(role_rules), SOURCE_ROLE
+    if company_rule is not None:
+        return company_rule, SOURCE_COMPANY
+    return NO_LIMITS, None
+
+
+def period_bounds(period: str, today: date) -> tuple[date, date]:
+    """First day of the period containing ``today`` and first day of the next one."""
+    if period == "year":
+        return date(today.year, 1, 1), date(today.year + 1, 1, 1)
+    months = 3 if period == "quarter" else 1
+    first_month = (today.month - 1) // months * months + 1
+    start = date(today.year, first_month, 1)
+    next_month = first_month + months
+    end = date(today.year + (next_month > 12), (next_month - 1) % 12 + 1, 1)
+    return start, end
+
+
+def remaining_cents(limits: Limits, spending: Spending) -> int | None:
+    if limits.period_budget_cents is None:
+        return None
+    return limits.period_budget_cents - spending.spent_cents - spending.reserved_cents
+
+
+def limit_breaches(order: OrderFigures, limits: Limits, spending: Spending) -> list[LimitBreach]:
+    """Every limit the order exceeds; reaching a limit exactly is allowed."""
+    breaches = []
+    if (
+        limits.max_quantity_per_order is not None
+        and order.total_quantity > limits.max_quantity_per_order
+    ):
+        breaches.append(
+            LimitBreach("quantity", order.total_quantity, limits.max_quantity_per_order)
+        )
+    if (
+        limits.max_order_value_cents is not None
+        and order.total_cents > limits.max_order_value_cents
+    ):
+        breaches.append(LimitBreach("order_value", order.total_cents, limits.max_order_value_cents))
+    if limits.period_budget_cents is not None:
+        used = spending.spent_cents + spending.reserved_cents
+        if used + order.total_cents > limits.period_budget_cents:
+            breaches.append(
+                LimitBreach("period_budget", order.total_cents, limits.period_budget_cents, used)
+            )
+    return breaches
+
+
+def money(cents: int, currency: str, lang: str) -> str:
+    return format_money(Decimal(cents) / 100, currency, lang)
+
+
+def describe_breach(
+    breach: LimitBreach, lang: str, currency: str, period: str | None = None
+) -> str:
+    """The reason in words, e.g. "order value 12,400.00 EUR exceeds the per-order limit…"."""
+    if breach.kind == "quantity":
+        return translate(lang, "budget.breach.quantity", actual=breach.actual, limit=breach.limit)
+    params = {
+        "actual": money(breach.actual, currency, lang),
+        "limit": money(breach.limit, currency, lang),
+    }
+    if breach.kind == "order_value":
+        return translate(lang, "budget.breach.order_value", **params)
+    return translate(
+        lang,
+        "budget.breach.period_budget",
+        used=money(breach.already_used, currency, lang),
+        period=translate(lang, f"budget.period.{period or 'month'}"),
+        **params,
+    )
+
+
+_EN = re.compile(r"^\d{1,3}(,\d{3})*(\.\d{1,2})?$|^\d+(\.\d{1,2})?$")
+_DE = re.compile(r"^\d{1,3}(\.\d{3})*(,\d{1,2})?$|^\d+(,\d{1,2})?$")
+
+
+def parse_money(text: str, lang: str) -> int:
+    """An amount as typed in ``lang`` (``10,000.00`` / ``10.000,00`` / ``10000``) in cents.
+
+    Raises ValueError with an i18n code when the text is not a non-negative amount.
+    """
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
+    pattern, thousands, decimal = (_DE, ".", ",") if lang == "de" else (_EN, ",", ".")
+    if not pattern.match(cleaned):
+        raise ValueError("budget.error.amount")
+    whole, _, fraction = cleaned.replace(thousands, "").partition(decimal)
+    cents = int(whole) * 100 + int((fraction + "00")[:2])
+    if cents > MAX_CENTS:
+        raise ValueError("budget.error.too_large")
+    return cents
+
+
+def format_amount(cents: int | None, lang: str) -> str:
+    """The number as a form shows it back (no currency sign): ``10,000.00`` / ``10.000,00``."""
+    if cents is None:
+        return ""
+    text = f"{Decimal(cents) / 100:,.2f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "de" else text

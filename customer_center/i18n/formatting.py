@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency
 
@@ -23,3 +24,7 @@ def format_moment(value: datetime, lang: str) -> str:
     return _format_datetime(
         value, format="medium", tzinfo=_TIMEZONE, locale=normalize_language(lang)
     )
+
+
+def format_day(value: date, lang: str) -> str:
+    return _format_date(value, format="medium", locale=normalize_language(lang))

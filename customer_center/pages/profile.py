@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.components.budget_editor import situation
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
 from customer_center.components.ui import notice, tr
 from customer_center.pages.user_detail import section
 from customer_center.pages.users import language_field
+from customer_center.state.budgets import MyBudgetState
 from customer_center.state.profile import ProfileState
 from customer_center.state.session import SessionState
 
@@ -29,11 +31,19 @@ def my_details() -> rx.Component:
     )
 
 
+def my_budget() -> rx.Component:
+    return section("profile.budget", situation(MyBudgetState))
+
+
 def profile_sections() -> list[rx.Component]:
-    return [my_details()]
+    return [my_details(), my_budget()]
 
 
-@rx.page(route="/profile", title="Customer Center", on_load=[SessionState.load, ProfileState.load])
+@rx.page(
+    route="/profile",
+    title="Customer Center",
+    on_load=[SessionState.load, ProfileState.load, MyBudgetState.load],
+)
 def profile_page() -> rx.Component:
     return app_page(
         rx.grid(

@@ -54,10 +54,16 @@ def role_card(row: rx.Var) -> rx.Component:
                 lambda line: rx.cond(
                     line["role_id"] == row["id"],
                     rx.hstack(
-                        rx.text(line["area"], weight="medium", size="2", min_width="9rem"),
-                        rx.text(line["rights"], size="2", color_scheme="gray"),
+                        rx.text(
+                            line["area"],
+                            weight="medium",
+                            size="2",
+                            min_width="9rem",
+                            flex_shrink="0",
+                        ),
+                        rx.text(line["rights"], size="2", color_scheme="gray", flex="1"),
                         align="start",
-                        wrap="wrap",
+                        width="100%",
                     ),
                 ),
             ),

@@ -43,6 +43,8 @@ SIGNED_IN_PAGES = {
     "invite-user": ("/users/new", "Invite a user", "#role-1, [id^=role-]"),
     "user-detail": ("/users/{user_id}", "User", "#save-roles"),
     "profile": ("/profile", "My profile", "#save-my-profile"),
+    "roles": ("/roles", "Roles and rights", ".cc-role-card"),
+    "budgets": ("/budgets", "Budgets", ".cc-budget-row"),
 }
 
 

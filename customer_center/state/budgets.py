@@ -1,0 +1,238 @@
+"""Budget forms (a user's own limits, role and company defaults) and the budget situation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from customer_center.domain.budgets import Limits, format_amount, money
+from customer_center.domain.errors import ServiceError
+from customer_center.domain.permissions import Permission
+from customer_center.i18n import translate
+from customer_center.i18n.formatting import format_day
+from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
+from customer_center.services import budgets, roles
+from customer_center.services.budgets import BudgetSituation
+from customer_center.state.access import requires, signed_in
+from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.roles import role_label
+
+MANAGE = Permission.BUDGETS_MANAGE
+FIELDS = ("max_quantity", "max_order_value", "period", "period_budget")
+
+
+def form_values(limits: Limits | None, lang: str) -> dict[str, str]:
+    if limits is None:
+        return dict.fromkeys(FIELDS, "")
+    return {
+        "max_quantity": str(limits.max_quantity_per_order or ""),
+        "max_order_value": format_amount(limits.max_order_value_cents, lang),
+        "period": limits.period or "",
+        "period_budget": format_amount(limits.period_budget_cents, lang),
+    }
+
+
+def limits_summary(limits: Limits, currency: str, lang: str) -> list[str]:
+    """The limits as short sentences, or one saying there are none."""
+    lines = []
+    if limits.max_quantity_per_order is not None:
+        lines.append(
+            translate(lang, "budgets.max_quantity_is", value=limits.max_quantity_per_order)
+        )
+    if limits.max_order_value_cents is not None:
+        value = money(limits.max_order_value_cents, currency, lang)
+        lines.append(translate(lang, "budgets.max_order_value_is", value=value))
+    if limits.period_budget_cents is not None:
+        value = money(limits.period_budget_cents, currency, lang)
+        period = translate(lang, f"budgets.per.{limits.period}")
+        lines.append(translate(lang, "budgets.period_budget_is", value=value, period=period))
+    return lines or [translate(lang, "budgets.no_limits")]
+
+
+def _form(form: object) -> dict[str, str]:
+    return {name: text_field(form, name, 40) for name in FIELDS}
+
+
+class SituationView(PortalState):
+    """The figures of one user's budget, ready to show."""
+
+    limit_lines: list[str] = []
+    source: str = ""
+    has_period: bool = False
+    period_label: str = ""
+    spent: str = ""
+    reserved: str = ""
+    remaining: str = ""
+    used_percent: int = 0
+    over_budget: bool = False
+
+    def _show(self, situation: BudgetSituation) -> None:
+        lang, currency = self.lang, situation.currency
+        self.limit_lines = limits_summary(situation.limits, currency, lang)
+        self.source = translate(lang, f"budgets.source.{situation.source or 'none'}")
+        limits, spending = situation.limits, situation.spending
+        self.has_period = limits.period_budget_cents is not None
+        if not self.has_period or situation.period_start is None:
+            return
+        end = situation.period_end or situation.period_start
+        self.period_label = translate(
+            lang,
+            "budgets.period_range",
+            start=format_day(situation.period_start, lang),
+            end=format_day(date.fromordinal(end.toordinal() - 1), lang),
+        )
+        self.spent = money(spending.spent_cents, currency, lang)
+        self.reserved = money(spending.reserved_cents, currency, lang)
+        self.remaining = money(situation.remaining_cents or 0, currency, lang)
+        used = spending.spent_cents + spending.reserved_cents
+        budget = limits.period_budget_cents or 1
+        self.used_percent = min(100, round(100 * used / budget))
+        self.over_budget = (situation.remaining_cents or 0) < 0
+
+
+class UserBudgetState(SituationView):
+    """The budget section of a user's page."""
+
+    budget_user_id: int = 0
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    has_own_rule: bool = False
+    saved: str = ""
+    round: int = 0
+
+    async def _reload(self) -> None:
+        actor = self._actor()
+        own = await in_transaction(budgets.rule_of, actor, SCOPE_USER, self.budget_user_id)
+        self.has_own_rule = own is not None
+        self.values = form_values(own, self.lang)
+        situation = await in_transaction(
+            budgets.budget_situation, actor, self.budget_user_id, date.today()
+        )
+        self._show(situation)
+        self.round += 1
+
+    @requires(Permission.USERS_MANAGE)
+    async def load(self) -> None:
+        self.errors, self.saved = {}, ""
+        self.budget_user_id = self._query_id("user_id") or 0
+        try:
+            await self._reload()
+        except ServiceError:
+            self.budget_user_id = 0
+
+    @requires(MANAGE)
+    async def save(self, form: dict) -> None:
+        self.errors, self.saved = {}, ""
+        try:
+            await in_transaction(
+                budgets.save_rule, self._actor(), SCOPE_USER, self.budget_user_id, _form(form)
+            )
+        except ServiceError as error:
+            self.errors = field_errors(error, self.lang)
+            return
+        self.saved = self._t("budgets.saved")
+        await self._reload()
+
+    @requires(MANAGE)
+    async def clear(self) -> None:
+        self.errors, self.saved = {}, ""
+        try:
+            await in_transaction(budgets.clear_rule, self._actor(), SCOPE_USER, self.budget_user_id)
+        except ServiceError as error:
+            self.errors = field_errors(error, self.lang)
+            return
+        self.saved = self._t("budgets.cleared")
+        await self._reload()
+
+
+class MyBudgetState(SituationView):
+    @signed_in
+    async def load(self) -> None:
+        actor = self._actor()
+        self._show(
+            await in_transaction(budgets.budget_situation, actor, actor.user_id, date.today())
+        )
+
+
+class BudgetDefaultsState(PortalState):
+    """The /budgets page: the company default and each role's default."""
+
+    rows: list[dict[str, str]] = []
+    editing_key: str = ""
+    editing_label: str = ""
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    saved: str = ""
+    round: int = 0
+    _rules: dict[str, Limits | None] = {}
+
+    async def _reload(self) -> None:
+        actor = self._actor()
+        views = await in_transaction(roles.list_roles, actor)
+        subjects = [(SCOPE_COMPANY, 0, translate(self.lang, "budgets.company_default"))] + [
+            (SCOPE_ROLE, v.id, role_label(v, self.lang)) for v in views if v.code != "main_contact"
+        ]
+        currency = await in_transaction(_currency_of, actor)
+        rows, rules = [], {}
+        for scope, subject, label in subjects:
+            rule = await in_transaction(budgets.rule_of, actor, scope, subject)
+            key = f"{scope}:{subject}"
+            rules[key] = rule
+            summary = limits_summary(rule, currency, self.lang) if rule else []
+            rows.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "summary": " · ".join(summary) or translate(self.lang, "budgets.not_set"),
+                    "set": "1" if rule else "",
+                }
+            )
+        self.rows, self._rules = rows, rules
+
+    @requires(MANAGE)
+    async def load(self) -> None:
+        self.editing_key, self.errors, self.saved = "", {}, ""
+        await self._reload()
+
+    @requires(MANAGE)
+    def edit(self, key: str) -> None:
+        if not isinstance(key, str) or key not in self._rules:
+            return
+        self.editing_key, self.errors, self.saved = key, {}, ""
+        self.editing_label = next(r["label"] for r in self.rows if r["key"] == key)
+        self.values = form_values(self._rules[key], self.lang)
+        self.round += 1
+
+    @requires(MANAGE)
+    def cancel(self) -> None:
+        self.editing_key = ""
+
+    def _subject(self) -> tuple[str, int]:
+        scope, _, subject = self.editing_key.partition(":")
+        return scope, int(subject) if subject.isdigit() else -1
+
+    @requires(MANAGE)
+    async def save(self, form: dict) -> None:
+        await self._apply(budgets.save_rule, _form(form))
+
+    @requires(MANAGE)
+    async def clear(self) -> None:
+        await self._apply(budgets.clear_rule)
+
+    async def _apply(self, service, *args) -> None:  # type: ignore[no-untyped-def]
+        if self.editing_key not in self._rules:
+            return
+        self.errors = {}
+        try:
+            await in_transaction(service, self._actor(), *self._subject(), *args)
+        except ServiceError as error:
+            self.errors = field_errors(error, self.lang)
+            return
+        self.editing_key, self.saved = "", self._t("budgets.saved")
+        await self._reload()
+
+
+def _currency_of(session, actor) -> str:  # type: ignore[no-untyped-def]
+    from customer_center.models.company import Company
+
+    company = session.get(Company, actor.company_id)
+    return company.currency if company else "EUR"

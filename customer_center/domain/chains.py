@@ -1,0 +1,231 @@
+"""Approver chains: checking a chain, and routing an order through it (pure, no database).
+
+A chain is an ordered list of levels. A level names users and/or roles and a rule: "any"
+(one of them decides) or "all" (each of them). A level may apply only above an order value.
+Absent approvers hand over to their substitutes; missing or deactivated ones to the main
+contact; nobody approves their own order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+RULES = ("any", "all")
+MAX_LEVELS = 10
+MAX_APPROVERS_PER_LEVEL = 20
+
+
+@dataclass(frozen=True)
+class ApproverRef:
+    user_id: int | None = None
+    role_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Level:
+    rule: str
+    approvers: tuple[ApproverRef, ...]
+    min_order_value_cents: int | None = None
+
+
+@dataclass(frozen=True)
+class Away:
+    starts_on: date
+    ends_on: date
+    substitute_id: int
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+@dataclass(frozen=True)
+class Directory:
+    """One company as routing sees it."""
+
+    names: dict[int, str]  # every user, also deactivated ones, for messages
+    active: frozenset[int]
+    role_names: dict[int, str]
+    role_members: dict[int, tuple[int, ...]]  # active members only
+    main_contact_id: int | None
+    absences: dict[int, Away] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: int  # 1-based; 0 concerns the chain as a whole
+    code: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Approver:
+    user_id: int
+    on_behalf_of: int | None = None  # the absent or missing approver this one stands in for
+
+
+@dataclass(frozen=True)
+class RouteStep:
+    level: int  # the chain level, 0 for the main contact when no chain applies
+    rule: str
+    approvers: tuple[Approver, ...]
+    roles: tuple[int, ...] = ()
+
+
+def effective_approver(user_id: int, directory: Directory, today: date) -> Approver:
+    """Who decides for ``user_id`` today: a substitute while away (following substitutes who
+    are away too), the main contact for missing or deactivated users or a substitution loop."""
+    current, seen = user_id, set()
+    while True:
+        if current not in directory.active or current in seen:
+            fallback = directory.main_contact_id
+            if fallback is None or fallback == user_id:
+                return Approver(user_id)
+            return Approver(fallback, on_behalf_of=user_id)
+        away = directory.absences.get(current)
+        if away is None or not away.covers(today):
+            return Approver(current, on_behalf_of=user_id if current != user_id else None)
+        seen.add(current)
+        current = away.substitute_id
+
+
+def _level_members(level: Level, directory: Directory) -> list[int]:
+    members: list[int] = []
+    for ref in level.approvers:
+        if ref.user_id is not None:
+            members.append(ref.user_id)
+        elif ref.role_id is not None:
+            members.extend(directory.role_members.get(ref.role_id, ()))
+    return list(dict.fromkeys(members))
+
+
+def resolve_route(
+    levels: list[Level],
+    requester_id: int,
+    order_value_cents: int,
+    directory: Directory,
+    today: date,
+) -> list[RouteStep]:
+    """The approvers an order goes to, level by level. An empty list means nobody else can
+    approve (the requester is the main contact and the chain has no one else)."""
+    steps = []
+    for number, level in enumerate(levels, start=1):
+        threshold = level.min_order_value_cents
+        if threshold is not None and order_value_cents <= threshold:
+            continue
+        resolved: dict[int, Approver] = {}
+        for member in _level_members(level, directory):
+            approver = effective_approver(member, directory, today)
+            if approver.user_id != requester_id:
+                resolved.setdefault(approver.user_id, approver)
+        if resolved:
+            roles = tuple(r.role_id for r in level.approvers if r.role_id is not None)
+            steps.append(RouteStep(number, level.rule, tuple(resolved.values()), roles))
+    if steps:
+        return steps
+    main = directory.main_contact_id
+    if main is None or main == requester_id:
+        return []
+    return [RouteStep(0, "any", (Approver(main),))]
+
+
+def chain_problems(
+    levels: list[Level], directory: Directory, owner_user_id: int | None = None
+) -> list[Problem]:
+    """Everything wrong with a chain before it is saved, each tied to its level."""
+    problems: list[Problem] = []
+    if len(levels) > MAX_LEVELS:
+        problems.append(Problem(0, "chains.problem.too_many_levels", {"max": MAX_LEVELS}))
+    seen: dict[ApproverRef, int] = {}
+    for number, level in enumerate(levels, start=1):
+        problems.extend(_level_problems(number, level, directory, owner_user_id))
+        for ref in level.approvers:
+            if ref in seen and seen[ref] != number:
+                name = _ref_name(ref, directory)
+                problems.append(
+                    Problem(number, "chains.problem.twice", {"name": name, "other": seen[ref]})
+                )
+            seen.setdefault(ref, number)
+    return problems
+
+
+def _level_problems(
+    number: int, level: Level, directory: Directory, owner: int | None
+) -> list[Problem]:
+    problems = []
+    if level.rule not in RULES:
+        problems.append(Problem(number, "chains.problem.rule"))
+    if level.min_order_value_cents is not None and level.min_order_value_cents < 0:
+        problems.append(Problem(number, "chains.problem.min_value"))
+    if not level.approvers:
+        return [*problems, Problem(number, "chains.problem.empty")]
+    if len(level.approvers) > MAX_APPROVERS_PER_LEVEL:
+        problems.append(
+            Problem(number, "chains.problem.too_many", {"max": MAX_APPROVERS_PER_LEVEL})
+        )
+    for ref in level.approvers:
+        problems.extend(_ref_problems(number, ref, directory))
+    members = _level_members(level, directory)
+    if owner is not None and members == [owner]:
+        name = directory.names.get(owner, "?")
+        problems.append(Problem(number, "chains.problem.only_owner", {"name": name}))
+    return problems
+
+
+def _ref_problems(number: int, ref: ApproverRef, directory: Directory) -> list[Problem]:
+    if ref.user_id is not None:
+        if ref.user_id not in directory.names:
+            return [Problem(number, "chains.problem.unknown")]
+        if ref.user_id not in directory.active:
+            return [
+                Problem(number, "chains.problem.inactive", {"name": directory.names[ref.user_id]})
+            ]
+        return []
+    if ref.role_id is None or ref.role_id not in directory.role_names:
+        return [Problem(number, "chains.problem.unknown")]
+    if not directory.role_members.get(ref.role_id):
+        return [
+            Problem(
+                number, "chains.problem.role_empty", {"name": directory.role_names[ref.role_id]}
+            )
+        ]
+    return []
+
+
+def _ref_name(ref: ApproverRef, directory: Directory) -> str:
+    if ref.user_id is not None:
+        return directory.names.get(ref.user_id, "?")
+    return directory.role_names.get(ref.role_id or 0, "?")
+
+
+def absence_problems(
+    user_id: int, substitute_id: int, starts_on: date, ends_on: date, directory: Directory
+) -> list[Problem]:
+    """A substitute must be someone else, active, and not lead back to the absent user."""
+    problems = []
+    if ends_on < starts_on:
+        problems.append(Problem(0, "chains.absence.dates"))
+    if substitute_id == user_id:
+        problems.append(Problem(0, "chains.absence.self"))
+    elif substitute_id not in directory.active:
+        problems.append(Problem(0, "chains.absence.inactive"))
+    elif _leads_back(user_id, substitute_id, starts_on, ends_on, directory):
+        name = directory.names.get(substitute_id, "?")
+        problems.append(Problem(0, "chains.absence.loop", {"name": name}))
+    return problems
+
+
+def _leads_back(
+    user_id: int, substitute_id: int, start: date, end: date, directory: Directory
+) -> bool:
+    """Does following substitutes who are away at the same time come back to ``user_id``?"""
+    current, seen = substitute_id, set()
+    while current not in seen:
+        seen.add(current)
+        away = directory.absences.get(current)
+        if away is None or away.ends_on < start or away.starts_on > end:
+            return False
+        if away.substitute_id == user_id:
+            return True
+        current = away.substitute_id
+    return False

@@ -1,0 +1,210 @@
+"""Approver chains: routing, substitutes, fallbacks, self-approval, and the checks on saving."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from customer_center.domain.chains import (
+    Approver,
+    ApproverRef,
+    Away,
+    Directory,
+    Level,
+    RouteStep,
+    absence_problems,
+    chain_problems,
+    effective_approver,
+    resolve_route,
+)
+
+TODAY = date(2026, 11, 24)
+MAIN, ANNA, BEN, CLARA, DORA, EVE = 1, 2, 3, 4, 5, 6
+FINANCE = 10
+NAMES = {MAIN: "Main", ANNA: "Anna", BEN: "Ben", CLARA: "Clara", DORA: "Dora", EVE: "Eve"}
+
+
+def directory(absences=None, inactive=(EVE,), finance=(CLARA, DORA)) -> Directory:  # type: ignore[no-untyped-def]
+    return Directory(
+        names=NAMES,
+        active=frozenset(set(NAMES) - set(inactive)),
+        role_names={FINANCE: "Finance", 11: "Nobody"},
+        role_members={FINANCE: tuple(finance), 11: ()},
+        main_contact_id=MAIN,
+        absences=absences or {},
+    )
+
+
+def away(substitute: int, start=date(2026, 11, 20), end=date(2026, 11, 30)) -> Away:  # type: ignore[no-untyped-def]
+    return Away(start, end, substitute)
+
+
+def user(uid: int) -> ApproverRef:
+    return ApproverRef(user_id=uid)
+
+
+def ids(step: RouteStep) -> list[int]:
+    return [a.user_id for a in step.approvers]
+
+
+TWO_LEVELS = [
+    Level("any", (user(ANNA),)),
+    Level("all", (ApproverRef(role_id=FINANCE),), min_order_value_cents=1_000_000),
+]
+
+
+def test_no_chain_goes_to_the_main_contact() -> None:
+    assert resolve_route([], BEN, 500, directory(), TODAY) == [
+        RouteStep(0, "any", (Approver(MAIN),))
+    ]
+
+
+def test_levels_apply_in_order_and_above_their_threshold() -> None:
+    small = resolve_route(TWO_LEVELS, BEN, 1_000_000, directory(), TODAY)
+    assert [(s.level, ids(s)) for s in small] == [(1, [ANNA])]
+    large = resolve_route(TWO_LEVELS, BEN, 1_000_001, directory(), TODAY)
+    assert [(s.level, s.rule, ids(s)) for s in large] == [
+        (1, "any", [ANNA]),
+        (2, "all", [CLARA, DORA]),
+    ]
+
+
+def test_nobody_approves_their_own_order() -> None:
+    route = resolve_route(TWO_LEVELS, CLARA, 2_000_000, directory(), TODAY)
+    assert [ids(s) for s in route] == [[ANNA], [DORA]]
+    # Anna's own order: her level passes on to the next.
+    route = resolve_route(TWO_LEVELS, ANNA, 2_000_000, directory(), TODAY)
+    assert [(s.level, ids(s)) for s in route] == [(2, [CLARA, DORA])]
+    # Nothing left: the main contact approves.
+    route = resolve_route(TWO_LEVELS, ANNA, 100, directory(), TODAY)
+    assert [(s.level, ids(s)) for s in route] == [(0, [MAIN])]
+
+
+def test_the_main_contacts_own_order_without_anyone_else_has_an_empty_route() -> None:
+    assert resolve_route([], MAIN, 100, directory(), TODAY) == []
+    assert resolve_route([Level("any", (user(MAIN),))], MAIN, 100, directory(), TODAY) == []
+
+
+def test_absent_approvers_hand_over_to_their_substitutes_and_get_it_back() -> None:
+    during = directory({ANNA: away(BEN)})
+    assert effective_approver(ANNA, during, TODAY) == Approver(BEN, on_behalf_of=ANNA)
+    assert effective_approver(ANNA, during, date(2026, 12, 1)) == Approver(ANNA)
+    route = resolve_route(TWO_LEVELS, DORA, 100, during, TODAY)
+    assert route[0].approvers == (Approver(BEN, on_behalf_of=ANNA),)
+
+
+def test_substitutes_who_are_away_too_pass_it_on() -> None:
+    chained = directory({ANNA: away(BEN), BEN: away(CLARA)})
+    assert effective_approver(ANNA, chained, TODAY) == Approver(CLARA, on_behalf_of=ANNA)
+
+
+def test_a_substitution_loop_falls_back_to_the_main_contact() -> None:
+    loop = directory({ANNA: away(BEN), BEN: away(ANNA)})
+    assert effective_approver(ANNA, loop, TODAY) == Approver(MAIN, on_behalf_of=ANNA)
+
+
+def test_deactivated_approvers_and_substitutes_fall_back_to_the_main_contact() -> None:
+    assert effective_approver(EVE, directory(), TODAY) == Approver(MAIN, on_behalf_of=EVE)
+    to_inactive = directory({ANNA: away(EVE)})
+    assert effective_approver(ANNA, to_inactive, TODAY) == Approver(MAIN, on_behalf_of=ANNA)
+    assert effective_approver(999, directory(), TODAY) == Approver(MAIN, on_behalf_of=999)
+
+
+def test_a_substitute_who_is_the_requester_does_not_approve() -> None:
+    route = resolve_route(TWO_LEVELS, BEN, 100, directory({ANNA: away(BEN)}), TODAY)
+    assert [(s.level, ids(s)) for s in route] == [(0, [MAIN])]
+
+
+def test_a_good_chain_has_no_problems() -> None:
+    assert chain_problems(TWO_LEVELS, directory(), owner_user_id=BEN) == []
+
+
+def test_problems_are_found_and_tied_to_their_level() -> None:
+    levels = [
+        Level("any", ()),
+        Level("some", (user(EVE),)),
+        Level("all", (ApproverRef(role_id=11), user(ANNA))),
+        Level("any", (user(ANNA),), min_order_value_cents=-1),
+        Level("any", (user(BEN),)),
+        Level("any", (user(404), ApproverRef(role_id=404))),
+    ]
+    found = {(p.level, p.code) for p in chain_problems(levels, directory(), owner_user_id=BEN)}
+    assert found == {
+        (1, "chains.problem.empty"),
+        (2, "chains.problem.rule"),
+        (2, "chains.problem.inactive"),
+        (3, "chains.problem.role_empty"),
+        (4, "chains.problem.min_value"),
+        (4, "chains.problem.twice"),
+        (5, "chains.problem.only_owner"),
+        (6, "chains.problem.unknown"),
+    }
+
+
+def test_too_many_levels() -> None:
+    levels = [Level("any", (user(ANNA),))] * 11
+    assert any(
+        p.code == "chains.problem.too_many_levels" for p in chain_problems(levels, directory())
+    )
+
+
+def test_absence_checks() -> None:
+    start, end = date(2026, 12, 1), date(2026, 12, 5)
+    d = directory({BEN: away(ANNA, date(2026, 12, 4), date(2026, 12, 10))})
+    assert absence_problems(ANNA, CLARA, start, end, d) == []
+    codes = lambda *a: [p.code for p in absence_problems(*a)]  # noqa: E731
+    assert codes(ANNA, ANNA, start, end, d) == ["chains.absence.self"]
+    assert codes(ANNA, EVE, start, end, d) == ["chains.absence.inactive"]
+    assert codes(ANNA, CLARA, end, start, d) == ["chains.absence.dates"]
+    assert codes(ANNA, BEN, start, end, d) == ["chains.absence.loop"]
+    # Ben is back before Anna leaves: no loop.
+    assert codes(ANNA, BEN, date(2026, 12, 11), date(2026, 12, 20), d) == []
+
+
+people = st.sampled_from(list(NAMES) + [404])
+absence_maps = st.dictionaries(
+    st.sampled_from(list(NAMES)),
+    st.builds(Away, st.just(date(2026, 11, 1)), st.just(date(2026, 11, 30)), people),
+)
+levels_strategy = st.lists(
+    st.builds(
+        Level,
+        st.sampled_from(["any", "all"]),
+        st.lists(
+            st.one_of(
+                st.builds(ApproverRef, user_id=people),
+                st.builds(ApproverRef, role_id=st.sampled_from([FINANCE, 11])),
+            ),
+            max_size=3,
+        ).map(tuple),
+        st.one_of(st.none(), st.integers(0, 10_000)),
+    ),
+    max_size=4,
+)
+
+
+@given(levels_strategy, st.sampled_from(list(NAMES)), st.integers(0, 20_000), absence_maps)
+def test_routes_never_include_the_requester_and_only_active_users(
+    levels, requester, value, absences
+) -> None:
+    d = directory(absences)
+    for step in resolve_route(levels, requester, value, d, TODAY):
+        for approver in step.approvers:
+            assert approver.user_id != requester
+            assert approver.user_id in d.active
+        assert step.approvers
+
+
+@given(st.sampled_from(list(NAMES) + [404]), absence_maps)
+def test_effective_approver_always_ends_at_someone_active(user_id, absences) -> None:
+    d = directory(absences)
+    assert effective_approver(user_id, d, TODAY).user_id in d.active
+
+
+@given(levels_strategy, st.sampled_from([ANNA, BEN, CLARA]), absence_maps)
+def test_someone_other_than_the_main_contact_always_has_a_route(
+    levels, requester, absences
+) -> None:
+    assert resolve_route(levels, requester, 5_000, directory(absences), TODAY)

@@ -44,7 +44,7 @@ def _as_limits(rule: BudgetRule) -> Limits:
     )
 
 
-def _check_subject(session: Session, actor: Actor, scope: str, subject_id: int) -> int:
+def check_subject(session: Session, actor: Actor, scope: str, subject_id: int) -> int:
     """The subject of a rule must belong to the actor's company; the company is subject 0."""
     if scope == SCOPE_COMPANY:
         return 0
@@ -68,7 +68,7 @@ def _rule(session: Session, company_id: int, scope: str, subject_id: int) -> Bud
 
 
 def rule_of(session: Session, actor: Actor, scope: str, subject_id: int) -> Limits | None:
-    subject = _check_subject(session, actor, scope, subject_id)
+    subject = check_subject(session, actor, scope, subject_id)
     rule = _rule(session, actor.company_id, scope, subject)
     return _as_limits(rule) if rule else None
 
@@ -105,7 +105,7 @@ def parse_limits(values: dict[str, str], lang: str) -> Limits:
 def save_rule(
     session: Session, actor: Actor, scope: str, subject_id: int, values: dict[str, str]
 ) -> None:
-    subject = _check_subject(session, actor, scope, subject_id)
+    subject = check_subject(session, actor, scope, subject_id)
     limits = parse_limits(values, actor.language)
     rule = _rule(session, actor.company_id, scope, subject)
     before = _as_limits(rule).__dict__ if rule else None
@@ -128,7 +128,7 @@ def save_rule(
 
 def clear_rule(session: Session, actor: Actor, scope: str, subject_id: int) -> None:
     """Remove a rule: the user falls back to their roles' or the company's default."""
-    subject = _check_subject(session, actor, scope, subject_id)
+    subject = check_subject(session, actor, scope, subject_id)
     rule = _rule(session, actor.company_id, scope, subject)
     if rule is None:
         return
@@ -201,7 +201,7 @@ def budget_situation(session: Session, actor: Actor, user_id: int, today: date) 
         rights = permissions_of(session, actor.user_id, actor.company_id)
         if not rights & {Permission.BUDGETS_MANAGE, Permission.USERS_MANAGE}:
             raise ServiceError("error.permission_denied")
-        _check_subject(session, actor, SCOPE_USER, user_id)
+        check_subject(session, actor, SCOPE_USER, user_id)
     limits, source = effective_limits_for(session, actor.company_id, user_id)
     spending = spending_of(session, actor.company_id, user_id, limits.period, today)
     bounds = period_bounds(limits.period, today) if limits.period else (None, None)

@@ -1,0 +1,361 @@
+"""Stored approver chains and absences: load a company snapshot, save checked chains, route."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from customer_center.auth.sessions import Actor
+from customer_center.domain.budgets import money
+from customer_center.domain.chains import (
+    RULES,
+    ApproverRef,
+    Away,
+    Directory,
+    Level,
+    Problem,
+    RouteStep,
+    absence_problems,
+    chain_problems,
+    resolve_route,
+)
+from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.i18n import translate
+from customer_center.models.approval import Absence, ApprovalChain
+from customer_center.models.base import utcnow
+from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
+from customer_center.models.company import Company
+from customer_center.models.user import STATUS_ACTIVE, Role, User, UserRole
+from customer_center.services import audit
+from customer_center.services.budgets import check_subject
+
+
+def load_directory(session: Session, company_id: int, lang: str = "en") -> Directory:
+    """The company's users, roles, memberships and absences in four small queries."""
+    users = session.exec(
+        select(User.id, User.name, User.status, User.is_main_contact).where(
+            User.company_id == company_id
+        )
+    ).all()
+    active = frozenset(uid for uid, _n, status, _m in users if status == STATUS_ACTIVE)
+    roles = session.exec(
+        select(Role.id, Role.code, Role.name, Role.is_builtin).where(Role.company_id == company_id)
+    ).all()
+    members: dict[int, list[int]] = {}
+    for role_id, user_id in session.exec(
+        select(UserRole.role_id, UserRole.user_id).where(
+            col(UserRole.role_id).in_([r[0] for r in roles])
+        )
+    ).all():
+        if user_id in active:
+            members.setdefault(role_id, []).append(user_id)
+    absences = session.exec(select(Absence).where(Absence.company_id == company_id)).all()
+    return Directory(
+        names={uid: name for uid, name, _s, _m in users},  # type: ignore[misc]
+        active=active,  # type: ignore[arg-type]
+        role_names={
+            rid or 0: translate(lang, f"role.{code}") if builtin else name
+            for rid, code, name, builtin in roles
+        },
+        role_members={rid: tuple(sorted(m)) for rid, m in members.items()},
+        main_contact_id=next((uid for uid, _n, _s, main in users if main), None),
+        absences={a.user_id: Away(a.starts_on, a.ends_on, a.substitute_id) for a in absences},
+    )
+
+
+def levels_from_json(stored: list[dict[str, Any]]) -> list[Level]:
+    return [
+        Level(
+            rule=level.get("rule", "any"),
+            approvers=tuple(
+                ApproverRef(user_id=a.get("user_id"), role_id=a.get("role_id"))
+                for a in level.get("approvers", [])
+            ),
+            min_order_value_cents=level.get("min_order_value_cents"),
+        )
+        for level in stored
+    ]
+
+
+def levels_to_json(levels: list[Level]) -> list[dict[str, Any]]:
+    return [
+        {
+            "rule": level.rule,
+            "min_order_value_cents": level.min_order_value_cents,
+            "approvers": [
+                {"user_id": a.user_id} if a.user_id is not None else {"role_id": a.role_id}
+                for a in level.approvers
+            ],
+        }
+        for level in levels
+    ]
+
+
+def parse_levels(payload: object) -> list[Level]:
+    """Levels as the browser sends them; anything malformed is refused, not repaired."""
+    if not isinstance(payload, list) or len(payload) > 20:
+        raise ServiceError("error.invalid_input")
+    levels = []
+    for raw in payload:
+        if not isinstance(raw, dict) or raw.get("rule") not in RULES:
+            raise ServiceError("error.invalid_input")
+        threshold = raw.get("min_order_value_cents")
+        approvers = raw.get("approvers")
+        if (threshold is not None and type(threshold) is not int) or not isinstance(
+            approvers, list
+        ):
+            raise ServiceError("error.invalid_input")
+        levels.append(Level(raw["rule"], tuple(_parse_ref(a) for a in approvers[:50]), threshold))
+    return levels
+
+
+def _parse_ref(raw: object) -> ApproverRef:
+    if isinstance(raw, dict) and set(raw) == {"user_id"} and type(raw["user_id"]) is int:
+        return ApproverRef(user_id=raw["user_id"])
+    if isinstance(raw, dict) and set(raw) == {"role_id"} and type(raw["role_id"]) is int:
+        return ApproverRef(role_id=raw["role_id"])
+    raise ServiceError("error.invalid_input")
+
+
+def _stored(session: Session, company_id: int, scope: str, subject: int) -> ApprovalChain | None:
+    return session.exec(
+        select(ApprovalChain).where(
+            ApprovalChain.company_id == company_id,
+            ApprovalChain.scope == scope,
+            ApprovalChain.subject_id == subject,
+        )
+    ).first()
+
+
+def chain_of(session: Session, actor: Actor, scope: str, subject_id: int) -> list[Level] | None:
+    subject = check_subject(session, actor, scope, subject_id)
+    stored = _stored(session, actor.company_id, scope, subject)
+    return levels_from_json(stored.levels) if stored else None
+
+
+def problems_in_words(problems: list[Problem], lang: str) -> dict[str, str]:
+    """Problems keyed ``level-<n>`` (``chain`` for the whole chain), in words."""
+    found: dict[str, str] = {}
+    for problem in problems:
+        key = f"level-{problem.level}" if problem.level else "chain"
+        text = translate(lang, problem.code, **problem.params)
+        found[key] = f"{found[key]} {text}" if key in found else text
+    return found
+
+
+def save_chain(
+    session: Session, actor: Actor, scope: str, subject_id: int, levels: list[Level]
+) -> None:
+    subject = check_subject(session, actor, scope, subject_id)
+    directory = load_directory(session, actor.company_id, actor.language)
+    owner = subject if scope == SCOPE_USER else None
+    problems = chain_problems(levels, directory, owner)
+    if problems:
+        raise ValidationFailed(
+            {
+                key: ("chains.problem.text", {"text": text})
+                for key, text in problems_in_words(problems, actor.language).items()
+            }
+        )
+    stored = _stored(session, actor.company_id, scope, subject)
+    before = stored.levels if stored else None
+    stored = stored or ApprovalChain(company_id=actor.company_id, scope=scope, subject_id=subject)
+    stored.levels, stored.updated_at = levels_to_json(levels), utcnow()
+    session.add(stored)
+    audit.record_admin(
+        session,
+        actor,
+        "chain.saved",
+        target_type=f"chain_{scope}",
+        target_id=subject,
+        before={"levels": before} if before is not None else None,
+        after={"levels": stored.levels},
+    )
+
+
+def clear_chain(session: Session, actor: Actor, scope: str, subject_id: int) -> None:
+    subject = check_subject(session, actor, scope, subject_id)
+    stored = _stored(session, actor.company_id, scope, subject)
+    if stored is None:
+        return
+    before = {"levels": stored.levels}
+    session.delete(stored)
+    audit.record_admin(
+        session,
+        actor,
+        "chain.cleared",
+        target_type=f"chain_{scope}",
+        target_id=subject,
+        before=before,
+    )
+
+
+def chain_for_user(
+    session: Session, company_id: int, user_id: int
+) -> tuple[list[Level], str | None]:
+    """The user's own chain, else the default of their first role that has one, else the
+    company default; no chain at all means the main contact approves."""
+    chains = {
+        (c.scope, c.subject_id): c
+        for c in session.exec(select(ApprovalChain).where(ApprovalChain.company_id == company_id))
+    }
+    role_ids = sorted(session.exec(select(UserRole.role_id).where(UserRole.user_id == user_id)))
+    for key, source in (
+        [((SCOPE_USER, user_id), SCOPE_USER)]
+        + [((SCOPE_ROLE, r), SCOPE_ROLE) for r in role_ids]
+        + [((SCOPE_COMPANY, 0), SCOPE_COMPANY)]
+    ):
+        if key in chains:
+            return levels_from_json(chains[key].levels), source
+    return [], None
+
+
+def route_for_order(
+    session: Session, company_id: int, requester_id: int, order_value_cents: int, today: date
+) -> list[RouteStep]:
+    """What the ordering flow asks when an order needs approval."""
+    levels, _source = chain_for_user(session, company_id, requester_id)
+    return resolve_route(
+        levels, requester_id, order_value_cents, load_directory(session, company_id), today
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    sentence: str
+    steps: list[str]
+
+
+def preview(
+    session: Session, actor: Actor, user_id: int, order_value_cents: int, today: date
+) -> Preview:
+    """ "An order of 12,000.00 EUR by Ben would go to: 1) Anna (any of), 2) Finance (all of)"."""
+    check_subject(session, actor, SCOPE_USER, user_id)
+    directory = load_directory(session, actor.company_id, actor.language)
+    route = route_for_order(session, actor.company_id, user_id, order_value_cents, today)
+    company = session.get(Company, actor.company_id)
+    lang = actor.language
+    sentence = translate(
+        lang,
+        "chains.preview.sentence",
+        amount=money(order_value_cents, company.currency if company else "EUR", lang),
+        name=directory.names.get(user_id, "?"),
+    )
+    return Preview(
+        sentence, [_step_words(n, step, directory, lang) for n, step in enumerate(route, 1)]
+    )
+
+
+def _step_words(number: int, step: RouteStep, directory: Directory, lang: str) -> str:
+    people = []
+    for approver in step.approvers:
+        name = directory.names.get(approver.user_id, "?")
+        if approver.on_behalf_of is not None:
+            name = translate(
+                lang,
+                "chains.preview.for",
+                name=name,
+                other=directory.names.get(approver.on_behalf_of, "?"),
+            )
+        people.append(name)
+    rule = translate(lang, f"chains.rule.{step.rule}")
+    return f"{number}) {', '.join(people)} ({rule})"
+
+
+# --- absences ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AbsenceView:
+    starts_on: date
+    ends_on: date
+    substitute_id: int
+    substitute_name: str
+
+
+def absence_of(session: Session, actor: Actor, user_id: int) -> AbsenceView | None:
+    check_subject(session, actor, SCOPE_USER, user_id)
+    row = session.exec(select(Absence).where(Absence.user_id == user_id)).first()
+    if row is None:
+        return None
+    substitute = session.get(User, row.substitute_id)
+    return AbsenceView(
+        row.starts_on, row.ends_on, row.substitute_id, substitute.name if substitute else ""
+    )
+
+
+def set_absence(
+    session: Session, actor: Actor, user_id: int, starts_on: date, ends_on: date, substitute_id: int
+) -> None:
+    """Approvals due to ``user_id`` in the period go to the substitute, and come back after."""
+    check_subject(session, actor, SCOPE_USER, user_id)
+    directory = load_directory(session, actor.company_id)
+    problems = absence_problems(user_id, substitute_id, starts_on, ends_on, directory)
+    if problems:
+        field = "ends_on" if problems[0].code == "chains.absence.dates" else "substitute"
+        raise ValidationFailed({field: (problems[0].code, problems[0].params)})
+    row = session.exec(select(Absence).where(Absence.user_id == user_id)).first()
+    before = _absence_dict(row)
+    row = row or Absence(
+        company_id=actor.company_id,
+        user_id=user_id,
+        substitute_id=substitute_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    row.starts_on, row.ends_on, row.substitute_id = starts_on, ends_on, substitute_id
+    row.updated_at = utcnow()
+    session.add(row)
+    audit.record_admin(
+        session,
+        actor,
+        "absence.set",
+        target_type="user",
+        target_id=user_id,
+        before=before,
+        after=_absence_dict(row),
+    )
+
+
+def clear_absence(session: Session, actor: Actor, user_id: int) -> None:
+    check_subject(session, actor, SCOPE_USER, user_id)
+    row = session.exec(select(Absence).where(Absence.user_id == user_id)).first()
+    if row is None:
+        return
+    before = _absence_dict(row)
+    session.delete(row)
+    audit.record_admin(
+        session, actor, "absence.cleared", target_type="user", target_id=user_id, before=before
+    )
+
+
+def _absence_dict(row: Absence | None) -> dict[str, object] | None:
+    if row is None:
+        return None
+    return {
+        "from": row.starts_on.isoformat(),
+        "until": row.ends_on.isoformat(),
+        "substitute_id": row.substitute_id,
+    }
+
+
+def find_people(
+    session: Session, actor: Actor, text: str, limit: int = 30
+) -> list[tuple[int, str]]:
+    """Active users of the company whose name or address matches, for pickers."""
+    pattern = "%" + text.strip().lower()[:60].replace("%", "").replace("_", "") + "%"
+    return list(
+        session.exec(
+            select(User.id, User.name)
+            .where(
+                User.company_id == actor.company_id,
+                User.status == STATUS_ACTIVE,
+                (col(User.name).ilike(pattern)) | (col(User.email).like(pattern)),
+            )
+            .order_by(col(User.name))
+            .limit(limit)
+        ).all()  # type: ignore[arg-type]
+    )

@@ -9,6 +9,7 @@ from customer_center.background import outbox_relay_task
 from customer_center.http.auth_routes import routes as auth_routes
 from customer_center.pages import (  # noqa: F401
     activate,
+    approval_chains,
     budgets,
     dashboard,
     dev_mailbox,

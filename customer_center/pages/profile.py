@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.components.absence_editor import absence_section
 from customer_center.components.budget_editor import situation
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
 from customer_center.components.ui import notice, tr
 from customer_center.pages.user_detail import section
 from customer_center.pages.users import language_field
+from customer_center.state.absences import AbsenceState
 from customer_center.state.budgets import MyBudgetState
 from customer_center.state.profile import ProfileState
 from customer_center.state.session import SessionState
@@ -36,13 +38,13 @@ def my_budget() -> rx.Component:
 
 
 def profile_sections() -> list[rx.Component]:
-    return [my_details(), my_budget()]
+    return [my_details(), my_budget(), absence_section("absence.hint")]
 
 
 @rx.page(
     route="/profile",
     title="Customer Center",
-    on_load=[SessionState.load, ProfileState.load, MyBudgetState.load],
+    on_load=[SessionState.load, ProfileState.load, MyBudgetState.load, AbsenceState.load_mine],
 )
 def profile_page() -> rx.Component:
     return app_page(

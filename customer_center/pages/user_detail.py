@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.components.absence_editor import absence_section
 from customer_center.components.budget_editor import user_budget_section
+from customer_center.components.chain_editor import user_chain_section
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
 from customer_center.components.ui import notice, tr
 from customer_center.pages.users import MANAGE, language_field, role_checkboxes, status_badge
+from customer_center.state.absences import AbsenceState
 from customer_center.state.budgets import UserBudgetState
+from customer_center.state.chains import UserChainState
 from customer_center.state.session import SessionState
 from customer_center.state.users import UserDetailState
 
@@ -195,13 +199,25 @@ def messages() -> rx.Component:
 
 def detail_sections() -> list[rx.Component]:
     """The sections below the summary; budget and approval sections plug in here."""
-    return [profile_section(), roles_section(), user_budget_section()]
+    return [
+        profile_section(),
+        roles_section(),
+        user_budget_section(),
+        absence_section("absence.admin_hint"),
+        user_chain_section(),
+    ]
 
 
 @rx.page(
     route="/users/[user_id]",
     title="Customer Center",
-    on_load=[SessionState.load, UserDetailState.load, UserBudgetState.load],
+    on_load=[
+        SessionState.load,
+        UserDetailState.load,
+        UserBudgetState.load,
+        UserChainState.load,
+        AbsenceState.load_for_user,
+    ],
 )
 def user_detail_page() -> rx.Component:
     return app_page(

@@ -230,12 +230,19 @@ class Preview:
 
 
 def preview(
-    session: Session, actor: Actor, user_id: int, order_value_cents: int, today: date
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    order_value_cents: int,
+    today: date,
+    levels: list[Level] | None = None,
 ) -> Preview:
     """ "An order of 12,000.00 EUR by Ben would go to: 1) Anna (any of), 2) Finance (all of)"."""
     check_subject(session, actor, SCOPE_USER, user_id)
     directory = load_directory(session, actor.company_id, actor.language)
-    route = route_for_order(session, actor.company_id, user_id, order_value_cents, today)
+    if levels is None:
+        levels, _source = chain_for_user(session, actor.company_id, user_id)
+    route = resolve_route(levels, user_id, order_value_cents, directory, today)
     company = session.get(Company, actor.company_id)
     lang = actor.language
     sentence = translate(

@@ -45,6 +45,7 @@ SIGNED_IN_PAGES = {
     "profile": ("/profile", "My profile", "#save-my-profile"),
     "roles": ("/roles", "Roles and rights", ".cc-role-card"),
     "budgets": ("/budgets", "Budgets", ".cc-budget-row"),
+    "approval-chains": ("/approval-chains", "Approver chains", ".cc-add-level"),
 }
 
 

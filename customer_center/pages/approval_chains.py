@@ -1,0 +1,39 @@
+"""Default approver chains: for the whole company and for each role."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.chain_editor import chain_editor
+from customer_center.components.layout import app_page
+from customer_center.components.ui import tr
+from customer_center.domain.permissions import Permission
+from customer_center.state.chains import DefaultChainState
+from customer_center.state.session import SessionState
+
+S = DefaultChainState
+
+
+@rx.page(route="/approval-chains", title="Customer Center", on_load=[SessionState.load, S.load])
+def approval_chains_page() -> rx.Component:
+    return app_page(
+        rx.text(tr("chains.intro"), size="2", color_scheme="gray"),
+        rx.hstack(
+            rx.text(tr("chains.edit_for"), weight="medium", size="2"),
+            rx.select.root(
+                rx.select.trigger(aria_label=tr("chains.edit_for"), min_width="16rem"),
+                rx.select.content(
+                    rx.foreach(
+                        S.scope_options, lambda o: rx.select.item(o["label"], value=o["key"])
+                    )
+                ),
+                value=S.scope_key,
+                on_change=S.choose_scope,
+            ),
+            align="center",
+            wrap="wrap",
+        ),
+        rx.card(chain_editor(S), size="3", width="100%", max_width="48rem"),
+        title_key="chains.title",
+        permission=Permission.CHAINS_MANAGE.value,
+    )

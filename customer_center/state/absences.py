@@ -1,0 +1,118 @@
+"""Absences: one's own on the profile, anyone's on a user's page for administrators."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.permissions import Permission
+from customer_center.i18n.formatting import format_day
+from customer_center.services import chains
+from customer_center.state.access import requires, signed_in
+from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+
+ADMIN_RIGHTS = (Permission.USERS_MANAGE, Permission.CHAINS_MANAGE)
+
+
+def _day(form: object, name: str) -> date:
+    try:
+        return date.fromisoformat(text_field(form, name, 10))
+    except ValueError as error:
+        raise ValidationFailed({name: ("absence.date_required", {})}) from error
+
+
+class AbsenceState(PortalState):
+    current: str = ""
+    has_absence: bool = False
+    starts_on: str = ""
+    ends_on: str = ""
+    substitute: str = ""
+    candidates: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    saved: str = ""
+    round: int = 0
+    _user_id: int = 0
+
+    async def _reload(self) -> None:
+        view = await in_transaction(chains.absence_of, self._actor(), self._user_id)
+        self.has_absence = view is not None
+        self.current = (
+            self._t(
+                "absence.current",
+                start=format_day(view.starts_on, self.lang),
+                end=format_day(view.ends_on, self.lang),
+                name=view.substitute_name,
+            )
+            if view
+            else self._t("absence.none")
+        )
+        self.starts_on = view.starts_on.isoformat() if view else ""
+        self.ends_on = view.ends_on.isoformat() if view else ""
+        self.substitute = str(view.substitute_id) if view else ""
+        people = await in_transaction(chains.find_people, self._actor(), "", 30)
+        if view and all(uid != view.substitute_id for uid, _name in people):
+            people.insert(0, (view.substitute_id, view.substitute_name))
+        self._offer(people)
+        self.round += 1
+
+    def _offer(self, people: list[tuple[int, str]]) -> None:
+        self.candidates = [
+            {"id": str(uid), "name": name} for uid, name in people if uid != self._user_id
+        ]
+
+    @signed_in
+    async def load_mine(self) -> None:
+        self._user_id, self.errors, self.saved = self._actor().user_id, {}, ""
+        await self._reload()
+
+    @requires(Permission.USERS_MANAGE)
+    async def load_for_user(self) -> None:
+        self._user_id, self.errors, self.saved = self._query_id("user_id") or 0, {}, ""
+        try:
+            await self._reload()
+        except ServiceError:
+            self._user_id = 0
+
+    def _allowed(self) -> bool:
+        """One's own absence, or an administrator's for a user of their company."""
+        return self._user_id == self._actor().user_id or any(self._may(r) for r in ADMIN_RIGHTS)
+
+    @signed_in
+    async def find(self, text: str) -> None:
+        if isinstance(text, str) and self._user_id:
+            self._offer(await in_transaction(chains.find_people, self._actor(), text, 30))
+
+    @signed_in
+    async def save(self, form: dict) -> None:
+        self.errors, self.saved = {}, ""
+        if not self._allowed():
+            return
+        substitute = text_field(form, "substitute", 12)
+        try:
+            if not substitute.isdigit():
+                raise ValidationFailed({"substitute": ("absence.choose", {})})
+            await in_transaction(
+                chains.set_absence,
+                self._actor(),
+                self._user_id,
+                _day(form, "starts_on"),
+                _day(form, "ends_on"),
+                int(substitute),
+            )
+        except ServiceError as error:
+            self.errors = field_errors(error, self.lang)
+            return
+        await self._reload()
+        self.saved = self._t("absence.saved")
+
+    @signed_in
+    async def clear(self) -> None:
+        if not self._allowed():
+            return
+        try:
+            await in_transaction(chains.clear_absence, self._actor(), self._user_id)
+        except ServiceError as error:
+            self.errors = field_errors(error, self.lang)
+            return
+        await self._reload()
+        self.saved = self._t("absence.cleared")

@@ -19,6 +19,7 @@ from customer_center.pages import (  # noqa: F401
     sign_in,
     user_detail,
     users,
+    users_erp,
 )
 from customer_center.settings import check_production, get_settings
 from customer_center.state.errors import unexpected_error_toast

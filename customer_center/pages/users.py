@@ -6,7 +6,7 @@ import reflex as rx
 
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
-from customer_center.components.ui import tr
+from customer_center.components.ui import notice, tr
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.state.session import SessionState
@@ -180,6 +180,7 @@ def pager() -> rx.Component:
 def users_page() -> rx.Component:
     return app_page(
         rx.vstack(
+            rx.cond(UsersListState.notice != "", notice(UsersListState.notice, icon="check")),
             list_actions(),
             list_toolbar(),
             rx.box(

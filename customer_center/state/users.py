@@ -27,7 +27,7 @@ def role_label(code: str, name: str, is_builtin: bool, lang: str) -> str:
     return translate(lang, f"role.{code}") if is_builtin else name
 
 
-def _role_options(roles: list[RoleChoice], lang: str) -> list[dict[str, str]]:
+def role_options_for(roles: list[RoleChoice], lang: str) -> list[dict[str, str]]:
     """Checkbox/filter entries; the main contact's role is never handed out here."""
     return [
         {"id": str(r.id), "label": role_label(r.code, r.name, r.is_builtin, lang)}
@@ -36,7 +36,7 @@ def _role_options(roles: list[RoleChoice], lang: str) -> list[dict[str, str]]:
     ]
 
 
-def _chosen_role_ids(form: object) -> tuple[int, ...]:
+def chosen_role_ids(form: object) -> tuple[int, ...]:
     """Checked boxes arrive as ``role_<id>``; anything else in the form is ignored."""
     if not isinstance(form, dict):
         return ()
@@ -63,6 +63,7 @@ class UsersListState(PortalState):
     total: int = 0
     rows: list[dict[str, str]] = []
     role_options: list[dict[str, str]] = []
+    notice: str = ""
     _labels: list[dict[str, str]] = []
 
     def _query_object(self) -> UserQuery:
@@ -103,7 +104,9 @@ class UsersListState(PortalState):
             {"code": r.code, "label": role_label(r.code, r.name, r.is_builtin, self.lang)}
             for r in roles
         ]
-        self.role_options = _role_options(roles, self.lang)
+        self.role_options = role_options_for(roles, self.lang)
+        invited = self._query("invited")
+        self.notice = self._t("users.invited_many", count=invited) if invited.isdigit() else ""
         await self._refresh()
 
     @requires(MANAGE)
@@ -153,7 +156,7 @@ class InviteUserState(PortalState):
     async def load(self) -> None:
         self.errors = {}
         roles = await in_transaction(users.role_choices, self._actor())
-        self.role_options = _role_options(roles, self.lang)
+        self.role_options = role_options_for(roles, self.lang)
 
     @requires(MANAGE)
     async def submit(self, form: dict):  # type: ignore[no-untyped-def]
@@ -163,7 +166,7 @@ class InviteUserState(PortalState):
             name=text_field(form, "name", 300),
             email=text_field(form, "email", 300),
             language=language if language in LANGUAGES else self.lang,
-            role_ids=_chosen_role_ids(form),
+            role_ids=chosen_role_ids(form),
         )
         try:
             user_id = await in_transaction(users.invite_user, self._actor(), get_settings(), new)
@@ -217,7 +220,7 @@ class UserDetailState(PortalState):
         self.notice = self._t("users.invited_notice") if self._query("invited") else ""
         self.detail_id = self._query_id("user_id") or 0
         roles = await in_transaction(users.role_choices, self._actor())
-        self.role_options = _role_options(roles, self.lang)
+        self.role_options = role_options_for(roles, self.lang)
         await self._reload()
 
     async def _run(self, service, *args, done_key: str, errors_var: str = "problem") -> bool:  # type: ignore[no-untyped-def]
@@ -253,7 +256,7 @@ class UserDetailState(PortalState):
         await self._run(
             users.set_user_roles,
             self.detail_id,
-            _chosen_role_ids(form),
+            chosen_role_ids(form),
             done_key="users.roles_saved",
             errors_var="role_errors",
         )

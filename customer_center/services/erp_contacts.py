@@ -1,0 +1,97 @@
+"""Taking over employees the ERP already knows as contacts of the company."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from customer_center.auth.sessions import Actor
+from customer_center.domain.email_address import normalize_email
+from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.integrations.erp.protocol import ErpClient, ErpContact
+from customer_center.models.company import Company
+from customer_center.models.user import User
+from customer_center.services.users import NewUser, invite_users
+from customer_center.settings import Settings
+
+MAX_SELECTED = 200
+
+
+@dataclass(frozen=True)
+class ContactView:
+    contact_id: str
+    name: str
+    email: str
+    role: str
+
+
+def _company_contacts(session: Session, actor: Actor, erp: ErpClient) -> list[ErpContact]:
+    company = session.get(Company, actor.company_id)
+    assert company is not None
+    return erp.list_contacts(company.customer_number)
+
+
+def contacts_not_yet_users(
+    session: Session, actor: Actor, erp: ErpClient, search: str = ""
+) -> list[ContactView]:
+    """The company's ERP contacts with an address that is no portal user yet."""
+    contacts = [c for c in _company_contacts(session, actor, erp) if c.email]
+    emails = [normalize_email(c.email) for c in contacts]
+    taken = set(session.exec(select(User.email).where(col(User.email).in_(emails))).all())
+    needle = search.strip().lower()
+    return [
+        ContactView(c.contact_id, c.name, c.email, c.role)
+        for c in sorted(contacts, key=lambda c: c.name.lower())
+        if normalize_email(c.email) not in taken
+        and (not needle or needle in c.name.lower() or needle in c.email.lower())
+    ]
+
+
+def invite_erp_contacts(
+    session: Session,
+    actor: Actor,
+    settings: Settings,
+    erp: ErpClient,
+    contact_ids: Sequence[str],
+    role_ids: tuple[int, ...],
+    language: str,
+) -> list[int]:
+    """Invite the chosen contacts; names and addresses come from the ERP, not the browser."""
+    wanted = list(dict.fromkeys(contact_ids))
+    if not wanted:
+        raise ValidationFailed({"contacts": ("erp_contacts.none_selected", {})})
+    if len(wanted) > MAX_SELECTED:
+        raise ValidationFailed({"contacts": ("erp_contacts.too_many", {"max": MAX_SELECTED})})
+    known = {c.contact_id: c for c in _company_contacts(session, actor, erp)}
+    if any(contact_id not in known for contact_id in wanted):
+        raise ServiceError("erp_contacts.unknown")
+    chosen = [known[contact_id] for contact_id in wanted]
+    try:
+        return invite_users(
+            session,
+            actor,
+            settings,
+            [NewUser(c.name, c.email, language, role_ids) for c in chosen],
+        )
+    except ValidationFailed as failure:
+        raise ValidationFailed(_by_contact(failure, chosen)) from failure
+
+
+def _by_contact(
+    failure: ValidationFailed, chosen: list[ErpContact]
+) -> dict[str, tuple[str, dict[str, object]]]:
+    """Row errors named after the contact; role and language errors concern the whole form."""
+    errors: dict[str, tuple[str, dict[str, object]]] = {}
+    for key, (code, params) in failure.errors.items():
+        index, _, field = key.partition(".")
+        if field in ("roles", "language") or not index.isdigit():
+            errors[field or key] = (code, params)
+        else:
+            contact = chosen[int(index)]
+            errors["contacts"] = (
+                "erp_contacts.row_problem",
+                {"name": contact.name, "email": contact.email},
+            )
+    return errors

@@ -1,0 +1,73 @@
+"""The page for taking over ERP contacts as users."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.domain.errors import ServiceError
+from customer_center.domain.permissions import Permission
+from customer_center.i18n.catalog import LANGUAGES
+from customer_center.services import erp_contacts, users
+from customer_center.services.wiring import erp_client
+from customer_center.settings import get_settings
+from customer_center.state.access import requires
+from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.users import chosen_role_ids, role_options_for
+
+MANAGE = Permission.USERS_MANAGE
+
+
+def _chosen_contacts(form: object) -> list[str]:
+    if not isinstance(form, dict):
+        return []
+    return [
+        key.removeprefix("contact:")[:64]
+        for key, value in form.items()
+        if isinstance(key, str) and key.startswith("contact:") and value
+    ]
+
+
+class ErpContactsState(PortalState):
+    contacts: list[dict[str, str]] = []
+    role_options: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    search: str = ""
+
+    async def _reload(self) -> None:
+        found = await in_transaction(
+            erp_contacts.contacts_not_yet_users, self._actor(), erp_client(), self.search
+        )
+        self.contacts = [
+            {"id": c.contact_id, "name": c.name, "email": c.email, "role": c.role} for c in found
+        ]
+
+    @requires(MANAGE)
+    async def load(self) -> None:
+        self.errors, self.search = {}, ""
+        roles = await in_transaction(users.role_choices, self._actor())
+        self.role_options = role_options_for(roles, self.lang)
+        await self._reload()
+
+    @requires(MANAGE)
+    async def set_search(self, text: str) -> None:
+        self.search = text[:100] if isinstance(text, str) else ""
+        await self._reload()
+
+    @requires(MANAGE)
+    async def invite(self, form: dict):  # type: ignore[no-untyped-def]
+        self.errors = {}
+        language = text_field(form, "language", 5)
+        try:
+            invited = await in_transaction(
+                erp_contacts.invite_erp_contacts,
+                self._actor(),
+                get_settings(),
+                erp_client(),
+                _chosen_contacts(form),
+                chosen_role_ids(form),
+                language if language in LANGUAGES else self.lang,
+            )
+        except ServiceError as error:
+            self.errors = field_errors(error, self.lang)
+            return None
+        return rx.redirect(f"/users?invited={len(invited)}")

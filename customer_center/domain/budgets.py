@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from customer_center.i18n import translate
+from customer_center.i18n.catalog import normalize_language
 from customer_center.i18n.formatting import format_money
 
 PERIODS = ("month", "quarter", "year")
@@ -54,9 +55,15 @@ class LimitBreach:
     """One exceeded limit: ``kind`` names it, the figures say by how much."""
 
     kind: str  # quantity | order_value | period_budget
-    actual: int
+    actual: int  # the order's quantity or value
     limit: int
     already_used: int = 0  # period budget: spent + reserved before this order
+    period: str | None = None  # period budget: month | quarter | year
+
+    @property
+    def code(self) -> str:
+        """The message id of the reason (see :func:`describe_breach`)."""
+        return f"budget.breach.{self.kind}"
 
 
 def _most_generous(values: list[int | None]) -> int | None:
@@ -139,7 +146,13 @@ def limit_breaches(order: OrderFigures, limits: Limits, spending: Spending) -> l
         used = spending.spent_cents + spending.reserved_cents
         if used + order.total_cents > limits.period_budget_cents:
             breaches.append(
-                LimitBreach("period_budget", order.total_cents, limits.period_budget_cents, used)
+                LimitBreach(
+                    "period_budget",
+                    order.total_cents,
+                    limits.period_budget_cents,
+                    used,
+                    limits.period,
+                )
             )
     return breaches
 
@@ -148,44 +161,59 @@ def money(cents: int, currency: str, lang: str) -> str:
     return format_money(Decimal(cents) / 100, currency, lang)
 
 
-def describe_breach(
-    breach: LimitBreach, lang: str, currency: str, period: str | None = None
-) -> str:
+def describe_breach(breach: LimitBreach, lang: str, currency: str) -> str:
     """The reason in words, e.g. "order value 12,400.00 EUR exceeds the per-order limit…"."""
     if breach.kind == "quantity":
-        return translate(lang, "budget.breach.quantity", actual=breach.actual, limit=breach.limit)
+        return translate(lang, breach.code, actual=breach.actual, limit=breach.limit)
     params = {
         "actual": money(breach.actual, currency, lang),
         "limit": money(breach.limit, currency, lang),
     }
     if breach.kind == "order_value":
-        return translate(lang, "budget.breach.order_value", **params)
+        return translate(lang, breach.code, **params)
+    period = breach.period if breach.period in PERIODS else "period"
     return translate(
         lang,
-        "budget.breach.period_budget",
+        f"{breach.code}.{period}",
         used=money(breach.already_used, currency, lang),
-        period=translate(lang, f"budget.period.{period or 'month'}"),
         **params,
     )
 
 
-_EN = re.compile(r"^\d{1,3}(,\d{3})*(\.\d{1,2})?$|^\d+(\.\d{1,2})?$")
-_DE = re.compile(r"^\d{1,3}(\.\d{3})*(,\d{1,2})?$|^\d+(,\d{1,2})?$")
+class AmountError(ValueError):
+    """An amount that cannot be read; ``code`` (also ``str(error)``) is the message id."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+# Whole part with or without thousands separators, then at most two decimals. ASCII digits only.
+_AMOUNT = {
+    "en": re.compile(r"(?P<whole>[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+)(?:\.(?P<fraction>[0-9]+))?"),
+    "de": re.compile(r"(?P<whole>[0-9]{1,3}(?:\.[0-9]{3})*|[0-9]+)(?:,(?P<fraction>[0-9]+))?"),
+}
 
 
 def parse_money(text: str, lang: str) -> int:
     """An amount as typed in ``lang`` (``10,000.00`` / ``10.000,00`` / ``10000``) in cents.
 
-    Raises ValueError with an i18n code when the text is not a non-negative amount.
+    Raises :class:`AmountError` (``budget.error.negative`` / ``.decimals`` / ``.amount`` /
+    ``.too_large``) when the text is not a non-negative amount with at most two decimals.
     """
-    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
-    pattern, thousands, decimal = (_DE, ".", ",") if lang == "de" else (_EN, ",", ".")
-    if not pattern.match(cleaned):
-        raise ValueError("budget.error.amount")
-    whole, _, fraction = cleaned.replace(thousands, "").partition(decimal)
-    cents = int(whole) * 100 + int((fraction + "00")[:2])
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", text)
+    if cleaned.startswith("-"):
+        raise AmountError("budget.error.negative")
+    match = _AMOUNT[normalize_language(lang)].fullmatch(cleaned)
+    if match is None:
+        raise AmountError("budget.error.amount")
+    fraction = match["fraction"] or ""
+    if len(fraction) > 2:
+        raise AmountError("budget.error.decimals")
+    whole = int(re.sub("[^0-9]", "", match["whole"]))
+    cents = whole * 100 + int((fraction + "00")[:2])
     if cents > MAX_CENTS:
-        raise ValueError("budget.error.too_large")
+        raise AmountError("budget.error.too_large")
     return cents
 
 
@@ -194,4 +222,4 @@ def format_amount(cents: int | None, lang: str) -> str:
     if cents is None:
         return ""
     text = f"{Decimal(cents) / 100:,.2f}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "de" else text
+    return text.translate(str.maketrans(",.", ".,")) if normalize_language(lang) == "de" else text

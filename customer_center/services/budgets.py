@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -11,6 +13,7 @@ from sqlmodel import Session, col, select
 from customer_center.auth.sessions import Actor
 from customer_center.domain.budgets import (
     PERIODS,
+    AmountError,
     LimitBreach,
     Limits,
     OrderFigures,
@@ -33,6 +36,9 @@ from customer_center.services.permissions import permissions_of
 
 SCOPES = (SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER)
 MAX_QUANTITY = 10**9
+# Periods run from midnight to midnight where the customers are (the seller's time zone, as
+# customer_center.i18n.formatting shows times), not in UTC.
+PORTAL_TIMEZONE = ZoneInfo("Europe/Berlin")
 
 
 def _as_limits(rule: BudgetRule) -> Limits:
@@ -73,27 +79,39 @@ def rule_of(session: Session, actor: Actor, scope: str, subject_id: int) -> Limi
     return _as_limits(rule) if rule else None
 
 
+def _parse_quantity(text: str) -> int | None:
+    if not text:
+        return None
+    if not re.fullmatch(r"[0-9]{1,10}", text) or int(text) > MAX_QUANTITY:
+        raise AmountError("budget.error.quantity")
+    return int(text)
+
+
+def _parse_amount(text: str, lang: str) -> int | None:
+    return parse_money(text, lang) if text else None
+
+
 def parse_limits(values: dict[str, str], lang: str) -> Limits:
-    """The form's four fields as limits; blank means no limit. Raises ValidationFailed."""
+    """The form's four fields as limits; blank means no limit. Raises ValidationFailed
+    naming every wrong field at once."""
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     parsed: dict[str, int | None] = {}
-    quantity = values.get("max_quantity", "").strip()
-    if quantity and not (quantity.isdigit() and 0 < int(quantity) <= MAX_QUANTITY):
-        errors["max_quantity"] = ("budget.error.quantity", {})
-    parsed["max_quantity"] = int(quantity) if quantity and "max_quantity" not in errors else None
-    for name in ("max_order_value", "period_budget"):
-        text = values.get(name, "").strip()
-        parsed[name] = None
-        if text:
-            try:
-                parsed[name] = parse_money(text, lang)
-            except ValueError as problem:
-                errors[name] = (str(problem), {})
-    period = values.get("period", "").strip()
-    period = period if period in PERIODS else ""
-    if period and parsed["period_budget"] is None and "period_budget" not in errors:
+    readers = {
+        "max_quantity": _parse_quantity,
+        "max_order_value": lambda text: _parse_amount(text, lang),
+        "period_budget": lambda text: _parse_amount(text, lang),
+    }
+    for name, read in readers.items():
+        try:
+            parsed[name] = read(str(values.get(name) or "").strip())
+        except AmountError as problem:
+            errors[name], parsed[name] = (problem.code, {}), None
+    period = str(values.get("period") or "").strip()
+    if period and period not in PERIODS:
+        errors["period"] = ("budget.error.period_required", {})
+    elif period and parsed["period_budget"] is None and "period_budget" not in errors:
         errors["period_budget"] = ("budget.error.budget_required", {})
-    if parsed["period_budget"] is not None and not period:
+    elif not period and parsed["period_budget"] is not None:
         errors["period"] = ("budget.error.period_required", {})
     if errors:
         raise ValidationFailed(errors)
@@ -157,17 +175,23 @@ def effective_limits_for(
     )
 
 
+def local_today() -> date:
+    return datetime.now(PORTAL_TIMEZONE).date()
+
+
 def _start_of(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    """Local midnight of ``day`` as a UTC moment, the way ``submitted_at`` is stored."""
+    return datetime(day.year, day.month, day.day, tzinfo=PORTAL_TIMEZONE).astimezone(UTC)
 
 
 def spending_of(
-    session: Session, company_id: int, user_id: int, period: str | None, today: date
+    session: Session, company_id: int, user_id: int, limits: Limits, today: date
 ) -> Spending:
-    """Spent and reserved in the current period, summed in SQL by order status."""
-    if period is None:
+    """Spent and reserved in the current period of ``limits``, summed in SQL by order status
+    (index ``ix_order_company_requester_submitted``); nothing without a period."""
+    if limits.period is None:
         return Spending()
-    start, end = period_bounds(period, today)
+    start, end = period_bounds(limits.period, today)
     rows = session.exec(
         select(Order.status, func.coalesce(func.sum(Order.total_cents), 0))
         .where(
@@ -184,6 +208,11 @@ def spending_of(
     return Spending(spent_cents=int(spent), reserved_cents=int(reserved))
 
 
+def company_currency(session: Session, company_id: int) -> str:
+    company = session.get(Company, company_id)
+    return company.currency if company else "EUR"
+
+
 @dataclass(frozen=True)
 class BudgetSituation:
     limits: Limits
@@ -195,17 +224,20 @@ class BudgetSituation:
     currency: str
 
 
-def budget_situation(session: Session, actor: Actor, user_id: int, today: date) -> BudgetSituation:
-    """A user's limits and period figures: one's own, or anyone's for budget/user managers."""
+def budget_situation(
+    session: Session, actor: Actor, user_id: int, today: date | None = None
+) -> BudgetSituation:
+    """A user's limits and period figures: one's own, or anyone's of the company for holders
+    of budgets.manage or users.manage."""
     if user_id != actor.user_id:
         rights = permissions_of(session, actor.user_id, actor.company_id)
         if not rights & {Permission.BUDGETS_MANAGE, Permission.USERS_MANAGE}:
             raise ServiceError("error.permission_denied")
         check_subject(session, actor, SCOPE_USER, user_id)
+    today = today or local_today()
     limits, source = effective_limits_for(session, actor.company_id, user_id)
-    spending = spending_of(session, actor.company_id, user_id, limits.period, today)
+    spending = spending_of(session, actor.company_id, user_id, limits, today)
     bounds = period_bounds(limits.period, today) if limits.period else (None, None)
-    company = session.get(Company, actor.company_id)
     return BudgetSituation(
         limits,
         source,
@@ -213,15 +245,46 @@ def budget_situation(session: Session, actor: Actor, user_id: int, today: date) 
         remaining_cents(limits, spending),
         bounds[0],
         bounds[1],
-        company.currency if company else "EUR",
+        company_currency(session, actor.company_id),
     )
+
+
+@dataclass(frozen=True)
+class BudgetDefaults:
+    currency: str
+    company: Limits | None
+    roles: dict[int, Limits]  # role id -> its default; roles without one are left out
+
+
+def budget_defaults(session: Session, actor: Actor) -> BudgetDefaults:
+    """The company's default and every role's default, for the budgets page (one query)."""
+    rules = session.exec(
+        select(BudgetRule).where(
+            BudgetRule.company_id == actor.company_id,
+            col(BudgetRule.scope).in_((SCOPE_COMPANY, SCOPE_ROLE)),
+        )
+    ).all()
+    company = next((_as_limits(r) for r in rules if r.scope == SCOPE_COMPANY), None)
+    roles = {r.subject_id: _as_limits(r) for r in rules if r.scope == SCOPE_ROLE}
+    return BudgetDefaults(company_currency(session, actor.company_id), company, roles)
 
 
 def order_breaches(
-    session: Session, company_id: int, user_id: int, order: OrderFigures, today: date
+    session: Session,
+    company_id: int,
+    user_id: int,
+    order: OrderFigures,
+    today: date | None = None,
 ) -> list[LimitBreach]:
-    """What the ordering flow asks when an order is submitted."""
+    """What the ordering flow asks when an order is submitted.
+
+    Locks the requester's row first (``SELECT … FOR UPDATE`` on PostgreSQL), so two orders
+    of the same user submitted at once are checked one after the other and cannot both slip
+    under the period budget; the lock lasts until the caller's transaction ends.
+    """
+    session.exec(
+        select(User.id).where(User.id == user_id, User.company_id == company_id).with_for_update()
+    ).first()
     limits, _source = effective_limits_for(session, company_id, user_id)
-    return limit_breaches(
-        order, limits, spending_of(session, company_id, user_id, limits.period, today)
-    )
+    spending = spending_of(session, company_id, user_id, limits, today or local_today())
+    return limit_breaches(order, limits, spending)

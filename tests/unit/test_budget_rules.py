@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from customer_center.domain.budgets import (
     NO_LIMITS,
+    AmountError,
     LimitBreach,
     Limits,
     OrderFigures,
@@ -76,7 +77,10 @@ def test_a_breach_carries_its_figures() -> None:
         Limits(period="quarter", period_budget_cents=5_000_000),
         Spending(3_500_000, 500_000),
     )
-    assert breach == LimitBreach("period_budget", 2_000_000, 5_000_000, already_used=4_000_000)
+    assert breach == LimitBreach(
+        "period_budget", 2_000_000, 5_000_000, already_used=4_000_000, period="quarter"
+    )
+    assert breach.code == "budget.breach.period_budget"
 
 
 def test_reasons_in_words_in_both_languages() -> None:
@@ -90,12 +94,28 @@ def test_reasons_in_words_in_both_languages() -> None:
     quantity = describe_breach(LimitBreach("quantity", 120, 100), "en", "EUR")
     assert quantity == "quantity 120 exceeds the per-order maximum of 100"
     period = describe_breach(
-        LimitBreach("period_budget", 200_000, 500_000, 400_000), "en", "EUR", "quarter"
+        LimitBreach("period_budget", 200_000, 500_000, 400_000, "quarter"), "en", "EUR"
     )
     assert period == (
         "order value €2,000.00 on top of €4,000.00 already spent or reserved this quarter "
         "exceeds the quarterly budget of €5,000.00"
     )
+    german = describe_breach(
+        LimitBreach("period_budget", 200_000, 500_000, 400_000, "year"), "de", "CHF"
+    )
+    assert german == (
+        "Bestellwert 2.000,00\xa0CHF zusätzlich zu bereits ausgegebenen oder reservierten "
+        "4.000,00\xa0CHF in diesem Jahr überschreitet das Jahresbudget von 5.000,00\xa0CHF"
+    )
+
+
+@pytest.mark.parametrize("kind", ["quantity", "order_value", "period_budget"])
+@pytest.mark.parametrize("period", ["month", "quarter", "year", None])
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_every_reason_has_words_in_every_language(kind, period, lang) -> None:
+    text = describe_breach(LimitBreach(kind, 12_345, 10_000, 500, period), lang, "EUR")
+    assert "budget." not in text and "{" not in text
+    assert ("123" in text) and ("100" in text)
 
 
 @pytest.mark.parametrize(
@@ -173,10 +193,29 @@ def test_amounts_are_read_as_the_language_writes_them(text, lang, cents) -> None
     assert parse_money(format_amount(cents, lang), lang) == cents
 
 
-@pytest.mark.parametrize("text", ["-5", "abc", "1.2.3", "10.001", "1,5", "", "1e5", "0.123"])
-def test_bad_amounts_are_refused(text) -> None:
-    with pytest.raises(ValueError, match="budget.error"):
-        parse_money(text, "en")
+@pytest.mark.parametrize(
+    ("text", "lang", "code"),
+    [
+        ("-5", "en", "budget.error.negative"),
+        ("-0,01", "de", "budget.error.negative"),
+        ("0.123", "en", "budget.error.decimals"),
+        ("10.001", "en", "budget.error.decimals"),
+        ("1,005", "de", "budget.error.decimals"),
+        ("abc", "en", "budget.error.amount"),
+        ("1.2.3", "en", "budget.error.amount"),
+        ("1,5", "en", "budget.error.amount"),  # a German decimal comma in English
+        ("1,5.00", "en", "budget.error.amount"),  # a thousands group of one digit
+        ("", "en", "budget.error.amount"),
+        ("1e5", "en", "budget.error.amount"),
+        ("+5", "en", "budget.error.amount"),
+        ("\u0661\u0662", "en", "budget.error.amount"),  # digits of another script
+        ("5 €", "de", "budget.error.amount"),
+    ],
+)
+def test_bad_amounts_are_refused_with_a_reason(text, lang, code) -> None:
+    with pytest.raises(AmountError) as failure:
+        parse_money(text, lang)
+    assert failure.value.code == code == str(failure.value)
 
 
 def test_absurd_amounts_are_refused() -> None:
@@ -248,3 +287,35 @@ def test_combining_roles_does_not_depend_on_their_order(role_limits) -> None:
 @given(st.integers(min_value=0, max_value=10**12), st.sampled_from(["en", "de"]))
 def test_amounts_survive_a_round_trip_through_the_form(cents, lang) -> None:
     assert parse_money(format_amount(cents, lang), lang) == cents
+
+
+@given(orders, limits_strategy, spendings)
+def test_each_limit_is_judged_on_its_own(order, limits, spending) -> None:
+    """The breaches of all limits together are those of each limit alone, in a fixed order."""
+    alone = [
+        Limits(max_quantity_per_order=limits.max_quantity_per_order),
+        Limits(max_order_value_cents=limits.max_order_value_cents),
+        Limits(period=limits.period, period_budget_cents=limits.period_budget_cents),
+    ]
+    separately = [b for single in alone for b in limit_breaches(order, single, spending)]
+    assert limit_breaches(order, limits, spending) == separately
+
+
+@given(st.lists(limits_strategy, min_size=1, max_size=4))
+def test_combining_roles_keeps_a_budget_only_if_every_role_has_one(role_limits) -> None:
+    combined = combine_role_limits(role_limits)
+    every_role_has_one = all(r.period_budget_cents is not None for r in role_limits)
+    assert (combined.period_budget_cents is not None) is every_role_has_one
+    if every_role_has_one:
+        assert (combined.period, combined.period_budget_cents) in {
+            (r.period, r.period_budget_cents) for r in role_limits
+        }
+
+
+@given(
+    st.dates(date(2000, 1, 1), date(2200, 12, 31)), st.sampled_from(["month", "quarter", "year"])
+)
+def test_a_period_contains_its_day_and_the_next_starts_where_it_ends(today, period) -> None:
+    start, end = period_bounds(period, today)
+    assert start <= today < end and start.day == 1 and end.day == 1
+    assert period_bounds(period, end)[0] == end

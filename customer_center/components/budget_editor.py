@@ -6,7 +6,7 @@ import reflex as rx
 
 from customer_center.components.forms import field, form
 from customer_center.components.ui import notice, tr
-from customer_center.state.budgets import SituationView, UserBudgetState
+from customer_center.state.budgets import MyBudgetState, SituationView, UserBudgetState
 from customer_center.state.session import SessionState
 
 
@@ -143,4 +143,20 @@ def user_budget_section() -> rx.Component:
         ),
         size="3",
         width="100%",
+    )
+
+
+def my_budget_card() -> rx.Component:
+    """The signed-in user's own limits and period figures (profile, dashboard); load it with
+    ``MyBudgetState.load``."""
+    return rx.card(
+        rx.vstack(
+            rx.heading(tr("profile.budget"), size="4", as_="h2"),
+            situation(MyBudgetState),
+            spacing="3",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+        class_name="cc-my-budget",
     )

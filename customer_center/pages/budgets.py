@@ -18,13 +18,9 @@ S = BudgetDefaultsState
 def default_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(rx.text(row["label"], weight="medium")),
+        rx.table.cell(rx.text(row["summary"], size="2")),
         rx.table.cell(
-            rx.text(
-                row["summary"], size="2", color_scheme=rx.cond(row["set"] != "", "gray", "gray")
-            )
-        ),
-        rx.table.cell(
-            rx.button(tr("roles.edit"), variant="soft", size="1", on_click=S.edit(row["key"])),
+            rx.button(tr("budgets.edit"), variant="soft", size="1", on_click=S.edit(row["key"])),
             text_align="right",
         ),
         class_name="cc-budget-row",
@@ -64,6 +60,7 @@ def editor() -> rx.Component:
             max_width="40rem",
         ),
         open=S.editing_key != "",
+        on_open_change=S.cancel,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from customer_center.domain.budgets import Limits, format_amount, money
@@ -24,7 +25,9 @@ def form_values(limits: Limits | None, lang: str) -> dict[str, str]:
     if limits is None:
         return dict.fromkeys(FIELDS, "")
     return {
-        "max_quantity": str(limits.max_quantity_per_order or ""),
+        "max_quantity": ""
+        if limits.max_quantity_per_order is None
+        else str(limits.max_quantity_per_order),
         "max_order_value": format_amount(limits.max_order_value_cents, lang),
         "period": limits.period or "",
         "period_budget": format_amount(limits.period_budget_cents, lang),
@@ -65,13 +68,20 @@ class SituationView(PortalState):
     used_percent: int = 0
     over_budget: bool = False
 
-    def _show(self, situation: BudgetSituation) -> None:
+    def _show(self, situation: BudgetSituation | None) -> None:
+        """Show ``situation``; ``None`` empties every figure (nothing of a previous user stays)."""
+        self.limit_lines, self.source, self.has_period, self.period_label = [], "", False, ""
+        self.spent, self.reserved, self.remaining = "", "", ""
+        self.used_percent, self.over_budget = 0, False
+        if situation is None:
+            return
         lang, currency = self.lang, situation.currency
         self.limit_lines = limits_summary(situation.limits, currency, lang)
         self.source = translate(lang, f"budgets.source.{situation.source or 'none'}")
         limits, spending = situation.limits, situation.spending
         self.has_period = limits.period_budget_cents is not None
         if not self.has_period or situation.period_start is None:
+            self.has_period = False
             return
         end = situation.period_end or situation.period_start
         self.period_label = translate(
@@ -104,12 +114,11 @@ class UserBudgetState(SituationView):
         own = await in_transaction(budgets.rule_of, actor, SCOPE_USER, self.budget_user_id)
         self.has_own_rule = own is not None
         self.values = form_values(own, self.lang)
-        situation = await in_transaction(
-            budgets.budget_situation, actor, self.budget_user_id, date.today()
-        )
-        self._show(situation)
+        self._show(await in_transaction(budgets.budget_situation, actor, self.budget_user_id))
         self.round += 1
 
+    # Whoever may open a user's page (users.manage) sees the budget; changing it takes
+    # budgets.manage, which the section's form also asks for before it shows.
     @requires(Permission.USERS_MANAGE)
     async def load(self) -> None:
         self.errors, self.saved = {}, ""
@@ -117,7 +126,9 @@ class UserBudgetState(SituationView):
         try:
             await self._reload()
         except ServiceError:
-            self.budget_user_id = 0
+            self.budget_user_id, self.has_own_rule = 0, False
+            self.values = form_values(None, self.lang)
+            self._show(None)
 
     @requires(MANAGE)
     async def save(self, form: dict) -> None:
@@ -148,9 +159,7 @@ class MyBudgetState(SituationView):
     @signed_in
     async def load(self) -> None:
         actor = self._actor()
-        self._show(
-            await in_transaction(budgets.budget_situation, actor, actor.user_id, date.today())
-        )
+        self._show(await in_transaction(budgets.budget_situation, actor, actor.user_id))
 
 
 class BudgetDefaultsState(PortalState):
@@ -168,25 +177,23 @@ class BudgetDefaultsState(PortalState):
     async def _reload(self) -> None:
         actor = self._actor()
         views = await in_transaction(roles.list_roles, actor)
-        subjects = [(SCOPE_COMPANY, 0, translate(self.lang, "budgets.company_default"))] + [
-            (SCOPE_ROLE, v.id, role_label(v, self.lang)) for v in views if v.code != "main_contact"
+        defaults = await in_transaction(budgets.budget_defaults, actor)
+        company = (f"{SCOPE_COMPANY}:0", self._t("budgets.company_default"), defaults.company)
+        subjects = [company] + [
+            (f"{SCOPE_ROLE}:{v.id}", role_label(v, self.lang), defaults.roles.get(v.id))
+            for v in views
         ]
-        currency = await in_transaction(_currency_of, actor)
-        rows, rules = [], {}
-        for scope, subject, label in subjects:
-            rule = await in_transaction(budgets.rule_of, actor, scope, subject)
-            key = f"{scope}:{subject}"
-            rules[key] = rule
-            summary = limits_summary(rule, currency, self.lang) if rule else []
-            rows.append(
-                {
-                    "key": key,
-                    "label": label,
-                    "summary": " · ".join(summary) or translate(self.lang, "budgets.not_set"),
-                    "set": "1" if rule else "",
-                }
-            )
-        self.rows, self._rules = rows, rules
+        self._rules = {key: rule for key, _label, rule in subjects}
+        self.rows = [
+            {
+                "key": key,
+                "label": label,
+                "summary": " · ".join(limits_summary(rule, defaults.currency, self.lang))
+                if rule
+                else self._t("budgets.not_set"),
+            }
+            for key, label, rule in subjects
+        ]
 
     @requires(MANAGE)
     async def load(self) -> None:
@@ -218,7 +225,8 @@ class BudgetDefaultsState(PortalState):
     async def clear(self) -> None:
         await self._apply(budgets.clear_rule)
 
-    async def _apply(self, service, *args) -> None:  # type: ignore[no-untyped-def]
+    async def _apply(self, service: Callable[..., None], *args: object) -> None:
+        """Save or clear the rule being edited; the service checks the subject again."""
         if self.editing_key not in self._rules:
             return
         self.errors = {}
@@ -229,10 +237,3 @@ class BudgetDefaultsState(PortalState):
             return
         self.editing_key, self.saved = "", self._t("budgets.saved")
         await self._reload()
-
-
-def _currency_of(session, actor) -> str:  # type: ignore[no-untyped-def]
-    from customer_center.models.company import Company
-
-    company = session.get(Company, actor.company_id)
-    return company.currency if company else "EUR"

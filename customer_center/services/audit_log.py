@@ -363,7 +363,7 @@ def format_value(key: str, value: object, names: _Names, lang: str) -> str:
     if key == "permissions" and isinstance(value, list):
         return _short(", ".join(_label(lang, f"perm.{p}", str(p)) for p in value))
     if isinstance(value, list) and any(isinstance(item, dict) for item in value):
-        return translate(lang, "audit.value.entries", count=len(value))
+        return str(len(value))  # how many levels or entries; all of them under "Details"
     if isinstance(value, list):
         return _short(", ".join(str(item) for item in value))
     if isinstance(value, dict):

@@ -13,6 +13,7 @@ from customer_center.pages import (  # noqa: F401
     approval_chains,
     audit,
     budgets,
+    confirm_links,
     dashboard,
     dev_mailbox,
     invitation,

@@ -6,6 +6,7 @@ the link's token, so a newer request simply retires the older token.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -118,13 +119,28 @@ def request_email_change(
     return email
 
 
+@dataclass(frozen=True)
+class EmailStatus:
+    email: str
+    pending: str | None
+
+
+def email_status(session: Session, actor: Actor, user_id: int) -> EmailStatus:
+    """The sign-in address and the one waiting for confirmation, for the form."""
+    user = editable_user(session, actor, user_id)
+    return EmailStatus(user.email, _pending_of(session, user.id))  # type: ignore[arg-type]
+
+
 def pending_email_of(session: Session, actor: Actor, user_id: int) -> str | None:
     """The address waiting for confirmation, if a usable link for it is out."""
-    user = editable_user(session, actor, user_id)
+    return email_status(session, actor, user_id).pending
+
+
+def _pending_of(session: Session, user_id: int) -> str | None:
     payload = session.exec(
         select(OneTimeToken.payload)
         .where(
-            OneTimeToken.user_id == user.id,
+            OneTimeToken.user_id == user_id,
             OneTimeToken.purpose == EMAIL_CHANGE,
             col(OneTimeToken.used_at).is_(None),
             OneTimeToken.expires_at > utcnow(),

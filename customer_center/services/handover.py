@@ -108,6 +108,15 @@ def _target(session: Session, actor: Actor, target_user_id: object) -> User:
     return target
 
 
+def handover_candidate(session: Session, actor: Actor, target_user_id: object) -> str | None:
+    """The target's name if ``actor`` may hand the role to them now; else ``None``."""
+    try:
+        _main_contact(session, actor)
+        return _target(session, actor, target_user_id).name
+    except ServiceError:
+        return None
+
+
 def request_handover(
     session: Session, actor: Actor, settings: Settings, target_user_id: int, password: str
 ) -> None:

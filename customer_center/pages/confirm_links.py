@@ -1,0 +1,107 @@
+"""Pages behind e-mail links: confirming a new address, accepting the main-contact role."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.layout import public_page, public_route
+from customer_center.components.ui import link_problem, notice, tr
+from customer_center.state.email_change import VerifyEmailState
+from customer_center.state.handover import HandoverLinkState
+
+
+@public_route("/verify-email", VerifyEmailState.load)
+def verify_email_page() -> rx.Component:
+    s = VerifyEmailState
+    return public_page(
+        rx.cond(
+            s.link_error != "",
+            link_problem(s.link_error, "account.verify.ask_again", "/profile"),
+            rx.cond(
+                s.confirmed_email != "",
+                rx.vstack(
+                    notice(
+                        tr("account.verify.done").replace("{email}", s.confirmed_email),
+                        icon="mail_check",
+                    ),
+                    rx.link(tr("common.back_to_sign_in"), href="/sign-in", size="2"),
+                    width="100%",
+                    id="email-confirmed",
+                ),
+                rx.text(tr("account.verify.checking"), size="2", color_scheme="gray"),
+            ),
+        ),
+        title_key="account.verify.title",
+    )
+
+
+def _accept_or_sign_in() -> rx.Component:
+    s = HandoverLinkState
+    return rx.cond(
+        s.for_me,
+        rx.button(
+            tr("account.handover.confirm"),
+            on_click=s.accept,
+            size="3",
+            width="100%",
+            disabled=~s.is_hydrated,
+            id="accept-handover",
+        ),
+        rx.vstack(
+            notice(
+                rx.cond(
+                    s.signed_in_now,
+                    tr("account.handover.error.wrong_user"),
+                    tr("account.handover.sign_in_first").replace("{email}", s.to_email),
+                ),
+                color="amber",
+                icon="log_in",
+            ),
+            rx.cond(
+                ~s.signed_in_now,
+                rx.link(tr("account.handover.sign_in"), href="/sign-in", size="2"),
+            ),
+            width="100%",
+        ),
+    )
+
+
+def _offer() -> rx.Component:
+    s = HandoverLinkState
+    return rx.vstack(
+        rx.cond(
+            s.errors.contains(""),
+            notice(s.errors[""], color="red", icon="triangle_alert"),
+        ),
+        rx.text(s.offer_text, weight="medium", id="handover-offer"),
+        rx.text(s.details_text, size="2", color_scheme="gray"),
+        _accept_or_sign_in(),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _done() -> rx.Component:
+    return rx.vstack(
+        notice(HandoverLinkState.done_text, icon="check"),
+        rx.link(tr("account.handover.to_dashboard"), href="/dashboard", id="to-dashboard"),
+        width="100%",
+        id="handover-done",
+    )
+
+
+@public_route("/handover", HandoverLinkState.load)
+def handover_page() -> rx.Component:
+    s = HandoverLinkState
+    return public_page(
+        rx.cond(
+            s.done_text != "",
+            _done(),
+            rx.cond(
+                s.link_error != "",
+                link_problem(s.link_error, "account.handover.to_dashboard", "/dashboard"),
+                rx.cond(s.offer_text != "", _offer()),
+            ),
+        ),
+        title_key="account.handover.page_title",
+    )

@@ -39,6 +39,11 @@ class AuditState(PortalState):
     export_href: str = EXPORT_PATH
     _who_label: str = ""
 
+    def _param(self, name: str) -> str:
+        """A filter from the address; the page's params hold the query string too."""
+        value = self.router.page.params.get(name)
+        return value if isinstance(value, str) else self._query(name)
+
     def _filter(self) -> AuditFilter:
         return filter_from_params(
             {
@@ -87,7 +92,7 @@ class AuditState(PortalState):
     @requires(VIEW)
     async def load(self) -> None:
         """Filters may come in the address (``/audit?who=5&area=budget``), like the export's."""
-        params = {name: self._query(name) for name in ("who", "area", "q", "from", "to")}
+        params = {name: self._param(name) for name in ("who", "area", "q", "from", "to")}
         self._show_filter(filter_from_params(params))
         self.who_search, self._who_label, self.page = "", "", 0
         await self._load_who_options()

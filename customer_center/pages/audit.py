@@ -140,6 +140,10 @@ def changes(row: rx.Var) -> rx.Component:
             rx.el.summary(tr("audit.details"), class_name="cc-audit-summary"),
             rx.vstack(
                 rx.cond(
+                    row["more_changes"] != "",
+                    rx.text(row["more_changes"], size="2", class_name="cc-audit-changes"),
+                ),
+                rx.cond(
                     row["before"] != "",
                     rx.box(
                         rx.text(tr("audit.before"), size="1", weight="medium"),
@@ -174,7 +178,7 @@ def changes(row: rx.Var) -> rx.Component:
 def audit_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
-            rx.text(row["when"], size="2", class_name="cc-nowrap"),
+            rx.text(row["when"], size="2", class_name="cc-audit-when"),
             rx.text(row["who"], size="1", color_scheme="gray", class_name="cc-show-narrow"),
         ),
         rx.table.cell(row["who"], class_name="cc-hide-narrow"),

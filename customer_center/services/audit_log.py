@@ -33,6 +33,7 @@ PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 CSV_BATCH = 500
 USER_CHOICES = 50
+SUMMARY_LINES = 3
 # The areas the filter offers: the first part of the dotted action codes.
 AREAS = ("user", "role", "budget", "chain", "absence", "main_contact", "company")
 
@@ -271,7 +272,9 @@ def audit_page(
 
 
 def view_row(entry: AuditEntry, names: _Names, lang: str) -> dict[str, str]:
-    """An entry as the table shows it: strings only, in ``lang``."""
+    """An entry as the table shows it: strings only, in ``lang``. The first few changed
+    values are the summary; the rest waits behind "Details"."""
+    lines = change_lines(entry.before, entry.after, names, lang)
     return {
         "id": str(entry.id),
         "when": format_moment(entry.created_at, lang),
@@ -279,7 +282,8 @@ def view_row(entry: AuditEntry, names: _Names, lang: str) -> dict[str, str]:
         "action": action_label(entry.action, lang),
         "action_code": entry.action,
         "target": target_label(entry, names, lang),
-        "changes": "\n".join(change_lines(entry.before, entry.after, names, lang)),
+        "changes": "\n".join(lines[:SUMMARY_LINES]),
+        "more_changes": "\n".join(lines[SUMMARY_LINES:]),
         "before": _details(entry.before),
         "after": _details(entry.after),
         "session": f"#{entry.session_id}" if entry.session_id is not None else "",

@@ -161,3 +161,10 @@ def test_the_helper_hands_the_producer_the_actor_and_short_plain_params(world) -
     assert actor.user_id == world.main.user_id and actor.company_id == world.main.company_id
     assert params == {"q": "one", "long": "y" * 200}
     assert refused.status_code == 403 and len(seen) == 1
+
+
+def test_the_portal_mounts_the_audit_export() -> None:
+    import customer_center.customer_center as portal
+
+    paths = {route.path for route in portal.app.api_transformer.routes}  # type: ignore[union-attr]
+    assert {"/export/audit.csv", "/auth/complete"} <= paths

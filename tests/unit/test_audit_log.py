@@ -146,6 +146,7 @@ def test_a_row_reads_as_words(log: Log) -> None:
     log.add("user.signed_out", 1, actor_user_id=None, target_type="user", target_id="99999")
     log.add("future.thing", 2, target_type="role", target_id=str(log.role.id))
     future, system, budget = audit_page(log.session, log.main, AuditFilter()).rows
+    assert "10:00" in budget["when"]  # 09:00 UTC, shown in Berlin time
     assert budget["who"] == "Main"
     assert budget["action"] == "Budget saved"
     assert budget["target"] == "Budget of user: Ben Miller"
@@ -300,3 +301,11 @@ def test_writing_and_reading_meet(log: Log) -> None:
     row = audit_page(log.session, log.main, AuditFilter()).rows[0]
     assert row["target"] == "Company approver chain"
     assert row["changes"] == "Approval levels: 1"
+
+
+def test_only_the_first_changes_are_the_summary(log: Log) -> None:
+    before = {f"k{n}": n for n in range(5)}
+    log.add("role.changed", before=before, after={key: v + 1 for key, v in before.items()})
+    row = audit_page(log.session, log.main, AuditFilter()).rows[0]
+    assert row["changes"].split("\n") == ["k0: 0 → 1", "k1: 1 → 2", "k2: 2 → 3"]
+    assert row["more_changes"].split("\n") == ["k3: 3 → 4", "k4: 4 → 5"]

@@ -8,6 +8,7 @@ from customer_center.components.layout import public_page, public_route
 from customer_center.components.ui import link_problem, notice, tr
 from customer_center.state.email_change import VerifyEmailState
 from customer_center.state.handover import HandoverLinkState
+from customer_center.state.session import SessionState
 
 
 @public_route("/verify-email", VerifyEmailState.load)
@@ -58,7 +59,13 @@ def _accept_or_sign_in() -> rx.Component:
                 icon="log_in",
             ),
             rx.cond(
-                ~s.signed_in_now,
+                s.signed_in_now,
+                rx.button(
+                    tr("shell.sign_out"),
+                    on_click=SessionState.sign_out,
+                    variant="soft",
+                    id="handover-sign-out",
+                ),
                 rx.link(tr("account.handover.sign_in"), href="/sign-in", size="2"),
             ),
             width="100%",

@@ -114,6 +114,12 @@ def _handover_form() -> rx.Component:
 def handover_dialog() -> rx.Component:
     """For the main contact on the page of another active user: hand over with the password."""
     s = HandoverState
+    shown = s.can_hand_over | (s.pending_text != "") | (s.notice != "")
+    return rx.cond(shown, _handover_area())
+
+
+def _handover_area() -> rx.Component:
+    s = HandoverState
     return rx.vstack(
         rx.cond(s.notice != "", notice(s.notice, icon="check")),
         _pending_handover(),

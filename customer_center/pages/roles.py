@@ -7,7 +7,13 @@ import reflex as rx
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
 from customer_center.components.ui import notice, tr
-from customer_center.domain.permissions import PERMISSION_AREAS, Permission
+from customer_center.domain.permissions import (
+    PERMISSION_AREAS,
+    Permission,
+    area_label_key,
+    permission_description_key,
+    permission_label_key,
+)
 from customer_center.state.roles import RolesState
 from customer_center.state.session import SessionState
 
@@ -49,6 +55,9 @@ def role_card(row: rx.Var) -> rx.Component:
                 wrap="wrap",
             ),
             rx.cond(row["description"] != "", rx.text(row["description"], size="2")),
+            rx.cond(
+                row["empty"] != "", rx.text(tr("roles.no_rights"), size="2", color_scheme="gray")
+            ),
             rx.foreach(
                 S.area_lines,
                 lambda line: rx.cond(
@@ -77,30 +86,39 @@ def role_card(row: rx.Var) -> rx.Component:
     )
 
 
+def right_checkbox(permission: Permission) -> rx.Component:
+    """One right of the catalogue with what it allows; checked if the edited role has it."""
+    return rx.el.label(
+        rx.checkbox(
+            name=f"perm:{permission.value}",
+            default_checked=S.editor_rights.contains(permission.value),
+            margin_top="0.2rem",
+        ),
+        rx.vstack(
+            rx.text(tr(permission_label_key(permission.value)), size="2", weight="medium"),
+            rx.text(
+                tr(permission_description_key(permission.value)), size="1", color_scheme="gray"
+            ),
+            spacing="0",
+            align="start",
+        ),
+        class_name="cc-check cc-right-check",
+    )
+
+
 def rights_checkboxes() -> rx.Component:
     """The whole catalogue by area; the boxes of the edited role start checked."""
     areas = [
-        rx.vstack(
-            rx.text(tr(f"perm.area.{area}"), weight="medium", size="2"),
-            *[
-                rx.el.label(
-                    rx.checkbox(
-                        name=f"perm:{p.value}",
-                        default_checked=S.editor_rights.contains(p.value),
-                    ),
-                    rx.text(tr(f"perm.{p.value}"), size="2"),
-                    class_name="cc-check",
-                )
-                for p in rights
-            ],
-            spacing="1",
-            align="start",
+        rx.el.fieldset(
+            rx.el.legend(tr(area_label_key(area)), class_name="cc-label"),
+            rx.vstack(*[right_checkbox(p) for p in rights], spacing="2", align="start"),
+            class_name="cc-rights-area",
         )
         for area, rights in PERMISSION_AREAS.items()
     ]
     return rx.vstack(
         rx.text(tr("roles.rights"), class_name="cc-label"),
-        rx.grid(*areas, columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4"),
+        rx.grid(*areas, columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%"),
         rx.cond(
             S.editor_errors.contains("permissions"),
             rx.text(
@@ -119,7 +137,7 @@ def rights_checkboxes() -> rx.Component:
 def editor() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(rx.cond(S.editor_id == 0, tr("roles.new"), tr("roles.edit"))),
+            rx.dialog.title(rx.cond(S.editor_id == 0, tr("roles.new"), tr("roles.edit_title"))),
             form(
                 field("name", "field.name", S.editor_errors, default_value=S.editor_name),
                 rights_checkboxes(),
@@ -148,7 +166,7 @@ def editor() -> rx.Component:
 def delete_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(tr("roles.delete"), " ", S.delete_name),
+            rx.dialog.title(S.delete_title),
             form(
                 rx.cond(
                     S.delete_users > 0,

@@ -2,40 +2,46 @@
 
 Built-in roles take their rights from the code (``BUILTIN_ROLES``), so a right added in a
 release reaches every company at once; custom roles keep theirs in ``role_permission``.
+Called for every event: one indexed query (user_role by user, role by id, role_permission by
+role only for custom roles).
 """
 
 from __future__ import annotations
 
+from sqlalchemy import and_, false
 from sqlmodel import Session, col, select
 
-from customer_center.domain.permissions import BUILTIN_ROLES
+from customer_center.domain.permissions import PERMISSION_CODES, builtin_rights
 from customer_center.models.user import Role, RolePermission, UserRole
 
 
 def permissions_of(session: Session, user_id: int, company_id: int) -> frozenset[str]:
-    """Two indexed queries: the user's roles, then the stored rights of the custom ones."""
-    roles = session.exec(
-        select(Role.id, Role.code, Role.is_builtin)
+    rows = session.exec(
+        select(Role.code, Role.is_builtin, RolePermission.permission)
         .join(UserRole, col(UserRole.role_id) == Role.id)
+        .outerjoin(
+            RolePermission,
+            and_(col(RolePermission.role_id) == Role.id, col(Role.is_builtin) == false()),
+        )
         .where(UserRole.user_id == user_id, Role.company_id == company_id)
     ).all()
     rights: set[str] = set()
-    custom = [role_id for role_id, code, builtin in roles if not builtin]
-    for _role_id, code, builtin in roles:
+    for code, builtin, permission in rows:
         if builtin:
-            rights.update(BUILTIN_ROLES.get(code, frozenset()))
-    if custom:
-        rights.update(
-            session.exec(
-                select(RolePermission.permission).where(col(RolePermission.role_id).in_(custom))
-            ).all()
-        )
+            rights |= builtin_rights(code)
+        elif permission in PERMISSION_CODES:
+            rights.add(permission)
     return frozenset(rights)
 
 
 def role_permissions(session: Session, role: Role) -> frozenset[str]:
+    """The rights of one role of the company (built-in from the code, custom as stored)."""
     if role.is_builtin:
-        return frozenset(BUILTIN_ROLES.get(role.code, frozenset()))
+        return builtin_rights(role.code)
     return frozenset(
-        session.exec(select(RolePermission.permission).where(RolePermission.role_id == role.id))
+        p
+        for p in session.exec(
+            select(RolePermission.permission).where(RolePermission.role_id == role.id)
+        )
+        if p in PERMISSION_CODES
     )

@@ -1,9 +1,16 @@
-"""The roles page: the catalogue of rights, built-in roles, and editing custom roles."""
+"""The roles page: every role with its rights by area, and editing the company's own roles."""
 
 from __future__ import annotations
 
 from customer_center.domain.errors import ServiceError
-from customer_center.domain.permissions import MAIN_CONTACT_ROLE, PERMISSION_AREAS, Permission
+from customer_center.domain.permissions import (
+    MAIN_CONTACT_ROLE,
+    Permission,
+    area_label_key,
+    builtin_role_description_key,
+    permission_label_key,
+    rights_by_area,
+)
 from customer_center.i18n import translate
 from customer_center.services import roles
 from customer_center.services.roles import RoleView
@@ -11,34 +18,53 @@ from customer_center.state.access import requires
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 
 MANAGE = Permission.ROLES_MANAGE
-ALL_CODES = {p.value for p in Permission}
+CHECKBOX_PREFIX = "perm:"
 
 
 def role_label(view: RoleView, lang: str) -> str:
-    return translate(lang, f"role.{view.code}") if view.is_builtin else view.name
+    return roles.role_name(lang, view.code, view.name, view.is_builtin)
 
 
-def _area_lines(view: RoleView, lang: str) -> list[dict[str, str]]:
+def role_row(view: RoleView, lang: str) -> dict[str, str]:
+    """One card of the page: only what it shows, as strings."""
+    return {
+        "id": str(view.id),
+        "label": role_label(view, lang),
+        "builtin": "1" if view.is_builtin else "",
+        "description": translate(lang, builtin_role_description_key(view.code))
+        if view.is_builtin
+        else "",
+        "users": str(view.user_count),
+        "empty": "" if view.permissions else "1",
+    }
+
+
+def area_lines(view: RoleView, lang: str) -> list[dict[str, str]]:
+    """The role's rights grouped by area, one line per area it has rights in."""
     return [
         {
             "role_id": str(view.id),
-            "area": translate(lang, f"perm.area.{area}"),
-            "rights": ", ".join(translate(lang, f"perm.{p.value}") for p in rights),
+            "area": translate(lang, area_label_key(area)),
+            "rights": ", ".join(translate(lang, permission_label_key(p)) for p in rights),
         }
-        for area, all_rights in PERMISSION_AREAS.items()
-        if (rights := [p for p in all_rights if p.value in view.permissions])
+        for area, rights in rights_by_area(view.permissions)
     ]
 
 
-def _checked_rights(form: object) -> list[str]:
-    """Checked boxes arrive as ``perm:<code>``; unknown codes are left for the service."""
+def checked_rights(form: object) -> list[str]:
+    """Checked boxes arrive as ``perm:<code>``; the service refuses codes it does not know."""
     if not isinstance(form, dict):
         return []
     return sorted(
-        key.removeprefix("perm:")
+        key.removeprefix(CHECKBOX_PREFIX)[:64]
         for key, value in form.items()
-        if isinstance(key, str) and key.startswith("perm:") and value
-    )
+        if isinstance(key, str) and key.startswith(CHECKBOX_PREFIX) and value
+    )[: len(Permission) + 1]
+
+
+def move_target(form: object) -> int | None:
+    target = text_field(form, "move_to", 12)
+    return int(target) if target.isdigit() else None
 
 
 class RolesState(PortalState):
@@ -52,7 +78,7 @@ class RolesState(PortalState):
     editor_errors: dict[str, str] = {}
     editor_round: int = 0
     delete_id: int = 0
-    delete_name: str = ""
+    delete_title: str = ""
     delete_users: int = 0
     move_options: list[dict[str, str]] = []
     delete_errors: dict[str, str] = {}
@@ -62,19 +88,13 @@ class RolesState(PortalState):
         views = await in_transaction(roles.list_roles, self._actor())
         lang = self.lang
         self._views = {v.id: v for v in views}
-        self.rows = [
-            {
-                "id": str(v.id),
-                "label": role_label(v, lang),
-                "builtin": "1" if v.is_builtin else "",
-                "description": translate(lang, f"role.{v.code}.description")
-                if v.is_builtin
-                else "",
-                "users": str(v.user_count),
-            }
-            for v in views
-        ]
-        self.area_lines = [line for v in views for line in _area_lines(v, lang)]
+        self.rows = [role_row(v, lang) for v in views]
+        self.area_lines = [line for v in views for line in area_lines(v, lang)]
+
+    def _custom_view(self, role_id: object) -> RoleView | None:
+        """A custom role this page listed; anything else the client sends is ignored."""
+        view = self._views.get(role_id) if isinstance(role_id, int) else None
+        return view if view is not None and not view.is_builtin else None
 
     @requires(MANAGE)
     async def load(self) -> None:
@@ -87,8 +107,8 @@ class RolesState(PortalState):
 
     @requires(MANAGE)
     def open_edit(self, role_id: int) -> None:
-        view = self._views.get(role_id) if isinstance(role_id, int) else None
-        if view is not None and not view.is_builtin:
+        view = self._custom_view(role_id)
+        if view is not None:
             self._open_editor(view.id, view.name, sorted(view.permissions))
 
     def _open_editor(self, role_id: int, name: str, rights: list[str]) -> None:
@@ -103,7 +123,7 @@ class RolesState(PortalState):
 
     @requires(MANAGE)
     async def save(self, form: dict) -> None:
-        name, rights = text_field(form, "name", 200), _checked_rights(form)
+        name, rights = text_field(form, "name", 200), checked_rights(form)
         actor = self._actor()
         try:
             if self.editor_id:
@@ -112,6 +132,7 @@ class RolesState(PortalState):
                 await in_transaction(roles.create_role, actor, name, rights)
         except ServiceError as error:
             self.editor_errors = field_errors(error, self.lang)
+            self.editor_name, self.editor_rights = name, rights
             return
         self.editor_open = False
         self.notice = self._t("roles.saved")
@@ -119,11 +140,12 @@ class RolesState(PortalState):
 
     @requires(MANAGE)
     def ask_delete(self, role_id: int) -> None:
-        view = self._views.get(role_id) if isinstance(role_id, int) else None
-        if view is None or view.is_builtin:
+        view = self._custom_view(role_id)
+        if view is None:
             return
-        self.delete_id, self.delete_name, self.delete_users = view.id, view.name, view.user_count
-        self.delete_errors = {}
+        self.delete_id, self.delete_users = view.id, view.user_count
+        self.delete_title = self._t("roles.delete_title", name=view.name)
+        self.delete_errors, self.notice = {}, ""
         self.move_options = [
             {"id": str(v.id), "label": role_label(v, self.lang)}
             for v in self._views.values()
@@ -136,13 +158,9 @@ class RolesState(PortalState):
 
     @requires(MANAGE)
     async def delete(self, form: dict) -> None:
-        target = text_field(form, "move_to", 12)
         try:
             await in_transaction(
-                roles.delete_role,
-                self._actor(),
-                self.delete_id,
-                int(target) if target.isdigit() else None,
+                roles.delete_role, self._actor(), self.delete_id, move_target(form)
             )
         except ServiceError as error:
             self.delete_errors = field_errors(error, self.lang)

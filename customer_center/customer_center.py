@@ -23,6 +23,7 @@ from customer_center.pages import (  # noqa: F401
     user_detail,
     users,
     users_erp,
+    users_import,
 )
 from customer_center.settings import check_production, get_settings
 from customer_center.state.errors import unexpected_error_toast

@@ -1,0 +1,238 @@
+"""Import users from a CSV file: upload, check the preview, import with a progress bar."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.layout import app_page
+from customer_center.components.ui import notice, tr
+from customer_center.domain.user_csv import MAX_BYTES
+from customer_center.pages.users import MANAGE
+from customer_center.state.session import SessionState
+from customer_center.state.user_import import UserImportState
+
+S = UserImportState
+UPLOAD_ID = "import-csv"
+
+
+def _filled(key: str, **values: rx.Var) -> rx.Var:
+    """A translated text with ``{name}`` placeholders filled from state vars."""
+    text = tr(key)
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value.to_string())
+    return text
+
+
+def upload_area() -> rx.Component:
+    return rx.upload.root(
+        rx.vstack(
+            rx.icon("file_up", size=28, color=rx.color("blue", 9)),
+            rx.text(tr("import.drop_here"), weight="medium"),
+            rx.text(tr("import.limits"), size="1", color_scheme="gray"),
+            align="center",
+            spacing="2",
+        ),
+        id=UPLOAD_ID,
+        accept={"text/csv": [".csv"], "text/plain": [".csv", ".txt"]},
+        max_files=1,
+        max_size=MAX_BYTES,
+        multiple=False,
+        on_drop=S.upload(rx.upload_files(upload_id=UPLOAD_ID)),  # type: ignore[call-arg]
+        class_name="cc-upload",
+    )
+
+
+def file_error() -> rx.Component:
+    return rx.cond(
+        S.errors.contains("file"),
+        rx.callout(
+            S.errors["file"],
+            icon="triangle_alert",
+            color_scheme="red",
+            role="alert",
+            id="file-error",
+        ),
+    )
+
+
+def row_status(row: rx.Var) -> rx.Component:
+    return rx.cond(
+        row["ok"] != "",
+        rx.badge(tr("import.status_ok"), color_scheme="green"),
+        rx.text(row["problems"], size="2", color_scheme="red"),
+    )
+
+
+def rows_table(rows: rx.Var, row_id: str) -> rx.Component:
+    def row(item: rx.Var) -> rx.Component:
+        return rx.table.row(
+            rx.table.cell(item["line"]),
+            rx.table.row_header_cell(item["name"]),
+            rx.table.cell(item["email"]),
+            rx.table.cell(item["language"], class_name="cc-hide-narrow"),
+            rx.table.cell(item["roles"], class_name="cc-hide-narrow"),
+            rx.table.cell(row_status(item)),
+            class_name=row_id,
+        )
+
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(tr("import.column.line")),
+                    rx.table.column_header_cell(tr("users.column.name")),
+                    rx.table.column_header_cell(tr("users.column.email")),
+                    rx.table.column_header_cell(tr("field.language"), class_name="cc-hide-narrow"),
+                    rx.table.column_header_cell(tr("users.roles"), class_name="cc-hide-narrow"),
+                    rx.table.column_header_cell(tr("import.column.status")),
+                )
+            ),
+            rx.table.body(rx.foreach(rows, row)),
+            variant="surface",
+            width="100%",
+        ),
+        class_name="cc-table-wrap",
+    )
+
+
+def preview_pager() -> rx.Component:
+    return rx.hstack(
+        rx.text(
+            _filled("import.page_of", page=S.page + 1, pages=S.page_count),
+            size="2",
+            color_scheme="gray",
+            id="import-page-info",
+        ),
+        rx.spacer(),
+        rx.button(
+            tr("common.previous"),
+            variant="soft",
+            on_click=S.previous_page,
+            disabled=S.page == 0,
+            id="import-previous",
+        ),
+        rx.button(
+            tr("common.next"),
+            variant="soft",
+            on_click=S.next_page,
+            disabled=S.page + 1 >= S.page_count,
+            id="import-next",
+        ),
+        width="100%",
+        align="center",
+    )
+
+
+def counts() -> rx.Component:
+    return rx.hstack(
+        rx.text(S.file_name, weight="medium", class_name="cc-nowrap"),
+        rx.badge(
+            _filled("import.count_ok", count=S.ok_count), color_scheme="green", id="import-ok"
+        ),
+        rx.badge(
+            _filled("import.count_errors", count=S.error_count),
+            color_scheme=rx.cond(S.error_count > 0, "red", "gray"),
+            id="import-errors",
+        ),
+        spacing="3",
+        wrap="wrap",
+        align="center",
+    )
+
+
+def preview() -> rx.Component:
+    return rx.vstack(
+        counts(),
+        rx.cond(
+            S.error_count > 0, rx.text(tr("import.errors_first"), size="2", color_scheme="gray")
+        ),
+        rows_table(S.rows, "cc-import-row"),
+        preview_pager(),
+        rx.hstack(
+            rx.button(
+                rx.icon("users", size=16),
+                _filled("import.run", count=S.ok_count),
+                on_click=S.run_import,
+                disabled=(S.ok_count == 0) | S.importing,
+                loading=S.importing,
+                size="3",
+                id="import-run",
+            ),
+            rx.button(
+                tr("import.start_over"),
+                variant="soft",
+                size="3",
+                on_click=S.start_over,
+                disabled=S.importing,
+                id="import-start-over",
+            ),
+            spacing="3",
+            wrap="wrap",
+        ),
+        width="100%",
+        spacing="3",
+    )
+
+
+def progress() -> rx.Component:
+    return rx.vstack(
+        rx.text(_filled("import.progress", done=S.done, total=S.total), id="import-progress-text"),
+        rx.progress(value=S.percent, max=100, width="100%", id="import-progress"),
+        width="100%",
+        spacing="2",
+        role="status",
+    )
+
+
+def result() -> rx.Component:
+    return rx.vstack(
+        notice(_filled("import.result_invited", count=S.invited), icon="check"),
+        rx.cond(
+            S.failed_count > 0,
+            rx.vstack(
+                notice(
+                    _filled("import.result_failed", count=S.failed_count),
+                    color="red",
+                    icon="triangle_alert",
+                ),
+                rows_table(S.failed_rows, "cc-import-failed"),
+                width="100%",
+            ),
+        ),
+        rx.hstack(
+            rx.link(rx.button(tr("import.to_users")), href="/users", id="import-to-users"),
+            rx.button(tr("import.another"), variant="soft", on_click=S.start_over),
+            spacing="3",
+        ),
+        width="100%",
+        spacing="3",
+        id="import-result",
+    )
+
+
+@rx.page(route="/users/import", title="Customer Center", on_load=[SessionState.load, S.load])
+def users_import_page() -> rx.Component:
+    return app_page(
+        rx.vstack(
+            rx.text(tr("import.intro"), size="2", color_scheme="gray"),
+            rx.code(tr("import.example"), class_name="cc-import-example"),
+            rx.cond(
+                S.importing,
+                progress(),
+                rx.cond(
+                    S.finished,
+                    result(),
+                    rx.vstack(
+                        upload_area(),
+                        file_error(),
+                        rx.cond(S.file_name != "", preview()),
+                        width="100%",
+                    ),
+                ),
+            ),
+            width="100%",
+            spacing="4",
+        ),
+        title_key="import.title",
+        permission=MANAGE,
+    )

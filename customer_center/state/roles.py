@@ -165,6 +165,6 @@ class RolesState(PortalState):
         except ServiceError as error:
             self.delete_errors = field_errors(error, self.lang)
             return
-        self.delete_id = 0
+        self.delete_id, self.delete_errors = 0, {}
         self.notice = self._t("roles.deleted")
         await self._reload()

@@ -247,14 +247,15 @@ def import_rows(
     actor: Actor,
     settings: Settings,
     rows: Sequence[ImportRow],
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
 ) -> Iterator[ImportProgress]:
     """Save the valid rows batch by batch, each batch in its own transaction, yielding the
     progress after each. A failing batch rolls back alone; the earlier ones stay saved."""
     wanted = valid_rows(rows)
+    size = batch_size or BATCH_SIZE
     progress = ImportProgress(total=len(wanted))
-    for start in range(0, len(wanted), batch_size):
-        batch = wanted[start : start + batch_size]
+    for start in range(0, len(wanted), size):
+        batch = wanted[start : start + size]
         with session_scope() as session:
             result = import_batch(session, actor, settings, batch)
         progress = progress.after(batch, result)

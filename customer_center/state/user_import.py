@@ -116,7 +116,7 @@ class UserImportState(PortalState):
     async def run_import(self) -> None:
         actor, settings = self._actor(), get_settings()
         async with self:
-            if self.importing or not self.ok_count:
+            if self.importing or not self.ok_count or not self._rows:
                 return
             rows, self._rows = self._rows, []
             self.importing, self.finished, self.done = True, False, 0

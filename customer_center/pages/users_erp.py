@@ -14,6 +14,15 @@ from customer_center.state.session import SessionState
 S = ErpContactsState
 
 
+# Ticks every box of the page, or clears them when all are ticked; each click reaches the
+# state through the box's own on_change, so the count stays right.
+TOGGLE_PAGE = (
+    "const boxes = [...document.querySelectorAll('.cc-contact-row [role=checkbox]')];"
+    "const all = boxes.every(b => b.dataset.state === 'checked');"
+    "boxes.filter(b => (b.dataset.state === 'checked') === all).forEach(b => b.click());"
+)
+
+
 def contact_row(contact: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
@@ -21,6 +30,7 @@ def contact_row(contact: rx.Var) -> rx.Component:
                 name="contact:" + contact["id"],
                 id="contact-" + contact["id"],
                 aria_label=contact["name"],
+                on_change=lambda checked: S.mark(contact["id"], checked),
             )
         ),
         rx.table.row_header_cell(
@@ -28,7 +38,90 @@ def contact_row(contact: rx.Var) -> rx.Component:
         ),
         rx.table.cell(contact["email"], class_name="cc-hide-narrow"),
         rx.table.cell(contact["role"], class_name="cc-hide-narrow"),
+        key=contact["id"],
         class_name="cc-contact-row",
+    )
+
+
+def select_page_box() -> rx.Component:
+    all_ticked = (S.contacts.length() > 0) & (S.selected.length() == S.contacts.length())
+    return rx.checkbox(
+        checked=all_ticked,
+        on_click=rx.call_script(TOGGLE_PAGE),
+        aria_label=tr("erp_contacts.select_page"),
+        title=tr("erp_contacts.select_page"),
+        class_name="cc-select-page",
+    )
+
+
+def contacts_table() -> rx.Component:
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(select_page_box()),
+                    rx.table.column_header_cell(tr("users.column.name")),
+                    rx.table.column_header_cell(
+                        tr("users.column.email"), class_name="cc-hide-narrow"
+                    ),
+                    rx.table.column_header_cell(
+                        tr("erp_contacts.position"), class_name="cc-hide-narrow"
+                    ),
+                )
+            ),
+            rx.table.body(rx.foreach(S.contacts, contact_row)),
+            variant="surface",
+            width="100%",
+        ),
+        class_name="cc-table-wrap",
+    )
+
+
+def contacts_pager() -> rx.Component:
+    return rx.hstack(
+        rx.text(
+            tr("erp_contacts.page_of")
+            .replace("{page}", (S.page + 1).to_string())
+            .replace("{pages}", S.page_count.to_string())
+            .replace("{total}", S.total.to_string()),
+            size="2",
+            color_scheme="gray",
+            id="erp-page-info",
+        ),
+        rx.spacer(),
+        rx.button(
+            tr("common.previous"),
+            type="button",
+            variant="soft",
+            on_click=S.previous_page,
+            disabled=S.page == 0,
+            id="erp-previous",
+        ),
+        rx.button(
+            tr("common.next"),
+            type="button",
+            variant="soft",
+            on_click=S.next_page,
+            disabled=S.page + 1 >= S.page_count,
+            id="erp-next",
+        ),
+        width="100%",
+        align="center",
+    )
+
+
+def invite_button() -> rx.Component:
+    count = S.selected.length()
+    return rx.button(
+        rx.icon("send", size=16),
+        rx.cond(
+            count > 0,
+            tr("erp_contacts.invite_count").replace("{count}", count.to_string()),
+            tr("erp_contacts.invite"),
+        ),
+        type="submit",
+        size="3",
+        id="invite-contacts",
     )
 
 
@@ -47,26 +140,7 @@ def users_erp_page() -> rx.Component:
             rx.cond(
                 S.contacts.length() == 0,
                 rx.text(tr("erp_contacts.none"), color_scheme="gray", id="erp-empty"),
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell(""),
-                                rx.table.column_header_cell(tr("users.column.name")),
-                                rx.table.column_header_cell(
-                                    tr("users.column.email"), class_name="cc-hide-narrow"
-                                ),
-                                rx.table.column_header_cell(
-                                    tr("erp_contacts.position"), class_name="cc-hide-narrow"
-                                ),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(S.contacts, contact_row)),
-                        variant="surface",
-                        width="100%",
-                    ),
-                    class_name="cc-table-wrap",
-                ),
+                rx.vstack(contacts_table(), contacts_pager(), width="100%"),
             ),
             rx.cond(
                 S.errors.contains("contacts"),
@@ -80,13 +154,7 @@ def users_erp_page() -> rx.Component:
             ),
             role_checkboxes(S.role_options, None, S.errors),
             rx.box(language_field(SessionState.lang, S.errors), max_width="20rem", width="100%"),
-            rx.button(
-                rx.icon("send", size=16),
-                tr("erp_contacts.invite"),
-                type="submit",
-                size="3",
-                id="invite-contacts",
-            ),
+            invite_button(),
             on_submit=S.invite,
             errors=S.errors,
         ),

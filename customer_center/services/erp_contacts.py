@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from customer_center.auth.sessions import Actor
 from customer_center.domain.email_address import normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.integrations.erp.protocol import ErpClient, ErpContact
 from customer_center.models.company import Company
-from customer_center.models.user import User
+from customer_center.services.user_import import addresses_in_use
 from customer_center.services.users import NewUser, invite_users
 from customer_center.settings import Settings
 
 MAX_SELECTED = 200
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -27,26 +29,45 @@ class ContactView:
     role: str
 
 
+@dataclass(frozen=True)
+class ContactPage:
+    contacts: list[ContactView]
+    total: int
+    page: int
+    page_count: int
+
+
 def _company_contacts(session: Session, actor: Actor, erp: ErpClient) -> list[ErpContact]:
+    """The ERP contacts of the actor's own company: its customer number, never one sent in."""
     company = session.get(Company, actor.company_id)
     assert company is not None
     return erp.list_contacts(company.customer_number)
 
 
-def contacts_not_yet_users(
-    session: Session, actor: Actor, erp: ErpClient, search: str = ""
-) -> list[ContactView]:
-    """The company's ERP contacts with an address that is no portal user yet."""
-    contacts = [c for c in _company_contacts(session, actor, erp) if c.email]
-    emails = [normalize_email(c.email) for c in contacts]
-    taken = set(session.exec(select(User.email).where(col(User.email).in_(emails))).all())
+def erp_contacts_not_yet_users(
+    session: Session,
+    actor: Actor,
+    erp: ErpClient,
+    search: str = "",
+    page: int = 0,
+    page_size: int | None = None,
+) -> ContactPage:
+    """One page of the company's ERP contacts whose address is no portal user yet, by name,
+    filtered by ``search`` in name or address. The ERP hands over a customer's contacts in one
+    list, so the filter and the page are cut here; only the page leaves this function."""
+    contacts = [c for c in _company_contacts(session, actor, erp) if c.email.strip()]
+    taken = addresses_in_use(session, [normalize_email(c.email) for c in contacts])
     needle = search.strip().lower()
-    return [
+    wanted = [
         ContactView(c.contact_id, c.name, c.email, c.role)
-        for c in sorted(contacts, key=lambda c: c.name.lower())
+        for c in sorted(contacts, key=lambda c: (c.name.lower(), c.contact_id))
         if normalize_email(c.email) not in taken
         and (not needle or needle in c.name.lower() or needle in c.email.lower())
     ]
+    size = min(max(page_size or PAGE_SIZE, 1), MAX_PAGE_SIZE)
+    page_count = max(1, -(-len(wanted) // size))
+    page = min(max(page, 0), page_count - 1)
+    return ContactPage(wanted[page * size : (page + 1) * size], len(wanted), page, page_count)
 
 
 def invite_erp_contacts(

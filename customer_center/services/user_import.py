@@ -93,7 +93,7 @@ def preview_import(session: Session, actor: Actor, csv_bytes: bytes) -> ImportPr
     """Every row of the file with its problems; raises ServiceError if the file is unusable."""
     parsed = parse_users_csv(csv_bytes)
     roles = _RoleMatcher(session, actor)
-    taken = _addresses_in_use(session, [normalize_email(row.email) for row in parsed])
+    taken = addresses_in_use(session, [normalize_email(row.email) for row in parsed])
     first_line: dict[str, int] = {}
     rows = []
     for row in parsed:
@@ -154,7 +154,7 @@ def _language_problems(language: str) -> list[Problem]:
     ]
 
 
-def _addresses_in_use(session: Session, emails: list[str]) -> set[str]:
+def addresses_in_use(session: Session, emails: list[str]) -> set[str]:
     """Which of ``emails`` already sign in (any company: addresses are unique portal-wide)."""
     wanted = sorted({email for email in emails if email})
     taken: set[str] = set()

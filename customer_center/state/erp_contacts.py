@@ -32,18 +32,31 @@ class ErpContactsState(PortalState):
     role_options: list[dict[str, str]] = []
     errors: dict[str, str] = {}
     search: str = ""
+    page: int = 0
+    page_count: int = 1
+    total: int = 0
+    # Ids ticked on the shown page (the checkboxes are the browser's; this mirrors them for
+    # the count on the button). The invitation reads the ticked boxes from the form.
+    selected: list[str] = []
 
     async def _reload(self) -> None:
         found = await in_transaction(
-            erp_contacts.contacts_not_yet_users, self._actor(), erp_client(), self.search
+            erp_contacts.erp_contacts_not_yet_users,
+            self._actor(),
+            erp_client(),
+            self.search,
+            self.page,
         )
         self.contacts = [
-            {"id": c.contact_id, "name": c.name, "email": c.email, "role": c.role} for c in found
+            {"id": c.contact_id, "name": c.name, "email": c.email, "role": c.role}
+            for c in found.contacts
         ]
+        self.total, self.page, self.page_count = found.total, found.page, found.page_count
+        self.selected = []
 
     @requires(MANAGE)
     async def load(self) -> None:
-        self.errors, self.search = {}, ""
+        self.errors, self.search, self.page = {}, "", 0
         roles = await in_transaction(users.role_choices, self._actor())
         self.role_options = role_options_for(roles, self.lang)
         await self._reload()
@@ -51,7 +64,28 @@ class ErpContactsState(PortalState):
     @requires(MANAGE)
     async def set_search(self, text: str) -> None:
         self.search = text[:100] if isinstance(text, str) else ""
+        self.page = 0
         await self._reload()
+
+    @requires(MANAGE)
+    async def next_page(self) -> None:
+        if self.page + 1 < self.page_count:
+            self.page += 1
+            await self._reload()
+
+    @requires(MANAGE)
+    async def previous_page(self) -> None:
+        if self.page > 0:
+            self.page -= 1
+            await self._reload()
+
+    @requires(MANAGE)
+    def mark(self, contact_id: str, checked: bool) -> None:
+        shown = {contact["id"] for contact in self.contacts}
+        if not isinstance(contact_id, str) or contact_id not in shown:
+            return
+        rest = [c for c in self.selected if c != contact_id]
+        self.selected = [*rest, contact_id] if checked is True else rest
 
     @requires(MANAGE)
     async def invite(self, form: dict):  # type: ignore[no-untyped-def]

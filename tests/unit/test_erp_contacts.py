@@ -29,12 +29,41 @@ def fabrikat(session):
     return main
 
 
-def test_only_contacts_that_are_not_users_yet(session, erp, fabrikat) -> None:
-    listed = erp_contacts.contacts_not_yet_users(session, fabrikat, erp)
-    assert [c.name for c in listed] == ["Gregor Gans", "Hanna Holz", "Igor Iwanow", "Jana Jung"]
-    assert [
-        c.contact_id for c in erp_contacts.contacts_not_yet_users(session, fabrikat, erp, "holz")
-    ] == ["C-10004-3"]
+def _listed(session, actor, erp, search: str = "", page: int = 0, page_size: int = 25):  # type: ignore[no-untyped-def]
+    return erp_contacts.erp_contacts_not_yet_users(session, actor, erp, search, page, page_size)
+
+
+def _names(session, actor, erp, search: str = "") -> list[str]:  # type: ignore[no-untyped-def]
+    return [c.name for c in _listed(session, actor, erp, search).contacts]
+
+
+def test_only_the_companys_contacts_that_are_not_users_yet(session, erp, fabrikat) -> None:
+    listed = _listed(session, fabrikat, erp)
+    assert [c.name for c in listed.contacts] == [
+        "Gregor Gans",
+        "Hanna Holz",
+        "Igor Iwanow",
+        "Jana Jung",
+    ]
+    assert all(c.contact_id.startswith("C-10004-") for c in listed.contacts)
+    assert [c.contact_id for c in _listed(session, fabrikat, erp, "holz").contacts] == ["C-10004-3"]
+    assert _names(session, fabrikat, erp, "IWANOW@") == ["Igor Iwanow"]
+
+
+def test_an_address_in_use_in_another_company_is_left_out(session, erp, fabrikat) -> None:
+    other = make_company(session, "10001", "Other GmbH")
+    make_user(session, other.company_id, "Hanna.Holz@fabrikat-werkzeugbau.example".lower(), [])
+    session.commit()
+    assert "Hanna Holz" not in _names(session, fabrikat, erp)
+
+
+def test_the_list_comes_in_pages(session, erp, fabrikat) -> None:
+    first = _listed(session, fabrikat, erp, page_size=3)
+    assert (len(first.contacts), first.total, first.page, first.page_count) == (3, 4, 0, 2)
+    second = _listed(session, fabrikat, erp, page=1, page_size=3)
+    assert [c.name for c in second.contacts] == ["Jana Jung"]
+    beyond = _listed(session, fabrikat, erp, page=99, page_size=3)
+    assert (beyond.page, [c.name for c in beyond.contacts]) == (1, ["Jana Jung"])
 
 
 def test_chosen_contacts_are_invited_with_erp_names_and_addresses(session, erp, fabrikat) -> None:
@@ -48,7 +77,7 @@ def test_chosen_contacts_are_invited_with_erp_names_and_addresses(session, erp, 
         ("Gregor Gans", "gregor.gans@fabrikat-werkzeugbau.example", STATUS_INVITED, "de"),
         ("Igor Iwanow", "igor.iwanow@fabrikat-werkzeugbau.example", STATUS_INVITED, "de"),
     ]
-    assert len(erp_contacts.contacts_not_yet_users(session, fabrikat, erp)) == 2
+    assert _names(session, fabrikat, erp) == ["Hanna Holz", "Jana Jung"]
 
 
 def test_contacts_of_another_customer_are_refused(session, erp, fabrikat) -> None:

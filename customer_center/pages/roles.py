@@ -171,11 +171,12 @@ def delete_dialog() -> rx.Component:
                 rx.cond(
                     S.delete_users > 0,
                     rx.vstack(
-                        rx.text(
+                        rx.el.label(
                             tr("roles.move_users_hint").replace(
                                 "{count}", S.delete_users.to_string()
                             ),
-                            size="2",
+                            html_for="move_to",
+                            class_name="cc-label",
                         ),
                         rx.el.select(
                             rx.el.option(tr("roles.choose_role"), value=""),
@@ -184,12 +185,14 @@ def delete_dialog() -> rx.Component:
                             ),
                             name="move_to",
                             id="move_to",
+                            aria_describedby="move_to-error",
                             class_name="cc-native-select",
                         ),
                         rx.cond(
                             S.delete_errors.contains("move_to"),
                             rx.text(
                                 S.delete_errors["move_to"],
+                                id="move_to-error",
                                 size="2",
                                 color_scheme="red",
                                 role="alert",

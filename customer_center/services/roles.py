@@ -225,17 +225,19 @@ def _require_manager(session: Session, actor: Actor) -> frozenset[str]:
     return own
 
 
-def _company_role(session: Session, actor: Actor, role_id: object) -> Role:
+def _company_role(session: Session, actor: Actor, role_id: object, lock: bool = False) -> Role:
     """A role of the actor's company; any other id is simply not found."""
     valid = isinstance(role_id, int) and not isinstance(role_id, bool)
-    role = session.get(Role, role_id) if valid else None
+    role = session.get(Role, role_id, with_for_update=lock) if valid else None
     if role is None or role.company_id != actor.company_id:
         raise ServiceError("admin.not_found")
     return role
 
 
 def _custom_role(session: Session, actor: Actor, role_id: object) -> Role:
-    role = _company_role(session, actor, role_id)
+    """Locked until the change commits: on PostgreSQL a user_role row that is being added
+    for it (a foreign key check) waits, so no holder slips past a move or a deletion."""
+    role = _company_role(session, actor, role_id, lock=True)
     if role.is_builtin:
         raise ServiceError("roles.error.builtin")
     return role

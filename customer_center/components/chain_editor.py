@@ -11,16 +11,38 @@ from customer_center.state.chains import ChainEditorState, UserChainState
 def approver_badge(state: type[ChainEditorState], approver: rx.Var) -> rx.Component:
     return rx.badge(
         approver["label"],
-        rx.icon(
-            "x",
-            size=12,
-            cursor="pointer",
-            aria_label=tr("chains.remove_approver"),
-            on_click=state.remove_approver(approver["level"].to(int), approver["key"]),
+        rx.cond(
+            state.can_edit,
+            rx.icon(
+                "x",
+                size=12,
+                cursor="pointer",
+                aria_label=tr("chains.remove_approver"),
+                on_click=state.remove_approver(approver["level"].to(int), approver["key"]),
+            ),
         ),
         size="2",
         variant="surface",
         class_name="cc-approver",
+    )
+
+
+def add_approver_form(state: type[ChainEditorState], index: rx.Var) -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            rx.el.select(
+                rx.foreach(state.candidates, lambda c: rx.el.option(c["label"], value=c["key"])),
+                name="candidate",
+                class_name="cc-native-select",
+                aria_label=tr("chains.approver"),
+            ),
+            rx.button(tr("chains.add_approver"), type="submit", variant="soft"),
+            width="100%",
+        ),
+        on_submit=lambda f: state.add_approver(index, f),
+        reset_on_submit=False,
+        width="100%",
+        class_name="cc-add-approver",
     )
 
 
@@ -39,15 +61,19 @@ def level_card(state: type[ChainEditorState], level: rx.Var) -> rx.Component:
                     ),
                     value=level["rule"],
                     on_change=lambda rule: state.set_rule(index, rule),
+                    disabled=~state.can_edit,
                     size="2",
                 ),
                 rx.spacer(),
-                rx.icon_button(
-                    rx.icon("trash_2", size=14),
-                    variant="ghost",
-                    color_scheme="red",
-                    aria_label=tr("chains.remove_level"),
-                    on_click=state.remove_level(index),
+                rx.cond(
+                    state.can_edit,
+                    rx.icon_button(
+                        rx.icon("trash_2", size=14),
+                        variant="ghost",
+                        color_scheme="red",
+                        aria_label=tr("chains.remove_level"),
+                        on_click=state.remove_level(index),
+                    ),
                 ),
                 width="100%",
                 align="center",
@@ -61,28 +87,12 @@ def level_card(state: type[ChainEditorState], level: rx.Var) -> rx.Component:
                 spacing="2",
                 wrap="wrap",
             ),
-            rx.form(
-                rx.hstack(
-                    rx.el.select(
-                        rx.foreach(
-                            state.candidates, lambda c: rx.el.option(c["label"], value=c["key"])
-                        ),
-                        name="candidate",
-                        class_name="cc-native-select",
-                        aria_label=tr("chains.approver"),
-                    ),
-                    rx.button(tr("chains.add_approver"), type="submit", variant="soft"),
-                    width="100%",
-                ),
-                on_submit=lambda f: state.add_approver(index, f),
-                reset_on_submit=False,
-                width="100%",
-                class_name="cc-add-approver",
-            ),
+            rx.cond(state.can_edit, add_approver_form(state, index)),
             rx.hstack(
                 rx.text(tr("chains.only_above"), size="2", class_name="cc-nowrap"),
                 rx.input(
                     default_value=level["min_value"],
+                    read_only=~state.can_edit,
                     on_blur=lambda v: state.set_min_value(index, v),
                     placeholder=tr("chains.any_value"),
                     aria_label=tr("chains.only_above"),
@@ -120,37 +130,44 @@ def chain_editor(state: type[ChainEditorState]) -> rx.Component:
             state.levels.length() == 0,
             rx.text(tr("chains.empty_hint"), size="2", color_scheme="gray"),
         ),
-        rx.input(
-            rx.input.slot(rx.icon("search", size=14)),
-            placeholder=tr("chains.find_approvers"),
-            on_change=state.search_candidates.debounce(300),
-            aria_label=tr("chains.find_approvers"),
-            width="100%",
+        rx.cond(
+            state.can_edit,
+            rx.input(
+                rx.input.slot(rx.icon("search", size=14)),
+                placeholder=tr("chains.find_approvers"),
+                on_change=state.search_candidates.debounce(300),
+                aria_label=tr("chains.find_approvers"),
+                width="100%",
+            ),
         ),
         rx.foreach(state.levels, lambda level: level_card(state, level)),
-        rx.hstack(
-            rx.button(
-                rx.icon("plus", size=14),
-                tr("chains.add_level"),
-                variant="soft",
-                on_click=state.add_level,
-                class_name="cc-add-level",
-            ),
-            rx.button(tr("chains.save"), on_click=state.save, class_name="cc-save-chain"),
-            rx.cond(
-                state.has_chain,
-                rx.button(
-                    tr("chains.use_defaults"),
-                    variant="soft",
-                    color_scheme="gray",
-                    on_click=state.clear,
-                ),
-            ),
-            spacing="2",
-            wrap="wrap",
-        ),
+        rx.cond(state.can_edit, edit_buttons(state)),
         spacing="3",
         width="100%",
+    )
+
+
+def edit_buttons(state: type[ChainEditorState]) -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            rx.icon("plus", size=14),
+            tr("chains.add_level"),
+            variant="soft",
+            on_click=state.add_level,
+            class_name="cc-add-level",
+        ),
+        rx.button(tr("chains.save"), on_click=state.save, class_name="cc-save-chain"),
+        rx.cond(
+            state.has_chain,
+            rx.button(
+                tr("chains.use_defaults"),
+                variant="soft",
+                color_scheme="gray",
+                on_click=state.clear,
+            ),
+        ),
+        spacing="2",
+        wrap="wrap",
     )
 
 

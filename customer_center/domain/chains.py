@@ -106,8 +106,15 @@ def resolve_route(
     directory: Directory,
     today: date,
 ) -> list[RouteStep]:
-    """The approvers an order goes to, level by level. An empty list means nobody else can
-    approve (the requester is the main contact and the chain has no one else)."""
+    """The approvers an order goes to, level by level.
+
+    Levels at or below their threshold are skipped; roles expand to their active members;
+    absent approvers are replaced by their substitutes. The requester is removed from every
+    level, and a level left empty passes to the next. If no level remains, the main contact
+    decides. An empty list (see :func:`self_approval_only`) means nobody but the requester
+    could decide: the requester is the main contact and the chain names no one else; the
+    ordering flow treats such an order as approved by its requester, who holds every right.
+    """
     steps = []
     for number, level in enumerate(levels, start=1):
         threshold = level.min_order_value_cents
@@ -127,6 +134,50 @@ def resolve_route(
     if main is None or main == requester_id:
         return []
     return [RouteStep(0, "any", (Approver(main),))]
+
+
+def self_approval_only(route: list[RouteStep]) -> bool:
+    """True for the empty route of a main contact's order that nobody else can decide."""
+    return not route
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    """One step of the route in names, ready for the sentence of the preview."""
+
+    number: int
+    rule: str
+    roles: tuple[str, ...]
+    people: tuple[tuple[str, str | None], ...]  # (name, name of whom they stand in for)
+
+
+def preview_lines(route: list[RouteStep], directory: Directory) -> list[PreviewLine]:
+    def name(user_id: int | None) -> str:
+        return directory.names.get(user_id or 0, "?")
+
+    return [
+        PreviewLine(
+            number,
+            step.rule,
+            tuple(directory.role_names.get(r, "?") for r in step.roles),
+            tuple(
+                (name(a.user_id), name(a.on_behalf_of) if a.on_behalf_of is not None else None)
+                for a in step.approvers
+            ),
+        )
+        for number, step in enumerate(route, start=1)
+    ]
+
+
+def stands_in_for(user_id: int, directory: Directory, today: date) -> frozenset[int]:
+    """The people whose approvals ``user_id`` decides today, already waiting ones included:
+    as their substitute, or as main contact for deactivated or unreachable approvers. Once
+    an absent approver is back, their approvals return to them."""
+    return frozenset(
+        absent
+        for absent in directory.names
+        if absent != user_id and effective_approver(absent, directory, today).user_id == user_id
+    )
 
 
 def chain_problems(

@@ -1,4 +1,4 @@
-"""Stored approver chains and absences: load a company snapshot, save checked chains, route."""
+"""Stored approver chains: load a company snapshot, save checked chains, route, preview."""
 
 from __future__ import annotations
 
@@ -12,15 +12,20 @@ from customer_center.auth.sessions import Actor
 from customer_center.domain.budgets import money
 from customer_center.domain.chains import (
     RULES,
+    Approver,
     ApproverRef,
     Away,
     Directory,
     Level,
+    PreviewLine,
     Problem,
     RouteStep,
-    absence_problems,
     chain_problems,
+    effective_approver,
+    preview_lines,
     resolve_route,
+    self_approval_only,
+    stands_in_for,
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.i18n import translate
@@ -147,9 +152,12 @@ def problems_in_words(problems: list[Problem], lang: str) -> dict[str, str]:
 
 
 def save_chain(
-    session: Session, actor: Actor, scope: str, subject_id: int, levels: list[Level]
+    session: Session, actor: Actor, scope: str, subject_id: int, levels_payload: object
 ) -> None:
+    """Store the levels the browser sent (``levels_to_json`` shape) once they are well-formed,
+    name only people and roles of the actor's company, and have no problem."""
     subject = check_subject(session, actor, scope, subject_id)
+    levels = parse_levels(levels_payload)
     directory = load_directory(session, actor.company_id, actor.language)
     owner = subject if scope == SCOPE_USER else None
     problems = chain_problems(levels, directory, owner)
@@ -251,102 +259,32 @@ def preview(
         amount=money(order_value_cents, company.currency if company else "EUR", lang),
         name=directory.names.get(user_id, "?"),
     )
-    return Preview(
-        sentence, [_step_words(n, step, directory, lang) for n, step in enumerate(route, 1)]
+    if self_approval_only(route):
+        return Preview(sentence, [translate(lang, "chains.preview.self_only")])
+    return Preview(sentence, [_line_words(line, lang) for line in preview_lines(route, directory)])
+
+
+def _line_words(line: PreviewLine, lang: str) -> str:
+    """ "2) Finance (role): Clara, Dora for Eve (all of)"."""
+    people = ", ".join(
+        translate(lang, "chains.preview.for", name=name, other=other) if other else name
+        for name, other in line.people
     )
+    if line.roles:
+        roles = ", ".join(translate(lang, "chains.role_label", name=r) for r in line.roles)
+        people = f"{roles}: {people}"
+    rule = translate(lang, f"chains.rule.{line.rule}")
+    return f"{line.number}) {people} ({rule})"
 
 
-def _step_words(number: int, step: RouteStep, directory: Directory, lang: str) -> str:
-    people = []
-    for approver in step.approvers:
-        name = directory.names.get(approver.user_id, "?")
-        if approver.on_behalf_of is not None:
-            name = translate(
-                lang,
-                "chains.preview.for",
-                name=name,
-                other=directory.names.get(approver.on_behalf_of, "?"),
-            )
-        people.append(name)
-    rule = translate(lang, f"chains.rule.{step.rule}")
-    return f"{number}) {', '.join(people)} ({rule})"
+def decider_today(session: Session, company_id: int, user_id: int, today: date) -> Approver:
+    """Who decides today what is assigned to ``user_id``: for approvals already waiting."""
+    return effective_approver(user_id, load_directory(session, company_id), today)
 
 
-# --- absences ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AbsenceView:
-    starts_on: date
-    ends_on: date
-    substitute_id: int
-    substitute_name: str
-
-
-def absence_of(session: Session, actor: Actor, user_id: int) -> AbsenceView | None:
-    check_subject(session, actor, SCOPE_USER, user_id)
-    row = session.exec(select(Absence).where(Absence.user_id == user_id)).first()
-    if row is None:
-        return None
-    substitute = session.get(User, row.substitute_id)
-    return AbsenceView(
-        row.starts_on, row.ends_on, row.substitute_id, substitute.name if substitute else ""
-    )
-
-
-def set_absence(
-    session: Session, actor: Actor, user_id: int, starts_on: date, ends_on: date, substitute_id: int
-) -> None:
-    """Approvals due to ``user_id`` in the period go to the substitute, and come back after."""
-    check_subject(session, actor, SCOPE_USER, user_id)
-    directory = load_directory(session, actor.company_id)
-    problems = absence_problems(user_id, substitute_id, starts_on, ends_on, directory)
-    if problems:
-        field = "ends_on" if problems[0].code == "chains.absence.dates" else "substitute"
-        raise ValidationFailed({field: (problems[0].code, problems[0].params)})
-    row = session.exec(select(Absence).where(Absence.user_id == user_id)).first()
-    before = _absence_dict(row)
-    row = row or Absence(
-        company_id=actor.company_id,
-        user_id=user_id,
-        substitute_id=substitute_id,
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
-    row.starts_on, row.ends_on, row.substitute_id = starts_on, ends_on, substitute_id
-    row.updated_at = utcnow()
-    session.add(row)
-    audit.record_admin(
-        session,
-        actor,
-        "absence.set",
-        target_type="user",
-        target_id=user_id,
-        before=before,
-        after=_absence_dict(row),
-    )
-
-
-def clear_absence(session: Session, actor: Actor, user_id: int) -> None:
-    check_subject(session, actor, SCOPE_USER, user_id)
-    row = session.exec(select(Absence).where(Absence.user_id == user_id)).first()
-    if row is None:
-        return
-    before = _absence_dict(row)
-    session.delete(row)
-    audit.record_admin(
-        session, actor, "absence.cleared", target_type="user", target_id=user_id, before=before
-    )
-
-
-def _absence_dict(row: Absence | None) -> dict[str, object] | None:
-    if row is None:
-        return None
-    return {
-        "from": row.starts_on.isoformat(),
-        "until": row.ends_on.isoformat(),
-        "substitute_id": row.substitute_id,
-    }
+def standing_in_for(session: Session, company_id: int, user_id: int, today: date) -> frozenset[int]:
+    """Whose waiting approvals ``user_id`` decides today (as substitute or main contact)."""
+    return stands_in_for(user_id, load_directory(session, company_id), today)
 
 
 def find_people(

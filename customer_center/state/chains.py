@@ -48,6 +48,7 @@ class ChainEditorState(PortalState):
     problems: dict[str, str] = {}
     saved: str = ""
     has_chain: bool = False
+    can_edit: bool = False
     preview_sentence: str = ""
     preview_steps: list[str] = []
     _scope: str = SCOPE_COMPANY
@@ -84,6 +85,7 @@ class ChainEditorState(PortalState):
     async def _open(self, scope: str, subject: int) -> None:
         actor = self._actor()
         self._scope, self._subject = scope, subject
+        self.can_edit = self._may(MANAGE)
         levels = await in_transaction(chains.chain_of, actor, scope, subject)
         self.has_chain = levels is not None
         self._edited = [
@@ -186,7 +188,11 @@ class ChainEditorState(PortalState):
         self.problems, self.saved = {}, ""
         try:
             await in_transaction(
-                chains.save_chain, self._actor(), self._scope, self._subject, self._as_levels()
+                chains.save_chain,
+                self._actor(),
+                self._scope,
+                self._subject,
+                chains.levels_to_json(self._as_levels()),
             )
         except ServiceError as error:
             self.problems = field_errors(error, self.lang)

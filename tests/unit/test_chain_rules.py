@@ -14,10 +14,14 @@ from customer_center.domain.chains import (
     Directory,
     Level,
     RouteStep,
+    PreviewLine,
     absence_problems,
     chain_problems,
     effective_approver,
+    preview_lines,
     resolve_route,
+    self_approval_only,
+    stands_in_for,
 )
 
 TODAY = date(2026, 11, 24)
@@ -85,6 +89,29 @@ def test_nobody_approves_their_own_order() -> None:
 def test_the_main_contacts_own_order_without_anyone_else_has_an_empty_route() -> None:
     assert resolve_route([], MAIN, 100, directory(), TODAY) == []
     assert resolve_route([Level("any", (user(MAIN),))], MAIN, 100, directory(), TODAY) == []
+
+
+def test_only_the_empty_route_is_self_approval() -> None:
+    assert self_approval_only(resolve_route([], MAIN, 100, directory(), TODAY))
+    assert not self_approval_only(resolve_route([], BEN, 100, directory(), TODAY))
+
+
+def test_preview_lines_name_roles_people_and_whom_they_stand_in_for() -> None:
+    route = resolve_route(TWO_LEVELS, BEN, 2_000_000, directory({ANNA: away(DORA)}), TODAY)
+    assert preview_lines(route, directory()) == [
+        PreviewLine(1, "any", (), (("Dora", "Anna"),)),
+        PreviewLine(2, "all", ("Finance",), (("Clara", None), ("Dora", None))),
+    ]
+    assert preview_lines([], directory()) == []
+
+
+def test_substitutes_and_the_main_contact_know_whom_they_stand_in_for() -> None:
+    d = directory({ANNA: away(BEN), BEN: away(CLARA, end=date(2026, 11, 24))})
+    assert stands_in_for(CLARA, d, TODAY) == {ANNA, BEN}
+    assert stands_in_for(BEN, d, TODAY) == set()
+    assert stands_in_for(BEN, d, date(2026, 11, 25)) == {ANNA}
+    assert stands_in_for(MAIN, d, TODAY) == {EVE}
+    assert stands_in_for(ANNA, d, date(2026, 12, 1)) == set()
 
 
 def test_absent_approvers_hand_over_to_their_substitutes_and_get_it_back() -> None:
@@ -208,3 +235,11 @@ def test_someone_other_than_the_main_contact_always_has_a_route(
     levels, requester, absences
 ) -> None:
     assert resolve_route(levels, requester, 5_000, directory(absences), TODAY)
+
+
+@given(st.sampled_from(list(NAMES)), absence_maps)
+def test_everyone_s_approvals_are_decided_by_exactly_one_person(user_id, absences) -> None:
+    d = directory(absences)
+    deciders = [uid for uid in NAMES if user_id in stands_in_for(uid, d, TODAY)]
+    decider = effective_approver(user_id, d, TODAY).user_id
+    assert deciders == ([] if decider == user_id else [decider])

@@ -77,7 +77,7 @@ def set_absence(
     if problems:
         field = "ends_on" if problems[0].code == "chains.absence.dates" else "substitute"
         raise ValidationFailed({field: (problems[0].code, problems[0].params)})
-    if (ends_on - starts_on).days >= MAX_DAYS:
+    if (ends_on - starts_on).days + 1 > MAX_DAYS:
         raise ValidationFailed({"ends_on": ("absence.too_long", {"days": MAX_DAYS})})
     row = _row(session, actor, user_id)
     before = _absence_dict(row)

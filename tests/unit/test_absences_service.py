@@ -1,0 +1,166 @@
+"""Absences: who may set them, the checks, the audit, and routing while away and after."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.permissions import Permission
+from customer_center.models.approval import Absence
+from customer_center.models.audit import AuditEntry
+from customer_center.models.user import STATUS_INACTIVE, Role, RolePermission, User, UserRole
+from customer_center.services import absences, chains
+from tests.factories import actor_for, make_company, make_user
+
+TODAY = date(2026, 11, 24)
+FIRST, LAST = date(2026, 11, 20), date(2026, 11, 30)
+
+
+@pytest.fixture
+def team(session):
+    main = make_company(session)
+    people = {
+        name: make_user(session, main.company_id, f"{name}@acme.example", [role], name=name.title())
+        for name, role in (("anna", "approver"), ("ben", "buyer"), ("clara", "approver"))
+    }
+    session.commit()
+    return main, {name: user.id for name, user in people.items()}
+
+
+def actor_of(session, user_id: int):  # type: ignore[no-untyped-def]
+    return actor_for(session, session.get(User, user_id))
+
+
+def grant(session, user_id: int, company_id: int, permission: str) -> None:
+    role = Role(company_id=company_id, code=f"r-{permission}", name=permission)
+    session.add(role)
+    session.flush()
+    session.add(RolePermission(role_id=role.id, permission=permission))  # type: ignore[arg-type]
+    session.add(UserRole(user_id=user_id, role_id=role.id))  # type: ignore[arg-type]
+    session.commit()
+
+
+def rows(session) -> list[Absence]:  # type: ignore[no-untyped-def]
+    session.expire_all()
+    return list(session.exec(select(Absence)).all())
+
+
+def test_own_absence_routes_to_the_substitute_and_returns_afterwards(session, team) -> None:
+    main, ids = team
+    chains.save_chain(
+        session,
+        main,
+        "user",
+        ids["ben"],
+        [{"rule": "any", "approvers": [{"user_id": ids["anna"]}]}],
+    )
+    anna = actor_of(session, ids["anna"])
+    absences.set_absence(session, anna, ids["anna"], FIRST, LAST, ids["clara"])
+    session.commit()
+    during = chains.route_for_order(session, main.company_id, ids["ben"], 100, TODAY)
+    assert (during[0].approvers[0].user_id, during[0].approvers[0].on_behalf_of) == (
+        ids["clara"],
+        ids["anna"],
+    )
+    after = chains.route_for_order(session, main.company_id, ids["ben"], 100, date(2026, 12, 1))
+    assert after[0].approvers[0].user_id == ids["anna"]
+    view = absences.absence_of(session, anna, ids["anna"])
+    assert view == absences.AbsenceView(FIRST, LAST, ids["clara"], "Clara")
+    entry = session.exec(select(AuditEntry).where(AuditEntry.action == "absence.set")).one()
+    assert (entry.target_id, entry.after["substitute_id"]) == (str(ids["anna"]), ids["clara"])
+
+
+def test_changing_and_clearing_is_audited_with_before_and_after(session, team) -> None:
+    main, ids = team
+    absences.set_absence(session, main, ids["anna"], FIRST, LAST, ids["clara"])
+    absences.set_absence(session, main, ids["anna"], FIRST, TODAY, ids["ben"])
+    session.commit()
+    assert [(r.ends_on, r.substitute_id) for r in rows(session)] == [(TODAY, ids["ben"])]
+    absences.clear_absence(session, main, ids["anna"])
+    session.commit()
+    assert rows(session) == []
+    assert absences.absence_of(session, main, ids["anna"]) is None
+    actions = session.exec(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert [a for a in actions if a.startswith("absence")] == [
+        "absence.set",
+        "absence.set",
+        "absence.cleared",
+    ]
+    absences.clear_absence(session, main, ids["anna"])  # nothing to clear: no error
+
+
+@pytest.mark.parametrize(
+    ("who", "start", "end", "field", "code"),
+    [
+        ("anna", FIRST, LAST, "substitute", "chains.absence.self"),
+        ("inactive", FIRST, LAST, "substitute", "chains.absence.inactive"),
+        ("clara", LAST, FIRST, "ends_on", "chains.absence.dates"),
+        ("clara", date(2026, 1, 1), date(2027, 1, 2), "ends_on", "absence.too_long"),
+    ],
+)
+def test_wrong_absences_are_refused_next_to_the_field(
+    session, team, who, start, end, field, code
+) -> None:
+    main, ids = team
+    ids["inactive"] = make_user(
+        session, main.company_id, "gone@acme.example", ["approver"], status=STATUS_INACTIVE
+    ).id
+    session.commit()
+    with pytest.raises(ValidationFailed) as failure:
+        absences.set_absence(session, main, ids["anna"], start, end, ids[who])
+    assert failure.value.errors[field][0] == code
+    assert rows(session) == []
+
+
+def test_a_loop_of_substitutes_in_the_same_period_is_refused(session, team) -> None:
+    main, ids = team
+    absences.set_absence(session, main, ids["anna"], FIRST, LAST, ids["clara"])
+    session.commit()
+    with pytest.raises(ValidationFailed) as loop:
+        absences.set_absence(session, main, ids["clara"], TODAY, TODAY, ids["anna"])
+    assert loop.value.errors["substitute"] == ("chains.absence.loop", {"name": "Anna"})
+    # After Anna is back, Anna may stand in for Clara.
+    absences.set_absence(
+        session, main, ids["clara"], date(2026, 12, 1), date(2026, 12, 2), ids["anna"]
+    )
+
+
+def test_only_administrators_set_someone_else_s_absence(session, team) -> None:
+    main, ids = team
+    ben = actor_of(session, ids["ben"])
+    with pytest.raises(ServiceError) as refused:
+        absences.set_absence(session, ben, ids["anna"], FIRST, LAST, ids["clara"])
+    assert refused.value.code == "admin.not_found"
+    with pytest.raises(ServiceError):
+        absences.absence_of(session, ben, ids["anna"])
+    with pytest.raises(ServiceError):
+        absences.clear_absence(session, ben, ids["anna"])
+    grant(session, ids["ben"], main.company_id, Permission.CHAINS_MANAGE.value)
+    absences.set_absence(session, ben, ids["anna"], FIRST, LAST, ids["clara"])
+    clara = actor_of(session, ids["clara"])
+    grant(session, ids["clara"], main.company_id, Permission.USERS_MANAGE.value)
+    absences.clear_absence(session, clara, ids["anna"])
+    session.commit()
+    assert rows(session) == []
+
+
+def test_absences_of_another_company_cannot_be_touched(session, team) -> None:
+    main, ids = team
+    other = make_company(session, "C-2", "Other AG")
+    stranger = make_user(session, other.company_id, "s@other.example", ["approver"])
+    session.commit()
+    for attempt in (
+        lambda: absences.set_absence(session, other, ids["anna"], FIRST, LAST, ids["clara"]),
+        lambda: absences.absence_of(session, other, ids["anna"]),
+        lambda: absences.clear_absence(session, other, ids["anna"]),
+    ):
+        with pytest.raises(ServiceError) as refused:
+            attempt()
+        assert refused.value.code == "admin.not_found"
+    with pytest.raises(ValidationFailed) as failure:
+        absences.set_absence(session, main, ids["anna"], FIRST, LAST, stranger.id)  # type: ignore[arg-type]
+    assert failure.value.errors["substitute"][0] == "chains.absence.inactive"
+    assert rows(session) == []

@@ -158,6 +158,9 @@ def save_chain(
     name only people and roles of the actor's company, and have no problem."""
     subject = check_subject(session, actor, scope, subject_id)
     levels = parse_levels(levels_payload)
+    if not levels:  # an empty own chain would hide the defaults instead of using them
+        clear_chain(session, actor, scope, subject)
+        return
     directory = load_directory(session, actor.company_id, actor.language)
     owner = subject if scope == SCOPE_USER else None
     problems = chain_problems(levels, directory, owner)

@@ -151,3 +151,12 @@ def test_the_preview_names_substitutes_in_german(session, team) -> None:
     assert (
         chains.decider_today(session, main.company_id, ids["anna"], tomorrow).user_id == ids["anna"]
     )
+
+
+def test_saving_no_levels_removes_the_own_chain_so_the_defaults_apply(session, team) -> None:
+    main, ids = team
+    save(session, main, "company", 0, [level("any", ids["clara"])])
+    save(session, main, "user", ids["ben"], [level("any", ids["anna"])])
+    save(session, main, "user", ids["ben"], [])
+    assert chains.chain_of(session, main, "user", ids["ben"]) is None
+    assert chains.chain_for_user(session, main.company_id, ids["ben"])[1] == "company"

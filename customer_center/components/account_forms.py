@@ -74,7 +74,7 @@ def _pending_handover() -> rx.Component:
                     on_click=s.cancel,
                     id="cancel-handover",
                 ),
-                gap="2",
+                spacing="2",
                 wrap="wrap",
                 align="center",
             ),

@@ -13,7 +13,7 @@ from babel.numbers import format_currency
 from customer_center.i18n.catalog import normalize_language
 
 # The portal shows times in the seller's time zone; per-user zones can come later.
-_TIMEZONE = ZoneInfo("Europe/Berlin")
+PORTAL_TIMEZONE = ZoneInfo("Europe/Berlin")
 
 
 def format_money(amount: Decimal, currency: str, lang: str) -> str:
@@ -22,7 +22,7 @@ def format_money(amount: Decimal, currency: str, lang: str) -> str:
 
 def format_moment(value: datetime, lang: str) -> str:
     return _format_datetime(
-        value, format="medium", tzinfo=_TIMEZONE, locale=normalize_language(lang)
+        value, format="medium", tzinfo=PORTAL_TIMEZONE, locale=normalize_language(lang)
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.absence_editor import absence_section
+from customer_center.components.account_forms import email_change_form
 from customer_center.components.budget_editor import situation
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
@@ -13,6 +14,7 @@ from customer_center.pages.user_detail import section
 from customer_center.pages.users import language_field
 from customer_center.state.absences import AbsenceState
 from customer_center.state.budgets import MyBudgetState
+from customer_center.state.email_change import EmailChangeState
 from customer_center.state.profile import ProfileState
 from customer_center.state.session import SessionState
 
@@ -33,18 +35,29 @@ def my_details() -> rx.Component:
     )
 
 
-def my_budget() -> rx.Component:
+def my_budget_card() -> rx.Component:
     return section("profile.budget", situation(MyBudgetState))
 
 
 def profile_sections() -> list[rx.Component]:
-    return [my_details(), my_budget(), absence_section("absence.hint")]
+    return [
+        my_details(),
+        section("account.email.title", email_change_form()),
+        my_budget_card(),
+        absence_section("absence.hint"),
+    ]
 
 
 @rx.page(
     route="/profile",
     title="Customer Center",
-    on_load=[SessionState.load, ProfileState.load, MyBudgetState.load, AbsenceState.load_mine],
+    on_load=[
+        SessionState.load,
+        ProfileState.load,
+        EmailChangeState.load,
+        MyBudgetState.load,
+        AbsenceState.load_mine,
+    ],
 )
 def profile_page() -> rx.Component:
     return app_page(

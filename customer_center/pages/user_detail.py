@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.absence_editor import absence_section
+from customer_center.components.account_forms import email_change_form, handover_dialog
 from customer_center.components.budget_editor import user_budget_section
 from customer_center.components.chain_editor import user_chain_section
 from customer_center.components.forms import field, form
@@ -14,6 +15,8 @@ from customer_center.pages.users import MANAGE, language_field, role_checkboxes,
 from customer_center.state.absences import AbsenceState
 from customer_center.state.budgets import UserBudgetState
 from customer_center.state.chains import UserChainState
+from customer_center.state.email_change import EmailChangeState
+from customer_center.state.handover import HandoverState
 from customer_center.state.session import SessionState
 from customer_center.state.users import UserDetailState
 
@@ -201,6 +204,7 @@ def detail_sections() -> list[rx.Component]:
     """The sections below the summary; budget and approval sections plug in here."""
     return [
         profile_section(),
+        section("account.email.title", email_change_form()),
         roles_section(),
         user_budget_section(),
         absence_section("absence.admin_hint"),
@@ -214,6 +218,8 @@ def detail_sections() -> list[rx.Component]:
     on_load=[
         SessionState.load,
         UserDetailState.load,
+        EmailChangeState.load,
+        HandoverState.load,
         UserBudgetState.load,
         UserChainState.load,
         AbsenceState.load_for_user,
@@ -231,6 +237,7 @@ def user_detail_page() -> rx.Component:
             rx.vstack(
                 messages(),
                 summary_card(),
+                handover_dialog(),
                 rx.grid(
                     *detail_sections(),
                     columns=rx.breakpoints(initial="1", lg="2"),

@@ -7,8 +7,6 @@ neutral values (ISO timestamps in UTC, raw JSON) under a translated header.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -21,13 +19,14 @@ from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session, col, select
 
 from customer_center.auth.sessions import Actor
+from customer_center.domain.csv_cells import csv_line
+from customer_center.domain.permissions import permission_label_key
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES, catalog
-from customer_center.i18n.formatting import format_moment, format_money
+from customer_center.i18n.formatting import PORTAL_TIMEZONE, format_moment, format_money
 from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
 from customer_center.models.user import Role, User
-from customer_center.services.budgets import PORTAL_TIMEZONE
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -365,7 +364,7 @@ def format_value(key: str, value: object, names: _Names, lang: str) -> str:
     if key == "roles" and isinstance(value, list):
         return _short(", ".join(names.role_code(str(code), lang) for code in value))
     if key == "permissions" and isinstance(value, list):
-        return _short(", ".join(_label(lang, f"perm.{p}", str(p)) for p in value))
+        return _short(", ".join(_label(lang, permission_label_key(str(p)), str(p)) for p in value))
     if isinstance(value, list) and any(isinstance(item, dict) for item in value):
         return str(len(value))  # how many levels or entries; all of them under "Details"
     if isinstance(value, list):
@@ -423,20 +422,6 @@ CSV_COLUMNS = (
     "session",
     "ip",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    """Spreadsheets run a cell starting with = + - @ as a formula: quote it to keep it text."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-def csv_line(cells: Iterable[object]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(
-        [safe_cell("" if cell is None else str(cell)) for cell in cells]
-    )
-    return buffer.getvalue()
 
 
 def iter_audit_csv(session: Session, actor: Actor, audit_filter: AuditFilter) -> Iterator[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -26,6 +25,7 @@ from customer_center.domain.budgets import (
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import Permission
+from customer_center.i18n.formatting import PORTAL_TIMEZONE
 from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
 from customer_center.models.company import Company
@@ -38,7 +38,6 @@ SCOPES = (SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER)
 MAX_QUANTITY = 10**9
 # Periods run from midnight to midnight where the customers are (the seller's time zone, as
 # customer_center.i18n.formatting shows times), not in UTC.
-PORTAL_TIMEZONE = ZoneInfo("Europe/Berlin")
 
 
 def _as_limits(rule: BudgetRule) -> Limits:

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session
 
 from customer_center.auth.sessions import Actor
+from customer_center.domain.csv_cells import csv_safe
 from customer_center.models.audit import AuditEntry
 from customer_center.models.user import Role
 from customer_center.services import audit, audit_log
@@ -19,7 +20,6 @@ from customer_center.services.audit_log import (
     filter_from_params,
     filter_to_params,
     iter_audit_csv,
-    safe_cell,
     user_choices,
 )
 from tests.factories import make_company, make_user
@@ -227,7 +227,7 @@ def test_the_csv_defuses_formulas(log: Log) -> None:
     log.add("user.invited", target_type="user", target_id=str(log.ben.id))
     row = _csv(log)[1]
     assert row[6] == '\'=HYPERLINK("http://evil")'
-    assert [safe_cell(v) for v in ("+1", "-2", "@x", "\tx", "a=b", "")] == [
+    assert [csv_safe(v) for v in ("+1", "-2", "@x", "\tx", "a=b", "")] == [
         "'+1",
         "'-2",
         "'@x",

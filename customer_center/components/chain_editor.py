@@ -27,22 +27,19 @@ def approver_badge(state: type[ChainEditorState], approver: rx.Var) -> rx.Compon
     )
 
 
-def add_approver_form(state: type[ChainEditorState], index: rx.Var) -> rx.Component:
-    return rx.form(
-        rx.hstack(
-            rx.el.select(
-                rx.foreach(state.candidates, lambda c: rx.el.option(c["label"], value=c["key"])),
-                name="candidate",
-                class_name="cc-native-select",
-                aria_label=tr("chains.approver"),
-            ),
-            rx.button(tr("chains.add_approver"), type="submit", variant="soft"),
-            width="100%",
-        ),
-        on_submit=lambda f: state.add_approver(index, f),
-        reset_on_submit=False,
-        width="100%",
-        class_name="cc-add-approver",
+def add_approver_select(state: type[ChainEditorState], index: rx.Var) -> rx.Component:
+    """Choosing someone adds them at once; the select then shows its prompt again.
+
+    A select rather than a form with a button: a form's submit handler is compiled outside
+    the loop over levels and cannot see which level it belongs to.
+    """
+    return rx.el.select(
+        rx.el.option(tr("chains.add_approver"), value="", disabled=True),
+        rx.foreach(state.candidates, lambda c: rx.el.option(c["label"], value=c["key"])),
+        value="",
+        on_change=lambda key: state.add_approver(index, key),
+        class_name="cc-native-select cc-add-approver",
+        aria_label=tr("chains.approver"),
     )
 
 
@@ -87,7 +84,7 @@ def level_card(state: type[ChainEditorState], level: rx.Var) -> rx.Component:
                 spacing="2",
                 wrap="wrap",
             ),
-            rx.cond(state.can_edit, add_approver_form(state, index)),
+            rx.cond(state.can_edit, add_approver_select(state, index)),
             rx.hstack(
                 rx.text(tr("chains.only_above"), size="2", class_name="cc-nowrap"),
                 rx.input(

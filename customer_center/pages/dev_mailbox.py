@@ -21,6 +21,8 @@ def _mail_row(mail: rx.Var) -> rx.Component:
                 class_name="cc-mail-subject",
             )
         ),
+        # Keyed by mail so a row keeps its mail when newly delivered ones push it down.
+        key=mail["id"],
     )
 
 
@@ -31,7 +33,11 @@ def _open_mail() -> rx.Component:
             rx.vstack(
                 rx.heading(MailboxState.open_subject, size="4", as_="h2"),
                 rx.text(
-                    tr("mailbox.to"), ": ", MailboxState.open_to, size="2", color_scheme="gray"
+                    tr("mailbox.to"),
+                    ": ",
+                    rx.el.span(MailboxState.open_to, class_name="cc-mail-to"),
+                    size="2",
+                    color_scheme="gray",
                 ),
                 rx.el.pre(MailboxState.open_text, class_name="cc-mail-body"),
                 rx.foreach(

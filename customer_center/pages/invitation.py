@@ -17,20 +17,30 @@ def invitation_page() -> rx.Component:
         rx.cond(
             state.link_error != "",
             link_problem(state.link_error, "invitation.ask_again", "/sign-in"),
-            form(
-                rx.text(
-                    tr("invitation.intro").replace("{company}", state.company_name),
-                    size="2",
-                    id="invitation-intro",
-                ),
-                rx.text(state.email, weight="medium"),
-                field("name", "field.name", state.errors, default_value=state.name),
-                *new_password_fields(state.errors),
-                submit_button("invitation.submit"),
-                on_submit=state.submit,
-                errors=state.errors,
-                key=state.email,
+            rx.cond(
+                state.email == "",
+                rx.center(rx.spinner(size="3"), padding="2rem"),
+                invitation_form(),
             ),
         ),
         title_key="invitation.title",
+    )
+
+
+def invitation_form() -> rx.Component:
+    """Shown once the invitation is read, so nothing typed is lost to a late re-render."""
+    state = InvitationState
+    return form(
+        rx.text(
+            tr("invitation.intro").replace("{company}", state.company_name),
+            size="2",
+            id="invitation-intro",
+        ),
+        rx.text(state.email, weight="medium"),
+        field("name", "field.name", state.errors, default_value=state.name),
+        *new_password_fields(state.errors),
+        submit_button("invitation.submit"),
+        on_submit=state.submit,
+        errors=state.errors,
+        key=state.email,
     )

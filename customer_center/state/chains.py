@@ -165,8 +165,8 @@ class ChainEditorState(PortalState):
         self._publish()
 
     @requires(MANAGE)
-    def add_approver(self, index: int, form: dict) -> None:
-        level, key = self._level(index), text_field(form, "candidate", 20)
+    def add_approver(self, index: int, key: str) -> None:
+        level, key = self._level(index), str(key)[:20]
         if (
             level is not None
             and _ref(key) is not None

@@ -293,7 +293,7 @@ class InvitationState(PortalState):
 
     @public
     async def load(self) -> None:
-        self.errors, self.link_error = {}, ""
+        self.errors, self.link_error, self.email = {}, "", ""
         try:
             details = await in_transaction(invitations.invitation_details, self._query("token"))
         except ServiceError as error:

@@ -12,6 +12,7 @@ def open_latest_mail_link(page: Page, portal: str, to: str, subject: str) -> str
     expect(row).to_be_visible(timeout=15_000)
     row.locator(".cc-mail-subject").click()
     expect(page.get_by_role("heading", level=2)).to_contain_text(subject)
+    expect(page.locator(".cc-mail-to")).to_contain_text(to)
     link = page.locator(".cc-mail-link").first
     expect(link).to_be_visible()
     href = link.get_attribute("href")

@@ -134,3 +134,77 @@ def test_the_list_finds_users_in_a_large_company(page: Page, portal: str, compan
     expect(page.locator("#users-page-info")).to_contain_text("Page 1 of 1")
     page.locator("#user-search").fill("nobody-like-this")
     expect(page.locator("#users-empty")).to_be_visible()
+
+
+def test_erp_takeover_budget_two_level_chain_and_the_new_users_navigation(
+    page: Page, browser: Browser, portal: str, company: int
+) -> None:
+    add_user(company, "oskar.obermann@fabrikat-werkzeugbau.example", ["approver"], "Oskar Obermann")
+    add_user(company, "petra.pruef@fabrikat-werkzeugbau.example", ["controller"], "Petra Prüf")
+    sign_in(page, portal, FRIEDA, PASSWORD)
+    expect(page.locator("#company-name")).to_be_visible()
+    page.goto(f"{portal}/users")
+    page.locator("#users-from-erp").click()
+    expect(page.locator(".cc-contact-row").first).to_be_visible()
+    page.locator("#invite-contacts").click()
+    expect(page.locator("#contacts-error")).to_have_text("Select at least one person.")
+    page.get_by_label("Gregor Gans").check()
+    page.get_by_label("Jana Jung").check()
+    page.get_by_label("Buyer").check()
+    page.locator("#invite-contacts").click()
+    expect(page.get_by_text("2 invitations are on their way.")).to_be_visible()
+
+    open_user(page, portal, "Gregor Gans")
+    budget = page.locator("#budget-form")
+    budget.get_by_label("Maximum order value").fill("abc")
+    page.locator("#save-budget").click()
+    expect(page.locator("#max_order_value-error")).to_have_text(
+        "Please enter an amount such as 10,000.00."
+    )
+    budget = page.locator("#budget-form")
+    budget.get_by_label("Maximum order value").fill("1,000")
+    budget.locator("#period").select_option("month")
+    budget.get_by_label("Budget per period").fill("5000")
+    page.locator("#save-budget").click()
+    expect(page.get_by_text("At most €1,000.00 per order")).to_be_visible()
+    expect(page.get_by_text("€5,000.00 per month")).to_be_visible()
+    expect(page.locator(".cc-remaining")).to_have_text("€5,000.00")
+
+    chain = page.locator("#chain-section")
+    chain.locator(".cc-add-level").click()
+    chain.locator(".cc-add-level").click()
+    levels = chain.locator(".cc-level")
+    expect(levels).to_have_count(2)
+    levels.nth(0).locator("select").select_option(label="Oskar Obermann")
+    expect(levels.nth(0).locator(".cc-approver")).to_have_text("Oskar Obermann")
+    levels.nth(1).locator("select").select_option(label="Controller (role)")
+    expect(levels.nth(1).locator(".cc-approver")).to_have_text("Controller (role)")
+    levels.nth(1).get_by_role("combobox", name="Who decides").click()
+    page.get_by_role("option", name="All of them").click()
+    expect(levels.nth(1).get_by_role("combobox", name="Who decides")).to_have_text("All of them")
+    levels.nth(1).get_by_label("Only for orders above").fill("10,000")
+    levels.nth(1).get_by_label("Only for orders above").press("Tab")
+    chain.locator(".cc-save-chain").click()
+    expect(chain.get_by_text("The approver chain is saved.")).to_be_visible()
+    page.locator("#preview-amount").fill("12,000")
+    page.locator("#show-preview").click()
+    expect(page.locator("#route-preview")).to_contain_text(
+        "An order of €12,000.00 by Gregor Gans would go to:"
+    )
+    expect(page.locator("#route-preview")).to_contain_text("1) Oskar Obermann (any of)")
+    expect(page.locator("#route-preview")).to_contain_text(
+        "2) Controller (role): Petra Prüf (all of)"
+    )
+    page.locator("#preview-amount").fill("500")
+    page.locator("#show-preview").click()
+    expect(page.locator("#route-preview")).not_to_contain_text("Petra")
+
+    gregor = browser.new_context().new_page()
+    gregor.goto(open_latest_mail_link(gregor, portal, "gregor.gans@", INVITATION_SUBJECT))
+    choose_password(gregor, "Gregor-gans-passphrase-3")
+    gregor.get_by_role("button", name="Save and sign in").click()
+    expect(gregor.locator("#user-name")).to_have_text("Gregor Gans")
+    assert nav_labels(gregor) == ["Overview", "My profile"]
+    gregor.goto(f"{portal}/profile")
+    expect(gregor.get_by_text("At most €1,000.00 per order")).to_be_visible()
+    gregor.context.close()

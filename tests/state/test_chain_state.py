@@ -113,15 +113,11 @@ async def test_main_contact_builds_a_two_level_chain_and_previews_the_route(acme
     assert state.can_edit and not state.has_chain and state.levels == []
     approvers = role_id(acme.session, acme.main.company_id, "approver")
     await acme.send(cookie, EDITOR, "add_level")
-    await acme.send(
-        cookie, EDITOR, "add_approver", {"index": 0, "form": {"candidate": f"u:{acme.anna.id}"}}
-    )
+    await acme.send(cookie, EDITOR, "add_approver", {"index": 0, "key": f"u:{acme.anna.id}"})
     await acme.send(cookie, EDITOR, "add_level")
     await acme.send(cookie, EDITOR, "set_rule", {"index": 1, "rule": "all"})
     await acme.send(cookie, EDITOR, "set_min_value", {"index": 1, "text": "10,000"})
-    state = await acme.send(
-        cookie, EDITOR, "add_approver", {"index": 1, "form": {"candidate": f"r:{approvers}"}}
-    )
+    state = await acme.send(cookie, EDITOR, "add_approver", {"index": 1, "key": f"r:{approvers}"})
     assert state.levels[1] == {"index": "1", "number": "2", "rule": "all", "min_value": "10,000.00"}
     assert [a["label"] for a in state.approvers] == ["Anna", "Approver (role)"]
     state = await acme.send(cookie, EDITOR, "save")
@@ -141,9 +137,7 @@ async def test_problems_are_shown_next_to_the_level_and_nothing_is_saved(acme) -
     await acme.send(cookie, UserChainState, "load", user=acme.ben)
     await acme.send(cookie, EDITOR, "add_level")
     await acme.send(cookie, EDITOR, "add_level")
-    await acme.send(
-        cookie, EDITOR, "add_approver", {"index": 1, "form": {"candidate": f"u:{acme.ben.id}"}}
-    )
+    await acme.send(cookie, EDITOR, "add_approver", {"index": 1, "key": f"u:{acme.ben.id}"})
     state = await acme.send(cookie, EDITOR, "save")
     assert state.problems == {
         "level-1": "This level has no approver yet.",
@@ -163,9 +157,7 @@ async def test_a_forged_approver_of_another_company_is_refused_and_nothing_saved
         "u:x",
         7,
     ):
-        state = await acme.send(
-            cookie, EDITOR, "add_approver", {"index": 0, "form": {"candidate": forged}}
-        )
+        state = await acme.send(cookie, EDITOR, "add_approver", {"index": 0, "key": forged})
         assert state.approvers == []
     state = await acme.send(cookie, EDITOR, "save")
     assert state.problems == {"level-1": "This level has no approver yet."}
@@ -178,9 +170,7 @@ async def test_another_company_cannot_open_or_save_a_user_s_chain(acme) -> None:
     assert state.levels == [] and not state.has_chain
     assert all("Anna" not in c["label"] and "Ben" not in c["label"] for c in state.candidates)
     await acme.send(cookie, EDITOR, "add_level")
-    await acme.send(
-        cookie, EDITOR, "add_approver", {"index": 0, "form": {"candidate": f"u:{acme.stranger.id}"}}
-    )
+    await acme.send(cookie, EDITOR, "add_approver", {"index": 0, "key": f"u:{acme.stranger.id}"})
     state = await acme.send(cookie, EDITOR, "save")
     assert state.saved == ""
     assert acme.chains() == []
@@ -202,9 +192,7 @@ async def test_default_chains_for_the_company_and_a_role(acme) -> None:
     state = await acme.send(cookie, DefaultChainState, "choose_scope", {"key": f"role:{buyer}"})
     assert state.scope_key == f"role:{buyer}"
     await acme.send(cookie, EDITOR, "add_level")
-    await acme.send(
-        cookie, EDITOR, "add_approver", {"index": 0, "form": {"candidate": f"u:{acme.anna.id}"}}
-    )
+    await acme.send(cookie, EDITOR, "add_approver", {"index": 0, "key": f"u:{acme.anna.id}"})
     state = await acme.send(cookie, EDITOR, "save")
     assert [(c.scope, c.subject_id) for c in acme.chains()] == [("role", buyer)]
     foreign = role_id(acme.session, acme.stranger.company_id, "buyer")

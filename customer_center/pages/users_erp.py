@@ -125,6 +125,28 @@ def invite_button() -> rx.Component:
     )
 
 
+def invite_form() -> rx.Component:
+    return form(
+        contacts_table(),
+        contacts_pager(),
+        rx.cond(
+            S.errors.contains("contacts"),
+            rx.text(
+                S.errors["contacts"],
+                id="contacts-error",
+                size="2",
+                color_scheme="red",
+                role="alert",
+            ),
+        ),
+        role_checkboxes(S.role_options, None, S.errors),
+        rx.box(language_field(SessionState.lang, S.errors), max_width="20rem", width="100%"),
+        invite_button(),
+        on_submit=S.invite,
+        errors=S.errors,
+    )
+
+
 @rx.page(route="/users/erp", title="Customer Center", on_load=[SessionState.load, S.load])
 def users_erp_page() -> rx.Component:
     return app_page(
@@ -136,27 +158,14 @@ def users_erp_page() -> rx.Component:
             aria_label=tr("users.search_placeholder"),
             max_width="24rem",
         ),
-        form(
-            rx.cond(
-                S.contacts.length() == 0,
-                rx.text(tr("erp_contacts.none"), color_scheme="gray", id="erp-empty"),
-                rx.vstack(contacts_table(), contacts_pager(), width="100%"),
+        rx.cond(
+            S.contacts.length() == 0,
+            rx.text(
+                rx.cond(S.search == "", tr("erp_contacts.none"), tr("erp_contacts.no_match")),
+                color_scheme="gray",
+                id="erp-empty",
             ),
-            rx.cond(
-                S.errors.contains("contacts"),
-                rx.text(
-                    S.errors["contacts"],
-                    id="contacts-error",
-                    size="2",
-                    color_scheme="red",
-                    role="alert",
-                ),
-            ),
-            role_checkboxes(S.role_options, None, S.errors),
-            rx.box(language_field(SessionState.lang, S.errors), max_width="20rem", width="100%"),
-            invite_button(),
-            on_submit=S.invite,
-            errors=S.errors,
+            invite_form(),
         ),
         title_key="erp_contacts.title",
         permission=MANAGE,

@@ -36,22 +36,36 @@ PUBLIC_PAGES = {
     ),
     "dev-mailbox": ("/dev/mailbox", "Dev mailbox", "Every e-mail the portal sends"),
     "invitation-bad-link": ("/invitation?token=nope", "Welcome to the Customer Center", BAD_LINK),
+    "verify-email-bad-link": (
+        "/verify-email?token=nope",
+        "Confirm your e-mail address",
+        BAD_LINK,
+    ),
+    "handover-bad-link": (
+        "/handover?token=nope",
+        "Take over the main-contact role",
+        BAD_LINK,
+    ),
 }
 # Signed-in pages as the main contact sees them: path, heading, an element shown once loaded.
 SIGNED_IN_PAGES = {
     "users": ("/users", "Users", ".cc-user-row"),
     "invite-user": ("/users/new", "Invite a user", "#role-1, [id^=role-]"),
-    "user-detail": ("/users/{user_id}", "User", "#save-roles"),
+    "user-detail": ("/users/{user_id}", "User", "#open-handover"),
     "profile": ("/profile", "My profile", "#save-my-profile"),
     "roles": ("/roles", "Roles and rights", ".cc-role-card"),
     "budgets": ("/budgets", "Budgets", ".cc-budget-row"),
     "approval-chains": ("/approval-chains", "Approver chains", ".cc-add-level"),
+    "audit": ("/audit", "Audit log", "#audit-table"),
+    "users-import": ("/users/import", "Import users from CSV", ".cc-upload"),
+    "users-erp": ("/users/erp", "Take over from the ERP", "#erp-empty"),
 }
 
 
 @pytest.fixture(scope="module")
 def main_contact(portal: str) -> tuple[str, int]:
-    """A company with its main contact, made directly: the layout needs no activation."""
+    """A company with its main contact and one colleague, made directly: the layout needs no
+    activation. Returns the main contact's e-mail and the colleague's id (the user page)."""
     with Session(get_engine()) as session:
         company = Company(
             customer_number="L-1",
@@ -75,8 +89,18 @@ def main_contact(portal: str) -> tuple[str, int]:
         roles = create_builtin_roles(session, company.id)
         main = next(r for r in roles if r.code == MAIN_CONTACT_ROLE)
         session.add(UserRole(user_id=user.id, role_id=main.id))
+        colleague = User(
+            company_id=company.id,
+            email="bernadette.beispielhaft-langname@layout-gmbh.example",
+            name="Bernadette Beispielhaft-Langname",
+            password_hash=hash_password(PASSWORD),
+        )
+        session.add(colleague)
+        session.flush()
+        buyer = next(r for r in roles if r.code == "buyer")
+        session.add(UserRole(user_id=colleague.id, role_id=buyer.id))
         session.commit()
-        return EMAIL, user.id  # type: ignore[return-value]
+        return EMAIL, colleague.id  # type: ignore[return-value]
 
 
 def _check(page: Page, name: str, width_name: str) -> None:

@@ -225,3 +225,14 @@ def test_find_contact_matches_the_address_in_any_case(erp: ErpClient) -> None:
     found = erp.find_contact(" 10001 ", "  Anna.Mueller@Mueller-Maschinenbau.EXAMPLE ")
     assert found is not None and found.name == "Anna Müller"
     assert erp.find_contact("10002", "anna.mueller@mueller-maschinenbau.example") is None
+
+
+def test_offers_for_skus_in_one_call_with_the_customers_own_prices(erp: ErpClient) -> None:
+    offers = erp.get_offers("10001", [" brg-6205-2rs", "HYD-HOSE-12-2M", "NO-SUCH-SKU"])
+
+    assert set(offers) == {"BRG-6205-2RS", "HYD-HOSE-12-2M"}
+    bearing, hose = offers["BRG-6205-2RS"], offers["HYD-HOSE-12-2M"]
+    assert (bearing.price, bearing.is_customer_price) == (Decimal("7.45"), True)
+    assert (hose.price, hose.is_customer_price) == (Decimal("46.50"), False)
+    assert erp.get_offers("10002", ["HYD-HOSE-12-2M"])["HYD-HOSE-12-2M"].price == Decimal("42.00")
+    assert erp.get_offers("10001", []) == {}

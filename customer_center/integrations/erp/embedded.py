@@ -7,6 +7,7 @@ never holds a connection between calls. Paging, sorting and search happen in SQL
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import func, or_
@@ -105,6 +106,16 @@ class EmbeddedErpClient:
         query = _search(select(func.count()).select_from(ErpProductRow), search)
         with self._session() as session:
             return int(session.exec(query).one())
+
+    def get_offers(self, customer_number: str, skus: Sequence[str]) -> dict[str, ErpProductOffer]:
+        keys = sorted({canonical_key(sku) for sku in skus if isinstance(sku, str)})
+        if not keys:
+            return {}
+        query = _offers_query(canonical_key(customer_number), "").where(
+            col(ErpProductRow.sku).in_(keys)
+        )
+        with self._session() as session:
+            return {product.sku: _offer(product, price) for product, price in session.exec(query)}
 
     def notify_company_activated(
         self, customer_number: str, main_contact_email: str, message_id: str

@@ -7,6 +7,7 @@ value is a frozen dataclass of strings, booleans, dates and Decimals.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -121,6 +122,11 @@ class ErpClient(Protocol):
         ...
 
     def count_products(self, customer_number: str, search: str = "") -> int: ...
+
+    def get_offers(self, customer_number: str, skus: Sequence[str]) -> dict[str, ErpProductOffer]:
+        """The offers for ``skus`` keyed by canonical SKU (stripped, upper case); unknown SKUs
+        are left out, so the caller can name them."""
+        ...
 
     def notify_company_activated(
         self, customer_number: str, main_contact_email: str, message_id: str

@@ -48,6 +48,19 @@ def _demo_info(_args: argparse.Namespace) -> None:
     print(DEMO_TEXT.format(base_url=get_settings().base_url))
 
 
+def _demo_generate(args: argparse.Namespace) -> None:
+    from customer_center.db import get_engine
+    from customer_center.demo.generator import DEMO_PASSWORD, Scale, as_rows, generate
+
+    scale = Scale().times(args.scale)
+    print(
+        f"Generating {scale.companies:,} companies, {scale.users:,} users, {scale.orders:,} orders"
+    )
+    for line in as_rows(generate(get_engine(), scale, seed=args.seed)):
+        print(line)
+    print(f"Every demo user signs in with the password {DEMO_PASSWORD}")
+
+
 def _access_map(_args: argparse.Namespace) -> None:
     """Every event handler of every state and who may call it: the registry, for reviews."""
     import customer_center.customer_center  # noqa: F401 - registers every state
@@ -76,6 +89,15 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("demo-info", help="print the demo activation data").set_defaults(
         run=_demo_info
     )
+    demo = commands.add_parser("demo", help="demo data").add_subparsers(required=True)
+    demo_generate = demo.add_parser(
+        "generate", help="fill the database with a large dataset for benchmarks"
+    )
+    demo_generate.add_argument(
+        "--scale", type=float, default=1.0, help="1 = 1,000 companies, 50,000 users, 500,000 orders"
+    )
+    demo_generate.add_argument("--seed", type=int, default=2026)
+    demo_generate.set_defaults(run=_demo_generate)
     commands.add_parser(
         "access-map", help="list every event handler and the right it requires"
     ).set_defaults(run=_access_map)

@@ -1,0 +1,256 @@
+"""A user's cart: add, change, remove, clear; the priced view with the budget situation.
+
+One cart per user (``CartItem`` unique per user and SKU). The cart stores only SKUs and
+quantities: prices always come from the ERP when the cart is shown and when the order is
+placed, so a price change in the ERP never leaves a stale price behind. Every change needs
+``orders.create``, checked here, and touches only the actor's own rows. The cart's size is
+bounded (:data:`MAX_CART_LINES`), so it is read whole.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from customer_center.auth.sessions import Actor
+from customer_center.domain.budgets import LimitBreach, OrderFigures, limit_breaches
+from customer_center.domain.errors import ServiceError
+from customer_center.domain.permissions import Permission
+from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
+from customer_center.models.order import CartItem
+from customer_center.models.user import User
+from customer_center.services.budgets import BudgetSituation, budget_situation
+from customer_center.services.catalogue import (
+    ERP_UNAVAILABLE,
+    clean_sku,
+    company_customer_number,
+    offers_for,
+)
+from customer_center.services.permissions import permissions_of
+
+MAX_LINE_QUANTITY = 9_999
+MAX_CART_LINES = 100
+QUANTITY_ERROR = "shop.error.quantity"
+
+
+def require_ordering(session: Session, actor: Actor) -> None:
+    if Permission.ORDERS_CREATE not in permissions_of(session, actor.user_id, actor.company_id):
+        raise ServiceError("error.permission_denied")
+
+
+def parse_quantity(value: object, field_name: str = "quantity") -> int:
+    """A whole number from 1 to :data:`MAX_LINE_QUANTITY`, typed or sent as a number."""
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,6}\s*", value):
+        number = int(value)
+    else:
+        number = None
+    if number is None or not 1 <= number <= MAX_LINE_QUANTITY:
+        raise ServiceError(QUANTITY_ERROR, field=field_name, max=MAX_LINE_QUANTITY)
+    return number
+
+
+def lock_cart(session: Session, actor: Actor) -> None:
+    """Serialise changes to one user's cart (``SELECT … FOR UPDATE`` of the user's row on
+    PostgreSQL): two tabs adding the same product, or two checkouts of one cart, run one
+    after the other; the lock lasts until the transaction ends."""
+    session.exec(
+        select(User.id)
+        .where(User.id == actor.user_id, User.company_id == actor.company_id)
+        .with_for_update()
+    ).first()
+
+
+def cart_items(session: Session, actor: Actor) -> list[CartItem]:
+    """The actor's own cart, oldest first."""
+    return list(
+        session.exec(
+            select(CartItem)
+            .where(CartItem.user_id == actor.user_id, CartItem.company_id == actor.company_id)
+            .order_by(col(CartItem.added_at), col(CartItem.id))
+        )
+    )
+
+
+def _item(session: Session, actor: Actor, sku: str) -> CartItem | None:
+    return session.exec(
+        select(CartItem).where(
+            CartItem.user_id == actor.user_id,
+            CartItem.company_id == actor.company_id,
+            CartItem.sku == sku.strip().upper(),
+        )
+    ).first()
+
+
+def cart_count(session: Session, actor: Actor) -> int:
+    """How many products (lines) are in the actor's cart."""
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(CartItem)
+            .where(CartItem.user_id == actor.user_id, CartItem.company_id == actor.company_id)
+        ).one()
+    )
+
+
+def add_to_cart(
+    session: Session, actor: Actor, erp: ErpClient, sku: object, quantity: object
+) -> int:
+    """Put ``quantity`` of a product into the cart (adding to what is there); returns the
+    line's new quantity. The product must be in the ERP's catalogue for the company."""
+    require_ordering(session, actor)
+    amount = parse_quantity(quantity)
+    wanted = clean_sku(sku)
+    if not wanted:
+        raise ServiceError("shop.error.unknown_product")
+    try:
+        offer = offers_for(erp, company_customer_number(session, actor), [wanted]).get(
+            wanted.upper()
+        )
+    except ErpUnavailable as error:
+        raise ServiceError(ERP_UNAVAILABLE) from error
+    if offer is None:
+        raise ServiceError("shop.error.unknown_product")
+    lock_cart(session, actor)
+    item = _item(session, actor, offer.product.sku)
+    if item is not None:
+        total = item.quantity + amount
+        if total > MAX_LINE_QUANTITY:
+            raise ServiceError("shop.error.quantity_total", field="quantity", max=MAX_LINE_QUANTITY)
+        item.quantity = total
+    else:
+        if cart_count(session, actor) >= MAX_CART_LINES:
+            raise ServiceError("shop.error.cart_full", max=MAX_CART_LINES)
+        item = CartItem(
+            company_id=actor.company_id,
+            user_id=actor.user_id,
+            sku=offer.product.sku.upper(),
+            quantity=amount,
+        )
+    session.add(item)
+    session.flush()
+    return item.quantity
+
+
+def set_quantity(session: Session, actor: Actor, sku: object, quantity: object) -> None:
+    """Change the quantity of a product already in the cart."""
+    require_ordering(session, actor)
+    amount = parse_quantity(quantity)
+    lock_cart(session, actor)
+    item = _item(session, actor, clean_sku(sku)) if clean_sku(sku) else None
+    if item is None:
+        raise ServiceError("shop.error.not_in_cart")
+    item.quantity = amount
+    session.add(item)
+
+
+def remove_item(session: Session, actor: Actor, sku: object) -> None:
+    """Take a product out of the cart; one that is not there is already gone."""
+    require_ordering(session, actor)
+    item = _item(session, actor, clean_sku(sku)) if clean_sku(sku) else None
+    if item is not None:
+        session.delete(item)
+
+
+def clear_cart(session: Session, actor: Actor) -> None:
+    require_ordering(session, actor)
+    empty_cart(session, actor)
+
+
+def empty_cart(session: Session, actor: Actor) -> None:
+    """Delete the actor's cart without a rights check: for the checkout, which checked."""
+    session.exec(  # type: ignore[call-overload]
+        delete(CartItem).where(
+            col(CartItem.user_id) == actor.user_id, col(CartItem.company_id) == actor.company_id
+        )
+    )
+
+
+def to_cents(amount: Decimal) -> int:
+    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class CartLine:
+    sku: str
+    name: str
+    unit: str
+    quantity: int
+    unit_price_cents: int | None  # None: no price (the ERP is down or no longer sells it)
+    line_total_cents: int | None
+    currency: str
+    is_customer_price: bool
+    available: bool  # False: the ERP's catalogue no longer has this product
+
+
+@dataclass(frozen=True)
+class CartView:
+    lines: list[CartLine]
+    total_quantity: int
+    total_cents: int
+    currency: str
+    prices_known: bool  # False while the ERP cannot be reached
+    situation: BudgetSituation
+    breaches: list[LimitBreach] = field(default_factory=list)
+
+    @property
+    def has_unavailable(self) -> bool:
+        return any(not line.available for line in self.lines)
+
+
+def cart_view(
+    session: Session, actor: Actor, erp: ErpClient, today: date | None = None
+) -> CartView:
+    """The cart priced by the ERP now (one call for all SKUs), its totals, the user's budget
+    situation and the limits this cart would exceed if it were ordered as it is."""
+    require_ordering(session, actor)
+    items = cart_items(session, actor)
+    situation = budget_situation(session, actor, actor.user_id, today)
+    try:
+        offers = offers_for(erp, company_customer_number(session, actor), [i.sku for i in items])
+        prices_known = True
+    except ErpUnavailable:
+        offers, prices_known = {}, False
+    lines = []
+    for item in items:
+        offer = offers.get(item.sku.upper())
+        unit_cents = to_cents(offer.price) if offer else None
+        lines.append(
+            CartLine(
+                sku=item.sku,
+                name=offer.product.name if offer else item.sku,
+                unit=offer.product.unit if offer else "",
+                quantity=item.quantity,
+                unit_price_cents=unit_cents,
+                line_total_cents=None if unit_cents is None else unit_cents * item.quantity,
+                currency=offer.currency if offer else situation.currency,
+                is_customer_price=bool(offer and offer.is_customer_price),
+                available=offer is not None or not prices_known,
+            )
+        )
+    total_quantity = sum(line.quantity for line in lines)
+    total_cents = sum(line.line_total_cents or 0 for line in lines)
+    breaches = (
+        limit_breaches(
+            OrderFigures(total_quantity, total_cents), situation.limits, situation.spending
+        )
+        if prices_known and lines
+        else []
+    )
+    return CartView(
+        lines=lines,
+        total_quantity=total_quantity,
+        total_cents=total_cents,
+        currency=situation.currency,
+        prices_known=prices_known,
+        situation=situation,
+        breaches=breaches,
+    )

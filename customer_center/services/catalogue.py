@@ -1,0 +1,147 @@
+"""The catalogue: the ERP's products with the prices the actor's company pays.
+
+Who sees what:
+
+- holders of ``documents.view`` or ``orders.create`` open the catalogue at all;
+- prices are shown to those who may order (``orders.create``) or who see the company's
+  orders and spend anyway (``orders.view_all``, ``reports.view``). A Technician (only
+  ``documents.view``) sees products and data sheets but no prices: contract prices are
+  commercial information a service technician does not need;
+- data sheet links go to holders of ``documents.view`` only;
+- ``can_order`` (the add-to-cart controls) follows ``orders.create``; the cart service checks
+  it again on every change.
+
+The customer number always comes from the actor's company, never from the browser. Paging and
+search happen in the ERP (SQL for the embedded one); only one page leaves this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from customer_center.auth.sessions import Actor
+from customer_center.domain.errors import ServiceError
+from customer_center.domain.permissions import Permission
+from customer_center.integrations.erp.protocol import ErpClient, ErpProductOffer, ErpUnavailable
+from customer_center.models.company import Company
+from customer_center.services.permissions import permissions_of
+
+PAGE_SIZE = 20
+SEARCH_MAX = 100
+SKU_MAX = 64
+CATALOGUE_RIGHTS = frozenset({Permission.DOCUMENTS_VIEW, Permission.ORDERS_CREATE})
+PRICE_RIGHTS = frozenset(
+    {Permission.ORDERS_CREATE, Permission.ORDERS_VIEW_ALL, Permission.REPORTS_VIEW}
+)
+ERP_UNAVAILABLE = "shop.error.erp_unavailable"
+
+
+@dataclass(frozen=True)
+class ProductView:
+    sku: str
+    name: str
+    description: str
+    unit: str
+    price: Decimal | None  # None: the viewer may not see prices
+    currency: str
+    is_customer_price: bool
+    datasheet_url: str  # "" when there is none or the viewer may not open data sheets
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    products: list[ProductView]
+    total: int
+    page: int
+    page_count: int
+    show_prices: bool
+    can_order: bool
+    can_view_documents: bool
+
+
+def safe_datasheet_url(url: str | None) -> str:
+    """The ERP's link if it is a web address or a path on this site, else ``""``.
+
+    The link ends up in an ``href``: a ``javascript:`` or ``data:`` address from a badly
+    filled ERP field must never become clickable.
+    """
+    value = (url or "").strip()
+    if value.lower().startswith(("https://", "http://")):
+        return value
+    if value.startswith("/") and not value.startswith("//"):
+        return value
+    return ""
+
+
+def company_customer_number(session: Session, actor: Actor) -> str:
+    """The ERP customer number of the actor's own company."""
+    company = session.get(Company, actor.company_id)
+    if company is None:
+        raise ServiceError("error.permission_denied")
+    return company.customer_number
+
+
+def clean_sku(value: object) -> str:
+    """A SKU as the browser sent it, trimmed; anything that cannot be one is ``""``."""
+    if not isinstance(value, str):
+        return ""
+    sku = value.strip()
+    return sku if 0 < len(sku) <= SKU_MAX else ""
+
+
+def offers_for(
+    erp: ErpClient, customer_number: str, skus: Iterable[str]
+) -> dict[str, ErpProductOffer]:
+    """The company's offers for ``skus`` by canonical (upper-case) SKU, in one ERP call; SKUs
+    the ERP does not know are missing from the result. Raises :class:`ErpUnavailable`."""
+    wanted = sorted({sku.strip().upper() for sku in skus if sku.strip()})
+    if not wanted:
+        return {}
+    return erp.get_offers(customer_number, wanted)
+
+
+def _view(offer: ErpProductOffer, show_prices: bool, documents: bool) -> ProductView:
+    product = offer.product
+    return ProductView(
+        sku=product.sku,
+        name=product.name,
+        description=product.description,
+        unit=product.unit,
+        price=offer.price if show_prices else None,
+        currency=offer.currency,
+        is_customer_price=offer.is_customer_price and show_prices,
+        datasheet_url=safe_datasheet_url(product.datasheet_url) if documents else "",
+    )
+
+
+def catalogue_page(
+    session: Session, actor: Actor, erp: ErpClient, search: str = "", page: int = 0
+) -> CataloguePage:
+    """One page of the catalogue, by name, filtered by ``search`` in name, SKU or description."""
+    rights = permissions_of(session, actor.user_id, actor.company_id)
+    if not rights & CATALOGUE_RIGHTS:
+        raise ServiceError("error.permission_denied")
+    customer_number = company_customer_number(session, actor)
+    term = search.strip()[:SEARCH_MAX] if isinstance(search, str) else ""
+    try:
+        total = erp.count_products(customer_number, term)
+        page_count = max(1, -(-total // PAGE_SIZE))
+        page = min(max(page if isinstance(page, int) else 0, 0), page_count - 1)
+        offers = erp.list_products(customer_number, term, page * PAGE_SIZE, PAGE_SIZE)
+    except ErpUnavailable as error:
+        raise ServiceError(ERP_UNAVAILABLE) from error
+    show_prices = bool(rights & PRICE_RIGHTS)
+    documents = Permission.DOCUMENTS_VIEW in rights
+    return CataloguePage(
+        products=[_view(offer, show_prices, documents) for offer in offers],
+        total=total,
+        page=page,
+        page_count=page_count,
+        show_prices=show_prices,
+        can_order=Permission.ORDERS_CREATE in rights,
+        can_view_documents=documents,
+    )

@@ -1,0 +1,254 @@
+"""The cart: one per user, quantities, rights, the priced view and the budget hint."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlmodel import select
+
+from customer_center.domain.errors import ServiceError
+from customer_center.models.budget import SCOPE_USER, BudgetRule
+from customer_center.models.order import STATUS_APPROVED, CartItem, Order
+from customer_center.services import cart
+from customer_center.services.cart import MAX_LINE_QUANTITY, parse_quantity
+from tests.factories import actor_for, make_company, make_user
+from tests.unit.test_catalogue import FakeErp
+
+TODAY = date(2026, 5, 12)
+
+
+@pytest.fixture
+def acme(session):
+    main = make_company(session, "10001", "Acme GmbH")
+    company = main.company_id
+    ben = make_user(session, company, "ben@acme.example", ["buyer"])
+    tina = make_user(session, company, "tina@acme.example", ["technician"])
+    other = make_company(session, "20002", "Other AG")
+    session.commit()
+    return {
+        "main": main,
+        "ben": actor_for(session, ben),
+        "tina": actor_for(session, tina),
+        "other": other,
+    }
+
+
+@pytest.fixture
+def erp():
+    return FakeErp(count=5, customer_prices={"SKU-002": Decimal("1.99")})
+
+
+def _items(session, actor) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    session.expire_all()
+    return {i.sku: i.quantity for i in cart.cart_items(session, actor)}
+
+
+def test_adding_twice_sums_the_quantity_on_one_line(session, acme, erp) -> None:
+    ben = acme["ben"]
+    assert cart.add_to_cart(session, ben, erp, "sku-001", "2") == 2
+    assert cart.add_to_cart(session, ben, erp, " SKU-001 ", 3) == 5
+    cart.add_to_cart(session, ben, erp, "SKU-002", 1)
+    assert _items(session, ben) == {"SKU-001": 5, "SKU-002": 1}
+    assert cart.cart_count(session, ben) == 2
+
+
+def test_each_user_has_their_own_cart(session, acme, erp) -> None:
+    cart.add_to_cart(session, acme["ben"], erp, "SKU-001", 2)
+    cart.add_to_cart(session, acme["main"], erp, "SKU-003", 1)
+    assert _items(session, acme["ben"]) == {"SKU-001": 2}
+    assert _items(session, acme["main"]) == {"SKU-003": 1}
+    # Another company's user changing "SKU-001" changes nothing of Ben's.
+    with pytest.raises(ServiceError):
+        cart.set_quantity(session, acme["other"], "SKU-001", 7)
+    cart.remove_item(session, acme["other"], "SKU-001")
+    cart.clear_cart(session, acme["other"])
+    assert _items(session, acme["ben"]) == {"SKU-001": 2}
+
+
+@pytest.mark.parametrize("quantity", [0, -1, "0", "", "1.5", "abc", None, True, 10_000, "10000"])
+def test_quantities_are_whole_numbers_within_the_maximum(quantity) -> None:
+    with pytest.raises(ServiceError) as refused:
+        parse_quantity(quantity)
+    assert (refused.value.code, refused.value.field) == ("shop.error.quantity", "quantity")
+    assert refused.value.params == {"max": MAX_LINE_QUANTITY}
+
+
+def test_a_wrong_quantity_puts_nothing_into_the_cart(session, acme, erp) -> None:
+    with pytest.raises(ServiceError):
+        cart.add_to_cart(session, acme["ben"], erp, "SKU-001", "-3")
+    assert _items(session, acme["ben"]) == {}
+
+
+@given(st.integers(min_value=-(10**7), max_value=10**7))
+def test_parse_quantity_accepts_exactly_one_to_the_maximum(number: int) -> None:
+    for value in (number, str(number)):
+        try:
+            assert parse_quantity(value) == number
+            assert 1 <= number <= MAX_LINE_QUANTITY
+        except ServiceError:
+            assert not 1 <= number <= MAX_LINE_QUANTITY
+
+
+def test_adding_beyond_the_maximum_of_one_line_is_refused(session, acme, erp) -> None:
+    cart.add_to_cart(session, acme["ben"], erp, "SKU-001", MAX_LINE_QUANTITY - 1)
+    with pytest.raises(ServiceError) as refused:
+        cart.add_to_cart(session, acme["ben"], erp, "SKU-001", 2)
+    assert refused.value.code == "shop.error.quantity_total"
+    assert _items(session, acme["ben"]) == {"SKU-001": MAX_LINE_QUANTITY - 1}
+
+
+def test_unknown_products_and_an_unreachable_erp_are_refused(session, acme, erp) -> None:
+    for sku in ("NOPE", "", "   ", 42, "X" * 65):
+        with pytest.raises(ServiceError) as refused:
+            cart.add_to_cart(session, acme["ben"], erp, sku, 1)
+        assert refused.value.code == "shop.error.unknown_product"
+    erp.down = True
+    with pytest.raises(ServiceError) as refused:
+        cart.add_to_cart(session, acme["ben"], erp, "SKU-001", 1)
+    assert refused.value.code == "shop.error.erp_unavailable"
+    assert _items(session, acme["ben"]) == {}
+
+
+def test_a_cart_holds_a_bounded_number_of_products(session, acme, monkeypatch) -> None:
+    monkeypatch.setattr(cart, "MAX_CART_LINES", 3)
+    erp = FakeErp(count=4)
+    for n in (1, 2, 3):
+        cart.add_to_cart(session, acme["ben"], erp, f"SKU-00{n}", 1)
+    with pytest.raises(ServiceError) as refused:
+        cart.add_to_cart(session, acme["ben"], erp, "SKU-004", 1)
+    assert refused.value.code == "shop.error.cart_full"
+    cart.add_to_cart(session, acme["ben"], erp, "SKU-003", 1)  # more of one already there
+    assert _items(session, acme["ben"])["SKU-003"] == 2
+
+
+def test_change_remove_and_clear(session, acme, erp) -> None:
+    ben = acme["ben"]
+    for sku in ("SKU-001", "SKU-002", "SKU-003"):
+        cart.add_to_cart(session, ben, erp, sku, 1)
+    cart.set_quantity(session, ben, "sku-002", "12")
+    with pytest.raises(ServiceError) as refused:
+        cart.set_quantity(session, ben, "SKU-002", "0")
+    assert refused.value.field == "quantity"
+    with pytest.raises(ServiceError) as missing:
+        cart.set_quantity(session, ben, "SKU-005", 1)
+    assert missing.value.code == "shop.error.not_in_cart"
+    cart.remove_item(session, ben, "SKU-001")
+    cart.remove_item(session, ben, "SKU-001")  # already gone: nothing to do
+    assert _items(session, ben) == {"SKU-002": 12, "SKU-003": 1}
+    cart.clear_cart(session, ben)
+    assert _items(session, ben) == {}
+
+
+def test_a_technician_cannot_use_a_cart(session, acme, erp) -> None:
+    tina = acme["tina"]
+    session.add(
+        CartItem(company_id=tina.company_id, user_id=tina.user_id, sku="SKU-001", quantity=1)
+    )
+    session.commit()
+    calls = (
+        lambda: cart.add_to_cart(session, tina, erp, "SKU-001", 1),
+        lambda: cart.set_quantity(session, tina, "SKU-001", 3),
+        lambda: cart.remove_item(session, tina, "SKU-001"),
+        lambda: cart.clear_cart(session, tina),
+        lambda: cart.cart_view(session, tina, erp, TODAY),
+    )
+    for call in calls:
+        with pytest.raises(ServiceError) as refused:
+            call()
+        assert refused.value.code == "error.permission_denied"
+    assert _items(session, tina) == {"SKU-001": 1}
+
+
+def test_the_view_prices_every_line_in_one_erp_call(session, acme, erp) -> None:
+    ben = acme["ben"]
+    cart.add_to_cart(session, ben, erp, "SKU-001", 4)  # 1.50 list price
+    cart.add_to_cart(session, ben, erp, "SKU-002", 3)  # 1.99 own price
+    erp.calls = 0
+    view = cart.cart_view(session, ben, erp, TODAY)
+    assert erp.calls == 1
+    assert [(line.sku, line.unit_price_cents, line.line_total_cents) for line in view.lines] == [
+        ("SKU-001", 150, 600),
+        ("SKU-002", 199, 597),
+    ]
+    assert [line.is_customer_price for line in view.lines] == [False, True]
+    assert (view.total_quantity, view.total_cents, view.currency) == (7, 1197, "EUR")
+    assert view.prices_known and view.breaches == [] and not view.has_unavailable
+
+
+def test_a_product_the_erp_dropped_is_flagged_and_not_priced(session, acme, erp) -> None:
+    ben = acme["ben"]
+    cart.add_to_cart(session, ben, erp, "SKU-001", 2)
+    cart.add_to_cart(session, ben, erp, "SKU-005", 1)
+    erp.products = erp.products[:4]
+    view = cart.cart_view(session, ben, erp, TODAY)
+    assert [(line.sku, line.available) for line in view.lines] == [
+        ("SKU-001", True),
+        ("SKU-005", False),
+    ]
+    assert view.has_unavailable and view.total_cents == 300
+
+
+def test_with_the_erp_down_the_cart_shows_without_prices(session, acme, erp) -> None:
+    ben = acme["ben"]
+    cart.add_to_cart(session, ben, erp, "SKU-001", 2)
+    erp.down = True
+    view = cart.cart_view(session, ben, erp, TODAY)
+    assert not view.prices_known
+    assert [(line.sku, line.unit_price_cents, line.available) for line in view.lines] == [
+        ("SKU-001", None, True)
+    ]
+    assert view.breaches == []
+
+
+def _budget(session, actor, **limits) -> None:  # type: ignore[no-untyped-def]
+    session.add(
+        BudgetRule(
+            company_id=actor.company_id, scope=SCOPE_USER, subject_id=actor.user_id, **limits
+        )
+    )
+    session.commit()
+
+
+def test_the_view_names_the_limits_the_cart_would_exceed(session, acme, erp) -> None:
+    ben = acme["ben"]
+    _budget(session, ben, max_quantity_per_order=5, max_order_value_cents=1000)
+    cart.add_to_cart(session, ben, erp, "SKU-001", 4)  # 6.00
+    assert cart.cart_view(session, ben, erp, TODAY).breaches == []
+    cart.add_to_cart(session, ben, erp, "SKU-002", 3)  # + 5.97 = 11.97, 7 pieces
+    view = cart.cart_view(session, ben, erp, TODAY)
+    assert [(b.kind, b.actual, b.limit) for b in view.breaches] == [
+        ("quantity", 7, 5),
+        ("order_value", 1197, 1000),
+    ]
+    assert view.situation.limits.max_order_value_cents == 1000
+
+
+def test_the_period_budget_counts_what_was_spent_already(session, acme, erp) -> None:
+    ben = acme["ben"]
+    _budget(session, ben, period="month", period_budget_cents=10_000)
+    session.add(
+        Order(
+            company_id=ben.company_id,
+            requester_id=ben.user_id,
+            status=STATUS_APPROVED,
+            total_cents=9_500,
+            submitted_at=datetime(2026, 5, 3, 10, 0, tzinfo=UTC),
+        )
+    )
+    session.commit()
+    cart.add_to_cart(session, ben, erp, "SKU-003", 2)  # 7.00
+    view = cart.cart_view(session, ben, erp, TODAY)
+    assert view.situation.spending.spent_cents == 9_500
+    [breach] = view.breaches
+    assert (breach.kind, breach.actual, breach.already_used) == ("period_budget", 700, 9_500)
+
+
+def test_the_cart_rows_stay_in_the_company_and_user(session, acme, erp) -> None:
+    cart.add_to_cart(session, acme["ben"], erp, "SKU-001", 1)
+    session.commit()
+    [row] = session.exec(select(CartItem)).all()
+    assert (row.company_id, row.user_id) == (acme["ben"].company_id, acme["ben"].user_id)

@@ -1,0 +1,125 @@
+"""E-mails about orders, queued in the transaction that causes them, in the recipient's language.
+
+Every mail links to the order's page (``/orders/<id>``); the page asks the reader to sign in.
+Templates are the ``mail.order_*`` messages of the orders catalogue.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from customer_center.domain.budgets import money
+from customer_center.domain.orders import order_number
+from customer_center.models.order import Order
+from customer_center.models.user import STATUS_ACTIVE, User
+from customer_center.services import emails
+from customer_center.settings import Settings
+
+
+def order_link(settings: Settings, order: Order) -> str:
+    return f"{settings.base_url}/orders/{order.id}"
+
+
+def _send(
+    session: Session,
+    settings: Settings,
+    order: Order,
+    recipient: User | None,
+    template: str,
+    dedup_key: str | None = None,
+    **params: object,
+) -> None:
+    if recipient is None or recipient.status != STATUS_ACTIVE:
+        return
+    requester = session.get(User, order.requester_id)
+    emails.queue(
+        session,
+        to=recipient.email,
+        lang=recipient.language,
+        template=template,
+        link=order_link(settings, order),
+        dedup_key=dedup_key,
+        name=recipient.name,
+        number=order_number(order),
+        requester=requester.name if requester else "",
+        total=money(order.total_cents, order.currency, recipient.language),
+        **params,
+    )
+
+
+def approval_requested(
+    session: Session, settings: Settings, order: Order, approver_id: int
+) -> None:
+    """An approval step became waiting for ``approver_id`` (whoever decides for them today)."""
+    _send(
+        session,
+        settings,
+        order,
+        session.get(User, approver_id),
+        "order_waiting",
+        dedup_key=f"order-waiting:{order.id}:{order.version}:{approver_id}",
+    )
+
+
+def order_approved(session: Session, settings: Settings, order: Order, by_name: str) -> None:
+    _send(
+        session,
+        settings,
+        order,
+        session.get(User, order.requester_id),
+        "order_approved",
+        by=by_name,
+    )
+
+
+def order_rejected(
+    session: Session, settings: Settings, order: Order, by_name: str, comment: str
+) -> None:
+    _send(
+        session,
+        settings,
+        order,
+        session.get(User, order.requester_id),
+        "order_rejected",
+        by=by_name,
+        comment=comment,
+    )
+
+
+def order_changed(
+    session: Session, settings: Settings, order: Order, by_name: str, summary: str
+) -> None:
+    _send(
+        session,
+        settings,
+        order,
+        session.get(User, order.requester_id),
+        "order_changed",
+        by=by_name,
+        summary=summary,
+    )
+
+
+def approval_reminder(
+    session: Session, settings: Settings, order: Order, approver_id: int, days: int
+) -> None:
+    _send(session, settings, order, session.get(User, approver_id), "order_reminder", days=days)
+
+
+def approval_escalated(
+    session: Session,
+    settings: Settings,
+    order: Order,
+    main_contact_id: int,
+    approver_name: str,
+    days: int,
+) -> None:
+    _send(
+        session,
+        settings,
+        order,
+        session.get(User, main_contact_id),
+        "order_escalated",
+        approver=approver_name,
+        days=days,
+    )

@@ -1,0 +1,303 @@
+"""Placing an order: prices from the ERP, the budget decides, the chain routes.
+
+Within every limit an order is approved at once and queued for the ERP. Over a limit it
+waits for approval: the reasons go into the submission's event (as figures, so every reader
+sees them in their own language) and one ``ApprovalStep`` per level and approver is written,
+naming the DESIGNATED approver; who decides for them today (a substitute, the main contact)
+is resolved when the inbox is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from customer_center.auth.sessions import Actor
+from customer_center.domain.budgets import LimitBreach, OrderFigures, describe_breach
+from customer_center.domain.chains import RouteStep
+from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.orders import (
+    EVENT_APPROVED,
+    EVENT_SUBMITTED,
+    LineSnapshot,
+    breach_data,
+    checkout_errors,
+    clean_address,
+    merge_lines,
+    price_cents,
+)
+from customer_center.domain.permissions import Permission
+from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
+from customer_center.models.base import utcnow
+from customer_center.models.company import Company
+from customer_center.models.order import (
+    STATUS_APPROVED,
+    STATUS_PENDING_APPROVAL,
+    STEP_QUEUED,
+    STEP_WAITING,
+    ApprovalStep,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderRevision,
+)
+from customer_center.services import order_mails
+from customer_center.services.budgets import local_today, order_breaches
+from customer_center.services.chains import route_for_order
+from customer_center.services.order_handoff import enqueue_handoff
+from customer_center.services.permissions import permissions_of
+from customer_center.services.wiring import erp_client
+from customer_center.settings import Settings
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Checkout:
+    delivery_address: dict[str, str]  # keys: name, street, postal_code, city, country
+    billing_address: dict[str, str]  # same keys
+    payment_method: str  # one of domain.orders.PAYMENT_METHODS
+    shipping_method: str  # one of domain.orders.SHIPPING_METHODS
+    reference: str = ""  # the company's own order reference, at most 100 characters
+    comment: str = ""  # at most 2000 characters
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    order_id: int
+    status: str  # approved | pending_approval
+    reasons: list[str]  # why it needs approval, in the actor's language
+
+
+def require(session: Session, actor: Actor, permission: Permission) -> frozenset[str]:
+    rights = permissions_of(session, actor.user_id, actor.company_id)
+    if permission not in rights:
+        raise ServiceError("error.permission_denied")
+    return rights
+
+
+def submit_order(
+    session: Session,
+    actor: Actor,
+    settings: Settings,
+    lines: Sequence[LineRequest],
+    checkout: Checkout,
+    *,
+    erp: ErpClient | None = None,
+    today: date | None = None,
+) -> SubmitOutcome:
+    """Check, price and place an order of the actor; errors keyed by field name."""
+    require(session, actor, Permission.ORDERS_CREATE)
+    requested = [(line.sku, line.quantity) for line in lines]
+    delivery = clean_address(checkout.delivery_address)
+    billing = clean_address(checkout.billing_address)
+    errors = checkout_errors(
+        requested,
+        delivery,
+        billing,
+        checkout.payment_method,
+        checkout.shipping_method,
+        checkout.reference,
+        checkout.comment,
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    company = session.get(Company, actor.company_id)
+    assert company is not None
+    priced = _priced_lines(erp, company, merge_lines(requested))  # type: ignore[arg-type]
+    order = Order(
+        company_id=actor.company_id,
+        requester_id=actor.user_id,
+        currency=company.currency,
+        reference=checkout.reference.strip(),
+        delivery_address=delivery,
+        billing_address=billing,
+        payment_method=checkout.payment_method,
+        shipping_method=checkout.shipping_method,
+    )
+    figures = OrderFigures(
+        sum(line.quantity for line in priced), sum(line.total_cents for line in priced)
+    )
+    # Before the order exists: it must not count against its own budget.
+    breaches = order_breaches(session, actor.company_id, actor.user_id, figures, today)
+    order.total_cents, order.total_quantity = figures.total_cents, figures.total_quantity
+    order.submitted_at = utcnow()
+    session.add(order)
+    session.flush()
+    write_revision(session, order, priced, actor.user_id, "submitted", checkout.comment.strip())
+    add_event(
+        session,
+        order,
+        EVENT_SUBMITTED,
+        actor.user_id,
+        body=checkout.comment.strip(),
+        data={"reasons": [_breach_dict(b) for b in breaches]},
+    )
+    decide_on_submission(session, settings, order, breaches, today or local_today())
+    return SubmitOutcome(
+        order_id=order.id,  # type: ignore[arg-type]
+        status=order.status,
+        reasons=[describe_breach(b, actor.language, order.currency) for b in breaches],
+    )
+
+
+def _priced_lines(
+    erp: ErpClient | None, company: Company, requested: list[tuple[str, int]]
+) -> list[LineSnapshot]:
+    client = erp or erp_client()
+    try:
+        offers = client.get_offers(company.customer_number, [sku for sku, _q in requested])
+    except ErpUnavailable as error:
+        raise ServiceError("orders.error.erp_unavailable") from error
+    unknown = [sku for sku, _q in requested if sku not in offers]
+    if unknown:
+        raise ValidationFailed({"lines": ("orders.error.unknown_sku", {"sku": ", ".join(unknown)})})
+    priced = []
+    for sku, quantity in requested:
+        offer = offers[sku]
+        if offer.currency != company.currency:
+            raise ValidationFailed(
+                {"lines": ("orders.error.currency", {"sku": sku, "currency": offer.currency})}
+            )
+        priced.append(LineSnapshot(sku, offer.product.name, quantity, price_cents(offer.price)))
+    return priced
+
+
+def _breach_dict(breach: LimitBreach) -> dict[str, Any]:
+    return breach_data(breach.kind, breach.actual, breach.limit, breach.already_used, breach.period)
+
+
+def header_of(order: Order) -> dict[str, Any]:
+    """The header fields a revision records (and the diff compares)."""
+    return {
+        "delivery_address": dict(order.delivery_address),
+        "billing_address": dict(order.billing_address),
+        "shipping_method": order.shipping_method,
+        "payment_method": order.payment_method,
+        "reference": order.reference,
+    }
+
+
+def write_revision(
+    session: Session,
+    order: Order,
+    lines: Sequence[LineSnapshot],
+    author_id: int,
+    reason: str,
+    comment: str,
+) -> None:
+    """The lines and header of ``order.revision`` (already set on the order)."""
+    assert order.id is not None
+    session.add_all(
+        OrderLine(
+            order_id=order.id,
+            revision=order.revision,
+            position=position,
+            sku=line.sku,
+            name=line.name[:200],
+            quantity=line.quantity,
+            unit_price_cents=line.unit_price_cents,
+            line_total_cents=line.total_cents,
+        )
+        for position, line in enumerate(lines, start=1)
+    )
+    session.add(
+        OrderRevision(
+            order_id=order.id,
+            number=order.revision,
+            author_id=author_id,
+            reason=reason,
+            comment=comment[:2000],
+            header=header_of(order),
+            total_cents=sum(line.total_cents for line in lines),
+        )
+    )
+
+
+def add_event(
+    session: Session,
+    order: Order,
+    kind: str,
+    actor_id: int | None,
+    *,
+    body: str = "",
+    data: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        OrderEvent(
+            company_id=order.company_id,
+            order_id=order.id,  # type: ignore[arg-type]
+            kind=kind,
+            actor_id=actor_id,
+            revision=order.revision,
+            body=body[:4000],
+            data=data or {},
+        )
+    )
+
+
+def decide_on_submission(
+    session: Session,
+    settings: Settings,
+    order: Order,
+    breaches: list[LimitBreach],
+    today: date,
+) -> None:
+    """Within budget (or nobody but the requester could decide): approved and queued for the
+    ERP. Otherwise waiting for the first level of the route."""
+    route: list[RouteStep] = []
+    if breaches:
+        route = route_for_order(
+            session, order.company_id, order.requester_id, order.total_cents, today
+        )
+    now = utcnow()
+    if not route:
+        order.status, order.decided_at, order.updated_at = STATUS_APPROVED, now, now
+        session.add(order)
+        session.flush()
+        add_event(
+            session,
+            order,
+            EVENT_APPROVED,
+            None,
+            data={"final": True, "automatic": True, "self": bool(breaches)},
+        )
+        enqueue_handoff(session, order)
+        return
+    order.status, order.decided_at, order.updated_at = STATUS_PENDING_APPROVAL, None, now
+    session.add(order)
+    for position, step in enumerate(route):
+        for approver in step.approvers:
+            session.add(
+                ApprovalStep(
+                    company_id=order.company_id,
+                    order_id=order.id,  # type: ignore[arg-type]
+                    revision=order.revision,
+                    level=position,
+                    rule=step.rule,
+                    approver_id=approver.on_behalf_of or approver.user_id,
+                    status=STEP_WAITING if position == 0 else STEP_QUEUED,
+                    due_since=now if position == 0 else None,
+                )
+            )
+    session.flush()
+    for approver in route[0].approvers:
+        order_mails.approval_requested(session, settings, order, approver.user_id)
+
+
+def current_lines(session: Session, order: Order) -> list[OrderLine]:
+    return list(
+        session.exec(
+            select(OrderLine)
+            .where(OrderLine.order_id == order.id, OrderLine.revision == order.revision)
+            .order_by(col(OrderLine.position))
+        ).all()
+    )

@@ -14,6 +14,8 @@ from customer_center.pages import (  # noqa: F401
     approval_chains,
     audit,
     budgets,
+    cart,
+    catalogue,
     confirm_links,
     dashboard,
     dev_mailbox,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import reflex as rx
 
+from customer_center.components.shop import cart_count_badge
 from customer_center.components.ui import tr
 from customer_center.state.session import SessionState
 
@@ -15,11 +17,14 @@ class NavItem:
     route: str
     label_key: str
     icon: str
-    permission: str | None = None  # None: every signed-in user
+    permission: str | tuple[str, ...] | None = None  # None: every signed-in user; a tuple: any of
+    badge: Callable[[], rx.Component] | None = None  # shown after the label (a count)
 
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("/dashboard", "nav.dashboard", "layout_dashboard"),
+    NavItem("/catalogue", "nav.catalogue", "package_search", ("documents.view", "orders.create")),
+    NavItem("/cart", "nav.cart", "shopping_cart", "orders.create", cart_count_badge),
     NavItem("/users", "nav.users", "users", "users.manage"),
     NavItem("/roles", "nav.roles", "shield_check", "roles.manage"),
     NavItem("/budgets", "nav.budgets", "wallet", "budgets.manage"),
@@ -32,7 +37,13 @@ NAV_ITEMS: list[NavItem] = [
 def _link(item: NavItem) -> rx.Component:
     active = SessionState.router.page.path == item.route
     link = rx.link(
-        rx.hstack(rx.icon(item.icon, size=18), rx.text(tr(item.label_key)), spacing="3"),
+        rx.hstack(
+            rx.icon(item.icon, size=18),
+            rx.text(tr(item.label_key)),
+            *([item.badge()] if item.badge else []),
+            spacing="3",
+            align="center",
+        ),
         href=item.route,
         class_name=rx.cond(active, "cc-nav-link cc-nav-active", "cc-nav-link"),
         aria_current=rx.cond(active, "page", "false"),
@@ -40,7 +51,11 @@ def _link(item: NavItem) -> rx.Component:
     )
     if item.permission is None:
         return link
-    return rx.cond(SessionState.permissions.contains(item.permission), link)
+    rights = (item.permission,) if isinstance(item.permission, str) else item.permission
+    allowed = SessionState.permissions.contains(rights[0])
+    for right in rights[1:]:
+        allowed = allowed | SessionState.permissions.contains(right)
+    return rx.cond(allowed, link)
 
 
 def nav_links() -> rx.Component:

@@ -1,0 +1,24 @@
+"""Shop pieces used outside the shop pages: the cart's count in the navigation."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.state.cart import CartBadgeState
+
+
+def cart_count_badge() -> rx.Component:
+    """The number of products in the cart; asks the server for it whenever a page shows it."""
+    return rx.el.span(
+        rx.cond(
+            CartBadgeState.count > 0,
+            rx.badge(
+                CartBadgeState.count.to_string(),
+                variant="solid",
+                radius="full",
+                size="1",
+                id="cart-count",
+            ),
+        ),
+        on_mount=CartBadgeState.refresh,
+    )

@@ -1,0 +1,246 @@
+"""The cart: lines with today's prices, quantities, totals and the budget situation."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.budget_editor import situation
+from customer_center.components.layout import app_page
+from customer_center.components.ui import notice, tr
+from customer_center.domain.permissions import Permission
+from customer_center.services.cart import MAX_LINE_QUANTITY
+from customer_center.state.cart import CartState
+from customer_center.state.session import SessionState
+
+ORDER = Permission.ORDERS_CREATE.value
+
+
+def quantity_form(row: rx.Var) -> rx.Component:
+    """The line's own form: the SKU travels in a hidden field; Enter or "Update" saves."""
+    state = CartState
+    sku = row["sku"]
+    return rx.form(
+        rx.vstack(
+            rx.hstack(
+                rx.el.input(type="hidden", name="sku", value=sku),
+                rx.input(
+                    name="quantity",
+                    type="number",
+                    default_value=row["quantity"],
+                    min=1,
+                    max=MAX_LINE_QUANTITY,
+                    aria_label=tr("shop.quantity"),
+                    width="5.5rem",
+                    class_name="cc-cart-quantity",
+                ),
+                rx.button(
+                    tr("shop.cart.update"),
+                    type="submit",
+                    variant="soft",
+                    size="2",
+                    class_name="cc-cart-update",
+                ),
+                spacing="2",
+                align="center",
+            ),
+            rx.cond(
+                state.errors.contains(sku),
+                rx.text(state.errors[sku], size="1", color_scheme="red", role="alert"),
+            ),
+            spacing="1",
+        ),
+        on_submit=state.update,
+        reset_on_submit=False,
+        # A new key after each reload: the field shows the stored quantity again.
+        key=sku + "-" + state.round.to_string(),
+    )
+
+
+def cart_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.vstack(
+                rx.text(row["name"], weight="medium"),
+                rx.text(row["sku_label"], size="1", color_scheme="gray"),
+                rx.cond(
+                    row["unavailable"] != "",
+                    rx.text(tr("shop.cart.unavailable"), size="1", color_scheme="red"),
+                ),
+                rx.text(
+                    row["unit_price"], " ", row["per_unit"], size="1", class_name="cc-show-narrow"
+                ),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row["unit_price"], size="2"),
+                rx.text(row["price_kind"], size="1", color_scheme="gray"),
+                spacing="0",
+            ),
+            class_name="cc-hide-narrow",
+        ),
+        rx.table.cell(quantity_form(row)),
+        rx.table.cell(rx.text(row["line_total"], weight="medium", class_name="cc-line-total")),
+        rx.table.cell(
+            rx.icon_button(
+                rx.icon("trash_2", size=16),
+                variant="ghost",
+                color_scheme="red",
+                aria_label=tr("shop.remove"),
+                title=tr("shop.remove"),
+                on_click=CartState.remove(row["sku"]),
+                class_name="cc-cart-remove",
+            )
+        ),
+        class_name="cc-cart-row",
+        data_sku=row["sku"],
+    )
+
+
+def lines_table() -> rx.Component:
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(tr("shop.column.product")),
+                    rx.table.column_header_cell(
+                        tr("shop.column.price"), class_name="cc-hide-narrow"
+                    ),
+                    rx.table.column_header_cell(tr("shop.column.quantity")),
+                    rx.table.column_header_cell(tr("shop.column.line_total")),
+                    rx.table.column_header_cell(""),
+                )
+            ),
+            rx.table.body(rx.foreach(CartState.rows, cart_row)),
+            variant="surface",
+            width="100%",
+            id="cart-table",
+        ),
+        width="100%",
+        class_name="cc-table-wrap",
+    )
+
+
+def totals_card() -> rx.Component:
+    state = CartState
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text(tr("shop.total"), size="3", weight="medium"),
+                rx.spacer(),
+                rx.vstack(
+                    rx.cond(
+                        state.prices_known,
+                        rx.text(state.total, size="5", weight="bold", id="cart-total"),
+                        rx.text(tr("shop.prices_unknown"), size="2", color_scheme="amber"),
+                    ),
+                    rx.text(state.total_quantity, size="1", color_scheme="gray"),
+                    spacing="0",
+                    align="end",
+                ),
+                width="100%",
+                align="center",
+            ),
+            rx.flex(
+                rx.link(
+                    rx.button(
+                        tr("shop.cart.to_checkout"),
+                        rx.icon("arrow_right", size=16),
+                        size="3",
+                        disabled=state.has_unavailable,
+                    ),
+                    href="/checkout",
+                    id="to-checkout",
+                    underline="none",
+                ),
+                rx.link(tr("shop.cart.continue"), href="/catalogue", size="2"),
+                rx.spacer(),
+                rx.button(
+                    rx.icon("trash", size=14),
+                    tr("shop.cart.clear"),
+                    variant="ghost",
+                    color_scheme="gray",
+                    on_click=state.clear,
+                    id="cart-clear",
+                ),
+                spacing="4",
+                align="center",
+                wrap="wrap",
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def budget_card() -> rx.Component:
+    state = CartState
+    return rx.card(
+        rx.vstack(
+            rx.heading(tr("shop.budget.title"), size="4", as_="h2"),
+            rx.cond(
+                state.breach_lines.length() > 0,
+                rx.callout.root(
+                    rx.callout.icon(rx.icon("hourglass")),
+                    rx.vstack(
+                        rx.callout.text(tr("shop.budget.needs_approval"), weight="medium"),
+                        rx.el.ul(
+                            rx.foreach(
+                                state.breach_lines,
+                                lambda line: rx.el.li(rx.text(line, size="2")),
+                            ),
+                            style={"margin": 0, "padding_left": "1.25rem"},
+                        ),
+                        spacing="1",
+                    ),
+                    color_scheme="amber",
+                    width="100%",
+                    id="cart-needs-approval",
+                ),
+                rx.cond(
+                    state.prices_known,
+                    rx.callout(
+                        tr("shop.budget.fits"),
+                        icon="circle_check",
+                        color_scheme="green",
+                        width="100%",
+                        id="cart-within-budget",
+                    ),
+                ),
+            ),
+            situation(state),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def cart_content() -> rx.Component:
+    state = CartState
+    return rx.vstack(
+        rx.cond(state.notice != "", notice(state.notice, icon="check")),
+        rx.cond(state.problem != "", notice(state.problem, color="red", icon="triangle_alert")),
+        rx.cond(
+            state.rows.length() > 0,
+            rx.vstack(lines_table(), totals_card(), budget_card(), spacing="4", width="100%"),
+            rx.cond(
+                state.loaded,
+                rx.vstack(
+                    rx.text(tr("shop.cart.empty"), color_scheme="gray", id="cart-empty"),
+                    rx.link(tr("shop.cart.continue"), href="/catalogue"),
+                    spacing="2",
+                ),
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+@rx.page(route="/cart", title="Customer Center", on_load=[SessionState.load, CartState.load])
+def cart_page() -> rx.Component:
+    return app_page(cart_content(), title_key="shop.cart.title", permission=ORDER)

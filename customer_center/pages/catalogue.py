@@ -1,0 +1,222 @@
+"""The catalogue: search, one page of products, prices, data sheets, add to cart."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.layout import app_page
+from customer_center.components.ui import notice, tr
+from customer_center.domain.permissions import Permission
+from customer_center.services.cart import MAX_LINE_QUANTITY
+from customer_center.state.catalogue import CatalogueState
+from customer_center.state.session import SessionState
+
+DOCUMENTS = Permission.DOCUMENTS_VIEW.value
+ORDER = Permission.ORDERS_CREATE.value
+
+
+def may_open_catalogue() -> rx.Var:
+    rights = SessionState.permissions
+    return rights.contains(DOCUMENTS) | rights.contains(ORDER)
+
+
+def no_access() -> rx.Component:
+    return rx.cond(
+        SessionState.user_name != "",
+        rx.callout(
+            tr("error.permission_denied"), icon="lock", color_scheme="amber", id="no-access"
+        ),
+    )
+
+
+def datasheet_link(row: rx.Var) -> rx.Component:
+    return rx.cond(
+        row["datasheet"] != "",
+        rx.link(
+            rx.hstack(rx.icon("file_text", size=16), tr("shop.datasheet"), spacing="1"),
+            href=row["datasheet"],
+            is_external=True,
+            size="2",
+            class_name="cc-datasheet",
+        ),
+    )
+
+
+def price_block(row: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.text(row["price"], size="5", weight="bold", class_name="cc-price"),
+        rx.hstack(
+            rx.badge(
+                row["price_kind"],
+                color_scheme=rx.cond(row["own_price"] != "", "green", "gray"),
+                variant="soft",
+                size="1",
+            ),
+            rx.text(row["per_unit"], size="1", color_scheme="gray"),
+            spacing="2",
+            align="center",
+        ),
+        spacing="1",
+        align="end",
+    )
+
+
+def add_form(row: rx.Var) -> rx.Component:
+    """The product's own form: the SKU travels in a hidden field, so the handler knows it."""
+    state = CatalogueState
+    sku = row["sku"]
+    return rx.form(
+        rx.vstack(
+            rx.hstack(
+                rx.el.input(type="hidden", name="sku", value=sku),
+                rx.input(
+                    name="quantity",
+                    type="number",
+                    default_value="1",
+                    min=1,
+                    max=MAX_LINE_QUANTITY,
+                    aria_label=tr("shop.quantity"),
+                    width="5.5rem",
+                    class_name="cc-add-quantity",
+                ),
+                rx.button(
+                    rx.icon("shopping_cart", size=16),
+                    tr("shop.add"),
+                    type="submit",
+                    disabled=~CatalogueState.is_hydrated,
+                    class_name="cc-add",
+                ),
+                spacing="2",
+                align="center",
+            ),
+            rx.cond(
+                state.added.contains(sku),
+                rx.text(state.added[sku], size="2", color_scheme="green", class_name="cc-added"),
+            ),
+            rx.cond(
+                state.add_errors.contains(sku),
+                rx.text(
+                    state.add_errors[sku],
+                    size="2",
+                    color_scheme="red",
+                    role="alert",
+                    class_name="cc-add-error",
+                ),
+            ),
+            spacing="1",
+            align="end",
+        ),
+        on_submit=state.add,
+        reset_on_submit=False,
+    )
+
+
+def product_card(row: rx.Var) -> rx.Component:
+    state = CatalogueState
+    return rx.card(
+        rx.flex(
+            rx.vstack(
+                rx.text(row["name"], size="3", weight="bold", as_="div"),
+                rx.text(row["sku_label"], size="1", color_scheme="gray"),
+                rx.text(row["description"], size="2"),
+                datasheet_link(row),
+                spacing="1",
+                flex="1",
+                min_width="14rem",
+            ),
+            rx.vstack(
+                rx.cond(state.show_prices, price_block(row)),
+                rx.cond(state.can_order, add_form(row)),
+                spacing="3",
+                align="end",
+            ),
+            spacing="4",
+            wrap="wrap",
+            justify="between",
+            width="100%",
+        ),
+        width="100%",
+        class_name="cc-product",
+        data_sku=row["sku"],
+    )
+
+
+def pager() -> rx.Component:
+    state = CatalogueState
+    return rx.hstack(
+        rx.text(
+            tr("shop.page_of")
+            .replace("{page}", (state.page + 1).to_string())
+            .replace("{pages}", state.page_count.to_string())
+            .replace("{total}", state.total.to_string()),
+            size="2",
+            color_scheme="gray",
+            id="catalogue-page-info",
+        ),
+        rx.spacer(),
+        rx.button(
+            tr("common.previous"),
+            variant="soft",
+            on_click=state.previous_page,
+            disabled=state.page == 0,
+            id="catalogue-previous",
+        ),
+        rx.button(
+            tr("common.next"),
+            variant="soft",
+            on_click=state.next_page,
+            disabled=state.page + 1 >= state.page_count,
+            id="catalogue-next",
+        ),
+        width="100%",
+        align="center",
+    )
+
+
+def catalogue_content() -> rx.Component:
+    state = CatalogueState
+    return rx.vstack(
+        rx.input(
+            rx.input.slot(rx.icon("search", size=16)),
+            placeholder=tr("shop.catalogue.search"),
+            value=state.search,
+            on_change=state.set_search.debounce(300),
+            aria_label=tr("shop.catalogue.search"),
+            id="catalogue-search",
+            width="100%",
+            size="3",
+        ),
+        rx.cond(
+            state.loaded & ~state.show_prices & (state.problem == ""),
+            rx.text(tr("shop.catalogue.prices_hidden"), size="1", color_scheme="gray"),
+        ),
+        rx.cond(
+            state.problem != "",
+            rx.box(notice(state.problem, color="amber", icon="cloud_off"), id="catalogue-problem"),
+        ),
+        rx.vstack(
+            rx.foreach(state.rows, product_card),
+            spacing="3",
+            width="100%",
+            id="catalogue-products",
+        ),
+        rx.cond(
+            state.loaded & (state.total == 0) & (state.problem == ""),
+            rx.text(tr("shop.catalogue.none_found"), color_scheme="gray", id="catalogue-empty"),
+        ),
+        rx.cond(state.page_count > 1, pager()),
+        spacing="4",
+        width="100%",
+    )
+
+
+@rx.page(
+    route="/catalogue",
+    title="Customer Center",
+    on_load=[SessionState.load, CatalogueState.load],
+)
+def catalogue_page() -> rx.Component:
+    return app_page(
+        rx.cond(may_open_catalogue(), catalogue_content(), no_access()),
+        title_key="shop.catalogue.title",
+    )

@@ -1,0 +1,134 @@
+"""The cart page and the cart's count in the navigation.
+
+Rows are display strings keyed by SKU; a SKU sent back by the browser only ever names a line
+of the actor's own cart (the service looks it up by user), so a forged one changes nothing.
+"""
+
+from __future__ import annotations
+
+from customer_center.auth.sessions import Actor
+from customer_center.domain.budgets import describe_breach, money
+from customer_center.domain.errors import ServiceError
+from customer_center.domain.permissions import Permission
+from customer_center.services import cart
+from customer_center.services.cart import CartView
+from customer_center.services.catalogue import SKU_MAX
+from customer_center.services.wiring import erp_client
+from customer_center.state.access import requires
+from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.budgets import SituationView
+
+ORDER = Permission.ORDERS_CREATE
+
+
+class CartBadgeState(PortalState):
+    """The number of products in the cart, next to the navigation entry."""
+
+    count: int = 0
+
+    async def _recount(self, actor: Actor) -> None:
+        self.count = await in_transaction(cart.cart_count, actor)
+
+    @requires(ORDER)
+    async def refresh(self) -> None:
+        await self._recount(self._actor())
+
+
+def cart_rows(view: CartView, lang: str, t) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    def amount(cents: int | None, currency: str) -> str:
+        return money(cents, currency, lang) if cents is not None else ""
+
+    return [
+        {
+            "sku": line.sku,
+            "name": line.name,
+            "sku_label": t("shop.sku", sku=line.sku),
+            "quantity": str(line.quantity),
+            "unit_price": amount(line.unit_price_cents, line.currency),
+            "per_unit": t("shop.per_unit", unit=line.unit) if line.unit else "",
+            "price_kind": t("shop.customer_price" if line.is_customer_price else "shop.list_price")
+            if line.unit_price_cents is not None
+            else "",
+            "line_total": amount(line.line_total_cents, line.currency),
+            "unavailable": "" if line.available else "1",
+        }
+        for line in view.lines
+    ]
+
+
+class CartState(SituationView):
+    rows: list[dict[str, str]] = []
+    total: str = ""
+    total_quantity: str = ""
+    prices_known: bool = True
+    has_unavailable: bool = False
+    breach_lines: list[str] = []
+    loaded: bool = False
+    notice: str = ""
+    problem: str = ""
+    errors: dict[str, str] = {}  # by SKU
+    round: int = 0  # bumped on every reload: quantity fields show the stored value again
+
+    async def _reload(self) -> None:
+        actor = self._actor()
+        try:
+            view = await in_transaction(cart.cart_view, actor, erp_client())
+        except ServiceError as error:
+            self.rows, self.problem = [], self._t(error.code)
+            self._show(None)
+            return
+        finally:
+            self.loaded = True
+            self.round += 1
+        lang = self.lang
+        self.rows = cart_rows(view, lang, self._t)
+        self.total = money(view.total_cents, view.currency, lang)
+        self.total_quantity = self._t("shop.total_quantity", count=view.total_quantity)
+        self.prices_known = view.prices_known
+        self.has_unavailable = view.has_unavailable
+        self.breach_lines = [describe_breach(b, lang, view.currency) for b in view.breaches]
+        self._show(view.situation)
+        badge = await self.get_state(CartBadgeState)
+        badge.count = len(view.lines)
+
+    @requires(ORDER)
+    async def load(self) -> None:
+        self.notice, self.problem, self.errors = "", "", {}
+        await self._reload()
+
+    async def _change(self, service, *args, done: str = "") -> bool:  # type: ignore[no-untyped-def]
+        self.notice, self.problem, self.errors = "", "", {}
+        try:
+            await in_transaction(service, self._actor(), *args)
+        except ServiceError as error:
+            sku = args[0] if args and isinstance(args[0], str) else ""
+            message = " ".join(field_errors(error, self.lang).values())
+            if sku:
+                self.errors = {sku: message}
+            else:
+                self.problem = message
+            return False
+        self.notice = done
+        await self._reload()
+        return True
+
+    @requires(ORDER)
+    async def update(self, form: dict) -> None:
+        """One line's little form: its SKU (hidden field) and the new quantity."""
+        sku = text_field(form, "sku", SKU_MAX)
+        await self._change(
+            cart.set_quantity,
+            sku,
+            text_field(form, "quantity", 12),
+            done=self._t("shop.cart.updated"),
+        )
+
+    @requires(ORDER)
+    async def remove(self, sku: str) -> None:
+        sku = sku[:SKU_MAX] if isinstance(sku, str) else ""
+        name = next((r["name"] for r in self.rows if r["sku"] == sku), sku)
+        await self._change(cart.remove_item, sku, done=self._t("shop.cart.removed", name=name))
+
+    @requires(ORDER)
+    async def clear(self) -> None:
+        await self._change(cart.clear_cart, done=self._t("shop.cart.cleared"))

@@ -1,0 +1,242 @@
+"""Catalogue and cart states through Reflex's real event pipeline."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlmodel import Session, select
+
+from customer_center.domain.permissions import Permission
+from customer_center.integrations.erp.csv_import import import_erp_directory
+from customer_center.integrations.erp.demo import demo_data_dir
+from customer_center.integrations.erp.protocol import ErpUnavailable
+from customer_center.models.budget import SCOPE_USER, BudgetRule
+from customer_center.models.order import CartItem
+from customer_center.models.user import User
+from customer_center.state import cart as cart_state_module
+from customer_center.state import catalogue as catalogue_state_module
+from customer_center.state.access import Access, access_of
+from customer_center.state.cart import CartBadgeState, CartState
+from customer_center.state.catalogue import CatalogueState
+from customer_center.state.middleware import handler_functions
+from tests.factories import make_company, make_user, signed_in_cookie
+from tests.state.test_forged_events import dispatch
+
+pytestmark = pytest.mark.usefixtures("db")
+
+_tokens = itertools.count()
+SIGNED_IN = Access()
+ORDER = Access(permission=Permission.ORDERS_CREATE)
+
+
+class Shop:
+    """Müller (customer 10001 of the demo ERP): Ben buys, Tina is a technician; a stranger
+    is the main contact of another company."""
+
+    def __init__(self, session: Session) -> None:
+        import_erp_directory(session.get_bind(), demo_data_dir())  # type: ignore[arg-type]
+        main = make_company(session, "10001", "Müller Maschinenbau GmbH")
+        company = main.company_id
+        self.ben = make_user(session, company, "ben@mueller.example", ["buyer"], name="Ben")
+        self.tina = make_user(session, company, "tina@mueller.example", ["technician"])
+        stranger = make_company(session, "10002", "Acme Industrial Supply Ltd")
+        self.stranger = session.get(User, stranger.user_id)
+        session.commit()
+        self.session = session
+
+    def cookie(self, user: User | None) -> str:
+        return signed_in_cookie(self.session, user) if user is not None else ""
+
+    async def send(self, cookie: str, state: type, handler: str, payload=None, token=None):  # type: ignore[no-untyped-def]
+        name = f"{state.get_full_name()}.{handler}"
+        return await dispatch(token or self.token, cookie, name, payload or {}, {})
+
+    def cart_of(self, user: User) -> dict[str, int]:
+        self.session.expire_all()
+        rows = self.session.exec(select(CartItem).where(CartItem.user_id == user.id)).all()
+        return {row.sku: row.quantity for row in rows}
+
+    def give_cart(self, user: User, **items: int) -> None:
+        for sku, quantity in items.items():
+            self.session.add(
+                CartItem(
+                    company_id=user.company_id,
+                    user_id=user.id,  # type: ignore[arg-type]
+                    sku=sku.replace("_", "-"),
+                    quantity=quantity,
+                )
+            )
+        self.session.commit()
+
+    @property
+    def token(self) -> str:
+        return f"shop-{next(_tokens)}"
+
+
+@pytest.fixture
+def shop(session: Session) -> Shop:
+    return Shop(session)
+
+
+@pytest.mark.parametrize(
+    ("state", "handler", "access"),
+    [
+        (CatalogueState, "load", SIGNED_IN),
+        (CatalogueState, "set_search", SIGNED_IN),
+        (CatalogueState, "next_page", SIGNED_IN),
+        (CatalogueState, "previous_page", SIGNED_IN),
+        (CatalogueState, "add", ORDER),
+        (CartState, "load", ORDER),
+        (CartState, "update", ORDER),
+        (CartState, "remove", ORDER),
+        (CartState, "clear", ORDER),
+        (CartBadgeState, "refresh", ORDER),
+    ],
+)
+def test_handlers_carry_the_intended_access_rule(state, handler, access) -> None:
+    assert access_of(handler_functions()[f"{state.get_full_name()}.{handler}"]) == access
+
+
+def test_the_shop_states_have_no_other_handlers() -> None:
+    modules = {"customer_center.state.catalogue", "customer_center.state.cart"}
+    ours = [fn for fn in handler_functions().values() if fn.__module__ in modules]
+    assert len(ours) == 10
+
+
+async def test_a_buyer_searches_adds_changes_and_removes(shop) -> None:
+    cookie, token = shop.cookie(shop.ben), "ben"
+    state = await shop.send(cookie, CatalogueState, "load", token=token)
+    assert state.show_prices and state.can_order and state.problem == ""
+    assert state.total == 8 and len(state.rows) == 8
+    state = await shop.send(cookie, CatalogueState, "set_search", {"value": "bearing"}, token)
+    [bearing] = state.rows
+    assert bearing["sku"] == "BRG-6205-2RS"
+    assert bearing["price"] == "€7.45" and bearing["price_kind"] == "Your price"
+    assert bearing["datasheet"] == "/datasheets/BRG-6205-2RS.pdf"
+
+    form = {"sku": "BRG-6205-2RS", "quantity": "3"}
+    state = await shop.send(cookie, CatalogueState, "add", {"form": form}, token)
+    assert state.added == {"BRG-6205-2RS": "3 in the cart"} and state.add_errors == {}
+    badge = await shop.send(cookie, CartBadgeState, "refresh", token=token)
+    assert badge.count == 1
+    assert shop.cart_of(shop.ben) == {"BRG-6205-2RS": 3}
+
+    cart = await shop.send(cookie, CartState, "load", token=token)
+    [line] = cart.rows
+    assert (line["quantity"], line["unit_price"], line["line_total"]) == ("3", "€7.45", "€22.35")
+    assert cart.total == "€22.35" and cart.breach_lines == []
+    round_before = cart.round
+    form = {"sku": "BRG-6205-2RS", "quantity": "10"}
+    cart = await shop.send(cookie, CartState, "update", {"form": form}, token)
+    assert cart.total == "€74.50" and cart.notice == "Quantity changed."
+    assert cart.round > round_before  # the quantity fields are drawn afresh
+    cart = await shop.send(cookie, CartState, "remove", {"sku": "BRG-6205-2RS"}, token)
+    assert cart.rows == [] and "was removed" in cart.notice
+    assert shop.cart_of(shop.ben) == {}
+
+
+async def test_wrong_quantities_are_shown_next_to_the_product(shop) -> None:
+    cookie = shop.cookie(shop.ben)
+    for quantity in ("0", "-2", "1.5", "", "99999"):
+        form = {"sku": "BRG-6205-2RS", "quantity": quantity}
+        state = await shop.send(cookie, CatalogueState, "add", {"form": form})
+        assert state.add_errors == {"BRG-6205-2RS": "Please enter a whole number from 1 to 9999."}
+    shop.give_cart(shop.ben, GLV_CUT5_9=2)
+    form = {"sku": "GLV-CUT5-9", "quantity": "0"}
+    state = await shop.send(cookie, CartState, "update", {"form": form})
+    assert "whole number" in state.errors["GLV-CUT5-9"]
+    assert shop.cart_of(shop.ben) == {"GLV-CUT5-9": 2}
+
+
+async def test_the_cart_warns_before_an_order_needs_approval(shop) -> None:
+    shop.session.add(
+        BudgetRule(
+            company_id=shop.ben.company_id,
+            scope=SCOPE_USER,
+            subject_id=shop.ben.id,  # type: ignore[arg-type]
+            max_order_value_cents=50_000,
+            period="month",
+            period_budget_cents=100_000,
+        )
+    )
+    shop.give_cart(shop.ben, GLV_CUT5_9=10)  # 56.00 with Müller's own price
+    cookie = shop.cookie(shop.ben)
+    state = await shop.send(cookie, CartState, "load")
+    assert state.breach_lines == [] and state.has_period and state.remaining == "€1,000.00"
+    shop.give_cart(shop.ben, MTR_IE3_4KW=1)  # + 559.00
+    state = await shop.send(cookie, CartState, "load")
+    assert state.total == "€615.00"
+    assert state.breach_lines == [
+        "order value €615.00 exceeds the per-order limit of €500.00",
+    ]
+
+
+async def test_a_technician_sees_products_and_data_sheets_but_cannot_order(shop) -> None:
+    cookie = shop.cookie(shop.tina)
+    state = await shop.send(cookie, CatalogueState, "load")
+    assert len(state.rows) == 8 and not state.show_prices and not state.can_order
+    assert {row["price"] for row in state.rows} == {""}
+    assert all(row["datasheet"].startswith("/datasheets/") for row in state.rows)
+    form = {"sku": "BRG-6205-2RS", "quantity": "1"}
+    refused = await shop.send(cookie, CatalogueState, "add", {"form": form})
+    assert refused.added == {} and shop.cart_of(shop.tina) == {}
+    cart = await shop.send(cookie, CartState, "load")
+    assert cart.rows == [] and not cart.loaded
+    badge = await shop.send(cookie, CartBadgeState, "refresh")
+    assert badge.count == 0
+
+
+async def test_forged_cart_events_touch_nobody_elses_cart(shop) -> None:
+    shop.give_cart(shop.ben, BRG_6205_2RS=4, GLV_CUT5_9=2)
+    attackers = {"anonymous": None, "technician": shop.tina, "other company": shop.stranger}
+    for who, user in attackers.items():
+        cookie = shop.cookie(user)
+        await shop.send(
+            cookie, CartState, "update", {"form": {"sku": "BRG-6205-2RS", "quantity": "9"}}
+        )
+        await shop.send(cookie, CartState, "remove", {"sku": "GLV-CUT5-9"})
+        await shop.send(cookie, CartState, "clear")
+        await shop.send(
+            cookie, CatalogueState, "add", {"form": {"sku": "BRG-6205-2RS", "quantity": "1"}}
+        )
+        assert shop.cart_of(shop.ben) == {"BRG-6205-2RS": 4, "GLV-CUT5-9": 2}, who
+    # The stranger's own cart took the add (their company may order), Ben's did not change.
+    assert shop.cart_of(shop.stranger) == {"BRG-6205-2RS": 1}  # type: ignore[arg-type]
+    assert shop.cart_of(shop.tina) == {}
+
+
+async def test_hostile_arguments_are_refused_quietly(shop) -> None:
+    shop.give_cart(shop.ben, BRG_6205_2RS=4)
+    cookie = shop.cookie(shop.ben)
+    for payload in ({"form": "not a form"}, {"form": {"sku": 7, "quantity": [1]}}):
+        state = await shop.send(cookie, CartState, "update", payload)
+        await shop.send(cookie, CatalogueState, "add", payload)
+    state = await shop.send(cookie, CartState, "remove", {"sku": {"$ne": 1}})
+    await shop.send(cookie, CatalogueState, "set_search", {"value": ["x"]})
+    assert shop.cart_of(shop.ben) == {"BRG-6205-2RS": 4}
+    assert state is not None
+
+
+class _DownErp:
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        def fail(*_args: object, **_kwargs: object) -> None:
+            raise ErpUnavailable("down")
+
+        return fail
+
+
+async def test_an_unreachable_erp_is_a_message_not_a_crash(shop, monkeypatch) -> None:
+    shop.give_cart(shop.ben, BRG_6205_2RS=4)
+    monkeypatch.setattr(catalogue_state_module, "erp_client", _DownErp)
+    monkeypatch.setattr(cart_state_module, "erp_client", _DownErp)
+    cookie = shop.cookie(shop.ben)
+    state = await shop.send(cookie, CatalogueState, "load")
+    assert state.rows == [] and "cannot be reached" in state.problem
+    form = {"sku": "BRG-6205-2RS", "quantity": "1"}
+    state = await shop.send(cookie, CatalogueState, "add", {"form": form})
+    assert "cannot be reached" in state.add_errors["BRG-6205-2RS"]
+    cart = await shop.send(cookie, CartState, "load")
+    assert [row["sku"] for row in cart.rows] == ["BRG-6205-2RS"]
+    assert not cart.prices_known and cart.rows[0]["line_total"] == ""
+    assert shop.cart_of(shop.ben) == {"BRG-6205-2RS": 4}

@@ -13,6 +13,7 @@ from customer_center.outbox.handlers import (
     erp_company_activated_handler,
 )
 from customer_center.outbox.relay import OutboxRelay, relay_loop
+from customer_center.services.order_handoff import ERP_ORDER_PLACED, handoff_handler
 from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 
@@ -21,7 +22,10 @@ RELAY_INTERVAL_SECONDS = 1.0
 
 def build_relay() -> OutboxRelay:
     settings, engine = get_settings(), get_engine()
-    extra = {ERP_COMPANY_ACTIVATED: erp_company_activated_handler(erp_client())}
+    extra = {
+        ERP_COMPANY_ACTIVATED: erp_company_activated_handler(erp_client()),
+        ERP_ORDER_PLACED: handoff_handler(erp_client(), engine),
+    }
     return OutboxRelay(engine, default_handlers(settings, engine, extra=extra))
 
 

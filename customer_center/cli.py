@@ -42,6 +42,36 @@ def _erp_demo(_args: argparse.Namespace) -> None:
     _erp_import(argparse.Namespace(directory=str(demo_data_dir())))
 
 
+def _erp_import_status(args: argparse.Namespace) -> None:
+    """Apply ERP status updates from a CSV file (docs/erp-status-updates.md)."""
+    from customer_center.db import get_engine
+    from customer_center.services.order_status import (
+        REJECTED,
+        StatusCsvError,
+        import_status_csv,
+    )
+    from customer_center.settings import get_settings
+
+    try:
+        data = Path(args.file).read_bytes()
+        outcomes = import_status_csv(get_engine(), get_settings(), data)
+    except (OSError, StatusCsvError) as error:
+        print(f"Import failed, nothing was applied: {error}", file=sys.stderr)
+        raise SystemExit(1) from error
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.result] = counts.get(outcome.result, 0) + 1
+        if outcome.result == REJECTED:
+            for field, message in outcome.messages().items():
+                name = f" {field}:" if field else ""
+                label = outcome.update_id or "(no update_id)"
+                print(f"{outcome.where}: {label}:{name} {message}", file=sys.stderr)
+    summary = ", ".join(f"{count} {result}" for result, count in sorted(counts.items()))
+    print(f"Status updates: {summary or 'none in the file'}")
+    if counts.get(REJECTED):
+        raise SystemExit(1)
+
+
 def _demo_info(_args: argparse.Namespace) -> None:
     from customer_center.settings import get_settings
 
@@ -86,6 +116,11 @@ def main(argv: list[str] | None = None) -> None:
     erp_import.add_argument("directory")
     erp_import.set_defaults(run=_erp_import)
     erp.add_parser("import-demo", help="load the shipped demo ERP data").set_defaults(run=_erp_demo)
+    erp_status = erp.add_parser(
+        "import-status", help="apply order status updates from a CSV FILE (idempotent)"
+    )
+    erp_status.add_argument("file")
+    erp_status.set_defaults(run=_erp_import_status)
     commands.add_parser("demo-info", help="print the demo activation data").set_defaults(
         run=_demo_info
     )

@@ -7,6 +7,7 @@ from starlette.applications import Starlette
 
 from customer_center.background import outbox_relay_task
 from customer_center.http.auth_routes import routes as auth_routes
+from customer_center.http.erp_status import routes as erp_status_routes
 from customer_center.http.exports import routes as export_routes
 from customer_center.http.user_export import routes as user_export_routes
 from customer_center.pages import (  # noqa: F401
@@ -36,7 +37,9 @@ check_production(get_settings())
 
 app = rx.App(
     stylesheets=["/styles.css"],
-    api_transformer=Starlette(routes=auth_routes + export_routes + user_export_routes),
+    api_transformer=Starlette(
+        routes=auth_routes + export_routes + user_export_routes + erp_status_routes
+    ),
     backend_exception_handler=unexpected_error_toast,
 )
 app.add_middleware(AccessMiddleware())

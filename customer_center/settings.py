@@ -33,6 +33,11 @@ class SmtpSettings:
     use_ssl: bool
 
 
+ORDER_STATUS_MAIL_CHOICES = frozenset({"shipped", "delivered"})
+ORDER_STATUS_MAIL_DEFAULT = ORDER_STATUS_MAIL_CHOICES
+ERP_STATUS_TOKEN_MIN = 32
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str
@@ -51,6 +56,10 @@ class Settings:
     embedded_relay: bool
     redis_url: str
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    # POST /erp/order-status: the ERP sends "Authorization: Bearer <token>"; empty: closed.
+    erp_status_token: str = ""
+    # Which ERP status updates e-mail the requester (CC_ORDER_STATUS_MAILS, comma-separated).
+    order_status_mails: frozenset[str] = ORDER_STATUS_MAIL_DEFAULT
 
     @property
     def is_dev(self) -> bool:
@@ -125,7 +134,24 @@ def load_settings() -> Settings:
         embedded_relay=_flag("CC_EMBEDDED_RELAY", True),
         redis_url=_env("CC_REDIS_URL"),
         cors_origins=cors,
+        erp_status_token=_env("CC_ERP_STATUS_TOKEN"),
+        order_status_mails=_order_status_mails(),
     )
+
+
+def _order_status_mails() -> frozenset[str]:
+    """``shipped,delivered`` (the default), one of them, or ``none``."""
+    raw = os.environ.get("CC_ORDER_STATUS_MAILS")
+    if raw is None:
+        return ORDER_STATUS_MAIL_DEFAULT
+    chosen = {part.strip().lower() for part in raw.split(",") if part.strip()}
+    unknown = chosen - ORDER_STATUS_MAIL_CHOICES - {"none"}
+    if unknown:
+        raise ConfigurationError(
+            "CC_ORDER_STATUS_MAILS may name shipped, delivered or none, not "
+            + ", ".join(sorted(unknown))
+        )
+    return frozenset(chosen & ORDER_STATUS_MAIL_CHOICES)
 
 
 def check_production(settings: Settings) -> None:
@@ -141,6 +167,11 @@ def check_production(settings: Settings) -> None:
         problems.append("CC_SECURE_COOKIES must not be switched off")
     if settings.smtp is None:
         problems.append("CC_SMTP_HOST must be set (the dev mailbox is not for production)")
+    if len(settings.erp_status_token) < ERP_STATUS_TOKEN_MIN:
+        problems.append(
+            "CC_ERP_STATUS_TOKEN must be set to a random value of at least "
+            f"{ERP_STATUS_TOKEN_MIN} characters (the ERP's key for POST /erp/order-status)"
+        )
     if problems:
         raise ConfigurationError("Unsafe production configuration: " + "; ".join(problems))
 

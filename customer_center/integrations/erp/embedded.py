@@ -6,6 +6,7 @@ never holds a connection between calls. Paging, sorting and search happen in SQL
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Sequence
 from typing import Any, cast
@@ -22,6 +23,8 @@ from customer_center.integrations.erp.protocol import (
     ErpContact,
     ErpCustomer,
     ErpInvoice,
+    ErpOrderLine,
+    ErpOrderRequest,
     ErpProduct,
     ErpProductOffer,
 )
@@ -31,6 +34,8 @@ from customer_center.integrations.erp.tables import (
     ErpContactRow,
     ErpCustomerRow,
     ErpInvoiceRow,
+    ErpOrderLineRow,
+    ErpOrderRow,
     ErpPriceRow,
     ErpProductRow,
     canonical_key,
@@ -138,6 +143,71 @@ class EmbeddedErpClient:
                 session.rollback()
                 if not _notice_recorded(session, message_id):
                     raise
+
+    def place_order(self, order: ErpOrderRequest, message_id: str) -> str:
+        with self._session() as session:
+            known = _order_number(session, message_id)
+            if known is not None:
+                return known
+            row = ErpOrderRow(
+                message_id=message_id,
+                erp_order_number=f"PENDING-{secrets.token_hex(8)}",
+                customer_number=canonical_key(order.customer_number),
+                portal_order_id=order.portal_order_id,
+                reference=order.reference,
+                requester_email=order.requester_email,
+                currency=order.currency,
+                total=order.total,
+                header=_order_header(order),
+            )
+            session.add(row)
+            try:
+                session.flush()
+                assert row.id is not None
+                row.erp_order_number = f"{ORDER_NUMBER_PREFIX}{ORDER_NUMBER_BASE + row.id}"
+                session.add_all(_order_line(row.id, line) for line in order.lines)
+                session.commit()
+            except IntegrityError:
+                # A concurrent delivery of the same message won the race: answer its number.
+                session.rollback()
+                known = _order_number(session, message_id)
+                if known is None:
+                    raise
+                return known
+            return row.erp_order_number
+
+
+ORDER_NUMBER_PREFIX = "SO-"
+ORDER_NUMBER_BASE = 100000
+
+
+def _order_number(session: Session, message_id: str) -> str | None:
+    query = select(ErpOrderRow.erp_order_number).where(ErpOrderRow.message_id == message_id)
+    return session.exec(query).first()
+
+
+def _order_header(order: ErpOrderRequest) -> dict[str, Any]:
+    return {
+        "requester_name": order.requester_name,
+        "delivery_address": dataclasses.asdict(order.delivery_address),
+        "billing_address": dataclasses.asdict(order.billing_address),
+        "payment_method": order.payment_method,
+        "shipping_method": order.shipping_method,
+        "comment": order.comment,
+    }
+
+
+def _order_line(erp_order_id: int, line: ErpOrderLine) -> ErpOrderLineRow:
+    return ErpOrderLineRow(
+        erp_order_id=erp_order_id,
+        position=line.position,
+        sku=canonical_key(line.sku),
+        name=line.name,
+        unit=line.unit,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+        line_total=line.line_total,
+    )
 
 
 def _notice_recorded(session: Session, message_id: str) -> bool:

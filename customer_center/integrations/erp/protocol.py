@@ -97,6 +97,49 @@ class ErpProductOffer:
     is_customer_price: bool
 
 
+@dataclass(frozen=True)
+class ErpOrderLine:
+    position: int
+    sku: str
+    name: str
+    unit: str
+    quantity: int
+    unit_price: Decimal
+    line_total: Decimal
+
+
+@dataclass(frozen=True)
+class ErpOrderAddress:
+    name: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+
+
+@dataclass(frozen=True)
+class ErpOrderRequest:
+    """An approved order as the ERP receives it: the approved revision's lines and header.
+
+    ``portal_order_id`` names the order in the portal (shown in the ERP, never used as its
+    key); ``reference`` is the customer's own order reference.
+    """
+
+    portal_order_id: int
+    customer_number: str
+    reference: str
+    requester_name: str
+    requester_email: str
+    currency: str
+    total: Decimal
+    delivery_address: ErpOrderAddress
+    billing_address: ErpOrderAddress
+    payment_method: str
+    shipping_method: str
+    comment: str
+    lines: tuple[ErpOrderLine, ...]
+
+
 class ErpClient(Protocol):
     """Lookups are case-insensitive and ignore surrounding whitespace in the numbers given.
 
@@ -132,4 +175,12 @@ class ErpClient(Protocol):
         self, customer_number: str, main_contact_email: str, message_id: str
     ) -> None:
         """Idempotent by ``message_id``: a repeated delivery is recorded once."""
+        ...
+
+    def place_order(self, order: ErpOrderRequest, message_id: str) -> str:
+        """Record an approved order; returns the ERP's order number (e.g. ``SO-100234``).
+
+        Idempotent by ``message_id``: a repeated delivery answers the number given the first
+        time and records nothing new.
+        """
         ...

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Index, Numeric, func
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Numeric, func
 from sqlmodel import Field, SQLModel
 
 from customer_center.models.base import utcnow
@@ -126,3 +126,39 @@ class ErpActivationNoticeRow(SQLModel, table=True):
     email: str = Field(max_length=254)
     received_at: datetime = Field(default_factory=utcnow)
     erp_reference: str = Field(max_length=40, unique=True)
+
+
+class ErpOrderRow(SQLModel, table=True):
+    """An order the ERP received from the portal: one row per delivered message id.
+
+    ``erp_order_number`` is the ERP's own number, answered to the portal; like the activation
+    notices, no foreign key to the customer: the row is evidence of what arrived.
+    """
+
+    __tablename__ = "erp_order"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(max_length=100, unique=True)
+    erp_order_number: str = Field(max_length=40, unique=True)
+    customer_number: str = Field(max_length=KEY_LENGTH, index=True)
+    portal_order_id: int = Field(index=True)
+    reference: str = Field(default="", max_length=100)
+    requester_email: str = Field(default="", max_length=254)
+    currency: str = Field(default="EUR", max_length=3)
+    total: Decimal = Field(sa_column=_money())
+    # Addresses, payment and shipping method, comment: as the portal sent them.
+    header: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    received_at: datetime = Field(default_factory=utcnow)
+
+
+class ErpOrderLineRow(SQLModel, table=True):
+    __tablename__ = "erp_order_line"
+
+    erp_order_id: int = Field(foreign_key="erp_order.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    sku: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    unit: str = Field(default="", max_length=16)
+    quantity: int
+    unit_price: Decimal = Field(sa_column=_money())
+    line_total: Decimal = Field(sa_column=_money())

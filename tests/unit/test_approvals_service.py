@@ -1,0 +1,359 @@
+"""Approvals: the inbox, decisions level by level, changes and revisions, resubmission, the
+conversation, who may see an order, stale versions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import col, select
+
+from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.models.approval import Absence
+from customer_center.models.order import ApprovalStep, Order, OrderEvent
+from customer_center.models.outbox import OutboxMessage
+from customer_center.models.user import User
+from customer_center.services import approvals
+from customer_center.services.approvals import OrderChange
+from customer_center.settings import get_settings
+from tests.factories import make_user
+from tests.order_factories import Shop
+
+SETTINGS = get_settings()
+
+
+@pytest.fixture
+def shop(session) -> Shop:
+    shop = Shop.create(session)
+    shop.limit(shop.ben, max_value=100_000)  # 1,000.00; two motors are 1,224.00
+    return shop
+
+
+def _order(shop: Shop, order_id: int) -> Order:
+    shop.session.expire_all()
+    return shop.session.get(Order, order_id)
+
+
+def _steps(shop: Shop, order_id: int) -> list[tuple[int, int, str, str]]:
+    shop.session.expire_all()
+    rows = shop.session.exec(
+        select(ApprovalStep)
+        .where(ApprovalStep.order_id == order_id)
+        .order_by(
+            col(ApprovalStep.revision), col(ApprovalStep.level), col(ApprovalStep.approver_id)
+        )
+    ).all()
+    return [(s.revision, s.level, s.approver_id, s.status) for s in rows]
+
+
+def _subjects(shop: Shop, to: str) -> list[str]:
+    shop.session.expire_all()
+    return [
+        m.payload["subject"]
+        for m in shop.session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id)))
+        if m.kind == "email" and m.payload["to"] == to
+    ]
+
+
+def _handoffs(shop: Shop) -> int:
+    shop.session.expire_all()
+    return len(
+        shop.session.exec(
+            select(OutboxMessage).where(OutboxMessage.kind == "erp.order_placed")
+        ).all()
+    )
+
+
+def _decide(shop: Shop, user: User, how: str, order_id: int, *args, **kwargs):  # type: ignore[no-untyped-def]
+    version = _order(shop, order_id).version
+    function = getattr(approvals, how)
+    actor = shop.actor(user)
+    if how in ("approve", "reject", "change_order", "resubmit"):
+        result = function(shop.session, actor, SETTINGS, order_id, version, *args, **kwargs)
+    else:
+        result = function(shop.session, actor, order_id, version, *args, **kwargs)
+    shop.session.commit()
+    return result
+
+
+def test_the_inbox_lists_what_waits_for_the_approver_with_reasons(shop) -> None:
+    shop.chain(("any", [shop.anna]))
+    placed = shop.order()
+    page = approvals.inbox(shop.session, shop.actor(shop.anna))
+    assert page.total == 1 and page.page_count == 1
+    [row] = page.rows
+    assert (row.order_id, row.requester, row.total_cents) == (placed.order_id, "Ben", 122_400)
+    assert row.number == f"PO-{placed.order_id:06d}"
+    assert row.reasons == ["order value €1,224.00 exceeds the per-order limit of €1,000.00"]
+    assert row.on_behalf_of == [] and not row.escalated
+    assert approvals.waiting_count(shop.session, shop.actor(shop.anna)) == 1
+    assert approvals.waiting_count(shop.session, shop.actor(shop.carl)) == 0
+    assert approvals.inbox(shop.session, shop.actor(shop.carl)).rows == []
+    with pytest.raises(ServiceError):
+        approvals.inbox(shop.session, shop.actor(shop.ben))  # no approvals.decide
+
+
+def test_the_inbox_is_paginated_oldest_first(shop) -> None:
+    shop.chain(("any", [shop.anna]))
+    placed = [shop.order().order_id for _ in range(5)]
+    first = approvals.inbox(shop.session, shop.actor(shop.anna), 0, page_size=2)
+    last = approvals.inbox(shop.session, shop.actor(shop.anna), 2, page_size=2)
+    assert (first.total, first.page_count) == (5, 3)
+    assert [r.order_id for r in first.rows] == placed[:2]
+    assert [r.order_id for r in last.rows] == placed[4:]
+    assert approvals.inbox(shop.session, shop.actor(shop.anna), 99, page_size=2).page == 2
+
+
+def _away(shop: Shop, user: User, substitute: User, back_in: int = 3) -> None:
+    today = date.today()
+    shop.session.add(
+        Absence(
+            company_id=shop.main.company_id,
+            user_id=user.id,
+            substitute_id=substitute.id,
+            starts_on=today - timedelta(days=1),
+            ends_on=today + timedelta(days=back_in),
+        )
+    )
+    shop.session.commit()
+
+
+def test_a_substitute_sees_and_decides_while_the_approver_is_away(shop) -> None:
+    shop.chain(("any", [shop.anna]))
+    placed = shop.order()
+    _away(shop, shop.anna, shop.carl)  # after the order was placed: it moves along
+    [row] = approvals.inbox(shop.session, shop.actor(shop.carl)).rows
+    assert row.on_behalf_of == ["Anna"]
+    assert _decide(shop, shop.carl, "approve", placed.order_id) == "approved"
+    event = shop.session.exec(
+        select(OrderEvent).where(OrderEvent.kind == "approved", OrderEvent.actor_id == shop.carl.id)
+    ).one()
+    assert event.data["on_behalf_of"] == [shop.anna.id]
+    detail = approvals.order_detail(shop.session, shop.actor(shop.ben), placed.order_id)
+    assert "(for Anna)" in detail.timeline[-1].text
+
+
+def test_nobody_decides_their_own_order_even_as_a_substitute(shop) -> None:
+    shop.limit(shop.carl, max_value=0)
+    shop.chain(("any", [shop.anna]))
+    placed = shop.order(shop.carl)
+    _away(shop, shop.anna, shop.carl)
+    assert approvals.inbox(shop.session, shop.actor(shop.carl)).rows == []
+    with pytest.raises(ServiceError) as refused:
+        _decide(shop, shop.carl, "approve", placed.order_id)
+    assert refused.value.code == "approvals.error.own_order"
+    assert _order(shop, placed.order_id).status == "pending_approval"
+
+
+def test_levels_proceed_in_turn_and_all_of_waits_for_everyone(shop) -> None:
+    shop.chain(("any", [shop.anna, shop.carl]), ("all", [shop.anna, shop.carl]))
+    placed = shop.order()
+    order_id = placed.order_id
+    assert _decide(shop, shop.anna, "approve", order_id, "Fine by me") == "pending_approval"
+    assert _steps(shop, order_id) == [
+        (1, 0, shop.anna.id, "approved"),
+        (1, 0, shop.carl.id, "skipped"),
+        (1, 1, shop.anna.id, "waiting"),
+        (1, 1, shop.carl.id, "waiting"),
+    ]
+    assert len(_subjects(shop, "carl@acme.example")) == 2  # level 1, then level 2
+    assert _decide(shop, shop.carl, "approve", order_id) == "pending_approval"
+    assert _handoffs(shop) == 0 and _subjects(shop, "ben@acme.example") == []
+    with pytest.raises(ServiceError) as twice:
+        _decide(shop, shop.carl, "approve", order_id)
+    assert twice.value.code == "approvals.error.not_yours"
+    assert _decide(shop, shop.anna, "approve", order_id) == "approved"
+    assert _handoffs(shop) == 1
+    assert _subjects(shop, "ben@acme.example") == [f"Your order PO-{order_id:06d} is approved"]
+    assert _order(shop, order_id).decided_at is not None
+
+
+def test_a_stale_version_is_refused_and_changes_nothing(shop) -> None:
+    shop.chain(("any", [shop.anna, shop.carl]))
+    order_id = shop.order().order_id
+    seen = _order(shop, order_id).version
+    approvals.approve(shop.session, shop.actor(shop.anna), SETTINGS, order_id, seen)
+    shop.session.commit()
+    with pytest.raises(ServiceError) as stale:
+        approvals.reject(shop.session, shop.actor(shop.carl), SETTINGS, order_id, seen, "No")
+    shop.session.rollback()
+    assert stale.value.code == "orders.error.stale"
+    assert _order(shop, order_id).status == "approved"
+    for forged in ("1", None, 1.0, True):
+        with pytest.raises(ServiceError):
+            approvals.approve(shop.session, shop.actor(shop.anna), SETTINGS, order_id, forged)
+        shop.session.rollback()
+
+
+def test_a_rejection_needs_a_comment_and_tells_the_requester(shop) -> None:
+    shop.chain(("any", [shop.anna]), ("any", [shop.carl]))
+    order_id = shop.order().order_id
+    with pytest.raises(ValidationFailed) as missing:
+        _decide(shop, shop.anna, "reject", order_id, "  ")
+    shop.session.rollback()
+    assert missing.value.errors["comment"][0] == "orders.error.comment_required"
+    _decide(shop, shop.anna, "reject", order_id, "Two motors are too many.")
+    assert _order(shop, order_id).status == "rejected"
+    assert _steps(shop, order_id) == [
+        (1, 0, shop.anna.id, "rejected"),
+        (1, 1, shop.carl.id, "skipped"),
+    ]
+    [subject] = _subjects(shop, "ben@acme.example")
+    assert subject == f"Your order PO-{order_id:06d} was rejected"
+    assert approvals.inbox(shop.session, shop.actor(shop.anna)).rows == []
+
+
+def test_an_approver_changes_the_order_then_approves_the_new_revision(shop) -> None:
+    shop.chain(("any", [shop.anna]))
+    order_id = shop.order(lines={"MOTOR-4KW": 2, "BOLT-M8": 10}).order_id
+    change = OrderChange(
+        quantities={"MOTOR-4KW": 1},
+        removed=frozenset({"BOLT-M8"}),
+        shipping_method="express",
+        comment="One motor is enough for now.",
+    )
+    _decide(shop, shop.anna, "change_order", order_id, change)
+    order = _order(shop, order_id)
+    assert (order.revision, order.total_cents, order.status) == (2, 61_200, "pending_approval")
+    assert order.shipping_method == "express"
+    assert _steps(shop, order_id) == [(2, 0, shop.anna.id, "waiting")]
+    [mail] = _subjects(shop, "ben@acme.example")
+    assert mail == f"Your order PO-{order_id:06d} was changed"
+    detail = approvals.order_detail(shop.session, shop.actor(shop.ben), order_id)
+    assert [r.number for r in detail.revisions] == [1, 2]
+    assert detail.revisions[1].differences == [
+        "Product MOTOR-4KW: quantity 2 → 1",
+        "Product BOLT-M8 removed (was 10)",
+        "shipping Standard delivery → Express delivery",
+        "total €1,229.00 → €612.00",
+    ]
+    assert detail.revisions[1].author == "Anna"
+    assert detail.revisions[1].comment == "One motor is enough for now."
+    assert [(x.sku, x.quantity) for x in detail.lines] == [("MOTOR-4KW", 1)]
+    assert _decide(shop, shop.anna, "approve", order_id) == "approved"
+
+
+def test_a_change_is_checked(shop) -> None:
+    shop.chain(("any", [shop.anna]))
+    order_id = shop.order().order_id
+    for change, key in [
+        (OrderChange(quantities={"MOTOR-4KW": 0}), "quantity.MOTOR-4KW"),
+        (OrderChange(quantities={"OTHER": 1}), "lines"),
+        (OrderChange(removed=frozenset({"MOTOR-4KW"})), "lines"),
+        (OrderChange(shipping_method="teleport"), "shipping_method"),
+        (OrderChange(delivery_address={"name": "X"}), "delivery_address.street"),
+    ]:
+        with pytest.raises(ValidationFailed) as failure:
+            _decide(shop, shop.anna, "change_order", order_id, change)
+        shop.session.rollback()
+        assert key in failure.value.errors
+    with pytest.raises(ServiceError) as nothing:
+        _decide(shop, shop.anna, "change_order", order_id, OrderChange(quantities={"MOTOR-4KW": 2}))
+    shop.session.rollback()
+    assert nothing.value.code == "orders.error.no_change"
+    assert _order(shop, order_id).revision == 1
+    with pytest.raises(ServiceError):  # the requester is not an approver
+        _decide(shop, shop.ben, "change_order", order_id, OrderChange(quantities={"MOTOR-4KW": 1}))
+
+
+def test_after_a_rejection_the_requester_resubmits_and_approval_starts_again(shop) -> None:
+    shop.chain(("any", [shop.anna]), ("any", [shop.carl]))
+    order_id = shop.order().order_id
+    _decide(shop, shop.anna, "approve", order_id)
+    _decide(shop, shop.carl, "reject", order_id, "Too expensive this month.")
+    with pytest.raises(ValidationFailed):
+        _decide(shop, shop.ben, "resubmit", order_id, OrderChange(quantities={"MOTOR-4KW": 1}))
+    shop.session.rollback()
+    status = _decide(
+        shop,
+        shop.ben,
+        "resubmit",
+        order_id,
+        OrderChange(quantities={"MOTOR-4KW": 2}, comment="The line stops without them."),
+    )
+    assert status == "pending_approval"
+    assert _steps(shop, order_id) == [
+        (1, 0, shop.anna.id, "approved"),
+        (1, 1, shop.carl.id, "rejected"),
+        (2, 0, shop.anna.id, "waiting"),
+        (2, 1, shop.carl.id, "queued"),
+    ]
+    detail = approvals.order_detail(shop.session, shop.actor(shop.anna), order_id)
+    assert detail.revisions[1].reason == "resubmitted"
+    assert detail.reasons == ["order value €1,224.00 exceeds the per-order limit of €1,000.00"]
+    assert detail.timeline[-1].body == "The line stops without them."
+    assert detail.can_decide
+
+
+def test_a_resubmission_within_budget_is_approved_at_once(shop) -> None:
+    shop.chain(("any", [shop.anna]))
+    order_id = shop.order().order_id
+    _decide(shop, shop.anna, "reject", order_id, "One is enough.")
+    status = _decide(
+        shop,
+        shop.ben,
+        "resubmit",
+        order_id,
+        OrderChange(quantities={"MOTOR-4KW": 1}, comment="Only one, then."),
+    )
+    assert status == "approved"
+    assert _handoffs(shop) == 1
+
+
+def test_only_the_requester_resubmits_or_cancels(shop) -> None:
+    shop.chain(("any", [shop.anna]))
+    order_id = shop.order().order_id
+    with pytest.raises(ServiceError) as not_rejected:
+        _decide(shop, shop.ben, "resubmit", order_id, OrderChange(comment="again"))
+    shop.session.rollback()
+    assert not_rejected.value.code == "orders.error.not_open"
+    with pytest.raises(ServiceError) as not_theirs:
+        _decide(shop, shop.anna, "cancel", order_id)
+    shop.session.rollback()
+    assert not_theirs.value.code == "orders.error.not_requester"
+    _decide(shop, shop.ben, "cancel", order_id, "Bought elsewhere.")
+    assert _order(shop, order_id).status == "cancelled"
+    assert _steps(shop, order_id) == [(1, 0, shop.anna.id, "superseded")]
+    assert approvals.waiting_count(shop.session, shop.actor(shop.anna)) == 0
+    with pytest.raises(ServiceError):
+        _decide(shop, shop.ben, "cancel", order_id)
+
+
+def test_one_conversation_seen_by_requester_approvers_and_view_all_only(shop) -> None:
+    shop.chain(("any", [shop.anna]))
+    order_id = shop.order().order_id
+    approvals.add_comment(shop.session, shop.actor(shop.anna), order_id, "Why two?")
+    approvals.add_comment(shop.session, shop.actor(shop.ben), order_id, "One is a spare.")
+    shop.session.commit()
+    with pytest.raises(ValidationFailed):
+        approvals.add_comment(shop.session, shop.actor(shop.ben), order_id, " ")
+    detail = approvals.order_detail(shop.session, shop.actor(shop.ben), order_id)
+    comments = [(e.who, e.body) for e in detail.timeline if e.kind == "comment"]
+    assert comments == [("Anna", "Why two?"), ("Ben", "One is a spare.")]
+    assert detail.timeline[0].text == "placed the order"
+    assert detail.can_cancel and not detail.can_decide and detail.is_requester
+    # Carl holds orders.view_all (approver role); Tina and another company do not.
+    assert approvals.order_detail(shop.session, shop.actor(shop.carl), order_id).number
+    other_buyer = make_user(shop.session, shop.main.company_id, "eve@acme.example", ["buyer"])
+    for outsider in (shop.actor(shop.tina), shop.actor(other_buyer), shop.other_main):
+        with pytest.raises(ServiceError) as hidden:
+            approvals.order_detail(shop.session, outsider, order_id)
+        assert hidden.value.code == "orders.error.not_found"
+        with pytest.raises(ServiceError):
+            approvals.add_comment(shop.session, outsider, order_id, "Hello")
+    with pytest.raises(ServiceError):
+        approvals.order_detail(shop.session, shop.actor(shop.ben), str(order_id))
+
+
+def test_the_detail_shows_the_chain_budget_and_reasons(shop) -> None:
+    shop.chain(("any", [shop.anna]), ("all", [shop.carl, shop.anna]))
+    order_id = shop.order().order_id
+    detail = approvals.order_detail(shop.session, shop.actor(shop.anna), order_id)
+    assert [(lv.number, lv.rule, lv.current) for lv in detail.chain] == [
+        (1, "any", True),
+        (2, "all", False),
+    ]
+    assert [m.approver for m in detail.chain[1].members] == ["Carl", "Anna"]
+    assert detail.budget is not None and detail.budget.limits.max_order_value_cents == 100_000
+    assert detail.reasons and detail.can_decide and not detail.can_cancel
+    assert (detail.delivery_address["city"], detail.payment_method) == ("Hamburg", "invoice")

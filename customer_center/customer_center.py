@@ -17,6 +17,7 @@ from customer_center.pages import (  # noqa: F401
     budgets,
     cart,
     catalogue,
+    checkout,
     confirm_links,
     dashboard,
     dev_mailbox,

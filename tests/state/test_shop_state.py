@@ -12,13 +12,14 @@ from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.protocol import ErpUnavailable
 from customer_center.models.budget import SCOPE_USER, BudgetRule
-from customer_center.models.order import CartItem
+from customer_center.models.order import CartItem, Order
 from customer_center.models.user import User
 from customer_center.state import cart as cart_state_module
 from customer_center.state import catalogue as catalogue_state_module
 from customer_center.state.access import Access, access_of
 from customer_center.state.cart import CartBadgeState, CartState
 from customer_center.state.catalogue import CatalogueState
+from customer_center.state.checkout import CheckoutState
 from customer_center.state.middleware import handler_functions
 from tests.factories import make_company, make_user, signed_in_cookie
 from tests.state.test_forged_events import dispatch
@@ -92,6 +93,10 @@ def shop(session: Session) -> Shop:
         (CartState, "remove", ORDER),
         (CartState, "clear", ORDER),
         (CartBadgeState, "refresh", ORDER),
+        (CheckoutState, "load", ORDER),
+        (CheckoutState, "choose_delivery", ORDER),
+        (CheckoutState, "choose_billing", ORDER),
+        (CheckoutState, "submit", ORDER),
     ],
 )
 def test_handlers_carry_the_intended_access_rule(state, handler, access) -> None:
@@ -99,9 +104,13 @@ def test_handlers_carry_the_intended_access_rule(state, handler, access) -> None
 
 
 def test_the_shop_states_have_no_other_handlers() -> None:
-    modules = {"customer_center.state.catalogue", "customer_center.state.cart"}
+    modules = {
+        "customer_center.state.catalogue",
+        "customer_center.state.cart",
+        "customer_center.state.checkout",
+    }
     ours = [fn for fn in handler_functions().values() if fn.__module__ in modules]
-    assert len(ours) == 10
+    assert len(ours) == 14
 
 
 async def test_a_buyer_searches_adds_changes_and_removes(shop) -> None:
@@ -240,3 +249,107 @@ async def test_an_unreachable_erp_is_a_message_not_a_crash(shop, monkeypatch) ->
     assert [row["sku"] for row in cart.rows] == ["BRG-6205-2RS"]
     assert not cart.prices_known and cart.rows[0]["line_total"] == ""
     assert shop.cart_of(shop.ben) == {"BRG-6205-2RS": 4}
+
+
+# --- checkout ------------------------------------------------------------------------------
+
+NEW_ADDRESS = {
+    "delivery_name": "Baustelle Nord",
+    "delivery_street": "Am Kai 7",
+    "delivery_postal_code": "20457",
+    "delivery_city": "Hamburg",
+    "delivery_country": "DE",
+}
+DETAILS = {"payment_method": "invoice", "shipping_method": "express", "reference": "BANF-117"}
+
+
+def _orders(shop: Shop) -> list[Order]:
+    shop.session.expire_all()
+    return list(shop.session.exec(select(Order)).all())
+
+
+async def test_checkout_with_a_new_address_is_approved_at_once(shop) -> None:
+    shop.give_cart(shop.ben, GLV_CUT5_9=10)
+    cookie, token = shop.cookie(shop.ben), "ben-checkout"
+    state = await shop.send(cookie, CheckoutState, "load", token=token)
+    assert [o["key"] for o in state.delivery_options] == ["erp:A-10001-D1", "erp:A-10001-D2"]
+    assert state.delivery_choice == "erp:A-10001-D1"
+    assert state.billing_choice == "erp:A-10001-B"
+    assert state.total == "€56.00" and state.breach_lines == []
+    await shop.send(cookie, CheckoutState, "choose_delivery", {"key": "new"}, token)
+    form = {**NEW_ADDRESS, **DETAILS, "comment": "Gate 3"}
+    state = await shop.send(cookie, CheckoutState, "submit", {"form": form}, token)
+    assert state.errors == {} and state.placed and state.placed_approved
+    [order] = _orders(shop)
+    assert state.placed_number == f"PO-{order.id:06d}"
+    assert state.placed_href == f"/orders/{order.id}"
+    assert state.placed_status == "Approved"
+    assert order.delivery_address["city"] == "Hamburg"
+    assert (order.shipping_method, order.reference) == ("express", "BANF-117")
+    assert shop.cart_of(shop.ben) == {}
+    badge = await shop.send(cookie, CartBadgeState, "refresh", token=token)
+    assert badge.count == 0
+    again = await shop.send(cookie, CheckoutState, "submit", {"form": form}, token)
+    assert again.placed and len(_orders(shop)) == 1  # a second click places nothing
+
+
+async def test_checkout_over_budget_waits_and_says_why(shop) -> None:
+    shop.session.add(
+        BudgetRule(
+            company_id=shop.ben.company_id,
+            scope=SCOPE_USER,
+            subject_id=shop.ben.id,  # type: ignore[arg-type]
+            max_quantity_per_order=5,
+        )
+    )
+    shop.give_cart(shop.ben, GLV_CUT5_9=10)
+    cookie, token = shop.cookie(shop.ben), "ben-over"
+    state = await shop.send(cookie, CheckoutState, "load", token=token)
+    assert state.breach_lines == ["quantity 10 exceeds the per-order maximum of 5"]
+    state = await shop.send(cookie, CheckoutState, "submit", {"form": DETAILS}, token)
+    assert state.placed and not state.placed_approved
+    assert state.placed_status == "Waiting for approval"
+    assert state.placed_reasons == ["quantity 10 exceeds the per-order maximum of 5"]
+    [order] = _orders(shop)
+    assert order.status == "pending_approval"
+    assert order.delivery_address["name"].endswith("Werk 1")  # the default, preselected
+
+
+async def test_checkout_errors_stand_next_to_their_fields(shop) -> None:
+    shop.give_cart(shop.ben, GLV_CUT5_9=1)
+    cookie, token = shop.cookie(shop.ben), "ben-errors"
+    await shop.send(cookie, CheckoutState, "load", token=token)
+    await shop.send(cookie, CheckoutState, "choose_delivery", {"key": "new"}, token)
+    form = {**NEW_ADDRESS, "delivery_street": "", "delivery_country": "Deutschland"}
+    form |= {"payment_method": "barter", "shipping_method": "standard"}
+    state = await shop.send(cookie, CheckoutState, "submit", {"form": form}, token)
+    assert state.errors == {
+        "delivery_street": "Please fill in this field.",
+        "delivery_country": "Please enter the two-letter country code, e.g. DE.",
+        "payment_method": "Please choose a payment method.",
+    }
+    assert not state.placed and _orders(shop) == []
+    assert shop.cart_of(shop.ben) == {"GLV-CUT5-9": 1}
+
+
+async def test_forged_checkouts_place_nothing_for_anyone_else(shop) -> None:
+    shop.give_cart(shop.ben, GLV_CUT5_9=3)
+    shop.give_cart(shop.stranger, GLV_CUT5_9=1)  # type: ignore[arg-type]
+    for who, user in {"anonymous": None, "technician": shop.tina}.items():
+        cookie, token = shop.cookie(user), f"forged-{who}"
+        await shop.send(cookie, CheckoutState, "load", token=token)
+        state = await shop.send(cookie, CheckoutState, "submit", {"form": DETAILS}, token)
+        assert not state.placed, who
+    # Another company's main contact cannot pick Müller's address: the choice is ignored
+    # and the order, in their own company, goes to their own default address.
+    cookie, token = shop.cookie(shop.stranger), "forged-stranger"
+    await shop.send(cookie, CheckoutState, "load", token=token)
+    state = await shop.send(
+        cookie, CheckoutState, "choose_delivery", {"key": "erp:A-10001-D2"}, token
+    )
+    assert state.delivery_choice == "erp:A-10002-D1"
+    state = await shop.send(cookie, CheckoutState, "submit", {"form": DETAILS}, token)
+    [order] = _orders(shop)
+    assert order.company_id == shop.stranger.company_id  # type: ignore[union-attr]
+    assert order.delivery_address["city"] == "Manchester"
+    assert shop.cart_of(shop.ben) == {"GLV-CUT5-9": 3}

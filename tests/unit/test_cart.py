@@ -10,11 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from customer_center.domain.errors import ServiceError
+from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.integrations.erp.csv_import import import_erp_directory
+from customer_center.integrations.erp.demo import demo_data_dir
+from customer_center.integrations.erp.embedded import EmbeddedErpClient
 from customer_center.models.budget import SCOPE_USER, BudgetRule
 from customer_center.models.order import STATUS_APPROVED, CartItem, Order
-from customer_center.services import cart
+from customer_center.services import cart, checkout
 from customer_center.services.cart import MAX_LINE_QUANTITY, parse_quantity
+from customer_center.services.checkout import CheckoutRequest
+from customer_center.settings import get_settings
 from tests.factories import actor_for, make_company, make_user
 from tests.unit.test_catalogue import FakeErp
 
@@ -252,3 +257,154 @@ def test_the_cart_rows_stay_in_the_company_and_user(session, acme, erp) -> None:
     session.commit()
     [row] = session.exec(select(CartItem)).all()
     assert (row.company_id, row.user_id) == (acme["ben"].company_id, acme["ben"].user_id)
+
+
+# --- checkout ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mueller(session, db):
+    """Customer 10001 of the demo ERP: two delivery addresses, one billing address."""
+    import_erp_directory(db, demo_data_dir())
+    main = make_company(session, "10001", "Müller Maschinenbau GmbH")
+    ben = make_user(session, main.company_id, "ben@mueller.example", ["buyer"])
+    tina = make_user(session, main.company_id, "tina@mueller.example", ["technician"])
+    session.commit()
+    return {
+        "erp": EmbeddedErpClient(db),
+        "ben": actor_for(session, ben),
+        "tina": actor_for(session, tina),
+    }
+
+
+NEW_ADDRESS = {
+    "name": "Baustelle Nord",
+    "street": "Am Kai 7",
+    "postal_code": "20457",
+    "city": "Hamburg",
+    "country": "de",
+}
+
+
+def _request(**changes) -> CheckoutRequest:  # type: ignore[no-untyped-def]
+    values = {
+        "delivery_choice": "erp:A-10001-D2",
+        "new_delivery": {},
+        "billing_choice": "erp:A-10001-B",
+        "payment_method": "invoice",
+        "shipping_method": "standard",
+        "reference": "BANF-2026-117",
+        "comment": "Gate 3, please.",
+        **changes,
+    }
+    return CheckoutRequest(**values)
+
+
+def _orders(session) -> list[Order]:  # type: ignore[no-untyped-def]
+    session.expire_all()
+    return list(session.exec(select(Order)).all())
+
+
+def test_the_checkout_offers_the_companys_erp_addresses_defaults_first(session, mueller) -> None:
+    options = checkout.checkout_options(session, mueller["ben"], mueller["erp"])
+    assert [c.key for c in options.delivery] == ["erp:A-10001-D1", "erp:A-10001-D2"]
+    assert [c.key for c in options.billing] == ["erp:A-10001-B"]
+    assert (options.default_delivery, options.default_billing) == (
+        "erp:A-10001-D1",
+        "erp:A-10001-B",
+    )
+    assert options.delivery[1].address["city"] == "Mannheim"
+    with pytest.raises(ServiceError):
+        checkout.checkout_options(session, mueller["tina"], mueller["erp"])
+
+
+def test_an_order_within_budget_is_approved_and_the_cart_emptied(session, mueller) -> None:
+    ben, erp = mueller["ben"], mueller["erp"]
+    cart.add_to_cart(session, ben, erp, "GLV-CUT5-9", 10)
+    outcome = checkout.place_order(session, ben, get_settings(), erp, _request())
+    session.commit()
+    assert (outcome.status, outcome.reasons) == ("approved", [])
+    [order] = _orders(session)
+    assert order.id == outcome.order_id and order.total_cents == 5600  # Müller's own price
+    assert order.delivery_address["city"] == "Mannheim"
+    assert order.billing_address["name"].endswith("Buchhaltung")
+    assert (order.reference, order.payment_method) == ("BANF-2026-117", "invoice")
+    assert _items(session, ben) == {}
+
+
+def test_a_new_delivery_address_goes_with_the_order(session, mueller) -> None:
+    ben, erp = mueller["ben"], mueller["erp"]
+    cart.add_to_cart(session, ben, erp, "GLV-CUT5-9", 1)
+    request = _request(delivery_choice="new", new_delivery=NEW_ADDRESS)
+    checkout.place_order(session, ben, get_settings(), erp, request)
+    [order] = _orders(session)
+    assert order.delivery_address == {**NEW_ADDRESS, "country": "DE"}
+
+
+def test_an_order_over_budget_waits_with_its_reasons(session, mueller) -> None:
+    ben, erp = mueller["ben"], mueller["erp"]
+    _budget(session, ben, max_order_value_cents=50_000)
+    cart.add_to_cart(session, ben, erp, "MTR-IE3-4KW", 1)  # 559.00
+    outcome = checkout.place_order(session, ben, get_settings(), erp, _request())
+    assert outcome.status == "pending_approval"
+    assert outcome.reasons == ["order value €559.00 exceeds the per-order limit of €500.00"]
+    assert _items(session, ben) == {}
+
+
+def test_checkout_problems_are_named_by_field_and_nothing_changes(session, mueller) -> None:
+    ben, erp = mueller["ben"], mueller["erp"]
+    cart.add_to_cart(session, ben, erp, "GLV-CUT5-9", 2)
+    session.commit()
+    request = _request(
+        delivery_choice="new",
+        new_delivery={**NEW_ADDRESS, "street": " ", "country": "Germany"},
+        payment_method="bitcoin",
+        shipping_method="",
+        reference="R" * 101,
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        checkout.place_order(session, ben, get_settings(), erp, request)
+    assert set(refused.value.errors) == {
+        "delivery_address.street",
+        "delivery_address.country",
+        "payment_method",
+        "shipping_method",
+        "reference",
+    }
+    session.rollback()
+    assert _orders(session) == [] and _items(session, ben) == {"GLV-CUT5-9": 2}
+
+
+def test_addresses_of_other_customers_cannot_be_chosen(session, mueller) -> None:
+    ben, erp = mueller["ben"], mueller["erp"]
+    cart.add_to_cart(session, ben, erp, "GLV-CUT5-9", 2)
+    session.commit()
+    request = _request(delivery_choice="erp:A-10001-B", billing_choice="erp:A-10002-B")
+    with pytest.raises(ValidationFailed) as refused:
+        checkout.place_order(session, ben, get_settings(), erp, request)
+    assert refused.value.errors == {
+        "delivery_choice": ("shop.error.address_choice", {}),  # a billing address
+        "billing_choice": ("shop.error.address_choice", {}),  # another customer's
+    }
+    session.rollback()
+    assert _orders(session) == []
+
+
+def test_an_empty_cart_a_technician_and_an_unreachable_erp_place_nothing(session, mueller) -> None:
+    ben, erp = mueller["ben"], mueller["erp"]
+    with pytest.raises(ServiceError) as empty:
+        checkout.place_order(session, ben, get_settings(), erp, _request())
+    assert empty.value.code == "shop.error.cart_empty"
+    with pytest.raises(ServiceError) as refused:
+        checkout.place_order(session, mueller["tina"], get_settings(), erp, _request())
+    assert refused.value.code == "error.permission_denied"
+    cart.add_to_cart(session, ben, erp, "GLV-CUT5-9", 2)
+    session.commit()
+    down = FakeErp()
+    down.down = True
+    down.list_addresses = erp.list_addresses  # addresses still come, prices do not
+    with pytest.raises(ServiceError) as unreachable:
+        checkout.place_order(session, ben, get_settings(), down, _request())
+    assert unreachable.value.code == "orders.error.erp_unavailable"
+    session.rollback()
+    assert _orders(session) == [] and _items(session, ben) == {"GLV-CUT5-9": 2}

@@ -13,6 +13,7 @@ from customer_center.http.user_export import routes as user_export_routes
 from customer_center.pages import (  # noqa: F401
     activate,
     approval_chains,
+    approvals,
     audit,
     budgets,
     cart,
@@ -22,6 +23,7 @@ from customer_center.pages import (  # noqa: F401
     dashboard,
     dev_mailbox,
     invitation,
+    order_view,
     profile,
     roles,
     sign_in,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from customer_center.components.approvals import approvals_count_badge
 from customer_center.components.shop import cart_count_badge
 from customer_center.components.ui import tr
 from customer_center.state.session import SessionState
@@ -25,6 +26,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/dashboard", "nav.dashboard", "layout_dashboard"),
     NavItem("/catalogue", "nav.catalogue", "package_search", ("documents.view", "orders.create")),
     NavItem("/cart", "nav.cart", "shopping_cart", "orders.create", cart_count_badge),
+    NavItem(
+        "/approvals", "nav.approvals", "stamp", "approvals.decide", approvals_count_badge
+    ),
     NavItem("/users", "nav.users", "users", "users.manage"),
     NavItem("/roles", "nav.roles", "shield_check", "roles.manage"),
     NavItem("/budgets", "nav.budgets", "wallet", "budgets.manage"),

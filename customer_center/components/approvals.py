@@ -1,0 +1,25 @@
+"""Pieces of the approvals pages shared with the shell: the count in the navigation."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.state.approvals import ApprovalsBadgeState
+
+
+def approvals_count_badge() -> rx.Component:
+    """How many orders wait for the user; asks the server whenever a page shows it."""
+    return rx.el.span(
+        rx.cond(
+            ApprovalsBadgeState.waiting > 0,
+            rx.badge(
+                ApprovalsBadgeState.waiting.to_string(),
+                variant="solid",
+                color_scheme="amber",
+                radius="full",
+                size="1",
+                id="approvals-count",
+            ),
+        ),
+        on_mount=ApprovalsBadgeState.refresh,
+    )

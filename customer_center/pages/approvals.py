@@ -1,0 +1,123 @@
+"""/approvals: the orders waiting for the signed-in approver, oldest first, one page at a time."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.layout import app_page
+from customer_center.components.ui import notice, tr
+from customer_center.domain.permissions import Permission
+from customer_center.state.approvals import ApprovalsInboxState
+from customer_center.state.session import SessionState
+
+DECIDE = Permission.APPROVALS_DECIDE.value
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.link(row["number"], href="/orders/" + row["id"].to(str), weight="medium"),
+                rx.cond(
+                    row["behalf"] != "",
+                    rx.badge(row["behalf"], color_scheme="violet", variant="soft"),
+                ),
+                rx.cond(
+                    row["escalated"] != "",
+                    rx.badge(row["escalated"], color_scheme="red", variant="soft"),
+                ),
+                spacing="1",
+                align="start",
+            )
+        ),
+        rx.table.cell(row["requester"]),
+        rx.table.cell(rx.text(row["total"], class_name="cc-nowrap"), text_align="right"),
+        rx.table.cell(
+            rx.text(row["age"], title=row["since"], class_name="cc-nowrap"),
+        ),
+        rx.table.cell(
+            rx.text(row["reasons"], size="2", color_scheme="gray"), class_name="cc-hide-narrow"
+        ),
+        class_name="approval-row",
+    )
+
+
+def inbox_table() -> rx.Component:
+    state = ApprovalsInboxState
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(tr("approvals.column.order")),
+                    rx.table.column_header_cell(tr("approvals.column.requester")),
+                    rx.table.column_header_cell(tr("approvals.column.total"), text_align="right"),
+                    rx.table.column_header_cell(tr("approvals.column.waiting")),
+                    rx.table.column_header_cell(
+                        tr("approvals.column.reasons"), class_name="cc-hide-narrow"
+                    ),
+                )
+            ),
+            rx.table.body(rx.foreach(state.rows, _row)),
+            variant="surface",
+            width="100%",
+            id="approvals-table",
+        ),
+        class_name="cc-table-wrap",
+        width="100%",
+    )
+
+
+def pager() -> rx.Component:
+    state = ApprovalsInboxState
+    return rx.hstack(
+        rx.button(
+            rx.icon("chevron_left", size=16),
+            tr("approvals.previous"),
+            variant="soft",
+            disabled=state.page == 0,
+            on_click=state.previous_page,
+        ),
+        rx.text(
+            tr("approvals.page_of")
+            .replace("{page}", (state.page + 1).to_string())
+            .replace("{pages}", state.page_count.to_string())
+            .replace("{total}", state.total.to_string()),
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.button(
+            tr("approvals.next"),
+            rx.icon("chevron_right", size=16),
+            variant="soft",
+            disabled=state.page + 1 >= state.page_count,
+            on_click=state.next_page,
+        ),
+        align="center",
+        spacing="3",
+    )
+
+
+@rx.page(
+    route="/approvals",
+    title="Approvals · Customer Center",
+    on_load=[SessionState.load, ApprovalsInboxState.load],
+)
+def approvals_page() -> rx.Component:
+    state = ApprovalsInboxState
+    return app_page(
+        rx.vstack(
+            rx.text(tr("approvals.intro"), color_scheme="gray"),
+            rx.cond(state.problem != "", notice(state.problem, color="red")),
+            rx.cond(
+                state.total > 0,
+                rx.vstack(inbox_table(), pager(), spacing="3", width="100%"),
+                rx.callout(
+                    tr("approvals.empty"), icon="circle_check", color_scheme="green", id="empty"
+                ),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        title_key="approvals.title",
+        permission=DECIDE,
+    )

@@ -1,0 +1,94 @@
+"""The approvals inbox (one page of it) and the count in the navigation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from customer_center.domain.budgets import money
+from customer_center.domain.errors import ServiceError
+from customer_center.domain.permissions import Permission
+from customer_center.i18n import translate
+from customer_center.i18n.formatting import format_moment
+from customer_center.models.base import utcnow
+from customer_center.services import approvals
+from customer_center.state.access import current_actor, requires, signed_in
+from customer_center.state.base import PortalState, in_transaction
+
+DECIDE = Permission.APPROVALS_DECIDE
+
+
+def age_words(since: datetime, now: datetime, lang: str) -> str:
+    """ "3 days", "5 hours", "just now": how long an order has been waiting."""
+    seconds = max(0, int((now - since).total_seconds()))
+    if seconds >= 86_400:
+        return translate(lang, "approvals.age.days", count=seconds // 86_400)
+    if seconds >= 3_600:
+        return translate(lang, "approvals.age.hours", count=seconds // 3_600)
+    return translate(lang, "approvals.age.now")
+
+
+class ApprovalsInboxState(PortalState):
+    rows: list[dict[str, str]] = []
+    total: int = 0
+    page: int = 0
+    page_count: int = 1
+    problem: str = ""
+
+    async def _refresh(self) -> None:
+        try:
+            found = await in_transaction(approvals.inbox, self._actor(), self.page)
+        except ServiceError as error:
+            self.rows, self.total, self.problem = [], 0, self._t(error.code)
+            return
+        lang, now = self.lang, utcnow()
+        self.rows = [
+            {
+                "id": str(row.order_id),
+                "number": row.number,
+                "requester": row.requester,
+                "total": money(row.total_cents, row.currency, lang),
+                "age": age_words(row.waiting_since, now, lang),
+                "since": format_moment(row.waiting_since, lang),
+                "reasons": "; ".join(r for r in row.reasons if r),
+                "behalf": translate(
+                    lang, "approvals.as_substitute", names=", ".join(row.on_behalf_of)
+                )
+                if row.on_behalf_of
+                else "",
+                "escalated": translate(lang, "approvals.escalated") if row.escalated else "",
+            }
+            for row in found.rows
+        ]
+        self.total, self.page, self.page_count = found.total, found.page, found.page_count
+        self.problem = ""
+
+    @requires(DECIDE)
+    async def load(self) -> None:
+        self.page = 0
+        await self._refresh()
+
+    @requires(DECIDE)
+    async def next_page(self) -> None:
+        if self.page + 1 < self.page_count:
+            self.page += 1
+            await self._refresh()
+
+    @requires(DECIDE)
+    async def previous_page(self) -> None:
+        if self.page > 0:
+            self.page -= 1
+            await self._refresh()
+
+
+class ApprovalsBadgeState(PortalState):
+    """How many orders wait for the signed-in user; read when the navigation appears."""
+
+    waiting: int = 0
+
+    @signed_in
+    async def refresh(self) -> None:
+        context = current_actor.get()
+        if context is None or DECIDE not in context.permissions:
+            self.waiting = 0
+            return
+        self.waiting = await in_transaction(approvals.waiting_count, context.actor)

@@ -15,6 +15,7 @@ from customer_center.auth.passwords import hash_password
 from customer_center.db import get_engine
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.models.company import Company
+from customer_center.models.order import CartItem
 from customer_center.models.user import User, UserRole
 from customer_center.services.activation import create_builtin_roles
 
@@ -59,6 +60,9 @@ SIGNED_IN_PAGES = {
     "audit": ("/audit", "Audit log", "#audit-table"),
     "users-import": ("/users/import", "Import users from CSV", ".cc-upload"),
     "users-erp": ("/users/erp", "Take over from the ERP", "#erp-empty"),
+    "catalogue": ("/catalogue", "Catalogue", ".cc-product"),
+    "cart": ("/cart", "Cart", ".cc-cart-row"),
+    "checkout": ("/checkout", "Checkout", "#place-order"),
 }
 
 
@@ -99,6 +103,11 @@ def main_contact(portal: str) -> tuple[str, int]:
         session.flush()
         buyer = next(r for r in roles if r.code == "buyer")
         session.add(UserRole(user_id=colleague.id, role_id=buyer.id))
+        # A filled cart, so the cart and checkout pages show their lines and forms.
+        for sku, quantity in (("HYD-HOSE-12-2M", 4), ("MTR-IE3-4KW", 1)):
+            session.add(
+                CartItem(company_id=company.id, user_id=user.id, sku=sku, quantity=quantity)
+            )
         session.commit()
         return EMAIL, colleague.id  # type: ignore[return-value]
 

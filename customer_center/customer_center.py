@@ -9,6 +9,7 @@ from customer_center.background import outbox_relay_task
 from customer_center.http.auth_routes import routes as auth_routes
 from customer_center.http.erp_status import routes as erp_status_routes
 from customer_center.http.exports import routes as export_routes
+from customer_center.http.order_export import routes as order_export_routes
 from customer_center.http.user_export import routes as user_export_routes
 from customer_center.pages import (  # noqa: F401
     activate,
@@ -24,6 +25,7 @@ from customer_center.pages import (  # noqa: F401
     dev_mailbox,
     invitation,
     order_view,
+    orders,
     profile,
     roles,
     sign_in,
@@ -41,7 +43,11 @@ check_production(get_settings())
 app = rx.App(
     stylesheets=["/styles.css"],
     api_transformer=Starlette(
-        routes=auth_routes + export_routes + user_export_routes + erp_status_routes
+        routes=auth_routes
+        + export_routes
+        + user_export_routes
+        + erp_status_routes
+        + order_export_routes
     ),
     backend_exception_handler=unexpected_error_toast,
 )

@@ -26,9 +26,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/dashboard", "nav.dashboard", "layout_dashboard"),
     NavItem("/catalogue", "nav.catalogue", "package_search", ("documents.view", "orders.create")),
     NavItem("/cart", "nav.cart", "shopping_cart", "orders.create", cart_count_badge),
-    NavItem(
-        "/approvals", "nav.approvals", "stamp", "approvals.decide", approvals_count_badge
-    ),
+    NavItem("/approvals", "nav.approvals", "stamp", "approvals.decide", approvals_count_badge),
+    NavItem("/orders", "nav.orders", "package", ("orders.view_own", "orders.view_all")),
     NavItem("/users", "nav.users", "users", "users.manage"),
     NavItem("/roles", "nav.roles", "shield_check", "roles.manage"),
     NavItem("/budgets", "nav.budgets", "wallet", "budgets.manage"),

@@ -61,20 +61,26 @@ def download_name(stem: str) -> str:
 
 
 def csv_download_route(
-    path: str, permission: Permission | str, producer: Producer, *, file_stem: str = ""
+    path: str,
+    permission: Permission | str | tuple[str, ...],
+    producer: Producer,
+    *,
+    file_stem: str = "",
 ) -> Route:
-    """A GET route streaming ``producer``'s CSV to signed-in holders of ``permission``.
+    """A GET route streaming ``producer``'s CSV to signed-in holders of ``permission`` (a
+    tuple: of any of them).
 
     ``file_stem`` names the downloaded file (default: the path's file name without ``.csv``).
     """
     stem = file_stem or PurePosixPath(path).stem
+    rights = (permission,) if isinstance(permission, str) else permission
 
     async def download(request: Request) -> Response:
         context = await asyncio.to_thread(load_actor_context, request.headers.get("cookie", ""))
         if context is None:
             lang = normalize_language(request.headers.get("accept-language"))
             return _refusal(401, lang, "export.unauthorized")
-        if permission not in context.permissions:
+        if not any(right in context.permissions for right in rights):
             return _refusal(403, context.actor.language, "export.forbidden")
         lines = _produced(producer, context.actor, query_params(request))
         return StreamingResponse(

@@ -1,0 +1,27 @@
+"""GET /export/orders.csv: the order list as filtered on screen (same query parameters).
+
+Holders of orders.view_own get their own orders, holders of orders.view_all any of the
+company's (``scope=all``); the service narrows the scope to what the actor may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from sqlmodel import Session
+
+from customer_center.auth.sessions import Actor
+from customer_center.domain.permissions import Permission
+from customer_center.http.exports import csv_download_route
+from customer_center.services.order_lists import filter_from_params, iter_orders_csv
+
+PATH = "/export/orders.csv"
+
+
+def orders_csv(session: Session, actor: Actor, params: Mapping[str, str]) -> Iterator[str]:
+    return iter_orders_csv(session, actor, filter_from_params(params))
+
+
+routes = [
+    csv_download_route(PATH, (Permission.ORDERS_VIEW_OWN, Permission.ORDERS_VIEW_ALL), orders_csv)
+]

@@ -48,10 +48,13 @@ e2e: setup chromium
 
 test: lint typecheck unit e2e
 
-# Service-level timings (SQLite, then PostgreSQL), printed as tables.
+# Service-level timings, printed as tables: the user list (SQLite, then PostgreSQL) and the
+# hot queries on the generated large dataset (PostgreSQL database cc_bench, generated once).
+BENCH_DB_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/cc_bench
 bench: setup
 	$(PY) -m bench.user_list
 	CC_BENCH_DATABASE_URL=$(PG_TEST_URL) $(PY) -m bench.user_list
+	CC_BENCH_DATABASE_URL=$(BENCH_DB_URL) $(PY) -m bench.hot_queries
 
 clean:
 	rm -rf .web .states data $(VENV)

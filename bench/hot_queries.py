@@ -1,0 +1,213 @@
+"""Service-level timings of the hot queries on the large dataset, with their query plans.
+
+    CC_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/cc_bench \\
+        .venv/bin/python -m bench.hot_queries
+
+The database must hold the dataset of ``customer-center demo generate`` (this module
+generates it when the database has no companies yet). Every figure is measured as the
+largest company's users see it (5,000 users, 100,000 orders): p50/p95/max over repeated
+runs, each run in its own database session as an event handler would do it. On PostgreSQL,
+every statement a query shape sends is EXPLAINed, and a sequential scan of a large table is
+reported.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REPEAT = 30
+LARGE_TABLES = ("customer_order", "order_line", "approval_step", "order_event", "user_account")
+
+_tmp = Path(tempfile.mkdtemp(prefix="cc-bench-"))
+os.environ.setdefault("CC_DATA_DIR", str(_tmp))
+os.environ["CC_DATABASE_URL"] = os.environ.get(
+    "CC_BENCH_DATABASE_URL", f"sqlite:///{_tmp / 'bench.db'}"
+)
+
+from sqlalchemy import create_engine, event, func, text  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+from sqlmodel import Session, col, select  # noqa: E402
+
+from customer_center.auth.sessions import Actor  # noqa: E402
+from customer_center.db import get_engine  # noqa: E402
+from customer_center.demo.generator import Scale, generate  # noqa: E402
+from customer_center.domain.budgets import OrderFigures  # noqa: E402
+from customer_center.migrations import upgrade  # noqa: E402
+from customer_center.models.company import Company  # noqa: E402
+from customer_center.models.order import (  # noqa: E402
+    STATUS_PENDING_APPROVAL,
+    STEP_WAITING,
+    ApprovalStep,
+    Order,
+)
+from customer_center.models.user import User  # noqa: E402
+from customer_center.services import approvals, order_lists  # noqa: E402
+from customer_center.services.budgets import order_breaches  # noqa: E402
+from customer_center.services.users import UserQuery, users_page  # noqa: E402
+
+Shape = Callable[[Session], Any]
+
+
+def _ensure_database(engine: Engine) -> None:
+    """Create the PostgreSQL database named in the URL when it does not exist yet."""
+    if engine.dialect.name != "postgresql":
+        return
+    name = engine.url.database
+    server = create_engine(engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+
+
+def _ensure_dataset(engine: Engine) -> None:
+    _ensure_database(engine)
+    upgrade()
+    with Session(engine) as session:
+        if session.exec(select(func.count()).select_from(Company)).one():
+            return
+    factor = float(os.environ.get("CC_BENCH_SCALE", "1"))
+    print(f"Generating the dataset (scale {factor}) ...", file=sys.stderr)
+    generate(engine, Scale().times(factor), progress=lambda line: print(line, file=sys.stderr))
+
+
+def _actors(engine: Engine) -> dict[str, Actor]:
+    """The largest company's main contact, its busiest approver and one of its buyers."""
+    with Session(engine) as session:
+        company_id = session.exec(
+            select(Order.company_id)
+            .group_by(col(Order.company_id))
+            .order_by(func.count().desc())
+            .limit(1)
+        ).one()
+        main = session.exec(
+            select(User.id).where(User.company_id == company_id, User.is_main_contact)
+        ).one()
+        approver = session.exec(
+            select(ApprovalStep.approver_id)
+            .where(ApprovalStep.company_id == company_id, ApprovalStep.status == STEP_WAITING)
+            .group_by(col(ApprovalStep.approver_id))
+            .order_by(func.count().desc())
+            .limit(1)
+        ).one()
+        buyer = session.exec(
+            select(Order.requester_id).where(Order.company_id == company_id).limit(1)
+        ).one()
+    return {
+        "main": Actor(main, company_id, 0, "en"),
+        "approver": Actor(approver, company_id, 0, "en"),
+        "buyer": Actor(buyer, company_id, 0, "en"),
+    }
+
+
+def _pending_order(engine: Engine, actor: Actor) -> int:
+    with Session(engine) as session:
+        return session.exec(
+            select(Order.id).where(
+                Order.company_id == actor.company_id, Order.status == STATUS_PENDING_APPROVAL
+            )
+        ).first()  # type: ignore[return-value]
+
+
+def shapes(engine: Engine) -> dict[str, Shape]:
+    a = _actors(engine)
+    main, approver, buyer = a["main"], a["approver"], a["buyer"]
+    pending = _pending_order(engine, main)
+    all_orders = order_lists.OrderFilter(scope=order_lists.SCOPE_ALL)
+    delivered = order_lists.OrderFilter(scope=order_lists.SCOPE_ALL, status="delivered")
+    figures = OrderFigures(total_cents=250_000, total_quantity=12)
+    return {
+        "user list, first page": lambda s: users_page(s, main, UserQuery()),
+        "user list, search": lambda s: users_page(s, main, UserQuery(search="müller")),
+        "approvals inbox, first page": lambda s: approvals.inbox(s, approver),
+        "approvals waiting count (nav)": lambda s: approvals.waiting_count(s, approver),
+        "order page (pending order)": lambda s: approvals.order_detail(s, main, pending),
+        "all orders, first page": lambda s: order_lists.orders_page(s, main, all_orders, 0),
+        "all orders, page 100": lambda s: order_lists.orders_page(s, main, all_orders, 99),
+        "all orders, status filter": lambda s: order_lists.orders_page(s, main, delivered, 0),
+        "my orders, first page": lambda s: order_lists.orders_page(
+            s, buyer, order_lists.OrderFilter(), 0
+        ),
+        "budget evaluation (submit)": lambda s: order_breaches(
+            s, buyer.company_id, buyer.user_id, figures
+        ),
+    }
+
+
+def measure(engine: Engine, shape: Shape) -> list[float]:
+    timings = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        with Session(engine) as session:
+            shape(session)
+            session.rollback()  # the budget check locks the requester: release it
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+@contextmanager
+def captured(engine: Engine):  # type: ignore[no-untyped-def]
+    statements: list[tuple[str, Any]] = []
+
+    def remember(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+
+
+def sequential_scans(engine: Engine, shape: Shape) -> list[str]:
+    """Large tables a shape reads by sequential scan (PostgreSQL plans only)."""
+    if engine.dialect.name != "postgresql":
+        return []
+    with captured(engine) as statements, Session(engine) as session:
+        shape(session)
+        session.rollback()
+    found: set[str] = set()
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor:  # type: ignore[union-attr]
+            for statement, parameters in statements:
+                cursor.execute("EXPLAIN " + statement, parameters)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                found.update(t for t in LARGE_TABLES if f"Seq Scan on {t} " in plan + " ")
+    return sorted(found)
+
+
+def main() -> None:
+    engine = get_engine()
+    _ensure_dataset(engine)
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("ANALYZE"))
+            connection.commit()
+    print(f"hot queries, largest company of the generated dataset, {REPEAT} runs each, "
+          f"{engine.dialect.name}")  # fmt: skip
+    print(f"{'query':34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  sequential scans")
+    for name, shape in shapes(engine).items():
+        shape_timings = measure(engine, shape)
+        p95 = statistics.quantiles(shape_timings, n=20)[18]
+        scans = ", ".join(sequential_scans(engine, shape)) or "-"
+        print(
+            f"{name:34} {statistics.median(shape_timings):8.2f} {p95:8.2f} "
+            f"{max(shape_timings):8.2f}  {scans}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -57,32 +57,38 @@ def quantity_form(row: rx.Var) -> rx.Component:
 
 
 def cart_row(row: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(
-            rx.vstack(
-                rx.text(row["name"], weight="medium"),
-                rx.text(row["sku_label"], size="1", color_scheme="gray"),
-                rx.cond(
-                    row["unavailable"] != "",
-                    rx.text(tr("shop.cart.unavailable"), size="1", color_scheme="red"),
-                ),
-                rx.text(
-                    row["unit_price"], " ", row["per_unit"], size="1", class_name="cc-show-narrow"
-                ),
-                spacing="0",
-            )
-        ),
-        rx.table.cell(
-            rx.vstack(
-                rx.text(row["unit_price"], size="2"),
-                rx.text(row["price_kind"], size="1", color_scheme="gray"),
-                spacing="0",
+    """One line: the product on the left; quantity, line total and removal on the right
+    (below the product on a phone)."""
+    return rx.flex(
+        rx.vstack(
+            rx.text(row["name"], weight="medium"),
+            rx.text(row["sku_label"], size="1", color_scheme="gray"),
+            rx.text(
+                row["unit_price"],
+                " ",
+                row["per_unit"],
+                rx.cond(row["price_kind"] != "", " · ", ""),
+                row["price_kind"],
+                size="1",
+                color_scheme="gray",
             ),
-            class_name="cc-hide-narrow",
+            rx.cond(
+                row["unavailable"] != "",
+                rx.text(tr("shop.cart.unavailable"), size="1", color_scheme="red"),
+            ),
+            spacing="0",
+            flex="1",
+            min_width="12rem",
         ),
-        rx.table.cell(quantity_form(row)),
-        rx.table.cell(rx.text(row["line_total"], weight="medium", class_name="cc-line-total")),
-        rx.table.cell(
+        rx.hstack(
+            quantity_form(row),
+            rx.text(
+                row["line_total"],
+                weight="medium",
+                min_width="5.5rem",
+                text_align="right",
+                class_name="cc-line-total cc-nowrap",
+            ),
             rx.icon_button(
                 rx.icon("trash_2", size=16),
                 variant="ghost",
@@ -91,34 +97,31 @@ def cart_row(row: rx.Var) -> rx.Component:
                 title=tr("shop.remove"),
                 on_click=CartState.remove(row["sku"]),
                 class_name="cc-cart-remove",
-            )
+            ),
+            spacing="3",
+            align="start",
+            margin_left="auto",
         ),
+        spacing="3",
+        wrap="wrap",
+        align="start",
+        width="100%",
+        padding_y="0.75rem",
+        border_bottom="1px solid var(--gray-4)",
         class_name="cc-cart-row",
         data_sku=row["sku"],
     )
 
 
 def lines_table() -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell(tr("shop.column.product")),
-                    rx.table.column_header_cell(
-                        tr("shop.column.price"), class_name="cc-hide-narrow"
-                    ),
-                    rx.table.column_header_cell(tr("shop.column.quantity")),
-                    rx.table.column_header_cell(tr("shop.column.line_total")),
-                    rx.table.column_header_cell(""),
-                )
-            ),
-            rx.table.body(rx.foreach(CartState.rows, cart_row)),
-            variant="surface",
+    return rx.card(
+        rx.flex(
+            rx.foreach(CartState.rows, cart_row),
+            direction="column",
             width="100%",
-            id="cart-table",
         ),
         width="100%",
-        class_name="cc-table-wrap",
+        id="cart-table",
     )
 
 
@@ -201,7 +204,7 @@ def budget_card() -> rx.Component:
                     id="cart-needs-approval",
                 ),
                 rx.cond(
-                    state.prices_known,
+                    state.prices_known & ~state.unlimited,
                     rx.callout(
                         tr("shop.budget.fits"),
                         icon="circle_check",

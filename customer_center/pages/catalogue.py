@@ -57,7 +57,7 @@ def price_block(row: rx.Var) -> rx.Component:
             align="center",
         ),
         spacing="1",
-        align="end",
+        align=rx.breakpoints(initial="start", sm="end"),
     )
 
 
@@ -124,11 +124,15 @@ def product_card(row: rx.Var) -> rx.Component:
                 flex="1",
                 min_width="14rem",
             ),
-            rx.vstack(
+            rx.flex(
                 rx.cond(state.show_prices, price_block(row)),
                 rx.cond(state.can_order, add_form(row)),
+                direction=rx.breakpoints(initial="row", sm="column"),
+                justify="between",
+                align=rx.breakpoints(initial="center", sm="end"),
                 spacing="3",
-                align="end",
+                wrap="wrap",
+                width=rx.breakpoints(initial="100%", sm="auto"),
             ),
             spacing="4",
             wrap="wrap",

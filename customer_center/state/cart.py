@@ -63,6 +63,7 @@ class CartState(SituationView):
     prices_known: bool = True
     has_unavailable: bool = False
     breach_lines: list[str] = []
+    unlimited: bool = False  # no limits at all: nothing to warn about, nothing to reassure
     loaded: bool = False
     notice: str = ""
     problem: str = ""
@@ -87,6 +88,7 @@ class CartState(SituationView):
         self.prices_known = view.prices_known
         self.has_unavailable = view.has_unavailable
         self.breach_lines = [describe_breach(b, lang, view.currency) for b in view.breaches]
+        self.unlimited = view.situation.limits.is_unlimited
         self._show(view.situation)
         badge = await self.get_state(CartBadgeState)
         badge.count = len(view.lines)

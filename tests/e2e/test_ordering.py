@@ -27,8 +27,8 @@ TEO = f"teo.tech@{DOMAIN}"
 @pytest.fixture(scope="module")
 def company(portal: str) -> int:
     """Orderly GmbH: a customer the ERP knows no addresses of (a new delivery address, the
-    company's own address for invoices); Bea buys freely, Otto may order at most 100 EUR at
-    once, Teo is a technician."""
+    company's own address for invoices); Bea may order up to 1,000 EUR at once and 5,000 EUR a
+    month, Otto at most 100 EUR at once, Teo is a technician."""
     with Session(get_engine()) as session:
         existing = session.exec(select(Company).where(Company.customer_number == "E2E-ORD")).first()
         if existing is not None:
@@ -47,7 +47,17 @@ def company(portal: str) -> int:
         main = make_user(session, company.id, f"main@{DOMAIN}", ["main_contact"], name="Mia Main")  # type: ignore[arg-type]
         main.is_main_contact = True
         session.add(main)
-        make_user(session, company.id, BEA, ["buyer"], name="Bea Buyer")  # type: ignore[arg-type]
+        bea = make_user(session, company.id, BEA, ["buyer"], name="Bea Buyer")  # type: ignore[arg-type]
+        session.add(
+            BudgetRule(
+                company_id=company.id,  # type: ignore[arg-type]
+                scope=SCOPE_USER,
+                subject_id=bea.id,  # type: ignore[arg-type]
+                max_order_value_cents=100_000,
+                period="month",
+                period_budget_cents=500_000,
+            )
+        )
         otto = make_user(session, company.id, OTTO, ["buyer"], name="Otto Over")  # type: ignore[arg-type]
         session.add(
             BudgetRule(
@@ -117,6 +127,7 @@ def test_an_order_within_budget_is_approved_at_once(page: Page, portal: str, com
     expect(page.get_by_text("Quantity changed.")).to_be_visible()
     expect(page.locator("#cart-total")).to_have_text("€19.20")
     expect(page.locator("#cart-within-budget")).to_be_visible()
+    expect(page.locator(".cc-remaining")).to_have_text("€5,000.00")
     shot(page, "cart")
 
     page.locator("#to-checkout").click()

@@ -21,6 +21,7 @@ from customer_center.pages import (  # noqa: F401
     catalogue,
     checkout,
     confirm_links,
+    controlling,
     dashboard,
     dev_mailbox,
     invitation,

@@ -32,6 +32,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/roles", "nav.roles", "shield_check", "roles.manage"),
     NavItem("/budgets", "nav.budgets", "wallet", "budgets.manage"),
     NavItem("/approval-chains", "nav.approval_chains", "git_branch", "chains.manage"),
+    NavItem("/controlling", "nav.controlling", "chart_column", "reports.view"),
     NavItem("/audit", "nav.audit", "scroll_text", "audit.view"),
     NavItem("/profile", "nav.profile", "user_cog"),
 ]

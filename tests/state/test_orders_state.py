@@ -10,6 +10,7 @@ from sqlmodel import Session
 from customer_center.models.order import STATUS_SHIPPED
 from customer_center.models.user import User
 from customer_center.state.access import Access, access_of
+from customer_center.state.controlling import ControllingState
 from customer_center.state.middleware import handler_functions
 from customer_center.state.orders import OrderListState
 from tests.factories import make_company, make_user, signed_in_cookie
@@ -166,3 +167,51 @@ async def test_no_right_no_session_and_another_company_see_nothing_of_acme(acme:
     assert stranger.rows == []
     stranger = await acme.send(acme.other_main, "search_requester", {"value": "ben"})
     assert stranger.requester_options == []
+
+
+# --- controlling -----------------------------------------------------------------------------
+
+REPORTS = Access(permission="reports.view")
+
+
+@pytest.mark.parametrize(
+    "handler", ["load", "set_range", "next_budget_page", "previous_budget_page"]
+)
+def test_controlling_handlers_need_reports_view(handler) -> None:
+    name = f"{ControllingState.get_full_name()}.{handler}"
+    assert access_of(handler_functions()[name]) == REPORTS
+
+
+async def _controlling(acme: Acme, user: User, handler: str, payload=None):  # type: ignore[no-untyped-def]
+    cookie = signed_in_cookie(acme.session, user) if user is not None else ""
+    name = f"{ControllingState.get_full_name()}.{handler}"
+    return await dispatch(acme.token, cookie, name, payload or {}, {})
+
+
+async def test_the_controller_sees_the_company_s_figures(acme: Acme) -> None:
+    state = await _controlling(acme, acme.carla, "load")
+    assert state.problem == ""
+    assert state.spent == "€2,524.50" and state.waiting == "0"
+    assert len(state.months) == 12 and state.months[-1]["amount"] == 2524.5
+    assert [(u["label"], u["text"]) for u in state.users] == [
+        ("Ben", "€2,510.00"),
+        ("Clara", "€14.50"),
+    ]
+    assert [r["label"] for r in state.roles] == ["Buyer"]
+    assert {row["name"] for row in state.budgets} >= {"Ben", "Clara", "Carla"}
+    state = await _controlling(acme, acme.carla, "set_range", {"value": "month"})
+    assert state.range == "month" and state.spent == "€2,524.50"
+    state = await _controlling(acme, acme.carla, "set_range", {"value": "forever"})
+    assert state.range == "12m"
+
+
+async def test_controlling_is_refused_without_the_right_and_scoped_to_the_company(
+    acme: Acme,
+) -> None:
+    for user in (None, acme.ben, acme.tom):
+        state = await _controlling(acme, user, "load")  # type: ignore[arg-type]
+        assert state.months == [] and state.budgets == [] and state.spent == ""
+    stranger = await _controlling(acme, acme.other_main, "load")
+    assert stranger.spent == "€14.50"  # the foreign order only
+    assert "Ben" not in {row["name"] for row in stranger.budgets}
+    assert [u["label"] for u in stranger.users] == ["Main"]

@@ -1,0 +1,406 @@
+"""Controlling: spend per month, per user and per role, budget use per user, waiting approvals.
+
+For holders of reports.view (the main contact, Controllers). Everything is summed in SQL
+within the actor's company, on the indexes the order and approval tables carry; the budget
+table is one page of users at a time.
+
+Spend follows the budget rules (services/budgets): an order counts from its submission, in the
+portal's time zone; orders waiting for approval are *reserved*; drafts, rejected and cancelled
+orders count for nothing; every other order is *spent*.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from customer_center.auth.sessions import Actor
+from customer_center.domain.budgets import (
+    PERIODS,
+    Limits,
+    Spending,
+    effective_limits,
+    period_bounds,
+    remaining_cents,
+)
+from customer_center.domain.errors import ServiceError
+from customer_center.domain.orders import order_number
+from customer_center.domain.permissions import Permission
+from customer_center.i18n.formatting import PORTAL_TIMEZONE
+from customer_center.models.base import utcnow
+from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
+from customer_center.models.order import (
+    NOT_COUNTED_STATUSES,
+    RESERVING_STATUSES,
+    STEP_WAITING,
+    ApprovalStep,
+    Order,
+)
+from customer_center.models.user import STATUS_ACTIVE, Role, User, UserRole
+from customer_center.services.budgets import company_currency, local_today
+from customer_center.services.permissions import permissions_of
+
+MONTHS = 12
+RANGES = ("12m", "month", "quarter", "year")
+TOP = 10
+BUDGET_PAGE_SIZE = 20
+# Ages of waiting approvals: (bucket, lower bound in days); the last bucket is open-ended.
+AGE_BUCKETS: tuple[tuple[str, int], ...] = (("under_1", 0), ("1_3", 1), ("3_7", 3), ("over_7", 7))
+_SPENDING = ~col(Order.status).in_(NOT_COUNTED_STATUSES | RESERVING_STATUSES)
+
+
+def _start_of(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=PORTAL_TIMEZONE).astimezone(UTC)
+
+
+def _month_start(day: date, back: int) -> date:
+    index = day.year * 12 + day.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def range_bounds(range_code: str, today: date) -> tuple[date, date]:
+    """First day and the day after the last of a range: the current month, quarter or year,
+    or the last twelve months including this one."""
+    if range_code in PERIODS:
+        return period_bounds(range_code, today)
+    return _month_start(today, MONTHS - 1), _month_start(today, -1)
+
+
+def _require_reports(session: Session, actor: Actor) -> None:
+    if Permission.REPORTS_VIEW not in permissions_of(session, actor.user_id, actor.company_id):
+        raise ServiceError("error.permission_denied")
+
+
+# --- spend -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spend:
+    label: str  # a month's first day (ISO), a user's or a role's name
+    cents: int
+    key: str = ""  # the user's id or the role's code
+
+
+@dataclass(frozen=True)
+class SpendReport:
+    currency: str
+    range_start: date
+    range_end: date  # exclusive
+    months: list[Spend]  # the last twelve months, oldest first, label = first day
+    users: list[Spend]  # the top spenders in the range
+    roles: list[Spend]  # per role in the range (a user with two roles counts in both)
+    spent_cents: int
+    reserved_cents: int
+
+
+def spend_report(
+    session: Session, actor: Actor, range_code: str = "12m", today: date | None = None
+) -> SpendReport:
+    _require_reports(session, actor)
+    today = today or local_today()
+    range_code = range_code if range_code in RANGES else "12m"
+    start, end = range_bounds(range_code, today)
+    company = actor.company_id
+    in_range = and_(
+        col(Order.company_id) == company,
+        col(Order.submitted_at) >= _start_of(start),
+        col(Order.submitted_at) < _start_of(end),
+    )
+    return SpendReport(
+        currency=company_currency(session, company),
+        range_start=start,
+        range_end=end,
+        months=_per_month(session, company, today),
+        users=_per_user(session, in_range),
+        roles=_per_role(session, company, in_range),
+        spent_cents=_sum(session, and_(in_range, _SPENDING)),
+        reserved_cents=_sum(session, and_(in_range, col(Order.status).in_(RESERVING_STATUSES))),
+    )
+
+
+def _sum(session: Session, condition: Any) -> int:
+    total = session.exec(select(func.coalesce(func.sum(Order.total_cents), 0)).where(condition))
+    return int(total.one())
+
+
+def _per_month(session: Session, company_id: int, today: date) -> list[Spend]:
+    """One query: a conditional sum per month over the company's orders of the last year."""
+    starts = [_month_start(today, back) for back in range(MONTHS - 1, -2, -1)]
+    bounds = [_start_of(day) for day in starts]
+    sums = [
+        func.coalesce(
+            func.sum(
+                case(
+                    (
+                        and_(col(Order.submitted_at) >= low, col(Order.submitted_at) < high),
+                        Order.total_cents,
+                    ),
+                    else_=0,
+                )
+            ),
+            0,
+        )
+        for low, high in zip(bounds, bounds[1:], strict=False)
+    ]
+    row = session.execute(
+        sa_select(*sums).where(
+            col(Order.company_id) == company_id,
+            col(Order.submitted_at) >= bounds[0],
+            col(Order.submitted_at) < bounds[-1],
+            _SPENDING,
+        )
+    ).one()
+    return [Spend(day.isoformat(), int(cents)) for day, cents in zip(starts, row, strict=False)]
+
+
+def _per_user(session: Session, in_range: Any) -> list[Spend]:
+    total = func.sum(Order.total_cents)
+    rows = session.execute(
+        sa_select(col(User.id), col(User.name), total)
+        .join(User, col(User.id) == Order.requester_id)
+        .where(in_range, _SPENDING)
+        .group_by(col(User.id), col(User.name))
+        .order_by(total.desc(), col(User.name))
+        .limit(TOP)
+    ).all()
+    return [Spend(name, int(cents), str(user_id)) for user_id, name, cents in rows]
+
+
+def _per_role(session: Session, company_id: int, in_range: Any) -> list[Spend]:
+    total = func.sum(Order.total_cents)
+    rows = session.execute(
+        sa_select(col(Role.code), col(Role.name), col(Role.is_builtin), total)
+        .join(UserRole, col(UserRole.user_id) == Order.requester_id)
+        .join(Role, col(Role.id) == UserRole.role_id)
+        .where(in_range, _SPENDING, col(Role.company_id) == company_id)
+        .group_by(col(Role.id), col(Role.code), col(Role.name), col(Role.is_builtin))
+        .order_by(total.desc(), col(Role.name))
+    ).all()
+    return [
+        Spend(f"role.{code}" if builtin else name, int(cents), code)
+        for code, name, builtin, cents in rows
+    ]
+
+
+# --- approvals waiting -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaitingApproval:
+    order_id: int
+    number: str
+    requester: str
+    approver: str
+    total_cents: int
+    currency: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class ApprovalReport:
+    orders_waiting: int
+    steps_by_age: list[tuple[str, int]]  # (bucket, steps) in AGE_BUCKETS order
+    oldest: list[WaitingApproval]
+
+
+def approval_report(session: Session, actor: Actor, now: datetime | None = None) -> ApprovalReport:
+    """Approval steps due now (status ``waiting``) by how long they have been waiting."""
+    _require_reports(session, actor)
+    now = now or utcnow()
+    waiting = and_(
+        col(ApprovalStep.company_id) == actor.company_id, col(ApprovalStep.status) == STEP_WAITING
+    )
+    due = col(ApprovalStep.due_since)
+    # Bucket i holds steps due since (bounds[i + 1], bounds[i]]: younger buckets first.
+    bounds = [now - timedelta(days=days) for _bucket, days in AGE_BUCKETS[1:]]
+    conditions: list[ColumnElement[bool]] = [(due > bounds[0]) | due.is_(None)]
+    conditions += [
+        and_(due <= newer, due > older) for newer, older in zip(bounds, bounds[1:], strict=False)
+    ]
+    conditions.append(due <= bounds[-1])
+    buckets = [func.coalesce(func.sum(case((c, 1), else_=0)), 0) for c in conditions]
+    counts = session.execute(sa_select(*buckets).where(waiting)).one()
+    orders = session.execute(
+        sa_select(func.count(func.distinct(ApprovalStep.order_id))).where(waiting)
+    ).scalar_one()
+    approver = User.__table__.alias("approver")  # type: ignore[attr-defined]
+    oldest = session.execute(
+        sa_select(
+            col(Order.id),
+            col(Order.total_cents),
+            col(Order.currency),
+            col(User.name),
+            approver.c.name,
+            col(ApprovalStep.due_since),
+        )
+        .join(Order, col(Order.id) == ApprovalStep.order_id)
+        .join(User, col(User.id) == Order.requester_id)
+        .join(approver, approver.c.id == ApprovalStep.approver_id)
+        .where(waiting)
+        .order_by(due.asc(), col(ApprovalStep.id))
+        .limit(TOP)
+    ).all()
+    return ApprovalReport(
+        orders_waiting=int(orders),
+        steps_by_age=[(bucket, int(n)) for (bucket, _), n in zip(AGE_BUCKETS, counts, strict=True)],
+        oldest=[
+            WaitingApproval(
+                order_id=order_id,
+                number=order_number(_Numbered(order_id)),
+                requester=requester,
+                approver=approver_name,
+                total_cents=total,
+                currency=currency,
+                since=since or now,
+            )
+            for order_id, total, currency, requester, approver_name, since in oldest
+        ],
+    )
+
+
+@dataclass
+class _Numbered:
+    id: int | None
+
+
+# --- budget use per user ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BudgetUse:
+    user_id: int
+    name: str
+    period: str | None  # month | quarter | year; None: no period budget
+    budget_cents: int | None
+    spent_cents: int
+    reserved_cents: int
+    remaining_cents: int | None
+
+
+@dataclass(frozen=True)
+class BudgetPage:
+    rows: list[BudgetUse]
+    page: int
+    page_count: int
+    total: int
+    currency: str
+
+
+def budget_use_page(
+    session: Session, actor: Actor, page: int = 0, today: date | None = None
+) -> BudgetPage:
+    """Active users by name, one page, each with their period budget and its use so far.
+
+    A fixed number of queries per page: the users, the company's default rules, the page's
+    own rules and roles, and one sum per kind of period among them.
+    """
+    _require_reports(session, actor)
+    today = today or local_today()
+    company = actor.company_id
+    active = and_(col(User.company_id) == company, col(User.status) == STATUS_ACTIVE)
+    total = int(session.exec(select(func.count()).select_from(User).where(active)).one())
+    page_count = max(1, -(-total // BUDGET_PAGE_SIZE))
+    page = min(max(page, 0), page_count - 1)
+    users = session.exec(
+        select(User.id, User.name)
+        .where(active)
+        .order_by(col(User.name), col(User.id))
+        .offset(page * BUDGET_PAGE_SIZE)
+        .limit(BUDGET_PAGE_SIZE)
+    ).all()
+    ids = [user_id for user_id, _ in users]
+    limits = _limits_of(session, company, ids)  # type: ignore[arg-type]
+    spending = _spending_of(session, company, limits, today)
+    rows = []
+    for user_id, name in users:
+        assert user_id is not None
+        user_limits = limits[user_id]
+        used = spending.get(user_id, Spending())
+        rows.append(
+            BudgetUse(
+                user_id=user_id,
+                name=name,
+                period=user_limits.period if user_limits.period_budget_cents is not None else None,
+                budget_cents=user_limits.period_budget_cents,
+                spent_cents=used.spent_cents,
+                reserved_cents=used.reserved_cents,
+                remaining_cents=remaining_cents(user_limits, used),
+            )
+        )
+    return BudgetPage(rows, page, page_count, total, company_currency(session, company))
+
+
+def _as_limits(rule: BudgetRule) -> Limits:
+    return Limits(
+        rule.max_quantity_per_order,
+        rule.max_order_value_cents,
+        rule.period,
+        rule.period_budget_cents,
+    )
+
+
+def _limits_of(session: Session, company_id: int, user_ids: list[int]) -> dict[int, Limits]:
+    """Each user's effective limits, as services.budgets.effective_limits_for, in batch."""
+    if not user_ids:
+        return {}
+    rules = session.exec(
+        select(BudgetRule).where(
+            BudgetRule.company_id == company_id,
+            (col(BudgetRule.scope).in_((SCOPE_COMPANY, SCOPE_ROLE)))
+            | ((col(BudgetRule.scope) == SCOPE_USER) & col(BudgetRule.subject_id).in_(user_ids)),
+        )
+    ).all()
+    company = next((_as_limits(r) for r in rules if r.scope == SCOPE_COMPANY), None)
+    by_role = {r.subject_id: _as_limits(r) for r in rules if r.scope == SCOPE_ROLE}
+    own = {r.subject_id: _as_limits(r) for r in rules if r.scope == SCOPE_USER}
+    roles: dict[int, list[int]] = defaultdict(list)
+    for user_id, role_id in session.exec(
+        select(UserRole.user_id, UserRole.role_id).where(col(UserRole.user_id).in_(user_ids))
+    ).all():
+        roles[user_id].append(role_id)
+    return {
+        user_id: effective_limits(
+            own.get(user_id),
+            [by_role[r] for r in roles[user_id] if r in by_role],
+            company,
+        )[0]
+        for user_id in user_ids
+    }
+
+
+def _spending_of(
+    session: Session, company_id: int, limits: dict[int, Limits], today: date
+) -> dict[int, Spending]:
+    """Spent and reserved in each user's current period: one query per kind of period."""
+    by_period: dict[str, list[int]] = defaultdict(list)
+    for user_id, user_limits in limits.items():
+        if user_limits.period in PERIODS and user_limits.period_budget_cents is not None:
+            by_period[user_limits.period].append(user_id)
+    found: dict[int, Spending] = {}
+    for period, user_ids in by_period.items():
+        start, end = period_bounds(period, today)
+        reserving = col(Order.status).in_(RESERVING_STATUSES)
+        rows = session.execute(
+            sa_select(
+                col(Order.requester_id),
+                func.sum(case((reserving, 0), else_=Order.total_cents)),
+                func.sum(case((reserving, Order.total_cents), else_=0)),
+            )
+            .where(
+                col(Order.company_id) == company_id,
+                col(Order.requester_id).in_(user_ids),
+                col(Order.submitted_at) >= _start_of(start),
+                col(Order.submitted_at) < _start_of(end),
+                ~col(Order.status).in_(NOT_COUNTED_STATUSES),
+            )
+            .group_by(col(Order.requester_id))
+        ).all()
+        for user_id, spent, reserved in rows:
+            found[user_id] = Spending(int(spent or 0), int(reserved or 0))
+    return found

@@ -91,6 +91,16 @@ def _demo_generate(args: argparse.Namespace) -> None:
     print(f"Every demo user signs in with the password {DEMO_PASSWORD}")
 
 
+def _approvals_remind(_args: argparse.Namespace) -> None:
+    from customer_center.db import session_scope
+    from customer_center.services.approval_reminders import send_reminders
+    from customer_center.settings import get_settings
+
+    with session_scope() as session:
+        report = send_reminders(session, get_settings())
+    print(f"Approval reminders: {report.reminded} reminded, {report.escalated} escalated")
+
+
 def _access_map(_args: argparse.Namespace) -> None:
     """Every event handler of every state and who may call it: the registry, for reviews."""
     import customer_center.customer_center  # noqa: F401 - registers every state
@@ -133,6 +143,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     demo_generate.add_argument("--seed", type=int, default=2026)
     demo_generate.set_defaults(run=_demo_generate)
+    approvals = commands.add_parser("approvals", help="approvals").add_subparsers(required=True)
+    approvals.add_parser(
+        "remind", help="e-mail approvers of approvals waiting too long; escalate the oldest"
+    ).set_defaults(run=_approvals_remind)
     commands.add_parser(
         "access-map", help="list every event handler and the right it requires"
     ).set_defaults(run=_access_map)

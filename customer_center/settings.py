@@ -60,6 +60,10 @@ class Settings:
     erp_status_token: str = ""
     # Which ERP status updates e-mail the requester (CC_ORDER_STATUS_MAILS, comma-separated).
     order_status_mails: frozenset[str] = ORDER_STATUS_MAIL_DEFAULT
+    # Approvals waiting this long remind their approver; this long after the reminder they
+    # go to the main contact too (CC_APPROVAL_REMIND_HOURS, CC_APPROVAL_ESCALATE_HOURS).
+    approval_remind_hours: int = 48
+    approval_escalate_hours: int = 48
 
     @property
     def is_dev(self) -> bool:
@@ -135,6 +139,8 @@ def load_settings() -> Settings:
         redis_url=_env("CC_REDIS_URL"),
         cors_origins=cors,
         erp_status_token=_env("CC_ERP_STATUS_TOKEN"),
+        approval_remind_hours=int(_env("CC_APPROVAL_REMIND_HOURS", "48")),
+        approval_escalate_hours=int(_env("CC_APPROVAL_ESCALATE_HOURS", "48")),
         order_status_mails=_order_status_mails(),
     )
 

@@ -84,6 +84,9 @@ class Shop:
         session.commit()
         return cls(session, main, ben, anna, carl, tina, other_main, FakeErp())
 
+    def main_user(self) -> User:
+        return self.session.get(User, self.main.user_id)  # type: ignore[return-value]
+
     def actor(self, user: User) -> Actor:
         return actor_for(self.session, user)
 

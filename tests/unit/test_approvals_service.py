@@ -357,3 +357,40 @@ def test_the_detail_shows_the_chain_budget_and_reasons(shop) -> None:
     assert detail.budget is not None and detail.budget.limits.max_order_value_cents == 100_000
     assert detail.reasons and detail.can_decide and not detail.can_cancel
     assert (detail.delivery_address["city"], detail.payment_method) == ("Hamburg", "invoice")
+
+
+def test_reminders_go_to_who_decides_today_then_escalate_to_the_main_contact(shop) -> None:
+    from dataclasses import replace as with_
+
+    from customer_center.models.base import utcnow
+    from customer_center.services.approval_reminders import send_reminders
+
+    shop.chain(("all", [shop.anna, shop.carl]))
+    order_id = shop.order().order_id
+    _away(shop, shop.carl, shop.main_user())
+    settings = with_(SETTINGS, approval_remind_hours=24, approval_escalate_hours=48)
+    start = utcnow()
+    before = len(_subjects(shop, "anna@acme.example"))
+    assert send_reminders(shop.session, settings, start + timedelta(hours=23)).reminded == 0
+    report = send_reminders(shop.session, settings, start + timedelta(hours=25))
+    shop.session.commit()
+    assert (report.reminded, report.escalated) == (2, 0)
+    number = f"PO-{order_id:06d}"
+    reminder = f"Reminder: order {number} has been waiting for your approval"
+    assert _subjects(shop, "anna@acme.example")[before:] == [reminder]
+    assert reminder in _subjects(shop, "main@c-1.example")  # standing in for Carl
+    again = send_reminders(shop.session, settings, start + timedelta(hours=30))
+    assert (again.reminded, again.escalated) == (0, 0)
+    # The main contact cannot decide Anna's step until it is escalated to them.
+    main = shop.actor(shop.main_user())
+    assert [r.on_behalf_of for r in approvals.inbox(shop.session, main).rows] == [["Carl"]]
+    report = send_reminders(shop.session, settings, start + timedelta(hours=25 + 49))
+    shop.session.commit()
+    assert (report.reminded, report.escalated) == (0, 2)
+    escalations = [s for s in _subjects(shop, "main@c-1.example") if "stuck" in s]
+    assert escalations == [f"Order {number} is stuck waiting for approval"]
+    [row] = approvals.inbox(shop.session, main).rows
+    assert row.escalated
+    assert _decide(shop, shop.main_user(), "approve", order_id) == "approved"
+    kinds = [e.kind for e in approvals.order_detail(shop.session, main, order_id).timeline]
+    assert kinds == ["submitted", "reminded", "escalated", "approved"]

@@ -1,0 +1,182 @@
+"""Approvals in Chromium against the production build: an approver changes an order and
+approves it; a rejected order is changed and sent again by its requester, then approved."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from customer_center.db import get_engine
+from customer_center.models.approval import ApprovalChain
+from customer_center.models.budget import SCOPE_COMPANY, SCOPE_USER, BudgetRule
+from customer_center.models.company import Company
+from customer_center.models.user import User
+from customer_center.services.activation import create_builtin_roles
+from customer_center.services.ordering import LineRequest, submit_order
+from customer_center.settings import get_settings
+from tests.e2e.helpers import sign_in
+from tests.factories import PASSWORD, actor_for, make_user
+from tests.order_factories import CHECKOUT
+
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+DOMAIN = "approvia.example"
+BEN = f"ben.buyer@{DOMAIN}"
+ANNA = f"anna.approver@{DOMAIN}"
+APPROVED = re.compile("Approved|Sent to the seller")  # the relay may have handed it on
+MOTOR = "MTR-IE3-4KW"  # 612.00 EUR list price in the demo ERP
+
+
+@pytest.fixture(scope="module")
+def company(portal: str) -> int:
+    """Approvia GmbH: Ben may order at most 1,000 EUR at once; Anna approves everything."""
+    with Session(get_engine()) as session:
+        found = session.exec(select(Company).where(Company.customer_number == "E2E-APR")).first()
+        if found is not None:
+            return found.id  # type: ignore[return-value]
+        company = Company(customer_number="E2E-APR", name="Approvia GmbH")
+        session.add(company)
+        session.flush()
+        create_builtin_roles(session, company.id)  # type: ignore[arg-type]
+        main = make_user(session, company.id, f"main@{DOMAIN}", ["main_contact"], name="Mia Main")  # type: ignore[arg-type]
+        main.is_main_contact = True
+        ben = make_user(session, company.id, BEN, ["buyer"], name="Ben Buyer")  # type: ignore[arg-type]
+        anna = make_user(session, company.id, ANNA, ["approver"], name="Anna Approver")  # type: ignore[arg-type]
+        session.add_all(
+            [
+                main,
+                BudgetRule(
+                    company_id=company.id,  # type: ignore[arg-type]
+                    scope=SCOPE_USER,
+                    subject_id=ben.id,  # type: ignore[arg-type]
+                    max_order_value_cents=100_000,
+                ),
+                ApprovalChain(
+                    company_id=company.id,  # type: ignore[arg-type]
+                    scope=SCOPE_COMPANY,
+                    subject_id=0,
+                    levels=[{"rule": "any", "approvers": [{"user_id": anna.id}]}],
+                ),
+            ]
+        )
+        session.commit()
+        return company.id  # type: ignore[return-value]
+
+
+def place_order(quantity: int) -> int:
+    """Ben's order of motors, placed the way the checkout places it."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        ben = session.exec(select(User).where(User.email == BEN)).one()
+        outcome = submit_order(
+            session,
+            actor_for(session, ben),
+            get_settings(),
+            [LineRequest(MOTOR, quantity)],
+            CHECKOUT,
+        )
+        session.commit()
+    assert outcome.status == "pending_approval"
+    return outcome.order_id
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"approvals-{name}.png"), full_page=True)
+
+
+def switch_user(page: Page, portal: str, email: str) -> None:
+    page.context.clear_cookies()
+    sign_in(page, portal, email, PASSWORD)
+    expect(page.locator("#user-name")).to_be_visible()
+
+
+def mail_subjects(page: Page, portal: str, to: str) -> list[str]:
+    page.goto(f"{portal}/dev/mailbox")
+    expect(page.locator("tr", has_text=to).first).to_be_visible(timeout=15_000)
+    return [
+        s.strip()
+        for s in page.locator("tr", has_text=to).locator(".cc-mail-subject").all_inner_texts()
+    ]
+
+
+def test_an_approver_changes_the_quantity_and_approves(
+    page: Page, portal: str, company: int
+) -> None:
+    order_id = place_order(2)
+    number = f"PO-{order_id:06d}"
+    switch_user(page, portal, ANNA)
+    expect(page.locator("#approvals-count")).to_have_text("1")
+    page.locator("nav").get_by_role("link", name=re.compile("Approvals")).click()
+    row = page.locator(".approval-row", has_text=number)
+    expect(row).to_contain_text("Ben Buyer")
+    expect(row).to_contain_text("€1,224.00")
+    shot(page, "inbox")
+    row.get_by_role("link", name=number).click()
+
+    expect(page.locator("#order-number")).to_have_text(number)
+    expect(page.locator("#order-status")).to_have_text("Waiting for approval")
+    expect(page.locator("#order-reasons")).to_contain_text("exceeds the per-order limit")
+    expect(page.locator("#order-chain")).to_contain_text("Anna Approver")
+    expect(page.locator("#order-budget")).to_be_visible()
+    shot(page, "order-waiting")
+
+    page.locator("#start-change").click()
+    page.locator(".order-line input").fill("1")
+    page.locator("#edit-comment").fill("One motor is enough for now.")
+    page.locator("#edit-submit").click()
+    expect(page.locator("#order-notice")).to_contain_text("saved as a new revision")
+    expect(page.locator("#order-total")).to_have_text("€612.00")
+    expect(page.locator("#order-revisions")).to_contain_text("quantity 2 → 1")
+    page.locator("#approve").click()
+    expect(page.locator("#order-status")).to_have_text(APPROVED)
+    expect(page.locator("#order-timeline")).to_contain_text("approved the order")
+
+    switch_user(page, portal, BEN)
+    page.goto(f"{portal}/orders/{order_id}")
+    expect(page.locator("#order-status")).to_have_text(APPROVED)
+    expect(page.locator("#order-revisions")).to_contain_text("Three-phase motor IE3 4 kW")
+    expect(page.locator("#order-revisions")).to_contain_text("quantity 2 → 1")
+    expect(page.locator("#order-revisions")).to_contain_text("One motor is enough for now.")
+    shot(page, "order-requester")
+    subjects = mail_subjects(page, portal, BEN)
+    assert f"Your order {number} was changed" in subjects
+    assert f"Your order {number} is approved" in subjects
+
+
+def test_a_rejected_order_is_changed_and_sent_again_then_approved(
+    page: Page, portal: str, company: int
+) -> None:
+    order_id = place_order(3)
+    number = f"PO-{order_id:06d}"
+    switch_user(page, portal, ANNA)
+    page.goto(f"{portal}/orders/{order_id}")
+    page.locator("#reject").click()
+    expect(page.get_by_text("Please say why, in a comment.")).to_be_visible()
+    page.locator("#decision-comment").fill("Three motors are too many; we have one in stock.")
+    page.locator("#reject").click()
+    expect(page.locator("#order-status")).to_have_text("Rejected")
+
+    switch_user(page, portal, BEN)
+    page.goto(f"{portal}/orders/{order_id}")
+    expect(page.locator("#order-timeline")).to_contain_text("we have one in stock")
+    page.locator("#start-resubmit").click()
+    page.locator(".order-line input").fill("2")
+    page.locator("#edit-submit").click()
+    expect(page.get_by_text("Please say why, in a comment.")).to_be_visible()
+    page.locator("#edit-comment").fill("Two, then: the second line starts next week.")
+    page.locator("#edit-submit").click()
+    expect(page.locator("#order-status")).to_have_text("Waiting for approval")
+    expect(page.locator("#order-revisions")).to_contain_text("quantity 3 → 2")
+    shot(page, "resubmitted")
+    assert f"Your order {number} was rejected" in mail_subjects(page, portal, BEN)
+
+    switch_user(page, portal, ANNA)
+    page.goto(f"{portal}/orders/{order_id}")
+    expect(page.locator("#order-timeline")).to_contain_text("the second line starts next week")
+    page.locator("#approve").click()
+    expect(page.locator("#order-status")).to_have_text(APPROVED)
+    page.goto(f"{portal}/approvals")
+    expect(page.locator("#empty")).to_be_visible()

@@ -17,7 +17,12 @@ def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.vstack(
-                rx.link(row["number"], href="/orders/" + row["id"].to(str), weight="medium"),
+                rx.link(
+                    row["number"],
+                    href="/orders/" + row["id"].to(str),
+                    weight="medium",
+                    class_name="cc-nowrap",
+                ),
                 rx.cond(
                     row["behalf"] != "",
                     rx.badge(row["behalf"], color_scheme="violet", variant="soft"),

@@ -14,10 +14,15 @@ from sqlmodel import Session
 from customer_center.auth.passwords import hash_password
 from customer_center.db import get_engine
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
+from customer_center.models.budget import SCOPE_USER, BudgetRule
 from customer_center.models.company import Company
 from customer_center.models.order import CartItem
 from customer_center.models.user import User, UserRole
 from customer_center.services.activation import create_builtin_roles
+from customer_center.services.ordering import LineRequest, submit_order
+from customer_center.settings import get_settings
+from tests.factories import actor_for
+from tests.order_factories import CHECKOUT
 
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 EMAIL = "layout.check@layout-gmbh.example"
@@ -63,7 +68,13 @@ SIGNED_IN_PAGES = {
     "catalogue": ("/catalogue", "Catalogue", ".cc-product"),
     "cart": ("/cart", "Cart", ".cc-cart-row"),
     "checkout": ("/checkout", "Checkout", "#place-order"),
+    "orders": ("/orders", "Orders", "#order-empty, #order-table"),
+    "controlling": ("/controlling", "Controlling", "#controlling-budgets"),
+    "approvals": ("/approvals", "Approvals", ".approval-row"),
+    "order-view": ("/orders/{order_id}", "Order", "#order-actions"),
 }
+# Set by the fixture: the colleague's order waiting for the main contact's approval.
+WAITING_ORDER: dict[str, int] = {}
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +119,24 @@ def main_contact(portal: str) -> tuple[str, int]:
             session.add(
                 CartItem(company_id=company.id, user_id=user.id, sku=sku, quantity=quantity)
             )
+        session.add(
+            BudgetRule(
+                company_id=company.id,
+                scope=SCOPE_USER,
+                subject_id=colleague.id,
+                max_order_value_cents=0,
+            )
+        )
         session.commit()
+        outcome = submit_order(
+            session,
+            actor_for(session, colleague),
+            get_settings(),
+            [LineRequest("MTR-IE3-4KW", 2), LineRequest("HYD-HOSE-12-2M", 12)],
+            CHECKOUT,
+        )
+        session.commit()
+        WAITING_ORDER["order_id"] = outcome.order_id
         return EMAIL, colleague.id  # type: ignore[return-value]
 
 
@@ -143,7 +171,7 @@ def test_signed_in_pages_fit_the_screen(
     expect(page.locator("#company-name")).to_contain_text("Layout Prüfgesellschaft")
     _check(page, "dashboard", width_name)
     for name, (path, heading, loaded) in SIGNED_IN_PAGES.items():
-        page.goto(portal + path.format(user_id=user_id))
+        page.goto(portal + path.format(user_id=user_id, **WAITING_ORDER))
         expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
         expect(page.locator(loaded).first).to_be_visible()
         _check(page, name, width_name)

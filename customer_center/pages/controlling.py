@@ -52,8 +52,15 @@ def months_chart() -> rx.Component:
         rx.recharts.x_axis(data_key="label", tick_line=False, font_size=12),
         rx.recharts.y_axis(width=60, font_size=12),
         _tooltip(),
-        rx.recharts.bar(data_key="amount", name=tr("controlling.spent"), fill=BAR, radius=4),
+        rx.recharts.bar(
+            rx.recharts.label_list(data_key="short", position="top", font_size=11),
+            data_key="amount",
+            name=tr("controlling.spent"),
+            fill=BAR,
+            radius=4,
+        ),
         data=ControllingState.months,
+        margin={"top": 20, "right": 8, "left": 0, "bottom": 0},
         height=260,
         width="100%",
     )
@@ -115,22 +122,29 @@ def approvals_section() -> rx.Component:
     return section(
         "controlling.approvals",
         rx.text(
-            tr("controlling.approvals_waiting").replace("{count}", state.waiting),
+            rx.cond(
+                state.waiting != "0",
+                tr("controlling.approvals_waiting").replace("{count}", state.waiting),
+                tr("controlling.no_approvals_waiting"),
+            ),
             size="2",
             color_scheme="gray",
             id="controlling-waiting-text",
         ),
-        rx.recharts.bar_chart(
-            rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
-            rx.recharts.x_axis(data_key="label", tick_line=False, font_size=12),
-            rx.recharts.y_axis(allow_decimals=False, width=40, font_size=12),
-            _tooltip(),
-            rx.recharts.bar(
-                data_key="count", name=tr("controlling.steps"), fill=RESERVED, radius=4
+        rx.cond(
+            state.waiting != "0",
+            rx.recharts.bar_chart(
+                rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
+                rx.recharts.x_axis(data_key="label", tick_line=False, font_size=12),
+                rx.recharts.y_axis(allow_decimals=False, width=40, font_size=12),
+                _tooltip(),
+                rx.recharts.bar(
+                    data_key="count", name=tr("controlling.steps"), fill=RESERVED, radius=4
+                ),
+                data=state.ages,
+                height=200,
+                width="100%",
             ),
-            data=state.ages,
-            height=200,
-            width="100%",
         ),
         rx.cond(
             state.oldest.length() > 0,
@@ -294,7 +308,16 @@ def dashboard() -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        section("controlling.per_month", months_chart(), element_id="controlling-months"),
+        section(
+            "controlling.per_month",
+            rx.text(
+                tr("controlling.amounts_in").replace("{currency}", state.currency),
+                size="1",
+                color_scheme="gray",
+            ),
+            months_chart(),
+            element_id="controlling-months",
+        ),
         rx.grid(
             ranking("controlling.per_user", state.users, "controlling-users"),
             ranking("controlling.per_role", state.roles, "controlling-roles"),

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_date
+from babel.numbers import format_compact_currency
 
 from customer_center.domain.budgets import money
 from customer_center.domain.errors import ServiceError
@@ -31,6 +32,7 @@ def _amount(cents: int) -> float:
 class ControllingState(PortalState):
     range: str = "12m"
     range_text: str = ""
+    currency: str = ""
     spent: str = ""
     reserved: str = ""
     waiting: str = "0"
@@ -58,11 +60,21 @@ class ControllingState(PortalState):
         self.spent = money(report.spent_cents, currency, lang)
         self.reserved = money(report.reserved_cents, currency, lang)
         self.months = [
-            self._bar(
-                format_date(date.fromisoformat(m.label), "MMM yy", locale=locale), m.cents, currency
-            )
+            {
+                **self._bar(
+                    format_date(date.fromisoformat(m.label), "MMM yy", locale=locale),
+                    m.cents,
+                    currency,
+                ),
+                "short": format_compact_currency(
+                    _amount(m.cents), currency, locale=locale, fraction_digits=1
+                )
+                if m.cents
+                else "",
+            }
             for m in report.months
         ]
+        self.currency = currency
         self.users = [self._bar(u.label, u.cents, currency) for u in report.users]
         self.roles = [
             self._bar(

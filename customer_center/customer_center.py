@@ -7,6 +7,7 @@ from starlette.applications import Starlette
 
 from customer_center.background import outbox_relay_task
 from customer_center.http.auth_routes import routes as auth_routes
+from customer_center.http.datasheets import routes as datasheet_routes
 from customer_center.http.erp_status import routes as erp_status_routes
 from customer_center.http.exports import routes as export_routes
 from customer_center.http.order_export import routes as order_export_routes
@@ -49,6 +50,7 @@ app = rx.App(
         + user_export_routes
         + erp_status_routes
         + order_export_routes
+        + datasheet_routes
     ),
     backend_exception_handler=unexpected_error_toast,
 )

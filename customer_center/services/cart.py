@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
@@ -20,6 +19,7 @@ from sqlmodel import Session, col, select
 from customer_center.auth.sessions import Actor
 from customer_center.domain.budgets import LimitBreach, OrderFigures, limit_breaches
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.orders import price_cents
 from customer_center.domain.permissions import Permission
 from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
 from customer_center.models.order import CartItem
@@ -174,10 +174,6 @@ def empty_cart(session: Session, actor: Actor) -> None:
     )
 
 
-def to_cents(amount: Decimal) -> int:
-    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 @dataclass(frozen=True)
 class CartLine:
     sku: str
@@ -222,7 +218,7 @@ def cart_view(
     lines = []
     for item in items:
         offer = offers.get(item.sku.upper())
-        unit_cents = to_cents(offer.price) if offer else None
+        unit_cents = price_cents(offer.price) if offer else None
         lines.append(
             CartLine(
                 sku=item.sku,

@@ -8,8 +8,13 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlmodel import select
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
+from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.domain.errors import ServiceError
+from customer_center.http import datasheets
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.embedded import EmbeddedErpClient
@@ -18,9 +23,10 @@ from customer_center.integrations.erp.protocol import (
     ErpProductOffer,
     ErpUnavailable,
 )
+from customer_center.models.user import User
 from customer_center.services import catalogue
 from customer_center.services.catalogue import catalogue_page, safe_datasheet_url
-from tests.factories import actor_for, make_company, make_user
+from tests.factories import actor_for, make_company, make_user, signed_in_cookie
 
 
 class FakeErp:
@@ -188,3 +194,57 @@ def test_a_data_sheet_link_is_never_a_script(url: str) -> None:
     shown = safe_datasheet_url(url)
     assert shown == "" or shown.lower().startswith(("http://", "https://", "/"))
     assert not shown.startswith("//")
+
+
+# --- the data sheet route ------------------------------------------------------------------
+
+
+@pytest.fixture
+def sheets(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    folder = tmp_path / "datasheets"
+    folder.mkdir()
+    (folder / "GLV-CUT5-9.pdf").write_bytes(b"%PDF-1.4 gloves")
+    (tmp_path / "secret.txt").write_text("outside the folder")
+    monkeypatch.setattr(datasheets, "datasheet_folder", lambda: folder)
+    return TestClient(Starlette(routes=datasheets.routes))
+
+
+def _get(client: TestClient, path: str, cookie: str = "") -> tuple[int, str]:
+    headers = {"cookie": f"{SESSION_COOKIE}={cookie}"} if cookie else {}
+    response = client.get(path, headers=headers)
+    return response.status_code, response.text
+
+
+def test_data_sheets_open_for_holders_of_documents_view_only(session, acme, sheets) -> None:
+    users = {u.email.split("@")[0]: u for u in session.exec(select(User)).all()}
+    technician = signed_in_cookie(session, users["technician"])
+    response = sheets.get(
+        "/datasheets/GLV-CUT5-9.pdf", headers={"cookie": f"{SESSION_COOKIE}={technician}"}
+    )
+    assert response.status_code == 200 and response.content == b"%PDF-1.4 gloves"
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("inline")
+    assert _get(sheets, "/datasheets/GLV-CUT5-9.pdf") == (
+        401,
+        "Please sign in to open this data sheet.",
+    )
+    nobody = make_user(session, acme["main"].company_id, "nobody@acme.example", [])
+    status, text = _get(sheets, "/datasheets/GLV-CUT5-9.pdf", signed_in_cookie(session, nobody))
+    assert (status, text) == (403, "You do not have the right to open data sheets.")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/datasheets/MISSING.pdf",
+        "/datasheets/..%2Fsecret.txt",
+        "/datasheets/%2E%2E%2Fsecret.txt",
+        "/datasheets/.hidden",
+        "/datasheets/a%00b.pdf",
+    ],
+)
+def test_only_plain_names_of_files_in_the_folder_are_served(session, acme, sheets, path) -> None:
+    users = {u.email.split("@")[0]: u for u in session.exec(select(User)).all()}
+    status, text = _get(sheets, path, signed_in_cookie(session, users["buyer"]))
+    assert status == 404
+    assert "outside the folder" not in text

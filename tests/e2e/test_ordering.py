@@ -159,6 +159,10 @@ def test_an_order_within_budget_is_approved_at_once(page: Page, portal: str, com
         assert order.delivery_address["city"] == "Hamburg"
         assert order.billing_address["street"] == "Lagerweg 1"
         assert (order.total_cents, order.reference) == (1920, "BANF-2026-117")
+    page.locator("#open-order").click()
+    expect(page).to_have_url(re.compile(href + "$"))
+    expect(page.locator("#order-number")).to_have_text(f"PO-{order.id:06d}")
+    expect(page.locator("#order-status")).to_have_text("Approved")
     page.goto(f"{portal}/cart")
     expect(page.locator("#cart-empty")).to_be_visible()
 
@@ -183,6 +187,9 @@ def test_an_order_over_budget_waits_for_approval_with_the_reason(
     expect(page.locator("#placed-status")).to_have_text("Waiting for approval")
     expect(page.locator("#placed-reasons")).to_have_text(reason)
     shot(page, "waiting")
+    page.locator("#open-order").click()
+    expect(page.locator("#order-status")).to_have_text("Waiting for approval")
+    expect(page.locator("#order-reasons")).to_contain_text(reason)
 
 
 def test_a_technician_sees_the_catalogue_and_data_sheets_but_cannot_order(

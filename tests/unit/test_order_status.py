@@ -51,7 +51,13 @@ from customer_center.services.order_status import (
     import_status_csv,
     read_status_csv,
 )
-from customer_center.settings import get_settings
+from customer_center.settings import (
+    ConfigurationError,
+    SmtpSettings,
+    check_production,
+    get_settings,
+    load_settings,
+)
 from tests.conftest import IS_POSTGRES
 from tests.factories import make_company, make_user
 from tests.journey_factory import make_order
@@ -532,3 +538,33 @@ def test_the_endpoint_refuses_malformed_bodies(
 ) -> None:
     assert _post(client, body).status_code == status
     assert journey.timeline() == []
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def test_status_mail_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CC_ORDER_STATUS_MAILS", raising=False)
+    assert load_settings().order_status_mails == {"shipped", "delivered"}
+    monkeypatch.setenv("CC_ORDER_STATUS_MAILS", " Delivered ")
+    assert load_settings().order_status_mails == {"delivered"}
+    monkeypatch.setenv("CC_ORDER_STATUS_MAILS", "none")
+    assert load_settings().order_status_mails == frozenset()
+    monkeypatch.setenv("CC_ORDER_STATUS_MAILS", "shipped,confirmed")
+    with pytest.raises(ConfigurationError, match="confirmed"):
+        load_settings()
+
+
+def test_production_needs_a_long_erp_status_token() -> None:
+    safe = dataclasses.replace(
+        get_settings(),
+        env="production",
+        secret_key="s" * 40,
+        base_url="https://portal.example",
+        secure_cookies=True,
+        smtp=SmtpSettings("mail.example", 587, "", "", True, False),
+        erp_status_token=TOKEN,
+    )
+    check_production(safe)
+    with pytest.raises(ConfigurationError, match="CC_ERP_STATUS_TOKEN"):
+        check_production(dataclasses.replace(safe, erp_status_token="short"))

@@ -113,8 +113,9 @@ class ControllingState(PortalState):
                 "name": row.name,
                 "period": self._t(f"controlling.period.{row.period}") if row.period else "—",
                 "budget": amount(row.budget_cents),
-                "spent": money(row.spent_cents, currency, lang),
-                "reserved": money(row.reserved_cents, currency, lang),
+                # Without a period budget there is no period to count spending in.
+                "spent": amount(row.spent_cents if row.period else None),
+                "reserved": amount(row.reserved_cents if row.period else None),
                 "remaining": amount(row.remaining_cents),
                 "over": "1" if (row.remaining_cents or 0) < 0 else "",
             }

@@ -199,6 +199,8 @@ async def test_the_controller_sees_the_company_s_figures(acme: Acme) -> None:
     ]
     assert [r["label"] for r in state.roles] == ["Buyer"]
     assert {row["name"] for row in state.budgets} >= {"Ben", "Clara", "Carla"}
+    ben = next(row for row in state.budgets if row["name"] == "Ben")
+    assert (ben["budget"], ben["spent"], ben["remaining"]) == ("—", "—", "—")  # no period
     state = await _controlling(acme, acme.carla, "set_range", {"value": "month"})
     assert state.range == "month" and state.spent == "€2,524.50"
     state = await _controlling(acme, acme.carla, "set_range", {"value": "forever"})

@@ -11,7 +11,7 @@ counts; the other gets ``orders.error.stale`` and reloads the order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -83,7 +83,7 @@ from customer_center.services.budgets import (
     order_breaches,
     spending_of,
 )
-from customer_center.services.chains import decider_today, load_directory
+from customer_center.services.chains import decider_today, deputy_directory
 from customer_center.services.order_handoff import enqueue_handoff
 from customer_center.services.ordering import (
     add_event,
@@ -123,7 +123,7 @@ class Viewer:
 
 
 def viewer_of(session: Session, actor: Actor, today: date | None = None) -> Viewer:
-    directory = load_directory(session, actor.company_id)
+    directory = deputy_directory(session, actor.company_id)
     return Viewer(
         actor,
         permissions_of(session, actor.user_id, actor.company_id),
@@ -286,13 +286,14 @@ def inbox(session: Session, actor: Actor, page: int = 0, page_size: int = PAGE_S
     ).all()
     ids = [order_id for order_id, _since in found]
     orders = {o.id: o for o in session.exec(select(Order).where(col(Order.id).in_(ids)))}
-    names = _names(session, actor.company_id)
     reasons = _latest_reasons(session, ids)
     steps = session.exec(
         select(ApprovalStep).where(
             col(ApprovalStep.order_id).in_(ids), ApprovalStep.status == STEP_WAITING
         )
     ).all()
+    names = UserNames(session, actor.company_id)
+    names.load([o.requester_id for o in orders.values()] + [s.approver_id for s in steps])
     rows = []
     for order_id, since in found:
         order = orders[order_id]
@@ -318,13 +319,39 @@ def inbox(session: Session, actor: Actor, page: int = 0, page_size: int = PAGE_S
     return InboxPage(rows, total, page, page_count)
 
 
-def _names(session: Session, company_id: int) -> dict[int, str]:
-    return {
-        uid: name  # type: ignore[misc]
-        for uid, name in session.exec(
-            select(User.id, User.name).where(User.company_id == company_id)
-        ).all()
-    }
+class UserNames(Mapping[int, str]):
+    """Names of the company's users, read when first asked for (an order or an inbox page
+    names a handful of people; a company may have thousands)."""
+
+    def __init__(self, session: Session, company_id: int) -> None:
+        self._session, self._company_id = session, company_id
+        self._known: dict[int, str | None] = {}
+
+    def load(self, user_ids: Iterable[int]) -> None:
+        missing = {u for u in user_ids if u not in self._known}
+        if not missing:
+            return
+        found = dict(
+            self._session.exec(
+                select(User.id, User.name).where(
+                    User.company_id == self._company_id, col(User.id).in_(missing)
+                )
+            ).all()
+        )
+        self._known.update({u: found.get(u) for u in missing})  # type: ignore[misc]
+
+    def __getitem__(self, user_id: int) -> str:
+        self.load([user_id])
+        name = self._known[user_id]
+        if name is None:
+            raise KeyError(user_id)
+        return name
+
+    def __iter__(self) -> Iterator[int]:
+        return (u for u, name in self._known.items() if name is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for name in self._known.values() if name is not None)
 
 
 def _latest_reasons(session: Session, order_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -789,9 +816,13 @@ def order_detail(session: Session, actor: Actor, order_id: object) -> OrderDetai
     order, viewer = visible_order(session, actor, order_id)
     lang = actor.language
     today = local_today()
-    names = _names(session, actor.company_id)
+    names = UserNames(session, actor.company_id)
     steps = _current_steps(session, order)
-    directory = load_directory(session, actor.company_id)
+    directory = deputy_directory(session, actor.company_id, {s.approver_id for s in steps})
+    names.load(
+        [order.requester_id, *directory.names]
+        + [u for s in steps for u in (s.approver_id, s.decided_by_id) if u is not None]
+    )
     chain = []
     current_level = min((s.level for s in steps if s.status == STEP_WAITING), default=None)
     for level in sorted({s.level for s in steps}):
@@ -869,7 +900,7 @@ def _requester_budget(session: Session, order: Order, today: date) -> BudgetSitu
 
 
 def _revisions(
-    session: Session, order: Order, names: dict[int, str], lang: str
+    session: Session, order: Order, names: Mapping[int, str], lang: str
 ) -> list[RevisionView]:
     revisions = session.exec(
         select(OrderRevision)
@@ -914,7 +945,7 @@ def _revisions(
 
 
 def _timeline(
-    session: Session, order: Order, names: dict[int, str], lang: str
+    session: Session, order: Order, names: Mapping[int, str], lang: str
 ) -> list[TimelineEntry]:
     events = session.exec(
         select(OrderEvent)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from customer_center.auth.sessions import Actor
@@ -57,7 +59,6 @@ def load_directory(session: Session, company_id: int, lang: str = "en") -> Direc
     ).all():
         if user_id in active:
             members.setdefault(role_id, []).append(user_id)
-    absences = session.exec(select(Absence).where(Absence.company_id == company_id)).all()
     return Directory(
         names={uid: name for uid, name, _s, _m in users},  # type: ignore[misc]
         active=active,  # type: ignore[arg-type]
@@ -67,7 +68,41 @@ def load_directory(session: Session, company_id: int, lang: str = "en") -> Direc
         },
         role_members={rid: tuple(sorted(m)) for rid, m in members.items()},
         main_contact_id=next((uid for uid, _n, _s, main in users if main), None),
-        absences={a.user_id: Away(a.starts_on, a.ends_on, a.substitute_id) for a in absences},
+        absences=_absences(session, company_id),
+    )
+
+
+def _absences(session: Session, company_id: int) -> dict[int, Away]:
+    rows = session.exec(select(Absence).where(Absence.company_id == company_id)).all()
+    return {a.user_id: Away(a.starts_on, a.ends_on, a.substitute_id) for a in rows}
+
+
+def deputy_directory(session: Session, company_id: int, also: Iterable[int] = ()) -> Directory:
+    """Enough of the company to tell who decides for whom today, without reading every user.
+
+    Loaded: absent people and their substitutes, deactivated users, the main contact and
+    ``also``. Anyone else counts as unreachable (their decisions fall to the main contact),
+    so pass every approver whose decider matters in ``also``. Roles are not loaded.
+    """
+    absences = _absences(session, company_id)
+    wanted = set(also) | set(absences) | {a.substitute_id for a in absences.values()}
+    users = session.exec(
+        select(User.id, User.name, User.status, User.is_main_contact).where(
+            User.company_id == company_id,
+            or_(
+                col(User.id).in_(wanted),
+                col(User.is_main_contact),
+                col(User.status) != STATUS_ACTIVE,
+            ),
+        )
+    ).all()
+    return Directory(
+        names={uid: name for uid, name, _s, _m in users},  # type: ignore[misc]
+        active=frozenset(uid for uid, _n, status, _m in users if status == STATUS_ACTIVE),  # type: ignore[misc]
+        role_names={},
+        role_members={},
+        main_contact_id=next((uid for uid, _n, _s, main in users if main), None),
+        absences=absences,
     )
 
 
@@ -282,12 +317,12 @@ def _line_words(line: PreviewLine, lang: str) -> str:
 
 def decider_today(session: Session, company_id: int, user_id: int, today: date) -> Approver:
     """Who decides today what is assigned to ``user_id``: for approvals already waiting."""
-    return effective_approver(user_id, load_directory(session, company_id), today)
+    return effective_approver(user_id, deputy_directory(session, company_id, [user_id]), today)
 
 
 def standing_in_for(session: Session, company_id: int, user_id: int, today: date) -> frozenset[int]:
     """Whose waiting approvals ``user_id`` decides today (as substitute or main contact)."""
-    return stands_in_for(user_id, load_directory(session, company_id), today)
+    return stands_in_for(user_id, deputy_directory(session, company_id), today)
 
 
 def find_people(

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from customer_center.domain import chains as domain_chains
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import Permission
 from customer_center.models.approval import Absence
@@ -164,3 +165,45 @@ def test_absences_of_another_company_cannot_be_touched(session, team) -> None:
         absences.set_absence(session, main, ids["anna"], FIRST, LAST, stranger.id)  # type: ignore[arg-type]
     assert failure.value.errors["substitute"][0] == "chains.absence.inactive"
     assert rows(session) == []
+
+
+def test_the_light_directory_names_the_same_deputies_as_the_whole_company(session, team) -> None:
+    """Inbox and badge read only absent, deactivated and main-contact users: they must come to
+    the same deciders as routing over every user of the company."""
+    main, ids = team
+    extra = {
+        name: make_user(session, main.company_id, f"{name}@acme.example", ["approver"]).id
+        for name in ("dora", "emil", "fritz", "gustav")
+    }
+    ids = {**ids, **extra}
+    away = [("anna", "clara"), ("clara", "dora"), ("emil", "fritz"), ("fritz", "emil")]
+    for absent, substitute in away:
+        session.add(
+            Absence(
+                company_id=main.company_id,
+                user_id=ids[absent],
+                substitute_id=ids[substitute],
+                starts_on=FIRST,
+                ends_on=LAST,
+            )
+        )
+    for name in ("dora", "gustav"):  # a deactivated substitute, a deactivated approver
+        gone = session.get(User, ids[name])
+        gone.status = STATUS_INACTIVE
+        session.add(gone)
+    session.commit()
+    whole = chains.load_directory(session, main.company_id)
+    everyone = [*ids.values(), main.user_id]
+    for user_id in everyone:
+        assert chains.standing_in_for(
+            session, main.company_id, user_id, TODAY
+        ) == domain_chains.stands_in_for(user_id, whole, TODAY)
+        assert chains.decider_today(
+            session, main.company_id, user_id, TODAY
+        ) == domain_chains.effective_approver(user_id, whole, TODAY)
+    # Not vacuous: the main contact stands in for the loop and the deactivated people.
+    assert chains.standing_in_for(session, main.company_id, main.user_id, TODAY) >= {
+        ids["dora"],
+        ids["emil"],
+        ids["gustav"],
+    }

@@ -64,6 +64,7 @@ DUPLICATE = "duplicate"  # this update id was recorded before: nothing changed
 REJECTED = "rejected"  # not recorded; ``problems`` say why
 
 EVENT_PREFIX = "erp."
+SHIPMENT_KINDS = (f"{EVENT_PREFIX}{STATUS_SHIPPED}", f"{EVENT_PREFIX}{STATUS_PARTIALLY_SHIPPED}")
 MAX_UPDATES = 1000  # per request or file
 CSV_MAX_BYTES = 5 * 1024 * 1024
 CSV_COLUMNS = (
@@ -193,7 +194,7 @@ def apply_update(session: Session, settings: Settings, update: StatusUpdate) -> 
         OrderEvent(
             company_id=order.company_id,
             order_id=order.id,
-            kind=f"{EVENT_PREFIX}{update.status}",
+            kind=_event_kind(update.status, shipped_total is not None and not fully),
             revision=order.revision,
             body=update.note,
             data=data,
@@ -208,6 +209,11 @@ def apply_update(session: Session, settings: Settings, update: StatusUpdate) -> 
     _mail_requester(session, settings, order, update, current, new, fully)
     session.flush()
     return UpdateOutcome(update.update_id, APPLIED if new else RECORDED, order.status, order.id)
+
+
+def _event_kind(reported: str, partial: bool) -> str:
+    """``erp.<status>``; a shipment of part of the order is ``erp.partially_shipped``."""
+    return f"{EVENT_PREFIX}{STATUS_PARTIALLY_SHIPPED if partial else reported}"
 
 
 def _rejected(
@@ -249,7 +255,7 @@ def _shipped_so_far(session: Session, order_id: int) -> dict[str, int]:
     """What has shipped before: the running total stored with the latest counted shipment."""
     events = session.exec(
         select(OrderEvent.data)
-        .where(OrderEvent.order_id == order_id, OrderEvent.kind == f"{EVENT_PREFIX}shipped")
+        .where(OrderEvent.order_id == order_id, col(OrderEvent.kind).in_(SHIPMENT_KINDS))
         .order_by(col(OrderEvent.id).desc())
     ).all()
     for data in events:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from customer_center.auth.sessions import Actor
@@ -59,14 +59,25 @@ def parse_quantity(value: object, field_name: str = "quantity") -> int:
 
 
 def lock_cart(session: Session, actor: Actor) -> None:
-    """Serialise changes to one user's cart (``SELECT … FOR UPDATE`` of the user's row on
-    PostgreSQL): two tabs adding the same product, or two checkouts of one cart, run one
-    after the other; the lock lasts until the transaction ends."""
+    """Serialise changes to one user's cart until the transaction ends: two tabs adding the
+    same product, or two checkouts of one cart, run one after the other.
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` of the user's row (the lock the budget check takes
+    too, so the order of locks is always the same). SQLite ignores ``FOR UPDATE`` and its
+    driver starts a transaction only at the first write, so a second checkout could read the
+    cart before the first one emptied it: a write to the user's cart rows (changing nothing,
+    even when there are none) takes SQLite's write lock first, and the cart is read after.
+    """
     session.exec(
         select(User.id)
         .where(User.id == actor.user_id, User.company_id == actor.company_id)
         .with_for_update()
     ).first()
+    session.exec(  # type: ignore[call-overload]
+        update(CartItem)
+        .where(col(CartItem.user_id) == actor.user_id)
+        .values(quantity=CartItem.quantity)
+    )
 
 
 def cart_items(session: Session, actor: Actor) -> list[CartItem]:

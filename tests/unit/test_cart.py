@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
+from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
@@ -20,6 +23,7 @@ from customer_center.services import cart, checkout
 from customer_center.services.cart import MAX_LINE_QUANTITY, parse_quantity
 from customer_center.services.checkout import CheckoutRequest
 from customer_center.settings import get_settings
+from tests.conftest import IS_POSTGRES
 from tests.factories import actor_for, make_company, make_user
 from tests.unit.test_catalogue import FakeErp
 
@@ -408,3 +412,35 @@ def test_an_empty_cart_a_technician_and_an_unreachable_erp_place_nothing(session
     assert unreachable.value.code == "orders.error.erp_unavailable"
     session.rollback()
     assert _orders(session) == [] and _items(session, ben) == {"GLV-CUT5-9": 2}
+
+
+def test_two_checkouts_of_one_cart_at_once_place_one_order(session, mueller, db) -> None:
+    """Two tabs press "Place order" together: the cart's lock makes the second wait and then
+    find the cart empty (on SQLite the second writer may instead be told the database is
+    busy); never two orders."""
+    ben, erp = mueller["ben"], mueller["erp"]
+    cart.add_to_cart(session, ben, erp, "GLV-CUT5-9", 2)
+    session.commit()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def place() -> None:
+        barrier.wait()
+        try:
+            with session_scope(db) as own:
+                outcomes.append(
+                    checkout.place_order(own, ben, get_settings(), erp, _request()).status
+                )
+        except ServiceError as error:
+            outcomes.append(error.code)
+        except OperationalError:
+            outcomes.append("busy")
+
+    threads = [threading.Thread(target=place) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected_loser = {"shop.error.cart_empty"} if IS_POSTGRES else {"shop.error.cart_empty", "busy"}
+    assert sorted(outcomes)[0] == "approved" and set(sorted(outcomes)[1:]) <= expected_loser
+    assert len(_orders(session)) == 1 and _items(session, ben) == {}

@@ -21,6 +21,7 @@ from customer_center.state.cart import CartBadgeState, CartState
 from customer_center.state.catalogue import CatalogueState
 from customer_center.state.checkout import CheckoutState
 from customer_center.state.middleware import handler_functions
+from customer_center.state.session import SessionState
 from tests.factories import make_company, make_user, signed_in_cookie
 from tests.state.test_forged_events import dispatch
 
@@ -353,3 +354,15 @@ async def test_forged_checkouts_place_nothing_for_anyone_else(shop) -> None:
     assert order.company_id == shop.stranger.company_id  # type: ignore[union-attr]
     assert order.delivery_address["city"] == "Manchester"
     assert shop.cart_of(shop.ben) == {"GLV-CUT5-9": 3}
+
+
+async def test_a_german_buyer_reads_prices_and_hints_in_german(shop) -> None:
+    shop.ben.language = "de"
+    shop.session.add(shop.ben)
+    shop.session.commit()
+    cookie, token = shop.cookie(shop.ben), "german"
+    await shop.send(cookie, SessionState, "load", token=token)  # every page's first on_load
+    state = await shop.send(cookie, CatalogueState, "set_search", {"value": "BRG-6205"}, token)
+    [bearing] = state.rows
+    assert (bearing["price"], bearing["price_kind"]) == ("7,45\xa0€", "Ihr Preis")
+    assert bearing["sku_label"] == "Art.-Nr. BRG-6205-2RS"

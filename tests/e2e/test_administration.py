@@ -204,7 +204,7 @@ def test_erp_takeover_budget_two_level_chain_and_the_new_users_navigation(
     choose_password(gregor, "Gregor-gans-passphrase-3")
     gregor.get_by_role("button", name="Save and sign in").click()
     expect(gregor.locator("#user-name")).to_have_text("Gregor Gans")
-    assert nav_labels(gregor) == ["Overview", "Catalogue", "Cart", "My profile"]
+    assert nav_labels(gregor) == ["Overview", "Catalogue", "Cart", "Orders", "My profile"]
     gregor.goto(f"{portal}/profile")
     expect(gregor.get_by_text("At most €1,000.00 per order")).to_be_visible()
     gregor.context.close()

@@ -14,10 +14,12 @@ def _mail_row(mail: rx.Var) -> rx.Component:
         rx.table.cell(mail["when"]),
         rx.table.cell(mail["to"]),
         rx.table.cell(
-            rx.link(
+            # A button, not a link to "#": following "#" would load the page again.
+            rx.button(
                 mail["subject"],
                 on_click=MailboxState.open_mail(mail["id"]),
-                href="#",
+                variant="ghost",
+                size="1",
                 class_name="cc-mail-subject",
             )
         ),

@@ -38,7 +38,11 @@ class MailboxState(PortalState):
 
     @dev_only
     async def load(self) -> None:
+        """The newest page, with the newest mail open unless one is open already; later
+        deliveries never replace the mail being read."""
         await self._load_page(0)
+        if self.mails and not self.open_subject:
+            await self.open_mail(self.mails[0]["id"])
 
     @dev_only
     async def refresh(self, _tick: str = "") -> None:
@@ -81,5 +85,3 @@ class MailboxState(PortalState):
             }
             for m in mails
         ]
-        if mails:
-            await self.open_mail(str(mails[0].id))

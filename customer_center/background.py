@@ -26,7 +26,11 @@ def build_relay() -> OutboxRelay:
         ERP_COMPANY_ACTIVATED: erp_company_activated_handler(erp_client()),
         ERP_ORDER_PLACED: handoff_handler(erp_client(), engine),
     }
-    return OutboxRelay(engine, default_handlers(settings, engine, extra=extra))
+    return OutboxRelay(
+        engine,
+        default_handlers(settings, engine, extra=extra),
+        retry_forever=frozenset({ERP_ORDER_PLACED}),
+    )
 
 
 async def outbox_relay_task() -> None:

@@ -61,10 +61,24 @@ class Claim:
 
 
 class OutboxRelay:
-    def __init__(self, engine: Engine, handlers: dict[str, Handler], clock: Clock = utcnow):
+    """Delivers due outbox messages through ``handlers`` (kind -> handler).
+
+    A message that keeps failing is given up (``dead``) after :data:`MAX_ATTEMPTS`, except
+    kinds in ``retry_forever``: work that must happen however long the other side is down
+    (an approved order for the ERP), retried hourly until it succeeds.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        handlers: dict[str, Handler],
+        clock: Clock = utcnow,
+        retry_forever: frozenset[str] = frozenset(),
+    ):
         self._engine = engine
         self._handlers = dict(handlers)
         self._clock = clock
+        self._retry_forever = retry_forever
 
     def run_once(self, batch: int = DEFAULT_BATCH) -> int:
         """Deliver what is due now; returns how many messages were delivered."""
@@ -133,7 +147,7 @@ class OutboxRelay:
         return 1
 
     def _record_failure(self, claim: Claim, error: str) -> None:
-        if claim.attempt >= MAX_ATTEMPTS:
+        if claim.attempt >= MAX_ATTEMPTS and claim.kind not in self._retry_forever:
             self._finish(claim, status=DEAD, last_error=error[:ERROR_LENGTH])
             return
         self._finish(

@@ -127,6 +127,22 @@ def test_failed_delivery_is_retried_with_growing_backoff_until_dead(db: Engine) 
     assert len(handler.calls) == MAX_ATTEMPTS, "a dead message is kept, never retried"
 
 
+def test_kinds_that_must_happen_are_retried_hourly_past_the_limit_until_delivered(
+    db: Engine,
+) -> None:
+    _queue_emails(db)
+    clock = FakeClock()
+    handler = RecordingHandler(failures=MAX_ATTEMPTS + 5)
+    relay = OutboxRelay(db, {EMAIL: handler}, clock=clock, retry_forever=frozenset({EMAIL}))
+    for _ in range(MAX_ATTEMPTS + 5):
+        assert relay.run_once() == 0
+        assert _only_row(db).status == PENDING
+        clock.advance(timedelta(seconds=MAX_RETRY_SECONDS))
+    assert relay.run_once() == 1
+    row = _only_row(db)
+    assert (row.status, row.attempts) == (SENT, MAX_ATTEMPTS + 6)
+
+
 def test_retry_delay_doubles_from_thirty_seconds_and_is_capped_at_an_hour() -> None:
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 7, 8, 20)] == [
         30,

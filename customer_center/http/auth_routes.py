@@ -11,6 +11,7 @@ from starlette.routing import Route
 from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.next_page import safe_next
 from customer_center.services.accounts import redeem_sign_in_ticket
 from customer_center.settings import get_settings
 
@@ -27,7 +28,8 @@ def _redeem(ticket: str, ip_address: str, user_agent: str) -> str:
 
 
 async def complete_sign_in(request: Request) -> RedirectResponse:
-    """Exchange a single-use sign-in ticket for the session cookie, then open the dashboard."""
+    """Exchange a single-use sign-in ticket for the session cookie, then open the page the
+    user came for (``next``, a path inside the portal) or the dashboard."""
     ticket = request.query_params.get("ticket", "")[:100]
     ip_address = request.client.host if request.client else ""
     user_agent = request.headers.get("user-agent", "")
@@ -35,7 +37,7 @@ async def complete_sign_in(request: Request) -> RedirectResponse:
         cookie = await asyncio.to_thread(_redeem, ticket, ip_address, user_agent)
     except ServiceError:
         return RedirectResponse("/sign-in?notice=link", status_code=303)
-    response = RedirectResponse("/dashboard", status_code=303)
+    response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     settings = get_settings()
     response.set_cookie(
         SESSION_COOKIE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.auth.sessions import cookie_value_from_header
+from customer_center.domain.next_page import sign_in_address
 from customer_center.services.accounts import company_overview, sign_out
 from customer_center.state.access import current_actor, public, signed_in
 from customer_center.state.base import PortalState, in_transaction
@@ -30,7 +31,7 @@ class SessionState(PortalState):
         context = current_actor.get()
         if context is None:
             self.reset()
-            return rx.redirect("/sign-in")
+            return rx.redirect(sign_in_address(self.router.page.raw_path))
         overview = await in_transaction(company_overview, context.actor)
         self.lang = context.actor.language
         self.user_name = overview.user_name

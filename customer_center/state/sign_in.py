@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import reflex as rx
 
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.next_page import safe_next
 from customer_center.services import accounts
 from customer_center.settings import get_settings
 from customer_center.state.access import public
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 
 
-def go_to_ticket(ticket: str) -> rx.event.EventSpec:
-    """Full page load through the route that turns a ticket into the HttpOnly cookie."""
-    return rx.call_script(f"window.location.assign('/auth/complete?ticket={ticket}')")
+def go_to_ticket(ticket: str, next_page: str = "") -> rx.event.EventSpec:
+    """Full page load through the route that turns a ticket into the HttpOnly cookie; it
+    then opens ``next_page`` (checked there) or the dashboard."""
+    address = f"/auth/complete?ticket={quote(ticket, safe='')}"
+    if next_page:
+        address += "&next=" + quote(next_page, safe="")
+    return rx.call_script(f"window.location.assign('{address}')")
 
 
 class SignInState(PortalState):
@@ -45,7 +52,7 @@ class SignInState(PortalState):
             self.errors = field_errors(error, self.lang)
             self.busy = False
             return
-        yield go_to_ticket(ticket)
+        yield go_to_ticket(ticket, safe_next(self._query("next")))
 
 
 class ForgotPasswordState(PortalState):

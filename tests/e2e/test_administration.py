@@ -208,3 +208,15 @@ def test_erp_takeover_budget_two_level_chain_and_the_new_users_navigation(
     gregor.goto(f"{portal}/profile")
     expect(gregor.get_by_text("At most €1,000.00 per order")).to_be_visible()
     gregor.context.close()
+
+
+def test_signing_in_returns_to_the_page_that_asked_for_it(
+    page: Page, portal: str, company: int
+) -> None:
+    page.goto(f"{portal}/users?status=active")
+    expect(page).to_have_url(re.compile(r"/sign-in\?next=%2Fusers(%2F)?%3Fstatus%3Dactive$"))
+    page.get_by_label("E-mail address").fill(FRIEDA)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/users/?\?status=active$"))
+    expect(page.locator(".cc-user-row").first).to_be_visible()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from starlette.applications import Starlette
 
-from customer_center.background import outbox_relay_task
+from customer_center.background import approval_reminder_task, outbox_relay_task
 from customer_center.http.auth_routes import routes as auth_routes
 from customer_center.http.datasheets import routes as datasheet_routes
 from customer_center.http.erp_status import routes as erp_status_routes
@@ -56,3 +56,4 @@ app = rx.App(
 )
 app.add_middleware(AccessMiddleware())
 app.register_lifespan_task(outbox_relay_task)
+app.register_lifespan_task(approval_reminder_task)

@@ -394,3 +394,27 @@ def test_reminders_go_to_who_decides_today_then_escalate_to_the_main_contact(sho
     assert _decide(shop, shop.main_user(), "approve", order_id) == "approved"
     kinds = [e.kind for e in approvals.order_detail(shop.session, main, order_id).timeline]
     assert kinds == ["submitted", "reminded", "escalated", "approved"]
+
+
+def test_the_background_round_reminds_once_and_survives_failures(shop, monkeypatch, caplog) -> None:
+    from customer_center import background
+    from customer_center.models.order import ApprovalStep
+
+    shop.chain(("any", [shop.anna]))
+    order_id = shop.order().order_id
+    for step in shop.session.exec(select(ApprovalStep).where(ApprovalStep.order_id == order_id)):
+        step.due_since = step.due_since - timedelta(days=3)
+        shop.session.add(step)
+    shop.session.commit()
+    before = len(_subjects(shop, "anna@acme.example"))
+    background.remind_once()
+    background.remind_once()
+    reminders = [s for s in _subjects(shop, "anna@acme.example")[before:] if "Reminder" in s]
+    assert len(reminders) == 1
+
+    def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(background, "send_reminders", broken)
+    background.remind_once()
+    assert "approval reminders failed" in caplog.text

@@ -15,6 +15,7 @@ from customer_center.http.user_export import routes as user_export_routes
 from customer_center.pages import (  # noqa: F401
     activate,
     approval_chains,
+    approval_link,
     approvals,
     audit,
     budgets,

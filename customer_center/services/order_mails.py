@@ -12,7 +12,7 @@ from customer_center.domain.budgets import money
 from customer_center.domain.orders import order_number
 from customer_center.models.order import Order
 from customer_center.models.user import STATUS_ACTIVE, User
-from customer_center.services import emails
+from customer_center.services import approval_link_tokens, emails
 from customer_center.settings import Settings
 
 
@@ -27,6 +27,7 @@ def _send(
     recipient: User | None,
     template: str,
     dedup_key: str | None = None,
+    link: str = "",
     **params: object,
 ) -> None:
     if recipient is None or recipient.status != STATUS_ACTIVE:
@@ -37,7 +38,7 @@ def _send(
         to=recipient.email,
         lang=recipient.language,
         template=template,
-        link=order_link(settings, order),
+        link=link or order_link(settings, order),
         dedup_key=dedup_key,
         name=recipient.name,
         number=order_number(order),
@@ -50,7 +51,8 @@ def _send(
 def approval_requested(
     session: Session, settings: Settings, order: Order, approver_id: int
 ) -> None:
-    """An approval step became waiting for ``approver_id`` (whoever decides for them today)."""
+    """An approval step became waiting for ``approver_id`` (whoever decides for them today);
+    the e-mail's link lets them decide right away (:mod:`approval_links`)."""
     _send(
         session,
         settings,
@@ -58,6 +60,7 @@ def approval_requested(
         session.get(User, approver_id),
         "order_waiting",
         dedup_key=f"order-waiting:{order.id}:{order.version}:{approver_id}",
+        link=approval_link_tokens.issue_link(session, settings, order, approver_id),
     )
 
 

@@ -18,7 +18,7 @@ from customer_center.models.user import User
 from customer_center.services.activation import create_builtin_roles
 from customer_center.services.ordering import LineRequest, submit_order
 from customer_center.settings import get_settings
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import open_latest_mail_link, sign_in
 from tests.factories import PASSWORD, actor_for, make_user
 from tests.order_factories import CHECKOUT
 
@@ -180,3 +180,30 @@ def test_a_rejected_order_is_changed_and_sent_again_then_approved(
     expect(page.locator("#order-status")).to_have_text(APPROVED)
     page.goto(f"{portal}/approvals")
     expect(page.locator("#empty")).to_be_visible()
+
+
+def test_an_approver_decides_from_the_e_mail_after_signing_in(
+    page: Page, portal: str, company: int
+) -> None:
+    order_id = place_order(2)
+    number = f"PO-{order_id:06d}"
+    page.context.clear_cookies()
+    link = open_latest_mail_link(page, portal, ANNA, f"Approval needed: order {number}")
+    # The order was placed in this process, whose links name the test's base address.
+    link = portal + link[link.index("/approve?token=") :]
+    page.goto(link)
+    expect(page).to_have_url(re.compile(r"/sign-in\?next=%2Fapprove"))
+    page.get_by_label("E-mail address").fill(ANNA)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#link-summary")).to_contain_text(f"Ben Buyer placed order {number}")
+    page.locator("#decision-reject").check()
+    page.locator("#confirm-decision").click()
+    expect(page.locator("#link-comment-error")).to_be_visible()
+    page.locator("#decision-approve").check()
+    page.locator("#confirm-decision").click()
+    expect(page.get_by_text("You approved the order.")).to_be_visible()
+    expect(page.locator("#approvals-count")).to_have_count(0)
+    shot(page, "from-e-mail")
+    page.goto(link)
+    expect(page.get_by_text("This link has already been used")).to_be_visible()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
+from customer_center.components.pager import page_text, pager
 from customer_center.components.ui import notice, tr
 from customer_center.domain.permissions import Permission
 from customer_center.state.approvals import ApprovalsInboxState
@@ -72,33 +73,15 @@ def inbox_table() -> rx.Component:
     )
 
 
-def pager() -> rx.Component:
+def inbox_pager() -> rx.Component:
     state = ApprovalsInboxState
-    return rx.hstack(
-        rx.button(
-            rx.icon("chevron_left", size=16),
-            tr("approvals.previous"),
-            variant="soft",
-            disabled=state.page == 0,
-            on_click=state.previous_page,
-        ),
-        rx.text(
-            tr("approvals.page_of")
-            .replace("{page}", (state.page + 1).to_string())
-            .replace("{pages}", state.page_count.to_string())
-            .replace("{total}", state.total.to_string()),
-            size="2",
-            color_scheme="gray",
-        ),
-        rx.button(
-            tr("approvals.next"),
-            rx.icon("chevron_right", size=16),
-            variant="soft",
-            disabled=state.page + 1 >= state.page_count,
-            on_click=state.next_page,
-        ),
-        align="center",
-        spacing="3",
+    return pager(
+        page_text("approvals.page_of", state.page, state.page_count, state.total),
+        on_previous=state.previous_page,
+        on_next=state.next_page,
+        has_previous=state.page > 0,
+        has_next=state.page + 1 < state.page_count,
+        id_prefix="approvals",
     )
 
 
@@ -115,7 +98,7 @@ def approvals_page() -> rx.Component:
             rx.cond(state.problem != "", notice(state.problem, color="red")),
             rx.cond(
                 state.total > 0,
-                rx.vstack(inbox_table(), pager(), spacing="3", width="100%"),
+                rx.vstack(inbox_table(), inbox_pager(), spacing="3", width="100%"),
                 rx.callout(
                     tr("approvals.empty"), icon="circle_check", color_scheme="green", id="empty"
                 ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
+from customer_center.components.pager import page_text, pager
 from customer_center.components.ui import tr
 from customer_center.domain.permissions import Permission
 from customer_center.services.audit_log import AREAS
@@ -220,32 +221,15 @@ def audit_table() -> rx.Component:
     )
 
 
-def pager() -> rx.Component:
+def audit_pager() -> rx.Component:
     state = AuditState
-    return rx.hstack(
-        rx.text(
-            tr("audit.page").replace("{page}", (state.page + 1).to_string()),
-            size="2",
-            color_scheme="gray",
-            id="audit-page-info",
-        ),
-        rx.spacer(),
-        rx.button(
-            tr("common.previous"),
-            variant="soft",
-            on_click=state.previous_page,
-            disabled=state.page == 0,
-            id="audit-previous",
-        ),
-        rx.button(
-            tr("common.next"),
-            variant="soft",
-            on_click=state.next_page,
-            disabled=~state.has_next,
-            id="audit-next",
-        ),
-        width="100%",
-        align="center",
+    return pager(
+        page_text("audit.page", state.page),
+        on_previous=state.previous_page,
+        on_next=state.next_page,
+        has_previous=state.page > 0,
+        has_next=state.has_next,
+        id_prefix="audit",
     )
 
 
@@ -260,7 +244,7 @@ def audit_page() -> rx.Component:
                 audit_table(),
                 rx.text(tr("audit.empty"), color_scheme="gray", id="audit-empty"),
             ),
-            pager(),
+            audit_pager(),
             spacing="4",
             width="100%",
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
+from customer_center.components.pager import page_text, pager
 from customer_center.components.ui import notice, tr
 from customer_center.domain.permissions import Permission
 from customer_center.services.cart import MAX_LINE_QUANTITY
@@ -145,35 +146,15 @@ def product_card(row: rx.Var) -> rx.Component:
     )
 
 
-def pager() -> rx.Component:
+def catalogue_pager() -> rx.Component:
     state = CatalogueState
-    return rx.hstack(
-        rx.text(
-            tr("shop.page_of")
-            .replace("{page}", (state.page + 1).to_string())
-            .replace("{pages}", state.page_count.to_string())
-            .replace("{total}", state.total.to_string()),
-            size="2",
-            color_scheme="gray",
-            id="catalogue-page-info",
-        ),
-        rx.spacer(),
-        rx.button(
-            tr("common.previous"),
-            variant="soft",
-            on_click=state.previous_page,
-            disabled=state.page == 0,
-            id="catalogue-previous",
-        ),
-        rx.button(
-            tr("common.next"),
-            variant="soft",
-            on_click=state.next_page,
-            disabled=state.page + 1 >= state.page_count,
-            id="catalogue-next",
-        ),
-        width="100%",
-        align="center",
+    return pager(
+        page_text("shop.page_of", state.page, state.page_count, state.total),
+        on_previous=state.previous_page,
+        on_next=state.next_page,
+        has_previous=state.page > 0,
+        has_next=state.page + 1 < state.page_count,
+        id_prefix="catalogue",
     )
 
 
@@ -208,7 +189,7 @@ def catalogue_content() -> rx.Component:
             state.loaded & (state.total == 0) & (state.problem == ""),
             rx.text(tr("shop.catalogue.none_found"), color_scheme="gray", id="catalogue-empty"),
         ),
-        rx.cond(state.page_count > 1, pager()),
+        rx.cond(state.page_count > 1, catalogue_pager()),
         spacing="4",
         width="100%",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
+from customer_center.components.pager import page_text, pager
 from customer_center.components.ui import notice, tr
 from customer_center.domain.permissions import Permission
 from customer_center.services.controlling import RANGES
@@ -254,31 +255,13 @@ def budgets_section() -> rx.Component:
         ),
         rx.cond(
             state.budget_page_count > 1,
-            rx.hstack(
-                rx.text(
-                    tr("controlling.page")
-                    .replace("{page}", (state.budget_page + 1).to_string())
-                    .replace("{pages}", state.budget_page_count.to_string()),
-                    size="2",
-                    color_scheme="gray",
-                ),
-                rx.spacer(),
-                rx.button(
-                    tr("common.previous"),
-                    variant="soft",
-                    on_click=state.previous_budget_page,
-                    disabled=state.budget_page == 0,
-                    id="budget-use-previous",
-                ),
-                rx.button(
-                    tr("common.next"),
-                    variant="soft",
-                    on_click=state.next_budget_page,
-                    disabled=state.budget_page + 1 >= state.budget_page_count,
-                    id="budget-use-next",
-                ),
-                width="100%",
-                align="center",
+            pager(
+                page_text("controlling.page", state.budget_page, state.budget_page_count),
+                on_previous=state.previous_budget_page,
+                on_next=state.next_budget_page,
+                has_previous=state.budget_page > 0,
+                has_next=state.budget_page + 1 < state.budget_page_count,
+                id_prefix="budget-use",
             ),
         ),
         element_id="controlling-budget-use",

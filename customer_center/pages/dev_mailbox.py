@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import public_header, public_route
+from customer_center.components.pager import page_text, pager
 from customer_center.components.ui import tr
 from customer_center.state.mailbox import MailboxState
 
@@ -79,20 +80,13 @@ def dev_mailbox_page() -> rx.Component:
             ),
             rx.cond(
                 MailboxState.total > 0,
-                rx.hstack(
-                    rx.button(
-                        tr("common.previous"),
-                        on_click=MailboxState.previous_page,
-                        variant="soft",
-                        disabled=MailboxState.page == 0,
-                    ),
-                    rx.button(
-                        tr("common.next"),
-                        on_click=MailboxState.next_page,
-                        variant="soft",
-                        disabled=~MailboxState.has_next,
-                    ),
-                    spacing="2",
+                pager(
+                    page_text("mailbox.page", MailboxState.page),
+                    on_previous=MailboxState.previous_page,
+                    on_next=MailboxState.next_page,
+                    has_previous=MailboxState.page > 0,
+                    has_next=MailboxState.has_next,
+                    id_prefix="mailbox",
                 ),
             ),
             _open_mail(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
+from customer_center.components.pager import page_text, pager
 from customer_center.components.ui import tr
 from customer_center.domain.permissions import Permission
 from customer_center.services.order_lists import LISTED_STATUSES, SCOPE_ALL, SCOPE_MINE
@@ -285,34 +286,15 @@ def orders_table() -> rx.Component:
     )
 
 
-def pager() -> rx.Component:
+def orders_pager() -> rx.Component:
     state = OrderListState
-    return rx.hstack(
-        rx.text(
-            tr("order_list.page")
-            .replace("{page}", (state.page + 1).to_string())
-            .replace("{pages}", state.page_count.to_string()),
-            size="2",
-            color_scheme="gray",
-            id="order-page-info",
-        ),
-        rx.spacer(),
-        rx.button(
-            tr("common.previous"),
-            variant="soft",
-            on_click=state.previous_page,
-            disabled=state.page == 0,
-            id="order-previous",
-        ),
-        rx.button(
-            tr("common.next"),
-            variant="soft",
-            on_click=state.next_page,
-            disabled=state.page + 1 >= state.page_count,
-            id="order-next",
-        ),
-        width="100%",
-        align="center",
+    return pager(
+        page_text("order_list.page", state.page, state.page_count),
+        on_previous=state.previous_page,
+        on_next=state.next_page,
+        has_previous=state.page > 0,
+        has_next=state.page + 1 < state.page_count,
+        id_prefix="order",
     )
 
 
@@ -345,7 +327,7 @@ def order_list() -> rx.Component:
                 rx.text(tr("order_list.empty"), color_scheme="gray", id="order-empty"),
             ),
         ),
-        rx.cond(state.page_count > 1, pager()),
+        rx.cond(state.page_count > 1, orders_pager()),
         spacing="4",
         width="100%",
     )

@@ -6,6 +6,7 @@ import reflex as rx
 
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
+from customer_center.components.pager import page_text, pager
 from customer_center.components.ui import notice, tr
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.catalog import LANGUAGES
@@ -144,35 +145,15 @@ def user_row(row: rx.Var) -> rx.Component:
     )
 
 
-def pager() -> rx.Component:
+def users_pager() -> rx.Component:
     state = UsersListState
-    return rx.hstack(
-        rx.text(
-            tr("users.page_of")
-            .replace("{page}", (state.page + 1).to_string())
-            .replace("{pages}", state.page_count.to_string())
-            .replace("{total}", state.total.to_string()),
-            size="2",
-            color_scheme="gray",
-            id="users-page-info",
-        ),
-        rx.spacer(),
-        rx.button(
-            tr("common.previous"),
-            variant="soft",
-            on_click=state.previous_page,
-            disabled=state.page == 0,
-            id="users-previous",
-        ),
-        rx.button(
-            tr("common.next"),
-            variant="soft",
-            on_click=state.next_page,
-            disabled=state.page + 1 >= state.page_count,
-            id="users-next",
-        ),
-        width="100%",
-        align="center",
+    return pager(
+        page_text("users.page_of", state.page, state.page_count, state.total),
+        on_previous=state.previous_page,
+        on_next=state.next_page,
+        has_previous=state.page > 0,
+        has_next=state.page + 1 < state.page_count,
+        id_prefix="users",
     )
 
 
@@ -208,7 +189,7 @@ def users_page() -> rx.Component:
                 UsersListState.total == 0,
                 rx.text(tr("users.none_found"), color_scheme="gray", id="users-empty"),
             ),
-            pager(),
+            users_pager(),
             spacing="4",
             width="100%",
         ),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from customer_center.components.forms import form
 from customer_center.components.layout import app_page
+from customer_center.components.pager import page_text, pager
 from customer_center.components.ui import tr
 from customer_center.pages.users import MANAGE, language_field, role_checkboxes
 from customer_center.state.erp_contacts import ErpContactsState
@@ -78,35 +79,13 @@ def contacts_table() -> rx.Component:
 
 
 def contacts_pager() -> rx.Component:
-    return rx.hstack(
-        rx.text(
-            tr("erp_contacts.page_of")
-            .replace("{page}", (S.page + 1).to_string())
-            .replace("{pages}", S.page_count.to_string())
-            .replace("{total}", S.total.to_string()),
-            size="2",
-            color_scheme="gray",
-            id="erp-page-info",
-        ),
-        rx.spacer(),
-        rx.button(
-            tr("common.previous"),
-            type="button",
-            variant="soft",
-            on_click=S.previous_page,
-            disabled=S.page == 0,
-            id="erp-previous",
-        ),
-        rx.button(
-            tr("common.next"),
-            type="button",
-            variant="soft",
-            on_click=S.next_page,
-            disabled=S.page + 1 >= S.page_count,
-            id="erp-next",
-        ),
-        width="100%",
-        align="center",
+    return pager(
+        page_text("erp_contacts.page_of", S.page, S.page_count, S.total),
+        on_previous=S.previous_page,
+        on_next=S.next_page,
+        has_previous=S.page > 0,
+        has_next=S.page + 1 < S.page_count,
+        id_prefix="erp",
     )
 
 

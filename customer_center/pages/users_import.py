@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
+from customer_center.components.pager import page_text, pager
 from customer_center.components.ui import notice, tr
 from customer_center.domain.user_csv import MAX_BYTES
 from customer_center.pages.users import MANAGE
@@ -96,30 +97,13 @@ def rows_table(rows: rx.Var, row_id: str) -> rx.Component:
 
 
 def preview_pager() -> rx.Component:
-    return rx.hstack(
-        rx.text(
-            _filled("import.page_of", page=S.page + 1, pages=S.page_count),
-            size="2",
-            color_scheme="gray",
-            id="import-page-info",
-        ),
-        rx.spacer(),
-        rx.button(
-            tr("common.previous"),
-            variant="soft",
-            on_click=S.previous_page,
-            disabled=S.page == 0,
-            id="import-previous",
-        ),
-        rx.button(
-            tr("common.next"),
-            variant="soft",
-            on_click=S.next_page,
-            disabled=S.page + 1 >= S.page_count,
-            id="import-next",
-        ),
-        width="100%",
-        align="center",
+    return pager(
+        page_text("import.page_of", S.page, S.page_count),
+        on_previous=S.previous_page,
+        on_next=S.next_page,
+        has_previous=S.page > 0,
+        has_next=S.page + 1 < S.page_count,
+        id_prefix="import",
     )
 
 

@@ -1,0 +1,52 @@
+"""The line under every paged list: where the reader is, and Previous / Next."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.ui import tr
+
+
+def page_text(key: str, page: rx.Var, pages: rx.Var | None = None, total: rx.Var | None = None):  # type: ignore[no-untyped-def]
+    """The message ``key`` with ``{page}`` (1-based), ``{pages}`` and ``{total}`` filled in."""
+    text = tr(key).replace("{page}", (page + 1).to_string())
+    if pages is not None:
+        text = text.replace("{pages}", pages.to_string())
+    if total is not None:
+        text = text.replace("{total}", total.to_string())
+    return text
+
+
+def pager(
+    info: rx.Var | rx.Component,
+    *,
+    on_previous: rx.EventHandler,
+    on_next: rx.EventHandler,
+    has_previous: rx.Var,
+    has_next: rx.Var,
+    id_prefix: str,
+) -> rx.Component:
+    """``info`` on the left, the buttons on the right; the buttons never submit a form
+    around them. Ids: ``<prefix>-page-info``, ``<prefix>-previous``, ``<prefix>-next``."""
+    return rx.hstack(
+        rx.text(info, size="2", color_scheme="gray", id=f"{id_prefix}-page-info"),
+        rx.spacer(),
+        rx.button(
+            tr("common.previous"),
+            type="button",
+            variant="soft",
+            on_click=on_previous,
+            disabled=~has_previous,
+            id=f"{id_prefix}-previous",
+        ),
+        rx.button(
+            tr("common.next"),
+            type="button",
+            variant="soft",
+            on_click=on_next,
+            disabled=~has_next,
+            id=f"{id_prefix}-next",
+        ),
+        width="100%",
+        align="center",
+    )

@@ -39,6 +39,9 @@ SCOPES = (SCOPE_MINE, SCOPE_ALL)
 LISTED_STATUSES = tuple(s for s in ALL_STATUSES if s != STATUS_DRAFT)
 SORTS = ("submitted", "total", "status", "requester")
 PAGE_SIZE = 25
+# Counting every match of a company with 100,000 orders costs more than the page itself;
+# beyond this many the list says "more than" and asks for a filter.
+COUNT_CAP = 10_000
 CSV_BATCH = 500
 MAX_CENTS = 10**13
 CSV_COLUMNS = (
@@ -214,6 +217,7 @@ class OrderPage:
     page: int
     page_count: int
     scope: str
+    more: bool = False  # more than ``total`` (= COUNT_CAP) orders match
 
 
 def _row(found: Any) -> OrderRow:
@@ -242,15 +246,14 @@ def orders_page(session: Session, actor: Actor, order_filter: OrderFilter, page:
     scope = visible_scope(
         permissions_of(session, actor.user_id, actor.company_id), order_filter.scope
     )
-    count = session.exec(
-        _filtered(select(func.count()).select_from(Order), actor, order_filter, scope)
-    ).one()
-    total = int(count)
+    matches = _filtered(sa_select(col(Order.id)), actor, order_filter, scope).limit(COUNT_CAP + 1)
+    count = int(session.exec(select(func.count()).select_from(matches.subquery())).one())
+    total, more = min(count, COUNT_CAP), count > COUNT_CAP
     page_count = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 0), page_count - 1)
     statement = _sorted(_filtered(_rows_statement(), actor, order_filter, scope), order_filter)
     found = session.execute(statement.offset(page * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return OrderPage([_row(r) for r in found], total, page, page_count, scope)
+    return OrderPage([_row(r) for r in found], total, page, page_count, scope, more)
 
 
 def requester_choices(

@@ -139,7 +139,9 @@ class OrderListState(PortalState):
             for row in page.rows
         ]
         self.total, self.page, self.page_count = page.total, page.page, page.page_count
-        self.total_text = self._t("order_list.count", count=page.total)
+        self.total_text = self._t(
+            "order_list.count_more" if page.more else "order_list.count", count=page.total
+        )
 
     async def _load_requesters(self) -> None:
         if not self.can_view_all:

@@ -216,3 +216,23 @@ def test_the_download_route_checks_the_session_and_either_right(acme: Acme, sess
     carla = session.get(User, acme.as_carla.user_id)
     status, rows = get(carla, "?scope=all&sort=total&dir=asc")
     assert [row[6] for row in rows[1:]] == ["10.00", "30.00", "50.00", "200.00"]
+
+
+def test_beyond_the_count_cap_the_list_says_more_and_pages_up_to_the_cap(
+    acme: Acme, session, monkeypatch
+) -> None:
+    from customer_center.services import order_lists
+
+    monkeypatch.setattr(order_lists, "COUNT_CAP", PAGE_SIZE + 1)
+    for number in range(PAGE_SIZE + 4):
+        acme.order(acme.ben.id, day=10, cents=100 + number)
+    capped = orders_page(session, acme.as_ben, OrderFilter(), 5)
+    assert (capped.total, capped.more, capped.page_count, capped.page) == (
+        PAGE_SIZE + 1,
+        True,
+        2,
+        1,
+    )
+    monkeypatch.setattr(order_lists, "COUNT_CAP", 10_000)
+    exact = orders_page(session, acme.as_ben, OrderFilter(), 0)
+    assert not exact.more and exact.total > PAGE_SIZE + 1

@@ -4,6 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CC_PORT ?= 8000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
 
 export REFLEX_USE_NPM := 1
 export REFLEX_CHECK_LATEST_VERSION := false
@@ -41,10 +42,14 @@ unit: setup
 	$(PY) -m pytest tests/unit tests/state tests/integration -q
 	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/unit tests/state tests/integration -q
 
-# Browser tests against the production build, on SQLite and on PostgreSQL.
+# Browser tests against the production build: on SQLite; on PostgreSQL; and in production
+# shape, PostgreSQL with Reflex's Redis state manager, where the backend runs several
+# workers (2 x cores + 1) that share the sessions' state through Redis.
 e2e: setup chromium
 	$(PY) -m pytest tests/e2e -q
 	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/e2e -q
+	CC_TEST_DATABASE_URL=$(PG_TEST_URL) CC_REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest \
+		tests/e2e/test_administration.py tests/e2e/test_approvals.py tests/e2e/test_ordering.py -q
 
 test: lint typecheck unit e2e
 

@@ -87,7 +87,7 @@ def inbox_pager() -> rx.Component:
 
 @rx.page(
     route="/approvals",
-    title="Approvals · Customer Center",
+    title="Customer Center",
     on_load=[SessionState.load, ApprovalsInboxState.load],
 )
 def approvals_page() -> rx.Component:

@@ -644,7 +644,7 @@ def order_content() -> rx.Component:
 
 @rx.page(
     route="/orders/[order_id]",
-    title="Order · Customer Center",
+    title="Customer Center",
     on_load=[SessionState.load, OrderViewState.load],
 )
 def order_view_page() -> rx.Component:

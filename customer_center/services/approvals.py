@@ -25,8 +25,6 @@ from customer_center.domain.budgets import (
     OrderFigures,
     describe_breach,
     money,
-    period_bounds,
-    remaining_cents,
 )
 from customer_center.domain.chains import effective_approver, stands_in_for
 from customer_center.domain.errors import ServiceError, ValidationFailed
@@ -77,11 +75,9 @@ from customer_center.models.user import User
 from customer_center.services import order_mails
 from customer_center.services.budgets import (
     BudgetSituation,
-    company_currency,
-    effective_limits_for,
     local_today,
     order_breaches,
-    spending_of,
+    situation_of,
 )
 from customer_center.services.chains import decider_today, deputy_directory
 from customer_center.services.order_handoff import enqueue_handoff
@@ -870,7 +866,7 @@ def order_detail(session: Session, actor: Actor, order_id: object) -> OrderDetai
         erp_order_number=order.erp_order_number or "",
         lines=list(_lines_of(session, order)),
         reasons=[_reason_words(r, lang, order.currency) for r in reasons],
-        budget=_requester_budget(session, order, today),
+        budget=situation_of(session, order.company_id, order.requester_id, today),
         chain=chain,
         revisions=_revisions(session, order, names, lang),
         timeline=_timeline(session, order, names, lang),
@@ -880,22 +876,6 @@ def order_detail(session: Session, actor: Actor, order_id: object) -> OrderDetai
         and Permission.ORDERS_CREATE in viewer.rights,
         can_cancel=is_requester and is_open(order.status),
         can_comment=is_open(order.status),
-    )
-
-
-def _requester_budget(session: Session, order: Order, today: date) -> BudgetSituation:
-    """The requester's limits and what they have spent and reserved in the current period."""
-    limits, source = effective_limits_for(session, order.company_id, order.requester_id)
-    spending = spending_of(session, order.company_id, order.requester_id, limits, today)
-    bounds = period_bounds(limits.period, today) if limits.period else (None, None)
-    return BudgetSituation(
-        limits,
-        source,
-        spending,
-        remaining_cents(limits, spending),
-        bounds[0],
-        bounds[1],
-        company_currency(session, order.company_id),
     )
 
 

@@ -23,7 +23,11 @@ from customer_center.domain.csv_cells import csv_line
 from customer_center.domain.permissions import permission_label_key
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES, catalog
-from customer_center.i18n.formatting import PORTAL_TIMEZONE, format_moment, format_money
+from customer_center.i18n.formatting import (
+    format_moment,
+    format_money,
+    start_of_local_day,
+)
 from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
 from customer_center.models.user import Role, User
@@ -105,10 +109,6 @@ def _day(text: str) -> date | None:
         return None
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=PORTAL_TIMEZONE).astimezone(UTC)
-
-
 def _like(text: str) -> str:
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -128,9 +128,9 @@ def _filtered(statement, actor: Actor, audit_filter: AuditFilter):  # type: igno
     if f.target_type:
         statement = statement.where(AuditEntry.target_type == f.target_type)
     if f.date_from:
-        statement = statement.where(col(AuditEntry.created_at) >= _local_midnight(f.date_from))
+        statement = statement.where(col(AuditEntry.created_at) >= start_of_local_day(f.date_from))
     if f.date_to:
-        end = _local_midnight(f.date_to + timedelta(days=1))
+        end = start_of_local_day(f.date_to + timedelta(days=1))
         statement = statement.where(col(AuditEntry.created_at) < end)
     if f.text.strip():
         statement = statement.where(_text_matches(actor, _like(f.text.strip())))

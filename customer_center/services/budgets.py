@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -25,7 +25,7 @@ from customer_center.domain.budgets import (
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import Permission
-from customer_center.i18n.formatting import PORTAL_TIMEZONE
+from customer_center.i18n.formatting import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
 from customer_center.models.company import Company
@@ -178,11 +178,6 @@ def local_today() -> date:
     return datetime.now(PORTAL_TIMEZONE).date()
 
 
-def _start_of(day: date) -> datetime:
-    """Local midnight of ``day`` as a UTC moment, the way ``submitted_at`` is stored."""
-    return datetime(day.year, day.month, day.day, tzinfo=PORTAL_TIMEZONE).astimezone(UTC)
-
-
 def spending_of(
     session: Session, company_id: int, user_id: int, limits: Limits, today: date
 ) -> Spending:
@@ -196,8 +191,8 @@ def spending_of(
         .where(
             Order.company_id == company_id,
             Order.requester_id == user_id,
-            col(Order.submitted_at) >= _start_of(start),
-            col(Order.submitted_at) < _start_of(end),
+            col(Order.submitted_at) >= start_of_local_day(start),
+            col(Order.submitted_at) < start_of_local_day(end),
             col(Order.status).not_in(NOT_COUNTED_STATUSES),
         )
         .group_by(col(Order.status))
@@ -233,9 +228,13 @@ def budget_situation(
         if not rights & {Permission.BUDGETS_MANAGE, Permission.USERS_MANAGE}:
             raise ServiceError("error.permission_denied")
         check_subject(session, actor, SCOPE_USER, user_id)
-    today = today or local_today()
-    limits, source = effective_limits_for(session, actor.company_id, user_id)
-    spending = spending_of(session, actor.company_id, user_id, limits, today)
+    return situation_of(session, actor.company_id, user_id, today or local_today())
+
+
+def situation_of(session: Session, company_id: int, user_id: int, today: date) -> BudgetSituation:
+    """A user's limits and current-period figures, without a rights check (callers check)."""
+    limits, source = effective_limits_for(session, company_id, user_id)
+    spending = spending_of(session, company_id, user_id, limits, today)
     bounds = period_bounds(limits.period, today) if limits.period else (None, None)
     return BudgetSituation(
         limits,
@@ -244,7 +243,7 @@ def budget_situation(
         remaining_cents(limits, spending),
         bounds[0],
         bounds[1],
-        company_currency(session, actor.company_id),
+        company_currency(session, company_id),
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func
@@ -33,7 +33,7 @@ from customer_center.domain.budgets import (
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.orders import order_number
 from customer_center.domain.permissions import Permission
-from customer_center.i18n.formatting import PORTAL_TIMEZONE
+from customer_center.i18n.formatting import start_of_local_day
 from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
 from customer_center.models.order import (
@@ -54,10 +54,6 @@ BUDGET_PAGE_SIZE = 20
 # Ages of waiting approvals: (bucket, lower bound in days); the last bucket is open-ended.
 AGE_BUCKETS: tuple[tuple[str, int], ...] = (("under_1", 0), ("1_3", 1), ("3_7", 3), ("over_7", 7))
 _SPENDING = ~col(Order.status).in_(NOT_COUNTED_STATUSES | RESERVING_STATUSES)
-
-
-def _start_of(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=PORTAL_TIMEZONE).astimezone(UTC)
 
 
 def _month_start(day: date, back: int) -> date:
@@ -110,8 +106,8 @@ def spend_report(
     company = actor.company_id
     in_range = and_(
         col(Order.company_id) == company,
-        col(Order.submitted_at) >= _start_of(start),
-        col(Order.submitted_at) < _start_of(end),
+        col(Order.submitted_at) >= start_of_local_day(start),
+        col(Order.submitted_at) < start_of_local_day(end),
     )
     by_requester = _per_requester(session, in_range)
     return SpendReport(
@@ -145,7 +141,7 @@ def _per_requester(session: Session, in_range: Any) -> dict[int, tuple[int, int]
 def _per_month(session: Session, company_id: int, today: date) -> list[Spend]:
     """One query: a conditional sum per month over the company's orders of the last year."""
     starts = [_month_start(today, back) for back in range(MONTHS - 1, -2, -1)]
-    bounds = [_start_of(day) for day in starts]
+    bounds = [start_of_local_day(day) for day in starts]
     sums = [
         func.coalesce(
             func.sum(
@@ -423,8 +419,8 @@ def _spending_of(
             .where(
                 col(Order.company_id) == company_id,
                 col(Order.requester_id).in_(user_ids),
-                col(Order.submitted_at) >= _start_of(start),
-                col(Order.submitted_at) < _start_of(end),
+                col(Order.submitted_at) >= start_of_local_day(start),
+                col(Order.submitted_at) < start_of_local_day(end),
                 ~col(Order.status).in_(NOT_COUNTED_STATUSES),
             )
             .group_by(col(Order.requester_id))

@@ -29,7 +29,7 @@ from customer_center.domain.errors import ServiceError
 from customer_center.domain.orders import ALL_STATUSES, order_number
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
-from customer_center.i18n.formatting import PORTAL_TIMEZONE
+from customer_center.i18n.formatting import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.models.order import STATUS_DRAFT, Order
 from customer_center.models.user import User
 from customer_center.services.permissions import permissions_of
@@ -123,10 +123,6 @@ def _cents(text: str) -> int | None:
     return int(text) if text.isdigit() and int(text) <= MAX_CENTS else None
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=PORTAL_TIMEZONE).astimezone(UTC)
-
-
 # --- who sees what ---------------------------------------------------------------------------
 
 
@@ -153,9 +149,9 @@ def _filtered(statement: Any, actor: Actor, f: OrderFilter, scope: str) -> Any:
     if f.status:
         statement = statement.where(Order.status == f.status)
     if f.date_from:
-        statement = statement.where(col(Order.submitted_at) >= _local_midnight(f.date_from))
+        statement = statement.where(col(Order.submitted_at) >= start_of_local_day(f.date_from))
     if f.date_to:
-        end = _local_midnight(f.date_to + timedelta(days=1))
+        end = start_of_local_day(f.date_to + timedelta(days=1))
         statement = statement.where(col(Order.submitted_at) < end)
     if f.min_cents is not None:
         statement = statement.where(col(Order.total_cents) >= f.min_cents)

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from customer_center.db import get_engine
+from customer_center.models.user import User
+from customer_center.services.ordering import LineRequest, submit_order
+from customer_center.settings import get_settings
+from tests.factories import actor_for
+from tests.order_factories import CHECKOUT
+
+MOTOR = "MTR-IE3-4KW"  # 612.00 EUR list price in the demo ERP
 
 
 def open_latest_mail_link(page: Page, portal: str, to: str, subject: str) -> str:
@@ -30,3 +40,19 @@ def sign_in(page: Page, portal: str, email: str, password: str) -> None:
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def place_motor_order(requester_email: str, quantity: int, expected_status: str) -> int:
+    """An order of motors by the given user, placed the way the checkout places it."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        requester = session.exec(select(User).where(User.email == requester_email)).one()
+        outcome = submit_order(
+            session,
+            actor_for(session, requester),
+            get_settings(),
+            [LineRequest(MOTOR, quantity)],
+            CHECKOUT,
+        )
+        session.commit()
+    assert outcome.status == expected_status
+    return outcome.order_id

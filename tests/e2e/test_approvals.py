@@ -14,20 +14,15 @@ from customer_center.db import get_engine
 from customer_center.models.approval import ApprovalChain
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_USER, BudgetRule
 from customer_center.models.company import Company
-from customer_center.models.user import User
 from customer_center.services.activation import create_builtin_roles
-from customer_center.services.ordering import LineRequest, submit_order
-from customer_center.settings import get_settings
-from tests.e2e.helpers import open_latest_mail_link, sign_in
-from tests.factories import PASSWORD, actor_for, make_user
-from tests.order_factories import CHECKOUT
+from tests.e2e.helpers import open_latest_mail_link, place_motor_order, sign_in
+from tests.factories import PASSWORD, make_user
 
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 DOMAIN = "approvia.example"
 BEN = f"ben.buyer@{DOMAIN}"
 ANNA = f"anna.approver@{DOMAIN}"
 APPROVED = re.compile("Approved|Sent to the seller")  # the relay may have handed it on
-MOTOR = "MTR-IE3-4KW"  # 612.00 EUR list price in the demo ERP
 
 
 @pytest.fixture(scope="module")
@@ -68,18 +63,7 @@ def company(portal: str) -> int:
 
 def place_order(quantity: int) -> int:
     """Ben's order of motors, placed the way the checkout places it."""
-    with Session(get_engine(), expire_on_commit=False) as session:
-        ben = session.exec(select(User).where(User.email == BEN)).one()
-        outcome = submit_order(
-            session,
-            actor_for(session, ben),
-            get_settings(),
-            [LineRequest(MOTOR, quantity)],
-            CHECKOUT,
-        )
-        session.commit()
-    assert outcome.status == "pending_approval"
-    return outcome.order_id
+    return place_motor_order(BEN, quantity, "pending_approval")
 
 
 def shot(page: Page, name: str) -> None:

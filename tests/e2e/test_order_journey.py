@@ -17,13 +17,9 @@ from sqlmodel import Session, select
 from customer_center.db import get_engine
 from customer_center.models.company import Company
 from customer_center.models.order import Order
-from customer_center.models.user import User
 from customer_center.services.activation import create_builtin_roles
-from customer_center.services.ordering import LineRequest, submit_order
-from customer_center.settings import get_settings
-from tests.e2e.helpers import open_latest_mail_link, sign_in
-from tests.factories import PASSWORD, actor_for, make_user
-from tests.order_factories import CHECKOUT
+from tests.e2e.helpers import MOTOR, open_latest_mail_link, place_motor_order, sign_in
+from tests.factories import PASSWORD, make_user
 
 # The portal process reads its settings from this environment when the suite starts it.
 TOKEN = os.environ.setdefault("CC_ERP_STATUS_TOKEN", "e2e-erp-status-token-0123456789abcdefgh")
@@ -31,7 +27,6 @@ SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 DOMAIN = "journey-gmbh.example"
 BEN = f"ben.buyer@{DOMAIN}"
 MIA = f"mia.main@{DOMAIN}"
-MOTOR = "MTR-IE3-4KW"  # 612.00 EUR list price in the demo ERP
 
 
 @pytest.fixture(scope="module")
@@ -54,18 +49,7 @@ def company(portal: str) -> int:
 
 def place_order(quantity: int) -> int:
     """Ben's order of motors, placed the way the checkout places it: approved at once."""
-    with Session(get_engine(), expire_on_commit=False) as session:
-        ben = session.exec(select(User).where(User.email == BEN)).one()
-        outcome = submit_order(
-            session,
-            actor_for(session, ben),
-            get_settings(),
-            [LineRequest(MOTOR, quantity)],
-            CHECKOUT,
-        )
-        session.commit()
-    assert outcome.status == "approved"
-    return outcome.order_id
+    return place_motor_order(BEN, quantity, "approved")
 
 
 def reload_until(page: Page, locator: Locator, text: str | re.Pattern[str]) -> None:

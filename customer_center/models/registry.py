@@ -10,6 +10,7 @@ from customer_center.models import (  # noqa: F401
     budget,
     company,
     dev_mail,
+    identity,
     order,
     outbox,
     user,

@@ -16,7 +16,10 @@ STATUS_INVITED = "invited"
 
 class User(SQLModel, table=True):
     __tablename__ = "user_account"
-    __table_args__ = (Index("ix_user_company_name", "company_id", "name"),)
+    __table_args__ = (
+        Index("ix_user_company_name", "company_id", "name"),
+        Index("ix_user_company_external_id", "company_id", "external_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = Field(foreign_key="company.id", index=True)
@@ -29,6 +32,8 @@ class User(SQLModel, table=True):
     status: str = Field(default=STATUS_ACTIVE, max_length=16, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     last_sign_in_at: datetime | None = None
+    # The id the company's own systems give this user (SCIM externalId).
+    external_id: str | None = Field(default=None, max_length=255)
 
 
 class Role(SQLModel, table=True):
@@ -39,6 +44,8 @@ class Role(SQLModel, table=True):
     code: str = Field(max_length=64)
     name: str = Field(max_length=100)
     is_builtin: bool = Field(default=False)
+    # The id the company's own systems give this role as a SCIM group.
+    external_id: str | None = Field(default=None, max_length=255)
 
 
 class RolePermission(SQLModel, table=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from customer_center.auth.sessions import SESSION_COOKIE
@@ -38,6 +38,12 @@ async def complete_sign_in(request: Request) -> RedirectResponse:
     except ServiceError:
         return RedirectResponse("/sign-in?notice=link", status_code=303)
     response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+    set_session_cookie(response, cookie)
+    return response
+
+
+def set_session_cookie(response: Response, cookie: str) -> None:
+    """The HttpOnly session cookie, the same after a password and a single sign-on."""
     settings = get_settings()
     response.set_cookie(
         SESSION_COOKIE,
@@ -48,7 +54,6 @@ async def complete_sign_in(request: Request) -> RedirectResponse:
         secure=settings.secure_cookies,
         path="/",
     )
-    return response
 
 
 async def signed_out(_request: Request) -> RedirectResponse:

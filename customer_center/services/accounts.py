@@ -24,6 +24,7 @@ from customer_center.services.rate_limit import (
     progressive_lock_minutes,
     record_attempt,
 )
+from customer_center.services.sso_sign_in import check_password_allowed
 from customer_center.settings import Settings
 
 SIGN_IN_LIMIT = Limit(kind="sign_in", max_failures=5, window=timedelta(hours=1))
@@ -75,7 +76,9 @@ def record_sign_in_failure(session: Session, attempt: SignInAttempt) -> None:
 
 
 def issue_sign_in_ticket(session: Session, user: User) -> str:
-    """A short-lived ticket the browser exchanges for the HttpOnly session cookie."""
+    """A short-lived ticket the browser exchanges for the HttpOnly session cookie; never for
+    a company that signs in through its identity provider only."""
+    check_password_allowed(session, user.company_id)
     return one_time_tokens.issue(
         session, one_time_tokens.SIGN_IN_TICKET, TICKET_TTL, user_id=user.id
     )

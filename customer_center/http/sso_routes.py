@@ -1,0 +1,104 @@
+"""Single sign-on routes: off to the company's identity provider and back with the session
+cookie, set exactly like after a password sign-in. Every refusal lands on the sign-in page
+with its notice (``sso_<reason>``) and in the audit log."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from customer_center.db import session_scope
+from customer_center.http.auth_routes import set_session_cookie
+from customer_center.services import sso_provisioning, sso_sign_in
+from customer_center.services.sso_sign_in import ProviderAnswer, SsoRefused
+from customer_center.settings import get_settings
+
+STATE_COOKIE = "cc_sso_state"
+STATE_COOKIE_PATH = "/auth/sso"
+T = TypeVar("T")
+
+
+def _in_transaction(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    with session_scope() as session:
+        return fn(session, *args, **kwargs)
+
+
+async def _db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    return await asyncio.to_thread(_in_transaction, fn, *args, **kwargs)
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+async def _refused(request: Request, refusal: SsoRefused) -> RedirectResponse:
+    detail = {"path": request.url.path}
+    await _db(sso_sign_in.record_refusal, refusal, _client_ip(request), detail)
+    response = RedirectResponse(f"/sign-in?notice=sso_{refusal.reason}", status_code=303)
+    response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH)
+    return response
+
+
+async def sso_start(request: Request) -> RedirectResponse:
+    """Begin the code flow for the company the e-mail's domain belongs to."""
+    email = request.query_params.get("email", "")[:254]
+    next_page = request.query_params.get("next", "")[:300]
+    try:
+        started = await _db(sso_sign_in.start_login, get_settings(), email, next_page)
+    except SsoRefused as refusal:
+        return await _refused(request, refusal)
+    response = RedirectResponse(started.url, status_code=303)
+    response.set_cookie(
+        STATE_COOKIE,
+        started.state,
+        max_age=int(sso_sign_in.TRANSACTION_TTL.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+        path=STATE_COOKIE_PATH,
+    )
+    return response
+
+
+async def _finish(request: Request) -> tuple[str, str]:
+    """Three steps: use up the transaction; code exchange and token checks (network, no
+    database); the user, roles and session. Returns (cookie value, next page)."""
+    settings = get_settings()
+    params = request.query_params
+    state = params.get("state", "")
+    tx = await _db(sso_sign_in.take_transaction, state)
+    sso_sign_in.check_browser(tx, state, request.cookies.get(STATE_COOKIE))
+    secret = await _db(sso_sign_in.client_secret_of, settings, tx)
+    answer = ProviderAnswer(code=params.get("code", "")[:2000], error=params.get("error", ""))
+    claims = await asyncio.to_thread(sso_sign_in.verify_answer, settings, tx, answer, secret)
+    cookie = await _db(
+        sso_provisioning.complete_login,
+        settings,
+        tx,
+        claims,
+        ip_address=_client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    return cookie, tx.next
+
+
+async def sso_callback(request: Request) -> RedirectResponse:
+    try:
+        cookie, next_page = await _finish(request)
+    except SsoRefused as refusal:
+        return await _refused(request, refusal)
+    response = RedirectResponse(next_page, status_code=303)
+    set_session_cookie(response, cookie)
+    response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH)
+    return response
+
+
+routes = [
+    Route("/auth/sso/start", sso_start, methods=["GET"]),
+    Route("/auth/sso/callback", sso_callback, methods=["GET"]),
+]

@@ -1,0 +1,188 @@
+"""The end of a single sign-on: whom the verified ID token names, in which company, with which
+roles; the user is created at the first sign-in (just in time) and their roles re-synced at
+every one. Then a session opens exactly like after a password sign-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from customer_center.auth import sessions
+from customer_center.domain import sso
+from customer_center.domain.email_address import is_valid_email, normalize_email
+from customer_center.models.base import utcnow
+from customer_center.models.company import Company
+from customer_center.models.identity import SsoConfig, SsoDomain, UserIdentity
+from customer_center.models.user import STATUS_ACTIVE, STATUS_INACTIVE, Role, User, UserRole
+from customer_center.services import audit
+from customer_center.services.sso_settings import company_config
+from customer_center.services.sso_sign_in import LoginTransaction, SsoRefused
+from customer_center.settings import Settings
+
+NAME_MAX = 200
+
+
+def _verified_email(claims: dict[str, Any], tx: LoginTransaction) -> str:
+    email = claims.get("email")
+    if not isinstance(email, str) or not is_valid_email(email):
+        raise SsoRefused("email", tx.company_id)
+    if claims.get("email_verified") is False:
+        raise SsoRefused("email", tx.company_id)
+    return normalize_email(email)
+
+
+def _check_domain(session: Session, email: str, tx: LoginTransaction) -> None:
+    """The address must be in a domain of THIS company: company A's provider can never name
+    someone of company B (or of nobody's domain)."""
+    owner = session.get(SsoDomain, sso.email_domain(email))
+    if owner is None or owner.company_id != tx.company_id:
+        raise SsoRefused("domain", tx.company_id)
+
+
+def _find_user(
+    session: Session, tx: LoginTransaction, subject: str, email: str
+) -> tuple[User | None, UserIdentity | None]:
+    identity = session.exec(
+        select(UserIdentity).where(
+            UserIdentity.issuer == tx.issuer, UserIdentity.subject == subject
+        )
+    ).first()
+    user = session.get(User, identity.user_id) if identity else None
+    if user is None:
+        user = session.exec(select(User).where(User.email == email)).first()
+    if user is not None and user.company_id != tx.company_id:
+        raise SsoRefused("other_company", tx.company_id)
+    return user, identity
+
+
+def _display_name(claims: dict[str, Any], email: str) -> str:
+    name = claims.get("name")
+    if isinstance(name, str) and name.strip():
+        return name.strip()[:NAME_MAX]
+    return email.split("@")[0].replace(".", " ").title()[:NAME_MAX]
+
+
+def _create_user(session: Session, company: Company, claims: dict[str, Any], email: str) -> User:
+    """Just in time: an active user with no password; budgets come from the company's and the
+    roles' defaults like for every other user."""
+    user = User(
+        company_id=company.id,  # type: ignore[arg-type]
+        email=email,
+        name=_display_name(claims, email),
+        language=company.language,
+        status=STATUS_ACTIVE,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _sync_roles(
+    session: Session, config: SsoConfig, user: User, claims: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    """Give the roles the claim maps to, take away managed roles it no longer maps to; roles
+    given by hand in the portal and the main contact's role stay. Returns (before, after)."""
+    roles = {
+        r.code: r
+        for r in session.exec(select(Role).where(Role.company_id == config.company_id)).all()
+    }
+    mapping = {k: v for k, v in config.role_mapping.items() if isinstance(v, str) and v in roles}
+    default = next((r.code for r in roles.values() if r.id == config.default_role_id), None)
+    current = list(
+        session.exec(
+            select(Role.code)
+            .join(UserRole, col(UserRole.role_id) == Role.id)
+            .where(UserRole.user_id == user.id)
+        ).all()
+    )
+    wanted = sso.wanted_roles(sso.claim_values(claims, config.role_claim), mapping, default)
+    plan = sso.plan_roles(current, wanted, sso.managed_roles(mapping, default))
+    if plan.remove:
+        removed = [roles[c].id for c in plan.remove]
+        session.execute(
+            delete(UserRole).where(
+                col(UserRole.user_id) == user.id, col(UserRole.role_id).in_(removed)
+            )
+        )
+    session.add_all(UserRole(user_id=user.id, role_id=roles[c].id) for c in sorted(plan.add))  # type: ignore[arg-type]
+    session.flush()
+    after = sorted((set(current) - plan.remove) | plan.add)
+    return sorted(current), after
+
+
+def _remember_identity(
+    session: Session, identity: UserIdentity | None, user: User, tx: LoginTransaction, sub: str
+) -> None:
+    now = utcnow()
+    identity = identity or UserIdentity(
+        user_id=user.id,  # type: ignore[arg-type]
+        company_id=tx.company_id,
+        issuer=tx.issuer,
+        subject=sub,
+    )
+    identity.last_sign_in_at = now
+    user.last_sign_in_at = now
+    session.add_all([identity, user])
+
+
+def complete_login(
+    session: Session,
+    settings: Settings,
+    tx: LoginTransaction,
+    claims: dict[str, Any],
+    *,
+    ip_address: str = "",
+    user_agent: str = "",
+) -> str:
+    """Sign the person the verified claims name into the transaction's company; returns the
+    raw session cookie value."""
+    config = company_config(session, tx.company_id)
+    company = session.get(Company, tx.company_id)
+    if config is None or company is None or not config.enabled or config.issuer != tx.issuer:
+        raise SsoRefused("not_configured", tx.company_id)
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject or len(subject) > 255:
+        raise SsoRefused("token", tx.company_id)
+    email = _verified_email(claims, tx)
+    _check_domain(session, email, tx)
+    user, identity = _find_user(session, tx, subject, email)
+    if user is not None and user.status == STATUS_INACTIVE:
+        raise SsoRefused("inactive", tx.company_id)
+    created = user is None
+    user = user or _create_user(session, company, claims, email)
+    user.status = STATUS_ACTIVE  # an invited user has now proven who they are
+    before, after = _sync_roles(session, config, user, claims)
+    _remember_identity(session, identity, user, tx, subject)
+    _audit_sign_in(session, user, created, before, after, ip_address)
+    return sessions.open_session(
+        session, user, days=settings.session_days, ip_address=ip_address, user_agent=user_agent
+    )
+
+
+def _audit_sign_in(
+    session: Session, user: User, created: bool, before: list[str], after: list[str], ip: str
+) -> None:
+    if created:
+        audit.record_account_event(
+            session,
+            "sso.user_created",
+            company_id=user.company_id,
+            user_id=user.id,
+            ip_address=ip,
+            after={"email": user.email, "name": user.name, "roles": after},
+        )
+    elif before != after:
+        audit.record_account_event(
+            session,
+            "sso.roles_synced",
+            company_id=user.company_id,
+            user_id=user.id,
+            ip_address=ip,
+            before={"roles": before},
+            after={"roles": after},
+        )
+    audit.record_account_event(
+        session, "sso.signed_in", company_id=user.company_id, user_id=user.id, ip_address=ip
+    )

@@ -11,6 +11,7 @@ from customer_center.http.datasheets import routes as datasheet_routes
 from customer_center.http.erp_status import routes as erp_status_routes
 from customer_center.http.exports import routes as export_routes
 from customer_center.http.order_export import routes as order_export_routes
+from customer_center.http.scim import routes as scim_routes
 from customer_center.http.user_export import routes as user_export_routes
 from customer_center.pages import (  # noqa: F401
     activate,
@@ -30,6 +31,7 @@ from customer_center.pages import (  # noqa: F401
     order_view,
     orders,
     profile,
+    provisioning,
     roles,
     sign_in,
     user_detail,
@@ -52,6 +54,7 @@ app = rx.App(
         + erp_status_routes
         + order_export_routes
         + datasheet_routes
+        + scim_routes
     ),
     backend_exception_handler=unexpected_error_toast,
 )

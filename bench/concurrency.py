@@ -1,0 +1,325 @@
+"""Benchmark 2: N simulated users on the portal at once, each over its own socket.
+
+    .venv/bin/python -m bench.concurrency                      # 50, 100, 200 users, 60 s each
+    .venv/bin/python -m bench.concurrency --users 20 --seconds 10 --modes single
+
+Each simulated user is a browser tab of a user of the largest company of the benchmark
+dataset (PostgreSQL ``cc_bench``, generated when empty), speaking Reflex's event protocol
+(bench/reflex_client.py). Approvers open their approvals inbox, open a waiting order and
+approve it, or browse the orders; buyers browse and page through orders, open one, or put a
+product into the cart and submit the order at checkout. Between two clicks a user thinks
+for a random 1-5 s. Every click is timed from sending the event to the update the user waits
+for (a page: all on_load handlers done; a button: its handler's delta); an error toast, a
+refused or timed-out event and a dropped connection count as errors.
+
+Modes: ``single`` is one backend worker with the sessions' state in memory; ``redis`` is
+several workers (``--redis-workers``, default one per core) sharing the state through Redis.
+Figures go to bench/results/concurrency.json and are printed as a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.live_portal import (
+    DEFAULT_REDIS_URL,
+    SimUser,
+    running_portal,
+    sign_in_users,
+    sign_out_users,
+    use_bench_database,
+)
+from bench.reflex_client import ReflexClient, ReflexError, state_name, var
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ORDERS = state_name("orders", "order_list_state")
+INBOX = state_name("approvals", "approvals_inbox_state")
+ORDER = state_name("order_view", "order_view_state")
+CATALOGUE = state_name("catalogue", "catalogue_state")
+CHECKOUT = state_name("checkout", "checkout_state")
+DELIVERY = {
+    "delivery_name": "Goods receipt",
+    "delivery_street": "Hafenstrasse 1",
+    "delivery_postal_code": "20457",
+    "delivery_city": "Hamburg",
+    "delivery_country": "DE",
+}
+SUBMIT_FORM = {
+    **DELIVERY,
+    "payment_method": "invoice",
+    "shipping_method": "standard",
+    "reference": "bench",
+    "comment": "",
+}
+
+
+@dataclass
+class Tally:
+    """Timings (ms) per measure, and the errors, of one run."""
+
+    timings: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    examples: list[str] = field(default_factory=list)
+
+    def error(self, measure: str, problem: str) -> None:
+        self.errors[measure] += 1
+        if len(self.examples) < 5:
+            self.examples.append(f"{measure}: {problem}")
+
+
+class SimulatedUser:
+    """One user's tab: a loop of short visits until the run's end."""
+
+    def __init__(self, url: str, user: SimUser, tally: Tally, think: tuple[float, float]):
+        self.url, self.user, self.tally, self.think = url, user, tally, think
+        self.client = ReflexClient(url, user.cookie)
+        self.rng = random.Random(user.user_id)
+
+    async def timed(self, measure: str, action: Callable[[], Awaitable[float]]) -> bool:
+        try:
+            self.tally.timings[measure].append(await action())
+            return True
+        except ReflexError as error:
+            self.tally.error(measure, str(error))
+            await self._reconnect()
+            return False
+
+    async def _reconnect(self) -> None:
+        await self.client.close()
+        self.client = ReflexClient(self.url, self.user.cookie)
+        try:
+            await self.client.connect("/dashboard")
+        except (ReflexError, OSError) as error:
+            self.tally.error("connect", str(error))
+
+    async def pause(self) -> None:
+        await asyncio.sleep(self.rng.uniform(*self.think))
+
+    async def run(self, until: float) -> None:
+        visits = [self.browse_orders] * 2
+        visits += [self.decide] * 3 if self.user.approver else [self.shop]
+        if not await self.timed("connect and hydrate", lambda: self.client.connect("/dashboard")):
+            return
+        while time.monotonic() < until:
+            await self.pause()
+            await self.rng.choice(visits)(until)
+        await self.client.close()
+
+    # --- visits: what users do, click by click ----------------------------------------
+
+    async def open_order(self, href: str) -> bool:
+        order_id = href.rsplit("/", 1)[-1]
+        return await self.timed(
+            "open an order",
+            lambda: self.client.open_page(href, {"order_id": order_id}),
+        )
+
+    async def browse_orders(self, until: float) -> None:
+        if not await self.timed("orders, first page", lambda: self.client.open_page("/orders")):
+            return
+        if (var(self.client.state, ORDERS, "page_count") or 1) > 1:  # the button is shown
+            await self.pause()
+            next_page = f"{ORDERS}.next_page"
+            if not await self.timed("orders, next page", lambda: self.client.call(next_page)):
+                return
+        rows = var(self.client.state, ORDERS, "rows") or []
+        if rows and time.monotonic() < until:
+            await self.pause()
+            await self.open_order(self.rng.choice(rows)["href"])
+
+    async def decide(self, until: float) -> None:
+        if not await self.timed("approvals inbox", lambda: self.client.open_page("/approvals")):
+            return
+        rows = var(self.client.state, INBOX, "rows") or []
+        if not rows or time.monotonic() >= until:
+            return
+        await self.pause()
+        if not await self.open_order(f"/orders/{self.rng.choice(rows[:10])['id']}"):
+            return
+        if var(self.client.state, ORDER, "can_decide") and time.monotonic() < until:
+            await self.pause()
+            if await self.timed("approve", lambda: self.client.call(f"{ORDER}.approve")):
+                self.refused("approve", ORDER)
+
+    async def shop(self, until: float) -> None:
+        if not await self.timed("catalogue", lambda: self.client.open_page("/catalogue")):
+            return
+        rows = var(self.client.state, CATALOGUE, "rows") or []
+        if not rows:
+            return
+        await self.pause()
+        form = {"sku": self.rng.choice(rows)["sku"], "quantity": "1"}
+        add = f"{CATALOGUE}.add"
+        if not await self.timed("add to cart", lambda: self.client.call(add, {"form": form})):
+            return
+        if time.monotonic() >= until:
+            return
+        await self.pause()
+        if not await self.timed("checkout", lambda: self.client.open_page("/checkout")):
+            return
+        await self.pause()
+        submit = f"{CHECKOUT}.submit"
+        if await self.timed(
+            "submit the order",
+            lambda: self.client.call(
+                submit, {"form": SUBMIT_FORM}, lambda d: var(d, CHECKOUT, "busy") is False
+            ),
+        ):
+            self.refused("submit the order", CHECKOUT)
+
+    def refused(self, measure: str, substate: str) -> None:
+        """A message on the form after the click: the portal refused what the user did."""
+        errors = var(self.client.state, substate, "errors") or {}
+        problem = var(self.client.state, substate, "problem")
+        if errors or problem:
+            self.tally.error(measure, f"refused: {errors or problem}")
+
+
+def percentile(values: list[float], p: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def summarize(tally: Tally, seconds: float, extra: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    everything = [
+        t for measure, ts in tally.timings.items() if measure != "connect and hydrate" for t in ts
+    ]
+    measures = {**tally.timings, "all clicks": everything}
+    for measure, timings in measures.items():
+        errors = sum(tally.errors.values()) if measure == "all clicks" else tally.errors[measure]
+        rows.append(
+            {
+                "measure": measure,
+                "p50_ms": round(percentile(timings, 50), 1),
+                "p95_ms": round(percentile(timings, 95), 1),
+                "p99_ms": round(percentile(timings, 99), 1),
+                "n": len(timings),
+                "errors": errors,
+                "throughput_per_s": round(len(timings) / seconds, 1),
+                **extra,
+            }
+        )
+    return rows
+
+
+async def run_users(
+    url: str, users: list[SimUser], seconds: float, think: tuple[float, float]
+) -> tuple[Tally, float]:
+    """All users at once (their first connects spread over the first seconds)."""
+    tally = Tally()
+    ramp = min(10.0, seconds / 4)
+    start = time.monotonic()
+    until = start + ramp + seconds
+
+    async def one(index: int, user: SimUser) -> None:
+        await asyncio.sleep(ramp * index / len(users))
+        await SimulatedUser(url, user, tally, think).run(until)
+
+    await asyncio.gather(*(one(i, u) for i, u in enumerate(users)))
+    return tally, time.monotonic() - start
+
+
+def print_table(title: str, rows: list[dict[str, Any]]) -> None:
+    print(f"\n{title}")
+    heads = ("p50 ms", "p95 ms", "p99 ms")
+    print(f"{'measure':24} " + " ".join(f"{h:>8}" for h in heads) + "      n errors   per s")
+    for r in rows:
+        print(
+            f"{r['measure']:24} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['p99_ms']:8.1f} "
+            f"{r['n']:6d} {r['errors']:6d} {r['throughput_per_s']:7.1f}"
+        )
+
+
+def prepare(max_users: int) -> tuple[Any, list[SimUser]]:
+    use_bench_database()
+    from bench.dataset import ensure_dataset
+    from customer_center.db import get_engine
+
+    engine = get_engine()
+    ensure_dataset(engine)
+    ensure_catalogue(engine)
+    return engine, sign_in_users(engine, max_users)
+
+
+def ensure_catalogue(engine: Any) -> None:
+    """Buyers need products to order: the embedded ERP's demo catalogue, imported once."""
+    from sqlalchemy import func
+    from sqlmodel import Session, select
+
+    from customer_center.integrations.erp.csv_import import import_erp_directory
+    from customer_center.integrations.erp.demo import demo_data_dir
+    from customer_center.integrations.erp.tables import ErpProductRow
+
+    with Session(engine) as session:
+        if session.exec(select(func.count()).select_from(ErpProductRow)).one():
+            return
+    import_erp_directory(engine, demo_data_dir())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", default="50,100,200", help="comma-separated user counts")
+    parser.add_argument("--seconds", type=float, default=60.0, help="measured time per count")
+    parser.add_argument("--modes", default="single,redis", help="single and/or redis")
+    parser.add_argument("--redis-workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("CC_BENCH_REDIS_URL", DEFAULT_REDIS_URL)
+    )
+    parser.add_argument("--think", default="1,5", help="think time between clicks, min,max s")
+    args = parser.parse_args()
+    counts = [int(n) for n in args.users.split(",")]
+    think_min, think_max = (float(x) for x in args.think.split(","))
+    engine, users = prepare(max(counts))
+    rows: list[dict[str, Any]] = []
+    try:
+        for mode in args.modes.split(","):
+            workers = 1 if mode == "single" else args.redis_workers
+            redis_url = args.redis_url if mode == "redis" else ""
+            with running_portal(workers, redis_url) as (url, _pid):
+                for count in counts:
+                    tally, took = asyncio.run(
+                        run_users(url, users[:count], args.seconds, (think_min, think_max))
+                    )
+                    extra = {"users": count, "workers": workers, "redis": bool(redis_url)}
+                    found = summarize(tally, took, extra)
+                    print_table(f"{count} users, {workers} worker(s), {mode}", found)
+                    for example in tally.examples:
+                        print(f"  error: {example}")
+                    rows.extend(found)
+    finally:
+        sign_out_users(engine, users)
+    write_results(rows, args, think_min, think_max)
+
+
+def write_results(
+    rows: list[dict[str, Any]], args: Any, think_min: float, think_max: float
+) -> None:
+    import json
+
+    RESULTS.mkdir(exist_ok=True)
+    notes = (
+        f"Simulated users of the largest company (about 30% approvers, the rest buyers), "
+        f"each a socket client speaking Reflex's event protocol, {args.seconds:.0f} s per "
+        f"user count after a ramp-up, thinking {think_min:g}-{think_max:g} s between clicks. "
+        "Latency: event sent -> the update the user waits for. Backend: reflex run --env prod "
+        "--backend-only against PostgreSQL cc_bench; clients run on the same machine."
+    )
+    path = RESULTS / "concurrency.json"
+    path.write_text(json.dumps({"rows": rows, "notes": notes}, indent=2))
+    print(f"\nwritten: {path.relative_to(RESULTS.parent.parent)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""The running portal for the socket benchmarks, and signed-in users of the largest company.
+
+The portal's backend runs as ``reflex run --env prod --backend-only``: the production
+backend (granian workers, compiled state tree) without building the frontend, which the
+socket clients do not load (and whose build directory the browser tests share). One worker
+keeps the sessions' state in memory; several workers share it through Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psutil
+from sqlalchemy import delete, func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cc_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/2"
+START_TIMEOUT_S = 300
+
+
+def bench_database_url() -> str:
+    return os.environ.get("CC_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+
+
+def use_bench_database() -> None:
+    """Point this process's settings at the benchmark database (before the engine exists)."""
+    os.environ["CC_DATABASE_URL"] = bench_database_url()
+    os.environ.setdefault("CC_DATA_DIR", tempfile.mkdtemp(prefix="cc-bench-"))
+
+
+@dataclass(frozen=True)
+class SimUser:
+    user_id: int
+    cookie: str
+    approver: bool  # may decide approvals and has some waiting
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"portal exited:\n{log.read_text()[-4000:]}")
+        try:
+            if httpx.get(f"{url}/ping", timeout=2).is_success:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"portal did not start:\n{log.read_text()[-4000:]}")
+
+
+def _flush_redis(redis_url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    client.close()
+
+
+@contextmanager
+def running_portal(workers: int = 1, redis_url: str = "") -> Iterator[tuple[str, int]]:
+    """Start the backend, yield its URL and process id, stop it afterwards."""
+    if redis_url:
+        _flush_redis(redis_url)
+    port = _free_port()
+    url = f"http://localhost:{port}"
+    data_dir = Path(tempfile.mkdtemp(prefix="cc-bench-portal-"))
+    env = {
+        **os.environ,
+        "CC_ENV": "dev",
+        "CC_DATABASE_URL": bench_database_url(),
+        "CC_DATA_DIR": str(data_dir),
+        "CC_PORT": str(port),
+        "CC_BASE_URL": url,
+        "CC_REDIS_URL": redis_url,
+        "CC_WORKERS": str(workers),
+        "GRANIAN_WORKERS": str(workers),
+        # In production the relay is a process of its own; the workers only serve events.
+        "CC_EMBEDDED_RELAY": "0",
+    }
+    log = data_dir / "portal.log"
+    command = ["scripts/with-node", "reflex", "run", "--env", "prod", "--backend-only"]
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [*command, "--backend-port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_until_serving(url, process, log)
+        yield url, process.pid
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def backend_rss(pid: int) -> int:
+    """Resident memory of the backend's Python processes (supervisor and workers), bytes."""
+    total = 0
+    for proc in [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]:
+        try:
+            if "python" in proc.name() or "reflex" in " ".join(proc.cmdline()[:2]):
+                total += proc.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def largest_company(engine: Engine) -> int:
+    from customer_center.models.order import Order
+
+    with Session(engine) as session:
+        return int(
+            session.exec(
+                select(Order.company_id)
+                .group_by(col(Order.company_id))
+                .order_by(func.count().desc())
+                .limit(1)
+            ).one()
+        )
+
+
+def _approvers(session: Session, company_id: int, count: int) -> list[int]:
+    """The largest company's approvers with the most orders waiting for them."""
+    from customer_center.models.order import STEP_WAITING, ApprovalStep
+
+    rows = session.exec(
+        select(ApprovalStep.approver_id)
+        .where(ApprovalStep.company_id == company_id, ApprovalStep.status == STEP_WAITING)
+        .group_by(col(ApprovalStep.approver_id))
+        .order_by(func.count().desc())
+        .limit(count)
+    ).all()
+    return [int(r) for r in rows if r is not None]
+
+
+def _buyers(session: Session, company_id: int, count: int, skip: set[int]) -> list[int]:
+    """Active users of the company who may order (checked against their roles)."""
+    from customer_center.domain.permissions import Permission
+    from customer_center.models.user import STATUS_ACTIVE, User
+    from customer_center.services.permissions import permissions_of
+
+    found: list[int] = []
+    candidates = session.exec(
+        select(User.id)
+        .where(User.company_id == company_id, User.status == STATUS_ACTIVE)
+        .order_by(col(User.id))
+    ).all()
+    for user_id in candidates:
+        if len(found) == count:
+            break
+        if user_id is None or user_id in skip:
+            continue
+        if Permission.ORDERS_CREATE in permissions_of(session, user_id, company_id):
+            found.append(user_id)
+    return found
+
+
+def sign_in_users(engine: Engine, count: int, approver_share: float = 0.3) -> list[SimUser]:
+    """Open a session (cookie) for ``count`` users of the largest company: about
+    ``approver_share`` of them approvers with orders waiting, the rest buyers."""
+    from customer_center.auth.sessions import open_session
+    from customer_center.models.user import User
+
+    company_id = largest_company(engine)
+    with Session(engine) as session:
+        approvers = _approvers(session, company_id, max(1, int(count * approver_share)))
+        buyers = _buyers(session, company_id, count - len(approvers), set(approvers))
+        users = []
+        for user_id in approvers + buyers:
+            user = session.get(User, user_id)
+            assert user is not None
+            cookie = open_session(session, user, days=1, user_agent="cc-bench")
+            users.append(SimUser(user_id, cookie, user_id in approvers))
+        session.commit()
+    return users
+
+
+def sign_out_users(engine: Engine, users: list[SimUser]) -> None:
+    """Remove the benchmark's session rows again."""
+    from customer_center.auth.tokens import token_hash
+    from customer_center.models.auth import AuthSession
+
+    hashes = [token_hash(u.cookie) for u in users]
+    with Session(engine) as session:
+        session.exec(delete(AuthSession).where(col(AuthSession.token_hash).in_(hashes)))  # type: ignore[call-overload]
+        session.commit()

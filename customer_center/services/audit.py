@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from customer_center.auth.scim_actor import AUDIT_TOKEN_KEY, ScimActor
 from customer_center.auth.sessions import Actor
 from customer_center.models.audit import AuditEntry
 
@@ -48,17 +49,20 @@ def record_admin(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    """An administrative change made by a signed-in user, tied to their session."""
+    """An administrative change made by a signed-in user, tied to their session; or by a
+    company's SCIM token: no user, no session, the token's label in ``after``."""
+    if isinstance(actor, ScimActor):
+        after = {**(after or {}), AUDIT_TOKEN_KEY: actor.label}
     record(
         session,
         action,
         company_id=actor.company_id,
-        actor_user_id=actor.user_id,
+        actor_user_id=actor.user_id or None,
         target_type=target_type,
         target_id=target_id,
         before=before,
         after=after,
-        session_id=actor.session_id,
+        session_id=actor.session_id or None,
     )
 
 

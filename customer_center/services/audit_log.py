@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session, col, select
 
+from customer_center.auth.scim_actor import AUDIT_TOKEN_KEY
 from customer_center.auth.sessions import Actor
 from customer_center.domain.csv_cells import csv_line
 from customer_center.domain.permissions import permission_label_key
@@ -277,7 +278,7 @@ def view_row(entry: AuditEntry, names: _Names, lang: str) -> dict[str, str]:
     return {
         "id": str(entry.id),
         "when": format_moment(entry.created_at, lang),
-        "who": _who(entry.actor_user_id, names, lang),
+        "who": _who(entry, names, lang),
         "action": action_label(entry.action, lang),
         "action_code": entry.action,
         "target": target_label(entry, names, lang),
@@ -300,10 +301,17 @@ def action_label(code: str, lang: str) -> str:
     return _label(lang, f"audit.action.{code}", code)
 
 
-def _who(user_id: int | None, names: _Names, lang: str) -> str:
-    if user_id is None:
-        return translate(lang, "audit.system")
-    return names.user(user_id) or f"#{user_id}"
+def _who(entry: AuditEntry, names: _Names, lang: str) -> str:
+    """The user who acted; a SCIM token by its label; else the system."""
+    if entry.actor_user_id is not None:
+        return names.user(entry.actor_user_id) or f"#{entry.actor_user_id}"
+    return _token_actor(entry, lang) or translate(lang, "audit.system")
+
+
+def _token_actor(entry: AuditEntry, lang: str) -> str | None:
+    """ "SCIM token Okta" for a change that came through the provisioning endpoint."""
+    token = (entry.after or {}).get(AUDIT_TOKEN_KEY)
+    return translate(lang, "audit.scim_token", label=token) if isinstance(token, str) else None
 
 
 def target_label(entry: AuditEntry, names: _Names, lang: str) -> str:
@@ -339,6 +347,8 @@ def change_lines(
     keys = list(dict.fromkeys([*old, *new]))
     lines = []
     for key in keys:
+        if key == AUDIT_TOKEN_KEY:
+            continue  # who acted, shown as the actor
         if key in old and key in new and old[key] == new[key]:
             continue
         field = _label(lang, f"audit.field.{key}", key)
@@ -454,7 +464,9 @@ def _csv_cells(entry: AuditEntry, names: _Names, lang: str) -> list[object]:
     return [
         _iso_utc(entry.created_at),
         entry.actor_user_id,
-        names.user(entry.actor_user_id) if entry.actor_user_id is not None else "",
+        names.user(entry.actor_user_id)
+        if entry.actor_user_id is not None
+        else _token_actor(entry, lang) or "",
         entry.action,
         entry.target_type,
         entry.target_id,

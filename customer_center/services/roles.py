@@ -102,13 +102,7 @@ def create_role(session: Session, actor: Actor, name: str, permissions: Iterable
     wanted = _checked_rights(permissions, frozenset(), own, errors)
     if errors:
         raise ValidationFailed(errors)
-    # A unique placeholder until the id is known: two roles created at once never collide.
-    role = Role(company_id=actor.company_id, code=f"new-{uuid4().hex[:16]}", name=clean_name)
-    session.add(role)
-    session.flush()
-    role_id: int = role.id  # type: ignore[assignment]
-    role.code = f"custom-{role_id}"
-    session.add(role)
+    role_id = insert_custom_role(session, actor.company_id, clean_name)
     _store_rights(session, role_id, wanted)
     audit.record_admin(
         session,
@@ -118,6 +112,19 @@ def create_role(session: Session, actor: Actor, name: str, permissions: Iterable
         target_id=role_id,
         after={"name": clean_name, "permissions": sorted(wanted)},
     )
+    return role_id
+
+
+def insert_custom_role(session: Session, company_id: int, name: str) -> int:
+    """A custom role with a generated code (``custom-<id>``) and no rights yet; its id."""
+    # A unique placeholder until the id is known: two roles created at once never collide.
+    role = Role(company_id=company_id, code=f"new-{uuid4().hex[:16]}", name=name)
+    session.add(role)
+    session.flush()
+    role_id: int = role.id  # type: ignore[assignment]
+    role.code = f"custom-{role_id}"
+    session.add(role)
+    session.flush()
     return role_id
 
 

@@ -104,26 +104,34 @@ def validate_new_user(
 ) -> Errors:
     """Everything wrong with ``new``, by field; ``taken_emails`` are addresses already claimed
     by other rows of the same request. Writes nothing."""
-    errors: Errors = {}
-    name = new.name.strip()
-    if not name:
-        errors["name"] = ("form.required", {})
-    elif len(name) > NAME_MAX:
-        errors["name"] = ("form.too_long", {"max": NAME_MAX})
-    email = normalize_email(new.email)
-    if not email:
-        errors["email"] = ("form.required", {})
-    elif not is_valid_email(email):
-        errors["email"] = ("form.email_invalid", {})
-    elif email in taken_emails or _email_in_use(session, email):
-        errors["email"] = ("users.error.email_taken", {})
-    if new.language not in LANGUAGES:
-        errors["language"] = ("users.error.language_unknown", {})
+    errors = identity_errors(session, new.name, new.email, new.language, taken_emails)
     errors.update(_role_errors(new.role_ids, _assignable_roles(session, company_id)))
     return errors
 
 
-def _email_in_use(session: Session, email: str) -> bool:
+def identity_errors(
+    session: Session, name: str, email: str, language: str, taken_emails: set[str] | None = None
+) -> Errors:
+    """What is wrong with a new user's name, sign-in address and language, by field."""
+    errors: Errors = {}
+    name = name.strip()
+    if not name:
+        errors["name"] = ("form.required", {})
+    elif len(name) > NAME_MAX:
+        errors["name"] = ("form.too_long", {"max": NAME_MAX})
+    email = normalize_email(email)
+    if not email:
+        errors["email"] = ("form.required", {})
+    elif not is_valid_email(email):
+        errors["email"] = ("form.email_invalid", {})
+    elif email in (taken_emails or set()) or email_in_use(session, email):
+        errors["email"] = ("users.error.email_taken", {})
+    if language not in LANGUAGES:
+        errors["language"] = ("users.error.language_unknown", {})
+    return errors
+
+
+def email_in_use(session: Session, email: str) -> bool:
     return session.exec(select(User.id).where(User.email == email)).first() is not None
 
 

@@ -1,0 +1,244 @@
+"""Provisioning from the company's identity provider (SCIM): users and their roles.
+
+Every function takes the :class:`~customer_center.auth.scim_actor.ScimActor` of the token the
+request came with and works inside its company only. Changes go through the users service
+(profile, deactivation with its sessions ended, activation) and are audited with the token as
+the actor. Users are never deleted: "delete" deactivates, history stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from customer_center.auth.scim_actor import ScimActor
+from customer_center.domain.email_address import normalize_email
+from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.permissions import MAIN_CONTACT_ROLE
+from customer_center.models.user import STATUS_ACTIVE, STATUS_INACTIVE, Role, User, UserRole
+from customer_center.services import audit, roles, users
+
+
+@dataclass(frozen=True)
+class UserFields:
+    """What the identity provider says about a user, in portal terms."""
+
+    email: str
+    name: str
+    language: str
+    external_id: str | None
+    active: bool
+
+
+def is_active(user: User) -> bool:
+    """SCIM ``active``: the account is not switched off (an invited user is active)."""
+    return user.status != STATUS_INACTIVE
+
+
+def create_user(session: Session, actor: ScimActor, fields: UserFields) -> int:
+    """A user without roles; they sign in through the company's single sign-on."""
+    errors = users.identity_errors(session, fields.name, fields.email, fields.language)
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        company_id=actor.company_id,
+        email=normalize_email(fields.email),
+        name=fields.name.strip(),
+        language=fields.language,
+        status=STATUS_ACTIVE if fields.active else STATUS_INACTIVE,
+        external_id=fields.external_id,
+    )
+    session.add(user)
+    session.flush()
+    audit.record_admin(
+        session,
+        actor,
+        "user.created",
+        target_type="user",
+        target_id=user.id,
+        after={**users.user_snapshot(session, user), "external_id": user.external_id},
+    )
+    return user.id  # type: ignore[return-value]
+
+
+def replace_user(session: Session, actor: ScimActor, user_id: int, fields: UserFields) -> None:
+    """Bring a user in line with ``fields``; only what differs changes (and is audited)."""
+    user = users.company_user(session, actor, user_id)
+    email = normalize_email(fields.email)
+    if email != user.email:
+        _change_email(session, actor, user, email)
+    if (fields.name.strip(), fields.language) != (user.name, user.language):
+        users.update_profile(session, actor, user.id, fields.name, fields.language)  # type: ignore[arg-type]
+    if fields.external_id != user.external_id:
+        before = {"external_id": user.external_id}
+        user.external_id = fields.external_id
+        session.add(user)
+        audit.record_admin(
+            session,
+            actor,
+            "user.external_id_changed",
+            target_type="user",
+            target_id=user.id,
+            before=before,
+            after={"external_id": user.external_id},
+        )
+    if fields.active != is_active(user):
+        change = users.activate_user if fields.active else users.deactivate_user
+        change(session, actor, user.id)  # type: ignore[arg-type]
+
+
+def _change_email(session: Session, actor: ScimActor, user: User, email: str) -> None:
+    """The identity provider owns the address: it changes at once (no confirmation link)."""
+    errors = users.identity_errors(session, user.name, email, user.language)
+    if "email" in errors:
+        raise ValidationFailed({"email": errors["email"]})
+    before = {"email": user.email}
+    user.email = email
+    session.add(user)
+    session.flush()
+    audit.record_admin(
+        session,
+        actor,
+        "user.email_changed",
+        target_type="user",
+        target_id=user.id,
+        before=before,
+        after={"email": email},
+    )
+
+
+def deactivate(session: Session, actor: ScimActor, user_id: int) -> None:
+    """SCIM DELETE: the user is deactivated (sessions end at once), never deleted."""
+    user = users.company_user(session, actor, user_id)
+    if is_active(user):
+        users.deactivate_user(session, actor, user_id)
+
+
+# --- groups = roles ---------------------------------------------------------------------------
+
+
+def create_group(
+    session: Session, actor: ScimActor, name: str, external_id: str | None, member_ids: set[int]
+) -> int:
+    """A custom role without rights: its holders gain nothing until the main contact gives
+    the role rights on the roles page."""
+    errors: roles.ErrorMap = {}
+    clean = roles._checked_name(session, actor, name, None, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    role_id = roles.insert_custom_role(session, actor.company_id, clean)
+    role = session.get(Role, role_id)
+    assert role is not None
+    role.external_id = external_id
+    session.add(role)
+    audit.record_admin(
+        session,
+        actor,
+        "role.created",
+        target_type="role",
+        target_id=role_id,
+        after={"name": clean, "permissions": [], "external_id": external_id},
+    )
+    set_members(session, actor, role_id, member_ids)
+    return role_id
+
+
+def replace_group(
+    session: Session,
+    actor: ScimActor,
+    role_id: int,
+    name: str,
+    external_id: str | None,
+    member_ids: set[int],
+) -> None:
+    role = roles._company_role(session, actor, role_id, lock=True)
+    before: dict[str, object] = {}
+    after: dict[str, object] = {}
+    if name != group_name(role):
+        if role.is_builtin:
+            raise ServiceError("roles.error.builtin", field="name")
+        errors: roles.ErrorMap = {}
+        before["name"], after["name"] = (
+            role.name,
+            roles._checked_name(session, actor, name, role.id, errors),
+        )
+        if errors:
+            raise ValidationFailed(errors)
+        role.name = after["name"]  # type: ignore[assignment]
+    if external_id != role.external_id:
+        before["external_id"], after["external_id"] = role.external_id, external_id
+        role.external_id = external_id
+    if after:
+        session.add(role)
+        audit.record_admin(
+            session,
+            actor,
+            "role.changed",
+            target_type="role",
+            target_id=role.id,
+            before=before,
+            after=after,
+        )
+    set_members(session, actor, role_id, member_ids)
+
+
+def group_name(role: Role) -> str:
+    """A built-in role's English name (the same in every company), a custom role's own."""
+    return roles.role_name("en", role.code, role.name, role.is_builtin)
+
+
+def holders(session: Session, role_id: int) -> set[int]:
+    return set(session.exec(select(UserRole.user_id).where(UserRole.role_id == role_id)).all())
+
+
+def set_members(session: Session, actor: ScimActor, role_id: int, member_ids: set[int]) -> None:
+    """Give the role to exactly ``member_ids`` (users of the company); each user whose roles
+    change gets an audit entry. The main contact's role changes only by handover."""
+    role = roles._company_role(session, actor, role_id, lock=True)
+    current = holders(session, role_id)
+    if member_ids == current:
+        return
+    if role.is_builtin and role.code == MAIN_CONTACT_ROLE:
+        raise ServiceError("scim.error.main_contact_group", field="members")
+    wanted = _company_user_ids(session, actor, member_ids)
+    if wanted != member_ids:
+        raise ServiceError("scim.error.unknown_member", field="members")
+    changed = sorted(wanted ^ current)
+    snapshots = {u: users.user_snapshot(session, _user(session, u)) for u in changed}
+    session.execute(
+        delete(UserRole).where(
+            col(UserRole.role_id) == role_id, col(UserRole.user_id).in_(current - wanted)
+        )
+    )
+    session.add_all(UserRole(user_id=u, role_id=role_id) for u in sorted(wanted - current))
+    session.flush()
+    for user_id, before in snapshots.items():
+        audit.record_admin(
+            session,
+            actor,
+            "user.roles_changed",
+            target_type="user",
+            target_id=user_id,
+            before=before,
+            after=users.user_snapshot(session, _user(session, user_id)),
+        )
+
+
+def _user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    assert user is not None
+    return user
+
+
+def _company_user_ids(session: Session, actor: ScimActor, ids: Iterable[int]) -> set[int]:
+    wanted = list(ids)
+    if not wanted:
+        return set()
+    return set(
+        session.exec(
+            select(User.id).where(User.company_id == actor.company_id, col(User.id).in_(wanted))
+        ).all()  # type: ignore[arg-type]
+    )

@@ -120,12 +120,11 @@ def running_portal(workers: int = 1, redis_url: str = "") -> Iterator[tuple[str,
 
 
 def backend_rss(pid: int) -> int:
-    """Resident memory of the backend's Python processes (supervisor and workers), bytes."""
+    """Resident memory of the backend's processes (supervisor and workers), bytes."""
     total = 0
     for proc in [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]:
         try:
-            if "python" in proc.name() or "reflex" in " ".join(proc.cmdline()[:2]):
-                total += proc.memory_info().rss
+            total += proc.memory_info().rss
         except psutil.NoSuchProcess:
             continue
     return total

@@ -1,0 +1,185 @@
+"""Benchmark 3: server memory per connected idle session, and the size of its state.
+
+    .venv/bin/python -m bench.memory                 # 200 sessions, one worker and Redis
+    .venv/bin/python -m bench.memory --sessions 50 --modes single
+
+K users of the largest company (PostgreSQL ``cc_bench``) connect over their own socket, as a
+browser tab does: hydrate on the dashboard, then open the orders list, and stay connected
+without doing anything. The backend's resident memory (supervisor and workers) is read
+before and after; the growth divided by K is the memory per idle session. With Redis the
+sessions' state lives in Redis: the pickled state of every session is read back from its
+keys (``<token>_<state>``, as Reflex's Redis state manager stores them) and averaged.
+Figures go to bench/results/memory.json and are printed as a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.live_portal import (
+    DEFAULT_REDIS_URL,
+    SimUser,
+    backend_rss,
+    running_portal,
+    sign_out_users,
+)
+from bench.reflex_client import ReflexClient
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SETTLE_S = 3.0
+WARM_UP = 5
+KB = 1024
+
+
+async def connect_all(url: str, users: list[SimUser], page: str) -> list[ReflexClient]:
+    """Connect every user (a few at a time, as tabs opening) and open ``page``."""
+    clients: list[ReflexClient] = []
+    gate = asyncio.Semaphore(10)
+
+    async def one(user: SimUser) -> None:
+        async with gate:
+            client = ReflexClient(url, user.cookie, timeout=60)
+            await client.connect("/dashboard")
+            await client.open_page(page)
+            clients.append(client)
+
+    await asyncio.gather(*(one(u) for u in users))
+    return clients
+
+
+async def close_all(clients: list[ReflexClient]) -> None:
+    await asyncio.gather(*(c.close() for c in clients))
+
+
+def redis_state_bytes(redis_url: str, tokens: list[str]) -> tuple[list[int], list[int]]:
+    """Per session: the bytes of its pickled states, and what Redis holds for them."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    pickled, held = [], []
+    for token in tokens:
+        keys = list(client.scan_iter(match=f"{token}_*", count=1000))
+        pickled.append(sum(int(client.strlen(k)) for k in keys))
+        held.append(sum(int(client.memory_usage(k) or 0) for k in keys))
+    client.close()
+    return pickled, held
+
+
+async def measure(
+    url: str, pid: int, users: list[SimUser], page: str, redis_url: str
+) -> dict[str, Any]:
+    warm = await connect_all(url, users[:WARM_UP], page)  # first-use caches, pools
+    await asyncio.sleep(SETTLE_S)
+    before = backend_rss(pid)
+    start = time.perf_counter()
+    clients = await connect_all(url, users[WARM_UP:], page)
+    connect_s = time.perf_counter() - start
+    await asyncio.sleep(SETTLE_S)
+    after = backend_rss(pid)
+    sessions = len(clients)
+    found: dict[str, Any] = {
+        "sessions": sessions,
+        "rss_before_mb": round(before / KB / KB, 1),
+        "rss_after_mb": round(after / KB / KB, 1),
+        "rss_per_session_kb": round((after - before) / sessions / KB, 1),
+        "connect_s": round(connect_s, 1),
+    }
+    if redis_url:
+        pickled, held = redis_state_bytes(redis_url, [c.token for c in clients])
+        found["state_pickled_kb"] = round(statistics.mean(pickled) / KB, 1)
+        found["state_redis_kb"] = round(statistics.mean(held) / KB, 1)
+    await close_all(warm + clients)
+    return found
+
+
+def rows_of(mode: str, workers: int, found: dict[str, Any]) -> list[dict[str, Any]]:
+    """The results interface: one row per figure (sizes in the p50 column, in KB)."""
+    base = {"mode": mode, "workers": workers, "sessions": found["sessions"]}
+    rows = [
+        {
+            "measure": f"backend RSS growth per idle session, {mode} (KB)",
+            "p50_ms": found["rss_per_session_kb"],
+            "p95_ms": None,
+            "p99_ms": None,
+            "n": found["sessions"],
+            "kb": found["rss_per_session_kb"],
+            **base,
+            **found,
+        }
+    ]
+    if "state_pickled_kb" in found:
+        for key, label in (
+            ("state_pickled_kb", "pickled state per session in Redis"),
+            ("state_redis_kb", "Redis memory per session"),
+        ):
+            rows.append(
+                {
+                    "measure": f"{label} (KB)",
+                    "p50_ms": found[key],
+                    "p95_ms": None,
+                    "p99_ms": None,
+                    "n": found["sessions"],
+                    "kb": found[key],
+                    **base,
+                }
+            )
+    return rows
+
+
+def main() -> None:
+    from bench.concurrency import prepare
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=200)
+    parser.add_argument("--modes", default="single,redis", help="single and/or redis")
+    parser.add_argument("--redis-workers", type=int, default=1)
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
+    parser.add_argument("--page", default="/orders", help="the page every session stays on")
+    args = parser.parse_args()
+    engine, users = prepare(args.sessions + WARM_UP)
+    rows: list[dict[str, Any]] = []
+    try:
+        for mode in args.modes.split(","):
+            workers = 1 if mode == "single" else args.redis_workers
+            redis_url = args.redis_url if mode == "redis" else ""
+            with running_portal(workers, redis_url) as (url, pid):
+                found = asyncio.run(measure(url, pid, users, args.page, redis_url))
+            print(f"\n{mode}, {workers} worker(s): {json.dumps(found)}")
+            rows.extend(rows_of(mode, workers, found))
+            gc.collect()
+    finally:
+        sign_out_users(engine, users)
+    print_table(rows)
+    write_results(rows, args)
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    print(f"\n{'measure':58} {'KB':>8} {'sessions':>9}")
+    for r in rows:
+        print(f"{r['measure']:58} {r['kb']:8.1f} {r['n']:9d}")
+
+
+def write_results(rows: list[dict[str, Any]], args: Any) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    notes = (
+        f"{args.sessions} users of the largest company connected at once over their own "
+        f"socket (hydrate on /dashboard, then {args.page}) and left idle; backend = reflex "
+        "run --env prod --backend-only on PostgreSQL cc_bench; RSS summed over the backend's "
+        "Python processes, measured after a warm-up of "
+        f"{WARM_UP} sessions and {SETTLE_S:g} s of quiet. Sizes are in KB (p50 column). "
+        "Target: < 100 KB per idle session."
+    )
+    path = RESULTS / "memory.json"
+    path.write_text(json.dumps({"rows": rows, "notes": notes}, indent=2))
+    print(f"\nwritten: {path.relative_to(RESULTS.parent.parent)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -12,6 +12,7 @@ from customer_center.http.erp_status import routes as erp_status_routes
 from customer_center.http.exports import routes as export_routes
 from customer_center.http.order_export import routes as order_export_routes
 from customer_center.http.scim import routes as scim_routes
+from customer_center.http.sso_routes import routes as sso_routes
 from customer_center.http.user_export import routes as user_export_routes
 from customer_center.pages import (  # noqa: F401
     activate,
@@ -23,6 +24,7 @@ from customer_center.pages import (  # noqa: F401
     cart,
     catalogue,
     checkout,
+    company_sso,
     confirm_links,
     controlling,
     dashboard,
@@ -49,6 +51,7 @@ app = rx.App(
     stylesheets=["/styles.css"],
     api_transformer=Starlette(
         routes=auth_routes
+        + sso_routes
         + export_routes
         + user_export_routes
         + erp_status_routes

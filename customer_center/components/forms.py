@@ -18,6 +18,7 @@ def field(
     default_value: rx.Var | str = "",
     hint_key: str | None = None,
     autofocus: bool = False,
+    **input_props: object,
 ) -> rx.Component:
     """A labelled input with its hint and the error message right below it."""
     error_id = f"{name}-error"
@@ -36,6 +37,7 @@ def field(
             aria_invalid=rx.cond(has_error, "true", "false"),
             aria_describedby=error_id,
             color_scheme=rx.cond(has_error, "red", "blue"),
+            **input_props,
         ),
         rx.cond(
             hint_key is not None,

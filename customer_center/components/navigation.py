@@ -34,6 +34,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/approval-chains", "nav.approval_chains", "git_branch", "chains.manage"),
     NavItem("/controlling", "nav.controlling", "chart_column", "reports.view"),
     NavItem("/audit", "nav.audit", "scroll_text", "audit.view"),
+    NavItem("/company/sign-in", "nav.sso", "fingerprint", "company.manage"),
     NavItem("/company/provisioning", "nav.provisioning", "key_round", "company.manage"),
     NavItem("/profile", "nav.profile", "user_cog"),
 ]

@@ -27,11 +27,35 @@ def _activation_invite() -> rx.Component:
     )
 
 
+def _company_account() -> rx.Component:
+    """The way in for addresses of a company with single sign-on."""
+    return rx.vstack(
+        rx.text(tr("sign_in.sso_hint"), size="2", color_scheme="gray"),
+        rx.button(
+            rx.icon("fingerprint", size=18),
+            tr("sign_in.sso_continue"),
+            type="button",
+            on_click=SignInState.continue_with_sso,
+            size="3",
+            width="100%",
+            id="sso-continue",
+        ),
+        rx.cond(SignInState.password_allowed, rx.divider()),
+        spacing="2",
+        width="100%",
+        id="sso-choice",
+    )
+
+
 @public_route("/sign-in", SignInState.load)
 def sign_in_page() -> rx.Component:
     errors = SignInState.errors
     return public_page(
         rx.cond(SignInState.notice != "", notice(PortalState.t[SignInState.notice].to(str))),
+        rx.cond(
+            SignInState.sso_problem != "",
+            notice(PortalState.t[SignInState.sso_problem].to(str), "red", "shield_alert"),
+        ),
         form(
             field(
                 "email",
@@ -40,16 +64,25 @@ def sign_in_page() -> rx.Component:
                 type_="email",
                 autocomplete="username",
                 autofocus=True,
+                on_blur=SignInState.check_email,
             ),
-            field(
-                "password",
-                "field.password",
-                errors,
-                type_="password",
-                autocomplete="current-password",
+            rx.cond(SignInState.sso_offer, _company_account()),
+            rx.cond(
+                SignInState.password_allowed,
+                rx.vstack(
+                    field(
+                        "password",
+                        "field.password",
+                        errors,
+                        type_="password",
+                        autocomplete="current-password",
+                    ),
+                    rx.link(tr("sign_in.forgot"), href="/forgot-password", size="2"),
+                    submit_button("sign_in.submit", SignInState.busy),
+                    spacing="3",
+                    width="100%",
+                ),
             ),
-            rx.link(tr("sign_in.forgot"), href="/forgot-password", size="2"),
-            submit_button("sign_in.submit", SignInState.busy),
             on_submit=SignInState.submit,
             errors=errors,
         ),

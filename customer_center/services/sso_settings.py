@@ -59,6 +59,7 @@ class SsoSettingsView:
     password_sign_in_enabled: bool
     actor_proven: bool
     main_contact_proven: bool
+    actor_email: str
 
 
 def _require_manager(session: Session, actor: Actor) -> None:
@@ -116,6 +117,7 @@ def settings_view(session: Session, actor: Actor) -> SsoSettingsView:
     company = session.get(Company, actor.company_id)
     assert company is not None
     main = _main_contact(session, actor.company_id)
+    me = session.get(User, actor.user_id)
     codes = {r.code: r.id for r in mapping_roles(session, actor.company_id)}
     groups: dict[int, list[str]] = {}
     for value, code in sorted((config.role_mapping if config else {}).items()):
@@ -133,6 +135,7 @@ def settings_view(session: Session, actor: Actor) -> SsoSettingsView:
         password_sign_in_enabled=company.password_sign_in_enabled,
         actor_proven=has_proven_sso(session, actor.user_id),
         main_contact_proven=main is not None and has_proven_sso(session, main.id),  # type: ignore[arg-type]
+        actor_email=me.email if me else "",
     )
 
 

@@ -8,7 +8,8 @@ import reflex as rx
 
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.next_page import safe_next
-from customer_center.services import accounts
+from customer_center.i18n.catalog import catalog
+from customer_center.services import accounts, sso_sign_in
 from customer_center.settings import get_settings
 from customer_center.state.access import public
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
@@ -23,16 +24,53 @@ def go_to_ticket(ticket: str, next_page: str = "") -> rx.event.EventSpec:
     return rx.call_script(f"window.location.assign('{address}')")
 
 
+def sso_start_address(email: str, next_page: str) -> str:
+    """The route that sends the browser to the company's identity provider."""
+    return f"/auth/sso/start?email={quote(email, safe='')}&next={quote(next_page, safe='')}"
+
+
+def sso_notice(notice: str) -> str:
+    """The message id of a single sign-on refusal (``sso_<reason>``), or ``""``."""
+    key = "sso.notice." + notice.removeprefix("sso_")
+    return key if notice.startswith("sso_") and key in catalog("en") else ""
+
+
 class SignInState(PortalState):
     errors: dict[str, str] = {}
     busy: bool = False
     notice: str = ""
+    sso_problem: str = ""
+    # The typed address belongs to a company with single sign-on (and maybe no passwords).
+    sso_offer: bool = False
+    password_allowed: bool = True
+    _sso_email: str = ""
 
     @public
     def load(self) -> None:
         self.errors = {}
         notices = {"signed_out": "sign_in.signed_out", "link": "link.invalid"}
         self.notice = notices.get(self._query("notice"), "")
+        self.sso_problem = sso_notice(self._query("notice"))
+
+    @public
+    async def check_email(self, value: str) -> None:
+        """Offer "Continue with your company account" for an address in an SSO domain."""
+        await self._check_email(value[:254] if isinstance(value, str) else "")
+
+    async def _check_email(self, email: str) -> None:
+        choice = await in_transaction(sso_sign_in.choice_for_email, email)
+        self._sso_email = email if choice.sso else ""
+        self.sso_offer, self.password_allowed = choice.sso, choice.password_allowed
+
+    @public
+    def continue_with_sso(self) -> rx.event.EventSpec | None:
+        return self._go_to_sso()
+
+    def _go_to_sso(self) -> rx.event.EventSpec | None:
+        if not self._sso_email:
+            return None
+        address = sso_start_address(self._sso_email, safe_next(self._query("next")))
+        return rx.call_script(f"window.location.assign('{address}')")
 
     @public
     async def submit(self, form: dict):  # type: ignore[no-untyped-def]
@@ -42,6 +80,10 @@ class SignInState(PortalState):
             ip_address=self._client_ip(),
         )
         self.errors = {}
+        await self._check_email(attempt.email)
+        if self.sso_offer and (not self.password_allowed or not attempt.password):
+            yield self._go_to_sso()
+            return
         self.busy = True
         yield
         try:

@@ -1,0 +1,137 @@
+"""The single sign-on settings page (/company/sign-in): the company's identity provider, its
+domains, the role mapping and the company's password sign-in switch."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from customer_center.auth import oidc
+from customer_center.domain.errors import ServiceError
+from customer_center.domain.permissions import Permission
+from customer_center.services import sso_settings
+from customer_center.services.roles import role_name
+from customer_center.settings import get_settings
+from customer_center.state.access import requires
+from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+
+MANAGE = Permission.COMPANY_MANAGE
+MAP_PREFIX = "map_"
+
+
+def _discover(issuer: str) -> oidc.ProviderMetadata:
+    """Always a fresh look at the provider when the settings are saved."""
+    return oidc.discover(issuer, fresh=True)
+
+
+def _role_id(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) <= 12 else None
+
+
+def form_from(form: object) -> sso_settings.SsoForm:
+    """The typed form as the service takes it; whatever the client sends, only strings."""
+    groups = {}
+    if isinstance(form, dict):
+        for key in list(form)[:200]:
+            if isinstance(key, str) and key.startswith(MAP_PREFIX):
+                role_id = _role_id(key.removeprefix(MAP_PREFIX))
+                if role_id is not None:
+                    groups[role_id] = text_field(form, key, 2000)
+    return sso_settings.SsoForm(
+        issuer=text_field(form, "issuer", 600),
+        client_id=text_field(form, "client_id", 300),
+        client_secret=text_field(form, "client_secret", 1001),
+        domains=text_field(form, "domains", 6000),
+        role_claim=text_field(form, "role_claim", 200),
+        groups_by_role=groups,
+        default_role_id=_role_id(text_field(form, "default_role", 12)),
+        enabled=bool(text_field(form, "enabled", 10)),
+    )
+
+
+class CompanySsoState(PortalState):
+    issuer: str = ""
+    client_id: str = ""
+    secret_stored: bool = False
+    domains: str = ""
+    role_claim: str = "groups"
+    default_role: str = ""
+    enabled: bool = False
+    role_rows: list[dict[str, str]] = []
+    password_on: bool = True
+    actor_proven: bool = False
+    main_contact_proven: bool = False
+    redirect_uri: str = ""
+    test_link: str = ""
+    errors: dict[str, str] = {}
+    password_error: str = ""
+    notice: str = ""
+    form_round: int = 0
+
+    async def _reload(self) -> None:
+        actor = self._actor()
+        view = await in_transaction(sso_settings.settings_view, actor)
+        roles = await in_transaction(sso_settings.mapping_roles, actor.company_id)
+        self.issuer, self.client_id = view.issuer, view.client_id
+        self.secret_stored, self.domains = view.secret_stored, view.domains
+        self.role_claim, self.enabled = view.role_claim, view.enabled
+        self.default_role = str(view.default_role_id or "")
+        self.role_rows = [
+            {
+                "id": str(r.id),
+                "label": role_name(self.lang, r.code, r.name, r.is_builtin),
+                "groups": view.groups_by_role.get(r.id, ""),  # type: ignore[arg-type]
+            }
+            for r in roles
+        ]
+        self.password_on = view.password_sign_in_enabled
+        self.actor_proven, self.main_contact_proven = view.actor_proven, view.main_contact_proven
+        # Signing in through the provider as oneself, and back to this page.
+        self.test_link = f"/auth/sso/start?email={quote(view.actor_email, safe='')}&next=" + quote(
+            "/company/sign-in", safe=""
+        )
+        self.form_round += 1
+
+    @requires(MANAGE)
+    async def load(self) -> None:
+        self.errors, self.password_error, self.notice = {}, "", ""
+        self.redirect_uri = sso_settings.redirect_uri(get_settings())
+        await self._reload()
+
+    @requires(MANAGE)
+    async def save(self, form: dict) -> None:
+        self.errors, self.notice, self.password_error = {}, "", ""
+        typed = form_from(form)
+        try:
+            await in_transaction(
+                sso_settings.save_settings, self._actor(), get_settings(), typed, _discover
+            )
+        except ServiceError as error:
+            self.errors = field_errors(error, self.lang)
+            self._keep_typed(typed)
+            return
+        await self._reload()
+        self.notice = self._t("sso.saved")
+
+    def _keep_typed(self, typed: sso_settings.SsoForm) -> None:
+        """After a refusal the form shows what was typed, not what is stored."""
+        self.issuer, self.client_id, self.domains = typed.issuer, typed.client_id, typed.domains
+        self.role_claim, self.enabled = typed.role_claim, typed.enabled
+        self.default_role = str(typed.default_role_id or "")
+        self.role_rows = [
+            {**row, "groups": typed.groups_by_role.get(int(row["id"]), "")}
+            for row in self.role_rows
+        ]
+        self.form_round += 1
+
+    @requires(MANAGE)
+    async def switch_password_sign_in(self, enabled: bool) -> None:
+        self.password_error, self.notice = "", ""
+        if not isinstance(enabled, bool):
+            return
+        try:
+            await in_transaction(sso_settings.set_password_sign_in, self._actor(), enabled)
+        except ServiceError as error:
+            self.password_error = self._t(error.code)
+            return
+        await self._reload()
+        self.notice = self._t("sso.password_on_saved" if enabled else "sso.password_off_saved")

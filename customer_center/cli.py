@@ -115,6 +115,12 @@ def _access_map(_args: argparse.Namespace) -> None:
         print(f"{rule:20} {short}")
 
 
+def _serve(args: argparse.Namespace) -> None:
+    from customer_center.production import serve
+
+    raise SystemExit(serve(build=args.build, relay=args.relay))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="customer-center")
     commands = parser.add_subparsers(required=True)
@@ -150,6 +156,16 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser(
         "access-map", help="list every event handler and the right it requires"
     ).set_defaults(run=_access_map)
+    serve = commands.add_parser(
+        "serve", help="production: check the settings, migrate, start the portal and the relay"
+    )
+    serve.add_argument(
+        "--no-build", dest="build", action="store_false", help="serve the build already in .web"
+    )
+    serve.add_argument(
+        "--no-relay", dest="relay", action="store_false", help="the outbox relay runs elsewhere"
+    )
+    serve.set_defaults(run=_serve)
     args = parser.parse_args(argv)
     args.run(args)
 

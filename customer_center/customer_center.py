@@ -10,6 +10,7 @@ from customer_center.http.auth_routes import routes as auth_routes
 from customer_center.http.datasheets import routes as datasheet_routes
 from customer_center.http.erp_status import routes as erp_status_routes
 from customer_center.http.exports import routes as export_routes
+from customer_center.http.health import routes as health_routes
 from customer_center.http.order_export import routes as order_export_routes
 from customer_center.http.scim import routes as scim_routes
 from customer_center.http.sso_routes import routes as sso_routes
@@ -58,6 +59,7 @@ app = rx.App(
         + order_export_routes
         + datasheet_routes
         + scim_routes
+        + health_routes
     ),
     backend_exception_handler=unexpected_error_toast,
 )

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,6 +65,10 @@ class Settings:
     # go to the main contact too (CC_APPROVAL_REMIND_HOURS, CC_APPROVAL_ESCALATE_HOURS).
     approval_remind_hours: int = 48
     approval_escalate_hours: int = 48
+    # `customer-center serve`: the address to listen on (behind the reverse proxy) and the
+    # number of backend worker processes (0: Reflex's choice, 2 x cores + 1 with Redis).
+    host: str = "127.0.0.1"
+    workers: int = 0
 
     @property
     def is_dev(self) -> bool:
@@ -120,7 +125,11 @@ def load_settings() -> Settings:
     if not secret_key and env != ENV_PRODUCTION:
         secret_key = _dev_secret_key(data_dir)
     base_url = (_env("CC_BASE_URL") or f"http://localhost:{port}").rstrip("/")
-    cors = tuple(o for o in _env("CC_CORS_ORIGINS", base_url).split(",") if o)
+    cors = tuple(
+        o.strip().rstrip("/")
+        for o in (_env("CC_CORS_ORIGINS") or origin_of(base_url)).split(",")
+        if o.strip()
+    )
     return Settings(
         env=env,
         data_dir=data_dir,
@@ -142,6 +151,8 @@ def load_settings() -> Settings:
         approval_remind_hours=int(_env("CC_APPROVAL_REMIND_HOURS", "48")),
         approval_escalate_hours=int(_env("CC_APPROVAL_ESCALATE_HOURS", "48")),
         order_status_mails=_order_status_mails(),
+        host=_env("CC_HOST", "127.0.0.1"),
+        workers=int(_env("CC_WORKERS", "0")),
     )
 
 
@@ -164,13 +175,19 @@ def check_production(settings: Settings) -> None:
     """Refuse to run production with an unsafe configuration, saying why."""
     if not settings.is_production:
         return
+    problems = [
+        *_secret_problems(settings),
+        *_web_problems(settings),
+        *_scale_problems(settings),
+    ]
+    if problems:
+        raise ConfigurationError("Unsafe production configuration: " + "; ".join(problems))
+
+
+def _secret_problems(settings: Settings) -> list[str]:
     problems = []
     if len(settings.secret_key) < 32:
         problems.append("CC_SECRET_KEY must be set to a random value of at least 32 characters")
-    if not settings.base_url.startswith("https://"):
-        problems.append("CC_BASE_URL must be an https:// address")
-    if not settings.secure_cookies:
-        problems.append("CC_SECURE_COOKIES must not be switched off")
     if settings.smtp is None:
         problems.append("CC_SMTP_HOST must be set (the dev mailbox is not for production)")
     if len(settings.erp_status_token) < ERP_STATUS_TOKEN_MIN:
@@ -178,8 +195,52 @@ def check_production(settings: Settings) -> None:
             "CC_ERP_STATUS_TOKEN must be set to a random value of at least "
             f"{ERP_STATUS_TOKEN_MIN} characters (the ERP's key for POST /erp/order-status)"
         )
-    if problems:
-        raise ConfigurationError("Unsafe production configuration: " + "; ".join(problems))
+    return problems
+
+
+def origin_of(url: str) -> str:
+    """``https://portal.example.com/x`` -> ``https://portal.example.com``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _web_problems(settings: Settings) -> list[str]:
+    """The browser side: TLS, secure cookies, and which pages may open the websocket."""
+    problems = []
+    if not settings.base_url.startswith("https://"):
+        problems.append("CC_BASE_URL must be an https:// address")
+    if not settings.secure_cookies:
+        problems.append("CC_SECURE_COOKIES must not be switched off")
+    origins = settings.cors_origins
+    if "*" in origins:
+        problems.append("CC_CORS_ORIGINS must list the portal's origins, not '*'")
+    elif not origins or any(not origin.startswith("https://") for origin in origins):
+        problems.append("CC_CORS_ORIGINS must list https:// origins only")
+    elif origin_of(settings.base_url) not in origins:
+        problems.append(
+            f"CC_CORS_ORIGINS must include {origin_of(settings.base_url)} (the CC_BASE_URL "
+            "origin), or the portal's own pages cannot connect"
+        )
+    return problems
+
+
+def _scale_problems(settings: Settings) -> list[str]:
+    """Several processes share one database and the sessions' state."""
+    problems = []
+    if not settings.database_url.startswith("postgresql"):
+        problems.append(
+            "CC_DATABASE_URL must name a PostgreSQL database (postgresql+psycopg://...): "
+            "SQLite is the embedded default for one process and cannot serve several workers "
+            "and relays"
+        )
+    if settings.workers > 1 and not settings.redis_url:
+        problems.append(
+            "CC_REDIS_URL must be set when CC_WORKERS is more than 1 (the workers share the "
+            "sessions' state through Redis)"
+        )
+    if settings.workers < 0:
+        problems.append("CC_WORKERS must be 0 (Reflex's choice) or a number of workers")
+    return problems
 
 
 @lru_cache(maxsize=1)

@@ -565,8 +565,10 @@ def test_production_needs_a_long_erp_status_token() -> None:
     safe = dataclasses.replace(
         get_settings(),
         env="production",
+        database_url="postgresql+psycopg://portal@db.internal/portal",
         secret_key="s" * 40,
         base_url="https://portal.example",
+        cors_origins=("https://portal.example",),
         secure_cookies=True,
         smtp=SmtpSettings("mail.example", 587, "", "", True, False),
         erp_status_token=TOKEN,

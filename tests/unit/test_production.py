@@ -1,0 +1,174 @@
+"""Production mode: what check_production refuses, and what `customer-center serve` starts."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from reflex_base.environment import environment as reflex_environment
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from customer_center import production
+from customer_center.http import health
+from customer_center.settings import (
+    ConfigurationError,
+    Settings,
+    SmtpSettings,
+    check_production,
+    get_settings,
+    load_settings,
+)
+
+SAFE = {
+    "env": "production",
+    "database_url": "postgresql+psycopg://portal@db.internal/portal",
+    "secret_key": "s" * 40,
+    "base_url": "https://portal.example",
+    "cors_origins": ("https://portal.example",),
+    "secure_cookies": True,
+    "smtp": SmtpSettings("mail.example", 587, "", "", True, False),
+    "erp_status_token": "t" * 40,
+    "redis_url": "redis://cache.internal:6379/0",
+    "workers": 4,
+}
+
+
+def production_settings(**changes: object) -> Settings:
+    return dataclasses.replace(get_settings(), **{**SAFE, **changes})  # type: ignore[arg-type]
+
+
+def refusal(**changes: object) -> str:
+    with pytest.raises(ConfigurationError) as refused:
+        check_production(production_settings(**changes))
+    return str(refused.value)
+
+
+def test_a_safe_production_configuration_starts() -> None:
+    check_production(production_settings())
+    check_production(production_settings(redis_url="", workers=1))  # one worker needs no Redis
+
+
+@pytest.mark.parametrize(
+    ("changes", "says"),
+    [
+        ({"cors_origins": ("*",)}, "CC_CORS_ORIGINS must list the portal's origins, not '*'"),
+        ({"cors_origins": ()}, "CC_CORS_ORIGINS must list https:// origins only"),
+        (
+            {"cors_origins": ("https://portal.example", "http://intranet.example")},
+            "CC_CORS_ORIGINS must list https:// origins only",
+        ),
+        (
+            {"cors_origins": ("https://shop.example",)},
+            "CC_CORS_ORIGINS must include https://portal.example",
+        ),
+        ({"database_url": "sqlite:///data/cc.db"}, "CC_DATABASE_URL must name a PostgreSQL"),
+        ({"redis_url": "", "workers": 2}, "CC_REDIS_URL must be set when CC_WORKERS"),
+        ({"workers": -1}, "CC_WORKERS must be 0"),
+        ({"secret_key": "short"}, "CC_SECRET_KEY"),
+        ({"base_url": "http://portal.example"}, "CC_BASE_URL must be an https://"),
+        ({"secure_cookies": False}, "CC_SECURE_COOKIES"),
+        ({"smtp": None}, "CC_SMTP_HOST"),
+    ],
+)
+def test_production_refuses_an_unsafe_setting_and_says_which(
+    changes: dict[str, object], says: str
+) -> None:
+    assert says in refusal(**changes)
+
+
+def test_every_problem_is_named_at_once() -> None:
+    message = refusal(database_url="sqlite://", cors_origins=("*",), secret_key="")
+    assert all(name in message for name in ("CC_DATABASE_URL", "CC_CORS_ORIGINS", "CC_SECRET"))
+
+
+def test_other_environments_are_not_checked() -> None:
+    check_production(production_settings(env="dev", database_url="sqlite://", secret_key=""))
+
+
+def test_cors_origins_default_to_the_base_url_origin_and_are_trimmed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CC_BASE_URL", "https://portal.example/customers/")
+    monkeypatch.delenv("CC_CORS_ORIGINS", raising=False)
+    assert load_settings().cors_origins == ("https://portal.example",)
+    monkeypatch.setenv("CC_CORS_ORIGINS", "https://a.example/, https://b.example,")
+    assert load_settings().cors_origins == ("https://a.example", "https://b.example")
+
+
+def test_host_and_workers_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CC_HOST", raising=False)
+    monkeypatch.setenv("CC_WORKERS", "3")
+    settings = load_settings()
+    assert (settings.host, settings.workers) == ("127.0.0.1", 3)
+
+
+def test_serve_builds_and_runs_reflex_in_production_on_one_port() -> None:
+    settings = production_settings(host="10.0.0.5", port=8080, workers=4)
+    command = production.web_command(settings, prebuilt=False)
+    assert command[0].endswith("scripts/with-node")
+    assert command[1:] == [
+        *("reflex", "run", "--env", "prod", "--single-port"),
+        *("--backend-port", "8080", "--backend-host", "10.0.0.5"),
+    ]
+    env = production.web_env(settings, {"PATH": "/bin", "CC_EMBEDDED_RELAY": "1"}, False)
+    assert env["CC_EMBEDDED_RELAY"] == "0", "web processes leave the outbox to the relay"
+    assert env["GRANIAN_WORKERS"] == "4"
+    assert env["PATH"] == "/bin"
+    assert not set(production.PREBUILT_ENV) & set(env)
+
+
+def test_serve_without_build_runs_granian_on_the_existing_build() -> None:
+    settings = production_settings(host="127.0.0.1", port=8001, workers=0)
+    command = production.web_command(settings, prebuilt=True)
+    assert command[-1] == "customer_center.customer_center:app"
+    assert command[command.index("--port") + 1] == "8001"
+    assert command[command.index("--workers") + 1] == str(production.worker_count(settings))
+    env = production.web_env(settings, {}, prebuilt=True)
+    assert production.PREBUILT_ENV.items() <= env.items()
+    assert "GRANIAN_WORKERS" not in env
+
+
+def test_the_prebuilt_environment_names_reflexs_own_switches() -> None:
+    names = {
+        reflex_environment.REFLEX_ENV_MODE.name,
+        reflex_environment.REFLEX_SKIP_COMPILE.name,
+        reflex_environment.REFLEX_MOUNT_FRONTEND_COMPILED_APP.name,
+    }
+    assert set(production.PREBUILT_ENV) == names
+
+
+def test_workers_default_like_reflex(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(production.os, "cpu_count", lambda: 2)
+    assert production.worker_count(production_settings(workers=0)) == 5
+    assert production.worker_count(production_settings(workers=0, redis_url="")) == 1
+    assert production.worker_count(production_settings(workers=3)) == 3
+
+
+def test_serve_refuses_unsafe_production_settings_before_touching_anything(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CC_ENV", "production")
+    monkeypatch.delenv("CC_SECRET_KEY", raising=False)
+    started: list[object] = []
+    monkeypatch.setattr(production, "_start", lambda *args: started.append(args))
+    assert production.serve() == 2
+    assert "CC_SECRET_KEY must be set" in capsys.readouterr().err
+    assert started == []
+
+
+def test_health_answers_ok_when_the_database_answers(db) -> None:
+    client = TestClient(Starlette(routes=health.routes))
+    response = client.get("/health")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_health_answers_503_without_the_reason_when_the_database_is_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken() -> object:
+        raise ConnectionError("connection refused by db.internal:5432")
+
+    monkeypatch.setattr(health, "get_engine", broken)
+    response = TestClient(Starlette(routes=health.routes)).get("/health")
+    assert (response.status_code, response.json()) == (503, {"status": "unavailable"})

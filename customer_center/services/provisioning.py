@@ -185,6 +185,15 @@ def replace_group(
     set_members(session, actor, role_id, member_ids)
 
 
+def delete_group(session: Session, actor: ScimActor, role_id: int) -> None:
+    """The provider deleted the group: its holders lose the role, then the role goes (built-in
+    roles and roles that approve in a chain stay, with a reason)."""
+    role = roles._custom_role(session, actor, role_id)
+    roles.check_not_in_chains(session, actor, role_id)
+    set_members(session, actor, role_id, set())
+    roles.drop_role(session, actor, role, None)
+
+
 def group_name(role: Role) -> str:
     """A built-in role's English name (the same in every company), a custom role's own."""
     return roles.role_name("en", role.code, role.name, role.is_builtin)

@@ -191,18 +191,30 @@ def delete_role(
     _require_manager(session, actor)
     role = _custom_role(session, actor, role_id)
     gone_id: int = role.id  # type: ignore[assignment]
-    chains = _chains_naming(session, actor.company_id, gone_id)
-    if chains:
-        names = ", ".join(_chain_labels(session, actor, chains))
-        raise ServiceError("roles.error.used_in_chain", chains=names)
+    check_not_in_chains(session, actor, gone_id)
     holders = list(session.exec(select(UserRole.user_id).where(UserRole.role_id == gone_id)))
     target = _move_target(session, actor, gone_id, move_users_to, len(holders)) if holders else None
     if target is not None:
         _move_users(session, holders, gone_id, target)
+    drop_role(session, actor, role, target)
+
+
+def check_not_in_chains(session: Session, actor: Actor, role_id: int) -> None:
+    """A role that approves in an approver chain cannot go."""
+    chains = _chains_naming(session, actor.company_id, role_id)
+    if chains:
+        names = ", ".join(_chain_labels(session, actor, chains))
+        raise ServiceError("roles.error.used_in_chain", chains=names)
+
+
+def drop_role(session: Session, actor: Actor, role: Role, moved_to: int | None) -> None:
+    """Delete a custom role nobody holds any more, with its rights and its own budget and
+    chain defaults."""
+    gone_id: int = role.id  # type: ignore[assignment]
     before = {
         "name": role.name,
         "permissions": sorted(role_permissions(session, role)),
-        "users_moved_to": target,
+        "users_moved_to": moved_to,
     }
     session.execute(delete(RolePermission).where(col(RolePermission.role_id) == gone_id))
     for scoped in (BudgetRule, ApprovalChain):

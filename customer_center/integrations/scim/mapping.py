@@ -1,7 +1,7 @@
 """Portal users and roles as SCIM resources, and SCIM resources as portal fields.
 
 - User: ``id`` = user id, ``userName`` = the sign-in e-mail (also the one ``emails`` entry),
-  ``displayName`` and ``name.formatted`` = the name, ``externalId``, ``active`` = not
+  ``displayName`` = the name (``name`` builds it when no displayName is sent), ``externalId``, ``active`` = not
   deactivated, ``preferredLanguage`` = the portal language (en or de), ``groups`` = roles.
 - Group: ``id`` = role id, ``displayName`` = the role's name (built-ins by their English name),
   ``externalId``, ``members`` = the holders of the role.
@@ -14,10 +14,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from scim2_models import Email, Group, GroupMember, GroupMembership, Meta, Name, Resource
-from scim2_models import User as ScimUser
+from scim2_models import Email, GroupMembership, Meta, Resource
 
 from customer_center.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES
+from customer_center.integrations.scim.schema import Group, GroupMember
+from customer_center.integrations.scim.schema import User as ScimUser
 from customer_center.models.user import Role, User
 from customer_center.services.provisioning import UserFields, group_name, is_active
 
@@ -47,7 +48,6 @@ def user_resource(user: User, groups: list[Role]) -> ScimUser:
         external_id=user.external_id,
         user_name=user.email,
         display_name=user.name,
-        name=Name(formatted=user.name),
         emails=[Email(value=user.email, primary=True, type=Email.Type.work)],
         preferred_language=user.language,
         active=is_active(user),
@@ -68,7 +68,7 @@ def group_resource(role: Role, members: list[User] | None) -> Group:
         members=None
         if members is None
         else [
-            GroupMember(value=str(u.id), display=u.name, ref=f"Users/{u.id}", type="User")
+            GroupMember(value=str(u.id), ref=f"Users/{u.id}", type="User")
             for u in members
         ]
         or None,

@@ -9,16 +9,16 @@ from scim2_models import (
     ETag,
     External,
     Filter,
-    Group,
     Pagination,
     Patch,
     Reference,
     ScimProvider,
     ServiceProviderConfig,
     Sort,
-    User,
 )
 from scim2_server.service import ScimService
+
+from customer_center.integrations.scim.schema import Group, User
 
 MAX_RESULTS = 200
 DEFAULT_PAGE_SIZE = 100

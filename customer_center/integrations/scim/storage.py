@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from scim2_models import (
-    Group,
     InvalidValueException,
     NotFoundException,
     NotImplementedException,
@@ -19,7 +18,6 @@ from scim2_models import (
     SearchRequest,
     UniquenessException,
 )
-from scim2_models import User as ScimUser
 from scim2_server.storage import ScimStorage, SearchPage
 from scim2_server.utils import parametrize
 from sqlalchemy import func
@@ -36,6 +34,8 @@ from customer_center.integrations.scim.mapping import (
     user_resource,
 )
 from customer_center.integrations.scim.provider import DEFAULT_PAGE_SIZE
+from customer_center.integrations.scim.schema import Group
+from customer_center.integrations.scim.schema import User as ScimUser
 from customer_center.models.user import Role, User, UserRole
 from customer_center.services import provisioning
 
@@ -249,16 +249,15 @@ class PortalStorage(ScimStorage):
         *,
         expected_version: str | None = None,
     ) -> None:
-        """Users are deactivated, never deleted (their orders and decisions stay theirs).
-        Roles are deleted on the portal's roles page, where their users are moved."""
-        if resource_type.name != "User":
-            self._role(_id(resource_id))
-            raise InvalidValueException(
-                detail="Groups are portal roles; delete a role on the portal's roles page"
-            )
-        user_id = _id(resource_id)
-        _check_version(self._user_resource(user_id), expected_version)
-        scim_errors(lambda: provisioning.deactivate(self.session, self.actor, user_id))
+        """Users are deactivated, never deleted (their orders and decisions stay theirs);
+        a deleted group is a deleted custom role."""
+        resource_id_int = _id(resource_id)
+        if resource_type.name == "User":
+            _check_version(self._user_resource(resource_id_int), expected_version)
+            scim_errors(lambda: provisioning.deactivate(self.session, self.actor, resource_id_int))
+            return
+        _check_version(self._group_resource(resource_id_int), expected_version)
+        scim_errors(lambda: provisioning.delete_group(self.session, self.actor, resource_id_int))
 
 
 def _wants_members(parameters: ResponseParameters[Any] | None) -> bool:

@@ -1,8 +1,9 @@
 """Portal users and roles as SCIM resources, and SCIM resources as portal fields.
 
 - User: ``id`` = user id, ``userName`` = the sign-in e-mail (also the one ``emails`` entry),
-  ``displayName`` = the name (``name`` builds it when no displayName is sent), ``externalId``, ``active`` = not
-  deactivated, ``preferredLanguage`` = the portal language (en or de), ``groups`` = roles.
+  ``displayName`` = the name (``name`` builds it when no displayName is sent),
+  ``externalId``, ``active`` = not deactivated, ``preferredLanguage`` = the portal language
+  (en or de), ``groups`` = roles.
 - Group: ``id`` = role id, ``displayName`` = the role's name (built-ins by their English name),
   ``externalId``, ``members`` = the holders of the role.
 """

@@ -15,6 +15,7 @@ from typing import Any
 
 import authlib.deprecate  # noqa: F401, I001 - its warning filter first, so ours below wins
 import httpx
+from authlib.common.errors import AuthlibBaseError
 from joserfc import jwt
 from joserfc.errors import (
     BadSignatureError,
@@ -32,6 +33,7 @@ with warnings.catch_warnings():
     from authlib.integrations.httpx_client import OAuth2Client
 
 TIMEOUT = httpx.Timeout(5.0, connect=3.0)
+TIMEOUT_SECONDS = 5.0
 CACHE_SECONDS = 300
 LEEWAY_SECONDS = 60
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
@@ -145,7 +147,7 @@ def _client(client_id: str, client_secret: str, redirect_uri: str) -> OAuth2Clie
         redirect_uri=redirect_uri,
         scope=SCOPES,
         code_challenge_method="S256",
-        timeout=TIMEOUT,
+        timeout=TIMEOUT_SECONDS,
     )
 
 
@@ -187,7 +189,7 @@ def exchange_code(
             )
     except httpx.HTTPError as error:
         raise OidcError("unreachable") from error
-    except Exception as error:  # authlib's OAuthError and friends: the provider said no
+    except AuthlibBaseError as error:  # the provider said no (invalid_grant, ...)
         raise OidcError("code_refused") from error
     id_token = token.get("id_token")
     if not isinstance(id_token, str):

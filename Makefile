@@ -5,11 +5,12 @@ PY := $(VENV)/bin/python
 CC_PORT ?= 8000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
+TWO_WORKERS_REDIS_URL ?= redis://127.0.0.1:6379/3
 
 export REFLEX_USE_NPM := 1
 export REFLEX_CHECK_LATEST_VERSION := false
 
-.PHONY: setup run test lint typecheck unit e2e chromium bench clean
+.PHONY: setup run serve test lint typecheck unit e2e chromium bench clean
 
 setup: $(VENV)/.installed
 
@@ -25,6 +26,11 @@ run: setup
 	CC_PORT=$(CC_PORT) $(PY) -m customer_center.cli demo-info
 	CC_PORT=$(CC_PORT) scripts/with-node reflex run --env prod --single-port --backend-port $(CC_PORT)
 
+# Production (README "Production"): check the CC_* settings, migrate, build, start the
+# backend workers and the outbox relay.
+serve: setup
+	$(PY) -m customer_center.cli serve
+
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
@@ -35,7 +41,8 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy customer_center/domain customer_center/services customer_center/auth \
 		customer_center/models customer_center/integrations customer_center/outbox \
-		customer_center/i18n customer_center/settings.py customer_center/db.py
+		customer_center/i18n customer_center/settings.py customer_center/db.py \
+		customer_center/production.py
 
 # Unit, state and integration tests on SQLite, then again on PostgreSQL.
 unit: setup
@@ -44,12 +51,16 @@ unit: setup
 
 # Browser tests against the production build: on SQLite; on PostgreSQL; and in production
 # shape, PostgreSQL with Reflex's Redis state manager, where the backend runs several
-# workers (2 x cores + 1) that share the sessions' state through Redis.
+# workers (2 x cores + 1) that share the sessions' state through Redis. Last, two backend
+# processes behind a round-robin proxy (test_two_workers.py), in a pytest run of its own: it
+# builds the frontend for the proxy's port; it needs PostgreSQL and Redis and fails without.
 e2e: setup chromium
-	$(PY) -m pytest tests/e2e -q
-	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/e2e -q
+	$(PY) -m pytest tests/e2e -q --ignore=tests/e2e/test_two_workers.py
+	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/e2e -q --ignore=tests/e2e/test_two_workers.py
 	CC_TEST_DATABASE_URL=$(PG_TEST_URL) CC_REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest \
 		tests/e2e/test_administration.py tests/e2e/test_approvals.py tests/e2e/test_ordering.py -q
+	CC_TEST_DATABASE_URL=$(PG_TEST_URL) CC_REDIS_URL=$(TWO_WORKERS_REDIS_URL) $(PY) -m pytest \
+		tests/e2e/test_two_workers.py -q
 
 test: lint typecheck unit e2e
 

@@ -181,7 +181,9 @@ def check_production(settings: Settings) -> None:
         *_scale_problems(settings),
     ]
     if problems:
-        raise ConfigurationError("Unsafe production configuration: " + "; ".join(problems))
+        raise ConfigurationError(
+            "Unsafe production configuration:" + "".join(f"\n  - {p}" for p in problems)
+        )
 
 
 def _secret_problems(settings: Settings) -> list[str]:

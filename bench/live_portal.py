@@ -77,8 +77,11 @@ def _flush_redis(redis_url: str) -> None:
 
 
 @contextmanager
-def running_portal(workers: int = 1, redis_url: str = "") -> Iterator[tuple[str, int]]:
-    """Start the backend, yield its URL and process id, stop it afterwards."""
+def running_portal(
+    workers: int = 1, redis_url: str = "", database_url: str = ""
+) -> Iterator[tuple[str, int]]:
+    """Start the backend (on the benchmark database unless another is named), yield its
+    URL and process id, stop it afterwards."""
     if redis_url:
         _flush_redis(redis_url)
     port = _free_port()
@@ -87,7 +90,7 @@ def running_portal(workers: int = 1, redis_url: str = "") -> Iterator[tuple[str,
     env = {
         **os.environ,
         "CC_ENV": "dev",
-        "CC_DATABASE_URL": bench_database_url(),
+        "CC_DATABASE_URL": database_url or bench_database_url(),
         "CC_DATA_DIR": str(data_dir),
         "CC_PORT": str(port),
         "CC_BASE_URL": url,

@@ -1,0 +1,66 @@
+"""The benchmark's socket client against the real backend: one simulated user signs in by
+cookie, hydrates, opens a page and clicks, and gets the portal's real state deltas back."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlmodel import Session
+
+from bench.live_portal import running_portal
+from bench.reflex_client import ROOT, ReflexClient, state_name, var
+from customer_center.models.user import User
+from tests.conftest import TEST_DATABASE_URL
+from tests.factories import make_company, signed_in_cookie
+
+SESSION = state_name("session", "session_state")
+ORDERS = state_name("orders", "order_list_state")
+
+
+@pytest.fixture(scope="module")
+def portal(engine) -> str:  # type: ignore[no-untyped-def]
+    with running_portal(database_url=TEST_DATABASE_URL) as (url, _pid):
+        yield url
+
+
+async def _visit(url: str, cookie: str) -> ReflexClient:
+    client = ReflexClient(url, cookie)
+    try:
+        await client.connect("/dashboard")
+        await client.open_page("/orders")
+        await client.call(f"{ORDERS}.set_scope", {"value": "all"})
+    finally:
+        await client.close()
+    return client
+
+
+def test_a_signed_in_user_gets_the_pages_state(portal: str, session: Session) -> None:
+    main = make_company(session, "C-BENCH", "Bench GmbH")
+    user = session.get(User, main.user_id)
+    assert user is not None
+    cookie = signed_in_cookie(session, user)
+
+    client = asyncio.run(_visit(portal, cookie))
+
+    assert client.errors == [] and client.redirects == []
+    assert var(client.state, ROOT, "is_hydrated") is True
+    assert var(client.state, SESSION, "company_name") == "Bench GmbH"
+    assert var(client.state, SESSION, "user_name") == user.name
+    assert var(client.state, ORDERS, "allowed") is True
+    assert var(client.state, ORDERS, "scope") == "all"  # the click's own delta
+
+
+def test_without_the_cookie_the_portal_sends_the_tab_to_sign_in(portal: str, db) -> None:  # type: ignore[no-untyped-def]
+    async def anonymous() -> ReflexClient:
+        client = ReflexClient(portal)
+        try:
+            await client.connect("/dashboard")
+        finally:
+            await client.close()
+        return client
+
+    client = asyncio.run(anonymous())
+
+    assert client.redirects and client.redirects[0].startswith("/sign-in")
+    assert var(client.state, SESSION, "user_name") in (None, "")

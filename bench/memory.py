@@ -62,8 +62,9 @@ def redis_state_bytes(redis_url: str, tokens: list[str]) -> tuple[list[int], lis
     """Per session: the bytes of its pickled states, and what Redis holds for them."""
     import redis
 
-    client = redis.Redis.from_url(redis_url)
-    pickled, held = [], []
+    client: Any = redis.Redis.from_url(redis_url)
+    pickled: list[int] = []
+    held: list[int] = []
     for token in tokens:
         keys = list(client.scan_iter(match=f"{token}_*", count=1000))
         pickled.append(sum(int(client.strlen(k)) for k in keys))

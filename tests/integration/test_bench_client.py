@@ -4,6 +4,7 @@ cookie, hydrates, opens a page and clicks, and gets the portal's real state delt
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
 import pytest
 from sqlmodel import Session
@@ -19,7 +20,7 @@ ORDERS = state_name("orders", "order_list_state")
 
 
 @pytest.fixture(scope="module")
-def portal(engine) -> str:  # type: ignore[no-untyped-def]
+def portal(engine) -> Iterator[str]:  # type: ignore[no-untyped-def]
     with running_portal(database_url=TEST_DATABASE_URL) as (url, _pid):
         yield url
 

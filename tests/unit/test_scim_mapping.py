@@ -45,6 +45,8 @@ def test_a_user_as_scim_resource(session: Session) -> None:
         True,
     )
     assert dumped["groups"] == [
+        {"value": str(buyer.id), "$ref": f"Groups/{buyer.id}", "display": "Buyer", "type": "direct"}  # type: ignore[union-attr]
+    ]
         {"value": str(buyer.id), "$ref": f"Groups/{buyer.id}", "display": "Buyer"}
     ]  # type: ignore[union-attr]
     user.status = STATUS_INACTIVE

@@ -53,7 +53,12 @@ def user_resource(user: User, groups: list[Role]) -> ScimUser:
         preferred_language=user.language,
         active=is_active(user),
         groups=[
-            GroupMembership(value=str(role.id), display=group_name(role), ref=f"Groups/{role.id}")
+            GroupMembership(
+                value=str(role.id),
+                display=group_name(role),
+                ref=f"Groups/{role.id}",  # type: ignore[arg-type]  # the server makes it a URL
+                type="direct",
+            )
             for role in groups
         ]
         or None,
@@ -69,7 +74,7 @@ def group_resource(role: Role, members: list[User] | None) -> Group:
         members=None
         if members is None
         else [
-            GroupMember(value=str(u.id), ref=f"Users/{u.id}", type="User")
+            GroupMember(value=str(u.id), ref=f"Users/{u.id}", type="User")  # type: ignore[arg-type]
             for u in members
         ]
         or None,

@@ -98,20 +98,26 @@ class PortalState(rx.State):
         """The catalogue of the current language: components read ``PortalState.t[id]``."""
         return catalog(self.lang)
 
+    def _use_language(self, lang: str) -> None:
+        """Switch the language only when it changes: assigning even the same one resends
+        the whole catalogue (``t``, about 70 KB of JSON) with the event's delta."""
+        if lang != self.lang:
+            self.lang = lang
+
     @public
     def detect_language(self) -> None:
         """First visit: take the language the browser prefers, unless the user chose one."""
         context = current_actor.get()
         if context is not None:
-            self.lang = normalize_language(context.actor.language)
+            self._use_language(normalize_language(context.actor.language))
         elif not self._language_chosen:
-            self.lang = normalize_language(self._header("accept-language"))
+            self._use_language(normalize_language(self._header("accept-language")))
 
     @public
     async def set_language(self, lang: str) -> None:
         if not isinstance(lang, str) or lang not in LANGUAGES:
             return
-        self.lang = lang
+        self._use_language(lang)
         self._language_chosen = True
         context = current_actor.get()
         if context is not None:

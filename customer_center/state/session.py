@@ -33,7 +33,7 @@ class SessionState(PortalState):
             self.reset()
             return rx.redirect(sign_in_address(self.router.page.raw_path))
         overview = await in_transaction(company_overview, context.actor)
-        self.lang = context.actor.language
+        self._use_language(context.actor.language)
         self.user_name = overview.user_name
         self.user_email = overview.user_email
         self.company_name = overview.company_name

@@ -301,7 +301,7 @@ class InvitationState(PortalState):
             return
         self.company_name, self.name, self.email = details.company_name, details.name, details.email
         if not self._language_chosen:
-            self.lang = details.language
+            self._use_language(details.language)
 
     @public
     async def submit(self, form: dict):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session
 
 from bench.live_portal import running_portal
-from bench.reflex_client import ROOT, ReflexClient, state_name, var
+from bench.reflex_client import PORTAL, ROOT, ReflexClient, state_name, var
 from customer_center.models.user import User
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import make_company, signed_in_cookie
@@ -29,6 +29,7 @@ async def _visit(url: str, cookie: str) -> ReflexClient:
     client = ReflexClient(url, cookie)
     try:
         await client.connect("/dashboard")
+        client.state = {}  # from here on: only what the page and the click sent
         await client.open_page("/orders")
         await client.call(f"{ORDERS}.set_scope", {"value": "all"})
     finally:
@@ -50,6 +51,18 @@ def test_a_signed_in_user_gets_the_pages_state(portal: str, session: Session) ->
     assert var(client.state, SESSION, "user_name") == user.name
     assert var(client.state, ORDERS, "allowed") is True
     assert var(client.state, ORDERS, "scope") == "all"  # the click's own delta
+
+
+def test_opening_a_page_does_not_resend_the_catalogue(portal: str, session: Session) -> None:
+    """The translations (about 70 KB) reach the tab once, on connecting, not on every page."""
+    main = make_company(session, "C-CAT", "Catalogue GmbH")
+    user = session.get(User, main.user_id)
+    assert user is not None
+
+    client = asyncio.run(_visit(portal, signed_in_cookie(session, user)))
+
+    assert var(client.state, SESSION, "user_name") == user.name  # the page's on_load ran
+    assert var(client.state, PORTAL, "t") is None
 
 
 def test_without_the_cookie_the_portal_sends_the_tab_to_sign_in(portal: str, db) -> None:  # type: ignore[no-untyped-def]

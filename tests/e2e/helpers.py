@@ -6,10 +6,14 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from customer_center.db import get_engine
+from customer_center.models.approval import ApprovalChain
+from customer_center.models.budget import SCOPE_COMPANY, SCOPE_USER, BudgetRule
+from customer_center.models.company import Company
 from customer_center.models.user import User
+from customer_center.services.activation import create_builtin_roles
 from customer_center.services.ordering import LineRequest, submit_order
 from customer_center.settings import get_settings
-from tests.factories import actor_for
+from tests.factories import actor_for, make_user
 from tests.order_factories import CHECKOUT
 
 MOTOR = "MTR-IE3-4KW"  # 612.00 EUR list price in the demo ERP
@@ -56,3 +60,44 @@ def place_motor_order(requester_email: str, quantity: int, expected_status: str)
         session.commit()
     assert outcome.status == expected_status
     return outcome.order_id
+
+
+def approval_company(customer_number: str, name: str, domain: str) -> int:
+    """A company (made once) whose buyer ``ben.buyer@<domain>`` may order at most 1,000 EUR at
+    once and whose approver ``anna.approver@<domain>`` approves everything above."""
+    with Session(get_engine()) as session:
+        found = session.exec(
+            select(Company).where(Company.customer_number == customer_number)
+        ).first()
+        if found is not None:
+            return found.id  # type: ignore[return-value]
+        company = Company(customer_number=customer_number, name=name)
+        session.add(company)
+        session.flush()
+        cid: int = company.id  # type: ignore[assignment]
+        create_builtin_roles(session, cid)
+        main = make_user(session, cid, f"main@{domain}", ["main_contact"], name="Mia Main")
+        main.is_main_contact = True
+        ben = make_user(session, cid, f"ben.buyer@{domain}", ["buyer"], name="Ben Buyer")
+        anna = make_user(
+            session, cid, f"anna.approver@{domain}", ["approver"], name="Anna Approver"
+        )
+        session.add_all(
+            [
+                main,
+                BudgetRule(
+                    company_id=cid,
+                    scope=SCOPE_USER,
+                    subject_id=ben.id,  # type: ignore[arg-type]
+                    max_order_value_cents=100_000,
+                ),
+                ApprovalChain(
+                    company_id=cid,
+                    scope=SCOPE_COMPANY,
+                    subject_id=0,
+                    levels=[{"rule": "any", "approvers": [{"user_id": anna.id}]}],
+                ),
+            ]
+        )
+        session.commit()
+        return cid

@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlmodel import Session, select
 
-from customer_center.db import get_engine
-from customer_center.models.approval import ApprovalChain
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_USER, BudgetRule
-from customer_center.models.company import Company
-from customer_center.services.activation import create_builtin_roles
-from tests.e2e.helpers import open_latest_mail_link, place_motor_order, sign_in
-from tests.factories import PASSWORD, make_user
+from tests.e2e.helpers import (
+    approval_company,
+    open_latest_mail_link,
+    place_motor_order,
+    sign_in,
+)
+from tests.factories import PASSWORD
 
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 DOMAIN = "approvia.example"
@@ -28,37 +27,7 @@ APPROVED = re.compile("Approved|Sent to the seller")  # the relay may have hande
 @pytest.fixture(scope="module")
 def company(portal: str) -> int:
     """Approvia GmbH: Ben may order at most 1,000 EUR at once; Anna approves everything."""
-    with Session(get_engine()) as session:
-        found = session.exec(select(Company).where(Company.customer_number == "E2E-APR")).first()
-        if found is not None:
-            return found.id  # type: ignore[return-value]
-        company = Company(customer_number="E2E-APR", name="Approvia GmbH")
-        session.add(company)
-        session.flush()
-        create_builtin_roles(session, company.id)  # type: ignore[arg-type]
-        main = make_user(session, company.id, f"main@{DOMAIN}", ["main_contact"], name="Mia Main")  # type: ignore[arg-type]
-        main.is_main_contact = True
-        ben = make_user(session, company.id, BEN, ["buyer"], name="Ben Buyer")  # type: ignore[arg-type]
-        anna = make_user(session, company.id, ANNA, ["approver"], name="Anna Approver")  # type: ignore[arg-type]
-        session.add_all(
-            [
-                main,
-                BudgetRule(
-                    company_id=company.id,  # type: ignore[arg-type]
-                    scope=SCOPE_USER,
-                    subject_id=ben.id,  # type: ignore[arg-type]
-                    max_order_value_cents=100_000,
-                ),
-                ApprovalChain(
-                    company_id=company.id,  # type: ignore[arg-type]
-                    scope=SCOPE_COMPANY,
-                    subject_id=0,
-                    levels=[{"rule": "any", "approvers": [{"user_id": anna.id}]}],
-                ),
-            ]
-        )
-        session.commit()
-        return company.id  # type: ignore[return-value]
+    return approval_company("E2E-APR", "Approvia GmbH", DOMAIN)
 
 
 def place_order(quantity: int) -> int:

@@ -1,0 +1,156 @@
+"""Two backend processes of the production build behind a round-robin proxy, on one PostgreSQL
+database and one Redis: a signed-in approver's tab is served by both, the session holds and
+the approval counts, whichever process serves the events.
+
+Needs PostgreSQL (CC_TEST_DATABASE_URL) and Redis (CC_REDIS_URL) and fails without them; the
+Makefile runs it in its own pytest run of the PostgreSQL + Redis pass (it builds the frontend
+for the proxy's address, which would break a portal built for another port in the same run).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+import redis
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from customer_center.db import get_engine
+from customer_center.domain.orders import EVENT_APPROVED
+from customer_center.integrations.erp.csv_import import import_erp_directory
+from customer_center.integrations.erp.demo import demo_data_dir
+from customer_center.models.order import (
+    STATUS_APPROVED,
+    STATUS_SENT_TO_ERP,
+    Order,
+    OrderEvent,
+)
+from customer_center.models.user import User
+from tests.conftest import _TMP, IS_POSTGRES, TEST_DATABASE_URL
+from tests.e2e.conftest import ROOT, _free_port, _wait_until_serving, stop_process_group
+from tests.e2e.helpers import approval_company, place_motor_order, sign_in
+from tests.e2e.round_robin_proxy import RoundRobinProxy
+from tests.factories import PASSWORD
+
+DOMAIN = "two-workers.example"
+BEN = f"ben.buyer@{DOMAIN}"
+ANNA = f"anna.approver@{DOMAIN}"
+APPROVED = re.compile("Approved|Sent to the seller")  # the relay may have handed it on
+
+
+def _require_postgres_and_redis() -> str:
+    if not IS_POSTGRES:
+        pytest.fail(
+            "two workers need PostgreSQL: set CC_TEST_DATABASE_URL=postgresql+psycopg://..."
+        )
+    redis_url = os.environ.get("CC_REDIS_URL", "")
+    if not redis_url:
+        pytest.fail("two workers share the sessions' state through Redis: set CC_REDIS_URL")
+    redis.Redis.from_url(redis_url).ping()  # fails the test when Redis does not answer
+    return redis_url
+
+
+def _backend_env(port: int, portal: str, redis_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "CC_ENV": "test",
+        "CC_DATABASE_URL": TEST_DATABASE_URL,
+        "CC_DATA_DIR": str(_TMP),
+        "CC_HOST": "127.0.0.1",
+        "CC_PORT": str(port),
+        "CC_BASE_URL": portal,
+        "CC_WORKERS": "1",
+        "CC_REDIS_URL": redis_url,
+        "REFLEX_API_URL": portal,  # the built frontend connects to the proxy, not to a backend
+    }
+
+
+def _start_backend(port: int, env: dict[str, str], *options: str) -> subprocess.Popen[bytes]:
+    log = _TMP / f"backend-{port}.log"
+    command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "customer_center.cli", "serve"]
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [*command, *options],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    _wait_until_serving(f"http://127.0.0.1:{port}", process, log)
+    return process
+
+
+@pytest.fixture(scope="module")
+def proxy(engine) -> Iterator[RoundRobinProxy]:
+    """Backend 0 builds the frontend and runs the outbox relay; backend 1 serves that build."""
+    redis_url = _require_postgres_and_redis()
+    import_erp_directory(get_engine(), demo_data_dir())
+    ports = [_free_port(), _free_port()]
+    proxy = RoundRobinProxy(ports)
+    portal = f"http://localhost:{proxy.start()}"
+    started = []
+    try:
+        started.append(_start_backend(ports[0], _backend_env(ports[0], portal, redis_url)))
+        env = _backend_env(ports[1], portal, redis_url)
+        started.append(_start_backend(ports[1], env, "--no-build", "--no-relay"))
+        yield proxy
+    finally:
+        for process in started:
+            stop_process_group(process)
+        proxy.stop()
+
+
+def _recorded_approval(order_id: int) -> tuple[str, str]:
+    with Session(get_engine()) as session:
+        order = session.get(Order, order_id)
+        assert order is not None
+        event = session.exec(
+            select(OrderEvent).where(
+                OrderEvent.order_id == order_id, OrderEvent.kind == EVENT_APPROVED
+            )
+        ).one()
+        approver = session.get(User, event.actor_id)
+        assert approver is not None
+        return order.status, approver.email
+
+
+def test_a_signed_in_approver_approves_whichever_worker_serves_the_events(
+    page: Page, proxy: RoundRobinProxy
+) -> None:
+    portal = f"http://localhost:{proxy.port}"
+    approval_company("E2E-2W", "Zweiwerk GmbH", DOMAIN)
+    order_id = place_motor_order(BEN, 2, "pending_approval")
+    number = f"PO-{order_id:06d}"
+
+    # Every page load opens a new websocket, and the proxy sends it to the other backend.
+    sign_in(page, portal, ANNA, PASSWORD)
+    expect(page.locator("#user-name")).to_have_text("Anna Approver")
+    page.goto(f"{portal}/approvals")
+    expect(page.locator(".approval-row", has_text=number)).to_contain_text("Ben Buyer")
+    page.goto(f"{portal}/orders/{order_id}")
+    expect(page.locator("#order-status")).to_have_text("Waiting for approval")
+    page.locator("#approve").click()
+    expect(page.locator("#order-status")).to_have_text(APPROVED)
+    page.reload()
+    expect(page.locator("#order-number")).to_have_text(number)
+    expect(page.locator("#order-status")).to_have_text(APPROVED)
+    page.goto(portal)
+    expect(page.locator("#user-name")).to_have_text("Anna Approver")
+
+    websockets = [c for c in proxy.connections if c.websocket]
+    token = websockets[-1].token
+    mine = proxy.websockets_with(token)
+    assert token and len(mine) >= 5, [c.path for c in websockets]
+    assert {c.backend for c in mine} == {0, 1}, "both backends served this tab's events"
+    decided_on, read_back_on = mine[-3].backend, mine[-2].backend
+    assert decided_on != read_back_on, "the approval was shown by the other backend"
+    assert {c.backend for c in proxy.connections if not c.websocket} == {0, 1}
+    assert _recorded_approval(order_id) in {
+        (STATUS_APPROVED, ANNA),
+        (STATUS_SENT_TO_ERP, ANNA),
+    }

@@ -78,11 +78,11 @@ def _flush_redis(redis_url: str) -> None:
 
 @contextmanager
 def running_portal(
-    workers: int = 1, redis_url: str = "", database_url: str = ""
+    workers: int = 1, redis_url: str = "", database_url: str = "", *, flush: bool = True
 ) -> Iterator[tuple[str, int]]:
     """Start the backend (on the benchmark database unless another is named), yield its
-    URL and process id, stop it afterwards."""
-    if redis_url:
+    URL and process id, stop it afterwards. ``flush`` empties the Redis database first."""
+    if redis_url and flush:
         _flush_redis(redis_url)
     port = _free_port()
     url = f"http://localhost:{port}"

@@ -58,6 +58,14 @@ class PortalState(rx.State):
 
     lang: str = "en"
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What Redis keeps of a session: without the cached catalogue (about 70 KB per
+        session, unpickled again for every event); ``t`` recomputes it from ``lang`` (one
+        shared dict per language) when it is next read."""
+        fields = dict(super().__getstate__())
+        fields.pop(PortalState.computed_vars["t"]._cache_attr, None)
+        return fields
+
     def _client_ip(self) -> str:
         return self.router_data.get("ip", "") or ""
 

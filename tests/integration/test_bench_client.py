@@ -4,6 +4,7 @@ cookie, hydrates, opens a page and clicks, and gets the portal's real state delt
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -19,9 +20,14 @@ SESSION = state_name("session", "session_state")
 ORDERS = state_name("orders", "order_list_state")
 
 
-@pytest.fixture(scope="module")
-def portal(engine) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    with running_portal(database_url=TEST_DATABASE_URL) as (url, _pid):
+REDIS_URL = os.environ.get("CC_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+
+
+@pytest.fixture(scope="module", params=["memory", "redis"])
+def portal(request, engine) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """One backend worker keeping the sessions' state in memory, or in Redis (pickled)."""
+    redis_url = REDIS_URL if request.param == "redis" else ""
+    with running_portal(1, redis_url, TEST_DATABASE_URL, flush=False) as (url, _pid):
         yield url
 
 

@@ -4,14 +4,13 @@
     CC_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
         .venv/bin/python -m bench.user_list                  # PostgreSQL (drops its tables!)
 
-Prints p50/p95/max per query shape over repeated runs: the first page, a later page, a
+Prints p50/p95/p99 per query shape over repeated runs: the first page, a later page, a
 search, a role filter and a sort on another column.
 """
 
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ os.environ["CC_DATABASE_URL"] = os.environ.get(
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
+from bench import results  # noqa: E402
 from customer_center.auth.sessions import Actor  # noqa: E402
 from customer_center.db import get_engine  # noqa: E402
 from customer_center.models.company import Company  # noqa: E402
@@ -98,11 +98,15 @@ def main() -> None:
         "inactive only": UserQuery(status="inactive"),
     }
     print(f"user list, {USERS} users in one company, {REPEAT} runs each, {engine.dialect.name}")
-    print(f"{'query':32} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    print(f"{'query':32} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    rows = []
     for name, query in shapes.items():
-        t = sorted(measure(engine, actor, query))
-        p95 = t[int(len(t) * 0.95) - 1]
-        print(f"{name:32} {statistics.median(t):8.2f} {p95:8.2f} {t[-1]:8.2f}")
+        r = results.row(name, measure(engine, actor, query))
+        print(f"{name:32} {r['p50_ms']:8.2f} {r['p95_ms']:8.2f} {r['p99_ms']:8.2f}")
+        rows.append(r)
+    dialect = engine.dialect.name
+    notes = f"{USERS:,} users in one company, {REPEAT} runs of each query shape, {dialect}."
+    results.write(f"user_list_{dialect}", f"User list service ({dialect})", rows, notes)
     if engine.dialect.name == "postgresql":
         metadata.drop_all(engine)
 

@@ -1,0 +1,294 @@
+"""Interaction latency in the browser against the framework's floor (benchmark 1).
+
+    CC_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/cc_bench \\
+        .venv/bin/python -m bench.browser_latency          # CC_BENCH_REPS=100 by default
+
+Chromium (Debian's, launched as the browser tests launch it) drives the production build of
+the portal on the large dataset, signed in as the largest company's main contact and its
+busiest approver (session rows made directly, the cookie set on the browser context), and the
+production build of a blank Reflex counter app (bench/floor_app) in the same run.
+
+Each figure is taken in the page: from the input event's own timestamp (``Event.timeStamp``
+of the click or the typed text) until a MutationObserver sees the expected result in the DOM
+(rows present, the order's number, the page number changed...). Before every action the page
+must be quiet (no websocket traffic for 200 ms), so one action never waits for another.
+Opening the user list and the inbox starts in a fresh tab (fresh Reflex state: the list is
+really loaded, not shown from the previous visit) on the dashboard, then clicks the link in
+the navigation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/cc_bench"
+os.environ["CC_DATABASE_URL"] = os.environ.get("CC_BENCH_DATABASE_URL", DEFAULT_DATABASE)
+os.environ.setdefault("CC_DATA_DIR", tempfile.mkdtemp(prefix="cc-bench-"))
+
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from bench import results  # noqa: E402
+from bench.dataset import bench_actors, ensure_dataset, fill_inbox  # noqa: E402
+from bench.serve import FLOOR_APP, ROOT, free_port, portal_env, serve  # noqa: E402
+
+REPS = int(os.environ.get("CC_BENCH_REPS", "100"))
+WARMUP = 3
+QUIET_MS = 200
+CHROMIUM_ARGS = [  # as the browser tests launch it
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMER_JS = Path(__file__).with_name("page_timer.js")
+SEARCH_TERMS = ["Müller", "Schmidt", "Weber", "Fischer", "Wagner", "Becker", "Hoffmann", "Koch"]
+FILTER_TYPED = "filter the user list by name (from typing, with the 300 ms pause)"
+FILTER_SENT = "filter the user list by name (after the pause)"
+TARGET_P95_MS = 50.0
+
+PARTS = "parts of: "  # a measure's [before sending, waiting for the server, rendering]
+Timings = dict[str, list[Any]]
+
+
+class Timer:
+    """Measures actions in one tab with bench/page_timer.js."""
+
+    def __init__(self, page: Page, timings: Timings, counted: bool) -> None:
+        self.page, self.timings, self.counted = page, timings, counted
+
+    def quiet(self) -> None:
+        self.page.wait_for_function(f"window.__ccQuiet({QUIET_MS})", polling=50)
+
+    def measure(self, name: str, condition: str, action: Callable[[], Any]) -> dict[str, Any]:
+        self.quiet()
+        self.page.evaluate("condition => window.__ccArm(condition)", condition)
+        action()
+        found: dict[str, Any] = self.page.evaluate("window.__ccResult()")
+        if self.counted:
+            self.timings[name].append(found["total"])
+            self.timings[PARTS + name].append(found["parts"])
+        return found
+
+
+def text_changed(selector: str, page: Page) -> str:
+    now = page.locator(selector).inner_text()
+    return f"document.querySelector({json.dumps(selector)})?.textContent !== {json.dumps(now)}"
+
+
+def new_context(browser: Browser, url: str, cookie: str | None = None) -> BrowserContext:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(path=str(TIMER_JS))
+    if cookie:
+        context.add_cookies(
+            [
+                {
+                    "name": "cc_session",
+                    "value": cookie,
+                    "url": url,
+                    "httpOnly": True,
+                    "sameSite": "Lax",
+                }
+            ]
+        )
+    return context
+
+
+def floor(browser: Browser, url: str, timings: Timings) -> None:
+    context = new_context(browser, url)
+    page = context.new_page()
+    page.goto(url)
+    page.locator("#increment").wait_for()
+    for rep in range(WARMUP + REPS):
+        timer = Timer(page, timings, rep >= WARMUP)
+        timer.measure(
+            "floor: click -> counter",
+            text_changed("#count", page),
+            page.locator("#increment").click,
+        )
+    context.close()
+
+
+def dashboard(context: BrowserContext, url: str, timings: Timings, counted: bool) -> Timer:
+    """A fresh tab (fresh Reflex state) on the dashboard, signed in and quiet."""
+    page = context.new_page()
+    page.goto(f"{url}/dashboard")
+    page.locator("#user-name").wait_for()
+    return Timer(page, timings, counted)
+
+
+def rows_shown(path: str, row: str) -> str:
+    return f'location.pathname === "{path}" && document.querySelectorAll("{row}").length > 0'
+
+
+def all_rows_contain(term: str) -> str:
+    rows = '[...document.querySelectorAll(".cc-user-row")]'
+    needle = json.dumps(term.lower())
+    return f"{rows}.length > 0 && {rows}.every(r => r.textContent.toLowerCase().includes({needle}))"
+
+
+def main_contact(browser: Browser, url: str, cookie: str, timings: Timings) -> None:
+    context = new_context(browser, url, cookie)
+    for rep in range(WARMUP + REPS):
+        timer = dashboard(context, url, timings, rep >= WARMUP)
+        page = timer.page
+        timer.measure(
+            "open the user list",
+            rows_shown("/users", ".cc-user-row"),
+            page.locator('nav a[href="/users"]').click,
+        )
+        term = SEARCH_TERMS[rep % len(SEARCH_TERMS)]
+        search = page.locator("#user-search")
+        found = timer.measure(FILTER_TYPED, all_rows_contain(term), partial(search.fill, term))
+        if timer.counted:
+            timings[FILTER_SENT].append(found["fromSend"])
+            timings[PARTS + FILTER_SENT].append([0.0, *found["parts"][1:]])
+        page.close()
+    page_through_orders(context, url, timings)
+    context.close()
+
+
+def page_through_orders(context: BrowserContext, url: str, timings: Timings) -> None:
+    page = context.new_page()
+    page.goto(f"{url}/orders?scope=all")
+    page.locator("#order-page-info").wait_for()
+    for rep in range(WARMUP + REPS):
+        Timer(page, timings, rep >= WARMUP).measure(
+            "page through all orders (next page)",
+            text_changed("#order-page-info", page),
+            page.locator("#order-next").click,
+        )
+    page.close()
+
+
+def approver(browser: Browser, url: str, cookie: str, timings: Timings) -> None:
+    context = new_context(browser, url, cookie)
+    for rep in range(WARMUP + REPS):
+        timer = dashboard(context, url, timings, rep >= WARMUP)
+        page = timer.page
+        timer.measure(
+            "open the approvals inbox",
+            rows_shown("/approvals", ".approval-row"),
+            page.locator('nav a[href="/approvals"]').click,
+        )
+        link = page.locator(".approval-row a").first
+        number = link.inner_text()
+        timer.measure(
+            "open an order (from the inbox)",
+            f'document.querySelector("#order-number")?.textContent === {json.dumps(number)}',
+            link.click,
+        )
+        timer.measure(
+            "approve an order",
+            '!document.querySelector("#approve") && !!document.querySelector("#order-notice")',
+            page.locator("#approve").click,
+        )
+        page.close()
+    context.close()
+
+
+def sign_in_cookie(engine: Any, user_id: int) -> str:
+    from customer_center.auth.sessions import open_session
+    from customer_center.models.user import User
+
+    with Session(engine) as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        cookie = open_session(session, user, days=1, user_agent="bench")
+        session.commit()
+    return cookie
+
+
+def split(parts: list[list[float]]) -> dict[str, float]:
+    """The median time of each part of a measure."""
+    names = ("browser_before_send", "server_until_last_answer", "render_after_answer")
+    return {n: round(statistics.median(p[i] for p in parts), 1) for i, n in enumerate(names)}
+
+
+def figures(timings: Timings) -> list[dict[str, Any]]:
+    floor_name = "floor: click -> counter"
+    floor_row = results.row(
+        "blank Reflex counter: click -> number (the floor)", timings[floor_name]
+    )
+    floor_row["split_p50_ms"] = split(timings[PARTS + floor_name])
+    rows = [floor_row]
+    for measure, values in timings.items():
+        if measure.startswith(PARTS) or measure == floor_name:
+            continue
+        portal = results.row(measure, values, split_p50_ms=split(timings[PARTS + measure]))
+        portal["x_floor_p50"] = round(portal["p50_ms"] / floor_row["p50_ms"], 1)
+        portal["x_floor_p95"] = round(portal["p95_ms"] / floor_row["p95_ms"], 1)
+        if measure != FILTER_TYPED:
+            portal["target"] = {
+                "p50_ms": round(2 * floor_row["p50_ms"], 2),
+                "p95_ms": TARGET_P95_MS,
+            }
+        rows.append(portal)
+    return rows
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    head = f"{'measure':66} {'p50':>7} {'p95':>7} {'p99':>7} {'n':>4}  x floor p50/p95"
+    print(f"{head}  p50 parts: browser / server / render ms")
+    for r in rows:
+        ratio = f"{r['x_floor_p50']:5.1f} / {r['x_floor_p95']:4.1f}" if "x_floor_p50" in r else ""
+        timing = f"{r['p50_ms']:7.1f} {r['p95_ms']:7.1f} {r['p99_ms']:7.1f}"
+        parts = " / ".join(f"{v:.0f}" for v in r["split_p50_ms"].values())
+        print(f"{r['measure']:66} {timing} {r['n']:4}  {ratio:13}  {parts}")
+
+
+def run(database_url: str) -> list[dict[str, Any]]:
+    from customer_center.db import get_engine
+
+    engine = get_engine()
+    ensure_dataset(engine)
+    actors = bench_actors(engine)
+    fill_inbox(engine, actors["approver"], WARMUP + REPS + 5)
+    cookies = {name: sign_in_cookie(engine, actors[name].user_id) for name in ("main", "approver")}
+    timings: Timings = defaultdict(list)
+    port = free_port()
+    with serve(FLOOR_APP, dict(os.environ), free_port()) as counter, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        floor(browser, counter.url, timings)
+        with serve(ROOT, portal_env(database_url, port), port, "/sign-in") as portal:
+            main_contact(browser, portal.url, cookies["main"], timings)
+            approver(browser, portal.url, cookies["approver"], timings)
+        browser.close()
+    return figures(timings)
+
+
+def main() -> None:
+    database_url = os.environ["CC_DATABASE_URL"]
+    started = time.monotonic()
+    rows = run(database_url)
+    print_table(rows)
+    notes = (
+        f"{REPS} repetitions of each action after {WARMUP} unmeasured ones, Chromium on the same "
+        "machine, production builds. Latency is measured in the page: from the input event's "
+        "timestamp (Event.timeStamp of the click or the typed text) until a MutationObserver "
+        "sees the expected result in the DOM (before paint). Before each action the page is "
+        f"quiet (no websocket traffic for {QUIET_MS} ms). The user list and the inbox open in "
+        "a fresh tab from the dashboard's navigation (nothing shown from an earlier visit). "
+        "The typed filter waits for a 300 ms pause in typing by design; its second row starts "
+        "when the search leaves the browser. Run took "
+        f"{(time.monotonic() - started) / 60:.1f} min."
+    )
+    results.write(
+        "browser_latency", "Interaction latency in the browser (benchmark 1)", rows, notes
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,6 +3,7 @@
 Websocket upgrades and plain HTTP connections take turns separately, so the websockets
 alternate between the backends whatever number of HTTP connections a page load opens.
 Every connection is recorded: which backend, whether it was a websocket, the tab token.
+``drop_websockets`` cuts the open websockets, as a restarting worker or balancer would.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class RoundRobinProxy:
     def __init__(self, backend_ports: list[int]) -> None:
         self.backend_ports = backend_ports
         self.connections: list[Connection] = []
+        self._open_websockets: list[asyncio.StreamWriter] = []
         self._turns = {kind: itertools.cycle(range(len(backend_ports))) for kind in (True, False)}
         self._loop = asyncio.new_event_loop()
         self.port = 0
@@ -51,6 +53,14 @@ class RoundRobinProxy:
 
     def stop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
+
+    def drop_websockets(self) -> None:
+        def drop() -> None:
+            for writer in self._open_websockets:
+                writer.transport.abort()
+            self._open_websockets.clear()
+
+        self._loop.call_soon_threadsafe(drop)
 
     def websockets_with(self, token: str) -> list[Connection]:
         return [c for c in self.connections if c.websocket and c.token == token]
@@ -72,5 +82,7 @@ class RoundRobinProxy:
         server_in, server_out = await asyncio.open_connection(
             "127.0.0.1", self.backend_ports[backend]
         )
+        if websocket:
+            self._open_websockets.append(client_out)
         server_out.write(head)
         await asyncio.gather(_pipe(client_in, server_out), _pipe(server_in, client_out))

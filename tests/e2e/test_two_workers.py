@@ -1,6 +1,8 @@
 """Two backend processes of the production build behind a round-robin proxy, on one PostgreSQL
 database and one Redis: a signed-in approver's tab is served by both, the session holds and
-the approval counts, whichever process serves the events.
+the approval counts, whichever process serves the events. Mid-page the proxy cuts the
+websocket: the tab reconnects to the other process, which decides from the page's state that
+the first one left in Redis.
 
 Needs PostgreSQL (CC_TEST_DATABASE_URL) and Redis (CC_REDIS_URL) and fails without them; the
 Makefile runs it in its own pytest run of the PostgreSQL + Redis pass (it builds the frontend
@@ -12,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -33,7 +36,7 @@ from customer_center.models.user import User
 from tests.conftest import _TMP, IS_POSTGRES, TEST_DATABASE_URL
 from tests.e2e.conftest import ROOT, _free_port, _wait_until_serving, stop_process_group
 from tests.e2e.helpers import approval_company, place_motor_order, sign_in
-from tests.e2e.round_robin_proxy import RoundRobinProxy
+from tests.e2e.round_robin_proxy import Connection, RoundRobinProxy
 from tests.factories import PASSWORD
 
 DOMAIN = "two-workers.example"
@@ -119,6 +122,15 @@ def _recorded_approval(order_id: int) -> tuple[str, str]:
         return order.status, approver.email
 
 
+def _reconnected(proxy: RoundRobinProxy, token: str, before: int) -> Connection:
+    """Wait, as the page does, until the tab has opened its next websocket."""
+    deadline = time.monotonic() + 15
+    while len(proxy.websockets_with(token)) <= before:
+        assert time.monotonic() < deadline, "the tab did not reconnect"
+        time.sleep(0.05)
+    return proxy.websockets_with(token)[before]
+
+
 def test_a_signed_in_approver_approves_whichever_worker_serves_the_events(
     page: Page, proxy: RoundRobinProxy
 ) -> None:
@@ -134,21 +146,26 @@ def test_a_signed_in_approver_approves_whichever_worker_serves_the_events(
     expect(page.locator(".approval-row", has_text=number)).to_contain_text("Ben Buyer")
     page.goto(f"{portal}/orders/{order_id}")
     expect(page.locator("#order-status")).to_have_text("Waiting for approval")
+    token = page.evaluate("() => window.sessionStorage.getItem('token')")
+    loaded_on = proxy.websockets_with(token)[-1]
+
+    # The connection drops; the tab reconnects to the other backend, which decides the
+    # approval from the page's state as the first backend left it in Redis.
+    proxy.drop_websockets()
+    decided_on = _reconnected(proxy, token, before=len(proxy.websockets_with(token)))
     page.locator("#approve").click()
     expect(page.locator("#order-status")).to_have_text(APPROVED)
+    expect(page.locator("#order-timeline")).to_contain_text("approved the order")
     page.reload()
     expect(page.locator("#order-number")).to_have_text(number)
     expect(page.locator("#order-status")).to_have_text(APPROVED)
     page.goto(portal)
     expect(page.locator("#user-name")).to_have_text("Anna Approver")
 
-    websockets = [c for c in proxy.connections if c.websocket]
-    token = websockets[-1].token
     mine = proxy.websockets_with(token)
-    assert token and len(mine) >= 5, [c.path for c in websockets]
+    assert len(mine) >= 6, [c.path for c in proxy.connections]
     assert {c.backend for c in mine} == {0, 1}, "both backends served this tab's events"
-    decided_on, read_back_on = mine[-3].backend, mine[-2].backend
-    assert decided_on != read_back_on, "the approval was shown by the other backend"
+    assert decided_on.backend != loaded_on.backend, "the approval went to the other backend"
     assert {c.backend for c in proxy.connections if not c.websocket} == {0, 1}
     assert _recorded_approval(order_id) in {
         (STATUS_APPROVED, ANNA),

@@ -110,8 +110,7 @@ def token_row(token: rx.Var) -> rx.Component:
         rx.table.row_header_cell(token["label"]),
         rx.table.cell(token["created"], class_name="cc-hide-narrow"),
         rx.table.cell(rx.cond(token["last_used"] == "", tr("scim.never"), token["last_used"])),
-        rx.table.cell(token_status(token)),
-        rx.table.cell(token_actions(token)),
+        rx.table.cell(rx.flex(token_status(token), token_actions(token), spacing="2", wrap="wrap")),
         key=token["id"],
     )
 
@@ -127,7 +126,6 @@ def tokens_table() -> rx.Component:
                     ),
                     rx.table.column_header_cell(tr("scim.column.last_used")),
                     rx.table.column_header_cell(tr("scim.column.status")),
-                    rx.table.column_header_cell(rx.el.span(tr("scim.column.actions"))),
                 )
             ),
             rx.table.body(rx.foreach(S.tokens, token_row)),
@@ -149,7 +147,7 @@ def create_form() -> rx.Component:
             ),
             rx.button(rx.icon("plus", size=16), tr("scim.create"), type="submit", size="3"),
             spacing="3",
-            align="end",
+            align="center",
             wrap="wrap",
             width="100%",
         ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import reflex as rx
+
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.http.scim import PREFIX
@@ -50,16 +52,17 @@ class ProvisioningState(PortalState):
         await self._reload()
 
     @requires(MANAGE)
-    async def create(self, form: dict) -> None:
+    async def create(self, form: dict):  # type: ignore[no-untyped-def]
         self.errors = {}
         label = text_field(form, "label", 300)
         try:
             raw = await in_transaction(scim_tokens.create_token, self._actor(), label)
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
-            return
+            return None
         self._show_once(raw, " ".join(label.split()))
         await self._reload()
+        return rx.set_value("label", "")
 
     def _label_of(self, token_id: int) -> str:
         return next((t["label"] for t in self.tokens if t["id"] == str(token_id)), "")

@@ -171,17 +171,8 @@ def replace_group(
     if external_id != role.external_id:
         before["external_id"], after["external_id"] = role.external_id, external_id
         role.external_id = external_id
-    if after:
-        session.add(role)
-        audit.record_admin(
-            session,
-            actor,
-            "role.changed",
-            target_type="role",
-            target_id=role.id,
-            before=before,
-            after=after,
-        )
+    session.add(role)
+    roles.record_role_change(session, actor, role, before, after)
     set_members(session, actor, role_id, member_ids)
 
 

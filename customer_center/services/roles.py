@@ -170,6 +170,13 @@ def _change_role(
     if wanted != current:
         before["permissions"], after["permissions"] = sorted(current), sorted(wanted)
         _store_rights(session, role.id, wanted)  # type: ignore[arg-type]
+    record_role_change(session, actor, role, before, after)
+
+
+def record_role_change(
+    session: Session, actor: Actor, role: Role, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """One audit entry for what changed of a role, if anything did."""
     if after:
         audit.record_admin(
             session,

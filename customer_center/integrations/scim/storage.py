@@ -94,29 +94,31 @@ class PortalStorage(ScimStorage):
             raise NotFoundException(detail=f"No group {role_id}")
         return role
 
-    def _roles_of(self, user_ids: list[int]) -> dict[int, list[Role]]:
-        found: dict[int, list[Role]] = {u: [] for u in user_ids}
-        if user_ids:
-            for user_id, role in self.session.exec(
-                select(UserRole.user_id, Role)
-                .join(Role, col(Role.id) == UserRole.role_id)
-                .where(col(UserRole.user_id).in_(user_ids))
-                .order_by(col(Role.id))
-            ):
-                found[user_id].append(role)
+    def _grouped(self, statement: Any, keys: list[int]) -> dict[int, list[Any]]:
+        """Rows of (key, item) collected per key; every key present, empty when it has none."""
+        found: dict[int, list[Any]] = {key: [] for key in keys}
+        if keys:
+            for key, item in self.session.exec(statement):
+                found[key].append(item)
         return found
 
+    def _roles_of(self, user_ids: list[int]) -> dict[int, list[Role]]:
+        return self._grouped(
+            select(UserRole.user_id, Role)
+            .join(Role, col(Role.id) == UserRole.role_id)
+            .where(col(UserRole.user_id).in_(user_ids))
+            .order_by(col(Role.id)),
+            user_ids,
+        )
+
     def _members_of(self, role_ids: list[int]) -> dict[int, list[User]]:
-        found: dict[int, list[User]] = {r: [] for r in role_ids}
-        if role_ids:
-            for role_id, user in self.session.exec(
-                select(UserRole.role_id, User)
-                .join(User, col(User.id) == UserRole.user_id)
-                .where(col(UserRole.role_id).in_(role_ids))
-                .order_by(col(User.id))
-            ):
-                found[role_id].append(user)
-        return found
+        return self._grouped(
+            select(UserRole.role_id, User)
+            .join(User, col(User.id) == UserRole.user_id)
+            .where(col(UserRole.role_id).in_(role_ids))
+            .order_by(col(User.id)),
+            role_ids,
+        )
 
     def _user_resource(self, user_id: int) -> ScimUser:
         user = self._user(user_id)

@@ -54,6 +54,20 @@ async def connect_all(url: str, users: list[SimUser], page: str) -> list[ReflexC
     return clients
 
 
+async def bare_connections_kb(url: str, pid: int, count: int) -> float:
+    """RSS growth per socket.io connection that has no session state: the transport's
+    share (websocket server, Engine.IO/Socket.IO objects) of a session's memory."""
+    clients = [ReflexClient(url, timeout=60) for _ in range(count)]
+    await asyncio.sleep(SETTLE_S)
+    before = backend_rss(pid)
+    for client in clients:
+        await client.connect_bare()
+    await asyncio.sleep(SETTLE_S)
+    grown = backend_rss(pid) - before
+    await close_all(clients)
+    return round(grown / count / KB, 1)
+
+
 async def close_all(clients: list[ReflexClient]) -> None:
     await asyncio.gather(*(c.close() for c in clients))
 
@@ -96,42 +110,37 @@ async def measure(
         pickled, held = redis_state_bytes(redis_url, [c.token for c in clients])
         found["state_pickled_kb"] = round(statistics.mean(pickled) / KB, 1)
         found["state_redis_kb"] = round(statistics.mean(held) / KB, 1)
+    # On top of the connected sessions (freed memory would be reused and hide the cost).
+    found["rss_per_bare_connection_kb"] = await bare_connections_kb(url, pid, sessions)
     await close_all(warm + clients)
     return found
 
 
+def _row(measure: str, kb: float, extra: dict[str, Any]) -> dict[str, Any]:
+    """The results interface: sizes in KB go in the p50 column (and in ``kb``)."""
+    return {
+        "measure": f"{measure} (KB)",
+        "p50_ms": kb,
+        "p95_ms": None,
+        "p99_ms": None,
+        "n": extra["sessions"],
+        "kb": kb,
+        **extra,
+    }
+
+
 def rows_of(mode: str, workers: int, found: dict[str, Any]) -> list[dict[str, Any]]:
-    """The results interface: one row per figure (sizes in the p50 column, in KB)."""
-    base = {"mode": mode, "workers": workers, "sessions": found["sessions"]}
-    rows = [
-        {
-            "measure": f"backend RSS growth per idle session, {mode} (KB)",
-            "p50_ms": found["rss_per_session_kb"],
-            "p95_ms": None,
-            "p99_ms": None,
-            "n": found["sessions"],
-            "kb": found["rss_per_session_kb"],
-            **base,
-            **found,
-        }
+    extra = {"mode": mode, "workers": workers, **found}
+    figures = [
+        ("rss_per_session_kb", f"backend RSS growth per idle session, {mode}"),
+        ("rss_per_bare_connection_kb", f"of which the bare connection, {mode}"),
     ]
     if "state_pickled_kb" in found:
-        for key, label in (
+        figures += [
             ("state_pickled_kb", "pickled state per session in Redis"),
             ("state_redis_kb", "Redis memory per session"),
-        ):
-            rows.append(
-                {
-                    "measure": f"{label} (KB)",
-                    "p50_ms": found[key],
-                    "p95_ms": None,
-                    "p99_ms": None,
-                    "n": found["sessions"],
-                    "kb": found[key],
-                    **base,
-                }
-            )
-    return rows
+        ]
+    return [_row(label, found[key], extra) for key, label in figures]
 
 
 def main() -> None:

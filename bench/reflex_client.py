@@ -82,17 +82,29 @@ class ReflexClient:
 
     # --- connection -------------------------------------------------------------------
 
-    async def connect(self, path: str, params: dict[str, str] | None = None) -> float:
-        """Open the socket on ``path`` (hydrate + on_load); returns ms until shown."""
+    async def _open(self, query: str) -> None:
         ws_url = self.base_url.replace("http", "ws", 1)
-        url = f"{ws_url}/_event/?EIO=4&transport=websocket&token={self.token}"
+        url = f"{ws_url}/_event/?EIO=4&transport=websocket{query}"
         headers = {"Cookie": f"cc_session={self.cookie}"} if self.cookie else {}
         headers["User-Agent"] = "cc-bench"
-        start = time.perf_counter()
         self._ws = await connect(url, additional_headers=headers, max_size=None)
         opening = await asyncio.wait_for(self._ws.recv(), self.timeout)
         if not str(opening).startswith("0"):
             raise ReflexError(f"unexpected Engine.IO opening {str(opening)[:80]}")
+
+    async def connect_bare(self) -> None:
+        """Only the connection: join the namespace without a tab token, so no state."""
+        await self._open("")
+        await self._ws.send("40" + NAMESPACE)  # type: ignore[union-attr]
+        joined = await asyncio.wait_for(self._ws.recv(), self.timeout)  # type: ignore[union-attr]
+        if not str(joined).startswith("40"):
+            raise ReflexError(f"namespace refused: {str(joined)[:80]}")
+
+    async def connect(self, path: str, params: dict[str, str] | None = None) -> float:
+        """Open the socket on ``path`` (hydrate + on_load); returns ms until shown."""
+        start = time.perf_counter()
+        await self._open(f"&token={self.token}")
+        assert self._ws is not None
         self._path = path
         boot = {"name": HYDRATE, "payload": {}, "router_data": router_data(path, params)}
         await self._ws.send("40" + NAMESPACE + json.dumps({"event": boot}))

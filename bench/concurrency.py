@@ -31,9 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import backend_profile
 from bench.live_portal import (
     DEFAULT_REDIS_URL,
     SimUser,
+    backend_cpu_seconds,
     running_portal,
     sign_in_users,
     sign_out_users,
@@ -231,8 +233,41 @@ async def run_users(
     return tally, time.monotonic() - start
 
 
+def run_count(
+    url: str,
+    pid: int,
+    users: list[SimUser],
+    seconds: float,
+    think: tuple[float, float],
+    profile: bool = False,
+) -> list[dict[str, Any]]:
+    """One run; besides the timings, the CPU cores the backend and these clients used,
+    and with ``profile`` where the backend's Python time went (py-spy)."""
+    RESULTS.mkdir(exist_ok=True)
+    raw = RESULTS / f"profile-{len(users)}-users-{pid}.txt"
+    spy = backend_profile.start(pid, seconds, raw) if profile else None
+    backend_before, client_before = backend_cpu_seconds(pid), time.process_time()
+    tally, took = asyncio.run(run_users(url, users, seconds, think))
+    extra: dict[str, Any] = {
+        "users": len(users),
+        "backend_cores": round((backend_cpu_seconds(pid) - backend_before) / took, 2),
+        "client_cores": round((time.process_time() - client_before) / took, 2),
+    }
+    for example in tally.examples:
+        print(f"  error: {example}")
+    rows = summarize(tally, took, extra)
+    if spy is not None:
+        spy.wait()
+        rows[-1]["profile"] = [
+            [label, round(share, 3)] for label, share in backend_profile.shares(raw)[1]
+        ]
+        print("\n".join(backend_profile.report(raw)))
+    return rows
+
+
 def print_table(title: str, rows: list[dict[str, Any]]) -> None:
-    print(f"\n{title}")
+    cores = f"backend used {rows[0]['backend_cores']} cores, clients {rows[0]['client_cores']}"
+    print(f"\n{title} ({cores})")
     heads = ("p50 ms", "p95 ms", "p99 ms")
     print(f"{'measure':24} " + " ".join(f"{h:>8}" for h in heads) + "      n errors   per s")
     for r in rows:
@@ -278,25 +313,23 @@ def main() -> None:
         "--redis-url", default=os.environ.get("CC_BENCH_REDIS_URL", DEFAULT_REDIS_URL)
     )
     parser.add_argument("--think", default="1,5", help="think time between clicks, min,max s")
+    parser.add_argument("--profile", action="store_true", help="sample the backend (py-spy)")
     args = parser.parse_args()
     counts = [int(n) for n in args.users.split(",")]
     think_min, think_max = (float(x) for x in args.think.split(","))
+    think = (think_min, think_max)
     engine, users = prepare(max(counts))
     rows: list[dict[str, Any]] = []
     try:
         for mode in args.modes.split(","):
             workers = 1 if mode == "single" else args.redis_workers
             redis_url = args.redis_url if mode == "redis" else ""
-            with running_portal(workers, redis_url) as (url, _pid):
+            with running_portal(workers, redis_url) as (url, pid):
                 for count in counts:
-                    tally, took = asyncio.run(
-                        run_users(url, users[:count], args.seconds, (think_min, think_max))
-                    )
-                    extra = {"users": count, "workers": workers, "redis": bool(redis_url)}
-                    found = summarize(tally, took, extra)
+                    found = run_count(url, pid, users[:count], args.seconds, think, args.profile)
+                    for row in found:
+                        row.update(workers=workers, redis=bool(redis_url))
                     print_table(f"{count} users, {workers} worker(s), {mode}", found)
-                    for example in tally.examples:
-                        print(f"  error: {example}")
                     rows.extend(found)
     finally:
         sign_out_users(engine, users)

@@ -14,12 +14,18 @@ import json
 import logging
 from http import HTTPStatus
 
-from scim2_models import PayloadTooLargeException, SCIMException, UnauthorizedException
+from scim2_models import (
+    PayloadTooLargeException,
+    SCIMException,
+    UnauthorizedException,
+    UniquenessException,
+)
 from scim2_server.handler import ScimHandler
 from scim2_server.requests import ScimRequest
 from scim2_server.responses import ScimResponse
 from scim2_server.routing import Operation
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -52,9 +58,12 @@ def _handle(engine: Engine, request: ScimRequest) -> ScimResponse:
             raise UnauthorizedException(detail="Missing, unknown or revoked bearer token")
     else:
         actor = None
-    with session_scope(engine) as session:
-        storage = PortalStorage(session, actor)  # type: ignore[arg-type]
-        return ScimHandler(SERVICE, storage).handle(request)
+    try:
+        with session_scope(engine) as session:
+            storage = PortalStorage(session, actor)  # type: ignore[arg-type]
+            return ScimHandler(SERVICE, storage).handle(request)
+    except IntegrityError as clash:  # two requests took the same userName at the same moment
+        raise UniquenessException(detail="The value was taken meanwhile") from clash
 
 
 def serve(engine: Engine, request: ScimRequest) -> ScimResponse:

@@ -286,3 +286,15 @@ def test_everything_through_scim_is_audited_with_the_token(portal: Portal) -> No
         ).all()
     )
     assert count == 3  # token created, user created, deactivated: nothing of the refused one
+
+
+def test_the_same_user_name_at_the_same_moment_is_created_once(portal: Portal) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = {"schemas": [USER], "userName": "twice@alpha.example"}
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: portal.a.post("/Users", json=body), range(4)))
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]
+    assert all(
+        a.json()["schemas"] != [ERROR] or a.json()["scimType"] == "uniqueness" for a in answers
+    )

@@ -133,6 +133,18 @@ def backend_rss(pid: int) -> int:
     return total
 
 
+def backend_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the backend's processes have used so far."""
+    total = 0.0
+    for proc in [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
 def largest_company(engine: Engine) -> int:
     from customer_center.models.order import Order
 

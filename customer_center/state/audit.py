@@ -39,11 +39,6 @@ class AuditState(PortalState):
     export_href: str = EXPORT_PATH
     _who_label: str = ""
 
-    def _param(self, name: str) -> str:
-        """A filter from the address; the page's params hold the query string too."""
-        value = self.router.page.params.get(name)
-        return value if isinstance(value, str) else self._query(name)
-
     def _filter(self) -> AuditFilter:
         return filter_from_params(
             {

@@ -77,9 +77,19 @@ class PortalState(rx.State):
         value = self.router.url.query_parameters.get(name, "")
         return value if isinstance(value, str) else ""
 
+    def _param(self, name: str) -> str:
+        """A route or query parameter of the page (``/orders/[order_id]``, ``?status=``).
+
+        Read from the event's router data, not ``self.router.page``: that is deprecated, and
+        every read of it walks the call stack to say where (a third of an order list load).
+        """
+        params = self.router_data.get("query", {})
+        value = params.get(name) if isinstance(params, dict) else None
+        return value if isinstance(value, str) else self._query(name)
+
     def _query_id(self, name: str) -> int | None:
         """A numeric query or route parameter (``/users/[user_id]``); ``None`` if not a number."""
-        value = self.router.page.params.get(name) or self._query(name)
+        value = self._param(name)
         if not isinstance(value, str):
             return None
         return int(value) if value.isdigit() and len(value) <= 12 else None

@@ -15,8 +15,7 @@ TOKEN_LIMIT = 200
 
 def link_token(state: PortalState) -> str:
     """The ``token`` of an e-mail link's page, wherever Reflex put the query parameter."""
-    value = state.router.page.params.get("token") or state._query("token")
-    return value[:TOKEN_LIMIT] if isinstance(value, str) else ""
+    return state._param("token")[:TOKEN_LIMIT]
 
 
 class EmailChangeState(PortalState):
@@ -31,7 +30,7 @@ class EmailChangeState(PortalState):
 
     def _target_id(self) -> int | None:
         """The user of the page: ``/users/<id>`` names one, ``/profile`` means the actor."""
-        named = self.router.page.params.get("user_id") or self._query("user_id")
+        named = self._param("user_id")
         return self._query_id("user_id") if named else self._actor().user_id
 
     @signed_in

@@ -63,10 +63,6 @@ class OrderListState(PortalState):
     _max_cents: int | None = None
     _requester_label: str = ""
 
-    def _param(self, name: str) -> str:
-        value = self.router.page.params.get(name)
-        return value if isinstance(value, str) else self._query(name)
-
     def _filter(self) -> OrderFilter:
         return filter_from_params(
             {

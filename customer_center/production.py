@@ -104,8 +104,10 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
 def _supervise(processes: list[subprocess.Popen[bytes]]) -> int:
     """Wait until one process ends (or we are asked to stop); stop the rest."""
     stopping: list[int] = []
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda number, _frame: stopping.append(number))
+    previous = {
+        signum: signal.signal(signum, lambda number, _frame: stopping.append(number))
+        for signum in (signal.SIGTERM, signal.SIGINT)
+    }
     try:
         while not stopping:
             ended = [p.returncode for p in processes if p.poll() is not None]
@@ -115,6 +117,8 @@ def _supervise(processes: list[subprocess.Popen[bytes]]) -> int:
         return 0
     finally:
         _stop(processes)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def serve(build: bool = True, relay: bool = True, environ: Mapping[str, str] = os.environ) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import sys
 
 import pytest
 from reflex_base.environment import environment as reflex_environment
@@ -143,6 +145,13 @@ def test_workers_default_like_reflex(monkeypatch: pytest.MonkeyPatch) -> None:
     assert production.worker_count(production_settings(workers=0)) == 5
     assert production.worker_count(production_settings(workers=0, redis_url="")) == 1
     assert production.worker_count(production_settings(workers=3)) == 3
+
+
+def test_when_one_process_ends_serve_stops_the_others_and_exits_with_its_code() -> None:
+    web = production._start([sys.executable, "-c", "import time; time.sleep(60)"], os.environ)
+    relay = production._start([sys.executable, "-c", "raise SystemExit(3)"], os.environ)
+    assert production._supervise([web, relay]) == 3
+    assert web.poll() is not None, "the web process was stopped too"
 
 
 def test_serve_refuses_unsafe_production_settings_before_touching_anything(

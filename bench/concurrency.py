@@ -23,15 +23,13 @@ import argparse
 import asyncio
 import os
 import random
-import statistics
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from bench import backend_profile
+from bench import backend_profile, results
 from bench.live_portal import (
     DEFAULT_REDIS_URL,
     SimUser,
@@ -43,7 +41,6 @@ from bench.live_portal import (
 )
 from bench.reflex_client import ReflexClient, ReflexError, state_name, var
 
-RESULTS = Path(__file__).resolve().parent / "results"
 ORDERS = state_name("orders", "order_list_state")
 INBOX = state_name("approvals", "approvals_inbox_state")
 ORDER = state_name("order_view", "order_view_state")
@@ -187,32 +184,13 @@ class SimulatedUser:
             self.tally.error(measure, f"refused: {errors or problem}")
 
 
-def percentile(values: list[float], p: int) -> float:
-    if len(values) < 2:
-        return values[0] if values else 0.0
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
-
-
 def summarize(tally: Tally, seconds: float, extra: dict[str, Any]) -> list[dict[str, Any]]:
+    clicks = [t for m, ts in tally.timings.items() if m != "connect and hydrate" for t in ts]
     rows = []
-    everything = [
-        t for measure, ts in tally.timings.items() if measure != "connect and hydrate" for t in ts
-    ]
-    measures = {**tally.timings, "all clicks": everything}
-    for measure, timings in measures.items():
+    for measure, timings in {**tally.timings, "all clicks": clicks}.items():
         errors = sum(tally.errors.values()) if measure == "all clicks" else tally.errors[measure]
-        rows.append(
-            {
-                "measure": measure,
-                "p50_ms": round(percentile(timings, 50), 1),
-                "p95_ms": round(percentile(timings, 95), 1),
-                "p99_ms": round(percentile(timings, 99), 1),
-                "n": len(timings),
-                "errors": errors,
-                "throughput_per_s": round(len(timings) / seconds, 1),
-                **extra,
-            }
-        )
+        per_s = round(len(timings) / seconds, 1)
+        rows.append(results.row(measure, timings, errors=errors, throughput_per_s=per_s, **extra))
     return rows
 
 
@@ -243,8 +221,8 @@ def run_count(
 ) -> list[dict[str, Any]]:
     """One run; besides the timings, the CPU cores the backend and these clients used,
     and with ``profile`` where the backend's Python time went (py-spy)."""
-    RESULTS.mkdir(exist_ok=True)
-    raw = RESULTS / f"profile-{len(users)}-users-{pid}.txt"
+    results.RESULTS.mkdir(exist_ok=True)
+    raw = results.RESULTS / f"profile-{len(users)}-users-{pid}.txt"
     spy = backend_profile.start(pid, seconds, raw) if profile else None
     backend_before, client_before = backend_cpu_seconds(pid), time.process_time()
     tally, took = asyncio.run(run_users(url, users, seconds, think))
@@ -258,9 +236,7 @@ def run_count(
     rows = summarize(tally, took, extra)
     if spy is not None:
         spy.wait()
-        rows[-1]["profile"] = [
-            [label, round(share, 3)] for label, share in backend_profile.shares(raw)[1]
-        ]
+        rows[-1]["backend_profile"] = backend_profile.summary(raw)
         print("\n".join(backend_profile.report(raw)))
     return rows
 
@@ -333,25 +309,21 @@ def main() -> None:
                     rows.extend(found)
     finally:
         sign_out_users(engine, users)
-    write_results(rows, args, think_min, think_max)
+    write_results(rows, args, think)
 
 
-def write_results(
-    rows: list[dict[str, Any]], args: Any, think_min: float, think_max: float
-) -> None:
-    import json
-
-    RESULTS.mkdir(exist_ok=True)
+def write_results(rows: list[dict[str, Any]], args: Any, think: tuple[float, float]) -> None:
     notes = (
-        f"Simulated users of the largest company (about 30% approvers, the rest buyers), "
-        f"each a socket client speaking Reflex's event protocol, {args.seconds:.0f} s per "
-        f"user count after a ramp-up, thinking {think_min:g}-{think_max:g} s between clicks. "
-        "Latency: event sent -> the update the user waits for. Backend: reflex run --env prod "
-        "--backend-only against PostgreSQL cc_bench; clients run on the same machine."
+        "Simulated users of the largest company (about 30% approvers, the rest buyers), each "
+        f"a socket client speaking Reflex's event protocol, {args.seconds:.0f} s per user "
+        f"count after a ramp-up, thinking {think[0]:g}-{think[1]:g} s between clicks. Latency: "
+        "event sent -> the update the user waits for (a page: its on_load handlers done). "
+        "Backend: reflex run --env prod --backend-only on PostgreSQL cc_bench; the clients "
+        "run on the same machine (their CPU share: client_cores). backend_profile (with "
+        "--profile): where the workers' Python time went, sampled by py-spy."
     )
-    path = RESULTS / "concurrency.json"
-    path.write_text(json.dumps({"rows": rows, "notes": notes}, indent=2))
-    print(f"\nwritten: {path.relative_to(RESULTS.parent.parent)}")
+    path = results.write("concurrency", "Concurrency: simulated users over sockets", rows, notes)
+    print(f"\nwritten: {path}")
 
 
 if __name__ == "__main__":

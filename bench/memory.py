@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
+from bench import results
 from bench.live_portal import (
     DEFAULT_REDIS_URL,
     SimUser,
@@ -32,7 +31,6 @@ from bench.live_portal import (
 )
 from bench.reflex_client import ReflexClient
 
-RESULTS = Path(__file__).resolve().parent / "results"
 SETTLE_S = 3.0
 WARM_UP = 5
 KB = 1024
@@ -117,20 +115,12 @@ async def measure(
 
 
 def _row(measure: str, kb: float, extra: dict[str, Any]) -> dict[str, Any]:
-    """The results interface: sizes in KB go in the p50 column (and in ``kb``)."""
-    return {
-        "measure": f"{measure} (KB)",
-        "p50_ms": kb,
-        "p95_ms": None,
-        "p99_ms": None,
-        "n": extra["sessions"],
-        "kb": kb,
-        **extra,
-    }
+    """The results interface, for a size: ``kb`` instead of percentiles."""
+    return {"measure": measure, "kb": kb, "n": extra["sessions"], **extra}
 
 
 def rows_of(mode: str, workers: int, found: dict[str, Any]) -> list[dict[str, Any]]:
-    extra = {"mode": mode, "workers": workers, **found}
+    extra = {"mode": mode, "workers": workers, "sessions": found["sessions"]}
     figures = [
         ("rss_per_session_kb", f"backend RSS growth per idle session, {mode}"),
         ("rss_per_bare_connection_kb", f"of which the bare connection, {mode}"),
@@ -155,6 +145,7 @@ def main() -> None:
     args = parser.parse_args()
     engine, users = prepare(args.sessions + WARM_UP)
     rows: list[dict[str, Any]] = []
+    runs: list[dict[str, Any]] = []
     try:
         for mode in args.modes.split(","):
             workers = 1 if mode == "single" else args.redis_workers
@@ -163,11 +154,11 @@ def main() -> None:
                 found = asyncio.run(measure(url, pid, users, args.page, redis_url))
             print(f"\n{mode}, {workers} worker(s): {json.dumps(found)}")
             rows.extend(rows_of(mode, workers, found))
-            gc.collect()
+            runs.append({"mode": mode, **found})
     finally:
         sign_out_users(engine, users)
     print_table(rows)
-    write_results(rows, args)
+    write_results(rows, args, runs)
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
@@ -176,19 +167,20 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         print(f"{r['measure']:58} {r['kb']:8.1f} {r['n']:9d}")
 
 
-def write_results(rows: list[dict[str, Any]], args: Any) -> None:
-    RESULTS.mkdir(exist_ok=True)
+def write_results(rows: list[dict[str, Any]], args: Any, runs: list[dict[str, Any]]) -> None:
+    before_after = "; ".join(
+        f"{r['mode']}: {r['rss_before_mb']} -> {r['rss_after_mb']} MB" for r in runs
+    )
     notes = (
         f"{args.sessions} users of the largest company connected at once over their own "
-        f"socket (hydrate on /dashboard, then {args.page}) and left idle; backend = reflex "
-        "run --env prod --backend-only on PostgreSQL cc_bench; RSS summed over the backend's "
-        "Python processes, measured after a warm-up of "
-        f"{WARM_UP} sessions and {SETTLE_S:g} s of quiet. Sizes are in KB (p50 column). "
-        "Target: < 100 KB per idle session."
+        f"socket (hydrate on /dashboard, then {args.page}) and left idle; backend: reflex "
+        "run --env prod --backend-only on PostgreSQL cc_bench. RSS summed over the backend's "
+        f"processes after a warm-up of {WARM_UP} sessions and {SETTLE_S:g} s of quiet "
+        f"({before_after}). The bare connection: socket.io connections without a session, "
+        "opened on top. Target: < 100 KB per idle session."
     )
-    path = RESULTS / "memory.json"
-    path.write_text(json.dumps({"rows": rows, "notes": notes}, indent=2))
-    print(f"\nwritten: {path.relative_to(RESULTS.parent.parent)}")
+    path = results.write("memory", "Memory per connected idle session", rows, notes)
+    print(f"\nwritten: {path}")
 
 
 if __name__ == "__main__":

@@ -165,7 +165,7 @@ def catalogue_content() -> rx.Component:
             rx.input.slot(rx.icon("search", size=16)),
             placeholder=tr("shop.catalogue.search"),
             value=state.search,
-            on_change=state.set_search.debounce(300),
+            on_change=state.set_search,
             aria_label=tr("shop.catalogue.search"),
             id="catalogue-search",
             width="100%",

@@ -99,7 +99,7 @@ def requester_filter() -> rx.Component:
                 rx.input.slot(rx.icon("search", size=14)),
                 placeholder=tr("order_list.filter.requester_search"),
                 value=state.requester_search,
-                on_change=state.search_requester.debounce(300),
+                on_change=state.search_requester,
                 aria_label=tr("order_list.filter.requester_search"),
                 id="order-requester-search",
                 flex="1",
@@ -149,7 +149,8 @@ def filter_bar() -> rx.Component:
                 _input(
                     "order-min",
                     state.min_value,
-                    state.set_min_value.debounce(500),
+                    state.set_min_value,
+                    debounce_timeout=500,
                     input_mode="decimal",
                     placeholder=tr("order_list.filter.any"),
                 ),
@@ -161,7 +162,8 @@ def filter_bar() -> rx.Component:
                 _input(
                     "order-max",
                     state.max_value,
-                    state.set_max_value.debounce(500),
+                    state.set_max_value,
+                    debounce_timeout=500,
                     input_mode="decimal",
                     placeholder=tr("order_list.filter.any"),
                 ),

@@ -48,7 +48,7 @@ def list_toolbar() -> rx.Component:
             rx.input.slot(rx.icon("search", size=16)),
             placeholder=tr("users.search_placeholder"),
             value=state.search,
-            on_change=state.set_search.debounce(300),
+            on_change=state.set_search,
             aria_label=tr("users.search_placeholder"),
             id="user-search",
             min_width="16rem",

@@ -35,7 +35,8 @@ DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/cc_bench"
 os.environ["CC_DATABASE_URL"] = os.environ.get("CC_BENCH_DATABASE_URL", DEFAULT_DATABASE)
 os.environ.setdefault("CC_DATA_DIR", tempfile.mkdtemp(prefix="cc-bench-"))
 
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from bench import results  # noqa: E402
@@ -57,8 +58,17 @@ TIMER_JS = Path(__file__).with_name("page_timer.js")
 SEARCH_TERMS = ["Müller", "Schmidt", "Weber", "Fischer", "Wagner", "Becker", "Hoffmann", "Koch"]
 FILTER_TYPED = "filter the user list by name (from typing, with the 300 ms pause)"
 FILTER_SENT = "filter the user list by name (after the pause)"
+OPEN_USERS_NEW = "open the user list (first visit in a new tab)"
+OPEN_USERS = "open the user list (again, in the same tab)"
+OPEN_INBOX_NEW = "open the approvals inbox (first visit in a new tab)"
+OPEN_INBOX = "open the approvals inbox (again, after approving)"
+NAME_SHOWN_IN = "[...document.querySelectorAll(%r)].some(a => a.textContent === %s)"
+NAME_SHOWN = NAME_SHOWN_IN.replace("%r", "'.cc-user-row a'", 1)
+UPDATE_NAME = text("UPDATE user_account SET name = :name WHERE id = :id")
 TARGET_P95_MS = 50.0
 
+TRACE = os.environ.get("CC_BENCH_TRACE") == "1"  # print what went over the websocket
+TRAFFIC = "traffic of: "  # a measure's [events sent, characters received]
 PARTS = "parts of: "  # a measure's [before sending, waiting for the server, rendering]
 Timings = dict[str, list[Any]]
 
@@ -80,6 +90,9 @@ class Timer:
         if self.counted:
             self.timings[name].append(found["total"])
             self.timings[PARTS + name].append(found["parts"])
+            self.timings[TRAFFIC + name].append(traffic(found["log"]))
+            if TRACE:
+                print(name, *found["log"], sep="\n  ", file=sys.stderr)
         return found
 
 
@@ -139,23 +152,57 @@ def all_rows_contain(term: str) -> str:
     return f"{rows}.length > 0 && {rows}.every(r => r.textContent.toLowerCase().includes({needle}))"
 
 
-def main_contact(browser: Browser, url: str, cookie: str, timings: Timings) -> None:
+def nav_link(page: Page, path: str) -> Locator:
+    return page.locator(f'nav a[href="{path}"]')
+
+
+def first_visits(browser: Browser, url: str, cookie: str, path: str, row: str, name: str,
+                 timings: Timings) -> None:  # fmt: skip
+    """Open a list from the dashboard's navigation, each time in a new tab: fresh state, and
+    the page's code loaded for the first time in that tab."""
     context = new_context(browser, url, cookie)
     for rep in range(WARMUP + REPS):
         timer = dashboard(context, url, timings, rep >= WARMUP)
-        page = timer.page
-        timer.measure(
-            "open the user list",
-            rows_shown("/users", ".cc-user-row"),
-            page.locator('nav a[href="/users"]').click,
-        )
-        term = SEARCH_TERMS[rep % len(SEARCH_TERMS)]
-        search = page.locator("#user-search")
-        found = timer.measure(FILTER_TYPED, all_rows_contain(term), partial(search.fill, term))
-        if timer.counted:
-            timings[FILTER_SENT].append(found["fromSend"])
-            timings[PARTS + FILTER_SENT].append([0.0, *found["parts"][1:]])
-        page.close()
+        timer.measure(name, rows_shown(path, row), nav_link(timer.page, path).click)
+        timer.page.close()
+    context.close()
+
+
+def rename(engine: Any, user_id: int, name: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(UPDATE_NAME, {"id": user_id, "name": name})
+
+
+def user_list(browser: Browser, url: str, cookie: str, engine: Any, timings: Timings) -> None:
+    """Open the user list again in the same tab (its code loaded, the list of the last visit
+    still in the state): the first user's name changes before each visit, so the figure
+    ends when this visit's list is shown. Then filter it by name, and clear the filter."""
+    context = new_context(browser, url, cookie)
+    page = context.new_page()
+    page.goto(f"{url}/users")
+    first = page.locator(".cc-user-row a").first
+    first.wait_for()
+    user_id, base = int(str(first.get_attribute("href")).rsplit("/", 1)[1]), first.inner_text()
+    try:
+        for rep in range(WARMUP + REPS):
+            timer = Timer(page, timings, rep >= WARMUP)
+            nav_link(page, "/dashboard").click()
+            page.wait_for_url("**/dashboard")
+            marked = f"{base} #{rep}"
+            rename(engine, user_id, marked)
+            shown = f'location.pathname === "/users" && {NAME_SHOWN % json.dumps(marked)}'
+            timer.measure(OPEN_USERS, shown, nav_link(page, "/users").click)
+            term = SEARCH_TERMS[rep % len(SEARCH_TERMS)]
+            search = page.locator("#user-search")
+            found = timer.measure(FILTER_TYPED, all_rows_contain(term), partial(search.fill, term))
+            if timer.counted:
+                timings[FILTER_SENT].append(found["fromSend"])
+                timings[PARTS + FILTER_SENT].append([0.0, *found["parts"][1:]])
+                timings[TRAFFIC + FILTER_SENT].append(timings[TRAFFIC + FILTER_TYPED][-1])
+            search.fill("")
+            page.wait_for_function(shown)
+    finally:
+        rename(engine, user_id, base)
     page_through_orders(context, url, timings)
     context.close()
 
@@ -173,16 +220,15 @@ def page_through_orders(context: BrowserContext, url: str, timings: Timings) -> 
     page.close()
 
 
-def approver(browser: Browser, url: str, cookie: str, timings: Timings) -> None:
+def approvals(browser: Browser, url: str, cookie: str, timings: Timings) -> None:
+    """In one tab: open the inbox's first order, approve it, and open the inbox again (the
+    figure ends when the approved order has left the list shown from the last visit)."""
     context = new_context(browser, url, cookie)
+    page = context.new_page()
+    page.goto(f"{url}/approvals")
+    page.locator(".approval-row").first.wait_for()
     for rep in range(WARMUP + REPS):
-        timer = dashboard(context, url, timings, rep >= WARMUP)
-        page = timer.page
-        timer.measure(
-            "open the approvals inbox",
-            rows_shown("/approvals", ".approval-row"),
-            page.locator('nav a[href="/approvals"]').click,
-        )
+        timer = Timer(page, timings, rep >= WARMUP)
         link = page.locator(".approval-row a").first
         number = link.inner_text()
         timer.measure(
@@ -195,7 +241,9 @@ def approver(browser: Browser, url: str, cookie: str, timings: Timings) -> None:
             '!document.querySelector("#approve") && !!document.querySelector("#order-notice")',
             page.locator("#approve").click,
         )
-        page.close()
+        still_listed = NAME_SHOWN_IN % (".approval-row a", json.dumps(number))
+        gone = f"{rows_shown('/approvals', '.approval-row')} && !{still_listed}"
+        timer.measure(OPEN_INBOX, gone, nav_link(page, "/approvals").click)
     context.close()
 
 
@@ -209,6 +257,11 @@ def sign_in_cookie(engine: Any, user_id: int) -> str:
         cookie = open_session(session, user, days=1, user_agent="bench")
         session.commit()
     return cookie
+
+
+def traffic(log: list[list[Any]]) -> list[float]:
+    sent = sum(1 for entry in log if entry[1] == "send")
+    return [sent, sum(entry[2] for entry in log if entry[1] == "receive")]
 
 
 def split(parts: list[list[float]]) -> dict[str, float]:
@@ -225,9 +278,12 @@ def figures(timings: Timings) -> list[dict[str, Any]]:
     floor_row["split_p50_ms"] = split(timings[PARTS + floor_name])
     rows = [floor_row]
     for measure, values in timings.items():
-        if measure.startswith(PARTS) or measure == floor_name:
+        if measure.startswith((PARTS, TRAFFIC)) or measure == floor_name:
             continue
         portal = results.row(measure, values, split_p50_ms=split(timings[PARTS + measure]))
+        sent, received = zip(*timings[TRAFFIC + measure], strict=True)
+        portal["events_sent"] = statistics.median(sent)
+        portal["kb_received"] = round(statistics.median(received) / 1024, 1)
         portal["x_floor_p50"] = round(portal["p50_ms"] / floor_row["p50_ms"], 1)
         portal["x_floor_p95"] = round(portal["p95_ms"] / floor_row["p95_ms"], 1)
         if measure != FILTER_TYPED:
@@ -263,8 +319,15 @@ def run(database_url: str) -> list[dict[str, Any]]:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         floor(browser, counter.url, timings)
         with serve(ROOT, portal_env(database_url, port), port, "/sign-in") as portal:
-            main_contact(browser, portal.url, cookies["main"], timings)
-            approver(browser, portal.url, cookies["approver"], timings)
+            main, boss = cookies["main"], cookies["approver"]
+            first_visits(
+                browser, portal.url, main, "/users", ".cc-user-row", OPEN_USERS_NEW, timings
+            )
+            user_list(browser, portal.url, main, engine, timings)
+            first_visits(
+                browser, portal.url, boss, "/approvals", ".approval-row", OPEN_INBOX_NEW, timings
+            )
+            approvals(browser, portal.url, boss, timings)
         browser.close()
     return figures(timings)
 

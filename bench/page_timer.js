@@ -18,7 +18,8 @@
   }
   // Reflex calls this hook right before it sends an event over the websocket.
   window.__reflex_otel = {
-    onEventSend: () => {
+    onEventSend: (event) => {
+      if (bench.armed) bench.log.push([performance.now() - bench.t0, "send", event.name]);
       if (bench.armed && bench.t0 !== null && bench.sentAfter === null) {
         bench.sentAfter = performance.now();
       }
@@ -32,7 +33,10 @@
         bench.activity = performance.now();
         // the first state update (socket.io event packet "42..."): the page is hydrated
         if (String(message.data).startsWith("42")) bench.hydrated ??= bench.activity;
-        if (bench.armed) bench.received = bench.activity;
+        if (!bench.armed) return;
+        bench.received = bench.activity;
+        const data = String(message.data);
+        bench.log.push([bench.received - bench.t0, "receive", data.length, data.slice(0, 60)]);
       });
     }
     send(data) {
@@ -44,7 +48,7 @@
   window.__ccArm = (condition) => {
     const met = new Function(`return (${condition});`);
     if (met()) throw new Error(`already true before the action: ${condition}`);
-    Object.assign(bench, { armed: true, t0: null, sentAfter: null, received: null });
+    Object.assign(bench, { armed: true, t0: null, sentAfter: null, received: null, log: [] });
     bench.done = new Promise((resolve, reject) => {
       const observer = new MutationObserver(() => {
         if (!met()) return;
@@ -75,6 +79,9 @@
       // where the time went: in the browser before the event left, waiting for the
       // server's last answer, and rendering after it
       parts: [sent - bench.t0, received - sent, end - received],
+      // what went over the websocket: [ms after the action, "send", event name] and
+      // [ms after the action, "receive", characters, the first 60 of them]
+      log: bench.log,
     };
   };
 })();

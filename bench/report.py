@@ -30,6 +30,7 @@ ORDER = [
     "cold_start",
 ]
 Row = dict[str, Any]
+CPU_MODEL = "model name\t"
 
 
 def _first_line(command: list[str]) -> str:
@@ -40,12 +41,14 @@ def _first_line(command: list[str]) -> str:
     return (done.stdout or done.stderr).strip().splitlines()[0] if done.returncode == 0 else "-"
 
 
-def _proc_value(path: str, key: str) -> str:
+def _proc_value(path: str, key: str, separator: str = ":") -> str:
+    """The value of the first ``key<separator>value`` line of a system file."""
     try:
         lines = Path(path).read_text().splitlines()
     except OSError:
         return "-"
-    return next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith(key)), "-")
+    found = (ln.partition(separator)[2] for ln in lines if ln.startswith(key + separator))
+    return next(found, "-").strip().strip('"')
 
 
 def _postgres() -> str:
@@ -77,9 +80,9 @@ def machine() -> list[tuple[str, str]]:
     mem_kb = _proc_value("/proc/meminfo", "MemTotal").split()[0]
     ram = f"{int(mem_kb) / 1024 / 1024:.1f} GiB" if mem_kb.isdigit() else "-"
     return [
-        ("CPU", f"{_proc_value('/proc/cpuinfo', 'model name')}, {os.cpu_count()} cores"),
+        ("CPU", f"{_proc_value('/proc/cpuinfo', CPU_MODEL)}, {os.cpu_count()} cores"),
         ("RAM", ram),
-        ("OS", f"{_proc_value('/etc/os-release', 'PRETTY_NAME').replace('=', '')}"),
+        ("OS", _proc_value("/etc/os-release", "PRETTY_NAME", "=")),
         ("Kernel", platform.release()),
         ("Python", platform.python_version()),
         ("Reflex", version("reflex")),
@@ -137,6 +140,8 @@ def targets(found: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
     if isinstance(value, dict):
         return " / ".join(f"{v}" for v in value.values())
     return str(value)

@@ -9,8 +9,6 @@ keeps the sessions' state in memory; several workers share it through Redis.
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -25,7 +23,8 @@ from sqlalchemy import delete, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.serve import ROOT, WITH_NODE, free_port, portal_env, stop
+
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cc_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/2"
 START_TIMEOUT_S = 300
@@ -46,12 +45,6 @@ class SimUser:
     user_id: int
     cookie: str
     approver: bool  # may decide approvals and has some waiting
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -84,24 +77,13 @@ def running_portal(
     URL and process id, stop it afterwards. ``flush`` empties the Redis database first."""
     if redis_url and flush:
         _flush_redis(redis_url)
-    port = _free_port()
-    url = f"http://localhost:{port}"
-    data_dir = Path(tempfile.mkdtemp(prefix="cc-bench-portal-"))
-    env = {
-        **os.environ,
-        "CC_ENV": "dev",
-        "CC_DATABASE_URL": database_url or bench_database_url(),
-        "CC_DATA_DIR": str(data_dir),
-        "CC_PORT": str(port),
-        "CC_BASE_URL": url,
-        "CC_REDIS_URL": redis_url,
-        "CC_WORKERS": str(workers),
-        "GRANIAN_WORKERS": str(workers),
-        # In production the relay is a process of its own; the workers only serve events.
-        "CC_EMBEDDED_RELAY": "0",
-    }
-    log = data_dir / "portal.log"
-    command = ["scripts/with-node", "reflex", "run", "--env", "prod", "--backend-only"]
+    port = free_port()
+    env = portal_env(database_url or bench_database_url(), port)
+    env.update(CC_REDIS_URL=redis_url, CC_WORKERS=str(workers), GRANIAN_WORKERS=str(workers))
+    # In production the relay is a process of its own; the workers only serve events.
+    env["CC_EMBEDDED_RELAY"] = "0"
+    log = Path(env["CC_DATA_DIR"]) / "portal.log"
+    command = [str(WITH_NODE), "reflex", "run", "--env", "prod", "--backend-only"]
     with log.open("w") as out:
         process = subprocess.Popen(
             [*command, "--backend-port", str(port)],
@@ -112,14 +94,10 @@ def running_portal(
             start_new_session=True,
         )
     try:
-        _wait_until_serving(url, process, log)
-        yield url, process.pid
+        _wait_until_serving(env["CC_BASE_URL"], process, log)
+        yield env["CC_BASE_URL"], process.pid
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop(process)
 
 
 def backend_rss(pid: int) -> int:

@@ -331,6 +331,8 @@ def target_name(entry: AuditEntry, names: _Names, lang: str) -> str | None:
         return names.user(entry.target_id)
     if entry.target_type in ROLE_TARGETS:
         return names.role(entry.target_id, lang) or _str((entry.before or {}).get("name"))
+    if entry.target_type == "scim_token":  # tokens are named by the label they were given
+        return _str((entry.after or entry.before or {}).get("label"))
     return None
 
 

@@ -11,7 +11,8 @@ from customer_center.auth.tokens import token_hash
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.models.audit import AuditEntry
 from customer_center.models.identity import ScimToken
-from customer_center.services import scim_tokens
+from customer_center.services import audit_log, scim_tokens
+from customer_center.services.audit_log import AuditFilter
 from tests.factories import actor_for, make_company, make_user
 
 
@@ -68,6 +69,11 @@ def test_revoked_token_is_refused(session: Session) -> None:
     assert scim_tokens.authenticate(session, raw) is None
     actions = session.exec(select(AuditEntry.action).order_by(AuditEntry.id)).all()  # type: ignore[arg-type]
     assert actions == ["scim_token.created", "scim_token.revoked"]
+    rows = audit_log.audit_page(session, main, AuditFilter()).rows
+    assert [(r["action"], r["target"]) for r in rows] == [
+        ("Provisioning token revoked", "Provisioning token: Okta"),
+        ("Provisioning token created", "Provisioning token: Okta"),
+    ]
 
 
 def test_another_company_cannot_see_rotate_or_revoke_the_token(session: Session) -> None:

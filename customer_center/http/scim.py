@@ -39,7 +39,7 @@ from customer_center.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-PREFIX = "/scim/v2"
+PREFIX = scim_tokens.SCIM_PATH
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
@@ -84,7 +84,7 @@ async def scim_endpoint(request: Request) -> Response:
     path = request.url.path.removeprefix(PREFIX) or "/"
     scim_request = ScimRequest(
         method=request.method,
-        base_url=get_settings().base_url + PREFIX,
+        base_url=scim_tokens.endpoint_url(get_settings().base_url),
         path=path.removesuffix(".scim"),
         query=dict(request.query_params),
         headers=list(request.headers.items()),

@@ -23,6 +23,7 @@ from customer_center.models.identity import ScimToken
 from customer_center.services import audit
 from customer_center.services.permissions import permissions_of
 
+SCIM_PATH = "/scim/v2"  # where the endpoint lives below the portal's base URL
 LABEL_MAX = 100
 MAX_ACTIVE_TOKENS = 10
 LISTED_TOKENS = 50  # the page shows the newest ones; older revoked tokens drop off it
@@ -37,6 +38,11 @@ class TokenView:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+
+def endpoint_url(base_url: str) -> str:
+    """The base URL a company's identity provider is given."""
+    return base_url.rstrip("/") + SCIM_PATH
 
 
 def _require_manager(session: Session, actor: Actor) -> None:

@@ -6,7 +6,6 @@ import reflex as rx
 
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
-from customer_center.http.scim import PREFIX
 from customer_center.i18n.formatting import format_moment
 from customer_center.services import scim_tokens
 from customer_center.settings import get_settings
@@ -47,7 +46,7 @@ class ProvisioningState(PortalState):
 
     @requires(MANAGE)
     async def load(self) -> None:
-        self.endpoint = get_settings().base_url + PREFIX
+        self.endpoint = scim_tokens.endpoint_url(get_settings().base_url)
         self.errors, self.new_token, self.new_token_label = {}, "", ""
         await self._reload()
 

@@ -20,6 +20,7 @@ from bench import results
 from bench.serve import ROOT, WITH_NODE
 
 DOC = ROOT / "docs" / "benchmarks.md"
+FINDINGS = Path(__file__).with_name("findings.md")  # written by hand: what limits the figures
 ORDER = [
     "browser_latency",
     "concurrency",
@@ -193,6 +194,8 @@ def render(found: dict[str, dict[str, Any]]) -> str:
         out += ["", f"## {result.get('title', name)}", "", *table(result.get("rows", []))]
         if result.get("notes"):
             out += ["", str(result["notes"])]
+    if FINDINGS.exists():
+        out += ["", FINDINGS.read_text().strip()]
     return "\n".join(out) + "\n"
 
 

@@ -64,21 +64,26 @@ def first_page(url: str, process: subprocess.Popen, log: Path, marker: str) -> N
     raise RuntimeError(f"no page within 10 minutes:\n{log.read_text()[-3000:]}")
 
 
-@contextmanager
-def serve(app_root: Path, env: dict[str, str], port: int, path: str = "/") -> Iterator[Served]:
-    """Run ``reflex run --env prod --single-port`` in ``app_root`` until the block ends."""
-    log = Path(tempfile.mkstemp(prefix="cc-bench-", suffix=".log")[1])
-    command = [str(WITH_NODE), "reflex", "run", "--env", "prod", "--single-port"]
-    start = time.monotonic()
+def launch(options: list[str], app_root: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """``reflex run --env prod <options>`` in ``app_root`` in its own process group, its
+    output in ``log``."""
     with log.open("w") as out:
-        process = subprocess.Popen(
-            [*command, "--backend-port", str(port)],
+        return subprocess.Popen(
+            [str(WITH_NODE), "reflex", "run", "--env", "prod", *options],
             cwd=app_root,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+
+@contextmanager
+def serve(app_root: Path, env: dict[str, str], port: int, path: str = "/") -> Iterator[Served]:
+    """Run ``reflex run --env prod --single-port`` in ``app_root`` until the block ends."""
+    log = Path(tempfile.mkstemp(prefix="cc-bench-", suffix=".log")[1])
+    start = time.monotonic()
+    process = launch(["--single-port", "--backend-port", str(port)], app_root, env, log)
     url = f"http://localhost:{port}"
     try:
         first_page(url + path, process, log, "<html")

@@ -32,7 +32,7 @@ def _provider_fields() -> rx.Component:
         _hint("sso.provider_intro"),
         rx.vstack(
             rx.text(tr("sso.redirect_uri"), class_name="cc-label"),
-            rx.code(S.redirect_uri, id="sso-redirect-uri", class_name="cc-break"),
+            rx.code(S.redirect_uri, id="sso-redirect-uri", word_break="break-all"),
             spacing="1",
             width="100%",
         ),
@@ -126,7 +126,7 @@ def _role_fields() -> rx.Component:
         rx.table.root(
             rx.table.header(
                 rx.table.row(
-                    rx.table.column_header_cell(tr("sso.col.role")),
+                    rx.table.column_header_cell(tr("sso.col.role"), class_name="cc-nowrap"),
                     rx.table.column_header_cell(tr("sso.col.groups")),
                 )
             ),
@@ -213,9 +213,14 @@ def _test_section() -> rx.Component:
             S.actor_proven,
             rx.badge(tr("sso.test_proven"), color_scheme="green", id="sso-proven"),
         ),
-        rx.el.a(
-            rx.button(tr("sso.test_button"), variant="soft", id="sso-test-sign-in"),
-            href=S.test_link,
+        rx.button(
+            tr("sso.test_button"),
+            on_click=S.test_sign_in,
+            variant="soft",
+            white_space="normal",
+            height="auto",
+            min_height="var(--space-6)",
+            id="sso-test-sign-in",
         ),
     )
 

@@ -38,6 +38,11 @@ def _company_account() -> rx.Component:
             on_click=SignInState.continue_with_sso,
             size="3",
             width="100%",
+            # Long translations wrap inside the button on a phone instead of spilling out.
+            height="auto",
+            min_height="var(--space-7)",
+            padding_y="var(--space-2)",
+            white_space="normal",
             id="sso-continue",
         ),
         rx.cond(SignInState.password_allowed, rx.divider()),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import reflex as rx
+
 from customer_center.auth import oidc
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
@@ -106,22 +108,16 @@ class CompanySsoState(PortalState):
                 sso_settings.save_settings, self._actor(), get_settings(), typed, _discover
             )
         except ServiceError as error:
+            # The form is not drawn again: everything typed (the secret too) stays in place.
             self.errors = field_errors(error, self.lang)
-            self._keep_typed(typed)
             return
         await self._reload()
         self.notice = self._t("sso.saved")
 
-    def _keep_typed(self, typed: sso_settings.SsoForm) -> None:
-        """After a refusal the form shows what was typed, not what is stored."""
-        self.issuer, self.client_id, self.domains = typed.issuer, typed.client_id, typed.domains
-        self.role_claim, self.enabled = typed.role_claim, typed.enabled
-        self.default_role = str(typed.default_role_id or "")
-        self.role_rows = [
-            {**row, "groups": typed.groups_by_role.get(int(row["id"]), "")}
-            for row in self.role_rows
-        ]
-        self.form_round += 1
+    @requires(MANAGE)
+    def test_sign_in(self) -> rx.event.EventSpec:
+        """A full page load through the provider (the route is no page of the app)."""
+        return rx.call_script(f"window.location.assign('{self.test_link}')")
 
     @requires(MANAGE)
     async def switch_password_sign_in(self, enabled: bool) -> None:

@@ -72,6 +72,7 @@ SIGNED_IN_PAGES = {
     "controlling": ("/controlling", "Controlling", "#controlling-budgets"),
     "approvals": ("/approvals", "Approvals", ".approval-row"),
     "order-view": ("/orders/{order_id}", "Order", "#order-actions"),
+    "sso-settings": ("/company/sign-in", "Single sign-on", "#save-sso"),
     "provisioning": ("/company/provisioning", "Provisioning (SCIM)", "#no-tokens, #scim-tokens"),
 }
 # Set by the fixture: the colleague's order waiting for the main contact's approval.

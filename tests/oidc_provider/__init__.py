@@ -158,5 +158,7 @@ def log_in_at_provider(authorization_url: str, login: str) -> str:
             fields = {"prompt": "login", "login": login, "password": "any"}
             if 'name="prompt" value="consent"' in response.text:
                 fields = {"prompt": "consent"}
-            response = browser.post(urljoin(str(response.url), unescape(form.group(1))), data=fields)
+            response = browser.post(
+                urljoin(str(response.url), unescape(form.group(1))), data=fields
+            )
         raise AssertionError("the provider did not send the browser back")

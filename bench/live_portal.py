@@ -175,7 +175,8 @@ def _buyers(session: Session, company_id: int, count: int, skip: set[int]) -> li
 
 def sign_in_users(engine: Engine, count: int, approver_share: float = 0.3) -> list[SimUser]:
     """Open a session (cookie) for ``count`` users of the largest company: about
-    ``approver_share`` of them approvers with orders waiting, the rest buyers."""
+    ``approver_share`` of them approvers with orders waiting, the rest buyers, mixed so
+    that the first ``n`` of them have that share too (a run with fewer users)."""
     from customer_center.auth.sessions import open_session
     from customer_center.models.user import User
 
@@ -184,13 +185,24 @@ def sign_in_users(engine: Engine, count: int, approver_share: float = 0.3) -> li
         approvers = _approvers(session, company_id, max(1, int(count * approver_share)))
         buyers = _buyers(session, company_id, count - len(approvers), set(approvers))
         users = []
-        for user_id in approvers + buyers:
+        for user_id in _mixed(approvers, buyers):
             user = session.get(User, user_id)
             assert user is not None
             cookie = open_session(session, user, days=1, user_agent="cc-bench")
             users.append(SimUser(user_id, cookie, user_id in approvers))
         session.commit()
     return users
+
+
+def _mixed(approvers: list[int], buyers: list[int]) -> list[int]:
+    """Both lists in one, every prefix holding about its share of approvers."""
+    total = len(approvers) + len(buyers)
+    mixed: list[int] = []
+    rest_a, rest_b = list(approvers), list(buyers)
+    for position in range(1, total + 1):
+        due = round(position * len(approvers) / total) - (len(approvers) - len(rest_a))
+        mixed.append(rest_a.pop(0) if (due > 0 and rest_a) or not rest_b else rest_b.pop(0))
+    return mixed
 
 
 def sign_out_users(engine: Engine, users: list[SimUser]) -> None:

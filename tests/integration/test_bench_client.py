@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import Session
 
-from bench.live_portal import running_portal
+from bench.live_portal import _mixed, running_portal
 from bench.reflex_client import PORTAL, ROOT, ReflexClient, state_name, var
 from customer_center.models.user import User
 from tests.conftest import TEST_DATABASE_URL
@@ -84,3 +84,13 @@ def test_without_the_cookie_the_portal_sends_the_tab_to_sign_in(portal: str, db)
 
     assert client.redirects and client.redirects[0].startswith("/sign-in")
     assert var(client.state, SESSION, "user_name") in (None, "")
+
+
+def test_every_run_of_the_benchmark_mixes_approvers_and_buyers() -> None:
+    approvers, buyers = list(range(1000, 1060)), list(range(140))
+
+    mixed = _mixed(approvers, buyers)
+
+    assert sorted(mixed) == sorted(approvers + buyers)
+    for count in (50, 100, 200):
+        assert sum(1 for u in mixed[:count] if u >= 1000) == round(count * 0.3)

@@ -49,7 +49,9 @@ async def sso_start(request: Request) -> RedirectResponse:
     email = request.query_params.get("email", "")[:254]
     next_page = request.query_params.get("next", "")[:300]
     try:
-        started = await _db(sso_sign_in.start_login, get_settings(), email, next_page)
+        started = await _db(
+            sso_sign_in.start_login, get_settings(), email, next_page, _client_ip(request)
+        )
     except SsoRefused as refusal:
         return await _refused(request, refusal)
     response = RedirectResponse(started.url, status_code=303)

@@ -21,14 +21,17 @@ from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.next_page import safe_next
 from customer_center.domain.sso import email_domain
+from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.identity import SsoConfig, SsoDomain
 from customer_center.services import audit, one_time_tokens
+from customer_center.services.rate_limit import Limit, minutes_blocked, record_attempt
 from customer_center.services.sso_settings import company_config, redirect_uri
 from customer_center.settings import Settings
 
 SSO_LOGIN = "sso_login"
 TRANSACTION_TTL = timedelta(minutes=10)
+START_LIMIT = Limit(kind="sso_start", max_failures=30, window=timedelta(minutes=15))
 
 
 class SsoRefused(Exception):
@@ -84,13 +87,18 @@ class StartedLogin:
 
 
 def start_login(
-    session: Session, settings: Settings, email: str, next_page: str | None
+    session: Session, settings: Settings, email: str, next_page: str | None, ip_address: str = ""
 ) -> StartedLogin:
     email = normalize_email(email)
     found = _enabled_config(session, email_domain(email)) if is_valid_email(email) else None
     if found is None:
         raise SsoRefused("not_configured")
     config = found[0]
+    # Every start stores a login transaction: one address cannot start them without end.
+    keys = [f"ip:{ip_address}"]
+    if minutes_blocked(session, START_LIMIT, keys, utcnow()):
+        raise SsoRefused("busy", config.company_id)
+    record_attempt(session, START_LIMIT.kind, keys, succeeded=False)
     try:
         metadata = oidc.discover(config.issuer)
     except oidc.OidcError as error:

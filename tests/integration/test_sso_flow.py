@@ -268,3 +268,12 @@ def test_the_settings_check_the_issuer_against_the_live_provider(session, world)
             )
         session.rollback()
         assert refused.value.errors["issuer"][0] == message
+
+
+def test_one_address_cannot_start_logins_without_end(world, portal) -> None:
+    for _ in range(30):
+        start(portal, "anna@alpha.example")
+    response = portal.get(
+        "/auth/sso/start", params={"email": "anna@alpha.example"}, follow_redirects=False
+    )
+    assert notice_of(response) == "sso_busy"

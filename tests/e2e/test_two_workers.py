@@ -1,8 +1,9 @@
 """Two backend processes of the production build behind a round-robin proxy, on one PostgreSQL
 database and one Redis: a signed-in approver's tab is served by both, the session holds and
-the approval counts, whichever process serves the events. Mid-page the proxy cuts the
-websocket: the tab reconnects to the other process, which decides from the page's state that
-the first one left in Redis.
+the approval counts, whichever process serves the events. On the order page the proxy cuts
+the websocket: the tab reconnects by itself to the other process, which approves. (A Reflex
+0.10 websocket hydrates the page on every connect and the session comes from the cookie and
+the database on every event, so nothing the tab needs lives in one process's memory.)
 
 Needs PostgreSQL (CC_TEST_DATABASE_URL) and Redis (CC_REDIS_URL) and fails without them; the
 Makefile runs it in its own pytest run of the PostgreSQL + Redis pass (it builds the frontend
@@ -149,8 +150,7 @@ def test_a_signed_in_approver_approves_whichever_worker_serves_the_events(
     token = page.evaluate("() => window.sessionStorage.getItem('token')")
     loaded_on = proxy.websockets_with(token)[-1]
 
-    # The connection drops; the tab reconnects to the other backend, which decides the
-    # approval from the page's state as the first backend left it in Redis.
+    # The connection drops; the tab reconnects to the other backend, which decides.
     proxy.drop_websockets()
     decided_on = _reconnected(proxy, token, before=len(proxy.websockets_with(token)))
     page.locator("#approve").click()
@@ -163,7 +163,7 @@ def test_a_signed_in_approver_approves_whichever_worker_serves_the_events(
     expect(page.locator("#user-name")).to_have_text("Anna Approver")
 
     mine = proxy.websockets_with(token)
-    assert len(mine) >= 6, [c.path for c in proxy.connections]
+    assert len(mine) >= 3, [c.path for c in proxy.connections]  # load, reconnect, reload
     assert {c.backend for c in mine} == {0, 1}, "both backends served this tab's events"
     assert decided_on.backend != loaded_on.backend, "the approval went to the other backend"
     assert {c.backend for c in proxy.connections if not c.websocket} == {0, 1}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import time
@@ -28,6 +29,8 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from websockets.exceptions import ConnectionClosed
 
 from bench import backend_profile, results
 from bench.live_portal import (
@@ -46,6 +49,9 @@ INBOX = state_name("approvals", "approvals_inbox_state")
 ORDER = state_name("order_view", "order_view_state")
 CATALOGUE = state_name("catalogue", "catalogue_state")
 CHECKOUT = state_name("checkout", "checkout_state")
+SESSION_POLL = f"{state_name('session', 'session_state')}.check_session"
+CART_BADGE = f"{state_name('cart', 'cart_badge_state')}.refresh"
+APPROVALS_BADGE = f"{state_name('approvals', 'approvals_badge_state')}.refresh"
 DELIVERY = {
     "delivery_name": "Goods receipt",
     "delivery_street": "Hafenstrasse 1",
@@ -83,6 +89,20 @@ class SimulatedUser:
         self.url, self.user, self.tally, self.think = url, user, tally, think
         self.client = ReflexClient(url, user.cookie)
         self.rng = random.Random(user.user_id)
+        # The navigation's badges ask for their counts whenever a page mounts them.
+        self.badges = (CART_BADGE, APPROVALS_BADGE) if user.approver else (CART_BADGE,)
+
+    def page(self, path: str, params: dict[str, str] | None = None) -> Awaitable[float]:
+        return self.client.open_page(path, params, mounted=self.badges)
+
+    async def poll_session(self, until: float) -> None:
+        """Every signed-in page asks the server every few seconds whether the session lives."""
+        from customer_center.components.layout import SESSION_CHECK_MS  # after the settings
+
+        while time.monotonic() < until:
+            await asyncio.sleep(SESSION_CHECK_MS / 1000)
+            with contextlib.suppress(ReflexError, ConnectionClosed):
+                await self.client.emit(SESSION_POLL)
 
     async def timed(self, measure: str, action: Callable[[], Awaitable[float]]) -> bool:
         try:
@@ -109,9 +129,11 @@ class SimulatedUser:
         visits += [self.decide] * 3 if self.user.approver else [self.shop]
         if not await self.timed("connect and hydrate", lambda: self.client.connect("/dashboard")):
             return
+        poll = asyncio.create_task(self.poll_session(until))
         while time.monotonic() < until:
             await self.pause()
             await self.rng.choice(visits)(until)
+        poll.cancel()
         await self.client.close()
 
     # --- visits: what users do, click by click ----------------------------------------
@@ -120,11 +142,11 @@ class SimulatedUser:
         order_id = href.rsplit("/", 1)[-1]
         return await self.timed(
             "open an order",
-            lambda: self.client.open_page(href, {"order_id": order_id}),
+            lambda: self.page(href, {"order_id": order_id}),
         )
 
     async def browse_orders(self, until: float) -> None:
-        if not await self.timed("orders, first page", lambda: self.client.open_page("/orders")):
+        if not await self.timed("orders, first page", lambda: self.page("/orders")):
             return
         if (var(self.client.state, ORDERS, "page_count") or 1) > 1:  # the button is shown
             await self.pause()
@@ -137,7 +159,7 @@ class SimulatedUser:
             await self.open_order(self.rng.choice(rows)["href"])
 
     async def decide(self, until: float) -> None:
-        if not await self.timed("approvals inbox", lambda: self.client.open_page("/approvals")):
+        if not await self.timed("approvals inbox", lambda: self.page("/approvals")):
             return
         rows = var(self.client.state, INBOX, "rows") or []
         if not rows or time.monotonic() >= until:
@@ -151,7 +173,7 @@ class SimulatedUser:
                 self.refused("approve", ORDER)
 
     async def shop(self, until: float) -> None:
-        if not await self.timed("catalogue", lambda: self.client.open_page("/catalogue")):
+        if not await self.timed("catalogue", lambda: self.page("/catalogue")):
             return
         rows = var(self.client.state, CATALOGUE, "rows") or []
         if not rows:
@@ -164,7 +186,7 @@ class SimulatedUser:
         if time.monotonic() >= until:
             return
         await self.pause()
-        if not await self.timed("checkout", lambda: self.client.open_page("/checkout")):
+        if not await self.timed("checkout", lambda: self.page("/checkout")):
             return
         await self.pause()
         submit = f"{CHECKOUT}.submit"

@@ -53,8 +53,9 @@ def hydrated(delta: Delta) -> bool:
     return var(delta, ROOT, "is_hydrated") is True
 
 
-def any_delta(delta: Delta) -> bool:
-    return bool(delta)
+def changed(substate: str) -> Done:
+    """Done when a delta changes ``substate`` (the state of the handler clicked)."""
+    return lambda delta: substate in delta
 
 
 def router_data(path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
@@ -153,20 +154,33 @@ class ReflexClient:
 
     # --- what a user does -------------------------------------------------------------
 
-    async def open_page(self, path: str, params: dict[str, str] | None = None) -> float:
-        """Navigate inside the app (no reload): the page's on_load handlers, until shown."""
+    async def open_page(
+        self, path: str, params: dict[str, str] | None = None, mounted: tuple[str, ...] = ()
+    ) -> float:
+        """Navigate inside the app (no reload): the page's on_load handlers, until shown.
+        ``mounted``: events the page's components send as they mount (not waited for)."""
         self._path = path
-        return await self.call(ON_LOAD, {}, hydrated, params=params)
+        return await self.call(ON_LOAD, {}, hydrated, params=params, then=mounted)
+
+    async def emit(self, event: str, payload: dict[str, Any] | None = None) -> None:
+        """Send an event without waiting for anything (a timer's poll, a component's mount)."""
+        if self._ws is None:
+            raise ReflexError("not connected")
+        message = {"name": event, "payload": payload or {}}
+        message["router_data"] = router_data(self._path)
+        await self._ws.send("42" + NAMESPACE + json.dumps(["event", message]))
 
     async def call(
         self,
         event: str,
         payload: dict[str, Any] | None = None,
-        done: Done = any_delta,
+        done: Done | None = None,
         *,
         params: dict[str, str] | None = None,
+        then: tuple[str, ...] = (),
     ) -> float:
-        """Send one event on the current page; returns ms until ``done`` holds for a delta."""
+        """Send one event on the current page (and the events ``then``); returns ms until
+        ``done`` holds for a delta (by default: one changing the handler's state)."""
         if self._ws is None:
             raise ReflexError("not connected")
         self._drain()
@@ -175,7 +189,9 @@ class ReflexClient:
         errors_before = len(self.errors)
         start = time.perf_counter()
         await self._ws.send("42" + NAMESPACE + json.dumps(["event", message]))
-        await self._wait(done)
+        for name in then:
+            await self.emit(name)
+        await self._wait(done or changed(event.rpartition(".")[0]))
         elapsed = (time.perf_counter() - start) * 1000
         if len(self.errors) > errors_before:
             raise ReflexError(self.errors[-1])

@@ -194,6 +194,8 @@ def render(found: dict[str, dict[str, Any]]) -> str:
         out += ["", f"## {result.get('title', name)}", "", *table(result.get("rows", []))]
         if result.get("notes"):
             out += ["", str(result["notes"])]
+        if result.get("load_average"):
+            out += ["", f"Load average (1, 5, 15 min) when written: {result['load_average']}."]
     if FINDINGS.exists():
         out += ["", FINDINGS.read_text().strip()]
     return "\n".join(out) + "\n"

@@ -1,13 +1,16 @@
 """The figures every bench module hands to ``bench.report``: ``bench/results/<name>.json``.
 
-A result file holds ``{"title", "notes", "rows": [{"measure", "p50_ms", "p95_ms", "p99_ms",
-"n", ...extra}]}``; ``row`` computes the percentiles from raw timings in milliseconds.
+A result file holds ``{"title", "notes", "load_average", "rows": [{"measure", "p50_ms",
+"p95_ms", "p99_ms", "n", ...extra}]}``; ``row`` computes the percentiles from raw timings in
+milliseconds. A row may carry ``"target": {"<column>": limit}``: met when every column is at
+most its limit (bench.report lists it under the targets).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -36,7 +39,8 @@ def row(measure: str, timings_ms: Sequence[float], **extra: Any) -> dict[str, An
 def write(name: str, title: str, rows: list[dict[str, Any]], notes: str) -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
-    payload = {"title": title, "notes": notes, "rows": rows}
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    payload = {"title": title, "notes": notes, "load_average": load, "rows": rows}
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     return path
 

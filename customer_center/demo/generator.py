@@ -207,9 +207,9 @@ TABLES: dict[str, Table] = {
 COLUMNS: dict[str, tuple[str, ...]] = {
     "company": ("id", "customer_number", "name", "street", "postal_code", "city", "country",
                 "currency", "language", "password_sign_in_enabled", "activated_at"),
-    "role": ("id", "company_id", "code", "name", "is_builtin"),
+    "role": ("id", "company_id", "code", "name", "is_builtin", "created_at", "updated_at"),
     "user_account": ("id", "company_id", "email", "name", "language", "password_hash",
-                     "is_main_contact", "status", "created_at", "last_sign_in_at"),
+                     "is_main_contact", "status", "created_at", "updated_at", "last_sign_in_at"),
     "user_role": ("user_id", "role_id"),
     "budget_rule": ("id", "company_id", "scope", "subject_id", "max_quantity_per_order",
                     "max_order_value_cents", "period", "period_budget_cents", "updated_at"),
@@ -285,7 +285,7 @@ def _company(  # type: ignore[no-untyped-def]
                           founded))  # fmt: skip
     roles = {code: ids.take("role") for code in BUILTIN_ROLE_ORDER}
     for code, role_id in roles.items():
-        batch.add("role", (role_id, company_id, code, code, True))
+        batch.add("role", (role_id, company_id, code, code, True, founded, founded))
     people = _users(batch, ids, company_id, plan, roles, rng, pw, founded)
     _rules(batch, ids, company_id, roles, people, now)
     for _ in range(plan.orders):
@@ -315,7 +315,7 @@ def _users(  # type: ignore[no-untyped-def]
         main = n == 0
         status = "active" if main or n % 40 else "inactive"
         batch.add("user_account", (user_id, company_id, email, name, "de", pw, main, status,
-                                   since, None))  # fmt: skip
+                                   since, since, None))  # fmt: skip
         for code in _roles_of(n):
             batch.add("user_role", (user_id, roles[code]))
         if status == "active" and (main or "buyer" in _roles_of(n)):

@@ -31,6 +31,8 @@ class User(SQLModel, table=True):
     is_main_contact: bool = Field(default=False)
     status: str = Field(default=STATUS_ACTIVE, max_length=16, index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    # Set on every change of the row (SCIM's lastModified).
+    updated_at: datetime = Field(default_factory=utcnow, sa_column_kwargs={"onupdate": utcnow})
     last_sign_in_at: datetime | None = None
     # The id the company's own systems give this user (SCIM externalId).
     external_id: str | None = Field(default=None, max_length=255)
@@ -46,6 +48,8 @@ class Role(SQLModel, table=True):
     is_builtin: bool = Field(default=False)
     # The id the company's own systems give this role as a SCIM group.
     external_id: str | None = Field(default=None, max_length=255)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column_kwargs={"onupdate": utcnow})
 
 
 class RolePermission(SQLModel, table=True):

@@ -223,3 +223,19 @@ def test_groups_are_roles_without_rights_and_members_are_holders(session: Sessio
     provisioning.delete_group(session, scim, group_id)
     assert session.get(Role, group_id) is None
     assert provisioning.holders(session, group_id) == set()
+
+
+def test_last_modified_follows_changes_of_the_row(session: Session) -> None:
+    main = make_company(session)
+    user = make_user(session, main.company_id, "ben@c-1.example", ["buyer"], name="Ben Schmidt")
+    created = user_resource(user, []).meta
+    user.name = "Ben Schmidt-Meyer"
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    changed = user_resource(user, []).meta
+    assert changed.created == created.created  # type: ignore[union-attr]
+    assert changed.last_modified > created.last_modified  # type: ignore[union-attr,operator]
+    role = session.get(Role, role_id(session, main.company_id, "buyer"))
+    group_meta = group_resource(role, None).meta  # type: ignore[arg-type]
+    assert group_meta.created.year > 2000  # type: ignore[union-attr]

@@ -28,16 +28,18 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _with_meta(resource: Resource[Any], kind: str, created: datetime) -> Resource[Any]:
+def _with_meta(
+    resource: Resource[Any], kind: str, created: datetime, updated: datetime
+) -> Resource[Any]:
     """Meta with a version that is a digest of the content: it changes whenever the
-    resource does (the ETag). The tables keep no update time, so lastModified is the
-    creation time."""
+    resource does (the ETag). lastModified is the row's change time; a change of group
+    membership alone changes the version, not that time."""
     content = json.dumps(resource.model_dump(), sort_keys=True, default=str)
     digest = hashlib.sha256(content.encode()).hexdigest()[:20]
     resource.meta = Meta(
         resource_type=kind,
         created=_aware(created),
-        last_modified=_aware(created),
+        last_modified=max(_aware(created), _aware(updated)),
         version=f'W/"{digest}"',
     )
     return resource
@@ -63,7 +65,7 @@ def user_resource(user: User, groups: list[Role]) -> ScimUser:
         ]
         or None,
     )
-    return _with_meta(resource, "User", user.created_at)  # type: ignore[return-value]
+    return _with_meta(resource, "User", user.created_at, user.updated_at)  # type: ignore[return-value]
 
 
 def group_resource(role: Role, members: list[User] | None) -> Group:
@@ -79,8 +81,7 @@ def group_resource(role: Role, members: list[User] | None) -> Group:
         ]
         or None,
     )
-    created = datetime(2000, 1, 1, tzinfo=UTC)  # roles keep no creation time
-    return _with_meta(resource, "Group", created)  # type: ignore[return-value]
+    return _with_meta(resource, "Group", role.created_at, role.updated_at)  # type: ignore[return-value]
 
 
 def _language(value: str | None, current: str | None) -> str:

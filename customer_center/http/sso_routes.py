@@ -78,8 +78,8 @@ async def _finish(request: Request) -> tuple[str, str]:
     secret = await _db(sso_sign_in.client_secret_of, settings, tx)
     answer = ProviderAnswer(code=params.get("code", "")[:2000], error=params.get("error", ""))
     claims = await asyncio.to_thread(sso_sign_in.verify_answer, settings, tx, answer, secret)
-    cookie = await _db(
-        sso_provisioning.complete_login,
+    cookie = await asyncio.to_thread(
+        sso_provisioning.complete_login_in_own_transaction,
         settings,
         tx,
         claims,

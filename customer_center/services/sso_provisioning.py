@@ -7,9 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from customer_center.auth import sessions
+from customer_center.db import session_scope
 from customer_center.domain import sso
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.models.base import utcnow
@@ -159,6 +162,30 @@ def complete_login(
     return sessions.open_session(
         session, user, days=settings.session_days, ip_address=ip_address, user_agent=user_agent
     )
+
+
+def complete_login_in_own_transaction(
+    settings: Settings,
+    tx: LoginTransaction,
+    claims: dict[str, Any],
+    *,
+    ip_address: str = "",
+    user_agent: str = "",
+    engine: Engine | None = None,
+) -> str:
+    """``complete_login`` in a transaction of its own. When two first sign-ins of one new
+    employee meet (two tabs, a double click), the later one's new user clashes with the
+    earlier one's on the unique e-mail or identity: it runs once more and finds that user."""
+    for attempt in (1, 2):
+        try:
+            with session_scope(engine) as session:
+                return complete_login(
+                    session, settings, tx, claims, ip_address=ip_address, user_agent=user_agent
+                )
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _audit_sign_in(

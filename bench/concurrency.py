@@ -28,6 +28,7 @@ import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from websockets.exceptions import ConnectionClosed
@@ -82,6 +83,16 @@ class Tally:
             self.examples.append(f"{measure}: {problem}")
 
 
+@cache
+def mounted_badges() -> tuple[str, ...]:
+    """The navigation badges that ask the server for their count when mounted, as built."""
+    from customer_center.components.approvals import approvals_count_badge
+    from customer_center.components.shop import cart_count_badge
+
+    badges = ((cart_count_badge, CART_BADGE), (approvals_count_badge, APPROVALS_BADGE))
+    return tuple(event for make, event in badges if "on_mount" in make().event_triggers)
+
+
 class SimulatedUser:
     """One user's tab: a loop of short visits until the run's end."""
 
@@ -89,8 +100,9 @@ class SimulatedUser:
         self.url, self.user, self.tally, self.think = url, user, tally, think
         self.client = ReflexClient(url, user.cookie)
         self.rng = random.Random(user.user_id)
-        # The navigation's badges ask for their counts whenever a page mounts them.
-        self.badges = (CART_BADGE, APPROVALS_BADGE) if user.approver else (CART_BADGE,)
+        # Events the navigation's badges send whenever a page mounts them (if they do).
+        badges = mounted_badges()
+        self.badges = tuple(b for b in badges if user.approver or b != APPROVALS_BADGE)
 
     def page(self, path: str, params: dict[str, str] | None = None) -> Awaitable[float]:
         return self.client.open_page(path, params, mounted=self.badges)

@@ -8,7 +8,7 @@ from customer_center.state.approvals import ApprovalsBadgeState
 
 
 def approvals_count_badge() -> rx.Component:
-    """How many orders wait for the user; asks the server whenever a page shows it."""
+    """How many orders wait for the user; filled by every signed-in page's on_load."""
     return rx.el.span(
         rx.cond(
             ApprovalsBadgeState.waiting > 0,
@@ -21,5 +21,4 @@ def approvals_count_badge() -> rx.Component:
                 id="approvals-count",
             ),
         ),
-        on_mount=ApprovalsBadgeState.refresh,
     )

@@ -8,7 +8,7 @@ from customer_center.state.cart import CartBadgeState
 
 
 def cart_count_badge() -> rx.Component:
-    """The number of products in the cart; asks the server for it whenever a page shows it."""
+    """The number of products in the cart; filled by every signed-in page's on_load."""
     return rx.el.span(
         rx.cond(
             CartBadgeState.count > 0,
@@ -20,5 +20,4 @@ def cart_count_badge() -> rx.Component:
                 id="cart-count",
             ),
         ),
-        on_mount=CartBadgeState.refresh,
     )

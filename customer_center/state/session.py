@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
-import reflex as rx
+from dataclasses import dataclass
 
-from customer_center.auth.sessions import cookie_value_from_header
+import reflex as rx
+from sqlmodel import Session
+
+from customer_center.auth.sessions import Actor, cookie_value_from_header
 from customer_center.domain.next_page import sign_in_address
-from customer_center.services.accounts import company_overview, sign_out
+from customer_center.domain.permissions import Permission
+from customer_center.services import approvals, cart
+from customer_center.services.accounts import CompanyOverview, company_overview, sign_out
 from customer_center.state.access import current_actor, public, signed_in
+from customer_center.state.approvals import ApprovalsBadgeState
 from customer_center.state.base import PortalState, in_transaction
+from customer_center.state.cart import CartBadgeState
+
+
+@dataclass(frozen=True)
+class ShellFacts:
+    overview: CompanyOverview
+    waiting_approvals: int
+    cart_lines: int
+
+
+def shell_facts(session: Session, actor: Actor, permissions: frozenset[str]) -> ShellFacts:
+    """What every signed-in page's shell shows, read in one transaction: the header's facts
+    and the navigation's counts."""
+    return ShellFacts(
+        overview=company_overview(session, actor),
+        waiting_approvals=approvals.waiting_count(session, actor)
+        if Permission.APPROVALS_DECIDE in permissions
+        else 0,
+        cart_lines=cart.cart_count(session, actor)
+        if Permission.ORDERS_CREATE in permissions
+        else 0,
+    )
 
 
 class SessionState(PortalState):
@@ -27,12 +55,17 @@ class SessionState(PortalState):
 
     @public
     async def load(self):  # type: ignore[no-untyped-def]
-        """on_load of every signed-in page: anonymous visitors go to the sign-in page."""
+        """on_load of every signed-in page: anonymous visitors go to the sign-in page. Fills
+        the navigation's counts in the same event, so opening a page costs one round trip
+        fewer per badge."""
         context = current_actor.get()
         if context is None:
             self.reset()
             return rx.redirect(sign_in_address(self.router.page.raw_path))
-        overview = await in_transaction(company_overview, context.actor)
+        facts = await in_transaction(shell_facts, context.actor, context.permissions)
+        (await self.get_state(ApprovalsBadgeState)).waiting = facts.waiting_approvals
+        (await self.get_state(CartBadgeState)).count = facts.cart_lines
+        overview = facts.overview
         self._use_language(context.actor.language)
         self.user_name = overview.user_name
         self.user_email = overview.user_email

@@ -11,10 +11,13 @@ from sqlmodel import Session, select
 from customer_center.domain.permissions import Permission
 from customer_center.models.order import Order, OrderEvent
 from customer_center.models.user import User
+from customer_center.services import cart
 from customer_center.state.access import Access, access_of
 from customer_center.state.approvals import ApprovalsBadgeState, ApprovalsInboxState
+from customer_center.state.cart import CartBadgeState
 from customer_center.state.middleware import handler_functions
 from customer_center.state.order_view import OrderViewState
+from customer_center.state.session import SessionState
 from tests.factories import signed_in_cookie
 from tests.order_factories import Shop
 from tests.state.test_forged_events import dispatch, snapshot
@@ -188,3 +191,19 @@ async def test_forged_events_change_nothing(world, engine, who) -> None:
     assert after == before
     world.session.expire_all()
     assert world.session.exec(select(OrderEvent.kind)).all() == ["submitted"]
+
+
+async def test_every_page_load_fills_the_navigation_counts(world) -> None:
+    """The badges have no event of their own: the shell's on_load counts in one go."""
+    anna, token = world.cookie(world.shop.anna), _token()
+    session_state = await world.send(token, anna, SessionState, "load")
+    badges = await session_state.get_state(ApprovalsBadgeState)
+    assert badges.waiting == 1
+    assert (await session_state.get_state(CartBadgeState)).count == 0
+    ben, token = world.cookie(world.shop.ben), _token()
+    shop = world.shop
+    cart.add_to_cart(world.session, shop.actor(shop.ben), shop.erp, "MOTOR-4KW", 1)
+    world.session.commit()
+    session_state = await world.send(token, ben, SessionState, "load")
+    assert (await session_state.get_state(ApprovalsBadgeState)).waiting == 0
+    assert (await session_state.get_state(CartBadgeState)).count == 1

@@ -32,6 +32,14 @@ async def in_transaction(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(run_in_transaction, fn, *args, **kwargs)
 
 
+def id_number(value: object) -> int | None:
+    """An id the client sent, as a number; ``None`` unless it is a plain number of at most
+    12 digits. Still only a candidate: services load it together with the actor's company."""
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > 12:
+        return None
+    return int(value)
+
+
 def request_header(router_data: dict, name: str) -> str:
     """A header of the browser's connection, as the server received it (never client state)."""
     value = router_data.get("headers", {}).get(name, "")
@@ -89,10 +97,7 @@ class PortalState(rx.State):
 
     def _query_id(self, name: str) -> int | None:
         """A numeric query or route parameter (``/users/[user_id]``); ``None`` if not a number."""
-        value = self._param(name)
-        if not isinstance(value, str):
-            return None
-        return int(value) if value.isdigit() and len(value) <= 12 else None
+        return id_number(self._param(name))
 
     def _actor(self) -> Actor:
         """The signed-in user of this event; the middleware guarantees one behind

@@ -17,7 +17,13 @@ from customer_center.i18n import translate
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
 from customer_center.services import chains, roles
 from customer_center.state.access import requires
-from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.base import (
+    PortalState,
+    field_errors,
+    id_number,
+    in_transaction,
+    text_field,
+)
 from customer_center.state.roles import role_label
 
 MANAGE = Permission.CHAINS_MANAGE
@@ -29,13 +35,14 @@ def _key(ref: ApproverRef) -> str:
 
 
 def _ref(key: str) -> ApproverRef | None:
-    kind, _, number = key.partition(":")
-    if not number.isdigit() or len(number) > 12:
+    kind, _, text = key.partition(":")
+    number = id_number(text)
+    if number is None:
         return None
     return (
-        ApproverRef(user_id=int(number))
+        ApproverRef(user_id=number)
         if kind == "u"
-        else ApproverRef(role_id=int(number))
+        else ApproverRef(role_id=number)
         if kind == "r"
         else None
     )

@@ -14,7 +14,13 @@ from customer_center.services import sso_settings
 from customer_center.services.roles import role_name
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
-from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.base import (
+    PortalState,
+    field_errors,
+    id_number,
+    in_transaction,
+    text_field,
+)
 
 MANAGE = Permission.COMPANY_MANAGE
 MAP_PREFIX = "map_"
@@ -25,17 +31,13 @@ def _discover(issuer: str) -> oidc.ProviderMetadata:
     return oidc.discover(issuer, fresh=True)
 
 
-def _role_id(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) <= 12 else None
-
-
 def form_from(form: object) -> sso_settings.SsoForm:
     """The typed form as the service takes it; whatever the client sends, only strings."""
     groups = {}
     if isinstance(form, dict):
         for key in list(form)[:200]:
             if isinstance(key, str) and key.startswith(MAP_PREFIX):
-                role_id = _role_id(key.removeprefix(MAP_PREFIX))
+                role_id = id_number(key.removeprefix(MAP_PREFIX))
                 if role_id is not None:
                     groups[role_id] = text_field(form, key, 2000)
     return sso_settings.SsoForm(
@@ -45,7 +47,7 @@ def form_from(form: object) -> sso_settings.SsoForm:
         domains=text_field(form, "domains", 6000),
         role_claim=text_field(form, "role_claim", 200),
         groups_by_role=groups,
-        default_role_id=_role_id(text_field(form, "default_role", 12)),
+        default_role_id=id_number(text_field(form, "default_role", 12)),
         enabled=bool(text_field(form, "enabled", 10)),
     )
 

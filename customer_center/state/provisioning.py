@@ -10,7 +10,13 @@ from customer_center.i18n.formatting import format_moment
 from customer_center.services import scim_tokens
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
-from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.base import (
+    PortalState,
+    field_errors,
+    id_number,
+    in_transaction,
+    text_field,
+)
 
 MANAGE = Permission.COMPANY_MANAGE
 
@@ -23,10 +29,6 @@ def _token_row(token: scim_tokens.TokenView, lang: str) -> dict[str, str]:
         "last_used": format_moment(token.last_used_at, lang) if token.last_used_at else "",
         "revoked": format_moment(token.revoked_at, lang) if token.revoked_at else "",
     }
-
-
-def _token_id(value: object) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
 
 
 class ProvisioningState(PortalState):
@@ -77,7 +79,7 @@ class ProvisioningState(PortalState):
 
     async def _change(self, token_id: object, change) -> None:  # type: ignore[no-untyped-def]
         self.errors = {}
-        wanted = _token_id(token_id)
+        wanted = id_number(token_id)
         try:
             if wanted is None:
                 raise ServiceError("admin.not_found")

@@ -122,13 +122,19 @@ def sign_out(session: Session, raw_cookie: str, ip_address: str = "") -> None:
 def request_password_reset(
     session: Session, settings: Settings, *, email: str, ip_address: str, language: str
 ) -> None:
-    """E-mail a reset link if the address belongs to an active user; silent otherwise."""
+    """E-mail a reset link if the address belongs to an active user; silent otherwise.
+
+    Past the limit the request is refused with ``forgot.rate_limited``. Every request counts,
+    whether the address has an account or not, so the refusal (and its minutes) says nothing
+    about the address.
+    """
     email = normalize_email(email)
     if not email:
         raise ValidationFailed({"email": ("form.required", {})})
     keys = [f"email:{email}", f"ip:{ip_address}"]
-    if minutes_blocked(session, RESET_LIMIT, keys, utcnow()):
-        return
+    wait = minutes_blocked(session, RESET_LIMIT, keys, utcnow())
+    if wait:
+        raise ServiceError("forgot.rate_limited", minutes=wait)
     # Every request counts towards the limit, so nobody can flood a mailbox.
     record_attempt(session, RESET_LIMIT.kind, keys, succeeded=False)
     user = session.exec(select(User).where(User.email == email)).first()

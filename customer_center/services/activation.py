@@ -21,10 +21,25 @@ from customer_center.models.user import Role, RolePermission, User, UserRole
 from customer_center.outbox.enqueue import enqueue
 from customer_center.outbox.handlers import ERP_COMPANY_ACTIVATED
 from customer_center.services import audit, emails, one_time_tokens
-from customer_center.services.rate_limit import Limit, minutes_blocked, record_attempt
+from customer_center.services.rate_limit import (
+    Limit,
+    failures_since,
+    minutes_blocked,
+    record_attempt,
+)
 from customer_center.settings import Settings
 
+# Failures lock per (customer number, client address) and per client address, never per
+# customer alone: otherwise anyone could lock the genuine main contact out. Failures for one
+# customer from many addresses only slow every further attempt for it down.
 ACTIVATION_LIMIT = Limit(kind="activation", max_failures=5, window=timedelta(minutes=15))
+ACTIVATION_ADDRESS_LIMIT = Limit(
+    kind="activation_address", max_failures=20, window=timedelta(minutes=15)
+)
+ACTIVATION_CUSTOMER_SLOWDOWN = Limit(
+    kind="activation_customer", max_failures=10, window=timedelta(minutes=15)
+)
+SLOWDOWN_SECONDS = 3.0
 ACTIVATION_LINK_TTL = timedelta(hours=24)
 POLICY_CONTACT_ONLY = "contact_only"
 
@@ -67,8 +82,10 @@ def request_activation(
     commit even though the request was refused (see :func:`record_failure`).
     """
     validate_request_fields(request)
-    keys = _limit_keys(request)
-    wait = minutes_blocked(session, ACTIVATION_LIMIT, keys, utcnow())
+    wait = max(
+        minutes_blocked(session, ACTIVATION_LIMIT, [_pair_key(request)], utcnow()),
+        minutes_blocked(session, ACTIVATION_ADDRESS_LIMIT, [_address_key(request)], utcnow()),
+    )
     if wait:
         raise ServiceError("activation.rate_limited", minutes=wait)
     match = _match(erp, settings, request)
@@ -89,7 +106,7 @@ def request_activation(
             "language": normalize_language(request.language),
         },
     )
-    record_attempt(session, ACTIVATION_LIMIT.kind, keys, succeeded=True)
+    record_attempt(session, ACTIVATION_LIMIT.kind, [_pair_key(request)], succeeded=True)
     emails.queue(
         session,
         to=email,
@@ -103,7 +120,20 @@ def request_activation(
 
 def record_failure(session: Session, request: ActivationRequest) -> None:
     """Count a refused attempt; called in its own transaction after a refusal."""
-    record_attempt(session, ACTIVATION_LIMIT.kind, _limit_keys(request), succeeded=False)
+    record_attempt(session, ACTIVATION_LIMIT.kind, [_pair_key(request)], succeeded=False)
+    record_attempt(session, ACTIVATION_ADDRESS_LIMIT.kind, [_address_key(request)], False)
+    record_attempt(session, ACTIVATION_CUSTOMER_SLOWDOWN.kind, [_customer_key(request)], False)
+
+
+def slowdown_seconds(session: Session, request: ActivationRequest) -> float:
+    """How long to hold an attempt for a customer that many addresses got wrong lately.
+
+    Never a refusal: the caller with the right details still gets through, only later.
+    """
+    since = utcnow() - ACTIVATION_CUSTOMER_SLOWDOWN.window
+    kind, key = ACTIVATION_CUSTOMER_SLOWDOWN.kind, _customer_key(request)
+    failures = failures_since(session, kind, key, since)
+    return SLOWDOWN_SECONDS if len(failures) >= ACTIVATION_CUSTOMER_SLOWDOWN.max_failures else 0.0
 
 
 @dataclass(frozen=True)
@@ -134,8 +164,16 @@ def _domain_admits(settings: Settings, customer: ErpCustomer, email: str) -> boo
     return domain in {d.strip().lower() for d in customer.email_domains}
 
 
-def _limit_keys(request: ActivationRequest) -> list[str]:
-    return [f"customer:{request.customer_number.strip().lower()}", f"ip:{request.ip_address}"]
+def _customer_key(request: ActivationRequest) -> str:
+    return f"customer:{request.customer_number.strip().lower()}"
+
+
+def _address_key(request: ActivationRequest) -> str:
+    return f"ip:{request.ip_address}"
+
+
+def _pair_key(request: ActivationRequest) -> str:
+    return f"{_customer_key(request)}|{_address_key(request)}"
 
 
 def _company_exists(session: Session, customer_number: str) -> bool:

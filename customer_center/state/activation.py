@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from customer_center.domain.errors import ServiceError
 from customer_center.services import accounts, activation
 from customer_center.services.wiring import erp_client
@@ -33,6 +35,7 @@ class ActivationState(PortalState):
         self.errors = {}
         self.busy = True
         yield
+        await _hold_if_under_attack(request)
         try:
             await in_transaction(
                 activation.request_activation, erp_client(), get_settings(), request
@@ -45,6 +48,14 @@ class ActivationState(PortalState):
             return
         self.busy = False
         self.sent_to = request.email.strip()
+
+
+async def _hold_if_under_attack(request: activation.ActivationRequest) -> None:
+    """Slow attempts for a customer down while many addresses get its details wrong; the
+    wait happens on the event loop, so it holds only this tab, not a worker thread."""
+    seconds = await in_transaction(activation.slowdown_seconds, request)
+    if seconds:
+        await asyncio.sleep(seconds)
 
 
 class ActivationConfirmState(PortalState):

@@ -87,13 +87,28 @@ def test_empty_and_malformed_fields_are_named(session, erp) -> None:
     assert set(refused.value.errors) == {"customer_number", "invoice_number", "email"}
 
 
-def test_lockout_after_five_failures_per_customer(session, erp) -> None:
-    for attempt in range(5):
-        activation.record_failure(session, _request(ip=f"10.0.0.{attempt}"))
+def test_lockout_after_five_failures_per_customer_and_address(session, erp) -> None:
+    for _ in range(5):
+        activation.record_failure(session, _request(ip="10.0.0.1"))
     session.commit()
     with pytest.raises(ServiceError) as refused:
-        activation.request_activation(session, erp, get_settings(), _request(ip="10.9.9.9"))
+        activation.request_activation(session, erp, get_settings(), _request(ip="10.0.0.1"))
     assert refused.value.code == "activation.rate_limited"
+
+
+def test_failures_from_many_addresses_slow_the_customer_down_but_never_lock_it(
+    session, erp
+) -> None:
+    for attempt in range(9):
+        activation.record_failure(session, _request(ip=f"10.0.0.{attempt}"))
+    session.commit()
+    assert activation.slowdown_seconds(session, _request(ip="10.9.9.9")) == 0
+    for attempt in range(30):
+        activation.record_failure(session, _request(ip=f"10.0.1.{attempt}"))
+    session.commit()
+    assert activation.slowdown_seconds(session, _request(ip="10.9.9.9")) > 0
+    assert activation.slowdown_seconds(session, _request(customer="10002")) == 0
+    _request_ok(session, erp, _request(ip="10.9.9.9"))
 
 
 def test_completion_creates_company_main_contact_roles_audit_and_erp_message(session, erp) -> None:

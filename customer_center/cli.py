@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from customer_center.settings import Settings
 
 DEMO_TEXT = """\
 Demo activation data (embedded ERP):
@@ -15,6 +19,23 @@ Other allowed customer: 10002 / 2026-10002-001 / jane.doe@acme-industrial.exampl
 Not allowed:            10003 / 2026-10003-001 / max.meier@northwind.example
 E-mails arrive in the dev mailbox: {base_url}/dev/mailbox
 """
+
+
+def _mail_settings() -> Settings:
+    """The settings of a command that e-mails links: outside dev mode only with CC_BASE_URL,
+    so no link points at the default http://localhost:CC_PORT instead of the portal."""
+    from customer_center.settings import get_settings
+
+    settings = get_settings()
+    if not settings.base_url_configured and not settings.is_dev:
+        print(
+            "CC_BASE_URL is not set: e-mails would link to "
+            f"{settings.base_url}. Set it to the address users open the portal at "
+            "(the same value the portal runs with), e.g. https://portal.example.com.",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    return settings
 
 
 def _db_upgrade(_args: argparse.Namespace) -> None:
@@ -50,11 +71,11 @@ def _erp_import_status(args: argparse.Namespace) -> None:
         StatusCsvError,
         import_status_csv,
     )
-    from customer_center.settings import get_settings
 
+    settings = _mail_settings()
     try:
         data = Path(args.file).read_bytes()
-        outcomes = import_status_csv(get_engine(), get_settings(), data)
+        outcomes = import_status_csv(get_engine(), settings, data)
     except (OSError, StatusCsvError) as error:
         print(f"Import failed, nothing was applied: {error}", file=sys.stderr)
         raise SystemExit(1) from error
@@ -94,10 +115,10 @@ def _demo_generate(args: argparse.Namespace) -> None:
 def _approvals_remind(_args: argparse.Namespace) -> None:
     from customer_center.db import session_scope
     from customer_center.services.approval_reminders import send_reminders
-    from customer_center.settings import get_settings
 
+    settings = _mail_settings()
     with session_scope() as session:
-        report = send_reminders(session, get_settings())
+        report = send_reminders(session, settings)
     print(f"Approval reminders: {report.reminded} reminded, {report.escalated} escalated")
 
 
@@ -121,7 +142,8 @@ def _serve(args: argparse.Namespace) -> None:
     raise SystemExit(serve(build=args.build, relay=args.relay))
 
 
-def main(argv: list[str] | None = None) -> None:
+def build_parser() -> argparse.ArgumentParser:
+    """Every command and its arguments (tests walk it, so a new command is tested too)."""
     parser = argparse.ArgumentParser(prog="customer-center")
     commands = parser.add_subparsers(required=True)
     commands.add_parser("db-upgrade", help="apply database migrations").set_defaults(
@@ -166,7 +188,14 @@ def main(argv: list[str] | None = None) -> None:
         "--no-relay", dest="relay", action="store_false", help="the outbox relay runs elsewhere"
     )
     serve.set_defaults(run=_serve)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    # Every table, so that foreign keys between models resolve whichever a command touches.
+    import customer_center.models.registry  # noqa: F401
+
     args.run(args)
 
 

@@ -69,6 +69,8 @@ class Settings:
     # number of backend worker processes (0: Reflex's choice, 2 x cores + 1 with Redis).
     host: str = "127.0.0.1"
     workers: int = 0
+    # CC_BASE_URL was given (not the dev default http://localhost:CC_PORT).
+    base_url_configured: bool = False
 
     @property
     def is_dev(self) -> bool:
@@ -137,6 +139,7 @@ def load_settings() -> Settings:
         secret_key=secret_key,
         port=port,
         base_url=base_url,
+        base_url_configured=bool(_env("CC_BASE_URL")),
         mail_from=_env("CC_MAIL_FROM", "Customer Center <no-reply@customer-center.example>"),
         smtp=_smtp_settings(),
         erp=_env("CC_ERP", "embedded"),

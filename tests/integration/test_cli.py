@@ -1,0 +1,225 @@
+"""Every ``customer-center`` command, run the way an operator runs it: a fresh Python process
+(``python -m customer_center.cli ...``) against a SQLite database of its own.
+
+The commands are read from the argument parser, so a command added later fails
+:func:`test_every_command_is_run_here` until it is run here too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from customer_center.cli import build_parser
+from customer_center.integrations.erp.demo import demo_data_dir
+from customer_center.integrations.erp.tables import ErpProductRow
+from customer_center.models.base import utcnow
+from customer_center.models.order import STATUS_SENT_TO_ERP, ApprovalStep, Order
+from customer_center.models.outbox import OutboxMessage
+from tests.order_factories import Shop
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+BASE_URL = "https://orders.seller.example:8443"
+
+
+def leaf_commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[str]:
+    """Every runnable command as it is typed (``erp import-status``), from the parser."""
+    found: list[str] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += leaf_commands(sub, (*prefix, name))
+    return found or [" ".join(prefix)]
+
+
+@dataclass
+class Portal:
+    """A temp folder with the portal's database (migrated by ``db-upgrade``) and data."""
+
+    folder: Path
+    engine: Engine
+    env: dict[str, str] = field(default_factory=dict)
+
+    def run(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "customer_center.cli", *args],
+            cwd=PROJECT_ROOT,
+            env={**self.env, **extra_env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+    folder = tmp_path_factory.mktemp("cli")
+    url = f"sqlite:///{folder / 'portal.db'}"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("CC_") and key != "PYTHONPATH"
+    }
+    env.update(CC_DATABASE_URL=url, CC_DATA_DIR=str(folder), CC_ENV="dev", CC_BASE_URL=BASE_URL)
+    engine = create_engine(url)
+    yield Portal(folder, engine, env)
+    engine.dispose()
+
+
+def _ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
+# --- one check per command; the order is the order they run in ----------------------------
+
+
+def check_db_upgrade(portal: Portal) -> None:
+    assert "Database is up to date." in _ok(portal.run("db-upgrade"))
+    assert "Database is up to date." in _ok(portal.run("db-upgrade"))  # again: nothing to do
+
+
+def check_erp_import(portal: Portal) -> None:
+    out = _ok(portal.run("erp", "import", str(demo_data_dir())))
+    assert "customers.csv: 4" in out
+    broken = portal.folder / "broken"
+    broken.mkdir()
+    (broken / "customers.csv").write_text("no,such,columns\n1,2,3\n")
+    refused = portal.run("erp", "import", str(broken))
+    assert refused.returncode == 1
+    assert "Import failed, nothing was saved" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
+def check_erp_import_demo(portal: Portal) -> None:
+    assert "products.csv: 8" in _ok(portal.run("erp", "import-demo"))
+    with portal.session() as session:
+        assert session.exec(select(func.count()).select_from(ErpProductRow)).one() == 8
+
+
+def check_demo_info(portal: Portal) -> None:
+    out = _ok(portal.run("demo-info"))
+    assert "10001" in out
+    assert f"{BASE_URL}/dev/mailbox" in out
+
+
+def check_access_map(portal: Portal) -> None:
+    out = _ok(portal.run("access-map"))
+    assert "anyone" in out
+    assert "users.manage" in out
+    assert len(out.splitlines()) > 50
+
+
+def check_approvals_remind(portal: Portal) -> None:
+    """An approval waiting three days: the reminder links to the configured base URL."""
+    with portal.session() as session:
+        shop = Shop.create(session)
+        shop.limit(shop.ben, max_value=100_000)
+        shop.chain(("all", [shop.anna]))
+        order_id = shop.order().order_id
+        step = session.exec(select(ApprovalStep).where(ApprovalStep.order_id == order_id)).one()
+        step.due_since = utcnow() - timedelta(days=3)
+        session.add(step)
+        session.commit()
+    unset = portal.run("approvals", "remind", CC_ENV="test", CC_BASE_URL="")
+    assert unset.returncode == 2
+    assert "CC_BASE_URL is not set: e-mails would link to http://localhost:8000" in unset.stderr
+    assert _mails(portal, "anna@acme.example", "Reminder") == []
+    assert "1 reminded" in _ok(portal.run("approvals", "remind"))
+    [reminder] = _mails(portal, "anna@acme.example", "Reminder")
+    assert f"{BASE_URL}/orders/{order_id}" in reminder
+    assert "localhost" not in reminder
+    assert "0 reminded" in _ok(portal.run("approvals", "remind"))  # once only
+
+
+def check_erp_import_status(portal: Portal) -> None:
+    """The status of a handed-off order moves, and the requester's mail links to the portal."""
+    with portal.session() as session:
+        order = session.exec(select(Order).order_by(col(Order.id))).first()
+        assert order is not None
+        order.status, order.erp_order_number = STATUS_SENT_TO_ERP, "SO-4711"
+        session.add(order)
+        session.commit()
+        order_id = order.id
+    csv_file = portal.folder / "status.csv"
+    csv_file.write_text(
+        "update_id,erp_order_number,status,carrier\n"
+        "SO-4711-1,SO-4711,confirmed,\n"
+        "SO-4711-2,SO-4711,shipped,DHL\n"
+    )
+    unset = portal.run("erp", "import-status", str(csv_file), CC_ENV="test", CC_BASE_URL="")
+    assert (unset.returncode, unset.stdout) == (2, "")
+    assert "2 applied" in _ok(portal.run("erp", "import-status", str(csv_file)))
+    with portal.session() as session:
+        assert session.get(Order, order_id).status == "shipped"  # type: ignore[union-attr]
+    [mail] = _mails(portal, "ben@acme.example", "shipped")
+    assert f"{BASE_URL}/orders/{order_id}" in mail
+    again = _ok(portal.run("erp", "import-status", str(csv_file)))
+    assert "applied" not in again  # idempotent: recorded before
+    missing = portal.run("erp", "import-status", str(portal.folder / "missing.csv"))
+    assert missing.returncode == 1
+    assert "Import failed, nothing was applied" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+
+def check_demo_generate(portal: Portal) -> None:
+    out = _ok(portal.run("demo", "generate", "--scale", "0.0001", "--seed", "7"))
+    assert "Every demo user signs in with the password" in out
+    with portal.session() as session:
+        assert session.exec(select(func.count()).select_from(Order)).one() > 2
+
+
+def check_serve(portal: Portal) -> None:
+    """Only what does not start servers: the help, and the production settings check."""
+    assert "--no-build" in _ok(portal.run("serve", "--help"))
+    refused = portal.run("serve", CC_ENV="production", CC_BASE_URL="http://insecure.example")
+    assert refused.returncode != 0
+    assert "CC_BASE_URL must be an https:// address" in refused.stderr + refused.stdout
+    assert "Traceback" not in refused.stderr
+
+
+CHECKS: dict[str, Callable[[Portal], None]] = {
+    "db-upgrade": check_db_upgrade,
+    "erp import": check_erp_import,
+    "erp import-demo": check_erp_import_demo,
+    "demo-info": check_demo_info,
+    "access-map": check_access_map,
+    "approvals remind": check_approvals_remind,
+    "erp import-status": check_erp_import_status,
+    "demo generate": check_demo_generate,
+    "serve": check_serve,
+}
+
+
+def _mails(portal: Portal, to: str, subject_part: str) -> list[str]:
+    with portal.session() as session:
+        mails = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "email")).all()
+        return [
+            m.payload["text"]
+            for m in mails
+            if m.payload["to"] == to and subject_part in m.payload["subject"]
+        ]
+
+
+def test_every_command_is_run_here() -> None:
+    assert sorted(leaf_commands(build_parser())) == sorted(CHECKS)
+
+
+@pytest.mark.parametrize("command", list(CHECKS))
+def test_the_command_runs_from_a_fresh_shell(portal: Portal, command: str) -> None:
+    CHECKS[command](portal)

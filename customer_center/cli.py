@@ -58,9 +58,13 @@ def _erp_import(args: argparse.Namespace) -> None:
 
 
 def _erp_demo(_args: argparse.Namespace) -> None:
-    from customer_center.integrations.erp.demo import demo_data_dir
+    from customer_center.integrations.erp.demo import demo_data_dir, write_demo_datasheets
+    from customer_center.settings import get_settings
 
     _erp_import(argparse.Namespace(directory=str(demo_data_dir())))
+    folder = get_settings().datasheet_dir
+    written = write_demo_datasheets(folder)
+    print(f"Demo data sheets: {len(written)} PDF files in {folder}")
 
 
 def _erp_import_status(args: argparse.Namespace) -> None:

@@ -73,6 +73,11 @@ class Settings:
     base_url_configured: bool = False
 
     @property
+    def datasheet_dir(self) -> Path:
+        """Where ``/datasheets/<file>`` is served from (the seller's files, or the demo's)."""
+        return self.data_dir / "datasheets"
+
+    @property
     def is_dev(self) -> bool:
         return self.env == ENV_DEV
 

@@ -2,7 +2,8 @@
 
 The ERP gives each product a ``datasheet_url``; a web address elsewhere is linked directly,
 a path ``/datasheets/<file>`` is served from here: from ``<CC_DATA_DIR>/datasheets`` (where
-the seller puts the files), to signed-in holders of ``documents.view`` only. A missing
+the seller puts the files; ``customer-center erp import-demo`` writes the demo products'
+sheets there), to signed-in holders of ``documents.view`` only. A missing
 session is 401, a missing right 403, a file that is not there 404, each with a sentence in
 the user's language. Only plain file names are accepted: no folders, no ``..``.
 """
@@ -28,7 +29,7 @@ MEDIA_TYPES = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8"}
 
 
 def datasheet_folder() -> Path:
-    return get_settings().data_dir / "datasheets"
+    return get_settings().datasheet_dir
 
 
 def datasheet_file(name: str) -> Path | None:

@@ -210,13 +210,14 @@ def test_a_technician_sees_the_catalogue_and_data_sheets_but_cannot_order(
     expect(page.locator(".cc-price")).to_have_count(0)
     expect(page.get_by_role("button", name="Add to cart")).to_have_count(0)
     shot(page, "technician")
-    # The sheets behind the links are served to holders of documents.view only; the demo
-    # ERP ships none, so the technician reads that it is not there yet.
-    sheet = page.request.get(f"{portal}/datasheets/BRG-6205-2RS.pdf")
-    assert (sheet.status, sheet.text()) == (
-        404,
-        "This data sheet is not available yet. Please ask the seller.",
-    )
+    # The sheets behind the links are served to holders of documents.view only: the demo
+    # import wrote a PDF for every demo product, which the technician's link opens.
+    link = bearing.get_by_role("link", name="Data sheet").get_attribute("href")
+    assert link == "/datasheets/BRG-6205-2RS.pdf"
+    sheet = page.request.get(f"{portal}{link}")
+    assert (sheet.status, sheet.headers["content-type"]) == (200, "application/pdf")
+    assert sheet.body().startswith(b"%PDF-1.4") and sheet.body().rstrip().endswith(b"%%EOF")
+    assert b"Deep groove ball bearing 6205-2RS" in sheet.body()
     anonymous = page.context.browser.new_context()  # type: ignore[union-attr]
     assert anonymous.request.get(f"{portal}/datasheets/BRG-6205-2RS.pdf").status == 401
     anonymous.close()

@@ -107,7 +107,12 @@ def check_erp_import(portal: Portal) -> None:
 
 
 def check_erp_import_demo(portal: Portal) -> None:
-    assert "products.csv: 8" in _ok(portal.run("erp", "import-demo"))
+    out = _ok(portal.run("erp", "import-demo"))
+    assert "products.csv: 8" in out
+    assert "Demo data sheets: 8 PDF files" in out
+    sheets = sorted((portal.folder / "datasheets").glob("*.pdf"))
+    assert len(sheets) == 8
+    assert all(sheet.read_bytes().startswith(b"%PDF-1.4") for sheet in sheets)
     with portal.session() as session:
         assert session.exec(select(func.count()).select_from(ErpProductRow)).one() == 8
 

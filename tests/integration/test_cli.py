@@ -17,17 +17,22 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, func, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from customer_center.cli import build_parser
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.tables import ErpProductRow
+from customer_center.migrations import alembic_config
 from customer_center.models.base import utcnow
+from customer_center.models.company import Company
 from customer_center.models.order import STATUS_SENT_TO_ERP, ApprovalStep, Order
 from customer_center.models.outbox import OutboxMessage
-from tests.order_factories import Shop
+from customer_center.models.user import User
+from tests.factories import actor_for
+from tests.order_factories import FakeErp, Shop
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BASE_URL = "https://orders.seller.example:8443"
@@ -76,7 +81,9 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     }
     env.update(CC_DATABASE_URL=url, CC_DATA_DIR=str(folder), CC_ENV="dev", CC_BASE_URL=BASE_URL)
     engine = create_engine(url)
-    yield Portal(folder, engine, env)
+    portal = Portal(folder, engine, env)
+    assert "Database is up to date." in _ok(portal.run("db-upgrade"))
+    yield portal
     engine.dispose()
 
 
@@ -90,8 +97,11 @@ def _ok(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def check_db_upgrade(portal: Portal) -> None:
+    """The fixture ran it on the new database; again it has nothing to do."""
     assert "Database is up to date." in _ok(portal.run("db-upgrade"))
-    assert "Database is up to date." in _ok(portal.run("db-upgrade"))  # again: nothing to do
+    with portal.engine.connect() as connection:
+        [version] = connection.execute(text("SELECT version_num FROM alembic_version")).one()
+    assert version == ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def check_erp_import(portal: Portal) -> None:
@@ -133,8 +143,7 @@ def check_access_map(portal: Portal) -> None:
 def check_approvals_remind(portal: Portal) -> None:
     """An approval waiting three days: the reminder links to the configured base URL."""
     with portal.session() as session:
-        shop = Shop.create(session)
-        shop.limit(shop.ben, max_value=100_000)
+        shop = _shop(session)
         shop.chain(("all", [shop.anna]))
         order_id = shop.order().order_id
         step = session.exec(select(ApprovalStep).where(ApprovalStep.order_id == order_id)).one()
@@ -155,7 +164,7 @@ def check_approvals_remind(portal: Portal) -> None:
 def check_erp_import_status(portal: Portal) -> None:
     """The status of a handed-off order moves, and the requester's mail links to the portal."""
     with portal.session() as session:
-        order = session.exec(select(Order).order_by(col(Order.id))).first()
+        order = session.get(Order, _shop(session).order().order_id)
         assert order is not None
         order.status, order.erp_order_number = STATUS_SENT_TO_ERP, "SO-4711"
         session.add(order)
@@ -209,6 +218,26 @@ CHECKS: dict[str, Callable[[Portal], None]] = {
     "demo generate": check_demo_generate,
     "serve": check_serve,
 }
+
+
+def _shop(session: Session) -> Shop:
+    """Acme (tests.order_factories), made the first time; Ben may order up to €1,000."""
+    if session.exec(select(Company)).first() is None:
+        shop = Shop.create(session)
+        shop.limit(shop.ben, max_value=100_000)
+    users = {u.email.split("@")[0]: u for u in session.exec(select(User)).all()}
+    main = session.exec(select(User).where(User.email == "main@c-1.example")).one()
+    other = session.exec(select(User).where(User.email == "main@c-2.example")).one()
+    return Shop(
+        session,
+        actor_for(session, main),
+        users["ben"],
+        users["anna"],
+        users["carl"],
+        users["tina"],
+        actor_for(session, other),
+        FakeErp(),
+    )
 
 
 def _mails(portal: Portal, to: str, subject_part: str) -> list[str]:

@@ -3,7 +3,6 @@ for a Technician, over HTTP on a real server; without ``documents.view`` it is r
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import httpx
@@ -17,6 +16,7 @@ from customer_center.integrations.erp.embedded import EmbeddedErpClient
 from customer_center.services.catalogue import catalogue_page
 from tests.factories import actor_for, make_company, make_user, signed_in_cookie
 from tests.live_server import live_server
+from tests.pdf_check import page_text, pdf_objects
 
 
 @pytest.fixture(scope="module")
@@ -33,40 +33,6 @@ def demo(db, session: Session):  # type: ignore[no-untyped-def]
     nobody = make_user(session, main.company_id, "nora@mueller.example", [])
     session.commit()
     return EmbeddedErpClient(db), technician, nobody
-
-
-def pdf_objects(data: bytes) -> dict[int, bytes]:
-    """The objects of a PDF found through its cross-reference table, checked on the way: the
-    header, ``startxref`` pointing at ``xref``, each offset at its ``N 0 obj``, ``%%EOF``."""
-    assert data.startswith(b"%PDF-1.")
-    assert data.rstrip().endswith(b"%%EOF")
-    start = int(re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data).group(1))  # type: ignore[union-attr]
-    assert data[start : start + 4] == b"xref"
-    first, count = map(int, re.match(rb"xref\s+(\d+) (\d+)\s+", data[start:]).groups())  # type: ignore[union-attr]
-    table = data[start:].split(b"trailer", 1)[0].splitlines()[2:]
-    assert len(table) == count and first == 0
-    trailer = data[start:].split(b"trailer", 1)[1]
-    assert f"/Size {count}".encode() in trailer and b"/Root 1 0 R" in trailer
-    objects = {}
-    for number, entry in enumerate(table[1:], start=1):
-        offset = int(entry[:10])
-        assert entry[17:18] == b"n"
-        header = f"{number} 0 obj".encode()
-        assert data[offset : offset + len(header)] == header, number
-        objects[number] = data[offset : data.index(b"endobj", offset)]
-    streams = [o for o in objects.values() if b"stream" in o]
-    for body in streams:
-        length = int(re.search(rb"/Length (\d+)", body).group(1))  # type: ignore[union-attr]
-        content = body.split(b"stream\n", 1)[1]
-        assert content[length:].strip() == b"endstream"
-    return objects
-
-
-def page_text(objects: dict[int, bytes]) -> str:
-    """The strings the page's content stream shows, decoded as the font's WinAnsi encoding."""
-    shown = b"".join(re.findall(rb"\((.*?)(?<!\\)\) Tj", b"".join(objects.values())))
-    unescaped = re.sub(rb"\\([()\\])", rb"\1", shown)
-    return unescaped.decode("cp1252")
 
 
 def test_every_demo_data_sheet_opens_as_a_pdf_with_the_products_facts(

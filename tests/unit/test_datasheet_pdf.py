@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from customer_center.integrations.erp.datasheet_pdf import DataSheet, render_datasheet
-from tests.integration.test_demo_datasheets import page_text, pdf_objects
+from tests.pdf_check import page_text, pdf_objects
 
 
 def test_brackets_backslashes_and_characters_outside_winansi_stay_valid() -> None:

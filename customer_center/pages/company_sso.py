@@ -222,6 +222,10 @@ def _test_section() -> rx.Component:
             min_height="var(--space-6)",
             id="sso-test-sign-in",
         ),
+        rx.cond(
+            S.test_error != "",
+            rx.text(S.test_error, size="2", color_scheme="red", role="alert", id="sso-test-error"),
+        ),
     )
 
 

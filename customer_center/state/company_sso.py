@@ -3,8 +3,6 @@ domains, the role mapping and the company's password sign-in switch."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import reflex as rx
 
 from customer_center.auth import oidc
@@ -21,6 +19,7 @@ from customer_center.state.base import (
     in_transaction,
     text_field,
 )
+from customer_center.state.sign_in import go_to_sso_start
 
 MANAGE = Permission.COMPANY_MANAGE
 MAP_PREFIX = "map_"
@@ -65,11 +64,12 @@ class CompanySsoState(PortalState):
     actor_proven: bool = False
     main_contact_proven: bool = False
     redirect_uri: str = ""
-    test_link: str = ""
     errors: dict[str, str] = {}
     password_error: str = ""
+    test_error: str = ""
     notice: str = ""
     form_round: int = 0
+    _actor_email: str = ""
 
     async def _reload(self) -> None:
         actor = self._actor()
@@ -89,10 +89,7 @@ class CompanySsoState(PortalState):
         ]
         self.password_on = view.password_sign_in_enabled
         self.actor_proven, self.main_contact_proven = view.actor_proven, view.main_contact_proven
-        # Signing in through the provider as oneself, and back to this page.
-        self.test_link = f"/auth/sso/start?email={quote(view.actor_email, safe='')}&next=" + quote(
-            "/company/sign-in", safe=""
-        )
+        self._actor_email = view.actor_email
         self.form_round += 1
 
     @requires(MANAGE)
@@ -117,9 +114,15 @@ class CompanySsoState(PortalState):
         self.notice = self._t("sso.saved")
 
     @requires(MANAGE)
-    def test_sign_in(self) -> rx.event.EventSpec:
-        """A full page load through the provider (the route is no page of the app)."""
-        return rx.call_script(f"window.location.assign('{self.test_link}')")
+    async def test_sign_in(self) -> rx.event.EventSpec | None:
+        """Signing in through the provider as oneself, and back to this page (a full page
+        load: the start route is no page of the app)."""
+        self.notice, self.test_error = "", ""
+        try:
+            return await go_to_sso_start(self, self._actor_email, "/company/sign-in")
+        except ServiceError as error:
+            self.test_error = self._t(error.code)
+            return None
 
     @requires(MANAGE)
     async def switch_password_sign_in(self, enabled: bool) -> None:

@@ -3,6 +3,7 @@
 import pytest
 from sqlmodel import Session, select
 
+from customer_center.auth.browser_key import binding_of, new_browser_key
 from customer_center.auth.sessions import resolve_actor
 from customer_center.domain.errors import ServiceError
 from customer_center.models.audit import AuditEntry
@@ -129,7 +130,12 @@ def test_an_unverified_or_missing_address_is_refused(session, alpha) -> None:
 
 def test_password_sign_in_off_is_refused_on_the_server(session, alpha) -> None:
     main = session.get(User, alpha.user_id)
-    attempt = accounts.SignInAttempt(email=main.email, password=PASSWORD, ip_address="1.2.3.4")  # type: ignore[union-attr]
+    attempt = accounts.SignInAttempt(
+        email=main.email,  # type: ignore[union-attr]
+        password=PASSWORD,
+        ip_address="1.2.3.4",
+        browser=binding_of(new_browser_key()),
+    )
     assert accounts.sign_in(session, attempt)
     company = session.get(Company, alpha.company_id)
     company.password_sign_in_enabled = False  # type: ignore[union-attr]

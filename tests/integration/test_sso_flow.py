@@ -29,7 +29,7 @@ from customer_center.services import accounts, sso_sign_in
 from customer_center.services.users import role_codes_of
 from tests.factories import PASSWORD, make_company, make_user
 from tests.oidc_provider import Provider, log_in_at_provider, new_key, running_provider
-from tests.sso_factories import configure_sso
+from tests.sso_factories import configure_sso, dev_settings
 
 PORTAL = "http://portal.test"
 CALLBACK = f"{PORTAL}/auth/sso/callback"
@@ -61,6 +61,7 @@ def world(session: Session, providers):  # type: ignore[no-untyped-def]
             session,
             actor,
             discover=oidc.discover,
+            settings=dev_settings(),  # the test providers answer on http://127.0.0.1
             issuer=idp.issuer,
             client_id=idp.client_id,
             secret=idp.client_secret,
@@ -287,7 +288,12 @@ def test_the_settings_check_the_issuer_against_the_live_provider(session, world)
     for issuer, message in cases.items():
         with pytest.raises(ValidationFailed) as refused:
             configure_sso(
-                session, alpha, discover=oidc.discover, issuer=issuer, domains="alpha.example"
+                session,
+                alpha,
+                discover=oidc.discover,
+                settings=dev_settings(),
+                issuer=issuer,
+                domains="alpha.example",
             )
         session.rollback()
         assert refused.value.errors["issuer"][0] == message

@@ -20,7 +20,7 @@ from customer_center.auth.tokens import new_token
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.next_page import safe_next
-from customer_center.domain.sso import email_domain
+from customer_center.domain.sso import email_domain, issuer_needs_https
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.identity import SsoConfig, SsoDomain
@@ -126,6 +126,8 @@ def start_login(
     if found is None:
         raise SsoRefused("not_configured")
     config = found[0]
+    if issuer_needs_https(config.issuer, settings.is_dev):  # saved before https was required
+        raise SsoRefused("unavailable", config.company_id)
     # Every start stores a login transaction: one address cannot start them without end.
     keys = [f"ip:{ip_address}"]
     if minutes_blocked(session, START_LIMIT, keys, utcnow()):

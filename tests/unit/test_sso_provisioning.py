@@ -145,3 +145,25 @@ def test_password_sign_in_off_is_refused_on_the_server(session, alpha) -> None:
         accounts.sign_in(session, attempt)
     assert choice_for_email(session, "ANYONE@alpha.example").password_allowed is False
     assert choice_for_email(session, "x@other.example").sso is False
+
+
+def test_a_plain_http_issuer_saved_earlier_is_not_contacted_outside_dev_mode(
+    session, alpha, monkeypatch
+) -> None:
+    from customer_center.auth import oidc
+    from customer_center.models.identity import SsoConfig
+    from customer_center.services import sso_sign_in
+
+    def never(_issuer: str, **_kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("an http:// issuer must not be fetched")
+
+    monkeypatch.setattr(oidc, "discover", never)
+    config = session.exec(select(SsoConfig)).one()
+    config.issuer = "http://login.alpha.example"
+    session.add(config)
+    session.commit()
+    key = new_browser_key()
+    ticket = sso_sign_in.issue_start_ticket(session, "anna@alpha.example", "/", binding_of(key))
+    with pytest.raises(SsoRefused) as refused:
+        sso_sign_in.start_login(session, get_settings(), ticket, key)
+    assert refused.value.reason == "unavailable"

@@ -7,6 +7,7 @@ from starlette.applications import Starlette
 
 from customer_center.background import approval_reminder_task, outbox_relay_task
 from customer_center.http.auth_routes import routes as auth_routes
+from customer_center.http.browser_key import browser_key_middleware
 from customer_center.http.datasheets import routes as datasheet_routes
 from customer_center.http.erp_status import routes as erp_status_routes
 from customer_center.http.exports import routes as export_routes
@@ -59,7 +60,8 @@ app = rx.App(
         + order_export_routes
         + datasheet_routes
         + scim_routes
-        + health_routes
+        + health_routes,
+        middleware=[browser_key_middleware],
     ),
     backend_exception_handler=unexpected_error_toast,
 )

@@ -69,6 +69,10 @@ class Settings:
     # number of backend worker processes (0: Reflex's choice, 2 x cores + 1 with Redis).
     host: str = "127.0.0.1"
     workers: int = 0
+    # The DNS server that checks the TXT records proving a company's SSO domains (empty: the
+    # system's resolvers) and its port (CC_DNS_NAMESERVER, CC_DNS_PORT).
+    dns_nameserver: str = ""
+    dns_port: int = 53
     # CC_BASE_URL was given (not the dev default http://localhost:CC_PORT).
     base_url_configured: bool = False
 
@@ -161,6 +165,8 @@ def load_settings() -> Settings:
         order_status_mails=_order_status_mails(),
         host=_env("CC_HOST", "127.0.0.1"),
         workers=int(_env("CC_WORKERS", "0")),
+        dns_nameserver=_env("CC_DNS_NAMESERVER"),
+        dns_port=int(_env("CC_DNS_PORT", "53")),
     )
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from sqlmodel import Session
 
 from customer_center.auth.oidc import ProviderMetadata
 from customer_center.auth.sessions import Actor
+from customer_center.domain.sso import parse_domains
+from customer_center.integrations.erp.protocol import ErpCustomer
+from customer_center.models.company import Company
 from customer_center.services.sso_settings import SsoForm, save_settings
-from customer_center.settings import get_settings
+from customer_center.settings import ENV_DEV, Settings, get_settings
 from tests.factories import role_id
 
 SECRET = "client-secret-of-the-test-provider"  # noqa: S105 - a test client's secret
@@ -44,6 +49,38 @@ def sso_form(
     )
 
 
-def configure_sso(session: Session, actor: Actor, discover=fake_discover, **kwargs) -> None:  # type: ignore[no-untyped-def]
-    save_settings(session, actor, get_settings(), sso_form(session, actor, **kwargs), discover)
+@dataclass(frozen=True)
+class ErpListing:
+    """An ERP that lists ``domains`` (comma-separated) for one customer number only."""
+
+    customer_number: str
+    domains: str
+
+    def get_customer(self, customer_number: str) -> ErpCustomer | None:
+        if customer_number != self.customer_number:
+            return None
+        listed = tuple(parse_domains(self.domains))
+        return ErpCustomer(customer_number, "", True, listed, "EUR", "en", "", "", "", "DE")
+
+
+def listing_for(session: Session, actor: Actor, domains: str) -> ErpListing:
+    """The ERP lists exactly ``domains`` for the actor's company."""
+    company = session.get(Company, actor.company_id)
+    assert company is not None
+    return ErpListing(company.customer_number, domains)
+
+
+def dev_settings() -> Settings:
+    """A developer's machine: identity providers on plain http:// are allowed there."""
+    return replace(get_settings(), env=ENV_DEV)
+
+
+def configure_sso(  # type: ignore[no-untyped-def]
+    session: Session, actor: Actor, discover=fake_discover, erp=None, settings=None, **kwargs
+) -> None:
+    """Save the settings; unless ``erp`` says otherwise, the ERP lists the domains saved
+    for the company, so they are proven at once."""
+    form = sso_form(session, actor, **kwargs)
+    erp = erp or listing_for(session, actor, form.domains)
+    save_settings(session, actor, settings or get_settings(), form, discover, erp)
     session.commit()

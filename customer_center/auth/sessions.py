@@ -89,8 +89,8 @@ def revoke_all_sessions(session: Session, user_id: int) -> int:
     return len(rows)
 
 
-def cookie_value_from_header(cookie_header: str) -> str | None:
-    """Read our session cookie out of a raw ``Cookie`` request header."""
+def cookie_value_from_header(cookie_header: str, name: str = SESSION_COOKIE) -> str | None:
+    """Read one of our cookies (the session's by default) out of a raw ``Cookie`` header."""
     from http.cookies import CookieError, SimpleCookie
 
     jar: SimpleCookie = SimpleCookie()
@@ -98,5 +98,5 @@ def cookie_value_from_header(cookie_header: str) -> str | None:
         jar.load(cookie_header or "")
     except CookieError:
         return None
-    morsel = jar.get(SESSION_COOKIE)
+    morsel = jar.get(name)
     return morsel.value if morsel else None

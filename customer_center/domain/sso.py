@@ -60,6 +60,25 @@ def domain_problem(domain: str) -> str | None:
     return None
 
 
+# The TXT record that proves a domain: published at ``_customer-center.<domain>``.
+TXT_LABEL = "_customer-center"
+TXT_PREFIX = "customer-center-domain-proof="
+
+
+def txt_record_name(domain: str) -> str:
+    return f"{TXT_LABEL}.{domain}"
+
+
+def txt_record_value(token: str) -> str:
+    return TXT_PREFIX + token
+
+
+def issuer_needs_https(issuer: str, dev_mode: bool) -> bool:
+    """Outside dev mode the portal talks to identity providers over https only: a plain
+    http:// issuer is refused before anything is fetched from it."""
+    return not dev_mode and issuer.strip().lower().startswith("http://")
+
+
 def parse_domains(text: str) -> list[str]:
     """Domains typed one per line or separated by commas/spaces; ``@`` prefixes dropped."""
     parts = re.split(r"[\s,;]+", text.lower())

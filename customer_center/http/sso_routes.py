@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
+from customer_center.auth.browser_key import BROWSER_COOKIE
 from customer_center.db import session_scope
 from customer_center.http.auth_routes import set_session_cookie
 from customer_center.services import sso_provisioning, sso_sign_in
@@ -45,12 +46,15 @@ async def _refused(request: Request, refusal: SsoRefused) -> RedirectResponse:
 
 
 async def sso_start(request: Request) -> RedirectResponse:
-    """Begin the code flow for the company the e-mail's domain belongs to."""
-    email = request.query_params.get("email", "")[:254]
-    next_page = request.query_params.get("next", "")[:300]
+    """Begin the code flow for the company the e-mail's domain belongs to, in the browser the
+    sign-in page gave the start ticket to (its browser key) only."""
     try:
         started = await _db(
-            sso_sign_in.start_login, get_settings(), email, next_page, _client_ip(request)
+            sso_sign_in.start_login,
+            get_settings(),
+            request.query_params.get("ticket", ""),
+            request.cookies.get(BROWSER_COOKIE),
+            _client_ip(request),
         )
     except SsoRefused as refusal:
         return await _refused(request, refusal)

@@ -31,13 +31,36 @@ class SsoConfig(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+PROOF_ERP = "erp"  # the seller's ERP lists the domain for the company's customer number
+PROOF_DNS = "dns"  # the company published the TXT record the portal asked for
+
+
 class SsoDomain(SQLModel, table=True):
-    """An e-mail domain that belongs to one company's identity provider; never to two."""
+    """An e-mail domain proven to be one company's: only these route a sign-in to the
+    company's identity provider. A domain belongs to one company only."""
 
     __tablename__ = "sso_domain"
 
     domain: str = Field(max_length=253, primary_key=True)
     company_id: int = Field(foreign_key="company.id", index=True)
+    proof: str = Field(default=PROOF_ERP, max_length=8)
+    proven_at: datetime = Field(default_factory=utcnow)
+
+
+class SsoDomainClaim(SQLModel, table=True):
+    """A domain a company entered that is not proven yet: it waits for the TXT record with
+    ``txt_value`` (random, one per company and domain). It routes nothing and keeps nobody
+    else from claiming or proving the domain."""
+
+    __tablename__ = "sso_domain_claim"
+    __table_args__ = (UniqueConstraint("company_id", "domain"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    domain: str = Field(max_length=253)
+    txt_value: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    checked_at: datetime | None = None
 
 
 class UserIdentity(SQLModel, table=True):

@@ -64,6 +64,80 @@ def _provider_fields() -> rx.Component:
     )
 
 
+_DOMAIN_BADGE_COLORS = {"erp": "green", "dns": "green", "waiting": "amber", "taken": "red"}
+
+
+def _txt_record(row: rx.Var) -> rx.Component:
+    """What the company's DNS must publish to prove a waiting domain."""
+    return rx.vstack(
+        rx.text(tr("sso.domain_publish"), size="2"),
+        rx.grid(
+            rx.text(tr("sso.txt_name"), size="1", color_scheme="gray"),
+            rx.code(row["txt_name"], word_break="break-all", class_name="cc-txt-name"),
+            rx.text(tr("sso.txt_value"), size="1", color_scheme="gray"),
+            rx.code(row["txt_value"], word_break="break-all", class_name="cc-txt-value"),
+            columns="auto 1fr",
+            spacing="2",
+            align="center",
+            width="100%",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _domain_row(row: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.text(row["domain"], weight="medium", class_name="cc-domain-name"),
+            rx.match(
+                row["state"],
+                *[
+                    (state, rx.badge(row["label"], color_scheme=color))  # type: ignore[arg-type]
+                    for state, color in _DOMAIN_BADGE_COLORS.items()
+                ],
+                rx.badge(row["label"]),
+            ),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(row["state"] == "waiting", _txt_record(row)),
+        rx.cond(row["state"] == "taken", _hint("sso.domain_taken_hint")),
+        spacing="1",
+        width="100%",
+        class_name="cc-domain-state",
+        data_domain=row["domain"],
+        data_state=row["state"],
+    )
+
+
+def _domain_states() -> rx.Component:
+    return rx.cond(
+        S.domain_rows.length() > 0,  # type: ignore[attr-defined]
+        rx.vstack(
+            rx.foreach(S.domain_rows, _domain_row),
+            rx.cond(
+                S.has_waiting,
+                rx.button(
+                    tr("sso.check_domains"),
+                    on_click=S.check_domains,
+                    type="button",
+                    variant="soft",
+                    id="sso-check-domains",
+                ),
+            ),
+            rx.cond(
+                S.domain_notice != "",
+                rx.text(S.domain_notice, size="2", role="status", id="sso-domain-notice"),
+            ),
+            spacing="3",
+            width="100%",
+            id="sso-domain-states",
+        ),
+    )
+
+
 def _domain_fields() -> rx.Component:
     return section(
         "sso.domains",
@@ -74,6 +148,7 @@ def _domain_fields() -> rx.Component:
             default_value=S.domains,
             hint_key="sso.hint.domains",
         ),
+        _domain_states(),
     )
 
 
@@ -221,6 +296,10 @@ def _test_section() -> rx.Component:
             height="auto",
             min_height="var(--space-6)",
             id="sso-test-sign-in",
+        ),
+        rx.cond(
+            S.test_error != "",
+            rx.text(S.test_error, size="2", color_scheme="red", role="alert", id="sso-test-error"),
         ),
     )
 

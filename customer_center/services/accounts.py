@@ -39,6 +39,7 @@ class SignInAttempt:
     email: str
     password: str
     ip_address: str
+    browser: str = ""  # the binding of the asking browser's key (auth.browser_key)
 
 
 def check_sign_in(session: Session, attempt: SignInAttempt) -> User:
@@ -75,20 +76,30 @@ def record_sign_in_failure(session: Session, attempt: SignInAttempt) -> None:
     record_attempt(session, SIGN_IN_IP_LIMIT.kind, [f"ip:{attempt.ip_address}"], succeeded=False)
 
 
-def issue_sign_in_ticket(session: Session, user: User) -> str:
-    """A short-lived ticket the browser exchanges for the HttpOnly session cookie; never for
-    a company that signs in through its identity provider only."""
+def issue_sign_in_ticket(session: Session, user: User, browser: str) -> str:
+    """A short-lived ticket the browser exchanges for the HttpOnly session cookie: only the
+    browser that asked for it (``browser``: the binding of its browser key) can; never for a
+    company that signs in through its identity provider only."""
     check_password_allowed(session, user.company_id)
-    return one_time_tokens.issue(
-        session, one_time_tokens.SIGN_IN_TICKET, TICKET_TTL, user_id=user.id
+    return one_time_tokens.issue_for_browser(
+        session, one_time_tokens.SIGN_IN_TICKET, TICKET_TTL, browser, user_id=user.id
     )
 
 
 def redeem_sign_in_ticket(
-    session: Session, raw_ticket: str, *, days: int, ip_address: str, user_agent: str
+    session: Session,
+    raw_ticket: str,
+    *,
+    browser_key: str | None,
+    days: int,
+    ip_address: str,
+    user_agent: str,
 ) -> str:
-    """Use up the ticket and open a session; returns the raw cookie value."""
-    ticket = one_time_tokens.consume(session, one_time_tokens.SIGN_IN_TICKET, raw_ticket)
+    """Use up the ticket in the browser it was made for and open a session; returns the raw
+    cookie value."""
+    ticket = one_time_tokens.consume_in_browser(
+        session, one_time_tokens.SIGN_IN_TICKET, raw_ticket, browser_key
+    )
     user = session.get(User, ticket.user_id)
     if user is None or user.status != STATUS_ACTIVE:
         raise ServiceError("link.invalid")
@@ -261,9 +272,10 @@ def sign_in(session: Session, attempt: SignInAttempt) -> str:
     """Check the credentials and hand out a sign-in ticket for the session cookie."""
     if len(attempt.password) > MAX_PASSWORD_INPUT:
         raise ServiceError("sign_in.invalid")
-    return issue_sign_in_ticket(session, check_sign_in(session, attempt))
+    return issue_sign_in_ticket(session, check_sign_in(session, attempt), attempt.browser)
 
 
-def reset_password_and_sign_in(session: Session, **kwargs: str) -> str:
-    """Reset the password and hand out a sign-in ticket, in one transaction."""
-    return issue_sign_in_ticket(session, reset_password(session, **kwargs))
+def reset_password_and_sign_in(session: Session, *, browser: str, **kwargs: str) -> str:
+    """Reset the password and hand out a sign-in ticket for this browser, in one
+    transaction."""
+    return issue_sign_in_ticket(session, reset_password(session, **kwargs), browser)

@@ -48,8 +48,10 @@ def accept_invitation(
     password: str,
     password_repeat: str,
     ip_address: str,
+    browser: str,
 ) -> str:
-    """Activate the account with its first password; returns a sign-in ticket."""
+    """Activate the account with its first password; returns a sign-in ticket for the
+    browser that accepted (``browser``: the binding of its key)."""
     user, _company = _invited(session, raw_token)
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     name = name.strip()
@@ -72,4 +74,4 @@ def accept_invitation(
         user_id=user.id,
         ip_address=ip_address,
     )
-    return issue_sign_in_ticket(session, user)
+    return issue_sign_in_ticket(session, user, browser)

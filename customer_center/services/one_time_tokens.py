@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from customer_center.auth import browser_key
 from customer_center.auth.tokens import new_token, token_hash
 from customer_center.domain.errors import ServiceError
 from customer_center.models.auth import OneTimeToken
@@ -16,6 +17,8 @@ from customer_center.models.base import utcnow
 ACTIVATION = "activation"
 PASSWORD_RESET = "password_reset"  # noqa: S105 - a token purpose, not a secret
 SIGN_IN_TICKET = "sign_in_ticket"
+SSO_START = "sso_start"
+BROWSER = "browser"  # the payload key of a browser-bound token
 
 
 def issue(
@@ -69,3 +72,35 @@ def consume(session: Session, purpose: str, raw: str | None) -> OneTimeToken:
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ServiceError("link.used")
     return row
+
+
+# --- bound to a browser -------------------------------------------------------------------
+
+
+def issue_for_browser(
+    session: Session,
+    purpose: str,
+    ttl: timedelta,
+    browser: str,
+    *,
+    user_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> str:
+    """A token only the browser with the key behind ``browser`` (its binding) can use; a
+    browser that sent no key gets none (it could not prove later that it asked)."""
+    if not browser:
+        raise ServiceError("sign_in.browser_key")
+    return issue(
+        session, purpose, ttl, user_id=user_id, payload={**(payload or {}), BROWSER: browser}
+    )
+
+
+def consume_in_browser(
+    session: Session, purpose: str, raw: str | None, raw_browser_key: str | None
+) -> OneTimeToken:
+    """Use up a browser-bound token, in the browser it was made for only: elsewhere it is
+    refused (and stays unused, for the browser it belongs to)."""
+    row = peek(session, purpose, raw)
+    if not browser_key.same_browser(row.payload.get(BROWSER), raw_browser_key):
+        raise ServiceError("sign_in.other_browser")
+    return consume(session, purpose, raw)

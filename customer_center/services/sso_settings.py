@@ -3,10 +3,9 @@ domains, the role mapping, and whether password sign-in stays on for the company
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from customer_center.auth import secret_box
@@ -17,9 +16,9 @@ from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE, Permission
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
-from customer_center.models.identity import SsoConfig, SsoDomain, UserIdentity
+from customer_center.models.identity import SsoConfig, SsoDomain, SsoDomainClaim, UserIdentity
 from customer_center.models.user import Role, User
-from customer_center.services import audit
+from customer_center.services import audit, sso_domains
 from customer_center.services.permissions import permissions_of
 from customer_center.settings import Settings
 
@@ -57,6 +56,7 @@ class SsoSettingsView:
     default_role_id: int | None
     enabled: bool
     password_sign_in_enabled: bool
+    domain_states: list[sso_domains.DomainState]
     actor_proven: bool
     main_contact_proven: bool
     actor_email: str
@@ -72,12 +72,19 @@ def company_config(session: Session, company_id: int) -> SsoConfig | None:
 
 
 def company_domains(session: Session, company_id: int) -> list[str]:
+    """The company's proven domains (those that route a sign-in)."""
     return list(
         session.exec(
             select(SsoDomain.domain)
             .where(SsoDomain.company_id == company_id)
             .order_by(col(SsoDomain.domain))
         ).all()
+    )
+
+
+def _waiting_domains(session: Session, company_id: int) -> list[str]:
+    return sorted(
+        session.exec(select(SsoDomainClaim.domain).where(SsoDomainClaim.company_id == company_id))
     )
 
 
@@ -119,6 +126,7 @@ def settings_view(session: Session, actor: Actor) -> SsoSettingsView:
     main = _main_contact(session, actor.company_id)
     me = session.get(User, actor.user_id)
     codes = {r.code: r.id for r in mapping_roles(session, actor.company_id)}
+    states = sso_domains.domain_states(session, actor.company_id)
     groups: dict[int, list[str]] = {}
     for value, code in sorted((config.role_mapping if config else {}).items()):
         if code in codes:
@@ -127,12 +135,13 @@ def settings_view(session: Session, actor: Actor) -> SsoSettingsView:
         issuer=config.issuer if config else "",
         client_id=config.client_id if config else "",
         secret_stored=bool(config and config.client_secret_encrypted),
-        domains="\n".join(company_domains(session, actor.company_id)),
+        domains=", ".join(s.domain for s in states),
         role_claim=config.role_claim if config else "groups",
         groups_by_role={k: ", ".join(v) for k, v in groups.items()},
         default_role_id=config.default_role_id if config else None,
         enabled=bool(config and config.enabled),
         password_sign_in_enabled=company.password_sign_in_enabled,
+        domain_states=states,
         actor_proven=has_proven_sso(session, actor.user_id),
         main_contact_proven=main is not None and has_proven_sso(session, main.id),  # type: ignore[arg-type]
         actor_email=me.email if me else "",
@@ -142,12 +151,14 @@ def settings_view(session: Session, actor: Actor) -> SsoSettingsView:
 # --- saving ------------------------------------------------------------------------------
 
 
-def _text_errors(form: SsoForm, secret_stored: bool) -> Errors:
+def _text_errors(form: SsoForm, secret_stored: bool, settings: Settings) -> Errors:
     errors: Errors = {}
     if not form.issuer.strip():
         errors["issuer"] = ("form.required", {})
     elif len(form.issuer.strip()) > 500:
         errors["issuer"] = ("form.too_long", {"max": 500})
+    elif sso.issuer_needs_https(form.issuer, settings.is_dev):
+        errors["issuer"] = ("sso.error.issuer_https", {})
     if not form.client_id.strip():
         errors["client_id"] = ("form.required", {})
     elif len(form.client_id.strip()) > 255:
@@ -161,7 +172,7 @@ def _text_errors(form: SsoForm, secret_stored: bool) -> Errors:
     return errors
 
 
-def _domain_errors(session: Session, company_id: int, domains: list[str]) -> Errors:
+def _domain_errors(domains: list[str]) -> Errors:
     if not domains:
         return {"domains": ("sso.error.domain_required", {})}
     if len(domains) > sso.MAX_DOMAINS:
@@ -170,14 +181,18 @@ def _domain_errors(session: Session, company_id: int, domains: list[str]) -> Err
         problem = sso.domain_problem(domain)
         if problem:
             return {"domains": (problem, {"domain": domain})}
-    taken = session.exec(
-        select(SsoDomain.domain).where(
-            col(SsoDomain.domain).in_(domains), SsoDomain.company_id != company_id
-        )
-    ).first()
-    if taken:
-        return {"domains": ("sso.error.domain_taken", {"domain": taken})}
     return {}
+
+
+def _domain_plan(
+    session: Session, company: Company, domains: list[str], erp: sso_domains.CustomerDirectory
+) -> tuple[sso_domains.DomainPlan, Errors]:
+    """Which typed domains are proven (or proven now by the ERP) and which wait."""
+    errors = _domain_errors(domains)
+    if errors:
+        return sso_domains.DomainPlan({}, ()), errors
+    listed = sso_domains.erp_domains(erp, company)
+    return sso_domains.plan_domains(session, company.id, domains, listed)  # type: ignore[arg-type]
 
 
 def _mapping(form: SsoForm, roles: dict[int, Role]) -> tuple[dict[str, str], Errors]:
@@ -200,10 +215,10 @@ def _mapping(form: SsoForm, roles: dict[int, Role]) -> tuple[dict[str, str], Err
 
 
 def _lockout_errors(
-    session: Session, company: Company, form: SsoForm, domains: list[str]
+    session: Session, company: Company, form: SsoForm, domains: Iterable[str]
 ) -> Errors:
     """With password sign-in off, SSO is the only way in: it must stay on and keep the main
-    contact's domain."""
+    contact's domain (proven)."""
     if company.password_sign_in_enabled:
         return {}
     if not form.enabled:
@@ -231,7 +246,9 @@ def _discovery_errors(discover: Discover, issuer: str) -> Errors:
     return {}
 
 
-def _snapshot(config: SsoConfig | None, domains: list[str]) -> dict[str, object]:
+def _snapshot(
+    config: SsoConfig | None, domains: list[str], waiting: list[str]
+) -> dict[str, object]:
     """What the audit log records; never the secret, only that one is stored."""
     if config is None:
         return {}
@@ -239,6 +256,7 @@ def _snapshot(config: SsoConfig | None, domains: list[str]) -> dict[str, object]
         "issuer": config.issuer,
         "client_id": config.client_id,
         "domains": domains,
+        "domains_waiting": waiting,
         "role_claim": config.role_claim,
         "role_mapping": dict(config.role_mapping),
         "default_role_id": config.default_role_id,
@@ -247,28 +265,40 @@ def _snapshot(config: SsoConfig | None, domains: list[str]) -> dict[str, object]
 
 
 def save_settings(
-    session: Session, actor: Actor, settings: Settings, form: SsoForm, discover: Discover
+    session: Session,
+    actor: Actor,
+    settings: Settings,
+    form: SsoForm,
+    discover: Discover,
+    erp: sso_domains.CustomerDirectory,
 ) -> None:
     """Check everything (the issuer by fetching its discovery document), then store it all
-    or nothing; audited with the values before and after."""
+    or nothing; audited with the values before and after. Domains the ERP lists for the
+    company are proven at once, the others wait for their DNS proof."""
     _require_manager(session, actor)
     company = session.get(Company, actor.company_id)
     assert company is not None
     config = company_config(session, actor.company_id)
     roles = {r.id: r for r in mapping_roles(session, actor.company_id) if r.id is not None}
     domains = sso.parse_domains(form.domains)
-    errors = _text_errors(form, bool(config and config.client_secret_encrypted))
-    errors.update(_domain_errors(session, actor.company_id, domains))
+    errors = _text_errors(form, bool(config and config.client_secret_encrypted), settings)
+    plan, domain_errors = _domain_plan(session, company, domains, erp)
+    errors.update(domain_errors)
     mapping, mapping_errors = _mapping(form, roles)
     errors.update(mapping_errors)
     if form.default_role_id not in roles:
         errors["default_role"] = ("sso.error.default_role_required", {})
-    errors.update(_lockout_errors(session, company, form, domains))
+    if not domain_errors:
+        errors.update(_lockout_errors(session, company, form, plan.proven))
     if "issuer" not in errors:
         errors.update(_discovery_errors(discover, form.issuer))
     if errors:
         raise ValidationFailed(errors)
-    before = _snapshot(config, company_domains(session, actor.company_id))
+    before = _snapshot(
+        config,
+        company_domains(session, actor.company_id),
+        _waiting_domains(session, actor.company_id),
+    )
     config = config or SsoConfig(company_id=actor.company_id, issuer="", client_id="")
     config.issuer = normalize_issuer(form.issuer)
     config.client_id = form.client_id.strip()
@@ -280,8 +310,11 @@ def save_settings(
     config.enabled = form.enabled
     config.updated_at = utcnow()
     session.add(config)
-    _store_domains(session, actor.company_id, domains)
-    after = {**_snapshot(config, domains), "secret_replaced": bool(form.client_secret)}
+    sso_domains.store_domains(session, actor.company_id, plan)
+    after = {
+        **_snapshot(config, sorted(plan.proven), sorted(plan.waiting)),
+        "secret_replaced": bool(form.client_secret),
+    }
     audit.record_admin(
         session,
         actor,
@@ -291,13 +324,6 @@ def save_settings(
         before=before,
         after=after,
     )
-
-
-def _store_domains(session: Session, company_id: int, domains: list[str]) -> None:
-    session.execute(delete(SsoDomain).where(col(SsoDomain.company_id) == company_id))
-    session.flush()
-    session.add_all(SsoDomain(domain=d, company_id=company_id) for d in domains)
-    session.flush()
 
 
 # --- password sign-in --------------------------------------------------------------------
@@ -335,3 +361,24 @@ def _check_can_switch_off(session: Session, actor: Actor) -> None:
     main = _main_contact(session, actor.company_id)
     if main is not None and not has_proven_sso(session, main.id):  # type: ignore[arg-type]
         raise ServiceError("sso.error.password_main_contact_unproven")
+
+
+# --- proving waiting domains ---------------------------------------------------------------
+
+
+def domains_to_prove(session: Session, actor: Actor) -> list[sso_domains.PendingProof]:
+    """The company's waiting domains with the TXT record each needs."""
+    _require_manager(session, actor)
+    return sso_domains.pending_proofs(session, actor.company_id)
+
+
+def prove_domains(
+    session: Session,
+    actor: Actor,
+    erp: sso_domains.CustomerDirectory,
+    published: frozenset[tuple[str, str]],
+) -> list[str]:
+    """Prove what the ERP lists now or DNS has published (looked up before, outside the
+    transaction); returns the domains proven now."""
+    _require_manager(session, actor)
+    return sso_domains.record_proofs(session, actor, erp, published)

@@ -20,7 +20,7 @@ from customer_center.auth.tokens import new_token
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.next_page import safe_next
-from customer_center.domain.sso import email_domain
+from customer_center.domain.sso import email_domain, issuer_needs_https
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.identity import SsoConfig, SsoDomain
@@ -31,6 +31,7 @@ from customer_center.settings import Settings
 
 SSO_LOGIN = "sso_login"
 TRANSACTION_TTL = timedelta(minutes=10)
+START_TICKET_TTL = timedelta(minutes=2)
 START_LIMIT = Limit(kind="sso_start", max_failures=30, window=timedelta(minutes=15))
 
 
@@ -79,6 +80,9 @@ def check_password_allowed(session: Session, company_id: int) -> None:
 
 # --- start -------------------------------------------------------------------------------
 
+_TOKEN_REASONS = {"link.used": "replay", "link.expired": "expired_login", "link.invalid": "state"}
+_START_REASONS = {**_TOKEN_REASONS, "sign_in.other_browser": "browser"}
+
 
 @dataclass(frozen=True)
 class StartedLogin:
@@ -86,14 +90,44 @@ class StartedLogin:
     state: str  # also set as a short-lived cookie: the callback must come to this browser
 
 
+def issue_start_ticket(session: Session, email: str, next_page: str, browser: str) -> str:
+    """The ticket that lets this browser (``browser``: the binding of its key) and no other
+    start a single sign-on: a link to the start route alone cannot send anyone's browser
+    through a provider that would sign it into someone else's account."""
+    return one_time_tokens.issue_for_browser(
+        session,
+        one_time_tokens.SSO_START,
+        START_TICKET_TTL,
+        browser,
+        payload={"email": normalize_email(email)[:254], "next": safe_next(next_page)},
+    )
+
+
+def _start_request(session: Session, ticket: str, browser_key: str | None) -> tuple[str, str]:
+    """The (e-mail, next page) of a start ticket, if this browser is the one it was made for."""
+    try:
+        row = one_time_tokens.consume_in_browser(
+            session, one_time_tokens.SSO_START, ticket[:100] or None, browser_key
+        )
+    except ServiceError as error:
+        raise SsoRefused(_START_REASONS.get(error.code, "state")) from error
+    return str(row.payload.get("email", "")), str(row.payload.get("next", ""))
+
+
 def start_login(
-    session: Session, settings: Settings, email: str, next_page: str | None, ip_address: str = ""
+    session: Session,
+    settings: Settings,
+    ticket: str,
+    browser_key: str | None,
+    ip_address: str = "",
 ) -> StartedLogin:
-    email = normalize_email(email)
+    email, next_page = _start_request(session, ticket, browser_key)
     found = _enabled_config(session, email_domain(email)) if is_valid_email(email) else None
     if found is None:
         raise SsoRefused("not_configured")
     config = found[0]
+    if issuer_needs_https(config.issuer, settings.is_dev):  # saved before https was required
+        raise SsoRefused("unavailable", config.company_id)
     # Every start stores a login transaction: one address cannot start them without end.
     keys = [f"ip:{ip_address}"]
     if minutes_blocked(session, START_LIMIT, keys, utcnow()):
@@ -124,8 +158,6 @@ def start_login(
 
 
 # --- callback ----------------------------------------------------------------------------
-
-_TOKEN_REASONS = {"link.used": "replay", "link.expired": "expired_login", "link.invalid": "state"}
 
 
 @dataclass(frozen=True)

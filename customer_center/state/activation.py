@@ -10,7 +10,7 @@ from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 from customer_center.state.access import public
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
-from customer_center.state.sign_in import go_to_ticket
+from customer_center.state.sign_in import asking_browser, go_to_ticket
 
 
 class ActivationState(PortalState):
@@ -90,6 +90,7 @@ class ActivationConfirmState(PortalState):
                 password=text_field(form, "password"),
                 password_repeat=text_field(form, "password_repeat"),
                 ip_address=self._client_ip(),
+                browser=asking_browser(self),
             )
         except ServiceError as error:
             if error.code.startswith("link.") or error.code.startswith("activation."):
@@ -99,6 +100,6 @@ class ActivationConfirmState(PortalState):
         return go_to_ticket(ticket)
 
 
-def _activate_and_ticket(session, **kwargs):  # type: ignore[no-untyped-def]
+def _activate_and_ticket(session, *, browser: str, **kwargs):  # type: ignore[no-untyped-def]
     user = activation.complete_activation(session, erp_client(), **kwargs)
-    return accounts.issue_sign_in_ticket(session, user)
+    return accounts.issue_sign_in_ticket(session, user, browser)

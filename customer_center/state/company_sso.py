@@ -3,15 +3,16 @@ domains, the role mapping and the company's password sign-in switch."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import asyncio
 
 import reflex as rx
 
 from customer_center.auth import oidc
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
-from customer_center.services import sso_settings
+from customer_center.services import sso_domains, sso_settings, wiring
 from customer_center.services.roles import role_name
+from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
 from customer_center.state.base import (
@@ -21,6 +22,7 @@ from customer_center.state.base import (
     in_transaction,
     text_field,
 )
+from customer_center.state.sign_in import go_to_sso_start
 
 MANAGE = Permission.COMPANY_MANAGE
 MAP_PREFIX = "map_"
@@ -65,11 +67,17 @@ class CompanySsoState(PortalState):
     actor_proven: bool = False
     main_contact_proven: bool = False
     redirect_uri: str = ""
-    test_link: str = ""
     errors: dict[str, str] = {}
     password_error: str = ""
+    test_error: str = ""
     notice: str = ""
     form_round: int = 0
+    # One row per domain entered: domain, state (erp, dns, waiting, taken), label, and for a
+    # waiting one the TXT record to publish.
+    domain_rows: list[dict[str, str]] = []
+    has_waiting: bool = False
+    domain_notice: str = ""
+    _actor_email: str = ""
 
     async def _reload(self) -> None:
         actor = self._actor()
@@ -89,25 +97,41 @@ class CompanySsoState(PortalState):
         ]
         self.password_on = view.password_sign_in_enabled
         self.actor_proven, self.main_contact_proven = view.actor_proven, view.main_contact_proven
-        # Signing in through the provider as oneself, and back to this page.
-        self.test_link = f"/auth/sso/start?email={quote(view.actor_email, safe='')}&next=" + quote(
-            "/company/sign-in", safe=""
-        )
+        self._actor_email = view.actor_email
+        self._show_domains(view.domain_states)
         self.form_round += 1
+
+    def _show_domains(self, states: list[sso_domains.DomainState]) -> None:
+        self.domain_rows = [
+            {
+                "domain": s.domain,
+                "state": s.state,
+                "label": self._t(f"sso.domain_state.{s.state}"),
+                "txt_name": s.txt_name,
+                "txt_value": s.txt_value,
+            }
+            for s in states
+        ]
+        self.has_waiting = any(s.state == sso_domains.WAITING for s in states)
 
     @requires(MANAGE)
     async def load(self) -> None:
-        self.errors, self.password_error, self.notice = {}, "", ""
+        self.errors, self.password_error, self.notice, self.domain_notice = {}, "", "", ""
         self.redirect_uri = sso_settings.redirect_uri(get_settings())
         await self._reload()
 
     @requires(MANAGE)
     async def save(self, form: dict) -> None:
-        self.errors, self.notice, self.password_error = {}, "", ""
+        self.errors, self.notice, self.password_error, self.domain_notice = {}, "", "", ""
         typed = form_from(form)
         try:
             await in_transaction(
-                sso_settings.save_settings, self._actor(), get_settings(), typed, _discover
+                sso_settings.save_settings,
+                self._actor(),
+                get_settings(),
+                typed,
+                _discover,
+                erp_client(),
             )
         except ServiceError as error:
             # The form is not drawn again: everything typed (the secret too) stays in place.
@@ -117,9 +141,31 @@ class CompanySsoState(PortalState):
         self.notice = self._t("sso.saved")
 
     @requires(MANAGE)
-    def test_sign_in(self) -> rx.event.EventSpec:
-        """A full page load through the provider (the route is no page of the app)."""
-        return rx.call_script(f"window.location.assign('{self.test_link}')")
+    async def check_domains(self) -> None:
+        """Look for the TXT records of the waiting domains (and ask the ERP again)."""
+        self.domain_notice = ""
+        actor = self._actor()
+        pending = await in_transaction(sso_settings.domains_to_prove, actor)
+        published = await asyncio.to_thread(
+            sso_domains.published_proofs, pending, wiring.txt_lookup()
+        )
+        proven = await in_transaction(sso_settings.prove_domains, actor, erp_client(), published)
+        await self._reload()
+        if proven:
+            self.domain_notice = self._t("sso.domains_proven", domains=", ".join(proven))
+        else:
+            self.domain_notice = self._t("sso.domains_still_waiting")
+
+    @requires(MANAGE)
+    async def test_sign_in(self) -> rx.event.EventSpec | None:
+        """Signing in through the provider as oneself, and back to this page (a full page
+        load: the start route is no page of the app)."""
+        self.notice, self.test_error = "", ""
+        try:
+            return await go_to_sso_start(self, self._actor_email, "/company/sign-in")
+        except ServiceError as error:
+            self.test_error = self._t(error.code)
+            return None
 
     @requires(MANAGE)
     async def switch_password_sign_in(self, enabled: bool) -> None:

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 import reflex as rx
 
+from customer_center.auth import browser_key
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.next_page import safe_next
 from customer_center.i18n.catalog import catalog
@@ -24,9 +25,20 @@ def go_to_ticket(ticket: str, next_page: str = "") -> rx.event.EventSpec:
     return rx.call_script(f"window.location.assign('{address}')")
 
 
-def sso_start_address(email: str, next_page: str) -> str:
-    """The route that sends the browser to the company's identity provider."""
-    return f"/auth/sso/start?email={quote(email, safe='')}&next={quote(next_page, safe='')}"
+def asking_browser(state: PortalState) -> str:
+    """The binding of the browser key this tab's connection carries (``""``: none). Every
+    ticket a handler hands out is bound to it, so only this browser can use it."""
+    return browser_key.binding_from_header(state._header("cookie"))
+
+
+async def go_to_sso_start(state: PortalState, email: str, next_page: str) -> rx.event.EventSpec:
+    """Full page load through the route that sends this browser (and only this one) to the
+    company's identity provider."""
+    ticket = await in_transaction(
+        sso_sign_in.issue_start_ticket, email, safe_next(next_page), asking_browser(state)
+    )
+    address = f"/auth/sso/start?ticket={quote(ticket, safe='')}"
+    return rx.call_script(f"window.location.assign('{address}')")
 
 
 def sso_notice(notice: str) -> str:
@@ -48,7 +60,11 @@ class SignInState(PortalState):
     @public
     def load(self) -> None:
         self.errors = {}
-        notices = {"signed_out": "sign_in.signed_out", "link": "link.invalid"}
+        notices = {
+            "signed_out": "sign_in.signed_out",
+            "link": "link.invalid",
+            "other_browser": "sign_in.other_browser",
+        }
         self.notice = notices.get(self._query("notice"), "")
         self.sso_problem = sso_notice(self._query("notice"))
 
@@ -63,14 +79,18 @@ class SignInState(PortalState):
         self.sso_offer, self.password_allowed = choice.sso, choice.password_allowed
 
     @public
-    def continue_with_sso(self) -> rx.event.EventSpec | None:
-        return self._go_to_sso()
+    async def continue_with_sso(self) -> rx.event.EventSpec | None:
+        self.errors = {}
+        return await self._go_to_sso()
 
-    def _go_to_sso(self) -> rx.event.EventSpec | None:
+    async def _go_to_sso(self) -> rx.event.EventSpec | None:
         if not self._sso_email:
             return None
-        address = sso_start_address(self._sso_email, safe_next(self._query("next")))
-        return rx.call_script(f"window.location.assign('{address}')")
+        try:
+            return await go_to_sso_start(self, self._sso_email, self._query("next"))
+        except ServiceError as error:
+            self.errors = field_errors(error, self.lang)
+            return None
 
     @public
     async def submit(self, form: dict):  # type: ignore[no-untyped-def]
@@ -78,11 +98,12 @@ class SignInState(PortalState):
             email=text_field(form, "email", 254),
             password=text_field(form, "password", accounts.MAX_PASSWORD_INPUT + 1),
             ip_address=self._client_ip(),
+            browser=asking_browser(self),
         )
         self.errors = {}
         await self._check_email(attempt.email)
         if self.sso_offer and (not self.password_allowed or not attempt.password):
-            yield self._go_to_sso()
+            yield await self._go_to_sso()
             return
         self.busy = True
         yield
@@ -146,6 +167,7 @@ class ResetPasswordState(PortalState):
                 password=text_field(form, "password"),
                 password_repeat=text_field(form, "password_repeat"),
                 ip_address=self._client_ip(),
+                browser=asking_browser(self),
             )
         except ServiceError as error:
             if error.code.startswith("link."):

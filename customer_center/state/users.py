@@ -18,7 +18,7 @@ from customer_center.services.users import NewUser, RoleChoice, UserQuery
 from customer_center.settings import get_settings
 from customer_center.state.access import public, requires
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
-from customer_center.state.sign_in import go_to_ticket
+from customer_center.state.sign_in import asking_browser, go_to_ticket
 
 MANAGE = Permission.USERS_MANAGE
 
@@ -314,6 +314,7 @@ class InvitationState(PortalState):
                 password=text_field(form, "password"),
                 password_repeat=text_field(form, "password_repeat"),
                 ip_address=self._client_ip(),
+                browser=asking_browser(self),
             )
         except ServiceError as error:
             if error.code.startswith("link."):

@@ -13,13 +13,14 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from customer_center.db import get_engine
+from customer_center.integrations.erp.tables import ErpCustomerRow
 from customer_center.models.company import Company
 from customer_center.models.user import User
 from customer_center.services.activation import create_builtin_roles
 from tests.e2e.helpers import sign_in
 from tests.factories import PASSWORD, actor_for, make_user
 from tests.oidc_provider import Provider, running_provider
-from tests.sso_factories import configure_sso
+from tests.sso_factories import configure_sso, dev_settings
 
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 MAIN = "greta.gruen@sso-alpha.example"
@@ -41,7 +42,13 @@ def providers(portal: str, tmp_path_factory) -> Iterator[tuple[Provider, Provide
 
 
 def _company(session: Session, number: str, name: str, main_email: str) -> User:
+    """The company, and its record in the seller's ERP listing its e-mail domain (so the
+    domain counts as proven when the main contact enters it)."""
     company = session.exec(select(Company).where(Company.customer_number == number)).first()
+    if session.get(ErpCustomerRow, number) is None:
+        domain = main_email.rpartition("@")[2]
+        session.add(ErpCustomerRow(customer_number=number, name=name, email_domains=domain))
+        session.commit()
     if company is None:
         company = Company(customer_number=number, name=name, city="Kassel")
         session.add(company)
@@ -69,6 +76,7 @@ def companies(portal: str, providers) -> None:  # type: ignore[no-untyped-def]
             secret=beta.client_secret,
             domains="sso-beta.example",
             default="buyer",
+            settings=dev_settings(),  # the portal runs in dev mode: http:// providers
         )
 
 
@@ -101,6 +109,9 @@ def _fill_settings(page: Page, portal: str, alpha: Provider) -> None:
     page.locator("#sso-enabled").click()
     page.locator("#save-sso").click()
     expect(page.get_by_text("The single sign-on settings are saved.")).to_be_visible()
+    proven = page.locator(".cc-domain-state[data-domain='sso-alpha.example']")
+    expect(proven).to_have_attribute("data-state", "erp")
+    expect(proven).to_contain_text("Proven: listed for your company in our records")
     expect(page.locator("#sso-secret-stored")).to_be_visible()
     expect(page.get_by_label("Client secret")).to_have_value("")
 

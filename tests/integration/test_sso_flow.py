@@ -14,19 +14,22 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from customer_center.auth import oidc
+from customer_center.auth.browser_key import BROWSER_COOKIE, binding_of
 from customer_center.auth.sessions import SESSION_COOKIE, resolve_actor
+from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError
 from customer_center.http.auth_routes import routes as auth_routes
+from customer_center.http.browser_key import browser_key_middleware
 from customer_center.http.sso_routes import STATE_COOKIE
 from customer_center.http.sso_routes import routes as sso_routes
 from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
 from customer_center.models.user import STATUS_INACTIVE, User
-from customer_center.services import accounts
+from customer_center.services import accounts, sso_sign_in
 from customer_center.services.users import role_codes_of
 from tests.factories import PASSWORD, make_company, make_user
 from tests.oidc_provider import Provider, log_in_at_provider, new_key, running_provider
-from tests.sso_factories import configure_sso
+from tests.sso_factories import configure_sso, dev_settings
 
 PORTAL = "http://portal.test"
 CALLBACK = f"{PORTAL}/auth/sso/callback"
@@ -58,6 +61,7 @@ def world(session: Session, providers):  # type: ignore[no-untyped-def]
             session,
             actor,
             discover=oidc.discover,
+            settings=dev_settings(),  # the test providers answer on http://127.0.0.1
             issuer=idp.issuer,
             client_id=idp.client_id,
             secret=idp.client_secret,
@@ -71,14 +75,25 @@ def world(session: Session, providers):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def portal() -> Iterator[TestClient]:
-    app = Starlette(routes=auth_routes + sso_routes)
+    """A browser that has loaded the sign-in page (and so holds its browser key)."""
+    app = Starlette(routes=auth_routes + sso_routes, middleware=[browser_key_middleware])
     with TestClient(app, base_url=PORTAL) as client:
+        client.get("/sign-in", headers={"accept": "text/html"})
         yield client
+
+
+def start_ticket(portal: TestClient, email: str, next_page: str = "/orders") -> str:
+    """What the sign-in page's "Continue with your company account" hands this browser."""
+    with session_scope() as session:
+        browser = binding_of(portal.cookies.get(BROWSER_COOKIE))
+        return sso_sign_in.issue_start_ticket(session, email, next_page, browser)
 
 
 def start(portal: TestClient, email: str, next_page: str = "/orders") -> str:
     response = portal.get(
-        "/auth/sso/start", params={"email": email, "next": next_page}, follow_redirects=False
+        "/auth/sso/start",
+        params={"ticket": start_ticket(portal, email, next_page)},
+        follow_redirects=False,
     )
     assert response.status_code == 303
     return response.headers["location"]
@@ -209,6 +224,15 @@ def test_the_answer_must_come_back_to_the_browser_that_started(world, portal) ->
     assert notice_of(back_at_portal(portal, callback)) == "sso_browser"
 
 
+def test_an_answer_that_comes_back_in_another_browser_is_refused(world, portal) -> None:
+    callback = log_in_at_provider(start(portal, "anna@alpha.example"), "anna")
+    app = Starlette(routes=auth_routes + sso_routes, middleware=[browser_key_middleware])
+    with TestClient(app, base_url=PORTAL) as other_browser:
+        other_browser.get("/sign-in", headers={"accept": "text/html"})
+        assert notice_of(back_at_portal(other_browser, callback)) == "sso_browser"
+        assert SESSION_COOKIE not in other_browser.cookies
+
+
 def test_company_b_provider_cannot_sign_anyone_into_company_a(session, world, portal) -> None:
     alpha, beta, alpha_idp, beta_idp = world
     # Beta's provider vouches for an address in alpha's domain.
@@ -264,7 +288,12 @@ def test_the_settings_check_the_issuer_against_the_live_provider(session, world)
     for issuer, message in cases.items():
         with pytest.raises(ValidationFailed) as refused:
             configure_sso(
-                session, alpha, discover=oidc.discover, issuer=issuer, domains="alpha.example"
+                session,
+                alpha,
+                discover=oidc.discover,
+                settings=dev_settings(),
+                issuer=issuer,
+                domains="alpha.example",
             )
         session.rollback()
         assert refused.value.errors["issuer"][0] == message
@@ -274,6 +303,8 @@ def test_one_address_cannot_start_logins_without_end(world, portal) -> None:
     for _ in range(30):
         start(portal, "anna@alpha.example")
     response = portal.get(
-        "/auth/sso/start", params={"email": "anna@alpha.example"}, follow_redirects=False
+        "/auth/sso/start",
+        params={"ticket": start_ticket(portal, "anna@alpha.example")},
+        follow_redirects=False,
     )
     assert notice_of(response) == "sso_busy"

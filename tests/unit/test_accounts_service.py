@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from customer_center.auth import sessions
+from customer_center.auth.browser_key import binding_of, new_browser_key
 from customer_center.auth.passwords import hash_password
 from customer_center.domain.errors import ServiceError
 from customer_center.models.audit import AuditEntry
@@ -17,6 +18,7 @@ from customer_center.settings import get_settings
 
 EMAIL = "ben@example.test"
 PASSWORD = "Kettle-moon-arrives-late"
+BROWSER_KEY = new_browser_key()  # the key of the browser that signs in
 
 
 @pytest.fixture
@@ -33,7 +35,9 @@ def user(session) -> User:
 
 
 def _attempt(password=PASSWORD, email=EMAIL):
-    return accounts.SignInAttempt(email=email, password=password, ip_address="10.0.0.1")
+    return accounts.SignInAttempt(
+        email=email, password=password, ip_address="10.0.0.1", browser=binding_of(BROWSER_KEY)
+    )
 
 
 def _fail(session, attempt) -> str:
@@ -65,12 +69,16 @@ def test_lockout_grows_and_refuses_even_the_right_password(session, user) -> Non
 
 def test_ticket_opens_one_session_that_sign_out_revokes(session, user) -> None:
     ticket = accounts.sign_in(session, _attempt())
-    cookie = accounts.redeem_sign_in_ticket(session, ticket, days=14, ip_address="", user_agent="")
+    cookie = accounts.redeem_sign_in_ticket(
+        session, ticket, browser_key=BROWSER_KEY, days=14, ip_address="", user_agent=""
+    )
     session.commit()
     actor = sessions.resolve_actor(session, cookie)
     assert actor is not None and actor.user_id == user.id
     with pytest.raises(ServiceError):
-        accounts.redeem_sign_in_ticket(session, ticket, days=14, ip_address="", user_agent="")
+        accounts.redeem_sign_in_ticket(
+            session, ticket, browser_key=BROWSER_KEY, days=14, ip_address="", user_agent=""
+        )
     accounts.sign_out(session, cookie)
     session.commit()
     assert sessions.resolve_actor(session, cookie) is None
@@ -78,7 +86,9 @@ def test_ticket_opens_one_session_that_sign_out_revokes(session, user) -> None:
 
 def test_deactivation_ends_sessions_at_once(session, user) -> None:
     ticket = accounts.sign_in(session, _attempt())
-    cookie = accounts.redeem_sign_in_ticket(session, ticket, days=14, ip_address="", user_agent="")
+    cookie = accounts.redeem_sign_in_ticket(
+        session, ticket, browser_key=BROWSER_KEY, days=14, ip_address="", user_agent=""
+    )
     user.status = STATUS_INACTIVE
     session.add(user)
     session.commit()
@@ -87,7 +97,12 @@ def test_deactivation_ends_sessions_at_once(session, user) -> None:
 
 def test_password_reset_works_once_and_ends_other_sessions(session, user) -> None:
     old_cookie = accounts.redeem_sign_in_ticket(
-        session, accounts.sign_in(session, _attempt()), days=14, ip_address="", user_agent=""
+        session,
+        accounts.sign_in(session, _attempt()),
+        browser_key=BROWSER_KEY,
+        days=14,
+        ip_address="",
+        user_agent="",
     )
     accounts.request_password_reset(
         session, get_settings(), email=EMAIL.upper(), ip_address="10.0.0.1", language="en"

@@ -3,6 +3,7 @@
 import pytest
 from sqlmodel import Session, select
 
+from customer_center.auth.browser_key import binding_of, new_browser_key
 from customer_center.auth.sessions import resolve_actor
 from customer_center.domain.errors import ServiceError
 from customer_center.models.audit import AuditEntry
@@ -129,7 +130,12 @@ def test_an_unverified_or_missing_address_is_refused(session, alpha) -> None:
 
 def test_password_sign_in_off_is_refused_on_the_server(session, alpha) -> None:
     main = session.get(User, alpha.user_id)
-    attempt = accounts.SignInAttempt(email=main.email, password=PASSWORD, ip_address="1.2.3.4")  # type: ignore[union-attr]
+    attempt = accounts.SignInAttempt(
+        email=main.email,  # type: ignore[union-attr]
+        password=PASSWORD,
+        ip_address="1.2.3.4",
+        browser=binding_of(new_browser_key()),
+    )
     assert accounts.sign_in(session, attempt)
     company = session.get(Company, alpha.company_id)
     company.password_sign_in_enabled = False  # type: ignore[union-attr]
@@ -139,3 +145,25 @@ def test_password_sign_in_off_is_refused_on_the_server(session, alpha) -> None:
         accounts.sign_in(session, attempt)
     assert choice_for_email(session, "ANYONE@alpha.example").password_allowed is False
     assert choice_for_email(session, "x@other.example").sso is False
+
+
+def test_a_plain_http_issuer_saved_earlier_is_not_contacted_outside_dev_mode(
+    session, alpha, monkeypatch
+) -> None:
+    from customer_center.auth import oidc
+    from customer_center.models.identity import SsoConfig
+    from customer_center.services import sso_sign_in
+
+    def never(_issuer: str, **_kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("an http:// issuer must not be fetched")
+
+    monkeypatch.setattr(oidc, "discover", never)
+    config = session.exec(select(SsoConfig)).one()
+    config.issuer = "http://login.alpha.example"
+    session.add(config)
+    session.commit()
+    key = new_browser_key()
+    ticket = sso_sign_in.issue_start_ticket(session, "anna@alpha.example", "/", binding_of(key))
+    with pytest.raises(SsoRefused) as refused:
+        sso_sign_in.start_login(session, get_settings(), ticket, key)
+    assert refused.value.reason == "unavailable"

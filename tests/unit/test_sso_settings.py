@@ -10,17 +10,33 @@ from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.models.audit import AuditEntry
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
-from customer_center.models.identity import SsoConfig, SsoDomain, UserIdentity
-from customer_center.services import sso_settings
+from customer_center.models.identity import (
+    PROOF_DNS,
+    PROOF_ERP,
+    SsoConfig,
+    SsoDomain,
+    UserIdentity,
+)
+from customer_center.services import sso_domains, sso_settings
+from customer_center.services.sso_sign_in import choice_for_email
 from customer_center.settings import get_settings
 from tests.factories import actor_for, make_company, make_user, role_id
-from tests.sso_factories import SECRET, configure_sso, fake_discover, sso_form
+from tests.sso_factories import (
+    SECRET,
+    ErpListing,
+    configure_sso,
+    dev_settings,
+    fake_discover,
+    listing_for,
+    sso_form,
+)
 
 
-def _errors(session, actor, discover=fake_discover, **kwargs) -> dict:  # type: ignore[no-untyped-def]
+def _errors(session, actor, discover=fake_discover, settings=None, **kwargs) -> dict:  # type: ignore[no-untyped-def]
     form = sso_form(session, actor, **kwargs)
+    erp = listing_for(session, actor, form.domains)
     with pytest.raises(ValidationFailed) as refused:
-        sso_settings.save_settings(session, actor, get_settings(), form, discover)
+        sso_settings.save_settings(session, actor, settings or get_settings(), form, discover, erp)
     session.rollback()
     return {field: code for field, (code, _params) in refused.value.errors.items()}
 
@@ -122,7 +138,12 @@ def test_only_the_company_manager_may_see_or_save(session: Session) -> None:
         sso_settings.settings_view(session, buyer)
     with pytest.raises(ServiceError, match="error.permission_denied"):
         sso_settings.save_settings(
-            session, buyer, get_settings(), sso_form(session, actor), fake_discover
+            session,
+            buyer,
+            get_settings(),
+            sso_form(session, actor),
+            fake_discover,
+            listing_for(session, actor, "alpha.example"),
         )
 
 
@@ -168,3 +189,93 @@ def test_another_manager_cannot_lock_the_main_contact_out(session: Session) -> N
     _prove(session, deputy.user_id, main.company_id)
     with pytest.raises(ServiceError, match="sso.error.password_main_contact_unproven"):
         sso_settings.set_password_sign_in(session, deputy, False)
+
+
+def _states(session: Session, actor) -> dict[str, sso_domains.DomainState]:  # type: ignore[no-untyped-def]
+    return {s.domain: s for s in sso_settings.settings_view(session, actor).domain_states}
+
+
+def test_a_domain_the_erp_does_not_list_waits_for_its_proof_and_routes_nothing(
+    session: Session,
+) -> None:
+    squatter = make_company(session, "A-1")
+    owner = make_company(session, "B-1", "Beta AG")
+    configure_sso(
+        session,
+        squatter,
+        domains="a-1.example, beta.example",
+        erp=ErpListing("A-1", "a-1.example"),
+    )
+    states = _states(session, squatter)
+    assert states["a-1.example"].state == PROOF_ERP
+    waiting = states["beta.example"]
+    assert waiting.state == sso_domains.WAITING
+    assert waiting.txt_name == "_customer-center.beta.example"
+    assert waiting.txt_value.startswith("customer-center-domain-proof=")
+    assert sso_settings.company_domains(session, squatter.company_id) == ["a-1.example"]
+    assert choice_for_email(session, "jane@beta.example").sso is False
+    assert choice_for_email(session, "jane@a-1.example").sso is True
+
+    # The claim keeps nobody out: the company the ERP lists it for proves it at once.
+    configure_sso(session, owner, domains="beta.example", erp=ErpListing("B-1", "beta.example"))
+    assert _states(session, owner)["beta.example"].state == PROOF_ERP
+    assert _states(session, squatter)["beta.example"].state == sso_domains.TAKEN
+    # Even a TXT record with the squatter's value cannot take it over any more.
+    published = frozenset({("beta.example", waiting.txt_value)})
+    assert sso_settings.prove_domains(session, squatter, ErpListing("A-1", ""), published) == []
+    session.commit()
+    owners = dict(session.exec(select(SsoDomain.domain, SsoDomain.company_id)).all())
+    assert owners["beta.example"] == owner.company_id
+
+
+def test_a_published_txt_record_with_the_claims_own_value_proves_the_domain(
+    session: Session,
+) -> None:
+    actor = make_company(session, "A-1")
+    nobody = ErpListing("A-1", "")
+    configure_sso(session, actor, domains="alpha.example", erp=nobody)
+    pending = sso_settings.domains_to_prove(session, actor)
+    assert [p.domain for p in pending] == ["alpha.example"]
+    configure_sso(session, actor, domains="alpha.example", erp=nobody)  # saved again
+    assert sso_settings.domains_to_prove(session, actor) == pending  # the same value to publish
+    other_value = frozenset({("alpha.example", "customer-center-domain-proof=guessed")})
+    assert sso_settings.prove_domains(session, actor, nobody, other_value) == []
+    published = sso_domains.published_proofs(
+        pending,
+        lambda name: (
+            frozenset({pending[0].txt_value}) if name == pending[0].txt_name else frozenset()
+        ),
+    )
+    assert sso_settings.prove_domains(session, actor, nobody, published) == ["alpha.example"]
+    session.commit()
+    assert _states(session, actor)["alpha.example"] == sso_domains.DomainState(
+        "alpha.example", PROOF_DNS
+    )
+    assert choice_for_email(session, "anna@alpha.example").sso is True
+    audit = session.exec(select(AuditEntry).where(AuditEntry.action == "sso.domain_proven")).one()
+    assert audit.after == {"domain": "alpha.example", "proof": "dns"}
+
+
+def test_the_erp_listing_a_waiting_domain_later_proves_it_on_the_next_check(
+    session: Session,
+) -> None:
+    actor = make_company(session, "A-1")
+    configure_sso(session, actor, domains="alpha.example", erp=ErpListing("A-1", ""))
+    listed = ErpListing("A-1", "alpha.example")
+    assert sso_settings.prove_domains(session, actor, listed, frozenset()) == ["alpha.example"]
+
+
+def test_the_issuer_must_be_https_outside_dev_mode(session: Session) -> None:
+    actor = make_company(session, "A-1")
+
+    def never(_issuer: str):  # type: ignore[no-untyped-def]
+        raise AssertionError("an http:// issuer must not be fetched")
+
+    assert _errors(session, actor, discover=never, issuer="http://login.alpha.example") == {
+        "issuer": "sso.error.issuer_https"
+    }
+    assert _errors(session, actor, discover=never, issuer="HTTP://10.0.0.1:8080") == {
+        "issuer": "sso.error.issuer_https"
+    }
+    configure_sso(session, actor, issuer="http://localhost:9000", settings=dev_settings())
+    assert session.exec(select(SsoConfig.issuer)).one() == "http://localhost:9000"

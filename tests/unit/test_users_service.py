@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlmodel import select
 
+from customer_center.auth.browser_key import binding_of, new_browser_key
 from customer_center.auth.sessions import resolve_actor
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.models.audit import AuditEntry
@@ -134,6 +135,7 @@ def test_accepting_an_invitation_activates_the_account_once(session, main) -> No
             password="short",
             password_repeat="short",
             ip_address="",
+            browser=binding_of(new_browser_key()),
         )
     assert "password" in failure.value.errors
     ticket = invitations.accept_invitation(
@@ -143,6 +145,7 @@ def test_accepting_an_invitation_activates_the_account_once(session, main) -> No
         password=PASSWORD,
         password_repeat=PASSWORD,
         ip_address="10.0.0.1",
+        browser=binding_of(new_browser_key()),
     )
     session.commit()
     assert ticket

@@ -44,10 +44,13 @@ typecheck: setup
 		customer_center/i18n customer_center/settings.py customer_center/db.py \
 		customer_center/production.py
 
-# Unit, state and integration tests on SQLite, then again on PostgreSQL.
+# Unit, state and integration tests on SQLite, then again on PostgreSQL: there only those
+# that use the database, since the others ("pure", marked by tests/conftest.py) do not
+# depend on it and have just run.
 unit: setup
 	$(PY) -m pytest tests/unit tests/state tests/integration -q
-	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/unit tests/state tests/integration -q
+	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/unit tests/state tests/integration \
+		-q -m "not pure"
 
 # Browser tests against the production build: on SQLite; on PostgreSQL; and in production
 # shape, PostgreSQL with Reflex's Redis state manager, where the backend runs several

@@ -43,8 +43,11 @@ def test_without_a_setting_passwords_are_hashed_with_the_production_parameters(
     assert not passwords.verify_password(PASSWORD, None)
 
 
-def test_the_test_suite_hashes_cheaply_with_the_same_algorithm() -> None:
-    assert get_settings().password_hashing == "fast"
+def test_fast_hashing_uses_cheap_parameters_of_the_same_algorithm(
+    fresh_settings: pytest.MonkeyPatch,
+) -> None:
+    use_hashing(fresh_settings, "fast")
+    assert passwords.parameters() == passwords.FAST
     password_hash = passwords.hash_password(PASSWORD)
     assert password_hash.startswith("$argon2id$")
     assert argon2_parameters_of(password_hash) == "m=8,t=1,p=1"

@@ -44,10 +44,13 @@ typecheck: setup
 		customer_center/i18n customer_center/settings.py customer_center/db.py \
 		customer_center/production.py
 
-# Unit, state and integration tests on SQLite, then again on PostgreSQL.
+# Unit, state and integration tests on SQLite, then again on PostgreSQL: there only those
+# that use the database, since the others ("pure", marked by tests/conftest.py) do not
+# depend on it and have just run.
 unit: setup
 	$(PY) -m pytest tests/unit tests/state tests/integration -q
-	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/unit tests/state tests/integration -q
+	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/unit tests/state tests/integration \
+		-q -m "not pure"
 
 # Browser tests against the production build: on SQLite; on PostgreSQL; and in production
 # shape, PostgreSQL with Reflex's Redis state manager, where the backend runs several
@@ -62,7 +65,13 @@ e2e: setup chromium
 	CC_TEST_DATABASE_URL=$(PG_TEST_URL) CC_REDIS_URL=$(TWO_WORKERS_REDIS_URL) $(PY) -m pytest \
 		tests/e2e/test_two_workers.py -q
 
-test: lint typecheck unit e2e
+# PostgreSQL and Redis as PG_TEST_URL and REDIS_TEST_URL name them; where they do not answer,
+# scripts/test-services starts throwaway ones (Debian's packages, installed when missing) on
+# free ports for the run and stops them at its end.
+test: setup chromium
+	PG_TEST_URL='$(PG_TEST_URL)' REDIS_TEST_URL='$(REDIS_TEST_URL)' \
+		TWO_WORKERS_REDIS_URL='$(TWO_WORKERS_REDIS_URL)' VENV='$(VENV)' \
+		scripts/test-services $(MAKE) --no-print-directory lint typecheck unit e2e
 
 # The benchmark suite, printed as tables and written to docs/benchmarks.md: the user list
 # (SQLite, then PostgreSQL), then on the generated large dataset (PostgreSQL database

@@ -38,6 +38,12 @@ ORDER_STATUS_MAIL_CHOICES = frozenset({"shipped", "delivered"})
 ORDER_STATUS_MAIL_DEFAULT = ORDER_STATUS_MAIL_CHOICES
 ERP_STATUS_TOKEN_MIN = 32
 
+# CC_PASSWORD_HASHING: "standard" (argon2 with the production parameters, the default) or
+# "fast" (cheap parameters, for the test suite and the servers it starts; never production).
+HASHING_STANDARD = "standard"
+HASHING_FAST = "fast"
+HASHING_CHOICES = frozenset({HASHING_STANDARD, HASHING_FAST})
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -75,6 +81,7 @@ class Settings:
     dns_port: int = 53
     # CC_BASE_URL was given (not the dev default http://localhost:CC_PORT).
     base_url_configured: bool = False
+    password_hashing: str = HASHING_STANDARD
 
     @property
     def datasheet_dir(self) -> Path:
@@ -167,7 +174,17 @@ def load_settings() -> Settings:
         workers=int(_env("CC_WORKERS", "0")),
         dns_nameserver=_env("CC_DNS_NAMESERVER"),
         dns_port=int(_env("CC_DNS_PORT", "53")),
+        password_hashing=_password_hashing(),
     )
+
+
+def _password_hashing() -> str:
+    chosen = _env("CC_PASSWORD_HASHING", HASHING_STANDARD).lower()
+    if chosen not in HASHING_CHOICES:
+        raise ConfigurationError(
+            f"CC_PASSWORD_HASHING may be standard or fast (tests only), not {chosen}"
+        )
+    return chosen
 
 
 def _order_status_mails() -> frozenset[str]:
@@ -206,6 +223,10 @@ def _secret_problems(settings: Settings) -> list[str]:
         problems.append("CC_SECRET_KEY must be set to a random value of at least 32 characters")
     if settings.smtp is None:
         problems.append("CC_SMTP_HOST must be set (the dev mailbox is not for production)")
+    if settings.password_hashing != HASHING_STANDARD:
+        problems.append(
+            "CC_PASSWORD_HASHING must be standard (fast hashing is for the test suite only)"
+        )
     if len(settings.erp_status_token) < ERP_STATUS_TOKEN_MIN:
         problems.append(
             "CC_ERP_STATUS_TOKEN must be set to a random value of at least "

@@ -18,6 +18,9 @@ os.environ["CC_DATABASE_URL"] = TEST_DATABASE_URL
 os.environ["CC_DATA_DIR"] = str(_TMP)
 os.environ.setdefault("CC_ENV", "test")
 os.environ["CC_BASE_URL"] = "http://portal.test"
+# Argon2 with cheap parameters for the thousands of test users (and the servers the browser
+# tests start, which inherit it); tests/unit/test_passwords.py checks the production ones.
+os.environ.setdefault("CC_PASSWORD_HASHING", "fast")
 
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
@@ -25,6 +28,17 @@ from sqlmodel import Session  # noqa: E402
 
 from customer_center.db import get_engine  # noqa: E402
 from customer_center.models.registry import metadata  # noqa: E402
+
+DATABASE_FIXTURE = "engine"  # `db` and `session` (and every fixture on them) depend on it
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``pure`` every test that reaches no database fixture: the same on SQLite and on
+    PostgreSQL, so the Makefile's PostgreSQL pass deselects them (``-m "not pure"``) after
+    the SQLite pass has run them."""
+    for item in items:
+        if DATABASE_FIXTURE not in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.pure)
 
 
 @pytest.fixture(scope="session")

@@ -75,12 +75,21 @@ def submit_button(label_key: str, busy: rx.Var | bool = False) -> rx.Component:
     )
 
 
+def until_loaded(*children: rx.Component) -> rx.Component:
+    """Fields that take no input until the page's on_load handlers have all finished: what
+    they load re-keys forms with the stored values (the budget form, the absence form), which
+    would silently drop anything typed earlier, and a click before the page is wired would
+    submit nothing."""
+    return rx.el.fieldset(*children, disabled=~PortalState.is_hydrated, class_name="cc-fieldset")
+
+
 def form(
     *children: rx.Component, on_submit: rx.EventHandler, errors: rx.Var, **props
 ) -> rx.Component:  # type: ignore[no-untyped-def]
-    """A form that keeps its input on a refusal and shows form-wide errors at its top."""
+    """A form that keeps its input on a refusal and shows form-wide errors at its top; its
+    fields take input once the page has loaded (:func:`until_loaded`)."""
     return rx.form(
-        rx.vstack(_form_error(errors), *children, spacing="3", width="100%"),
+        until_loaded(rx.vstack(_form_error(errors), *children, spacing="3", width="100%")),
         on_submit=on_submit,
         reset_on_submit=False,
         width="100%",

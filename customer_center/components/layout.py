@@ -28,7 +28,15 @@ def _header(*left: rx.Component, right: tuple[rx.Component, ...] = ()) -> rx.Com
         align="center",
         spacing="4",
         width="100%",
+        custom_attrs={"data-cc-loaded": loaded_path()},
     )
+
+
+def loaded_path() -> rx.Var:
+    """The path whose on_load handlers have all finished, empty while they run: Reflex sets
+    ``is_hydrated`` after the last of them (and clears it in the browser on navigation), so
+    the browser tests know when a page is ready for input (tests/e2e/helpers.py)."""
+    return rx.cond(PortalState.is_hydrated, PortalState.router.url.path, "")
 
 
 def public_header() -> rx.Component:

@@ -64,6 +64,8 @@ def portal(engine) -> Iterator[str]:
     env = {
         **os.environ,
         "CC_ENV": "dev",
+        # Cheap argon2 for the passwords the journeys choose (production refuses it).
+        "CC_PASSWORD_HASHING": "fast",
         "CC_DATABASE_URL": TEST_DATABASE_URL,
         "CC_DATA_DIR": str(_TMP),
         "CC_PORT": str(port),

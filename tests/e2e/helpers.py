@@ -18,10 +18,29 @@ from tests.order_factories import CHECKOUT
 
 MOTOR = "MTR-IE3-4KW"  # 612.00 EUR list price in the demo ERP
 
+# The page in view has connected and finished all its on_load handlers: the header's
+# data-cc-loaded names the path they ran for (components/layout.py), empty while they run.
+PAGE_LOADED = """() => {
+  const loaded = document.querySelector("[data-cc-loaded]")?.dataset.ccLoaded;
+  const bare = (path) => path.replace(/\\/+$/, "") || "/";
+  return Boolean(loaded) && bare(loaded) === bare(location.pathname);
+}"""
+
+
+def wait_until_loaded(page: Page, timeout: float = 30_000) -> None:
+    """Until the page in view is ready for input, as a person waits for a page to load: what
+    its on_load handlers load would otherwise replace what was typed (a re-keyed form)."""
+    page.wait_for_function(PAGE_LOADED, timeout=timeout)
+
+
+def open_page(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_until_loaded(page)
+
 
 def open_latest_mail_link(page: Page, portal: str, to: str, subject: str) -> str:
     """Wait, as a reader of the mailbox would, until the expected e-mail has arrived."""
-    page.goto(f"{portal}/dev/mailbox")
+    open_page(page, f"{portal}/dev/mailbox")
     row = page.locator("tr", has_text=to).filter(has_text=subject).first
     expect(row).to_be_visible(timeout=15_000)
     row.locator(".cc-mail-subject").click()
@@ -40,7 +59,7 @@ def choose_password(page: Page, password: str, repeat: str | None = None) -> Non
 
 
 def sign_in(page: Page, portal: str, email: str, password: str) -> None:
-    page.goto(f"{portal}/sign-in")
+    open_page(page, f"{portal}/sign-in")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()

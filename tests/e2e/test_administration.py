@@ -5,13 +5,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 from sqlmodel import Session, select
 
 from customer_center.db import get_engine
 from customer_center.models.company import Company
 from customer_center.services.activation import create_builtin_roles
-from tests.e2e.helpers import choose_password, open_latest_mail_link, sign_in
+from tests.e2e.helpers import (
+    choose_password,
+    open_latest_mail_link,
+    open_page,
+    sign_in,
+    wait_until_loaded,
+)
 from tests.factories import PASSWORD, make_user
 
 FRIEDA = "frieda.fabrikat@fabrikat-werkzeugbau.example"
@@ -47,10 +53,72 @@ def nav_labels(page: Page) -> list[str]:
 
 
 def open_user(page: Page, portal: str, name: str) -> None:
-    page.goto(f"{portal}/users")
+    open_page(page, f"{portal}/users")
     page.locator("#user-search").fill(name)
     page.get_by_role("link", name=name, exact=True).click()
     expect(page.locator("#detail-name")).to_have_text(name)
+    wait_until_loaded(page)  # the sections below the name load after it
+
+
+class HeldAnswers:
+    """Once armed, holds back the server's websocket messages to the page from the first one
+    about ``state_part`` until released, then delivers them in order: an on_load handler that
+    is slow, as on a busy server, on demand."""
+
+    def __init__(self, page: Page, state_part: str) -> None:
+        self.state_part = state_part
+        self.armed = self.released = self.seen = False
+        self.held: list[tuple[WebSocketRoute, str | bytes]] = []
+        page.route_web_socket(re.compile(r"/_event"), self._route)
+
+    def _route(self, page_side: WebSocketRoute) -> None:
+        server = page_side.connect_to_server()
+        server.on_message(lambda message: self._from_server(page_side, message))
+
+    def _from_server(self, page_side: WebSocketRoute, message: str | bytes) -> None:
+        about_it = self.armed and self.state_part in str(message)
+        self.seen = self.seen or about_it
+        if self.held or (about_it and not self.released):
+            self.held.append((page_side, message))
+        else:
+            page_side.send(message)
+
+    def release(self) -> None:
+        self.released = True
+        while self.held:
+            page_side, message = self.held.pop(0)
+            page_side.send(message)
+
+
+def test_a_form_takes_input_only_once_its_page_has_loaded(
+    page: Page, portal: str, company: int
+) -> None:
+    """The user page shows the name first; its budget section loads after and re-keys the
+    budget form with the stored limits. Typing before that would be dropped silently (the
+    lost "abc" of a loaded run), so the fields wait for the page's on_load handlers."""
+    add_user(company, "hanna.halt@fabrikat-werkzeugbau.example", ["buyer"], "Hanna Halt")
+    budget_answer = HeldAnswers(page, "user_budget_state")
+    sign_in(page, portal, FRIEDA, PASSWORD)
+    expect(page.locator("#company-name")).to_be_visible()
+    open_page(page, f"{portal}/users")
+    page.locator("#user-search").fill("Hanna Halt")
+    budget_answer.armed = True
+    page.get_by_role("link", name="Hanna Halt", exact=True).click()
+    expect(page.locator("#detail-name")).to_have_text("Hanna Halt")
+    maximum = page.locator("#budget-form").get_by_label("Maximum order value")
+    expect(maximum).to_be_visible()
+    expect(maximum).to_be_disabled()
+    expect(page.locator("#save-budget")).to_be_disabled()
+
+    budget_answer.release()
+    expect(maximum).to_be_enabled()
+    maximum.fill("abc")
+    page.locator("#save-budget").click()
+    expect(page.locator("#max_order_value-error")).to_have_text(
+        "Please enter an amount such as 10,000.00."
+    )
+    expect(maximum).to_have_value("abc")
+    assert budget_answer.seen, "the budget section's answer passed the holding route"
 
 
 def test_an_invited_technician_sees_only_what_the_role_allows(
@@ -58,7 +126,7 @@ def test_an_invited_technician_sees_only_what_the_role_allows(
 ) -> None:
     sign_in(page, portal, FRIEDA, PASSWORD)
     expect(page.locator("#company-name")).to_have_text("Fabrikat Werkzeugbau GmbH")
-    page.goto(f"{portal}/users/new")
+    open_page(page, f"{portal}/users/new")
     page.get_by_role("button", name="Send invitation").click()
     expect(page.locator("#name-error")).to_have_text("Please fill in this field.")
     expect(page.locator("#roles-error")).to_have_text("Choose at least one role.")
@@ -73,13 +141,13 @@ def test_an_invited_technician_sees_only_what_the_role_allows(
 
     theo = browser.new_context().new_page()
     link = open_latest_mail_link(theo, portal, "theo.technik@", INVITATION_SUBJECT)
-    theo.goto(link)
+    open_page(theo, link)
     expect(theo.locator("#invitation-intro")).to_contain_text("Fabrikat Werkzeugbau GmbH")
     choose_password(theo, "Theo-techniker-passphrase-7")
     theo.get_by_role("button", name="Save and sign in").click()
     expect(theo.locator("#user-name")).to_have_text("Theo Technik")
     assert nav_labels(theo) == ["Overview", "Catalogue", "My profile"]
-    theo.goto(f"{portal}/users")
+    open_page(theo, f"{portal}/users")
     expect(theo.locator("#no-access")).to_be_visible()
     expect(theo.locator(".cc-user-row")).to_have_count(0)
     theo.context.close()
@@ -124,7 +192,7 @@ def test_the_list_finds_users_in_a_large_company(page: Page, portal: str, compan
         session.commit()
     sign_in(page, portal, FRIEDA, PASSWORD)
     expect(page.locator("#company-name")).to_be_visible()
-    page.goto(f"{portal}/users")
+    open_page(page, f"{portal}/users")
     expect(page.locator(".cc-user-row")).to_have_count(25)
     expect(page.locator("#users-page-info")).to_contain_text("Page 1 of")
     page.locator("#users-next").click()
@@ -143,7 +211,7 @@ def test_erp_takeover_budget_two_level_chain_and_the_new_users_navigation(
     add_user(company, "petra.pruef@fabrikat-werkzeugbau.example", ["controller"], "Petra Prüf")
     sign_in(page, portal, FRIEDA, PASSWORD)
     expect(page.locator("#company-name")).to_be_visible()
-    page.goto(f"{portal}/users")
+    open_page(page, f"{portal}/users")
     page.locator("#users-from-erp").click()
     expect(page.locator(".cc-contact-row").first).to_be_visible()
     page.locator("#invite-contacts").click()
@@ -200,12 +268,12 @@ def test_erp_takeover_budget_two_level_chain_and_the_new_users_navigation(
     expect(page.locator("#route-preview")).not_to_contain_text("Petra")
 
     gregor = browser.new_context().new_page()
-    gregor.goto(open_latest_mail_link(gregor, portal, "gregor.gans@", INVITATION_SUBJECT))
+    open_page(gregor, open_latest_mail_link(gregor, portal, "gregor.gans@", INVITATION_SUBJECT))
     choose_password(gregor, "Gregor-gans-passphrase-3")
     gregor.get_by_role("button", name="Save and sign in").click()
     expect(gregor.locator("#user-name")).to_have_text("Gregor Gans")
     assert nav_labels(gregor) == ["Overview", "Catalogue", "Cart", "Orders", "My profile"]
-    gregor.goto(f"{portal}/profile")
+    open_page(gregor, f"{portal}/profile")
     expect(gregor.get_by_text("At most €1,000.00 per order")).to_be_visible()
     gregor.context.close()
 
@@ -213,7 +281,7 @@ def test_erp_takeover_budget_two_level_chain_and_the_new_users_navigation(
 def test_signing_in_returns_to_the_page_that_asked_for_it(
     page: Page, portal: str, company: int
 ) -> None:
-    page.goto(f"{portal}/users?status=active")
+    open_page(page, f"{portal}/users?status=active")
     expect(page).to_have_url(re.compile(r"/sign-in\?next=%2Fusers(%2F)?%3Fstatus%3Dactive$"))
     page.get_by_label("E-mail address").fill(FRIEDA)
     page.get_by_label("Password").fill(PASSWORD)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -13,7 +15,7 @@ from customer_center.models.audit import AuditEntry
 from customer_center.models.budget import SCOPE_COMPANY, BudgetRule
 from customer_center.models.identity import ScimToken
 from customer_center.models.user import User
-from customer_center.services import budgets, scim_tokens
+from customer_center.services import budgets, scim_tokens, users
 from tests.factories import make_company, make_user, role_id, signed_in_cookie
 from tests.scim_server import live_scim_server
 
@@ -288,13 +290,27 @@ def test_everything_through_scim_is_audited_with_the_token(portal: Portal) -> No
     assert count == 3  # token created, user created, deactivated: nothing of the refused one
 
 
-def test_the_same_user_name_at_the_same_moment_is_created_once(portal: Portal) -> None:
-    from concurrent.futures import ThreadPoolExecutor
+def test_the_same_user_name_at_the_same_moment_is_created_once(
+    portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four requests all find the userName free before any of them inserts it (a barrier
+    after the check forces that order): the database's unique index lets one through."""
+    found_taken: list[bool] = []
+    all_checked = threading.Barrier(4, timeout=20)
+    check = users.email_in_use
 
+    def check_then_wait_for_the_others(session: Session, email: str) -> bool:
+        taken = check(session, email)
+        found_taken.append(taken)
+        all_checked.wait()
+        return taken
+
+    monkeypatch.setattr(users, "email_in_use", check_then_wait_for_the_others)
     body = {"schemas": [USER], "userName": "twice@alpha.example"}
     with ThreadPoolExecutor(4) as pool:
         answers = list(pool.map(lambda _: portal.a.post("/Users", json=body), range(4)))
-    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]
+    assert found_taken == [False] * 4
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409], [a.text for a in answers]
     assert all(
         a.json()["schemas"] != [ERROR] or a.json()["scimType"] == "uniqueness" for a in answers
     )

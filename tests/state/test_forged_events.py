@@ -3,13 +3,18 @@ manager; no browser) against every protected handler of every state.
 
 For each handler: without a session, as a user of the same company without the right, and as
 the main contact of another company, a forged event carrying the ids of company A's data must
-be refused or scoped away, and must change none of company A's data.
+be refused or scoped away, and must change none of company A's data. Company A has users,
+an order waiting for approval, a cart, budgets, an approver chain, SCIM and invitation tokens
+and an absence; nothing of them may reach the anonymous or other company's attacker in any
+state delta the server sends back (read leaks).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from reflex.istate.manager.memory import StateManagerMemory
@@ -17,15 +22,23 @@ from reflex.istate.manager.token import BaseStateToken
 from reflex_base.event import Event
 from reflex_base.event.processor import BaseStateEventProcessor
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 import customer_center.customer_center as portal
 from customer_center.auth.sessions import SESSION_COOKIE
+from customer_center.models.approval import Absence
+from customer_center.models.budget import SCOPE_COMPANY, SCOPE_USER
+from customer_center.models.identity import ScimToken
+from customer_center.models.order import STATUS_PENDING_APPROVAL
 from customer_center.models.registry import metadata
+from customer_center.services import absences, budgets, cart, chains, scim_tokens, users
+from customer_center.services.ordering import LineRequest, submit_order
+from customer_center.settings import get_settings
 from customer_center.state.access import access_of
 from customer_center.state.middleware import handler_functions, is_framework_event
 from customer_center.state.users import UsersListState
-from tests.factories import make_company, make_user, role_id, signed_in_cookie
+from tests.factories import actor_for, make_company, make_user, role_id, signed_in_cookie
+from tests.order_factories import CHECKOUT, FakeErp
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -44,23 +57,93 @@ def protected_handlers() -> dict[str, tuple[Callable, str | None]]:
     return found
 
 
+# What company A's data says, each only there: none may appear in an outsider's state.
+SECRET_TEXTS = (
+    "Alpha GmbH",
+    "victim@alpha.example",
+    "Viktor Victim",
+    "tech@alpha.example",
+    "main@a-1.example",
+    "invited@alpha.example",
+    "Ines Invited",
+    "ALPHA-CART-SKU",
+    "ALPHA-ORDER-SKU",
+    "PO-ALPHA-SECRET",
+    "Geheimweg 17",
+    "Alpha's secret comment",
+    "Alpha IdP secret token",
+    "98,765.43",
+    "98.765,43",
+    "2031-02-17",
+)
+SECRET_NUMBERS = (9_876_543, 54_321_00)  # the budget and the chain's threshold, in cents
+# What the technician of company A sees of it on any page: the header's company name and her
+# own address. The anonymous visitor and company B see nothing of A at all.
+SEEN_BY = {"no_right": {"Alpha GmbH", "tech@alpha.example"}}
+ERP = FakeErp({"ALPHA-CART-SKU": "3.00", "ALPHA-ORDER-SKU": "77.00"})
+ALPHA_CHECKOUT = dataclasses.replace(
+    CHECKOUT,
+    delivery_address={**CHECKOUT.delivery_address, "street": "Geheimweg 17"},
+    reference="PO-ALPHA-SECRET",
+    comment="Alpha's secret comment",
+)
+
+
+def _levels(approver_id: int, role: int) -> list[dict[str, object]]:
+    """The main contact approves; above 54,321.00 the main contact role as well."""
+    return [
+        {"rule": "any", "min_order_value_cents": None, "approvers": [{"user_id": approver_id}]},
+        {"rule": "all", "min_order_value_cents": 54_321_00, "approvers": [{"role_id": role}]},
+    ]
+
+
 class World:
-    """Company A with data worth attacking, a user of A without rights, company B."""
+    """Company A with data worth attacking (made the way the services make it), a user of A
+    without rights, company B."""
 
     def __init__(self, session: Session) -> None:
         self.main_a = make_company(session, "A-1", "Alpha GmbH")
-        self.victim = make_user(session, self.main_a.company_id, "victim@alpha.example", ["buyer"])
-        technician = make_user(
-            session, self.main_a.company_id, "tech@alpha.example", ["technician"]
+        company_id = self.main_a.company_id
+        self.victim = make_user(
+            session, company_id, "victim@alpha.example", ["buyer"], name="Viktor Victim"
         )
+        technician = make_user(session, company_id, "tech@alpha.example", ["technician"])
         main_b = make_company(session, "B-1", "Beta AG")
         main_b_user = session.get(type(self.victim), main_b.user_id)
         self.ids = {
             "user_id": self.victim.id,
-            "role_id": role_id(session, self.main_a.company_id, "approver"),
+            "role_id": role_id(session, company_id, "approver"),
             "substitute_id": self.main_a.user_id,
+            **self._company_data(session),
         }
         self.attackers = {"anonymous": None, "no_right": technician, "other_company": main_b_user}
+
+    def _company_data(self, session: Session) -> dict[str, int]:
+        """Budgets, a chain, an absence, tokens, a cart and an order of company A."""
+        main, victim = self.main_a, actor_for(session, self.victim)
+        own_limits = {"max_quantity": "1", "max_order_value": "98,765.43"}
+        budgets.save_rule(session, main, SCOPE_USER, self.victim.id, own_limits)
+        budgets.save_rule(session, main, SCOPE_COMPANY, 0, {"max_order_value": "98,765.43"})
+        main_contacts = role_id(session, main.company_id, "main_contact")
+        chains.save_chain(session, main, SCOPE_COMPANY, 0, _levels(main.user_id, main_contacts))
+        absences.set_absence(
+            session, main, self.victim.id, date(2031, 2, 17), date(2031, 2, 20), main.user_id
+        )
+        scim_tokens.create_token(session, main, "Alpha IdP secret token")
+        buyer = role_id(session, main.company_id, "buyer")
+        invitation = users.NewUser("Ines Invited", "invited@alpha.example", "en", (buyer,))
+        invited = users.invite_user(session, main, get_settings(), invitation)
+        cart.add_to_cart(session, victim, ERP, "ALPHA-CART-SKU", 5)
+        line = LineRequest("ALPHA-ORDER-SKU", 2)  # more than the victim's one piece per order
+        order = submit_order(session, victim, get_settings(), [line], ALPHA_CHECKOUT, erp=ERP)
+        session.commit()
+        assert order.status == STATUS_PENDING_APPROVAL
+        return {
+            "order_id": order.order_id,
+            "token_id": session.exec(select(ScimToken.id)).one(),  # type: ignore[dict-item]
+            "absence_id": session.exec(select(Absence.id)).one(),  # type: ignore[dict-item]
+            "invited_id": invited,
+        }
 
     def cookie(self, engine, who: str) -> str:  # type: ignore[no-untyped-def]
         """A fresh session each time: a forged sign-out must not disarm later attacks."""
@@ -91,17 +174,31 @@ def _arguments(fn: Callable, ids: dict[str, int]) -> dict[str, object]:
     arguments: dict[str, object] = {}
     for parameter in list(inspect.signature(fn).parameters.values())[1:]:
         annotation = str(parameter.annotation)
+        named = ids.get(parameter.name, target)  # `token_id` gets A's token id, and so on
         if "dict" in annotation:
             arguments[parameter.name] = form
         elif "list" in annotation:
-            arguments[parameter.name] = [target]
+            arguments[parameter.name] = [named]
         elif "int" in annotation:
-            arguments[parameter.name] = target
+            arguments[parameter.name] = named
         elif "bool" in annotation:
             arguments[parameter.name] = True
         else:
-            arguments[parameter.name] = str(target)
+            arguments[parameter.name] = str(named)
     return arguments
+
+
+class SentToBrowsers:
+    """Stands in for the socket: keeps every update the server sends, by client token."""
+
+    def __init__(self) -> None:
+        self.updates: dict[str, list[object]] = {}
+
+    async def emit_update(self, update: object, token: str) -> None:
+        self.updates.setdefault(token, []).append(update)
+
+
+_sent = SentToBrowsers()
 
 
 async def dispatch(token: str, cookie: str, name: str, payload: dict, query: dict) -> object:
@@ -110,7 +207,7 @@ async def dispatch(token: str, cookie: str, name: str, payload: dict, query: dic
     processor = BaseStateEventProcessor(middleware=portal.app)
     headers = {"cookie": f"{SESSION_COOKIE}={cookie}" if cookie else ""}
     router_data = {"headers": headers, "pathname": "/forged", "query": query, "ip": "10.9.9.9"}
-    async with processor.configure(state_manager=manager):
+    async with processor.configure(state_manager=manager, event_namespace=_sent):  # type: ignore[arg-type]
         future = await processor.enqueue(
             token, Event(name=name, payload=payload, router_data=router_data)
         )
@@ -165,7 +262,8 @@ def _belongs(table, row: tuple, company_id: int, user_ids: set[int]) -> bool:  #
     return True
 
 
-async def _attack(world: World, engine, name: str, fn: Callable, who: str, step: int) -> None:  # type: ignore[no-untyped-def]
+async def _attack(world: World, engine, name: str, fn: Callable, who: str, step: int) -> int:  # type: ignore[no-untyped-def]
+    """One forged event (after the state's load); returns how many updates came back."""
     company_scope = world.main_a.company_id if who == "other_company" else None
     cookie = world.cookie(engine, who)
     before = snapshot(engine, company_scope)
@@ -177,17 +275,43 @@ async def _attack(world: World, engine, name: str, fn: Callable, who: str, step:
         await dispatch(token, cookie, load, {}, query)
     await dispatch(token, cookie, name, _arguments(fn, world.ids), query)
     assert snapshot(engine, company_scope) == before, f"{name} changed data as {who}"
+    updates = _sent.updates.pop(token, [])
+    leaked = secrets_in(updates) - SEEN_BY.get(who, set())
+    assert not leaked, f"{name} sent company A's data to {who}: {leaked}"
+    return len(updates)
+
+
+def secrets_in(updates: list[object]) -> set[object]:
+    """Which of company A's texts and figures the updates (deltas and events) carry."""
+    found: set[object] = set()
+    pending: list[object] = [
+        {"delta": getattr(u, "delta", None), "events": repr(getattr(u, "events", None))}
+        for u in updates
+    ]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list | tuple | set):
+            pending.extend(value)
+        elif isinstance(value, str):
+            found.update(text for text in SECRET_TEXTS if text in value)
+        elif isinstance(value, int | float) and value in SECRET_NUMBERS:
+            found.add(value)
+    return found
 
 
 async def test_every_protected_handler_refuses_or_scopes_forged_events(world, engine) -> None:
     handlers = protected_handlers()
     assert len(handlers) >= 15
-    step = 0
+    step = updates = 0
     for name, (fn, permission) in sorted(handlers.items()):
         attackers = ["anonymous", "other_company"] + (["no_right"] if permission else [])
         for who in attackers:
             step += 1
-            await _attack(world, engine, name, fn, who, step)
+            updates += await _attack(world, engine, name, fn, who, step)
+    assert updates > step  # the attackers' own pages did answer: the leak check saw them
 
 
 async def test_the_pipeline_lets_an_entitled_user_through(world, session) -> None:
@@ -197,6 +321,8 @@ async def test_the_pipeline_lets_an_entitled_user_through(world, session) -> Non
     state = await dispatch("entitled", cookie, name, {"value": "victim"}, {})
     assert state.search == "victim"
     assert [row["email"] for row in state.rows] == ["victim@alpha.example"]
+    assert secrets_in(_sent.updates.pop("entitled")) >= {"victim@alpha.example", "Viktor Victim"}
     no_right = world.cookie(session.get_bind(), "no_right")
     refused = await dispatch("refused", no_right, name, {"value": "victim"}, {})
     assert (refused.search, refused.rows) == ("", [])
+    assert secrets_in(_sent.updates.pop("refused", [])) == set()

@@ -572,6 +572,7 @@ def test_production_needs_a_long_erp_status_token() -> None:
         secure_cookies=True,
         smtp=SmtpSettings("mail.example", 587, "", "", True, False),
         erp_status_token=TOKEN,
+        password_hashing="standard",
     )
     check_production(safe)
     with pytest.raises(ConfigurationError, match="CC_ERP_STATUS_TOKEN"):

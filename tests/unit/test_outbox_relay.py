@@ -337,12 +337,17 @@ def test_two_relays_on_postgresql_deliver_each_message_exactly_once(db: Engine) 
     lock = threading.Lock()
     delivered: list[tuple[str, str]] = []
     start = threading.Barrier(2)
+    # Each relay's first delivery waits for the other's: both hold a claimed batch at once,
+    # however the threads are scheduled (on a busy machine one could drain all 200 alone).
+    both_claimed = threading.Barrier(2, timeout=30)
 
     def relay_named(name: str) -> OutboxRelay:
         def record(payload: dict[str, Any], message_id: str) -> None:
-            time.sleep(0.002)
             with lock:
+                first = all(relay != name for _, relay in delivered)
                 delivered.append((message_id, name))
+            if first:
+                both_claimed.wait()
 
         return OutboxRelay(db, {EMAIL: record})
 

@@ -33,6 +33,7 @@ SAFE = {
     "erp_status_token": "t" * 40,
     "redis_url": "redis://cache.internal:6379/0",
     "workers": 4,
+    "password_hashing": "standard",
 }
 
 
@@ -71,6 +72,7 @@ def test_a_safe_production_configuration_starts() -> None:
         ({"base_url": "http://portal.example"}, "CC_BASE_URL must be an https://"),
         ({"secure_cookies": False}, "CC_SECURE_COOKIES"),
         ({"smtp": None}, "CC_SMTP_HOST"),
+        ({"password_hashing": "fast"}, "CC_PASSWORD_HASHING must be standard"),
     ],
 )
 def test_production_refuses_an_unsafe_setting_and_says_which(

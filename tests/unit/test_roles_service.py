@@ -212,6 +212,9 @@ def test_a_role_manager_grants_and_takes_only_rights_they_hold(session, main) ->
     with pytest.raises(ValidationFailed):  # taking away a right they lack
         roles.set_role_permissions(session, admin, audit_only, ["orders.create"])
     roles.set_role_permissions(session, admin, team, ["reports.view"])  # within their own
+    session.commit()
+    stored = select(RolePermission.permission).where(RolePermission.role_id == team)
+    assert set(session.exec(stored)) == {"reports.view"}
 
 
 # --- delete -------------------------------------------------------------------------------
@@ -302,6 +305,13 @@ def test_another_companys_chain_does_not_hold_a_role(session, main) -> None:
     other = make_company(session, "C-2", "Other AG")
     _chain(session, other.company_id, "company", 0, custom)
     roles.delete_role(session, main, custom)
+    session.commit()
+    assert session.get(Role, custom) is None
+    [kept] = session.exec(select(ApprovalChain)).all()
+    assert (kept.company_id, kept.scope) == (other.company_id, "company")
+    assert kept.levels[1]["approvers"] == [{"role_id": custom}]  # theirs, left as it was
+    [entry] = _audit(session, "role.deleted")
+    assert entry.company_id == main.company_id and entry.target_id == str(custom)
 
 
 # --- scoping and the right ----------------------------------------------------------------

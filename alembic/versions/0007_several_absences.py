@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0007'
-down_revision: str | None = '0006'
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -39,9 +39,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # Only the latest absence of each user survives the way back to one per user.
-    op.execute(
-        "DELETE FROM absence WHERE id NOT IN (SELECT MAX(id) FROM absence GROUP BY user_id)"
-    )
+    op.execute("DELETE FROM absence WHERE id NOT IN (SELECT MAX(id) FROM absence GROUP BY user_id)")
     with op.batch_alter_table("absence", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_absence_user_id"))
         batch_op.create_unique_constraint("absence_user_id_key", ["user_id"])

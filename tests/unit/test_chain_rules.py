@@ -42,9 +42,7 @@ def directory(  # type: ignore[no-untyped-def]
         role_members={FINANCE: tuple(finance), 11: ()},
         main_contact_id=MAIN,
         deciders=frozenset(set(NAMES) - set(cannot_decide)),
-        absences={
-            who: a if isinstance(a, tuple) else (a,) for who, a in (absences or {}).items()
-        },
+        absences={who: a if isinstance(a, tuple) else (a,) for who, a in (absences or {}).items()},
         invited=frozenset(invited),
     )
 

@@ -132,7 +132,7 @@ def deputy_directory(session: Session, company_id: int, also: Iterable[int] = ()
         role_members={},
         main_contact_id=next((uid for uid, _n, _s, main in users if main), None),
         deciders=holders_of(
-            session, company_id, Permission.APPROVALS_DECIDE.value, [u[0] for u in users]
+            session, company_id, Permission.APPROVALS_DECIDE.value, [u[0] or 0 for u in users]
         ),
         absences=absences,
         invited=frozenset(uid for uid, _n, status, _m in users if status == STATUS_INVITED),  # type: ignore[misc]

@@ -13,7 +13,7 @@ from customer_center.models.approval import Absence
 from customer_center.models.order import ApprovalStep, Order, OrderEvent
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import User, UserRole
-from customer_center.services import approvals
+from customer_center.services import approvals, users
 from customer_center.services.approvals import OrderChange
 from customer_center.settings import get_settings
 from tests.factories import make_user
@@ -142,6 +142,38 @@ def test_an_approver_who_lost_the_right_hands_waiting_orders_to_the_main_contact
     detail = approvals.order_detail(shop.session, shop.main, placed.order_id)
     assert detail.can_decide and detail.chain[0].members[0].decider == "Main"
     assert _decide(shop, shop.main_user(), "approve", placed.order_id) == "approved"
+
+
+def test_an_invited_approver_decides_once_signed_up_the_main_contact_until_then(shop) -> None:
+    ivy = make_user(
+        shop.session, shop.main.company_id, "ivy@acme.example", ["approver"], status="invited"
+    )
+    shop.chain(("any", [ivy]))
+    first, second = shop.order().order_id, shop.order().order_id
+    assert approvals.waiting_count(shop.session, shop.main) == 2
+    assert _decide(shop, shop.main_user(), "approve", first) == "approved"
+    ivy.status = "active"
+    shop.session.add(ivy)
+    shop.session.commit()
+    assert approvals.waiting_count(shop.session, shop.main) == 0
+    assert _decide(shop, ivy, "approve", second) == "approved"
+
+
+def test_revoking_an_invitation_named_in_an_order_keeps_the_user_deactivated(shop) -> None:
+    ivy = make_user(
+        shop.session, shop.main.company_id, "ivy@acme.example", ["approver"], status="invited"
+    )
+    shop.chain(("any", [ivy]))
+    order_id = shop.order().order_id
+    users.revoke_invitation(shop.session, shop.main, ivy.id)  # type: ignore[arg-type]
+    shop.session.commit()
+    assert _user(shop, ivy.id).status == "inactive"
+    assert _decide(shop, shop.main_user(), "approve", order_id) == "approved"
+
+
+def _user(shop: Shop, user_id: int | None) -> User:
+    shop.session.expire_all()
+    return shop.session.get(User, user_id)  # type: ignore[return-value]
 
 
 def test_a_substitute_sees_and_decides_while_the_approver_is_away(shop) -> None:

@@ -1,4 +1,4 @@
-"""The absence form: a period and the substitute who decides meanwhile."""
+"""The absences of one person: the planned periods, and a form adding one more."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def substitute_picker() -> rx.Component:
             rx.foreach(S.candidates, lambda c: rx.el.option(c["name"], value=c["id"])),
             name="substitute",
             id="substitute",
-            default_value=S.substitute,
+            default_value="",
             class_name="cc-native-select",
         ),
         rx.cond(
@@ -44,40 +44,56 @@ def substitute_picker() -> rx.Component:
     )
 
 
+def planned_list() -> rx.Component:
+    """The planned absences, each with its remove button; a line saying none otherwise."""
+    return rx.cond(
+        S.periods.length() > 0,
+        rx.el.ul(
+            rx.foreach(
+                S.periods,
+                lambda p: rx.el.li(
+                    rx.hstack(
+                        rx.text(p["text"], size="2", weight="medium"),
+                        rx.button(
+                            tr("absence.remove"),
+                            type="button",
+                            size="1",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=S.remove(p["id"]),
+                            aria_label=tr("absence.remove"),
+                        ),
+                        align="center",
+                        wrap="wrap",
+                    ),
+                    class_name="cc-absence",
+                ),
+            ),
+            id="absence-list",
+            class_name="cc-absences",
+        ),
+        rx.text(tr("absence.none"), size="2", weight="medium", id="absence-list"),
+    )
+
+
 def absence_section(hint_key: str) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading(tr("absence.title"), size="4", as_="h2"),
             rx.text(tr(hint_key), size="2", color_scheme="gray"),
-            rx.text(S.current, size="2", weight="medium", id="absence-current"),
+            planned_list(),
             rx.cond(S.saved != "", notice(S.saved, icon="check")),
+            rx.heading(tr("absence.add_title"), size="3", as_="h3"),
             form(
                 rx.grid(
-                    field(
-                        "starts_on",
-                        "absence.from",
-                        S.errors,
-                        type_="date",
-                        default_value=S.starts_on,
-                    ),
-                    field(
-                        "ends_on", "absence.until", S.errors, type_="date", default_value=S.ends_on
-                    ),
+                    field("starts_on", "absence.from", S.errors, type_="date"),
+                    field("ends_on", "absence.until", S.errors, type_="date"),
                     columns="2",
                     spacing="3",
                     width="100%",
                 ),
                 substitute_picker(),
-                rx.hstack(
-                    rx.button(tr("absence.save"), type="submit", id="save-absence"),
-                    rx.cond(
-                        S.has_absence,
-                        rx.button(
-                            tr("absence.clear"), type="button", variant="soft", on_click=S.clear
-                        ),
-                    ),
-                    spacing="2",
-                ),
+                rx.button(tr("absence.save"), type="submit", id="save-absence"),
                 on_submit=S.save,
                 errors=S.errors,
                 key=S.round.to_string(),

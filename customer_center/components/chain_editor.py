@@ -118,6 +118,18 @@ def level_card(state: type[ChainEditorState], level: rx.Var) -> rx.Component:
     )
 
 
+def first_pick(state: type[ChainEditorState]) -> rx.Component:
+    """Before any level exists the search still leads somewhere: the first pick starts
+    level 1."""
+    return rx.vstack(
+        rx.text(tr("chains.start_hint"), size="2"),
+        add_approver_select(state, rx.Var.create(0)),
+        spacing="1",
+        width="100%",
+        class_name="cc-first-pick",
+    )
+
+
 def chain_editor(state: type[ChainEditorState]) -> rx.Component:
     return rx.vstack(
         rx.cond(state.saved != "", notice(state.saved, icon="check")),
@@ -137,6 +149,7 @@ def chain_editor(state: type[ChainEditorState]) -> rx.Component:
                 width="100%",
             ),
         ),
+        rx.cond(state.can_edit & (state.levels.length() == 0), first_pick(state)),
         rx.foreach(state.levels, lambda level: level_card(state, level)),
         rx.cond(state.can_edit, edit_buttons(state)),
         spacing="3",

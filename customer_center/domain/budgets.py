@@ -6,7 +6,7 @@ Money is in minor units (cents) of the company currency; ``None`` means "no limi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -155,6 +155,19 @@ def limit_breaches(order: OrderFigures, limits: Limits, spending: Spending) -> l
                 )
             )
     return breaches
+
+
+def breaches_now(recorded: list[LimitBreach], order: OrderFigures) -> list[LimitBreach]:
+    """The limits an order was sent for approval over, with the figures of its current
+    revision (an approver may have changed it since): the amounts are today's, the limits
+    and the budget used before it those of the submission; a limit it no longer exceeds is
+    left out."""
+    found = []
+    for breach in recorded:
+        actual = order.total_quantity if breach.kind == "quantity" else order.total_cents
+        if breach.already_used + actual > breach.limit:
+            found.append(replace(breach, actual=actual))
+    return found
 
 
 def money(cents: int, currency: str, lang: str) -> str:

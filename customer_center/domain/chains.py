@@ -2,8 +2,9 @@
 
 A chain is an ordered list of levels. A level names users and/or roles and a rule: "any"
 (one of them decides) or "all" (each of them). A level may apply only above an order value.
-Absent approvers hand over to their substitutes; missing or deactivated ones to the main
-contact; nobody approves their own order.
+Absent approvers hand over to their substitutes; a decider who cannot decide (missing,
+deactivated, invited but not yet signed up, or without the right ``approvals.decide``) hands
+over to the main contact; nobody approves their own order.
 """
 
 from __future__ import annotations
@@ -48,7 +49,16 @@ class Directory:
     role_names: dict[int, str]
     role_members: dict[int, tuple[int, ...]]  # active members only
     main_contact_id: int | None
-    absences: dict[int, Away] = field(default_factory=dict)
+    deciders: frozenset[int]  # holders of approvals.decide (whatever their status)
+    absences: dict[int, tuple[Away, ...]] = field(default_factory=dict)  # planned, any number
+    invited: frozenset[int] = frozenset()  # invited, not signed up yet: may be named in chains
+
+    def can_decide(self, user_id: int) -> bool:
+        """Active and holding approvals.decide: anyone else's approvals go to the main contact."""
+        return user_id in self.active and user_id in self.deciders
+
+    def away_on(self, user_id: int, day: date) -> Away | None:
+        return next((a for a in self.absences.get(user_id, ()) if a.covers(day)), None)
 
 
 @dataclass(frozen=True)
@@ -74,16 +84,17 @@ class RouteStep:
 
 def effective_approver(user_id: int, directory: Directory, today: date) -> Approver:
     """Who decides for ``user_id`` today: a substitute while away (following substitutes who
-    are away too), the main contact for missing or deactivated users or a substitution loop."""
+    are away too); the main contact for a decider who cannot decide (missing, deactivated,
+    invited, without approvals.decide) and for a substitution loop."""
     current, seen = user_id, set()
     while True:
-        if current not in directory.active or current in seen:
+        if not directory.can_decide(current) or current in seen:
             fallback = directory.main_contact_id
             if fallback is None or fallback == user_id:
                 return Approver(user_id)
             return Approver(fallback, on_behalf_of=user_id)
-        away = directory.absences.get(current)
-        if away is None or not away.covers(today):
+        away = directory.away_on(current, today)
+        if away is None:
             return Approver(current, on_behalf_of=user_id if current != user_id else None)
         seen.add(current)
         current = away.substitute_id
@@ -227,10 +238,11 @@ def _ref_problems(number: int, ref: ApproverRef, directory: Directory) -> list[P
     if ref.user_id is not None:
         if ref.user_id not in directory.names:
             return [Problem(number, "chains.problem.unknown")]
-        if ref.user_id not in directory.active:
-            return [
-                Problem(number, "chains.problem.inactive", {"name": directory.names[ref.user_id]})
-            ]
+        name = directory.names[ref.user_id]
+        if ref.user_id not in directory.active and ref.user_id not in directory.invited:
+            return [Problem(number, "chains.problem.inactive", {"name": name})]
+        if ref.user_id not in directory.deciders:
+            return [Problem(number, "chains.problem.cannot_decide", {"name": name})]
         return []
     if ref.role_id is None or ref.role_id not in directory.role_names:
         return [Problem(number, "chains.problem.unknown")]
@@ -252,31 +264,55 @@ def _ref_name(ref: ApproverRef, directory: Directory) -> str:
 def absence_problems(
     user_id: int, substitute_id: int, starts_on: date, ends_on: date, directory: Directory
 ) -> list[Problem]:
-    """A substitute must be someone else, active, and not lead back to the absent user."""
+    """A substitute must be someone else, active, allowed to decide approvals, and not lead
+    back to the absent user; one person's absences must not overlap."""
     problems = []
     if ends_on < starts_on:
         problems.append(Problem(0, "chains.absence.dates"))
+    else:
+        problems.extend(_overlap_problems(user_id, starts_on, ends_on, directory))
+    name = directory.names.get(substitute_id, "?")
     if substitute_id == user_id:
         problems.append(Problem(0, "chains.absence.self"))
     elif substitute_id not in directory.active:
         problems.append(Problem(0, "chains.absence.inactive"))
+    elif substitute_id not in directory.deciders:
+        problems.append(Problem(0, "chains.absence.cannot_decide", {"name": name}))
     elif _leads_back(user_id, substitute_id, starts_on, ends_on, directory):
-        name = directory.names.get(substitute_id, "?")
         problems.append(Problem(0, "chains.absence.loop", {"name": name}))
     return problems
+
+
+def _overlap_problems(
+    user_id: int, starts_on: date, ends_on: date, directory: Directory
+) -> list[Problem]:
+    clash = next(
+        (
+            a
+            for a in directory.absences.get(user_id, ())
+            if a.starts_on <= ends_on and starts_on <= a.ends_on
+        ),
+        None,
+    )
+    if clash is None:
+        return []
+    return [Problem(0, "chains.absence.overlap", {"start": clash.starts_on, "end": clash.ends_on})]
 
 
 def _leads_back(
     user_id: int, substitute_id: int, start: date, end: date, directory: Directory
 ) -> bool:
     """Does following substitutes who are away at the same time come back to ``user_id``?"""
-    current, seen = substitute_id, set()
-    while current not in seen:
+    todo, seen = [substitute_id], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
         seen.add(current)
-        away = directory.absences.get(current)
-        if away is None or away.ends_on < start or away.starts_on > end:
-            return False
-        if away.substitute_id == user_id:
-            return True
-        current = away.substitute_id
+        for away in directory.absences.get(current, ()):
+            if away.ends_on < start or away.starts_on > end:
+                continue
+            if away.substitute_id == user_id:
+                return True
+            todo.append(away.substitute_id)
     return False

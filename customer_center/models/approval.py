@@ -31,11 +31,12 @@ class ApprovalChain(SQLModel, table=True):
 
 
 class Absence(SQLModel, table=True):
-    """An approver's absence: approvals due to them go to the substitute meanwhile."""
+    """One planned absence of an approver: approvals due to them go to the substitute
+    meanwhile. A person may plan several (``services.absences`` refuses overlapping ones)."""
 
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = Field(foreign_key="company.id", index=True)
-    user_id: int = Field(foreign_key="user_account.id", unique=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
     substitute_id: int = Field(foreign_key="user_account.id", index=True)
     starts_on: date
     ends_on: date

@@ -86,19 +86,31 @@ def summary_card() -> rx.Component:
 
 
 def reasons_card() -> rx.Component:
+    """Why the order waits while it waits; what became of it otherwise."""
     return rx.cond(
-        S.reasons.length() > 0,
+        S.state_note != "",
         rx.callout.root(
-            rx.callout.icon(rx.icon("triangle_alert")),
-            rx.vstack(
-                rx.text(tr("approvals.reasons"), weight="bold"),
-                rx.foreach(S.reasons, lambda r: rx.text("• ", r)),
-                spacing="1",
-            ),
-            color_scheme="amber",
+            rx.callout.icon(rx.icon("info")),
+            rx.callout.text(S.state_note),
+            color_scheme=S.status_color,
             width="100%",
-            id="order-reasons",
+            id="order-state-note",
         ),
+        rx.cond(S.reasons.length() > 0, waiting_reasons()),
+    )
+
+
+def waiting_reasons() -> rx.Component:
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("triangle_alert")),
+        rx.vstack(
+            rx.text(tr("approvals.reasons"), weight="bold"),
+            rx.foreach(S.reasons, lambda r: rx.text("• ", r)),
+            spacing="1",
+        ),
+        color_scheme="amber",
+        width="100%",
+        id="order-reasons",
     )
 
 

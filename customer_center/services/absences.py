@@ -1,4 +1,6 @@
-"""Absences: a period and a substitute who decides the absent approver's approvals meanwhile.
+"""Absences: periods, each with a substitute who decides the absent approver's approvals
+meanwhile. A person may plan several (a holiday in December and one in March); they must not
+overlap, and a substitute must hold approvals.decide.
 
 Everyone may set their own absence; holders of ``chains.manage`` or ``users.manage`` may set
 anyone's in their company. Routing reads absences on the day (``domain.chains``), so pending
@@ -10,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from customer_center.auth.sessions import Actor
 from customer_center.domain.chains import absence_problems
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import Permission
+from customer_center.i18n.formatting import format_day
 from customer_center.models.approval import Absence
 from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_USER
@@ -31,6 +34,7 @@ MAX_DAYS = 366
 
 @dataclass(frozen=True)
 class AbsenceView:
+    id: int
     starts_on: date
     ends_on: date
     substitute_id: int
@@ -50,61 +54,91 @@ def _check_access(session: Session, actor: Actor, user_id: int) -> None:
         raise ServiceError("admin.not_found")
 
 
-def _row(session: Session, actor: Actor, user_id: int) -> Absence | None:
-    return session.exec(
-        select(Absence).where(Absence.company_id == actor.company_id, Absence.user_id == user_id)
-    ).first()
-
-
-def absence_of(session: Session, actor: Actor, user_id: int) -> AbsenceView | None:
-    _check_access(session, actor, user_id)
-    row = _row(session, actor, user_id)
-    if row is None:
-        return None
-    substitute = session.get(User, row.substitute_id)
-    return AbsenceView(
-        row.starts_on, row.ends_on, row.substitute_id, substitute.name if substitute else ""
+def _rows(session: Session, actor: Actor, user_id: int) -> list[Absence]:
+    return list(
+        session.exec(
+            select(Absence)
+            .where(Absence.company_id == actor.company_id, Absence.user_id == user_id)
+            .order_by(col(Absence.starts_on))
+        ).all()
     )
 
 
-def set_absence(
+def absences_of(session: Session, actor: Actor, user_id: int) -> list[AbsenceView]:
+    """The person's planned absences, earliest first (past ones too until removed)."""
+    _check_access(session, actor, user_id)
+    rows = _rows(session, actor, user_id)
+    names = dict(
+        session.exec(
+            select(User.id, User.name).where(
+                User.company_id == actor.company_id,
+                col(User.id).in_({r.substitute_id for r in rows}),
+            )
+        ).all()
+    )
+    return [
+        AbsenceView(r.id, r.starts_on, r.ends_on, r.substitute_id, names.get(r.substitute_id, ""))  # type: ignore[arg-type]
+        for r in rows
+    ]
+
+
+PROBLEM_FIELDS = {
+    "chains.absence.dates": "ends_on",
+    "chains.absence.overlap": "starts_on",
+}
+
+
+def add_absence(
     session: Session, actor: Actor, user_id: int, starts_on: date, ends_on: date, substitute_id: int
-) -> None:
-    """Approvals due to ``user_id`` in the period go to the substitute, and come back after."""
+) -> int:
+    """Plan one more absence: approvals due to ``user_id`` in the period go to the
+    substitute, and come back after. Other planned absences stay; overlapping ones, and a
+    substitute who cannot decide approvals, are refused next to their field."""
     _check_access(session, actor, user_id)
     directory = load_directory(session, actor.company_id, actor.language)
     problems = absence_problems(user_id, substitute_id, starts_on, ends_on, directory)
     if problems:
-        field = "ends_on" if problems[0].code == "chains.absence.dates" else "substitute"
-        raise ValidationFailed({field: (problems[0].code, problems[0].params)})
+        raise ValidationFailed(
+            {
+                PROBLEM_FIELDS.get(p.code, "substitute"): (p.code, _words(p.params, actor))
+                for p in reversed(problems)
+            }
+        )
     if (ends_on - starts_on).days + 1 > MAX_DAYS:
         raise ValidationFailed({"ends_on": ("absence.too_long", {"days": MAX_DAYS})})
-    row = _row(session, actor, user_id)
-    before = _absence_dict(row)
-    row = row or Absence(
+    row = Absence(
         company_id=actor.company_id,
         user_id=user_id,
         substitute_id=substitute_id,
         starts_on=starts_on,
         ends_on=ends_on,
+        updated_at=utcnow(),
     )
-    row.starts_on, row.ends_on, row.substitute_id = starts_on, ends_on, substitute_id
-    row.updated_at = utcnow()
     session.add(row)
+    session.flush()
     audit.record_admin(
         session,
         actor,
         "absence.set",
         target_type="user",
         target_id=user_id,
-        before=before,
         after=_absence_dict(row),
     )
+    return row.id  # type: ignore[return-value]
 
 
-def clear_absence(session: Session, actor: Actor, user_id: int) -> None:
+def _words(params: dict[str, object], actor: Actor) -> dict[str, object]:
+    """Dates of a problem as the person reads them."""
+    return {
+        key: format_day(value, actor.language) if isinstance(value, date) else value
+        for key, value in params.items()
+    }
+
+
+def remove_absence(session: Session, actor: Actor, user_id: int, absence_id: object) -> None:
+    """Remove one planned absence of ``user_id`` (an id the client sent: checked here)."""
     _check_access(session, actor, user_id)
-    row = _row(session, actor, user_id)
+    row = next((r for r in _rows(session, actor, user_id) if r.id == absence_id), None)
     if row is None:
         return
     before = _absence_dict(row)
@@ -114,9 +148,7 @@ def clear_absence(session: Session, actor: Actor, user_id: int) -> None:
     )
 
 
-def _absence_dict(row: Absence | None) -> dict[str, object] | None:
-    if row is None:
-        return None
+def _absence_dict(row: Absence) -> dict[str, object]:
     return {
         "from": row.starts_on.isoformat(),
         "until": row.ends_on.isoformat(),

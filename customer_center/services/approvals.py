@@ -23,6 +23,7 @@ from customer_center.auth.sessions import Actor
 from customer_center.domain.budgets import (
     LimitBreach,
     OrderFigures,
+    breaches_now,
     describe_breach,
     money,
 )
@@ -282,7 +283,7 @@ def inbox(session: Session, actor: Actor, page: int = 0, page_size: int = PAGE_S
     ).all()
     ids = [order_id for order_id, _since in found]
     orders = {o.id: o for o in session.exec(select(Order).where(col(Order.id).in_(ids)))}
-    reasons = _latest_reasons(session, ids)
+    reasons = _reasons_now(session, list(orders.values()))
     steps = session.exec(
         select(ApprovalStep).where(
             col(ApprovalStep.order_id).in_(ids), ApprovalStep.status == STEP_WAITING
@@ -303,8 +304,8 @@ def inbox(session: Session, actor: Actor, page: int = 0, page_size: int = PAGE_S
                 currency=order.currency,
                 waiting_since=since,
                 reasons=[
-                    _reason_words(r, actor.language, order.currency)
-                    for r in reasons.get(order_id, [])
+                    describe_breach(b, actor.language, order.currency)
+                    for b in reasons.get(order_id, [])
                 ],
                 on_behalf_of=sorted(
                     {names.get(s.approver_id, "?") for s in own if s.approver_id != actor.user_id}
@@ -365,9 +366,9 @@ def _latest_reasons(session: Session, order_ids: list[int]) -> dict[int, list[di
     return found
 
 
-def _reason_words(reason: Mapping[str, Any], lang: str, currency: str) -> str:
+def _recorded_breach(reason: Mapping[str, Any]) -> LimitBreach | None:
     try:
-        breach = LimitBreach(
+        return LimitBreach(
             str(reason["kind"]),
             int(reason["actual"]),
             int(reason["limit"]),
@@ -375,8 +376,21 @@ def _reason_words(reason: Mapping[str, Any], lang: str, currency: str) -> str:
             reason.get("period"),
         )
     except (KeyError, TypeError, ValueError):
-        return ""
-    return describe_breach(breach, lang, currency)
+        return None
+
+
+def _reasons_now(session: Session, orders: list[Order]) -> dict[int, list[LimitBreach]]:
+    """Why each order waits: the limits of its latest (re)submission, with the figures of its
+    current revision."""
+    recorded = _latest_reasons(session, [o.id for o in orders if o.id is not None])
+    return {
+        order.id: breaches_now(
+            [b for r in recorded.get(order.id, []) if (b := _recorded_breach(r)) is not None],
+            OrderFigures(order.total_quantity, order.total_cents),
+        )
+        for order in orders
+        if order.id is not None
+    }
 
 
 # --- decisions ---------------------------------------------------------------------------
@@ -796,7 +810,7 @@ class OrderDetail:
     shipping_method: str
     erp_order_number: str
     lines: list[LineSnapshot]
-    reasons: list[str]
+    reasons: list[str]  # why it waits: the current revision's figures; empty unless waiting
     budget: BudgetSituation | None
     chain: list[ChainLevel]
     revisions: list[RevisionView]
@@ -845,7 +859,8 @@ def order_detail(session: Session, actor: Actor, order_id: object) -> OrderDetai
     )
     is_requester = order.requester_id == actor.user_id
     assert order.id is not None
-    reasons = _latest_reasons(session, [order.id]).get(order.id, [])
+    waiting = order.status == STATUS_PENDING_APPROVAL
+    reasons = _reasons_now(session, [order]).get(order.id, []) if waiting else []
     return OrderDetail(
         id=order.id,  # type: ignore[arg-type]
         number=order_number(order),
@@ -865,7 +880,7 @@ def order_detail(session: Session, actor: Actor, order_id: object) -> OrderDetai
         shipping_method=order.shipping_method,
         erp_order_number=order.erp_order_number or "",
         lines=list(_lines_of(session, order)),
-        reasons=[_reason_words(r, lang, order.currency) for r in reasons],
+        reasons=[describe_breach(b, lang, order.currency) for b in reasons],
         budget=situation_of(session, order.company_id, order.requester_id, today),
         chain=chain,
         revisions=_revisions(session, order, names, lang),

@@ -30,18 +30,22 @@ from customer_center.domain.chains import (
     stands_in_for,
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
 from customer_center.models.company import Company
-from customer_center.models.user import STATUS_ACTIVE, Role, User, UserRole
+from customer_center.models.order import STEP_WAITING, ApprovalStep
+from customer_center.models.user import STATUS_ACTIVE, STATUS_INVITED, Role, User, UserRole
 from customer_center.services import audit
 from customer_center.services.budgets import check_subject
+from customer_center.services.permissions import holders_of
 
 
 def load_directory(session: Session, company_id: int, lang: str = "en") -> Directory:
-    """The company's users, roles, memberships and absences in four small queries."""
+    """The company's users, roles, memberships, rights to decide and absences in six small
+    queries."""
     users = session.exec(
         select(User.id, User.name, User.status, User.is_main_contact).where(
             User.company_id == company_id
@@ -68,24 +72,48 @@ def load_directory(session: Session, company_id: int, lang: str = "en") -> Direc
         },
         role_members={rid: tuple(sorted(m)) for rid, m in members.items()},
         main_contact_id=next((uid for uid, _n, _s, main in users if main), None),
+        deciders=holders_of(session, company_id, Permission.APPROVALS_DECIDE.value),
         absences=_absences(session, company_id),
+        invited=frozenset(uid for uid, _n, status, _m in users if status == STATUS_INVITED),  # type: ignore[misc]
     )
 
 
-def _absences(session: Session, company_id: int) -> dict[int, Away]:
-    rows = session.exec(select(Absence).where(Absence.company_id == company_id)).all()
-    return {a.user_id: Away(a.starts_on, a.ends_on, a.substitute_id) for a in rows}
+def _absences(session: Session, company_id: int) -> dict[int, tuple[Away, ...]]:
+    """Everyone's planned absences, by person, in order."""
+    rows = session.exec(
+        select(Absence).where(Absence.company_id == company_id).order_by(col(Absence.starts_on))
+    ).all()
+    found: dict[int, list[Away]] = {}
+    for a in rows:
+        found.setdefault(a.user_id, []).append(Away(a.starts_on, a.ends_on, a.substitute_id))
+    return {user_id: tuple(periods) for user_id, periods in found.items()}
+
+
+def _waiting_approvers(session: Session, company_id: int) -> set[int]:
+    return set(
+        session.exec(
+            select(ApprovalStep.approver_id)
+            .where(ApprovalStep.company_id == company_id, ApprovalStep.status == STEP_WAITING)
+            .distinct()
+        ).all()
+    )
 
 
 def deputy_directory(session: Session, company_id: int, also: Iterable[int] = ()) -> Directory:
     """Enough of the company to tell who decides for whom today, without reading every user.
 
-    Loaded: absent people and their substitutes, deactivated users, the main contact and
-    ``also``. Anyone else counts as unreachable (their decisions fall to the main contact),
-    so pass every approver whose decider matters in ``also``. Roles are not loaded.
+    Loaded: absent people and their substitutes, designated approvers of waiting steps,
+    users who are not active, the main contact and ``also``. Anyone else counts as unable
+    to decide (their decisions fall to the main contact), so pass every approver whose
+    decider matters in ``also``. Roles are not loaded.
     """
     absences = _absences(session, company_id)
-    wanted = set(also) | set(absences) | {a.substitute_id for a in absences.values()}
+    wanted = (
+        set(also)
+        | set(absences)
+        | {a.substitute_id for periods in absences.values() for a in periods}
+        | _waiting_approvers(session, company_id)
+    )
     users = session.exec(
         select(User.id, User.name, User.status, User.is_main_contact).where(
             User.company_id == company_id,
@@ -96,13 +124,18 @@ def deputy_directory(session: Session, company_id: int, also: Iterable[int] = ()
             ),
         )
     ).all()
+    active = frozenset(uid for uid, _n, status, _m in users if status == STATUS_ACTIVE)
     return Directory(
         names={uid: name for uid, name, _s, _m in users},  # type: ignore[misc]
-        active=frozenset(uid for uid, _n, status, _m in users if status == STATUS_ACTIVE),  # type: ignore[misc]
+        active=active,  # type: ignore[arg-type]
         role_names={},
         role_members={},
         main_contact_id=next((uid for uid, _n, _s, main in users if main), None),
+        deciders=holders_of(
+            session, company_id, Permission.APPROVALS_DECIDE.value, [u[0] or 0 for u in users]
+        ),
         absences=absences,
+        invited=frozenset(uid for uid, _n, status, _m in users if status == STATUS_INVITED),  # type: ignore[misc]
     )
 
 
@@ -326,16 +359,18 @@ def standing_in_for(session: Session, company_id: int, user_id: int, today: date
 
 
 def find_people(
-    session: Session, actor: Actor, text: str, limit: int = 30
+    session: Session, actor: Actor, text: str, limit: int = 30, *, invited: bool = False
 ) -> list[tuple[int, str]]:
-    """Active users of the company whose name or address matches, for pickers."""
+    """Active users of the company (and invited ones if ``invited``) whose name or address
+    matches, for pickers."""
     pattern = "%" + text.strip().lower()[:60].replace("%", "").replace("_", "") + "%"
+    statuses = [STATUS_ACTIVE, STATUS_INVITED] if invited else [STATUS_ACTIVE]
     return list(
         session.exec(
             select(User.id, User.name)
             .where(
                 User.company_id == actor.company_id,
-                User.status == STATUS_ACTIVE,
+                col(User.status).in_(statuses),
                 (col(User.name).ilike(pattern)) | (col(User.email).like(pattern)),
             )
             .order_by(col(User.name))

@@ -8,10 +8,12 @@ role only for custom roles).
 
 from __future__ import annotations
 
-from sqlalchemy import and_, false
+from collections.abc import Iterable
+
+from sqlalchemy import and_, false, or_
 from sqlmodel import Session, col, select
 
-from customer_center.domain.permissions import PERMISSION_CODES, builtin_rights
+from customer_center.domain.permissions import BUILTIN_ROLES, PERMISSION_CODES, builtin_rights
 from customer_center.models.user import Role, RolePermission, UserRole
 
 
@@ -45,3 +47,26 @@ def role_permissions(session: Session, role: Role) -> frozenset[str]:
         )
         if p in PERMISSION_CODES
     )
+
+
+def holders_of(
+    session: Session, company_id: int, permission: str, among: Iterable[int] | None = None
+) -> frozenset[int]:
+    """The users of the company whose roles grant ``permission`` (only those in ``among``
+    when given), in one query."""
+    builtin = [code for code, rights in BUILTIN_ROLES.items() if permission in rights]
+    custom = select(RolePermission.role_id).where(RolePermission.permission == permission)
+    query = (
+        select(UserRole.user_id)
+        .join(Role, col(Role.id) == UserRole.role_id)
+        .where(
+            Role.company_id == company_id,
+            or_(
+                and_(col(Role.is_builtin), col(Role.code).in_(builtin)),
+                and_(~col(Role.is_builtin), col(Role.id).in_(custom)),
+            ),
+        )
+    )
+    if among is not None:
+        query = query.where(col(UserRole.user_id).in_(sorted(set(among))))
+    return frozenset(session.exec(query.distinct()).all())

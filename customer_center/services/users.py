@@ -23,6 +23,7 @@ from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.budget import SCOPE_USER, BudgetRule
 from customer_center.models.company import Company
+from customer_center.models.order import ApprovalStep
 from customer_center.models.user import (
     STATUS_ACTIVE,
     STATUS_INACTIVE,
@@ -210,6 +211,13 @@ def _send_invitation(
     )
 
 
+def _named_in_approvals(session: Session, user_id: int) -> bool:
+    """Invited people may be named in chains, so an order may already wait for them (decided
+    by the main contact until they sign up)."""
+    step = select(ApprovalStep.id).where(ApprovalStep.approver_id == user_id).limit(1)
+    return session.exec(step).first() is not None
+
+
 def _invited_user(session: Session, actor: Actor, user_id: int) -> User:
     user = company_user(session, actor, user_id)
     if user.status != STATUS_INVITED:
@@ -256,7 +264,11 @@ def revoke_invitation(session: Session, actor: Actor, user_id: int) -> None:
                 col(scoped.subject_id) == user_id,
             )
         )
-    session.delete(user)
+    if _named_in_approvals(session, user_id):
+        user.status = STATUS_INACTIVE  # orders name them as approver: the row stays for them
+        session.add(user)
+    else:
+        session.delete(user)
     audit.record_admin(
         session,
         actor,

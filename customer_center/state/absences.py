@@ -1,4 +1,6 @@
-"""Absences: one's own on the profile, anyone's on a user's page for administrators."""
+"""Absences: one's own on the profile, anyone's on a user's page for administrators.
+
+A person may plan several; the list shows them, the form adds one, each row can be removed."""
 
 from __future__ import annotations
 
@@ -9,7 +11,13 @@ from customer_center.domain.permissions import Permission
 from customer_center.i18n.formatting import format_day
 from customer_center.services import absences, chains
 from customer_center.state.access import requires, signed_in
-from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.base import (
+    PortalState,
+    field_errors,
+    id_number,
+    in_transaction,
+    text_field,
+)
 
 
 def _day(form: object, name: str) -> date:
@@ -20,11 +28,9 @@ def _day(form: object, name: str) -> date:
 
 
 class AbsenceState(PortalState):
-    current: str = ""
-    has_absence: bool = False
-    starts_on: str = ""
-    ends_on: str = ""
-    substitute: str = ""
+    """The planned absences of one person: listed, one added at a time, each removable."""
+
+    periods: list[dict[str, str]] = []  # {"id", "text"}
     candidates: list[dict[str, str]] = []
     errors: dict[str, str] = {}
     saved: str = ""
@@ -32,25 +38,20 @@ class AbsenceState(PortalState):
     _user_id: int = 0
 
     async def _reload(self) -> None:
-        view = await in_transaction(absences.absence_of, self._actor(), self._user_id)
-        self.has_absence = view is not None
-        self.current = (
-            self._t(
-                "absence.current",
-                start=format_day(view.starts_on, self.lang),
-                end=format_day(view.ends_on, self.lang),
-                name=view.substitute_name,
-            )
-            if view
-            else self._t("absence.none")
-        )
-        self.starts_on = view.starts_on.isoformat() if view else ""
-        self.ends_on = view.ends_on.isoformat() if view else ""
-        self.substitute = str(view.substitute_id) if view else ""
-        people = await in_transaction(chains.find_people, self._actor(), "", 30)
-        if view and all(uid != view.substitute_id for uid, _name in people):
-            people.insert(0, (view.substitute_id, view.substitute_name))
-        self._offer(people)
+        views = await in_transaction(absences.absences_of, self._actor(), self._user_id)
+        self.periods = [
+            {
+                "id": str(view.id),
+                "text": self._t(
+                    "absence.current",
+                    start=format_day(view.starts_on, self.lang),
+                    end=format_day(view.ends_on, self.lang),
+                    name=view.substitute_name,
+                ),
+            }
+            for view in views
+        ]
+        self._offer(await in_transaction(chains.find_people, self._actor(), "", 30))
         self.round += 1
 
     def _offer(self, people: list[tuple[int, str]]) -> None:
@@ -69,7 +70,7 @@ class AbsenceState(PortalState):
         try:
             await self._reload()
         except ServiceError:
-            self._user_id = 0
+            self._user_id, self.periods = 0, []
 
     @signed_in
     async def find(self, text: str) -> None:
@@ -78,18 +79,19 @@ class AbsenceState(PortalState):
 
     @signed_in
     async def save(self, form: dict) -> None:
+        """Add one absence; the ones already planned stay."""
         self.errors, self.saved = {}, ""
-        substitute = text_field(form, "substitute", 12)
+        substitute = id_number(text_field(form, "substitute", 12))
         try:
-            if not substitute.isdigit():
+            if substitute is None:
                 raise ValidationFailed({"substitute": ("absence.choose", {})})
             await in_transaction(
-                absences.set_absence,
+                absences.add_absence,
                 self._actor(),
                 self._user_id,
                 _day(form, "starts_on"),
                 _day(form, "ends_on"),
-                int(substitute),
+                substitute,
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
@@ -98,9 +100,12 @@ class AbsenceState(PortalState):
         self.saved = self._t("absence.saved")
 
     @signed_in
-    async def clear(self) -> None:
+    async def remove(self, absence_id: str) -> None:
+        self.errors, self.saved = {}, ""
         try:
-            await in_transaction(absences.clear_absence, self._actor(), self._user_id)
+            await in_transaction(
+                absences.remove_absence, self._actor(), self._user_id, id_number(absence_id)
+            )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return

@@ -62,6 +62,7 @@ class ChainEditorState(PortalState):
     _subject: int = 0
     _edited: list[dict[str, Any]] = []  # {"rule", "min": cents|None, "refs": [key, ...]}
     _labels: dict[str, str] = {}
+    _invited: list[int] = []  # invited people: named with a note, decided by the main contact
 
     def _publish(self) -> None:
         self.levels = [
@@ -104,7 +105,10 @@ class ChainEditorState(PortalState):
             for lv in levels or []
         ]
         directory = await in_transaction(chains.load_directory, actor.company_id, self.lang)
-        self._labels = {f"u:{uid}": name for uid, name in directory.names.items()}
+        self._invited = sorted(directory.invited)
+        self._labels = {
+            f"u:{uid}": self._person_label(uid, name) for uid, name in directory.names.items()
+        }
         self._labels.update(
             {
                 f"r:{rid}": translate(self.lang, "chains.role_label", name=name)
@@ -117,7 +121,7 @@ class ChainEditorState(PortalState):
 
     async def _search(self, text: str) -> None:
         actor = self._actor()
-        people = await in_transaction(chains.find_people, actor, text, MAX_CANDIDATES)
+        people = await in_transaction(chains.find_people, actor, text, MAX_CANDIDATES, invited=True)
         views = await in_transaction(roles.list_roles, actor)
         needle = text.strip().lower()
         found = [
@@ -127,9 +131,15 @@ class ChainEditorState(PortalState):
             }
             for v in views
             if v.code != "main_contact" and needle in role_label(v, self.lang).lower()
-        ] + [{"key": f"u:{uid}", "label": name} for uid, name in people]
+        ] + [{"key": f"u:{uid}", "label": self._person_label(uid, name)} for uid, name in people]
         self.candidates = found
         self._labels.update({c["key"]: c["label"] for c in found})
+
+    def _person_label(self, user_id: int, name: str) -> str:
+        """Invited people may be named: the label says the main contact decides until then."""
+        if user_id in self._invited:
+            return translate(self.lang, "chains.invited_label", name=name)
+        return name
 
     def _level(self, index: object) -> dict[str, Any] | None:
         if isinstance(index, int) and 0 <= index < len(self._edited):
@@ -173,7 +183,11 @@ class ChainEditorState(PortalState):
 
     @requires(MANAGE)
     def add_approver(self, index: int, key: str) -> None:
-        level, key = self._level(index), str(key)[:20]
+        """Add ``key`` to level ``index``; the first pick of an empty chain starts level 1."""
+        key = str(key)[:20]
+        if index == 0 and not self._edited and _ref(key) is not None and key in self._labels:
+            self._edited.append({"rule": "any", "min": None, "refs": []})
+        level = self._level(index)
         if (
             level is not None
             and _ref(key) is not None

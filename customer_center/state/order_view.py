@@ -37,6 +37,21 @@ def _address_lines(address: dict[str, str]) -> list[str]:
     return [line for line in lines if line]
 
 
+NOTED_STATES = ("approved", "rejected", "cancelled")
+
+
+def state_note(status: str, lang: str) -> str:
+    """A sentence on the state of an order that no longer waits for approval; none while
+    it waits (the reasons say why) or before it was sent."""
+    if status in ("pending_approval", "draft"):
+        return ""
+    if status in NOTED_STATES:
+        return translate(lang, f"approvals.state.{status}")
+    return translate(
+        lang, "approvals.state.other", status=translate(lang, f"orders.status.{status}")
+    )
+
+
 class OrderViewState(PortalState):
     found: bool = False
     loaded: bool = False
@@ -61,7 +76,8 @@ class OrderViewState(PortalState):
     delivery_lines: list[str] = []
     billing_lines: list[str] = []
     lines: list[dict[str, str]] = []
-    reasons: list[str] = []
+    reasons: list[str] = []  # why it waits; only while it waits
+    state_note: str = ""  # what became of it, once it no longer waits
     budget_lines: list[str] = []
     budget_period: str = ""
     chain: list[dict[str, str]] = []
@@ -126,6 +142,7 @@ class OrderViewState(PortalState):
             for line in d.lines
         ]
         self.reasons = [r for r in d.reasons if r]
+        self.state_note = state_note(d.status, lang)
         self._show_budget(d)
         self._show_chain(d)
         self.revisions = [

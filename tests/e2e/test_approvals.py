@@ -111,6 +111,8 @@ def test_a_rejected_order_is_changed_and_sent_again_then_approved(
     page.locator("#decision-comment").fill("Three motors are too many; we have one in stock.")
     page.locator("#reject").click()
     expect(page.locator("#order-status")).to_have_text("Rejected")
+    expect(page.locator("#order-reasons")).to_have_count(0)
+    expect(page.locator("#order-state-note")).to_contain_text("This order was rejected.")
 
     switch_user(page, portal, BEN)
     page.goto(f"{portal}/orders/{order_id}")
@@ -160,3 +162,42 @@ def test_an_approver_decides_from_the_e_mail_after_signing_in(
     shot(page, "from-e-mail")
     page.goto(link)
     expect(page.get_by_text("This link has already been used")).to_be_visible()
+
+
+def test_planned_absences_and_the_first_pick_of_a_chain(
+    page: Page, portal: str, company: int
+) -> None:
+    """Anna plans two absences; Ben, a buyer, is refused as substitute with the reason. The
+    main contact starts Ben's own chain by picking Anna, before any level exists."""
+    switch_user(page, portal, ANNA)
+    page.goto(f"{portal}/profile")
+    expect(page.locator("#absence-list")).to_have_text("No absence planned.")
+    # Loaded: the substitutes are offered (the form is drawn anew when the page has loaded).
+    expect(page.locator("#substitute option", has_text="Mia Main")).to_have_count(1)
+    periods = (("2030-12-01", "2030-12-10"), ("2031-03-01", "2031-03-10"))
+    for count, (first, last) in enumerate(periods, start=1):
+        page.locator("#starts_on").fill(first)
+        page.locator("#ends_on").fill(last)
+        page.locator("#substitute").select_option(label="Mia Main")
+        page.locator("#save-absence").click()
+        expect(page.locator("#absence-list li")).to_have_count(count)
+    expect(page.get_by_text("The absence is saved.")).to_be_visible()
+    page.locator("#starts_on").fill("2031-06-01")
+    page.locator("#ends_on").fill("2031-06-02")
+    page.locator("#substitute").select_option(label="Ben Buyer")
+    page.locator("#save-absence").click()
+    expect(page.locator("#substitute-error")).to_contain_text("Ben Buyer cannot decide approvals")
+    expect(page.locator("#absence-list li")).to_have_count(2)
+    shot(page, "absences")
+
+    switch_user(page, portal, f"main@{DOMAIN}")
+    page.goto(f"{portal}/users")
+    page.locator("#user-search").fill("Ben Buyer")
+    page.get_by_role("link", name="Ben Buyer", exact=True).click()
+    chain = page.locator("#chain-section")
+    expect(chain.locator(".cc-level")).to_have_count(0)
+    chain.get_by_placeholder("Find people or roles to add").fill("anna")
+    chain.locator(".cc-first-pick select").select_option(label="Anna Approver")
+    expect(chain.locator(".cc-level")).to_have_count(1)
+    expect(chain.locator(".cc-level .cc-approver")).to_have_text("Anna Approver")
+    shot(page, "chain-first-pick")

@@ -101,10 +101,13 @@ async def test_an_approver_sees_the_inbox_and_the_badge_then_approves(world) -> 
     view = await world.send(token, anna, OrderViewState, "load")
     assert view.found and view.can_decide and view.status == "pending_approval"
     assert view.reasons == ["order value €1,224.00 exceeds the per-order limit of €1,000.00"]
+    assert view.state_note == ""
     assert [line["quantity"] for line in view.lines] == ["2"]
     await world.send(token, anna, OrderViewState, "set_decision_comment", {"value": "Fine."})
     view = await world.send(token, anna, OrderViewState, "approve")
     assert view.status == "approved" and view.notice == "Your approval is recorded."
+    assert view.reasons == []  # no "needs approval" banner once it no longer waits
+    assert view.state_note == "This order is approved and goes to the seller."
     assert view.timeline[-1]["body"] == "Fine." and view.timeline[-1]["who"] == "Anna"
     assert world.order().status == "approved"
 

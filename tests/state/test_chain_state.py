@@ -12,7 +12,7 @@ from customer_center.components.absence_editor import absence_section
 from customer_center.components.chain_editor import user_chain_section
 from customer_center.domain.permissions import Permission
 from customer_center.models.approval import Absence, ApprovalChain
-from customer_center.models.user import Role, RolePermission, User, UserRole
+from customer_center.models.user import STATUS_INVITED, Role, RolePermission, User, UserRole
 from customer_center.pages.approval_chains import approval_chains_page
 from customer_center.state.absences import AbsenceState
 from customer_center.state.access import Access, access_of
@@ -94,7 +94,7 @@ def acme(session: Session) -> Acme:
         (AbsenceState, "load_for_user", USERS),
         (AbsenceState, "find", SIGNED_IN),
         (AbsenceState, "save", SIGNED_IN),
-        (AbsenceState, "clear", SIGNED_IN),
+        (AbsenceState, "remove", SIGNED_IN),
     ],
 )
 def test_handlers_carry_the_intended_access_rule(state, handler, access) -> None:
@@ -141,10 +141,53 @@ async def test_problems_are_shown_next_to_the_level_and_nothing_is_saved(acme) -
     state = await acme.send(cookie, EDITOR, "save")
     assert state.problems == {
         "level-1": "This level has no approver yet.",
-        "level-2": "Ben would approve their own orders here; the level would always pass on. "
+        "level-2": "Ben cannot approve: none of their roles grants “Approve, change or reject "
+        "orders”. Ben would approve their own orders here; the level would always pass on. "
         "Add someone else.",
     }
     assert state.saved == "" and acme.chains() == []
+
+
+async def test_the_first_pick_starts_level_one_and_invited_approvers_may_be_named(acme) -> None:
+    """Without a level the search box still works; an invited approver is offered with a
+    note saying who decides until they accept."""
+    ivy = make_user(
+        acme.session,
+        acme.main.company_id,
+        "ivy@acme.example",
+        ["approver"],
+        name="Ivy",
+        status=STATUS_INVITED,
+    )
+    acme.session.commit()
+    cookie = acme.cookie()
+    await acme.send(cookie, UserChainState, "load", user=acme.ben)
+    state = await acme.send(cookie, EDITOR, "search_candidates", {"text": "iv"})
+    label = "Ivy (invited: until they accept, the main contact decides)"
+    assert {"key": f"u:{ivy.id}", "label": label} in state.candidates
+    state = await acme.send(cookie, EDITOR, "add_approver", {"index": 0, "key": f"u:{ivy.id}"})
+    assert [lv["number"] for lv in state.levels] == ["1"]
+    assert [a["label"] for a in state.approvers] == [label]
+    state = await acme.send(cookie, EDITOR, "save")
+    assert state.problems == {} and state.saved == "The approver chain is saved."
+    [stored] = acme.chains()
+    assert stored.levels[0]["approvers"] == [{"user_id": ivy.id}]
+    state = await acme.send(
+        cookie, UserChainState, "preview", {"form": {"amount": "100"}}, user=acme.ben
+    )
+    assert state.preview_steps == ["1) Main for Ivy (any of)"]
+
+
+async def test_someone_who_cannot_approve_is_refused_with_the_reason(acme) -> None:
+    cookie = acme.cookie()
+    await acme.send(cookie, UserChainState, "load", user=acme.anna)
+    await acme.send(cookie, EDITOR, "add_approver", {"index": 0, "key": f"u:{acme.ben.id}"})
+    state = await acme.send(cookie, EDITOR, "save")
+    assert state.problems == {
+        "level-1": "Ben cannot approve: none of their roles grants “Approve, change or reject "
+        "orders”."
+    }
+    assert acme.chains() == []
 
 
 async def test_a_forged_approver_of_another_company_is_refused_and_nothing_saved(acme) -> None:
@@ -202,26 +245,62 @@ async def test_default_chains_for_the_company_and_a_role(acme) -> None:
     assert state.saved == "The chain is removed; the defaults apply." and acme.chains() == []
 
 
-async def test_everyone_sets_their_own_absence(acme) -> None:
+async def test_everyone_plans_their_own_absences_one_after_another(acme) -> None:
     cookie = acme.cookie(acme.anna)
     state = await acme.send(cookie, AbsenceState, "load_mine")
-    assert state.current == "No absence planned." and not state.has_absence
+    assert state.periods == []
     assert "Anna" not in [c["name"] for c in state.candidates]
     start = date.today()
     form = {
         "starts_on": start.isoformat(),
         "ends_on": (start + timedelta(days=3)).isoformat(),
-        "substitute": str(acme.ben.id),
+        "substitute": str(acme.main.user_id),
     }
     state = await acme.send(cookie, AbsenceState, "save", {"form": form})
-    assert state.errors == {} and state.saved == "The absence is saved." and state.has_absence
-    assert [(a.user_id, a.substitute_id) for a in acme.absences()] == [(acme.anna.id, acme.ben.id)]
+    assert state.errors == {} and state.saved == "The absence is saved."
+    later = {
+        "starts_on": (start + timedelta(days=90)).isoformat(),
+        "ends_on": (start + timedelta(days=95)).isoformat(),
+        "substitute": str(acme.main.user_id),
+    }
+    state = await acme.send(cookie, AbsenceState, "save", {"form": later})
+    assert state.errors == {} and len(state.periods) == 2
+    assert all(p["text"].endswith("decides meanwhile.") for p in state.periods)
+    assert [(a.user_id, a.starts_on) for a in acme.absences()] == [
+        (acme.anna.id, start),
+        (acme.anna.id, start + timedelta(days=90)),
+    ]
     state = await acme.send(
         cookie, AbsenceState, "save", {"form": {**form, "substitute": str(acme.anna.id)}}
     )
-    assert state.errors == {"substitute": "Choose someone else as substitute."}
-    state = await acme.send(cookie, AbsenceState, "clear")
-    assert state.saved == "The absence is removed." and acme.absences() == []
+    assert state.errors["substitute"] == "Choose someone else as substitute."
+    assert state.errors["starts_on"].startswith("This overlaps the absence already planned")
+    state = await acme.send(cookie, AbsenceState, "remove", {"absence_id": state.periods[0]["id"]})
+    assert state.saved == "The absence is removed." and len(state.periods) == 1
+    assert [a.starts_on for a in acme.absences()] == [start + timedelta(days=90)]
+
+
+async def test_a_substitute_who_cannot_approve_and_an_overlap_are_refused(acme) -> None:
+    """The review's Technician: refused with the reason, next to the substitute field."""
+    cookie = acme.cookie(acme.anna)
+    await acme.send(cookie, AbsenceState, "load_mine")
+    form = {"starts_on": "2026-12-01", "ends_on": "2026-12-10", "substitute": str(acme.ben.id)}
+    state = await acme.send(cookie, AbsenceState, "save", {"form": form})
+    assert state.errors == {
+        "substitute": "Ben cannot decide approvals: none of their roles grants “Approve, change "
+        "or reject orders”. Choose someone who holds it, or give Ben such a role first."
+    }
+    assert acme.absences() == []
+    main = {**form, "substitute": str(acme.main.user_id)}
+    state = await acme.send(cookie, AbsenceState, "save", {"form": main})
+    assert state.errors == {}
+    overlapping = {**main, "starts_on": "2026-12-10", "ends_on": "2026-12-12"}
+    state = await acme.send(cookie, AbsenceState, "save", {"form": overlapping})
+    assert state.errors == {
+        "starts_on": "This overlaps the absence already planned from Dec 1, 2026 to "
+        "Dec 10, 2026. Change that one or choose other days."
+    }
+    assert len(acme.absences()) == 1
 
 
 async def test_absence_forms_refuse_wrong_input_next_to_the_field(acme) -> None:
@@ -253,7 +332,8 @@ async def test_only_administrators_set_the_absence_of_someone_else(acme) -> None
     assert [(a.user_id, a.substitute_id) for a in acme.absences()] == [(acme.ben.id, acme.anna.id)]
     stranger = acme.cookie(acme.other_main)
     await acme.send(stranger, AbsenceState, "load_for_user", user=acme.ben)
-    state = await acme.send(stranger, AbsenceState, "clear")
+    [planned] = acme.absences()
+    state = await acme.send(stranger, AbsenceState, "remove", {"absence_id": str(planned.id)})
     assert len(acme.absences()) == 1
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.models.approval import Absence
 from customer_center.models.order import ApprovalStep, Order, OrderEvent
 from customer_center.models.outbox import OutboxMessage
-from customer_center.models.user import User
-from customer_center.services import approvals
+from customer_center.models.user import User, UserRole
+from customer_center.services import approvals, users
 from customer_center.services.approvals import OrderChange
 from customer_center.settings import get_settings
 from tests.factories import make_user
@@ -116,6 +116,64 @@ def _away(shop: Shop, user: User, substitute: User, back_in: int = 3) -> None:
         )
     )
     shop.session.commit()
+
+
+def test_a_substitute_without_the_right_to_approve_leaves_it_to_the_main_contact(shop) -> None:
+    """The review's stuck order: Tina, a Technician, stood in for Anna (accepted before the
+    check existed). The order goes to the main contact, not to Tina."""
+    shop.chain(("any", [shop.anna]))
+    _away(shop, shop.anna, shop.tina)
+    placed = shop.order()
+    assert _subjects(shop, "tina@acme.example") == []
+    [request] = _subjects(shop, shop.main_user().email)
+    assert f"PO-{placed.order_id:06d}" in request
+    assert approvals.waiting_count(shop.session, shop.actor(shop.tina)) == 0
+    [row] = approvals.inbox(shop.session, shop.main).rows
+    assert row.on_behalf_of == ["Anna"]
+    assert _decide(shop, shop.main_user(), "approve", placed.order_id) == "approved"
+
+
+def test_an_approver_who_lost_the_right_hands_waiting_orders_to_the_main_contact(shop) -> None:
+    shop.chain(("any", [shop.anna]))
+    placed = shop.order()
+    shop.session.execute(delete(UserRole).where(col(UserRole.user_id) == shop.anna.id))
+    shop.session.commit()
+    assert approvals.waiting_count(shop.session, shop.main) == 1
+    detail = approvals.order_detail(shop.session, shop.main, placed.order_id)
+    assert detail.can_decide and detail.chain[0].members[0].decider == "Main"
+    assert _decide(shop, shop.main_user(), "approve", placed.order_id) == "approved"
+
+
+def test_an_invited_approver_decides_once_signed_up_the_main_contact_until_then(shop) -> None:
+    ivy = make_user(
+        shop.session, shop.main.company_id, "ivy@acme.example", ["approver"], status="invited"
+    )
+    shop.chain(("any", [ivy]))
+    first, second = shop.order().order_id, shop.order().order_id
+    assert approvals.waiting_count(shop.session, shop.main) == 2
+    assert _decide(shop, shop.main_user(), "approve", first) == "approved"
+    ivy.status = "active"
+    shop.session.add(ivy)
+    shop.session.commit()
+    assert approvals.waiting_count(shop.session, shop.main) == 0
+    assert _decide(shop, ivy, "approve", second) == "approved"
+
+
+def test_revoking_an_invitation_named_in_an_order_keeps_the_user_deactivated(shop) -> None:
+    ivy = make_user(
+        shop.session, shop.main.company_id, "ivy@acme.example", ["approver"], status="invited"
+    )
+    shop.chain(("any", [ivy]))
+    order_id = shop.order().order_id
+    users.revoke_invitation(shop.session, shop.main, ivy.id)  # type: ignore[arg-type]
+    shop.session.commit()
+    assert _user(shop, ivy.id).status == "inactive"
+    assert _decide(shop, shop.main_user(), "approve", order_id) == "approved"
+
+
+def _user(shop: Shop, user_id: int | None) -> User:
+    shop.session.expire_all()
+    return shop.session.get(User, user_id)  # type: ignore[return-value]
 
 
 def test_a_substitute_sees_and_decides_while_the_approver_is_away(shop) -> None:
@@ -231,6 +289,30 @@ def test_an_approver_changes_the_order_then_approves_the_new_revision(shop) -> N
     assert detail.revisions[1].comment == "One motor is enough for now."
     assert [(x.sku, x.quantity) for x in detail.lines] == [("MOTOR-4KW", 1)]
     assert _decide(shop, shop.anna, "approve", order_id) == "approved"
+
+
+def test_the_reasons_are_those_of_the_current_revision_and_only_while_it_waits(shop) -> None:
+    """The review saw "needs approval because" with the first revision's amounts on changed,
+    rejected and approved orders."""
+    shop.chain(("any", [shop.anna]))
+    order_id = shop.order(lines={"MOTOR-4KW": 3}).order_id
+    limit = "exceeds the per-order limit of €1,000.00"
+    assert _reasons(shop, shop.ben, order_id) == [f"order value €1,836.00 {limit}"]
+    _decide(shop, shop.anna, "change_order", order_id, OrderChange(quantities={"MOTOR-4KW": 2}))
+    assert _reasons(shop, shop.ben, order_id) == [f"order value €1,224.00 {limit}"]
+    [row] = approvals.inbox(shop.session, shop.actor(shop.anna)).rows
+    assert row.reasons == [f"order value €1,224.00 {limit}"]
+    _decide(shop, shop.anna, "change_order", order_id, OrderChange(quantities={"MOTOR-4KW": 1}))
+    assert _reasons(shop, shop.ben, order_id) == []  # within the limit now; still decided
+    _decide(shop, shop.anna, "reject", order_id, "Not this month.")
+    assert _reasons(shop, shop.ben, order_id) == []
+    approved = shop.order().order_id
+    _decide(shop, shop.anna, "approve", approved)
+    assert _reasons(shop, shop.ben, approved) == []
+
+
+def _reasons(shop: Shop, user: User, order_id: int) -> list[str]:
+    return approvals.order_detail(shop.session, shop.actor(user), order_id).reasons
 
 
 def test_a_change_is_checked(shop) -> None:

@@ -30,14 +30,20 @@ FINANCE = 10
 NAMES = {MAIN: "Main", ANNA: "Anna", BEN: "Ben", CLARA: "Clara", DORA: "Dora", EVE: "Eve"}
 
 
-def directory(absences=None, inactive=(EVE,), finance=(CLARA, DORA)) -> Directory:  # type: ignore[no-untyped-def]
+def directory(  # type: ignore[no-untyped-def]
+    absences=None, inactive=(EVE,), finance=(CLARA, DORA), cannot_decide=(), invited=()
+) -> Directory:
+    """Everyone may decide approvals except ``cannot_decide``; an absence is one ``Away`` or a
+    tuple of them."""
     return Directory(
         names=NAMES,
-        active=frozenset(set(NAMES) - set(inactive)),
+        active=frozenset(set(NAMES) - set(inactive) - set(invited)),
         role_names={FINANCE: "Finance", 11: "Nobody"},
         role_members={FINANCE: tuple(finance), 11: ()},
         main_contact_id=MAIN,
-        absences=absences or {},
+        deciders=frozenset(set(NAMES) - set(cannot_decide)),
+        absences={who: a if isinstance(a, tuple) else (a,) for who, a in (absences or {}).items()},
+        invited=frozenset(invited),
     )
 
 
@@ -177,6 +183,65 @@ def test_too_many_levels() -> None:
     )
 
 
+def test_a_decider_without_the_right_to_approve_hands_over_to_the_main_contact() -> None:
+    """A Technician as substitute, or an approver whose role was taken away later: the step
+    goes to the main contact instead of being stuck with someone who cannot decide."""
+    no_right = directory(cannot_decide=(ANNA,))
+    assert effective_approver(ANNA, no_right, TODAY) == Approver(MAIN, on_behalf_of=ANNA)
+    assert stands_in_for(MAIN, no_right, TODAY) == {ANNA, EVE}
+    route = resolve_route(TWO_LEVELS, BEN, 100, no_right, TODAY)
+    assert route[0].approvers == (Approver(MAIN, on_behalf_of=ANNA),)
+    substitute_without_right = directory({ANNA: away(BEN)}, cannot_decide=(BEN,))
+    assert effective_approver(ANNA, substitute_without_right, TODAY) == Approver(
+        MAIN, on_behalf_of=ANNA
+    )
+    assert stands_in_for(BEN, substitute_without_right, TODAY) == set()
+    assert ANNA in stands_in_for(MAIN, substitute_without_right, TODAY)
+
+
+def test_invited_approvers_may_be_named_and_decide_once_they_have_signed_up() -> None:
+    level = [Level("any", (user(DORA),))]
+    invited = directory(invited=(DORA,), finance=(CLARA,))
+    assert chain_problems(level, invited) == []
+    assert effective_approver(DORA, invited, TODAY) == Approver(MAIN, on_behalf_of=DORA)
+    assert resolve_route(level, BEN, 100, invited, TODAY)[0].approvers == (
+        Approver(MAIN, on_behalf_of=DORA),
+    )
+    signed_up = directory(finance=(CLARA,))
+    assert effective_approver(DORA, signed_up, TODAY) == Approver(DORA)
+
+
+def test_a_chain_naming_someone_who_cannot_approve_is_refused() -> None:
+    found = chain_problems([Level("any", (user(ANNA),))], directory(cannot_decide=(ANNA,)))
+    assert [(p.code, p.params) for p in found] == [
+        ("chains.problem.cannot_decide", {"name": "Anna"})
+    ]
+
+
+def test_several_planned_absences_each_have_their_substitute() -> None:
+    december = away(BEN, date(2026, 12, 1), date(2026, 12, 10))
+    march = away(CLARA, date(2027, 3, 1), date(2027, 3, 10))
+    d = directory({ANNA: (december, march)})
+    assert effective_approver(ANNA, d, date(2026, 12, 5)) == Approver(BEN, on_behalf_of=ANNA)
+    assert effective_approver(ANNA, d, date(2027, 1, 15)) == Approver(ANNA)
+    assert effective_approver(ANNA, d, date(2027, 3, 5)) == Approver(CLARA, on_behalf_of=ANNA)
+    assert stands_in_for(CLARA, d, date(2027, 3, 5)) == {ANNA}
+    assert stands_in_for(CLARA, d, date(2026, 12, 5)) == set()
+
+
+def test_new_absences_must_not_overlap_and_need_a_substitute_who_may_approve() -> None:
+    december = away(BEN, date(2026, 12, 1), date(2026, 12, 10))
+    d = directory({ANNA: december}, cannot_decide=(DORA,))
+    codes = lambda *a: [(p.code, p.params) for p in absence_problems(*a)]  # noqa: E731
+    assert codes(ANNA, CLARA, date(2026, 12, 10), date(2026, 12, 12), d) == [
+        ("chains.absence.overlap", {"start": date(2026, 12, 1), "end": date(2026, 12, 10)})
+    ]
+    assert codes(ANNA, CLARA, date(2026, 12, 11), date(2026, 12, 12), d) == []
+    assert codes(ANNA, DORA, date(2027, 3, 1), date(2027, 3, 2), d) == [
+        ("chains.absence.cannot_decide", {"name": "Dora"})
+    ]
+
+
 def test_absence_checks() -> None:
     start, end = date(2026, 12, 1), date(2026, 12, 5)
     d = directory({BEN: away(ANNA, date(2026, 12, 4), date(2026, 12, 10))})
@@ -224,10 +289,15 @@ def test_routes_never_include_the_requester_and_only_active_users(
         assert step.approvers
 
 
-@given(st.sampled_from(list(NAMES) + [404]), absence_maps)
-def test_effective_approver_always_ends_at_someone_active(user_id, absences) -> None:
-    d = directory(absences)
-    assert effective_approver(user_id, d, TODAY).user_id in d.active
+no_right = st.sets(st.sampled_from([ANNA, BEN, CLARA, DORA]))
+
+
+@given(st.sampled_from(list(NAMES) + [404]), absence_maps, no_right)
+def test_effective_approver_always_ends_at_someone_who_may_decide(
+    user_id, absences, cannot_decide
+) -> None:
+    d = directory(absences, cannot_decide=cannot_decide)
+    assert d.can_decide(effective_approver(user_id, d, TODAY).user_id)
 
 
 @given(levels_strategy, st.sampled_from([ANNA, BEN, CLARA]), absence_maps)
@@ -237,9 +307,11 @@ def test_someone_other_than_the_main_contact_always_has_a_route(
     assert resolve_route(levels, requester, 5_000, directory(absences), TODAY)
 
 
-@given(st.sampled_from(list(NAMES)), absence_maps)
-def test_everyone_s_approvals_are_decided_by_exactly_one_person(user_id, absences) -> None:
-    d = directory(absences)
+@given(st.sampled_from(list(NAMES)), absence_maps, no_right)
+def test_everyone_s_approvals_are_decided_by_exactly_one_person(
+    user_id, absences, cannot_decide
+) -> None:
+    d = directory(absences, cannot_decide=cannot_decide)
     deciders = [uid for uid in NAMES if user_id in stands_in_for(uid, d, TODAY)]
     decider = effective_approver(user_id, d, TODAY).user_id
     assert deciders == ([] if decider == user_id else [decider])

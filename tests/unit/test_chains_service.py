@@ -60,11 +60,11 @@ def test_a_two_level_chain_is_saved_audited_and_routes(session, team) -> None:
 def test_problems_are_refused_in_words_per_level(session, team) -> None:
     main, ids = team
     with pytest.raises(ValidationFailed) as failure:
-        save(session, main, "user", ids["ben"], [level("any"), level("any", ids["ben"])])
+        save(session, main, "user", ids["anna"], [level("any"), level("any", ids["anna"])])
     errors = {key: params["text"] for key, (_code, params) in failure.value.errors.items()}
     assert errors == {
         "level-1": "This level has no approver yet.",
-        "level-2": "Ben would approve their own orders here; the level would always pass on. "
+        "level-2": "Anna would approve their own orders here; the level would always pass on. "
         "Add someone else.",
     }
     session.rollback()

@@ -126,7 +126,7 @@ class World:
         budgets.save_rule(session, main, SCOPE_COMPANY, 0, {"max_order_value": "98,765.43"})
         main_contacts = role_id(session, main.company_id, "main_contact")
         chains.save_chain(session, main, SCOPE_COMPANY, 0, _levels(main.user_id, main_contacts))
-        absences.set_absence(
+        absences.add_absence(
             session, main, self.victim.id, date(2031, 2, 17), date(2031, 2, 20), main.user_id
         )
         scim_tokens.create_token(session, main, "Alpha IdP secret token")

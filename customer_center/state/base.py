@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import reflex as rx
 
@@ -65,6 +65,14 @@ class PortalState(rx.State):
     """Base of every page state: gives handlers the client address and the language."""
 
     lang: str = "en"
+
+    # Which sign-in session the tab's state belongs to (0: nobody signed in, None: not known
+    # yet). Server-side only; the middleware empties the tab when it changes (``state.tab``).
+    _tab_session: int | None = None
+
+    # Opening a page empties its states first, so nothing of a previous visit shows while it
+    # loads; the shell's state opts out (its facts are the signed-in user's, not the page's).
+    opens_empty: ClassVar[bool] = True
 
     def __getstate__(self) -> dict[str, Any]:
         """What Redis keeps of a session: without the cached catalogue (about 70 KB per

@@ -115,6 +115,12 @@ class PortalState(rx.State):
             raise PermissionError("no signed-in actor for a protected handler")
         return context.actor
 
+    def _still_for(self, actor: Actor) -> bool:
+        """Whether the tab's state still belongs to ``actor``'s session. A background task
+        that outlives a sign-out (or another user signing in on the tab) must not write the
+        previous user's data back into the emptied tab."""
+        return self._tab_session == actor.session_id
+
     def _may(self, permission: str) -> bool:
         context = current_actor.get()
         return context is not None and permission in context.permissions

@@ -12,8 +12,11 @@ generically, so a state class added later is covered without touching this file.
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import os
+import threading
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, timedelta
@@ -45,6 +48,7 @@ from customer_center.models.user import STATUS_INACTIVE, User
 from customer_center.state.base import PortalState
 from customer_center.state.cart import CartState
 from customer_center.state.session import SessionState
+from customer_center.state.user_import import UserImportState
 from tests.factories import make_company, make_user, signed_in_cookie
 from tests.journey_factory import make_order
 
@@ -227,15 +231,13 @@ class Tab:
         self.manager = manager
         self.token = f"tab-{uuid.uuid4().hex}"
 
-    async def send(
-        self, cookie: str, name: str, route: str, params: dict[str, int] | None = None
-    ) -> list[dict[str, dict[str, Any]]]:
-        """One event and everything it chains; returns the deltas the browser received."""
+    def router_data(self, cookie: str, route: str, params: dict[str, int] | None = None) -> dict:
+        """What the browser's connection tells about an event: its cookie and its page."""
         params = params or {}
         path = route
         for key, value in params.items():
             path = path.replace(f"[{key}]", str(value))
-        router_data = {
+        return {
             "headers": {"cookie": f"{SESSION_COOKIE}={cookie}" if cookie else ""},
             "pathname": route,
             "asPath": path,
@@ -243,12 +245,25 @@ class Tab:
             "ip": "10.7.7.7",
             "token": self.token,
         }
+
+    async def send(
+        self,
+        cookie: str,
+        name: str,
+        route: str,
+        params: dict[str, int] | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> list[dict[str, dict[str, Any]]]:
+        """One event and everything it chains; returns the deltas the browser received."""
         recorder = Recorder()
         processor = BaseStateEventProcessor(middleware=portal.app)
         async with processor.configure(state_manager=self.manager, event_namespace=recorder):
-            future = await processor.enqueue(
-                self.token, Event(name=name, payload={}, router_data=router_data)
+            event = Event(
+                name=name,
+                payload=payload or {},
+                router_data=self.router_data(cookie, route, params),
             )
+            future = await processor.enqueue(self.token, event)
             await future.wait_all()
         return recorder.deltas
 
@@ -412,13 +427,7 @@ async def _events_of(tab: Tab, cookie: str) -> list[Any]:
             sent.extend(update.events or [])
 
     processor = BaseStateEventProcessor(middleware=portal.app)
-    router_data = {
-        "headers": {"cookie": f"{SESSION_COOKIE}={cookie}"},
-        "pathname": "/dashboard",
-        "asPath": "/dashboard",
-        "query": {},
-        "token": tab.token,
-    }
+    router_data = tab.router_data(cookie, "/dashboard")
     async with processor.configure(state_manager=tab.manager, event_namespace=Collect()):
         future = await processor.enqueue(
             tab.token, Event(name=CHECK_SESSION, payload={}, router_data=router_data)
@@ -516,3 +525,42 @@ async def test_the_cart_shows_no_old_lines_while_it_loads(world: World) -> None:
         if f"loaded{FIELD_MARKER}" in d.get(cart, {})
     ]
     assert loaded == [False, True]
+
+
+async def test_an_import_that_outlives_the_sign_out_writes_nothing_back_into_the_tab(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CSV import runs in the background, past the sign-out: its progress and its failed
+    rows (names, e-mail addresses) must not land in the emptied tab."""
+    from customer_center.services import user_import
+
+    started, release = threading.Event(), threading.Event()
+
+    def slow_import(actor, settings, rows, batch_size=None):  # type: ignore[no-untyped-def]
+        started.set()
+        release.wait(10)
+        yield user_import.ImportProgress(total=len(rows), done=len(rows), failed=tuple(rows))
+
+    monkeypatch.setattr(user_import, "import_rows", slow_import)
+    tab, route = Tab(StateManagerMemory()), "/users/import"
+    secret = "imka.geheim@alpha-secret.example"
+    world.secrets.append(secret)
+    csv = f"name,email,language,roles\nImka Geheimnis,{secret},en,buyer\n".encode()
+    upload = rx.UploadFile(file=io.BytesIO(csv), path=None, size=len(csv))  # type: ignore[call-arg]
+    name = UserImportState.get_full_name()
+    await tab.connect(world.cookie_a, route)
+    await tab.send(world.cookie_a, f"{name}.upload", route, payload={"files": [upload]})
+
+    processor = BaseStateEventProcessor(middleware=portal.app)
+    async with processor.configure(state_manager=tab.manager, event_namespace=Recorder()):
+        importing = await processor.enqueue(
+            tab.token,
+            Event(name=f"{name}.run_import", router_data=tab.router_data(world.cookie_a, route)),
+        )
+        assert await asyncio.to_thread(started.wait, 10)
+        await tab.send(world.cookie_a, SIGN_OUT, route)
+        release.set()
+        await importing.wait_all()
+
+    assert _not_at_defaults(await tab.states()) == []
+    assert _leaks(world, await tab.stored_text()) == []

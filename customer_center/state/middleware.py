@@ -1,4 +1,5 @@
-"""The central check in front of every event: resolves the actor, refuses what is not allowed."""
+"""The central check in front of every event: resolves the actor, refuses what is not allowed,
+and keeps each tab's state to one sign-in session (``state.tab``)."""
 
 from __future__ import annotations
 

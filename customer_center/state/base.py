@@ -67,8 +67,11 @@ class PortalState(rx.State):
     lang: str = "en"
 
     # Which sign-in session the tab's state belongs to (0: nobody signed in, None: not known
-    # yet). Server-side only; the middleware empties the tab when it changes (``state.tab``).
+    # yet), and whether a session of the tab has ended since (signed out, expired, revoked,
+    # deactivated). Server-side only; the middleware empties the tab when the session
+    # changes (``state.tab``).
     _tab_session: int | None = None
+    _session_ended: bool = False
 
     # Opening a page empties its states first, so nothing of a previous visit shows while it
     # loads; the shell's state opts out (its facts are the signed-in user's, not the page's).

@@ -84,10 +84,10 @@ class SessionState(PortalState):
 
     @public
     def check_session(self):  # type: ignore[no-untyped-def]
-        """Polled by every signed-in page: a session that ended sends the browser away. (The
-        middleware has emptied the tab by then, so the question is only whether anyone is
-        signed in.)"""
-        if current_actor.get() is None:
+        """Polled by every signed-in page: a session that ended sends the browser away (the
+        middleware has emptied the tab by then). A visitor who never signed in on the tab is
+        left to ``load``, which asks them to sign in and come back."""
+        if current_actor.get() is None and self._session_ended:
             return rx.call_script("window.location.assign('/auth/signed-out')")
         return None
 

@@ -63,11 +63,15 @@ async def wipe_tab(state: BaseState) -> None:
 async def claim_tab(state: BaseState, session_id: int) -> None:
     """Let the tab's state belong to the sign-in session ``session_id`` (0: nobody signed
     in). A tab that belonged to another session, or whose owner is not known, is emptied
-    first: nothing of the previous user reaches the next one."""
+    first: nothing of the previous user reaches the next one. A tab whose session ended
+    without another one starting remembers that much (``_session_ended``), so its page can
+    still send the browser away."""
     (portal,) = await _states(state, [PortalState])
-    if portal._tab_session != session_id:
+    previous = portal._tab_session
+    if previous != session_id:
         await wipe_tab(state)
         portal._tab_session = session_id
+        portal._session_ended = bool(previous) and not session_id
 
 
 def page_view_states(load_events: Sequence[object]) -> list[type[BaseState]]:

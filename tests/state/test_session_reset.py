@@ -60,9 +60,9 @@ HYDRATE_AND_LOAD = f"{rx.State.get_full_name()}.hydrate_and_load"
 NAVIGATE = "reflex___state____state.reflex___state____on_load_internal_state.on_load_internal"
 SIGN_OUT = f"{SessionState.get_full_name()}.sign_out"
 CHECK_SESSION = f"{SessionState.get_full_name()}.check_session"
-# What the server may keep for a tab across users: its display language, and which session
-# the tab's state belongs to.
-KEPT = {"lang", "_tab_session"}
+# What the server may keep for a tab across users: its display language, which session the
+# tab's state belongs to, and whether a session of the tab ended.
+KEPT = {"lang", "_tab_session", "_session_ended"}
 # The page frame's states: the shell's facts and the language, not a page's view.
 SHELL = {SessionState, PortalState}
 SECRET_ADDRESS = {
@@ -416,6 +416,17 @@ async def test_the_check_sends_a_tab_away_once_its_session_ended(
 
     assert alive == []
     assert any("signed-out" in json.dumps(e, default=str) for e in ended)
+
+
+async def test_the_check_leaves_a_visitor_who_never_signed_in_to_the_sign_in_redirect(
+    world: World, manager: StateManager
+) -> None:
+    """Someone who opens a signed-in page without a session is sent to the sign-in page with
+    the way back (``SessionState.load``); the poll must not send them to "signed out"."""
+    tab = Tab(manager)
+    await tab.connect("", "/users")
+
+    assert await _events_of(tab, "") == []
 
 
 async def _events_of(tab: Tab, cookie: str) -> list[Any]:

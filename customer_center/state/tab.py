@@ -67,6 +67,7 @@ async def claim_tab(state: BaseState, session_id: int) -> None:
     without another one starting remembers that much (``_session_ended``), so its page can
     still send the browser away."""
     (portal,) = await _states(state, [PortalState])
+    assert isinstance(portal, PortalState)
     previous = portal._tab_session
     if previous != session_id:
         await wipe_tab(state)

@@ -17,6 +17,17 @@ def notice(text: rx.Var | str, color: str = "green", icon: str = "info") -> rx.C
     return rx.callout(text, icon=icon, color_scheme=color, width="100%")  # type: ignore[arg-type]
 
 
+def once_loaded(*children: rx.Component) -> rx.Component:
+    """What a page says when it has nothing to show ("no orders yet"), only once its on_load
+    handlers have run: opening a page empties its view first (``state.tab.open_page``), and
+    an empty list is not news while it is still loading. A spinner until then."""
+    return rx.cond(
+        PortalState.is_hydrated,
+        rx.fragment(*children),
+        rx.spinner(size="2"),
+    )
+
+
 def link_problem(message: rx.Var, link_key: str, href: str) -> rx.Component:
     """Why an e-mail link cannot be used, and where to go instead."""
     return rx.vstack(

@@ -6,7 +6,7 @@ import reflex as rx
 
 from customer_center.components.layout import app_page
 from customer_center.components.pager import page_text, pager
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import notice, once_loaded, tr
 from customer_center.domain.permissions import Permission
 from customer_center.state.approvals import ApprovalsInboxState
 from customer_center.state.session import SessionState
@@ -99,8 +99,10 @@ def approvals_page() -> rx.Component:
             rx.cond(
                 state.total > 0,
                 rx.vstack(inbox_table(), inbox_pager(), spacing="3", width="100%"),
-                rx.callout(
-                    tr("approvals.empty"), icon="circle_check", color_scheme="green", id="empty"
+                once_loaded(
+                    rx.callout(
+                        tr("approvals.empty"), icon="circle_check", color_scheme="green", id="empty"
+                    )
                 ),
             ),
             spacing="4",

@@ -6,7 +6,7 @@ import reflex as rx
 
 from customer_center.components.layout import app_page
 from customer_center.components.pager import page_text, pager
-from customer_center.components.ui import tr
+from customer_center.components.ui import once_loaded, tr
 from customer_center.domain.permissions import Permission
 from customer_center.services.audit_log import AREAS
 from customer_center.state.audit import ALL, AuditState
@@ -242,7 +242,7 @@ def audit_page() -> rx.Component:
             rx.cond(
                 AuditState.rows.length() > 0,
                 audit_table(),
-                rx.text(tr("audit.empty"), color_scheme="gray", id="audit-empty"),
+                once_loaded(rx.text(tr("audit.empty"), color_scheme="gray", id="audit-empty")),
             ),
             audit_pager(),
             spacing="4",

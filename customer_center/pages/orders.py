@@ -6,7 +6,7 @@ import reflex as rx
 
 from customer_center.components.layout import app_page
 from customer_center.components.pager import page_text, pager
-from customer_center.components.ui import tr
+from customer_center.components.ui import once_loaded, tr
 from customer_center.domain.permissions import Permission
 from customer_center.services.order_lists import LISTED_STATUSES, SCOPE_ALL, SCOPE_MINE
 from customer_center.state.orders import ALL, OrderListState
@@ -326,7 +326,7 @@ def order_list() -> rx.Component:
             orders_table(),
             rx.cond(
                 state.errors.length() == 0,
-                rx.text(tr("order_list.empty"), color_scheme="gray", id="order-empty"),
+                once_loaded(rx.text(tr("order_list.empty"), color_scheme="gray", id="order-empty")),
             ),
         ),
         rx.cond(state.page_count > 1, orders_pager()),

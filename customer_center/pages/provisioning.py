@@ -7,7 +7,7 @@ import reflex as rx
 
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import notice, once_loaded, tr
 from customer_center.state.provisioning import MANAGE, ProvisioningState
 from customer_center.state.session import SessionState
 
@@ -169,7 +169,7 @@ def tokens_card() -> rx.Component:
             ),
             rx.cond(
                 S.tokens.length() == 0,
-                rx.text(tr("scim.no_tokens"), color_scheme="gray", id="no-tokens"),
+                once_loaded(rx.text(tr("scim.no_tokens"), color_scheme="gray", id="no-tokens")),
                 tokens_table(),
             ),
             create_form(),

@@ -7,7 +7,7 @@ import reflex as rx
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
 from customer_center.components.pager import page_text, pager
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import notice, once_loaded, tr
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.state.session import SessionState
@@ -187,7 +187,7 @@ def users_page() -> rx.Component:
             ),
             rx.cond(
                 UsersListState.total == 0,
-                rx.text(tr("users.none_found"), color_scheme="gray", id="users-empty"),
+                once_loaded(rx.text(tr("users.none_found"), color_scheme="gray", id="users-empty")),
             ),
             users_pager(),
             spacing="4",

@@ -7,7 +7,7 @@ import reflex as rx
 from customer_center.components.forms import form
 from customer_center.components.layout import app_page
 from customer_center.components.pager import page_text, pager
-from customer_center.components.ui import tr
+from customer_center.components.ui import once_loaded, tr
 from customer_center.pages.users import MANAGE, language_field, role_checkboxes
 from customer_center.state.erp_contacts import ErpContactsState
 from customer_center.state.session import SessionState
@@ -139,10 +139,12 @@ def users_erp_page() -> rx.Component:
         ),
         rx.cond(
             S.contacts.length() == 0,
-            rx.text(
-                rx.cond(S.search == "", tr("erp_contacts.none"), tr("erp_contacts.no_match")),
-                color_scheme="gray",
-                id="erp-empty",
+            once_loaded(
+                rx.text(
+                    rx.cond(S.search == "", tr("erp_contacts.none"), tr("erp_contacts.no_match")),
+                    color_scheme="gray",
+                    id="erp-empty",
+                )
             ),
             invite_form(),
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import reflex as rx
 
@@ -66,6 +66,17 @@ class PortalState(rx.State):
 
     lang: str = "en"
 
+    # Which sign-in session the tab's state belongs to (0: nobody signed in, None: not known
+    # yet), and whether a session of the tab has ended since (signed out, expired, revoked,
+    # deactivated). Server-side only; the middleware empties the tab when the session
+    # changes (``state.tab``).
+    _tab_session: int | None = None
+    _session_ended: bool = False
+
+    # Opening a page empties its states first, so nothing of a previous visit shows while it
+    # loads; the shell's state opts out (its facts are the signed-in user's, not the page's).
+    opens_empty: ClassVar[bool] = True
+
     def __getstate__(self) -> dict[str, Any]:
         """What Redis keeps of a session: without the cached catalogue (about 70 KB per
         session, unpickled again for every event); ``t`` recomputes it from ``lang`` (one
@@ -106,6 +117,12 @@ class PortalState(rx.State):
         if context is None:
             raise PermissionError("no signed-in actor for a protected handler")
         return context.actor
+
+    def _still_for(self, actor: Actor) -> bool:
+        """Whether the tab's state still belongs to ``actor``'s session. A background task
+        that outlives a sign-out (or another user signing in on the tab) must not write the
+        previous user's data back into the emptied tab."""
+        return self._tab_session == actor.session_id
 
     def _may(self, permission: str) -> bool:
         context = current_actor.get()

@@ -1,4 +1,5 @@
-"""The central check in front of every event: resolves the actor, refuses what is not allowed."""
+"""The central check in front of every event: resolves the actor, refuses what is not allowed,
+and keeps each tab's state to one sign-in session (``state.tab``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from customer_center.services.permissions import permissions_of
 from customer_center.settings import get_settings
 from customer_center.state.access import ActorContext, access_of, current_actor
 from customer_center.state.base import request_header
+from customer_center.state.tab import claim_tab, open_page
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,10 @@ _FRAMEWORK_HANDLERS = {
     "update_vars_internal",
     "handle_frontend_exception",
 }
+# Of those, the ones that send the tab's whole state to the browser (a tab (re)connecting).
+_SNAPSHOT_HANDLERS = {"hydrate", "hydrate_and_load"}
+# The one that opens a page: it queues the page's on_load handlers.
+_PAGE_OPEN_HANDLER = "on_load_internal"
 
 
 @lru_cache(maxsize=1)
@@ -63,11 +69,23 @@ def load_actor_context(cookie_header: str) -> ActorContext | None:
         return ActorContext(actor, permissions_of(session, actor.user_id, actor.company_id))
 
 
+def session_of(context: ActorContext | None) -> int:
+    """The sign-in session behind an event; 0 when nobody is signed in."""
+    return context.actor.session_id if context is not None else 0
+
+
+async def actor_context(state: BaseState) -> ActorContext | None:
+    """The actor of the event, from the session cookie of the tab's connection."""
+    cookie = request_header(state.router_data, "cookie")
+    return await asyncio.to_thread(load_actor_context, cookie)
+
+
 class AccessMiddleware(Middleware):
     async def preprocess(self, app, state: BaseState, event: Event) -> StateUpdate | None:  # type: ignore[no-untyped-def,override]
         current_actor.set(None)
         fn = handler_functions().get(event.name)
         if is_framework_event(event.name, fn):
+            await self._before_framework_event(app, state, event.name.rsplit(".", 1)[-1])
             return None
         access = access_of(fn) if fn is not None else None
         if access is None:
@@ -75,9 +93,8 @@ class AccessMiddleware(Middleware):
             return StateUpdate()
         if access.dev_only and not get_settings().is_dev:
             return StateUpdate()
-        context = await asyncio.to_thread(
-            load_actor_context, request_header(state.router_data, "cookie")
-        )
+        context = await actor_context(state)
+        await claim_tab(state, session_of(context))
         current_actor.set(context)
         if access.anonymous:
             return None
@@ -88,3 +105,12 @@ class AccessMiddleware(Middleware):
             log.warning("refused %s for user %s", event.name, context.actor.user_id)
             return StateUpdate()
         return None
+
+    @staticmethod
+    async def _before_framework_event(app, state: BaseState, handler: str) -> None:  # type: ignore[no-untyped-def]
+        """A (re)connecting tab gets its state only once it is the current session's; an
+        opened page drops the previous visit's view before it loads."""
+        if handler in _SNAPSHOT_HANDLERS:
+            await claim_tab(state, session_of(await actor_context(state)))
+        elif handler == _PAGE_OPEN_HANDLER:
+            await open_page(state, app.get_load_events(state.rx_router_url.path))

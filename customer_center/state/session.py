@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import reflex as rx
 from sqlmodel import Session
@@ -16,6 +17,7 @@ from customer_center.state.access import current_actor, public, signed_in
 from customer_center.state.approvals import ApprovalsBadgeState
 from customer_center.state.base import PortalState, in_transaction
 from customer_center.state.cart import CartBadgeState
+from customer_center.state.tab import claim_tab
 
 
 @dataclass(frozen=True)
@@ -53,14 +55,16 @@ class SessionState(PortalState):
     permissions: list[str] = []
     is_main_contact: bool = False
 
+    # The shell: the header keeps the signed-in user's facts while a page loads.
+    opens_empty: ClassVar[bool] = False
+
     @public
     async def load(self):  # type: ignore[no-untyped-def]
-        """on_load of every signed-in page: anonymous visitors go to the sign-in page. Fills
-        the navigation's counts in the same event, so opening a page costs one round trip
-        fewer per badge."""
+        """on_load of every signed-in page: anonymous visitors go to the sign-in page (the
+        middleware has already emptied a tab whose session ended). Fills the navigation's
+        counts in the same event, so opening a page costs one round trip fewer per badge."""
         context = current_actor.get()
         if context is None:
-            self.reset()
             return rx.redirect(sign_in_address(self.router.page.raw_path))
         facts = await in_transaction(shell_facts, context.actor, context.permissions)
         (await self.get_state(ApprovalsBadgeState)).waiting = facts.waiting_approvals
@@ -80,19 +84,21 @@ class SessionState(PortalState):
 
     @public
     def check_session(self):  # type: ignore[no-untyped-def]
-        """Polled by every signed-in page: a session that ended sends the browser away."""
-        if current_actor.get() is None and self.user_name:
-            self.reset()
+        """Polled by every signed-in page: a session that ended sends the browser away (the
+        middleware has emptied the tab by then). A visitor who never signed in on the tab is
+        left to ``load``, which asks them to sign in and come back."""
+        if current_actor.get() is None and self._session_ended:
             return rx.call_script("window.location.assign('/auth/signed-out')")
         return None
 
     @signed_in
     async def sign_out(self):  # type: ignore[no-untyped-def]
-        """Revoke the session on the server at once, then let the browser drop the cookie."""
+        """Revoke the session on the server at once, empty every state of the tab (it now
+        belongs to nobody), then let the browser drop the cookie."""
         cookie = cookie_value_from_header(self._header("cookie"))
         if cookie:
             await in_transaction(sign_out, cookie, self._client_ip())
-        self.reset()
+        await claim_tab(self, 0)
         return rx.call_script("window.location.assign('/auth/signed-out')")
 
     @public

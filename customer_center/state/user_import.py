@@ -127,10 +127,12 @@ class UserImportState(PortalState):
             while (step := await asyncio.to_thread(next, steps, None)) is not None:
                 progress = step
                 async with self:
-                    self.done, self.invited = step.done, step.invited
+                    if self._still_for(actor):
+                        self.done, self.invited = step.done, step.invited
         finally:
             async with self:
-                self._show_result(progress)
+                if self._still_for(actor):
+                    self._show_result(progress)
 
     def _show_result(self, progress: ImportProgress) -> None:
         self.importing, self.finished = False, True

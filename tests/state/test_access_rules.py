@@ -36,21 +36,28 @@ def test_generic_setvar_is_refused() -> None:
     assert all(access_of(handler_functions()[name]) is None for name in setvars)
 
 
-class _FakeState:
-    def __init__(self, cookie: str = "") -> None:
-        self.router_data = {"headers": {"cookie": cookie}}
-
-
 class _FakeEvent:
     def __init__(self, name: str) -> None:
         self.name = name
         self.token = "t"
 
 
+async def _tab(cookie: str):  # type: ignore[no-untyped-def]
+    """A tab's state tree (the middleware also looks after whose it is), with the cookie."""
+    import reflex as rx
+    from reflex.istate.manager.memory import StateManagerMemory
+    from reflex.istate.manager.token import BaseStateToken
+
+    root = await StateManagerMemory().get_state(BaseStateToken(ident="t", cls=rx.State))
+    root.router_data = {"headers": {"cookie": cookie}}
+    return root
+
+
 def _preprocess(event_name: str, cookie: str = ""):
-    return asyncio.run(
-        AccessMiddleware().preprocess(None, _FakeState(cookie), _FakeEvent(event_name))
-    )
+    async def run():  # type: ignore[no-untyped-def]
+        return await AccessMiddleware().preprocess(None, await _tab(cookie), _FakeEvent(event_name))
+
+    return asyncio.run(run())
 
 
 @pytest.mark.usefixtures("db")

@@ -52,9 +52,19 @@ class Acme:
         self.clara_order = make_order(session, company, self.clara.id, reference="clara")
         self.session = session
         self.token = f"orders-state-{next(_tokens)}"
+        self._cookies: dict[int, str] = {}
+
+    def cookie(self, user: User | None) -> str:
+        """One sign-in per user, kept like a browser keeps it (a new session would empty the
+        tab's state)."""
+        if user is None:
+            return ""
+        if user.id not in self._cookies:
+            self._cookies[user.id] = signed_in_cookie(self.session, user)  # type: ignore[index]
+        return self._cookies[user.id]  # type: ignore[index]
 
     async def send(self, user: User, handler: str, payload=None, query=None):  # type: ignore[no-untyped-def]
-        cookie = signed_in_cookie(self.session, user) if user is not None else ""
+        cookie = self.cookie(user)
         name = f"{LIST.get_full_name()}.{handler}"
         return await dispatch(self.token, cookie, name, payload or {}, query or {})
 

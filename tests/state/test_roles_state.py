@@ -45,9 +45,16 @@ class Acme:
         session.commit()
         self.session = session
         self.token = f"roles-state-{next(_tokens)}"
+        self._cookies: dict[int, str] = {}
 
     def cookie(self, user: User | None = None) -> str:
-        return signed_in_cookie(self.session, user or self.session.get(User, self.main.user_id))  # type: ignore[arg-type]
+        """One sign-in per user, kept like a browser keeps it (a new session would empty the
+        tab's state)."""
+        user = user or self.session.get(User, self.main.user_id)
+        assert user is not None and user.id is not None
+        if user.id not in self._cookies:
+            self._cookies[user.id] = signed_in_cookie(self.session, user)
+        return self._cookies[user.id]
 
     async def send(self, handler: str, payload: dict | None = None, cookie: str = ""):  # type: ignore[no-untyped-def]
         name = f"{RolesState.get_full_name()}.{handler}"

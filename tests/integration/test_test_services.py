@@ -24,7 +24,8 @@ url = make_url(os.environ["PG_TEST_URL"])
 with psycopg.connect(host=url.host, port=url.port, user=url.username, dbname=url.database) as db:
     db.execute("CREATE TABLE answered (x int)")
 redis.Redis.from_url(os.environ["REDIS_TEST_URL"]).set("answered", "yes")
-for name in ("PG_TEST_URL", "REDIS_TEST_URL", "TWO_WORKERS_REDIS_URL", "CC_BENCH_TEST_REDIS_URL"):
+for name in ("PG_TEST_URL", "REDIS_TEST_URL", "TWO_WORKERS_REDIS_URL", "CC_BENCH_TEST_REDIS_URL",
+             "CC_TEST_REDIS_URL"):
     print(name, os.environ[name])
 raise SystemExit(3)
 """
@@ -79,6 +80,7 @@ def test_without_servers_throwaway_ones_serve_the_run_and_are_stopped_after_it(
     assert urls["PG_TEST_URL"].endswith("/test") and urls["REDIS_TEST_URL"].endswith("/1")
     assert urls["TWO_WORKERS_REDIS_URL"].endswith("/3")
     assert urls["CC_BENCH_TEST_REDIS_URL"].endswith("/4")
+    assert urls["CC_TEST_REDIS_URL"].endswith("/5")
     ports = {_port_of(url) for url in urls.values()}
     assert len(ports) == 2 and silent not in ports
     assert "throwaway PostgreSQL" in run.stderr and "throwaway Redis" in run.stderr

@@ -21,6 +21,7 @@ from customer_center.domain.errors import ValidationFailed
 T = TypeVar("T")
 
 MAX_ID_DIGITS = 12
+MAX_ID = 10**MAX_ID_DIGITS - 1
 # One line of a cart or an order: the quantity field of the catalogue and the cart offers up
 # to this (the `max` of the number input), so an order edited later keeps the same bound.
 MAX_LINE_QUANTITY = 9_999
@@ -64,10 +65,16 @@ def parse_id(value: object) -> int | None:
     return int(value) if _DIGITS.fullmatch(value) else None
 
 
+def parse_whole(value: object, maximum: int) -> int | None:
+    """A whole number from 0 to ``maximum``, sent as a number or as ASCII digits."""
+    number = _whole_number(value)
+    return number if number is not None and 0 <= number <= maximum else None
+
+
 def parse_positive_int(value: object, maximum: int) -> int | None:
     """A whole number from 1 to ``maximum``, sent as a number or as ASCII digits."""
-    number = _whole_number(value)
-    return number if number is not None and 1 <= number <= maximum else None
+    number = parse_whole(value, maximum)
+    return number if number != 0 else None
 
 
 def parse_quantity(value: object) -> int | None:

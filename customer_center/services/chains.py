@@ -30,6 +30,7 @@ from customer_center.domain.chains import (
     stands_in_for,
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern
 from customer_center.i18n import translate
 from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.base import utcnow
@@ -329,14 +330,15 @@ def find_people(
     session: Session, actor: Actor, text: str, limit: int = 30
 ) -> list[tuple[int, str]]:
     """Active users of the company whose name or address matches, for pickers."""
-    pattern = "%" + text.strip().lower()[:60].replace("%", "").replace("_", "") + "%"
+    pattern = like_pattern(text.strip().lower()[:60])
     return list(
         session.exec(
             select(User.id, User.name)
             .where(
                 User.company_id == actor.company_id,
                 User.status == STATUS_ACTIVE,
-                (col(User.name).ilike(pattern)) | (col(User.email).like(pattern)),
+                col(User.name).ilike(pattern, escape=LIKE_ESCAPE)
+                | col(User.email).like(pattern, escape=LIKE_ESCAPE),
             )
             .order_by(col(User.name))
             .limit(limit)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import parse_date, parse_id, require
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.formatting import format_day
 from customer_center.services import absences, chains
@@ -13,10 +14,7 @@ from customer_center.state.base import PortalState, field_errors, in_transaction
 
 
 def _day(form: object, name: str) -> date:
-    try:
-        return date.fromisoformat(text_field(form, name, 10))
-    except ValueError as error:
-        raise ValidationFailed({name: ("absence.date_required", {})}) from error
+    return require(parse_date(text_field(form, name, 10)), name, "absence.date_required")
 
 
 class AbsenceState(PortalState):
@@ -79,17 +77,17 @@ class AbsenceState(PortalState):
     @signed_in
     async def save(self, form: dict) -> None:
         self.errors, self.saved = {}, ""
-        substitute = text_field(form, "substitute", 12)
         try:
-            if not substitute.isdigit():
-                raise ValidationFailed({"substitute": ("absence.choose", {})})
+            substitute = require(
+                parse_id(text_field(form, "substitute", 12)), "substitute", "absence.choose"
+            )
             await in_transaction(
                 absences.set_absence,
                 self._actor(),
                 self._user_id,
                 _day(form, "starts_on"),
                 _day(form, "ends_on"),
-                int(substitute),
+                substitute,
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)

@@ -267,9 +267,10 @@ class DefaultChainState(ChainEditorState):
 
     async def _choose(self, key: str) -> None:
         scope, _, subject = key.partition(":")
-        if scope in (SCOPE_COMPANY, SCOPE_ROLE) and subject.isdigit():
+        subject_id = id_number(subject)
+        if scope in (SCOPE_COMPANY, SCOPE_ROLE) and subject_id is not None:
             self.scope_key = key
-            await self._open(scope, int(subject))
+            await self._open(scope, subject_id)
 
     @requires(MANAGE)
     async def choose_scope(self, key: str) -> None:

@@ -132,7 +132,7 @@ def test_sign_in_routes_and_data_sheets_answer_odd_values(client: TestClient) ->
             client,
             "GET",
             "/auth/sso/callback",
-            params={"state": value, "code": value, "error": value},
+            params={"state": value, "code": value},
         )
         problems += _problems(client, "GET", f"/datasheets/{value[:200]}.pdf")
         problems += _problems(client, "GET", "/health", params={"x": value})

@@ -24,6 +24,7 @@ from customer_center.domain.inputs import (
     parse_money,
     parse_positive_int,
     parse_quantity,
+    parse_whole,
     require,
 )
 
@@ -42,6 +43,7 @@ PARSERS = [
     parse_id,
     parse_quantity,
     lambda v: parse_positive_int(v, 10**9),
+    lambda v: parse_whole(v, 10**13),
     parse_money,
     parse_date,
     lambda v: bounded_text(v, 10),
@@ -82,6 +84,14 @@ def test_quantities_round_trip_as_numbers_and_as_text(quantity: int) -> None:
 )
 def test_odd_quantities_are_refused(value: object) -> None:
     assert parse_quantity(value) is None
+
+
+@given(st.integers(min_value=0, max_value=10**13))
+def test_whole_numbers_round_trip_from_zero(number: int) -> None:
+    assert parse_whole(str(number), 10**13) == number
+    assert parse_whole(number, 10**13) == number
+    assert parse_whole(number + 10**13 + 1, 10**13) is None
+    assert parse_positive_int(str(number), 10**13) == (number or None)
 
 
 @given(st.integers(min_value=0, max_value=int(MAX_MONEY * 100)))

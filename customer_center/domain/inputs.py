@@ -20,8 +20,11 @@ from customer_center.domain.errors import ValidationFailed
 
 T = TypeVar("T")
 
-MAX_ID_DIGITS = 12
-MAX_ID = 10**MAX_ID_DIGITS - 1
+# Ids, cents and quantities are INTEGER columns: PostgreSQL refuses a larger number with an
+# error (SQLite does not), so no parsed number that reaches a query may exceed this.
+MAX_DB_INT = 2**31 - 1
+MAX_ID = MAX_DB_INT
+MAX_ID_DIGITS = 12  # leading zeros included
 # One line of a cart or an order: the quantity field of the catalogue and the cart offers up
 # to this (the `max` of the number input), so an order edited later keeps the same bound.
 MAX_LINE_QUANTITY = 9_999
@@ -57,12 +60,13 @@ def _whole_number(value: object) -> int | None:
 
 
 def parse_id(value: object) -> int | None:
-    """An id the client sent as text: plain ASCII digits, at most 12 of them; else ``None``.
-
-    Still only a candidate: services load it together with the actor's company."""
+    """An id the client sent as text: plain ASCII digits (at most 12), at most
+    :data:`MAX_ID`; else ``None``. Still only a candidate: services load it together with
+    the actor's company."""
     if not isinstance(value, str) or not 0 < len(value) <= MAX_ID_DIGITS:
         return None
-    return int(value) if _DIGITS.fullmatch(value) else None
+    number = int(value) if _DIGITS.fullmatch(value) else None
+    return number if number is not None and number <= MAX_ID else None
 
 
 def parse_whole(value: object, maximum: int) -> int | None:

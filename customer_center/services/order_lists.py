@@ -24,6 +24,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from customer_center.auth.sessions import Actor
+from customer_center.domain.budgets import MAX_CENTS
 from customer_center.domain.csv_cells import csv_line
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import (
@@ -50,7 +51,6 @@ PAGE_SIZE = 25
 # beyond this many the list says "more than" and asks for a filter.
 COUNT_CAP = 10_000
 CSV_BATCH = 500
-MAX_CENTS = 10**13
 CSV_COLUMNS = (
     "number",
     "submitted",

@@ -33,7 +33,19 @@ pytestmark = pytest.mark.usefixtures("db")
 MEGABYTE = "7" * 1_000_000
 # A URL has room for about 64 KB (the HTTP client's limit): two such values fit.
 LONG_URL_TEXT = "7" * 30_000
-ODD_TEXT = ["²", "١٢", "１２", "9" * 31, "-1", "nan", "2026-02-30", "%_\\", "%00", LONG_URL_TEXT]
+ODD_TEXT = [
+    "²",
+    "１２",
+    "2147483648",
+    "999999999999",
+    "9" * 31,
+    "-1",
+    "nan",
+    "2026-02-30",
+    "%_\\",
+    "%00",
+    LONG_URL_TEXT,
+]
 ODD_JSON: list[object] = ["²", 10**30, float("nan"), {"value": "²"}, ["²"], None, MEGABYTE]
 EXPORT_KEYS = ["requester", "who", "from", "to", "min", "max", "status", "scope", "sort", "q"]
 ERP_TOKEN = "odd-input-erp-token-" + "x" * 24

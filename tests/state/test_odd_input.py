@@ -49,6 +49,7 @@ ODD_VALUES: list[object] = [
     "²",
     "١٢",
     "１２",
+    "2147483648",
     10**30,
     -(10**30),
     float("nan"),
@@ -59,7 +60,17 @@ ODD_VALUES: list[object] = [
     MEGABYTE,
 ]
 # Query and route parameters are strings, whatever the URL holds.
-ODD_QUERY_VALUES = ["²", "١٢", "1" * 40, "nan", "-1", "2026-02-30", MEGABYTE]
+ODD_QUERY_VALUES = [
+    "²",
+    "١٢",
+    "2147483648",
+    "999999999999",
+    "1" * 40,
+    "nan",
+    "-1",
+    "2026-02-30",
+    MEGABYTE,
+]
 
 _STATE_SOURCES = Path(users_state.__file__).parent
 # Every form field the states read, and keys that carry ids (``role_<id>``, ``map_<id>``).
@@ -72,7 +83,11 @@ FORM_FIELDS = sorted(
     | set(budgets_state.FIELDS)
     | {"starts_on", "ends_on", "substitute"}
 )
-QUERY_KEYS = ["order_id", "user_id", "token", "invited", "next", "status", "requester", "who"]
+# Route and query parameters the pages read (ids, filters, links).
+QUERY_KEYS = [
+    *("order_id", "user_id", "token", "invited", "next", "status", "requester", "who", "scope"),
+    *("from", "to", "min", "max", "sort", "dir", "area", "target", "q", "search", "page"),
+]
 # Handlers that sign the user out or end something by design: they change rows whatever they
 # are sent (a sign-out ends the session), so only "no error" is asserted for them.
 CHANGES_BY_DESIGN = {"sign_out", "sign_out_everywhere"}

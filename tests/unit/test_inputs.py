@@ -15,6 +15,7 @@ from customer_center.domain.inputs import (
     EARLIEST_DAY,
     LATEST_DAY,
     LIKE_ESCAPE,
+    MAX_DB_INT,
     MAX_LINE_QUANTITY,
     MAX_MONEY,
     bounded_text,
@@ -61,12 +62,15 @@ def test_no_parser_raises_whatever_it_is_given(value: object) -> None:
 def test_a_parsed_id_is_exactly_the_ascii_digits_that_were_sent(text: str) -> None:
     number = parse_id(text)
     if number is None:
-        assert not (text.isascii() and text.isdigit() and len(text) <= 12)
+        plain = text.isascii() and text.isdigit() and len(text) <= 12
+        assert not plain or int(text) > MAX_DB_INT
     else:
-        assert text == str(number).zfill(len(text)) and len(text) <= 12
+        assert text == str(number).zfill(len(text)) and len(text) <= 12 and number <= MAX_DB_INT
 
 
-@pytest.mark.parametrize("value", [*ODD, "1" * 13, 42, 4.0, None, ["1"], {"id": "1"}, True])
+@pytest.mark.parametrize(
+    "value", [*ODD, "1" * 13, "2147483648", "999999999999", 42, 4.0, None, ["1"], {"id": "1"}, True]
+)
 def test_odd_ids_are_refused(value: object) -> None:
     assert parse_id(value) is None
 

@@ -10,13 +10,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from customer_center.domain.inputs import MAX_DB_INT
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import normalize_language
 from customer_center.i18n.formatting import format_money
 
 PERIODS = ("month", "quarter", "year")
 SOURCE_USER, SOURCE_ROLE, SOURCE_COMPANY = "user", "role", "company"
-MAX_CENTS = 10**13  # 100 billion: larger figures are typing mistakes
+MAX_CENTS = MAX_DB_INT  # 21,474,836.47: what the INTEGER columns of amounts hold
 
 
 @dataclass(frozen=True)

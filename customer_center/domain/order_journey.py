@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from customer_center.domain.inputs import parse_positive_int
 from customer_center.models.order import (
     STATUS_CANCELLED,
     STATUS_CONFIRMED,
@@ -204,15 +205,12 @@ def parse_line(raw: object) -> ShippedLine:
     if not isinstance(raw, Mapping):
         raise InvalidUpdate({"lines": ("erp_status.error.line_shape", {})})
     sku = _key(raw, "sku", SKU_MAX, problems)
-    quantity = raw.get("quantity")
-    if isinstance(quantity, str) and quantity.strip().isdigit() and len(quantity.strip()) <= 10:
-        quantity = int(quantity.strip())
-    valid = isinstance(quantity, int) and not isinstance(quantity, bool)
-    if not valid or not 0 < quantity <= MAX_QUANTITY:  # type: ignore[operator]
+    quantity = parse_positive_int(raw.get("quantity"), MAX_QUANTITY)
+    if quantity is None:
         problems["quantity"] = ("erp_status.error.quantity", {})
     if problems:
         raise InvalidUpdate(problems)
-    return ShippedLine(sku=sku.upper(), quantity=int(quantity))  # type: ignore[arg-type]
+    return ShippedLine(sku=sku.upper(), quantity=quantity)  # type: ignore[arg-type]
 
 
 def parse_update(raw: object) -> StatusUpdate:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
+from customer_center.domain.inputs import MAX_LINE_QUANTITY
 from customer_center.models.order import (
     STATUS_APPROVED,
     STATUS_CANCELLED,
@@ -38,7 +39,6 @@ ADDRESS_LIMITS: dict[str, int] = {
     "country": 2,
 }
 MAX_LINES = 200
-MAX_LINE_QUANTITY = 100_000
 REFERENCE_MAX = 100
 COMMENT_MAX = 2000
 SKU_MAX = 64

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from customer_center.db import get_engine
+from customer_center.domain.inputs import parse_whole
 from customer_center.services.order_status import MAX_UPDATES, REJECTED, apply_updates
 from customer_center.settings import get_settings
 
@@ -53,8 +54,8 @@ def _updates_of(body: Any) -> list[Any] | None:
 
 async def _read_body(request: Request) -> bytes | None:
     """The body, or ``None`` once it grows past :data:`MAX_BODY_BYTES`."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    declared = parse_whole(request.headers.get("content-length", ""), 10**18)
+    if declared is not None and declared > MAX_BODY_BYTES:
         return None
     chunks, size = [], 0
     async for chunk in request.stream():

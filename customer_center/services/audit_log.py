@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from customer_center.auth.scim_actor import AUDIT_TOKEN_KEY
 from customer_center.auth.sessions import Actor
 from customer_center.domain.csv_cells import csv_line
+from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern, parse_date, parse_id
 from customer_center.domain.permissions import permission_label_key
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES, catalog
@@ -80,12 +81,12 @@ def filter_from_params(params: Mapping[str, str]) -> AuditFilter:
 
     who, area, target = value("who", 12), value("area", 73), value("target", 32)
     return AuditFilter(
-        actor_user_id=int(who) if who.isdigit() else None,
+        actor_user_id=parse_id(who),
         area=area if _AREA_OR_ACTION.match(area) else "",
         target_type=target if _TARGET_TYPE.match(target) else "",
         text=value("q", 100),
-        date_from=_day(value("from", 10)),
-        date_to=_day(value("to", 10)),
+        date_from=parse_date(value("from", 10)),
+        date_to=parse_date(value("to", 10)),
     )
 
 
@@ -103,16 +104,8 @@ def filter_to_params(audit_filter: AuditFilter) -> dict[str, str]:
     return {key: value for key, value in params.items() if value}
 
 
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        return None
-
-
 def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return like_pattern(text.lower())
 
 
 def _filtered(statement, actor: Actor, audit_filter: AuditFilter):  # type: ignore[no-untyped-def]
@@ -144,17 +137,17 @@ def _text_matches(actor: Actor, pattern: str):  # type: ignore[no-untyped-def]
     users = select(cast(User.id, String)).where(
         User.company_id == actor.company_id,
         or_(
-            func.lower(User.name).like(pattern, escape="\\"),
-            col(User.email).like(pattern, escape="\\"),
+            func.lower(User.name).like(pattern, escape=LIKE_ESCAPE),
+            col(User.email).like(pattern, escape=LIKE_ESCAPE),
         ),
     )
     roles = select(cast(Role.id, String)).where(
-        Role.company_id == actor.company_id, func.lower(Role.name).like(pattern, escape="\\")
+        Role.company_id == actor.company_id, func.lower(Role.name).like(pattern, escape=LIKE_ESCAPE)
     )
     return or_(
-        func.lower(AuditEntry.action).like(pattern, escape="\\"),
-        func.lower(AuditEntry.target_type).like(pattern, escape="\\"),
-        col(AuditEntry.target_id).like(pattern, escape="\\"),
+        func.lower(AuditEntry.action).like(pattern, escape=LIKE_ESCAPE),
+        func.lower(AuditEntry.target_type).like(pattern, escape=LIKE_ESCAPE),
+        col(AuditEntry.target_id).like(pattern, escape=LIKE_ESCAPE),
         and_(col(AuditEntry.target_type).in_(USER_TARGETS), col(AuditEntry.target_id).in_(users)),
         and_(col(AuditEntry.target_type).in_(ROLE_TARGETS), col(AuditEntry.target_id).in_(roles)),
     )
@@ -195,9 +188,7 @@ def _role_label(role: tuple[str, str, bool], lang: str) -> str:
 def _as_int(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.isdigit() and len(value) <= 12:
-        return int(value)
-    return None
+    return parse_id(value)
 
 
 def _user_ids(entries: Iterable[AuditEntry]) -> set[int]:
@@ -411,8 +402,8 @@ def user_choices(
         pattern = _like(search.strip()[:60])
         statement = statement.where(
             or_(
-                func.lower(User.name).like(pattern, escape="\\"),
-                col(User.email).like(pattern, escape="\\"),
+                func.lower(User.name).like(pattern, escape=LIKE_ESCAPE),
+                col(User.email).like(pattern, escape=LIKE_ESCAPE),
             )
         )
     rows = session.exec(statement.order_by(col(User.name), col(User.id)).limit(limit)).all()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -24,6 +23,7 @@ from customer_center.domain.budgets import (
     remaining_cents,
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.inputs import parse_whole
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.formatting import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.models.base import utcnow
@@ -81,9 +81,10 @@ def rule_of(session: Session, actor: Actor, scope: str, subject_id: int) -> Limi
 def _parse_quantity(text: str) -> int | None:
     if not text:
         return None
-    if not re.fullmatch(r"[0-9]{1,10}", text) or int(text) > MAX_QUANTITY:
+    quantity = parse_whole(text, MAX_QUANTITY)
+    if quantity is None:
         raise AmountError("budget.error.quantity")
-    return int(text)
+    return quantity
 
 
 def _parse_amount(text: str, lang: str) -> int | None:

@@ -9,7 +9,6 @@ bounded (:data:`MAX_CART_LINES`), so it is read whole.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,8 +16,10 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from customer_center.auth.sessions import Actor
+from customer_center.domain import inputs
 from customer_center.domain.budgets import LimitBreach, OrderFigures, limit_breaches
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import MAX_LINE_QUANTITY
 from customer_center.domain.orders import price_cents
 from customer_center.domain.permissions import Permission
 from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
@@ -33,7 +34,6 @@ from customer_center.services.catalogue import (
 )
 from customer_center.services.permissions import permissions_of
 
-MAX_LINE_QUANTITY = 9_999
 MAX_CART_LINES = 100
 QUANTITY_ERROR = "shop.error.quantity"
 
@@ -45,15 +45,8 @@ def require_ordering(session: Session, actor: Actor) -> None:
 
 def parse_quantity(value: object, field_name: str = "quantity") -> int:
     """A whole number from 1 to :data:`MAX_LINE_QUANTITY`, typed or sent as a number."""
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,6}\s*", value):
-        number = int(value)
-    else:
-        number = None
-    if number is None or not 1 <= number <= MAX_LINE_QUANTITY:
+    number = inputs.parse_quantity(value)
+    if number is None:
         raise ServiceError(QUANTITY_ERROR, field=field_name, max=MAX_LINE_QUANTITY)
     return number
 

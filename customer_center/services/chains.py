@@ -30,6 +30,7 @@ from customer_center.domain.chains import (
     stands_in_for,
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.models.approval import Absence, ApprovalChain
@@ -363,7 +364,7 @@ def find_people(
 ) -> list[tuple[int, str]]:
     """Active users of the company (and invited ones if ``invited``) whose name or address
     matches, for pickers."""
-    pattern = "%" + text.strip().lower()[:60].replace("%", "").replace("_", "") + "%"
+    pattern = like_pattern(text.strip().lower()[:60])
     statuses = [STATUS_ACTIVE, STATUS_INVITED] if invited else [STATUS_ACTIVE]
     return list(
         session.exec(
@@ -371,7 +372,8 @@ def find_people(
             .where(
                 User.company_id == actor.company_id,
                 col(User.status).in_(statuses),
-                (col(User.name).ilike(pattern)) | (col(User.email).like(pattern)),
+                col(User.name).ilike(pattern, escape=LIKE_ESCAPE)
+                | col(User.email).like(pattern, escape=LIKE_ESCAPE),
             )
             .order_by(col(User.name))
             .limit(limit)

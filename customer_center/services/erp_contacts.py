@@ -10,6 +10,7 @@ from sqlmodel import Session
 from customer_center.auth.sessions import Actor
 from customer_center.domain.email_address import normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.inputs import parse_id
 from customer_center.integrations.erp.protocol import ErpClient, ErpContact
 from customer_center.models.company import Company
 from customer_center.services.user_import import addresses_in_use
@@ -107,10 +108,11 @@ def _by_contact(
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     for key, (code, params) in failure.errors.items():
         index, _, field = key.partition(".")
-        if field in ("roles", "language") or not index.isdigit():
+        row = parse_id(index)
+        if field in ("roles", "language") or row is None or row >= len(chosen):
             errors[field or key] = (code, params)
         else:
-            contact = chosen[int(index)]
+            contact = chosen[row]
             errors["contacts"] = (
                 "erp_contacts.row_problem",
                 {"name": contact.name, "email": contact.email},

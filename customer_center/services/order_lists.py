@@ -24,8 +24,16 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from customer_center.auth.sessions import Actor
+from customer_center.domain.budgets import MAX_CENTS
 from customer_center.domain.csv_cells import csv_line
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import (
+    LIKE_ESCAPE,
+    like_pattern,
+    parse_date,
+    parse_id,
+    parse_whole,
+)
 from customer_center.domain.orders import ALL_STATUSES, order_number
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
@@ -43,7 +51,6 @@ PAGE_SIZE = 25
 # beyond this many the list says "more than" and asks for a filter.
 COUNT_CAP = 10_000
 CSV_BATCH = 500
-MAX_CENTS = 10**13
 CSV_COLUMNS = (
     "number",
     "submitted",
@@ -85,11 +92,11 @@ def filter_from_params(params: Mapping[str, str]) -> OrderFilter:
     return OrderFilter(
         scope=value("scope") if value("scope") in SCOPES else SCOPE_MINE,
         status=value("status", 24) if value("status", 24) in LISTED_STATUSES else "",
-        requester_id=int(requester) if requester.isdigit() else None,
-        date_from=_day(value("from", 10)),
-        date_to=_day(value("to", 10)),
-        min_cents=_cents(value("min")),
-        max_cents=_cents(value("max")),
+        requester_id=parse_id(requester),
+        date_from=parse_date(value("from", 10)),
+        date_to=parse_date(value("to", 10)),
+        min_cents=parse_whole(value("min"), MAX_CENTS),
+        max_cents=parse_whole(value("max"), MAX_CENTS),
         sort=sort if sort in SORTS else "submitted",
         descending=direction != "asc",
     )
@@ -110,17 +117,6 @@ def filter_to_params(order_filter: OrderFilter) -> dict[str, str]:
         "dir": "asc" if not f.descending else "",
     }
     return {key: text for key, text in params.items() if text}
-
-
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        return None
-
-
-def _cents(text: str) -> int | None:
-    return int(text) if text.isdigit() and int(text) <= MAX_CENTS else None
 
 
 # --- who sees what ---------------------------------------------------------------------------
@@ -261,10 +257,10 @@ def requester_choices(
     statement = select(User.id, User.name).where(User.company_id == actor.company_id)
     term = search.strip()[:60].lower()
     if term:
-        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_pattern(term)
         statement = statement.where(
-            func.lower(User.name).like(pattern, escape="\\")
-            | col(User.email).like(pattern, escape="\\")
+            func.lower(User.name).like(pattern, escape=LIKE_ESCAPE)
+            | col(User.email).like(pattern, escape=LIKE_ESCAPE)
         )
     rows = session.exec(statement.order_by(col(User.name), col(User.id)).limit(limit)).all()
     return [(user_id, name) for user_id, name in rows]  # type: ignore[misc]

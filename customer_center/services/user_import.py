@@ -16,6 +16,7 @@ from customer_center.auth.sessions import Actor
 from customer_center.db import session_scope
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ValidationFailed
+from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.domain.user_csv import CsvUserRow, parse_users_csv
 from customer_center.i18n import translate
@@ -237,9 +238,9 @@ def _refused_rows(pending: list[ImportRow], failure: ValidationFailed) -> dict[i
     """Rows named by invite_users' ``"<index>.<field>"`` errors, with those errors attached."""
     problems: dict[int, list[Problem]] = {}
     for key, problem in failure.errors.items():
-        index, _, _field = key.partition(".")
-        if index.isdigit() and int(index) < len(pending):
-            problems.setdefault(int(index), []).append(problem)
+        row = parse_id(key.partition(".")[0])
+        if row is not None and row < len(pending):
+            problems.setdefault(row, []).append(problem)
     return {i: replace(pending[i], problems=tuple(found)) for i, found in problems.items()}
 
 

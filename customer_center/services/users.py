@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from customer_center.auth.sessions import Actor, revoke_all_sessions
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.models.approval import Absence, ApprovalChain
@@ -423,11 +424,11 @@ def _filtered(statement, actor: Actor, query: UserQuery):  # type: ignore[no-unt
     statement = statement.where(User.company_id == actor.company_id)
     search = query.search.strip().lower()[:100]
     if search:
-        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_pattern(search)
         statement = statement.where(
             or_(
-                func.lower(User.name).like(pattern, escape="\\"),
-                col(User.email).like(pattern, escape="\\"),
+                func.lower(User.name).like(pattern, escape=LIKE_ESCAPE),
+                col(User.email).like(pattern, escape=LIKE_ESCAPE),
             )
         )
     if query.status in STATUSES:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import parse_date, parse_id, require
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.formatting import format_day
 from customer_center.services import absences, chains
@@ -14,17 +15,13 @@ from customer_center.state.access import requires, signed_in
 from customer_center.state.base import (
     PortalState,
     field_errors,
-    id_number,
     in_transaction,
     text_field,
 )
 
 
 def _day(form: object, name: str) -> date:
-    try:
-        return date.fromisoformat(text_field(form, name, 10))
-    except ValueError as error:
-        raise ValidationFailed({name: ("absence.date_required", {})}) from error
+    return require(parse_date(text_field(form, name, 10)), name, "absence.date_required")
 
 
 class AbsenceState(PortalState):
@@ -81,10 +78,10 @@ class AbsenceState(PortalState):
     async def save(self, form: dict) -> None:
         """Add one absence; the ones already planned stay."""
         self.errors, self.saved = {}, ""
-        substitute = id_number(text_field(form, "substitute", 12))
         try:
-            if substitute is None:
-                raise ValidationFailed({"substitute": ("absence.choose", {})})
+            substitute = require(
+                parse_id(text_field(form, "substitute", 12)), "substitute", "absence.choose"
+            )
             await in_transaction(
                 absences.add_absence,
                 self._actor(),
@@ -104,7 +101,7 @@ class AbsenceState(PortalState):
         self.errors, self.saved = {}, ""
         try:
             await in_transaction(
-                absences.remove_absence, self._actor(), self._user_id, id_number(absence_id)
+                absences.remove_absence, self._actor(), self._user_id, parse_id(absence_id)
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)

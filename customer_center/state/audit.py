@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.services import audit_log
 from customer_center.services.audit_log import AuditFilter, filter_from_params, filter_to_params
@@ -17,10 +18,6 @@ from customer_center.state.base import PortalState, in_transaction
 VIEW = Permission.AUDIT_VIEW
 EXPORT_PATH = "/export/audit.csv"
 ALL = "all"
-
-
-def _text(value: object, limit: int) -> str:
-    return value[:limit] if isinstance(value, str) else ""
 
 
 class AuditState(PortalState):
@@ -96,35 +93,35 @@ class AuditState(PortalState):
 
     @requires(VIEW)
     async def search_who(self, value: str) -> None:
-        self.who_search = _text(value, 60)
+        self.who_search = bounded_text(value, 60)
         await self._load_who_options()
 
     @requires(VIEW)
     async def set_who(self, value: str) -> None:
-        chosen = _text(value, 12)
-        self.who = chosen if chosen.isdigit() else ALL
+        chosen = bounded_text(value, 12)
+        self.who = chosen if parse_id(chosen) is not None else ALL
         self._who_label = next((o["label"] for o in self.who_options if o["id"] == self.who), "")
         self.page = 0
         await self._refresh()
 
     @requires(VIEW)
     async def set_area(self, value: str) -> None:
-        self.area, self.page = _text(value, 73) or ALL, 0
+        self.area, self.page = bounded_text(value, 73) or ALL, 0
         await self._refresh()
 
     @requires(VIEW)
     async def set_date_from(self, value: str) -> None:
-        self.date_from, self.page = _text(value, 10), 0
+        self.date_from, self.page = bounded_text(value, 10), 0
         await self._refresh()
 
     @requires(VIEW)
     async def set_date_to(self, value: str) -> None:
-        self.date_to, self.page = _text(value, 10), 0
+        self.date_to, self.page = bounded_text(value, 10), 0
         await self._refresh()
 
     @requires(VIEW)
     async def set_text(self, value: str) -> None:
-        self.text, self.page = _text(value, 100), 0
+        self.text, self.page = bounded_text(value, 100), 0
         await self._refresh()
 
     @requires(VIEW)

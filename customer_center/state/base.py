@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
 import reflex as rx
@@ -12,6 +12,7 @@ import reflex as rx
 from customer_center.auth.sessions import Actor
 from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES, catalog, normalize_language
 from customer_center.services.accounts import change_language
@@ -32,14 +33,6 @@ async def in_transaction(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(run_in_transaction, fn, *args, **kwargs)
 
 
-def id_number(value: object) -> int | None:
-    """An id the client sent, as a number; ``None`` unless it is a plain number of at most
-    12 digits. Still only a candidate: services load it together with the actor's company."""
-    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > 12:
-        return None
-    return int(value)
-
-
 def request_header(router_data: dict, name: str) -> str:
     """A header of the browser's connection, as the server received it (never client state)."""
     value = router_data.get("headers", {}).get(name, "")
@@ -48,8 +41,18 @@ def request_header(router_data: dict, name: str) -> str:
 
 def text_field(form: object, name: str, limit: int = 1024) -> str:
     """A form value as the string it should be: clients can send anything."""
-    value = form.get(name, "") if isinstance(form, dict) else ""
-    return value[:limit] if isinstance(value, str) else ""
+    return bounded_text(form.get(name, "") if isinstance(form, dict) else "", limit)
+
+
+def text_fields(form: object, names: Iterable[str], limit: int) -> dict[str, str]:
+    """Fields that must be text, for forms where a missing value means something (an empty
+    limit is no limit): a value that is not text is refused, not taken as empty."""
+    if not isinstance(form, dict):
+        raise ValidationFailed({"": ("error.invalid_input", {})})
+    values = {name: form.get(name, "") for name in names}
+    if wrong := [name for name, value in values.items() if not isinstance(value, str)]:
+        raise ValidationFailed({name: ("error.invalid_input", {}) for name in wrong})
+    return {name: bounded_text(value, limit) for name, value in values.items()}
 
 
 def field_errors(error: ServiceError, lang: str) -> dict[str, str]:
@@ -108,7 +111,7 @@ class PortalState(rx.State):
 
     def _query_id(self, name: str) -> int | None:
         """A numeric query or route parameter (``/users/[user_id]``); ``None`` if not a number."""
-        return id_number(self._param(name))
+        return parse_id(self._param(name))
 
     def _actor(self) -> Actor:
         """The signed-in user of this event; the middleware guarantees one behind

@@ -7,6 +7,7 @@ from datetime import date
 
 from customer_center.domain.budgets import Limits, format_amount, money
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_day
@@ -14,7 +15,7 @@ from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
 from customer_center.services import budgets, roles
 from customer_center.services.budgets import BudgetSituation
 from customer_center.state.access import requires, signed_in
-from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.base import PortalState, field_errors, in_transaction, text_fields
 from customer_center.state.roles import role_label
 
 MANAGE = Permission.BUDGETS_MANAGE
@@ -52,7 +53,7 @@ def limits_summary(limits: Limits, currency: str, lang: str) -> list[str]:
 
 
 def _form(form: object) -> dict[str, str]:
-    return {name: text_field(form, name, 40) for name in FIELDS}
+    return text_fields(form, FIELDS, 40)
 
 
 class SituationView(PortalState):
@@ -134,8 +135,9 @@ class UserBudgetState(SituationView):
     async def save(self, form: dict) -> None:
         self.errors, self.saved = {}, ""
         try:
+            values = _form(form)
             await in_transaction(
-                budgets.save_rule, self._actor(), SCOPE_USER, self.budget_user_id, _form(form)
+                budgets.save_rule, self._actor(), SCOPE_USER, self.budget_user_id, values
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
@@ -215,23 +217,27 @@ class BudgetDefaultsState(PortalState):
 
     def _subject(self) -> tuple[str, int]:
         scope, _, subject = self.editing_key.partition(":")
-        return scope, int(subject) if subject.isdigit() else -1
+        subject_id = parse_id(subject)
+        return scope, subject_id if subject_id is not None else -1
 
     @requires(MANAGE)
     async def save(self, form: dict) -> None:
-        await self._apply(budgets.save_rule, _form(form))
+        await self._apply(budgets.save_rule, lambda: (_form(form),))
 
     @requires(MANAGE)
     async def clear(self) -> None:
-        await self._apply(budgets.clear_rule)
+        await self._apply(budgets.clear_rule, tuple)
 
-    async def _apply(self, service: Callable[..., None], *args: object) -> None:
-        """Save or clear the rule being edited; the service checks the subject again."""
+    async def _apply(
+        self, service: Callable[..., None], arguments: Callable[[], tuple[object, ...]]
+    ) -> None:
+        """Save or clear the rule being edited with the ``arguments`` read from the form (a
+        refusal of those is shown like the service's); the service checks the subject again."""
         if self.editing_key not in self._rules:
             return
         self.errors = {}
         try:
-            await in_transaction(service, self._actor(), *self._subject(), *args)
+            await in_transaction(service, self._actor(), *self._subject(), *arguments())
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return

@@ -12,6 +12,7 @@ from typing import Any
 from customer_center.domain.budgets import format_amount, parse_money
 from customer_center.domain.chains import ApproverRef, Level
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
@@ -20,7 +21,6 @@ from customer_center.state.access import requires
 from customer_center.state.base import (
     PortalState,
     field_errors,
-    id_number,
     in_transaction,
     text_field,
 )
@@ -36,7 +36,7 @@ def _key(ref: ApproverRef) -> str:
 
 def _ref(key: str) -> ApproverRef | None:
     kind, _, text = key.partition(":")
-    number = id_number(text)
+    number = parse_id(text)
     if number is None:
         return None
     return (
@@ -281,9 +281,10 @@ class DefaultChainState(ChainEditorState):
 
     async def _choose(self, key: str) -> None:
         scope, _, subject = key.partition(":")
-        if scope in (SCOPE_COMPANY, SCOPE_ROLE) and subject.isdigit():
+        subject_id = parse_id(subject)
+        if scope in (SCOPE_COMPANY, SCOPE_ROLE) and subject_id is not None:
             self.scope_key = key
-            await self._open(scope, int(subject))
+            await self._open(scope, subject_id)
 
     @requires(MANAGE)
     async def choose_scope(self, key: str) -> None:

@@ -9,6 +9,7 @@ import reflex as rx
 
 from customer_center.auth import oidc
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.services import sso_domains, sso_settings, wiring
 from customer_center.services.roles import role_name
@@ -18,7 +19,6 @@ from customer_center.state.access import requires
 from customer_center.state.base import (
     PortalState,
     field_errors,
-    id_number,
     in_transaction,
     text_field,
 )
@@ -39,7 +39,7 @@ def form_from(form: object) -> sso_settings.SsoForm:
     if isinstance(form, dict):
         for key in list(form)[:200]:
             if isinstance(key, str) and key.startswith(MAP_PREFIX):
-                role_id = id_number(key.removeprefix(MAP_PREFIX))
+                role_id = parse_id(key.removeprefix(MAP_PREFIX))
                 if role_id is not None:
                     groups[role_id] = text_field(form, key, 2000)
     return sso_settings.SsoForm(
@@ -49,7 +49,7 @@ def form_from(form: object) -> sso_settings.SsoForm:
         domains=text_field(form, "domains", 6000),
         role_claim=text_field(form, "role_claim", 200),
         groups_by_role=groups,
-        default_role_id=id_number(text_field(form, "default_role", 12)),
+        default_role_id=parse_id(text_field(form, "default_role", 12)),
         enabled=bool(text_field(form, "enabled", 10)),
     )
 

@@ -6,6 +6,7 @@ import re
 
 import reflex as rx
 
+from customer_center.domain.inputs import parse_id
 from customer_center.i18n.formatting import format_moment
 from customer_center.integrations.mail.dev_mailbox import (
     count_dev_mail,
@@ -63,9 +64,10 @@ class MailboxState(PortalState):
 
     @dev_only
     async def open_mail(self, mail_id: str) -> None:
-        if not str(mail_id).isdigit():
+        number = parse_id(mail_id)
+        if number is None:
             return
-        mail = await in_transaction(get_dev_mail, int(mail_id))
+        mail = await in_transaction(get_dev_mail, number)
         if mail is None:
             return
         self.open_subject = mail.subject

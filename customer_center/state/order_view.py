@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from customer_center.domain.budgets import money
 from customer_center.domain.errors import ServiceError
-from customer_center.domain.orders import ADDRESS_FIELDS, MAX_LINE_QUANTITY, SHIPPING_METHODS
+from customer_center.domain.inputs import MAX_LINE_QUANTITY, parse_quantity
+from customer_center.domain.orders import ADDRESS_FIELDS, SHIPPING_METHODS
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_day, format_moment
@@ -361,12 +362,13 @@ class OrderViewState(PortalState):
             text = self.edit_quantities.get(sku, "")
             if sku in self.edit_removed:
                 continue
-            if not text.isdigit() or len(text) > 9:
+            quantity = parse_quantity(text)
+            if quantity is None:
                 errors[f"quantity.{sku}"] = translate(
                     self.lang, "orders.error.quantity", max=MAX_LINE_QUANTITY
                 )
                 continue
-            quantities[sku] = int(text)
+            quantities[sku] = quantity
         if errors:
             self.errors = errors
             return None

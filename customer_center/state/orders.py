@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from customer_center.domain.budgets import AmountError, format_amount, money, parse_money
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.formatting import format_moment
 from customer_center.services import order_lists
@@ -32,10 +33,6 @@ EXPORT_PATH = "/export/orders.csv"
 ALL = "all"
 PARAMS = ("scope", "status", "requester", "from", "to", "min", "max", "sort", "dir")
 REQUESTER_CHOICES = 50
-
-
-def _text(value: object, limit: int) -> str:
-    return value[:limit] if isinstance(value, str) else ""
 
 
 class OrderListState(PortalState):
@@ -184,13 +181,13 @@ class OrderListState(PortalState):
 
     @signed_in
     async def search_requester(self, value: str) -> None:
-        self.requester_search = _text(value, 60)
+        self.requester_search = bounded_text(value, 60)
         await self._load_requesters()
 
     @signed_in
     async def set_requester(self, value: str) -> None:
-        chosen = _text(value, 12)
-        self.requester = chosen if chosen.isdigit() else ALL
+        chosen = bounded_text(value, 12)
+        self.requester = chosen if parse_id(chosen) is not None else ALL
         self._requester_label = next(
             (o["label"] for o in self.requester_options if o["id"] == self.requester), ""
         )
@@ -199,16 +196,16 @@ class OrderListState(PortalState):
 
     @signed_in
     async def set_date_from(self, value: str) -> None:
-        self.date_from, self.page = _text(value, 10), 0
+        self.date_from, self.page = bounded_text(value, 10), 0
         await self._refresh()
 
     @signed_in
     async def set_date_to(self, value: str) -> None:
-        self.date_to, self.page = _text(value, 10), 0
+        self.date_to, self.page = bounded_text(value, 10), 0
         await self._refresh()
 
     def _amount(self, field: str, value: object) -> int | None:
-        text = _text(value, 30).strip()
+        text = bounded_text(value, 30).strip()
         self.errors = {k: v for k, v in self.errors.items() if k != field}
         if not text:
             return None
@@ -220,13 +217,13 @@ class OrderListState(PortalState):
 
     @signed_in
     async def set_min_value(self, value: str) -> None:
-        self.min_value = _text(value, 30)
+        self.min_value = bounded_text(value, 30)
         self._min_cents, self.page = self._amount("min_value", value), 0
         await self._refresh()
 
     @signed_in
     async def set_max_value(self, value: str) -> None:
-        self.max_value = _text(value, 30)
+        self.max_value = bounded_text(value, 30)
         self._max_cents, self.page = self._amount("max_value", value), 0
         await self._refresh()
 

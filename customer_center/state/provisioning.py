@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.formatting import format_moment
 from customer_center.services import scim_tokens
@@ -13,7 +14,6 @@ from customer_center.state.access import requires
 from customer_center.state.base import (
     PortalState,
     field_errors,
-    id_number,
     in_transaction,
     text_field,
 )
@@ -79,7 +79,7 @@ class ProvisioningState(PortalState):
 
     async def _change(self, token_id: object, change) -> None:  # type: ignore[no-untyped-def]
         self.errors = {}
-        wanted = id_number(token_id)
+        wanted = parse_id(token_id)
         try:
             if wanted is None:
                 raise ServiceError("admin.not_found")

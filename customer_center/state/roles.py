@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import (
     MAIN_CONTACT_ROLE,
     Permission,
@@ -63,8 +64,7 @@ def checked_rights(form: object) -> list[str]:
 
 
 def move_target(form: object) -> int | None:
-    target = text_field(form, "move_to", 12)
-    return int(target) if target.isdigit() else None
+    return parse_id(text_field(form, "move_to", 12))
 
 
 class RolesState(PortalState):

@@ -9,7 +9,9 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import parse_id, parse_positive_int
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE, Permission
+from customer_center.domain.user_csv import MAX_ROWS
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.i18n.formatting import format_moment
@@ -43,8 +45,9 @@ def chosen_role_ids(form: object) -> tuple[int, ...]:
     ids = []
     for key, value in form.items():
         number = key.removeprefix("role_") if isinstance(key, str) else ""
-        if key != number and number.isdigit() and len(number) <= 12 and value:
-            ids.append(int(number))
+        role_id = parse_id(number) if key != number and value else None
+        if role_id is not None:
+            ids.append(role_id)
     return tuple(sorted(ids))
 
 
@@ -70,7 +73,7 @@ class UsersListState(PortalState):
         role = self.role_filter
         return UserQuery(
             search=self.search,
-            role_id=int(role) if role.isdigit() and len(role) <= 12 else None,
+            role_id=parse_id(role),
             status=self.status_filter if self.status_filter in users.STATUSES else "",
             sort=self.sort if self.sort in users.SORTS else "name",
             descending=self.descending,
@@ -105,8 +108,8 @@ class UsersListState(PortalState):
             for r in roles
         ]
         self.role_options = role_options_for(roles, self.lang)
-        invited = self._query("invited")
-        self.notice = self._t("users.invited_many", count=invited) if invited.isdigit() else ""
+        invited = parse_positive_int(self._query("invited"), MAX_ROWS)
+        self.notice = self._t("users.invited_many", count=invited) if invited else ""
         await self._refresh()
 
     @requires(MANAGE)
@@ -117,19 +120,19 @@ class UsersListState(PortalState):
 
     @requires(MANAGE)
     async def set_role_filter(self, value: str) -> None:
-        self.role_filter = value if isinstance(value, str) else "all"
+        self.role_filter = value if parse_id(value) is not None else "all"
         self.page = 0
         await self._refresh()
 
     @requires(MANAGE)
     async def set_status_filter(self, value: str) -> None:
-        self.status_filter = value if isinstance(value, str) else "all"
+        self.status_filter = value if value in users.STATUSES else "all"
         self.page = 0
         await self._refresh()
 
     @requires(MANAGE)
     async def sort_by(self, column: str) -> None:
-        if column not in users.SORTS:
+        if not isinstance(column, str) or column not in users.SORTS:
             return
         self.descending = not self.descending if self.sort == column else False
         self.sort = column

@@ -79,7 +79,9 @@ def test_each_user_has_their_own_cart(session, acme, erp) -> None:
     assert _items(session, acme["ben"]) == {"SKU-001": 2}
 
 
-@pytest.mark.parametrize("quantity", [0, -1, "0", "", "1.5", "abc", None, True, 10_000, "10000"])
+@pytest.mark.parametrize(
+    "quantity", [0, -1, "0", "", "1.5", "abc", "²", "١٢", None, True, 10_000, "10000"]
+)
 def test_quantities_are_whole_numbers_within_the_maximum(quantity) -> None:
     with pytest.raises(ServiceError) as refused:
         parse_quantity(quantity)

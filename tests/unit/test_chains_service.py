@@ -160,3 +160,13 @@ def test_saving_no_levels_removes_the_own_chain_so_the_defaults_apply(session, t
     save(session, main, "user", ids["ben"], [])
     assert chains.chain_of(session, main, "user", ids["ben"]) is None
     assert chains.chain_for_user(session, main.company_id, ids["ben"])[1] == "company"
+
+
+def test_finding_people_matches_wildcards_typed_by_the_user_literally(session, team) -> None:
+    main, _ids = team
+    store = make_user(session, main.company_id, "lager_1@acme.example", ["buyer"], name="Lager_1")
+    make_user(session, main.company_id, "lagerx1@acme.example", ["buyer"], name="Lagerx1")
+    session.commit()
+    assert chains.find_people(session, main, "lager_1") == [(store.id, "Lager_1")]
+    assert chains.find_people(session, main, "%") == []
+    assert len(chains.find_people(session, main, "")) == 6

@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from sqlmodel import Session, SQLModel, select
 
 from customer_center.db import session_scope
 from customer_center.domain.email_address import is_valid_email
+from customer_center.domain.inputs import parse_date, parse_money
 from customer_center.integrations.erp.protocol import ADDRESS_KINDS
 from customer_center.integrations.erp.tables import (
     KEY_LENGTH,
@@ -50,8 +51,6 @@ from customer_center.integrations.erp.tables import (
     canonical_key,
 )
 
-_CENT = Decimal("0.01")
-_MAX_AMOUNT = Decimal("9999999999.99")  # Numeric(12, 2)
 _DOMAIN_RE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
@@ -118,22 +117,17 @@ def _flag(value: str) -> bool:
 
 
 def _money(value: str) -> Decimal:
-    try:
-        amount = Decimal(value.strip())
-    except InvalidOperation as error:
-        raise _BadValue(f"{value!r} is not an amount like 1234.50") from error
-    if not amount.is_finite() or amount < 0 or amount > _MAX_AMOUNT:
-        raise _BadValue(f"{value!r} is not a valid amount")
-    if amount != amount.quantize(_CENT):
-        raise _BadValue(f"{value!r} has more than two decimals")
-    return amount.quantize(_CENT)
+    amount = parse_money(value)
+    if amount is None:
+        raise _BadValue(f"{value!r} is not an amount like 1234.50 (at most two decimals)")
+    return amount
 
 
 def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as error:
-        raise _BadValue(f"{value!r} is not a date (YYYY-MM-DD)") from error
+    day = parse_date(value)
+    if day is None:
+        raise _BadValue(f"{value!r} is not a date (YYYY-MM-DD)")
+    return day
 
 
 def _code(length: int, what: str, upper: bool) -> Callable[[str], str]:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
+from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern
 from customer_center.integrations.erp.protocol import (
     AddressKind,
     ErpAddress,
@@ -230,11 +231,11 @@ def _search(query: Any, search: str) -> Any:
     term = search.strip()
     if not term:
         return query
-    pattern = "%" + _escape_like(term) + "%"
+    pattern = like_pattern(term)
     return query.where(
         or_(
             *(
-                column.ilike(pattern, escape="\\")
+                column.ilike(pattern, escape=LIKE_ESCAPE)
                 for column in (
                     col(ErpProductRow.name),
                     col(ErpProductRow.sku),
@@ -243,11 +244,6 @@ def _search(query: Any, search: str) -> Any:
             )
         )
     )
-
-
-def _escape_like(term: str) -> str:
-    """Make ``%`` and ``_`` typed by a user match themselves, not any text."""
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _customer(row: ErpCustomerRow) -> ErpCustomer:

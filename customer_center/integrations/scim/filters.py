@@ -27,6 +27,7 @@ from sqlalchemy import and_, false, func, not_, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
+from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern, parse_id
 from customer_center.models.user import STATUS_INACTIVE, User
 
 # Attribute (lower-cased, with its sub-attribute) -> (column, compared case-insensitively)
@@ -45,10 +46,6 @@ def _key(path: AttrPath, parent: str = "") -> str:
     return f"{name}.{path.sub_attr}".lower() if path.sub_attr else name.lower()
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _text(column: Any, lower: bool, op: CompareOperator, value: Any) -> ColumnElement[bool]:
     if not isinstance(value, str):
         raise InvalidFilterException(detail=f"{op} needs a string here")
@@ -59,13 +56,13 @@ def _text(column: Any, lower: bool, op: CompareOperator, value: Any) -> ColumnEl
     if op == CompareOperator.ne:
         return or_(target != text, col(column).is_(None))
     patterns = {
-        CompareOperator.co: f"%{_escape(text)}%",
-        CompareOperator.sw: f"{_escape(text)}%",
-        CompareOperator.ew: f"%{_escape(text)}",
+        CompareOperator.co: like_pattern(text, "contains"),
+        CompareOperator.sw: like_pattern(text, "starts"),
+        CompareOperator.ew: like_pattern(text, "ends"),
     }
     if op not in patterns:
         raise InvalidFilterException(detail=f"{op} is not supported on this attribute")
-    return target.like(patterns[op], escape="\\")
+    return target.like(patterns[op], escape=LIKE_ESCAPE)
 
 
 def _active(op: CompareOperator, value: Any) -> ColumnElement[bool]:
@@ -78,7 +75,8 @@ def _active(op: CompareOperator, value: Any) -> ColumnElement[bool]:
 def _id(op: CompareOperator, value: Any) -> ColumnElement[bool]:
     if op != CompareOperator.eq or not isinstance(value, str):
         raise InvalidFilterException(detail="id compares with eq only")
-    return col(User.id) == int(value) if value.isdigit() and len(value) < 12 else false()
+    user_id = parse_id(value)
+    return col(User.id) == user_id if user_id is not None else false()
 
 
 def _comparison(node: Comparison, parent: str = "") -> ColumnElement[bool]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from scim2_models import Email, GroupMembership, Meta, Resource
 
+from customer_center.domain.inputs import parse_id
 from customer_center.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES
 from customer_center.integrations.scim.schema import Group, GroupMember
 from customer_center.integrations.scim.schema import User as ScimUser
@@ -117,6 +118,6 @@ def member_ids(resource: Group) -> set[int]:
     """The members' user ids; an id that is no number names no user of the portal."""
     ids = set()
     for member in resource.members or []:
-        value = member.value or ""
-        ids.add(int(value) if value.isdigit() and len(value) < 12 else -1)
+        number = parse_id(member.value)
+        ids.add(number if number is not None else -1)
     return ids

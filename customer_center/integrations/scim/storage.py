@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from customer_center.auth.scim_actor import ScimActor
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.inputs import MAX_ID, parse_id
 from customer_center.i18n import translate
 from customer_center.integrations.scim.filters import user_condition
 from customer_center.integrations.scim.mapping import (
@@ -63,8 +64,9 @@ def scim_errors(call: Callable[[], T]) -> T:
 
 
 def _id(resource_id: str | None) -> int:
-    if resource_id and resource_id.isdigit() and len(resource_id) < 12:
-        return int(resource_id)
+    number = parse_id(resource_id)
+    if number is not None:
+        return number
     raise NotFoundException(detail=f"No resource {resource_id!r}")
 
 
@@ -149,7 +151,8 @@ class PortalStorage(ScimStorage):
     ) -> SearchPage:
         if len(resource_types) != 1:
             raise NotImplementedException(detail="Search /Users or /Groups, not the root")
-        start = search_request.start_index_0 or 0
+        # Past the last id there is nothing to find: a larger offset would not fit a column.
+        start = min(search_request.start_index_0 or 0, MAX_ID)
         count = DEFAULT_PAGE_SIZE if search_request.count is None else search_request.count
         if resource_types[0].name == "User":
             return self._search_users(search_request, start, count)

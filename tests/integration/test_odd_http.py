@@ -1,0 +1,239 @@
+"""Odd values sent to every HTTP route of the portal: never a server error.
+
+The routes are those the app mounts (every ``routes`` list of ``customer_center.http``), served
+by Starlette's test client, which raises any exception a route lets escape. Each route gets
+digits that are not ASCII (``²``, ``١٢``), thirty-digit numbers, NaN, broken dates, a
+megabyte of text, in its query, its path and its JSON body, signed in or with a valid token.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+import pkgutil
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import Session
+from starlette.applications import Starlette
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+import customer_center.http as http_package
+from customer_center.auth.sessions import SESSION_COOKIE
+from customer_center.http import erp_status
+from customer_center.models.user import User
+from customer_center.services import scim_tokens
+from customer_center.settings import get_settings
+from tests.factories import make_company, make_user, role_id, signed_in_cookie
+
+pytestmark = pytest.mark.usefixtures("db")
+
+MEGABYTE = "7" * 1_000_000
+# A URL has room for about 64 KB (the HTTP client's limit): two such values fit.
+LONG_URL_TEXT = "7" * 30_000
+ODD_TEXT = [
+    "²",
+    "１２",
+    "2147483648",
+    "999999999999",
+    "9" * 31,
+    "-1",
+    "nan",
+    "2026-02-30",
+    "%_\\",
+    "%00",
+    LONG_URL_TEXT,
+]
+ODD_JSON: list[object] = ["²", 10**30, float("nan"), {"value": "²"}, ["²"], None, MEGABYTE]
+EXPORT_KEYS = ["requester", "who", "from", "to", "min", "max", "status", "scope", "sort", "q"]
+ERP_TOKEN = "odd-input-erp-token-" + "x" * 24
+SCIM = "/scim/v2"
+
+
+def all_routes() -> list[Route]:
+    """Every route of every module under customer_center.http, as the app mounts them."""
+    found: list[Route] = []
+    for module_info in pkgutil.iter_modules(http_package.__path__):
+        module = importlib.import_module(f"customer_center.http.{module_info.name}")
+        found += getattr(module, "routes", [])
+    return found
+
+
+class Portal:
+    def __init__(self, session: Session) -> None:
+        self.main = make_company(session, "A-1", "Alpha GmbH")
+        self.buyer = make_user(session, self.main.company_id, "ben@alpha.example", ["buyer"])
+        self.buyer_role = role_id(session, self.main.company_id, "buyer")
+        main_user = session.get(User, self.main.user_id)
+        self.cookie = f"{SESSION_COOKIE}={signed_in_cookie(session, main_user)}"  # type: ignore[arg-type]
+        self.scim = {
+            "Authorization": f"Bearer {scim_tokens.create_token(session, self.main, 'IdP')}"
+        }
+        session.commit()
+
+
+@pytest.fixture
+def portal(session: Session) -> Portal:
+    return Portal(session)
+
+
+@pytest.fixture
+def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    settings = dataclasses.replace(get_settings(), erp_status_token=ERP_TOKEN)
+    monkeypatch.setattr(erp_status, "get_settings", lambda: settings)
+    with TestClient(Starlette(routes=all_routes()), follow_redirects=False) as test_client:
+        yield test_client
+
+
+def _problems(client: TestClient, method: str, url: str, **kwargs: object) -> list[str]:
+    if "json" in kwargs:  # as a client would send it: NaN written as NaN, which json.loads reads
+        kwargs["content"] = json.dumps(kwargs.pop("json"))
+        kwargs["headers"] = {**kwargs.get("headers", {}), "content-type": "application/json"}  # type: ignore[dict-item]
+    try:
+        response = client.request(method, url, **kwargs)  # type: ignore[arg-type]
+    except Exception as error:  # noqa: BLE001 - the route let it escape: report it
+        return [f"{method} {url[:80]}: {error!r}"[:300]]
+    if response.status_code >= 500:
+        return [f"{method} {url[:80]}: {response.status_code} {response.text[:200]}"]
+    return []
+
+
+def test_every_route_is_exercised() -> None:
+    paths = {route.path for route in all_routes()}
+    assert paths >= {
+        "/export/orders.csv",
+        "/export/audit.csv",
+        "/export/users.csv",
+        "/datasheets/{name}",
+        "/auth/complete",
+        "/auth/signed-out",
+        "/auth/sso/start",
+        "/auth/sso/callback",
+        "/erp/order-status",
+        SCIM,
+        SCIM + "/{rest:path}",
+        "/health",
+    }, "a new route: give it odd values below"
+    assert len(paths) == 12
+
+
+def test_exports_answer_odd_query_values(client: TestClient, portal: Portal) -> None:
+    problems: list[str] = []
+    for path in ("/export/orders.csv", "/export/audit.csv", "/export/users.csv"):
+        for key in EXPORT_KEYS:
+            for value in ODD_TEXT:
+                problems += _problems(
+                    client, "GET", path, params={key: value}, headers={"cookie": portal.cookie}
+                )
+    assert not problems, "\n".join(problems)
+
+
+def test_sign_in_routes_and_data_sheets_answer_odd_values(client: TestClient) -> None:
+    problems: list[str] = []
+    for value in ODD_TEXT:
+        problems += _problems(
+            client, "GET", "/auth/complete", params={"ticket": value, "next": value}
+        )
+        problems += _problems(client, "GET", "/auth/signed-out", params={"next": value})
+        problems += _problems(
+            client, "GET", "/auth/sso/start", params={"email": value, "next": value}
+        )
+        problems += _problems(
+            client,
+            "GET",
+            "/auth/sso/callback",
+            params={"state": value, "code": value},
+        )
+        problems += _problems(client, "GET", f"/datasheets/{value[:200]}.pdf")
+        problems += _problems(client, "GET", "/health", params={"x": value})
+    assert not problems, "\n".join(problems)
+
+
+def test_erp_status_updates_answer_odd_bodies(client: TestClient) -> None:
+    problems: list[str] = []
+    headers = {"Authorization": f"Bearer {ERP_TOKEN}", "content-type": "application/json"}
+    for value in ODD_JSON:
+        update = {
+            "order": value,
+            "event": value,
+            "key": value,
+            "lines": [{"sku": value, "quantity": value}],
+        }
+        for body in (value, update, {"updates": [update]}):
+            problems += _problems(client, "POST", "/erp/order-status", json=body, headers=headers)
+    assert not problems, "\n".join(problems)
+
+
+def test_scim_answers_odd_ids_filters_and_members(client: TestClient, portal: Portal) -> None:
+    problems: list[str] = []
+    headers = portal.scim
+    patch = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+    for value in ODD_TEXT:
+        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+        for resource in ("Users", "Groups"):
+            problems += _problems(
+                client, "GET", f"{SCIM}/{resource}/{value[:500]}", headers=headers
+            )
+            problems += _problems(
+                client, "DELETE", f"{SCIM}/{resource}/{value[:500]}", headers=headers
+            )
+            for attribute in ("id", "userName", "displayName", "externalId", "emails.value"):
+                for op in ("eq", "co", "sw", "ew"):
+                    problems += _problems(
+                        client,
+                        "GET",
+                        f"{SCIM}/{resource}",
+                        params={"filter": f'{attribute} {op} "{quoted}"'},
+                        headers=headers,
+                    )
+            problems += _problems(
+                client,
+                "GET",
+                f"{SCIM}/{resource}",
+                params={"startIndex": value, "count": value},
+                headers=headers,
+            )
+    for value in ODD_JSON:
+        member = {"op": "add", "path": "members", "value": [{"value": value}]}
+        problems += _problems(
+            client,
+            "PATCH",
+            f"{SCIM}/Groups/{portal.buyer_role}",
+            json={"schemas": [patch], "Operations": [member]},
+            headers=headers,
+        )
+        problems += _problems(
+            client,
+            "PATCH",
+            f"{SCIM}/Users/{portal.buyer.id}",
+            json={
+                "schemas": [patch],
+                "Operations": [{"op": "replace", "path": "active", "value": value}],
+            },
+            headers=headers,
+        )
+        problems += _problems(
+            client,
+            "POST",
+            f"{SCIM}/Users",
+            json={
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                "userName": value,
+                "name": value,
+            },
+            headers=headers,
+        )
+        problems += _problems(
+            client,
+            "POST",
+            f"{SCIM}/Groups",
+            json={
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                "displayName": value,
+                "members": [{"value": value}],
+            },
+            headers=headers,
+        )
+    assert not problems, "\n".join(problems)

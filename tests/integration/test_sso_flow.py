@@ -73,6 +73,12 @@ def world(session: Session, providers):  # type: ignore[no-untyped-def]
     return alpha, beta, alpha_idp, beta_idp
 
 
+@pytest.fixture(autouse=True)
+def providers_on_loopback_http(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The test providers answer on http://127.0.0.1, which only dev mode may contact."""
+    monkeypatch.setattr("customer_center.http.sso_routes.get_settings", dev_settings)
+
+
 @pytest.fixture
 def portal() -> Iterator[TestClient]:
     """A browser that has loaded the sign-in page (and so holds its browser key)."""

@@ -70,7 +70,7 @@ e2e: setup chromium
 # free ports for the run and stops them at its end.
 test: setup chromium
 	PG_TEST_URL='$(PG_TEST_URL)' REDIS_TEST_URL='$(REDIS_TEST_URL)' \
-		TWO_WORKERS_REDIS_URL='$(TWO_WORKERS_REDIS_URL)' VENV='$(VENV)' \
+		TWO_WORKERS_REDIS_URL='$(TWO_WORKERS_REDIS_URL)' VENV='$(abspath $(VENV))' \
 		scripts/test-services $(MAKE) --no-print-directory lint typecheck unit e2e
 
 # The benchmark suite, printed as tables and written to docs/benchmarks.md: the user list

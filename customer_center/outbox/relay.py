@@ -113,16 +113,21 @@ class OutboxRelay:
     def _claim(self, batch: int) -> list[Claim]:
         now = self._clock()
         lease_until = now + LEASE
+        # Materialized, so the locked batch is chosen once: as a plain IN subquery PostgreSQL
+        # may run it again per row, each run skipping the rows the last one locked, and one
+        # claim then took nearly every due message instead of a batch.
         candidates = (
             select(_table.id)
             .where(self._due(now))
             .order_by(_table.id)
             .limit(batch)
             .with_for_update(skip_locked=True)
+            .cte("candidates")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
         )
         claim = (
             update(OutboxMessage)
-            .where(_table.id.in_(candidates), self._due(now))
+            .where(_table.id.in_(select(candidates.c.id)), self._due(now))
             .values(status=SENDING, claimed_until=lease_until, attempts=_table.attempts + 1)
             .returning(_table.id, _table.kind, _table.payload, _table.attempts)
         )

@@ -23,7 +23,7 @@ os.environ["CC_BASE_URL"] = "http://portal.test"
 os.environ.setdefault("CC_PASSWORD_HASHING", "fast")
 
 from sqlalchemy import text  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy.engine import Connection, Engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from customer_center.db import get_engine  # noqa: E402
@@ -60,11 +60,29 @@ def db(engine: Engine) -> Iterator[Engine]:
 def _empty_all_tables(engine: Engine) -> None:
     with engine.begin() as connection:
         if IS_POSTGRES:
-            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            _truncate_filled_tables(connection)
         else:
             for table in reversed(metadata.sorted_tables):
                 connection.execute(table.delete())
+
+
+# One round trip names the tables that hold rows; TRUNCATE costs per table (about 150 ms for
+# all 34 on every test), so only those are emptied; every id sequence starts again at 1.
+_FILLED_TABLES = " UNION ALL ".join(
+    f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in metadata.sorted_tables
+)
+_RESTART_SEQUENCES = (
+    "SELECT setval(c.oid, 1, false) FROM pg_class c "
+    "WHERE c.relkind = 'S' AND c.relnamespace = current_schema()::regnamespace"
+)
+
+
+def _truncate_filled_tables(connection: Connection) -> None:
+    filled = connection.execute(text(_FILLED_TABLES)).scalars().all()
+    if filled:
+        names = ", ".join(f'"{name}"' for name in filled)
+        connection.execute(text(f"TRUNCATE {names} CASCADE"))
+    connection.execute(text(_RESTART_SEQUENCES))
 
 
 @pytest.fixture

@@ -7,6 +7,13 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
 TWO_WORKERS_REDIS_URL ?= redis://127.0.0.1:6379/3
 
+# One port for every browser pass of a run, so that later passes serve the production build
+# the first one made (tests/e2e/conftest.py checks it was built from the same sources).
+ifeq ($(origin CC_E2E_PORT), undefined)
+CC_E2E_PORT := $(shell python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+endif
+export CC_E2E_PORT
+
 export REFLEX_USE_NPM := 1
 export REFLEX_CHECK_LATEST_VERSION := false
 

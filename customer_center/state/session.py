@@ -17,7 +17,7 @@ from customer_center.state.access import current_actor, public, signed_in
 from customer_center.state.approvals import ApprovalsBadgeState
 from customer_center.state.base import PortalState, in_transaction
 from customer_center.state.cart import CartBadgeState
-from customer_center.state.tab import claim_tab
+from customer_center.state.tab import claim_tab, forget_ended_session
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class SessionState(PortalState):
         counts in the same event, so opening a page costs one round trip fewer per badge."""
         context = current_actor.get()
         if context is None:
+            await forget_ended_session(self)
             return rx.redirect(sign_in_address(self.router.page.raw_path))
         facts = await in_transaction(shell_facts, context.actor, context.permissions)
         (await self.get_state(ApprovalsBadgeState)).waiting = facts.waiting_approvals
@@ -83,11 +84,12 @@ class SessionState(PortalState):
         self.is_main_contact = overview.is_main_contact
 
     @public
-    def check_session(self):  # type: ignore[no-untyped-def]
+    async def check_session(self):  # type: ignore[no-untyped-def]
         """Polled by every signed-in page: a session that ended sends the browser away (the
-        middleware has emptied the tab by then). A visitor who never signed in on the tab is
-        left to ``load``, which asks them to sign in and come back."""
+        middleware has emptied the tab by then), once. A visitor who never signed in on the
+        tab is left to ``load``, which asks them to sign in and come back."""
         if current_actor.get() is None and self._session_ended:
+            await forget_ended_session(self)
             return rx.call_script("window.location.assign('/auth/signed-out')")
         return None
 
@@ -99,6 +101,7 @@ class SessionState(PortalState):
         if cookie:
             await in_transaction(sign_out, cookie, self._client_ip())
         await claim_tab(self, 0)
+        await forget_ended_session(self)  # this answer itself sends the browser away
         return rx.call_script("window.location.assign('/auth/signed-out')")
 
     @public

@@ -75,6 +75,14 @@ async def claim_tab(state: BaseState, session_id: int) -> None:
         portal._session_ended = bool(previous) and not session_id
 
 
+async def forget_ended_session(state: BaseState) -> None:
+    """The browser has been sent away from a tab whose session ended: told once is enough,
+    so a later page's check does not send it away a second time (mid-typing on sign-in)."""
+    (portal,) = await _states(state, [PortalState])
+    assert isinstance(portal, PortalState)
+    portal._session_ended = False
+
+
 def page_view_states(load_events: Sequence[object]) -> list[type[BaseState]]:
     """The states a page's on_load handlers fill, with their parents below PortalState:
     the page's view. The shell (``opens_empty = False``) and PortalState are not part of it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import socket
@@ -56,10 +57,59 @@ def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"portal did not start:\n{log.read_text()[-4000:]}")
 
 
+# The production build names the backend's port (.web/env.json). With the same port (make
+# test gives every browser pass CC_E2E_PORT) and the same sources, a later pass serves the
+# build the first one made instead of building again (about a minute on two cores).
+BUILD_STAMP = ROOT / ".web" / "build" / "e2e-stamp"
+BUILD_INPUTS = ("customer_center", "assets", "rxconfig.py", "reflex.lock")
+
+
+def _build_stamp(port: int) -> str:
+    digest = hashlib.sha256(f"port {port}".encode())
+    for name in BUILD_INPUTS:
+        top = ROOT / name
+        for path in sorted([top] if top.is_file() else top.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _build_is_current(stamp: str, port: int) -> bool:
+    """Built from these sources for this port, and not rebuilt for another port since."""
+    env_file = ROOT / ".web" / "env.json"
+    return (
+        BUILD_STAMP.is_file()
+        and BUILD_STAMP.read_text() == stamp
+        and env_file.is_file()
+        and f"//localhost:{port}/" in env_file.read_text()
+    )
+
+
+def _portal_command(prebuilt: bool, port: int) -> list[str]:
+    if prebuilt:  # the production path of `customer-center serve --no-build`, with its relay
+        return [
+            str(ROOT / ".venv" / "bin" / "python"),
+            "-m",
+            "customer_center.cli",
+            "serve",
+            "--no-build",
+        ]
+    return [
+        str(ROOT / "scripts" / "with-node"),
+        "reflex",
+        "run",
+        "--env",
+        "prod",
+        "--single-port",
+        "--backend-port",
+        str(port),
+    ]
+
+
 @pytest.fixture(scope="session")
 def portal(engine) -> Iterator[str]:
     """The portal as `make run` starts it (production build, one port, dev mailbox)."""
-    port = _free_port()
+    port = int(os.environ.get("CC_E2E_PORT") or _free_port())
     url = f"http://localhost:{port}"
     env = {
         **os.environ,
@@ -69,25 +119,21 @@ def portal(engine) -> Iterator[str]:
         "CC_DATABASE_URL": TEST_DATABASE_URL,
         "CC_DATA_DIR": str(_TMP),
         "CC_PORT": str(port),
+        "CC_HOST": "0.0.0.0",  # as `reflex run` listens
         "CC_BASE_URL": url,
     }
     python = str(ROOT / ".venv" / "bin" / "python")
     subprocess.run(
         [python, "-m", "customer_center.cli", "erp", "import-demo"], env=env, check=True, cwd=ROOT
     )
+    stamp = _build_stamp(port)
+    prebuilt = _build_is_current(stamp, port)
+    if not prebuilt:
+        BUILD_STAMP.unlink(missing_ok=True)
     log = _TMP / "portal.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [
-                str(ROOT / "scripts" / "with-node"),
-                "reflex",
-                "run",
-                "--env",
-                "prod",
-                "--single-port",
-                "--backend-port",
-                str(port),
-            ],
+            _portal_command(prebuilt, port),
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -96,6 +142,8 @@ def portal(engine) -> Iterator[str]:
         )
     try:
         _wait_until_serving(url, process, log)
+        if not prebuilt:
+            BUILD_STAMP.write_text(stamp)
         yield url
     finally:
         stop_process_group(process)

@@ -416,6 +416,20 @@ async def test_the_check_sends_a_tab_away_once_its_session_ended(
 
     assert alive == []
     assert any("signed-out" in json.dumps(e, default=str) for e in ended)
+    assert await _events_of(tab, world.cookie_a) == [], "sent away once, not on every poll"
+
+
+async def test_after_signing_out_the_next_page_check_sends_nobody_away_again(
+    world: World, manager: StateManager
+) -> None:
+    """Sign-out sends the browser to "signed out" itself; a signed-in page opened afterwards
+    goes to the sign-in page once (``load``), and its check must not navigate a second time,
+    away from the sign-in form the person is already typing into."""
+    tab = Tab(manager)
+    await tab.connect(world.cookie_a, "/dashboard")
+    await tab.send(world.cookie_a, f"{SessionState.get_full_name()}.sign_out", "/dashboard")
+
+    assert await _events_of(tab, world.cookie_a) == []
 
 
 async def test_the_check_leaves_a_visitor_who_never_signed_in_to_the_sign_in_redirect(

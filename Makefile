@@ -51,13 +51,23 @@ typecheck: setup
 		customer_center/i18n customer_center/settings.py customer_center/db.py \
 		customer_center/production.py
 
-# Unit, state and integration tests on SQLite, then again on PostgreSQL: there only those
-# that use the database, since the others ("pure", marked by tests/conftest.py) do not
-# depend on it and have just run.
+# Unit, state and integration tests on SQLite and on PostgreSQL: there only those that use
+# the database, since the others ("pure", marked by tests/conftest.py) do not depend on it.
+# The two passes run side by side (one per core): PostgreSQL in the foreground, SQLite into
+# a log printed after it; each has Redis databases of its own, and the test OpenID
+# provider's npm packages are installed once before either starts.
+UNIT_TESTS := tests/unit tests/state tests/integration
 unit: setup
-	$(PY) -m pytest tests/unit tests/state tests/integration -q
-	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/unit tests/state tests/integration \
-		-q -m "not pure"
+	$(PY) -c 'from tests.oidc_provider import ensure_installed; ensure_installed()'
+	@log=$$(mktemp); \
+	$(PY) -m pytest $(UNIT_TESTS) -q -p no:cacheprovider >"$$log" 2>&1 & sqlite=$$!; \
+	redis='$(REDIS_TEST_URL)'; redis="$${redis%/*}"; \
+	CC_TEST_DATABASE_URL=$(PG_TEST_URL) CC_TEST_REDIS_URL="$$redis/6" \
+		CC_BENCH_TEST_REDIS_URL="$$redis/7" \
+		$(PY) -m pytest $(UNIT_TESTS) -q -p no:cacheprovider -m "not pure"; pg=$$?; \
+	wait $$sqlite; sqlite_status=$$?; \
+	echo "--- the same tests on SQLite:"; cat "$$log"; rm -f "$$log"; \
+	test $$pg = 0 && test $$sqlite_status = 0
 
 # Browser tests against the production build: on SQLite; on PostgreSQL; and in production
 # shape, PostgreSQL with Reflex's Redis state manager, where the backend runs several

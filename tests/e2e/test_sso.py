@@ -102,7 +102,7 @@ def _fill_settings(page: Page, portal: str, alpha: Provider) -> None:
     expect(page.locator("#issuer-error")).to_contain_text("cannot be reached")
     expect(page.locator("#domains-error")).to_contain_text("public mail provider")
     page.get_by_label("Issuer URL").fill(alpha.issuer)
-    page.get_by_label("Domains of your company").fill("sso-alpha.example")
+    page.get_by_label("Domains of your company").fill("sso-alpha.example, alpha-werk2.example")
     page.get_by_label("Approver").fill("purchasing-heads")
     page.locator("#default_role").click()
     page.get_by_role("option", name="Technician").click()
@@ -112,6 +112,12 @@ def _fill_settings(page: Page, portal: str, alpha: Provider) -> None:
     proven = page.locator(".cc-domain-state[data-domain='sso-alpha.example']")
     expect(proven).to_have_attribute("data-state", "erp")
     expect(proven).to_contain_text("Proven: listed for your company in our records")
+    # Not in the ERP: it waits for its DNS proof and shows the record to publish.
+    waiting = page.locator(".cc-domain-state[data-domain='alpha-werk2.example']")
+    expect(waiting).to_have_attribute("data-state", "waiting")
+    expect(waiting.locator(".cc-txt-name")).to_have_text("_customer-center.alpha-werk2.example")
+    expect(waiting.locator(".cc-txt-value")).not_to_be_empty()
+    _shot(page, "sso-settings-domain-proof")
     expect(page.locator("#sso-secret-stored")).to_be_visible()
     expect(page.get_by_label("Client secret")).to_have_value("")
 

@@ -18,7 +18,6 @@ from customer_center.auth.sessions import Actor
 from customer_center.domain.chains import absence_problems
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import Permission
-from customer_center.i18n.formatting import format_day
 from customer_center.models.approval import Absence
 from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_USER
@@ -100,7 +99,7 @@ def add_absence(
     if problems:
         raise ValidationFailed(
             {
-                PROBLEM_FIELDS.get(p.code, "substitute"): (p.code, _words(p.params, actor))
+                PROBLEM_FIELDS.get(p.code, "substitute"): (p.code, p.params)
                 for p in reversed(problems)
             }
         )
@@ -127,18 +126,16 @@ def add_absence(
     return row.id  # type: ignore[return-value]
 
 
-def _words(params: dict[str, object], actor: Actor) -> dict[str, object]:
-    """Dates of a problem as the person reads them."""
-    return {
-        key: format_day(value, actor.language) if isinstance(value, date) else value
-        for key, value in params.items()
-    }
-
-
-def remove_absence(session: Session, actor: Actor, user_id: int, absence_id: object) -> None:
-    """Remove one planned absence of ``user_id`` (an id the client sent: checked here)."""
+def remove_absence(session: Session, actor: Actor, user_id: int, absence_id: int | None) -> None:
+    """Remove one planned absence of ``user_id``, loaded by (id, company, person)."""
     _check_access(session, actor, user_id)
-    row = next((r for r in _rows(session, actor, user_id) if r.id == absence_id), None)
+    row = session.exec(
+        select(Absence).where(
+            Absence.id == absence_id,
+            Absence.company_id == actor.company_id,
+            Absence.user_id == user_id,
+        )
+    ).first()
     if row is None:
         return
     before = _absence_dict(row)

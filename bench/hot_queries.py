@@ -40,9 +40,9 @@ from customer_center.auth.sessions import Actor  # noqa: E402
 from customer_center.db import get_engine  # noqa: E402
 from customer_center.domain.budgets import OrderFigures  # noqa: E402
 from customer_center.models.order import STATUS_PENDING_APPROVAL, Order  # noqa: E402
-from customer_center.services import approvals, order_lists  # noqa: E402
-from customer_center.services.budgets import order_breaches  # noqa: E402
-from customer_center.services.users import UserQuery, users_page  # noqa: E402
+from customer_center.services.orders import approvals, order_lists  # noqa: E402
+from customer_center.services.people.budgets import order_breaches  # noqa: E402
+from customer_center.services.people.users import UserQuery, users_page  # noqa: E402
 
 Shape = Callable[[Session], Any]
 

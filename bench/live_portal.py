@@ -155,7 +155,7 @@ def _buyers(session: Session, company_id: int, count: int, skip: set[int]) -> li
     """Active users of the company who may order (checked against their roles)."""
     from customer_center.domain.permissions import Permission
     from customer_center.models.user import STATUS_ACTIVE, User
-    from customer_center.services.permissions import permissions_of
+    from customer_center.services.people.permissions import permissions_of
 
     found: list[int] = []
     candidates = session.exec(

@@ -70,7 +70,7 @@ def _erp_demo(_args: argparse.Namespace) -> None:
 def _erp_import_status(args: argparse.Namespace) -> None:
     """Apply ERP status updates from a CSV file (docs/erp-status-updates.md)."""
     from customer_center.db import get_engine
-    from customer_center.services.order_status import (
+    from customer_center.services.orders.order_status import (
         REJECTED,
         StatusCsvError,
         import_status_csv,
@@ -118,7 +118,7 @@ def _demo_generate(args: argparse.Namespace) -> None:
 
 def _approvals_remind(_args: argparse.Namespace) -> None:
     from customer_center.db import session_scope
-    from customer_center.services.approval_reminders import send_reminders
+    from customer_center.services.orders.approval_reminders import send_reminders
 
     settings = _mail_settings()
     with session_scope() as session:

@@ -8,7 +8,7 @@ from customer_center.auth.passwords import hash_password
 from customer_center.auth.sessions import Actor, open_session, resolve_actor
 from customer_center.models.company import Company
 from customer_center.models.user import STATUS_ACTIVE, Role, User, UserRole
-from customer_center.services.activation import create_builtin_roles
+from customer_center.services.identity.activation import create_builtin_roles
 
 PASSWORD = "Correct-Horse-Battery-9"  # noqa: S105 - the test users' password
 

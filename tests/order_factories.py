@@ -13,7 +13,12 @@ from customer_center.integrations.erp.protocol import ErpProduct, ErpProductOffe
 from customer_center.models.approval import ApprovalChain
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_USER, BudgetRule
 from customer_center.models.user import User
-from customer_center.services.ordering import Checkout, LineRequest, SubmitOutcome, submit_order
+from customer_center.services.orders.ordering import (
+    Checkout,
+    LineRequest,
+    SubmitOutcome,
+    submit_order,
+)
 from customer_center.settings import get_settings
 from tests.factories import actor_for, make_company, make_user
 

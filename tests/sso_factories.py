@@ -11,7 +11,7 @@ from customer_center.auth.sessions import Actor
 from customer_center.domain.sso import parse_domains
 from customer_center.integrations.erp.protocol import ErpCustomer
 from customer_center.models.company import Company
-from customer_center.services.sso_settings import SsoForm, save_settings
+from customer_center.services.identity.sso_settings import SsoForm, save_settings
 from customer_center.settings import ENV_DEV, Settings, get_settings
 from tests.factories import role_id
 

@@ -13,7 +13,7 @@ from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.next_page import safe_next
-from customer_center.services.accounts import redeem_sign_in_ticket
+from customer_center.services.identity.accounts import redeem_sign_in_ticket
 from customer_center.settings import get_settings
 
 

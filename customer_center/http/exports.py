@@ -33,7 +33,7 @@ from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import normalize_language
 from customer_center.services.audit_log import filter_from_params, iter_audit_csv
-from customer_center.services.budgets import local_today
+from customer_center.services.people.budgets import local_today
 from customer_center.state.middleware import load_actor_context
 
 Producer = Callable[[Session, Actor, Mapping[str, str]], Iterator[str]]

@@ -34,7 +34,7 @@ from customer_center.db import get_engine, session_scope
 from customer_center.http.erp_status import MAX_BODY_BYTES, _read_body
 from customer_center.integrations.scim.provider import SERVICE
 from customer_center.integrations.scim.storage import PortalStorage
-from customer_center.services import scim_tokens
+from customer_center.services.identity import scim_tokens
 from customer_center.settings import get_settings
 
 log = logging.getLogger(__name__)

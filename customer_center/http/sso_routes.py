@@ -15,8 +15,8 @@ from starlette.routing import Route
 from customer_center.auth.browser_key import BROWSER_COOKIE
 from customer_center.db import session_scope
 from customer_center.http.auth_routes import set_session_cookie
-from customer_center.services import sso_provisioning, sso_sign_in
-from customer_center.services.sso_sign_in import ProviderAnswer, SsoRefused
+from customer_center.services.identity import sso_provisioning, sso_sign_in
+from customer_center.services.identity.sso_sign_in import ProviderAnswer, SsoRefused
 from customer_center.settings import get_settings
 
 STATE_COOKIE = "cc_sso_state"

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from customer_center.auth.sessions import Actor
 from customer_center.domain.permissions import Permission
 from customer_center.http.exports import csv_download_route
-from customer_center.services.user_export import iter_users_csv
+from customer_center.services.people.user_export import iter_users_csv
 
 
 def users_csv(session: Session, actor: Actor, _params: Mapping[str, str]) -> Iterator[str]:

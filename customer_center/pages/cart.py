@@ -8,7 +8,7 @@ from customer_center.components.budget_editor import situation
 from customer_center.components.layout import app_page
 from customer_center.components.ui import notice, tr
 from customer_center.domain.permissions import Permission
-from customer_center.services.cart import MAX_LINE_QUANTITY
+from customer_center.services.shop.cart import MAX_LINE_QUANTITY
 from customer_center.state.cart import CartState
 from customer_center.state.session import SessionState
 

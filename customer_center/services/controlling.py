@@ -44,8 +44,8 @@ from customer_center.models.order import (
     Order,
 )
 from customer_center.models.user import STATUS_ACTIVE, Role, User, UserRole
-from customer_center.services.budgets import company_currency, local_today
-from customer_center.services.permissions import permissions_of
+from customer_center.services.people.budgets import company_currency, local_today
+from customer_center.services.people.permissions import permissions_of
 
 MONTHS = 12
 RANGES = ("12m", "month", "quarter", "year")

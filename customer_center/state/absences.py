@@ -10,7 +10,7 @@ from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_date, parse_id, require
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.formatting import format_day
-from customer_center.services import absences, chains
+from customer_center.services.people import absences, chains
 from customer_center.state.access import requires, signed_in
 from customer_center.state.base import (
     PortalState,

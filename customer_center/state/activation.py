@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from customer_center.domain.errors import ServiceError
-from customer_center.services import accounts, activation
+from customer_center.services.identity import accounts, activation
 from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 from customer_center.state.access import public

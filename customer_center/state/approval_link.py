@@ -5,7 +5,7 @@ from __future__ import annotations
 from customer_center.domain.budgets import money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
-from customer_center.services import approval_links
+from customer_center.services.orders import approval_links
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
 from customer_center.state.approvals import ApprovalsBadgeState

@@ -10,7 +10,7 @@ from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_moment
 from customer_center.models.base import utcnow
-from customer_center.services import approvals
+from customer_center.services.orders import approvals
 from customer_center.state.access import current_actor, requires, signed_in
 from customer_center.state.base import PortalState, in_transaction
 

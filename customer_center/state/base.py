@@ -17,7 +17,7 @@ from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES, catalog, normalize_language
 from customer_center.i18n.formatting import format_day
-from customer_center.services.accounts import change_language
+from customer_center.services.identity.accounts import change_language
 from customer_center.state.access import current_actor, public
 
 T = TypeVar("T")

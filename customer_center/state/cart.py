@@ -10,9 +10,9 @@ from customer_center.auth.sessions import Actor
 from customer_center.domain.budgets import describe_breach, money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
-from customer_center.services import cart
-from customer_center.services.cart import CartView
-from customer_center.services.catalogue import SKU_MAX
+from customer_center.services.shop import cart
+from customer_center.services.shop.cart import CartView
+from customer_center.services.shop.catalogue import SKU_MAX
 from customer_center.services.wiring import erp_client
 from customer_center.state.access import requires
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field

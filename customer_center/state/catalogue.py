@@ -11,8 +11,8 @@ from __future__ import annotations
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.formatting import format_money
-from customer_center.services import cart, catalogue
-from customer_center.services.catalogue import CataloguePage
+from customer_center.services.shop import cart, catalogue
+from customer_center.services.shop.catalogue import CataloguePage
 from customer_center.services.wiring import erp_client
 from customer_center.state.access import requires, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field

@@ -16,7 +16,7 @@ from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
-from customer_center.services import chains, roles
+from customer_center.services.people import chains, roles
 from customer_center.state.access import requires
 from customer_center.state.base import (
     PortalState,

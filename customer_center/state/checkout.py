@@ -13,8 +13,8 @@ from customer_center.domain.budgets import describe_breach, money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.orders import ADDRESS_FIELDS, COMMENT_MAX, REFERENCE_MAX, order_number
 from customer_center.domain.permissions import Permission
-from customer_center.services import cart, checkout
-from customer_center.services.checkout import NEW_ADDRESS, AddressChoice, CheckoutRequest
+from customer_center.services.shop import cart, checkout
+from customer_center.services.shop.checkout import NEW_ADDRESS, AddressChoice, CheckoutRequest
 from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 from customer_center.state.access import requires

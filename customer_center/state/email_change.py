@@ -4,7 +4,7 @@ behind the confirmation link."""
 from __future__ import annotations
 
 from customer_center.domain.errors import ServiceError
-from customer_center.services import email_change
+from customer_center.services.identity import email_change
 from customer_center.settings import get_settings
 from customer_center.state.access import public, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field

@@ -7,7 +7,7 @@ import reflex as rx
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.catalog import LANGUAGES
-from customer_center.services import erp_contacts, users
+from customer_center.services.people import erp_contacts, users
 from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 from customer_center.state.access import requires

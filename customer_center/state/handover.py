@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.i18n.formatting import format_moment
-from customer_center.services import handover
+from customer_center.services.people import handover
 from customer_center.settings import get_settings
 from customer_center.state.access import current_actor, public, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field

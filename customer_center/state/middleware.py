@@ -15,7 +15,7 @@ from reflex_base.event import Event
 
 from customer_center.auth.sessions import cookie_value_from_header, resolve_actor
 from customer_center.db import session_scope
-from customer_center.services.permissions import permissions_of
+from customer_center.services.people.permissions import permissions_of
 from customer_center.settings import get_settings
 from customer_center.state.access import ActorContext, access_of, current_actor
 from customer_center.state.base import request_header

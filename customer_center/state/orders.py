@@ -15,8 +15,8 @@ from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.formatting import format_moment
-from customer_center.services import order_lists
-from customer_center.services.order_lists import (
+from customer_center.services.orders import order_lists
+from customer_center.services.orders.order_lists import (
     LISTED_STATUSES,
     SCOPE_ALL,
     SCOPE_MINE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from customer_center.domain.errors import ServiceError
 from customer_center.i18n.catalog import LANGUAGES
-from customer_center.services import users
+from customer_center.services.people import users
 from customer_center.state.access import signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 

@@ -8,7 +8,7 @@ from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.formatting import format_moment
-from customer_center.services import scim_tokens
+from customer_center.services.identity import scim_tokens
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
 from customer_center.state.base import (

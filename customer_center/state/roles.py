@@ -13,8 +13,8 @@ from customer_center.domain.permissions import (
     rights_by_area,
 )
 from customer_center.i18n import translate
-from customer_center.services import roles
-from customer_center.services.roles import RoleView
+from customer_center.services.people import roles
+from customer_center.services.people.roles import RoleView
 from customer_center.state.access import requires
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 

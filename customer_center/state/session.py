@@ -11,8 +11,9 @@ from sqlmodel import Session
 from customer_center.auth.sessions import Actor, cookie_value_from_header
 from customer_center.domain.next_page import sign_in_address
 from customer_center.domain.permissions import Permission
-from customer_center.services import approvals, cart
-from customer_center.services.accounts import CompanyOverview, company_overview, sign_out
+from customer_center.services.identity.accounts import CompanyOverview, company_overview, sign_out
+from customer_center.services.orders import approvals
+from customer_center.services.shop import cart
 from customer_center.state.access import current_actor, public, signed_in
 from customer_center.state.approvals import ApprovalsBadgeState
 from customer_center.state.base import PortalState, in_transaction

@@ -10,7 +10,7 @@ from customer_center.auth import browser_key
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.next_page import safe_next
 from customer_center.i18n.catalog import catalog
-from customer_center.services import accounts, sso_sign_in
+from customer_center.services.identity import accounts, sso_sign_in
 from customer_center.settings import get_settings
 from customer_center.state.access import public
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field

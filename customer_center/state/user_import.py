@@ -14,8 +14,8 @@ import reflex as rx
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.domain.user_csv import MAX_BYTES
-from customer_center.services import user_import
-from customer_center.services.user_import import ImportPreview, ImportProgress, ImportRow
+from customer_center.services.people import user_import
+from customer_center.services.people.user_import import ImportPreview, ImportProgress, ImportRow
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
 from customer_center.state.base import PortalState, field_errors, in_transaction

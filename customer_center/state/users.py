@@ -15,8 +15,8 @@ from customer_center.domain.user_csv import MAX_ROWS
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.i18n.formatting import format_moment
-from customer_center.services import invitations, users
-from customer_center.services.users import NewUser, RoleChoice, UserQuery
+from customer_center.services.people import invitations, users
+from customer_center.services.people.users import NewUser, RoleChoice, UserQuery
 from customer_center.settings import get_settings
 from customer_center.state.access import public, requires
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field

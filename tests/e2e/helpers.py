@@ -10,8 +10,8 @@ from customer_center.models.approval import ApprovalChain
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_USER, BudgetRule
 from customer_center.models.company import Company
 from customer_center.models.user import User
-from customer_center.services.activation import create_builtin_roles
-from customer_center.services.ordering import LineRequest, submit_order
+from customer_center.services.identity.activation import create_builtin_roles
+from customer_center.services.orders.ordering import LineRequest, submit_order
 from customer_center.settings import get_settings
 from tests.factories import actor_for, make_user
 from tests.order_factories import CHECKOUT

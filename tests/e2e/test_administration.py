@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from customer_center.db import get_engine
 from customer_center.models.company import Company
-from customer_center.services.activation import create_builtin_roles
+from customer_center.services.identity.activation import create_builtin_roles
 from tests.e2e.helpers import (
     choose_password,
     open_latest_mail_link,

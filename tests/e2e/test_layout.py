@@ -18,8 +18,8 @@ from customer_center.models.budget import SCOPE_USER, BudgetRule
 from customer_center.models.company import Company
 from customer_center.models.order import CartItem
 from customer_center.models.user import User, UserRole
-from customer_center.services.activation import create_builtin_roles
-from customer_center.services.ordering import LineRequest, submit_order
+from customer_center.services.identity.activation import create_builtin_roles
+from customer_center.services.orders.ordering import LineRequest, submit_order
 from customer_center.settings import get_settings
 from tests.factories import actor_for
 from tests.order_factories import CHECKOUT

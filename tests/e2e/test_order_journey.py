@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from customer_center.db import get_engine
 from customer_center.models.company import Company
 from customer_center.models.order import Order
-from customer_center.services.activation import create_builtin_roles
+from customer_center.services.identity.activation import create_builtin_roles
 from tests.e2e.helpers import MOTOR, open_latest_mail_link, place_motor_order, sign_in
 from tests.factories import PASSWORD, make_user
 

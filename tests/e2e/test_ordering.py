@@ -13,7 +13,7 @@ from customer_center.db import get_engine
 from customer_center.models.budget import SCOPE_USER, BudgetRule
 from customer_center.models.company import Company
 from customer_center.models.order import Order
-from customer_center.services.activation import create_builtin_roles
+from customer_center.services.identity.activation import create_builtin_roles
 from tests.e2e.helpers import sign_in
 from tests.factories import PASSWORD, make_user
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from customer_center.db import get_engine
 from customer_center.models.company import Company
-from customer_center.services.activation import create_builtin_roles
+from customer_center.services.identity.activation import create_builtin_roles
 from tests.e2e.helpers import sign_in
 from tests.factories import PASSWORD, make_user
 

@@ -16,7 +16,7 @@ from customer_center.db import get_engine
 from customer_center.integrations.erp.tables import ErpCustomerRow
 from customer_center.models.company import Company
 from customer_center.models.user import User
-from customer_center.services.activation import create_builtin_roles
+from customer_center.services.identity.activation import create_builtin_roles
 from tests.e2e.helpers import sign_in
 from tests.factories import PASSWORD, actor_for, make_user
 from tests.oidc_provider import Provider, running_provider

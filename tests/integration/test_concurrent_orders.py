@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 from customer_center.domain.errors import ServiceError
 from customer_center.models.order import Order, OrderEvent
 from customer_center.models.outbox import OutboxMessage
-from customer_center.services import approvals
-from customer_center.services.ordering import LineRequest, submit_order
+from customer_center.services.orders import approvals
+from customer_center.services.orders.ordering import LineRequest, submit_order
 from customer_center.settings import get_settings
 from tests.conftest import IS_POSTGRES
 from tests.order_factories import CHECKOUT, Shop

@@ -13,7 +13,7 @@ from customer_center import cli
 from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.http.datasheets import routes
 from customer_center.integrations.erp.embedded import EmbeddedErpClient
-from customer_center.services.catalogue import catalogue_page
+from customer_center.services.shop.catalogue import catalogue_page
 from tests.factories import actor_for, make_company, make_user, signed_in_cookie
 from tests.live_server import live_server
 from tests.pdf_check import page_text, pdf_objects

@@ -17,8 +17,8 @@ from customer_center.models.order import (
     OrderLine,
 )
 from customer_center.models.user import User
-from customer_center.services.chains import route_for_order
-from customer_center.services.users import UserQuery, users_page
+from customer_center.services.people.chains import route_for_order
+from customer_center.services.people.users import UserQuery, users_page
 from tests.factories import actor_for
 
 SMALL = Scale(companies=4, users=60, orders=300, largest_users=30, largest_orders=150)

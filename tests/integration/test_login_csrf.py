@@ -29,8 +29,8 @@ from customer_center.http.browser_key import browser_key_middleware
 from customer_center.http.sso_routes import routes as sso_routes
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.user import STATUS_INVITED, User
-from customer_center.services import one_time_tokens
-from customer_center.services.users import INVITATION
+from customer_center.services.identity import one_time_tokens
+from customer_center.services.people.users import INVITATION
 from customer_center.state.sign_in import ResetPasswordState, SignInState
 from customer_center.state.users import InvitationState
 from tests.factories import PASSWORD, make_company, make_user

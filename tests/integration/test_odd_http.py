@@ -24,7 +24,7 @@ import customer_center.http as http_package
 from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.http import erp_status
 from customer_center.models.user import User
-from customer_center.services import scim_tokens
+from customer_center.services.identity import scim_tokens
 from customer_center.settings import get_settings
 from tests.factories import make_company, make_user, role_id, signed_in_cookie
 

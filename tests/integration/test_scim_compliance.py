@@ -23,7 +23,7 @@ from scim2_tester import Status, check_server, filling
 from scim2_tester.checkers import patch_add, patch_replace
 from sqlmodel import Session
 
-from customer_center.services import scim_tokens
+from customer_center.services.identity import scim_tokens
 from tests.factories import make_company
 from tests.scim_server import live_scim_server
 

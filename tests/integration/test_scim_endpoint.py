@@ -15,7 +15,8 @@ from customer_center.models.audit import AuditEntry
 from customer_center.models.budget import SCOPE_COMPANY, BudgetRule
 from customer_center.models.identity import ScimToken
 from customer_center.models.user import User
-from customer_center.services import budgets, scim_tokens, users
+from customer_center.services.identity import scim_tokens
+from customer_center.services.people import budgets, users
 from tests.factories import make_company, make_user, role_id, signed_in_cookie
 from tests.scim_server import live_scim_server
 

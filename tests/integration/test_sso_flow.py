@@ -25,8 +25,8 @@ from customer_center.http.sso_routes import routes as sso_routes
 from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
 from customer_center.models.user import STATUS_INACTIVE, User
-from customer_center.services import accounts, sso_sign_in
-from customer_center.services.users import role_codes_of
+from customer_center.services.identity import accounts, sso_sign_in
+from customer_center.services.people.users import role_codes_of
 from tests.factories import PASSWORD, make_company, make_user
 from tests.oidc_provider import Provider, log_in_at_provider, new_key, running_provider
 from tests.sso_factories import configure_sso, dev_settings

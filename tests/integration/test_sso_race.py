@@ -11,8 +11,8 @@ from sqlmodel import select
 from customer_center.auth.sessions import resolve_actor
 from customer_center.models.identity import UserIdentity
 from customer_center.models.user import User
-from customer_center.services.sso_provisioning import complete_login_in_own_transaction
-from customer_center.services.sso_sign_in import LoginTransaction
+from customer_center.services.identity.sso_provisioning import complete_login_in_own_transaction
+from customer_center.services.identity.sso_sign_in import LoginTransaction
 from customer_center.settings import get_settings
 from tests.conftest import IS_POSTGRES
 from tests.factories import make_company

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from customer_center.domain.permissions import Permission
 from customer_center.models.order import Order, OrderEvent
 from customer_center.models.user import User
-from customer_center.services import cart
+from customer_center.services.shop import cart
 from customer_center.state.access import Access, access_of
 from customer_center.state.approvals import ApprovalsBadgeState, ApprovalsInboxState
 from customer_center.state.cart import CartBadgeState

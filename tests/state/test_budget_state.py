@@ -14,8 +14,8 @@ from customer_center.models.budget import BudgetRule
 from customer_center.models.order import Order
 from customer_center.models.user import Role, RolePermission, User, UserRole
 from customer_center.pages.budgets import budgets_page
-from customer_center.services import budgets
-from customer_center.services.budgets import local_today
+from customer_center.services.people import budgets
+from customer_center.services.people.budgets import local_today
 from customer_center.state.access import Access, access_of
 from customer_center.state.budgets import BudgetDefaultsState, MyBudgetState, UserBudgetState
 from customer_center.state.middleware import handler_functions

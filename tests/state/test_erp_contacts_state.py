@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.models.user import STATUS_INVITED, User
-from customer_center.services import erp_contacts
+from customer_center.services.people import erp_contacts
 from customer_center.state.erp_contacts import ErpContactsState
 from tests.factories import make_company, make_user, role_id, signed_in_cookie
 from tests.state.test_forged_events import dispatch

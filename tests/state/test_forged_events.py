@@ -31,8 +31,10 @@ from customer_center.models.budget import SCOPE_COMPANY, SCOPE_USER
 from customer_center.models.identity import ScimToken
 from customer_center.models.order import STATUS_PENDING_APPROVAL
 from customer_center.models.registry import metadata
-from customer_center.services import absences, budgets, cart, chains, scim_tokens, users
-from customer_center.services.ordering import LineRequest, submit_order
+from customer_center.services.identity import scim_tokens
+from customer_center.services.orders.ordering import LineRequest, submit_order
+from customer_center.services.people import absences, budgets, chains, users
+from customer_center.services.shop import cart
 from customer_center.settings import get_settings
 from customer_center.state.access import access_of
 from customer_center.state.middleware import handler_functions, is_framework_event

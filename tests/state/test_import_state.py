@@ -86,7 +86,7 @@ async def test_an_unusable_file_is_explained(acme: Acme) -> None:
 async def test_import_runs_in_the_background_to_the_end(
     acme: Acme, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from customer_center.services import user_import
+    from customer_center.services.people import user_import
 
     monkeypatch.setattr(user_import, "BATCH_SIZE", 3)  # several batches, several steps
     token, cookie = _token(), acme.cookie()

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from customer_center.domain.permissions import Permission
 from customer_center.models.identity import ScimToken
 from customer_center.models.user import User
-from customer_center.services import scim_tokens
+from customer_center.services.identity import scim_tokens
 from customer_center.state.access import access_of
 from customer_center.state.middleware import handler_functions
 from customer_center.state.provisioning import ProvisioningState

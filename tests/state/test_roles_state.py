@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from customer_center.domain.permissions import Permission
 from customer_center.models.user import Role, User, UserRole
 from customer_center.pages.roles import roles_page
-from customer_center.services import roles
+from customer_center.services.people import roles
 from customer_center.state.access import Access, access_of
 from customer_center.state.middleware import handler_functions
 from customer_center.state.roles import RolesState, checked_rights

@@ -564,7 +564,7 @@ async def test_an_import_that_outlives_the_sign_out_writes_nothing_back_into_the
 ) -> None:
     """The CSV import runs in the background, past the sign-out: its progress and its failed
     rows (names, e-mail addresses) must not land in the emptied tab."""
-    from customer_center.services import user_import
+    from customer_center.services.people import user_import
 
     started, release = threading.Event(), threading.Event()
 

@@ -13,7 +13,7 @@ from customer_center.domain.permissions import Permission
 from customer_center.models.approval import Absence
 from customer_center.models.audit import AuditEntry
 from customer_center.models.user import STATUS_INACTIVE, Role, RolePermission, User, UserRole
-from customer_center.services import absences, chains
+from customer_center.services.people import absences, chains
 from tests.factories import actor_for, make_company, make_user
 
 TODAY = date(2026, 11, 24)

@@ -13,7 +13,7 @@ from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import STATUS_INACTIVE, User
-from customer_center.services import accounts
+from customer_center.services.identity import accounts
 from customer_center.settings import get_settings
 
 EMAIL = "ben@example.test"

@@ -13,9 +13,9 @@ from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import User
-from customer_center.services import activation
-from customer_center.services.activation import ActivationRequest
-from customer_center.services.permissions import permissions_of
+from customer_center.services.identity import activation
+from customer_center.services.identity.activation import ActivationRequest
+from customer_center.services.people.permissions import permissions_of
 from customer_center.settings import get_settings
 
 ANNA = "anna.mueller@mueller-maschinenbau.example"

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.models.order import STATUS_APPROVED, STATUS_REJECTED, Order
 from customer_center.models.outbox import OutboxMessage
-from customer_center.services import approval_links
+from customer_center.services.orders import approval_links
 from customer_center.settings import get_settings
 from tests.order_factories import Shop
 

@@ -13,8 +13,9 @@ from customer_center.models.approval import Absence
 from customer_center.models.order import ApprovalStep, Order, OrderEvent
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import User, UserRole
-from customer_center.services import approvals, users
-from customer_center.services.approvals import OrderChange
+from customer_center.services.orders import approvals
+from customer_center.services.orders.approvals import OrderChange
+from customer_center.services.people import users
 from customer_center.settings import get_settings
 from tests.factories import make_user
 from tests.order_factories import Shop
@@ -445,7 +446,7 @@ def test_reminders_go_to_who_decides_today_then_escalate_to_the_main_contact(sho
     from dataclasses import replace as with_
 
     from customer_center.models.base import utcnow
-    from customer_center.services.approval_reminders import send_reminders
+    from customer_center.services.orders.approval_reminders import send_reminders
 
     shop.chain(("all", [shop.anna, shop.carl]))
     order_id = shop.order().order_id

@@ -12,7 +12,7 @@ from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.models.audit import AuditEntry
 from customer_center.models.budget import BudgetRule
 from customer_center.models.order import Order
-from customer_center.services import budgets
+from customer_center.services.people import budgets
 from tests.factories import actor_for, make_company, make_user, role_id
 
 TODAY = date(2026, 11, 24)

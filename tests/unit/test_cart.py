@@ -20,9 +20,9 @@ from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.embedded import EmbeddedErpClient
 from customer_center.models.budget import SCOPE_USER, BudgetRule
 from customer_center.models.order import STATUS_APPROVED, CartItem, Order
-from customer_center.services import cart, checkout
-from customer_center.services.cart import MAX_LINE_QUANTITY, parse_quantity
-from customer_center.services.checkout import CheckoutRequest
+from customer_center.services.shop import cart, checkout
+from customer_center.services.shop.cart import MAX_LINE_QUANTITY, parse_quantity
+from customer_center.services.shop.checkout import CheckoutRequest
 from customer_center.settings import get_settings
 from tests.conftest import IS_POSTGRES
 from tests.factories import actor_for, make_company, make_user

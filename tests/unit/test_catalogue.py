@@ -24,8 +24,8 @@ from customer_center.integrations.erp.protocol import (
     ErpUnavailable,
 )
 from customer_center.models.user import User
-from customer_center.services import catalogue
-from customer_center.services.catalogue import catalogue_page, safe_datasheet_url
+from customer_center.services.shop import catalogue
+from customer_center.services.shop.catalogue import catalogue_page, safe_datasheet_url
 from tests.factories import actor_for, make_company, make_user, signed_in_cookie
 
 

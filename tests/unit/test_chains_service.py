@@ -12,7 +12,7 @@ from customer_center.domain.chains import ApproverRef, Level
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.audit import AuditEntry
-from customer_center.services import chains
+from customer_center.services.people import chains
 from tests.factories import make_company, make_user, role_id
 
 TODAY = date(2026, 11, 24)

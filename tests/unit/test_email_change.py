@@ -16,8 +16,8 @@ from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import STATUS_INACTIVE, Role, RolePermission, User, UserRole
-from customer_center.services.accounts import SignInAttempt, check_sign_in
-from customer_center.services.email_change import (
+from customer_center.services.identity.accounts import SignInAttempt, check_sign_in
+from customer_center.services.identity.email_change import (
     EMAIL_CHANGE,
     confirm_email_change,
     pending_email_of,

@@ -10,7 +10,7 @@ from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.embedded import EmbeddedErpClient
 from customer_center.models.user import STATUS_INVITED, User
-from customer_center.services import erp_contacts
+from customer_center.services.people import erp_contacts
 from customer_center.settings import get_settings
 from tests.factories import make_company, make_user, role_id
 

@@ -23,8 +23,8 @@ from customer_center.models.order import (
 )
 from customer_center.models.outbox import PENDING, SENT, OutboxMessage
 from customer_center.outbox.relay import OutboxRelay, message_id_of
-from customer_center.services import order_handoff
-from customer_center.services.order_handoff import (
+from customer_center.services.orders import order_handoff
+from customer_center.services.orders.order_handoff import (
     ERP_ORDER_PLACED,
     deliver_order,
     enqueue_handoff,

@@ -15,8 +15,8 @@ from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import STATUS_INACTIVE, User
-from customer_center.services import handover
-from customer_center.services.handover import (
+from customer_center.services.people import handover
+from customer_center.services.people.handover import (
     HANDOVER,
     accept_handover,
     cancel_handover,
@@ -25,8 +25,8 @@ from customer_center.services.handover import (
     record_password_failure,
     request_handover,
 )
-from customer_center.services.permissions import permissions_of
-from customer_center.services.users import role_codes_of
+from customer_center.services.people.permissions import permissions_of
+from customer_center.services.people.users import role_codes_of
 from customer_center.settings import get_settings
 from tests.factories import PASSWORD, actor_for, make_company, make_user
 

@@ -21,7 +21,7 @@ from customer_center.models.order import (
     Order,
 )
 from customer_center.models.user import User
-from customer_center.services.order_lists import (
+from customer_center.services.orders.order_lists import (
     PAGE_SIZE,
     SCOPE_ALL,
     SCOPE_MINE,
@@ -221,7 +221,7 @@ def test_the_download_route_checks_the_session_and_either_right(acme: Acme, sess
 def test_beyond_the_count_cap_the_list_says_more_and_pages_up_to_the_cap(
     acme: Acme, session, monkeypatch
 ) -> None:
-    from customer_center.services import order_lists
+    from customer_center.services.orders import order_lists
 
     monkeypatch.setattr(order_lists, "COUNT_CAP", PAGE_SIZE + 1)
     for number in range(PAGE_SIZE + 4):

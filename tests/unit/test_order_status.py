@@ -41,7 +41,7 @@ from customer_center.models.order import (
 )
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import STATUS_INACTIVE, User
-from customer_center.services.order_status import (
+from customer_center.services.orders.order_status import (
     APPLIED,
     DUPLICATE,
     RECORDED,

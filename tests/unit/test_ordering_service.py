@@ -18,7 +18,7 @@ from customer_center.models.order import (
     OrderRevision,
 )
 from customer_center.models.outbox import OutboxMessage
-from customer_center.services.ordering import LineRequest, submit_order
+from customer_center.services.orders.ordering import LineRequest, submit_order
 from customer_center.settings import get_settings
 from tests.order_factories import CHECKOUT, Shop
 

@@ -26,7 +26,7 @@ from customer_center.domain.permissions import (
 )
 from customer_center.i18n.catalog import LANGUAGES, catalog
 from customer_center.models.user import Role, RolePermission, UserRole
-from customer_center.services.permissions import permissions_of, role_permissions
+from customer_center.services.people.permissions import permissions_of, role_permissions
 from tests.factories import make_company, make_user, role_id
 
 AREAS = (

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from customer_center.models.auth import Attempt
 from customer_center.models.base import utcnow
-from customer_center.services.rate_limit import (
+from customer_center.services.identity.rate_limit import (
     Limit,
     minutes_blocked,
     progressive_lock_minutes,

@@ -12,8 +12,8 @@ from customer_center.models.approval import ApprovalChain
 from customer_center.models.audit import AuditEntry
 from customer_center.models.budget import BudgetRule
 from customer_center.models.user import Role, RolePermission, UserRole
-from customer_center.services import roles
-from customer_center.services.permissions import permissions_of
+from customer_center.services.people import roles
+from customer_center.services.people.permissions import permissions_of
 from tests.factories import actor_for, make_company, make_user, role_id
 from tests.unit.test_permissions import counted_queries
 

@@ -20,9 +20,10 @@ from customer_center.integrations.scim.schema import Group, Name, User
 from customer_center.models.audit import AuditEntry
 from customer_center.models.user import STATUS_INACTIVE, STATUS_INVITED, Role
 from customer_center.models.user import User as PortalUser
-from customer_center.services import audit_log, provisioning
+from customer_center.services import audit_log
 from customer_center.services.audit_log import AuditFilter
-from customer_center.services.provisioning import UserFields
+from customer_center.services.identity import provisioning
+from customer_center.services.identity.provisioning import UserFields
 from tests.factories import make_company, make_user, role_id
 
 

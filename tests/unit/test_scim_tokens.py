@@ -11,8 +11,9 @@ from customer_center.auth.tokens import token_hash
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.models.audit import AuditEntry
 from customer_center.models.identity import ScimToken
-from customer_center.services import audit_log, scim_tokens
+from customer_center.services import audit_log
 from customer_center.services.audit_log import AuditFilter
+from customer_center.services.identity import scim_tokens
 from tests.factories import actor_for, make_company, make_user
 
 

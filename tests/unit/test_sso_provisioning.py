@@ -10,10 +10,15 @@ from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
 from customer_center.models.identity import UserIdentity
 from customer_center.models.user import STATUS_INACTIVE, STATUS_INVITED, User, UserRole
-from customer_center.services import accounts, roles
-from customer_center.services.sso_provisioning import complete_login
-from customer_center.services.sso_sign_in import LoginTransaction, SsoRefused, choice_for_email
-from customer_center.services.users import role_codes_of
+from customer_center.services.identity import accounts
+from customer_center.services.identity.sso_provisioning import complete_login
+from customer_center.services.identity.sso_sign_in import (
+    LoginTransaction,
+    SsoRefused,
+    choice_for_email,
+)
+from customer_center.services.people import roles
+from customer_center.services.people.users import role_codes_of
 from customer_center.settings import get_settings
 from tests.factories import PASSWORD, make_company, make_user
 from tests.sso_factories import configure_sso
@@ -152,7 +157,7 @@ def test_a_plain_http_issuer_saved_earlier_is_not_contacted_outside_dev_mode(
 ) -> None:
     from customer_center.auth import oidc
     from customer_center.models.identity import SsoConfig
-    from customer_center.services import sso_sign_in
+    from customer_center.services.identity import sso_sign_in
 
     def never(_issuer: str, **_kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("an http:// issuer must not be fetched")

@@ -17,8 +17,8 @@ from customer_center.models.identity import (
     SsoDomain,
     UserIdentity,
 )
-from customer_center.services import sso_domains, sso_settings
-from customer_center.services.sso_sign_in import choice_for_email
+from customer_center.services.identity import sso_domains, sso_settings
+from customer_center.services.identity.sso_sign_in import choice_for_email
 from customer_center.settings import get_settings
 from tests.factories import actor_for, make_company, make_user, role_id
 from tests.sso_factories import (

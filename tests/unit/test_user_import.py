@@ -16,8 +16,9 @@ from customer_center.domain.user_csv import EXPORT_COLUMNS, MAX_BYTES, MAX_ROWS,
 from customer_center.http import user_export as export_http
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import STATUS_INVITED, Role, RolePermission, User, UserRole
-from customer_center.services import emails, user_export, user_import
-from customer_center.services.user_import import ImportRow
+from customer_center.services import emails
+from customer_center.services.people import user_export, user_import
+from customer_center.services.people.user_import import ImportRow
 from customer_center.settings import get_settings
 from tests.factories import actor_for, make_company, make_user, role_id, signed_in_cookie
 from tests.state.test_forged_events import snapshot

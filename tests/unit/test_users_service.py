@@ -22,8 +22,8 @@ from customer_center.models.user import (
     User,
     UserRole,
 )
-from customer_center.services import invitations, users
-from customer_center.services.users import NewUser, UserQuery
+from customer_center.services.people import invitations, users
+from customer_center.services.people.users import NewUser, UserQuery
 from customer_center.settings import get_settings
 from tests.factories import PASSWORD, actor_for, make_company, make_user, role_id, signed_in_cookie
 

@@ -22,7 +22,7 @@ from customer_center.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES
 from customer_center.integrations.scim.schema import Group, GroupMember
 from customer_center.integrations.scim.schema import User as ScimUser
 from customer_center.models.user import Role, User
-from customer_center.services.provisioning import UserFields, group_name, is_active
+from customer_center.services.identity.provisioning import UserFields, group_name, is_active
 
 
 def _aware(moment: datetime) -> datetime:

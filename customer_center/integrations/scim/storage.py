@@ -38,7 +38,7 @@ from customer_center.integrations.scim.provider import DEFAULT_PAGE_SIZE
 from customer_center.integrations.scim.schema import Group
 from customer_center.integrations.scim.schema import User as ScimUser
 from customer_center.models.user import Role, User, UserRole
-from customer_center.services import provisioning
+from customer_center.services.identity import provisioning
 
 T = TypeVar("T")
 UNIQUE_CODES = {"users.error.email_taken", "roles.error.name_taken"}

@@ -40,8 +40,8 @@ from customer_center.models.company import Company
 from customer_center.models.order import STEP_WAITING, ApprovalStep
 from customer_center.models.user import STATUS_ACTIVE, STATUS_INVITED, Role, User, UserRole
 from customer_center.services import audit
-from customer_center.services.budgets import check_subject
-from customer_center.services.permissions import holders_of
+from customer_center.services.people.budgets import check_subject
+from customer_center.services.people.permissions import holders_of
 
 
 def load_directory(session: Session, company_id: int, lang: str = "en") -> Directory:

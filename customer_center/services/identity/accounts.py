@@ -16,15 +16,16 @@ from customer_center.i18n.catalog import LANGUAGES
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.user import STATUS_ACTIVE, User
-from customer_center.services import audit, emails, one_time_tokens
-from customer_center.services.activation import normalize_email
-from customer_center.services.rate_limit import (
+from customer_center.services import audit, emails
+from customer_center.services.identity import one_time_tokens
+from customer_center.services.identity.activation import normalize_email
+from customer_center.services.identity.rate_limit import (
     Limit,
     minutes_blocked,
     progressive_lock_minutes,
     record_attempt,
 )
-from customer_center.services.sso_sign_in import check_password_allowed
+from customer_center.services.identity.sso_sign_in import check_password_allowed
 from customer_center.settings import Settings
 
 SIGN_IN_LIMIT = Limit(kind="sign_in", max_failures=5, window=timedelta(hours=1))

@@ -45,11 +45,11 @@ from customer_center.models.order import (
     OrderLine,
     OrderRevision,
 )
-from customer_center.services import order_mails
-from customer_center.services.budgets import local_today, order_breaches
-from customer_center.services.chains import route_for_order
-from customer_center.services.order_handoff import enqueue_handoff
-from customer_center.services.permissions import permissions_of
+from customer_center.services.orders import order_mails
+from customer_center.services.orders.order_handoff import enqueue_handoff
+from customer_center.services.people.budgets import local_today, order_breaches
+from customer_center.services.people.chains import route_for_order
+from customer_center.services.people.permissions import permissions_of
 from customer_center.services.wiring import erp_client
 from customer_center.settings import Settings
 

@@ -20,8 +20,8 @@ from customer_center.models.company import Company
 from customer_center.models.identity import SsoConfig, SsoDomain, UserIdentity
 from customer_center.models.user import STATUS_ACTIVE, STATUS_INACTIVE, Role, User, UserRole
 from customer_center.services import audit
-from customer_center.services.sso_settings import company_config
-from customer_center.services.sso_sign_in import LoginTransaction, SsoRefused
+from customer_center.services.identity.sso_settings import company_config
+from customer_center.services.identity.sso_sign_in import LoginTransaction, SsoRefused
 from customer_center.settings import Settings
 
 NAME_MAX = 200

@@ -27,7 +27,7 @@ from customer_center.models.approval import ApprovalChain
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
 from customer_center.models.user import Role, RolePermission, User, UserRole
 from customer_center.services import audit
-from customer_center.services.permissions import permissions_of, role_permissions
+from customer_center.services.people.permissions import permissions_of, role_permissions
 
 NAME_MAX = 100
 ErrorMap = dict[str, tuple[str, dict[str, object]]]

@@ -22,9 +22,14 @@ from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.user import STATUS_ACTIVE, Role, User, UserRole
-from customer_center.services import audit, emails, one_time_tokens
-from customer_center.services.rate_limit import Limit, progressive_lock_minutes, record_attempt
-from customer_center.services.users import company_user, role_codes_of
+from customer_center.services import audit, emails
+from customer_center.services.identity import one_time_tokens
+from customer_center.services.identity.rate_limit import (
+    Limit,
+    progressive_lock_minutes,
+    record_attempt,
+)
+from customer_center.services.people.users import company_user, role_codes_of
 from customer_center.settings import Settings
 
 HANDOVER = "main_contact_handover"

@@ -16,8 +16,9 @@ from sqlmodel import Session
 
 from customer_center.auth.sessions import Actor
 from customer_center.domain.errors import ServiceError
-from customer_center.services import approvals, one_time_tokens
-from customer_center.services.approval_link_tokens import APPROVAL_LINK
+from customer_center.services.identity import one_time_tokens
+from customer_center.services.orders import approvals
+from customer_center.services.orders.approval_link_tokens import APPROVAL_LINK
 from customer_center.settings import Settings
 
 APPROVE, REJECT = "approve", "reject"

@@ -13,8 +13,8 @@ from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import parse_id
 from customer_center.integrations.erp.protocol import ErpClient, ErpContact
 from customer_center.models.company import Company
-from customer_center.services.user_import import addresses_in_use
-from customer_center.services.users import NewUser, invite_users
+from customer_center.services.people.user_import import addresses_in_use
+from customer_center.services.people.users import NewUser, invite_users
 from customer_center.settings import Settings
 
 MAX_SELECTED = 200

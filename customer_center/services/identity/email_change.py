@@ -20,10 +20,11 @@ from customer_center.domain.permissions import Permission
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
 from customer_center.models.user import STATUS_INACTIVE, User
-from customer_center.services import audit, emails, one_time_tokens
-from customer_center.services.permissions import permissions_of
-from customer_center.services.rate_limit import Limit, minutes_blocked, record_attempt
-from customer_center.services.users import company_user
+from customer_center.services import audit, emails
+from customer_center.services.identity import one_time_tokens
+from customer_center.services.identity.rate_limit import Limit, minutes_blocked, record_attempt
+from customer_center.services.people.permissions import permissions_of
+from customer_center.services.people.users import company_user
 from customer_center.settings import Settings
 
 EMAIL_CHANGE = "email_change"

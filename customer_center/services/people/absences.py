@@ -23,9 +23,9 @@ from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_USER
 from customer_center.models.user import User
 from customer_center.services import audit
-from customer_center.services.budgets import check_subject
-from customer_center.services.chains import load_directory
-from customer_center.services.permissions import permissions_of
+from customer_center.services.people.budgets import check_subject
+from customer_center.services.people.chains import load_directory
+from customer_center.services.people.permissions import permissions_of
 
 ADMIN_RIGHTS = frozenset({Permission.CHAINS_MANAGE.value, Permission.USERS_MANAGE.value})
 MAX_DAYS = 366

@@ -24,10 +24,10 @@ from customer_center.models.order import (
     ApprovalStep,
     Order,
 )
-from customer_center.services import order_mails
-from customer_center.services.budgets import local_today
-from customer_center.services.chains import load_directory
-from customer_center.services.ordering import add_event
+from customer_center.services.orders import order_mails
+from customer_center.services.orders.ordering import add_event
+from customer_center.services.people.budgets import local_today
+from customer_center.services.people.chains import load_directory
 from customer_center.settings import Settings
 
 BATCH = 500

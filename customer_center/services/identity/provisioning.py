@@ -19,7 +19,8 @@ from customer_center.domain.email_address import normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.models.user import STATUS_ACTIVE, STATUS_INACTIVE, Role, User, UserRole
-from customer_center.services import audit, roles, users
+from customer_center.services import audit
+from customer_center.services.people import roles, users
 
 
 @dataclass(frozen=True)

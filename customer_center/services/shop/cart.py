@@ -25,14 +25,14 @@ from customer_center.domain.permissions import Permission
 from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
 from customer_center.models.order import CartItem
 from customer_center.models.user import User
-from customer_center.services.budgets import BudgetSituation, budget_situation
-from customer_center.services.catalogue import (
+from customer_center.services.people.budgets import BudgetSituation, budget_situation
+from customer_center.services.people.permissions import permissions_of
+from customer_center.services.shop.catalogue import (
     ERP_UNAVAILABLE,
     clean_sku,
     company_customer_number,
     offers_for,
 )
-from customer_center.services.permissions import permissions_of
 
 MAX_CART_LINES = 100
 QUANTITY_ERROR = "shop.error.quantity"

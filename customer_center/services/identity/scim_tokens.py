@@ -21,7 +21,7 @@ from customer_center.domain.permissions import Permission
 from customer_center.models.base import utcnow
 from customer_center.models.identity import ScimToken
 from customer_center.services import audit
-from customer_center.services.permissions import permissions_of
+from customer_center.services.people.permissions import permissions_of
 
 SCIM_PATH = "/scim/v2"  # where the endpoint lives below the portal's base URL
 LABEL_MAX = 100

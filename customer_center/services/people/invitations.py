@@ -12,9 +12,10 @@ from customer_center.domain.password_policy import new_password_errors
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.user import STATUS_ACTIVE, STATUS_INVITED, User
-from customer_center.services import audit, one_time_tokens
-from customer_center.services.accounts import issue_sign_in_ticket
-from customer_center.services.users import INVITATION, NAME_MAX
+from customer_center.services import audit
+from customer_center.services.identity import one_time_tokens
+from customer_center.services.identity.accounts import issue_sign_in_ticket
+from customer_center.services.people.users import INVITATION, NAME_MAX
 
 
 @dataclass(frozen=True)

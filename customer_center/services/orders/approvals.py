@@ -73,22 +73,22 @@ from customer_center.models.order import (
     OrderRevision,
 )
 from customer_center.models.user import User
-from customer_center.services import order_mails
-from customer_center.services.budgets import (
-    BudgetSituation,
-    local_today,
-    order_breaches,
-    situation_of,
-)
-from customer_center.services.chains import decider_today, deputy_directory
-from customer_center.services.order_handoff import enqueue_handoff
-from customer_center.services.ordering import (
+from customer_center.services.orders import order_mails
+from customer_center.services.orders.order_handoff import enqueue_handoff
+from customer_center.services.orders.ordering import (
     add_event,
     decide_on_submission,
     header_of,
     write_revision,
 )
-from customer_center.services.permissions import permissions_of
+from customer_center.services.people.budgets import (
+    BudgetSituation,
+    local_today,
+    order_breaches,
+    situation_of,
+)
+from customer_center.services.people.chains import decider_today, deputy_directory
+from customer_center.services.people.permissions import permissions_of
 from customer_center.settings import Settings
 
 PAGE_SIZE = 20

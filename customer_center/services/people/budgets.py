@@ -32,7 +32,7 @@ from customer_center.models.company import Company
 from customer_center.models.order import NOT_COUNTED_STATUSES, RESERVING_STATUSES, Order
 from customer_center.models.user import Role, User, UserRole
 from customer_center.services import audit
-from customer_center.services.permissions import permissions_of
+from customer_center.services.people.permissions import permissions_of
 
 SCOPES = (SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER)
 MAX_QUANTITY = 10**9

@@ -20,8 +20,9 @@ from customer_center.models.company import Company
 from customer_center.models.user import Role, RolePermission, User, UserRole
 from customer_center.outbox.enqueue import enqueue
 from customer_center.outbox.handlers import ERP_COMPANY_ACTIVATED
-from customer_center.services import audit, emails, one_time_tokens
-from customer_center.services.rate_limit import (
+from customer_center.services import audit, emails
+from customer_center.services.identity import one_time_tokens
+from customer_center.services.identity.rate_limit import (
     Limit,
     failures_since,
     minutes_blocked,

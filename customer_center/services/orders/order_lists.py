@@ -40,7 +40,7 @@ from customer_center.i18n import translate
 from customer_center.i18n.formatting import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.models.order import STATUS_DRAFT, Order
 from customer_center.models.user import User
-from customer_center.services.permissions import permissions_of
+from customer_center.services.people.permissions import permissions_of
 
 SCOPE_MINE, SCOPE_ALL = "mine", "all"
 SCOPES = (SCOPE_MINE, SCOPE_ALL)

@@ -18,9 +18,14 @@ from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.orders import ADDRESS_FIELDS
 from customer_center.integrations.erp.protocol import ErpAddress, ErpClient, ErpUnavailable
 from customer_center.models.company import Company
-from customer_center.services.cart import cart_items, empty_cart, lock_cart, require_ordering
-from customer_center.services.catalogue import ERP_UNAVAILABLE
-from customer_center.services.ordering import Checkout, LineRequest, SubmitOutcome, submit_order
+from customer_center.services.orders.ordering import (
+    Checkout,
+    LineRequest,
+    SubmitOutcome,
+    submit_order,
+)
+from customer_center.services.shop.cart import cart_items, empty_cart, lock_cart, require_ordering
+from customer_center.services.shop.catalogue import ERP_UNAVAILABLE
 from customer_center.settings import Settings
 
 Errors = dict[str, tuple[str, dict[str, object]]]

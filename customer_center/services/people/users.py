@@ -33,8 +33,9 @@ from customer_center.models.user import (
     User,
     UserRole,
 )
-from customer_center.services import audit, emails, one_time_tokens
-from customer_center.services.permissions import permissions_of, role_permissions
+from customer_center.services import audit, emails
+from customer_center.services.identity import one_time_tokens
+from customer_center.services.people.permissions import permissions_of, role_permissions
 from customer_center.settings import Settings
 
 INVITATION = "invitation"

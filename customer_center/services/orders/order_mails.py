@@ -12,7 +12,8 @@ from customer_center.domain.budgets import money
 from customer_center.domain.orders import order_number
 from customer_center.models.order import Order
 from customer_center.models.user import STATUS_ACTIVE, User
-from customer_center.services import approval_link_tokens, emails
+from customer_center.services import emails
+from customer_center.services.orders import approval_link_tokens
 from customer_center.settings import Settings
 
 

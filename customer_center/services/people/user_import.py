@@ -22,8 +22,13 @@ from customer_center.domain.user_csv import CsvUserRow, parse_users_csv
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.models.user import Role, User
-from customer_center.services.permissions import permissions_of
-from customer_center.services.users import NAME_MAX, NewUser, invite_users, permissions_of_role
+from customer_center.services.people.permissions import permissions_of
+from customer_center.services.people.users import (
+    NAME_MAX,
+    NewUser,
+    invite_users,
+    permissions_of_role,
+)
 from customer_center.settings import Settings
 
 BATCH_SIZE = 200

@@ -28,7 +28,7 @@ from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.integrations.erp.protocol import ErpClient, ErpProductOffer, ErpUnavailable
 from customer_center.models.company import Company
-from customer_center.services.permissions import permissions_of
+from customer_center.services.people.permissions import permissions_of
 
 PAGE_SIZE = 20
 SEARCH_MAX = 100

@@ -24,9 +24,10 @@ from customer_center.domain.sso import email_domain, issuer_needs_https
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.identity import SsoConfig, SsoDomain
-from customer_center.services import audit, one_time_tokens
-from customer_center.services.rate_limit import Limit, minutes_blocked, record_attempt
-from customer_center.services.sso_settings import company_config, redirect_uri
+from customer_center.services import audit
+from customer_center.services.identity import one_time_tokens
+from customer_center.services.identity.rate_limit import Limit, minutes_blocked, record_attempt
+from customer_center.services.identity.sso_settings import company_config, redirect_uri
 from customer_center.settings import Settings
 
 SSO_LOGIN = "sso_login"

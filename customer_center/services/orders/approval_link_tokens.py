@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from customer_center.models.order import Order
-from customer_center.services import one_time_tokens
+from customer_center.services.identity import one_time_tokens
 from customer_center.settings import Settings
 
 APPROVAL_LINK = "approval_link"

@@ -18,8 +18,9 @@ from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.identity import SsoConfig, SsoDomain, SsoDomainClaim, UserIdentity
 from customer_center.models.user import Role, User
-from customer_center.services import audit, sso_domains
-from customer_center.services.permissions import permissions_of
+from customer_center.services import audit
+from customer_center.services.identity import sso_domains
+from customer_center.services.people.permissions import permissions_of
 from customer_center.settings import Settings
 
 Errors = dict[str, tuple[str, dict[str, object]]]

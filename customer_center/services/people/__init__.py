@@ -1,0 +1,1 @@
+"""People use cases."""

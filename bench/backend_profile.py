@@ -16,7 +16,7 @@ from pathlib import Path
 CATEGORIES = {
     "Reflex event processing (state tree, deltas)": "process_event (",
     "services: SQL through SQLAlchemy (page data, decisions)": "run_in_transaction (",
-    "actor per event (session + permissions queries)": "load_actor_context (",
+    "actor per event (session + permissions queries)": "load_principal (",
     "hydrate on connect": "hydrate_and_load (",
     "socket.io emit and JSON": "AsyncServer.emit (",
     "state manager (Redis)": "StateManagerRedis.",

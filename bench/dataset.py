@@ -20,7 +20,8 @@ from sqlalchemy import create_engine, func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor
+from customer_center.auth.principals import rights_of
+from customer_center.domain.principals import CustomerUser
 from customer_center.models.order import STEP_WAITING, ApprovalStep, Order
 from customer_center.models.user import User
 
@@ -70,7 +71,7 @@ def largest_company(session: Session) -> int:
     ).first()  # type: ignore[return-value]
 
 
-def bench_actors(engine: Engine) -> dict[str, Actor]:
+def bench_actors(engine: Engine) -> dict[str, CustomerUser]:
     """The largest company's main contact, its busiest approver and one of its buyers."""
     with Session(engine) as session:
         company_id = largest_company(session)
@@ -87,12 +88,12 @@ def bench_actors(engine: Engine) -> dict[str, Actor]:
         buyer = session.exec(
             select(Order.requester_id).where(Order.company_id == company_id).limit(1)
         ).one()
-    assert main is not None
-    return {
-        "main": Actor(main, company_id, 0, "en"),
-        "approver": Actor(approver, company_id, 0, "en"),
-        "buyer": Actor(buyer, company_id, 0, "en"),
-    }
+        assert main is not None
+        people = {"main": main, "approver": approver, "buyer": buyer}
+        return {
+            name: CustomerUser(user_id, company_id, rights_of(session, user_id, company_id))
+            for name, user_id in people.items()
+        }
 
 
 FILL_INBOX = text(
@@ -108,7 +109,7 @@ FILL_INBOX = text(
 )
 
 
-def fill_inbox(engine: Engine, approver: Actor, at_least: int) -> int:
+def fill_inbox(engine: Engine, approver: CustomerUser, at_least: int) -> int:
     """Hand waiting approval steps of the approver's colleagues to the approver until their
     inbox holds ``at_least`` orders (each benchmark run approves some); returns the count."""
     with Session(engine) as session:

@@ -36,9 +36,9 @@ from sqlmodel import Session, select  # noqa: E402
 
 from bench import results  # noqa: E402
 from bench.dataset import bench_actors, ensure_dataset  # noqa: E402
-from customer_center.auth.sessions import Actor  # noqa: E402
 from customer_center.db import get_engine  # noqa: E402
 from customer_center.domain.budgets import OrderFigures  # noqa: E402
+from customer_center.domain.principals import CustomerUser  # noqa: E402
 from customer_center.models.order import STATUS_PENDING_APPROVAL, Order  # noqa: E402
 from customer_center.services.orders import approvals, order_lists  # noqa: E402
 from customer_center.services.people.budgets import order_breaches  # noqa: E402
@@ -47,7 +47,7 @@ from customer_center.services.people.users import UserQuery, users_page  # noqa:
 Shape = Callable[[Session], Any]
 
 
-def _pending_order(engine: Engine, actor: Actor) -> int:
+def _pending_order(engine: Engine, actor: CustomerUser) -> int:
     with Session(engine) as session:
         return session.exec(
             select(Order.id).where(

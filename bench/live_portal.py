@@ -153,9 +153,9 @@ def _approvers(session: Session, company_id: int, count: int) -> list[int]:
 
 def _buyers(session: Session, company_id: int, count: int, skip: set[int]) -> list[int]:
     """Active users of the company who may order (checked against their roles)."""
+    from customer_center.auth.principals import rights_of
     from customer_center.domain.permissions import Permission
     from customer_center.models.user import STATUS_ACTIVE, User
-    from customer_center.services.people.permissions import permissions_of
 
     found: list[int] = []
     candidates = session.exec(
@@ -168,7 +168,7 @@ def _buyers(session: Session, company_id: int, count: int, skip: set[int]) -> li
             break
         if user_id is None or user_id in skip:
             continue
-        if Permission.ORDERS_CREATE in permissions_of(session, user_id, company_id):
+        if Permission.ORDERS_CREATE in rights_of(session, user_id, company_id):
             found.append(user_id)
     return found
 

@@ -29,8 +29,9 @@ from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from bench import results  # noqa: E402
-from customer_center.auth.sessions import Actor  # noqa: E402
+from customer_center.auth.principals import rights_of  # noqa: E402
 from customer_center.db import get_engine  # noqa: E402
+from customer_center.domain.principals import CustomerUser  # noqa: E402
 from customer_center.models.company import Company  # noqa: E402
 from customer_center.models.registry import metadata  # noqa: E402
 from customer_center.models.user import Role, User, UserRole  # noqa: E402
@@ -41,7 +42,7 @@ FIRST = ["Anna", "Ben", "Clara", "David", "Eva", "Felix", "Greta", "Hans", "Ida"
 LAST = ["Müller", "Schmidt", "Weber", "Wagner", "Becker", "Hoffmann", "Koch", "Richter"]
 
 
-def seed(engine) -> Actor:  # type: ignore[no-untyped-def]
+def seed(engine) -> CustomerUser:  # type: ignore[no-untyped-def]
     metadata.drop_all(engine)
     metadata.create_all(engine)
     with Session(engine) as session:
@@ -69,10 +70,11 @@ def seed(engine) -> Actor:  # type: ignore[no-untyped-def]
             [{"user_id": uid, "role_id": roles[1 + uid % 4].id} for uid in ids],
         )
         session.commit()
-        return Actor(ids[0], company.id, 0, "de")  # type: ignore[arg-type]
+        rights = rights_of(session, ids[0], company.id)  # type: ignore[arg-type]
+        return CustomerUser(ids[0], company.id, rights, language="de")  # type: ignore[arg-type]
 
 
-def measure(engine, actor: Actor, query: UserQuery) -> list[float]:  # type: ignore[no-untyped-def]
+def measure(engine, actor: CustomerUser, query: UserQuery) -> list[float]:  # type: ignore[no-untyped-def]
     timings = []
     for _ in range(REPEAT):
         start = time.perf_counter()

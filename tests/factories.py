@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from customer_center.auth.passwords import hash_password
-from customer_center.auth.sessions import Actor, open_session, resolve_actor
+from customer_center.auth.principals import resolve_principal
+from customer_center.auth.sessions import open_session
+from customer_center.domain.principals import CustomerUser
 from customer_center.models.company import Company
 from customer_center.models.user import STATUS_ACTIVE, Role, User, UserRole
 from customer_center.services.identity.activation import create_builtin_roles
@@ -13,7 +15,7 @@ from customer_center.services.identity.activation import create_builtin_roles
 PASSWORD = "Correct-Horse-Battery-9"  # noqa: S105 - the test users' password
 
 
-def make_company(session: Session, number: str = "C-1", name: str = "Acme GmbH") -> Actor:
+def make_company(session: Session, number: str = "C-1", name: str = "Acme GmbH") -> CustomerUser:
     """A company with its built-in roles and main contact; returns the main contact as actor."""
     company = Company(customer_number=number, name=name)
     session.add(company)
@@ -53,9 +55,9 @@ def make_user(
     return user
 
 
-def actor_for(session: Session, user: User) -> Actor:
+def actor_for(session: Session, user: User) -> CustomerUser:
     """A live sign-in session of ``user``, as the middleware resolves it from the cookie."""
-    actor = resolve_actor(session, signed_in_cookie(session, user))
+    actor = resolve_principal(session, signed_in_cookie(session, user))
     assert actor is not None
     return actor
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from customer_center.auth.sessions import Actor
+from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpProduct, ErpProductOffer, ErpUnavailable
 from customer_center.models.approval import ApprovalChain
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_USER, BudgetRule
@@ -69,12 +69,12 @@ class Shop:
     and Olga, main contact of another company."""
 
     session: Session
-    main: Actor
+    main: CustomerUser
     ben: User
     anna: User
     carl: User
     tina: User
-    other_main: Actor
+    other_main: CustomerUser
     erp: FakeErp
 
     @classmethod
@@ -92,7 +92,7 @@ class Shop:
     def main_user(self) -> User:
         return self.session.get(User, self.main.user_id)  # type: ignore[return-value]
 
-    def actor(self, user: User) -> Actor:
+    def actor(self, user: User) -> CustomerUser:
         return actor_for(self.session, user)
 
     def limit(

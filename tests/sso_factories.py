@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from sqlmodel import Session
 
 from customer_center.auth.oidc import ProviderMetadata
-from customer_center.auth.sessions import Actor
+from customer_center.domain.principals import CustomerUser
 from customer_center.domain.sso import parse_domains
 from customer_center.integrations.erp.protocol import ErpCustomer
 from customer_center.models.company import Company
@@ -25,7 +25,7 @@ def fake_discover(issuer: str) -> ProviderMetadata:
 
 def sso_form(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     *,
     issuer: str = "https://login.alpha.example",
     client_id: str = "portal",
@@ -63,7 +63,7 @@ class ErpListing:
         return ErpCustomer(customer_number, "", True, listed, "EUR", "en", "", "", "", "DE")
 
 
-def listing_for(session: Session, actor: Actor, domains: str) -> ErpListing:
+def listing_for(session: Session, actor: CustomerUser, domains: str) -> ErpListing:
     """The ERP lists exactly ``domains`` for the actor's company."""
     company = session.get(Company, actor.company_id)
     assert company is not None
@@ -76,7 +76,7 @@ def dev_settings() -> Settings:
 
 
 def configure_sso(  # type: ignore[no-untyped-def]
-    session: Session, actor: Actor, discover=fake_discover, erp=None, settings=None, **kwargs
+    session: Session, actor: CustomerUser, discover=fake_discover, erp=None, settings=None, **kwargs
 ) -> None:
     """Save the settings; unless ``erp`` says otherwise, the ERP lists the domains saved
     for the company, so they are proven at once."""

@@ -16,12 +16,12 @@ SESSION_COOKIE = "cc_session"
 
 
 @dataclass(frozen=True)
-class Actor:
-    """Who is acting: resolved on the server from the session cookie for every event."""
+class LiveSession:
+    """A sign-in session that is valid now, and the active user it belongs to."""
 
+    session_id: int
     user_id: int
     company_id: int
-    session_id: int
     language: str
 
 
@@ -43,8 +43,9 @@ def open_session(
     return raw
 
 
-def resolve_actor(session: Session, raw_token: str | None) -> Actor | None:
-    """The actor behind a cookie value, or None if unknown, expired, revoked or deactivated."""
+def live_session_of(session: Session, raw_token: str | None) -> LiveSession | None:
+    """The session behind a cookie value, or None if unknown, expired, revoked or its user
+    is deactivated (``auth.principals`` adds the user's rights)."""
     if not raw_token:
         return None
     row = session.exec(
@@ -61,7 +62,7 @@ def resolve_actor(session: Session, raw_token: str | None) -> Actor | None:
         return None
     session_id, user_id, company_id, language = row
     assert session_id is not None and user_id is not None
-    return Actor(user_id=user_id, company_id=company_id, session_id=session_id, language=language)
+    return LiveSession(session_id, user_id, company_id, language)
 
 
 def revoke_session(session: Session, raw_token: str) -> bool:

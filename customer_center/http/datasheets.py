@@ -18,11 +18,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from customer_center.auth.principals import load_principal
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import normalize_language
 from customer_center.settings import get_settings
-from customer_center.state.middleware import load_actor_context
 
 FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
 MEDIA_TYPES = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8"}
@@ -44,12 +44,12 @@ def datasheet_file(name: str) -> Path | None:
 
 
 async def datasheet(request: Request) -> Response:
-    context = await asyncio.to_thread(load_actor_context, request.headers.get("cookie", ""))
+    context = await asyncio.to_thread(load_principal, request.headers.get("cookie", ""))
     if context is None:
         lang = normalize_language(request.headers.get("accept-language"))
         return PlainTextResponse(translate(lang, "shop.datasheet.unauthorized"), status_code=401)
-    lang = context.actor.language
-    if Permission.DOCUMENTS_VIEW not in context.permissions:
+    lang = context.language
+    if Permission.DOCUMENTS_VIEW not in context.rights:
         return PlainTextResponse(translate(lang, "shop.datasheet.forbidden"), status_code=403)
     path = await asyncio.to_thread(datasheet_file, str(request.path_params.get("name", "")))
     if path is None:

@@ -2,13 +2,13 @@
 
 One route per export, built by :func:`csv_download_route`::
 
-    def users_csv(session: Session, actor: Actor, params: Mapping[str, str]) -> Iterator[str]:
+    def users_csv(session: Session, actor: CustomerUser, params: Params) -> Iterator[str]:
         ...  # parse params, query within actor.company_id, yield the header line, then rows
 
     routes = [csv_download_route("/export/users.csv", Permission.USERS_MANAGE, users_csv)]
 
 The route resolves the actor from the session cookie exactly as every event does
-(:func:`load_actor_context`): no live session -> 401, without ``permission`` -> 403. The
+(:func:`load_principal`): no live session -> 401, without ``permission`` -> 403. The
 producer gets the query string as plain strings (first value of each name, length-limited)
 and must treat them as untrusted: parse them, and scope every query by ``actor.company_id``.
 It runs in worker threads with one read session, and its lines go out in chunks as they come,
@@ -27,16 +27,16 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from customer_center.auth.sessions import Actor
+from customer_center.auth.principals import load_principal
 from customer_center.db import session_scope
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import normalize_language
 from customer_center.services.audit_log import filter_from_params, iter_audit_csv
 from customer_center.services.people.budgets import local_today
-from customer_center.state.middleware import load_actor_context
 
-Producer = Callable[[Session, Actor, Mapping[str, str]], Iterator[str]]
+Producer = Callable[[Session, CustomerUser, Mapping[str, str]], Iterator[str]]
 
 MAX_PARAMS = 20
 MAX_PARAM_LENGTH = 200
@@ -76,13 +76,13 @@ def csv_download_route(
     rights = (permission,) if isinstance(permission, str) else permission
 
     async def download(request: Request) -> Response:
-        context = await asyncio.to_thread(load_actor_context, request.headers.get("cookie", ""))
+        context = await asyncio.to_thread(load_principal, request.headers.get("cookie", ""))
         if context is None:
             lang = normalize_language(request.headers.get("accept-language"))
             return _refusal(401, lang, "export.unauthorized")
-        if not any(right in context.permissions for right in rights):
-            return _refusal(403, context.actor.language, "export.forbidden")
-        lines = _produced(producer, context.actor, query_params(request))
+        if not any(right in context.rights for right in rights):
+            return _refusal(403, context.language, "export.forbidden")
+        lines = _produced(producer, context, query_params(request))
         return StreamingResponse(
             _chunks([BYTE_ORDER_MARK], lines),
             media_type="text/csv; charset=utf-8",
@@ -100,7 +100,7 @@ def _refusal(status: int, lang: str, key: str) -> Response:
     return PlainTextResponse(translate(lang, key), status_code=status)
 
 
-def _produced(producer: Producer, actor: Actor, params: Mapping[str, str]) -> Iterator[str]:
+def _produced(producer: Producer, actor: CustomerUser, params: Mapping[str, str]) -> Iterator[str]:
     """The producer's lines within one database session, opened on the first read."""
     with session_scope() as session:
         yield from producer(session, actor, params)
@@ -121,7 +121,7 @@ def _chunks(head: Iterable[str], lines: Iterator[str]) -> Iterator[bytes]:
         yield "".join(pending).encode("utf-8")
 
 
-def audit_csv(session: Session, actor: Actor, params: Mapping[str, str]) -> Iterator[str]:
+def audit_csv(session: Session, actor: CustomerUser, params: Mapping[str, str]) -> Iterator[str]:
     return iter_audit_csv(session, actor, filter_from_params(params))
 
 

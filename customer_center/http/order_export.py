@@ -10,15 +10,15 @@ from collections.abc import Iterator, Mapping
 
 from sqlmodel import Session
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.http.exports import csv_download_route
 from customer_center.services.orders.order_lists import filter_from_params, iter_orders_csv
 
 PATH = "/export/orders.csv"
 
 
-def orders_csv(session: Session, actor: Actor, params: Mapping[str, str]) -> Iterator[str]:
+def orders_csv(session: Session, actor: CustomerUser, params: Mapping[str, str]) -> Iterator[str]:
     return iter_orders_csv(session, actor, filter_from_params(params))
 
 

@@ -6,13 +6,13 @@ from collections.abc import Iterator, Mapping
 
 from sqlmodel import Session
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.http.exports import csv_download_route
 from customer_center.services.people.user_export import iter_users_csv
 
 
-def users_csv(session: Session, actor: Actor, _params: Mapping[str, str]) -> Iterator[str]:
+def users_csv(session: Session, actor: CustomerUser, _params: Mapping[str, str]) -> Iterator[str]:
     return iter_users_csv(session, actor)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Column, Index, event
 from sqlmodel import Field, SQLModel
 
+from customer_center.domain.principals import PrincipalKind
 from customer_center.models.base import JsonColumn, utcnow
 
 
@@ -18,6 +19,12 @@ class AuditEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     company_id: int | None = Field(default=None, foreign_key="company.id", index=True)
     actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    # Who acted (``domain.principals.Attribution``): a user, a SCIM token, the portal itself;
+    # the user column above names the customer user the change counts for.
+    actor_kind: str = Field(
+        default=PrincipalKind.SYSTEM, max_length=32, sa_column_kwargs={"server_default": "system"}
+    )
+    actor_ref: int | None = None
     action: str = Field(max_length=64, index=True)
     target_type: str = Field(default="", max_length=32)
     target_id: str = Field(default="", max_length=64)

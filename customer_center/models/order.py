@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from customer_center.domain.principals import PrincipalKind
 from customer_center.models.base import JsonColumn, utcnow
 
 STATUS_DRAFT = "draft"
@@ -154,6 +155,12 @@ class OrderEvent(SQLModel, table=True):
     order_id: int = Field(foreign_key="customer_order.id")
     kind: str = Field(max_length=32)
     actor_id: int | None = Field(default=None, foreign_key="user_account.id")
+    # Who acted (``domain.principals.Attribution``): a user, a SCIM token, the portal itself;
+    # ``actor_id`` names the customer user the change counts for.
+    actor_kind: str = Field(
+        default=PrincipalKind.SYSTEM, max_length=32, sa_column_kwargs={"server_default": "system"}
+    )
+    actor_ref: int | None = None
     revision: int | None = None
     body: str = Field(default="", max_length=4000)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JsonColumn))

@@ -6,9 +6,18 @@ from typing import Any
 
 from sqlmodel import Session
 
-from customer_center.auth.scim_actor import AUDIT_TOKEN_KEY, ScimActor
-from customer_center.auth.sessions import Actor
+from customer_center.domain.principals import (
+    SYSTEM,
+    Attribution,
+    Principal,
+    ScimClient,
+    by_user,
+)
 from customer_center.models.audit import AuditEntry
+
+# The key of an audit entry's ``after`` that names the SCIM token a change came through (its
+# label, which outlives the token).
+AUDIT_TOKEN_KEY = "scim_token"  # noqa: S105 - a JSON key, no secret
 
 
 def record(
@@ -16,32 +25,33 @@ def record(
     action: str,
     *,
     company_id: int | None,
-    actor_user_id: int | None,
+    by: Attribution,
     target_type: str = "",
     target_id: object = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     ip_address: str = "",
-    session_id: int | None = None,
 ) -> None:
     session.add(
         AuditEntry(
             company_id=company_id,
-            actor_user_id=actor_user_id,
+            actor_user_id=by.user_id,
+            actor_kind=by.actor_kind,
+            actor_ref=by.actor_id,
             action=action,
             target_type=target_type,
             target_id=str(target_id),
             before=before,
             after=after,
             ip_address=ip_address[:64],
-            session_id=session_id,
+            session_id=by.session_id,
         )
     )
 
 
 def record_admin(
     session: Session,
-    actor: Actor,
+    actor: Principal,
     action: str,
     *,
     target_type: str,
@@ -51,18 +61,17 @@ def record_admin(
 ) -> None:
     """An administrative change made by a signed-in user, tied to their session; or by a
     company's SCIM token: no user, no session, the token's label in ``after``."""
-    if isinstance(actor, ScimActor):
+    if isinstance(actor, ScimClient):
         after = {**(after or {}), AUDIT_TOKEN_KEY: actor.label}
     record(
         session,
         action,
         company_id=actor.company_id,
-        actor_user_id=actor.user_id or None,
+        by=actor.attribution,
         target_type=target_type,
         target_id=target_id,
         before=before,
         after=after,
-        session_id=actor.session_id or None,
     )
 
 
@@ -82,7 +91,7 @@ def record_account_event(
         session,
         action,
         company_id=company_id,
-        actor_user_id=user_id if by_the_user else None,
+        by=by_user(user_id) if by_the_user else SYSTEM,
         target_type="user",
         target_id=user_id,
         before=before,

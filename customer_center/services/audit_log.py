@@ -18,11 +18,10 @@ from typing import Any
 from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session, col, select
 
-from customer_center.auth.scim_actor import AUDIT_TOKEN_KEY
-from customer_center.auth.sessions import Actor
 from customer_center.domain.csv_cells import csv_line
 from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern, parse_date, parse_id
 from customer_center.domain.permissions import permission_label_key
+from customer_center.domain.principals import CustomerUser
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES, catalog
 from customer_center.i18n.formatting import (
@@ -33,6 +32,8 @@ from customer_center.i18n.formatting import (
 from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
 from customer_center.models.user import Role, User
+from customer_center.services.audit import AUDIT_TOKEN_KEY
+from customer_center.services.people.names import name_or_email_matches, users_to_pick
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -108,7 +109,7 @@ def _like(text: str) -> str:
     return like_pattern(text.lower())
 
 
-def _filtered(statement, actor: Actor, audit_filter: AuditFilter):  # type: ignore[no-untyped-def]
+def _filtered(statement, actor: CustomerUser, audit_filter: AuditFilter):  # type: ignore[no-untyped-def]
     f = audit_filter
     statement = statement.where(AuditEntry.company_id == actor.company_id)
     if f.actor_user_id is not None:
@@ -127,19 +128,16 @@ def _filtered(statement, actor: Actor, audit_filter: AuditFilter):  # type: igno
         end = start_of_local_day(f.date_to + timedelta(days=1))
         statement = statement.where(col(AuditEntry.created_at) < end)
     if f.text.strip():
-        statement = statement.where(_text_matches(actor, _like(f.text.strip())))
+        statement = statement.where(_text_matches(actor, f.text))
     return statement
 
 
-def _text_matches(actor: Actor, pattern: str):  # type: ignore[no-untyped-def]
+def _text_matches(actor: CustomerUser, text: str):  # type: ignore[no-untyped-def]
     """The text in the action code, the target's type or id, or the target user's or role's
     name (so "ben" finds what was done to Ben)."""
+    pattern = _like(text.strip())
     users = select(cast(User.id, String)).where(
-        User.company_id == actor.company_id,
-        or_(
-            func.lower(User.name).like(pattern, escape=LIKE_ESCAPE),
-            col(User.email).like(pattern, escape=LIKE_ESCAPE),
-        ),
+        User.company_id == actor.company_id, name_or_email_matches(text)
     )
     roles = select(cast(Role.id, String)).where(
         Role.company_id == actor.company_id, func.lower(Role.name).like(pattern, escape=LIKE_ESCAPE)
@@ -203,7 +201,7 @@ def _user_ids(entries: Iterable[AuditEntry]) -> set[int]:
     return ids
 
 
-def _names(session: Session, actor: Actor, entries: list[AuditEntry]) -> _Names:
+def _names(session: Session, actor: CustomerUser, entries: list[AuditEntry]) -> _Names:
     """User names of the batch (one query) and the company's roles (a few dozen rows)."""
     wanted = _user_ids(entries)
     users = (
@@ -240,7 +238,7 @@ class AuditPage:
 
 def audit_page(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     audit_filter: AuditFilter,
     page: int = 0,
     page_size: int = PAGE_SIZE,
@@ -393,21 +391,11 @@ def _details(values: dict[str, Any] | None) -> str:
 
 
 def user_choices(
-    session: Session, actor: Actor, search: str = "", limit: int = USER_CHOICES
+    session: Session, actor: CustomerUser, search: str = "", limit: int = USER_CHOICES
 ) -> list[tuple[int, str]]:
     """Users of the company (any status: former staff made changes too) for the "who" filter;
     at most ``limit``, narrowed by name or address."""
-    statement = select(User.id, User.name).where(User.company_id == actor.company_id)
-    if search.strip():
-        pattern = _like(search.strip()[:60])
-        statement = statement.where(
-            or_(
-                func.lower(User.name).like(pattern, escape=LIKE_ESCAPE),
-                col(User.email).like(pattern, escape=LIKE_ESCAPE),
-            )
-        )
-    rows = session.exec(statement.order_by(col(User.name), col(User.id)).limit(limit)).all()
-    return [(user_id, name) for user_id, name in rows]  # type: ignore[misc]
+    return users_to_pick(session, actor.company_id, search=search, limit=limit)
 
 
 # --- the CSV export --------------------------------------------------------------------------
@@ -427,7 +415,9 @@ CSV_COLUMNS = (
 )
 
 
-def iter_audit_csv(session: Session, actor: Actor, audit_filter: AuditFilter) -> Iterator[str]:
+def iter_audit_csv(
+    session: Session, actor: CustomerUser, audit_filter: AuditFilter
+) -> Iterator[str]:
     """The filtered log as CSV lines, read in batches of CSV_BATCH (keyset on the sort order,
     so a long log costs the same per batch at its end as at its start)."""
     yield csv_line(translate(actor.language, f"audit.csv.{column}") for column in CSV_COLUMNS)

@@ -21,7 +21,6 @@ from sqlalchemy import ColumnElement, and_, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.budgets import (
     PERIODS,
     Limits,
@@ -33,6 +32,7 @@ from customer_center.domain.budgets import (
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.orders import order_number
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.i18n.formatting import start_of_local_day
 from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
@@ -45,7 +45,7 @@ from customer_center.models.order import (
 )
 from customer_center.models.user import STATUS_ACTIVE, Role, User, UserRole
 from customer_center.services.people.budgets import company_currency, local_today
-from customer_center.services.people.permissions import permissions_of
+from customer_center.services.people.names import names_of
 
 MONTHS = 12
 RANGES = ("12m", "month", "quarter", "year")
@@ -69,8 +69,8 @@ def range_bounds(range_code: str, today: date) -> tuple[date, date]:
     return _month_start(today, MONTHS - 1), _month_start(today, -1)
 
 
-def _require_reports(session: Session, actor: Actor) -> None:
-    if Permission.REPORTS_VIEW not in permissions_of(session, actor.user_id, actor.company_id):
+def _require_reports(session: Session, actor: CustomerUser) -> None:
+    if Permission.REPORTS_VIEW not in actor.rights:
         raise ServiceError("error.permission_denied")
 
 
@@ -97,7 +97,7 @@ class SpendReport:
 
 
 def spend_report(
-    session: Session, actor: Actor, range_code: str = "12m", today: date | None = None
+    session: Session, actor: CustomerUser, range_code: str = "12m", today: date | None = None
 ) -> SpendReport:
     _require_reports(session, actor)
     today = today or local_today()
@@ -178,13 +178,7 @@ def _top_users(
     if not ranked:
         return []
     ids = [user_id for _spent, user_id in ranked]
-    names = dict(
-        session.exec(
-            select(User.id, User.name).where(
-                col(User.company_id) == company_id, col(User.id).in_(ids)
-            )
-        ).all()
-    )
+    names = names_of(session, company_id, ids)
     return [Spend(names.get(user_id, "?"), spent, str(user_id)) for spent, user_id in ranked]
 
 
@@ -233,7 +227,9 @@ class ApprovalReport:
     oldest: list[WaitingApproval]
 
 
-def approval_report(session: Session, actor: Actor, now: datetime | None = None) -> ApprovalReport:
+def approval_report(
+    session: Session, actor: CustomerUser, now: datetime | None = None
+) -> ApprovalReport:
     """Approval steps due now (status ``waiting``) by how long they have been waiting."""
     _require_reports(session, actor)
     now = now or utcnow()
@@ -317,7 +313,7 @@ class BudgetPage:
 
 
 def budget_use_page(
-    session: Session, actor: Actor, page: int = 0, today: date | None = None
+    session: Session, actor: CustomerUser, page: int = 0, today: date | None = None
 ) -> BudgetPage:
     """Active users by name, one page, each with their period budget and its use so far.
 

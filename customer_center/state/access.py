@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 
-from customer_center.auth.sessions import Actor
+from customer_center.domain.principals import CustomerUser
 
 F = TypeVar("F", bound=Callable)
 ACCESS_ATTRIBUTE = "__cc_access__"
@@ -27,14 +27,9 @@ class Access:
     dev_only: bool = False
 
 
-@dataclass(frozen=True)
-class ActorContext:
-    actor: Actor
-    permissions: frozenset[str]
-
-
-# Set by the middleware for the event being processed; handlers read it through the state.
-current_actor: ContextVar[ActorContext | None] = ContextVar("current_actor", default=None)
+# Set by the middleware for the event being processed (None: nobody signed in); handlers
+# read it through the state.
+current_principal: ContextVar[CustomerUser | None] = ContextVar("current_principal", default=None)
 
 
 def _mark(access: Access) -> Callable[[F], F]:

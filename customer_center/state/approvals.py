@@ -11,7 +11,7 @@ from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_moment
 from customer_center.models.base import utcnow
 from customer_center.services.orders import approvals
-from customer_center.state.access import current_actor, requires, signed_in
+from customer_center.state.access import current_principal, requires, signed_in
 from customer_center.state.base import PortalState, in_transaction
 
 DECIDE = Permission.APPROVALS_DECIDE
@@ -87,8 +87,8 @@ class ApprovalsBadgeState(PortalState):
 
     @signed_in
     async def refresh(self) -> None:
-        context = current_actor.get()
-        if context is None or DECIDE not in context.permissions:
+        context = current_principal.get()
+        if context is None or DECIDE not in context.rights:
             self.waiting = 0
             return
-        self.waiting = await in_transaction(approvals.waiting_count, context.actor)
+        self.waiting = await in_transaction(approvals.waiting_count, context)

@@ -10,15 +10,15 @@ from typing import Any, ClassVar, TypeVar
 
 import reflex as rx
 
-from customer_center.auth.sessions import Actor
 from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import bounded_text, parse_id
+from customer_center.domain.principals import CustomerUser
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES, catalog, normalize_language
 from customer_center.i18n.formatting import format_day
 from customer_center.services.identity.accounts import change_language
-from customer_center.state.access import current_actor, public
+from customer_center.state.access import current_principal, public
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -125,23 +125,23 @@ class PortalState(rx.State):
         """A numeric query or route parameter (``/users/[user_id]``); ``None`` if not a number."""
         return parse_id(self._param(name))
 
-    def _actor(self) -> Actor:
+    def _actor(self) -> CustomerUser:
         """The signed-in user of this event; the middleware guarantees one behind
         ``@signed_in`` and ``@requires``, so its absence is a programming error."""
-        context = current_actor.get()
+        context = current_principal.get()
         if context is None:
             raise PermissionError("no signed-in actor for a protected handler")
-        return context.actor
+        return context
 
-    def _still_for(self, actor: Actor) -> bool:
+    def _still_for(self, actor: CustomerUser) -> bool:
         """Whether the tab's state still belongs to ``actor``'s session. A background task
         that outlives a sign-out (or another user signing in on the tab) must not write the
         previous user's data back into the emptied tab."""
         return self._tab_session == actor.session_id
 
     def _may(self, permission: str) -> bool:
-        context = current_actor.get()
-        return context is not None and permission in context.permissions
+        context = current_principal.get()
+        return context is not None and permission in context.rights
 
     def _t(self, key: str, **params: object) -> str:
         return translate(self.lang, key, **params)
@@ -162,9 +162,9 @@ class PortalState(rx.State):
     @public
     def detect_language(self) -> None:
         """First visit: take the language the browser prefers, unless the user chose one."""
-        context = current_actor.get()
+        context = current_principal.get()
         if context is not None:
-            self._use_language(normalize_language(context.actor.language))
+            self._use_language(normalize_language(context.language))
         elif not self._language_chosen:
             self._use_language(normalize_language(self._header("accept-language")))
 
@@ -174,6 +174,6 @@ class PortalState(rx.State):
             return
         self._use_language(lang)
         self._language_chosen = True
-        context = current_actor.get()
+        context = current_principal.get()
         if context is not None:
-            await in_transaction(change_language, context.actor, lang)
+            await in_transaction(change_language, context, lang)

@@ -6,7 +6,7 @@ import logging
 import reflex as rx
 
 from customer_center.i18n import DEFAULT_LANGUAGE, translate
-from customer_center.state.access import current_actor
+from customer_center.state.access import current_principal
 
 log = logging.getLogger(__name__)
 
@@ -14,8 +14,8 @@ log = logging.getLogger(__name__)
 def unexpected_error_toast(exception: Exception) -> rx.event.EventSpec:
     """Log the full error on the server; tell the user in their language to try again."""
     log.error("unhandled error in an event handler", exc_info=exception)
-    context = current_actor.get()
-    lang = context.actor.language if context else DEFAULT_LANGUAGE
+    context = current_principal.get()
+    lang = context.language if context else DEFAULT_LANGUAGE
     return rx.toast.error(
         translate(lang, "error.unexpected"), position="top-center", id="backend_error"
     )

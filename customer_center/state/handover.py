@@ -7,7 +7,7 @@ from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.i18n.formatting import format_moment
 from customer_center.services.people import handover
 from customer_center.settings import get_settings
-from customer_center.state.access import current_actor, public, signed_in
+from customer_center.state.access import current_principal, public, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 from customer_center.state.email_change import link_token
 
@@ -111,11 +111,11 @@ class HandoverLinkState(PortalState):
             return
         self.offer_text, self.details_text, self.to_email, self.done_text = "", "", "", ""
         self.for_me, self.link_error, self.errors = False, "", {}
-        context = current_actor.get()
+        context = current_principal.get()
         self.signed_in_now = context is not None
         try:
             offer = await in_transaction(
-                handover.handover_offer, token, context.actor if context else None
+                handover.handover_offer, token, context if context else None
             )
         except ServiceError as error:
             self.link_error = self._t(error.code, **error.params)

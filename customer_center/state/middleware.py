@@ -13,11 +13,10 @@ from reflex.middleware.middleware import Middleware
 from reflex.state import BaseState, StateUpdate
 from reflex_base.event import Event
 
-from customer_center.auth.sessions import cookie_value_from_header, resolve_actor
-from customer_center.db import session_scope
-from customer_center.services.people.permissions import permissions_of
+from customer_center.auth.principals import load_principal
+from customer_center.domain.principals import CustomerUser
 from customer_center.settings import get_settings
-from customer_center.state.access import ActorContext, access_of, current_actor
+from customer_center.state.access import access_of, current_principal
 from customer_center.state.base import request_header
 from customer_center.state.tab import claim_tab, open_page
 
@@ -57,32 +56,20 @@ def is_framework_event(event_name: str, fn: Callable | None) -> bool:
     return short in _FRAMEWORK_HANDLERS and not module.startswith("customer_center")
 
 
-def load_actor_context(cookie_header: str) -> ActorContext | None:
-    """Two indexed queries: cookie -> live session -> active user, then the user's rights."""
-    raw_token = cookie_value_from_header(cookie_header)
-    if raw_token is None:
-        return None  # anonymous visitors cost no database round trip
-    with session_scope() as session:
-        actor = resolve_actor(session, raw_token)
-        if actor is None:
-            return None
-        return ActorContext(actor, permissions_of(session, actor.user_id, actor.company_id))
-
-
-def session_of(context: ActorContext | None) -> int:
+def session_of(context: CustomerUser | None) -> int:
     """The sign-in session behind an event; 0 when nobody is signed in."""
-    return context.actor.session_id if context is not None else 0
+    return context.session_id if context is not None else 0
 
 
-async def actor_context(state: BaseState) -> ActorContext | None:
-    """The actor of the event, from the session cookie of the tab's connection."""
+async def principal_of(state: BaseState) -> CustomerUser | None:
+    """The principal of the event, from the session cookie of the tab's connection."""
     cookie = request_header(state.router_data, "cookie")
-    return await asyncio.to_thread(load_actor_context, cookie)
+    return await asyncio.to_thread(load_principal, cookie)
 
 
 class AccessMiddleware(Middleware):
     async def preprocess(self, app, state: BaseState, event: Event) -> StateUpdate | None:  # type: ignore[no-untyped-def,override]
-        current_actor.set(None)
+        current_principal.set(None)
         fn = handler_functions().get(event.name)
         if is_framework_event(event.name, fn):
             await self._before_framework_event(app, state, event.name.rsplit(".", 1)[-1])
@@ -93,16 +80,16 @@ class AccessMiddleware(Middleware):
             return StateUpdate()
         if access.dev_only and not get_settings().is_dev:
             return StateUpdate()
-        context = await actor_context(state)
+        context = await principal_of(state)
         await claim_tab(state, session_of(context))
-        current_actor.set(context)
+        current_principal.set(context)
         if access.anonymous:
             return None
         if context is None:
             log.info("refused %s: not signed in", event.name)
             return StateUpdate()
-        if access.permission and access.permission not in context.permissions:
-            log.warning("refused %s for user %s", event.name, context.actor.user_id)
+        if access.permission and access.permission not in context.rights:
+            log.warning("refused %s for user %s", event.name, context.user_id)
             return StateUpdate()
         return None
 
@@ -111,6 +98,6 @@ class AccessMiddleware(Middleware):
         """A (re)connecting tab gets its state only once it is the current session's; an
         opened page drops the previous visit's view before it loads."""
         if handler in _SNAPSHOT_HANDLERS:
-            await claim_tab(state, session_of(await actor_context(state)))
+            await claim_tab(state, session_of(await principal_of(state)))
         elif handler == _PAGE_OPEN_HANDLER:
             await open_page(state, app.get_load_events(state.rx_router_url.path))

@@ -8,13 +8,14 @@ from typing import ClassVar
 import reflex as rx
 from sqlmodel import Session
 
-from customer_center.auth.sessions import Actor, cookie_value_from_header
+from customer_center.auth.sessions import cookie_value_from_header
 from customer_center.domain.next_page import sign_in_address
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.services.identity.accounts import CompanyOverview, company_overview, sign_out
 from customer_center.services.orders import approvals
 from customer_center.services.shop import cart
-from customer_center.state.access import current_actor, public, signed_in
+from customer_center.state.access import current_principal, public, signed_in
 from customer_center.state.approvals import ApprovalsBadgeState
 from customer_center.state.base import PortalState, in_transaction
 from customer_center.state.cart import CartBadgeState
@@ -28,7 +29,7 @@ class ShellFacts:
     cart_lines: int
 
 
-def shell_facts(session: Session, actor: Actor, permissions: frozenset[str]) -> ShellFacts:
+def shell_facts(session: Session, actor: CustomerUser, permissions: frozenset[str]) -> ShellFacts:
     """What every signed-in page's shell shows, read in one transaction: the header's facts
     and the navigation's counts."""
     return ShellFacts(
@@ -64,15 +65,15 @@ class SessionState(PortalState):
         """on_load of every signed-in page: anonymous visitors go to the sign-in page (the
         middleware has already emptied a tab whose session ended). Fills the navigation's
         counts in the same event, so opening a page costs one round trip fewer per badge."""
-        context = current_actor.get()
+        context = current_principal.get()
         if context is None:
             await forget_ended_session(self)
             return rx.redirect(sign_in_address(self.router.page.raw_path))
-        facts = await in_transaction(shell_facts, context.actor, context.permissions)
+        facts = await in_transaction(shell_facts, context, context.rights)
         (await self.get_state(ApprovalsBadgeState)).waiting = facts.waiting_approvals
         (await self.get_state(CartBadgeState)).count = facts.cart_lines
         overview = facts.overview
-        self._use_language(context.actor.language)
+        self._use_language(context.language)
         self.user_name = overview.user_name
         self.user_email = overview.user_email
         self.company_name = overview.company_name
@@ -81,7 +82,7 @@ class SessionState(PortalState):
         self.company_city_line = f"{overview.postal_code} {overview.city}".strip()
         self.company_country = overview.country
         self.company_currency = overview.currency
-        self.permissions = sorted(context.permissions)
+        self.permissions = sorted(context.rights)
         self.is_main_contact = overview.is_main_contact
 
     @public
@@ -89,7 +90,7 @@ class SessionState(PortalState):
         """Polled by every signed-in page: a session that ended sends the browser away (the
         middleware has emptied the tab by then), once. A visitor who never signed in on the
         tab is left to ``load``, which asks them to sign in and come back."""
-        if current_actor.get() is None and self._session_ended:
+        if current_principal.get() is None and self._session_ended:
             await forget_ended_session(self)
             return rx.call_script("window.location.assign('/auth/signed-out')")
         return None
@@ -108,4 +109,4 @@ class SessionState(PortalState):
     @public
     def open_start_page(self):  # type: ignore[no-untyped-def]
         """``/``: the dashboard when signed in, else the sign-in page."""
-        return rx.redirect("/dashboard" if current_actor.get() else "/sign-in", replace=True)
+        return rx.redirect("/dashboard" if current_principal.get() else "/sign-in", replace=True)

@@ -11,8 +11,9 @@ from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from customer_center.auth.sessions import SESSION_COOKIE, Actor, revoke_session
+from customer_center.auth.sessions import SESSION_COOKIE, revoke_session
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.http import exports
 from customer_center.http.exports import csv_download_route, download_name
 from customer_center.models.user import User
@@ -139,9 +140,9 @@ def test_the_header_follows_the_users_language(world, client, session) -> None:
 
 
 def test_the_helper_hands_the_producer_the_actor_and_short_plain_params(world) -> None:
-    seen: list[tuple[Actor, dict[str, str]]] = []
+    seen: list[tuple[CustomerUser, dict[str, str]]] = []
 
-    def producer(session: Session, actor: Actor, params: Mapping[str, str]) -> Iterator[str]:
+    def producer(session: Session, actor: CustomerUser, params: Mapping[str, str]) -> Iterator[str]:
         seen.append((actor, dict(params)))
         yield "a,b\r\n"
         yield from (f"{n},x\r\n" for n in range(3000))

@@ -23,7 +23,8 @@ from starlette.testclient import TestClient
 import customer_center.customer_center as portal_app
 from customer_center.auth import oidc
 from customer_center.auth.browser_key import BROWSER_COOKIE
-from customer_center.auth.sessions import SESSION_COOKIE, resolve_actor
+from customer_center.auth.principals import resolve_principal
+from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.http.auth_routes import routes as auth_routes
 from customer_center.http.browser_key import browser_key_middleware
 from customer_center.http.sso_routes import routes as sso_routes
@@ -109,7 +110,7 @@ SUBMIT = f"{SignInState.get_full_name()}.submit"
 
 
 def _session_user(session: Session, response) -> User | None:  # type: ignore[no-untyped-def]
-    actor = resolve_actor(session, response.cookies.get(SESSION_COOKIE))
+    actor = resolve_principal(session, response.cookies.get(SESSION_COOKIE))
     return session.get(User, actor.user_id) if actor else None
 
 

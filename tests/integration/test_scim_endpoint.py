@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import resolve_actor
+from customer_center.auth.principals import resolve_principal
 from customer_center.models.audit import AuditEntry
 from customer_center.models.budget import SCOPE_COMPANY, BudgetRule
 from customer_center.models.identity import ScimToken
@@ -164,13 +164,13 @@ def test_deactivation_ends_sessions_and_delete_never_deletes(portal: Portal) -> 
     session = portal.session
     ben = make_user(session, portal.main_a.company_id, "ben@alpha.example", ["buyer"])
     cookie = signed_in_cookie(session, ben)
-    assert resolve_actor(session, cookie) is not None
+    assert resolve_principal(session, cookie) is not None
     off = portal.a.patch(
         f"/Users/{ben.id}", json=_patch({"op": "replace", "value": {"active": False}})
     )
     assert off.status_code == 204, off.text
     session.expire_all()
-    assert resolve_actor(session, cookie) is None  # signed out at once
+    assert resolve_principal(session, cookie) is None  # signed out at once
     assert portal.a.get(f"/Users/{ben.id}").json()["active"] is False
     on = portal.a.patch(
         f"/Users/{ben.id}", json=_patch({"op": "replace", "path": "active", "value": True})
@@ -179,7 +179,7 @@ def test_deactivation_ends_sessions_and_delete_never_deletes(portal: Portal) -> 
     cookie = signed_in_cookie(session, ben)
     assert portal.a.delete(f"/Users/{ben.id}").status_code == 204
     session.expire_all()
-    assert resolve_actor(session, cookie) is None
+    assert resolve_principal(session, cookie) is None
     assert session.get(User, ben.id) is not None  # kept, deactivated
     assert portal.a.get(f"/Users/{ben.id}").json()["active"] is False
     main = portal.a.delete(f"/Users/{portal.main_a.user_id}")

@@ -15,7 +15,8 @@ from starlette.testclient import TestClient
 
 from customer_center.auth import oidc
 from customer_center.auth.browser_key import BROWSER_COOKIE, binding_of
-from customer_center.auth.sessions import SESSION_COOKIE, resolve_actor
+from customer_center.auth.principals import resolve_principal
+from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError
 from customer_center.http.auth_routes import routes as auth_routes
@@ -123,7 +124,7 @@ def notice_of(response) -> str:  # type: ignore[no-untyped-def]
 
 def signed_in_user(session: Session, response) -> User:  # type: ignore[no-untyped-def]
     cookie = response.cookies.get(SESSION_COOKIE)
-    actor = resolve_actor(session, cookie)
+    actor = resolve_principal(session, cookie)
     assert actor is not None
     return session.get(User, actor.user_id)  # type: ignore[return-value]
 

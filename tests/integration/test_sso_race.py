@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlmodel import select
 
-from customer_center.auth.sessions import resolve_actor
+from customer_center.auth.principals import resolve_principal
 from customer_center.models.identity import UserIdentity
 from customer_center.models.user import User
 from customer_center.services.identity.sso_provisioning import complete_login_in_own_transaction
@@ -52,5 +52,5 @@ def test_two_first_sign_ins_at_once_share_one_new_user(session, engine, round_) 
     assert len(users) == 1
     assert len(session.exec(select(UserIdentity)).all()) == 1
     for cookie in cookies:
-        actor = resolve_actor(session, cookie)
+        actor = resolve_principal(session, cookie)
         assert actor is not None and actor.user_id == users[0].id

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 import customer_center.customer_center  # noqa: F401 - registers every page and state
-from customer_center.state.access import access_of, current_actor, requires
+from customer_center.state.access import access_of, current_principal, requires
 from customer_center.state.middleware import (
     AccessMiddleware,
     handler_functions,
@@ -72,7 +72,7 @@ def test_signed_in_handlers_refuse_anonymous_and_forged_cookies() -> None:
     sign_out = next(n for n in handler_functions() if n.endswith("session_state.sign_out"))
     assert _preprocess(sign_out) is not None
     assert _preprocess(sign_out, cookie="cc_session=forged-value") is not None
-    assert current_actor.get() is None
+    assert current_principal.get() is None
 
 
 @pytest.mark.usefixtures("db")

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from customer_center.auth.sessions import Actor
-from customer_center.state.access import ActorContext, current_actor
+from customer_center.domain.principals import CustomerUser
+from customer_center.state.access import current_principal
 from customer_center.state.errors import unexpected_error_toast
 
 
 def _toast_text(lang: str | None) -> str:
-    context = ActorContext(Actor(1, 1, 1, lang), frozenset()) if lang else None
-    token = current_actor.set(context)
+    context = CustomerUser(1, 1, frozenset(), 1, lang) if lang else None
+    token = current_principal.set(context)
     try:
         spec = unexpected_error_toast(RuntimeError("password_hash column secret"))
     finally:
-        current_actor.reset(token)
+        current_principal.reset(token)
     return str(spec.args)
 
 

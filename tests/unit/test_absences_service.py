@@ -209,9 +209,10 @@ def test_only_administrators_set_someone_else_s_absence(session, team) -> None:
     with pytest.raises(ServiceError):
         absences.remove_absence(session, ben, ids["anna"], 1)
     grant(session, ids["ben"], main.company_id, Permission.CHAINS_MANAGE.value)
+    ben = actor_of(session, ids["ben"])  # the next event resolves the new right
     planned = absences.add_absence(session, ben, ids["anna"], FIRST, LAST, ids["clara"])
-    clara = actor_of(session, ids["clara"])
     grant(session, ids["clara"], main.company_id, Permission.USERS_MANAGE.value)
+    clara = actor_of(session, ids["clara"])
     absences.remove_absence(session, clara, ids["anna"], planned)
     session.commit()
     assert rows(session) == []

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from customer_center.auth import sessions
 from customer_center.auth.browser_key import binding_of, new_browser_key
 from customer_center.auth.passwords import hash_password
+from customer_center.auth.principals import resolve_principal
 from customer_center.domain.errors import ServiceError
 from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
@@ -73,7 +73,7 @@ def test_ticket_opens_one_session_that_sign_out_revokes(session, user) -> None:
         session, ticket, browser_key=BROWSER_KEY, days=14, ip_address="", user_agent=""
     )
     session.commit()
-    actor = sessions.resolve_actor(session, cookie)
+    actor = resolve_principal(session, cookie)
     assert actor is not None and actor.user_id == user.id
     with pytest.raises(ServiceError):
         accounts.redeem_sign_in_ticket(
@@ -81,7 +81,7 @@ def test_ticket_opens_one_session_that_sign_out_revokes(session, user) -> None:
         )
     accounts.sign_out(session, cookie)
     session.commit()
-    assert sessions.resolve_actor(session, cookie) is None
+    assert resolve_principal(session, cookie) is None
 
 
 def test_deactivation_ends_sessions_at_once(session, user) -> None:
@@ -92,7 +92,7 @@ def test_deactivation_ends_sessions_at_once(session, user) -> None:
     user.status = STATUS_INACTIVE
     session.add(user)
     session.commit()
-    assert sessions.resolve_actor(session, cookie) is None
+    assert resolve_principal(session, cookie) is None
 
 
 def test_password_reset_works_once_and_ends_other_sessions(session, user) -> None:
@@ -115,7 +115,7 @@ def test_password_reset_works_once_and_ends_other_sessions(session, user) -> Non
         session, raw_token=token, password=new, password_repeat=new, ip_address=""
     )
     session.commit()
-    assert sessions.resolve_actor(session, old_cookie) is None
+    assert resolve_principal(session, old_cookie) is None
     accounts.sign_in(session, _attempt(password=new))
     with pytest.raises(ServiceError) as used:
         accounts.reset_password(

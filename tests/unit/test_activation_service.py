@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from customer_center.auth.principals import rights_of
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
@@ -15,7 +16,6 @@ from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import User
 from customer_center.services.identity import activation
 from customer_center.services.identity.activation import ActivationRequest
-from customer_center.services.people.permissions import permissions_of
 from customer_center.settings import get_settings
 
 ANNA = "anna.mueller@mueller-maschinenbau.example"
@@ -125,7 +125,7 @@ def test_completion_creates_company_main_contact_roles_audit_and_erp_message(ses
     company = session.exec(select(Company)).one()
     assert (company.name, company.city) == ("Müller Maschinenbau GmbH", "Stuttgart")
     assert user.is_main_contact and user.password_hash and PASSWORD not in user.password_hash
-    assert "users.manage" in permissions_of(session, user.id, company.id)
+    assert "users.manage" in rights_of(session, user.id, company.id)
     kinds = {m.kind for m in session.exec(select(OutboxMessage)).all()}
     assert "erp.company_activated" in kinds
     actions = {a.action for a in session.exec(select(AuditEntry)).all()}

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import Session
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.csv_cells import csv_safe
+from customer_center.domain.principals import CustomerUser
 from customer_center.models.audit import AuditEntry
 from customer_center.models.user import Role
 from customer_center.services import audit, audit_log
@@ -40,7 +41,9 @@ class Log:
         self.other = make_company(session, "C-2", "Other AG")
         session.commit()
 
-    def add(self, action: str, minutes: int = 0, actor: Actor | None = None, **fields) -> None:  # type: ignore[no-untyped-def]
+    def add(
+        self, action: str, minutes: int = 0, actor: CustomerUser | None = None, **fields
+    ) -> None:  # type: ignore[no-untyped-def]
         who = actor or self.main
         self.session.add(
             AuditEntry(
@@ -168,7 +171,7 @@ def test_rows_follow_the_viewers_language(log: Log) -> None:
         before={"roles": ["buyer"], "language": "en"},
         after={"roles": ["buyer", "custom-x"], "language": "de"},
     )
-    german = Actor(log.main.user_id, log.main.company_id, log.main.session_id, "de")
+    german = replace(log.main, language="de")
     row = audit_page(log.session, german, AuditFilter()).rows[0]
     assert row["action"] == "Rollen geändert"
     assert row["changes"].split("\n") == [
@@ -200,7 +203,7 @@ def test_the_csv_is_neutral_under_a_translated_header(log: Log) -> None:
         after={"name": "Ben Miller"},
         ip_address="10.0.0.1",
     )
-    german = Actor(log.main.user_id, log.main.company_id, log.main.session_id, "de")
+    german = replace(log.main, language="de")
     header, row = _csv(log, actor=german)
     assert header[:4] == ["Zeit (UTC)", "Benutzer-ID", "Benutzer", "Aktion"]
     assert row[0] == "2026-03-10T09:00:00+00:00"

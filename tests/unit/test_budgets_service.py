@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -132,7 +133,7 @@ def test_changing_a_rule_audits_before_and_after(session, main) -> None:
 
 
 def test_german_users_type_german_amounts(session, main) -> None:
-    main_de = main.__class__(main.user_id, main.company_id, main.session_id, "de")
+    main_de = replace(main, language="de")
     budgets.save_rule(session, main_de, "company", 0, {"max_order_value": "1.234,50"})
     assert budgets.rule_of(session, main, "company", 0).max_order_value_cents == 123_450
 

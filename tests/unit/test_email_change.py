@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.models.audit import AuditEntry
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
@@ -37,7 +37,7 @@ class Acme:
         session.commit()
         self.session = session
 
-    def actor(self, user: User) -> Actor:
+    def actor(self, user: User) -> CustomerUser:
         return actor_for(self.session, user)
 
     def hr(self) -> User:
@@ -57,7 +57,7 @@ def acme(session: Session) -> Acme:
     return Acme(session)
 
 
-def _request(acme: Acme, actor: Actor, user: User, new_email: str) -> str:
+def _request(acme: Acme, actor: CustomerUser, user: User, new_email: str) -> str:
     result = request_email_change(acme.session, actor, SETTINGS, user.id, new_email)  # type: ignore[arg-type]
     acme.session.commit()
     return result

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from customer_center.auth.sessions import Actor
+from customer_center.auth.principals import rights_of
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.principals import CustomerUser
 from customer_center.models.audit import AuditEntry
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
@@ -25,7 +26,6 @@ from customer_center.services.people.handover import (
     record_password_failure,
     request_handover,
 )
-from customer_center.services.people.permissions import permissions_of
 from customer_center.services.people.users import role_codes_of
 from customer_center.settings import get_settings
 from tests.factories import PASSWORD, actor_for, make_company, make_user
@@ -47,10 +47,12 @@ class Acme:
     def main_user(self) -> User:
         return self.session.get(User, self.main.user_id)  # type: ignore[return-value]
 
-    def actor(self, user: User) -> Actor:
+    def actor(self, user: User) -> CustomerUser:
         return actor_for(self.session, user)
 
-    def request(self, target: User, password: str = PASSWORD, actor: Actor | None = None) -> None:
+    def request(
+        self, target: User, password: str = PASSWORD, actor: CustomerUser | None = None
+    ) -> None:
         request_handover(self.session, actor or self.main, SETTINGS, target.id, password)  # type: ignore[arg-type]
         self.session.commit()
 
@@ -107,9 +109,7 @@ def test_the_previous_main_contact_without_other_roles_becomes_an_approver(acme)
     acme.request(acme.ben)
     acme.accept(_token(acme.session), acme.ben)
     assert role_codes_of(acme.session, acme.main.user_id) == ["approver"]
-    assert "users.manage" not in permissions_of(
-        acme.session, acme.main.user_id, acme.main.company_id
-    )
+    assert "users.manage" not in rights_of(acme.session, acme.main.user_id, acme.main.company_id)
 
 
 def test_the_previous_main_contact_keeps_their_other_roles(acme, session) -> None:
@@ -246,7 +246,7 @@ def test_a_target_deactivated_meanwhile_cannot_accept(acme, session) -> None:
     session.commit()
     with pytest.raises(ServiceError) as refused:
         # Her sessions ended with the deactivation; an actor as it was just before.
-        anna = Actor(acme.anna.id, acme.main.company_id, 0, "en")  # type: ignore[arg-type]
+        anna = CustomerUser(acme.anna.id, acme.main.company_id, frozenset())  # type: ignore[arg-type]
         accept_handover(session, SETTINGS, token, anna)
     assert refused.value.code == "account.handover.error.target_inactive"
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
 
+from customer_center.auth.principals import rights_of
 from customer_center.domain.permissions import (
     AREA_OF,
     BUILTIN_ROLE_ORDER,
@@ -26,7 +27,7 @@ from customer_center.domain.permissions import (
 )
 from customer_center.i18n.catalog import LANGUAGES, catalog
 from customer_center.models.user import Role, RolePermission, UserRole
-from customer_center.services.people.permissions import permissions_of, role_permissions
+from customer_center.services.people.permissions import role_permissions
 from tests.factories import make_company, make_user, role_id
 
 AREAS = (
@@ -82,7 +83,7 @@ def test_rights_by_area_keeps_the_catalogue_order_and_drops_the_rest() -> None:
     assert rights_by_area([]) == []
 
 
-# --- permissions_of -----------------------------------------------------------------------
+# --- rights_of -----------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -135,15 +136,15 @@ def test_builtin_rights_come_from_the_code_not_from_stale_rows(session, main) ->
         session.delete(row)
     session.commit()
     user = make_user(session, main.company_id, "a@acme.example", ["approver"])
-    assert permissions_of(session, user.id, main.company_id) == BUILTIN_ROLES["approver"]
-    assert permissions_of(session, main.user_id, main.company_id) == frozenset(Permission)
+    assert rights_of(session, user.id, main.company_id) == BUILTIN_ROLES["approver"]
+    assert rights_of(session, main.user_id, main.company_id) == frozenset(Permission)
 
 
 def test_custom_rights_are_read_as_stored_and_unknown_codes_are_ignored(session, main) -> None:
     custom = _custom_role(session, main.company_id, ["reports.view", "root.everything"])
     user = make_user(session, main.company_id, "r@acme.example", [])
     _give(session, user.id, custom)
-    assert permissions_of(session, user.id, main.company_id) == {"reports.view"}
+    assert rights_of(session, user.id, main.company_id) == {"reports.view"}
     role = session.get(Role, custom)
     assert role_permissions(session, role) == {"reports.view"}
 
@@ -154,7 +155,7 @@ def test_rights_are_the_union_of_all_roles(session, main) -> None:
     user = make_user(session, main.company_id, "u@acme.example", ["technician", "buyer"])
     _give(session, user.id, first)
     _give(session, user.id, second)
-    assert permissions_of(session, user.id, main.company_id) == {
+    assert rights_of(session, user.id, main.company_id) == {
         "documents.view",
         "orders.create",
         "orders.view_own",
@@ -166,10 +167,10 @@ def test_rights_are_the_union_of_all_roles(session, main) -> None:
 
 def test_a_user_without_roles_or_of_another_company_may_do_nothing(session, main) -> None:
     nobody = make_user(session, main.company_id, "n@acme.example", [])
-    assert permissions_of(session, nobody.id, main.company_id) == frozenset()
+    assert rights_of(session, nobody.id, main.company_id) == frozenset()
     other = make_company(session, "C-2", "Other AG")
-    assert permissions_of(session, main.user_id, other.company_id) == frozenset()
-    assert permissions_of(session, 987654, main.company_id) == frozenset()
+    assert rights_of(session, main.user_id, other.company_id) == frozenset()
+    assert rights_of(session, 987654, main.company_id) == frozenset()
 
 
 def test_one_query_however_many_roles(session, main) -> None:
@@ -178,6 +179,6 @@ def test_one_query_however_many_roles(session, main) -> None:
         _give(session, user.id, _custom_role(session, main.company_id, ["audit.view"], f"c{n}"))
     session.expire_all()
     with counted_queries(session) as statements:
-        rights = permissions_of(session, user.id, main.company_id)
+        rights = rights_of(session, user.id, main.company_id)
     assert rights == frozenset(Permission)
     assert len(statements) <= 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from customer_center.auth.principals import rights_of
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import BUILTIN_ROLE_ORDER, BUILTIN_ROLES, Permission
 from customer_center.models.approval import ApprovalChain
@@ -13,7 +14,6 @@ from customer_center.models.audit import AuditEntry
 from customer_center.models.budget import BudgetRule
 from customer_center.models.user import Role, RolePermission, UserRole
 from customer_center.services.people import roles
-from customer_center.services.people.permissions import permissions_of
 from tests.factories import actor_for, make_company, make_user, role_id
 from tests.unit.test_permissions import counted_queries
 
@@ -178,7 +178,7 @@ def test_new_rights_apply_to_holders_at_once(session, main) -> None:
     _hold(session, user.id, custom)
     roles.set_role_permissions(session, main, custom, ["budgets.manage"])
     session.commit()
-    assert permissions_of(session, user.id, main.company_id) == {"budgets.manage"}
+    assert rights_of(session, user.id, main.company_id) == {"budgets.manage"}
 
 
 def test_builtins_cannot_be_renamed_edited_or_deleted(session, main) -> None:
@@ -341,7 +341,7 @@ def test_every_change_needs_roles_manage(session, main) -> None:
     custom = roles.create_role(session, main, "Finance", ["reports.view"])
     session.commit()
     clerk = actor_for(session, make_user(session, main.company_id, "c@acme.example", ["approver"]))
-    assert Permission.ROLES_MANAGE not in permissions_of(session, clerk.user_id, clerk.company_id)
+    assert Permission.ROLES_MANAGE not in rights_of(session, clerk.user_id, clerk.company_id)
     for call in (
         lambda: roles.create_role(session, clerk, "Mine", ["orders.create"]),
         lambda: roles.rename_role(session, clerk, custom, "Mine"),

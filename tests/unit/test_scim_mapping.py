@@ -7,8 +7,8 @@ import pytest
 from scim2_models import InvalidFilterException, ScimFilter
 from sqlmodel import Session, col, select
 
-from customer_center.auth.scim_actor import ScimActor, scim_actor
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.principals import ScimClient
 from customer_center.integrations.scim.filters import user_condition
 from customer_center.integrations.scim.mapping import (
     group_resource,
@@ -27,8 +27,8 @@ from customer_center.services.identity.provisioning import UserFields
 from tests.factories import make_company, make_user, role_id
 
 
-def _actor(main) -> ScimActor:  # type: ignore[no-untyped-def]
-    return scim_actor(main.company_id, 1, "Okta")
+def _actor(main) -> ScimClient:  # type: ignore[no-untyped-def]
+    return ScimClient(token_id=1, company_id=main.company_id, label="Okta")
 
 
 def test_a_user_as_scim_resource(session: Session) -> None:

@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import Session, select
 
 from customer_center.auth.browser_key import binding_of, new_browser_key
-from customer_center.auth.sessions import resolve_actor
+from customer_center.auth.principals import resolve_principal
 from customer_center.domain.errors import ServiceError
 from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
@@ -38,7 +38,7 @@ def _claims(email: str, groups: list[str], sub: str | None = None) -> dict:
 def _sign_in(session: Session, company_id: int, claims: dict, issuer: str = ISSUER) -> User:
     cookie = complete_login(session, get_settings(), _tx(company_id, issuer), claims)
     session.commit()
-    actor = resolve_actor(session, cookie)
+    actor = resolve_principal(session, cookie)
     assert actor is not None and actor.company_id == company_id
     return session.get(User, actor.user_id)  # type: ignore[return-value]
 

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from customer_center.auth.browser_key import binding_of, new_browser_key
-from customer_center.auth.sessions import resolve_actor
+from customer_center.auth.principals import resolve_principal
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.models.audit import AuditEntry
 from customer_center.models.auth import AuthSession
@@ -177,10 +177,10 @@ def test_resend_retires_the_old_link_and_revoke_removes_the_invited_user(session
 def test_deactivation_ends_every_session_at_once_and_keeps_the_user(session, main) -> None:
     ben = make_user(session, main.company_id, "ben@acme.example", ["buyer"])
     cookie = signed_in_cookie(session, ben)
-    assert resolve_actor(session, cookie) is not None
+    assert resolve_principal(session, cookie) is not None
     users.deactivate_user(session, main, ben.id)
     session.commit()
-    assert resolve_actor(session, cookie) is None
+    assert resolve_principal(session, cookie) is None
     assert session.get(User, ben.id).status == STATUS_INACTIVE
     live = session.exec(
         select(AuthSession).where(AuthSession.user_id == ben.id, AuthSession.revoked_at.is_(None))

@@ -23,9 +23,9 @@ from scim2_server.utils import parametrize
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from customer_center.auth.scim_actor import ScimActor
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import MAX_ID, parse_id
+from customer_center.domain.principals import ScimClient
 from customer_center.i18n import translate
 from customer_center.integrations.scim.filters import user_condition
 from customer_center.integrations.scim.mapping import (
@@ -78,7 +78,7 @@ def _check_version(current: Resource[Any], expected: str | None) -> None:
 class PortalStorage(ScimStorage):
     """Users and Groups (= roles) of the token's company; other ids are "not found"."""
 
-    def __init__(self, session: Session, actor: ScimActor) -> None:
+    def __init__(self, session: Session, actor: ScimClient) -> None:
         self.session = session
         self.actor = actor
 

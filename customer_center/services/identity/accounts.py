@@ -12,6 +12,7 @@ from customer_center.auth import sessions
 from customer_center.auth.passwords import hash_password, verify_password
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.password_policy import new_password_errors
+from customer_center.domain.principals import CustomerUser
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
@@ -120,7 +121,7 @@ def redeem_sign_in_ticket(
 
 
 def sign_out(session: Session, raw_cookie: str, ip_address: str = "") -> None:
-    actor = sessions.resolve_actor(session, raw_cookie)
+    actor = sessions.live_session_of(session, raw_cookie)
     if sessions.revoke_session(session, raw_cookie) and actor is not None:
         audit.record_account_event(
             session,
@@ -210,7 +211,7 @@ def validate_new_password(password: str, repeat: str, email: str) -> None:
         raise ValidationFailed(errors)
 
 
-def change_language(session: Session, actor: sessions.Actor, language: str) -> None:
+def change_language(session: Session, actor: CustomerUser, language: str) -> None:
     if language not in LANGUAGES:
         raise ServiceError("error.invalid_input")
     user = session.get(User, actor.user_id)
@@ -242,7 +243,7 @@ class CompanyOverview:
     is_main_contact: bool
 
 
-def company_overview(session: Session, actor: sessions.Actor) -> CompanyOverview:
+def company_overview(session: Session, actor: CustomerUser) -> CompanyOverview:
     """The dashboard's header facts, scoped to the actor's own company."""
     row = session.exec(
         select(User, Company)

@@ -13,6 +13,7 @@ from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.password_policy import new_password_errors
 from customer_center.domain.permissions import BUILTIN_ROLES, MAIN_CONTACT_ROLE
+from customer_center.domain.principals import by_user
 from customer_center.i18n.catalog import normalize_language
 from customer_center.integrations.erp.protocol import ErpClient, ErpCustomer
 from customer_center.models.base import utcnow
@@ -226,7 +227,7 @@ def complete_activation(
         session,
         "company.activated",
         company_id=company.id,
-        actor_user_id=user.id,
+        by=by_user(user.id),
         target_type="company",
         target_id=company.id,
         after={"customer_number": company.customer_number, "main_contact": user.email},

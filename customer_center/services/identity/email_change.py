@@ -13,17 +13,17 @@ from urllib.parse import quote
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor
+from customer_center.auth.principals import rights_of
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
 from customer_center.models.user import STATUS_INACTIVE, User
 from customer_center.services import audit, emails
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.identity.rate_limit import Limit, minutes_blocked, record_attempt
-from customer_center.services.people.permissions import permissions_of
 from customer_center.services.people.users import company_user
 from customer_center.settings import Settings
 
@@ -33,17 +33,17 @@ EMAIL_CHANGE_TTL = timedelta(hours=24)
 REQUEST_LIMIT = Limit(kind="email_change", max_failures=5, window=timedelta(hours=1))
 
 
-def editable_user(session: Session, actor: Actor, user_id: object) -> User:
+def editable_user(session: Session, actor: CustomerUser, user_id: object) -> User:
     """The user whose address ``actor`` may change: themselves, or with ``users.manage`` a user
     of their company whose rights they hold all of (so nobody takes over a stronger account by
     redirecting its address, and only the main contact changes the main contact's)."""
     user = company_user(session, actor, user_id)
     if user.id == actor.user_id:
         return user
-    own = permissions_of(session, actor.user_id, actor.company_id)
+    own = actor.rights
     if Permission.USERS_MANAGE not in own:
         raise ServiceError("admin.not_found")
-    if not permissions_of(session, user.id, actor.company_id) <= own:  # type: ignore[arg-type]
+    if not rights_of(session, user.id, actor.company_id) <= own:  # type: ignore[arg-type]
         raise ServiceError("account.email.error.beyond_own_rights")
     return user
 
@@ -82,7 +82,7 @@ def _retire_pending(session: Session, user_id: int) -> None:
 
 
 def request_email_change(
-    session: Session, actor: Actor, settings: Settings, user_id: int, new_email: str
+    session: Session, actor: CustomerUser, settings: Settings, user_id: int, new_email: str
 ) -> str:
     """E-mail a confirmation link to the new address; returns the address it went to."""
     user = editable_user(session, actor, user_id)
@@ -126,13 +126,13 @@ class EmailStatus:
     pending: str | None
 
 
-def email_status(session: Session, actor: Actor, user_id: int) -> EmailStatus:
+def email_status(session: Session, actor: CustomerUser, user_id: int) -> EmailStatus:
     """The sign-in address and the one waiting for confirmation, for the form."""
     user = editable_user(session, actor, user_id)
     return EmailStatus(user.email, _pending_of(session, user.id))  # type: ignore[arg-type]
 
 
-def pending_email_of(session: Session, actor: Actor, user_id: int) -> str | None:
+def pending_email_of(session: Session, actor: CustomerUser, user_id: int) -> str | None:
     """The address waiting for confirmation, if a usable link for it is out."""
     return email_status(session, actor, user_id).pending
 

@@ -1,6 +1,6 @@
 """Provisioning from the company's identity provider (SCIM): users and their roles.
 
-Every function takes the :class:`~customer_center.auth.scim_actor.ScimActor` of the token the
+Every function takes the :class:`~customer_center.domain.principals.ScimClient` of the token the
 request came with and works inside its company only. Changes go through the users service
 (profile, deactivation with its sessions ended, activation) and are audited with the token as
 the actor. Users are never deleted: "delete" deactivates, history stays.
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from customer_center.auth.scim_actor import ScimActor
 from customer_center.domain.email_address import normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
+from customer_center.domain.principals import ScimClient
 from customer_center.models.user import STATUS_ACTIVE, STATUS_INACTIVE, Role, User, UserRole
 from customer_center.services import audit
 from customer_center.services.people import roles, users
@@ -39,7 +39,7 @@ def is_active(user: User) -> bool:
     return user.status != STATUS_INACTIVE
 
 
-def create_user(session: Session, actor: ScimActor, fields: UserFields) -> int:
+def create_user(session: Session, actor: ScimClient, fields: UserFields) -> int:
     """A user without roles; they sign in through the company's single sign-on."""
     errors = users.identity_errors(session, fields.name, fields.email, fields.language)
     if errors:
@@ -65,7 +65,7 @@ def create_user(session: Session, actor: ScimActor, fields: UserFields) -> int:
     return user.id  # type: ignore[return-value]
 
 
-def replace_user(session: Session, actor: ScimActor, user_id: int, fields: UserFields) -> None:
+def replace_user(session: Session, actor: ScimClient, user_id: int, fields: UserFields) -> None:
     """Bring a user in line with ``fields``; only what differs changes (and is audited)."""
     user = users.company_user(session, actor, user_id)
     email = normalize_email(fields.email)
@@ -91,7 +91,7 @@ def replace_user(session: Session, actor: ScimActor, user_id: int, fields: UserF
         change(session, actor, user.id)  # type: ignore[arg-type]
 
 
-def _change_email(session: Session, actor: ScimActor, user: User, email: str) -> None:
+def _change_email(session: Session, actor: ScimClient, user: User, email: str) -> None:
     """The identity provider owns the address: it changes at once (no confirmation link)."""
     errors = users.identity_errors(session, user.name, email, user.language)
     if "email" in errors:
@@ -111,7 +111,7 @@ def _change_email(session: Session, actor: ScimActor, user: User, email: str) ->
     )
 
 
-def deactivate(session: Session, actor: ScimActor, user_id: int) -> None:
+def deactivate(session: Session, actor: ScimClient, user_id: int) -> None:
     """SCIM DELETE: the user is deactivated (sessions end at once), never deleted."""
     user = users.company_user(session, actor, user_id)
     if is_active(user):
@@ -122,7 +122,7 @@ def deactivate(session: Session, actor: ScimActor, user_id: int) -> None:
 
 
 def create_group(
-    session: Session, actor: ScimActor, name: str, external_id: str | None, member_ids: set[int]
+    session: Session, actor: ScimClient, name: str, external_id: str | None, member_ids: set[int]
 ) -> int:
     """A custom role without rights: its holders gain nothing until the main contact gives
     the role rights on the roles page."""
@@ -149,7 +149,7 @@ def create_group(
 
 def replace_group(
     session: Session,
-    actor: ScimActor,
+    actor: ScimClient,
     role_id: int,
     name: str,
     external_id: str | None,
@@ -177,7 +177,7 @@ def replace_group(
     set_members(session, actor, role_id, member_ids)
 
 
-def delete_group(session: Session, actor: ScimActor, role_id: int) -> None:
+def delete_group(session: Session, actor: ScimClient, role_id: int) -> None:
     """The provider deleted the group: its holders lose the role, then the role goes (built-in
     roles and roles that approve in a chain stay, with a reason)."""
     role = roles._custom_role(session, actor, role_id)
@@ -195,7 +195,7 @@ def holders(session: Session, role_id: int) -> set[int]:
     return set(session.exec(select(UserRole.user_id).where(UserRole.role_id == role_id)).all())
 
 
-def set_members(session: Session, actor: ScimActor, role_id: int, member_ids: set[int]) -> None:
+def set_members(session: Session, actor: ScimClient, role_id: int, member_ids: set[int]) -> None:
     """Give the role to exactly ``member_ids`` (users of the company); each user whose roles
     change gets an audit entry. The main contact's role changes only by handover."""
     role = roles._company_role(session, actor, role_id, lock=True)
@@ -234,7 +234,7 @@ def _user(session: Session, user_id: int) -> User:
     return user
 
 
-def _company_user_ids(session: Session, actor: ScimActor, ids: Iterable[int]) -> set[int]:
+def _company_user_ids(session: Session, actor: ScimClient, ids: Iterable[int]) -> set[int]:
     wanted = list(ids)
     if not wanted:
         return set()

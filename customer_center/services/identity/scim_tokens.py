@@ -13,15 +13,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
-from customer_center.auth.scim_actor import ScimActor, scim_actor
-from customer_center.auth.sessions import Actor
 from customer_center.auth.tokens import new_token, token_hash
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser, ScimClient
 from customer_center.models.base import utcnow
 from customer_center.models.identity import ScimToken
 from customer_center.services import audit
-from customer_center.services.people.permissions import permissions_of
 
 SCIM_PATH = "/scim/v2"  # where the endpoint lives below the portal's base URL
 LABEL_MAX = 100
@@ -45,12 +43,12 @@ def endpoint_url(base_url: str) -> str:
     return base_url.rstrip("/") + SCIM_PATH
 
 
-def _require_manager(session: Session, actor: Actor) -> None:
-    if Permission.COMPANY_MANAGE not in permissions_of(session, actor.user_id, actor.company_id):
+def _require_manager(session: Session, actor: CustomerUser) -> None:
+    if Permission.COMPANY_MANAGE not in actor.rights:
         raise ServiceError("error.permission_denied")
 
 
-def list_tokens(session: Session, actor: Actor) -> list[TokenView]:
+def list_tokens(session: Session, actor: CustomerUser) -> list[TokenView]:
     """The company's tokens, live ones first, newest first."""
     _require_manager(session, actor)
     rows = session.exec(
@@ -65,7 +63,7 @@ def list_tokens(session: Session, actor: Actor) -> list[TokenView]:
     ]
 
 
-def _checked_label(session: Session, actor: Actor, label: object) -> str:
+def _checked_label(session: Session, actor: CustomerUser, label: object) -> str:
     clean = " ".join(label.split()) if isinstance(label, str) else ""
     if not clean:
         raise ValidationFailed({"label": ("form.required", {})})
@@ -83,7 +81,7 @@ def _checked_label(session: Session, actor: Actor, label: object) -> str:
     return clean
 
 
-def _insert(session: Session, actor: Actor, label: str) -> tuple[ScimToken, str]:
+def _insert(session: Session, actor: CustomerUser, label: str) -> tuple[ScimToken, str]:
     raw = new_token()
     token = ScimToken(
         company_id=actor.company_id,
@@ -96,7 +94,7 @@ def _insert(session: Session, actor: Actor, label: str) -> tuple[ScimToken, str]
     return token, raw
 
 
-def create_token(session: Session, actor: Actor, label: str) -> str:
+def create_token(session: Session, actor: CustomerUser, label: str) -> str:
     """A new token; the raw value is returned now and never again."""
     _require_manager(session, actor)
     token, raw = _insert(session, actor, _checked_label(session, actor, label))
@@ -111,7 +109,7 @@ def create_token(session: Session, actor: Actor, label: str) -> str:
     return raw
 
 
-def _live_token(session: Session, actor: Actor, token_id: object) -> ScimToken:
+def _live_token(session: Session, actor: CustomerUser, token_id: object) -> ScimToken:
     """A token of the actor's company that is not revoked; anything else is "not found"."""
     valid = isinstance(token_id, int) and not isinstance(token_id, bool)
     token = session.get(ScimToken, token_id, with_for_update=True) if valid else None
@@ -125,7 +123,7 @@ def _revoke(session: Session, token: ScimToken) -> None:
     session.add(token)
 
 
-def rotate_token(session: Session, actor: Actor, token_id: int) -> str:
+def rotate_token(session: Session, actor: CustomerUser, token_id: int) -> str:
     """A new token with the same label; the old one stops working in the same transaction."""
     _require_manager(session, actor)
     old = _live_token(session, actor, token_id)
@@ -143,7 +141,7 @@ def rotate_token(session: Session, actor: Actor, token_id: int) -> str:
     return raw
 
 
-def revoke_token(session: Session, actor: Actor, token_id: int) -> None:
+def revoke_token(session: Session, actor: CustomerUser, token_id: int) -> None:
     _require_manager(session, actor)
     token = _live_token(session, actor, token_id)
     _revoke(session, token)
@@ -157,7 +155,7 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> None:
     )
 
 
-def authenticate(session: Session, raw_token: str) -> ScimActor | None:
+def authenticate(session: Session, raw_token: str) -> ScimClient | None:
     """The actor behind a presented bearer token, or None for an unknown or revoked one.
 
     One indexed lookup by hash; ``last_used_at`` is written only when it is older than
@@ -185,4 +183,4 @@ def authenticate(session: Session, raw_token: str) -> ScimActor | None:
         )
         .values(last_used_at=now)
     )
-    return scim_actor(company_id, token_id, label)  # type: ignore[arg-type]
+    return ScimClient(token_id=token_id, company_id=company_id, label=label)  # type: ignore[arg-type]

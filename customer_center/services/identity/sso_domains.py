@@ -15,9 +15,9 @@ from typing import Protocol
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor
 from customer_center.auth.tokens import new_token
 from customer_center.domain import sso
+from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpCustomer, ErpUnavailable
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
@@ -164,7 +164,7 @@ def published_proofs(pending: list[PendingProof], lookup: TxtLookup) -> frozense
 
 def record_proofs(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     erp: CustomerDirectory,
     published: frozenset[tuple[str, str]],
 ) -> list[str]:

@@ -10,17 +10,16 @@ from sqlmodel import Session, col, select
 
 from customer_center.auth import secret_box
 from customer_center.auth.oidc import OidcError, ProviderMetadata, normalize_issuer
-from customer_center.auth.sessions import Actor
 from customer_center.domain import sso
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE, Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.identity import SsoConfig, SsoDomain, SsoDomainClaim, UserIdentity
 from customer_center.models.user import Role, User
 from customer_center.services import audit
 from customer_center.services.identity import sso_domains
-from customer_center.services.people.permissions import permissions_of
 from customer_center.settings import Settings
 
 Errors = dict[str, tuple[str, dict[str, object]]]
@@ -63,8 +62,8 @@ class SsoSettingsView:
     actor_email: str
 
 
-def _require_manager(session: Session, actor: Actor) -> None:
-    if Permission.COMPANY_MANAGE not in permissions_of(session, actor.user_id, actor.company_id):
+def _require_manager(session: Session, actor: CustomerUser) -> None:
+    if Permission.COMPANY_MANAGE not in actor.rights:
         raise ServiceError("error.permission_denied")
 
 
@@ -119,7 +118,7 @@ def _main_contact(session: Session, company_id: int) -> User | None:
     ).first()
 
 
-def settings_view(session: Session, actor: Actor) -> SsoSettingsView:
+def settings_view(session: Session, actor: CustomerUser) -> SsoSettingsView:
     _require_manager(session, actor)
     config = company_config(session, actor.company_id)
     company = session.get(Company, actor.company_id)
@@ -267,7 +266,7 @@ def _snapshot(
 
 def save_settings(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     settings: Settings,
     form: SsoForm,
     discover: Discover,
@@ -330,7 +329,7 @@ def save_settings(
 # --- password sign-in --------------------------------------------------------------------
 
 
-def set_password_sign_in(session: Session, actor: Actor, enabled: bool) -> None:
+def set_password_sign_in(session: Session, actor: CustomerUser, enabled: bool) -> None:
     """Switch password sign-in for the whole company. Off only while SSO is on and has been
     proven by the actor's own SSO sign-in, and the main contact's too (never locked out)."""
     _require_manager(session, actor)
@@ -353,7 +352,7 @@ def set_password_sign_in(session: Session, actor: Actor, enabled: bool) -> None:
     )
 
 
-def _check_can_switch_off(session: Session, actor: Actor) -> None:
+def _check_can_switch_off(session: Session, actor: CustomerUser) -> None:
     config = company_config(session, actor.company_id)
     if config is None or not config.enabled:
         raise ServiceError("sso.error.password_needs_sso")
@@ -367,7 +366,7 @@ def _check_can_switch_off(session: Session, actor: Actor) -> None:
 # --- proving waiting domains ---------------------------------------------------------------
 
 
-def domains_to_prove(session: Session, actor: Actor) -> list[sso_domains.PendingProof]:
+def domains_to_prove(session: Session, actor: CustomerUser) -> list[sso_domains.PendingProof]:
     """The company's waiting domains with the TXT record each needs."""
     _require_manager(session, actor)
     return sso_domains.pending_proofs(session, actor.company_id)
@@ -375,7 +374,7 @@ def domains_to_prove(session: Session, actor: Actor) -> list[sso_domains.Pending
 
 def prove_domains(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     erp: sso_domains.CustomerDirectory,
     published: frozenset[tuple[str, str]],
 ) -> list[str]:

@@ -20,6 +20,7 @@ from customer_center.auth.tokens import new_token
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.next_page import safe_next
+from customer_center.domain.principals import SYSTEM
 from customer_center.domain.sso import email_domain, issuer_needs_https
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
@@ -254,7 +255,7 @@ def record_refusal(
         session,
         "sso.sign_in_refused",
         company_id=refusal.company_id,
-        actor_user_id=None,
+        by=SYSTEM,
         target_type="company",
         target_id=refusal.company_id or "",
         after={"reason": refusal.reason, **detail},

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.principals import CustomerUser
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.orders import approvals
 from customer_center.services.orders.approval_link_tokens import APPROVAL_LINK
@@ -29,7 +29,7 @@ class LinkedOrder:
     detail: approvals.OrderDetail
 
 
-def _order_of_link(session: Session, actor: Actor, raw: str, *, use: bool) -> int:
+def _order_of_link(session: Session, actor: CustomerUser, raw: str, *, use: bool) -> int:
     take = one_time_tokens.consume if use else one_time_tokens.peek
     row = take(session, APPROVAL_LINK, raw)
     if row.user_id != actor.user_id:
@@ -40,7 +40,7 @@ def _order_of_link(session: Session, actor: Actor, raw: str, *, use: bool) -> in
     return order_id
 
 
-def open_link(session: Session, actor: Actor, raw: str) -> LinkedOrder:
+def open_link(session: Session, actor: CustomerUser, raw: str) -> LinkedOrder:
     """The order behind a still usable link of the signed-in approver, if they may decide it."""
     detail = approvals.order_detail(session, actor, _order_of_link(session, actor, raw, use=False))
     if not detail.can_decide:
@@ -50,7 +50,7 @@ def open_link(session: Session, actor: Actor, raw: str) -> LinkedOrder:
 
 def decide_by_link(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     settings: Settings,
     raw: str,
     decision: str,

@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import false, func, or_, update
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.budgets import (
     LimitBreach,
     OrderFigures,
@@ -51,6 +50,7 @@ from customer_center.domain.orders import (
     revision_diff,
 )
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import catalog
 from customer_center.i18n.formatting import format_moment
@@ -88,7 +88,6 @@ from customer_center.services.people.budgets import (
     situation_of,
 )
 from customer_center.services.people.chains import decider_today, deputy_directory
-from customer_center.services.people.permissions import permissions_of
 from customer_center.settings import Settings
 
 PAGE_SIZE = 20
@@ -102,7 +101,7 @@ REASON_EVENTS = (EVENT_SUBMITTED, EVENT_RESUBMITTED)
 class Viewer:
     """The actor as one order sees them."""
 
-    actor: Actor
+    actor: CustomerUser
     rights: frozenset[str]
     stands_in_for: frozenset[int]  # designated approvers whose steps they decide today
     is_main_contact: bool
@@ -119,11 +118,11 @@ class Viewer:
         )
 
 
-def viewer_of(session: Session, actor: Actor, today: date | None = None) -> Viewer:
+def viewer_of(session: Session, actor: CustomerUser, today: date | None = None) -> Viewer:
     directory = deputy_directory(session, actor.company_id)
     return Viewer(
         actor,
-        permissions_of(session, actor.user_id, actor.company_id),
+        actor.rights,
         stands_in_for(actor.user_id, directory, today or local_today()),
         directory.main_contact_id == actor.user_id,
     )
@@ -134,7 +133,7 @@ def _decidable_clause(viewer: Viewer) -> Any:
     return or_(col(ApprovalStep.approver_id).in_(sorted(viewer.deciding_for)), escalated)
 
 
-def _company_order(session: Session, actor: Actor, order_id: object) -> Order:
+def _company_order(session: Session, actor: CustomerUser, order_id: object) -> Order:
     order = session.get(Order, order_id) if type(order_id) is int else None
     if order is None or order.company_id != actor.company_id:
         raise ServiceError("orders.error.not_found")
@@ -158,7 +157,7 @@ def _may_view(session: Session, viewer: Viewer, order: Order) -> bool:
     return involved is not None
 
 
-def visible_order(session: Session, actor: Actor, order_id: object) -> tuple[Order, Viewer]:
+def visible_order(session: Session, actor: CustomerUser, order_id: object) -> tuple[Order, Viewer]:
     """The order if the actor may see it (requester, its approvers and those standing in
     for them, holders of orders.view_all); anything else is "not found"."""
     order = _company_order(session, actor, order_id)
@@ -258,7 +257,7 @@ def _inbox_query(viewer: Viewer) -> Any:
     )
 
 
-def waiting_count(session: Session, actor: Actor) -> int:
+def waiting_count(session: Session, actor: CustomerUser) -> int:
     """How many orders wait for the actor's decision (the navigation badge)."""
     viewer = viewer_of(session, actor)
     if Permission.APPROVALS_DECIDE not in viewer.rights:
@@ -267,7 +266,9 @@ def waiting_count(session: Session, actor: Actor) -> int:
     return int(session.exec(query).one())
 
 
-def inbox(session: Session, actor: Actor, page: int = 0, page_size: int = PAGE_SIZE) -> InboxPage:
+def inbox(
+    session: Session, actor: CustomerUser, page: int = 0, page_size: int = PAGE_SIZE
+) -> InboxPage:
     """The orders waiting for the actor, oldest first, one page."""
     viewer = viewer_of(session, actor)
     if Permission.APPROVALS_DECIDE not in viewer.rights:
@@ -398,7 +399,7 @@ def _reasons_now(session: Session, orders: list[Order]) -> dict[int, list[LimitB
 
 def approve(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     settings: Settings,
     order_id: object,
     seen_version: object,
@@ -471,7 +472,7 @@ def _start_level(
 
 def reject(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     settings: Settings,
     order_id: object,
     seen_version: object,
@@ -520,7 +521,7 @@ def _lines_of(session: Session, order: Order) -> tuple[LineSnapshot, ...]:
 
 def _new_revision(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     order: Order,
     change: OrderChange,
     reason: str,
@@ -561,7 +562,7 @@ def _new_revision(
 
 def change_order(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     settings: Settings,
     order_id: object,
     seen_version: object,
@@ -597,7 +598,7 @@ def change_order(
 
 def resubmit(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     settings: Settings,
     order_id: object,
     seen_version: object,
@@ -654,7 +655,7 @@ def resubmit(
 
 
 def cancel(
-    session: Session, actor: Actor, order_id: object, seen_version: object, comment: str = ""
+    session: Session, actor: CustomerUser, order_id: object, seen_version: object, comment: str = ""
 ) -> None:
     """The requester withdraws an order that is waiting or was rejected."""
     comment = _comment(comment, required=False)
@@ -677,7 +678,7 @@ def cancel(
     add_event(session, order, EVENT_CANCELLED, actor.user_id, body=comment)
 
 
-def add_comment(session: Session, actor: Actor, order_id: object, text: str) -> None:
+def add_comment(session: Session, actor: CustomerUser, order_id: object, text: str) -> None:
     """A message in the order's conversation, by anyone who may see it, while it is open."""
     body = _comment(text, required=True)
     order, _viewer = visible_order(session, actor, order_id)
@@ -821,7 +822,7 @@ class OrderDetail:
     can_comment: bool
 
 
-def order_detail(session: Session, actor: Actor, order_id: object) -> OrderDetail:
+def order_detail(session: Session, actor: CustomerUser, order_id: object) -> OrderDetail:
     """Everything about one order the actor may see, in the actor's language."""
     order, viewer = visible_order(session, actor, order_id)
     lang = actor.language

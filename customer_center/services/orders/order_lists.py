@@ -23,24 +23,22 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.budgets import MAX_CENTS
 from customer_center.domain.csv_cells import csv_line
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import (
-    LIKE_ESCAPE,
-    like_pattern,
     parse_date,
     parse_id,
     parse_whole,
 )
 from customer_center.domain.orders import ALL_STATUSES, order_number
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.models.order import STATUS_DRAFT, Order
 from customer_center.models.user import User
-from customer_center.services.people.permissions import permissions_of
+from customer_center.services.people.names import users_to_pick
 
 SCOPE_MINE, SCOPE_ALL = "mine", "all"
 SCOPES = (SCOPE_MINE, SCOPE_ALL)
@@ -132,7 +130,7 @@ def visible_scope(rights: frozenset[str], requested: str) -> str:
     raise ServiceError("error.permission_denied")
 
 
-def _filtered(statement: Any, actor: Actor, f: OrderFilter, scope: str) -> Any:
+def _filtered(statement: Any, actor: CustomerUser, f: OrderFilter, scope: str) -> Any:
     statement = statement.where(
         Order.company_id == actor.company_id,
         col(Order.submitted_at).is_not(None),
@@ -233,11 +231,11 @@ class _Id:
     id: int | None
 
 
-def orders_page(session: Session, actor: Actor, order_filter: OrderFilter, page: int) -> OrderPage:
+def orders_page(
+    session: Session, actor: CustomerUser, order_filter: OrderFilter, page: int
+) -> OrderPage:
     """One page of the list, newest first by default; ``page`` is clamped to what exists."""
-    scope = visible_scope(
-        permissions_of(session, actor.user_id, actor.company_id), order_filter.scope
-    )
+    scope = visible_scope(actor.rights, order_filter.scope)
     matches = _filtered(sa_select(col(Order.id)), actor, order_filter, scope).limit(COUNT_CAP + 1)
     count = int(session.exec(select(func.count()).select_from(matches.subquery())).one())
     total, more = min(count, COUNT_CAP), count > COUNT_CAP
@@ -249,30 +247,23 @@ def orders_page(session: Session, actor: Actor, order_filter: OrderFilter, page:
 
 
 def requester_choices(
-    session: Session, actor: Actor, search: str = "", limit: int = 50
+    session: Session, actor: CustomerUser, search: str = "", limit: int = 50
 ) -> list[tuple[int, str]]:
     """Users of the company for the requester filter (holders of orders.view_all only)."""
-    if Permission.ORDERS_VIEW_ALL not in permissions_of(session, actor.user_id, actor.company_id):
+    if Permission.ORDERS_VIEW_ALL not in actor.rights:
         return []
-    statement = select(User.id, User.name).where(User.company_id == actor.company_id)
-    term = search.strip()[:60].lower()
-    if term:
-        pattern = like_pattern(term)
-        statement = statement.where(
-            func.lower(User.name).like(pattern, escape=LIKE_ESCAPE)
-            | col(User.email).like(pattern, escape=LIKE_ESCAPE)
-        )
-    rows = session.exec(statement.order_by(col(User.name), col(User.id)).limit(limit)).all()
-    return [(user_id, name) for user_id, name in rows]  # type: ignore[misc]
+    return users_to_pick(session, actor.company_id, search=search, limit=limit)
 
 
 # --- the CSV export --------------------------------------------------------------------------
 
 
-def iter_orders_csv(session: Session, actor: Actor, order_filter: OrderFilter) -> Iterator[str]:
+def iter_orders_csv(
+    session: Session, actor: CustomerUser, order_filter: OrderFilter
+) -> Iterator[str]:
     """The header (in the actor's language), then every listed order in the list's order,
     streamed in batches: neutral values (ISO times with offset, amounts with a point)."""
-    rights = permissions_of(session, actor.user_id, actor.company_id)
+    rights = actor.rights
     scope = visible_scope(rights, order_filter.scope)
     lang = actor.language
     yield csv_line(translate(lang, f"order_list.csv.{name}") for name in CSV_COLUMNS)

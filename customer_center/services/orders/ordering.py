@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.budgets import LimitBreach, OrderFigures, describe_breach
 from customer_center.domain.chains import RouteStep
 from customer_center.domain.errors import ServiceError, ValidationFailed
@@ -31,6 +30,7 @@ from customer_center.domain.orders import (
     price_cents,
 )
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
@@ -49,7 +49,6 @@ from customer_center.services.orders import order_mails
 from customer_center.services.orders.order_handoff import enqueue_handoff
 from customer_center.services.people.budgets import local_today, order_breaches
 from customer_center.services.people.chains import route_for_order
-from customer_center.services.people.permissions import permissions_of
 from customer_center.services.wiring import erp_client
 from customer_center.settings import Settings
 
@@ -77,8 +76,8 @@ class SubmitOutcome:
     reasons: list[str]  # why it needs approval, in the actor's language
 
 
-def require(session: Session, actor: Actor, permission: Permission) -> frozenset[str]:
-    rights = permissions_of(session, actor.user_id, actor.company_id)
+def require(session: Session, actor: CustomerUser, permission: Permission) -> frozenset[str]:
+    rights = actor.rights
     if permission not in rights:
         raise ServiceError("error.permission_denied")
     return rights
@@ -86,7 +85,7 @@ def require(session: Session, actor: Actor, permission: Permission) -> frozenset
 
 def submit_order(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     settings: Settings,
     lines: Sequence[LineRequest],
     checkout: Checkout,

@@ -14,18 +14,17 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.chains import absence_problems
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.models.approval import Absence
 from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_USER
-from customer_center.models.user import User
 from customer_center.services import audit
 from customer_center.services.people.budgets import check_subject
 from customer_center.services.people.chains import load_directory
-from customer_center.services.people.permissions import permissions_of
+from customer_center.services.people.names import names_of
 
 ADMIN_RIGHTS = frozenset({Permission.CHAINS_MANAGE.value, Permission.USERS_MANAGE.value})
 MAX_DAYS = 366
@@ -40,20 +39,20 @@ class AbsenceView:
     substitute_name: str
 
 
-def may_manage_absence(session: Session, actor: Actor, user_id: int) -> bool:
+def may_manage_absence(session: Session, actor: CustomerUser, user_id: int) -> bool:
     """One's own absence, or anyone's in the company for holders of an administrative right."""
     if user_id == actor.user_id:
         return True
-    return bool(ADMIN_RIGHTS & permissions_of(session, actor.user_id, actor.company_id))
+    return bool(ADMIN_RIGHTS & actor.rights)
 
 
-def _check_access(session: Session, actor: Actor, user_id: int) -> None:
+def _check_access(session: Session, actor: CustomerUser, user_id: int) -> None:
     check_subject(session, actor, SCOPE_USER, user_id)
     if not may_manage_absence(session, actor, user_id):
         raise ServiceError("admin.not_found")
 
 
-def _rows(session: Session, actor: Actor, user_id: int) -> list[Absence]:
+def _rows(session: Session, actor: CustomerUser, user_id: int) -> list[Absence]:
     return list(
         session.exec(
             select(Absence)
@@ -63,18 +62,11 @@ def _rows(session: Session, actor: Actor, user_id: int) -> list[Absence]:
     )
 
 
-def absences_of(session: Session, actor: Actor, user_id: int) -> list[AbsenceView]:
+def absences_of(session: Session, actor: CustomerUser, user_id: int) -> list[AbsenceView]:
     """The person's planned absences, earliest first (past ones too until removed)."""
     _check_access(session, actor, user_id)
     rows = _rows(session, actor, user_id)
-    names = dict(
-        session.exec(
-            select(User.id, User.name).where(
-                User.company_id == actor.company_id,
-                col(User.id).in_({r.substitute_id for r in rows}),
-            )
-        ).all()
-    )
+    names = names_of(session, actor.company_id, (r.substitute_id for r in rows))
     return [
         AbsenceView(r.id, r.starts_on, r.ends_on, r.substitute_id, names.get(r.substitute_id, ""))  # type: ignore[arg-type]
         for r in rows
@@ -88,7 +80,12 @@ PROBLEM_FIELDS = {
 
 
 def add_absence(
-    session: Session, actor: Actor, user_id: int, starts_on: date, ends_on: date, substitute_id: int
+    session: Session,
+    actor: CustomerUser,
+    user_id: int,
+    starts_on: date,
+    ends_on: date,
+    substitute_id: int,
 ) -> int:
     """Plan one more absence: approvals due to ``user_id`` in the period go to the
     substitute, and come back after. Other planned absences stay; overlapping ones, and a
@@ -126,7 +123,9 @@ def add_absence(
     return row.id  # type: ignore[return-value]
 
 
-def remove_absence(session: Session, actor: Actor, user_id: int, absence_id: int | None) -> None:
+def remove_absence(
+    session: Session, actor: CustomerUser, user_id: int, absence_id: int | None
+) -> None:
     """Remove one planned absence of ``user_id``, loaded by (id, company, person)."""
     _check_access(session, actor, user_id)
     row = session.exec(

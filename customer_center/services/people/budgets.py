@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.budgets import (
     PERIODS,
     AmountError,
@@ -25,6 +24,7 @@ from customer_center.domain.budgets import (
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import parse_whole
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.i18n.formatting import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
@@ -32,7 +32,6 @@ from customer_center.models.company import Company
 from customer_center.models.order import NOT_COUNTED_STATUSES, RESERVING_STATUSES, Order
 from customer_center.models.user import Role, User, UserRole
 from customer_center.services import audit
-from customer_center.services.people.permissions import permissions_of
 
 SCOPES = (SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER)
 MAX_QUANTITY = 10**9
@@ -49,7 +48,7 @@ def _as_limits(rule: BudgetRule) -> Limits:
     )
 
 
-def check_subject(session: Session, actor: Actor, scope: str, subject_id: int) -> int:
+def check_subject(session: Session, actor: CustomerUser, scope: str, subject_id: int) -> int:
     """The subject of a rule must belong to the actor's company; the company is subject 0."""
     if scope == SCOPE_COMPANY:
         return 0
@@ -72,7 +71,7 @@ def _rule(session: Session, company_id: int, scope: str, subject_id: int) -> Bud
     ).first()
 
 
-def rule_of(session: Session, actor: Actor, scope: str, subject_id: int) -> Limits | None:
+def rule_of(session: Session, actor: CustomerUser, scope: str, subject_id: int) -> Limits | None:
     subject = check_subject(session, actor, scope, subject_id)
     rule = _rule(session, actor.company_id, scope, subject)
     return _as_limits(rule) if rule else None
@@ -121,7 +120,7 @@ def parse_limits(values: dict[str, str], lang: str) -> Limits:
 
 
 def save_rule(
-    session: Session, actor: Actor, scope: str, subject_id: int, values: dict[str, str]
+    session: Session, actor: CustomerUser, scope: str, subject_id: int, values: dict[str, str]
 ) -> None:
     subject = check_subject(session, actor, scope, subject_id)
     limits = parse_limits(values, actor.language)
@@ -144,7 +143,7 @@ def save_rule(
     )
 
 
-def clear_rule(session: Session, actor: Actor, scope: str, subject_id: int) -> None:
+def clear_rule(session: Session, actor: CustomerUser, scope: str, subject_id: int) -> None:
     """Remove a rule: the user falls back to their roles' or the company's default."""
     subject = check_subject(session, actor, scope, subject_id)
     rule = _rule(session, actor.company_id, scope, subject)
@@ -220,12 +219,12 @@ class BudgetSituation:
 
 
 def budget_situation(
-    session: Session, actor: Actor, user_id: int, today: date | None = None
+    session: Session, actor: CustomerUser, user_id: int, today: date | None = None
 ) -> BudgetSituation:
     """A user's limits and period figures: one's own, or anyone's of the company for holders
     of budgets.manage or users.manage."""
     if user_id != actor.user_id:
-        rights = permissions_of(session, actor.user_id, actor.company_id)
+        rights = actor.rights
         if not rights & {Permission.BUDGETS_MANAGE, Permission.USERS_MANAGE}:
             raise ServiceError("error.permission_denied")
         check_subject(session, actor, SCOPE_USER, user_id)
@@ -255,7 +254,7 @@ class BudgetDefaults:
     roles: dict[int, Limits]  # role id -> its default; roles without one are left out
 
 
-def budget_defaults(session: Session, actor: Actor) -> BudgetDefaults:
+def budget_defaults(session: Session, actor: CustomerUser) -> BudgetDefaults:
     """The company's default and every role's default, for the budgets page (one query)."""
     rules = session.exec(
         select(BudgetRule).where(

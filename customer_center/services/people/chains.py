@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.budgets import money
 from customer_center.domain.chains import (
     RULES,
@@ -32,6 +31,7 @@ from customer_center.domain.chains import (
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.i18n import translate
 from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.base import utcnow
@@ -204,7 +204,9 @@ def _stored(session: Session, company_id: int, scope: str, subject: int) -> Appr
     ).first()
 
 
-def chain_of(session: Session, actor: Actor, scope: str, subject_id: int) -> list[Level] | None:
+def chain_of(
+    session: Session, actor: CustomerUser, scope: str, subject_id: int
+) -> list[Level] | None:
     subject = check_subject(session, actor, scope, subject_id)
     stored = _stored(session, actor.company_id, scope, subject)
     return levels_from_json(stored.levels) if stored else None
@@ -221,7 +223,7 @@ def problems_in_words(problems: list[Problem], lang: str) -> dict[str, str]:
 
 
 def save_chain(
-    session: Session, actor: Actor, scope: str, subject_id: int, levels_payload: object
+    session: Session, actor: CustomerUser, scope: str, subject_id: int, levels_payload: object
 ) -> None:
     """Store the levels the browser sent (``levels_to_json`` shape) once they are well-formed,
     name only people and roles of the actor's company, and have no problem."""
@@ -256,7 +258,7 @@ def save_chain(
     )
 
 
-def clear_chain(session: Session, actor: Actor, scope: str, subject_id: int) -> None:
+def clear_chain(session: Session, actor: CustomerUser, scope: str, subject_id: int) -> None:
     subject = check_subject(session, actor, scope, subject_id)
     stored = _stored(session, actor.company_id, scope, subject)
     if stored is None:
@@ -311,7 +313,7 @@ class Preview:
 
 def preview(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     user_id: int,
     order_value_cents: int,
     today: date,
@@ -360,7 +362,7 @@ def standing_in_for(session: Session, company_id: int, user_id: int, today: date
 
 
 def find_people(
-    session: Session, actor: Actor, text: str, limit: int = 30, *, invited: bool = False
+    session: Session, actor: CustomerUser, text: str, limit: int = 30, *, invited: bool = False
 ) -> list[tuple[int, str]]:
     """Active users of the company (and invited ones if ``invited``) whose name or address
     matches, for pickers."""

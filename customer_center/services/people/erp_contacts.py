@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.email_address import normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import parse_id
+from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpClient, ErpContact
 from customer_center.models.company import Company
 from customer_center.services.people.user_import import addresses_in_use
@@ -38,7 +38,7 @@ class ContactPage:
     page_count: int
 
 
-def _company_contacts(session: Session, actor: Actor, erp: ErpClient) -> list[ErpContact]:
+def _company_contacts(session: Session, actor: CustomerUser, erp: ErpClient) -> list[ErpContact]:
     """The ERP contacts of the actor's own company: its customer number, never one sent in."""
     company = session.get(Company, actor.company_id)
     assert company is not None
@@ -47,7 +47,7 @@ def _company_contacts(session: Session, actor: Actor, erp: ErpClient) -> list[Er
 
 def erp_contacts_not_yet_users(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     erp: ErpClient,
     search: str = "",
     page: int = 0,
@@ -73,7 +73,7 @@ def erp_contacts_not_yet_users(
 
 def invite_erp_contacts(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     settings: Settings,
     erp: ErpClient,
     contact_ids: Sequence[str],

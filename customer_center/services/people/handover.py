@@ -15,9 +15,9 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from customer_center.auth.passwords import verify_password
-from customer_center.auth.sessions import Actor
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
+from customer_center.domain.principals import CustomerUser
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
@@ -59,7 +59,7 @@ class HandoverOffer:
     for_this_actor: bool
 
 
-def _main_contact(session: Session, actor: Actor) -> User:
+def _main_contact(session: Session, actor: CustomerUser) -> User:
     user = session.get(User, actor.user_id)
     if user is None or user.company_id != actor.company_id or not user.is_main_contact:
         raise ServiceError("account.handover.error.not_main_contact")
@@ -87,7 +87,7 @@ def _retire_pending(session: Session, company_id: int) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _check_password(session: Session, actor: Actor, user: User, password: str) -> None:
+def _check_password(session: Session, actor: CustomerUser, user: User, password: str) -> None:
     key = f"user:{actor.user_id}"
     wait = progressive_lock_minutes(session, PASSWORD_LIMIT, key, utcnow())
     if wait:
@@ -99,12 +99,12 @@ def _check_password(session: Session, actor: Actor, user: User, password: str) -
     record_attempt(session, PASSWORD_LIMIT.kind, [key], succeeded=True)
 
 
-def record_password_failure(session: Session, actor: Actor) -> None:
+def record_password_failure(session: Session, actor: CustomerUser) -> None:
     """Count a wrong password; called in its own transaction, as the refusal rolls back."""
     record_attempt(session, PASSWORD_LIMIT.kind, [f"user:{actor.user_id}"], succeeded=False)
 
 
-def _target(session: Session, actor: Actor, target_user_id: object) -> User:
+def _target(session: Session, actor: CustomerUser, target_user_id: object) -> User:
     target = company_user(session, actor, target_user_id)
     if target.id == actor.user_id:
         raise ServiceError("account.handover.error.self")
@@ -113,7 +113,7 @@ def _target(session: Session, actor: Actor, target_user_id: object) -> User:
     return target
 
 
-def handover_candidate(session: Session, actor: Actor, target_user_id: object) -> str | None:
+def handover_candidate(session: Session, actor: CustomerUser, target_user_id: object) -> str | None:
     """The target's name if ``actor`` may hand the role to them now; else ``None``."""
     try:
         _main_contact(session, actor)
@@ -123,7 +123,7 @@ def handover_candidate(session: Session, actor: Actor, target_user_id: object) -
 
 
 def request_handover(
-    session: Session, actor: Actor, settings: Settings, target_user_id: int, password: str
+    session: Session, actor: CustomerUser, settings: Settings, target_user_id: int, password: str
 ) -> None:
     """Only the main contact, after re-entering their password; a newer request replaces an
     older pending one."""
@@ -161,7 +161,7 @@ def request_handover(
     )
 
 
-def pending_handover(session: Session, actor: Actor) -> PendingHandover | None:
+def pending_handover(session: Session, actor: CustomerUser) -> PendingHandover | None:
     """The handover waiting for its link, as the main contact sees it (others: nothing)."""
     user = session.get(User, actor.user_id)
     if user is None or not user.is_main_contact:
@@ -183,7 +183,7 @@ def pending_handover(session: Session, actor: Actor) -> PendingHandover | None:
     return PendingHandover(target.id, target.name, target.email, expires_at)  # type: ignore[arg-type]
 
 
-def cancel_handover(session: Session, actor: Actor) -> bool:
+def cancel_handover(session: Session, actor: CustomerUser) -> bool:
     """Withdraw the pending handover; its link stops working. False if none was pending."""
     _main_contact(session, actor)
     pending = pending_handover(session, actor)
@@ -215,7 +215,7 @@ def _parties(session: Session, token: OneTimeToken, *, lock: bool = False) -> tu
     return initiator, target
 
 
-def handover_offer(session: Session, raw_token: str, actor: Actor | None) -> HandoverOffer:
+def handover_offer(session: Session, raw_token: str, actor: CustomerUser | None) -> HandoverOffer:
     token = one_time_tokens.peek(session, HANDOVER, raw_token)
     initiator, target = _parties(session, token)
     company = session.get(Company, target.company_id)
@@ -231,7 +231,7 @@ def handover_offer(session: Session, raw_token: str, actor: Actor | None) -> Han
 
 
 def accept_handover(
-    session: Session, settings: Settings, raw_token: str, accepting_actor: Actor | None
+    session: Session, settings: Settings, raw_token: str, accepting_actor: CustomerUser | None
 ) -> None:
     """The target, signed in, takes over: flag and role move in this one transaction."""
     if accepting_actor is None:

@@ -17,7 +17,7 @@ from customer_center.domain.permissions import BUILTIN_ROLES, PERMISSION_CODES, 
 from customer_center.models.user import Role, RolePermission, UserRole
 
 
-def permissions_of(session: Session, user_id: int, company_id: int) -> frozenset[str]:
+def rights_of(session: Session, user_id: int, company_id: int) -> frozenset[str]:
     rows = session.exec(
         select(Role.code, Role.is_builtin, RolePermission.permission)
         .join(UserRole, col(UserRole.role_id) == Role.id)

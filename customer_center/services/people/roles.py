@@ -11,7 +11,6 @@ from uuid import uuid4
 from sqlalchemy import delete, false, func
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import (
     BUILTIN_ROLE_ORDER,
@@ -21,13 +20,14 @@ from customer_center.domain.permissions import (
     builtin_rights,
     builtin_role_name_key,
 )
+from customer_center.domain.principals import Principal
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.models.approval import ApprovalChain
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
 from customer_center.models.user import Role, RolePermission, User, UserRole
 from customer_center.services import audit
-from customer_center.services.people.permissions import permissions_of, role_permissions
+from customer_center.services.people.permissions import role_permissions
 
 NAME_MAX = 100
 ErrorMap = dict[str, tuple[str, dict[str, object]]]
@@ -48,7 +48,7 @@ def role_name(lang: str, code: str, name: str, is_builtin: bool) -> str:
     return translate(lang, builtin_role_name_key(code)) if is_builtin else name
 
 
-def list_roles(session: Session, actor: Actor) -> list[RoleView]:
+def list_roles(session: Session, actor: Principal) -> list[RoleView]:
     """Built-ins in their fixed order, then custom roles by name. Two queries: the roles with
     their user counts (grouped), and the stored rights of all custom roles."""
     rows = session.exec(
@@ -94,7 +94,7 @@ def role_permissions_from(role: Role, stored: dict[int, set[str]]) -> frozenset[
     return frozenset(stored.get(role.id or 0, set()) & PERMISSION_CODES)
 
 
-def create_role(session: Session, actor: Actor, name: str, permissions: Iterable[str]) -> int:
+def create_role(session: Session, actor: Principal, name: str, permissions: Iterable[str]) -> int:
     """A custom role with a generated code (``custom-<id>``); returns its id."""
     own = _require_manager(session, actor)
     errors: ErrorMap = {}
@@ -128,18 +128,18 @@ def insert_custom_role(session: Session, company_id: int, name: str) -> int:
     return role_id
 
 
-def rename_role(session: Session, actor: Actor, role_id: int, name: str) -> None:
+def rename_role(session: Session, actor: Principal, role_id: int, name: str) -> None:
     _change_role(session, actor, role_id, name=name, permissions=None)
 
 
 def set_role_permissions(
-    session: Session, actor: Actor, role_id: int, permissions: Iterable[str]
+    session: Session, actor: Principal, role_id: int, permissions: Iterable[str]
 ) -> None:
     _change_role(session, actor, role_id, name=None, permissions=permissions)
 
 
 def update_role(
-    session: Session, actor: Actor, role_id: int, name: str, permissions: Iterable[str]
+    session: Session, actor: Principal, role_id: int, name: str, permissions: Iterable[str]
 ) -> None:
     """Name and rights in one step, as the role editor saves them: one audit entry."""
     _change_role(session, actor, role_id, name=name, permissions=permissions)
@@ -147,7 +147,7 @@ def update_role(
 
 def _change_role(
     session: Session,
-    actor: Actor,
+    actor: Principal,
     role_id: int,
     *,
     name: str | None,
@@ -174,7 +174,7 @@ def _change_role(
 
 
 def record_role_change(
-    session: Session, actor: Actor, role: Role, before: dict[str, Any], after: dict[str, Any]
+    session: Session, actor: Principal, role: Role, before: dict[str, Any], after: dict[str, Any]
 ) -> None:
     """One audit entry for what changed of a role, if anything did."""
     if after:
@@ -190,7 +190,7 @@ def record_role_change(
 
 
 def delete_role(
-    session: Session, actor: Actor, role_id: int, move_users_to: int | None = None
+    session: Session, actor: Principal, role_id: int, move_users_to: int | None = None
 ) -> None:
     """A role in use goes only with its users moved to another role, in the same transaction;
     a role that approves in an approver chain does not go at all. Its own budget and chain
@@ -206,7 +206,7 @@ def delete_role(
     drop_role(session, actor, role, target)
 
 
-def check_not_in_chains(session: Session, actor: Actor, role_id: int) -> None:
+def check_not_in_chains(session: Session, actor: Principal, role_id: int) -> None:
     """A role that approves in an approver chain cannot go."""
     chains = _chains_naming(session, actor.company_id, role_id)
     if chains:
@@ -214,7 +214,7 @@ def check_not_in_chains(session: Session, actor: Actor, role_id: int) -> None:
         raise ServiceError("roles.error.used_in_chain", chains=names)
 
 
-def drop_role(session: Session, actor: Actor, role: Role, moved_to: int | None) -> None:
+def drop_role(session: Session, actor: Principal, role: Role, moved_to: int | None) -> None:
     """Delete a custom role nobody holds any more, with its rights and its own budget and
     chain defaults."""
     gone_id: int = role.id  # type: ignore[assignment]
@@ -242,16 +242,16 @@ def drop_role(session: Session, actor: Actor, role: Role, moved_to: int | None) 
 # --- checks -------------------------------------------------------------------------------
 
 
-def _require_manager(session: Session, actor: Actor) -> frozenset[str]:
+def _require_manager(session: Session, actor: Principal) -> frozenset[str]:
     """The state checks the right before the event; the service checks again, so no caller
     can forget it. Returns the actor's rights."""
-    own = permissions_of(session, actor.user_id, actor.company_id)
+    own = actor.rights
     if Permission.ROLES_MANAGE not in own:
         raise ServiceError("error.permission_denied")
     return own
 
 
-def _company_role(session: Session, actor: Actor, role_id: object, lock: bool = False) -> Role:
+def _company_role(session: Session, actor: Principal, role_id: object, lock: bool = False) -> Role:
     """A role of the actor's company; any other id is simply not found."""
     valid = isinstance(role_id, int) and not isinstance(role_id, bool)
     role = session.get(Role, role_id, with_for_update=lock) if valid else None
@@ -260,7 +260,7 @@ def _company_role(session: Session, actor: Actor, role_id: object, lock: bool = 
     return role
 
 
-def _custom_role(session: Session, actor: Actor, role_id: object) -> Role:
+def _custom_role(session: Session, actor: Principal, role_id: object) -> Role:
     """Locked until the change commits: on PostgreSQL a user_role row that is being added
     for it (a foreign key check) waits, so no holder slips past a move or a deletion."""
     role = _company_role(session, actor, role_id, lock=True)
@@ -270,7 +270,7 @@ def _custom_role(session: Session, actor: Actor, role_id: object) -> Role:
 
 
 def _checked_name(
-    session: Session, actor: Actor, name: object, role_id: int | None, errors: ErrorMap
+    session: Session, actor: Principal, name: object, role_id: int | None, errors: ErrorMap
 ) -> str:
     clean = " ".join(name.split()) if isinstance(name, str) else ""
     if not clean:
@@ -315,7 +315,7 @@ def _checked_rights(
 
 
 def _move_target(
-    session: Session, actor: Actor, role_id: int, move_users_to: object, count: int
+    session: Session, actor: Principal, role_id: int, move_users_to: object, count: int
 ) -> int:
     if move_users_to is None or move_users_to == role_id:
         raise ValidationFailed({"move_to": ("roles.error.move_users", {"count": count})})
@@ -368,7 +368,7 @@ def _chains_naming(session: Session, company_id: int, role_id: int) -> list[Appr
     ]
 
 
-def _chain_labels(session: Session, actor: Actor, chains: list[ApprovalChain]) -> list[str]:
+def _chain_labels(session: Session, actor: Principal, chains: list[ApprovalChain]) -> list[str]:
     """Which chain, in words: the company default, a role's default, or a user's chain."""
     lang = actor.language
     role_ids = [c.subject_id for c in chains if c.scope == SCOPE_ROLE]

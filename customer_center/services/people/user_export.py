@@ -9,15 +9,15 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.csv_cells import csv_line
+from customer_center.domain.principals import CustomerUser
 from customer_center.domain.user_csv import EXPORT_COLUMNS, ROLE_SEPARATOR
 from customer_center.models.user import Role, User, UserRole
 
 CSV_BATCH = 500
 
 
-def iter_users_csv(session: Session, actor: Actor) -> Iterator[str]:
+def iter_users_csv(session: Session, actor: CustomerUser) -> Iterator[str]:
     """The header, then every user of the actor's company by name, read in keyset batches."""
     yield csv_line(EXPORT_COLUMNS)
     base = (

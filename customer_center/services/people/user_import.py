@@ -12,17 +12,16 @@ from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor
 from customer_center.db import session_scope
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ValidationFailed
 from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
+from customer_center.domain.principals import CustomerUser
 from customer_center.domain.user_csv import CsvUserRow, parse_users_csv
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.models.user import Role, User
-from customer_center.services.people.permissions import permissions_of
 from customer_center.services.people.users import (
     NAME_MAX,
     NewUser,
@@ -95,7 +94,7 @@ class ImportProgress:
 # --- the preview -----------------------------------------------------------------------------
 
 
-def preview_import(session: Session, actor: Actor, csv_bytes: bytes) -> ImportPreview:
+def preview_import(session: Session, actor: CustomerUser, csv_bytes: bytes) -> ImportPreview:
     """Every row of the file with its problems; raises ServiceError if the file is unusable."""
     parsed = parse_users_csv(csv_bytes)
     roles = _RoleMatcher(session, actor)
@@ -110,7 +109,7 @@ def preview_import(session: Session, actor: Actor, csv_bytes: bytes) -> ImportPr
 
 
 def _checked(
-    row: CsvUserRow, actor: Actor, roles: _RoleMatcher, taken: set[str], duplicate_of: int
+    row: CsvUserRow, actor: CustomerUser, roles: _RoleMatcher, taken: set[str], duplicate_of: int
 ) -> ImportRow:
     email = normalize_email(row.email)
     language = row.language or actor.language
@@ -173,9 +172,9 @@ def addresses_in_use(session: Session, emails: list[str]) -> set[str]:
 class _RoleMatcher:
     """The company's roles by code, name and (built-ins) their name in every language."""
 
-    def __init__(self, session: Session, actor: Actor) -> None:
+    def __init__(self, session: Session, actor: CustomerUser) -> None:
         roles = session.exec(select(Role).where(Role.company_id == actor.company_id)).all()
-        own_rights = permissions_of(session, actor.user_id, actor.company_id)
+        own_rights = actor.rights
         self._by_label: dict[str, Role] = {}
         for role in roles:
             for label in _labels(role):
@@ -219,7 +218,7 @@ def valid_rows(rows: Sequence[ImportRow]) -> list[ImportRow]:
 
 
 def import_batch(
-    session: Session, actor: Actor, settings: Settings, rows: Sequence[ImportRow]
+    session: Session, actor: CustomerUser, settings: Settings, rows: Sequence[ImportRow]
 ) -> BatchResult:
     """Invite ``rows`` in the caller's transaction; rows that no longer pass (an address
     taken since the preview) are left out and returned with their problems."""
@@ -250,7 +249,7 @@ def _refused_rows(pending: list[ImportRow], failure: ValidationFailed) -> dict[i
 
 
 def import_rows(
-    actor: Actor,
+    actor: CustomerUser,
     settings: Settings,
     rows: Sequence[ImportRow],
     batch_size: int | None = None,

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor, revoke_all_sessions
+from customer_center.auth.sessions import revoke_all_sessions
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
-from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
+from customer_center.domain.principals import Principal
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.auth import OneTimeToken
@@ -35,7 +35,8 @@ from customer_center.models.user import (
 )
 from customer_center.services import audit, emails
 from customer_center.services.identity import one_time_tokens
-from customer_center.services.people.permissions import permissions_of, role_permissions
+from customer_center.services.people.names import name_or_email_matches
+from customer_center.services.people.permissions import role_permissions
 from customer_center.settings import Settings
 
 INVITATION = "invitation"
@@ -54,7 +55,7 @@ class NewUser:
     role_ids: tuple[int, ...]
 
 
-def company_user(session: Session, actor: Actor, user_id: object) -> User:
+def company_user(session: Session, actor: Principal, user_id: object) -> User:
     """A user of the actor's company; anything else is "not found"."""
     user = session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or user.company_id != actor.company_id:
@@ -139,7 +140,7 @@ def email_in_use(session: Session, email: str) -> bool:
 
 
 def invite_users(
-    session: Session, actor: Actor, settings: Settings, users: Sequence[NewUser]
+    session: Session, actor: Principal, settings: Settings, users: Sequence[NewUser]
 ) -> list[int]:
     """Create invited users with their roles and e-mail each an invitation; all or nothing.
 
@@ -159,7 +160,7 @@ def invite_users(
     return [_create_invited_user(session, actor, settings, company, new) for new in users]
 
 
-def invite_user(session: Session, actor: Actor, settings: Settings, new: NewUser) -> int:
+def invite_user(session: Session, actor: Principal, settings: Settings, new: NewUser) -> int:
     """One invitation, with errors keyed by field for the invitation form."""
     try:
         return invite_users(session, actor, settings, [new])[0]
@@ -170,7 +171,7 @@ def invite_user(session: Session, actor: Actor, settings: Settings, new: NewUser
 
 
 def _create_invited_user(
-    session: Session, actor: Actor, settings: Settings, company: Company, new: NewUser
+    session: Session, actor: Principal, settings: Settings, company: Company, new: NewUser
 ) -> int:
     user = User(
         company_id=actor.company_id,
@@ -196,7 +197,7 @@ def _create_invited_user(
 
 
 def _send_invitation(
-    session: Session, actor: Actor, settings: Settings, company: Company, user: User
+    session: Session, actor: Principal, settings: Settings, company: Company, user: User
 ) -> None:
     raw = one_time_tokens.issue(session, INVITATION, INVITATION_TTL, user_id=user.id)
     inviter = session.get(User, actor.user_id)
@@ -220,7 +221,7 @@ def _named_in_approvals(session: Session, user_id: int) -> bool:
     return session.exec(step).first() is not None
 
 
-def _invited_user(session: Session, actor: Actor, user_id: int) -> User:
+def _invited_user(session: Session, actor: Principal, user_id: int) -> User:
     user = company_user(session, actor, user_id)
     if user.status != STATUS_INVITED:
         raise ServiceError("users.error.not_invited")
@@ -239,7 +240,7 @@ def _retire_invitations(session: Session, user_id: int) -> None:
     )
 
 
-def resend_invitation(session: Session, actor: Actor, settings: Settings, user_id: int) -> None:
+def resend_invitation(session: Session, actor: Principal, settings: Settings, user_id: int) -> None:
     """A fresh link; the earlier ones stop working."""
     user = _invited_user(session, actor, user_id)
     _retire_invitations(session, user_id)
@@ -251,7 +252,7 @@ def resend_invitation(session: Session, actor: Actor, settings: Settings, user_i
     )
 
 
-def revoke_invitation(session: Session, actor: Actor, user_id: int) -> None:
+def revoke_invitation(session: Session, actor: Principal, user_id: int) -> None:
     """An invited user never signed in and has no history: the invitation goes entirely."""
     user = _invited_user(session, actor, user_id)
     before = user_snapshot(session, user)
@@ -284,9 +285,9 @@ def revoke_invitation(session: Session, actor: Actor, user_id: int) -> None:
 # --- roles, profile, status ----------------------------------------------------------------
 
 
-def _check_grantable(session: Session, actor: Actor, role_ids: set[int]) -> None:
+def _check_grantable(session: Session, actor: Principal, role_ids: set[int]) -> None:
     """Nobody hands out rights they do not hold themselves (the main contact holds all)."""
-    own = permissions_of(session, actor.user_id, actor.company_id)
+    own = actor.rights
     for role_id in role_ids:
         if not permissions_of_role(session, role_id) <= own:
             raise ValidationFailed({"roles": ("users.error.role_beyond_own_rights", {})})
@@ -297,7 +298,9 @@ def permissions_of_role(session: Session, role_id: int) -> frozenset[str]:
     return role_permissions(session, role) if role is not None else frozenset()
 
 
-def set_user_roles(session: Session, actor: Actor, user_id: int, role_ids: Sequence[int]) -> None:
+def set_user_roles(
+    session: Session, actor: Principal, user_id: int, role_ids: Sequence[int]
+) -> None:
     """Replace the roles of a user; the main contact's role stays with the main contact."""
     user = company_user(session, actor, user_id)
     if user.id == actor.user_id:
@@ -319,7 +322,9 @@ def set_user_roles(session: Session, actor: Actor, user_id: int, role_ids: Seque
     _audit_change(session, actor, "user.roles_changed", user, before)
 
 
-def update_profile(session: Session, actor: Actor, user_id: int, name: str, language: str) -> None:
+def update_profile(
+    session: Session, actor: Principal, user_id: int, name: str, language: str
+) -> None:
     """Name and language; the e-mail address changes only through its verification link."""
     user = company_user(session, actor, user_id)
     errors: Errors = {}
@@ -338,7 +343,7 @@ def update_profile(session: Session, actor: Actor, user_id: int, name: str, lang
     _audit_change(session, actor, "user.profile_changed", user, before)
 
 
-def deactivate_user(session: Session, actor: Actor, user_id: int) -> None:
+def deactivate_user(session: Session, actor: Principal, user_id: int) -> None:
     """Signs the user out everywhere at once; their orders, comments and decisions stay."""
     user = company_user(session, actor, user_id)
     if user.id == actor.user_id:
@@ -354,7 +359,7 @@ def deactivate_user(session: Session, actor: Actor, user_id: int) -> None:
     _audit_change(session, actor, "user.deactivated", user, before)
 
 
-def activate_user(session: Session, actor: Actor, user_id: int) -> None:
+def activate_user(session: Session, actor: Principal, user_id: int) -> None:
     user = company_user(session, actor, user_id)
     if user.status != STATUS_INACTIVE:
         raise ServiceError("users.error.not_inactive")
@@ -365,7 +370,7 @@ def activate_user(session: Session, actor: Actor, user_id: int) -> None:
 
 
 def _audit_change(
-    session: Session, actor: Actor, action: str, user: User, before: dict[str, object]
+    session: Session, actor: Principal, action: str, user: User, before: dict[str, object]
 ) -> None:
     session.flush()
     audit.record_admin(
@@ -421,17 +426,9 @@ class UserPage:
     page_count: int
 
 
-def _filtered(statement, actor: Actor, query: UserQuery):  # type: ignore[no-untyped-def]
+def _filtered(statement, actor: Principal, query: UserQuery):  # type: ignore[no-untyped-def]
     statement = statement.where(User.company_id == actor.company_id)
-    search = query.search.strip().lower()[:100]
-    if search:
-        pattern = like_pattern(search)
-        statement = statement.where(
-            or_(
-                func.lower(User.name).like(pattern, escape=LIKE_ESCAPE),
-                col(User.email).like(pattern, escape=LIKE_ESCAPE),
-            )
-        )
+    statement = statement.where(name_or_email_matches(query.search))
     if query.status in STATUSES:
         statement = statement.where(User.status == query.status)
     if query.role_id is not None:
@@ -441,7 +438,7 @@ def _filtered(statement, actor: Actor, query: UserQuery):  # type: ignore[no-unt
     return statement
 
 
-def users_page(session: Session, actor: Actor, query: UserQuery) -> UserPage:
+def users_page(session: Session, actor: Principal, query: UserQuery) -> UserPage:
     """One page of the company's users, filtered, sorted and cut in SQL."""
     size = query.page_size if query.page_size in PAGE_SIZES else PAGE_SIZES[0]
     total = session.exec(_filtered(select(func.count()).select_from(User), actor, query)).one()
@@ -494,7 +491,7 @@ class RoleChoice:
     is_builtin: bool
 
 
-def role_choices(session: Session, actor: Actor) -> list[RoleChoice]:
+def role_choices(session: Session, actor: Principal) -> list[RoleChoice]:
     """The company's roles as filters and checkboxes offer them."""
     roles = session.exec(
         select(Role).where(Role.company_id == actor.company_id).order_by(col(Role.id))
@@ -516,7 +513,7 @@ class UserDetail:
     invitation_expires_at: object
 
 
-def user_detail(session: Session, actor: Actor, user_id: int) -> UserDetail:
+def user_detail(session: Session, actor: Principal, user_id: int) -> UserDetail:
     user = company_user(session, actor, user_id)
     role_ids = session.exec(select(UserRole.role_id).where(UserRole.user_id == user.id)).all()
     expires = None

@@ -15,18 +15,17 @@ from datetime import date
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain import inputs
 from customer_center.domain.budgets import LimitBreach, OrderFigures, limit_breaches
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import MAX_LINE_QUANTITY
 from customer_center.domain.orders import price_cents
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
 from customer_center.models.order import CartItem
 from customer_center.models.user import User
 from customer_center.services.people.budgets import BudgetSituation, budget_situation
-from customer_center.services.people.permissions import permissions_of
 from customer_center.services.shop.catalogue import (
     ERP_UNAVAILABLE,
     clean_sku,
@@ -38,8 +37,8 @@ MAX_CART_LINES = 100
 QUANTITY_ERROR = "shop.error.quantity"
 
 
-def require_ordering(session: Session, actor: Actor) -> None:
-    if Permission.ORDERS_CREATE not in permissions_of(session, actor.user_id, actor.company_id):
+def require_ordering(session: Session, actor: CustomerUser) -> None:
+    if Permission.ORDERS_CREATE not in actor.rights:
         raise ServiceError("error.permission_denied")
 
 
@@ -51,7 +50,7 @@ def parse_quantity(value: object, field_name: str = "quantity") -> int:
     return number
 
 
-def lock_cart(session: Session, actor: Actor) -> None:
+def lock_cart(session: Session, actor: CustomerUser) -> None:
     """Serialise changes to one user's cart until the transaction ends: two tabs adding the
     same product, or two checkouts of one cart, run one after the other.
 
@@ -73,7 +72,7 @@ def lock_cart(session: Session, actor: Actor) -> None:
     )
 
 
-def cart_items(session: Session, actor: Actor) -> list[CartItem]:
+def cart_items(session: Session, actor: CustomerUser) -> list[CartItem]:
     """The actor's own cart, oldest first."""
     return list(
         session.exec(
@@ -84,7 +83,7 @@ def cart_items(session: Session, actor: Actor) -> list[CartItem]:
     )
 
 
-def _item(session: Session, actor: Actor, sku: str) -> CartItem | None:
+def _item(session: Session, actor: CustomerUser, sku: str) -> CartItem | None:
     return session.exec(
         select(CartItem).where(
             CartItem.user_id == actor.user_id,
@@ -94,7 +93,7 @@ def _item(session: Session, actor: Actor, sku: str) -> CartItem | None:
     ).first()
 
 
-def cart_count(session: Session, actor: Actor) -> int:
+def cart_count(session: Session, actor: CustomerUser) -> int:
     """How many products (lines) are in the actor's cart."""
     return int(
         session.exec(
@@ -106,7 +105,7 @@ def cart_count(session: Session, actor: Actor) -> int:
 
 
 def add_to_cart(
-    session: Session, actor: Actor, erp: ErpClient, sku: object, quantity: object
+    session: Session, actor: CustomerUser, erp: ErpClient, sku: object, quantity: object
 ) -> int:
     """Put ``quantity`` of a product into the cart (adding to what is there); returns the
     line's new quantity. The product must be in the ERP's catalogue for the company."""
@@ -144,7 +143,7 @@ def add_to_cart(
     return item.quantity
 
 
-def set_quantity(session: Session, actor: Actor, sku: object, quantity: object) -> None:
+def set_quantity(session: Session, actor: CustomerUser, sku: object, quantity: object) -> None:
     """Change the quantity of a product already in the cart."""
     require_ordering(session, actor)
     amount = parse_quantity(quantity)
@@ -156,7 +155,7 @@ def set_quantity(session: Session, actor: Actor, sku: object, quantity: object) 
     session.add(item)
 
 
-def remove_item(session: Session, actor: Actor, sku: object) -> None:
+def remove_item(session: Session, actor: CustomerUser, sku: object) -> None:
     """Take a product out of the cart; one that is not there is already gone."""
     require_ordering(session, actor)
     item = _item(session, actor, clean_sku(sku)) if clean_sku(sku) else None
@@ -164,12 +163,12 @@ def remove_item(session: Session, actor: Actor, sku: object) -> None:
         session.delete(item)
 
 
-def clear_cart(session: Session, actor: Actor) -> None:
+def clear_cart(session: Session, actor: CustomerUser) -> None:
     require_ordering(session, actor)
     empty_cart(session, actor)
 
 
-def empty_cart(session: Session, actor: Actor) -> None:
+def empty_cart(session: Session, actor: CustomerUser) -> None:
     """Delete the actor's cart without a rights check: for the checkout, which checked."""
     session.exec(  # type: ignore[call-overload]
         delete(CartItem).where(
@@ -207,7 +206,7 @@ class CartView:
 
 
 def cart_view(
-    session: Session, actor: Actor, erp: ErpClient, today: date | None = None
+    session: Session, actor: CustomerUser, erp: ErpClient, today: date | None = None
 ) -> CartView:
     """The cart priced by the ERP now (one call for all SKUs), its totals, the user's budget
     situation and the limits this cart would exceed if it were ordered as it is."""

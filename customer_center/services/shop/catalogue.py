@@ -23,12 +23,11 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpClient, ErpProductOffer, ErpUnavailable
 from customer_center.models.company import Company
-from customer_center.services.people.permissions import permissions_of
 
 PAGE_SIZE = 20
 SEARCH_MAX = 100
@@ -77,7 +76,7 @@ def safe_datasheet_url(url: str | None) -> str:
     return ""
 
 
-def company_customer_number(session: Session, actor: Actor) -> str:
+def company_customer_number(session: Session, actor: CustomerUser) -> str:
     """The ERP customer number of the actor's own company."""
     company = session.get(Company, actor.company_id)
     if company is None:
@@ -119,10 +118,10 @@ def _view(offer: ErpProductOffer, show_prices: bool, documents: bool) -> Product
 
 
 def catalogue_page(
-    session: Session, actor: Actor, erp: ErpClient, search: str = "", page: int = 0
+    session: Session, actor: CustomerUser, erp: ErpClient, search: str = "", page: int = 0
 ) -> CataloguePage:
     """One page of the catalogue, by name, filtered by ``search`` in name, SKU or description."""
-    rights = permissions_of(session, actor.user_id, actor.company_id)
+    rights = actor.rights
     if not rights & CATALOGUE_RIGHTS:
         raise ServiceError("error.permission_denied")
     customer_number = company_customer_number(session, actor)

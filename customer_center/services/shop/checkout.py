@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from customer_center.auth.sessions import Actor
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.orders import ADDRESS_FIELDS
+from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpAddress, ErpClient, ErpUnavailable
 from customer_center.models.company import Company
 from customer_center.services.orders.ordering import (
@@ -77,7 +77,7 @@ def _default(choices: list[AddressChoice], fallback: str) -> str:
     return chosen.key if chosen else fallback
 
 
-def _options(session: Session, actor: Actor, erp: ErpClient) -> CheckoutOptions:
+def _options(session: Session, actor: CustomerUser, erp: ErpClient) -> CheckoutOptions:
     company = session.get(Company, actor.company_id)
     assert company is not None
     try:
@@ -100,7 +100,7 @@ def _options(session: Session, actor: Actor, erp: ErpClient) -> CheckoutOptions:
     )
 
 
-def checkout_options(session: Session, actor: Actor, erp: ErpClient) -> CheckoutOptions:
+def checkout_options(session: Session, actor: CustomerUser, erp: ErpClient) -> CheckoutOptions:
     """The company's delivery and billing addresses, defaults first chosen."""
     require_ordering(session, actor)
     return _options(session, actor, erp)
@@ -139,7 +139,7 @@ def _regroup(errors: Errors, choice_errors: Errors, new_delivery: bool) -> Error
 
 def place_order(
     session: Session,
-    actor: Actor,
+    actor: CustomerUser,
     settings: Settings,
     erp: ErpClient,
     request: CheckoutRequest,

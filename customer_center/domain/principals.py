@@ -1,0 +1,101 @@
+"""Who acts: one resolved principal per event, of an explicit kind, with its rights.
+
+A principal says which company it may touch and what it may do there. Services take it and
+scope every query by ``company_id``; they ask ``may(right)`` instead of reading roles again.
+Every write records its :class:`Attribution`: who acted (kind and id) and the customer user
+the act counts for. Today that is the same user, or no user at all for a SCIM token; an agent
+of the seller acting for a customer user (a later kind) acts as one and counts for the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import ClassVar
+
+from customer_center.domain.permissions import Permission
+
+
+class PrincipalKind(StrEnum):
+    CUSTOMER_USER = "customer_user"
+    SCIM_TOKEN = "scim_token"  # noqa: S105 - a kind of principal, no secret
+    # The portal itself: reminders, the ERP's status push, the outbox relay.
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who acted and for whom, as written on every row that records a change."""
+
+    actor_kind: PrincipalKind
+    actor_id: int | None  # the user, token (or, later, agent) that acted
+    user_id: int | None  # the customer user the act counts for; None: no user (SCIM, system)
+    session_id: int | None = None  # the sign-in session it came through
+
+
+SYSTEM = Attribution(PrincipalKind.SYSTEM, None, None)
+
+
+def by_user(user_id: int | None, session_id: int | None = None) -> Attribution:
+    """A customer user acting for themselves without a resolved principal (signing in,
+    activating, accepting a link); the portal when no user is known."""
+    if user_id is None:
+        return SYSTEM
+    return Attribution(PrincipalKind.CUSTOMER_USER, user_id, user_id, session_id)
+
+
+@dataclass(frozen=True)
+class CustomerUser:
+    """A signed-in user of one customer company, with the rights of their roles."""
+
+    user_id: int
+    company_id: int
+    rights: frozenset[str]
+    session_id: int = 0
+    language: str = "en"
+    kind: ClassVar[PrincipalKind] = PrincipalKind.CUSTOMER_USER
+
+    def may(self, right: Permission) -> bool:
+        return right in self.rights
+
+    def may_touch(self, company_id: int | None) -> bool:
+        return company_id == self.company_id
+
+    @property
+    def attribution(self) -> Attribution:
+        return Attribution(self.kind, self.user_id, self.user_id, self.session_id or None)
+
+
+# What a company's provisioning token may do: manage its users and their roles.
+SCIM_RIGHTS: frozenset[str] = frozenset({Permission.USERS_MANAGE, Permission.ROLES_MANAGE})
+
+
+@dataclass(frozen=True)
+class ScimClient:
+    """The company's identity provider calling the provisioning endpoint with one of the
+    company's SCIM tokens: no user, no sign-in session."""
+
+    token_id: int
+    company_id: int
+    label: str
+    rights: frozenset[str] = field(default=SCIM_RIGHTS)
+    language: ClassVar[str] = "en"
+    kind: ClassVar[PrincipalKind] = PrincipalKind.SCIM_TOKEN
+
+    @property
+    def user_id(self) -> None:
+        """A token acts as no user: "not yourself" rules never match it."""
+        return None
+
+    def may(self, right: Permission) -> bool:
+        return right in self.rights
+
+    def may_touch(self, company_id: int | None) -> bool:
+        return company_id == self.company_id
+
+    @property
+    def attribution(self) -> Attribution:
+        return Attribution(self.kind, self.token_id, None)
+
+
+Principal = CustomerUser | ScimClient

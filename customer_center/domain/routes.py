@@ -1,0 +1,70 @@
+"""Every address of the portal, named once: pages, e-mail links and navigation use these.
+
+Pure: no Reflex, no settings. :func:`link` makes the absolute address an e-mail carries.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+# Pages for everyone (no sign-in needed)
+START = "/"
+SIGN_IN = "/sign-in"
+FORGOT_PASSWORD = "/forgot-password"
+RESET_PASSWORD = "/reset-password"
+ACTIVATE = "/activate"
+ACTIVATE_CONFIRM = "/activate/confirm"
+INVITATION = "/invitation"
+VERIFY_EMAIL = "/verify-email"
+HANDOVER = "/handover"
+DEV_MAILBOX = "/dev/mailbox"
+
+# Pages of signed-in users
+DASHBOARD = "/dashboard"
+PROFILE = "/profile"
+CATALOGUE = "/catalogue"
+CART = "/cart"
+CHECKOUT = "/checkout"
+ORDERS = "/orders"
+ORDER = "/orders/[order_id]"
+APPROVALS = "/approvals"
+APPROVE = "/approve"
+USERS = "/users"
+USER = "/users/[user_id]"
+USER_NEW = "/users/new"
+USERS_IMPORT = "/users/import"
+USERS_ERP = "/users/erp"
+ROLES = "/roles"
+BUDGETS = "/budgets"
+APPROVAL_CHAINS = "/approval-chains"
+CONTROLLING = "/controlling"
+AUDIT = "/audit"
+COMPANY_SIGN_IN = "/company/sign-in"
+COMPANY_PROVISIONING = "/company/provisioning"
+
+# Plain HTTP routes (Starlette, beside the Reflex app)
+AUTH_COMPLETE = "/auth/complete"
+AUTH_SIGNED_OUT = "/auth/signed-out"
+SSO_START = "/auth/sso/start"
+SSO_CALLBACK = "/auth/sso/callback"
+EXPORT_USERS = "/export/users.csv"
+EXPORT_ORDERS = "/export/orders.csv"
+EXPORT_AUDIT = "/export/audit.csv"
+DATASHEETS = "/datasheets"
+ERP_ORDER_STATUS = "/erp/order-status"
+SCIM = "/scim/v2"
+HEALTH = "/health"
+
+
+def order_path(order_id: int) -> str:
+    return ORDER.replace("[order_id]", str(order_id))
+
+
+def user_path(user_id: int) -> str:
+    return USER.replace("[user_id]", str(user_id))
+
+
+def link(base_url: str, path: str, **query: str) -> str:
+    """The absolute address of ``path`` with its query (values escaped), for e-mails."""
+    suffix = f"?{urlencode(query)}" if query else ""
+    return f"{base_url.rstrip('/')}{path}{suffix}"

@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 # Pages for everyone (no sign-in needed)
 START = "/"
 SIGN_IN = "/sign-in"
-FORGOT_PASSWORD = "/forgot-password"
-RESET_PASSWORD = "/reset-password"
+FORGOT_PASSWORD = "/forgot-password"  # noqa: S105 - an address, no secret
+RESET_PASSWORD = "/reset-password"  # noqa: S105 - an address, no secret
 ACTIVATE = "/activate"
 ACTIVATE_CONFIRM = "/activate/confirm"
 INVITATION = "/invitation"

@@ -6,6 +6,7 @@ import reflex as rx
 
 from customer_center.components.forms import field, form
 from customer_center.components.ui import notice, tr
+from customer_center.domain.permissions import Permission
 from customer_center.state.budgets import MyBudgetState, SituationView, UserBudgetState
 from customer_center.state.session import SessionState
 
@@ -103,7 +104,7 @@ def situation(state: type[SituationView]) -> rx.Component:
 
 def user_budget_section() -> rx.Component:
     state = UserBudgetState
-    can_edit = SessionState.permissions.contains("budgets.manage")
+    can_edit = SessionState.permissions.contains(Permission.BUDGETS_MANAGE.value)
     return rx.card(
         rx.vstack(
             rx.heading(tr("budgets.section"), size="4", as_="h2"),

@@ -43,11 +43,6 @@ def public_header() -> rx.Component:
     return _header()
 
 
-def public_route(route: str, load: rx.EventHandler, title: str = "Customer Center"):  # type: ignore[no-untyped-def]
-    """Register an anonymous page: the language is detected first, then the page loads."""
-    return rx.page(route=route, title=title, on_load=[PortalState.detect_language, load])
-
-
 def public_page(*children: rx.Component, title_key: str) -> rx.Component:
     """A centred card under a slim header: sign-in, activation, password pages."""
     return rx.box(

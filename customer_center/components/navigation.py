@@ -1,52 +1,90 @@
-"""The navigation: one entry per page, shown only to users holding the page's right."""
+"""The navigation: one entry per page, shown only to users holding the page's right.
+
+Pages register their entries with the page decorator (``components.portal_page``); this module
+keeps them and lays them out by group and position, so no page is listed twice by hand.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import IntEnum
 
 import reflex as rx
 
-from customer_center.components.approvals import approvals_count_badge
-from customer_center.components.shop import cart_count_badge
 from customer_center.components.ui import tr
+from customer_center.domain.permissions import Permission
 from customer_center.state.session import SessionState
+
+# A page's right: one right, any one of several, or None for every signed-in user.
+Right = Permission | tuple[Permission, ...] | None
+
+
+class NavGroup(IntEnum):
+    """The navigation's sections, top to bottom."""
+
+    START = 1
+    SHOP = 2
+    PEOPLE = 3
+    REPORTS = 4
+    COMPANY = 5
+    ACCOUNT = 6
+
+
+@dataclass(frozen=True)
+class Nav:
+    """How a page appears in the navigation: its label, icon and place (group, position)."""
+
+    label_key: str
+    icon: str
+    group: NavGroup
+    position: int = 0
+    badge: Callable[[], rx.Component] | None = None  # shown after the label (a count)
 
 
 @dataclass(frozen=True)
 class NavItem:
     route: str
-    label_key: str
-    icon: str
-    permission: str | tuple[str, ...] | None = None  # None: every signed-in user; a tuple: any of
-    badge: Callable[[], rx.Component] | None = None  # shown after the label (a count)
+    nav: Nav
+    rights: tuple[Permission, ...]  # empty: every signed-in user; several: any one of them
 
 
-NAV_ITEMS: list[NavItem] = [
-    NavItem("/dashboard", "nav.dashboard", "layout_dashboard"),
-    NavItem("/catalogue", "nav.catalogue", "package_search", ("documents.view", "orders.create")),
-    NavItem("/cart", "nav.cart", "shopping_cart", "orders.create", cart_count_badge),
-    NavItem("/approvals", "nav.approvals", "stamp", "approvals.decide", approvals_count_badge),
-    NavItem("/orders", "nav.orders", "package", ("orders.view_own", "orders.view_all")),
-    NavItem("/users", "nav.users", "users", "users.manage"),
-    NavItem("/roles", "nav.roles", "shield_check", "roles.manage"),
-    NavItem("/budgets", "nav.budgets", "wallet", "budgets.manage"),
-    NavItem("/approval-chains", "nav.approval_chains", "git_branch", "chains.manage"),
-    NavItem("/controlling", "nav.controlling", "chart_column", "reports.view"),
-    NavItem("/audit", "nav.audit", "scroll_text", "audit.view"),
-    NavItem("/company/sign-in", "nav.sso", "fingerprint", "company.manage"),
-    NavItem("/company/provisioning", "nav.provisioning", "key_round", "company.manage"),
-    NavItem("/profile", "nav.profile", "user_cog"),
-]
+_REGISTERED: dict[str, NavItem] = {}
+
+
+def rights_of(right: Right) -> tuple[Permission, ...]:
+    if right is None:
+        return ()
+    return (right,) if isinstance(right, Permission) else tuple(right)
+
+
+def register(route: str, nav: Nav, right: Right) -> None:
+    """Called by the page decorator when a page module is imported."""
+    _REGISTERED[route] = NavItem(route, nav, rights_of(right))
+
+
+def nav_items() -> list[NavItem]:
+    """The registered entries in their order (every page module is imported by then: the
+    app module imports all pages before any page renders)."""
+    return sorted(_REGISTERED.values(), key=lambda item: (item.nav.group, item.nav.position))
+
+
+def holds_any(rights: tuple[Permission, ...]) -> rx.Var:
+    """Whether the signed-in user holds at least one of ``rights`` (as the shell knows them)."""
+    allowed = SessionState.permissions.contains(rights[0].value)
+    for right in rights[1:]:
+        allowed = allowed | SessionState.permissions.contains(right.value)
+    return allowed
 
 
 def _link(item: NavItem) -> rx.Component:
     active = SessionState.router.page.path == item.route
+    nav = item.nav
     link = rx.link(
         rx.hstack(
-            rx.icon(item.icon, size=18),
-            rx.text(tr(item.label_key)),
-            *([item.badge()] if item.badge else []),
+            rx.icon(nav.icon, size=18),
+            rx.text(tr(nav.label_key)),
+            *([nav.badge()] if nav.badge else []),
             spacing="3",
             align="center",
         ),
@@ -55,14 +93,8 @@ def _link(item: NavItem) -> rx.Component:
         aria_current=rx.cond(active, "page", "false"),
         underline="none",
     )
-    if item.permission is None:
-        return link
-    rights = (item.permission,) if isinstance(item.permission, str) else item.permission
-    allowed = SessionState.permissions.contains(rights[0])
-    for right in rights[1:]:
-        allowed = allowed | SessionState.permissions.contains(right)
-    return rx.cond(allowed, link)
+    return rx.cond(holds_any(item.rights), link) if item.rights else link
 
 
 def nav_links() -> rx.Component:
-    return rx.vstack(*[_link(item) for item in NAV_ITEMS], spacing="1", width="100%")
+    return rx.vstack(*[_link(item) for item in nav_items()], spacing="1", width="100%")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.domain import routes
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.state.base import PortalState
+
+BRAND = "Customer Center"  # the product's name, the same in every language
 
 
 def tr(key: str) -> rx.Var:
@@ -53,11 +56,11 @@ def brand() -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.icon("building_2", size=22, color=rx.color("blue", 9)),
-            rx.text("Customer Center", weight="bold", size="4", class_name="cc-nowrap"),
+            rx.text(BRAND, weight="bold", size="4", class_name="cc-nowrap"),
             spacing="2",
             align="center",
         ),
-        href="/",
+        href=routes.START,
         underline="none",
         color_scheme="gray",
         high_contrast=True,
@@ -72,7 +75,7 @@ def dev_mailbox_link() -> rx.Component:
             spacing="1",
             align="center",
         ),
-        href="/dev/mailbox",
+        href=routes.DEV_MAILBOX,
         aria_label=tr("shell.dev_mailbox"),
         title=tr("shell.dev_mailbox"),
         size="2",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.forms import field, form, new_password_fields, submit_button
-from customer_center.components.layout import public_page, public_route
+from customer_center.components.layout import public_page
+from customer_center.components.portal_page import public_route
 from customer_center.components.ui import link_problem, notice, tr
+from customer_center.domain import routes
 from customer_center.state.activation import ActivationConfirmState, ActivationState
 
 
@@ -19,7 +21,7 @@ def _link_sent() -> rx.Component:
     )
 
 
-@public_route("/activate", ActivationState.load)
+@public_route(routes.ACTIVATE, ActivationState.load, title_key="page.activate")
 def activate_page() -> rx.Component:
     errors = ActivationState.errors
     return public_page(
@@ -66,7 +68,9 @@ def _what_is_activated() -> rx.Component:
     )
 
 
-@public_route("/activate/confirm", ActivationConfirmState.load)
+@public_route(
+    routes.ACTIVATE_CONFIRM, ActivationConfirmState.load, title_key="page.activate_confirm"
+)
 def activate_confirm_page() -> rx.Component:
     state = ActivationConfirmState
     return public_page(

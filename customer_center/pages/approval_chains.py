@@ -6,15 +6,23 @@ import reflex as rx
 
 from customer_center.components.chain_editor import chain_editor
 from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import tr
+from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.state.chains import DefaultChainState
-from customer_center.state.session import SessionState
 
 S = DefaultChainState
 
 
-@rx.page(route="/approval-chains", title="Customer Center", on_load=[SessionState.load, S.load])
+@portal_page(
+    routes.APPROVAL_CHAINS,
+    S.load,
+    title_key="page.approval_chains",
+    right=Permission.CHAINS_MANAGE,
+    nav=Nav("nav.approval_chains", "git_branch", NavGroup.PEOPLE, 4),
+)
 def approval_chains_page() -> rx.Component:
     return app_page(
         rx.text(tr("chains.intro"), size="2", color_scheme="gray"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
 from customer_center.state.approval_link import DECIDE, ApprovalLinkState
-from customer_center.state.session import SessionState
 
 S = ApprovalLinkState
 
@@ -90,7 +91,7 @@ def _problem() -> rx.Component:
     )
 
 
-@rx.page(route="/approve", title="Customer Center", on_load=[SessionState.load, S.load])
+@portal_page(routes.APPROVE, S.load, title_key="page.approve")
 def approval_link_page() -> rx.Component:
     return app_page(
         rx.card(

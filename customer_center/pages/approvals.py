@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.components.approvals import approvals_count_badge
 from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, once_loaded, tr
+from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.state.approvals import ApprovalsInboxState
-from customer_center.state.session import SessionState
 
 DECIDE = Permission.APPROVALS_DECIDE.value
 
@@ -85,10 +88,12 @@ def inbox_pager() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/approvals",
-    title="Customer Center",
-    on_load=[SessionState.load, ApprovalsInboxState.load],
+@portal_page(
+    routes.APPROVALS,
+    ApprovalsInboxState.load,
+    title_key="page.approvals",
+    right=Permission.APPROVALS_DECIDE,
+    nav=Nav("nav.approvals", "stamp", NavGroup.SHOP, 3, badge=approvals_count_badge),
 )
 def approvals_page() -> rx.Component:
     state = ApprovalsInboxState

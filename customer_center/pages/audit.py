@@ -5,12 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import once_loaded, tr
+from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.services.audit_log import AREAS
 from customer_center.state.audit import ALL, AuditState
-from customer_center.state.session import SessionState
 
 VIEW = Permission.AUDIT_VIEW.value
 
@@ -233,7 +235,13 @@ def audit_pager() -> rx.Component:
     )
 
 
-@rx.page(route="/audit", title="Customer Center", on_load=[SessionState.load, AuditState.load])
+@portal_page(
+    routes.AUDIT,
+    AuditState.load,
+    title_key="page.audit",
+    right=Permission.AUDIT_VIEW,
+    nav=Nav("nav.audit", "scroll_text", NavGroup.REPORTS, 2),
+)
 def audit_page() -> rx.Component:
     return app_page(
         rx.vstack(

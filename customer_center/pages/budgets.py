@@ -7,10 +7,12 @@ import reflex as rx
 from customer_center.components.budget_editor import limit_fields
 from customer_center.components.forms import form
 from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.state.budgets import BudgetDefaultsState
-from customer_center.state.session import SessionState
 
 S = BudgetDefaultsState
 
@@ -64,7 +66,13 @@ def editor() -> rx.Component:
     )
 
 
-@rx.page(route="/budgets", title="Customer Center", on_load=[SessionState.load, S.load])
+@portal_page(
+    routes.BUDGETS,
+    S.load,
+    title_key="page.budgets",
+    right=Permission.BUDGETS_MANAGE,
+    nav=Nav("nav.budgets", "wallet", NavGroup.PEOPLE, 3),
+)
 def budgets_page() -> rx.Component:
     return app_page(
         rx.text(tr("budgets.intro"), size="2", color_scheme="gray"),

@@ -6,11 +6,14 @@ import reflex as rx
 
 from customer_center.components.budget_editor import situation
 from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
+from customer_center.components.portal_page import portal_page
+from customer_center.components.shop import cart_count_badge
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.services.shop.cart import MAX_LINE_QUANTITY
 from customer_center.state.cart import CartState
-from customer_center.state.session import SessionState
 
 ORDER = Permission.ORDERS_CREATE.value
 
@@ -244,6 +247,12 @@ def cart_content() -> rx.Component:
     )
 
 
-@rx.page(route="/cart", title="Customer Center", on_load=[SessionState.load, CartState.load])
+@portal_page(
+    routes.CART,
+    CartState.load,
+    title_key="page.cart",
+    right=Permission.ORDERS_CREATE,
+    nav=Nav("nav.cart", "shopping_cart", NavGroup.SHOP, 2, badge=cart_count_badge),
+)
 def cart_page() -> rx.Component:
     return app_page(cart_content(), title_key="shop.cart.title", permission=ORDER)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.services.shop.cart import MAX_LINE_QUANTITY
 from customer_center.state.catalogue import CatalogueState
@@ -195,10 +198,12 @@ def catalogue_content() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/catalogue",
-    title="Customer Center",
-    on_load=[SessionState.load, CatalogueState.load],
+@portal_page(
+    routes.CATALOGUE,
+    CatalogueState.load,
+    title_key="page.catalogue",
+    right=(Permission.DOCUMENTS_VIEW, Permission.ORDERS_CREATE),
+    nav=Nav("nav.catalogue", "package_search", NavGroup.SHOP, 1),
 )
 def catalogue_page() -> rx.Component:
     return app_page(

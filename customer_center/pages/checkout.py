@@ -6,11 +6,12 @@ import reflex as rx
 
 from customer_center.components.forms import field
 from customer_center.components.layout import app_page
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
 from customer_center.domain.orders import ADDRESS_FIELDS, PAYMENT_METHODS, SHIPPING_METHODS
 from customer_center.domain.permissions import Permission
 from customer_center.state.checkout import DEFAULT_PAYMENT, DEFAULT_SHIPPING, CheckoutState
-from customer_center.state.session import SessionState
 
 ORDER = Permission.ORDERS_CREATE.value
 
@@ -398,8 +399,6 @@ def checkout_content() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/checkout", title="Customer Center", on_load=[SessionState.load, CheckoutState.load]
-)
+@portal_page(routes.CHECKOUT, CheckoutState.load, title_key="page.checkout")
 def checkout_page() -> rx.Component:
     return app_page(checkout_content(), title_key="shop.checkout.title", permission=ORDER)

@@ -7,10 +7,13 @@ import reflex as rx
 
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
+from customer_center.domain.permissions import Permission
 from customer_center.pages.user_detail import section
 from customer_center.state.company_sso import MAP_PREFIX, CompanySsoState
-from customer_center.state.session import SessionState
 
 S = CompanySsoState
 
@@ -304,7 +307,13 @@ def _test_section() -> rx.Component:
     )
 
 
-@rx.page(route="/company/sign-in", title="Customer Center", on_load=[SessionState.load, S.load])
+@portal_page(
+    routes.COMPANY_SIGN_IN,
+    S.load,
+    title_key="page.company_sign_in",
+    right=Permission.COMPANY_MANAGE,
+    nav=Nav("nav.sso", "fingerprint", NavGroup.COMPANY, 1),
+)
 def company_sso_page() -> rx.Component:
     return app_page(
         rx.cond(S.notice != "", notice(S.notice, icon="check")),
@@ -317,5 +326,5 @@ def company_sso_page() -> rx.Component:
             align="start",
         ),
         title_key="sso.title",
-        permission="company.manage",
+        permission=Permission.COMPANY_MANAGE.value,
     )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from customer_center.components.layout import public_page, public_route
+from customer_center.components.layout import public_page
+from customer_center.components.portal_page import public_route
 from customer_center.components.ui import link_problem, notice, tr
+from customer_center.domain import routes
 from customer_center.state.email_change import VerifyEmailState
 from customer_center.state.handover import HandoverLinkState
 from customer_center.state.session import SessionState
 
 
-@public_route("/verify-email", VerifyEmailState.load)
+@public_route(routes.VERIFY_EMAIL, VerifyEmailState.load, title_key="page.verify_email")
 def verify_email_page() -> rx.Component:
     s = VerifyEmailState
     return public_page(
@@ -97,7 +99,7 @@ def _done() -> rx.Component:
     )
 
 
-@public_route("/handover", HandoverLinkState.load)
+@public_route(routes.HANDOVER, HandoverLinkState.load, title_key="page.handover")
 def handover_page() -> rx.Component:
     s = HandoverLinkState
     return public_page(

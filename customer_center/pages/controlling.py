@@ -5,12 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.services.controlling import RANGES
 from customer_center.state.controlling import ControllingState
-from customer_center.state.session import SessionState
 
 VIEW = Permission.REPORTS_VIEW.value
 BAR = "var(--accent-9)"
@@ -315,10 +317,12 @@ def dashboard() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/controlling",
-    title="Customer Center",
-    on_load=[SessionState.load, ControllingState.load],
+@portal_page(
+    routes.CONTROLLING,
+    ControllingState.load,
+    title_key="page.controlling",
+    right=Permission.REPORTS_VIEW,
+    nav=Nav("nav.controlling", "chart_column", NavGroup.REPORTS, 1),
 )
 def controlling_page() -> rx.Component:
     return app_page(dashboard(), title_key="controlling.title", permission=VIEW)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
-from customer_center.components.ui import tr
+from customer_center.components.navigation import Nav, NavGroup
+from customer_center.components.portal_page import portal_page
+from customer_center.components.ui import BRAND, tr
+from customer_center.domain import routes
 from customer_center.state.session import SessionState
 
 
@@ -61,7 +64,11 @@ def you_card() -> rx.Component:
     )
 
 
-@rx.page(route="/dashboard", title="Customer Center", on_load=SessionState.load)
+@portal_page(
+    routes.DASHBOARD,
+    title_key="page.dashboard",
+    nav=Nav("nav.dashboard", "layout_dashboard", NavGroup.START),
+)
 def dashboard_page() -> rx.Component:
     return app_page(
         rx.text(tr("dashboard.intro"), color_scheme="gray", margin_bottom="1rem"),
@@ -76,6 +83,6 @@ def dashboard_page() -> rx.Component:
     )
 
 
-@rx.page(route="/", title="Customer Center", on_load=SessionState.open_start_page)
+@rx.page(route=routes.START, title=BRAND, on_load=SessionState.open_start_page)
 def index_page() -> rx.Component:
     return rx.center(rx.spinner(size="3"), height="100vh")

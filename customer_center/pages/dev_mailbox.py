@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from customer_center.components.layout import public_header, public_route
+from customer_center.components.layout import public_header
 from customer_center.components.pager import page_text, pager
+from customer_center.components.portal_page import public_route
 from customer_center.components.ui import tr
+from customer_center.domain import routes
 from customer_center.state.mailbox import MailboxState
 
 
@@ -55,7 +57,7 @@ def _open_mail() -> rx.Component:
     )
 
 
-@public_route("/dev/mailbox", MailboxState.load, title="Dev mailbox")
+@public_route(routes.DEV_MAILBOX, MailboxState.load, title_key="page.dev_mailbox")
 def dev_mailbox_page() -> rx.Component:
     return rx.box(
         public_header(),

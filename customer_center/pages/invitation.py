@@ -5,12 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.forms import field, form, new_password_fields, submit_button
-from customer_center.components.layout import public_page, public_route
+from customer_center.components.layout import public_page
+from customer_center.components.portal_page import public_route
 from customer_center.components.ui import link_problem, tr
+from customer_center.domain import routes
 from customer_center.state.users import InvitationState
 
 
-@public_route("/invitation", InvitationState.load)
+@public_route(routes.INVITATION, InvitationState.load, title_key="page.invitation")
 def invitation_page() -> rx.Component:
     state = InvitationState
     return public_page(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
 from customer_center.domain.orders import ADDRESS_FIELDS
 from customer_center.state.order_view import OrderViewState
-from customer_center.state.session import SessionState
 
 S = OrderViewState
 
@@ -654,11 +655,7 @@ def order_content() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/orders/[order_id]",
-    title="Customer Center",
-    on_load=[SessionState.load, OrderViewState.load],
-)
+@portal_page(routes.ORDER, OrderViewState.load, title_key="page.order")
 def order_view_page() -> rx.Component:
     return app_page(
         rx.cond(

@@ -5,8 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import once_loaded, tr
+from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.services.orders.order_lists import LISTED_STATUSES, SCOPE_ALL, SCOPE_MINE
 from customer_center.state.orders import ALL, OrderListState
@@ -335,7 +338,13 @@ def order_list() -> rx.Component:
     )
 
 
-@rx.page(route="/orders", title="Customer Center", on_load=[SessionState.load, OrderListState.load])
+@portal_page(
+    routes.ORDERS,
+    OrderListState.load,
+    title_key="page.orders",
+    right=(Permission.ORDERS_VIEW_OWN, Permission.ORDERS_VIEW_ALL),
+    nav=Nav("nav.orders", "package", NavGroup.SHOP, 4),
+)
 def orders_page() -> rx.Component:
     return app_page(
         rx.cond(

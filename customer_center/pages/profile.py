@@ -9,14 +9,16 @@ from customer_center.components.account_forms import email_change_form
 from customer_center.components.budget_editor import situation
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
 from customer_center.pages.user_detail import section
 from customer_center.pages.users import language_field
 from customer_center.state.absences import AbsenceState
 from customer_center.state.budgets import MyBudgetState
 from customer_center.state.email_change import EmailChangeState
 from customer_center.state.profile import ProfileState
-from customer_center.state.session import SessionState
 
 
 def my_details() -> rx.Component:
@@ -48,16 +50,14 @@ def profile_sections() -> list[rx.Component]:
     ]
 
 
-@rx.page(
-    route="/profile",
-    title="Customer Center",
-    on_load=[
-        SessionState.load,
-        ProfileState.load,
-        EmailChangeState.load,
-        MyBudgetState.load,
-        AbsenceState.load_mine,
-    ],
+@portal_page(
+    routes.PROFILE,
+    ProfileState.load,
+    EmailChangeState.load,
+    MyBudgetState.load,
+    AbsenceState.load_mine,
+    title_key="page.profile",
+    nav=Nav("nav.profile", "user_cog", NavGroup.ACCOUNT),
 )
 def profile_page() -> rx.Component:
     return app_page(

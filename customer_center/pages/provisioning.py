@@ -7,9 +7,12 @@ import reflex as rx
 
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, once_loaded, tr
+from customer_center.domain import routes
+from customer_center.domain.permissions import Permission
 from customer_center.state.provisioning import MANAGE, ProvisioningState
-from customer_center.state.session import SessionState
 
 S = ProvisioningState
 
@@ -180,8 +183,12 @@ def tokens_card() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/company/provisioning", title="Customer Center", on_load=[SessionState.load, S.load]
+@portal_page(
+    routes.COMPANY_PROVISIONING,
+    S.load,
+    title_key="page.company_provisioning",
+    right=Permission.COMPANY_MANAGE,
+    nav=Nav("nav.provisioning", "key_round", NavGroup.COMPANY, 2),
 )
 def provisioning_page() -> rx.Component:
     return app_page(

@@ -6,7 +6,10 @@ import reflex as rx
 
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
 from customer_center.domain.permissions import (
     PERMISSION_AREAS,
     Permission,
@@ -15,7 +18,6 @@ from customer_center.domain.permissions import (
     permission_label_key,
 )
 from customer_center.state.roles import RolesState
-from customer_center.state.session import SessionState
 
 S = RolesState
 
@@ -227,7 +229,13 @@ def delete_dialog() -> rx.Component:
     )
 
 
-@rx.page(route="/roles", title="Customer Center", on_load=[SessionState.load, RolesState.load])
+@portal_page(
+    routes.ROLES,
+    RolesState.load,
+    title_key="page.roles",
+    right=Permission.ROLES_MANAGE,
+    nav=Nav("nav.roles", "shield_check", NavGroup.PEOPLE, 2),
+)
 def roles_page() -> rx.Component:
     return app_page(
         rx.hstack(

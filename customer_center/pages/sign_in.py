@@ -5,8 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.forms import field, form, new_password_fields, submit_button
-from customer_center.components.layout import public_page, public_route
+from customer_center.components.layout import public_page
+from customer_center.components.portal_page import public_route
 from customer_center.components.ui import link_problem, notice, tr
+from customer_center.domain import routes
 from customer_center.state.base import PortalState
 from customer_center.state.sign_in import ForgotPasswordState, ResetPasswordState, SignInState
 
@@ -52,7 +54,7 @@ def _company_account() -> rx.Component:
     )
 
 
-@public_route("/sign-in", SignInState.load)
+@public_route(routes.SIGN_IN, SignInState.load, title_key="page.sign_in")
 def sign_in_page() -> rx.Component:
     errors = SignInState.errors
     return public_page(
@@ -97,7 +99,7 @@ def sign_in_page() -> rx.Component:
     )
 
 
-@public_route("/forgot-password", ForgotPasswordState.load)
+@public_route(routes.FORGOT_PASSWORD, ForgotPasswordState.load, title_key="page.forgot_password")
 def forgot_password_page() -> rx.Component:
     errors = ForgotPasswordState.errors
     return public_page(
@@ -124,7 +126,7 @@ def forgot_password_page() -> rx.Component:
     )
 
 
-@public_route("/reset-password", ResetPasswordState.load)
+@public_route(routes.RESET_PASSWORD, ResetPasswordState.load, title_key="page.reset_password")
 def reset_password_page() -> rx.Component:
     state = ResetPasswordState
     return public_page(

@@ -10,14 +10,15 @@ from customer_center.components.budget_editor import user_budget_section
 from customer_center.components.chain_editor import user_chain_section
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
 from customer_center.pages.users import MANAGE, language_field, role_checkboxes, status_badge
 from customer_center.state.absences import AbsenceState
 from customer_center.state.budgets import UserBudgetState
 from customer_center.state.chains import UserChainState
 from customer_center.state.email_change import EmailChangeState
 from customer_center.state.handover import HandoverState
-from customer_center.state.session import SessionState
 from customer_center.state.users import UserDetailState
 
 S = UserDetailState
@@ -212,18 +213,15 @@ def detail_sections() -> list[rx.Component]:
     ]
 
 
-@rx.page(
-    route="/users/[user_id]",
-    title="Customer Center",
-    on_load=[
-        SessionState.load,
-        UserDetailState.load,
-        EmailChangeState.load,
-        HandoverState.load,
-        UserBudgetState.load,
-        UserChainState.load,
-        AbsenceState.load_for_user,
-    ],
+@portal_page(
+    routes.USER,
+    UserDetailState.load,
+    EmailChangeState.load,
+    HandoverState.load,
+    UserBudgetState.load,
+    UserChainState.load,
+    AbsenceState.load_for_user,
+    title_key="page.user",
 )
 def user_detail_page() -> rx.Component:
     return app_page(

@@ -6,8 +6,11 @@ import reflex as rx
 
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, once_loaded, tr
+from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.state.session import SessionState
@@ -157,7 +160,13 @@ def users_pager() -> rx.Component:
     )
 
 
-@rx.page(route="/users", title="Customer Center", on_load=[SessionState.load, UsersListState.load])
+@portal_page(
+    routes.USERS,
+    UsersListState.load,
+    title_key="page.users",
+    right=Permission.USERS_MANAGE,
+    nav=Nav("nav.users", "users", NavGroup.PEOPLE, 1),
+)
 def users_page() -> rx.Component:
     return app_page(
         rx.vstack(
@@ -245,9 +254,7 @@ def role_checkboxes(options: rx.Var, checked: rx.Var | None, errors: rx.Var) -> 
     )
 
 
-@rx.page(
-    route="/users/new", title="Customer Center", on_load=[SessionState.load, InviteUserState.load]
-)
+@portal_page(routes.USER_NEW, InviteUserState.load, title_key="page.user_new")
 def invite_user_page() -> rx.Component:
     state = InviteUserState
     return app_page(

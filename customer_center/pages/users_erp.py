@@ -7,7 +7,9 @@ import reflex as rx
 from customer_center.components.forms import form
 from customer_center.components.layout import app_page
 from customer_center.components.pager import page_text, pager
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import once_loaded, tr
+from customer_center.domain import routes
 from customer_center.pages.users import MANAGE, language_field, role_checkboxes
 from customer_center.state.erp_contacts import ErpContactsState
 from customer_center.state.session import SessionState
@@ -126,7 +128,7 @@ def invite_form() -> rx.Component:
     )
 
 
-@rx.page(route="/users/erp", title="Customer Center", on_load=[SessionState.load, S.load])
+@portal_page(routes.USERS_ERP, S.load, title_key="page.users_erp")
 def users_erp_page() -> rx.Component:
     return app_page(
         rx.text(tr("erp_contacts.intro"), size="2", color_scheme="gray"),

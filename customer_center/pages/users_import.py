@@ -6,10 +6,11 @@ import reflex as rx
 
 from customer_center.components.layout import app_page
 from customer_center.components.pager import page_text, pager
+from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
 from customer_center.domain.user_csv import MAX_BYTES
 from customer_center.pages.users import MANAGE
-from customer_center.state.session import SessionState
 from customer_center.state.user_import import UserImportState
 
 S = UserImportState
@@ -194,7 +195,7 @@ def result() -> rx.Component:
     )
 
 
-@rx.page(route="/users/import", title="Customer Center", on_load=[SessionState.load, S.load])
+@portal_page(routes.USERS_IMPORT, S.load, title_key="page.users_import")
 def users_import_page() -> rx.Component:
     return app_page(
         rx.vstack(

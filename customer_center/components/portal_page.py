@@ -1,0 +1,65 @@
+"""Registering a page: its address, its tab title in the reader's language, who it is for and
+its place in the navigation, in one decorator.
+
+``@portal_page`` is for signed-in pages (the shell's facts load first), ``@public_route`` for
+anonymous ones (the language is detected first). The tab title is a Var: it follows the
+language switch like every other text ("Orders · Customer Center", "Bestellungen · Customer
+Center").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from customer_center.components.navigation import Nav, Right, register
+from customer_center.components.ui import BRAND, tr
+from customer_center.state.base import PortalState
+from customer_center.state.session import SessionState
+
+Decorator = Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]
+
+# route -> the message id of its tab title, as registered (the tests read it)
+TITLE_KEYS: dict[str, str] = {}
+TITLE_SUFFIX = f" · {BRAND}"
+
+
+def page_title(route: str, title_key: str | None) -> rx.Var | str:
+    """The browser tab's title: the page's name in the reader's language, then the brand."""
+    if title_key is None:
+        return BRAND
+    TITLE_KEYS[route] = title_key
+    return tr(title_key) + TITLE_SUFFIX
+
+
+def tab_title(name: str) -> str:
+    """What the tab shows for a page named ``name`` (for the tests and server-side texts)."""
+    return name + TITLE_SUFFIX
+
+
+def portal_page(
+    route: str,
+    *loads: Any,
+    title_key: str,
+    right: Right = None,
+    nav: Nav | None = None,
+) -> Decorator:
+    """A signed-in page at ``route``: the shell's facts load first, then ``loads`` (the page
+    states' on_load handlers). ``right`` decides who sees the navigation entry ``nav``; the
+    handlers check their own rights anyway."""
+    if nav is not None:
+        register(route, nav, right)
+    return rx.page(
+        route=route, title=page_title(route, title_key), on_load=[SessionState.load, *loads]
+    )
+
+
+def public_route(route: str, *loads: Any, title_key: str | None) -> Decorator:
+    """An anonymous page: the language is detected first, then the page loads."""
+    return rx.page(
+        route=route,
+        title=page_title(route, title_key),
+        on_load=[PortalState.detect_language, *loads],
+    )

@@ -13,6 +13,7 @@ from customer_center.models.base import utcnow
 from customer_center.services.orders import approvals
 from customer_center.state.access import current_principal, requires, signed_in
 from customer_center.state.base import PortalState, in_transaction
+from customer_center.state.paging import page_turners
 
 DECIDE = Permission.APPROVALS_DECIDE
 
@@ -67,17 +68,7 @@ class ApprovalsInboxState(PortalState):
         self.page = 0
         await self._refresh()
 
-    @requires(DECIDE)
-    async def next_page(self) -> None:
-        if self.page + 1 < self.page_count:
-            self.page += 1
-            await self._refresh()
-
-    @requires(DECIDE)
-    async def previous_page(self) -> None:
-        if self.page > 0:
-            self.page -= 1
-            await self._refresh()
+    next_page, previous_page = page_turners(requires(DECIDE))
 
 
 class ApprovalsBadgeState(PortalState):

@@ -14,6 +14,7 @@ from customer_center.services import audit_log
 from customer_center.services.audit_log import AuditFilter, filter_from_params, filter_to_params
 from customer_center.state.access import requires
 from customer_center.state.base import PortalState, in_transaction
+from customer_center.state.paging import page_turners
 
 VIEW = Permission.AUDIT_VIEW
 EXPORT_PATH = "/export/audit.csv"
@@ -131,14 +132,4 @@ class AuditState(PortalState):
         await self._load_who_options()
         await self._refresh()
 
-    @requires(VIEW)
-    async def next_page(self) -> None:
-        if self.has_next:
-            self.page += 1
-            await self._refresh()
-
-    @requires(VIEW)
-    async def previous_page(self) -> None:
-        if self.page > 0:
-            self.page -= 1
-            await self._refresh()
+    next_page, previous_page = page_turners(requires(VIEW), page_count=None, has_next="has_next")

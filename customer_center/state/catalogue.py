@@ -17,6 +17,7 @@ from customer_center.services.wiring import erp_client
 from customer_center.state.access import requires, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 from customer_center.state.cart import CartBadgeState
+from customer_center.state.paging import page_turners
 
 
 class CatalogueState(PortalState):
@@ -81,17 +82,7 @@ class CatalogueState(PortalState):
         self.page = 0
         await self._refresh()
 
-    @signed_in
-    async def next_page(self) -> None:
-        if self.page + 1 < self.page_count:
-            self.page += 1
-            await self._refresh()
-
-    @signed_in
-    async def previous_page(self) -> None:
-        if self.page > 0:
-            self.page -= 1
-            await self._refresh()
+    next_page, previous_page = page_turners(signed_in)
 
     @requires(Permission.ORDERS_CREATE)
     async def add(self, form: dict) -> None:

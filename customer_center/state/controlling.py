@@ -20,6 +20,7 @@ from customer_center.services import controlling
 from customer_center.services.controlling import RANGES, ApprovalReport, BudgetPage, SpendReport
 from customer_center.state.access import requires
 from customer_center.state.base import PortalState, in_transaction
+from customer_center.state.paging import page_turners
 
 VIEW = Permission.REPORTS_VIEW
 
@@ -148,20 +149,16 @@ class ControllingState(PortalState):
         except ServiceError as error:
             self.problem = self._t(error.code)
 
-    @requires(VIEW)
-    async def next_budget_page(self) -> None:
-        if self.budget_page + 1 < self.budget_page_count:
-            self.budget_page += 1
-            try:
-                await self._refresh_budgets()
-            except ServiceError as error:
-                self.problem = self._t(error.code)
+    next_budget_page, previous_budget_page = page_turners(
+        requires(VIEW),
+        names=("next_budget_page", "previous_budget_page"),
+        page="budget_page",
+        page_count="budget_page_count",
+        show="_show_budget_page",
+    )
 
-    @requires(VIEW)
-    async def previous_budget_page(self) -> None:
-        if self.budget_page > 0:
-            self.budget_page -= 1
-            try:
-                await self._refresh_budgets()
-            except ServiceError as error:
-                self.problem = self._t(error.code)
+    async def _show_budget_page(self) -> None:
+        try:
+            await self._refresh_budgets()
+        except ServiceError as error:
+            self.problem = self._t(error.code)

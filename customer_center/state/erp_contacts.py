@@ -12,6 +12,7 @@ from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.paging import page_turners
 from customer_center.state.users import chosen_role_ids, role_options_for
 
 MANAGE = Permission.USERS_MANAGE
@@ -67,17 +68,7 @@ class ErpContactsState(PortalState):
         self.page = 0
         await self._reload()
 
-    @requires(MANAGE)
-    async def next_page(self) -> None:
-        if self.page + 1 < self.page_count:
-            self.page += 1
-            await self._reload()
-
-    @requires(MANAGE)
-    async def previous_page(self) -> None:
-        if self.page > 0:
-            self.page -= 1
-            await self._reload()
+    next_page, previous_page = page_turners(requires(MANAGE), show="_reload")
 
     @requires(MANAGE)
     def mark(self, contact_id: str, checked: bool) -> None:

@@ -15,6 +15,7 @@ from customer_center.integrations.mail.dev_mailbox import (
 )
 from customer_center.state.access import dev_only
 from customer_center.state.base import PortalState, in_transaction
+from customer_center.state.paging import page_turners
 
 PAGE_SIZE = 20
 _LINK_RE = re.compile(r"https?://\S+")
@@ -52,15 +53,9 @@ class MailboxState(PortalState):
         if total != self.total:
             await self._load_page(self.page)
 
-    @dev_only
-    async def next_page(self) -> None:
-        if self.has_next:
-            await self._load_page(self.page + 1)
-
-    @dev_only
-    async def previous_page(self) -> None:
-        if self.page > 0:
-            await self._load_page(self.page - 1)
+    next_page, previous_page = page_turners(
+        dev_only, page_count=None, has_next="has_next", show="_reload"
+    )
 
     @dev_only
     async def open_mail(self, mail_id: str) -> None:
@@ -74,6 +69,9 @@ class MailboxState(PortalState):
         self.open_to = mail.to_address
         self.open_text = mail.text_body
         self.open_links = _LINK_RE.findall(mail.text_body)
+
+    async def _reload(self) -> None:
+        await self._load_page(self.page)
 
     async def _load_page(self, page: int) -> None:
         total, mails = await in_transaction(_page_of_mail, page)

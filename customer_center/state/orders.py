@@ -28,6 +28,7 @@ from customer_center.services.orders.order_lists import (
 )
 from customer_center.state.access import signed_in
 from customer_center.state.base import PortalState, in_transaction
+from customer_center.state.paging import page_turners
 
 EXPORT_PATH = "/export/orders.csv"
 ALL = "all"
@@ -244,14 +245,4 @@ class OrderListState(PortalState):
         await self._load_requesters()
         await self._refresh()
 
-    @signed_in
-    async def next_page(self) -> None:
-        if self.page + 1 < self.page_count:
-            self.page += 1
-            await self._refresh()
-
-    @signed_in
-    async def previous_page(self) -> None:
-        if self.page > 0:
-            self.page -= 1
-            await self._refresh()
+    next_page, previous_page = page_turners(signed_in)

@@ -19,6 +19,7 @@ from customer_center.services.people.user_import import ImportPreview, ImportPro
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
 from customer_center.state.base import PortalState, field_errors, in_transaction
+from customer_center.state.paging import page_turners
 
 MANAGE = Permission.USERS_MANAGE
 PAGE_SIZE = 50
@@ -70,6 +71,9 @@ class UserImportState(PortalState):
         start = self.page * PAGE_SIZE
         self.rows = [self._view(row) for row in self._rows[start : start + PAGE_SIZE]]
 
+    def _show_current_page(self) -> None:
+        self._show_page(self.page)
+
     def _show_preview(self, file_name: str, preview: ImportPreview) -> None:
         self._rows = list(preview.rows)
         self.file_name = file_name
@@ -98,13 +102,7 @@ class UserImportState(PortalState):
         self._show_preview((upload.filename or "")[:200], preview)
         return None
 
-    @requires(MANAGE)
-    def next_page(self) -> None:
-        self._show_page(self.page + 1)
-
-    @requires(MANAGE)
-    def previous_page(self) -> None:
-        self._show_page(self.page - 1)
+    next_page, previous_page = page_turners(requires(MANAGE), show="_show_current_page")
 
     @requires(MANAGE)
     def start_over(self) -> None:

@@ -20,6 +20,7 @@ from customer_center.services.people.users import NewUser, RoleChoice, UserQuery
 from customer_center.settings import get_settings
 from customer_center.state.access import public, requires
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.paging import page_turners
 from customer_center.state.sign_in import asking_browser, go_to_ticket
 
 MANAGE = Permission.USERS_MANAGE
@@ -138,17 +139,7 @@ class UsersListState(PortalState):
         self.sort = column
         await self._refresh()
 
-    @requires(MANAGE)
-    async def next_page(self) -> None:
-        if self.page + 1 < self.page_count:
-            self.page += 1
-            await self._refresh()
-
-    @requires(MANAGE)
-    async def previous_page(self) -> None:
-        if self.page > 0:
-            self.page -= 1
-            await self._refresh()
+    next_page, previous_page = page_turners(requires(MANAGE))
 
 
 class InviteUserState(PortalState):

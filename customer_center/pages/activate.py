@@ -49,7 +49,7 @@ def activate_page() -> rx.Component:
                 errors=errors,
             ),
         ),
-        rx.link(tr("common.back_to_sign_in"), href="/sign-in", size="2"),
+        rx.link(tr("common.back_to_sign_in"), href=routes.SIGN_IN, size="2"),
         title_key="activation.title",
     )
 
@@ -76,7 +76,7 @@ def activate_confirm_page() -> rx.Component:
     return public_page(
         rx.cond(
             state.link_error != "",
-            link_problem(state.link_error, "common.back_to_sign_in", "/sign-in"),
+            link_problem(state.link_error, "common.back_to_sign_in", routes.SIGN_IN),
             form(
                 _what_is_activated(),
                 field(

@@ -86,7 +86,7 @@ def _finished() -> rx.Component:
 def _problem() -> rx.Component:
     return rx.vstack(
         notice(S.problem, color="amber", icon="info"),
-        rx.link(tr("approval_link.to_inbox"), href="/approvals"),
+        rx.link(tr("approval_link.to_inbox"), href=routes.APPROVALS),
         spacing="3",
     )
 

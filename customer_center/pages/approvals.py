@@ -23,7 +23,7 @@ def _row(row: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.link(
                     row["number"],
-                    href="/orders/" + row["id"].to(str),
+                    href=f"{routes.ORDERS}/" + row["id"].to(str),
                     weight="medium",
                     class_name="cc-nowrap",
                 ),

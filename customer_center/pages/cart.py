@@ -156,11 +156,11 @@ def totals_card() -> rx.Component:
                         size="3",
                         disabled=state.has_unavailable,
                     ),
-                    href="/checkout",
+                    href=routes.CHECKOUT,
                     id="to-checkout",
                     underline="none",
                 ),
-                rx.link(tr("shop.cart.continue"), href="/catalogue", size="2"),
+                rx.link(tr("shop.cart.continue"), href=routes.CATALOGUE, size="2"),
                 rx.spacer(),
                 rx.button(
                     rx.icon("trash", size=14),
@@ -237,7 +237,7 @@ def cart_content() -> rx.Component:
                 state.loaded,
                 rx.vstack(
                     rx.text(tr("shop.cart.empty"), color_scheme="gray", id="cart-empty"),
-                    rx.link(tr("shop.cart.continue"), href="/catalogue"),
+                    rx.link(tr("shop.cart.continue"), href=routes.CATALOGUE),
                     spacing="2",
                 ),
             ),

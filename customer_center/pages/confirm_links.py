@@ -19,7 +19,7 @@ def verify_email_page() -> rx.Component:
     return public_page(
         rx.cond(
             s.link_error != "",
-            link_problem(s.link_error, "account.verify.ask_again", "/profile"),
+            link_problem(s.link_error, "account.verify.ask_again", routes.PROFILE),
             rx.cond(
                 s.confirmed_email != "",
                 rx.vstack(
@@ -27,7 +27,7 @@ def verify_email_page() -> rx.Component:
                         tr("account.verify.done").replace("{email}", s.confirmed_email),
                         icon="mail_check",
                     ),
-                    rx.link(tr("common.back_to_sign_in"), href="/sign-in", size="2"),
+                    rx.link(tr("common.back_to_sign_in"), href=routes.SIGN_IN, size="2"),
                     width="100%",
                     id="email-confirmed",
                 ),
@@ -68,7 +68,7 @@ def _accept_or_sign_in() -> rx.Component:
                     variant="soft",
                     id="handover-sign-out",
                 ),
-                rx.link(tr("account.handover.sign_in"), href="/sign-in", size="2"),
+                rx.link(tr("account.handover.sign_in"), href=routes.SIGN_IN, size="2"),
             ),
             width="100%",
         ),
@@ -93,7 +93,7 @@ def _offer() -> rx.Component:
 def _done() -> rx.Component:
     return rx.vstack(
         notice(HandoverLinkState.done_text, icon="check"),
-        rx.link(tr("account.handover.to_dashboard"), href="/dashboard", id="to-dashboard"),
+        rx.link(tr("account.handover.to_dashboard"), href=routes.DASHBOARD, id="to-dashboard"),
         width="100%",
         id="handover-done",
     )
@@ -108,7 +108,7 @@ def handover_page() -> rx.Component:
             _done(),
             rx.cond(
                 s.link_error != "",
-                link_problem(s.link_error, "account.handover.to_dashboard", "/dashboard"),
+                link_problem(s.link_error, "account.handover.to_dashboard", routes.DASHBOARD),
                 rx.cond(s.offer_text != "", _offer()),
             ),
         ),

@@ -18,7 +18,7 @@ def invitation_page() -> rx.Component:
     return public_page(
         rx.cond(
             state.link_error != "",
-            link_problem(state.link_error, "invitation.ask_again", "/sign-in"),
+            link_problem(state.link_error, "invitation.ask_again", routes.SIGN_IN),
             rx.cond(
                 state.email == "",
                 rx.center(rx.spinner(size="3"), padding="2rem"),

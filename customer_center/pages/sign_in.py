@@ -18,7 +18,7 @@ def _activation_invite() -> rx.Component:
         rx.text(tr("sign_in.new_company"), size="2", color_scheme="gray"),
         rx.button(
             tr("activation.cta"),
-            on_click=rx.redirect("/activate"),
+            on_click=rx.redirect(routes.ACTIVATE),
             variant="outline",
             size="3",
             width="100%",
@@ -84,7 +84,7 @@ def sign_in_page() -> rx.Component:
                         type_="password",
                         autocomplete="current-password",
                     ),
-                    rx.link(tr("sign_in.forgot"), href="/forgot-password", size="2"),
+                    rx.link(tr("sign_in.forgot"), href=routes.FORGOT_PASSWORD, size="2"),
                     submit_button("sign_in.submit", SignInState.busy),
                     spacing="3",
                     width="100%",
@@ -121,7 +121,7 @@ def forgot_password_page() -> rx.Component:
                 errors=errors,
             ),
         ),
-        rx.link(tr("common.back_to_sign_in"), href="/sign-in", size="2"),
+        rx.link(tr("common.back_to_sign_in"), href=routes.SIGN_IN, size="2"),
         title_key="forgot.title",
     )
 
@@ -132,7 +132,7 @@ def reset_password_page() -> rx.Component:
     return public_page(
         rx.cond(
             state.link_error != "",
-            link_problem(state.link_error, "forgot.again", "/forgot-password"),
+            link_problem(state.link_error, "forgot.again", routes.FORGOT_PASSWORD),
             form(
                 rx.text(state.email, weight="medium"),
                 *new_password_fields(state.errors, autofocus=True),

@@ -227,7 +227,7 @@ def user_detail_page() -> rx.Component:
     return app_page(
         rx.link(
             rx.hstack(rx.icon("arrow_left", size=14), tr("users.back_to_list")),
-            href="/users",
+            href=routes.USERS,
             size="2",
         ),
         rx.cond(

@@ -89,12 +89,12 @@ def list_actions() -> rx.Component:
         )
 
     return rx.flex(
-        action("user_plus", "users.invite", "/users/new", "invite-user", "solid"),
-        action("building", "users.from_erp", "/users/erp", "users-from-erp"),
-        action("upload", "users.import_csv", "/users/import", "users-import"),
+        action("user_plus", "users.invite", routes.USER_NEW, "invite-user", "solid"),
+        action("building", "users.from_erp", routes.USERS_ERP, "users-from-erp"),
+        action("upload", "users.import_csv", routes.USERS_IMPORT, "users-import"),
         rx.el.a(
             rx.button(rx.icon("download", size=16), tr("users.export_csv"), variant="soft"),
-            href="/export/users.csv",
+            href=routes.EXPORT_USERS,
             id="users-export",
         ),
         spacing="2",
@@ -128,7 +128,7 @@ def user_row(row: rx.Var) -> rx.Component:
         rx.table.row_header_cell(
             rx.vstack(
                 rx.hstack(
-                    rx.link(row["name"], href="/users/" + row["id"], weight="medium"),
+                    rx.link(row["name"], href=f"{routes.USERS}/" + row["id"], weight="medium"),
                     rx.cond(
                         row["main"] != "",
                         rx.badge(tr("role.main_contact"), color_scheme="blue", size="1"),
@@ -269,7 +269,7 @@ def invite_user_page() -> rx.Component:
                     rx.button(
                         tr("users.send_invitation"), type="submit", size="3", id="send-invitation"
                     ),
-                    rx.link(tr("common.cancel"), href="/users", size="2"),
+                    rx.link(tr("common.cancel"), href=routes.USERS, size="2"),
                     align="center",
                     spacing="4",
                 ),

@@ -185,7 +185,7 @@ def result() -> rx.Component:
             ),
         ),
         rx.hstack(
-            rx.link(rx.button(tr("import.to_users")), href="/users", id="import-to-users"),
+            rx.link(rx.button(tr("import.to_users")), href=routes.USERS, id="import-to-users"),
             rx.button(tr("import.another"), variant="soft", on_click=S.start_over),
             spacing="3",
         ),

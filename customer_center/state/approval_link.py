@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from customer_center.domain import routes
 from customer_center.domain.budgets import money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
@@ -35,7 +36,7 @@ class ApprovalLinkState(PortalState):
             return
         order = linked.detail
         self._version = order.version
-        self.order_href = f"/orders/{order.id}"
+        self.order_href = routes.order_path(order.id)
         self.summary = self._t(
             "approval_link.summary",
             requester=order.requester,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from customer_center.domain import routes
 from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.services import audit_log
@@ -17,7 +18,7 @@ from customer_center.state.base import PortalState, in_transaction
 from customer_center.state.paging import page_turners
 
 VIEW = Permission.AUDIT_VIEW
-EXPORT_PATH = "/export/audit.csv"
+EXPORT_PATH = routes.EXPORT_AUDIT
 ALL = "all"
 
 

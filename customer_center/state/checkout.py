@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from customer_center.domain import routes
 from customer_center.domain.budgets import describe_breach, money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.orders import ADDRESS_FIELDS, COMMENT_MAX, REFERENCE_MAX, order_number
@@ -142,7 +143,7 @@ class CheckoutState(PortalState):
             return
         self.busy, self.placed = False, True
         self.placed_number = order_number(SimpleNamespace(id=outcome.order_id))
-        self.placed_href = f"/orders/{outcome.order_id}"
+        self.placed_href = routes.order_path(outcome.order_id)
         self.placed_approved = outcome.status == "approved"
         self.placed_status = self._t(f"orders.status.{outcome.status}")
         self.placed_reasons = list(outcome.reasons)

@@ -8,6 +8,7 @@ import asyncio
 import reflex as rx
 
 from customer_center.auth import oidc
+from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
@@ -163,7 +164,7 @@ class CompanySsoState(PortalState):
         load: the start route is no page of the app)."""
         self.notice, self.test_error = "", ""
         try:
-            return await go_to_sso_start(self, self._actor_email, "/company/sign-in")
+            return await go_to_sso_start(self, self._actor_email, routes.COMPANY_SIGN_IN)
         except ServiceError as error:
             self.test_error = self._t(error.code)
             return None

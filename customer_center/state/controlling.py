@@ -11,6 +11,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_compact_currency
 
+from customer_center.domain import routes
 from customer_center.domain.budgets import money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
@@ -93,7 +94,7 @@ class ControllingState(PortalState):
         ]
         self.oldest = [
             {
-                "href": f"/orders/{w.order_id}",
+                "href": routes.order_path(w.order_id),
                 "number": w.number,
                 "requester": w.requester,
                 "approver": w.approver,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.catalog import LANGUAGES
@@ -95,4 +96,4 @@ class ErpContactsState(PortalState):
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return None
-        return rx.redirect(f"/users?invited={len(invited)}")
+        return rx.redirect(f"{routes.USERS}?invited={len(invited)}")

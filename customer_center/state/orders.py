@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from customer_center.domain import routes
 from customer_center.domain.budgets import AmountError, format_amount, money, parse_money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import bounded_text, parse_id
@@ -30,7 +31,7 @@ from customer_center.state.access import signed_in
 from customer_center.state.base import PortalState, in_transaction
 from customer_center.state.paging import page_turners
 
-EXPORT_PATH = "/export/orders.csv"
+EXPORT_PATH = routes.EXPORT_ORDERS
 ALL = "all"
 PARAMS = ("scope", "status", "requester", "from", "to", "min", "max", "sort", "dir")
 REQUESTER_CHOICES = 50
@@ -120,7 +121,7 @@ class OrderListState(PortalState):
         self.rows = [
             {
                 "id": str(row.id),
-                "href": f"/orders/{row.id}",
+                "href": routes.order_path(row.id),
                 "number": row.number,
                 "submitted": format_moment(row.submitted_at, lang),
                 "requester": row.requester_name,

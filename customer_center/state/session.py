@@ -9,6 +9,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from customer_center.auth.sessions import cookie_value_from_header
+from customer_center.domain import routes
 from customer_center.domain.next_page import sign_in_address
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
@@ -92,7 +93,7 @@ class SessionState(PortalState):
         tab is left to ``load``, which asks them to sign in and come back."""
         if current_principal.get() is None and self._session_ended:
             await forget_ended_session(self)
-            return rx.call_script("window.location.assign('/auth/signed-out')")
+            return rx.call_script(f"window.location.assign('{routes.AUTH_SIGNED_OUT}')")
         return None
 
     @signed_in
@@ -104,9 +105,11 @@ class SessionState(PortalState):
             await in_transaction(sign_out, cookie, self._client_ip())
         await claim_tab(self, 0)
         await forget_ended_session(self)  # this answer itself sends the browser away
-        return rx.call_script("window.location.assign('/auth/signed-out')")
+        return rx.call_script(f"window.location.assign('{routes.AUTH_SIGNED_OUT}')")
 
     @public
     def open_start_page(self):  # type: ignore[no-untyped-def]
         """``/``: the dashboard when signed in, else the sign-in page."""
-        return rx.redirect("/dashboard" if current_principal.get() else "/sign-in", replace=True)
+        return rx.redirect(
+            routes.DASHBOARD if current_principal.get() else routes.SIGN_IN, replace=True
+        )

@@ -7,6 +7,7 @@ from urllib.parse import quote
 import reflex as rx
 
 from customer_center.auth import browser_key
+from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.next_page import safe_next
 from customer_center.i18n.catalog import catalog
@@ -19,7 +20,7 @@ from customer_center.state.base import PortalState, field_errors, in_transaction
 def go_to_ticket(ticket: str, next_page: str = "") -> rx.event.EventSpec:
     """Full page load through the route that turns a ticket into the HttpOnly cookie; it
     then opens ``next_page`` (checked there) or the dashboard."""
-    address = f"/auth/complete?ticket={quote(ticket, safe='')}"
+    address = f"{routes.AUTH_COMPLETE}?ticket={quote(ticket, safe='')}"
     if next_page:
         address += "&next=" + quote(next_page, safe="")
     return rx.call_script(f"window.location.assign('{address}')")
@@ -37,7 +38,7 @@ async def go_to_sso_start(state: PortalState, email: str, next_page: str) -> rx.
     ticket = await in_transaction(
         sso_sign_in.issue_start_ticket, email, safe_next(next_page), asking_browser(state)
     )
-    address = f"/auth/sso/start?ticket={quote(ticket, safe='')}"
+    address = f"{routes.SSO_START}?ticket={quote(ticket, safe='')}"
     return rx.call_script(f"window.location.assign('{address}')")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_id, parse_positive_int
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE, Permission
@@ -167,7 +168,7 @@ class InviteUserState(PortalState):
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return None
-        return rx.redirect(f"/users/{user_id}?invited=1")
+        return rx.redirect(f"{routes.user_path(user_id)}?invited=1")
 
 
 class UserDetailState(PortalState):
@@ -272,7 +273,7 @@ class UserDetailState(PortalState):
     @requires(MANAGE)
     async def revoke_invitation(self):  # type: ignore[no-untyped-def]
         if await self._run(users.revoke_invitation, self.detail_id, done_key="users.revoked"):
-            return rx.redirect("/users")
+            return rx.redirect(routes.USERS)
         return None
 
 

@@ -38,6 +38,13 @@ def open_page(page: Page, url: str) -> None:
     wait_until_loaded(page)
 
 
+def choose_language(page: Page, language: str, switch_label: str = "Language") -> None:
+    """Pick ``language`` ("Deutsch", "English") in the header's switch, named ``switch_label``
+    in the page's current language ("Language", "Sprache")."""
+    page.get_by_role("combobox", name=switch_label).click()
+    page.get_by_role("option", name=language).click()
+
+
 def open_latest_mail_link(page: Page, portal: str, to: str, subject: str) -> str:
     """Wait, as a reader of the mailbox would, until the expected e-mail has arrived."""
     open_page(page, f"{portal}/dev/mailbox")

@@ -21,6 +21,7 @@ from customer_center.models.user import User, UserRole
 from customer_center.services.identity.activation import create_builtin_roles
 from customer_center.services.orders.ordering import LineRequest, submit_order
 from customer_center.settings import get_settings
+from tests.e2e.helpers import choose_language, sign_in, wait_until_loaded
 from tests.factories import actor_for
 from tests.order_factories import CHECKOUT
 
@@ -177,3 +178,34 @@ def test_signed_in_pages_fit_the_screen(
         expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
         expect(page.locator(loaded).first).to_be_visible()
         _check(page, name, width_name)
+
+
+def test_the_tab_title_and_the_navigation_follow_the_language(
+    page: Page, portal: str, main_contact: tuple[str, int]
+) -> None:
+    """Each page names itself in the tab, in the reader's language, as the navigation does."""
+    email, _user_id = main_contact
+    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+    page.goto(f"{portal}/sign-in")
+    expect(page).to_have_title("Sign in · Customer Center")
+    sign_in(page, portal, email, PASSWORD)
+    expect(page.locator("#company-name")).to_contain_text("Layout Prüfgesellschaft")
+    expect(page).to_have_title("Overview · Customer Center")
+    page.goto(f"{portal}/orders")
+    wait_until_loaded(page)
+    expect(page).to_have_title("Orders · Customer Center")
+    nav = page.locator("nav.cc-nav")
+    expect(nav.get_by_role("link", name="Orders")).to_have_attribute("aria-current", "page")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "navigation-en.png"))
+    try:
+        choose_language(page, "Deutsch")
+        expect(page).to_have_title("Bestellungen · Customer Center")
+        expect(nav.get_by_role("link", name="Bestellungen")).to_be_visible()
+        expect(nav.get_by_role("link", name="Rollen und Rechte")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "navigation-de.png"))
+        nav.get_by_role("link", name="Benutzer").click()
+        expect(page).to_have_title("Benutzer · Customer Center")
+    finally:  # the other layout checks read the English texts of the same user
+        choose_language(page, "English", "Sprache")
+    expect(page).to_have_title("Users · Customer Center")

@@ -41,9 +41,12 @@ serve: setup
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# The import contracts of pyproject.toml ([tool.importlinter]): the layers of README
+# "Architecture", checked on the import graph.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: setup
 	$(VENV)/bin/mypy customer_center/domain customer_center/services customer_center/auth \

@@ -75,9 +75,7 @@ async def principal_of(state: BaseState) -> CustomerUser | None:
 
 
 class AccessMiddleware(Middleware):
-    async def preprocess(  # type: ignore[override]
-        self, app: rx.App, state: BaseState, event: Event
-    ) -> StateUpdate | None:
+    async def preprocess(self, app: rx.App, state: BaseState, event: Event) -> StateUpdate | None:
         current_principal.set(None)
         start_context(short_name(event.name))
         fn = handler_functions().get(event.name)

@@ -33,7 +33,9 @@ from customer_center.domain.principals import Attribution, PrincipalKind
 NONE = "-"
 CONTEXT_FIELDS = ("principal_kind", "principal_id", "company_id", "event", "request_id")
 REQUEST_ID_LENGTH = 12
-_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+MAX_TEXT = 8000  # characters of a message (or traceback) a line keeps
+# Bounded repetitions: linear in the text's length even for a megabyte without an address.
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}")
 _BARE = re.compile(r"[^\s\"=\\]+")
 
 
@@ -119,8 +121,16 @@ def _install_record_factory() -> None:
 _install_record_factory()
 
 
-def mask_personal_data(text: str) -> str:
-    return _EMAIL.sub("<e-mail>", text)
+def mask_personal_data(text: str, *, keep_end: bool = False) -> str:
+    """``text`` without e-mail addresses, cut to :data:`MAX_TEXT` characters (a traceback
+    keeps its end, where the error is)."""
+    if len(text) > MAX_TEXT:
+        cut = len(text) - MAX_TEXT
+        if keep_end:
+            text = f"({cut} characters before) ...{text[-MAX_TEXT:]}"
+        else:
+            text = f"{text[:MAX_TEXT]}... ({cut} more characters)"
+    return _EMAIL.sub("<e-mail>", text) if "@" in text else text
 
 
 def _value(value: object) -> str:
@@ -141,7 +151,8 @@ class LogfmtFormatter(logging.Formatter):
             ("msg", mask_personal_data(record.getMessage())),
         ]
         if record.exc_info:
-            fields.append(("exc", mask_personal_data(self.formatException(record.exc_info))))
+            trace = self.formatException(record.exc_info)
+            fields.append(("exc", mask_personal_data(trace, keep_end=True)))
         return " ".join(f"{key}={_value(value)}" for key, value in fields)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 
 from customer_center.domain.principals import CustomerUser, ScimClient
 from customer_center.logs import (
@@ -54,3 +55,13 @@ def test_one_line_per_record_and_no_e_mail_addresses() -> None:
     assert "\n" not in line
     assert "anna@alpha.example" not in line and "bob@example.com" not in line
     assert "<e-mail>" in line and "exc=" in line and "ValueError" in line
+
+
+def test_a_huge_message_is_cut_and_masked_in_linear_time() -> None:
+    start_context("state.odd")
+    huge = "a" * 1_000_000 + " anna@alpha.example " + "b." * 500_000
+    started = time.perf_counter()
+    line = _line("payload %s", huge)
+    assert time.perf_counter() - started < 1.0
+    assert len(line) < 10_000 and "more characters" in line
+    assert "anna@alpha.example" not in _line("%s and %s", "x" * 7000, "anna@alpha.example")

@@ -31,7 +31,7 @@ from customer_center.settings import get_settings
 RELAY_INTERVAL_SECONDS = 1.0
 REMINDER_INTERVAL_SECONDS = 15 * 60
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("customer_center.background")  # also when run as __main__
 
 
 def build_relay() -> OutboxRelay:

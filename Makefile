@@ -41,15 +41,21 @@ serve: setup
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# The import contracts of pyproject.toml ([tool.importlinter]): the layers of README
+# "Architecture", checked on the import graph.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: setup
 	$(VENV)/bin/mypy customer_center/domain customer_center/services customer_center/auth \
 		customer_center/models customer_center/integrations customer_center/outbox \
 		customer_center/i18n customer_center/settings.py customer_center/db.py \
-		customer_center/production.py
+		customer_center/production.py customer_center/http customer_center/cli.py \
+		customer_center/background.py customer_center/customer_center.py \
+		customer_center/migrations.py customer_center/demo customer_center/logs.py \
+		customer_center/tables.py customer_center/presenters
 
 # Unit, state and integration tests on SQLite and on PostgreSQL: there only those that use
 # the database, since the others ("pure", marked by tests/conftest.py) do not depend on it.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 from customer_center.db import make_engine
-from customer_center.models.registry import metadata
 from customer_center.settings import get_settings
+from customer_center.tables import metadata
 
 
 def run_migrations() -> None:

@@ -33,10 +33,10 @@ from customer_center.auth.principals import rights_of  # noqa: E402
 from customer_center.db import get_engine  # noqa: E402
 from customer_center.domain.principals import CustomerUser  # noqa: E402
 from customer_center.models.company import Company  # noqa: E402
-from customer_center.models.registry import metadata  # noqa: E402
 from customer_center.models.user import Role, User, UserRole  # noqa: E402
 from customer_center.services.identity.activation import create_builtin_roles  # noqa: E402
 from customer_center.services.people.users import UserQuery, users_page  # noqa: E402
+from customer_center.tables import metadata  # noqa: E402
 
 FIRST = ["Anna", "Ben", "Clara", "David", "Eva", "Felix", "Greta", "Hans", "Ida", "Jonas"]
 LAST = ["Müller", "Schmidt", "Weber", "Wagner", "Becker", "Hoffmann", "Koch", "Richter"]

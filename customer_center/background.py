@@ -1,16 +1,22 @@
-"""Background work of the embedded default: the outbox relay inside the web process.
+"""The background work and its composition root: the outbox relay with the handlers the
+services provide (e-mail, the ERP calls), and the approval reminders.
 
-In production with several workers, set ``CC_EMBEDDED_RELAY=0`` and run
-``python -m customer_center.outbox`` as its own process instead.
+The one place that wires services into the relay (``customer_center.outbox`` knows no
+service): used by the app's lifespan tasks (the embedded default) and, in production with
+several workers, by its own process, ``python -m customer_center.background`` (run the web
+workers with ``CC_EMBEDDED_RELAY=0`` then, so only that process delivers). Several of these
+processes may run side by side on PostgreSQL.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import threading
 
 from customer_center.db import get_engine, session_scope
+from customer_center.logs import configure_logging, start_system_context
 from customer_center.outbox.handlers import (
     ERP_COMPANY_ACTIVATED,
     default_handlers,
@@ -25,7 +31,7 @@ from customer_center.settings import get_settings
 RELAY_INTERVAL_SECONDS = 1.0
 REMINDER_INTERVAL_SECONDS = 15 * 60
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("customer_center.background")  # also when run as __main__
 
 
 def build_relay() -> OutboxRelay:
@@ -44,6 +50,7 @@ def build_relay() -> OutboxRelay:
 async def outbox_relay_task() -> None:
     if not get_settings().embedded_relay:
         return
+    start_system_context("outbox.relay")
     await relay_loop(build_relay(), interval=RELAY_INTERVAL_SECONDS)
 
 
@@ -63,6 +70,7 @@ def remind_once() -> None:
 
 def remind_forever(stop: threading.Event, interval: float = REMINDER_INTERVAL_SECONDS) -> None:
     """For the standalone relay process: a reminder round every ``interval`` seconds."""
+    start_system_context("approvals.remind")
     while not stop.wait(interval):
         remind_once()
 
@@ -70,6 +78,25 @@ def remind_forever(stop: threading.Event, interval: float = REMINDER_INTERVAL_SE
 async def approval_reminder_task() -> None:
     if not get_settings().embedded_relay:
         return
+    start_system_context("approvals.remind")
     while True:
         await asyncio.sleep(REMINDER_INTERVAL_SECONDS)
         await asyncio.to_thread(remind_once)
+
+
+def main() -> None:
+    """The relay and the reminders as a process of their own, until SIGTERM or SIGINT."""
+    configure_logging()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    relay = build_relay()
+    threading.Thread(target=remind_forever, args=(stop,), daemon=True).start()
+    start_system_context("outbox.relay")
+    log.info("outbox relay started (approval reminders every 15 minutes)")
+    relay.run_forever(stop, interval=RELAY_INTERVAL_SECONDS)
+    log.info("outbox relay stopped")
+
+
+if __name__ == "__main__":
+    main()

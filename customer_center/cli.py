@@ -130,14 +130,13 @@ def _access_map(_args: argparse.Namespace) -> None:
     """Every event handler of every state and who may call it: the registry, for reviews."""
     import customer_center.customer_center  # noqa: F401 - registers every state
     from customer_center.state.access import access_of, describe
-    from customer_center.state.middleware import handler_functions, is_framework_event
+    from customer_center.state.middleware import handler_functions, is_framework_event, short_name
 
     for name, fn in sorted(handler_functions().items()):
         if is_framework_event(name, fn):
             continue
         rule = describe(access_of(fn))
-        short = ".".join(part.rsplit("____", 1)[-1] for part in name.split("."))
-        print(f"{rule:20} {short}")
+        print(f"{rule:20} {short_name(name)}")
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -197,8 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    from customer_center.logs import configure_logging, start_system_context
+
+    configure_logging()
+    start_system_context("cli." + args.run.__name__.lstrip("_").replace("_", "-"))
     # Every table, so that foreign keys between models resolve whichever a command touches.
-    import customer_center.models.registry  # noqa: F401
+    import customer_center.tables  # noqa: F401
 
     args.run(args)
 

@@ -12,10 +12,12 @@ from customer_center.http.datasheets import routes as datasheet_routes
 from customer_center.http.erp_status import routes as erp_status_routes
 from customer_center.http.exports import routes as export_routes
 from customer_center.http.health import routes as health_routes
+from customer_center.http.log_context import log_context_middleware
 from customer_center.http.order_export import routes as order_export_routes
 from customer_center.http.scim import routes as scim_routes
 from customer_center.http.sso_routes import routes as sso_routes
 from customer_center.http.user_export import routes as user_export_routes
+from customer_center.logs import configure_logging
 from customer_center.pages import (  # noqa: F401
     activate,
     approval_chains,
@@ -47,21 +49,25 @@ from customer_center.settings import check_production, get_settings
 from customer_center.state.errors import unexpected_error_toast
 from customer_center.state.middleware import AccessMiddleware
 
+configure_logging()
 check_production(get_settings())
 
+http_routes = (
+    auth_routes
+    + sso_routes
+    + export_routes
+    + user_export_routes
+    + erp_status_routes
+    + order_export_routes
+    + datasheet_routes
+    + scim_routes
+    + health_routes
+)
 app = rx.App(
     stylesheets=["/styles.css"],
     api_transformer=Starlette(
-        routes=auth_routes
-        + sso_routes
-        + export_routes
-        + user_export_routes
-        + erp_status_routes
-        + order_export_routes
-        + datasheet_routes
-        + scim_routes
-        + health_routes,
-        middleware=[browser_key_middleware],
+        routes=http_routes,
+        middleware=[log_context_middleware(http_routes), browser_key_middleware],
     ),
     backend_exception_handler=unexpected_error_toast,
 )

@@ -6,7 +6,7 @@
    --single-port``, which builds the frontend first), or with ``--no-build`` the build already
    in ``.web`` served directly by Granian. ``CC_WORKERS`` backend workers (0: Reflex's choice,
    2 x cores + 1 when Redis is configured); the web processes never run the outbox relay.
-4. Starts the outbox relay as its own process (``python -m customer_center.outbox``) unless
+4. Starts the outbox relay as its own process (``python -m customer_center.background``) unless
    ``--no-relay`` says it runs elsewhere; several relays are safe (claims skip locked rows).
 
 When one of the processes ends, the others are stopped and ``serve`` exits with its code.
@@ -79,7 +79,7 @@ def web_command(settings: Settings, prebuilt: bool) -> list[str]:
 
 
 def relay_command() -> list[str]:
-    return [sys.executable, "-m", "customer_center.outbox"]
+    return [sys.executable, "-m", "customer_center.background"]
 
 
 def _start(command: list[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:

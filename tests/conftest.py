@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection, Engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from customer_center.db import get_engine  # noqa: E402
-from customer_center.models.registry import metadata  # noqa: E402
+from customer_center.tables import metadata  # noqa: E402
 
 DATABASE_FIXTURE = "engine"  # `db` and `session` (and every fixture on them) depend on it
 

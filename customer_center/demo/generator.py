@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -188,7 +188,7 @@ class Batch:
 
 
 def _table(model: Any) -> Table:
-    return model.__table__  # type: ignore[no-any-return]
+    return model.__table__
 
 
 TABLES: dict[str, Table] = {
@@ -241,7 +241,9 @@ class Report:
     seconds: float
 
 
-def generate(engine: Engine, scale: Scale, seed: int = 2026, progress=print) -> Report:  # type: ignore[no-untyped-def]
+def generate(
+    engine: Engine, scale: Scale, seed: int = 2026, progress: Callable[[str], object] = print
+) -> Report:
     """Write the dataset into the (migrated) database behind ``engine``; returns counts."""
     started = datetime.now(UTC)
     rng = random.Random(seed)
@@ -272,7 +274,7 @@ def _next_ids(connection: Connection) -> Ids:
     return ids
 
 
-def _company(  # type: ignore[no-untyped-def]
+def _company(
     batch: Batch, ids: Ids, plan: CompanyPlan, first_company: int, rng: random.Random, pw: str
 ) -> None:
     company_id = ids.take("company")
@@ -303,11 +305,19 @@ def _surname(rng: random.Random) -> str:
     return rng.choice(LAST_NAMES)
 
 
-def _users(  # type: ignore[no-untyped-def]
-    batch: Batch, ids, company_id: int, plan: CompanyPlan, roles, rng, pw: str, since: datetime
+def _users(
+    batch: Batch,
+    ids: Ids,
+    company_id: int,
+    plan: CompanyPlan,
+    roles: dict[str, int],
+    rng: random.Random,
+    pw: str,
+    since: datetime,
 ) -> People:
     first = ids.take("user_account", plan.users)
-    buyers, approvers = [], []
+    buyers: list[int] = []
+    approvers: list[int] = []
     for n in range(plan.users):
         user_id = first + n
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
@@ -340,7 +350,9 @@ def _roles_of(n: int) -> tuple[str, ...]:
     return ("technician",)
 
 
-def _rules(batch: Batch, ids: Ids, company_id: int, roles, people: People, now) -> None:  # type: ignore[no-untyped-def]
+def _rules(
+    batch: Batch, ids: Ids, company_id: int, roles: dict[str, int], people: People, now: datetime
+) -> None:
     batch.add("budget_rule", (ids.take("budget_rule"), company_id, SCOPE_COMPANY, 0, 500,
                               500_000, "month", 2_000_000, now))  # fmt: skip
     batch.add("budget_rule", (ids.take("budget_rule"), company_id, SCOPE_ROLE, roles["buyer"],
@@ -359,7 +371,9 @@ def _status(rng: random.Random) -> str:
     return rng.choices([s for s, _ in STATUSES], weights=[w for _, w in STATUSES])[0]
 
 
-def _order(batch: Batch, ids: Ids, company_id: int, people: People, rng, now) -> None:  # type: ignore[no-untyped-def]
+def _order(
+    batch: Batch, ids: Ids, company_id: int, people: People, rng: random.Random, now: datetime
+) -> None:
     order_id = ids.take("customer_order")
     requester = rng.choice(people.buyers)
     status = _status(rng)
@@ -407,7 +421,17 @@ def _lines(batch: Batch, ids: Ids, order_id: int, rng: random.Random) -> tuple[i
     return total, quantity
 
 
-def _approval(batch: Batch, ids, company_id, order_id, status, people, rng, submitted, decided):  # type: ignore[no-untyped-def]
+def _approval(
+    batch: Batch,
+    ids: Ids,
+    company_id: int,
+    order_id: int,
+    status: str,
+    people: People,
+    rng: random.Random,
+    submitted: datetime,
+    decided: datetime | None,
+) -> None:
     approver = rng.choice(people.approvers)
     step_status = {
         o.STATUS_PENDING_APPROVAL: o.STEP_WAITING,
@@ -424,7 +448,16 @@ def _approval(batch: Batch, ids, company_id, order_id, status, people, rng, subm
         _event(batch, ids, company_id, order_id, "approved", approver, decided)
 
 
-def _event(batch, ids, company_id, order_id, kind, actor, when, body: str = "") -> None:  # type: ignore[no-untyped-def]
+def _event(
+    batch: Batch,
+    ids: Ids,
+    company_id: int,
+    order_id: int,
+    kind: str,
+    actor: int | None,
+    when: datetime | None,
+    body: str = "",
+) -> None:
     batch.add("order_event", (ids.take("order_event"), company_id, order_id, kind, actor, 1, body,
                               "{}", None, when))  # fmt: skip
 

@@ -23,14 +23,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from customer_center.db import get_engine
-from customer_center.domain.inputs import parse_whole
+from customer_center.http.bodies import MAX_BODY_BYTES, read_body
 from customer_center.services.orders.order_status import MAX_UPDATES, REJECTED, apply_updates
 from customer_center.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 PATH = "/erp/order-status"
-MAX_BODY_BYTES = 1024 * 1024
 
 
 def _authorized(header: str, token: str) -> bool:
@@ -52,28 +51,14 @@ def _updates_of(body: Any) -> list[Any] | None:
     return body if isinstance(body, list) else None
 
 
-async def _read_body(request: Request) -> bytes | None:
-    """The body, or ``None`` once it grows past :data:`MAX_BODY_BYTES`."""
-    declared = parse_whole(request.headers.get("content-length", ""), 10**18)
-    if declared is not None and declared > MAX_BODY_BYTES:
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 async def order_status(request: Request) -> Response:
     settings = get_settings()
     if not settings.erp_status_token:
         return _problem(503, "status updates are not enabled: CC_ERP_STATUS_TOKEN is not set")
     if not _authorized(request.headers.get("authorization", ""), settings.erp_status_token):
-        log.warning("refused ERP status update from %s: bad token", request.client)
+        log.warning("refused ERP status update: bad token")
         return _problem(401, "missing or wrong bearer token", **{"WWW-Authenticate": "Bearer"})
-    data = await _read_body(request)
+    data = await read_body(request)
     if data is None:
         return _problem(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
     try:

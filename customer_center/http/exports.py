@@ -33,6 +33,7 @@ from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import normalize_language
+from customer_center.logs import bind_principal
 from customer_center.services.audit_log import filter_from_params, iter_audit_csv
 from customer_center.services.people.budgets import local_today
 
@@ -77,6 +78,7 @@ def csv_download_route(
 
     async def download(request: Request) -> Response:
         context = await asyncio.to_thread(load_principal, request.headers.get("cookie", ""))
+        bind_principal(context)
         if context is None:
             lang = normalize_language(request.headers.get("accept-language"))
             return _refusal(401, lang, "export.unauthorized")

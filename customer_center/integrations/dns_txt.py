@@ -28,7 +28,4 @@ def txt_values(settings: Settings, name: str) -> frozenset[str]:
         answer = _resolver(settings).resolve(name, "TXT", search=False)
     except dns.exception.DNSException:
         return frozenset()
-    return frozenset(
-        b"".join(record.strings).decode("utf-8", "replace")
-        for record in answer  # type: ignore[attr-defined]
-    )
+    return frozenset(b"".join(record.strings).decode("utf-8", "replace") for record in answer)

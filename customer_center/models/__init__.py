@@ -1,1 +1,1 @@
-"""SQLModel tables, one module per aggregate; ``registry`` imports them all for Alembic."""
+"""SQLModel tables, one module per aggregate; ``customer_center.tables`` imports them all."""

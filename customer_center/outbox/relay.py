@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.engine import Engine
 
+from customer_center.logs import start_system_context
 from customer_center.models.base import utcnow
 from customer_center.models.outbox import DEAD, PENDING, SENDING, SENT, OutboxMessage
 
@@ -142,10 +143,14 @@ class OutboxRelay:
     def _process(self, claim: Claim) -> int:
         if self._clock() > claim.lease_until - LEASE_MARGIN:
             return 0  # a slow batch: leave it for the next claim rather than risk two relays
+        start_system_context(f"outbox.{claim.kind}", message_id_of(claim.id))
         try:
             self._handlers[claim.kind](claim.payload, message_id_of(claim.id))
         except Exception as error:  # every failure is recorded and retried
-            log.warning("outbox message %s (%s) failed: %s", claim.id, claim.kind, error)
+            # The error itself (it may name a recipient) goes to the row, not the log.
+            log.warning(
+                "outbox message %s (%s) failed: %s", claim.id, claim.kind, type(error).__name__
+            )
             self._record_failure(claim, f"{type(error).__name__}: {error}")
             return 0
         self._finish(claim, status=SENT, sent_at=self._clock(), last_error="")

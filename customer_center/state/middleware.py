@@ -15,6 +15,7 @@ from reflex_base.event import Event
 
 from customer_center.auth.principals import load_principal
 from customer_center.domain.principals import CustomerUser
+from customer_center.logs import bind_principal, start_context
 from customer_center.settings import get_settings
 from customer_center.state.access import access_of, current_principal
 from customer_center.state.base import request_header
@@ -56,6 +57,12 @@ def is_framework_event(event_name: str, fn: Callable | None) -> bool:
     return short in _FRAMEWORK_HANDLERS and not module.startswith("customer_center")
 
 
+def short_name(event_name: str) -> str:
+    """``state.users_list_state.set_search`` for Reflex's full name of an event (its state
+    names carry their module, ``..._state___users____users_list_state``)."""
+    return ".".join(part.rsplit("____", 1)[-1] for part in event_name.split("."))
+
+
 def session_of(context: CustomerUser | None) -> int:
     """The sign-in session behind an event; 0 when nobody is signed in."""
     return context.session_id if context is not None else 0
@@ -68,33 +75,35 @@ async def principal_of(state: BaseState) -> CustomerUser | None:
 
 
 class AccessMiddleware(Middleware):
-    async def preprocess(self, app, state: BaseState, event: Event) -> StateUpdate | None:  # type: ignore[no-untyped-def,override]
+    async def preprocess(self, app: rx.App, state: BaseState, event: Event) -> StateUpdate | None:
         current_principal.set(None)
+        start_context(short_name(event.name))
         fn = handler_functions().get(event.name)
         if is_framework_event(event.name, fn):
             await self._before_framework_event(app, state, event.name.rsplit(".", 1)[-1])
             return None
         access = access_of(fn) if fn is not None else None
         if access is None:
-            log.warning("refused event without an access rule: %s", event.name)
+            log.warning("refused event without an access rule")
             return StateUpdate()
         if access.dev_only and not get_settings().is_dev:
             return StateUpdate()
         context = await principal_of(state)
         await claim_tab(state, session_of(context))
         current_principal.set(context)
+        bind_principal(context)
         if access.anonymous:
             return None
         if context is None:
-            log.info("refused %s: not signed in", event.name)
+            log.info("refused: not signed in")
             return StateUpdate()
         if access.permission and access.permission not in context.rights:
-            log.warning("refused %s for user %s", event.name, context.user_id)
+            log.warning("refused: lacks the right %s", access.permission)
             return StateUpdate()
         return None
 
     @staticmethod
-    async def _before_framework_event(app, state: BaseState, handler: str) -> None:  # type: ignore[no-untyped-def]
+    async def _before_framework_event(app: rx.App, state: BaseState, handler: str) -> None:
         """A (re)connecting tab gets its state only once it is the current session's; an
         opened page drops the previous visit's view before it loads."""
         if handler in _SNAPSHOT_HANDLERS:

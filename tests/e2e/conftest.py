@@ -162,7 +162,7 @@ def stop_process_group(process: subprocess.Popen) -> None:
 def engine():  # noqa: F811 - the e2e suite builds its schema through the real migrations
     from customer_center.db import get_engine
     from customer_center.migrations import upgrade
-    from customer_center.models.registry import metadata
+    from customer_center.tables import metadata
 
     eng = get_engine()
     metadata.drop_all(eng)

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 from alembic import command
 from customer_center.migrations import alembic_config, upgrade
-from customer_center.models.registry import metadata
+from customer_center.tables import metadata
 
 
 def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:

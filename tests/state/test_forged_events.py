@@ -30,7 +30,6 @@ from customer_center.models.approval import Absence
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_USER
 from customer_center.models.identity import ScimToken
 from customer_center.models.order import STATUS_PENDING_APPROVAL
-from customer_center.models.registry import metadata
 from customer_center.services.identity import scim_tokens
 from customer_center.services.orders.ordering import LineRequest, submit_order
 from customer_center.services.people import absences, budgets, chains, users
@@ -39,6 +38,7 @@ from customer_center.settings import get_settings
 from customer_center.state.access import access_of
 from customer_center.state.middleware import handler_functions, is_framework_event
 from customer_center.state.users import UsersListState
+from customer_center.tables import metadata
 from tests.factories import actor_for, make_company, make_user, role_id, signed_in_cookie
 from tests.order_factories import CHECKOUT, FakeErp
 

@@ -28,7 +28,6 @@ from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.models.approval import ApprovalChain
 from customer_center.models.budget import SCOPE_COMPANY
 from customer_center.models.order import Order
-from customer_center.models.registry import metadata
 from customer_center.services import audit
 from customer_center.state import absences as absences_state
 from customer_center.state import audit as audit_state
@@ -38,6 +37,7 @@ from customer_center.state import users as users_state
 from customer_center.state.access import access_of
 from customer_center.state.middleware import handler_functions, is_framework_event
 from customer_center.state.order_view import OrderViewState
+from customer_center.tables import metadata
 from tests.factories import signed_in_cookie
 from tests.order_factories import Shop
 from tests.state.test_forged_events import handler_functions_state

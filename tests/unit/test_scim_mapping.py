@@ -9,14 +9,14 @@ from sqlmodel import Session, col, select
 
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.principals import ScimClient
-from customer_center.integrations.scim.filters import user_condition
-from customer_center.integrations.scim.mapping import (
+from customer_center.http.scim.filters import user_condition
+from customer_center.http.scim.mapping import (
     group_resource,
     member_ids,
     user_fields,
     user_resource,
 )
-from customer_center.integrations.scim.schema import Group, Name, User
+from customer_center.http.scim.schema import Group, Name, User
 from customer_center.models.audit import AuditEntry
 from customer_center.models.user import STATUS_INACTIVE, STATUS_INVITED, Role
 from customer_center.models.user import User as PortalUser

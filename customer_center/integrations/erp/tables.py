@@ -24,7 +24,7 @@ def canonical_key(value: str) -> str:
     return value.strip().upper()
 
 
-def _money() -> Column:  # type: ignore[type-arg]
+def _money() -> Column:
     return Column(Numeric(12, 2), nullable=False)
 
 
@@ -68,7 +68,7 @@ class ErpContactRow(SQLModel, table=True):
     role: str = Field(default="", max_length=100)
 
 
-Index("ix_erp_contact_email_lower", func.lower(ErpContactRow.email))  # type: ignore[arg-type]
+Index("ix_erp_contact_email_lower", func.lower(ErpContactRow.email))
 
 
 class ErpAddressRow(SQLModel, table=True):

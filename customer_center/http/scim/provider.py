@@ -18,7 +18,7 @@ from scim2_models import (
 )
 from scim2_server.service import ScimService
 
-from customer_center.integrations.scim.schema import Group, User
+from customer_center.http.scim.schema import Group, User
 
 MAX_RESULTS = 200
 DEFAULT_PAGE_SIZE = 100

@@ -1,4 +1,9 @@
-"""Import every table module so ``SQLModel.metadata`` is complete (Alembic, test setup)."""
+"""Every table of the portal, so that ``SQLModel.metadata`` is complete (Alembic, test setup,
+the CLI): the models' and the embedded ERP's.
+
+It sits above both: models import only the domain, and the embedded ERP's tables belong to
+that integration, not to the models.
+"""
 
 from sqlmodel import SQLModel
 

@@ -26,17 +26,17 @@ from sqlmodel import Session, col, select
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import MAX_ID, parse_id
 from customer_center.domain.principals import ScimClient
-from customer_center.i18n import translate
-from customer_center.integrations.scim.filters import user_condition
-from customer_center.integrations.scim.mapping import (
+from customer_center.http.scim.filters import user_condition
+from customer_center.http.scim.mapping import (
     group_resource,
     member_ids,
     user_fields,
     user_resource,
 )
-from customer_center.integrations.scim.provider import DEFAULT_PAGE_SIZE
-from customer_center.integrations.scim.schema import Group
-from customer_center.integrations.scim.schema import User as ScimUser
+from customer_center.http.scim.provider import DEFAULT_PAGE_SIZE
+from customer_center.http.scim.schema import Group
+from customer_center.http.scim.schema import User as ScimUser
+from customer_center.i18n import translate
 from customer_center.models.user import Role, User, UserRole
 from customer_center.services.identity import provisioning
 

@@ -60,7 +60,7 @@ class GroupMember(ComplexAttribute):
 
     value: Annotated[str | None, Mutability.immutable, CaseExact.true] = None
     ref: Annotated[
-        Reference[Union["User", "Group"]] | None,  # type: ignore[type-arg]  # noqa: UP007, UP037
+        Reference[Union["User", "Group"]] | None,  # noqa: UP007, UP037
         Mutability.immutable,
     ] = Field(None, serialization_alias="$ref", validation_alias="$ref")
     type: Annotated[str | None, Mutability.immutable] = Field(None, examples=["User"])

@@ -31,9 +31,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from customer_center.db import get_engine, session_scope
-from customer_center.http.erp_status import MAX_BODY_BYTES, _read_body
-from customer_center.integrations.scim.provider import SERVICE
-from customer_center.integrations.scim.storage import PortalStorage
+from customer_center.http.bodies import MAX_BODY_BYTES, read_body
+from customer_center.http.scim.provider import SERVICE
+from customer_center.http.scim.storage import PortalStorage
+from customer_center.logs import bind_principal
 from customer_center.services.identity import scim_tokens
 from customer_center.settings import get_settings
 
@@ -54,6 +55,7 @@ def _handle(engine: Engine, request: ScimRequest) -> ScimResponse:
     if SERVICE.match(request).operation is not Operation.service_provider_config:
         with session_scope(engine) as session:
             actor = scim_tokens.authenticate(session, _bearer(request))
+        bind_principal(actor)
         if actor is None:
             raise UnauthorizedException(detail="Missing, unknown or revoked bearer token")
     else:
@@ -71,10 +73,11 @@ def serve(engine: Engine, request: ScimRequest) -> ScimResponse:
     try:
         response = _handle(engine, request)
     except SCIMException as refusal:
-        log.info("SCIM %s %s: %s %s", request.method, request.path, refusal.status, refusal)
+        # Status and type only: a refusal's detail may quote a userName or a filter.
+        log.info("SCIM refused: %s %s", refusal.status, refusal.scim_type or "-")
         response = SERVICE.error_response(refusal)
     except Exception as bug:
-        log.exception("SCIM %s %s failed", request.method, request.path)
+        log.exception("SCIM request failed")
         response = SERVICE.error_response(bug)
     response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -89,7 +92,7 @@ async def scim_endpoint(request: Request) -> Response:
         query=dict(request.query_params),
         headers=list(request.headers.items()),
     )
-    body = await _read_body(request)
+    body = await read_body(request)
     if body is None:
         error = PayloadTooLargeException(detail=f"The body is larger than {MAX_BODY_BYTES} bytes")
         response = SERVICE.error_response(error)

@@ -18,9 +18,9 @@ from typing import Any
 from scim2_models import Email, GroupMembership, Meta, Resource
 
 from customer_center.domain.inputs import parse_id
+from customer_center.http.scim.schema import Group, GroupMember
+from customer_center.http.scim.schema import User as ScimUser
 from customer_center.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES
-from customer_center.integrations.scim.schema import Group, GroupMember
-from customer_center.integrations.scim.schema import User as ScimUser
 from customer_center.models.user import Role, User
 from customer_center.services.identity.provisioning import UserFields, group_name, is_active
 

@@ -38,8 +38,9 @@ from bench import results  # noqa: E402
 from bench.dataset import bench_actors, ensure_dataset  # noqa: E402
 from customer_center.db import get_engine  # noqa: E402
 from customer_center.domain.budgets import OrderFigures  # noqa: E402
+from customer_center.domain.order_states import OrderStatus  # noqa: E402
 from customer_center.domain.principals import CustomerUser  # noqa: E402
-from customer_center.models.order import STATUS_PENDING_APPROVAL, Order  # noqa: E402
+from customer_center.models.order import Order  # noqa: E402
 from customer_center.services.orders import approvals, order_lists  # noqa: E402
 from customer_center.services.people.budgets import order_breaches  # noqa: E402
 from customer_center.services.people.users import UserQuery, users_page  # noqa: E402
@@ -51,7 +52,7 @@ def _pending_order(engine: Engine, actor: CustomerUser) -> int:
     with Session(engine) as session:
         return session.exec(
             select(Order.id).where(
-                Order.company_id == actor.company_id, Order.status == STATUS_PENDING_APPROVAL
+                Order.company_id == actor.company_id, Order.status == OrderStatus.PENDING_APPROVAL
             )
         ).first()  # type: ignore[return-value]
 

@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import col, select
 
 from customer_center.domain.errors import ServiceError, ValidationFailed
-from customer_center.models.order import STATUS_APPROVED, STATUS_REJECTED, Order
+from customer_center.domain.order_states import OrderStatus
+from customer_center.models.order import Order
 from customer_center.models.outbox import OutboxMessage
 from customer_center.services.orders import approval_links
 from customer_center.settings import get_settings
@@ -55,7 +56,7 @@ def test_the_approver_approves_with_one_click_and_the_link_is_used_up(shop) -> N
         shop.session, anna, SETTINGS, token, "approve", linked.detail.version
     )
     shop.session.commit()
-    assert status == STATUS_APPROVED == _status(shop, order_id)
+    assert status == OrderStatus.APPROVED == _status(shop, order_id)
     with pytest.raises(ServiceError) as used:
         approval_links.open_link(shop.session, anna, token)
     assert used.value.code == "link.used"
@@ -87,7 +88,7 @@ def test_rejecting_needs_a_comment_and_keeps_the_link_until_it_works(shop) -> No
         shop.session, anna, SETTINGS, token, "reject", version, "Too many motors."
     )
     shop.session.commit()
-    assert status == STATUS_REJECTED == _status(shop, order_id)
+    assert status == OrderStatus.REJECTED == _status(shop, order_id)
 
 
 def test_a_link_to_an_order_decided_meanwhile_decides_nothing(shop) -> None:

@@ -15,11 +15,12 @@ from sqlmodel import select
 
 from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.order_states import OrderStatus
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.embedded import EmbeddedErpClient
 from customer_center.models.budget import SCOPE_USER, BudgetRule
-from customer_center.models.order import STATUS_APPROVED, CartItem, Order
+from customer_center.models.order import CartItem, Order
 from customer_center.services.shop import cart, checkout
 from customer_center.services.shop.cart import MAX_LINE_QUANTITY, parse_quantity
 from customer_center.services.shop.checkout import CheckoutRequest
@@ -246,7 +247,7 @@ def test_the_period_budget_counts_what_was_spent_already(session, acme, erp) -> 
         Order(
             company_id=ben.company_id,
             requester_id=ben.user_id,
-            status=STATUS_APPROVED,
+            status=OrderStatus.APPROVED,
             total_cents=9_500,
             submitted_at=datetime(2026, 5, 3, 10, 0, tzinfo=UTC),
         )

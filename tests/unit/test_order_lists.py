@@ -13,13 +13,9 @@ from starlette.testclient import TestClient
 
 from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.order_states import OrderStatus
 from customer_center.http.order_export import PATH, routes
-from customer_center.models.order import (
-    STATUS_DRAFT,
-    STATUS_PENDING_APPROVAL,
-    STATUS_SHIPPED,
-    Order,
-)
+from customer_center.models.order import Order
 from customer_center.models.user import User
 from customer_center.services.orders.order_lists import (
     PAGE_SIZE,
@@ -54,11 +50,11 @@ class Acme:
         self.session = session
         self.ben_orders = [
             self.order(self.ben.id, day=1, cents=1000, reference="B1"),
-            self.order(self.ben.id, day=2, cents=5000, status=STATUS_SHIPPED, reference="B2"),
-            self.order(self.ben.id, day=3, cents=20000, status=STATUS_PENDING_APPROVAL),
+            self.order(self.ben.id, day=2, cents=5000, status=OrderStatus.SHIPPED, reference="B2"),
+            self.order(self.ben.id, day=3, cents=20000, status=OrderStatus.PENDING_APPROVAL),
         ]
         self.clara_orders = [self.order(self.clara.id, day=2, cents=3000, reference="=HYPERLINK")]
-        self.order(self.ben.id, day=4, cents=1, status=STATUS_DRAFT)  # never listed
+        self.order(self.ben.id, day=4, cents=1, status=OrderStatus.DRAFT)  # never listed
         self.as_ben = actor_for(session, self.ben)
         self.as_carla = actor_for(session, carla)
         self.as_tom = actor_for(session, tom)
@@ -109,7 +105,7 @@ def test_without_either_right_the_list_is_refused(acme: Acme, session) -> None:
 
 def test_filters_by_status_requester_dates_and_value(acme: Acme, session) -> None:
     carla, every = acme.as_carla, OrderFilter(scope=SCOPE_ALL)
-    shipped = OrderFilter(scope=SCOPE_ALL, status=STATUS_SHIPPED)
+    shipped = OrderFilter(scope=SCOPE_ALL, status=OrderStatus.SHIPPED)
     assert _ids(session, carla, shipped) == [acme.ben_orders[1]]
     clara = OrderFilter(scope=SCOPE_ALL, requester_id=acme.clara.id)
     assert _ids(session, carla, clara) == acme.clara_orders
@@ -155,7 +151,7 @@ def test_pages_are_cut_in_sql_and_clamped(acme: Acme, session) -> None:
 def test_the_filter_round_trips_through_the_query_string_and_drops_odd_values() -> None:
     wanted = OrderFilter(
         scope=SCOPE_ALL,
-        status=STATUS_SHIPPED,
+        status=OrderStatus.SHIPPED,
         requester_id=7,
         date_from=date(2026, 5, 1),
         date_to=date(2026, 5, 31),

@@ -16,14 +16,9 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from customer_center.domain.chains import Directory, effective_approver
-from customer_center.domain.orders import EVENT_ESCALATED, EVENT_REMINDED
+from customer_center.domain.order_states import EventKind, OrderStatus, StepStatus
 from customer_center.models.base import utcnow
-from customer_center.models.order import (
-    STATUS_PENDING_APPROVAL,
-    STEP_WAITING,
-    ApprovalStep,
-    Order,
-)
+from customer_center.models.order import ApprovalStep, Order
 from customer_center.services.orders import order_mails
 from customer_center.services.orders.ordering import add_event
 from customer_center.services.people.budgets import local_today
@@ -44,8 +39,8 @@ def _due(session: Session, *conditions: object) -> list[tuple[ApprovalStep, Orde
         select(ApprovalStep, Order)
         .join(Order, col(Order.id) == col(ApprovalStep.order_id))
         .where(
-            ApprovalStep.status == STEP_WAITING,
-            Order.status == STATUS_PENDING_APPROVAL,
+            ApprovalStep.status == StepStatus.WAITING,
+            Order.status == OrderStatus.PENDING_APPROVAL,
             *conditions,  # type: ignore[arg-type]
         )
         .order_by(col(ApprovalStep.id))
@@ -89,9 +84,9 @@ def send_reminders(
         step.reminded_at = now
         session.add(step)
         reminded += 1
-        if (order.id, EVENT_REMINDED) not in noted:  # type: ignore[comparison-overlap]
-            add_event(session, order, EVENT_REMINDED, None)
-            noted.add((order.id, EVENT_REMINDED))  # type: ignore[arg-type]
+        if (order.id, EventKind.REMINDED) not in noted:  # type: ignore[comparison-overlap]
+            add_event(session, order, EventKind.REMINDED, None)
+            noted.add((order.id, EventKind.REMINDED))  # type: ignore[arg-type]
 
     escalated = 0
     escalate_before = now - timedelta(hours=settings.approval_escalate_hours)
@@ -102,7 +97,7 @@ def send_reminders(
     ):
         company = directory(order.company_id)
         main = company.main_contact_id
-        first = (order.id, EVENT_ESCALATED) not in noted  # type: ignore[comparison-overlap]
+        first = (order.id, EventKind.ESCALATED) not in noted  # type: ignore[comparison-overlap]
         if main is not None and main != order.requester_id and first:
             order_mails.approval_escalated(
                 session,
@@ -115,8 +110,8 @@ def send_reminders(
         step.escalated_at = now
         session.add(step)
         escalated += 1
-        if (order.id, EVENT_ESCALATED) not in noted:  # type: ignore[comparison-overlap]
-            add_event(session, order, EVENT_ESCALATED, None)
-            noted.add((order.id, EVENT_ESCALATED))  # type: ignore[arg-type]
+        if (order.id, EventKind.ESCALATED) not in noted:  # type: ignore[comparison-overlap]
+            add_event(session, order, EventKind.ESCALATED, None)
+            noted.add((order.id, EventKind.ESCALATED))  # type: ignore[arg-type]
     session.flush()
     return ReminderReport(reminded, escalated)

@@ -28,15 +28,9 @@ from customer_center.domain.budgets import (
 )
 from customer_center.domain.chains import effective_approver, stands_in_for
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.order_states import EventKind, OrderStatus, StepStatus
 from customer_center.domain.orders import (
     COMMENT_MAX,
-    EVENT_APPROVED,
-    EVENT_CANCELLED,
-    EVENT_CHANGED,
-    EVENT_COMMENT,
-    EVENT_REJECTED,
-    EVENT_RESUBMITTED,
-    EVENT_SUBMITTED,
     SHIPPING_METHODS,
     Difference,
     LineSnapshot,
@@ -55,23 +49,7 @@ from customer_center.i18n import translate
 from customer_center.i18n.catalog import catalog
 from customer_center.i18n.formatting import format_moment
 from customer_center.models.base import utcnow
-from customer_center.models.order import (
-    STATUS_APPROVED,
-    STATUS_CANCELLED,
-    STATUS_PENDING_APPROVAL,
-    STATUS_REJECTED,
-    STEP_APPROVED,
-    STEP_QUEUED,
-    STEP_REJECTED,
-    STEP_SKIPPED,
-    STEP_SUPERSEDED,
-    STEP_WAITING,
-    ApprovalStep,
-    Order,
-    OrderEvent,
-    OrderLine,
-    OrderRevision,
-)
+from customer_center.models.order import ApprovalStep, Order, OrderEvent, OrderLine, OrderRevision
 from customer_center.models.user import User
 from customer_center.services.orders import order_mails
 from customer_center.services.orders.order_handoff import enqueue_handoff
@@ -91,7 +69,7 @@ from customer_center.services.people.chains import decider_today, deputy_directo
 from customer_center.settings import Settings
 
 PAGE_SIZE = 20
-REASON_EVENTS = (EVENT_SUBMITTED, EVENT_RESUBMITTED)
+REASON_EVENTS = (EventKind.SUBMITTED, EventKind.RESUBMITTED)
 
 
 # --- who may do what ---------------------------------------------------------------------
@@ -199,12 +177,12 @@ def _steps_to_decide(
     session: Session, viewer: Viewer, order: Order
 ) -> tuple[list[ApprovalStep], list[ApprovalStep]]:
     """(all steps of the current revision, the waiting ones the viewer decides)."""
-    if order.status != STATUS_PENDING_APPROVAL:
+    if order.status != OrderStatus.PENDING_APPROVAL:
         raise ServiceError("orders.error.not_open")
     if order.requester_id == viewer.actor.user_id:
         raise ServiceError("approvals.error.own_order")
     steps = _current_steps(session, order)
-    mine = [s for s in steps if s.status == STEP_WAITING and viewer.may_decide(s)]
+    mine = [s for s in steps if s.status == StepStatus.WAITING and viewer.may_decide(s)]
     if not mine:
         raise ServiceError("approvals.error.not_yours")
     return steps, mine
@@ -248,8 +226,8 @@ def _inbox_query(viewer: Viewer) -> Any:
         .join(Order, col(Order.id) == col(ApprovalStep.order_id))
         .where(
             ApprovalStep.company_id == viewer.actor.company_id,
-            ApprovalStep.status == STEP_WAITING,
-            Order.status == STATUS_PENDING_APPROVAL,
+            ApprovalStep.status == StepStatus.WAITING,
+            Order.status == OrderStatus.PENDING_APPROVAL,
             Order.requester_id != viewer.actor.user_id,
             _decidable_clause(viewer),
         )
@@ -287,7 +265,7 @@ def inbox(
     reasons = _reasons_now(session, list(orders.values()))
     steps = session.exec(
         select(ApprovalStep).where(
-            col(ApprovalStep.order_id).in_(ids), ApprovalStep.status == STEP_WAITING
+            col(ApprovalStep.order_id).in_(ids), ApprovalStep.status == StepStatus.WAITING
         )
     ).all()
     names = UserNames(session, actor.company_id)
@@ -414,19 +392,23 @@ def approve(
     level = mine[0].level
     for step in mine:
         if step.level == level:
-            step.status, step.decided_by_id, step.decided_at = STEP_APPROVED, actor.user_id, now
+            step.status, step.decided_by_id, step.decided_at = (
+                StepStatus.APPROVED,
+                actor.user_id,
+                now,
+            )
             session.add(step)
     for step in steps:
-        if step.level == level and step.status == STEP_WAITING and step.rule == "any":
-            step.status = STEP_SKIPPED
+        if step.level == level and step.status == StepStatus.WAITING and step.rule == "any":
+            step.status = StepStatus.SKIPPED
             session.add(step)
-    level_done = not any(s.level == level and s.status == STEP_WAITING for s in steps)
-    later = [s for s in steps if s.status == STEP_QUEUED]
+    level_done = not any(s.level == level and s.status == StepStatus.WAITING for s in steps)
+    later = [s for s in steps if s.status == StepStatus.QUEUED]
     final = level_done and not later
     add_event(
         session,
         order,
-        EVENT_APPROVED,
+        EventKind.APPROVED,
         actor.user_id,
         body=comment,
         data={
@@ -436,7 +418,7 @@ def approve(
         },
     )
     if final:
-        order.status, order.decided_at = STATUS_APPROVED, now
+        order.status, order.decided_at = OrderStatus.APPROVED, now
         session.add(order)
         session.flush()
         enqueue_handoff(session, order)
@@ -460,7 +442,7 @@ def _start_level(
     for step in queued:
         if step.level != level:
             continue
-        step.status, step.due_since = STEP_WAITING, now
+        step.status, step.due_since = StepStatus.WAITING, now
         session.add(step)
     session.flush()
     for step in queued:
@@ -487,13 +469,17 @@ def reject(
     mine_ids = {s.id for s in mine if s.level == mine[0].level}
     for step in steps:
         if step.id in mine_ids:
-            step.status, step.decided_by_id, step.decided_at = STEP_REJECTED, actor.user_id, now
-        elif step.status in (STEP_WAITING, STEP_QUEUED):
-            step.status = STEP_SKIPPED
+            step.status, step.decided_by_id, step.decided_at = (
+                StepStatus.REJECTED,
+                actor.user_id,
+                now,
+            )
+        elif step.status in (StepStatus.WAITING, StepStatus.QUEUED):
+            step.status = StepStatus.SKIPPED
         session.add(step)
-    order.status, order.decided_at = STATUS_REJECTED, now
+    order.status, order.decided_at = OrderStatus.REJECTED, now
     session.add(order)
-    add_event(session, order, EVENT_REJECTED, actor.user_id, body=comment)
+    add_event(session, order, EventKind.REJECTED, actor.user_id, body=comment)
     session.flush()
     order_mails.order_rejected(session, settings, order, _name(session, actor.user_id), comment)
 
@@ -584,7 +570,7 @@ def change_order(
     add_event(
         session,
         order,
-        EVENT_CHANGED,
+        EventKind.CHANGED,
         actor.user_id,
         body=comment,
         data={"diff": [_diff_dict(d) for d in differences]},
@@ -614,15 +600,15 @@ def resubmit(
     if order.requester_id != actor.user_id:
         raise ServiceError("orders.error.not_requester")
     _lock_version(session, order, seen_version)
-    if order.status != STATUS_REJECTED:
+    if order.status != OrderStatus.REJECTED:
         raise ServiceError("orders.error.not_open")
     session.execute(
         update(ApprovalStep)
         .where(
             col(ApprovalStep.order_id) == order.id,
-            col(ApprovalStep.status).in_((STEP_WAITING, STEP_QUEUED)),
+            col(ApprovalStep.status).in_((StepStatus.WAITING, StepStatus.QUEUED)),
         )
-        .values(status=STEP_SUPERSEDED)
+        .values(status=StepStatus.SUPERSEDED)
     )
     differences = _new_revision(
         session, actor, order, change, "resubmitted", allow_header=False, allow_unchanged=True
@@ -633,7 +619,7 @@ def resubmit(
     add_event(
         session,
         order,
-        EVENT_RESUBMITTED,
+        EventKind.RESUBMITTED,
         actor.user_id,
         body=comment,
         data={
@@ -669,13 +655,13 @@ def cancel(
         update(ApprovalStep)
         .where(
             col(ApprovalStep.order_id) == order.id,
-            col(ApprovalStep.status).in_((STEP_WAITING, STEP_QUEUED)),
+            col(ApprovalStep.status).in_((StepStatus.WAITING, StepStatus.QUEUED)),
         )
-        .values(status=STEP_SUPERSEDED)
+        .values(status=StepStatus.SUPERSEDED)
     )
-    order.status, order.decided_at = STATUS_CANCELLED, utcnow()
+    order.status, order.decided_at = OrderStatus.CANCELLED, utcnow()
     session.add(order)
-    add_event(session, order, EVENT_CANCELLED, actor.user_id, body=comment)
+    add_event(session, order, EventKind.CANCELLED, actor.user_id, body=comment)
 
 
 def add_comment(session: Session, actor: CustomerUser, order_id: object, text: str) -> None:
@@ -684,7 +670,7 @@ def add_comment(session: Session, actor: CustomerUser, order_id: object, text: s
     order, _viewer = visible_order(session, actor, order_id)
     if not is_open(order.status):
         raise ServiceError("orders.error.not_open")
-    add_event(session, order, EVENT_COMMENT, actor.user_id, body=body)
+    add_event(session, order, EventKind.COMMENT, actor.user_id, body=body)
 
 
 def _comment(text: object, *, required: bool) -> str:
@@ -835,7 +821,7 @@ def order_detail(session: Session, actor: CustomerUser, order_id: object) -> Ord
         + [u for s in steps for u in (s.approver_id, s.decided_by_id) if u is not None]
     )
     chain = []
-    current_level = min((s.level for s in steps if s.status == STEP_WAITING), default=None)
+    current_level = min((s.level for s in steps if s.status == StepStatus.WAITING), default=None)
     for level in sorted({s.level for s in steps}):
         members = []
         level_steps = [s for s in steps if s.level == level]
@@ -845,7 +831,7 @@ def order_detail(session: Session, actor: CustomerUser, order_id: object) -> Ord
                 ChainMember(
                     approver=names.get(step.approver_id, "?"),
                     decider=names.get(decider, "?")
-                    if decider != step.approver_id and step.status == STEP_WAITING
+                    if decider != step.approver_id and step.status == StepStatus.WAITING
                     else "",
                     status=step.status,
                     decided_by=names.get(step.decided_by_id or 0, ""),
@@ -854,13 +840,13 @@ def order_detail(session: Session, actor: CustomerUser, order_id: object) -> Ord
             )
         chain.append(ChainLevel(level + 1, level_steps[0].rule, members, level == current_level))
     can_decide = (
-        order.status == STATUS_PENDING_APPROVAL
+        order.status == OrderStatus.PENDING_APPROVAL
         and order.requester_id != actor.user_id
-        and any(s.status == STEP_WAITING and viewer.may_decide(s) for s in steps)
+        and any(s.status == StepStatus.WAITING and viewer.may_decide(s) for s in steps)
     )
     is_requester = order.requester_id == actor.user_id
     assert order.id is not None
-    waiting = order.status == STATUS_PENDING_APPROVAL
+    waiting = order.status == OrderStatus.PENDING_APPROVAL
     reasons = _reasons_now(session, [order]).get(order.id, []) if waiting else []
     return OrderDetail(
         id=order.id,  # type: ignore[arg-type]
@@ -888,7 +874,7 @@ def order_detail(session: Session, actor: CustomerUser, order_id: object) -> Ord
         timeline=_timeline(session, order, names, lang),
         can_decide=can_decide,
         can_resubmit=is_requester
-        and order.status == STATUS_REJECTED
+        and order.status == OrderStatus.REJECTED
         and Permission.ORDERS_CREATE in viewer.rights,
         can_cancel=is_requester and is_open(order.status),
         can_comment=is_open(order.status),
@@ -965,7 +951,7 @@ def event_words(
 ) -> str:
     """What happened, in words: "approved level 2 (for Anna)", "shipped by DHL, 00340…"."""
     messages = catalog(lang)
-    if kind == EVENT_APPROVED:
+    if kind == EventKind.APPROVED:
         if data.get("automatic"):
             key = (
                 "approvals.event.approved_self"
@@ -982,7 +968,7 @@ def event_words(
         if behalf:
             text += " " + translate(lang, "approvals.on_behalf", names=", ".join(behalf))
         return text
-    if kind in (EVENT_CHANGED, EVENT_RESUBMITTED):
+    if kind in (EventKind.CHANGED, EventKind.RESUBMITTED):
         parts = [difference_words(d, lang, currency) for d in data.get("diff") or []]
         text = translate(lang, f"approvals.event.{kind}")
         return f"{text}: {'; '.join(parts)}" if parts else text

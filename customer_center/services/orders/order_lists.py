@@ -26,23 +26,20 @@ from sqlmodel import Session, col, select
 from customer_center.domain.budgets import MAX_CENTS
 from customer_center.domain.csv_cells import csv_line
 from customer_center.domain.errors import ServiceError
-from customer_center.domain.inputs import (
-    parse_date,
-    parse_id,
-    parse_whole,
-)
+from customer_center.domain.inputs import parse_date, parse_id, parse_whole
+from customer_center.domain.order_states import OrderStatus
 from customer_center.domain.orders import ALL_STATUSES, order_number
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import PORTAL_TIMEZONE, start_of_local_day
-from customer_center.models.order import STATUS_DRAFT, Order
+from customer_center.models.order import Order
 from customer_center.models.user import User
 from customer_center.services.people.names import users_to_pick
 
 SCOPE_MINE, SCOPE_ALL = "mine", "all"
 SCOPES = (SCOPE_MINE, SCOPE_ALL)
-LISTED_STATUSES = tuple(s for s in ALL_STATUSES if s != STATUS_DRAFT)
+LISTED_STATUSES = tuple(s for s in ALL_STATUSES if s != OrderStatus.DRAFT)
 SORTS = ("submitted", "total", "status", "requester")
 PAGE_SIZE = 25
 # Counting every match of a company with 100,000 orders costs more than the page itself;
@@ -134,7 +131,7 @@ def _filtered(statement: Any, actor: CustomerUser, f: OrderFilter, scope: str) -
     statement = statement.where(
         Order.company_id == actor.company_id,
         col(Order.submitted_at).is_not(None),
-        Order.status != STATUS_DRAFT,
+        Order.status != OrderStatus.DRAFT,
     )
     if scope == SCOPE_MINE:
         statement = statement.where(Order.requester_id == actor.user_id)

@@ -35,8 +35,6 @@ from sqlmodel import Session, col, select
 from customer_center.db import session_scope
 from customer_center.domain.csv_cells import unguard
 from customer_center.domain.order_journey import (
-    STATUS_DELIVERED,
-    STATUS_SHIPPED,
     InvalidUpdate,
     Problems,
     StatusUpdate,
@@ -47,11 +45,12 @@ from customer_center.domain.order_journey import (
     rank,
     shipped_after,
 )
+from customer_center.domain.order_states import OrderStatus, erp_event
 from customer_center.domain.orders import order_number
 from customer_center.domain.user_csv import detect_delimiter
 from customer_center.i18n import translate
 from customer_center.models.base import utcnow
-from customer_center.models.order import STATUS_PARTIALLY_SHIPPED, Order, OrderEvent, OrderLine
+from customer_center.models.order import Order, OrderEvent, OrderLine
 from customer_center.models.user import STATUS_ACTIVE, User
 from customer_center.services import emails
 from customer_center.settings import Settings
@@ -63,8 +62,7 @@ RECORDED = "recorded"  # recorded in the timeline; the status stays as it was
 DUPLICATE = "duplicate"  # this update id was recorded before: nothing changed
 REJECTED = "rejected"  # not recorded; ``problems`` say why
 
-EVENT_PREFIX = "erp."
-SHIPMENT_KINDS = (f"{EVENT_PREFIX}{STATUS_SHIPPED}", f"{EVENT_PREFIX}{STATUS_PARTIALLY_SHIPPED}")
+SHIPMENT_KINDS = (erp_event(OrderStatus.SHIPPED), erp_event(OrderStatus.PARTIALLY_SHIPPED))
 MAX_UPDATES = 1000  # per request or file
 CSV_MAX_BYTES = 5 * 1024 * 1024
 CSV_COLUMNS = (
@@ -166,10 +164,10 @@ def apply_update(session: Session, settings: Settings, update: StatusUpdate) -> 
     ordered = _ordered(session, order)
     shipped_before = _shipped_so_far(session, order.id)
     shipped_total: dict[str, int] | None = None
-    fully = current != STATUS_PARTIALLY_SHIPPED or all_shipped(ordered, shipped_before)
+    fully = current != OrderStatus.PARTIALLY_SHIPPED or all_shipped(ordered, shipped_before)
     if (
-        update.status == STATUS_SHIPPED
-        and rank(current) < rank(STATUS_SHIPPED)
+        update.status == OrderStatus.SHIPPED
+        and rank(current) < rank(OrderStatus.SHIPPED)
         and rank(current) >= 0
     ):
         shipped_total, problems = shipped_after(ordered, shipped_before, update)
@@ -213,7 +211,7 @@ def apply_update(session: Session, settings: Settings, update: StatusUpdate) -> 
 
 def _event_kind(reported: str, partial: bool) -> str:
     """``erp.<status>``; a shipment of part of the order is ``erp.partially_shipped``."""
-    return f"{EVENT_PREFIX}{STATUS_PARTIALLY_SHIPPED if partial else reported}"
+    return erp_event(OrderStatus.PARTIALLY_SHIPPED if partial else reported)
 
 
 def _rejected(
@@ -274,13 +272,13 @@ def _mail_requester(
     new: str | None,
     fully: bool,
 ) -> None:
-    if update.status == STATUS_SHIPPED and is_news_shipment(current, update.status):
+    if update.status == OrderStatus.SHIPPED and is_news_shipment(current, update.status):
         template = "order_shipped" if fully else "order_partially_shipped"
-        if STATUS_SHIPPED not in settings.order_status_mails:
+        if OrderStatus.SHIPPED not in settings.order_status_mails:
             return
-    elif new == STATUS_DELIVERED:
+    elif new == OrderStatus.DELIVERED:
         template = "order_delivered"
-        if STATUS_DELIVERED not in settings.order_status_mails:
+        if OrderStatus.DELIVERED not in settings.order_status_mails:
             return
     else:
         return

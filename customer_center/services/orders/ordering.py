@@ -19,9 +19,8 @@ from sqlmodel import Session, col, select
 from customer_center.domain.budgets import LimitBreach, OrderFigures, describe_breach
 from customer_center.domain.chains import RouteStep
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.order_states import EventKind, OrderStatus, StepStatus
 from customer_center.domain.orders import (
-    EVENT_APPROVED,
-    EVENT_SUBMITTED,
     LineSnapshot,
     breach_data,
     checkout_errors,
@@ -34,17 +33,7 @@ from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
-from customer_center.models.order import (
-    STATUS_APPROVED,
-    STATUS_PENDING_APPROVAL,
-    STEP_QUEUED,
-    STEP_WAITING,
-    ApprovalStep,
-    Order,
-    OrderEvent,
-    OrderLine,
-    OrderRevision,
-)
+from customer_center.models.order import ApprovalStep, Order, OrderEvent, OrderLine, OrderRevision
 from customer_center.services.orders import order_mails
 from customer_center.services.orders.order_handoff import enqueue_handoff
 from customer_center.services.people.budgets import local_today, order_breaches
@@ -135,7 +124,7 @@ def submit_order(
     add_event(
         session,
         order,
-        EVENT_SUBMITTED,
+        EventKind.SUBMITTED,
         actor.user_id,
         body=checkout.comment.strip(),
         data={"reasons": [_breach_dict(b) for b in breaches]},
@@ -259,19 +248,19 @@ def decide_on_submission(
         )
     now = utcnow()
     if not route:
-        order.status, order.decided_at, order.updated_at = STATUS_APPROVED, now, now
+        order.status, order.decided_at, order.updated_at = OrderStatus.APPROVED, now, now
         session.add(order)
         session.flush()
         add_event(
             session,
             order,
-            EVENT_APPROVED,
+            EventKind.APPROVED,
             None,
             data={"final": True, "automatic": True, "self": bool(breaches)},
         )
         enqueue_handoff(session, order)
         return
-    order.status, order.decided_at, order.updated_at = STATUS_PENDING_APPROVAL, None, now
+    order.status, order.decided_at, order.updated_at = OrderStatus.PENDING_APPROVAL, None, now
     session.add(order)
     for position, step in enumerate(route):
         for approver in step.approvers:
@@ -283,7 +272,7 @@ def decide_on_submission(
                     level=position,
                     rule=step.rule,
                     approver_id=approver.on_behalf_of or approver.user_id,
-                    status=STEP_WAITING if position == 0 else STEP_QUEUED,
+                    status=StepStatus.WAITING if position == 0 else StepStatus.QUEUED,
                     due_since=now if position == 0 else None,
                 )
             )

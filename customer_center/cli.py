@@ -70,7 +70,7 @@ def _erp_demo(_args: argparse.Namespace) -> None:
 def _erp_import_status(args: argparse.Namespace) -> None:
     """Apply ERP status updates from a CSV file (docs/erp-status-updates.md)."""
     from customer_center.db import get_engine
-    from customer_center.services.orders.order_status import (
+    from customer_center.services.orders.erp_status import (
         REJECTED,
         StatusCsvError,
         import_status_csv,

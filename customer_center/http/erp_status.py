@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from customer_center.db import get_engine
 from customer_center.domain.inputs import parse_whole
-from customer_center.services.orders.order_status import MAX_UPDATES, REJECTED, apply_updates
+from customer_center.services.orders.erp_status import MAX_UPDATES, REJECTED, apply_updates
 from customer_center.settings import get_settings
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.http.exports import csv_download_route
-from customer_center.services.orders.order_lists import filter_from_params, iter_orders_csv
+from customer_center.services.orders.lists import filter_from_params, iter_orders_csv
 
 PATH = "/export/orders.csv"
 

@@ -10,7 +10,7 @@ from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_moment
 from customer_center.models.base import utcnow
-from customer_center.services.orders import approvals
+from customer_center.services.orders.inbox import inbox, waiting_count
 from customer_center.state.access import current_principal, requires, signed_in
 from customer_center.state.base import PortalState, in_transaction
 
@@ -36,7 +36,7 @@ class ApprovalsInboxState(PortalState):
 
     async def _refresh(self) -> None:
         try:
-            found = await in_transaction(approvals.inbox, self._actor(), self.page)
+            found = await in_transaction(inbox, self._actor(), self.page)
         except ServiceError as error:
             self.rows, self.total, self.problem = [], 0, self._t(error.code)
             return
@@ -91,4 +91,4 @@ class ApprovalsBadgeState(PortalState):
         if context is None or DECIDE not in context.rights:
             self.waiting = 0
             return
-        self.waiting = await in_transaction(approvals.waiting_count, context)
+        self.waiting = await in_transaction(waiting_count, context)

@@ -14,8 +14,10 @@ from customer_center.domain.orders import ADDRESS_FIELDS, SHIPPING_METHODS
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_day, format_moment
-from customer_center.services.orders import approvals
-from customer_center.services.orders.approvals import OrderChange, OrderDetail
+from customer_center.services.orders.conversation import add_comment
+from customer_center.services.orders.decisions import approve, cancel, reject
+from customer_center.services.orders.detail import OrderDetail, order_detail
+from customer_center.services.orders.revisions import OrderChange, change_order, resubmit
 from customer_center.settings import get_settings
 from customer_center.state.access import requires, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
@@ -108,7 +110,7 @@ class OrderViewState(PortalState):
 
     async def _reload(self) -> None:
         try:
-            detail = await in_transaction(approvals.order_detail, self._actor(), self._order_id)
+            detail = await in_transaction(order_detail, self._actor(), self._order_id)
         except ServiceError as error:
             self.found, self.loaded = False, True
             self.problem = self._t(error.code)
@@ -277,7 +279,7 @@ class OrderViewState(PortalState):
     @requires(DECIDE)
     async def approve(self) -> None:
         if await self._run(
-            approvals.approve,
+            approve,
             get_settings(),
             self._order_id,
             self._version,
@@ -289,7 +291,7 @@ class OrderViewState(PortalState):
     @requires(DECIDE)
     async def reject(self) -> None:
         if await self._run(
-            approvals.reject,
+            reject,
             get_settings(),
             self._order_id,
             self._version,
@@ -301,7 +303,7 @@ class OrderViewState(PortalState):
     @signed_in
     async def cancel_order(self) -> None:
         if await self._run(
-            approvals.cancel,
+            cancel,
             self._order_id,
             self._version,
             self.decision_comment,
@@ -314,7 +316,7 @@ class OrderViewState(PortalState):
         """A message in the conversation; its problems show under the message box."""
         if (
             not await self._run(
-                approvals.add_comment,
+                add_comment,
                 self._order_id,
                 text_field(form, "message", 2100),
                 done_key="approvals.done.commented",
@@ -388,7 +390,7 @@ class OrderViewState(PortalState):
         change = self._change(form, with_header=True)
         if change is not None:
             await self._run(
-                approvals.change_order,
+                change_order,
                 get_settings(),
                 self._order_id,
                 self._version,
@@ -401,7 +403,7 @@ class OrderViewState(PortalState):
         change = self._change(form, with_header=False)
         if change is not None:
             await self._run(
-                approvals.resubmit,
+                resubmit,
                 get_settings(),
                 self._order_id,
                 self._version,

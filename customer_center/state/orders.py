@@ -15,8 +15,8 @@ from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.formatting import format_moment
-from customer_center.services.orders import order_lists
-from customer_center.services.orders.order_lists import (
+from customer_center.services.orders import lists
+from customer_center.services.orders.lists import (
     LISTED_STATUSES,
     SCOPE_ALL,
     SCOPE_MINE,
@@ -97,9 +97,7 @@ class OrderListState(PortalState):
             self.rows, self.total, self.page_count, self.total_text = [], 0, 1, ""
             return
         try:
-            page = await in_transaction(
-                order_lists.orders_page, self._actor(), order_filter, self.page
-            )
+            page = await in_transaction(lists.orders_page, self._actor(), order_filter, self.page)
         except ServiceError:
             self.allowed, self.rows = False, []
             return
@@ -141,7 +139,7 @@ class OrderListState(PortalState):
             self.requester_options = []
             return
         found = await in_transaction(
-            order_lists.requester_choices, self._actor(), self.requester_search, REQUESTER_CHOICES
+            lists.requester_choices, self._actor(), self.requester_search, REQUESTER_CHOICES
         )
         options = [{"id": str(user_id), "label": name} for user_id, name in found]
         chosen, label = self.requester, self._requester_label

@@ -18,8 +18,8 @@ from customer_center.models.base import utcnow
 from customer_center.models.order import Order, OrderEvent
 from customer_center.models.outbox import PENDING, SENT, OutboxMessage
 from customer_center.outbox.relay import OutboxRelay, message_id_of
-from customer_center.services.orders import order_handoff
-from customer_center.services.orders.order_handoff import (
+from customer_center.services.orders import handoff
+from customer_center.services.orders.handoff import (
     ERP_ORDER_PLACED,
     deliver_order,
     enqueue_handoff,
@@ -130,16 +130,16 @@ def test_a_crash_after_the_erp_answered_is_healed_by_the_retry(
     erp = FlakyErp(db)
     clock = Clock()
     relay = OutboxRelay(db, {ERP_ORDER_PLACED: handoff_handler(erp, db)}, clock=clock)
-    real_record = order_handoff.record_handoff
+    real_record = handoff.record_handoff
 
     def crash(*args: object, **kwargs: object) -> bool:
         raise RuntimeError("portal database went away")
 
-    monkeypatch.setattr(order_handoff, "record_handoff", crash)
+    monkeypatch.setattr(handoff, "record_handoff", crash)
     assert relay.run_once() == 0
     assert _reload(db, approved).status == OrderStatus.APPROVED
     assert len(_erp_orders(db)) == 1  # the ERP has it, the portal does not know yet
-    monkeypatch.setattr(order_handoff, "record_handoff", real_record)
+    monkeypatch.setattr(handoff, "record_handoff", real_record)
     clock.now += timedelta(minutes=2)
     assert relay.run_once() == 1
     [erp_order] = _erp_orders(db)
@@ -195,7 +195,7 @@ def test_the_embedded_erp_answers_the_same_number_for_the_same_message(
     db: Engine, session: Session, approved: Order
 ) -> None:
     erp = EmbeddedErpClient(db)
-    request = order_handoff.order_request(session, approved.id, approved.company_id)  # type: ignore[arg-type]
+    request = handoff.order_request(session, approved.id, approved.company_id)  # type: ignore[arg-type]
     assert request is not None
     first = erp.place_order(request, "m-1")
     assert erp.place_order(request, "m-1") == first

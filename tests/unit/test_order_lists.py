@@ -17,7 +17,7 @@ from customer_center.domain.order_states import OrderStatus
 from customer_center.http.order_export import PATH, routes
 from customer_center.models.order import Order
 from customer_center.models.user import User
-from customer_center.services.orders.order_lists import (
+from customer_center.services.orders.lists import (
     PAGE_SIZE,
     SCOPE_ALL,
     SCOPE_MINE,
@@ -217,9 +217,9 @@ def test_the_download_route_checks_the_session_and_either_right(acme: Acme, sess
 def test_beyond_the_count_cap_the_list_says_more_and_pages_up_to_the_cap(
     acme: Acme, session, monkeypatch
 ) -> None:
-    from customer_center.services.orders import order_lists
+    from customer_center.services.orders import lists
 
-    monkeypatch.setattr(order_lists, "COUNT_CAP", PAGE_SIZE + 1)
+    monkeypatch.setattr(lists, "COUNT_CAP", PAGE_SIZE + 1)
     for number in range(PAGE_SIZE + 4):
         acme.order(acme.ben.id, day=10, cents=100 + number)
     capped = orders_page(session, acme.as_ben, OrderFilter(), 5)
@@ -229,6 +229,6 @@ def test_beyond_the_count_cap_the_list_says_more_and_pages_up_to_the_cap(
         2,
         1,
     )
-    monkeypatch.setattr(order_lists, "COUNT_CAP", 10_000)
+    monkeypatch.setattr(lists, "COUNT_CAP", 10_000)
     exact = orders_page(session, acme.as_ben, OrderFilter(), 0)
     assert not exact.more and exact.total > PAGE_SIZE + 1

@@ -32,7 +32,7 @@ from customer_center.http import erp_status
 from customer_center.models.order import Order, OrderEvent
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import STATUS_INACTIVE, User
-from customer_center.services.orders.order_status import (
+from customer_center.services.orders.erp_status import (
     APPLIED,
     DUPLICATE,
     RECORDED,

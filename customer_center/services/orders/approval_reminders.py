@@ -19,7 +19,7 @@ from customer_center.domain.chains import Directory, effective_approver
 from customer_center.domain.order_states import EventKind, OrderStatus, StepStatus
 from customer_center.models.base import utcnow
 from customer_center.models.order import ApprovalStep, Order
-from customer_center.services.orders import order_mails
+from customer_center.services.orders import mails
 from customer_center.services.orders.ordering import add_event
 from customer_center.services.people.budgets import local_today
 from customer_center.services.people.chains import load_directory
@@ -79,7 +79,7 @@ def send_reminders(
         mailed = (order.id, f"reminded:{decider.user_id}")
         if decider.user_id != order.requester_id and mailed not in noted:
             days = _days(step.due_since, now)
-            order_mails.approval_reminder(session, settings, order, decider.user_id, days)
+            mails.approval_reminder(session, settings, order, decider.user_id, days)
             noted.add(mailed)  # type: ignore[arg-type]
         step.reminded_at = now
         session.add(step)
@@ -99,7 +99,7 @@ def send_reminders(
         main = company.main_contact_id
         first = (order.id, EventKind.ESCALATED) not in noted  # type: ignore[comparison-overlap]
         if main is not None and main != order.requester_id and first:
-            order_mails.approval_escalated(
+            mails.approval_escalated(
                 session,
                 settings,
                 order,

@@ -34,8 +34,8 @@ from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.order import ApprovalStep, Order, OrderEvent, OrderLine, OrderRevision
-from customer_center.services.orders import order_mails
-from customer_center.services.orders.order_handoff import enqueue_handoff
+from customer_center.services.orders import mails
+from customer_center.services.orders.handoff import enqueue_handoff
 from customer_center.services.people.budgets import local_today, order_breaches
 from customer_center.services.people.chains import route_for_order
 from customer_center.services.wiring import erp_client
@@ -278,7 +278,7 @@ def decide_on_submission(
             )
     session.flush()
     for approver in route[0].approvers:
-        order_mails.approval_requested(session, settings, order, approver.user_id)
+        mails.approval_requested(session, settings, order, approver.user_id)
 
 
 def current_lines(session: Session, order: Order) -> list[OrderLine]:

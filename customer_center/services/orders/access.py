@@ -1,0 +1,198 @@
+"""Who may see and who may decide an order, and the checks every decision shares.
+
+Who decides a waiting step: its designated approver, whoever stands in for them today (a
+substitute while they are away, the main contact for a deactivated approver), and, once a
+step has been escalated, the main contact. Nobody decides their own order.
+
+Every decision and change takes the order ``version`` the deciding person saw and bumps it
+in one ``UPDATE ... WHERE version = :seen``: of two people deciding at once exactly one
+counts; the other gets ``orders.error.stale`` and reloads the order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import false, or_, update
+from sqlmodel import Session, col, select
+
+from customer_center.domain.chains import stands_in_for
+from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.order_states import OrderStatus, StepStatus
+from customer_center.domain.orders import (
+    COMMENT_MAX,
+)
+from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
+from customer_center.models.base import utcnow
+from customer_center.models.order import ApprovalStep, Order
+from customer_center.models.user import User
+from customer_center.services.people.budgets import (
+    local_today,
+)
+from customer_center.services.people.chains import deputy_directory
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The actor as one order sees them."""
+
+    actor: CustomerUser
+    rights: frozenset[str]
+    stands_in_for: frozenset[int]  # designated approvers whose steps they decide today
+    is_main_contact: bool
+
+    @property
+    def deciding_for(self) -> frozenset[int]:
+        return self.stands_in_for | {self.actor.user_id}
+
+    def may_decide(self, step: ApprovalStep) -> bool:
+        if Permission.APPROVALS_DECIDE not in self.rights:
+            return False
+        return step.approver_id in self.deciding_for or (
+            self.is_main_contact and step.escalated_at is not None
+        )
+
+
+def viewer_of(session: Session, actor: CustomerUser, today: date | None = None) -> Viewer:
+    directory = deputy_directory(session, actor.company_id)
+    return Viewer(
+        actor,
+        actor.rights,
+        stands_in_for(actor.user_id, directory, today or local_today()),
+        directory.main_contact_id == actor.user_id,
+    )
+
+
+def decidable_clause(viewer: Viewer) -> Any:
+    escalated = col(ApprovalStep.escalated_at).is_not(None) if viewer.is_main_contact else false()
+    return or_(col(ApprovalStep.approver_id).in_(sorted(viewer.deciding_for)), escalated)
+
+
+def _company_order(session: Session, actor: CustomerUser, order_id: object) -> Order:
+    order = session.get(Order, order_id) if type(order_id) is int else None
+    if order is None or order.company_id != actor.company_id:
+        raise ServiceError("orders.error.not_found")
+    return order
+
+
+def _may_view(session: Session, viewer: Viewer, order: Order) -> bool:
+    if order.requester_id == viewer.actor.user_id:
+        return True
+    if Permission.ORDERS_VIEW_ALL in viewer.rights:
+        return True
+    involved = session.exec(
+        select(ApprovalStep.id).where(
+            ApprovalStep.order_id == order.id,
+            or_(
+                decidable_clause(viewer),
+                col(ApprovalStep.decided_by_id) == viewer.actor.user_id,
+            ),
+        )
+    ).first()
+    return involved is not None
+
+
+def visible_order(session: Session, actor: CustomerUser, order_id: object) -> tuple[Order, Viewer]:
+    """The order if the actor may see it (requester, its approvers and those standing in
+    for them, holders of orders.view_all); anything else is "not found"."""
+    order = _company_order(session, actor, order_id)
+    viewer = viewer_of(session, actor)
+    if not _may_view(session, viewer, order):
+        raise ServiceError("orders.error.not_found")
+    return order, viewer
+
+
+def lock_version(session: Session, order: Order, seen_version: object) -> None:
+    """Bump the version if it is still the one the client saw; else refuse as stale."""
+    if type(seen_version) is not int:
+        raise ServiceError("orders.error.stale")
+    result = session.execute(
+        update(Order)
+        .where(
+            col(Order.id) == order.id,
+            col(Order.company_id) == order.company_id,
+            col(Order.version) == seen_version,
+        )
+        .values(version=col(Order.version) + 1, updated_at=utcnow())
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ServiceError("orders.error.stale")
+    session.refresh(order)
+
+
+def current_steps(session: Session, order: Order) -> list[ApprovalStep]:
+    return list(
+        session.exec(
+            select(ApprovalStep)
+            .where(ApprovalStep.order_id == order.id, ApprovalStep.revision == order.revision)
+            .order_by(col(ApprovalStep.level), col(ApprovalStep.id))
+        ).all()
+    )
+
+
+def steps_to_decide(
+    session: Session, viewer: Viewer, order: Order
+) -> tuple[list[ApprovalStep], list[ApprovalStep]]:
+    """(all steps of the current revision, the waiting ones the viewer decides)."""
+    if order.status != OrderStatus.PENDING_APPROVAL:
+        raise ServiceError("orders.error.not_open")
+    if order.requester_id == viewer.actor.user_id:
+        raise ServiceError("approvals.error.own_order")
+    steps = current_steps(session, order)
+    mine = [s for s in steps if s.status == StepStatus.WAITING and viewer.may_decide(s)]
+    if not mine:
+        raise ServiceError("approvals.error.not_yours")
+    return steps, mine
+
+
+def user_name(session: Session, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id else None
+    return user.name if user else ""
+
+
+class UserNames(Mapping[int, str]):
+    """Names of the company's users, read when first asked for (an order or an inbox page
+    names a handful of people; a company may have thousands)."""
+
+    def __init__(self, session: Session, company_id: int) -> None:
+        self._session, self._company_id = session, company_id
+        self._known: dict[int, str | None] = {}
+
+    def load(self, user_ids: Iterable[int]) -> None:
+        missing = {u for u in user_ids if u not in self._known}
+        if not missing:
+            return
+        found = dict(
+            self._session.exec(
+                select(User.id, User.name).where(
+                    User.company_id == self._company_id, col(User.id).in_(missing)
+                )
+            ).all()
+        )
+        self._known.update({u: found.get(u) for u in missing})  # type: ignore[misc]
+
+    def __getitem__(self, user_id: int) -> str:
+        self.load([user_id])
+        name = self._known[user_id]
+        if name is None:
+            raise KeyError(user_id)
+        return name
+
+    def __iter__(self) -> Iterator[int]:
+        return (u for u, name in self._known.items() if name is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for name in self._known.values() if name is not None)
+
+
+def comment_text(text: object, *, required: bool) -> str:
+    value = text.strip() if isinstance(text, str) else ""
+    if required and not value:
+        raise ValidationFailed({"comment": ("orders.error.comment_required", {})})
+    if len(value) > COMMENT_MAX:
+        raise ValidationFailed({"comment": ("form.too_long", {"max": COMMENT_MAX})})
+    return value

@@ -1,0 +1,246 @@
+"""The order as its readers see it: lines, chain, revisions, timeline, what they may do."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from customer_center.domain.budgets import (
+    describe_breach,
+)
+from customer_center.domain.chains import effective_approver
+from customer_center.domain.order_states import OrderStatus, StepStatus
+from customer_center.domain.orders import (
+    LineSnapshot,
+    Revision,
+    is_open,
+    order_number,
+    revision_diff,
+)
+from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
+from customer_center.i18n import translate
+from customer_center.models.order import Order, OrderEvent, OrderLine, OrderRevision
+from customer_center.presenters.timeline import difference_words, event_words
+from customer_center.services.orders.access import (
+    UserNames,
+    current_steps,
+    visible_order,
+)
+from customer_center.services.orders.reasons import reasons_now
+from customer_center.services.orders.revisions import diff_dict, lines_of
+from customer_center.services.people.budgets import (
+    BudgetSituation,
+    local_today,
+    situation_of,
+)
+from customer_center.services.people.chains import deputy_directory
+
+
+@dataclass(frozen=True)
+class ChainMember:
+    approver: str
+    decider: str  # who decides it today, if not the approver ("" otherwise)
+    status: str
+    decided_by: str
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ChainLevel:
+    number: int  # 1-based
+    rule: str
+    members: list[ChainMember]
+    current: bool
+
+
+@dataclass(frozen=True)
+class RevisionView:
+    number: int
+    reason: str
+    author: str
+    created_at: datetime
+    comment: str
+    total_cents: int
+    differences: list[str]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str
+    who: str
+    when: datetime
+    text: str
+    body: str
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    id: int
+    number: str
+    status: str
+    version: int
+    revision: int
+    requester: str
+    is_requester: bool
+    submitted_at: datetime | None
+    currency: str
+    total_cents: int
+    total_quantity: int
+    reference: str
+    delivery_address: dict[str, str]
+    billing_address: dict[str, str]
+    payment_method: str
+    shipping_method: str
+    erp_order_number: str
+    lines: list[LineSnapshot]
+    reasons: list[str]  # why it waits: the current revision's figures; empty unless waiting
+    budget: BudgetSituation | None
+    chain: list[ChainLevel]
+    revisions: list[RevisionView]
+    timeline: list[TimelineEntry]
+    can_decide: bool
+    can_resubmit: bool
+    can_cancel: bool
+    can_comment: bool
+
+
+def order_detail(session: Session, actor: CustomerUser, order_id: object) -> OrderDetail:
+    """Everything about one order the actor may see, in the actor's language."""
+    order, viewer = visible_order(session, actor, order_id)
+    lang = actor.language
+    today = local_today()
+    names = UserNames(session, actor.company_id)
+    steps = current_steps(session, order)
+    directory = deputy_directory(session, actor.company_id, {s.approver_id for s in steps})
+    names.load(
+        [order.requester_id, *directory.names]
+        + [u for s in steps for u in (s.approver_id, s.decided_by_id) if u is not None]
+    )
+    chain = []
+    current_level = min((s.level for s in steps if s.status == StepStatus.WAITING), default=None)
+    for level in sorted({s.level for s in steps}):
+        members = []
+        level_steps = [s for s in steps if s.level == level]
+        for step in level_steps:
+            decider = effective_approver(step.approver_id, directory, today).user_id
+            members.append(
+                ChainMember(
+                    approver=names.get(step.approver_id, "?"),
+                    decider=names.get(decider, "?")
+                    if decider != step.approver_id and step.status == StepStatus.WAITING
+                    else "",
+                    status=step.status,
+                    decided_by=names.get(step.decided_by_id or 0, ""),
+                    decided_at=step.decided_at,
+                )
+            )
+        chain.append(ChainLevel(level + 1, level_steps[0].rule, members, level == current_level))
+    can_decide = (
+        order.status == OrderStatus.PENDING_APPROVAL
+        and order.requester_id != actor.user_id
+        and any(s.status == StepStatus.WAITING and viewer.may_decide(s) for s in steps)
+    )
+    is_requester = order.requester_id == actor.user_id
+    assert order.id is not None
+    waiting = order.status == OrderStatus.PENDING_APPROVAL
+    reasons = reasons_now(session, [order]).get(order.id, []) if waiting else []
+    return OrderDetail(
+        id=order.id,  # type: ignore[arg-type]
+        number=order_number(order),
+        status=order.status,
+        version=order.version,
+        revision=order.revision,
+        requester=names.get(order.requester_id, ""),
+        is_requester=is_requester,
+        submitted_at=order.submitted_at,
+        currency=order.currency,
+        total_cents=order.total_cents,
+        total_quantity=order.total_quantity,
+        reference=order.reference,
+        delivery_address=dict(order.delivery_address),
+        billing_address=dict(order.billing_address),
+        payment_method=order.payment_method,
+        shipping_method=order.shipping_method,
+        erp_order_number=order.erp_order_number or "",
+        lines=list(lines_of(session, order)),
+        reasons=[describe_breach(b, lang, order.currency) for b in reasons],
+        budget=situation_of(session, order.company_id, order.requester_id, today),
+        chain=chain,
+        revisions=_revisions(session, order, names, lang),
+        timeline=_timeline(session, order, names, lang),
+        can_decide=can_decide,
+        can_resubmit=is_requester
+        and order.status == OrderStatus.REJECTED
+        and Permission.ORDERS_CREATE in viewer.rights,
+        can_cancel=is_requester and is_open(order.status),
+        can_comment=is_open(order.status),
+    )
+
+
+def _revisions(
+    session: Session, order: Order, names: Mapping[int, str], lang: str
+) -> list[RevisionView]:
+    revisions = session.exec(
+        select(OrderRevision)
+        .where(OrderRevision.order_id == order.id)
+        .order_by(col(OrderRevision.number))
+    ).all()
+    lines = session.exec(
+        select(OrderLine)
+        .where(OrderLine.order_id == order.id)
+        .order_by(col(OrderLine.revision), col(OrderLine.position))
+    ).all()
+    by_revision: dict[int, list[LineSnapshot]] = {}
+    for line in lines:
+        by_revision.setdefault(line.revision, []).append(
+            LineSnapshot(line.sku, line.name, line.quantity, line.unit_price_cents)
+        )
+    views = []
+    previous: Revision | None = None
+    for rev in revisions:
+        current = Revision(tuple(by_revision.get(rev.number, [])), dict(rev.header))
+        differences = (
+            [
+                difference_words(diff_dict(d), lang, order.currency)
+                for d in revision_diff(previous, current)
+            ]
+            if previous is not None
+            else []
+        )
+        views.append(
+            RevisionView(
+                number=rev.number,
+                reason=rev.reason,
+                author=names.get(rev.author_id, ""),
+                created_at=rev.created_at,
+                comment=rev.comment,
+                total_cents=rev.total_cents,
+                differences=differences,
+            )
+        )
+        previous = current
+    return views
+
+
+def _timeline(
+    session: Session, order: Order, names: Mapping[int, str], lang: str
+) -> list[TimelineEntry]:
+    events = session.exec(
+        select(OrderEvent)
+        .where(OrderEvent.order_id == order.id)
+        .order_by(col(OrderEvent.created_at), col(OrderEvent.id))
+    ).all()
+    return [
+        TimelineEntry(
+            kind=event.kind,
+            who=names.get(event.actor_id or 0, "") or translate(lang, "approvals.event.system"),
+            when=event.created_at,
+            text=event_words(event.kind, event.data or {}, lang, order.currency, names),
+            body=event.body,
+        )
+        for event in events
+    ]

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import false, or_, update
 from sqlmodel import Session, col, select
 
+from customer_center.domain.approval_steps import Decider, Outcome, Step
 from customer_center.domain.chains import stands_in_for
 from customer_center.domain.errors import ServiceError, ValidationFailed
-from customer_center.domain.order_states import OrderStatus, StepStatus
+from customer_center.domain.order_states import OrderStatus
 from customer_center.domain.orders import (
     COMMENT_MAX,
 )
@@ -41,29 +42,45 @@ class Viewer:
     """The actor as one order sees them."""
 
     actor: CustomerUser
-    rights: frozenset[str]
-    stands_in_for: frozenset[int]  # designated approvers whose steps they decide today
-    is_main_contact: bool
+    decider: Decider
+
+    @property
+    def rights(self) -> frozenset[str]:
+        return self.actor.rights
 
     @property
     def deciding_for(self) -> frozenset[int]:
-        return self.stands_in_for | {self.actor.user_id}
+        return self.decider.deciding_for
+
+    @property
+    def is_main_contact(self) -> bool:
+        return self.decider.is_main_contact
 
     def may_decide(self, step: ApprovalStep) -> bool:
-        if Permission.APPROVALS_DECIDE not in self.rights:
-            return False
-        return step.approver_id in self.deciding_for or (
-            self.is_main_contact and step.escalated_at is not None
-        )
+        return self.decider.decides(step_of(step))
 
 
 def viewer_of(session: Session, actor: CustomerUser, today: date | None = None) -> Viewer:
     directory = deputy_directory(session, actor.company_id)
-    return Viewer(
-        actor,
-        actor.rights,
-        stands_in_for(actor.user_id, directory, today or local_today()),
-        directory.main_contact_id == actor.user_id,
+    decider = Decider(
+        user_id=actor.user_id,
+        stands_in_for=stands_in_for(actor.user_id, directory, today or local_today()),
+        is_main_contact=directory.main_contact_id == actor.user_id,
+        may_decide=actor.may(Permission.APPROVALS_DECIDE),
+    )
+    return Viewer(actor, decider)
+
+
+def step_of(row: ApprovalStep) -> Step:
+    """A stored step as the approval machine (domain.approval_steps) sees it."""
+    return Step(
+        key=row.id or 0,
+        level=row.level,
+        rule=row.rule,
+        approver_id=row.approver_id,
+        status=row.status,
+        escalated=row.escalated_at is not None,
+        decided_by=row.decided_by_id,
     )
 
 
@@ -134,19 +151,25 @@ def current_steps(session: Session, order: Order) -> list[ApprovalStep]:
     )
 
 
-def steps_to_decide(
-    session: Session, viewer: Viewer, order: Order
-) -> tuple[list[ApprovalStep], list[ApprovalStep]]:
-    """(all steps of the current revision, the waiting ones the viewer decides)."""
+def open_steps(session: Session, order: Order) -> list[ApprovalStep]:
+    """The current revision's steps of an order that waits for approval; else refused."""
     if order.status != OrderStatus.PENDING_APPROVAL:
         raise ServiceError("orders.error.not_open")
-    if order.requester_id == viewer.actor.user_id:
-        raise ServiceError("approvals.error.own_order")
-    steps = current_steps(session, order)
-    mine = [s for s in steps if s.status == StepStatus.WAITING and viewer.may_decide(s)]
-    if not mine:
-        raise ServiceError("approvals.error.not_yours")
-    return steps, mine
+    return current_steps(session, order)
+
+
+def store(session: Session, rows: list[ApprovalStep], outcome: Outcome, now: datetime) -> None:
+    """Write what a decision changed (domain.approval_steps) into the stored steps."""
+    for row in rows:
+        key = row.id or 0
+        if key not in outcome.statuses:
+            continue
+        row.status = outcome.statuses[key]
+        if key in outcome.decided:
+            row.decided_by_id, row.decided_at = outcome.decided_by, now
+        if key in outcome.started:
+            row.due_since = now
+        session.add(row)
 
 
 def user_name(session: Session, user_id: int | None) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from customer_center.domain import approval_steps
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.order_states import EventKind, OrderStatus, StepStatus
 from customer_center.domain.orders import (
@@ -19,7 +18,9 @@ from customer_center.services.orders import mails
 from customer_center.services.orders.access import (
     comment_text,
     lock_version,
-    steps_to_decide,
+    open_steps,
+    step_of,
+    store,
     user_name,
     visible_order,
 )
@@ -46,24 +47,10 @@ def approve(
     comment = comment_text(comment, required=False)
     order, viewer = visible_order(session, actor, order_id)
     lock_version(session, order, seen_version)
-    steps, mine = steps_to_decide(session, viewer, order)
+    rows = open_steps(session, order)
+    outcome = approval_steps.approve([step_of(r) for r in rows], viewer.decider, order.requester_id)
     now = utcnow()
-    level = mine[0].level
-    for step in mine:
-        if step.level == level:
-            step.status, step.decided_by_id, step.decided_at = (
-                StepStatus.APPROVED,
-                actor.user_id,
-                now,
-            )
-            session.add(step)
-    for step in steps:
-        if step.level == level and step.status == StepStatus.WAITING and step.rule == "any":
-            step.status = StepStatus.SKIPPED
-            session.add(step)
-    level_done = not any(s.level == level and s.status == StepStatus.WAITING for s in steps)
-    later = [s for s in steps if s.status == StepStatus.QUEUED]
-    final = level_done and not later
+    store(session, rows, outcome, now)
     add_event(
         session,
         order,
@@ -71,44 +58,33 @@ def approve(
         actor.user_id,
         body=comment,
         data={
-            "level": level,
-            "final": final,
-            "on_behalf_of": sorted({s.approver_id for s in mine if s.approver_id != actor.user_id}),
+            "level": outcome.level,
+            "final": outcome.final,
+            "on_behalf_of": list(outcome.on_behalf_of),
         },
     )
-    if final:
-        order.status, order.decided_at = OrderStatus.APPROVED, now
+    if outcome.final:
+        order.status, order.decided_at = outcome.order_status, now
         session.add(order)
         session.flush()
         enqueue_handoff(session, order)
         mails.order_approved(session, settings, order, user_name(session, actor.user_id))
-    elif level_done:
-        _start_level(session, settings, order, later, now)
+    elif outcome.started:
+        session.flush()
+        _request_decisions(session, settings, order, [r for r in rows if r.id in outcome.started])
     session.flush()
     return order.status
 
 
-def _start_level(
-    session: Session,
-    settings: Settings,
-    order: Order,
-    queued: list[ApprovalStep],
-    now: datetime,
+def _request_decisions(
+    session: Session, settings: Settings, order: Order, started: list[ApprovalStep]
 ) -> None:
-    """The next level becomes due: its steps wait, whoever decides them today is mailed."""
-    level = min(s.level for s in queued)
+    """The next level became due: whoever decides its steps today is mailed."""
     today = local_today()
-    for step in queued:
-        if step.level != level:
-            continue
-        step.status, step.due_since = StepStatus.WAITING, now
-        session.add(step)
-    session.flush()
-    for step in queued:
-        if step.level == level:
-            decider = decider_today(session, order.company_id, step.approver_id, today)
-            if decider.user_id != order.requester_id:
-                mails.approval_requested(session, settings, order, decider.user_id)
+    for step in started:
+        decider = decider_today(session, order.company_id, step.approver_id, today)
+        if decider.user_id != order.requester_id:
+            mails.approval_requested(session, settings, order, decider.user_id)
 
 
 def reject(
@@ -123,20 +99,11 @@ def reject(
     comment = comment_text(comment, required=True)
     order, viewer = visible_order(session, actor, order_id)
     lock_version(session, order, seen_version)
-    steps, mine = steps_to_decide(session, viewer, order)
+    rows = open_steps(session, order)
+    outcome = approval_steps.reject([step_of(r) for r in rows], viewer.decider, order.requester_id)
     now = utcnow()
-    mine_ids = {s.id for s in mine if s.level == mine[0].level}
-    for step in steps:
-        if step.id in mine_ids:
-            step.status, step.decided_by_id, step.decided_at = (
-                StepStatus.REJECTED,
-                actor.user_id,
-                now,
-            )
-        elif step.status in (StepStatus.WAITING, StepStatus.QUEUED):
-            step.status = StepStatus.SKIPPED
-        session.add(step)
-    order.status, order.decided_at = OrderStatus.REJECTED, now
+    store(session, rows, outcome, now)
+    order.status, order.decided_at = outcome.order_status, now
     session.add(order)
     add_event(session, order, EventKind.REJECTED, actor.user_id, body=comment)
     session.flush()

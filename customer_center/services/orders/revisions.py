@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from customer_center.domain import approval_steps
 from customer_center.domain.budgets import (
     OrderFigures,
 )
@@ -35,7 +36,8 @@ from customer_center.services.orders import mails
 from customer_center.services.orders.access import (
     comment_text,
     lock_version,
-    steps_to_decide,
+    open_steps,
+    step_of,
     user_name,
     visible_order,
 )
@@ -127,7 +129,8 @@ def change_order(
     comment = comment_text(change.comment, required=False)
     order, viewer = visible_order(session, actor, order_id)
     lock_version(session, order, seen_version)
-    steps_to_decide(session, viewer, order)
+    rows = open_steps(session, order)
+    approval_steps.part_of([step_of(r) for r in rows], viewer.decider, order.requester_id)
     old_revision = order.revision
     differences = _new_revision(session, actor, order, change, "changed")
     session.execute(

@@ -240,6 +240,28 @@ class Difference:
     after: Any = None
 
 
+def difference_of(data: Mapping[str, Any]) -> Difference:
+    """A difference as stored in an event's data (see :func:`difference_data`)."""
+    return Difference(
+        kind=str(data.get("kind") or ""),
+        sku=str(data.get("sku") or ""),
+        name=str(data.get("name") or ""),
+        before=data.get("before"),
+        after=data.get("after"),
+    )
+
+
+def difference_data(difference: Difference) -> dict[str, Any]:
+    """A difference as an event's data stores it."""
+    return {
+        "kind": difference.kind,
+        "sku": difference.sku,
+        "name": difference.name,
+        "before": difference.before,
+        "after": difference.after,
+    }
+
+
 def revision_diff(old: Revision, new: Revision) -> list[Difference]:
     """Line changes by SKU in the old revision's order, then added lines, header fields, and
     the total if it moved."""

@@ -10,16 +10,31 @@ from collections.abc import Iterator, Mapping
 
 from sqlmodel import Session
 
+from customer_center.domain.csv_cells import csv_line
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.http.exports import csv_download_route
-from customer_center.services.orders.lists import filter_from_params, iter_orders_csv
+from customer_center.presenters.orders import csv_header
+from customer_center.services.orders.lists import (
+    CSV_COLUMNS,
+    OrderFilter,
+    filter_from_params,
+    iter_orders_csv,
+)
 
 PATH = "/export/orders.csv"
 
 
+def orders_csv_lines(
+    session: Session, actor: CustomerUser, order_filter: OrderFilter
+) -> Iterator[str]:
+    """The header in the actor's language, then the listed orders."""
+    yield csv_line(csv_header(CSV_COLUMNS, actor.language))
+    yield from iter_orders_csv(session, actor, order_filter)
+
+
 def orders_csv(session: Session, actor: CustomerUser, params: Mapping[str, str]) -> Iterator[str]:
-    return iter_orders_csv(session, actor, filter_from_params(params))
+    return orders_csv_lines(session, actor, filter_from_params(params))
 
 
 routes = [

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from customer_center.domain.budgets import money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
+from customer_center.presenters.breaches import breach_lines
+from customer_center.presenters.money import money
 from customer_center.services.orders import approval_links
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
@@ -42,7 +43,7 @@ class ApprovalLinkState(PortalState):
             number=order.number,
             total=money(order.total_cents, order.currency, self.lang),
         )
-        self.reasons = order.reasons
+        self.reasons = breach_lines(order.reasons, self.lang, order.currency)
 
     @requires(DECIDE)
     async def decide(self, form: dict):  # type: ignore[no-untyped-def]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from customer_center.domain.budgets import money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_moment
 from customer_center.models.base import utcnow
+from customer_center.presenters.breaches import breach_lines
+from customer_center.presenters.money import money
 from customer_center.services.orders.inbox import inbox, waiting_count
 from customer_center.state.access import current_principal, requires, signed_in
 from customer_center.state.base import PortalState, in_transaction
@@ -49,7 +50,7 @@ class ApprovalsInboxState(PortalState):
                 "total": money(row.total_cents, row.currency, lang),
                 "age": age_words(row.waiting_since, now, lang),
                 "since": format_moment(row.waiting_since, lang),
-                "reasons": "; ".join(r for r in row.reasons if r),
+                "reasons": "; ".join(breach_lines(row.reasons, lang, row.currency)),
                 "behalf": translate(
                     lang, "approvals.as_substitute", names=", ".join(row.on_behalf_of)
                 )

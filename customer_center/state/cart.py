@@ -6,10 +6,11 @@ of the actor's own cart (the service looks it up by user), so a forged one chang
 
 from __future__ import annotations
 
-from customer_center.domain.budgets import describe_breach, money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
+from customer_center.presenters.breaches import describe_breach
+from customer_center.presenters.money import money
 from customer_center.services.shop import cart
 from customer_center.services.shop.cart import CartView
 from customer_center.services.shop.catalogue import SKU_MAX

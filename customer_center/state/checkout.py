@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from customer_center.domain.budgets import describe_breach, money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.orders import ADDRESS_FIELDS, COMMENT_MAX, REFERENCE_MAX, order_number
 from customer_center.domain.permissions import Permission
+from customer_center.presenters.breaches import breach_lines, describe_breach
+from customer_center.presenters.money import money
 from customer_center.services.shop import cart, checkout
 from customer_center.services.shop.checkout import NEW_ADDRESS, AddressChoice, CheckoutRequest
 from customer_center.services.wiring import erp_client
@@ -145,7 +146,7 @@ class CheckoutState(PortalState):
         self.placed_href = f"/orders/{outcome.order_id}"
         self.placed_approved = outcome.status == "approved"
         self.placed_status = self._t(f"orders.status.{outcome.status}")
-        self.placed_reasons = list(outcome.reasons)
+        self.placed_reasons = breach_lines(outcome.reasons, self.lang, outcome.currency)
         self.rows, self.has_lines = [], False
         badge = await self.get_state(CartBadgeState)
         badge.count = 0

@@ -7,13 +7,15 @@ a decision on an order that changed meanwhile is refused and the fresh order is 
 
 from __future__ import annotations
 
-from customer_center.domain.budgets import money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import MAX_LINE_QUANTITY, parse_quantity
 from customer_center.domain.orders import ADDRESS_FIELDS, SHIPPING_METHODS
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_day, format_moment
+from customer_center.presenters.breaches import breach_lines
+from customer_center.presenters.money import money
+from customer_center.presenters.timeline import difference_words, timeline_rows
 from customer_center.services.orders.conversation import add_comment
 from customer_center.services.orders.decisions import approve, cancel, reject
 from customer_center.services.orders.detail import OrderDetail, order_detail
@@ -144,7 +146,7 @@ class OrderViewState(PortalState):
             }
             for line in d.lines
         ]
-        self.reasons = [r for r in d.reasons if r]
+        self.reasons = breach_lines(d.reasons, lang, currency)
         self.state_note = state_note(d.status, lang)
         self._show_budget(d)
         self._show_chain(d)
@@ -160,18 +162,11 @@ class OrderViewState(PortalState):
             for r in reversed(d.revisions)
         ]
         self.revision_changes = [
-            {"revision": str(r.number), "text": text} for r in d.revisions for text in r.differences
+            {"revision": str(r.number), "text": difference_words(change, lang, currency)}
+            for r in d.revisions
+            for change in r.differences
         ]
-        self.timeline = [
-            {
-                "kind": e.kind,
-                "who": e.who,
-                "when": format_moment(e.when, lang),
-                "text": e.text,
-                "body": e.body,
-            }
-            for e in d.timeline
-        ]
+        self.timeline = timeline_rows(d.timeline, lang, currency)
         self.can_decide, self.can_resubmit = d.can_decide, d.can_resubmit
         self.can_cancel, self.can_comment = d.can_cancel, d.can_comment
         self.is_requester = d.is_requester

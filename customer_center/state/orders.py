@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from customer_center.domain.budgets import AmountError, format_amount, money, parse_money
+from customer_center.domain.budgets import AmountError, format_amount, parse_money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.formatting import format_moment
+from customer_center.presenters.money import money
 from customer_center.services.orders import lists
 from customer_center.services.orders.lists import (
     LISTED_STATUSES,

@@ -11,6 +11,7 @@ from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.order_states import OrderStatus
 from customer_center.models.order import Order
 from customer_center.models.outbox import OutboxMessage
+from customer_center.presenters.breaches import breach_lines
 from customer_center.services.orders import approval_links
 from customer_center.settings import get_settings
 from tests.order_factories import Shop
@@ -49,7 +50,7 @@ def test_the_approver_approves_with_one_click_and_the_link_is_used_up(shop) -> N
     anna = shop.actor(shop.anna)
     linked = approval_links.open_link(shop.session, anna, token)
     assert (linked.detail.id, linked.detail.requester) == (order_id, "Ben")
-    assert linked.detail.reasons == [
+    assert breach_lines(linked.detail.reasons, "en", linked.detail.currency) == [
         "order value €1,224.00 exceeds the per-order limit of €1,000.00"
     ]
     status = approval_links.decide_by_link(

@@ -13,6 +13,8 @@ from customer_center.models.approval import Absence
 from customer_center.models.order import ApprovalStep, Order, OrderEvent
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import User, UserRole
+from customer_center.presenters.breaches import breach_lines
+from customer_center.presenters.timeline import difference_words, event_words, who
 from customer_center.services.orders import conversation, decisions, revisions
 from customer_center.services.orders.detail import order_detail
 from customer_center.services.orders.inbox import inbox, waiting_count
@@ -95,7 +97,9 @@ def test_the_inbox_lists_what_waits_for_the_approver_with_reasons(shop) -> None:
     [row] = page.rows
     assert (row.order_id, row.requester, row.total_cents) == (placed.order_id, "Ben", 122_400)
     assert row.number == f"PO-{placed.order_id:06d}"
-    assert row.reasons == ["order value €1,224.00 exceeds the per-order limit of €1,000.00"]
+    assert breach_lines(row.reasons, "en", row.currency) == [
+        "order value €1,224.00 exceeds the per-order limit of €1,000.00"
+    ]
     assert row.on_behalf_of == [] and not row.escalated
     assert waiting_count(shop.session, shop.actor(shop.anna)) == 1
     assert waiting_count(shop.session, shop.actor(shop.carl)) == 0
@@ -199,7 +203,7 @@ def test_a_substitute_sees_and_decides_while_the_approver_is_away(shop) -> None:
     ).one()
     assert event.data["on_behalf_of"] == [shop.anna.id]
     detail = order_detail(shop.session, shop.actor(shop.ben), placed.order_id)
-    assert "(for Anna)" in detail.timeline[-1].text
+    assert "(for Anna)" in event_words(detail.timeline[-1], "en", detail.currency)
 
 
 def test_nobody_decides_their_own_order_even_as_a_substitute(shop) -> None:
@@ -290,7 +294,9 @@ def test_an_approver_changes_the_order_then_approves_the_new_revision(shop) -> N
     assert mail == f"Your order PO-{order_id:06d} was changed"
     detail = order_detail(shop.session, shop.actor(shop.ben), order_id)
     assert [r.number for r in detail.revisions] == [1, 2]
-    assert detail.revisions[1].differences == [
+    assert [
+        difference_words(d, "en", detail.currency) for d in detail.revisions[1].differences
+    ] == [
         "Product MOTOR-4KW: quantity 2 → 1",
         "Product BOLT-M8 removed (was 10)",
         "shipping Standard delivery → Express delivery",
@@ -312,7 +318,7 @@ def test_the_reasons_are_those_of_the_current_revision_and_only_while_it_waits(s
     _decide(shop, shop.anna, "change_order", order_id, OrderChange(quantities={"MOTOR-4KW": 2}))
     assert _reasons(shop, shop.ben, order_id) == [f"order value €1,224.00 {limit}"]
     [row] = inbox(shop.session, shop.actor(shop.anna)).rows
-    assert row.reasons == [f"order value €1,224.00 {limit}"]
+    assert breach_lines(row.reasons, "en", row.currency) == [f"order value €1,224.00 {limit}"]
     _decide(shop, shop.anna, "change_order", order_id, OrderChange(quantities={"MOTOR-4KW": 1}))
     assert _reasons(shop, shop.ben, order_id) == []  # within the limit now; still decided
     _decide(shop, shop.anna, "reject", order_id, "Not this month.")
@@ -323,7 +329,8 @@ def test_the_reasons_are_those_of_the_current_revision_and_only_while_it_waits(s
 
 
 def _reasons(shop: Shop, user: User, order_id: int) -> list[str]:
-    return order_detail(shop.session, shop.actor(user), order_id).reasons
+    detail = order_detail(shop.session, shop.actor(user), order_id)
+    return breach_lines(detail.reasons, "en", detail.currency)
 
 
 def test_a_change_is_checked(shop) -> None:
@@ -373,7 +380,9 @@ def test_after_a_rejection_the_requester_resubmits_and_approval_starts_again(sho
     ]
     detail = order_detail(shop.session, shop.actor(shop.anna), order_id)
     assert detail.revisions[1].reason == "resubmitted"
-    assert detail.reasons == ["order value €1,224.00 exceeds the per-order limit of €1,000.00"]
+    assert breach_lines(detail.reasons, "en", detail.currency) == [
+        "order value €1,224.00 exceeds the per-order limit of €1,000.00"
+    ]
     assert detail.timeline[-1].body == "The line stops without them."
     assert detail.can_decide
 
@@ -421,9 +430,9 @@ def test_one_conversation_seen_by_requester_approvers_and_view_all_only(shop) ->
     with pytest.raises(ValidationFailed):
         conversation.add_comment(shop.session, shop.actor(shop.ben), order_id, " ")
     detail = order_detail(shop.session, shop.actor(shop.ben), order_id)
-    comments = [(e.who, e.body) for e in detail.timeline if e.kind == "comment"]
+    comments = [(who(e, "en"), e.body) for e in detail.timeline if e.kind == "comment"]
     assert comments == [("Anna", "Why two?"), ("Ben", "One is a spare.")]
-    assert detail.timeline[0].text == "placed the order"
+    assert event_words(detail.timeline[0], "en", detail.currency) == "placed the order"
     assert detail.can_cancel and not detail.can_decide and detail.is_requester
     # Carl holds orders.view_all (approver role); Tina and another company do not.
     assert order_detail(shop.session, shop.actor(shop.carl), order_id).number

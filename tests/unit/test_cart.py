@@ -21,6 +21,7 @@ from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.embedded import EmbeddedErpClient
 from customer_center.models.budget import SCOPE_USER, BudgetRule
 from customer_center.models.order import CartItem, Order
+from customer_center.presenters.breaches import breach_lines
 from customer_center.services.shop import cart, checkout
 from customer_center.services.shop.cart import MAX_LINE_QUANTITY, parse_quantity
 from customer_center.services.shop.checkout import CheckoutRequest
@@ -355,7 +356,9 @@ def test_an_order_over_budget_waits_with_its_reasons(session, mueller) -> None:
     cart.add_to_cart(session, ben, erp, "MTR-IE3-4KW", 1)  # 559.00
     outcome = checkout.place_order(session, ben, get_settings(), erp, _request())
     assert outcome.status == "pending_approval"
-    assert outcome.reasons == ["order value €559.00 exceeds the per-order limit of €500.00"]
+    assert breach_lines(outcome.reasons, "en", outcome.currency) == [
+        "order value €559.00 exceeds the per-order limit of €500.00"
+    ]
     assert _items(session, ben) == {}
 
 

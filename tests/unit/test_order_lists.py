@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.order_states import OrderStatus
-from customer_center.http.order_export import PATH, routes
+from customer_center.http.order_export import PATH, orders_csv_lines, routes
 from customer_center.models.order import Order
 from customer_center.models.user import User
 from customer_center.services.orders.lists import (
@@ -24,7 +24,6 @@ from customer_center.services.orders.lists import (
     OrderFilter,
     filter_from_params,
     filter_to_params,
-    iter_orders_csv,
     orders_page,
     requester_choices,
 )
@@ -168,7 +167,7 @@ def test_the_filter_round_trips_through_the_query_string_and_drops_odd_values() 
 
 
 def test_the_csv_lists_what_the_screen_lists_with_cells_guarded(acme: Acme, session) -> None:
-    text = "".join(iter_orders_csv(session, acme.as_carla, OrderFilter(scope=SCOPE_ALL)))
+    text = "".join(orders_csv_lines(session, acme.as_carla, OrderFilter(scope=SCOPE_ALL)))
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == [
         "Order",
@@ -185,7 +184,7 @@ def test_the_csv_lists_what_the_screen_lists_with_cells_guarded(acme: Acme, sess
     clara = next(row for row in rows if row[2] == "Clara")
     assert clara[3:8] == ["clara@acme.example", "'=HYPERLINK", "approved", "30.00", "EUR"]
     assert clara[1] == "2026-05-02T12:00:00+02:00"  # local time with its offset
-    mine = "".join(iter_orders_csv(session, acme.as_ben, OrderFilter(scope=SCOPE_ALL)))
+    mine = "".join(orders_csv_lines(session, acme.as_ben, OrderFilter(scope=SCOPE_ALL)))
     assert len(list(csv.reader(io.StringIO(mine)))) == 4  # narrowed to Ben's own
 
 

@@ -32,6 +32,7 @@ from customer_center.http import erp_status
 from customer_center.models.order import Order, OrderEvent
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import STATUS_INACTIVE, User
+from customer_center.presenters.erp_updates import outcome_json, problem_messages
 from customer_center.services.orders.erp_status import (
     APPLIED,
     DUPLICATE,
@@ -271,7 +272,7 @@ def test_partial_shipments_until_everything_has_shipped(journey: Journey) -> Non
     too_many = update("p4", "shipped", lines=[{"sku": "B-200", "quantity": 5}])
     [outcome] = apply_updates(journey.engine, journey.settings, [too_many])
     assert outcome.result == REJECTED
-    assert outcome.messages() == {
+    assert problem_messages(outcome) == {
         "lines.1.quantity": "More than is still to ship of B-200 (open: 4)."
     }
     rest = update("p5", "shipped", lines=[{"sku": "b-200", "quantity": 4}])
@@ -311,10 +312,10 @@ def test_unknown_orders_and_bad_updates_are_rejected_the_rest_applied(journey: J
         ],
     )
     assert [o.result for o in outcomes] == [REJECTED, REJECTED, APPLIED]
-    assert outcomes[0].messages() == {
+    assert problem_messages(outcomes[0]) == {
         "erp_order_number": "No order with the ERP order number SO-999."
     }
-    assert outcomes[1].as_json()["errors"][0]["field"] == "status"
+    assert outcome_json(outcomes[1])["errors"][0]["field"] == "status"
     assert journey.status() == "picked"
 
 

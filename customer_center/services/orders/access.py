@@ -11,7 +11,6 @@ counts; the other gets ``orders.error.stale`` and reloads the order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -175,41 +174,6 @@ def store(session: Session, rows: list[ApprovalStep], outcome: Outcome, now: dat
 def user_name(session: Session, user_id: int | None) -> str:
     user = session.get(User, user_id) if user_id else None
     return user.name if user else ""
-
-
-class UserNames(Mapping[int, str]):
-    """Names of the company's users, read when first asked for (an order or an inbox page
-    names a handful of people; a company may have thousands)."""
-
-    def __init__(self, session: Session, company_id: int) -> None:
-        self._session, self._company_id = session, company_id
-        self._known: dict[int, str | None] = {}
-
-    def load(self, user_ids: Iterable[int]) -> None:
-        missing = {u for u in user_ids if u not in self._known}
-        if not missing:
-            return
-        found = dict(
-            self._session.exec(
-                select(User.id, User.name).where(
-                    User.company_id == self._company_id, col(User.id).in_(missing)
-                )
-            ).all()
-        )
-        self._known.update({u: found.get(u) for u in missing})  # type: ignore[misc]
-
-    def __getitem__(self, user_id: int) -> str:
-        self.load([user_id])
-        name = self._known[user_id]
-        if name is None:
-            raise KeyError(user_id)
-        return name
-
-    def __iter__(self) -> Iterator[int]:
-        return (u for u, name in self._known.items() if name is not None)
-
-    def __len__(self) -> int:
-        return sum(1 for name in self._known.values() if name is not None)
 
 
 def comment_text(text: object, *, required: bool) -> str:

@@ -1,4 +1,7 @@
-"""The order as its readers see it: lines, chain, revisions, timeline, what they may do."""
+"""The order as its readers see it: lines, chain, revisions, timeline, what they may do.
+
+Data, not words: reasons are breaches with their figures, differences are field, old and
+new, the timeline is kinds with their data; presenters word them for the reader."""
 
 from __future__ import annotations
 
@@ -8,12 +11,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from customer_center.domain.budgets import (
-    describe_breach,
-)
+from customer_center.domain.budgets import LimitBreach
 from customer_center.domain.chains import effective_approver
 from customer_center.domain.order_states import OrderStatus, StepStatus
 from customer_center.domain.orders import (
+    Difference,
     LineSnapshot,
     Revision,
     is_open,
@@ -22,22 +24,21 @@ from customer_center.domain.orders import (
 )
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
-from customer_center.i18n import translate
+from customer_center.domain.timeline import TimelineEntry
 from customer_center.models.order import Order, OrderEvent, OrderLine, OrderRevision
-from customer_center.presenters.timeline import difference_words, event_words
 from customer_center.services.orders.access import (
-    UserNames,
     current_steps,
     visible_order,
 )
 from customer_center.services.orders.reasons import reasons_now
-from customer_center.services.orders.revisions import diff_dict, lines_of
+from customer_center.services.orders.revisions import lines_of
 from customer_center.services.people.budgets import (
     BudgetSituation,
     local_today,
     situation_of,
 )
 from customer_center.services.people.chains import deputy_directory
+from customer_center.services.people.names import names_of
 
 
 @dataclass(frozen=True)
@@ -65,16 +66,7 @@ class RevisionView:
     created_at: datetime
     comment: str
     total_cents: int
-    differences: list[str]
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    kind: str
-    who: str
-    when: datetime
-    text: str
-    body: str
+    differences: list[Difference]  # to the revision before (none for the first)
 
 
 @dataclass(frozen=True)
@@ -97,7 +89,7 @@ class OrderDetail:
     shipping_method: str
     erp_order_number: str
     lines: list[LineSnapshot]
-    reasons: list[str]  # why it waits: the current revision's figures; empty unless waiting
+    reasons: list[LimitBreach]  # why it waits, with the current revision's figures
     budget: BudgetSituation | None
     chain: list[ChainLevel]
     revisions: list[RevisionView]
@@ -109,16 +101,20 @@ class OrderDetail:
 
 
 def order_detail(session: Session, actor: CustomerUser, order_id: object) -> OrderDetail:
-    """Everything about one order the actor may see, in the actor's language."""
+    """Everything about one order the actor may see."""
     order, viewer = visible_order(session, actor, order_id)
-    lang = actor.language
     today = local_today()
-    names = UserNames(session, actor.company_id)
     steps = current_steps(session, order)
     directory = deputy_directory(session, actor.company_id, {s.approver_id for s in steps})
-    names.load(
+    revisions = _revision_rows(session, order)
+    events = _events(session, order)
+    names = names_of(
+        session,
+        actor.company_id,
         [order.requester_id, *directory.names]
-        + [u for s in steps for u in (s.approver_id, s.decided_by_id) if u is not None]
+        + [u for s in steps for u in (s.approver_id, s.decided_by_id)]
+        + [r.author_id for r in revisions]
+        + [u for e in events for u in (e.actor_id, *_behalf_ids(e))],
     )
     chain = []
     current_level = min((s.level for s in steps if s.status == StepStatus.WAITING), default=None)
@@ -167,11 +163,11 @@ def order_detail(session: Session, actor: CustomerUser, order_id: object) -> Ord
         shipping_method=order.shipping_method,
         erp_order_number=order.erp_order_number or "",
         lines=list(lines_of(session, order)),
-        reasons=[describe_breach(b, lang, order.currency) for b in reasons],
+        reasons=reasons,
         budget=situation_of(session, order.company_id, order.requester_id, today),
         chain=chain,
-        revisions=_revisions(session, order, names, lang),
-        timeline=_timeline(session, order, names, lang),
+        revisions=_revisions(session, order, revisions, names),
+        timeline=[_entry(event, names) for event in events],
         can_decide=can_decide,
         can_resubmit=is_requester
         and order.status == OrderStatus.REJECTED
@@ -181,14 +177,19 @@ def order_detail(session: Session, actor: CustomerUser, order_id: object) -> Ord
     )
 
 
+def _revision_rows(session: Session, order: Order) -> list[OrderRevision]:
+    return list(
+        session.exec(
+            select(OrderRevision)
+            .where(OrderRevision.order_id == order.id)
+            .order_by(col(OrderRevision.number))
+        ).all()
+    )
+
+
 def _revisions(
-    session: Session, order: Order, names: Mapping[int, str], lang: str
+    session: Session, order: Order, revisions: list[OrderRevision], names: Mapping[int, str]
 ) -> list[RevisionView]:
-    revisions = session.exec(
-        select(OrderRevision)
-        .where(OrderRevision.order_id == order.id)
-        .order_by(col(OrderRevision.number))
-    ).all()
     lines = session.exec(
         select(OrderLine)
         .where(OrderLine.order_id == order.id)
@@ -203,14 +204,6 @@ def _revisions(
     previous: Revision | None = None
     for rev in revisions:
         current = Revision(tuple(by_revision.get(rev.number, [])), dict(rev.header))
-        differences = (
-            [
-                difference_words(diff_dict(d), lang, order.currency)
-                for d in revision_diff(previous, current)
-            ]
-            if previous is not None
-            else []
-        )
         views.append(
             RevisionView(
                 number=rev.number,
@@ -219,28 +212,35 @@ def _revisions(
                 created_at=rev.created_at,
                 comment=rev.comment,
                 total_cents=rev.total_cents,
-                differences=differences,
+                differences=revision_diff(previous, current) if previous is not None else [],
             )
         )
         previous = current
     return views
 
 
-def _timeline(
-    session: Session, order: Order, names: Mapping[int, str], lang: str
-) -> list[TimelineEntry]:
-    events = session.exec(
-        select(OrderEvent)
-        .where(OrderEvent.order_id == order.id)
-        .order_by(col(OrderEvent.created_at), col(OrderEvent.id))
-    ).all()
-    return [
-        TimelineEntry(
-            kind=event.kind,
-            who=names.get(event.actor_id or 0, "") or translate(lang, "approvals.event.system"),
-            when=event.created_at,
-            text=event_words(event.kind, event.data or {}, lang, order.currency, names),
-            body=event.body,
-        )
-        for event in events
-    ]
+def _events(session: Session, order: Order) -> list[OrderEvent]:
+    return list(
+        session.exec(
+            select(OrderEvent)
+            .where(OrderEvent.order_id == order.id)
+            .order_by(col(OrderEvent.created_at), col(OrderEvent.id))
+        ).all()
+    )
+
+
+def _behalf_ids(event: OrderEvent) -> list[int]:
+    ids = (event.data or {}).get("on_behalf_of") or []
+    return [u for u in ids if isinstance(u, int)]
+
+
+def _entry(event: OrderEvent, names: Mapping[int, str]) -> TimelineEntry:
+    return TimelineEntry(
+        kind=event.kind,
+        when=event.created_at,
+        actor=names.get(event.actor_id or 0, ""),
+        actor_kind=event.actor_kind,
+        on_behalf_of=tuple(names.get(u, "?") for u in _behalf_ids(event)),
+        data=dict(event.data or {}),
+        body=event.body,
+    )

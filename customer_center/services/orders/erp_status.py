@@ -48,7 +48,6 @@ from customer_center.domain.order_journey import (
 from customer_center.domain.order_states import OrderStatus, erp_event
 from customer_center.domain.orders import order_number
 from customer_center.domain.user_csv import detect_delimiter
-from customer_center.i18n import translate
 from customer_center.models.base import utcnow
 from customer_center.models.order import Order, OrderEvent, OrderLine
 from customer_center.models.user import STATUS_ACTIVE, User
@@ -89,22 +88,6 @@ class UpdateOutcome:
     order_id: int | None = None
     problems: Problems = field(default_factory=dict)
     where: str = ""  # the CSV lines of the update, in the import's report
-
-    def messages(self, lang: str = "en") -> dict[str, str]:
-        return {
-            name: translate(lang, code, **params) for name, (code, params) in self.problems.items()
-        }
-
-    def as_json(self) -> dict[str, Any]:
-        found: dict[str, Any] = {"update_id": self.update_id, "result": self.result}
-        if self.status:
-            found["status"] = self.status
-        if self.problems:
-            found["errors"] = [
-                {"field": name, "code": code, "message": translate("en", code, **params)}
-                for name, (code, params) in self.problems.items()
-            ]
-        return found
 
 
 def apply_updates(
@@ -285,26 +268,18 @@ def _mail_requester(
     requester = session.get(User, order.requester_id)
     if requester is None or requester.status != STATUS_ACTIVE:
         return
-    lang = requester.language
-    shipment = ""
-    if update.carrier or update.tracking_number:
-        shipment = " " + translate(
-            lang,
-            "mail.order_shipment_details",
-            carrier=update.carrier or "—",
-            tracking=update.tracking_number or "—",
-        )
     emails.queue(
         session,
         to=requester.email,
-        lang=lang,
+        lang=requester.language,
         template=template,
         link=f"{settings.base_url}/orders/{order.id}",
         dedup_key=f"order-status:{order.id}:{update.update_id}",
         name=requester.name,
         number=order_number(order),
         reference=order.reference or "—",
-        shipment=shipment,
+        carrier=update.carrier,
+        tracking_number=update.tracking_number,
     )
 
 

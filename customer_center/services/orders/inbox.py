@@ -9,9 +9,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from customer_center.domain.budgets import (
-    describe_breach,
-)
+from customer_center.domain.budgets import LimitBreach
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.order_states import OrderStatus, StepStatus
 from customer_center.domain.orders import (
@@ -21,12 +19,12 @@ from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.order import ApprovalStep, Order
 from customer_center.services.orders.access import (
-    UserNames,
     Viewer,
     decidable_clause,
     viewer_of,
 )
 from customer_center.services.orders.reasons import reasons_now
+from customer_center.services.people.names import names_of
 
 PAGE_SIZE = 20
 
@@ -39,7 +37,7 @@ class InboxRow:
     total_cents: int
     currency: str
     waiting_since: datetime
-    reasons: list[str]
+    reasons: list[LimitBreach]  # why it waits, with the current figures
     on_behalf_of: list[str]  # names of the approvers the viewer stands in for here
     escalated: bool
 
@@ -103,8 +101,11 @@ def inbox(
             col(ApprovalStep.order_id).in_(ids), ApprovalStep.status == StepStatus.WAITING
         )
     ).all()
-    names = UserNames(session, actor.company_id)
-    names.load([o.requester_id for o in orders.values()] + [s.approver_id for s in steps])
+    names = names_of(
+        session,
+        actor.company_id,
+        [o.requester_id for o in orders.values()] + [s.approver_id for s in steps],
+    )
     rows = []
     for order_id, since in found:
         order = orders[order_id]
@@ -117,10 +118,7 @@ def inbox(
                 total_cents=order.total_cents,
                 currency=order.currency,
                 waiting_since=since,
-                reasons=[
-                    describe_breach(b, actor.language, order.currency)
-                    for b in reasons.get(order_id, [])
-                ],
+                reasons=reasons.get(order_id, []),
                 on_behalf_of=sorted(
                     {names.get(s.approver_id, "?") for s in own if s.approver_id != actor.user_id}
                 ),

@@ -30,9 +30,8 @@ from customer_center.domain.inputs import parse_date, parse_id, parse_whole
 from customer_center.domain.order_states import OrderStatus
 from customer_center.domain.orders import ALL_STATUSES, order_number
 from customer_center.domain.permissions import Permission
+from customer_center.domain.portal_time import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.domain.principals import CustomerUser
-from customer_center.i18n import translate
-from customer_center.i18n.formatting import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.models.order import Order
 from customer_center.models.user import User
 from customer_center.services.people.names import users_to_pick
@@ -258,12 +257,11 @@ def requester_choices(
 def iter_orders_csv(
     session: Session, actor: CustomerUser, order_filter: OrderFilter
 ) -> Iterator[str]:
-    """The header (in the actor's language), then every listed order in the list's order,
-    streamed in batches: neutral values (ISO times with offset, amounts with a point)."""
+    """Every listed order in the list's order as CSV lines of :data:`CSV_COLUMNS` (the
+    header is the caller's, in the reader's words), streamed in batches: neutral values (ISO
+    times with offset, amounts with a point)."""
     rights = actor.rights
     scope = visible_scope(rights, order_filter.scope)
-    lang = actor.language
-    yield csv_line(translate(lang, f"order_list.csv.{name}") for name in CSV_COLUMNS)
     statement = _sorted(_filtered(_rows_statement(), actor, order_filter, scope), order_filter)
     result = session.execute(statement.execution_options(yield_per=CSV_BATCH))
     for found in result:

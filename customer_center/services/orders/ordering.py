@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from customer_center.domain.budgets import LimitBreach, OrderFigures, describe_breach
+from customer_center.domain.budgets import LimitBreach, OrderFigures
 from customer_center.domain.chains import RouteStep
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.order_states import EventKind, OrderStatus, StepStatus
@@ -62,7 +62,8 @@ class Checkout:
 class SubmitOutcome:
     order_id: int
     status: str  # approved | pending_approval
-    reasons: list[str]  # why it needs approval, in the actor's language
+    reasons: list[LimitBreach]  # why it needs approval (none when approved at once)
+    currency: str = "EUR"  # of the order's figures
 
 
 def require(session: Session, actor: CustomerUser, permission: Permission) -> frozenset[str]:
@@ -133,7 +134,8 @@ def submit_order(
     return SubmitOutcome(
         order_id=order.id,  # type: ignore[arg-type]
         status=order.status,
-        reasons=[describe_breach(b, actor.language, order.currency) for b in breaches],
+        reasons=breaches,
+        currency=order.currency,
     )
 
 

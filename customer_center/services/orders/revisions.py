@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -24,14 +23,13 @@ from customer_center.domain.orders import (
     apply_line_changes,
     change_errors,
     clean_address,
+    difference_data,
     revision_diff,
 )
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.base import utcnow
 from customer_center.models.order import ApprovalStep, Order, OrderLine
-from customer_center.models.user import User
-from customer_center.presenters.timeline import difference_words
 from customer_center.services.orders import mails
 from customer_center.services.orders.access import (
     comment_text,
@@ -144,13 +142,16 @@ def change_order(
         EventKind.CHANGED,
         actor.user_id,
         body=comment,
-        data={"diff": [diff_dict(d) for d in differences]},
+        data={"diff": [difference_data(d) for d in differences]},
     )
     session.flush()
-    requester = session.get(User, order.requester_id)
-    lang = requester.language if requester else "en"
-    summary = "; ".join(difference_words(diff_dict(d), lang, order.currency) for d in differences)
-    mails.order_changed(session, settings, order, user_name(session, actor.user_id), summary)
+    mails.order_changed(
+        session,
+        settings,
+        order,
+        user_name(session, actor.user_id),
+        [difference_data(d) for d in differences],
+    )
 
 
 def resubmit(
@@ -194,7 +195,7 @@ def resubmit(
         actor.user_id,
         body=comment,
         data={
-            "diff": [diff_dict(d) for d in differences],
+            "diff": [difference_data(d) for d in differences],
             "reasons": [
                 {
                     "kind": b.kind,
@@ -209,13 +210,3 @@ def resubmit(
     )
     decide_on_submission(session, settings, order, breaches, today or local_today())
     return order.status
-
-
-def diff_dict(difference: Difference) -> dict[str, Any]:
-    return {
-        "kind": difference.kind,
-        "sku": difference.sku,
-        "name": difference.name,
-        "before": difference.before,
-        "after": difference.after,
-    }

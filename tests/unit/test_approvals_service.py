@@ -108,6 +108,31 @@ def test_the_inbox_lists_what_waits_for_the_approver_with_reasons(shop) -> None:
         inbox(shop.session, shop.actor(shop.ben))  # no approvals.decide
 
 
+def test_a_decision_records_who_acted_and_the_automatic_approval_the_portal(shop) -> None:
+    shop.chain(("any", [shop.anna]))
+    placed = shop.order()
+    _decide(shop, shop.anna, "approve", placed.order_id, "Fine.")
+    shop.session.expire_all()
+    events = {
+        e.kind: e
+        for e in shop.session.exec(select(OrderEvent).where(OrderEvent.order_id == placed.order_id))
+    }
+    approved, submitted = events["approved"], events["submitted"]
+    assert (approved.actor_kind, approved.actor_ref, approved.actor_id) == (
+        "customer_user",
+        shop.anna.id,
+        shop.anna.id,
+    )
+    assert (submitted.actor_kind, submitted.actor_ref) == ("customer_user", shop.ben.id)
+    within = shop.order(lines={"BOLT-M8": 1})
+    automatic = shop.session.exec(
+        select(OrderEvent).where(
+            OrderEvent.order_id == within.order_id, OrderEvent.kind == "approved"
+        )
+    ).one()
+    assert (automatic.actor_kind, automatic.actor_ref, automatic.actor_id) == ("system", None, None)
+
+
 def test_the_inbox_is_paginated_oldest_first(shop) -> None:
     shop.chain(("any", [shop.anna]))
     placed = [shop.order().order_id for _ in range(5)]

@@ -220,6 +220,17 @@ def journey(db: Engine, session: Session) -> Journey:
     return Journey(db, session)
 
 
+def test_an_erp_status_event_is_recorded_as_the_portal_itself(journey: Journey) -> None:
+    assert journey.send(update("u1", "confirmed")) == [(APPLIED, "confirmed")]
+    with Session(journey.engine) as session:
+        event = session.exec(
+            select(OrderEvent).where(
+                OrderEvent.order_id == journey.order.id, OrderEvent.kind == "erp.confirmed"
+            )
+        ).one()
+    assert (event.actor_kind, event.actor_ref, event.actor_id) == ("system", None, None)
+
+
 def test_updates_move_the_status_and_fill_the_timeline(journey: Journey) -> None:
     assert journey.send(update("u1", "confirmed")) == [(APPLIED, "confirmed")]
     shipped = update("u2", "shipped", carrier="DHL", tracking_number="0034", note="2 parcels")

@@ -17,10 +17,11 @@ from sqlmodel import Session, col, select
 
 from customer_center.domain.chains import Directory, effective_approver
 from customer_center.domain.order_states import EventKind, OrderStatus, StepStatus
+from customer_center.domain.principals import SYSTEM
 from customer_center.models.base import utcnow
 from customer_center.models.order import ApprovalStep, Order
 from customer_center.services.orders import mails
-from customer_center.services.orders.ordering import add_event
+from customer_center.services.orders.events import add_event
 from customer_center.services.people.budgets import local_today
 from customer_center.services.people.chains import load_directory
 from customer_center.settings import Settings
@@ -85,7 +86,7 @@ def send_reminders(
         session.add(step)
         reminded += 1
         if (order.id, EventKind.REMINDED) not in noted:  # type: ignore[comparison-overlap]
-            add_event(session, order, EventKind.REMINDED, None)
+            add_event(session, order, EventKind.REMINDED, SYSTEM)
             noted.add((order.id, EventKind.REMINDED))  # type: ignore[arg-type]
 
     escalated = 0
@@ -111,7 +112,7 @@ def send_reminders(
         session.add(step)
         escalated += 1
         if (order.id, EventKind.ESCALATED) not in noted:  # type: ignore[comparison-overlap]
-            add_event(session, order, EventKind.ESCALATED, None)
+            add_event(session, order, EventKind.ESCALATED, SYSTEM)
             noted.add((order.id, EventKind.ESCALATED))  # type: ignore[arg-type]
     session.flush()
     return ReminderReport(reminded, escalated)

@@ -14,9 +14,7 @@ from customer_center.services.orders.access import (
     comment_text,
     visible_order,
 )
-from customer_center.services.orders.ordering import (
-    add_event,
-)
+from customer_center.services.orders.events import add_event
 
 
 def add_comment(session: Session, actor: CustomerUser, order_id: object, text: str) -> None:
@@ -25,4 +23,4 @@ def add_comment(session: Session, actor: CustomerUser, order_id: object, text: s
     order, _viewer = visible_order(session, actor, order_id)
     if not is_open(order.status):
         raise ServiceError("orders.error.not_open")
-    add_event(session, order, EventKind.COMMENT, actor.user_id, body=body)
+    add_event(session, order, EventKind.COMMENT, actor.attribution, body=body)

@@ -24,10 +24,8 @@ from customer_center.services.orders.access import (
     user_name,
     visible_order,
 )
+from customer_center.services.orders.events import add_event
 from customer_center.services.orders.handoff import enqueue_handoff
-from customer_center.services.orders.ordering import (
-    add_event,
-)
 from customer_center.services.people.budgets import (
     local_today,
 )
@@ -55,7 +53,7 @@ def approve(
         session,
         order,
         EventKind.APPROVED,
-        actor.user_id,
+        actor.attribution,
         body=comment,
         data={
             "level": outcome.level,
@@ -105,7 +103,7 @@ def reject(
     store(session, rows, outcome, now)
     order.status, order.decided_at = outcome.order_status, now
     session.add(order)
-    add_event(session, order, EventKind.REJECTED, actor.user_id, body=comment)
+    add_event(session, order, EventKind.REJECTED, actor.attribution, body=comment)
     session.flush()
     mails.order_rejected(session, settings, order, user_name(session, actor.user_id), comment)
 
@@ -131,4 +129,4 @@ def cancel(
     )
     order.status, order.decided_at = OrderStatus.CANCELLED, utcnow()
     session.add(order)
-    add_event(session, order, EventKind.CANCELLED, actor.user_id, body=comment)
+    add_event(session, order, EventKind.CANCELLED, actor.attribution, body=comment)

@@ -47,11 +47,13 @@ from customer_center.domain.order_journey import (
 )
 from customer_center.domain.order_states import OrderStatus, erp_event
 from customer_center.domain.orders import order_number
+from customer_center.domain.principals import SYSTEM
 from customer_center.domain.user_csv import detect_delimiter
 from customer_center.models.base import utcnow
 from customer_center.models.order import Order, OrderEvent, OrderLine
 from customer_center.models.user import STATUS_ACTIVE, User
 from customer_center.services import emails
+from customer_center.services.orders.events import add_event
 from customer_center.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -171,16 +173,14 @@ def apply_update(session: Session, settings: Settings, update: StatusUpdate) -> 
     if shipped_total is not None:
         data["shipped_total"] = shipped_total
         data["partial"] = not fully
-    session.add(
-        OrderEvent(
-            company_id=order.company_id,
-            order_id=order.id,
-            kind=_event_kind(update.status, shipped_total is not None and not fully),
-            revision=order.revision,
-            body=update.note,
-            data=data,
-            external_key=update.update_id,
-        )
+    add_event(
+        session,
+        order,
+        _event_kind(update.status, shipped_total is not None and not fully),
+        SYSTEM,
+        body=update.note,
+        data=data,
+        external_key=update.update_id,
     )
     if new is not None:
         order.status = new

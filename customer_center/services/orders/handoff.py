@@ -17,12 +17,14 @@ from sqlmodel import Session, col, select
 
 from customer_center.db import session_scope
 from customer_center.domain.order_states import EventKind, OrderStatus
+from customer_center.domain.principals import SYSTEM
 from customer_center.integrations.erp.protocol import ErpOrderAddress, ErpOrderLine, ErpOrderRequest
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
-from customer_center.models.order import Order, OrderEvent, OrderLine, OrderRevision
+from customer_center.models.order import Order, OrderLine, OrderRevision
 from customer_center.models.user import User
 from customer_center.outbox.enqueue import enqueue
+from customer_center.services.orders.events import add_event
 
 log = logging.getLogger(__name__)
 
@@ -157,15 +159,13 @@ def record_handoff(session: Session, order_id: int, company_id: int, erp_number:
     order.version += 1
     order.updated_at = utcnow()
     session.add(order)
-    session.add(
-        OrderEvent(
-            company_id=company_id,
-            order_id=order_id,
-            kind=EventKind.ERP_SENT,
-            revision=order.revision,
-            data={"erp_order_number": erp_number},
-            external_key=HANDOFF_EVENT_KEY,
-        )
+    add_event(
+        session,
+        order,
+        EventKind.ERP_SENT,
+        SYSTEM,
+        data={"erp_order_number": erp_number},
+        external_key=HANDOFF_EVENT_KEY,
     )
     return True
 

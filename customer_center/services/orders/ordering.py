@@ -29,12 +29,13 @@ from customer_center.domain.orders import (
     price_cents,
 )
 from customer_center.domain.permissions import Permission
-from customer_center.domain.principals import CustomerUser
+from customer_center.domain.principals import SYSTEM, CustomerUser
 from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
-from customer_center.models.order import ApprovalStep, Order, OrderEvent, OrderLine, OrderRevision
+from customer_center.models.order import ApprovalStep, Order, OrderLine, OrderRevision
 from customer_center.services.orders import mails
+from customer_center.services.orders.events import add_event
 from customer_center.services.orders.handoff import enqueue_handoff
 from customer_center.services.people.budgets import local_today, order_breaches
 from customer_center.services.people.chains import route_for_order
@@ -126,7 +127,7 @@ def submit_order(
         session,
         order,
         EventKind.SUBMITTED,
-        actor.user_id,
+        actor.attribution,
         body=checkout.comment.strip(),
         data={"reasons": [_breach_dict(b) for b in breaches]},
     )
@@ -212,28 +213,6 @@ def write_revision(
     )
 
 
-def add_event(
-    session: Session,
-    order: Order,
-    kind: str,
-    actor_id: int | None,
-    *,
-    body: str = "",
-    data: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        OrderEvent(
-            company_id=order.company_id,
-            order_id=order.id,  # type: ignore[arg-type]
-            kind=kind,
-            actor_id=actor_id,
-            revision=order.revision,
-            body=body[:4000],
-            data=data or {},
-        )
-    )
-
-
 def decide_on_submission(
     session: Session,
     settings: Settings,
@@ -257,7 +236,7 @@ def decide_on_submission(
             session,
             order,
             EventKind.APPROVED,
-            None,
+            SYSTEM,
             data={"final": True, "automatic": True, "self": bool(breaches)},
         )
         enqueue_handoff(session, order)

@@ -39,8 +39,8 @@ from customer_center.services.orders.access import (
     user_name,
     visible_order,
 )
+from customer_center.services.orders.events import add_event
 from customer_center.services.orders.ordering import (
-    add_event,
     decide_on_submission,
     header_of,
     write_revision,
@@ -140,7 +140,7 @@ def change_order(
         session,
         order,
         EventKind.CHANGED,
-        actor.user_id,
+        actor.attribution,
         body=comment,
         data={"diff": [difference_data(d) for d in differences]},
     )
@@ -192,7 +192,7 @@ def resubmit(
         session,
         order,
         EventKind.RESUBMITTED,
-        actor.user_id,
+        actor.attribution,
         body=comment,
         data={
             "diff": [difference_data(d) for d in differences],

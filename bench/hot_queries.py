@@ -71,11 +71,19 @@ def shapes(engine: Engine) -> dict[str, Shape]:
         "user list, search": lambda s: users_page(s, main, UserQuery(search="müller")),
         "approvals inbox, first page": lambda s: inbox(s, approver),
         "approvals waiting count (nav)": lambda s: waiting_count(s, approver),
-        "order page (pending order)": lambda s: order_detail(s, main, pending),
-        "all orders, first page": lambda s: lists.orders_page(s, main, all_orders, 0),
-        "all orders, page 100": lambda s: lists.orders_page(s, main, all_orders, 99),
-        "all orders, status filter": lambda s: lists.orders_page(s, main, delivered, 0),
-        "my orders, first page": lambda s: lists.orders_page(s, buyer, lists.OrderFilter(), 0),
+        "order page (pending order)": lambda s: order_detail(s, main, order_id=pending),
+        "all orders, first page": lambda s: lists.orders_page(
+            s, main, order_filter=all_orders, page=0
+        ),
+        "all orders, page 100": lambda s: lists.orders_page(
+            s, main, order_filter=all_orders, page=99
+        ),
+        "all orders, status filter": lambda s: lists.orders_page(
+            s, main, order_filter=delivered, page=0
+        ),
+        "my orders, first page": lambda s: lists.orders_page(
+            s, buyer, order_filter=lists.OrderFilter(), page=0
+        ),
         "budget evaluation (submit)": lambda s: order_breaches(
             s, buyer.company_id, buyer.user_id, figures
         ),

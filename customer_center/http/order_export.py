@@ -1,7 +1,7 @@
 """GET /export/orders.csv: the order list as filtered on screen (same query parameters).
 
 Holders of orders.view_own get their own orders, holders of orders.view_all any of the
-company's (``scope=all``); the service narrows the scope to what the actor may see.
+company's (``scope=all``); the service narrows the scope to what the principal may see.
 """
 
 from __future__ import annotations
@@ -26,15 +26,17 @@ PATH = "/export/orders.csv"
 
 
 def orders_csv_lines(
-    session: Session, actor: CustomerUser, order_filter: OrderFilter
+    session: Session, principal: CustomerUser, *, order_filter: OrderFilter
 ) -> Iterator[str]:
-    """The header in the actor's language, then the listed orders."""
-    yield csv_line(csv_header(CSV_COLUMNS, actor.language))
-    yield from iter_orders_csv(session, actor, order_filter)
+    """The header in the principal's language, then the listed orders."""
+    yield csv_line(csv_header(CSV_COLUMNS, principal.language))
+    yield from iter_orders_csv(session, principal, order_filter=order_filter)
 
 
-def orders_csv(session: Session, actor: CustomerUser, params: Mapping[str, str]) -> Iterator[str]:
-    return orders_csv_lines(session, actor, filter_from_params(params))
+def orders_csv(
+    session: Session, principal: CustomerUser, params: Mapping[str, str]
+) -> Iterator[str]:
+    return orders_csv_lines(session, principal, order_filter=filter_from_params(params))
 
 
 routes = [

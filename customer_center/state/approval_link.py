@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.presenters.breaches import breach_lines
@@ -30,13 +31,13 @@ class ApprovalLinkState(PortalState):
         self.summary, self.reasons, self.problem, self.done_text, self.errors = "", [], "", "", {}
         self._token = self._query("token")[:100]
         try:
-            linked = await in_transaction(approval_links.open_link, self._actor(), self._token)
+            linked = await in_transaction(approval_links.open_link, self._actor(), raw=self._token)
         except ServiceError as error:
             self.problem = self._t(error.code, **error.params)
             return
         order = linked.detail
         self._version = order.version
-        self.order_href = f"/orders/{order.id}"
+        self.order_href = routes.order_path(order.id)
         self.summary = self._t(
             "approval_link.summary",
             requester=order.requester,
@@ -53,11 +54,11 @@ class ApprovalLinkState(PortalState):
             status = await in_transaction(
                 approval_links.decide_by_link,
                 self._actor(),
-                get_settings(),
-                self._token,
-                decision,
-                self._version,
-                text_field(form, "comment", 2000),
+                settings=get_settings(),
+                raw=self._token,
+                decision=decision,
+                seen_version=self._version,
+                comment=text_field(form, "comment", 2000),
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)

@@ -37,7 +37,7 @@ class ApprovalsInboxState(PortalState):
 
     async def _refresh(self) -> None:
         try:
-            found = await in_transaction(inbox, self._actor(), self.page)
+            found = await in_transaction(inbox, self._actor(), page=self.page)
         except ServiceError as error:
             self.rows, self.total, self.problem = [], 0, self._t(error.code)
             return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.orders import ADDRESS_FIELDS, COMMENT_MAX, REFERENCE_MAX, order_number
 from customer_center.domain.permissions import Permission
@@ -78,8 +79,8 @@ class CheckoutState(PortalState):
     async def _reload(self) -> None:
         actor = self._actor()
         erp = erp_client()
-        view = await in_transaction(cart.cart_view, actor, erp)
-        options = await in_transaction(checkout.checkout_options, actor, erp)
+        view = await in_transaction(cart.cart_view, actor, erp=erp)
+        options = await in_transaction(checkout.checkout_options, actor, erp=erp)
         lang = self.lang
         self.rows = cart_rows(view, lang, self._t)
         self.has_lines = bool(view.lines)
@@ -135,7 +136,11 @@ class CheckoutState(PortalState):
         )
         try:
             outcome = await in_transaction(
-                checkout.place_order, self._actor(), get_settings(), erp_client(), request
+                checkout.place_order,
+                self._actor(),
+                settings=get_settings(),
+                erp=erp_client(),
+                request=request,
             )
         except ServiceError as error:
             self.errors = form_errors(error, self.lang)
@@ -143,7 +148,7 @@ class CheckoutState(PortalState):
             return
         self.busy, self.placed = False, True
         self.placed_number = order_number(SimpleNamespace(id=outcome.order_id))
-        self.placed_href = f"/orders/{outcome.order_id}"
+        self.placed_href = routes.order_path(outcome.order_id)
         self.placed_approved = outcome.status == "approved"
         self.placed_status = self._t(f"orders.status.{outcome.status}")
         self.placed_reasons = breach_lines(outcome.reasons, self.lang, outcome.currency)

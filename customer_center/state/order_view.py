@@ -16,10 +16,9 @@ from customer_center.i18n.formatting import format_day, format_moment
 from customer_center.presenters.breaches import breach_lines
 from customer_center.presenters.money import money
 from customer_center.presenters.timeline import difference_words, timeline_rows
-from customer_center.services.orders.conversation import add_comment
-from customer_center.services.orders.decisions import approve, cancel, reject
+from customer_center.services.orders import conversation, decisions, revisions
 from customer_center.services.orders.detail import OrderDetail, order_detail
-from customer_center.services.orders.revisions import OrderChange, change_order, resubmit
+from customer_center.services.orders.revisions import OrderChange
 from customer_center.settings import get_settings
 from customer_center.state.access import requires, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
@@ -112,7 +111,7 @@ class OrderViewState(PortalState):
 
     async def _reload(self) -> None:
         try:
-            detail = await in_transaction(order_detail, self._actor(), self._order_id)
+            detail = await in_transaction(order_detail, self._actor(), order_id=self._order_id)
         except ServiceError as error:
             self.found, self.loaded = False, True
             self.problem = self._t(error.code)
@@ -249,12 +248,12 @@ class OrderViewState(PortalState):
 
     # --- running a decision ------------------------------------------------------------
 
-    async def _run(self, service, *args, done_key: str) -> bool:  # type: ignore[no-untyped-def]
+    async def _run(self, service, *, done_key: str, **kwargs) -> bool:  # type: ignore[no-untyped-def]
         """Call ``service`` on this order at the version shown; a stale version shows the
         fresh order with a message, other refusals show next to their fields."""
         self.errors, self.notice, self.conflict = {}, "", ""
         try:
-            await in_transaction(service, self._actor(), *args)
+            await in_transaction(service, self._actor(), order_id=self._order_id, **kwargs)
         except ServiceError as error:
             if error.code == "orders.error.stale":
                 await self._reload()
@@ -274,11 +273,10 @@ class OrderViewState(PortalState):
     @requires(DECIDE)
     async def approve(self) -> None:
         if await self._run(
-            approve,
-            get_settings(),
-            self._order_id,
-            self._version,
-            self.decision_comment,
+            decisions.approve,
+            settings=get_settings(),
+            seen_version=self._version,
+            comment=self.decision_comment,
             done_key="approvals.done.approved",
         ):
             self.decision_comment = ""
@@ -286,11 +284,10 @@ class OrderViewState(PortalState):
     @requires(DECIDE)
     async def reject(self) -> None:
         if await self._run(
-            reject,
-            get_settings(),
-            self._order_id,
-            self._version,
-            self.decision_comment,
+            decisions.reject,
+            settings=get_settings(),
+            seen_version=self._version,
+            comment=self.decision_comment,
             done_key="approvals.done.rejected",
         ):
             self.decision_comment = ""
@@ -298,10 +295,9 @@ class OrderViewState(PortalState):
     @signed_in
     async def cancel_order(self) -> None:
         if await self._run(
-            cancel,
-            self._order_id,
-            self._version,
-            self.decision_comment,
+            decisions.cancel,
+            seen_version=self._version,
+            comment=self.decision_comment,
             done_key="approvals.done.cancelled",
         ):
             self.decision_comment = ""
@@ -311,9 +307,8 @@ class OrderViewState(PortalState):
         """A message in the conversation; its problems show under the message box."""
         if (
             not await self._run(
-                add_comment,
-                self._order_id,
-                text_field(form, "message", 2100),
+                conversation.add_comment,
+                text=text_field(form, "message", 2100),
                 done_key="approvals.done.commented",
             )
             and "comment" in self.errors
@@ -385,11 +380,10 @@ class OrderViewState(PortalState):
         change = self._change(form, with_header=True)
         if change is not None:
             await self._run(
-                change_order,
-                get_settings(),
-                self._order_id,
-                self._version,
-                change,
+                revisions.change_order,
+                settings=get_settings(),
+                seen_version=self._version,
+                change=change,
                 done_key="approvals.done.changed",
             )
 
@@ -398,10 +392,9 @@ class OrderViewState(PortalState):
         change = self._change(form, with_header=False)
         if change is not None:
             await self._run(
-                resubmit,
-                get_settings(),
-                self._order_id,
-                self._version,
-                change,
+                revisions.resubmit,
+                settings=get_settings(),
+                seen_version=self._version,
+                change=change,
                 done_key="approvals.done.resubmitted",
             )

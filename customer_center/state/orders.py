@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from customer_center.domain import routes
 from customer_center.domain.budgets import AmountError, format_amount, parse_money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import bounded_text, parse_id
@@ -98,7 +99,9 @@ class OrderListState(PortalState):
             self.rows, self.total, self.page_count, self.total_text = [], 0, 1, ""
             return
         try:
-            page = await in_transaction(lists.orders_page, self._actor(), order_filter, self.page)
+            page = await in_transaction(
+                lists.orders_page, self._actor(), order_filter=order_filter, page=self.page
+            )
         except ServiceError:
             self.allowed, self.rows = False, []
             return
@@ -118,7 +121,7 @@ class OrderListState(PortalState):
         self.rows = [
             {
                 "id": str(row.id),
-                "href": f"/orders/{row.id}",
+                "href": routes.order_path(row.id),
                 "number": row.number,
                 "submitted": format_moment(row.submitted_at, lang),
                 "requester": row.requester_name,
@@ -140,7 +143,10 @@ class OrderListState(PortalState):
             self.requester_options = []
             return
         found = await in_transaction(
-            lists.requester_choices, self._actor(), self.requester_search, REQUESTER_CHOICES
+            lists.requester_choices,
+            self._actor(),
+            search=self.requester_search,
+            limit=REQUESTER_CHOICES,
         )
         options = [{"id": str(user_id), "label": name} for user_id, name in found]
         chosen, label = self.requester, self._requester_label

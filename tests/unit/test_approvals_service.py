@@ -3,12 +3,15 @@ conversation, who may see an order, stale versions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from sqlmodel import col, delete, select
 
+from customer_center.auth import principals as principals_module
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.permissions import Permission
 from customer_center.models.approval import Absence
 from customer_center.models.order import ApprovalStep, Order, OrderEvent
 from customer_center.models.outbox import OutboxMessage
@@ -81,10 +84,11 @@ def _decide(shop: Shop, user: User, how: str, order_id: int, *args, **kwargs):  
     version = _order(shop, order_id).version
     function = SERVICES[how]
     actor = shop.actor(user)
+    names = ("comment",) if how in ("approve", "reject", "cancel") else ("change", "today")
+    kwargs.update(zip(names, args, strict=False))
     if how in ("approve", "reject", "change_order", "resubmit"):
-        result = function(shop.session, actor, SETTINGS, order_id, version, *args, **kwargs)
-    else:
-        result = function(shop.session, actor, order_id, version, *args, **kwargs)
+        kwargs["settings"] = SETTINGS
+    result = function(shop.session, actor, order_id=order_id, seen_version=version, **kwargs)
     shop.session.commit()
     return result
 
@@ -133,15 +137,38 @@ def test_a_decision_records_who_acted_and_the_automatic_approval_the_portal(shop
     assert (automatic.actor_kind, automatic.actor_ref, automatic.actor_id) == ("system", None, None)
 
 
+def test_a_decision_takes_the_rights_of_the_principal_not_the_database(shop, monkeypatch) -> None:
+    shop.chain(("any", [shop.anna]))
+    placed = shop.order()
+    anna = shop.actor(shop.anna)
+
+    def read_again(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a decision must not read the principal's rights again")
+
+    monkeypatch.setattr(principals_module, "rights_of", read_again)
+    without = replace(anna, rights=anna.rights - {Permission.APPROVALS_DECIDE})
+    version = _order(shop, placed.order_id).version
+    with pytest.raises(ServiceError) as refused:
+        decisions.approve(
+            shop.session, without, settings=SETTINGS, order_id=placed.order_id, seen_version=version
+        )
+    assert refused.value.code == "approvals.error.not_yours"
+    shop.session.rollback()
+    approved = decisions.approve(
+        shop.session, anna, settings=SETTINGS, order_id=placed.order_id, seen_version=version
+    )
+    assert approved == "approved"
+
+
 def test_the_inbox_is_paginated_oldest_first(shop) -> None:
     shop.chain(("any", [shop.anna]))
     placed = [shop.order().order_id for _ in range(5)]
-    first = inbox(shop.session, shop.actor(shop.anna), 0, page_size=2)
-    last = inbox(shop.session, shop.actor(shop.anna), 2, page_size=2)
+    first = inbox(shop.session, shop.actor(shop.anna), page=0, page_size=2)
+    last = inbox(shop.session, shop.actor(shop.anna), page=2, page_size=2)
     assert (first.total, first.page_count) == (5, 3)
     assert [r.order_id for r in first.rows] == placed[:2]
     assert [r.order_id for r in last.rows] == placed[4:]
-    assert inbox(shop.session, shop.actor(shop.anna), 99, page_size=2).page == 2
+    assert inbox(shop.session, shop.actor(shop.anna), page=99, page_size=2).page == 2
 
 
 def _away(shop: Shop, user: User, substitute: User, back_in: int = 3) -> None:
@@ -179,7 +206,7 @@ def test_an_approver_who_lost_the_right_hands_waiting_orders_to_the_main_contact
     shop.session.execute(delete(UserRole).where(col(UserRole.user_id) == shop.anna.id))
     shop.session.commit()
     assert waiting_count(shop.session, shop.main) == 1
-    detail = order_detail(shop.session, shop.main, placed.order_id)
+    detail = order_detail(shop.session, shop.main, order_id=placed.order_id)
     assert detail.can_decide and detail.chain[0].members[0].decider == "Main"
     assert _decide(shop, shop.main_user(), "approve", placed.order_id) == "approved"
 
@@ -227,7 +254,7 @@ def test_a_substitute_sees_and_decides_while_the_approver_is_away(shop) -> None:
         select(OrderEvent).where(OrderEvent.kind == "approved", OrderEvent.actor_id == shop.carl.id)
     ).one()
     assert event.data["on_behalf_of"] == [shop.anna.id]
-    detail = order_detail(shop.session, shop.actor(shop.ben), placed.order_id)
+    detail = order_detail(shop.session, shop.actor(shop.ben), order_id=placed.order_id)
     assert "(for Anna)" in event_words(detail.timeline[-1], "en", detail.currency)
 
 
@@ -270,16 +297,31 @@ def test_a_stale_version_is_refused_and_changes_nothing(shop) -> None:
     shop.chain(("any", [shop.anna, shop.carl]))
     order_id = shop.order().order_id
     seen = _order(shop, order_id).version
-    decisions.approve(shop.session, shop.actor(shop.anna), SETTINGS, order_id, seen)
+    decisions.approve(
+        shop.session, shop.actor(shop.anna), settings=SETTINGS, order_id=order_id, seen_version=seen
+    )
     shop.session.commit()
     with pytest.raises(ServiceError) as stale:
-        decisions.reject(shop.session, shop.actor(shop.carl), SETTINGS, order_id, seen, "No")
+        decisions.reject(
+            shop.session,
+            shop.actor(shop.carl),
+            settings=SETTINGS,
+            order_id=order_id,
+            seen_version=seen,
+            comment="No",
+        )
     shop.session.rollback()
     assert stale.value.code == "orders.error.stale"
     assert _order(shop, order_id).status == "approved"
     for forged in ("1", None, 1.0, True):
         with pytest.raises(ServiceError):
-            decisions.approve(shop.session, shop.actor(shop.anna), SETTINGS, order_id, forged)
+            decisions.approve(
+                shop.session,
+                shop.actor(shop.anna),
+                settings=SETTINGS,
+                order_id=order_id,
+                seen_version=forged,
+            )
         shop.session.rollback()
 
 
@@ -317,7 +359,7 @@ def test_an_approver_changes_the_order_then_approves_the_new_revision(shop) -> N
     assert _steps(shop, order_id) == [(2, 0, shop.anna.id, "waiting")]
     [mail] = _subjects(shop, "ben@acme.example")
     assert mail == f"Your order PO-{order_id:06d} was changed"
-    detail = order_detail(shop.session, shop.actor(shop.ben), order_id)
+    detail = order_detail(shop.session, shop.actor(shop.ben), order_id=order_id)
     assert [r.number for r in detail.revisions] == [1, 2]
     assert [
         difference_words(d, "en", detail.currency) for d in detail.revisions[1].differences
@@ -354,7 +396,7 @@ def test_the_reasons_are_those_of_the_current_revision_and_only_while_it_waits(s
 
 
 def _reasons(shop: Shop, user: User, order_id: int) -> list[str]:
-    detail = order_detail(shop.session, shop.actor(user), order_id)
+    detail = order_detail(shop.session, shop.actor(user), order_id=order_id)
     return breach_lines(detail.reasons, "en", detail.currency)
 
 
@@ -403,7 +445,7 @@ def test_after_a_rejection_the_requester_resubmits_and_approval_starts_again(sho
         (2, 0, shop.anna.id, "waiting"),
         (2, 1, shop.carl.id, "queued"),
     ]
-    detail = order_detail(shop.session, shop.actor(shop.anna), order_id)
+    detail = order_detail(shop.session, shop.actor(shop.anna), order_id=order_id)
     assert detail.revisions[1].reason == "resubmitted"
     assert breach_lines(detail.reasons, "en", detail.currency) == [
         "order value €1,224.00 exceeds the per-order limit of €1,000.00"
@@ -449,33 +491,37 @@ def test_only_the_requester_resubmits_or_cancels(shop) -> None:
 def test_one_conversation_seen_by_requester_approvers_and_view_all_only(shop) -> None:
     shop.chain(("any", [shop.anna]))
     order_id = shop.order().order_id
-    conversation.add_comment(shop.session, shop.actor(shop.anna), order_id, "Why two?")
-    conversation.add_comment(shop.session, shop.actor(shop.ben), order_id, "One is a spare.")
+    conversation.add_comment(
+        shop.session, shop.actor(shop.anna), order_id=order_id, text="Why two?"
+    )
+    conversation.add_comment(
+        shop.session, shop.actor(shop.ben), order_id=order_id, text="One is a spare."
+    )
     shop.session.commit()
     with pytest.raises(ValidationFailed):
-        conversation.add_comment(shop.session, shop.actor(shop.ben), order_id, " ")
-    detail = order_detail(shop.session, shop.actor(shop.ben), order_id)
+        conversation.add_comment(shop.session, shop.actor(shop.ben), order_id=order_id, text=" ")
+    detail = order_detail(shop.session, shop.actor(shop.ben), order_id=order_id)
     comments = [(who(e, "en"), e.body) for e in detail.timeline if e.kind == "comment"]
     assert comments == [("Anna", "Why two?"), ("Ben", "One is a spare.")]
     assert event_words(detail.timeline[0], "en", detail.currency) == "placed the order"
     assert detail.can_cancel and not detail.can_decide and detail.is_requester
     # Carl holds orders.view_all (approver role); Tina and another company do not.
-    assert order_detail(shop.session, shop.actor(shop.carl), order_id).number
+    assert order_detail(shop.session, shop.actor(shop.carl), order_id=order_id).number
     other_buyer = make_user(shop.session, shop.main.company_id, "eve@acme.example", ["buyer"])
     for outsider in (shop.actor(shop.tina), shop.actor(other_buyer), shop.other_main):
         with pytest.raises(ServiceError) as hidden:
-            order_detail(shop.session, outsider, order_id)
+            order_detail(shop.session, outsider, order_id=order_id)
         assert hidden.value.code == "orders.error.not_found"
         with pytest.raises(ServiceError):
-            conversation.add_comment(shop.session, outsider, order_id, "Hello")
+            conversation.add_comment(shop.session, outsider, order_id=order_id, text="Hello")
     with pytest.raises(ServiceError):
-        order_detail(shop.session, shop.actor(shop.ben), str(order_id))
+        order_detail(shop.session, shop.actor(shop.ben), order_id=str(order_id))
 
 
 def test_the_detail_shows_the_chain_budget_and_reasons(shop) -> None:
     shop.chain(("any", [shop.anna]), ("all", [shop.carl, shop.anna]))
     order_id = shop.order().order_id
-    detail = order_detail(shop.session, shop.actor(shop.anna), order_id)
+    detail = order_detail(shop.session, shop.actor(shop.anna), order_id=order_id)
     assert [(lv.number, lv.rule, lv.current) for lv in detail.chain] == [
         (1, "any", True),
         (2, "all", False),
@@ -519,7 +565,7 @@ def test_reminders_go_to_who_decides_today_then_escalate_to_the_main_contact(sho
     [row] = inbox(shop.session, main).rows
     assert row.escalated
     assert _decide(shop, shop.main_user(), "approve", order_id) == "approved"
-    kinds = [e.kind for e in order_detail(shop.session, main, order_id).timeline]
+    kinds = [e.kind for e in order_detail(shop.session, main, order_id=order_id).timeline]
     assert kinds == ["submitted", "reminded", "escalated", "approved"]
 
 

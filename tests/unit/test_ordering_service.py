@@ -189,9 +189,9 @@ def test_without_the_right_to_order_nothing_is_placed(shop) -> None:
         submit_order(
             shop.session,
             shop.actor(shop.tina),
-            get_settings(),
-            [LineRequest("MOTOR-4KW", 1)],
-            CHECKOUT,
+            settings=get_settings(),
+            lines=[LineRequest("MOTOR-4KW", 1)],
+            checkout=CHECKOUT,
             erp=shop.erp,
         )
     assert failure.value.code == "error.permission_denied"

@@ -38,14 +38,10 @@ from customer_center.services.people.chains import deputy_directory
 
 @dataclass(frozen=True)
 class Viewer:
-    """The actor as one order sees them."""
+    """The principal as one order sees them."""
 
-    actor: CustomerUser
+    principal: CustomerUser
     decider: Decider
-
-    @property
-    def rights(self) -> frozenset[str]:
-        return self.actor.rights
 
     @property
     def deciding_for(self) -> frozenset[int]:
@@ -59,15 +55,21 @@ class Viewer:
         return self.decider.decides(step_of(step))
 
 
-def viewer_of(session: Session, actor: CustomerUser, today: date | None = None) -> Viewer:
-    directory = deputy_directory(session, actor.company_id)
+def require(principal: CustomerUser, permission: Permission) -> None:
+    """Refuse unless the principal holds ``permission`` (the order domain's one check)."""
+    if not principal.may(permission):
+        raise ServiceError("error.permission_denied")
+
+
+def viewer_of(session: Session, principal: CustomerUser, today: date | None = None) -> Viewer:
+    directory = deputy_directory(session, principal.company_id)
     decider = Decider(
-        user_id=actor.user_id,
-        stands_in_for=stands_in_for(actor.user_id, directory, today or local_today()),
-        is_main_contact=directory.main_contact_id == actor.user_id,
-        may_decide=actor.may(Permission.APPROVALS_DECIDE),
+        user_id=principal.user_id,
+        stands_in_for=stands_in_for(principal.user_id, directory, today or local_today()),
+        is_main_contact=directory.main_contact_id == principal.user_id,
+        may_decide=principal.may(Permission.APPROVALS_DECIDE),
     )
-    return Viewer(actor, decider)
+    return Viewer(principal, decider)
 
 
 def step_of(row: ApprovalStep) -> Step:
@@ -88,35 +90,37 @@ def decidable_clause(viewer: Viewer) -> Any:
     return or_(col(ApprovalStep.approver_id).in_(sorted(viewer.deciding_for)), escalated)
 
 
-def _company_order(session: Session, actor: CustomerUser, order_id: object) -> Order:
+def _company_order(session: Session, principal: CustomerUser, order_id: object) -> Order:
     order = session.get(Order, order_id) if type(order_id) is int else None
-    if order is None or order.company_id != actor.company_id:
+    if order is None or order.company_id != principal.company_id:
         raise ServiceError("orders.error.not_found")
     return order
 
 
 def _may_view(session: Session, viewer: Viewer, order: Order) -> bool:
-    if order.requester_id == viewer.actor.user_id:
+    if order.requester_id == viewer.principal.user_id:
         return True
-    if Permission.ORDERS_VIEW_ALL in viewer.rights:
+    if viewer.principal.may(Permission.ORDERS_VIEW_ALL):
         return True
     involved = session.exec(
         select(ApprovalStep.id).where(
             ApprovalStep.order_id == order.id,
             or_(
                 decidable_clause(viewer),
-                col(ApprovalStep.decided_by_id) == viewer.actor.user_id,
+                col(ApprovalStep.decided_by_id) == viewer.principal.user_id,
             ),
         )
     ).first()
     return involved is not None
 
 
-def visible_order(session: Session, actor: CustomerUser, order_id: object) -> tuple[Order, Viewer]:
-    """The order if the actor may see it (requester, its approvers and those standing in
+def visible_order(
+    session: Session, principal: CustomerUser, *, order_id: object
+) -> tuple[Order, Viewer]:
+    """The order if the principal may see it (requester, its approvers and those standing in
     for them, holders of orders.view_all); anything else is "not found"."""
-    order = _company_order(session, actor, order_id)
-    viewer = viewer_of(session, actor)
+    order = _company_order(session, principal, order_id)
+    viewer = viewer_of(session, principal)
     if not _may_view(session, viewer, order):
         raise ServiceError("orders.error.not_found")
     return order, viewer

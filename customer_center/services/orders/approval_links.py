@@ -31,10 +31,10 @@ class LinkedOrder:
     detail: OrderDetail
 
 
-def _order_of_link(session: Session, actor: CustomerUser, raw: str, *, use: bool) -> int:
+def _order_of_link(session: Session, principal: CustomerUser, raw: str, *, use: bool) -> int:
     take = one_time_tokens.consume if use else one_time_tokens.peek
     row = take(session, APPROVAL_LINK, raw)
-    if row.user_id != actor.user_id:
+    if row.user_id != principal.user_id:
         raise ServiceError("approval_link.other_user")
     order_id = row.payload.get("order_id")
     if not isinstance(order_id, int):
@@ -42,9 +42,11 @@ def _order_of_link(session: Session, actor: CustomerUser, raw: str, *, use: bool
     return order_id
 
 
-def open_link(session: Session, actor: CustomerUser, raw: str) -> LinkedOrder:
+def open_link(session: Session, principal: CustomerUser, *, raw: str) -> LinkedOrder:
     """The order behind a still usable link of the signed-in approver, if they may decide it."""
-    detail = order_detail(session, actor, _order_of_link(session, actor, raw, use=False))
+    detail = order_detail(
+        session, principal, order_id=_order_of_link(session, principal, raw, use=False)
+    )
     if not detail.can_decide:
         raise ServiceError("approval_link.nothing_to_decide")
     return LinkedOrder(detail)
@@ -52,7 +54,8 @@ def open_link(session: Session, actor: CustomerUser, raw: str) -> LinkedOrder:
 
 def decide_by_link(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
+    *,
     settings: Settings,
     raw: str,
     decision: str,
@@ -62,8 +65,22 @@ def decide_by_link(
     """Approve or reject through the link (used up with the decision); the order's status."""
     if decision not in (APPROVE, REJECT):
         raise ServiceError("approval_link.choose")
-    order_id = _order_of_link(session, actor, raw, use=True)
+    order_id = _order_of_link(session, principal, raw, use=True)
     if decision == APPROVE:
-        return approve(session, actor, settings, order_id, seen_version, comment)
-    reject(session, actor, settings, order_id, seen_version, comment)
-    return visible_order(session, actor, order_id)[0].status
+        return approve(
+            session,
+            principal,
+            settings=settings,
+            order_id=order_id,
+            seen_version=seen_version,
+            comment=comment,
+        )
+    reject(
+        session,
+        principal,
+        settings=settings,
+        order_id=order_id,
+        seen_version=seen_version,
+        comment=comment,
+    )
+    return visible_order(session, principal, order_id=order_id)[0].status

@@ -17,10 +17,10 @@ from customer_center.services.orders.access import (
 from customer_center.services.orders.events import add_event
 
 
-def add_comment(session: Session, actor: CustomerUser, order_id: object, text: str) -> None:
+def add_comment(session: Session, principal: CustomerUser, *, order_id: object, text: str) -> None:
     """A message in the order's conversation, by anyone who may see it, while it is open."""
     body = comment_text(text, required=True)
-    order, _viewer = visible_order(session, actor, order_id)
+    order, _viewer = visible_order(session, principal, order_id=order_id)
     if not is_open(order.status):
         raise ServiceError("orders.error.not_open")
-    add_event(session, order, EventKind.COMMENT, actor.attribution, body=body)
+    add_event(session, order, EventKind.COMMENT, principal.attribution, body=body)

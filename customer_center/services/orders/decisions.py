@@ -35,15 +35,16 @@ from customer_center.settings import Settings
 
 def approve(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
+    *,
     settings: Settings,
     order_id: object,
     seen_version: object,
     comment: str = "",
 ) -> str:
-    """Approve the actor's part of the current level; returns the order's new status."""
+    """Approve the principal's part of the current level; returns the order's new status."""
     comment = comment_text(comment, required=False)
-    order, viewer = visible_order(session, actor, order_id)
+    order, viewer = visible_order(session, principal, order_id=order_id)
     lock_version(session, order, seen_version)
     rows = open_steps(session, order)
     outcome = approval_steps.approve([step_of(r) for r in rows], viewer.decider, order.requester_id)
@@ -53,7 +54,7 @@ def approve(
         session,
         order,
         EventKind.APPROVED,
-        actor.attribution,
+        principal.attribution,
         body=comment,
         data={
             "level": outcome.level,
@@ -66,7 +67,7 @@ def approve(
         session.add(order)
         session.flush()
         enqueue_handoff(session, order)
-        mails.order_approved(session, settings, order, user_name(session, actor.user_id))
+        mails.order_approved(session, settings, order, user_name(session, principal.user_id))
     elif outcome.started:
         session.flush()
         _request_decisions(session, settings, order, [r for r in rows if r.id in outcome.started])
@@ -87,7 +88,8 @@ def _request_decisions(
 
 def reject(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
+    *,
     settings: Settings,
     order_id: object,
     seen_version: object,
@@ -95,7 +97,7 @@ def reject(
 ) -> None:
     """Reject (or send back) the order with a comment; the requester may change and resubmit."""
     comment = comment_text(comment, required=True)
-    order, viewer = visible_order(session, actor, order_id)
+    order, viewer = visible_order(session, principal, order_id=order_id)
     lock_version(session, order, seen_version)
     rows = open_steps(session, order)
     outcome = approval_steps.reject([step_of(r) for r in rows], viewer.decider, order.requester_id)
@@ -103,18 +105,23 @@ def reject(
     store(session, rows, outcome, now)
     order.status, order.decided_at = outcome.order_status, now
     session.add(order)
-    add_event(session, order, EventKind.REJECTED, actor.attribution, body=comment)
+    add_event(session, order, EventKind.REJECTED, principal.attribution, body=comment)
     session.flush()
-    mails.order_rejected(session, settings, order, user_name(session, actor.user_id), comment)
+    mails.order_rejected(session, settings, order, user_name(session, principal.user_id), comment)
 
 
 def cancel(
-    session: Session, actor: CustomerUser, order_id: object, seen_version: object, comment: str = ""
+    session: Session,
+    principal: CustomerUser,
+    *,
+    order_id: object,
+    seen_version: object,
+    comment: str = "",
 ) -> None:
     """The requester withdraws an order that is waiting or was rejected."""
     comment = comment_text(comment, required=False)
-    order, _viewer = visible_order(session, actor, order_id)
-    if order.requester_id != actor.user_id:
+    order, _viewer = visible_order(session, principal, order_id=order_id)
+    if order.requester_id != principal.user_id:
         raise ServiceError("orders.error.not_requester")
     lock_version(session, order, seen_version)
     if not is_open(order.status):
@@ -129,4 +136,4 @@ def cancel(
     )
     order.status, order.decided_at = OrderStatus.CANCELLED, utcnow()
     session.add(order)
-    add_event(session, order, EventKind.CANCELLED, actor.attribution, body=comment)
+    add_event(session, order, EventKind.CANCELLED, principal.attribution, body=comment)

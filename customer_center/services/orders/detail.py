@@ -100,17 +100,17 @@ class OrderDetail:
     can_comment: bool
 
 
-def order_detail(session: Session, actor: CustomerUser, order_id: object) -> OrderDetail:
-    """Everything about one order the actor may see."""
-    order, viewer = visible_order(session, actor, order_id)
+def order_detail(session: Session, principal: CustomerUser, *, order_id: object) -> OrderDetail:
+    """Everything about one order the principal may see."""
+    order, viewer = visible_order(session, principal, order_id=order_id)
     today = local_today()
     steps = current_steps(session, order)
-    directory = deputy_directory(session, actor.company_id, {s.approver_id for s in steps})
+    directory = deputy_directory(session, principal.company_id, {s.approver_id for s in steps})
     revisions = _revision_rows(session, order)
     events = _events(session, order)
     names = names_of(
         session,
-        actor.company_id,
+        principal.company_id,
         [order.requester_id, *directory.names]
         + [u for s in steps for u in (s.approver_id, s.decided_by_id)]
         + [r.author_id for r in revisions]
@@ -137,10 +137,10 @@ def order_detail(session: Session, actor: CustomerUser, order_id: object) -> Ord
         chain.append(ChainLevel(level + 1, level_steps[0].rule, members, level == current_level))
     can_decide = (
         order.status == OrderStatus.PENDING_APPROVAL
-        and order.requester_id != actor.user_id
+        and order.requester_id != principal.user_id
         and any(s.status == StepStatus.WAITING and viewer.may_decide(s) for s in steps)
     )
-    is_requester = order.requester_id == actor.user_id
+    is_requester = order.requester_id == principal.user_id
     assert order.id is not None
     waiting = order.status == OrderStatus.PENDING_APPROVAL
     reasons = reasons_now(session, [order]).get(order.id, []) if waiting else []
@@ -171,7 +171,7 @@ def order_detail(session: Session, actor: CustomerUser, order_id: object) -> Ord
         can_decide=can_decide,
         can_resubmit=is_requester
         and order.status == OrderStatus.REJECTED
-        and Permission.ORDERS_CREATE in viewer.rights,
+        and principal.may(Permission.ORDERS_CREATE),
         can_cancel=is_requester and is_open(order.status),
         can_comment=is_open(order.status),
     )

@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from customer_center.db import session_scope
+from customer_center.domain import routes
 from customer_center.domain.csv_cells import unguard
 from customer_center.domain.order_journey import (
     InvalidUpdate,
@@ -273,7 +274,7 @@ def _mail_requester(
         to=requester.email,
         lang=requester.language,
         template=template,
-        link=f"{settings.base_url}/orders/{order.id}",
+        link=routes.link(settings.base_url, routes.order_path(order.id or 0)),
         dedup_key=f"order-status:{order.id}:{update.update_id}",
         name=requester.name,
         number=order_number(order),

@@ -1,4 +1,4 @@
-"""The approvals inbox: the orders waiting for the actor's decision, and their count."""
+"""The approvals inbox: the orders waiting for the principal's decision, and their count."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from customer_center.domain.budgets import LimitBreach
-from customer_center.domain.errors import ServiceError
 from customer_center.domain.order_states import OrderStatus, StepStatus
 from customer_center.domain.orders import (
     order_number,
@@ -21,6 +20,7 @@ from customer_center.models.order import ApprovalStep, Order
 from customer_center.services.orders.access import (
     Viewer,
     decidable_clause,
+    require,
     viewer_of,
 )
 from customer_center.services.orders.reasons import reasons_now
@@ -58,32 +58,31 @@ def _inbox_query(viewer: Viewer) -> Any:
         )
         .join(Order, col(Order.id) == col(ApprovalStep.order_id))
         .where(
-            ApprovalStep.company_id == viewer.actor.company_id,
+            ApprovalStep.company_id == viewer.principal.company_id,
             ApprovalStep.status == StepStatus.WAITING,
             Order.status == OrderStatus.PENDING_APPROVAL,
-            Order.requester_id != viewer.actor.user_id,
+            Order.requester_id != viewer.principal.user_id,
             decidable_clause(viewer),
         )
         .group_by(col(ApprovalStep.order_id))
     )
 
 
-def waiting_count(session: Session, actor: CustomerUser) -> int:
-    """How many orders wait for the actor's decision (the navigation badge)."""
-    viewer = viewer_of(session, actor)
-    if Permission.APPROVALS_DECIDE not in viewer.rights:
+def waiting_count(session: Session, principal: CustomerUser) -> int:
+    """How many orders wait for the principal's decision (the navigation badge)."""
+    viewer = viewer_of(session, principal)
+    if not principal.may(Permission.APPROVALS_DECIDE):
         return 0
     query = select(func.count()).select_from(_inbox_query(viewer).subquery())
     return int(session.exec(query).one())
 
 
 def inbox(
-    session: Session, actor: CustomerUser, page: int = 0, page_size: int = PAGE_SIZE
+    session: Session, principal: CustomerUser, *, page: int = 0, page_size: int = PAGE_SIZE
 ) -> InboxPage:
-    """The orders waiting for the actor, oldest first, one page."""
-    viewer = viewer_of(session, actor)
-    if Permission.APPROVALS_DECIDE not in viewer.rights:
-        raise ServiceError("error.permission_denied")
+    """The orders waiting for the principal, oldest first, one page."""
+    viewer = viewer_of(session, principal)
+    require(principal, Permission.APPROVALS_DECIDE)
     query = _inbox_query(viewer)
     total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
     page_count = max(1, -(-total // page_size))
@@ -103,7 +102,7 @@ def inbox(
     ).all()
     names = names_of(
         session,
-        actor.company_id,
+        principal.company_id,
         [o.requester_id for o in orders.values()] + [s.approver_id for s in steps],
     )
     rows = []
@@ -120,7 +119,11 @@ def inbox(
                 waiting_since=since,
                 reasons=reasons.get(order_id, []),
                 on_behalf_of=sorted(
-                    {names.get(s.approver_id, "?") for s in own if s.approver_id != actor.user_id}
+                    {
+                        names.get(s.approver_id, "?")
+                        for s in own
+                        if s.approver_id != principal.user_id
+                    }
                 ),
                 escalated=any(s.escalated_at is not None for s in own),
             )

@@ -2,13 +2,13 @@
 
 Both read the same filter (:class:`OrderFilter`, parsed from plain strings by
 :func:`filter_from_params`, so the screen and its CSV export show the same orders), always
-within the actor's company. Who sees what:
+within the principal's company. Who sees what:
 
 - ``orders.view_own``: the orders they placed themselves (scope ``mine``);
 - ``orders.view_all``: every order of the company (scope ``all``), and their own as well.
 
-A request for more than the actor may see is narrowed, never widened: scope ``all`` without
-``orders.view_all`` shows the actor's own orders. Filtering, sorting and paging happen in SQL
+A request for more than the principal may see is narrowed, never widened: scope ``all`` without
+``orders.view_all`` shows the principal's own orders. Filtering, sorting and paging happen in SQL
 (indexes ``ix_order_company_*`` on customer_order); drafts (never submitted) are left out.
 """
 
@@ -116,24 +116,24 @@ def filter_to_params(order_filter: OrderFilter) -> dict[str, str]:
 # --- who sees what ---------------------------------------------------------------------------
 
 
-def visible_scope(rights: frozenset[str], requested: str) -> str:
-    """The scope the actor gets: ``all`` only with orders.view_all; refused without either
+def visible_scope(principal: CustomerUser, requested: str) -> str:
+    """The scope the principal gets: ``all`` only with orders.view_all; refused without either
     right."""
-    if Permission.ORDERS_VIEW_ALL in rights:
+    if principal.may(Permission.ORDERS_VIEW_ALL):
         return SCOPE_ALL if requested == SCOPE_ALL else SCOPE_MINE
-    if Permission.ORDERS_VIEW_OWN in rights:
+    if principal.may(Permission.ORDERS_VIEW_OWN):
         return SCOPE_MINE
     raise ServiceError("error.permission_denied")
 
 
-def _filtered(statement: Any, actor: CustomerUser, f: OrderFilter, scope: str) -> Any:
+def _filtered(statement: Any, principal: CustomerUser, f: OrderFilter, scope: str) -> Any:
     statement = statement.where(
-        Order.company_id == actor.company_id,
+        Order.company_id == principal.company_id,
         col(Order.submitted_at).is_not(None),
         Order.status != OrderStatus.DRAFT,
     )
     if scope == SCOPE_MINE:
-        statement = statement.where(Order.requester_id == actor.user_id)
+        statement = statement.where(Order.requester_id == principal.user_id)
     elif f.requester_id is not None:
         statement = statement.where(Order.requester_id == f.requester_id)
     if f.status:
@@ -228,41 +228,42 @@ class _Id:
 
 
 def orders_page(
-    session: Session, actor: CustomerUser, order_filter: OrderFilter, page: int
+    session: Session, principal: CustomerUser, *, order_filter: OrderFilter, page: int
 ) -> OrderPage:
     """One page of the list, newest first by default; ``page`` is clamped to what exists."""
-    scope = visible_scope(actor.rights, order_filter.scope)
-    matches = _filtered(sa_select(col(Order.id)), actor, order_filter, scope).limit(COUNT_CAP + 1)
+    scope = visible_scope(principal, order_filter.scope)
+    matches = _filtered(sa_select(col(Order.id)), principal, order_filter, scope).limit(
+        COUNT_CAP + 1
+    )
     count = int(session.exec(select(func.count()).select_from(matches.subquery())).one())
     total, more = min(count, COUNT_CAP), count > COUNT_CAP
     page_count = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 0), page_count - 1)
-    statement = _sorted(_filtered(_rows_statement(), actor, order_filter, scope), order_filter)
+    statement = _sorted(_filtered(_rows_statement(), principal, order_filter, scope), order_filter)
     found = session.execute(statement.offset(page * PAGE_SIZE).limit(PAGE_SIZE)).all()
     return OrderPage([_row(r) for r in found], total, page, page_count, scope, more)
 
 
 def requester_choices(
-    session: Session, actor: CustomerUser, search: str = "", limit: int = 50
+    session: Session, principal: CustomerUser, *, search: str = "", limit: int = 50
 ) -> list[tuple[int, str]]:
     """Users of the company for the requester filter (holders of orders.view_all only)."""
-    if Permission.ORDERS_VIEW_ALL not in actor.rights:
+    if not principal.may(Permission.ORDERS_VIEW_ALL):
         return []
-    return users_to_pick(session, actor.company_id, search=search, limit=limit)
+    return users_to_pick(session, principal.company_id, search=search, limit=limit)
 
 
 # --- the CSV export --------------------------------------------------------------------------
 
 
 def iter_orders_csv(
-    session: Session, actor: CustomerUser, order_filter: OrderFilter
+    session: Session, principal: CustomerUser, *, order_filter: OrderFilter
 ) -> Iterator[str]:
     """Every listed order in the list's order as CSV lines of :data:`CSV_COLUMNS` (the
     header is the caller's, in the reader's words), streamed in batches: neutral values (ISO
     times with offset, amounts with a point)."""
-    rights = actor.rights
-    scope = visible_scope(rights, order_filter.scope)
-    statement = _sorted(_filtered(_rows_statement(), actor, order_filter, scope), order_filter)
+    scope = visible_scope(principal, order_filter.scope)
+    statement = _sorted(_filtered(_rows_statement(), principal, order_filter, scope), order_filter)
     result = session.execute(statement.execution_options(yield_per=CSV_BATCH))
     for found in result:
         row = _row(tuple(found))

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from customer_center.domain import routes
 from customer_center.domain.orders import order_number
 from customer_center.models.order import Order
 from customer_center.models.user import STATUS_ACTIVE, User
@@ -19,7 +20,7 @@ from customer_center.settings import Settings
 
 
 def order_link(settings: Settings, order: Order) -> str:
-    return f"{settings.base_url}/orders/{order.id}"
+    return routes.link(settings.base_url, routes.order_path(order.id or 0))
 
 
 def _send(

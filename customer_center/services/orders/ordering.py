@@ -35,6 +35,7 @@ from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.order import ApprovalStep, Order, OrderLine, OrderRevision
 from customer_center.services.orders import mails
+from customer_center.services.orders.access import require
 from customer_center.services.orders.events import add_event
 from customer_center.services.orders.handoff import enqueue_handoff
 from customer_center.services.people.budgets import local_today, order_breaches
@@ -67,25 +68,18 @@ class SubmitOutcome:
     currency: str = "EUR"  # of the order's figures
 
 
-def require(session: Session, actor: CustomerUser, permission: Permission) -> frozenset[str]:
-    rights = actor.rights
-    if permission not in rights:
-        raise ServiceError("error.permission_denied")
-    return rights
-
-
 def submit_order(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
+    *,
     settings: Settings,
     lines: Sequence[LineRequest],
     checkout: Checkout,
-    *,
     erp: ErpClient | None = None,
     today: date | None = None,
 ) -> SubmitOutcome:
-    """Check, price and place an order of the actor; errors keyed by field name."""
-    require(session, actor, Permission.ORDERS_CREATE)
+    """Check, price and place an order of the principal; errors keyed by field name."""
+    require(principal, Permission.ORDERS_CREATE)
     requested = [(line.sku, line.quantity) for line in lines]
     delivery = clean_address(checkout.delivery_address)
     billing = clean_address(checkout.billing_address)
@@ -100,12 +94,12 @@ def submit_order(
     )
     if errors:
         raise ValidationFailed(errors)
-    company = session.get(Company, actor.company_id)
+    company = session.get(Company, principal.company_id)
     assert company is not None
     priced = _priced_lines(erp, company, merge_lines(requested))  # type: ignore[arg-type]
     order = Order(
-        company_id=actor.company_id,
-        requester_id=actor.user_id,
+        company_id=principal.company_id,
+        requester_id=principal.user_id,
         currency=company.currency,
         reference=checkout.reference.strip(),
         delivery_address=delivery,
@@ -117,17 +111,17 @@ def submit_order(
         sum(line.quantity for line in priced), sum(line.total_cents for line in priced)
     )
     # Before the order exists: it must not count against its own budget.
-    breaches = order_breaches(session, actor.company_id, actor.user_id, figures, today)
+    breaches = order_breaches(session, principal.company_id, principal.user_id, figures, today)
     order.total_cents, order.total_quantity = figures.total_cents, figures.total_quantity
     order.submitted_at = utcnow()
     session.add(order)
     session.flush()
-    write_revision(session, order, priced, actor.user_id, "submitted", checkout.comment.strip())
+    write_revision(session, order, priced, principal.user_id, "submitted", checkout.comment.strip())
     add_event(
         session,
         order,
         EventKind.SUBMITTED,
-        actor.attribution,
+        principal.attribution,
         body=checkout.comment.strip(),
         data={"reasons": [_breach_dict(b) for b in breaches]},
     )

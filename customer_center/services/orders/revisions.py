@@ -35,6 +35,7 @@ from customer_center.services.orders.access import (
     comment_text,
     lock_version,
     open_steps,
+    require,
     step_of,
     user_name,
     visible_order,
@@ -75,7 +76,7 @@ def lines_of(session: Session, order: Order) -> tuple[LineSnapshot, ...]:
 
 def _new_revision(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
     order: Order,
     change: OrderChange,
     reason: str,
@@ -110,13 +111,14 @@ def _new_revision(
     order.total_cents = sum(line.total_cents for line in new_lines)
     order.total_quantity = sum(line.quantity for line in new_lines)
     session.add(order)
-    write_revision(session, order, new_lines, actor.user_id, reason, change.comment.strip())
+    write_revision(session, order, new_lines, principal.user_id, reason, change.comment.strip())
     return differences
 
 
 def change_order(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
+    *,
     settings: Settings,
     order_id: object,
     seen_version: object,
@@ -125,12 +127,12 @@ def change_order(
     """An approver changes quantities, removes lines, the delivery address or the shipping
     method: a new revision; the approval continues where it stands and the requester is told."""
     comment = comment_text(change.comment, required=False)
-    order, viewer = visible_order(session, actor, order_id)
+    order, viewer = visible_order(session, principal, order_id=order_id)
     lock_version(session, order, seen_version)
     rows = open_steps(session, order)
     approval_steps.part_of([step_of(r) for r in rows], viewer.decider, order.requester_id)
     old_revision = order.revision
-    differences = _new_revision(session, actor, order, change, "changed")
+    differences = _new_revision(session, principal, order, change, "changed")
     session.execute(
         update(ApprovalStep)
         .where(col(ApprovalStep.order_id) == order.id, col(ApprovalStep.revision) == old_revision)
@@ -140,7 +142,7 @@ def change_order(
         session,
         order,
         EventKind.CHANGED,
-        actor.attribution,
+        principal.attribution,
         body=comment,
         data={"diff": [difference_data(d) for d in differences]},
     )
@@ -149,14 +151,15 @@ def change_order(
         session,
         settings,
         order,
-        user_name(session, actor.user_id),
+        user_name(session, principal.user_id),
         [difference_data(d) for d in differences],
     )
 
 
 def resubmit(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
+    *,
     settings: Settings,
     order_id: object,
     seen_version: object,
@@ -166,10 +169,9 @@ def resubmit(
     """After a rejection the requester changes quantities or removes lines and sends the order
     again with a comment: a new revision, decided from the start like a new submission."""
     comment = comment_text(change.comment, required=True)
-    order, viewer = visible_order(session, actor, order_id)
-    if Permission.ORDERS_CREATE not in viewer.rights:
-        raise ServiceError("error.permission_denied")
-    if order.requester_id != actor.user_id:
+    order, viewer = visible_order(session, principal, order_id=order_id)
+    require(principal, Permission.ORDERS_CREATE)
+    if order.requester_id != principal.user_id:
         raise ServiceError("orders.error.not_requester")
     lock_version(session, order, seen_version)
     if order.status != OrderStatus.REJECTED:
@@ -183,16 +185,16 @@ def resubmit(
         .values(status=StepStatus.SUPERSEDED)
     )
     differences = _new_revision(
-        session, actor, order, change, "resubmitted", allow_header=False, allow_unchanged=True
+        session, principal, order, change, "resubmitted", allow_header=False, allow_unchanged=True
     )
     figures = OrderFigures(order.total_quantity, order.total_cents)
-    breaches = order_breaches(session, actor.company_id, actor.user_id, figures, today)
+    breaches = order_breaches(session, principal.company_id, principal.user_id, figures, today)
     order.submitted_at = utcnow()
     add_event(
         session,
         order,
         EventKind.RESUBMITTED,
-        actor.attribution,
+        principal.attribution,
         body=comment,
         data={
             "diff": [difference_data(d) for d in differences],

@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
-from customer_center.i18n import translate
-from customer_center.i18n.formatting import format_moment
 from customer_center.models.base import utcnow
-from customer_center.presenters.breaches import breach_lines
-from customer_center.presenters.money import money
+from customer_center.presenters.orders import inbox_rows
 from customer_center.services.orders.inbox import inbox, waiting_count
 from customer_center.state.access import current_principal, requires, signed_in
 from customer_center.state.base import PortalState, in_transaction
 
 DECIDE = Permission.APPROVALS_DECIDE
-
-
-def age_words(since: datetime, now: datetime, lang: str) -> str:
-    """ "3 days", "5 hours", "just now": how long an order has been waiting."""
-    seconds = max(0, int((now - since).total_seconds()))
-    if seconds >= 86_400:
-        return translate(lang, "approvals.age.days", count=seconds // 86_400)
-    if seconds >= 3_600:
-        return translate(lang, "approvals.age.hours", count=seconds // 3_600)
-    return translate(lang, "approvals.age.now")
 
 
 class ApprovalsInboxState(PortalState):
@@ -41,25 +26,7 @@ class ApprovalsInboxState(PortalState):
         except ServiceError as error:
             self.rows, self.total, self.problem = [], 0, self._t(error.code)
             return
-        lang, now = self.lang, utcnow()
-        self.rows = [
-            {
-                "id": str(row.order_id),
-                "number": row.number,
-                "requester": row.requester,
-                "total": money(row.total_cents, row.currency, lang),
-                "age": age_words(row.waiting_since, now, lang),
-                "since": format_moment(row.waiting_since, lang),
-                "reasons": "; ".join(breach_lines(row.reasons, lang, row.currency)),
-                "behalf": translate(
-                    lang, "approvals.as_substitute", names=", ".join(row.on_behalf_of)
-                )
-                if row.on_behalf_of
-                else "",
-                "escalated": translate(lang, "approvals.escalated") if row.escalated else "",
-            }
-            for row in found.rows
-        ]
+        self.rows = inbox_rows(found.rows, self.lang, utcnow())
         self.total, self.page, self.page_count = found.total, found.page, found.page_count
         self.problem = ""
 

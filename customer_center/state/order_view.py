@@ -13,9 +13,10 @@ from customer_center.domain.orders import ADDRESS_FIELDS, SHIPPING_METHODS
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_day, format_moment
+from customer_center.presenters import orders
 from customer_center.presenters.breaches import breach_lines
 from customer_center.presenters.money import money
-from customer_center.presenters.timeline import difference_words, timeline_rows
+from customer_center.presenters.timeline import timeline_rows
 from customer_center.services.orders import conversation, decisions, revisions
 from customer_center.services.orders.detail import OrderDetail, order_detail
 from customer_center.services.orders.revisions import OrderChange
@@ -25,35 +26,6 @@ from customer_center.state.base import PortalState, field_errors, in_transaction
 from customer_center.state.budgets import limits_summary
 
 DECIDE = Permission.APPROVALS_DECIDE
-STATUS_COLORS = {
-    "pending_approval": "amber",
-    "approved": "green",
-    "rejected": "red",
-    "cancelled": "gray",
-    "sent_to_erp": "blue",
-    "delivered": "green",
-}
-
-
-def _address_lines(address: dict[str, str]) -> list[str]:
-    city = f"{address.get('postal_code', '')} {address.get('city', '')}".strip()
-    lines = [address.get("name", ""), address.get("street", ""), city, address.get("country", "")]
-    return [line for line in lines if line]
-
-
-NOTED_STATES = ("approved", "rejected", "cancelled")
-
-
-def state_note(status: str, lang: str) -> str:
-    """A sentence on the state of an order that no longer waits for approval; none while
-    it waits (the reasons say why) or before it was sent."""
-    if status in ("pending_approval", "draft"):
-        return ""
-    if status in NOTED_STATES:
-        return translate(lang, f"approvals.state.{status}")
-    return translate(
-        lang, "approvals.state.other", status=translate(lang, f"orders.status.{status}")
-    )
 
 
 class OrderViewState(PortalState):
@@ -123,8 +95,8 @@ class OrderViewState(PortalState):
         self.found, self.loaded, self.problem = True, True, ""
         self._version, self._skus = d.version, [line.sku for line in d.lines]
         self.number, self.status = d.number, d.status
-        self.status_label = translate(lang, f"orders.status.{d.status}")
-        self.status_color = STATUS_COLORS.get(d.status, "blue")
+        self.status_label = orders.status_label(d.status, lang)
+        self.status_color = orders.status_color(d.status)
         self.requester = d.requester
         self.submitted = format_moment(d.submitted_at, lang) if d.submitted_at else ""
         self.total = money(d.total_cents, currency, lang)
@@ -133,46 +105,21 @@ class OrderViewState(PortalState):
         self.payment = translate(lang, f"orders.payment.{d.payment_method}")
         self.shipping = translate(lang, f"orders.shipping.{d.shipping_method}")
         self.erp_number = d.erp_order_number
-        self.delivery_lines = _address_lines(d.delivery_address)
-        self.billing_lines = _address_lines(d.billing_address)
-        self.lines = [
-            {
-                "sku": line.sku,
-                "name": line.name,
-                "quantity": str(line.quantity),
-                "unit_price": money(line.unit_price_cents, currency, lang),
-                "total": money(line.total_cents, currency, lang),
-            }
-            for line in d.lines
-        ]
+        self.delivery_lines = orders.address_lines(d.delivery_address)
+        self.billing_lines = orders.address_lines(d.billing_address)
+        self.lines = orders.line_rows(d, lang)
         self.reasons = breach_lines(d.reasons, lang, currency)
-        self.state_note = state_note(d.status, lang)
+        self.state_note = orders.state_note(d.status, lang)
         self._show_budget(d)
-        self._show_chain(d)
-        self.revisions = [
-            {
-                "number": str(r.number),
-                "title": translate(lang, f"approvals.revision.{r.reason}", number=r.number),
-                "author": r.author,
-                "when": format_moment(r.created_at, lang),
-                "comment": r.comment,
-                "total": money(r.total_cents, currency, lang),
-            }
-            for r in reversed(d.revisions)
-        ]
-        self.revision_changes = [
-            {"revision": str(r.number), "text": difference_words(change, lang, currency)}
-            for r in d.revisions
-            for change in r.differences
-        ]
+        self.chain = orders.chain_rows(d, lang)
+        self.chain_members = orders.chain_member_rows(d, lang)
+        self.revisions = orders.revision_rows(d, lang)
+        self.revision_changes = orders.revision_changes(d, lang)
         self.timeline = timeline_rows(d.timeline, lang, currency)
         self.can_decide, self.can_resubmit = d.can_decide, d.can_resubmit
         self.can_cancel, self.can_comment = d.can_cancel, d.can_comment
         self.is_requester = d.is_requester
-        self.shipping_options = [
-            {"value": code, "label": translate(lang, f"orders.shipping.{code}")}
-            for code in SHIPPING_METHODS
-        ]
+        self.shipping_options = orders.shipping_options(lang)
         self._reset_edit(d)
 
     def _show_budget(self, d: OrderDetail) -> None:
@@ -191,45 +138,6 @@ class OrderViewState(PortalState):
                 reserved=money(situation.spending.reserved_cents, currency, lang),
                 remaining=money(situation.remaining_cents or 0, currency, lang),
             )
-
-    def _show_chain(self, d: OrderDetail) -> None:
-        lang = self.lang
-        self.chain = [
-            {
-                "number": str(level.number),
-                "label": translate(
-                    lang,
-                    "approvals.chain.level",
-                    number=level.number,
-                    rule=translate(lang, f"chains.rule.{level.rule}"),
-                ),
-                "current": "1" if level.current else "",
-            }
-            for level in d.chain
-        ]
-        members = []
-        for level in d.chain:
-            for m in level.members:
-                state = translate(lang, f"approvals.step.{m.status}")
-                if m.decided_by and m.decided_at:
-                    state = translate(
-                        lang,
-                        "approvals.step.decided",
-                        status=state,
-                        name=m.decided_by,
-                        when=format_moment(m.decided_at, lang),
-                    )
-                if m.decider:
-                    state += " " + translate(lang, "approvals.step.decider", name=m.decider)
-                members.append(
-                    {
-                        "level": str(level.number),
-                        "name": m.approver,
-                        "state": state,
-                        "status": m.status,
-                    }
-                )
-        self.chain_members = members
 
     def _reset_edit(self, d: OrderDetail | None = None) -> None:
         self.editing, self.errors = "", {}

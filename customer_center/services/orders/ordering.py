@@ -16,10 +16,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from customer_center.domain.approval_steps import first_status
 from customer_center.domain.budgets import LimitBreach, OrderFigures
 from customer_center.domain.chains import RouteStep
 from customer_center.domain.errors import ServiceError, ValidationFailed
-from customer_center.domain.order_states import EventKind, OrderStatus, StepStatus
+from customer_center.domain.order_states import EventKind, OrderStatus
 from customer_center.domain.orders import (
     LineSnapshot,
     breach_data,
@@ -247,7 +248,7 @@ def decide_on_submission(
                     level=position,
                     rule=step.rule,
                     approver_id=approver.on_behalf_of or approver.user_id,
-                    status=StepStatus.WAITING if position == 0 else StepStatus.QUEUED,
+                    status=first_status(position),
                     due_since=now if position == 0 else None,
                 )
             )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
+from customer_center.domain.budgets import LimitBreach
 from customer_center.domain.inputs import MAX_LINE_QUANTITY
 from customer_center.domain.order_states import OrderStatus
 
@@ -328,12 +329,26 @@ def change_errors(
 # --- the timeline ------------------------------------------------------------------------
 
 
-def breach_data(kind: str, actual: int, limit: int, already_used: int, period: str | None) -> dict:
+def breach_data(breach: LimitBreach) -> dict[str, Any]:
     """A budget breach as stored in an event's data, so it can be worded in any language."""
     return {
-        "kind": kind,
-        "actual": actual,
-        "limit": limit,
-        "already_used": already_used,
-        "period": period,
+        "kind": breach.kind,
+        "actual": breach.actual,
+        "limit": breach.limit,
+        "already_used": breach.already_used,
+        "period": breach.period,
     }
+
+
+def breach_of(data: Mapping[str, Any]) -> LimitBreach | None:
+    """A stored breach (see :func:`breach_data`); None if the record is damaged."""
+    try:
+        return LimitBreach(
+            str(data["kind"]),
+            int(data["actual"]),
+            int(data["limit"]),
+            int(data.get("already_used") or 0),
+            data.get("period"),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None

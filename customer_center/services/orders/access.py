@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import false, or_, update
 from sqlmodel import Session, col, select
 
+from customer_center.domain import approval_steps
 from customer_center.domain.approval_steps import Decider, Outcome, Step
 from customer_center.domain.chains import stands_in_for
 from customer_center.domain.errors import ServiceError, ValidationFailed
-from customer_center.domain.order_states import OrderStatus
+from customer_center.domain.order_states import OrderStatus, StepStatus
 from customer_center.domain.orders import (
     COMMENT_MAX,
 )
@@ -173,6 +174,19 @@ def store(session: Session, rows: list[ApprovalStep], outcome: Outcome, now: dat
         if key in outcome.started:
             row.due_since = now
         session.add(row)
+
+
+def supersede_open_steps(session: Session, order: Order) -> None:
+    """A cancellation or a new submission ends the approval under way: every step still
+    open (waiting or queued) is superseded."""
+    session.execute(
+        update(ApprovalStep)
+        .where(
+            col(ApprovalStep.order_id) == order.id,
+            col(ApprovalStep.status).in_(sorted(approval_steps.OPEN)),
+        )
+        .values(status=StepStatus.SUPERSEDED)
+    )
 
 
 def user_name(session: Session, user_id: int | None) -> str:

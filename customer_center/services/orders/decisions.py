@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from customer_center.domain import approval_steps
 from customer_center.domain.errors import ServiceError
-from customer_center.domain.order_states import EventKind, OrderStatus, StepStatus
+from customer_center.domain.order_states import EventKind, OrderStatus
 from customer_center.domain.orders import (
     is_open,
 )
@@ -21,6 +20,7 @@ from customer_center.services.orders.access import (
     open_steps,
     step_of,
     store,
+    supersede_open_steps,
     user_name,
     visible_order,
 )
@@ -126,14 +126,7 @@ def cancel(
     lock_version(session, order, seen_version)
     if not is_open(order.status):
         raise ServiceError("orders.error.not_open")
-    session.execute(
-        update(ApprovalStep)
-        .where(
-            col(ApprovalStep.order_id) == order.id,
-            col(ApprovalStep.status).in_((StepStatus.WAITING, StepStatus.QUEUED)),
-        )
-        .values(status=StepStatus.SUPERSEDED)
-    )
+    supersede_open_steps(session, order)
     order.status, order.decided_at = OrderStatus.CANCELLED, utcnow()
     session.add(order)
     add_event(session, order, EventKind.CANCELLED, principal.attribution, body=comment)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
 from customer_center.domain.budgets import LimitBreach
-from customer_center.domain.chains import effective_approver
+from customer_center.domain.chains import Directory, effective_approver
 from customer_center.domain.order_states import OrderStatus, StepStatus
 from customer_center.domain.orders import (
     Difference,
@@ -25,7 +25,7 @@ from customer_center.domain.orders import (
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.domain.timeline import TimelineEntry
-from customer_center.models.order import Order, OrderEvent, OrderLine, OrderRevision
+from customer_center.models.order import ApprovalStep, Order, OrderEvent, OrderLine, OrderRevision
 from customer_center.services.orders.access import (
     current_steps,
     visible_order,
@@ -116,25 +116,6 @@ def order_detail(session: Session, principal: CustomerUser, *, order_id: object)
         + [r.author_id for r in revisions]
         + [u for e in events for u in (e.actor_id, *_behalf_ids(e))],
     )
-    chain = []
-    current_level = min((s.level for s in steps if s.status == StepStatus.WAITING), default=None)
-    for level in sorted({s.level for s in steps}):
-        members = []
-        level_steps = [s for s in steps if s.level == level]
-        for step in level_steps:
-            decider = effective_approver(step.approver_id, directory, today).user_id
-            members.append(
-                ChainMember(
-                    approver=names.get(step.approver_id, "?"),
-                    decider=names.get(decider, "?")
-                    if decider != step.approver_id and step.status == StepStatus.WAITING
-                    else "",
-                    status=step.status,
-                    decided_by=names.get(step.decided_by_id or 0, ""),
-                    decided_at=step.decided_at,
-                )
-            )
-        chain.append(ChainLevel(level + 1, level_steps[0].rule, members, level == current_level))
     can_decide = (
         order.status == OrderStatus.PENDING_APPROVAL
         and order.requester_id != principal.user_id
@@ -165,7 +146,7 @@ def order_detail(session: Session, principal: CustomerUser, *, order_id: object)
         lines=list(lines_of(session, order)),
         reasons=reasons,
         budget=situation_of(session, order.company_id, order.requester_id, today),
-        chain=chain,
+        chain=_chain(steps, directory, names, today),
         revisions=_revisions(session, order, revisions, names),
         timeline=[_entry(event, names) for event in events],
         can_decide=can_decide,
@@ -174,6 +155,33 @@ def order_detail(session: Session, principal: CustomerUser, *, order_id: object)
         and principal.may(Permission.ORDERS_CREATE),
         can_cancel=is_requester and is_open(order.status),
         can_comment=is_open(order.status),
+    )
+
+
+def _chain(
+    steps: list[ApprovalStep], directory: Directory, names: Mapping[int, str], today: date
+) -> list[ChainLevel]:
+    """The current revision's route, level by level, with who decides each step today."""
+    chain = []
+    current_level = min((s.level for s in steps if s.status == StepStatus.WAITING), default=None)
+    for level in sorted({s.level for s in steps}):
+        level_steps = [s for s in steps if s.level == level]
+        members = [_member(step, directory, names, today) for step in level_steps]
+        chain.append(ChainLevel(level + 1, level_steps[0].rule, members, level == current_level))
+    return chain
+
+
+def _member(
+    step: ApprovalStep, directory: Directory, names: Mapping[int, str], today: date
+) -> ChainMember:
+    decider = effective_approver(step.approver_id, directory, today).user_id
+    stood_in = decider != step.approver_id and step.status == StepStatus.WAITING
+    return ChainMember(
+        approver=names.get(step.approver_id, "?"),
+        decider=names.get(decider, "?") if stood_in else "",
+        status=step.status,
+        decided_by=names.get(step.decided_by_id or 0, ""),
+        decided_at=step.decided_at,
     )
 
 

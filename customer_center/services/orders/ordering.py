@@ -124,7 +124,7 @@ def submit_order(
         EventKind.SUBMITTED,
         principal.attribution,
         body=checkout.comment.strip(),
-        data={"reasons": [_breach_dict(b) for b in breaches]},
+        data={"reasons": [breach_data(b) for b in breaches]},
     )
     decide_on_submission(session, settings, order, breaches, today or local_today())
     return SubmitOutcome(
@@ -155,10 +155,6 @@ def _priced_lines(
             )
         priced.append(LineSnapshot(sku, offer.product.name, quantity, price_cents(offer.price)))
     return priced
-
-
-def _breach_dict(breach: LimitBreach) -> dict[str, Any]:
-    return breach_data(breach.kind, breach.actual, breach.limit, breach.already_used, breach.period)
 
 
 def header_of(order: Order) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -13,6 +12,7 @@ from customer_center.domain.budgets import (
     breaches_now,
 )
 from customer_center.domain.order_states import EventKind
+from customer_center.domain.orders import breach_of
 from customer_center.models.order import Order, OrderEvent
 
 REASON_EVENTS = (EventKind.SUBMITTED, EventKind.RESUBMITTED)
@@ -33,26 +33,13 @@ def _latest_reasons(session: Session, order_ids: list[int]) -> dict[int, list[di
     return found
 
 
-def _recorded_breach(reason: Mapping[str, Any]) -> LimitBreach | None:
-    try:
-        return LimitBreach(
-            str(reason["kind"]),
-            int(reason["actual"]),
-            int(reason["limit"]),
-            int(reason.get("already_used") or 0),
-            reason.get("period"),
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
 def reasons_now(session: Session, orders: list[Order]) -> dict[int, list[LimitBreach]]:
     """Why each order waits: the limits of its latest (re)submission, with the figures of its
     current revision."""
     recorded = _latest_reasons(session, [o.id for o in orders if o.id is not None])
     return {
         order.id: breaches_now(
-            [b for r in recorded.get(order.id, []) if (b := _recorded_breach(r)) is not None],
+            [b for r in recorded.get(order.id, []) if (b := breach_of(r)) is not None],
             OrderFigures(order.total_quantity, order.total_cents),
         )
         for order in orders

@@ -13,7 +13,7 @@ from customer_center.domain.budgets import (
     OrderFigures,
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
-from customer_center.domain.order_states import EventKind, OrderStatus, StepStatus
+from customer_center.domain.order_states import EventKind, OrderStatus
 from customer_center.domain.orders import (
     SHIPPING_METHODS,
     Difference,
@@ -21,6 +21,7 @@ from customer_center.domain.orders import (
     Revision,
     address_errors,
     apply_line_changes,
+    breach_data,
     change_errors,
     clean_address,
     difference_data,
@@ -37,6 +38,7 @@ from customer_center.services.orders.access import (
     open_steps,
     require,
     step_of,
+    supersede_open_steps,
     user_name,
     visible_order,
 )
@@ -176,14 +178,7 @@ def resubmit(
     lock_version(session, order, seen_version)
     if order.status != OrderStatus.REJECTED:
         raise ServiceError("orders.error.not_open")
-    session.execute(
-        update(ApprovalStep)
-        .where(
-            col(ApprovalStep.order_id) == order.id,
-            col(ApprovalStep.status).in_((StepStatus.WAITING, StepStatus.QUEUED)),
-        )
-        .values(status=StepStatus.SUPERSEDED)
-    )
+    supersede_open_steps(session, order)
     differences = _new_revision(
         session, principal, order, change, "resubmitted", allow_header=False, allow_unchanged=True
     )
@@ -198,16 +193,7 @@ def resubmit(
         body=comment,
         data={
             "diff": [difference_data(d) for d in differences],
-            "reasons": [
-                {
-                    "kind": b.kind,
-                    "actual": b.actual,
-                    "limit": b.limit,
-                    "already_used": b.already_used,
-                    "period": b.period,
-                }
-                for b in breaches
-            ],
+            "reasons": [breach_data(b) for b in breaches],
         },
     )
     decide_on_submission(session, settings, order, breaches, today or local_today())

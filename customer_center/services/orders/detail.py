@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from customer_center.domain import approval_steps
 from customer_center.domain.budgets import LimitBreach
 from customer_center.domain.chains import Directory, effective_approver
 from customer_center.domain.order_states import OrderStatus, StepStatus
@@ -28,6 +29,7 @@ from customer_center.domain.timeline import TimelineEntry
 from customer_center.models.order import ApprovalStep, Order, OrderEvent, OrderLine, OrderRevision
 from customer_center.services.orders.access import (
     current_steps,
+    step_of,
     visible_order,
 )
 from customer_center.services.orders.reasons import reasons_now
@@ -116,14 +118,10 @@ def order_detail(session: Session, principal: CustomerUser, *, order_id: object)
         + [r.author_id for r in revisions]
         + [u for e in events for u in (e.actor_id, *_behalf_ids(e))],
     )
-    can_decide = (
-        order.status == OrderStatus.PENDING_APPROVAL
-        and order.requester_id != principal.user_id
-        and any(s.status == StepStatus.WAITING and viewer.may_decide(s) for s in steps)
-    )
+    waiting = order.status == OrderStatus.PENDING_APPROVAL
+    mine = approval_steps.decidable([step_of(s) for s in steps], viewer.decider, order.requester_id)
     is_requester = order.requester_id == principal.user_id
     assert order.id is not None
-    waiting = order.status == OrderStatus.PENDING_APPROVAL
     reasons = reasons_now(session, [order]).get(order.id, []) if waiting else []
     return OrderDetail(
         id=order.id,  # type: ignore[arg-type]
@@ -149,7 +147,7 @@ def order_detail(session: Session, principal: CustomerUser, *, order_id: object)
         chain=_chain(steps, directory, names, today),
         revisions=_revisions(session, order, revisions, names),
         timeline=[_entry(event, names) for event in events],
-        can_decide=can_decide,
+        can_decide=waiting and bool(mine),
         can_resubmit=is_requester
         and order.status == OrderStatus.REJECTED
         and principal.may(Permission.ORDERS_CREATE),

@@ -70,10 +70,9 @@ def _inbox_query(viewer: Viewer) -> Any:
 
 def waiting_count(session: Session, principal: CustomerUser) -> int:
     """How many orders wait for the principal's decision (the navigation badge)."""
-    viewer = viewer_of(session, principal)
     if not principal.may(Permission.APPROVALS_DECIDE):
         return 0
-    query = select(func.count()).select_from(_inbox_query(viewer).subquery())
+    query = select(func.count()).select_from(_inbox_query(viewer_of(session, principal)).subquery())
     return int(session.exec(query).one())
 
 
@@ -81,8 +80,8 @@ def inbox(
     session: Session, principal: CustomerUser, *, page: int = 0, page_size: int = PAGE_SIZE
 ) -> InboxPage:
     """The orders waiting for the principal, oldest first, one page."""
-    viewer = viewer_of(session, principal)
     require(principal, Permission.APPROVALS_DECIDE)
+    viewer = viewer_of(session, principal)
     query = _inbox_query(viewer)
     total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
     page_count = max(1, -(-total // page_size))
@@ -92,6 +91,12 @@ def inbox(
         .offset(page * page_size)
         .limit(page_size)
     ).all()
+    return InboxPage(_rows(session, viewer, list(found)), total, page, page_count)
+
+
+def _rows(session: Session, viewer: Viewer, found: list[Any]) -> list[InboxRow]:
+    """The rows of (order id, waiting since): the order, why it waits, for whom one decides."""
+    principal = viewer.principal
     ids = [order_id for order_id, _since in found]
     orders = {o.id: o for o in session.exec(select(Order).where(col(Order.id).in_(ids)))}
     reasons = reasons_now(session, list(orders.values()))
@@ -109,6 +114,7 @@ def inbox(
     for order_id, since in found:
         order = orders[order_id]
         own = [s for s in steps if s.order_id == order_id and viewer.may_decide(s)]
+        behalf = {names.get(s.approver_id, "?") for s in own if s.approver_id != principal.user_id}
         rows.append(
             InboxRow(
                 order_id=order_id,
@@ -118,14 +124,8 @@ def inbox(
                 currency=order.currency,
                 waiting_since=since,
                 reasons=reasons.get(order_id, []),
-                on_behalf_of=sorted(
-                    {
-                        names.get(s.approver_id, "?")
-                        for s in own
-                        if s.approver_id != principal.user_id
-                    }
-                ),
+                on_behalf_of=sorted(behalf),
                 escalated=any(s.escalated_at is not None for s in own),
             )
         )
-    return InboxPage(rows, total, page, page_count)
+    return rows

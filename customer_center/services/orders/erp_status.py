@@ -161,6 +161,33 @@ def apply_update(session: Session, settings: Settings, update: StatusUpdate) -> 
             return _rejected(update, problems, order)
         fully = all_shipped(ordered, shipped_total)
     new = next_status(current, update.status, fully)
+    add_event(
+        session,
+        order,
+        _event_kind(update.status, shipped_total is not None and not fully),
+        SYSTEM,
+        body=update.note,
+        data=_event_data(update, current, new, shipped_total, fully),
+        external_key=update.update_id,
+    )
+    if new is not None:
+        order.status = new
+        order.version += 1
+        order.updated_at = utcnow()
+        session.add(order)
+    _mail_requester(session, settings, order, update, current, new, fully)
+    session.flush()
+    return UpdateOutcome(update.update_id, APPLIED if new else RECORDED, order.status, order.id)
+
+
+def _event_data(
+    update: StatusUpdate,
+    current: str,
+    new: str | None,
+    shipped_total: dict[str, int] | None,
+    fully: bool,
+) -> dict[str, Any]:
+    """What the timeline keeps of an update: the figures, never words."""
     data: dict[str, Any] = {
         "reported": update.status,
         "status_before": current,
@@ -174,23 +201,7 @@ def apply_update(session: Session, settings: Settings, update: StatusUpdate) -> 
     if shipped_total is not None:
         data["shipped_total"] = shipped_total
         data["partial"] = not fully
-    add_event(
-        session,
-        order,
-        _event_kind(update.status, shipped_total is not None and not fully),
-        SYSTEM,
-        body=update.note,
-        data=data,
-        external_key=update.update_id,
-    )
-    if new is not None:
-        order.status = new
-        order.version += 1
-        order.updated_at = utcnow()
-        session.add(order)
-    _mail_requester(session, settings, order, update, current, new, fully)
-    session.flush()
-    return UpdateOutcome(update.update_id, APPLIED if new else RECORDED, order.status, order.id)
+    return data
 
 
 def _event_kind(reported: str, partial: bool) -> str:

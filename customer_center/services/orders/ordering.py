@@ -82,32 +82,11 @@ def submit_order(
     """Check, price and place an order of the principal; errors keyed by field name."""
     require(principal, Permission.ORDERS_CREATE)
     requested = [(line.sku, line.quantity) for line in lines]
-    delivery = clean_address(checkout.delivery_address)
-    billing = clean_address(checkout.billing_address)
-    errors = checkout_errors(
-        requested,
-        delivery,
-        billing,
-        checkout.payment_method,
-        checkout.shipping_method,
-        checkout.reference,
-        checkout.comment,
-    )
-    if errors:
-        raise ValidationFailed(errors)
+    order = _checked_order(principal, requested, checkout)
     company = session.get(Company, principal.company_id)
     assert company is not None
-    priced = _priced_lines(erp, company, merge_lines(requested))  # type: ignore[arg-type]
-    order = Order(
-        company_id=principal.company_id,
-        requester_id=principal.user_id,
-        currency=company.currency,
-        reference=checkout.reference.strip(),
-        delivery_address=delivery,
-        billing_address=billing,
-        payment_method=checkout.payment_method,
-        shipping_method=checkout.shipping_method,
-    )
+    order.currency = company.currency
+    priced = _priced_lines(erp, company, merge_lines(requested))
     figures = OrderFigures(
         sum(line.quantity for line in priced), sum(line.total_cents for line in priced)
     )
@@ -132,6 +111,34 @@ def submit_order(
         status=order.status,
         reasons=breaches,
         currency=order.currency,
+    )
+
+
+def _checked_order(
+    principal: CustomerUser, requested: list[tuple[str, int]], checkout: Checkout
+) -> Order:
+    """The new order's header once the checkout is valid; else every problem by field."""
+    delivery = clean_address(checkout.delivery_address)
+    billing = clean_address(checkout.billing_address)
+    errors = checkout_errors(
+        requested,
+        delivery,
+        billing,
+        checkout.payment_method,
+        checkout.shipping_method,
+        checkout.reference,
+        checkout.comment,
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    return Order(
+        company_id=principal.company_id,
+        requester_id=principal.user_id,
+        reference=checkout.reference.strip(),
+        delivery_address=delivery,
+        billing_address=billing,
+        payment_method=checkout.payment_method,
+        shipping_method=checkout.shipping_method,
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 
 from sqlmodel import Session
 
+from customer_center.domain import routes
 from customer_center.domain.csv_cells import csv_line
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
@@ -22,7 +23,7 @@ from customer_center.services.orders.lists import (
     iter_orders_csv,
 )
 
-PATH = "/export/orders.csv"
+PATH = routes.EXPORT_ORDERS
 
 
 def orders_csv_lines(

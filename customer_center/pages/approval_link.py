@@ -6,6 +6,7 @@ import reflex as rx
 
 from customer_center.components.layout import app_page
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
 from customer_center.state.approval_link import DECIDE, ApprovalLinkState
 from customer_center.state.session import SessionState
 
@@ -85,7 +86,7 @@ def _finished() -> rx.Component:
 def _problem() -> rx.Component:
     return rx.vstack(
         notice(S.problem, color="amber", icon="info"),
-        rx.link(tr("approval_link.to_inbox"), href="/approvals"),
+        rx.link(tr("approval_link.to_inbox"), href=routes.APPROVALS),
         spacing="3",
     )
 

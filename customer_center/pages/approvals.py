@@ -20,7 +20,7 @@ def _row(row: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.link(
                     row["number"],
-                    href="/orders/" + row["id"].to(str),
+                    href=row["href"],
                     weight="medium",
                     class_name="cc-nowrap",
                 ),

@@ -7,6 +7,7 @@ import reflex as rx
 from customer_center.components.budget_editor import situation
 from customer_center.components.layout import app_page
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.services.shop.cart import MAX_LINE_QUANTITY
 from customer_center.state.cart import CartState
@@ -153,11 +154,11 @@ def totals_card() -> rx.Component:
                         size="3",
                         disabled=state.has_unavailable,
                     ),
-                    href="/checkout",
+                    href=routes.CHECKOUT,
                     id="to-checkout",
                     underline="none",
                 ),
-                rx.link(tr("shop.cart.continue"), href="/catalogue", size="2"),
+                rx.link(tr("shop.cart.continue"), href=routes.CATALOGUE, size="2"),
                 rx.spacer(),
                 rx.button(
                     rx.icon("trash", size=14),
@@ -234,7 +235,7 @@ def cart_content() -> rx.Component:
                 state.loaded,
                 rx.vstack(
                     rx.text(tr("shop.cart.empty"), color_scheme="gray", id="cart-empty"),
-                    rx.link(tr("shop.cart.continue"), href="/catalogue"),
+                    rx.link(tr("shop.cart.continue"), href=routes.CATALOGUE),
                     spacing="2",
                 ),
             ),

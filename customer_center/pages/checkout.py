@@ -7,6 +7,7 @@ import reflex as rx
 from customer_center.components.forms import field
 from customer_center.components.layout import app_page
 from customer_center.components.ui import notice, tr
+from customer_center.domain import routes
 from customer_center.domain.orders import ADDRESS_FIELDS, PAYMENT_METHODS, SHIPPING_METHODS
 from customer_center.domain.permissions import Permission
 from customer_center.state.checkout import DEFAULT_PAYMENT, DEFAULT_SHIPPING, CheckoutState
@@ -257,7 +258,7 @@ def summary() -> rx.Component:
                 disabled=~CheckoutState.is_hydrated | (state.billing_options.length() == 0),
                 id="place-order",
             ),
-            rx.link(tr("shop.checkout.edit_cart"), href="/cart", size="2"),
+            rx.link(tr("shop.checkout.edit_cart"), href=routes.CART, size="2"),
             spacing="3",
             width="100%",
         ),
@@ -359,7 +360,7 @@ def placed() -> rx.Component:
                     id="open-order",
                     underline="none",
                 ),
-                rx.link(tr("shop.cart.continue"), href="/catalogue", size="2"),
+                rx.link(tr("shop.cart.continue"), href=routes.CATALOGUE, size="2"),
                 spacing="4",
                 align="center",
                 wrap="wrap",
@@ -387,7 +388,7 @@ def checkout_content() -> rx.Component:
                     state.loaded,
                     rx.vstack(
                         rx.text(tr("shop.cart.empty"), color_scheme="gray", id="checkout-empty"),
-                        rx.link(tr("shop.cart.continue"), href="/catalogue"),
+                        rx.link(tr("shop.cart.continue"), href=routes.CATALOGUE),
                         spacing="2",
                     ),
                 ),

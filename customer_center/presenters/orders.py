@@ -88,6 +88,7 @@ def inbox_rows(rows: Sequence[InboxRow], lang: str, now: datetime) -> list[dict[
     return [
         {
             "id": str(row.order_id),
+            "href": routes.order_path(row.order_id),
             "number": row.number,
             "requester": row.requester,
             "total": money(row.total_cents, row.currency, lang),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from customer_center.domain import routes
 from customer_center.domain.budgets import AmountError, format_amount, parse_money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import bounded_text, parse_id
@@ -29,7 +30,7 @@ from customer_center.services.orders.lists import (
 from customer_center.state.access import signed_in
 from customer_center.state.base import PortalState, in_transaction
 
-EXPORT_PATH = "/export/orders.csv"
+EXPORT_PATH = routes.EXPORT_ORDERS
 ALL = "all"
 PARAMS = ("scope", "status", "requester", "from", "to", "min", "max", "sort", "dir")
 REQUESTER_CHOICES = 50

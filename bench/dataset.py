@@ -21,8 +21,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from customer_center.auth.principals import rights_of
+from customer_center.domain.order_states import StepStatus
 from customer_center.domain.principals import CustomerUser
-from customer_center.models.order import STEP_WAITING, ApprovalStep, Order
+from customer_center.models.order import ApprovalStep, Order
 from customer_center.models.user import User
 
 LOCK = Path(tempfile.gettempdir()) / "cc-bench-dataset.lock"
@@ -80,7 +81,7 @@ def bench_actors(engine: Engine) -> dict[str, CustomerUser]:
         ).first()
         approver = session.exec(
             select(ApprovalStep.approver_id)
-            .where(ApprovalStep.company_id == company_id, ApprovalStep.status == STEP_WAITING)
+            .where(ApprovalStep.company_id == company_id, ApprovalStep.status == StepStatus.WAITING)
             .group_by(col(ApprovalStep.approver_id))
             .order_by(func.count().desc(), col(ApprovalStep.approver_id))
             .limit(1)
@@ -117,7 +118,7 @@ def fill_inbox(engine: Engine, approver: CustomerUser, at_least: int) -> int:
             select(func.count(func.distinct(ApprovalStep.order_id))).where(
                 ApprovalStep.company_id == approver.company_id,
                 ApprovalStep.approver_id == approver.user_id,
-                ApprovalStep.status == STEP_WAITING,
+                ApprovalStep.status == StepStatus.WAITING,
             )
         ).one()
         missing = at_least - waiting

@@ -38,9 +38,12 @@ from bench import results  # noqa: E402
 from bench.dataset import bench_actors, ensure_dataset  # noqa: E402
 from customer_center.db import get_engine  # noqa: E402
 from customer_center.domain.budgets import OrderFigures  # noqa: E402
+from customer_center.domain.order_states import OrderStatus  # noqa: E402
 from customer_center.domain.principals import CustomerUser  # noqa: E402
-from customer_center.models.order import STATUS_PENDING_APPROVAL, Order  # noqa: E402
-from customer_center.services.orders import approvals, order_lists  # noqa: E402
+from customer_center.models.order import Order  # noqa: E402
+from customer_center.services.orders import lists  # noqa: E402
+from customer_center.services.orders.detail import order_detail  # noqa: E402
+from customer_center.services.orders.inbox import inbox, waiting_count  # noqa: E402
 from customer_center.services.people.budgets import order_breaches  # noqa: E402
 from customer_center.services.people.users import UserQuery, users_page  # noqa: E402
 
@@ -51,7 +54,7 @@ def _pending_order(engine: Engine, actor: CustomerUser) -> int:
     with Session(engine) as session:
         return session.exec(
             select(Order.id).where(
-                Order.company_id == actor.company_id, Order.status == STATUS_PENDING_APPROVAL
+                Order.company_id == actor.company_id, Order.status == OrderStatus.PENDING_APPROVAL
             )
         ).first()  # type: ignore[return-value]
 
@@ -60,20 +63,26 @@ def shapes(engine: Engine) -> dict[str, Shape]:
     a = bench_actors(engine)
     main, approver, buyer = a["main"], a["approver"], a["buyer"]
     pending = _pending_order(engine, main)
-    all_orders = order_lists.OrderFilter(scope=order_lists.SCOPE_ALL)
-    delivered = order_lists.OrderFilter(scope=order_lists.SCOPE_ALL, status="delivered")
+    all_orders = lists.OrderFilter(scope=lists.SCOPE_ALL)
+    delivered = lists.OrderFilter(scope=lists.SCOPE_ALL, status="delivered")
     figures = OrderFigures(total_cents=250_000, total_quantity=12)
     return {
         "user list, first page": lambda s: users_page(s, main, UserQuery()),
         "user list, search": lambda s: users_page(s, main, UserQuery(search="müller")),
-        "approvals inbox, first page": lambda s: approvals.inbox(s, approver),
-        "approvals waiting count (nav)": lambda s: approvals.waiting_count(s, approver),
-        "order page (pending order)": lambda s: approvals.order_detail(s, main, pending),
-        "all orders, first page": lambda s: order_lists.orders_page(s, main, all_orders, 0),
-        "all orders, page 100": lambda s: order_lists.orders_page(s, main, all_orders, 99),
-        "all orders, status filter": lambda s: order_lists.orders_page(s, main, delivered, 0),
-        "my orders, first page": lambda s: order_lists.orders_page(
-            s, buyer, order_lists.OrderFilter(), 0
+        "approvals inbox, first page": lambda s: inbox(s, approver),
+        "approvals waiting count (nav)": lambda s: waiting_count(s, approver),
+        "order page (pending order)": lambda s: order_detail(s, main, order_id=pending),
+        "all orders, first page": lambda s: lists.orders_page(
+            s, main, order_filter=all_orders, page=0
+        ),
+        "all orders, page 100": lambda s: lists.orders_page(
+            s, main, order_filter=all_orders, page=99
+        ),
+        "all orders, status filter": lambda s: lists.orders_page(
+            s, main, order_filter=delivered, page=0
+        ),
+        "my orders, first page": lambda s: lists.orders_page(
+            s, buyer, order_filter=lists.OrderFilter(), page=0
         ),
         "budget evaluation (submit)": lambda s: order_breaches(
             s, buyer.company_id, buyer.user_id, figures

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bench.serve import ROOT, WITH_NODE, free_port, portal_env, stop
+from customer_center.domain.order_states import StepStatus
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cc_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/2"
@@ -139,11 +140,11 @@ def largest_company(engine: Engine) -> int:
 
 def _approvers(session: Session, company_id: int, count: int) -> list[int]:
     """The largest company's approvers with the most orders waiting for them."""
-    from customer_center.models.order import STEP_WAITING, ApprovalStep
+    from customer_center.models.order import ApprovalStep
 
     rows = session.exec(
         select(ApprovalStep.approver_id)
-        .where(ApprovalStep.company_id == company_id, ApprovalStep.status == STEP_WAITING)
+        .where(ApprovalStep.company_id == company_id, ApprovalStep.status == StepStatus.WAITING)
         .group_by(col(ApprovalStep.approver_id))
         .order_by(func.count().desc())
         .limit(count)

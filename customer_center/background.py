@@ -24,7 +24,7 @@ from customer_center.outbox.handlers import (
 )
 from customer_center.outbox.relay import OutboxRelay, relay_loop
 from customer_center.services.orders.approval_reminders import send_reminders
-from customer_center.services.orders.order_handoff import ERP_ORDER_PLACED, handoff_handler
+from customer_center.services.orders.handoff import ERP_ORDER_PLACED, handoff_handler
 from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 

@@ -70,7 +70,8 @@ def _erp_demo(_args: argparse.Namespace) -> None:
 def _erp_import_status(args: argparse.Namespace) -> None:
     """Apply ERP status updates from a CSV file (docs/erp-status-updates.md)."""
     from customer_center.db import get_engine
-    from customer_center.services.orders.order_status import (
+    from customer_center.presenters.erp_updates import problem_messages
+    from customer_center.services.orders.erp_status import (
         REJECTED,
         StatusCsvError,
         import_status_csv,
@@ -87,7 +88,7 @@ def _erp_import_status(args: argparse.Namespace) -> None:
     for outcome in outcomes:
         counts[outcome.result] = counts.get(outcome.result, 0) + 1
         if outcome.result == REJECTED:
-            for field, message in outcome.messages().items():
+            for field, message in problem_messages(outcome).items():
                 name = f" {field}:" if field else ""
                 label = outcome.update_id or "(no update_id)"
                 print(f"{outcome.where}: {label}:{name} {message}", file=sys.stderr)

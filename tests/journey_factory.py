@@ -6,13 +6,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from customer_center.domain.order_states import OrderStatus
 from customer_center.models.base import utcnow
-from customer_center.models.order import (
-    STATUS_APPROVED,
-    Order,
-    OrderLine,
-    OrderRevision,
-)
+from customer_center.models.order import Order, OrderLine, OrderRevision
 
 ADDRESS = {
     "name": "Acme GmbH, Goods receipt",
@@ -30,7 +26,7 @@ def make_order(
     company_id: int,
     requester_id: int,
     *,
-    status: str = STATUS_APPROVED,
+    status: str = OrderStatus.APPROVED,
     lines: tuple[tuple[str, str, int, int], ...] = LINES,
     submitted_at: datetime | None = None,
     reference: str = "PO-4711",

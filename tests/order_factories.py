@@ -146,9 +146,9 @@ class Shop:
         outcome = submit_order(
             self.session,
             self.actor(user or self.ben),
-            get_settings(),
-            [LineRequest(sku, q) for sku, q in (lines or {"MOTOR-4KW": 2}).items()],
-            checkout,
+            settings=get_settings(),
+            lines=[LineRequest(sku, q) for sku, q in (lines or {"MOTOR-4KW": 2}).items()],
+            checkout=checkout,
             erp=self.erp,
         )
         self.session.commit()

@@ -20,6 +20,7 @@ from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from customer_center.auth.passwords import hash_password
+from customer_center.domain.order_states import OrderStatus, StepStatus
 from customer_center.domain.permissions import BUILTIN_ROLE_ORDER, MAIN_CONTACT_ROLE
 from customer_center.models import order as o
 from customer_center.models.approval import ApprovalChain
@@ -102,16 +103,21 @@ PRODUCTS = tuple(
 )
 # Weighted order statuses: most orders are long delivered, some are still on their way.
 STATUSES = (
-    (o.STATUS_DELIVERED, 55),
-    (o.STATUS_SHIPPED, 8),
-    (o.STATUS_CONFIRMED, 5),
-    (o.STATUS_SENT_TO_ERP, 4),
-    (o.STATUS_APPROVED, 8),
-    (o.STATUS_PENDING_APPROVAL, 10),
-    (o.STATUS_REJECTED, 6),
-    (o.STATUS_CANCELLED, 4),
+    (OrderStatus.DELIVERED, 55),
+    (OrderStatus.SHIPPED, 8),
+    (OrderStatus.CONFIRMED, 5),
+    (OrderStatus.SENT_TO_ERP, 4),
+    (OrderStatus.APPROVED, 8),
+    (OrderStatus.PENDING_APPROVAL, 10),
+    (OrderStatus.REJECTED, 6),
+    (OrderStatus.CANCELLED, 4),
 )
-JOURNEY = (o.STATUS_SENT_TO_ERP, o.STATUS_CONFIRMED, o.STATUS_SHIPPED, o.STATUS_DELIVERED)
+JOURNEY = (
+    OrderStatus.SENT_TO_ERP,
+    OrderStatus.CONFIRMED,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+)
 
 
 @dataclass(frozen=True)
@@ -378,11 +384,13 @@ def _order(
     requester = rng.choice(people.buyers)
     status = _status(rng)
     submitted = now - timedelta(minutes=rng.randrange(1, 540 * 24 * 60))
-    if status == o.STATUS_PENDING_APPROVAL:
+    if status == OrderStatus.PENDING_APPROVAL:
         submitted = now - timedelta(minutes=rng.randrange(1, 14 * 24 * 60))
     total, quantity = _lines(batch, ids, order_id, rng)
-    needs_approval = status in (o.STATUS_PENDING_APPROVAL, o.STATUS_REJECTED) or rng.random() < 0.3
-    decided = None if status == o.STATUS_PENDING_APPROVAL else submitted + timedelta(hours=2)
+    needs_approval = (
+        status in (OrderStatus.PENDING_APPROVAL, OrderStatus.REJECTED) or rng.random() < 0.3
+    )
+    decided = None if status == OrderStatus.PENDING_APPROVAL else submitted + timedelta(hours=2)
     address = {"name": "Wareneingang", "street": "Werkstraße 1", "postal_code": "10115",
                "city": "Berlin", "country": "DE"}  # fmt: skip
     erp_number = f"SO-{order_id:08d}" if status in JOURNEY else None
@@ -396,12 +404,12 @@ def _order(
     _event(batch, ids, company_id, order_id, "submitted", requester, submitted)
     if needs_approval:
         _approval(batch, ids, company_id, order_id, status, people, rng, submitted, decided)
-    elif status != o.STATUS_CANCELLED:
+    elif status != OrderStatus.CANCELLED:
         _event(batch, ids, company_id, order_id, "approved", None, submitted)
     if status in JOURNEY:
         for step in JOURNEY[: JOURNEY.index(status) + 1]:
             _event(batch, ids, company_id, order_id, f"erp.{step}", None, decided or submitted)
-    if status == o.STATUS_CANCELLED:
+    if status == OrderStatus.CANCELLED:
         _event(batch, ids, company_id, order_id, "cancelled", requester, submitted)
     if rng.random() < 0.2:
         _event(batch, ids, company_id, order_id, "comment", requester, submitted,
@@ -434,14 +442,14 @@ def _approval(
 ) -> None:
     approver = rng.choice(people.approvers)
     step_status = {
-        o.STATUS_PENDING_APPROVAL: o.STEP_WAITING,
-        o.STATUS_REJECTED: o.STEP_REJECTED,
-    }.get(status, o.STEP_APPROVED)
-    done = step_status != o.STEP_WAITING
+        OrderStatus.PENDING_APPROVAL: StepStatus.WAITING,
+        OrderStatus.REJECTED: StepStatus.REJECTED,
+    }.get(OrderStatus(status), StepStatus.APPROVED)
+    done = step_status != StepStatus.WAITING
     batch.add("approval_step", (ids.take("approval_step"), company_id, order_id, 1, 0, "any",
                                 approver, step_status, submitted, approver if done else None,
                                 decided if done else None, None, None))  # fmt: skip
-    if status == o.STATUS_REJECTED:
+    if status == OrderStatus.REJECTED:
         _event(batch, ids, company_id, order_id, "rejected", approver, decided,
                body="Bitte die Menge reduzieren.")  # fmt: skip
     elif done:

@@ -11,9 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from customer_center.domain.inputs import MAX_DB_INT
-from customer_center.i18n import translate
 from customer_center.i18n.catalog import normalize_language
-from customer_center.i18n.formatting import format_money
 
 PERIODS = ("month", "quarter", "year")
 SOURCE_USER, SOURCE_ROLE, SOURCE_COMPANY = "user", "role", "company"
@@ -63,7 +61,7 @@ class LimitBreach:
 
     @property
     def code(self) -> str:
-        """The message id of the reason (see :func:`describe_breach`)."""
+        """The message id of the reason (worded by presenters.breaches)."""
         return f"budget.breach.{self.kind}"
 
 
@@ -169,29 +167,6 @@ def breaches_now(recorded: list[LimitBreach], order: OrderFigures) -> list[Limit
         if breach.already_used + actual > breach.limit:
             found.append(replace(breach, actual=actual))
     return found
-
-
-def money(cents: int, currency: str, lang: str) -> str:
-    return format_money(Decimal(cents) / 100, currency, lang)
-
-
-def describe_breach(breach: LimitBreach, lang: str, currency: str) -> str:
-    """The reason in words, e.g. "order value 12,400.00 EUR exceeds the per-order limit…"."""
-    if breach.kind == "quantity":
-        return translate(lang, breach.code, actual=breach.actual, limit=breach.limit)
-    params = {
-        "actual": money(breach.actual, currency, lang),
-        "limit": money(breach.limit, currency, lang),
-    }
-    if breach.kind == "order_value":
-        return translate(lang, breach.code, **params)
-    period = breach.period if breach.period in PERIODS else "period"
-    return translate(
-        lang,
-        f"{breach.code}.{period}",
-        used=money(breach.already_used, currency, lang),
-        **params,
-    )
 
 
 class AmountError(ValueError):

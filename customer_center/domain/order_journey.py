@@ -25,44 +25,34 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from customer_center.domain.inputs import parse_positive_int
-from customer_center.models.order import (
-    STATUS_CANCELLED,
-    STATUS_CONFIRMED,
-    STATUS_DELIVERED,
-    STATUS_IN_TRANSIT,
-    STATUS_PARTIALLY_SHIPPED,
-    STATUS_PICKED,
-    STATUS_RETURNED,
-    STATUS_SENT_TO_ERP,
-    STATUS_SHIPPED,
-)
+from customer_center.domain.order_states import OrderStatus
 
 # What the ERP may report (``partially_shipped`` is worked out from the shipped lines).
 REPORTED_STATUSES: tuple[str, ...] = (
-    STATUS_CONFIRMED,
-    STATUS_PICKED,
-    STATUS_SHIPPED,
-    STATUS_IN_TRANSIT,
-    STATUS_DELIVERED,
-    STATUS_CANCELLED,
-    STATUS_RETURNED,
+    OrderStatus.CONFIRMED,
+    OrderStatus.PICKED,
+    OrderStatus.SHIPPED,
+    OrderStatus.IN_TRANSIT,
+    OrderStatus.DELIVERED,
+    OrderStatus.CANCELLED,
+    OrderStatus.RETURNED,
 )
 
 # The forward order of the journey; cancelled stands apart.
 JOURNEY: tuple[str, ...] = (
-    STATUS_SENT_TO_ERP,
-    STATUS_CONFIRMED,
-    STATUS_PICKED,
-    STATUS_PARTIALLY_SHIPPED,
-    STATUS_SHIPPED,
-    STATUS_IN_TRANSIT,
-    STATUS_DELIVERED,
-    STATUS_RETURNED,
+    OrderStatus.SENT_TO_ERP,
+    OrderStatus.CONFIRMED,
+    OrderStatus.PICKED,
+    OrderStatus.PARTIALLY_SHIPPED,
+    OrderStatus.SHIPPED,
+    OrderStatus.IN_TRANSIT,
+    OrderStatus.DELIVERED,
+    OrderStatus.RETURNED,
 )
 _RANK = {status: rank for rank, status in enumerate(JOURNEY)}
-FINAL_STATUSES = frozenset({STATUS_CANCELLED, STATUS_RETURNED})
+FINAL_STATUSES = frozenset({OrderStatus.CANCELLED, OrderStatus.RETURNED})
 # Statuses in which the ERP holds the order: updates are accepted for these.
-ERP_STATUSES = frozenset(JOURNEY) | {STATUS_CANCELLED}
+ERP_STATUSES = frozenset(JOURNEY) | {OrderStatus.CANCELLED}
 
 UPDATE_ID_MAX = 100
 ORDER_NUMBER_MAX = 64
@@ -109,7 +99,7 @@ def rank(status: str) -> int:
 
 
 def has_shipped(status: str) -> bool:
-    return rank(status) >= rank(STATUS_PARTIALLY_SHIPPED)
+    return rank(status) >= rank(OrderStatus.PARTIALLY_SHIPPED)
 
 
 def next_status(current: str, reported: str, fully_shipped: bool = True) -> str | None:
@@ -121,14 +111,14 @@ def next_status(current: str, reported: str, fully_shipped: bool = True) -> str 
     """
     if current not in ERP_STATUSES or current in FINAL_STATUSES:
         return None
-    if reported == STATUS_CANCELLED:
-        return STATUS_CANCELLED if not has_shipped(current) else None
-    if reported == STATUS_RETURNED:
-        return STATUS_RETURNED if has_shipped(current) else None
+    if reported == OrderStatus.CANCELLED:
+        return OrderStatus.CANCELLED if not has_shipped(current) else None
+    if reported == OrderStatus.RETURNED:
+        return OrderStatus.RETURNED if has_shipped(current) else None
     target = reported
-    if reported == STATUS_SHIPPED and not fully_shipped:
-        target = STATUS_PARTIALLY_SHIPPED
-    elif reported in (STATUS_IN_TRANSIT, STATUS_DELIVERED) and not fully_shipped:
+    if reported == OrderStatus.SHIPPED and not fully_shipped:
+        target = OrderStatus.PARTIALLY_SHIPPED
+    elif reported in (OrderStatus.IN_TRANSIT, OrderStatus.DELIVERED) and not fully_shipped:
         return None
     if target not in _RANK:
         return None
@@ -137,11 +127,11 @@ def next_status(current: str, reported: str, fully_shipped: bool = True) -> str 
 
 def is_news_shipment(current: str, reported: str) -> bool:
     """A shipment the requester has not heard of: any shipment until all has shipped."""
-    return reported == STATUS_SHIPPED and current in {
-        STATUS_SENT_TO_ERP,
-        STATUS_CONFIRMED,
-        STATUS_PICKED,
-        STATUS_PARTIALLY_SHIPPED,
+    return reported == OrderStatus.SHIPPED and current in {
+        OrderStatus.SENT_TO_ERP,
+        OrderStatus.CONFIRMED,
+        OrderStatus.PICKED,
+        OrderStatus.PARTIALLY_SHIPPED,
     }
 
 
@@ -256,7 +246,7 @@ def parse_update(raw: object) -> StatusUpdate:
 def _lines(raw: object, status: str, problems: Problems) -> tuple[ShippedLine, ...]:
     if raw in (None, [], ()):
         return ()
-    if status != STATUS_SHIPPED:
+    if status != OrderStatus.SHIPPED:
         problems["lines"] = ("erp_status.error.lines_only_shipped", {})
         return ()
     if not isinstance(raw, list | tuple) or len(raw) > MAX_LINES:

@@ -11,22 +11,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
+from customer_center.domain.budgets import LimitBreach
 from customer_center.domain.inputs import MAX_LINE_QUANTITY
-from customer_center.models.order import (
-    STATUS_APPROVED,
-    STATUS_CANCELLED,
-    STATUS_CONFIRMED,
-    STATUS_DELIVERED,
-    STATUS_DRAFT,
-    STATUS_IN_TRANSIT,
-    STATUS_PARTIALLY_SHIPPED,
-    STATUS_PENDING_APPROVAL,
-    STATUS_PICKED,
-    STATUS_REJECTED,
-    STATUS_RETURNED,
-    STATUS_SENT_TO_ERP,
-    STATUS_SHIPPED,
-)
+from customer_center.domain.order_states import OrderStatus
 
 PAYMENT_METHODS: tuple[str, ...] = ("invoice", "direct_debit", "credit_card", "prepayment")
 SHIPPING_METHODS: tuple[str, ...] = ("standard", "express", "freight", "pickup")
@@ -151,29 +138,38 @@ def checkout_errors(
 # Before and at approval. The journey after it (sent to the ERP, confirmed, shipped, ...)
 # follows the ERP's reports: see customer_center.domain.order_journey.
 _TRANSITIONS: dict[str, frozenset[str]] = {
-    STATUS_DRAFT: frozenset({STATUS_PENDING_APPROVAL, STATUS_APPROVED, STATUS_CANCELLED}),
+    OrderStatus.DRAFT: frozenset(
+        {OrderStatus.PENDING_APPROVAL, OrderStatus.APPROVED, OrderStatus.CANCELLED}
+    ),
     # A change by an approver keeps the order pending (a new revision).
-    STATUS_PENDING_APPROVAL: frozenset(
-        {STATUS_PENDING_APPROVAL, STATUS_APPROVED, STATUS_REJECTED, STATUS_CANCELLED}
+    OrderStatus.PENDING_APPROVAL: frozenset(
+        {
+            OrderStatus.PENDING_APPROVAL,
+            OrderStatus.APPROVED,
+            OrderStatus.REJECTED,
+            OrderStatus.CANCELLED,
+        }
     ),
     # After a rejection the requester resubmits (maybe approved at once) or cancels.
-    STATUS_REJECTED: frozenset({STATUS_PENDING_APPROVAL, STATUS_APPROVED, STATUS_CANCELLED}),
-    STATUS_APPROVED: frozenset({STATUS_SENT_TO_ERP}),
+    OrderStatus.REJECTED: frozenset(
+        {OrderStatus.PENDING_APPROVAL, OrderStatus.APPROVED, OrderStatus.CANCELLED}
+    ),
+    OrderStatus.APPROVED: frozenset({OrderStatus.SENT_TO_ERP}),
 }
 ALL_STATUSES: tuple[str, ...] = (
-    STATUS_DRAFT,
-    STATUS_PENDING_APPROVAL,
-    STATUS_REJECTED,
-    STATUS_APPROVED,
-    STATUS_SENT_TO_ERP,
-    STATUS_CONFIRMED,
-    STATUS_PICKED,
-    STATUS_PARTIALLY_SHIPPED,
-    STATUS_SHIPPED,
-    STATUS_IN_TRANSIT,
-    STATUS_DELIVERED,
-    STATUS_CANCELLED,
-    STATUS_RETURNED,
+    OrderStatus.DRAFT,
+    OrderStatus.PENDING_APPROVAL,
+    OrderStatus.REJECTED,
+    OrderStatus.APPROVED,
+    OrderStatus.SENT_TO_ERP,
+    OrderStatus.CONFIRMED,
+    OrderStatus.PICKED,
+    OrderStatus.PARTIALLY_SHIPPED,
+    OrderStatus.SHIPPED,
+    OrderStatus.IN_TRANSIT,
+    OrderStatus.DELIVERED,
+    OrderStatus.CANCELLED,
+    OrderStatus.RETURNED,
 )
 
 
@@ -185,7 +181,7 @@ def can_transition(current: str, new: str) -> bool:
 
 def is_open(status: str) -> bool:
     """Still being decided: comments, changes and decisions are possible."""
-    return status in (STATUS_PENDING_APPROVAL, STATUS_REJECTED)
+    return status in (OrderStatus.PENDING_APPROVAL, OrderStatus.REJECTED)
 
 
 # --- revisions and their difference ------------------------------------------------------
@@ -243,6 +239,28 @@ class Difference:
     name: str = ""
     before: Any = None
     after: Any = None
+
+
+def difference_of(data: Mapping[str, Any]) -> Difference:
+    """A difference as stored in an event's data (see :func:`difference_data`)."""
+    return Difference(
+        kind=str(data.get("kind") or ""),
+        sku=str(data.get("sku") or ""),
+        name=str(data.get("name") or ""),
+        before=data.get("before"),
+        after=data.get("after"),
+    )
+
+
+def difference_data(difference: Difference) -> dict[str, Any]:
+    """A difference as an event's data stores it."""
+    return {
+        "kind": difference.kind,
+        "sku": difference.sku,
+        "name": difference.name,
+        "before": difference.before,
+        "after": difference.after,
+    }
 
 
 def revision_diff(old: Revision, new: Revision) -> list[Difference]:
@@ -310,23 +328,27 @@ def change_errors(
 
 # --- the timeline ------------------------------------------------------------------------
 
-EVENT_SUBMITTED = "submitted"
-EVENT_APPROVED = "approved"  # data: level (0-based), final; actor None = within budget
-EVENT_REJECTED = "rejected"
-EVENT_CHANGED = "changed"  # data: revision, diff
-EVENT_RESUBMITTED = "resubmitted"  # data: revision, diff, reasons
-EVENT_CANCELLED = "cancelled"
-EVENT_COMMENT = "comment"
-EVENT_REMINDED = "reminded"
-EVENT_ESCALATED = "escalated"
 
-
-def breach_data(kind: str, actual: int, limit: int, already_used: int, period: str | None) -> dict:
+def breach_data(breach: LimitBreach) -> dict[str, Any]:
     """A budget breach as stored in an event's data, so it can be worded in any language."""
     return {
-        "kind": kind,
-        "actual": actual,
-        "limit": limit,
-        "already_used": already_used,
-        "period": period,
+        "kind": breach.kind,
+        "actual": breach.actual,
+        "limit": breach.limit,
+        "already_used": breach.already_used,
+        "period": breach.period,
     }
+
+
+def breach_of(data: Mapping[str, Any]) -> LimitBreach | None:
+    """A stored breach (see :func:`breach_data`); None if the record is damaged."""
+    try:
+        return LimitBreach(
+            str(data["kind"]),
+            int(data["actual"]),
+            int(data["limit"]),
+            int(data.get("already_used") or 0),
+            data.get("period"),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None

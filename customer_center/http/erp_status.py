@@ -24,7 +24,8 @@ from starlette.routing import Route
 
 from customer_center.db import get_engine
 from customer_center.http.bodies import MAX_BODY_BYTES, read_body
-from customer_center.services.orders.order_status import MAX_UPDATES, REJECTED, apply_updates
+from customer_center.presenters.erp_updates import outcome_json
+from customer_center.services.orders.erp_status import MAX_UPDATES, REJECTED, apply_updates
 from customer_center.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ async def order_status(request: Request) -> Response:
     rejected = sum(outcome.result == REJECTED for outcome in outcomes)
     return JSONResponse(
         {
-            "results": [outcome.as_json() for outcome in outcomes],
+            "results": [outcome_json(outcome) for outcome in outcomes],
             "rejected": rejected,
         },
         status_code=422 if rejected else 200,

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency
 
+from customer_center.domain.portal_time import PORTAL_TIMEZONE as PORTAL_TIMEZONE
+from customer_center.domain.portal_time import start_of_local_day as start_of_local_day
 from customer_center.i18n.catalog import normalize_language
-
-# The portal shows times in the seller's time zone; per-user zones can come later.
-PORTAL_TIMEZONE = ZoneInfo("Europe/Berlin")
-
-
-def start_of_local_day(day: date) -> datetime:
-    """Midnight at the start of ``day`` in the portal's time zone, as a UTC moment."""
-    return datetime(day.year, day.month, day.day, tzinfo=PORTAL_TIMEZONE).astimezone(UTC)
 
 
 def format_money(amount: Decimal, currency: str, lang: str) -> str:

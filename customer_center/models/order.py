@@ -14,27 +14,39 @@ from typing import Any
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from customer_center.domain.order_states import (
+    NOT_COUNTED_STATUSES as NOT_COUNTED_STATUSES,
+)
+from customer_center.domain.order_states import (
+    RESERVING_STATUSES as RESERVING_STATUSES,
+)
+from customer_center.domain.order_states import (
+    OrderStatus,
+    StepStatus,
+)
 from customer_center.domain.principals import PrincipalKind
 from customer_center.models.base import JsonColumn, utcnow
 
-STATUS_DRAFT = "draft"
-STATUS_PENDING_APPROVAL = "pending_approval"
-STATUS_APPROVED = "approved"
-STATUS_REJECTED = "rejected"
-STATUS_CANCELLED = "cancelled"
-# After approval, the ERP reports the order's journey.
-STATUS_SENT_TO_ERP = "sent_to_erp"
-STATUS_CONFIRMED = "confirmed"
-STATUS_PICKED = "picked"
-STATUS_PARTIALLY_SHIPPED = "partially_shipped"
-STATUS_SHIPPED = "shipped"
-STATUS_IN_TRANSIT = "in_transit"
-STATUS_DELIVERED = "delivered"
-STATUS_RETURNED = "returned"
-
-# Orders in these states do not use budget; pending ones reserve it; every other state spends.
-NOT_COUNTED_STATUSES = frozenset({STATUS_DRAFT, STATUS_REJECTED, STATUS_CANCELLED})
-RESERVING_STATUSES = frozenset({STATUS_PENDING_APPROVAL})
+# The old names, for modules outside the order domain that still use them.
+STATUS_DRAFT = OrderStatus.DRAFT
+STATUS_PENDING_APPROVAL = OrderStatus.PENDING_APPROVAL
+STATUS_APPROVED = OrderStatus.APPROVED
+STATUS_REJECTED = OrderStatus.REJECTED
+STATUS_CANCELLED = OrderStatus.CANCELLED
+STATUS_SENT_TO_ERP = OrderStatus.SENT_TO_ERP
+STATUS_CONFIRMED = OrderStatus.CONFIRMED
+STATUS_PICKED = OrderStatus.PICKED
+STATUS_PARTIALLY_SHIPPED = OrderStatus.PARTIALLY_SHIPPED
+STATUS_SHIPPED = OrderStatus.SHIPPED
+STATUS_IN_TRANSIT = OrderStatus.IN_TRANSIT
+STATUS_DELIVERED = OrderStatus.DELIVERED
+STATUS_RETURNED = OrderStatus.RETURNED
+STEP_WAITING = StepStatus.WAITING
+STEP_QUEUED = StepStatus.QUEUED
+STEP_APPROVED = StepStatus.APPROVED
+STEP_REJECTED = StepStatus.REJECTED
+STEP_SKIPPED = StepStatus.SKIPPED
+STEP_SUPERSEDED = StepStatus.SUPERSEDED
 
 
 class Order(SQLModel, table=True):
@@ -48,7 +60,7 @@ class Order(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = Field(foreign_key="company.id", index=True)
     requester_id: int = Field(foreign_key="user_account.id")
-    status: str = Field(default=STATUS_DRAFT, max_length=24, index=True)
+    status: str = Field(default=OrderStatus.DRAFT, max_length=24, index=True)
     currency: str = Field(default="EUR", max_length=3)
     total_cents: int = 0
     total_quantity: int = 0
@@ -101,14 +113,6 @@ class OrderRevision(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-STEP_WAITING = "waiting"  # its level is the current one, a decision is due
-STEP_QUEUED = "queued"  # a later level, not yet due
-STEP_APPROVED = "approved"
-STEP_REJECTED = "rejected"
-STEP_SKIPPED = "skipped"  # the level was settled by another member ("any of")
-STEP_SUPERSEDED = "superseded"  # a new revision restarted the approval
-
-
 class ApprovalStep(SQLModel, table=True):
     """One approver's part in one level of one revision's approval.
 
@@ -130,7 +134,7 @@ class ApprovalStep(SQLModel, table=True):
     level: int  # 0-based position in the route
     rule: str = Field(max_length=4)  # any | all
     approver_id: int = Field(foreign_key="user_account.id")
-    status: str = Field(default=STEP_QUEUED, max_length=12)
+    status: str = Field(default=StepStatus.QUEUED, max_length=12)
     due_since: datetime | None = None  # when the step became waiting
     decided_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     decided_at: datetime | None = None

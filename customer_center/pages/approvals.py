@@ -23,7 +23,7 @@ def _row(row: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.link(
                     row["number"],
-                    href=f"{routes.ORDERS}/" + row["id"].to(str),
+                    href=row["href"],
                     weight="medium",
                     class_name="cc-nowrap",
                 ),

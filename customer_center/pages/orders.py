@@ -11,7 +11,7 @@ from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import once_loaded, tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
-from customer_center.services.orders.order_lists import LISTED_STATUSES, SCOPE_ALL, SCOPE_MINE
+from customer_center.services.orders.lists import LISTED_STATUSES, SCOPE_ALL, SCOPE_MINE
 from customer_center.state.orders import ALL, OrderListState
 from customer_center.state.session import SessionState
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from customer_center.domain import routes
-from customer_center.domain.budgets import money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
+from customer_center.presenters.breaches import breach_lines
+from customer_center.presenters.money import money
 from customer_center.services.orders import approval_links
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
@@ -30,7 +31,7 @@ class ApprovalLinkState(PortalState):
         self.summary, self.reasons, self.problem, self.done_text, self.errors = "", [], "", "", {}
         self._token = self._query("token")[:100]
         try:
-            linked = await in_transaction(approval_links.open_link, self._actor(), self._token)
+            linked = await in_transaction(approval_links.open_link, self._actor(), raw=self._token)
         except ServiceError as error:
             self.problem = self._t(error.code, **error.params)
             return
@@ -43,7 +44,7 @@ class ApprovalLinkState(PortalState):
             number=order.number,
             total=money(order.total_cents, order.currency, self.lang),
         )
-        self.reasons = order.reasons
+        self.reasons = breach_lines(order.reasons, self.lang, order.currency)
 
     @requires(DECIDE)
     async def decide(self, form: dict):  # type: ignore[no-untyped-def]
@@ -53,11 +54,11 @@ class ApprovalLinkState(PortalState):
             status = await in_transaction(
                 approval_links.decide_by_link,
                 self._actor(),
-                get_settings(),
-                self._token,
-                decision,
-                self._version,
-                text_field(form, "comment", 2000),
+                settings=get_settings(),
+                raw=self._token,
+                decision=decision,
+                seen_version=self._version,
+                comment=text_field(form, "comment", 2000),
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)

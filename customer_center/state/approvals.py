@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from customer_center.domain.budgets import money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
-from customer_center.i18n import translate
-from customer_center.i18n.formatting import format_moment
 from customer_center.models.base import utcnow
-from customer_center.services.orders import approvals
+from customer_center.presenters.orders import inbox_rows
+from customer_center.services.orders.inbox import inbox, waiting_count
 from customer_center.state.access import current_principal, requires, signed_in
 from customer_center.state.base import PortalState, in_transaction
 from customer_center.state.paging import page_turners
 
 DECIDE = Permission.APPROVALS_DECIDE
-
-
-def age_words(since: datetime, now: datetime, lang: str) -> str:
-    """ "3 days", "5 hours", "just now": how long an order has been waiting."""
-    seconds = max(0, int((now - since).total_seconds()))
-    if seconds >= 86_400:
-        return translate(lang, "approvals.age.days", count=seconds // 86_400)
-    if seconds >= 3_600:
-        return translate(lang, "approvals.age.hours", count=seconds // 3_600)
-    return translate(lang, "approvals.age.now")
 
 
 class ApprovalsInboxState(PortalState):
@@ -37,29 +23,11 @@ class ApprovalsInboxState(PortalState):
 
     async def _refresh(self) -> None:
         try:
-            found = await in_transaction(approvals.inbox, self._actor(), self.page)
+            found = await in_transaction(inbox, self._actor(), page=self.page)
         except ServiceError as error:
             self.rows, self.total, self.problem = [], 0, self._t(error.code)
             return
-        lang, now = self.lang, utcnow()
-        self.rows = [
-            {
-                "id": str(row.order_id),
-                "number": row.number,
-                "requester": row.requester,
-                "total": money(row.total_cents, row.currency, lang),
-                "age": age_words(row.waiting_since, now, lang),
-                "since": format_moment(row.waiting_since, lang),
-                "reasons": "; ".join(r for r in row.reasons if r),
-                "behalf": translate(
-                    lang, "approvals.as_substitute", names=", ".join(row.on_behalf_of)
-                )
-                if row.on_behalf_of
-                else "",
-                "escalated": translate(lang, "approvals.escalated") if row.escalated else "",
-            }
-            for row in found.rows
-        ]
+        self.rows = inbox_rows(found.rows, self.lang, utcnow())
         self.total, self.page, self.page_count = found.total, found.page, found.page_count
         self.problem = ""
 
@@ -82,4 +50,4 @@ class ApprovalsBadgeState(PortalState):
         if context is None or DECIDE not in context.rights:
             self.waiting = 0
             return
-        self.waiting = await in_transaction(approvals.waiting_count, context)
+        self.waiting = await in_transaction(waiting_count, context)

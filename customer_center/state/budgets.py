@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from customer_center.domain.budgets import Limits, format_amount, money
+from customer_center.domain.budgets import Limits, format_amount
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_day
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
+from customer_center.presenters.money import money
 from customer_center.services.people import budgets, roles
 from customer_center.services.people.budgets import BudgetSituation
 from customer_center.state.access import requires, signed_in

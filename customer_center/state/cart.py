@@ -6,10 +6,11 @@ of the actor's own cart (the service looks it up by user), so a forged one chang
 
 from __future__ import annotations
 
-from customer_center.domain.budgets import describe_breach, money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
+from customer_center.presenters.breaches import describe_breach
+from customer_center.presenters.money import money
 from customer_center.services.shop import cart
 from customer_center.services.shop.cart import CartView
 from customer_center.services.shop.catalogue import SKU_MAX
@@ -73,7 +74,7 @@ class CartState(SituationView):
     async def _reload(self) -> None:
         actor = self._actor()
         try:
-            view = await in_transaction(cart.cart_view, actor, erp_client())
+            view = await in_transaction(cart.cart_view, actor, erp=erp_client())
         except ServiceError as error:
             self.rows, self.problem = [], self._t(error.code)
             self._show(None)
@@ -98,12 +99,12 @@ class CartState(SituationView):
         self.notice, self.problem, self.errors = "", "", {}
         await self._reload()
 
-    async def _change(self, service, *args, done: str = "") -> bool:  # type: ignore[no-untyped-def]
+    async def _change(self, service, done: str = "", **kwargs) -> bool:  # type: ignore[no-untyped-def]
         self.notice, self.problem, self.errors = "", "", {}
         try:
-            await in_transaction(service, self._actor(), *args)
+            await in_transaction(service, self._actor(), **kwargs)
         except ServiceError as error:
-            sku = args[0] if args and isinstance(args[0], str) else ""
+            sku = kwargs.get("sku", "")
             message = " ".join(field_errors(error, self.lang).values())
             if sku:
                 self.errors = {sku: message}
@@ -120,8 +121,8 @@ class CartState(SituationView):
         sku = text_field(form, "sku", SKU_MAX)
         await self._change(
             cart.set_quantity,
-            sku,
-            text_field(form, "quantity", 12),
+            sku=sku,
+            quantity=text_field(form, "quantity", 12),
             done=self._t("shop.cart.updated"),
         )
 
@@ -129,7 +130,7 @@ class CartState(SituationView):
     async def remove(self, sku: str) -> None:
         sku = sku[:SKU_MAX] if isinstance(sku, str) else ""
         name = next((r["name"] for r in self.rows if r["sku"] == sku), sku)
-        await self._change(cart.remove_item, sku, done=self._t("shop.cart.removed", name=name))
+        await self._change(cart.remove_item, sku=sku, done=self._t("shop.cart.removed", name=name))
 
     @requires(ORDER)
     async def clear(self) -> None:

@@ -61,7 +61,11 @@ class CatalogueState(PortalState):
         self.problem = ""
         try:
             result = await in_transaction(
-                catalogue.catalogue_page, self._actor(), erp_client(), self.search, self.page
+                catalogue.catalogue_page,
+                self._actor(),
+                erp=erp_client(),
+                search=self.search,
+                page=self.page,
             )
         except ServiceError as error:
             self.rows, self.total, self.page, self.page_count = [], 0, 0, 1
@@ -93,7 +97,7 @@ class CatalogueState(PortalState):
         self.add_errors = {k: v for k, v in self.add_errors.items() if k != sku}
         try:
             count = await in_transaction(
-                cart.add_to_cart, self._actor(), erp_client(), sku, quantity
+                cart.add_to_cart, self._actor(), erp=erp_client(), sku=sku, quantity=quantity
             )
         except ServiceError as error:
             message = " ".join(field_errors(error, self.lang).values())

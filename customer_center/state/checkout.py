@@ -10,10 +10,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from customer_center.domain import routes
-from customer_center.domain.budgets import describe_breach, money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.orders import ADDRESS_FIELDS, COMMENT_MAX, REFERENCE_MAX, order_number
 from customer_center.domain.permissions import Permission
+from customer_center.presenters.breaches import breach_lines, describe_breach
+from customer_center.presenters.money import money
 from customer_center.services.shop import cart, checkout
 from customer_center.services.shop.checkout import NEW_ADDRESS, AddressChoice, CheckoutRequest
 from customer_center.services.wiring import erp_client
@@ -78,8 +79,8 @@ class CheckoutState(PortalState):
     async def _reload(self) -> None:
         actor = self._actor()
         erp = erp_client()
-        view = await in_transaction(cart.cart_view, actor, erp)
-        options = await in_transaction(checkout.checkout_options, actor, erp)
+        view = await in_transaction(cart.cart_view, actor, erp=erp)
+        options = await in_transaction(checkout.checkout_options, actor, erp=erp)
         lang = self.lang
         self.rows = cart_rows(view, lang, self._t)
         self.has_lines = bool(view.lines)
@@ -135,7 +136,11 @@ class CheckoutState(PortalState):
         )
         try:
             outcome = await in_transaction(
-                checkout.place_order, self._actor(), get_settings(), erp_client(), request
+                checkout.place_order,
+                self._actor(),
+                settings=get_settings(),
+                erp=erp_client(),
+                request=request,
             )
         except ServiceError as error:
             self.errors = form_errors(error, self.lang)
@@ -146,7 +151,7 @@ class CheckoutState(PortalState):
         self.placed_href = routes.order_path(outcome.order_id)
         self.placed_approved = outcome.status == "approved"
         self.placed_status = self._t(f"orders.status.{outcome.status}")
-        self.placed_reasons = list(outcome.reasons)
+        self.placed_reasons = breach_lines(outcome.reasons, self.lang, outcome.currency)
         self.rows, self.has_lines = [], False
         badge = await self.get_state(CartBadgeState)
         badge.count = 0

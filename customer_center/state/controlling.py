@@ -12,11 +12,11 @@ from babel.dates import format_date
 from babel.numbers import format_compact_currency
 
 from customer_center.domain import routes
-from customer_center.domain.budgets import money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.catalog import normalize_language
 from customer_center.i18n.formatting import format_day, format_moment
+from customer_center.presenters.money import money
 from customer_center.services import controlling
 from customer_center.services.controlling import RANGES, ApprovalReport, BudgetPage, SpendReport
 from customer_center.state.access import requires

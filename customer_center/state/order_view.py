@@ -7,50 +7,25 @@ a decision on an order that changed meanwhile is refused and the fresh order is 
 
 from __future__ import annotations
 
-from customer_center.domain.budgets import money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import MAX_LINE_QUANTITY, parse_quantity
 from customer_center.domain.orders import ADDRESS_FIELDS, SHIPPING_METHODS
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_day, format_moment
-from customer_center.services.orders import approvals
-from customer_center.services.orders.approvals import OrderChange, OrderDetail
+from customer_center.presenters import orders
+from customer_center.presenters.breaches import breach_lines
+from customer_center.presenters.money import money
+from customer_center.presenters.timeline import timeline_rows
+from customer_center.services.orders import conversation, decisions, revisions
+from customer_center.services.orders.detail import OrderDetail, order_detail
+from customer_center.services.orders.revisions import OrderChange
 from customer_center.settings import get_settings
 from customer_center.state.access import requires, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 from customer_center.state.budgets import limits_summary
 
 DECIDE = Permission.APPROVALS_DECIDE
-STATUS_COLORS = {
-    "pending_approval": "amber",
-    "approved": "green",
-    "rejected": "red",
-    "cancelled": "gray",
-    "sent_to_erp": "blue",
-    "delivered": "green",
-}
-
-
-def _address_lines(address: dict[str, str]) -> list[str]:
-    city = f"{address.get('postal_code', '')} {address.get('city', '')}".strip()
-    lines = [address.get("name", ""), address.get("street", ""), city, address.get("country", "")]
-    return [line for line in lines if line]
-
-
-NOTED_STATES = ("approved", "rejected", "cancelled")
-
-
-def state_note(status: str, lang: str) -> str:
-    """A sentence on the state of an order that no longer waits for approval; none while
-    it waits (the reasons say why) or before it was sent."""
-    if status in ("pending_approval", "draft"):
-        return ""
-    if status in NOTED_STATES:
-        return translate(lang, f"approvals.state.{status}")
-    return translate(
-        lang, "approvals.state.other", status=translate(lang, f"orders.status.{status}")
-    )
 
 
 class OrderViewState(PortalState):
@@ -108,7 +83,7 @@ class OrderViewState(PortalState):
 
     async def _reload(self) -> None:
         try:
-            detail = await in_transaction(approvals.order_detail, self._actor(), self._order_id)
+            detail = await in_transaction(order_detail, self._actor(), order_id=self._order_id)
         except ServiceError as error:
             self.found, self.loaded = False, True
             self.problem = self._t(error.code)
@@ -120,8 +95,8 @@ class OrderViewState(PortalState):
         self.found, self.loaded, self.problem = True, True, ""
         self._version, self._skus = d.version, [line.sku for line in d.lines]
         self.number, self.status = d.number, d.status
-        self.status_label = translate(lang, f"orders.status.{d.status}")
-        self.status_color = STATUS_COLORS.get(d.status, "blue")
+        self.status_label = orders.status_label(d.status, lang)
+        self.status_color = orders.status_color(d.status)
         self.requester = d.requester
         self.submitted = format_moment(d.submitted_at, lang) if d.submitted_at else ""
         self.total = money(d.total_cents, currency, lang)
@@ -130,53 +105,21 @@ class OrderViewState(PortalState):
         self.payment = translate(lang, f"orders.payment.{d.payment_method}")
         self.shipping = translate(lang, f"orders.shipping.{d.shipping_method}")
         self.erp_number = d.erp_order_number
-        self.delivery_lines = _address_lines(d.delivery_address)
-        self.billing_lines = _address_lines(d.billing_address)
-        self.lines = [
-            {
-                "sku": line.sku,
-                "name": line.name,
-                "quantity": str(line.quantity),
-                "unit_price": money(line.unit_price_cents, currency, lang),
-                "total": money(line.total_cents, currency, lang),
-            }
-            for line in d.lines
-        ]
-        self.reasons = [r for r in d.reasons if r]
-        self.state_note = state_note(d.status, lang)
+        self.delivery_lines = orders.address_lines(d.delivery_address)
+        self.billing_lines = orders.address_lines(d.billing_address)
+        self.lines = orders.line_rows(d, lang)
+        self.reasons = breach_lines(d.reasons, lang, currency)
+        self.state_note = orders.state_note(d.status, lang)
         self._show_budget(d)
-        self._show_chain(d)
-        self.revisions = [
-            {
-                "number": str(r.number),
-                "title": translate(lang, f"approvals.revision.{r.reason}", number=r.number),
-                "author": r.author,
-                "when": format_moment(r.created_at, lang),
-                "comment": r.comment,
-                "total": money(r.total_cents, currency, lang),
-            }
-            for r in reversed(d.revisions)
-        ]
-        self.revision_changes = [
-            {"revision": str(r.number), "text": text} for r in d.revisions for text in r.differences
-        ]
-        self.timeline = [
-            {
-                "kind": e.kind,
-                "who": e.who,
-                "when": format_moment(e.when, lang),
-                "text": e.text,
-                "body": e.body,
-            }
-            for e in d.timeline
-        ]
+        self.chain = orders.chain_rows(d, lang)
+        self.chain_members = orders.chain_member_rows(d, lang)
+        self.revisions = orders.revision_rows(d, lang)
+        self.revision_changes = orders.revision_changes(d, lang)
+        self.timeline = timeline_rows(d.timeline, lang, currency)
         self.can_decide, self.can_resubmit = d.can_decide, d.can_resubmit
         self.can_cancel, self.can_comment = d.can_cancel, d.can_comment
         self.is_requester = d.is_requester
-        self.shipping_options = [
-            {"value": code, "label": translate(lang, f"orders.shipping.{code}")}
-            for code in SHIPPING_METHODS
-        ]
+        self.shipping_options = orders.shipping_options(lang)
         self._reset_edit(d)
 
     def _show_budget(self, d: OrderDetail) -> None:
@@ -196,45 +139,6 @@ class OrderViewState(PortalState):
                 remaining=money(situation.remaining_cents or 0, currency, lang),
             )
 
-    def _show_chain(self, d: OrderDetail) -> None:
-        lang = self.lang
-        self.chain = [
-            {
-                "number": str(level.number),
-                "label": translate(
-                    lang,
-                    "approvals.chain.level",
-                    number=level.number,
-                    rule=translate(lang, f"chains.rule.{level.rule}"),
-                ),
-                "current": "1" if level.current else "",
-            }
-            for level in d.chain
-        ]
-        members = []
-        for level in d.chain:
-            for m in level.members:
-                state = translate(lang, f"approvals.step.{m.status}")
-                if m.decided_by and m.decided_at:
-                    state = translate(
-                        lang,
-                        "approvals.step.decided",
-                        status=state,
-                        name=m.decided_by,
-                        when=format_moment(m.decided_at, lang),
-                    )
-                if m.decider:
-                    state += " " + translate(lang, "approvals.step.decider", name=m.decider)
-                members.append(
-                    {
-                        "level": str(level.number),
-                        "name": m.approver,
-                        "state": state,
-                        "status": m.status,
-                    }
-                )
-        self.chain_members = members
-
     def _reset_edit(self, d: OrderDetail | None = None) -> None:
         self.editing, self.errors = "", {}
         self.edit_quantities = {line["sku"]: line["quantity"] for line in self.lines}
@@ -252,12 +156,12 @@ class OrderViewState(PortalState):
 
     # --- running a decision ------------------------------------------------------------
 
-    async def _run(self, service, *args, done_key: str) -> bool:  # type: ignore[no-untyped-def]
+    async def _run(self, service, *, done_key: str, **kwargs) -> bool:  # type: ignore[no-untyped-def]
         """Call ``service`` on this order at the version shown; a stale version shows the
         fresh order with a message, other refusals show next to their fields."""
         self.errors, self.notice, self.conflict = {}, "", ""
         try:
-            await in_transaction(service, self._actor(), *args)
+            await in_transaction(service, self._actor(), order_id=self._order_id, **kwargs)
         except ServiceError as error:
             if error.code == "orders.error.stale":
                 await self._reload()
@@ -277,11 +181,10 @@ class OrderViewState(PortalState):
     @requires(DECIDE)
     async def approve(self) -> None:
         if await self._run(
-            approvals.approve,
-            get_settings(),
-            self._order_id,
-            self._version,
-            self.decision_comment,
+            decisions.approve,
+            settings=get_settings(),
+            seen_version=self._version,
+            comment=self.decision_comment,
             done_key="approvals.done.approved",
         ):
             self.decision_comment = ""
@@ -289,11 +192,10 @@ class OrderViewState(PortalState):
     @requires(DECIDE)
     async def reject(self) -> None:
         if await self._run(
-            approvals.reject,
-            get_settings(),
-            self._order_id,
-            self._version,
-            self.decision_comment,
+            decisions.reject,
+            settings=get_settings(),
+            seen_version=self._version,
+            comment=self.decision_comment,
             done_key="approvals.done.rejected",
         ):
             self.decision_comment = ""
@@ -301,10 +203,9 @@ class OrderViewState(PortalState):
     @signed_in
     async def cancel_order(self) -> None:
         if await self._run(
-            approvals.cancel,
-            self._order_id,
-            self._version,
-            self.decision_comment,
+            decisions.cancel,
+            seen_version=self._version,
+            comment=self.decision_comment,
             done_key="approvals.done.cancelled",
         ):
             self.decision_comment = ""
@@ -314,9 +215,8 @@ class OrderViewState(PortalState):
         """A message in the conversation; its problems show under the message box."""
         if (
             not await self._run(
-                approvals.add_comment,
-                self._order_id,
-                text_field(form, "message", 2100),
+                conversation.add_comment,
+                text=text_field(form, "message", 2100),
                 done_key="approvals.done.commented",
             )
             and "comment" in self.errors
@@ -388,11 +288,10 @@ class OrderViewState(PortalState):
         change = self._change(form, with_header=True)
         if change is not None:
             await self._run(
-                approvals.change_order,
-                get_settings(),
-                self._order_id,
-                self._version,
-                change,
+                revisions.change_order,
+                settings=get_settings(),
+                seen_version=self._version,
+                change=change,
                 done_key="approvals.done.changed",
             )
 
@@ -401,10 +300,9 @@ class OrderViewState(PortalState):
         change = self._change(form, with_header=False)
         if change is not None:
             await self._run(
-                approvals.resubmit,
-                get_settings(),
-                self._order_id,
-                self._version,
-                change,
+                revisions.resubmit,
+                settings=get_settings(),
+                seen_version=self._version,
+                change=change,
                 done_key="approvals.done.resubmitted",
             )

@@ -11,13 +11,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from customer_center.domain import routes
-from customer_center.domain.budgets import AmountError, format_amount, money, parse_money
+from customer_center.domain.budgets import AmountError, format_amount, parse_money
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.permissions import Permission
-from customer_center.i18n.formatting import format_moment
-from customer_center.services.orders import order_lists
-from customer_center.services.orders.order_lists import (
+from customer_center.presenters.orders import list_rows
+from customer_center.services.orders import lists
+from customer_center.services.orders.lists import (
     LISTED_STATUSES,
     SCOPE_ALL,
     SCOPE_MINE,
@@ -100,7 +100,7 @@ class OrderListState(PortalState):
             return
         try:
             page = await in_transaction(
-                order_lists.orders_page, self._actor(), order_filter, self.page
+                lists.orders_page, self._actor(), order_filter=order_filter, page=self.page
             )
         except ServiceError:
             self.allowed, self.rows = False, []
@@ -118,21 +118,7 @@ class OrderListState(PortalState):
     def _show_page(self, page: OrderPage) -> None:
         lang = self.lang
         self.errors = {}
-        self.rows = [
-            {
-                "id": str(row.id),
-                "href": routes.order_path(row.id),
-                "number": row.number,
-                "submitted": format_moment(row.submitted_at, lang),
-                "requester": row.requester_name,
-                "reference": row.reference,
-                "status": row.status,
-                "status_label": self._t(f"orders.status.{row.status}"),
-                "total": money(row.total_cents, row.currency, lang),
-                "erp_number": row.erp_order_number,
-            }
-            for row in page.rows
-        ]
+        self.rows = list_rows(page.rows, lang)
         self.total, self.page, self.page_count = page.total, page.page, page.page_count
         self.total_text = self._t(
             "order_list.count_more" if page.more else "order_list.count", count=page.total
@@ -143,7 +129,10 @@ class OrderListState(PortalState):
             self.requester_options = []
             return
         found = await in_transaction(
-            order_lists.requester_choices, self._actor(), self.requester_search, REQUESTER_CHOICES
+            lists.requester_choices,
+            self._actor(),
+            search=self.requester_search,
+            limit=REQUESTER_CHOICES,
         )
         options = [{"id": str(user_id), "label": name} for user_id, name in found]
         chosen, label = self.requester, self._requester_label

@@ -14,7 +14,7 @@ from customer_center.domain.next_page import sign_in_address
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.services.identity.accounts import CompanyOverview, company_overview, sign_out
-from customer_center.services.orders import approvals
+from customer_center.services.orders.inbox import waiting_count
 from customer_center.services.shop import cart
 from customer_center.state.access import current_principal, public, signed_in
 from customer_center.state.approvals import ApprovalsBadgeState
@@ -35,7 +35,7 @@ def shell_facts(session: Session, actor: CustomerUser, permissions: frozenset[st
     and the navigation's counts."""
     return ShellFacts(
         overview=company_overview(session, actor),
-        waiting_approvals=approvals.waiting_count(session, actor)
+        waiting_approvals=waiting_count(session, actor)
         if Permission.APPROVALS_DECIDE in permissions
         else 0,
         cart_lines=cart.cart_count(session, actor)

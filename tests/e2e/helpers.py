@@ -79,9 +79,9 @@ def place_motor_order(requester_email: str, quantity: int, expected_status: str)
         outcome = submit_order(
             session,
             actor_for(session, requester),
-            get_settings(),
-            [LineRequest(MOTOR, quantity)],
-            CHECKOUT,
+            settings=get_settings(),
+            lines=[LineRequest(MOTOR, quantity)],
+            checkout=CHECKOUT,
         )
         session.commit()
     assert outcome.status == expected_status

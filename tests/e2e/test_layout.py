@@ -134,9 +134,9 @@ def main_contact(portal: str) -> tuple[str, int]:
         outcome = submit_order(
             session,
             actor_for(session, colleague),
-            get_settings(),
-            [LineRequest("MTR-IE3-4KW", 2), LineRequest("HYD-HOSE-12-2M", 12)],
-            CHECKOUT,
+            settings=get_settings(),
+            lines=[LineRequest("MTR-IE3-4KW", 2), LineRequest("HYD-HOSE-12-2M", 12)],
+            checkout=CHECKOUT,
         )
         session.commit()
         WAITING_ORDER["order_id"] = outcome.order_id

@@ -24,7 +24,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from customer_center.db import get_engine
-from customer_center.domain.orders import EVENT_APPROVED
+from customer_center.domain.order_states import EventKind
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.models.order import (
@@ -115,7 +115,7 @@ def _recorded_approval(order_id: int) -> tuple[str, str]:
         assert order is not None
         event = session.exec(
             select(OrderEvent).where(
-                OrderEvent.order_id == order_id, OrderEvent.kind == EVENT_APPROVED
+                OrderEvent.order_id == order_id, OrderEvent.kind == EventKind.APPROVED
             )
         ).one()
         approver = session.get(User, event.actor_id)

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from customer_center.domain.errors import ServiceError
 from customer_center.models.order import Order, OrderEvent
 from customer_center.models.outbox import OutboxMessage
-from customer_center.services.orders import approvals
+from customer_center.services.orders.decisions import approve, reject
 from customer_center.services.orders.ordering import LineRequest, submit_order
 from customer_center.settings import get_settings
 from tests.conftest import IS_POSTGRES
@@ -56,8 +56,10 @@ def test_two_approvers_deciding_at_once_exactly_one_counts(session, engine, roun
     results = _race(
         engine,
         [
-            lambda s: approvals.approve(s, anna, settings, order_id, version),
-            lambda s: approvals.reject(s, carl, settings, order_id, version, "No"),
+            lambda s: approve(s, anna, settings=settings, order_id=order_id, seen_version=version),
+            lambda s: reject(
+                s, carl, settings=settings, order_id=order_id, seen_version=version, comment="No"
+            ),
         ],
     )
     refused = [r for r in results if isinstance(r, ServiceError)]
@@ -85,7 +87,12 @@ def test_concurrent_orders_of_one_user_never_overspend_the_period_budget(session
         engine,
         [
             lambda s: submit_order(
-                s, ben, settings, [LineRequest("MOTOR-4KW", 2)], CHECKOUT, erp=erp
+                s,
+                ben,
+                settings=settings,
+                lines=[LineRequest("MOTOR-4KW", 2)],
+                checkout=CHECKOUT,
+                erp=erp,
             )
             for _ in range(4)
         ],

@@ -39,7 +39,7 @@ def test_every_demo_data_sheet_opens_as_a_pdf_with_the_products_facts(
     demo, session, address
 ) -> None:
     erp, technician, _ = demo
-    page = catalogue_page(session, actor_for(session, technician), erp)
+    page = catalogue_page(session, actor_for(session, technician), erp=erp)
     assert page.total == 8
     cookie = {SESSION_COOKIE: signed_in_cookie(session, technician)}
     for product in page.products:

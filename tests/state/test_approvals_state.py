@@ -205,7 +205,7 @@ async def test_every_page_load_fills_the_navigation_counts(world) -> None:
     assert (await session_state.get_state(CartBadgeState)).count == 0
     ben, token = world.cookie(world.shop.ben), _token()
     shop = world.shop
-    cart.add_to_cart(world.session, shop.actor(shop.ben), shop.erp, "MOTOR-4KW", 1)
+    cart.add_to_cart(world.session, shop.actor(shop.ben), erp=shop.erp, sku="MOTOR-4KW", quantity=1)
     world.session.commit()
     session_state = await world.send(token, ben, SessionState, "load")
     assert (await session_state.get_state(ApprovalsBadgeState)).waiting == 0

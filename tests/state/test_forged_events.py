@@ -135,9 +135,11 @@ class World:
         buyer = role_id(session, main.company_id, "buyer")
         invitation = users.NewUser("Ines Invited", "invited@alpha.example", "en", (buyer,))
         invited = users.invite_user(session, main, get_settings(), invitation)
-        cart.add_to_cart(session, victim, ERP, "ALPHA-CART-SKU", 5)
+        cart.add_to_cart(session, victim, erp=ERP, sku="ALPHA-CART-SKU", quantity=5)
         line = LineRequest("ALPHA-ORDER-SKU", 2)  # more than the victim's one piece per order
-        order = submit_order(session, victim, get_settings(), [line], ALPHA_CHECKOUT, erp=ERP)
+        order = submit_order(
+            session, victim, settings=get_settings(), lines=[line], checkout=ALPHA_CHECKOUT, erp=ERP
+        )
         session.commit()
         assert order.status == STATUS_PENDING_APPROVAL
         return {

@@ -7,7 +7,7 @@ import itertools
 import pytest
 from sqlmodel import Session
 
-from customer_center.models.order import STATUS_SHIPPED
+from customer_center.domain.order_states import OrderStatus
 from customer_center.models.user import User
 from customer_center.state.access import Access, access_of
 from customer_center.state.controlling import ControllingState
@@ -45,7 +45,7 @@ class Acme:
             session,
             company,
             self.ben.id,
-            status=STATUS_SHIPPED,
+            status=OrderStatus.SHIPPED,
             lines=(("A", "Bolt", 1, 250000),),
             reference="big",
         )

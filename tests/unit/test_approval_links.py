@@ -8,8 +8,10 @@ import pytest
 from sqlmodel import col, select
 
 from customer_center.domain.errors import ServiceError, ValidationFailed
-from customer_center.models.order import STATUS_APPROVED, STATUS_REJECTED, Order
+from customer_center.domain.order_states import OrderStatus
+from customer_center.models.order import Order
 from customer_center.models.outbox import OutboxMessage
+from customer_center.presenters.breaches import breach_lines
 from customer_center.services.orders import approval_links
 from customer_center.settings import get_settings
 from tests.order_factories import Shop
@@ -46,18 +48,23 @@ def test_the_approver_approves_with_one_click_and_the_link_is_used_up(shop) -> N
     order_id = shop.order().order_id
     token = _link_token(shop, "anna@acme.example")
     anna = shop.actor(shop.anna)
-    linked = approval_links.open_link(shop.session, anna, token)
+    linked = approval_links.open_link(shop.session, anna, raw=token)
     assert (linked.detail.id, linked.detail.requester) == (order_id, "Ben")
-    assert linked.detail.reasons == [
+    assert breach_lines(linked.detail.reasons, "en", linked.detail.currency) == [
         "order value €1,224.00 exceeds the per-order limit of €1,000.00"
     ]
     status = approval_links.decide_by_link(
-        shop.session, anna, SETTINGS, token, "approve", linked.detail.version
+        shop.session,
+        anna,
+        settings=SETTINGS,
+        raw=token,
+        decision="approve",
+        seen_version=linked.detail.version,
     )
     shop.session.commit()
-    assert status == STATUS_APPROVED == _status(shop, order_id)
+    assert status == OrderStatus.APPROVED == _status(shop, order_id)
     with pytest.raises(ServiceError) as used:
-        approval_links.open_link(shop.session, anna, token)
+        approval_links.open_link(shop.session, anna, raw=token)
     assert used.value.code == "link.used"
 
 
@@ -67,7 +74,12 @@ def test_the_link_belongs_to_the_approver_it_was_sent_to(shop) -> None:
     for user in (shop.main_user(), shop.ben, shop.carl):
         with pytest.raises(ServiceError) as refused:
             approval_links.decide_by_link(
-                shop.session, shop.actor(user), SETTINGS, token, "approve", 1
+                shop.session,
+                shop.actor(user),
+                settings=SETTINGS,
+                raw=token,
+                decision="approve",
+                seen_version=1,
             )
         shop.session.rollback()
         assert refused.value.code == "approval_link.other_user"
@@ -78,31 +90,51 @@ def test_rejecting_needs_a_comment_and_keeps_the_link_until_it_works(shop) -> No
     order_id = shop.order().order_id
     token = _link_token(shop, "anna@acme.example")
     anna = shop.actor(shop.anna)
-    version = approval_links.open_link(shop.session, anna, token).detail.version
+    version = approval_links.open_link(shop.session, anna, raw=token).detail.version
     with pytest.raises(ValidationFailed) as missing:
-        approval_links.decide_by_link(shop.session, anna, SETTINGS, token, "reject", version)
+        approval_links.decide_by_link(
+            shop.session,
+            anna,
+            settings=SETTINGS,
+            raw=token,
+            decision="reject",
+            seen_version=version,
+        )
     shop.session.rollback()  # what the event's transaction does
     assert set(missing.value.errors) == {"comment"}
     status = approval_links.decide_by_link(
-        shop.session, anna, SETTINGS, token, "reject", version, "Too many motors."
+        shop.session,
+        anna,
+        settings=SETTINGS,
+        raw=token,
+        decision="reject",
+        seen_version=version,
+        comment="Too many motors.",
     )
     shop.session.commit()
-    assert status == STATUS_REJECTED == _status(shop, order_id)
+    assert status == OrderStatus.REJECTED == _status(shop, order_id)
 
 
 def test_a_link_to_an_order_decided_meanwhile_decides_nothing(shop) -> None:
     order_id = shop.order().order_id
     token = _link_token(shop, "anna@acme.example")
     anna = shop.actor(shop.anna)
-    stale_version = approval_links.open_link(shop.session, anna, token).detail.version
+    stale_version = approval_links.open_link(shop.session, anna, raw=token).detail.version
     order = shop.session.get(Order, order_id)
     order.version += 1  # someone changed the order after the page was shown
     shop.session.add(order)
     shop.session.commit()
     with pytest.raises(ServiceError):
-        approval_links.decide_by_link(shop.session, anna, SETTINGS, token, "approve", stale_version)
+        approval_links.decide_by_link(
+            shop.session,
+            anna,
+            settings=SETTINGS,
+            raw=token,
+            decision="approve",
+            seen_version=stale_version,
+        )
     shop.session.rollback()
     assert _status(shop, order_id) == "pending_approval"
     with pytest.raises(ServiceError) as unknown:
-        approval_links.open_link(shop.session, anna, "not-a-token")
+        approval_links.open_link(shop.session, anna, raw="not-a-token")
     assert unknown.value.code == "link.invalid"

@@ -3,24 +3,39 @@ conversation, who may see an order, stale versions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from sqlmodel import col, delete, select
 
+from customer_center.auth import principals as principals_module
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.permissions import Permission
 from customer_center.models.approval import Absence
 from customer_center.models.order import ApprovalStep, Order, OrderEvent
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import User, UserRole
-from customer_center.services.orders import approvals
-from customer_center.services.orders.approvals import OrderChange
+from customer_center.presenters.breaches import breach_lines
+from customer_center.presenters.timeline import difference_words, event_words, who
+from customer_center.services.orders import conversation, decisions, revisions
+from customer_center.services.orders.detail import order_detail
+from customer_center.services.orders.inbox import inbox, waiting_count
+from customer_center.services.orders.revisions import OrderChange
 from customer_center.services.people import users
 from customer_center.settings import get_settings
 from tests.factories import make_user
 from tests.order_factories import Shop
 
 SETTINGS = get_settings()
+SERVICES = {
+    "approve": decisions.approve,
+    "reject": decisions.reject,
+    "cancel": decisions.cancel,
+    "change_order": revisions.change_order,
+    "resubmit": revisions.resubmit,
+    "add_comment": conversation.add_comment,
+}
 
 
 @pytest.fixture
@@ -67,12 +82,13 @@ def _handoffs(shop: Shop) -> int:
 
 def _decide(shop: Shop, user: User, how: str, order_id: int, *args, **kwargs):  # type: ignore[no-untyped-def]
     version = _order(shop, order_id).version
-    function = getattr(approvals, how)
+    function = SERVICES[how]
     actor = shop.actor(user)
+    names = ("comment",) if how in ("approve", "reject", "cancel") else ("change", "today")
+    kwargs.update(zip(names, args, strict=False))
     if how in ("approve", "reject", "change_order", "resubmit"):
-        result = function(shop.session, actor, SETTINGS, order_id, version, *args, **kwargs)
-    else:
-        result = function(shop.session, actor, order_id, version, *args, **kwargs)
+        kwargs["settings"] = SETTINGS
+    result = function(shop.session, actor, order_id=order_id, seen_version=version, **kwargs)
     shop.session.commit()
     return result
 
@@ -80,29 +96,79 @@ def _decide(shop: Shop, user: User, how: str, order_id: int, *args, **kwargs):  
 def test_the_inbox_lists_what_waits_for_the_approver_with_reasons(shop) -> None:
     shop.chain(("any", [shop.anna]))
     placed = shop.order()
-    page = approvals.inbox(shop.session, shop.actor(shop.anna))
+    page = inbox(shop.session, shop.actor(shop.anna))
     assert page.total == 1 and page.page_count == 1
     [row] = page.rows
     assert (row.order_id, row.requester, row.total_cents) == (placed.order_id, "Ben", 122_400)
     assert row.number == f"PO-{placed.order_id:06d}"
-    assert row.reasons == ["order value €1,224.00 exceeds the per-order limit of €1,000.00"]
+    assert breach_lines(row.reasons, "en", row.currency) == [
+        "order value €1,224.00 exceeds the per-order limit of €1,000.00"
+    ]
     assert row.on_behalf_of == [] and not row.escalated
-    assert approvals.waiting_count(shop.session, shop.actor(shop.anna)) == 1
-    assert approvals.waiting_count(shop.session, shop.actor(shop.carl)) == 0
-    assert approvals.inbox(shop.session, shop.actor(shop.carl)).rows == []
+    assert waiting_count(shop.session, shop.actor(shop.anna)) == 1
+    assert waiting_count(shop.session, shop.actor(shop.carl)) == 0
+    assert inbox(shop.session, shop.actor(shop.carl)).rows == []
     with pytest.raises(ServiceError):
-        approvals.inbox(shop.session, shop.actor(shop.ben))  # no approvals.decide
+        inbox(shop.session, shop.actor(shop.ben))  # no approvals.decide
+
+
+def test_a_decision_records_who_acted_and_the_automatic_approval_the_portal(shop) -> None:
+    shop.chain(("any", [shop.anna]))
+    placed = shop.order()
+    _decide(shop, shop.anna, "approve", placed.order_id, "Fine.")
+    shop.session.expire_all()
+    events = {
+        e.kind: e
+        for e in shop.session.exec(select(OrderEvent).where(OrderEvent.order_id == placed.order_id))
+    }
+    approved, submitted = events["approved"], events["submitted"]
+    assert (approved.actor_kind, approved.actor_ref, approved.actor_id) == (
+        "customer_user",
+        shop.anna.id,
+        shop.anna.id,
+    )
+    assert (submitted.actor_kind, submitted.actor_ref) == ("customer_user", shop.ben.id)
+    within = shop.order(lines={"BOLT-M8": 1})
+    automatic = shop.session.exec(
+        select(OrderEvent).where(
+            OrderEvent.order_id == within.order_id, OrderEvent.kind == "approved"
+        )
+    ).one()
+    assert (automatic.actor_kind, automatic.actor_ref, automatic.actor_id) == ("system", None, None)
+
+
+def test_a_decision_takes_the_rights_of_the_principal_not_the_database(shop, monkeypatch) -> None:
+    shop.chain(("any", [shop.anna]))
+    placed = shop.order()
+    anna = shop.actor(shop.anna)
+
+    def read_again(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a decision must not read the principal's rights again")
+
+    monkeypatch.setattr(principals_module, "rights_of", read_again)
+    without = replace(anna, rights=anna.rights - {Permission.APPROVALS_DECIDE})
+    version = _order(shop, placed.order_id).version
+    with pytest.raises(ServiceError) as refused:
+        decisions.approve(
+            shop.session, without, settings=SETTINGS, order_id=placed.order_id, seen_version=version
+        )
+    assert refused.value.code == "approvals.error.not_yours"
+    shop.session.rollback()
+    approved = decisions.approve(
+        shop.session, anna, settings=SETTINGS, order_id=placed.order_id, seen_version=version
+    )
+    assert approved == "approved"
 
 
 def test_the_inbox_is_paginated_oldest_first(shop) -> None:
     shop.chain(("any", [shop.anna]))
     placed = [shop.order().order_id for _ in range(5)]
-    first = approvals.inbox(shop.session, shop.actor(shop.anna), 0, page_size=2)
-    last = approvals.inbox(shop.session, shop.actor(shop.anna), 2, page_size=2)
+    first = inbox(shop.session, shop.actor(shop.anna), page=0, page_size=2)
+    last = inbox(shop.session, shop.actor(shop.anna), page=2, page_size=2)
     assert (first.total, first.page_count) == (5, 3)
     assert [r.order_id for r in first.rows] == placed[:2]
     assert [r.order_id for r in last.rows] == placed[4:]
-    assert approvals.inbox(shop.session, shop.actor(shop.anna), 99, page_size=2).page == 2
+    assert inbox(shop.session, shop.actor(shop.anna), page=99, page_size=2).page == 2
 
 
 def _away(shop: Shop, user: User, substitute: User, back_in: int = 3) -> None:
@@ -128,8 +194,8 @@ def test_a_substitute_without_the_right_to_approve_leaves_it_to_the_main_contact
     assert _subjects(shop, "tina@acme.example") == []
     [request] = _subjects(shop, shop.main_user().email)
     assert f"PO-{placed.order_id:06d}" in request
-    assert approvals.waiting_count(shop.session, shop.actor(shop.tina)) == 0
-    [row] = approvals.inbox(shop.session, shop.main).rows
+    assert waiting_count(shop.session, shop.actor(shop.tina)) == 0
+    [row] = inbox(shop.session, shop.main).rows
     assert row.on_behalf_of == ["Anna"]
     assert _decide(shop, shop.main_user(), "approve", placed.order_id) == "approved"
 
@@ -139,8 +205,8 @@ def test_an_approver_who_lost_the_right_hands_waiting_orders_to_the_main_contact
     placed = shop.order()
     shop.session.execute(delete(UserRole).where(col(UserRole.user_id) == shop.anna.id))
     shop.session.commit()
-    assert approvals.waiting_count(shop.session, shop.main) == 1
-    detail = approvals.order_detail(shop.session, shop.main, placed.order_id)
+    assert waiting_count(shop.session, shop.main) == 1
+    detail = order_detail(shop.session, shop.main, order_id=placed.order_id)
     assert detail.can_decide and detail.chain[0].members[0].decider == "Main"
     assert _decide(shop, shop.main_user(), "approve", placed.order_id) == "approved"
 
@@ -151,12 +217,12 @@ def test_an_invited_approver_decides_once_signed_up_the_main_contact_until_then(
     )
     shop.chain(("any", [ivy]))
     first, second = shop.order().order_id, shop.order().order_id
-    assert approvals.waiting_count(shop.session, shop.main) == 2
+    assert waiting_count(shop.session, shop.main) == 2
     assert _decide(shop, shop.main_user(), "approve", first) == "approved"
     ivy.status = "active"
     shop.session.add(ivy)
     shop.session.commit()
-    assert approvals.waiting_count(shop.session, shop.main) == 0
+    assert waiting_count(shop.session, shop.main) == 0
     assert _decide(shop, ivy, "approve", second) == "approved"
 
 
@@ -181,15 +247,15 @@ def test_a_substitute_sees_and_decides_while_the_approver_is_away(shop) -> None:
     shop.chain(("any", [shop.anna]))
     placed = shop.order()
     _away(shop, shop.anna, shop.carl)  # after the order was placed: it moves along
-    [row] = approvals.inbox(shop.session, shop.actor(shop.carl)).rows
+    [row] = inbox(shop.session, shop.actor(shop.carl)).rows
     assert row.on_behalf_of == ["Anna"]
     assert _decide(shop, shop.carl, "approve", placed.order_id) == "approved"
     event = shop.session.exec(
         select(OrderEvent).where(OrderEvent.kind == "approved", OrderEvent.actor_id == shop.carl.id)
     ).one()
     assert event.data["on_behalf_of"] == [shop.anna.id]
-    detail = approvals.order_detail(shop.session, shop.actor(shop.ben), placed.order_id)
-    assert "(for Anna)" in detail.timeline[-1].text
+    detail = order_detail(shop.session, shop.actor(shop.ben), order_id=placed.order_id)
+    assert "(for Anna)" in event_words(detail.timeline[-1], "en", detail.currency)
 
 
 def test_nobody_decides_their_own_order_even_as_a_substitute(shop) -> None:
@@ -197,7 +263,7 @@ def test_nobody_decides_their_own_order_even_as_a_substitute(shop) -> None:
     shop.chain(("any", [shop.anna]))
     placed = shop.order(shop.carl)
     _away(shop, shop.anna, shop.carl)
-    assert approvals.inbox(shop.session, shop.actor(shop.carl)).rows == []
+    assert inbox(shop.session, shop.actor(shop.carl)).rows == []
     with pytest.raises(ServiceError) as refused:
         _decide(shop, shop.carl, "approve", placed.order_id)
     assert refused.value.code == "approvals.error.own_order"
@@ -231,16 +297,31 @@ def test_a_stale_version_is_refused_and_changes_nothing(shop) -> None:
     shop.chain(("any", [shop.anna, shop.carl]))
     order_id = shop.order().order_id
     seen = _order(shop, order_id).version
-    approvals.approve(shop.session, shop.actor(shop.anna), SETTINGS, order_id, seen)
+    decisions.approve(
+        shop.session, shop.actor(shop.anna), settings=SETTINGS, order_id=order_id, seen_version=seen
+    )
     shop.session.commit()
     with pytest.raises(ServiceError) as stale:
-        approvals.reject(shop.session, shop.actor(shop.carl), SETTINGS, order_id, seen, "No")
+        decisions.reject(
+            shop.session,
+            shop.actor(shop.carl),
+            settings=SETTINGS,
+            order_id=order_id,
+            seen_version=seen,
+            comment="No",
+        )
     shop.session.rollback()
     assert stale.value.code == "orders.error.stale"
     assert _order(shop, order_id).status == "approved"
     for forged in ("1", None, 1.0, True):
         with pytest.raises(ServiceError):
-            approvals.approve(shop.session, shop.actor(shop.anna), SETTINGS, order_id, forged)
+            decisions.approve(
+                shop.session,
+                shop.actor(shop.anna),
+                settings=SETTINGS,
+                order_id=order_id,
+                seen_version=forged,
+            )
         shop.session.rollback()
 
 
@@ -259,7 +340,7 @@ def test_a_rejection_needs_a_comment_and_tells_the_requester(shop) -> None:
     ]
     [subject] = _subjects(shop, "ben@acme.example")
     assert subject == f"Your order PO-{order_id:06d} was rejected"
-    assert approvals.inbox(shop.session, shop.actor(shop.anna)).rows == []
+    assert inbox(shop.session, shop.actor(shop.anna)).rows == []
 
 
 def test_an_approver_changes_the_order_then_approves_the_new_revision(shop) -> None:
@@ -278,9 +359,11 @@ def test_an_approver_changes_the_order_then_approves_the_new_revision(shop) -> N
     assert _steps(shop, order_id) == [(2, 0, shop.anna.id, "waiting")]
     [mail] = _subjects(shop, "ben@acme.example")
     assert mail == f"Your order PO-{order_id:06d} was changed"
-    detail = approvals.order_detail(shop.session, shop.actor(shop.ben), order_id)
+    detail = order_detail(shop.session, shop.actor(shop.ben), order_id=order_id)
     assert [r.number for r in detail.revisions] == [1, 2]
-    assert detail.revisions[1].differences == [
+    assert [
+        difference_words(d, "en", detail.currency) for d in detail.revisions[1].differences
+    ] == [
         "Product MOTOR-4KW: quantity 2 → 1",
         "Product BOLT-M8 removed (was 10)",
         "shipping Standard delivery → Express delivery",
@@ -301,8 +384,8 @@ def test_the_reasons_are_those_of_the_current_revision_and_only_while_it_waits(s
     assert _reasons(shop, shop.ben, order_id) == [f"order value €1,836.00 {limit}"]
     _decide(shop, shop.anna, "change_order", order_id, OrderChange(quantities={"MOTOR-4KW": 2}))
     assert _reasons(shop, shop.ben, order_id) == [f"order value €1,224.00 {limit}"]
-    [row] = approvals.inbox(shop.session, shop.actor(shop.anna)).rows
-    assert row.reasons == [f"order value €1,224.00 {limit}"]
+    [row] = inbox(shop.session, shop.actor(shop.anna)).rows
+    assert breach_lines(row.reasons, "en", row.currency) == [f"order value €1,224.00 {limit}"]
     _decide(shop, shop.anna, "change_order", order_id, OrderChange(quantities={"MOTOR-4KW": 1}))
     assert _reasons(shop, shop.ben, order_id) == []  # within the limit now; still decided
     _decide(shop, shop.anna, "reject", order_id, "Not this month.")
@@ -313,7 +396,8 @@ def test_the_reasons_are_those_of_the_current_revision_and_only_while_it_waits(s
 
 
 def _reasons(shop: Shop, user: User, order_id: int) -> list[str]:
-    return approvals.order_detail(shop.session, shop.actor(user), order_id).reasons
+    detail = order_detail(shop.session, shop.actor(user), order_id=order_id)
+    return breach_lines(detail.reasons, "en", detail.currency)
 
 
 def test_a_change_is_checked(shop) -> None:
@@ -361,9 +445,11 @@ def test_after_a_rejection_the_requester_resubmits_and_approval_starts_again(sho
         (2, 0, shop.anna.id, "waiting"),
         (2, 1, shop.carl.id, "queued"),
     ]
-    detail = approvals.order_detail(shop.session, shop.actor(shop.anna), order_id)
+    detail = order_detail(shop.session, shop.actor(shop.anna), order_id=order_id)
     assert detail.revisions[1].reason == "resubmitted"
-    assert detail.reasons == ["order value €1,224.00 exceeds the per-order limit of €1,000.00"]
+    assert breach_lines(detail.reasons, "en", detail.currency) == [
+        "order value €1,224.00 exceeds the per-order limit of €1,000.00"
+    ]
     assert detail.timeline[-1].body == "The line stops without them."
     assert detail.can_decide
 
@@ -397,7 +483,7 @@ def test_only_the_requester_resubmits_or_cancels(shop) -> None:
     _decide(shop, shop.ben, "cancel", order_id, "Bought elsewhere.")
     assert _order(shop, order_id).status == "cancelled"
     assert _steps(shop, order_id) == [(1, 0, shop.anna.id, "superseded")]
-    assert approvals.waiting_count(shop.session, shop.actor(shop.anna)) == 0
+    assert waiting_count(shop.session, shop.actor(shop.anna)) == 0
     with pytest.raises(ServiceError):
         _decide(shop, shop.ben, "cancel", order_id)
 
@@ -405,33 +491,37 @@ def test_only_the_requester_resubmits_or_cancels(shop) -> None:
 def test_one_conversation_seen_by_requester_approvers_and_view_all_only(shop) -> None:
     shop.chain(("any", [shop.anna]))
     order_id = shop.order().order_id
-    approvals.add_comment(shop.session, shop.actor(shop.anna), order_id, "Why two?")
-    approvals.add_comment(shop.session, shop.actor(shop.ben), order_id, "One is a spare.")
+    conversation.add_comment(
+        shop.session, shop.actor(shop.anna), order_id=order_id, text="Why two?"
+    )
+    conversation.add_comment(
+        shop.session, shop.actor(shop.ben), order_id=order_id, text="One is a spare."
+    )
     shop.session.commit()
     with pytest.raises(ValidationFailed):
-        approvals.add_comment(shop.session, shop.actor(shop.ben), order_id, " ")
-    detail = approvals.order_detail(shop.session, shop.actor(shop.ben), order_id)
-    comments = [(e.who, e.body) for e in detail.timeline if e.kind == "comment"]
+        conversation.add_comment(shop.session, shop.actor(shop.ben), order_id=order_id, text=" ")
+    detail = order_detail(shop.session, shop.actor(shop.ben), order_id=order_id)
+    comments = [(who(e, "en"), e.body) for e in detail.timeline if e.kind == "comment"]
     assert comments == [("Anna", "Why two?"), ("Ben", "One is a spare.")]
-    assert detail.timeline[0].text == "placed the order"
+    assert event_words(detail.timeline[0], "en", detail.currency) == "placed the order"
     assert detail.can_cancel and not detail.can_decide and detail.is_requester
     # Carl holds orders.view_all (approver role); Tina and another company do not.
-    assert approvals.order_detail(shop.session, shop.actor(shop.carl), order_id).number
+    assert order_detail(shop.session, shop.actor(shop.carl), order_id=order_id).number
     other_buyer = make_user(shop.session, shop.main.company_id, "eve@acme.example", ["buyer"])
     for outsider in (shop.actor(shop.tina), shop.actor(other_buyer), shop.other_main):
         with pytest.raises(ServiceError) as hidden:
-            approvals.order_detail(shop.session, outsider, order_id)
+            order_detail(shop.session, outsider, order_id=order_id)
         assert hidden.value.code == "orders.error.not_found"
         with pytest.raises(ServiceError):
-            approvals.add_comment(shop.session, outsider, order_id, "Hello")
+            conversation.add_comment(shop.session, outsider, order_id=order_id, text="Hello")
     with pytest.raises(ServiceError):
-        approvals.order_detail(shop.session, shop.actor(shop.ben), str(order_id))
+        order_detail(shop.session, shop.actor(shop.ben), order_id=str(order_id))
 
 
 def test_the_detail_shows_the_chain_budget_and_reasons(shop) -> None:
     shop.chain(("any", [shop.anna]), ("all", [shop.carl, shop.anna]))
     order_id = shop.order().order_id
-    detail = approvals.order_detail(shop.session, shop.actor(shop.anna), order_id)
+    detail = order_detail(shop.session, shop.actor(shop.anna), order_id=order_id)
     assert [(lv.number, lv.rule, lv.current) for lv in detail.chain] == [
         (1, "any", True),
         (2, "all", False),
@@ -466,16 +556,16 @@ def test_reminders_go_to_who_decides_today_then_escalate_to_the_main_contact(sho
     assert (again.reminded, again.escalated) == (0, 0)
     # The main contact cannot decide Anna's step until it is escalated to them.
     main = shop.actor(shop.main_user())
-    assert [r.on_behalf_of for r in approvals.inbox(shop.session, main).rows] == [["Carl"]]
+    assert [r.on_behalf_of for r in inbox(shop.session, main).rows] == [["Carl"]]
     report = send_reminders(shop.session, settings, start + timedelta(hours=25 + 49))
     shop.session.commit()
     assert (report.reminded, report.escalated) == (0, 2)
     escalations = [s for s in _subjects(shop, "main@c-1.example") if "stuck" in s]
     assert escalations == [f"Order {number} is stuck waiting for approval"]
-    [row] = approvals.inbox(shop.session, main).rows
+    [row] = inbox(shop.session, main).rows
     assert row.escalated
     assert _decide(shop, shop.main_user(), "approve", order_id) == "approved"
-    kinds = [e.kind for e in approvals.order_detail(shop.session, main, order_id).timeline]
+    kinds = [e.kind for e in order_detail(shop.session, main, order_id=order_id).timeline]
     assert kinds == ["submitted", "reminded", "escalated", "approved"]
 
 

@@ -17,7 +17,6 @@ from customer_center.domain.budgets import (
     OrderFigures,
     Spending,
     combine_role_limits,
-    describe_breach,
     effective_limits,
     format_amount,
     limit_breaches,
@@ -25,6 +24,7 @@ from customer_center.domain.budgets import (
     period_bounds,
     remaining_cents,
 )
+from customer_center.presenters.breaches import describe_breach
 
 LIMITS = Limits(
     max_quantity_per_order=100,

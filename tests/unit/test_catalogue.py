@@ -99,7 +99,7 @@ def acme(session):
 
 def test_a_buyer_sees_the_companys_own_prices_and_data_sheets(session, acme) -> None:
     erp = FakeErp(customer_prices={"SKU-002": Decimal("1.99")})
-    page = catalogue_page(session, acme["buyer"], erp)
+    page = catalogue_page(session, acme["buyer"], erp=erp)
     assert (page.show_prices, page.can_order, page.can_view_documents) == (True, True, True)
     by_sku = {p.sku: p for p in page.products}
     assert by_sku["SKU-001"].price == Decimal("1.50")
@@ -112,7 +112,7 @@ def test_a_buyer_sees_the_companys_own_prices_and_data_sheets(session, acme) -> 
 
 def test_a_technician_sees_products_and_data_sheets_but_no_prices(session, acme) -> None:
     erp = FakeErp(customer_prices={"SKU-002": Decimal("1.99")})
-    page = catalogue_page(session, acme["technician"], erp)
+    page = catalogue_page(session, acme["technician"], erp=erp)
     assert (page.show_prices, page.can_order, page.can_view_documents) == (False, False, True)
     assert [p.price for p in page.products] == [None, None, None]
     assert not any(p.is_customer_price for p in page.products)
@@ -120,7 +120,7 @@ def test_a_technician_sees_products_and_data_sheets_but_no_prices(session, acme)
 
 
 def test_a_controller_sees_prices_without_ordering(session, acme) -> None:
-    page = catalogue_page(session, acme["controller"], FakeErp())
+    page = catalogue_page(session, acme["controller"], erp=FakeErp())
     assert (page.show_prices, page.can_order) == (True, False)
 
 
@@ -129,42 +129,42 @@ def test_without_documents_or_ordering_rights_the_catalogue_is_refused(session, 
     session.commit()
     erp = FakeErp()
     with pytest.raises(ServiceError) as refused:
-        catalogue_page(session, actor_for(session, nobody), erp)
+        catalogue_page(session, actor_for(session, nobody), erp=erp)
     assert refused.value.code == "error.permission_denied"
     assert erp.calls == 0
 
 
 def test_search_and_pages_are_cut_by_the_erp(session, acme) -> None:
     erp = FakeErp(count=45)
-    first = catalogue_page(session, acme["buyer"], erp)
+    first = catalogue_page(session, acme["buyer"], erp=erp)
     assert (first.total, first.page, first.page_count) == (45, 0, 3)
     assert len(first.products) == catalogue.PAGE_SIZE
-    last = catalogue_page(session, acme["buyer"], erp, page=99)
+    last = catalogue_page(session, acme["buyer"], erp=erp, page=99)
     assert (last.page, [p.sku for p in last.products]) == (
         2,
         [f"SKU-{n:03d}" for n in (41, 42, 43, 44, 45)],
     )
-    found = catalogue_page(session, acme["buyer"], erp, search="  sku-04  ")
+    found = catalogue_page(session, acme["buyer"], erp=erp, search="  sku-04  ")
     assert [p.sku for p in found.products] == [f"SKU-04{n}" for n in range(6)]
     assert found.total == 6
-    assert catalogue_page(session, acme["buyer"], erp, page=-3).page == 0
+    assert catalogue_page(session, acme["buyer"], erp=erp, page=-3).page == 0
 
 
 def test_an_unreachable_erp_is_a_message_not_a_crash(session, acme) -> None:
     erp = FakeErp()
     erp.down = True
     with pytest.raises(ServiceError) as refused:
-        catalogue_page(session, acme["buyer"], erp)
+        catalogue_page(session, acme["buyer"], erp=erp)
     assert refused.value.code == "shop.error.erp_unavailable"
 
 
 def test_the_embedded_erp_prices_the_demo_catalogue(session, db) -> None:
     import_erp_directory(db, demo_data_dir())
     mueller = make_company(session, "10001", "Müller Maschinenbau GmbH")
-    page = catalogue_page(session, mueller, EmbeddedErpClient(db), search="bearing")
+    page = catalogue_page(session, mueller, erp=EmbeddedErpClient(db), search="bearing")
     bearing = next(p for p in page.products if p.sku == "BRG-6205-2RS")
     assert (bearing.price, bearing.is_customer_price) == (Decimal("7.45"), True)
-    hoses = catalogue_page(session, mueller, EmbeddedErpClient(db), search="HYD-HOSE")
+    hoses = catalogue_page(session, mueller, erp=EmbeddedErpClient(db), search="HYD-HOSE")
     hose = hoses.products[0]  # 10002's own price, not 10001's: the list price here
     assert (hose.price, hose.is_customer_price) == (Decimal("46.50"), False)
 

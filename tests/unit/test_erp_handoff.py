@@ -10,21 +10,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from customer_center.background import build_relay
+from customer_center.domain.order_states import OrderStatus
 from customer_center.integrations.erp.embedded import EmbeddedErpClient
 from customer_center.integrations.erp.protocol import ErpOrderRequest, ErpUnavailable
 from customer_center.integrations.erp.tables import ErpOrderLineRow, ErpOrderRow
 from customer_center.models.base import utcnow
-from customer_center.models.order import (
-    STATUS_APPROVED,
-    STATUS_CANCELLED,
-    STATUS_SENT_TO_ERP,
-    Order,
-    OrderEvent,
-)
+from customer_center.models.order import Order, OrderEvent
 from customer_center.models.outbox import PENDING, SENT, OutboxMessage
 from customer_center.outbox.relay import OutboxRelay, message_id_of
-from customer_center.services.orders import order_handoff
-from customer_center.services.orders.order_handoff import (
+from customer_center.services.orders import handoff
+from customer_center.services.orders.handoff import (
     ERP_ORDER_PLACED,
     deliver_order,
     enqueue_handoff,
@@ -109,7 +104,7 @@ def test_the_relay_hands_the_approved_revision_to_the_erp(db: Engine, approved: 
     ]
     order = _reload(db, approved)
     assert (order.status, order.erp_order_number) == (
-        STATUS_SENT_TO_ERP,
+        OrderStatus.SENT_TO_ERP,
         erp_order.erp_order_number,
     )
     assert order.version == approved.version + 1
@@ -135,16 +130,16 @@ def test_a_crash_after_the_erp_answered_is_healed_by_the_retry(
     erp = FlakyErp(db)
     clock = Clock()
     relay = OutboxRelay(db, {ERP_ORDER_PLACED: handoff_handler(erp, db)}, clock=clock)
-    real_record = order_handoff.record_handoff
+    real_record = handoff.record_handoff
 
     def crash(*args: object, **kwargs: object) -> bool:
         raise RuntimeError("portal database went away")
 
-    monkeypatch.setattr(order_handoff, "record_handoff", crash)
+    monkeypatch.setattr(handoff, "record_handoff", crash)
     assert relay.run_once() == 0
-    assert _reload(db, approved).status == STATUS_APPROVED
+    assert _reload(db, approved).status == OrderStatus.APPROVED
     assert len(_erp_orders(db)) == 1  # the ERP has it, the portal does not know yet
-    monkeypatch.setattr(order_handoff, "record_handoff", real_record)
+    monkeypatch.setattr(handoff, "record_handoff", real_record)
     clock.now += timedelta(minutes=2)
     assert relay.run_once() == 1
     [erp_order] = _erp_orders(db)
@@ -161,14 +156,14 @@ def test_an_erp_that_is_down_loses_nothing(db: Engine, approved: Order) -> None:
     message = _message(db)
     assert message.status == PENDING and message.attempts == 1
     assert "connection refused" in message.last_error
-    assert _reload(db, approved).status == STATUS_APPROVED and _erp_orders(db) == []
+    assert _reload(db, approved).status == OrderStatus.APPROVED and _erp_orders(db) == []
     assert relay.run_once() == 0 and len(erp.calls) == 1  # not due before the backoff
     clock.now += timedelta(minutes=1)
     assert relay.run_once() == 0 and len(erp.calls) == 2  # still down: retried, still kept
     erp.down = False
     clock.now += timedelta(minutes=5)
     assert relay.run_once() == 1
-    assert _reload(db, approved).status == STATUS_SENT_TO_ERP
+    assert _reload(db, approved).status == OrderStatus.SENT_TO_ERP
     assert erp.calls == [message_id_of(message.id)] * 3  # type: ignore[arg-type]
     assert len(_erp_orders(db)) == 1
 
@@ -176,14 +171,14 @@ def test_an_erp_that_is_down_loses_nothing(db: Engine, approved: Order) -> None:
 def test_an_order_cancelled_before_the_hand_off_is_not_sent(
     db: Engine, session: Session, approved: Order
 ) -> None:
-    approved.status = STATUS_CANCELLED
+    approved.status = OrderStatus.CANCELLED
     session.add(approved)
     session.commit()
     erp = FlakyErp(db)
     relay = OutboxRelay(db, {ERP_ORDER_PLACED: handoff_handler(erp, db)}, clock=Clock())
     assert relay.run_once() == 1
     assert erp.calls == [] and _erp_orders(db) == []
-    assert _reload(db, approved).status == STATUS_CANCELLED
+    assert _reload(db, approved).status == OrderStatus.CANCELLED
 
 
 def test_a_payload_naming_another_company_finds_no_order(db: Engine, approved: Order) -> None:
@@ -193,14 +188,14 @@ def test_a_payload_naming_another_company_finds_no_order(db: Engine, approved: O
         deliver_order(db, erp, forged, "cc-outbox-9")
     with pytest.raises(ValueError):
         deliver_order(db, erp, {"order_id": str(approved.id)}, "cc-outbox-9")
-    assert erp.calls == [] and _reload(db, approved).status == STATUS_APPROVED
+    assert erp.calls == [] and _reload(db, approved).status == OrderStatus.APPROVED
 
 
 def test_the_embedded_erp_answers_the_same_number_for_the_same_message(
     db: Engine, session: Session, approved: Order
 ) -> None:
     erp = EmbeddedErpClient(db)
-    request = order_handoff.order_request(session, approved.id, approved.company_id)  # type: ignore[arg-type]
+    request = handoff.order_request(session, approved.id, approved.company_id)  # type: ignore[arg-type]
     assert request is not None
     first = erp.place_order(request, "m-1")
     assert erp.place_order(request, "m-1") == first

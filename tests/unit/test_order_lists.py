@@ -13,22 +13,17 @@ from starlette.testclient import TestClient
 
 from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.domain.errors import ServiceError
-from customer_center.http.order_export import PATH, routes
-from customer_center.models.order import (
-    STATUS_DRAFT,
-    STATUS_PENDING_APPROVAL,
-    STATUS_SHIPPED,
-    Order,
-)
+from customer_center.domain.order_states import OrderStatus
+from customer_center.http.order_export import PATH, orders_csv_lines, routes
+from customer_center.models.order import Order
 from customer_center.models.user import User
-from customer_center.services.orders.order_lists import (
+from customer_center.services.orders.lists import (
     PAGE_SIZE,
     SCOPE_ALL,
     SCOPE_MINE,
     OrderFilter,
     filter_from_params,
     filter_to_params,
-    iter_orders_csv,
     orders_page,
     requester_choices,
 )
@@ -54,11 +49,11 @@ class Acme:
         self.session = session
         self.ben_orders = [
             self.order(self.ben.id, day=1, cents=1000, reference="B1"),
-            self.order(self.ben.id, day=2, cents=5000, status=STATUS_SHIPPED, reference="B2"),
-            self.order(self.ben.id, day=3, cents=20000, status=STATUS_PENDING_APPROVAL),
+            self.order(self.ben.id, day=2, cents=5000, status=OrderStatus.SHIPPED, reference="B2"),
+            self.order(self.ben.id, day=3, cents=20000, status=OrderStatus.PENDING_APPROVAL),
         ]
         self.clara_orders = [self.order(self.clara.id, day=2, cents=3000, reference="=HYPERLINK")]
-        self.order(self.ben.id, day=4, cents=1, status=STATUS_DRAFT)  # never listed
+        self.order(self.ben.id, day=4, cents=1, status=OrderStatus.DRAFT)  # never listed
         self.as_ben = actor_for(session, self.ben)
         self.as_carla = actor_for(session, carla)
         self.as_tom = actor_for(session, tom)
@@ -82,34 +77,40 @@ def acme(session: Session) -> Acme:
 
 
 def _ids(session: Session, actor, order_filter: OrderFilter, page: int = 0) -> list[int]:  # type: ignore[no-untyped-def]
-    return [row.id for row in orders_page(session, actor, order_filter, page).rows]
+    return [
+        row.id for row in orders_page(session, actor, order_filter=order_filter, page=page).rows
+    ]
 
 
 def test_everyone_with_view_own_sees_exactly_their_own_orders(acme: Acme, session) -> None:
-    page = orders_page(session, acme.as_ben, OrderFilter(), 0)
+    page = orders_page(session, acme.as_ben, order_filter=OrderFilter(), page=0)
     assert [row.id for row in page.rows] == list(reversed(acme.ben_orders))
     assert (page.total, page.scope) == (3, SCOPE_MINE)
-    asking_for_all = orders_page(session, acme.as_ben, OrderFilter(scope=SCOPE_ALL), 0)
+    asking_for_all = orders_page(
+        session, acme.as_ben, order_filter=OrderFilter(scope=SCOPE_ALL), page=0
+    )
     assert asking_for_all.scope == SCOPE_MINE and asking_for_all.total == 3
 
 
 def test_view_all_sees_the_whole_company_and_nothing_of_others(acme: Acme, session) -> None:
-    page = orders_page(session, acme.as_carla, OrderFilter(scope=SCOPE_ALL), 0)
+    page = orders_page(session, acme.as_carla, order_filter=OrderFilter(scope=SCOPE_ALL), page=0)
     assert page.total == 4 and "FOREIGN" not in {row.reference for row in page.rows}
     assert {row.requester_name for row in page.rows} == {"Ben", "Clara"}
-    assert orders_page(session, acme.as_carla, OrderFilter(), 0).total == 0  # none of her own
+    assert (
+        orders_page(session, acme.as_carla, order_filter=OrderFilter(), page=0).total == 0
+    )  # none of her own
 
 
 def test_without_either_right_the_list_is_refused(acme: Acme, session) -> None:
     with pytest.raises(ServiceError):
-        orders_page(session, acme.as_tom, OrderFilter(scope=SCOPE_ALL), 0)
+        orders_page(session, acme.as_tom, order_filter=OrderFilter(scope=SCOPE_ALL), page=0)
     assert requester_choices(session, acme.as_tom) == []
     assert requester_choices(session, acme.as_ben) == []
 
 
 def test_filters_by_status_requester_dates_and_value(acme: Acme, session) -> None:
     carla, every = acme.as_carla, OrderFilter(scope=SCOPE_ALL)
-    shipped = OrderFilter(scope=SCOPE_ALL, status=STATUS_SHIPPED)
+    shipped = OrderFilter(scope=SCOPE_ALL, status=OrderStatus.SHIPPED)
     assert _ids(session, carla, shipped) == [acme.ben_orders[1]]
     clara = OrderFilter(scope=SCOPE_ALL, requester_id=acme.clara.id)
     assert _ids(session, carla, clara) == acme.clara_orders
@@ -135,27 +136,33 @@ def test_days_are_local_days(acme: Acme, session) -> None:
 
 def test_sorting_with_a_stable_tie_break(acme: Acme, session) -> None:
     by_total = OrderFilter(scope=SCOPE_ALL, sort="total", descending=False)
-    totals = [r.total_cents for r in orders_page(session, acme.as_carla, by_total, 0).rows]
+    totals = [
+        r.total_cents
+        for r in orders_page(session, acme.as_carla, order_filter=by_total, page=0).rows
+    ]
     assert totals == sorted(totals)
     by_requester = OrderFilter(scope=SCOPE_ALL, sort="requester", descending=False)
-    names = [r.requester_name for r in orders_page(session, acme.as_carla, by_requester, 0).rows]
+    names = [
+        r.requester_name
+        for r in orders_page(session, acme.as_carla, order_filter=by_requester, page=0).rows
+    ]
     assert names == ["Ben", "Ben", "Ben", "Clara"]
 
 
 def test_pages_are_cut_in_sql_and_clamped(acme: Acme, session) -> None:
     for number in range(PAGE_SIZE + 2):
         acme.order(acme.ben.id, day=10, cents=100 + number)
-    first = orders_page(session, acme.as_ben, OrderFilter(), 0)
-    second = orders_page(session, acme.as_ben, OrderFilter(), 1)
+    first = orders_page(session, acme.as_ben, order_filter=OrderFilter(), page=0)
+    second = orders_page(session, acme.as_ben, order_filter=OrderFilter(), page=1)
     assert (first.total, first.page_count, len(first.rows)) == (PAGE_SIZE + 5, 2, PAGE_SIZE)
     assert len(second.rows) == 5 and not {r.id for r in first.rows} & {r.id for r in second.rows}
-    assert orders_page(session, acme.as_ben, OrderFilter(), 99).page == 1
+    assert orders_page(session, acme.as_ben, order_filter=OrderFilter(), page=99).page == 1
 
 
 def test_the_filter_round_trips_through_the_query_string_and_drops_odd_values() -> None:
     wanted = OrderFilter(
         scope=SCOPE_ALL,
-        status=STATUS_SHIPPED,
+        status=OrderStatus.SHIPPED,
         requester_id=7,
         date_from=date(2026, 5, 1),
         date_to=date(2026, 5, 31),
@@ -172,7 +179,9 @@ def test_the_filter_round_trips_through_the_query_string_and_drops_odd_values() 
 
 
 def test_the_csv_lists_what_the_screen_lists_with_cells_guarded(acme: Acme, session) -> None:
-    text = "".join(iter_orders_csv(session, acme.as_carla, OrderFilter(scope=SCOPE_ALL)))
+    text = "".join(
+        orders_csv_lines(session, acme.as_carla, order_filter=OrderFilter(scope=SCOPE_ALL))
+    )
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == [
         "Order",
@@ -189,12 +198,16 @@ def test_the_csv_lists_what_the_screen_lists_with_cells_guarded(acme: Acme, sess
     clara = next(row for row in rows if row[2] == "Clara")
     assert clara[3:8] == ["clara@acme.example", "'=HYPERLINK", "approved", "30.00", "EUR"]
     assert clara[1] == "2026-05-02T12:00:00+02:00"  # local time with its offset
-    mine = "".join(iter_orders_csv(session, acme.as_ben, OrderFilter(scope=SCOPE_ALL)))
+    mine = "".join(
+        orders_csv_lines(session, acme.as_ben, order_filter=OrderFilter(scope=SCOPE_ALL))
+    )
     assert len(list(csv.reader(io.StringIO(mine)))) == 4  # narrowed to Ben's own
 
 
 def test_requester_choices_search_within_the_company(acme: Acme, session) -> None:
-    assert [name for _, name in requester_choices(session, acme.as_carla, "cla")] == ["Clara"]
+    assert [name for _, name in requester_choices(session, acme.as_carla, search="cla")] == [
+        "Clara"
+    ]
     names = [name for _, name in requester_choices(session, acme.as_carla)]
     assert "Main" in names and all("other" not in n.lower() for n in names)
 
@@ -221,18 +234,18 @@ def test_the_download_route_checks_the_session_and_either_right(acme: Acme, sess
 def test_beyond_the_count_cap_the_list_says_more_and_pages_up_to_the_cap(
     acme: Acme, session, monkeypatch
 ) -> None:
-    from customer_center.services.orders import order_lists
+    from customer_center.services.orders import lists
 
-    monkeypatch.setattr(order_lists, "COUNT_CAP", PAGE_SIZE + 1)
+    monkeypatch.setattr(lists, "COUNT_CAP", PAGE_SIZE + 1)
     for number in range(PAGE_SIZE + 4):
         acme.order(acme.ben.id, day=10, cents=100 + number)
-    capped = orders_page(session, acme.as_ben, OrderFilter(), 5)
+    capped = orders_page(session, acme.as_ben, order_filter=OrderFilter(), page=5)
     assert (capped.total, capped.more, capped.page_count, capped.page) == (
         PAGE_SIZE + 1,
         True,
         2,
         1,
     )
-    monkeypatch.setattr(order_lists, "COUNT_CAP", 10_000)
-    exact = orders_page(session, acme.as_ben, OrderFilter(), 0)
+    monkeypatch.setattr(lists, "COUNT_CAP", 10_000)
+    exact = orders_page(session, acme.as_ben, order_filter=OrderFilter(), page=0)
     assert not exact.more and exact.total > PAGE_SIZE + 1

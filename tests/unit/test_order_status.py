@@ -27,21 +27,13 @@ from customer_center.domain.order_journey import (
     rank,
     shipped_after,
 )
+from customer_center.domain.order_states import OrderStatus
 from customer_center.http import erp_status
-from customer_center.models.order import (
-    STATUS_APPROVED,
-    STATUS_CANCELLED,
-    STATUS_DELIVERED,
-    STATUS_PARTIALLY_SHIPPED,
-    STATUS_RETURNED,
-    STATUS_SENT_TO_ERP,
-    STATUS_SHIPPED,
-    Order,
-    OrderEvent,
-)
+from customer_center.models.order import Order, OrderEvent
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import STATUS_INACTIVE, User
-from customer_center.services.orders.order_status import (
+from customer_center.presenters.erp_updates import outcome_json, problem_messages
+from customer_center.services.orders.erp_status import (
     APPLIED,
     DUPLICATE,
     RECORDED,
@@ -64,7 +56,7 @@ from tests.journey_factory import make_order
 
 TOKEN = "erp-status-token-for-tests-0123456789abcdef"
 NUMBER = "SO-100001"
-ALL_STATUSES = (*JOURNEY, STATUS_CANCELLED, STATUS_APPROVED)
+ALL_STATUSES = (*JOURNEY, OrderStatus.CANCELLED, OrderStatus.APPROVED)
 
 
 # --- the status machine ----------------------------------------------------------------------
@@ -73,23 +65,23 @@ ALL_STATUSES = (*JOURNEY, STATUS_CANCELLED, STATUS_APPROVED)
 @pytest.mark.parametrize(
     ("current", "reported", "fully", "expected"),
     [
-        (STATUS_SENT_TO_ERP, "confirmed", True, "confirmed"),
-        (STATUS_SENT_TO_ERP, "shipped", True, "shipped"),  # stages may be skipped
-        (STATUS_SENT_TO_ERP, "shipped", False, STATUS_PARTIALLY_SHIPPED),
-        (STATUS_PARTIALLY_SHIPPED, "shipped", False, None),  # another part: status stays
-        (STATUS_PARTIALLY_SHIPPED, "shipped", True, STATUS_SHIPPED),
-        (STATUS_PARTIALLY_SHIPPED, "in_transit", False, None),  # concerns a part
-        (STATUS_PARTIALLY_SHIPPED, "delivered", False, None),
-        (STATUS_SHIPPED, "confirmed", True, None),  # late: recorded, never back
-        (STATUS_SHIPPED, "in_transit", True, "in_transit"),
-        ("in_transit", "delivered", True, STATUS_DELIVERED),
-        ("picked", "cancelled", True, STATUS_CANCELLED),
-        (STATUS_SHIPPED, "cancelled", True, None),  # too late to cancel
+        (OrderStatus.SENT_TO_ERP, "confirmed", True, "confirmed"),
+        (OrderStatus.SENT_TO_ERP, "shipped", True, "shipped"),  # stages may be skipped
+        (OrderStatus.SENT_TO_ERP, "shipped", False, OrderStatus.PARTIALLY_SHIPPED),
+        (OrderStatus.PARTIALLY_SHIPPED, "shipped", False, None),  # another part: status stays
+        (OrderStatus.PARTIALLY_SHIPPED, "shipped", True, OrderStatus.SHIPPED),
+        (OrderStatus.PARTIALLY_SHIPPED, "in_transit", False, None),  # concerns a part
+        (OrderStatus.PARTIALLY_SHIPPED, "delivered", False, None),
+        (OrderStatus.SHIPPED, "confirmed", True, None),  # late: recorded, never back
+        (OrderStatus.SHIPPED, "in_transit", True, "in_transit"),
+        ("in_transit", "delivered", True, OrderStatus.DELIVERED),
+        ("picked", "cancelled", True, OrderStatus.CANCELLED),
+        (OrderStatus.SHIPPED, "cancelled", True, None),  # too late to cancel
         ("confirmed", "returned", True, None),  # nothing shipped to return
-        (STATUS_DELIVERED, "returned", True, STATUS_RETURNED),
-        (STATUS_RETURNED, "delivered", True, None),
-        (STATUS_CANCELLED, "confirmed", True, None),
-        (STATUS_APPROVED, "confirmed", True, None),  # the ERP does not hold it yet
+        (OrderStatus.DELIVERED, "returned", True, OrderStatus.RETURNED),
+        (OrderStatus.RETURNED, "delivered", True, None),
+        (OrderStatus.CANCELLED, "confirmed", True, None),
+        (OrderStatus.APPROVED, "confirmed", True, None),  # the ERP does not hold it yet
     ],
 )
 def test_next_status(current: str, reported: str, fully: bool, expected: str | None) -> None:
@@ -106,9 +98,9 @@ def test_the_status_only_ever_moves_forward(start: str, reports: list[tuple[str,
         new = next_status(status, reported, fully)
         if new is None:
             continue
-        assert status not in (STATUS_CANCELLED, STATUS_RETURNED, STATUS_APPROVED)
-        if new == STATUS_CANCELLED:
-            assert rank(status) < rank(STATUS_PARTIALLY_SHIPPED)
+        assert status not in (OrderStatus.CANCELLED, OrderStatus.RETURNED, OrderStatus.APPROVED)
+        if new == OrderStatus.CANCELLED:
+            assert rank(status) < rank(OrderStatus.PARTIALLY_SHIPPED)
         else:
             assert rank(new) > rank(status)
         status = new
@@ -188,7 +180,7 @@ class Journey:
             session,
             main.company_id,
             self.ben.id,  # type: ignore[arg-type]
-            status=STATUS_SENT_TO_ERP,
+            status=OrderStatus.SENT_TO_ERP,
             erp_order_number=NUMBER,
         )
         self.engine = engine
@@ -228,13 +220,24 @@ def journey(db: Engine, session: Session) -> Journey:
     return Journey(db, session)
 
 
+def test_an_erp_status_event_is_recorded_as_the_portal_itself(journey: Journey) -> None:
+    assert journey.send(update("u1", "confirmed")) == [(APPLIED, "confirmed")]
+    with Session(journey.engine) as session:
+        event = session.exec(
+            select(OrderEvent).where(
+                OrderEvent.order_id == journey.order.id, OrderEvent.kind == "erp.confirmed"
+            )
+        ).one()
+    assert (event.actor_kind, event.actor_ref, event.actor_id) == ("system", None, None)
+
+
 def test_updates_move_the_status_and_fill_the_timeline(journey: Journey) -> None:
     assert journey.send(update("u1", "confirmed")) == [(APPLIED, "confirmed")]
     shipped = update("u2", "shipped", carrier="DHL", tracking_number="0034", note="2 parcels")
-    assert journey.send(shipped) == [(APPLIED, STATUS_SHIPPED)]
+    assert journey.send(shipped) == [(APPLIED, OrderStatus.SHIPPED)]
     assert journey.send(update("u3", "in_transit"), update("u4", "delivered")) == [
         (APPLIED, "in_transit"),
-        (APPLIED, STATUS_DELIVERED),
+        (APPLIED, OrderStatus.DELIVERED),
     ]
     kinds = [kind for kind, _ in journey.timeline()]
     assert kinds == ["erp.confirmed", "erp.shipped", "erp.in_transit", "erp.delivered"]
@@ -242,7 +245,7 @@ def test_updates_move_the_status_and_fill_the_timeline(journey: Journey) -> None
     assert (data["carrier"], data["tracking_number"], data["partial"]) == ("DHL", "0034", False)
     assert (data["status_before"], data["status_after"], data["moved"]) == (
         "confirmed",
-        STATUS_SHIPPED,
+        OrderStatus.SHIPPED,
         True,
     )
     number = f"PO-{journey.order.id:06d}"
@@ -254,37 +257,37 @@ def test_updates_move_the_status_and_fill_the_timeline(journey: Journey) -> None
 
 def test_a_repeated_update_is_a_no_op(journey: Journey) -> None:
     journey.send(update("u1", "shipped"))
-    assert journey.send(update("u1", "shipped")) == [(DUPLICATE, STATUS_SHIPPED)]
+    assert journey.send(update("u1", "shipped")) == [(DUPLICATE, OrderStatus.SHIPPED)]
     assert len(journey.timeline()) == 1 and len(journey.mails()) == 1
 
 
 def test_a_late_update_is_recorded_but_does_not_move_the_status_back(journey: Journey) -> None:
     journey.send(update("u1", "shipped"))
-    assert journey.send(update("u0", "confirmed")) == [(RECORDED, STATUS_SHIPPED)]
-    assert journey.send(update("u9", "cancelled")) == [(RECORDED, STATUS_SHIPPED)]
-    assert journey.status() == STATUS_SHIPPED
+    assert journey.send(update("u0", "confirmed")) == [(RECORDED, OrderStatus.SHIPPED)]
+    assert journey.send(update("u9", "cancelled")) == [(RECORDED, OrderStatus.SHIPPED)]
+    assert journey.status() == OrderStatus.SHIPPED
     late = journey.timeline()[1][1]
     assert (late["reported"], late["moved"], late["status_after"]) == (
         "confirmed",
         False,
-        STATUS_SHIPPED,
+        OrderStatus.SHIPPED,
     )
 
 
 def test_partial_shipments_until_everything_has_shipped(journey: Journey) -> None:
     first = update("p1", "shipped", lines=[{"sku": "A-100", "quantity": 4}], carrier="UPS")
-    assert journey.send(first) == [(APPLIED, STATUS_PARTIALLY_SHIPPED)]
-    assert journey.send(update("p2", "in_transit")) == [(RECORDED, STATUS_PARTIALLY_SHIPPED)]
+    assert journey.send(first) == [(APPLIED, OrderStatus.PARTIALLY_SHIPPED)]
+    assert journey.send(update("p2", "in_transit")) == [(RECORDED, OrderStatus.PARTIALLY_SHIPPED)]
     second = update("p3", "shipped", lines=[{"sku": "A-100", "quantity": 6}])
-    assert journey.send(second) == [(RECORDED, STATUS_PARTIALLY_SHIPPED)]
+    assert journey.send(second) == [(RECORDED, OrderStatus.PARTIALLY_SHIPPED)]
     too_many = update("p4", "shipped", lines=[{"sku": "B-200", "quantity": 5}])
     [outcome] = apply_updates(journey.engine, journey.settings, [too_many])
     assert outcome.result == REJECTED
-    assert outcome.messages() == {
+    assert problem_messages(outcome) == {
         "lines.1.quantity": "More than is still to ship of B-200 (open: 4)."
     }
     rest = update("p5", "shipped", lines=[{"sku": "b-200", "quantity": 4}])
-    assert journey.send(rest) == [(APPLIED, STATUS_SHIPPED)]
+    assert journey.send(rest) == [(APPLIED, OrderStatus.SHIPPED)]
     assert [kind for kind, _ in journey.timeline()] == [
         "erp.partially_shipped",
         "erp.in_transit",
@@ -303,9 +306,9 @@ def test_partial_shipments_until_everything_has_shipped(journey: Journey) -> Non
 
 def test_cancelled_before_shipping_ends_the_journey(journey: Journey) -> None:
     assert journey.send(update("c1", "cancelled", note="Out of stock")) == [
-        (APPLIED, STATUS_CANCELLED)
+        (APPLIED, OrderStatus.CANCELLED)
     ]
-    assert journey.send(update("c2", "shipped")) == [(RECORDED, STATUS_CANCELLED)]
+    assert journey.send(update("c2", "shipped")) == [(RECORDED, OrderStatus.CANCELLED)]
     assert journey.timeline()[0][0] == "erp.cancelled" and journey.mails() == []
 
 
@@ -320,10 +323,10 @@ def test_unknown_orders_and_bad_updates_are_rejected_the_rest_applied(journey: J
         ],
     )
     assert [o.result for o in outcomes] == [REJECTED, REJECTED, APPLIED]
-    assert outcomes[0].messages() == {
+    assert problem_messages(outcomes[0]) == {
         "erp_order_number": "No order with the ERP order number SO-999."
     }
-    assert outcomes[1].as_json()["errors"][0]["field"] == "status"
+    assert outcome_json(outcomes[1])["errors"][0]["field"] == "status"
     assert journey.status() == "picked"
 
 
@@ -339,7 +342,7 @@ def test_mails_follow_the_setting_and_skip_inactive_requesters(
     session.add(ben)
     session.commit()
     journey.send(update("m2", "delivered"), settings=quiet)
-    assert journey.status() == STATUS_DELIVERED and journey.mails() == []
+    assert journey.status() == OrderStatus.DELIVERED and journey.mails() == []
 
 
 def test_mails_are_in_the_requester_s_language_with_a_deep_link(
@@ -402,8 +405,8 @@ def test_csv_import_applies_reports_and_is_idempotent(journey: Journey) -> None:
     outcomes = import_status_csv(journey.engine, journey.settings, CSV.encode())
     assert [(o.result, o.status) for o in outcomes] == [
         (APPLIED, "confirmed"),
-        (APPLIED, STATUS_PARTIALLY_SHIPPED),
-        (RECORDED, STATUS_PARTIALLY_SHIPPED),  # the delivery of that part
+        (APPLIED, OrderStatus.PARTIALLY_SHIPPED),
+        (RECORDED, OrderStatus.PARTIALLY_SHIPPED),  # the delivery of that part
     ]
     again = import_status_csv(journey.engine, journey.settings, CSV.encode())
     assert {o.result for o in again} == {DUPLICATE}

@@ -18,6 +18,7 @@ from customer_center.models.order import (
     OrderRevision,
 )
 from customer_center.models.outbox import OutboxMessage
+from customer_center.presenters.breaches import breach_lines
 from customer_center.services.orders.ordering import LineRequest, submit_order
 from customer_center.settings import get_settings
 from tests.order_factories import CHECKOUT, Shop
@@ -78,7 +79,7 @@ def test_over_budget_it_waits_for_the_first_level_with_the_reasons(shop) -> None
     outcome = shop.order()
 
     assert outcome.status == "pending_approval"
-    assert outcome.reasons == [
+    assert breach_lines(outcome.reasons, "en", outcome.currency) == [
         "quantity 2 exceeds the per-order maximum of 1",
         "order value €1,224.00 exceeds the per-order limit of €1,000.00",
     ]
@@ -103,7 +104,7 @@ def test_reasons_come_in_the_requesters_language(shop) -> None:
     shop.session.add(shop.ben)
     shop.session.commit()
     outcome = shop.order()
-    assert outcome.reasons == [
+    assert breach_lines(outcome.reasons, shop.actor(shop.ben).language, outcome.currency) == [
         "Bestellwert 1.224,00\xa0€ überschreitet das Limit je Bestellung von 1.000,00\xa0€"
     ]
 
@@ -188,9 +189,9 @@ def test_without_the_right_to_order_nothing_is_placed(shop) -> None:
         submit_order(
             shop.session,
             shop.actor(shop.tina),
-            get_settings(),
-            [LineRequest("MOTOR-4KW", 1)],
-            CHECKOUT,
+            settings=get_settings(),
+            lines=[LineRequest("MOTOR-4KW", 1)],
+            checkout=CHECKOUT,
             erp=shop.erp,
         )
     assert failure.value.code == "error.permission_denied"

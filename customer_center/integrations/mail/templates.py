@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from html import escape
 
 from customer_center.i18n import translate
+from customer_center.presenters.money import money
+from customer_center.presenters.timeline import difference_words
 
 
 @dataclass(frozen=True)
@@ -16,8 +18,39 @@ class RenderedEmail:
     html: str
 
 
+def _worded(lang: str, params: dict[str, object]) -> dict[str, object]:
+    """Figures that services hand over as data, in the recipient's words: an amount
+    (``total_cents`` + ``currency``), an order's ``differences``, a shipment's carrier and
+    tracking number."""
+    worded = dict(params)
+    currency = str(worded.get("currency") or "")
+    if "total_cents" in worded:
+        worded["total"] = money(int(worded.pop("total_cents")), currency, lang)  # type: ignore[call-overload]
+    if "differences" in worded:
+        differences = worded.pop("differences") or []
+        worded["summary"] = "; ".join(
+            difference_words(d, lang, currency)
+            for d in differences  # type: ignore[attr-defined]
+        )
+    if "carrier" in worded or "tracking_number" in worded:
+        carrier, tracking = worded.pop("carrier", ""), worded.pop("tracking_number", "")
+        worded["shipment"] = (
+            " "
+            + translate(
+                lang,
+                "mail.order_shipment_details",
+                carrier=carrier or "—",
+                tracking=tracking or "—",
+            )
+            if carrier or tracking
+            else ""
+        )
+    return worded
+
+
 def render(lang: str, template: str, *, link: str, **params: object) -> RenderedEmail:
     """Render ``mail.<template>.*`` messages: a greeting, body lines and one call to action."""
+    params = _worded(lang, params)
 
     def t(part: str) -> str:
         return translate(lang, f"mail.{template}.{part}", **params)

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
+from customer_center.domain import routes
 from customer_center.models.order import Order
 from customer_center.services.identity import one_time_tokens
 from customer_center.settings import Settings
@@ -23,4 +24,4 @@ def issue_link(session: Session, settings: Settings, order: Order, approver_id: 
     raw = one_time_tokens.issue(
         session, APPROVAL_LINK, LINK_TTL, user_id=approver_id, payload={"order_id": order.id}
     )
-    return f"{settings.base_url}/approve?token={raw}"
+    return routes.link(settings.base_url, routes.APPROVE, token=raw)

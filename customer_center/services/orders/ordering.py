@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from customer_center.domain.budgets import LimitBreach, OrderFigures, describe_breach
+from customer_center.domain.approval_steps import first_status
+from customer_center.domain.budgets import LimitBreach, OrderFigures
 from customer_center.domain.chains import RouteStep
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.order_states import EventKind, OrderStatus
 from customer_center.domain.orders import (
-    EVENT_APPROVED,
-    EVENT_SUBMITTED,
     LineSnapshot,
     breach_data,
     checkout_errors,
@@ -30,23 +30,15 @@ from customer_center.domain.orders import (
     price_cents,
 )
 from customer_center.domain.permissions import Permission
-from customer_center.domain.principals import CustomerUser
+from customer_center.domain.principals import SYSTEM, CustomerUser
 from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
-from customer_center.models.order import (
-    STATUS_APPROVED,
-    STATUS_PENDING_APPROVAL,
-    STEP_QUEUED,
-    STEP_WAITING,
-    ApprovalStep,
-    Order,
-    OrderEvent,
-    OrderLine,
-    OrderRevision,
-)
-from customer_center.services.orders import order_mails
-from customer_center.services.orders.order_handoff import enqueue_handoff
+from customer_center.models.order import ApprovalStep, Order, OrderLine, OrderRevision
+from customer_center.services.orders import mails
+from customer_center.services.orders.access import require
+from customer_center.services.orders.events import add_event
+from customer_center.services.orders.handoff import enqueue_handoff
 from customer_center.services.people.budgets import local_today, order_breaches
 from customer_center.services.people.chains import route_for_order
 from customer_center.services.wiring import erp_client
@@ -73,29 +65,59 @@ class Checkout:
 class SubmitOutcome:
     order_id: int
     status: str  # approved | pending_approval
-    reasons: list[str]  # why it needs approval, in the actor's language
-
-
-def require(session: Session, actor: CustomerUser, permission: Permission) -> frozenset[str]:
-    rights = actor.rights
-    if permission not in rights:
-        raise ServiceError("error.permission_denied")
-    return rights
+    reasons: list[LimitBreach]  # why it needs approval (none when approved at once)
+    currency: str = "EUR"  # of the order's figures
 
 
 def submit_order(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
+    *,
     settings: Settings,
     lines: Sequence[LineRequest],
     checkout: Checkout,
-    *,
     erp: ErpClient | None = None,
     today: date | None = None,
 ) -> SubmitOutcome:
-    """Check, price and place an order of the actor; errors keyed by field name."""
-    require(session, actor, Permission.ORDERS_CREATE)
+    """Check, price and place an order of the principal; errors keyed by field name."""
+    require(principal, Permission.ORDERS_CREATE)
     requested = [(line.sku, line.quantity) for line in lines]
+    order = _checked_order(principal, requested, checkout)
+    company = session.get(Company, principal.company_id)
+    assert company is not None
+    order.currency = company.currency
+    priced = _priced_lines(erp, company, merge_lines(requested))
+    figures = OrderFigures(
+        sum(line.quantity for line in priced), sum(line.total_cents for line in priced)
+    )
+    # Before the order exists: it must not count against its own budget.
+    breaches = order_breaches(session, principal.company_id, principal.user_id, figures, today)
+    order.total_cents, order.total_quantity = figures.total_cents, figures.total_quantity
+    order.submitted_at = utcnow()
+    session.add(order)
+    session.flush()
+    write_revision(session, order, priced, principal.user_id, "submitted", checkout.comment.strip())
+    add_event(
+        session,
+        order,
+        EventKind.SUBMITTED,
+        principal.attribution,
+        body=checkout.comment.strip(),
+        data={"reasons": [breach_data(b) for b in breaches]},
+    )
+    decide_on_submission(session, settings, order, breaches, today or local_today())
+    return SubmitOutcome(
+        order_id=order.id,  # type: ignore[arg-type]
+        status=order.status,
+        reasons=breaches,
+        currency=order.currency,
+    )
+
+
+def _checked_order(
+    principal: CustomerUser, requested: list[tuple[str, int]], checkout: Checkout
+) -> Order:
+    """The new order's header once the checkout is valid; else every problem by field."""
     delivery = clean_address(checkout.delivery_address)
     billing = clean_address(checkout.billing_address)
     errors = checkout_errors(
@@ -109,42 +131,14 @@ def submit_order(
     )
     if errors:
         raise ValidationFailed(errors)
-    company = session.get(Company, actor.company_id)
-    assert company is not None
-    priced = _priced_lines(erp, company, merge_lines(requested))  # type: ignore[arg-type]
-    order = Order(
-        company_id=actor.company_id,
-        requester_id=actor.user_id,
-        currency=company.currency,
+    return Order(
+        company_id=principal.company_id,
+        requester_id=principal.user_id,
         reference=checkout.reference.strip(),
         delivery_address=delivery,
         billing_address=billing,
         payment_method=checkout.payment_method,
         shipping_method=checkout.shipping_method,
-    )
-    figures = OrderFigures(
-        sum(line.quantity for line in priced), sum(line.total_cents for line in priced)
-    )
-    # Before the order exists: it must not count against its own budget.
-    breaches = order_breaches(session, actor.company_id, actor.user_id, figures, today)
-    order.total_cents, order.total_quantity = figures.total_cents, figures.total_quantity
-    order.submitted_at = utcnow()
-    session.add(order)
-    session.flush()
-    write_revision(session, order, priced, actor.user_id, "submitted", checkout.comment.strip())
-    add_event(
-        session,
-        order,
-        EVENT_SUBMITTED,
-        actor.user_id,
-        body=checkout.comment.strip(),
-        data={"reasons": [_breach_dict(b) for b in breaches]},
-    )
-    decide_on_submission(session, settings, order, breaches, today or local_today())
-    return SubmitOutcome(
-        order_id=order.id,  # type: ignore[arg-type]
-        status=order.status,
-        reasons=[describe_breach(b, actor.language, order.currency) for b in breaches],
     )
 
 
@@ -168,10 +162,6 @@ def _priced_lines(
             )
         priced.append(LineSnapshot(sku, offer.product.name, quantity, price_cents(offer.price)))
     return priced
-
-
-def _breach_dict(breach: LimitBreach) -> dict[str, Any]:
-    return breach_data(breach.kind, breach.actual, breach.limit, breach.already_used, breach.period)
 
 
 def header_of(order: Order) -> dict[str, Any]:
@@ -221,28 +211,6 @@ def write_revision(
     )
 
 
-def add_event(
-    session: Session,
-    order: Order,
-    kind: str,
-    actor_id: int | None,
-    *,
-    body: str = "",
-    data: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        OrderEvent(
-            company_id=order.company_id,
-            order_id=order.id,  # type: ignore[arg-type]
-            kind=kind,
-            actor_id=actor_id,
-            revision=order.revision,
-            body=body[:4000],
-            data=data or {},
-        )
-    )
-
-
 def decide_on_submission(
     session: Session,
     settings: Settings,
@@ -259,19 +227,19 @@ def decide_on_submission(
         )
     now = utcnow()
     if not route:
-        order.status, order.decided_at, order.updated_at = STATUS_APPROVED, now, now
+        order.status, order.decided_at, order.updated_at = OrderStatus.APPROVED, now, now
         session.add(order)
         session.flush()
         add_event(
             session,
             order,
-            EVENT_APPROVED,
-            None,
+            EventKind.APPROVED,
+            SYSTEM,
             data={"final": True, "automatic": True, "self": bool(breaches)},
         )
         enqueue_handoff(session, order)
         return
-    order.status, order.decided_at, order.updated_at = STATUS_PENDING_APPROVAL, None, now
+    order.status, order.decided_at, order.updated_at = OrderStatus.PENDING_APPROVAL, None, now
     session.add(order)
     for position, step in enumerate(route):
         for approver in step.approvers:
@@ -283,13 +251,13 @@ def decide_on_submission(
                     level=position,
                     rule=step.rule,
                     approver_id=approver.on_behalf_of or approver.user_id,
-                    status=STEP_WAITING if position == 0 else STEP_QUEUED,
+                    status=first_status(position),
                     due_since=now if position == 0 else None,
                 )
             )
     session.flush()
     for approver in route[0].approvers:
-        order_mails.approval_requested(session, settings, order, approver.user_id)
+        mails.approval_requested(session, settings, order, approver.user_id)
 
 
 def current_lines(session: Session, order: Order) -> list[OrderLine]:

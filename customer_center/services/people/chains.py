@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from customer_center.domain.budgets import money
 from customer_center.domain.chains import (
     RULES,
     Approver,
@@ -39,6 +38,7 @@ from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
 from customer_center.models.company import Company
 from customer_center.models.order import STEP_WAITING, ApprovalStep
 from customer_center.models.user import STATUS_ACTIVE, STATUS_INVITED, Role, User, UserRole
+from customer_center.presenters.money import money
 from customer_center.services import audit
 from customer_center.services.people.budgets import check_subject
 from customer_center.services.people.permissions import holders_of

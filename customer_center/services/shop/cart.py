@@ -3,7 +3,7 @@
 One cart per user (``CartItem`` unique per user and SKU). The cart stores only SKUs and
 quantities: prices always come from the ERP when the cart is shown and when the order is
 placed, so a price change in the ERP never leaves a stale price behind. Every change needs
-``orders.create``, checked here, and touches only the actor's own rows. The cart's size is
+``orders.create``, checked here, and touches only the principal's own rows. The cart's size is
 bounded (:data:`MAX_CART_LINES`), so it is read whole.
 """
 
@@ -25,6 +25,7 @@ from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
 from customer_center.models.order import CartItem
 from customer_center.models.user import User
+from customer_center.services.orders.access import require
 from customer_center.services.people.budgets import BudgetSituation, budget_situation
 from customer_center.services.shop.catalogue import (
     ERP_UNAVAILABLE,
@@ -37,11 +38,6 @@ MAX_CART_LINES = 100
 QUANTITY_ERROR = "shop.error.quantity"
 
 
-def require_ordering(session: Session, actor: CustomerUser) -> None:
-    if Permission.ORDERS_CREATE not in actor.rights:
-        raise ServiceError("error.permission_denied")
-
-
 def parse_quantity(value: object, field_name: str = "quantity") -> int:
     """A whole number from 1 to :data:`MAX_LINE_QUANTITY`, typed or sent as a number."""
     number = inputs.parse_quantity(value)
@@ -50,7 +46,7 @@ def parse_quantity(value: object, field_name: str = "quantity") -> int:
     return number
 
 
-def lock_cart(session: Session, actor: CustomerUser) -> None:
+def lock_cart(session: Session, principal: CustomerUser) -> None:
     """Serialise changes to one user's cart until the transaction ends: two tabs adding the
     same product, or two checkouts of one cart, run one after the other.
 
@@ -62,79 +58,83 @@ def lock_cart(session: Session, actor: CustomerUser) -> None:
     """
     session.exec(
         select(User.id)
-        .where(User.id == actor.user_id, User.company_id == actor.company_id)
+        .where(User.id == principal.user_id, User.company_id == principal.company_id)
         .with_for_update()
     ).first()
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(CartItem)
-        .where(col(CartItem.user_id) == actor.user_id)
+        .where(col(CartItem.user_id) == principal.user_id)
         .values(quantity=CartItem.quantity)
     )
 
 
-def cart_items(session: Session, actor: CustomerUser) -> list[CartItem]:
-    """The actor's own cart, oldest first."""
+def cart_items(session: Session, principal: CustomerUser) -> list[CartItem]:
+    """The principal's own cart, oldest first."""
     return list(
         session.exec(
             select(CartItem)
-            .where(CartItem.user_id == actor.user_id, CartItem.company_id == actor.company_id)
+            .where(
+                CartItem.user_id == principal.user_id, CartItem.company_id == principal.company_id
+            )
             .order_by(col(CartItem.added_at), col(CartItem.id))
         )
     )
 
 
-def _item(session: Session, actor: CustomerUser, sku: str) -> CartItem | None:
+def _item(session: Session, principal: CustomerUser, sku: str) -> CartItem | None:
     return session.exec(
         select(CartItem).where(
-            CartItem.user_id == actor.user_id,
-            CartItem.company_id == actor.company_id,
+            CartItem.user_id == principal.user_id,
+            CartItem.company_id == principal.company_id,
             CartItem.sku == sku.strip().upper(),
         )
     ).first()
 
 
-def cart_count(session: Session, actor: CustomerUser) -> int:
-    """How many products (lines) are in the actor's cart."""
+def cart_count(session: Session, principal: CustomerUser) -> int:
+    """How many products (lines) are in the principal's cart."""
     return int(
         session.exec(
             select(func.count())
             .select_from(CartItem)
-            .where(CartItem.user_id == actor.user_id, CartItem.company_id == actor.company_id)
+            .where(
+                CartItem.user_id == principal.user_id, CartItem.company_id == principal.company_id
+            )
         ).one()
     )
 
 
 def add_to_cart(
-    session: Session, actor: CustomerUser, erp: ErpClient, sku: object, quantity: object
+    session: Session, principal: CustomerUser, *, erp: ErpClient, sku: object, quantity: object
 ) -> int:
     """Put ``quantity`` of a product into the cart (adding to what is there); returns the
     line's new quantity. The product must be in the ERP's catalogue for the company."""
-    require_ordering(session, actor)
+    require(principal, Permission.ORDERS_CREATE)
     amount = parse_quantity(quantity)
     wanted = clean_sku(sku)
     if not wanted:
         raise ServiceError("shop.error.unknown_product")
     try:
-        offer = offers_for(erp, company_customer_number(session, actor), [wanted]).get(
+        offer = offers_for(erp, company_customer_number(session, principal), [wanted]).get(
             wanted.upper()
         )
     except ErpUnavailable as error:
         raise ServiceError(ERP_UNAVAILABLE) from error
     if offer is None:
         raise ServiceError("shop.error.unknown_product")
-    lock_cart(session, actor)
-    item = _item(session, actor, offer.product.sku)
+    lock_cart(session, principal)
+    item = _item(session, principal, offer.product.sku)
     if item is not None:
         total = item.quantity + amount
         if total > MAX_LINE_QUANTITY:
             raise ServiceError("shop.error.quantity_total", field="quantity", max=MAX_LINE_QUANTITY)
         item.quantity = total
     else:
-        if cart_count(session, actor) >= MAX_CART_LINES:
+        if cart_count(session, principal) >= MAX_CART_LINES:
             raise ServiceError("shop.error.cart_full", max=MAX_CART_LINES)
         item = CartItem(
-            company_id=actor.company_id,
-            user_id=actor.user_id,
+            company_id=principal.company_id,
+            user_id=principal.user_id,
             sku=offer.product.sku.upper(),
             quantity=amount,
         )
@@ -143,36 +143,39 @@ def add_to_cart(
     return item.quantity
 
 
-def set_quantity(session: Session, actor: CustomerUser, sku: object, quantity: object) -> None:
+def set_quantity(
+    session: Session, principal: CustomerUser, *, sku: object, quantity: object
+) -> None:
     """Change the quantity of a product already in the cart."""
-    require_ordering(session, actor)
+    require(principal, Permission.ORDERS_CREATE)
     amount = parse_quantity(quantity)
-    lock_cart(session, actor)
-    item = _item(session, actor, clean_sku(sku)) if clean_sku(sku) else None
+    lock_cart(session, principal)
+    item = _item(session, principal, clean_sku(sku)) if clean_sku(sku) else None
     if item is None:
         raise ServiceError("shop.error.not_in_cart")
     item.quantity = amount
     session.add(item)
 
 
-def remove_item(session: Session, actor: CustomerUser, sku: object) -> None:
+def remove_item(session: Session, principal: CustomerUser, *, sku: object) -> None:
     """Take a product out of the cart; one that is not there is already gone."""
-    require_ordering(session, actor)
-    item = _item(session, actor, clean_sku(sku)) if clean_sku(sku) else None
+    require(principal, Permission.ORDERS_CREATE)
+    item = _item(session, principal, clean_sku(sku)) if clean_sku(sku) else None
     if item is not None:
         session.delete(item)
 
 
-def clear_cart(session: Session, actor: CustomerUser) -> None:
-    require_ordering(session, actor)
-    empty_cart(session, actor)
+def clear_cart(session: Session, principal: CustomerUser) -> None:
+    require(principal, Permission.ORDERS_CREATE)
+    empty_cart(session, principal)
 
 
-def empty_cart(session: Session, actor: CustomerUser) -> None:
-    """Delete the actor's cart without a rights check: for the checkout, which checked."""
-    session.exec(  # type: ignore[call-overload]
+def empty_cart(session: Session, principal: CustomerUser) -> None:
+    """Delete the principal's cart without a rights check: for the checkout, which checked."""
+    session.exec(
         delete(CartItem).where(
-            col(CartItem.user_id) == actor.user_id, col(CartItem.company_id) == actor.company_id
+            col(CartItem.user_id) == principal.user_id,
+            col(CartItem.company_id) == principal.company_id,
         )
     )
 
@@ -206,15 +209,17 @@ class CartView:
 
 
 def cart_view(
-    session: Session, actor: CustomerUser, erp: ErpClient, today: date | None = None
+    session: Session, principal: CustomerUser, *, erp: ErpClient, today: date | None = None
 ) -> CartView:
     """The cart priced by the ERP now (one call for all SKUs), its totals, the user's budget
     situation and the limits this cart would exceed if it were ordered as it is."""
-    require_ordering(session, actor)
-    items = cart_items(session, actor)
-    situation = budget_situation(session, actor, actor.user_id, today)
+    require(principal, Permission.ORDERS_CREATE)
+    items = cart_items(session, principal)
+    situation = budget_situation(session, principal, principal.user_id, today)
     try:
-        offers = offers_for(erp, company_customer_number(session, actor), [i.sku for i in items])
+        offers = offers_for(
+            erp, company_customer_number(session, principal), [i.sku for i in items]
+        )
         prices_known = True
     except ErpUnavailable:
         offers, prices_known = {}, False

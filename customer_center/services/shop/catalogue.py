@@ -1,4 +1,4 @@
-"""The catalogue: the ERP's products with the prices the actor's company pays.
+"""The catalogue: the ERP's products with the prices the principal's company pays.
 
 Who sees what:
 
@@ -11,7 +11,7 @@ Who sees what:
 - ``can_order`` (the add-to-cart controls) follows ``orders.create``; the cart service checks
   it again on every change.
 
-The customer number always comes from the actor's company, never from the browser. Paging and
+The customer number always comes from the principal's company, never from the browser. Paging and
 search happen in the ERP (SQL for the embedded one); only one page leaves this module.
 """
 
@@ -76,9 +76,9 @@ def safe_datasheet_url(url: str | None) -> str:
     return ""
 
 
-def company_customer_number(session: Session, actor: CustomerUser) -> str:
-    """The ERP customer number of the actor's own company."""
-    company = session.get(Company, actor.company_id)
+def company_customer_number(session: Session, principal: CustomerUser) -> str:
+    """The ERP customer number of the principal's own company."""
+    company = session.get(Company, principal.company_id)
     if company is None:
         raise ServiceError("error.permission_denied")
     return company.customer_number
@@ -117,14 +117,17 @@ def _view(offer: ErpProductOffer, show_prices: bool, documents: bool) -> Product
     )
 
 
+def _may_any(principal: CustomerUser, rights: frozenset[Permission]) -> bool:
+    return any(principal.may(right) for right in rights)
+
+
 def catalogue_page(
-    session: Session, actor: CustomerUser, erp: ErpClient, search: str = "", page: int = 0
+    session: Session, principal: CustomerUser, *, erp: ErpClient, search: str = "", page: int = 0
 ) -> CataloguePage:
     """One page of the catalogue, by name, filtered by ``search`` in name, SKU or description."""
-    rights = actor.rights
-    if not rights & CATALOGUE_RIGHTS:
+    if not _may_any(principal, CATALOGUE_RIGHTS):
         raise ServiceError("error.permission_denied")
-    customer_number = company_customer_number(session, actor)
+    customer_number = company_customer_number(session, principal)
     term = search.strip()[:SEARCH_MAX] if isinstance(search, str) else ""
     try:
         total = erp.count_products(customer_number, term)
@@ -133,14 +136,14 @@ def catalogue_page(
         offers = erp.list_products(customer_number, term, page * PAGE_SIZE, PAGE_SIZE)
     except ErpUnavailable as error:
         raise ServiceError(ERP_UNAVAILABLE) from error
-    show_prices = bool(rights & PRICE_RIGHTS)
-    documents = Permission.DOCUMENTS_VIEW in rights
+    show_prices = _may_any(principal, PRICE_RIGHTS)
+    documents = principal.may(Permission.DOCUMENTS_VIEW)
     return CataloguePage(
         products=[_view(offer, show_prices, documents) for offer in offers],
         total=total,
         page=page,
         page_count=page_count,
         show_prices=show_prices,
-        can_order=Permission.ORDERS_CREATE in rights,
+        can_order=principal.may(Permission.ORDERS_CREATE),
         can_view_documents=documents,
     )

@@ -1,7 +1,7 @@
 """Checkout: ordering the cart as it is, with addresses from the ERP or a new delivery address.
 
 The browser names addresses only by choice (``erp:<address id>`` or ``new``); the addresses
-themselves are looked up again here among the ERP addresses of the actor's own company, so a
+themselves are looked up again here among the ERP addresses of the principal's own company, so a
 forged id of another customer's address finds nothing. Placing the order and emptying the cart
 happen in one transaction: when ``submit_order`` refuses, the cart and everything else stay
 as they were.
@@ -15,16 +15,18 @@ from sqlmodel import Session
 
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.orders import ADDRESS_FIELDS
+from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpAddress, ErpClient, ErpUnavailable
 from customer_center.models.company import Company
+from customer_center.services.orders.access import require
 from customer_center.services.orders.ordering import (
     Checkout,
     LineRequest,
     SubmitOutcome,
     submit_order,
 )
-from customer_center.services.shop.cart import cart_items, empty_cart, lock_cart, require_ordering
+from customer_center.services.shop.cart import cart_items, empty_cart, lock_cart
 from customer_center.services.shop.catalogue import ERP_UNAVAILABLE
 from customer_center.settings import Settings
 
@@ -77,8 +79,8 @@ def _default(choices: list[AddressChoice], fallback: str) -> str:
     return chosen.key if chosen else fallback
 
 
-def _options(session: Session, actor: CustomerUser, erp: ErpClient) -> CheckoutOptions:
-    company = session.get(Company, actor.company_id)
+def _options(session: Session, principal: CustomerUser, erp: ErpClient) -> CheckoutOptions:
+    company = session.get(Company, principal.company_id)
     assert company is not None
     try:
         addresses = erp.list_addresses(company.customer_number)
@@ -100,10 +102,12 @@ def _options(session: Session, actor: CustomerUser, erp: ErpClient) -> CheckoutO
     )
 
 
-def checkout_options(session: Session, actor: CustomerUser, erp: ErpClient) -> CheckoutOptions:
+def checkout_options(
+    session: Session, principal: CustomerUser, *, erp: ErpClient
+) -> CheckoutOptions:
     """The company's delivery and billing addresses, defaults first chosen."""
-    require_ordering(session, actor)
-    return _options(session, actor, erp)
+    require(principal, Permission.ORDERS_CREATE)
+    return _options(session, principal, erp)
 
 
 @dataclass(frozen=True)
@@ -139,23 +143,24 @@ def _regroup(errors: Errors, choice_errors: Errors, new_delivery: bool) -> Error
 
 def place_order(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
+    *,
     settings: Settings,
     erp: ErpClient,
     request: CheckoutRequest,
 ) -> SubmitOutcome:
-    """Order the actor's cart; on success the cart is empty, in the same transaction.
+    """Order the principal's cart; on success the cart is empty, in the same transaction.
 
     Errors are keyed by the form's fields: ``delivery_choice``, ``billing_choice``,
     ``delivery_address.<field>`` (the new address), ``payment_method``, ``shipping_method``,
     ``reference``, ``comment``, ``lines``.
     """
-    require_ordering(session, actor)
-    lock_cart(session, actor)  # a second checkout of the same cart waits, then finds it empty
-    items = cart_items(session, actor)
+    require(principal, Permission.ORDERS_CREATE)
+    lock_cart(session, principal)  # a second checkout of the same cart waits, then finds it empty
+    items = cart_items(session, principal)
     if not items:
         raise ServiceError("shop.error.cart_empty")
-    options = _options(session, actor, erp)
+    options = _options(session, principal, erp)
     if not options.erp_reachable:
         raise ServiceError(ERP_UNAVAILABLE)
     choice_errors: Errors = {}
@@ -171,10 +176,10 @@ def place_order(
     try:
         outcome = submit_order(
             session,
-            actor,
-            settings,
-            [LineRequest(item.sku, item.quantity) for item in items],
-            Checkout(
+            principal,
+            settings=settings,
+            lines=[LineRequest(item.sku, item.quantity) for item in items],
+            checkout=Checkout(
                 delivery_address=delivery or {},
                 billing_address=billing or {},
                 payment_method=request.payment_method,
@@ -188,5 +193,5 @@ def place_order(
         raise ValidationFailed(_regroup(failed.errors, choice_errors, new_delivery)) from failed
     if choice_errors:  # an empty address never passes the checks above; kept as a guard
         raise ValidationFailed(choice_errors)
-    empty_cart(session, actor)
+    empty_cart(session, principal)
     return outcome

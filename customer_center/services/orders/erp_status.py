@@ -33,10 +33,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from customer_center.db import session_scope
+from customer_center.domain import routes
 from customer_center.domain.csv_cells import unguard
 from customer_center.domain.order_journey import (
-    STATUS_DELIVERED,
-    STATUS_SHIPPED,
     InvalidUpdate,
     Problems,
     StatusUpdate,
@@ -47,13 +46,15 @@ from customer_center.domain.order_journey import (
     rank,
     shipped_after,
 )
+from customer_center.domain.order_states import OrderStatus, erp_event
 from customer_center.domain.orders import order_number
+from customer_center.domain.principals import SYSTEM
 from customer_center.domain.user_csv import detect_delimiter
-from customer_center.i18n import translate
 from customer_center.models.base import utcnow
-from customer_center.models.order import STATUS_PARTIALLY_SHIPPED, Order, OrderEvent, OrderLine
+from customer_center.models.order import Order, OrderEvent, OrderLine
 from customer_center.models.user import STATUS_ACTIVE, User
 from customer_center.services import emails
+from customer_center.services.orders.events import add_event
 from customer_center.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,7 @@ RECORDED = "recorded"  # recorded in the timeline; the status stays as it was
 DUPLICATE = "duplicate"  # this update id was recorded before: nothing changed
 REJECTED = "rejected"  # not recorded; ``problems`` say why
 
-EVENT_PREFIX = "erp."
-SHIPMENT_KINDS = (f"{EVENT_PREFIX}{STATUS_SHIPPED}", f"{EVENT_PREFIX}{STATUS_PARTIALLY_SHIPPED}")
+SHIPMENT_KINDS = (erp_event(OrderStatus.SHIPPED), erp_event(OrderStatus.PARTIALLY_SHIPPED))
 MAX_UPDATES = 1000  # per request or file
 CSV_MAX_BYTES = 5 * 1024 * 1024
 CSV_COLUMNS = (
@@ -91,22 +91,6 @@ class UpdateOutcome:
     order_id: int | None = None
     problems: Problems = field(default_factory=dict)
     where: str = ""  # the CSV lines of the update, in the import's report
-
-    def messages(self, lang: str = "en") -> dict[str, str]:
-        return {
-            name: translate(lang, code, **params) for name, (code, params) in self.problems.items()
-        }
-
-    def as_json(self) -> dict[str, Any]:
-        found: dict[str, Any] = {"update_id": self.update_id, "result": self.result}
-        if self.status:
-            found["status"] = self.status
-        if self.problems:
-            found["errors"] = [
-                {"field": name, "code": code, "message": translate("en", code, **params)}
-                for name, (code, params) in self.problems.items()
-            ]
-        return found
 
 
 def apply_updates(
@@ -166,10 +150,10 @@ def apply_update(session: Session, settings: Settings, update: StatusUpdate) -> 
     ordered = _ordered(session, order)
     shipped_before = _shipped_so_far(session, order.id)
     shipped_total: dict[str, int] | None = None
-    fully = current != STATUS_PARTIALLY_SHIPPED or all_shipped(ordered, shipped_before)
+    fully = current != OrderStatus.PARTIALLY_SHIPPED or all_shipped(ordered, shipped_before)
     if (
-        update.status == STATUS_SHIPPED
-        and rank(current) < rank(STATUS_SHIPPED)
+        update.status == OrderStatus.SHIPPED
+        and rank(current) < rank(OrderStatus.SHIPPED)
         and rank(current) >= 0
     ):
         shipped_total, problems = shipped_after(ordered, shipped_before, update)
@@ -177,6 +161,33 @@ def apply_update(session: Session, settings: Settings, update: StatusUpdate) -> 
             return _rejected(update, problems, order)
         fully = all_shipped(ordered, shipped_total)
     new = next_status(current, update.status, fully)
+    add_event(
+        session,
+        order,
+        _event_kind(update.status, shipped_total is not None and not fully),
+        SYSTEM,
+        body=update.note,
+        data=_event_data(update, current, new, shipped_total, fully),
+        external_key=update.update_id,
+    )
+    if new is not None:
+        order.status = new
+        order.version += 1
+        order.updated_at = utcnow()
+        session.add(order)
+    _mail_requester(session, settings, order, update, current, new, fully)
+    session.flush()
+    return UpdateOutcome(update.update_id, APPLIED if new else RECORDED, order.status, order.id)
+
+
+def _event_data(
+    update: StatusUpdate,
+    current: str,
+    new: str | None,
+    shipped_total: dict[str, int] | None,
+    fully: bool,
+) -> dict[str, Any]:
+    """What the timeline keeps of an update: the figures, never words."""
     data: dict[str, Any] = {
         "reported": update.status,
         "status_before": current,
@@ -190,30 +201,12 @@ def apply_update(session: Session, settings: Settings, update: StatusUpdate) -> 
     if shipped_total is not None:
         data["shipped_total"] = shipped_total
         data["partial"] = not fully
-    session.add(
-        OrderEvent(
-            company_id=order.company_id,
-            order_id=order.id,
-            kind=_event_kind(update.status, shipped_total is not None and not fully),
-            revision=order.revision,
-            body=update.note,
-            data=data,
-            external_key=update.update_id,
-        )
-    )
-    if new is not None:
-        order.status = new
-        order.version += 1
-        order.updated_at = utcnow()
-        session.add(order)
-    _mail_requester(session, settings, order, update, current, new, fully)
-    session.flush()
-    return UpdateOutcome(update.update_id, APPLIED if new else RECORDED, order.status, order.id)
+    return data
 
 
 def _event_kind(reported: str, partial: bool) -> str:
     """``erp.<status>``; a shipment of part of the order is ``erp.partially_shipped``."""
-    return f"{EVENT_PREFIX}{STATUS_PARTIALLY_SHIPPED if partial else reported}"
+    return erp_event(OrderStatus.PARTIALLY_SHIPPED if partial else reported)
 
 
 def _rejected(
@@ -274,39 +267,31 @@ def _mail_requester(
     new: str | None,
     fully: bool,
 ) -> None:
-    if update.status == STATUS_SHIPPED and is_news_shipment(current, update.status):
+    if update.status == OrderStatus.SHIPPED and is_news_shipment(current, update.status):
         template = "order_shipped" if fully else "order_partially_shipped"
-        if STATUS_SHIPPED not in settings.order_status_mails:
+        if OrderStatus.SHIPPED not in settings.order_status_mails:
             return
-    elif new == STATUS_DELIVERED:
+    elif new == OrderStatus.DELIVERED:
         template = "order_delivered"
-        if STATUS_DELIVERED not in settings.order_status_mails:
+        if OrderStatus.DELIVERED not in settings.order_status_mails:
             return
     else:
         return
     requester = session.get(User, order.requester_id)
     if requester is None or requester.status != STATUS_ACTIVE:
         return
-    lang = requester.language
-    shipment = ""
-    if update.carrier or update.tracking_number:
-        shipment = " " + translate(
-            lang,
-            "mail.order_shipment_details",
-            carrier=update.carrier or "—",
-            tracking=update.tracking_number or "—",
-        )
     emails.queue(
         session,
         to=requester.email,
-        lang=lang,
+        lang=requester.language,
         template=template,
-        link=f"{settings.base_url}/orders/{order.id}",
+        link=routes.link(settings.base_url, routes.order_path(order.id or 0)),
         dedup_key=f"order-status:{order.id}:{update.update_id}",
         name=requester.name,
         number=order_number(order),
         reference=order.reference or "—",
-        shipment=shipment,
+        carrier=update.carrier,
+        tracking_number=update.tracking_number,
     )
 
 

@@ -6,9 +6,11 @@ Templates are the ``mail.order_*`` messages of the orders catalogue.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session
 
-from customer_center.domain.budgets import money
+from customer_center.domain import routes
 from customer_center.domain.orders import order_number
 from customer_center.models.order import Order
 from customer_center.models.user import STATUS_ACTIVE, User
@@ -18,7 +20,7 @@ from customer_center.settings import Settings
 
 
 def order_link(settings: Settings, order: Order) -> str:
-    return f"{settings.base_url}/orders/{order.id}"
+    return routes.link(settings.base_url, routes.order_path(order.id or 0))
 
 
 def _send(
@@ -44,7 +46,8 @@ def _send(
         name=recipient.name,
         number=order_number(order),
         requester=requester.name if requester else "",
-        total=money(order.total_cents, order.currency, recipient.language),
+        total_cents=order.total_cents,
+        currency=order.currency,
         **params,
     )
 
@@ -91,8 +94,13 @@ def order_rejected(
 
 
 def order_changed(
-    session: Session, settings: Settings, order: Order, by_name: str, summary: str
+    session: Session,
+    settings: Settings,
+    order: Order,
+    by_name: str,
+    differences: list[dict[str, Any]],
 ) -> None:
+    """The requester is told what an approver changed (worded by the template)."""
     _send(
         session,
         settings,
@@ -100,7 +108,7 @@ def order_changed(
         session.get(User, order.requester_id),
         "order_changed",
         by=by_name,
-        summary=summary,
+        differences=differences,
     )
 
 

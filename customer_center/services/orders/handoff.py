@@ -16,23 +16,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from customer_center.db import session_scope
-from customer_center.integrations.erp.protocol import (
-    ErpOrderAddress,
-    ErpOrderLine,
-    ErpOrderRequest,
-)
+from customer_center.domain.order_states import EventKind, OrderStatus
+from customer_center.domain.principals import SYSTEM
+from customer_center.integrations.erp.protocol import ErpOrderAddress, ErpOrderLine, ErpOrderRequest
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
-from customer_center.models.order import (
-    STATUS_APPROVED,
-    STATUS_SENT_TO_ERP,
-    Order,
-    OrderEvent,
-    OrderLine,
-    OrderRevision,
-)
+from customer_center.models.order import Order, OrderLine, OrderRevision
 from customer_center.models.user import User
 from customer_center.outbox.enqueue import enqueue
+from customer_center.services.orders.events import add_event
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +44,6 @@ def enqueue_handoff(session: Session, order: Order) -> None:
 
 # --- delivery by the relay -------------------------------------------------------------------
 
-EVENT_SENT_TO_ERP = "erp.sent"
 HANDOFF_EVENT_KEY = "erp.handoff"  # one hand-off event per order, whatever happens
 
 
@@ -112,7 +103,7 @@ def order_request(session: Session, order_id: int, company_id: int) -> ErpOrderR
     """What the ERP gets: the current (approved) revision; ``None`` if the order was handed
     off already or is no longer approved (cancelled before the ERP got it)."""
     order = _company_order(session, order_id, company_id)
-    if order.erp_order_number or order.status != STATUS_APPROVED:
+    if order.erp_order_number or order.status != OrderStatus.APPROVED:
         log.info("order %s not sent to the ERP: status %s", order_id, order.status)
         return None
     company = session.get(Company, company_id)
@@ -163,20 +154,18 @@ def record_handoff(session: Session, order_id: int, company_id: int, erp_number:
     if order.erp_order_number:
         return False
     order.erp_order_number = erp_number
-    if order.status == STATUS_APPROVED:
-        order.status = STATUS_SENT_TO_ERP
+    if order.status == OrderStatus.APPROVED:
+        order.status = OrderStatus.SENT_TO_ERP
     order.version += 1
     order.updated_at = utcnow()
     session.add(order)
-    session.add(
-        OrderEvent(
-            company_id=company_id,
-            order_id=order_id,
-            kind=EVENT_SENT_TO_ERP,
-            revision=order.revision,
-            data={"erp_order_number": erp_number},
-            external_key=HANDOFF_EVENT_KEY,
-        )
+    add_event(
+        session,
+        order,
+        EventKind.ERP_SENT,
+        SYSTEM,
+        data={"erp_order_number": erp_number},
+        external_key=HANDOFF_EVENT_KEY,
     )
     return True
 

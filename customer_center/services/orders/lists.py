@@ -2,13 +2,13 @@
 
 Both read the same filter (:class:`OrderFilter`, parsed from plain strings by
 :func:`filter_from_params`, so the screen and its CSV export show the same orders), always
-within the actor's company. Who sees what:
+within the principal's company. Who sees what:
 
 - ``orders.view_own``: the orders they placed themselves (scope ``mine``);
 - ``orders.view_all``: every order of the company (scope ``all``), and their own as well.
 
-A request for more than the actor may see is narrowed, never widened: scope ``all`` without
-``orders.view_all`` shows the actor's own orders. Filtering, sorting and paging happen in SQL
+A request for more than the principal may see is narrowed, never widened: scope ``all`` without
+``orders.view_all`` shows the principal's own orders. Filtering, sorting and paging happen in SQL
 (indexes ``ix_order_company_*`` on customer_order); drafts (never submitted) are left out.
 """
 
@@ -26,23 +26,19 @@ from sqlmodel import Session, col, select
 from customer_center.domain.budgets import MAX_CENTS
 from customer_center.domain.csv_cells import csv_line
 from customer_center.domain.errors import ServiceError
-from customer_center.domain.inputs import (
-    parse_date,
-    parse_id,
-    parse_whole,
-)
+from customer_center.domain.inputs import parse_date, parse_id, parse_whole
+from customer_center.domain.order_states import OrderStatus
 from customer_center.domain.orders import ALL_STATUSES, order_number
 from customer_center.domain.permissions import Permission
+from customer_center.domain.portal_time import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.domain.principals import CustomerUser
-from customer_center.i18n import translate
-from customer_center.i18n.formatting import PORTAL_TIMEZONE, start_of_local_day
-from customer_center.models.order import STATUS_DRAFT, Order
+from customer_center.models.order import Order
 from customer_center.models.user import User
 from customer_center.services.people.names import users_to_pick
 
 SCOPE_MINE, SCOPE_ALL = "mine", "all"
 SCOPES = (SCOPE_MINE, SCOPE_ALL)
-LISTED_STATUSES = tuple(s for s in ALL_STATUSES if s != STATUS_DRAFT)
+LISTED_STATUSES = tuple(s for s in ALL_STATUSES if s != OrderStatus.DRAFT)
 SORTS = ("submitted", "total", "status", "requester")
 PAGE_SIZE = 25
 # Counting every match of a company with 100,000 orders costs more than the page itself;
@@ -120,24 +116,24 @@ def filter_to_params(order_filter: OrderFilter) -> dict[str, str]:
 # --- who sees what ---------------------------------------------------------------------------
 
 
-def visible_scope(rights: frozenset[str], requested: str) -> str:
-    """The scope the actor gets: ``all`` only with orders.view_all; refused without either
+def visible_scope(principal: CustomerUser, requested: str) -> str:
+    """The scope the principal gets: ``all`` only with orders.view_all; refused without either
     right."""
-    if Permission.ORDERS_VIEW_ALL in rights:
+    if principal.may(Permission.ORDERS_VIEW_ALL):
         return SCOPE_ALL if requested == SCOPE_ALL else SCOPE_MINE
-    if Permission.ORDERS_VIEW_OWN in rights:
+    if principal.may(Permission.ORDERS_VIEW_OWN):
         return SCOPE_MINE
     raise ServiceError("error.permission_denied")
 
 
-def _filtered(statement: Any, actor: CustomerUser, f: OrderFilter, scope: str) -> Any:
+def _filtered(statement: Any, principal: CustomerUser, f: OrderFilter, scope: str) -> Any:
     statement = statement.where(
-        Order.company_id == actor.company_id,
+        Order.company_id == principal.company_id,
         col(Order.submitted_at).is_not(None),
-        Order.status != STATUS_DRAFT,
+        Order.status != OrderStatus.DRAFT,
     )
     if scope == SCOPE_MINE:
-        statement = statement.where(Order.requester_id == actor.user_id)
+        statement = statement.where(Order.requester_id == principal.user_id)
     elif f.requester_id is not None:
         statement = statement.where(Order.requester_id == f.requester_id)
     if f.status:
@@ -232,42 +228,42 @@ class _Id:
 
 
 def orders_page(
-    session: Session, actor: CustomerUser, order_filter: OrderFilter, page: int
+    session: Session, principal: CustomerUser, *, order_filter: OrderFilter, page: int
 ) -> OrderPage:
     """One page of the list, newest first by default; ``page`` is clamped to what exists."""
-    scope = visible_scope(actor.rights, order_filter.scope)
-    matches = _filtered(sa_select(col(Order.id)), actor, order_filter, scope).limit(COUNT_CAP + 1)
+    scope = visible_scope(principal, order_filter.scope)
+    matches = _filtered(sa_select(col(Order.id)), principal, order_filter, scope).limit(
+        COUNT_CAP + 1
+    )
     count = int(session.exec(select(func.count()).select_from(matches.subquery())).one())
     total, more = min(count, COUNT_CAP), count > COUNT_CAP
     page_count = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 0), page_count - 1)
-    statement = _sorted(_filtered(_rows_statement(), actor, order_filter, scope), order_filter)
+    statement = _sorted(_filtered(_rows_statement(), principal, order_filter, scope), order_filter)
     found = session.execute(statement.offset(page * PAGE_SIZE).limit(PAGE_SIZE)).all()
     return OrderPage([_row(r) for r in found], total, page, page_count, scope, more)
 
 
 def requester_choices(
-    session: Session, actor: CustomerUser, search: str = "", limit: int = 50
+    session: Session, principal: CustomerUser, *, search: str = "", limit: int = 50
 ) -> list[tuple[int, str]]:
     """Users of the company for the requester filter (holders of orders.view_all only)."""
-    if Permission.ORDERS_VIEW_ALL not in actor.rights:
+    if not principal.may(Permission.ORDERS_VIEW_ALL):
         return []
-    return users_to_pick(session, actor.company_id, search=search, limit=limit)
+    return users_to_pick(session, principal.company_id, search=search, limit=limit)
 
 
 # --- the CSV export --------------------------------------------------------------------------
 
 
 def iter_orders_csv(
-    session: Session, actor: CustomerUser, order_filter: OrderFilter
+    session: Session, principal: CustomerUser, *, order_filter: OrderFilter
 ) -> Iterator[str]:
-    """The header (in the actor's language), then every listed order in the list's order,
-    streamed in batches: neutral values (ISO times with offset, amounts with a point)."""
-    rights = actor.rights
-    scope = visible_scope(rights, order_filter.scope)
-    lang = actor.language
-    yield csv_line(translate(lang, f"order_list.csv.{name}") for name in CSV_COLUMNS)
-    statement = _sorted(_filtered(_rows_statement(), actor, order_filter, scope), order_filter)
+    """Every listed order in the list's order as CSV lines of :data:`CSV_COLUMNS` (the
+    header is the caller's, in the reader's words), streamed in batches: neutral values (ISO
+    times with offset, amounts with a point)."""
+    scope = visible_scope(principal, order_filter.scope)
+    statement = _sorted(_filtered(_rows_statement(), principal, order_filter, scope), order_filter)
     result = session.execute(statement.execution_options(yield_per=CSV_BATCH))
     for found in result:
         row = _row(tuple(found))

@@ -1,0 +1,252 @@
+"""The order as its readers see it: lines, chain, revisions, timeline, what they may do.
+
+Data, not words: reasons are breaches with their figures, differences are field, old and
+new, the timeline is kinds with their data; presenters word them for the reader."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from customer_center.domain import approval_steps
+from customer_center.domain.budgets import LimitBreach
+from customer_center.domain.chains import Directory, effective_approver
+from customer_center.domain.order_states import OrderStatus, StepStatus
+from customer_center.domain.orders import (
+    Difference,
+    LineSnapshot,
+    Revision,
+    is_open,
+    order_number,
+    revision_diff,
+)
+from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
+from customer_center.domain.timeline import TimelineEntry
+from customer_center.models.order import ApprovalStep, Order, OrderEvent, OrderLine, OrderRevision
+from customer_center.services.orders.access import (
+    current_steps,
+    step_of,
+    visible_order,
+)
+from customer_center.services.orders.reasons import reasons_now
+from customer_center.services.orders.revisions import lines_of
+from customer_center.services.people.budgets import (
+    BudgetSituation,
+    local_today,
+    situation_of,
+)
+from customer_center.services.people.chains import deputy_directory
+from customer_center.services.people.names import names_of
+
+
+@dataclass(frozen=True)
+class ChainMember:
+    approver: str
+    decider: str  # who decides it today, if not the approver ("" otherwise)
+    status: str
+    decided_by: str
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ChainLevel:
+    number: int  # 1-based
+    rule: str
+    members: list[ChainMember]
+    current: bool
+
+
+@dataclass(frozen=True)
+class RevisionView:
+    number: int
+    reason: str
+    author: str
+    created_at: datetime
+    comment: str
+    total_cents: int
+    differences: list[Difference]  # to the revision before (none for the first)
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    id: int
+    number: str
+    status: str
+    version: int
+    revision: int
+    requester: str
+    is_requester: bool
+    submitted_at: datetime | None
+    currency: str
+    total_cents: int
+    total_quantity: int
+    reference: str
+    delivery_address: dict[str, str]
+    billing_address: dict[str, str]
+    payment_method: str
+    shipping_method: str
+    erp_order_number: str
+    lines: list[LineSnapshot]
+    reasons: list[LimitBreach]  # why it waits, with the current revision's figures
+    budget: BudgetSituation | None
+    chain: list[ChainLevel]
+    revisions: list[RevisionView]
+    timeline: list[TimelineEntry]
+    can_decide: bool
+    can_resubmit: bool
+    can_cancel: bool
+    can_comment: bool
+
+
+def order_detail(session: Session, principal: CustomerUser, *, order_id: object) -> OrderDetail:
+    """Everything about one order the principal may see."""
+    order, viewer = visible_order(session, principal, order_id=order_id)
+    today = local_today()
+    steps = current_steps(session, order)
+    directory = deputy_directory(session, principal.company_id, {s.approver_id for s in steps})
+    revisions = _revision_rows(session, order)
+    events = _events(session, order)
+    names = names_of(
+        session,
+        principal.company_id,
+        [order.requester_id, *directory.names]
+        + [u for s in steps for u in (s.approver_id, s.decided_by_id)]
+        + [r.author_id for r in revisions]
+        + [u for e in events for u in (e.actor_id, *_behalf_ids(e))],
+    )
+    waiting = order.status == OrderStatus.PENDING_APPROVAL
+    mine = approval_steps.decidable([step_of(s) for s in steps], viewer.decider, order.requester_id)
+    is_requester = order.requester_id == principal.user_id
+    assert order.id is not None
+    reasons = reasons_now(session, [order]).get(order.id, []) if waiting else []
+    return OrderDetail(
+        id=order.id,
+        number=order_number(order),
+        status=order.status,
+        version=order.version,
+        revision=order.revision,
+        requester=names.get(order.requester_id, ""),
+        is_requester=is_requester,
+        submitted_at=order.submitted_at,
+        currency=order.currency,
+        total_cents=order.total_cents,
+        total_quantity=order.total_quantity,
+        reference=order.reference,
+        delivery_address=dict(order.delivery_address),
+        billing_address=dict(order.billing_address),
+        payment_method=order.payment_method,
+        shipping_method=order.shipping_method,
+        erp_order_number=order.erp_order_number or "",
+        lines=list(lines_of(session, order)),
+        reasons=reasons,
+        budget=situation_of(session, order.company_id, order.requester_id, today),
+        chain=_chain(steps, directory, names, today),
+        revisions=_revisions(session, order, revisions, names),
+        timeline=[_entry(event, names) for event in events],
+        can_decide=waiting and bool(mine),
+        can_resubmit=is_requester
+        and order.status == OrderStatus.REJECTED
+        and principal.may(Permission.ORDERS_CREATE),
+        can_cancel=is_requester and is_open(order.status),
+        can_comment=is_open(order.status),
+    )
+
+
+def _chain(
+    steps: list[ApprovalStep], directory: Directory, names: Mapping[int, str], today: date
+) -> list[ChainLevel]:
+    """The current revision's route, level by level, with who decides each step today."""
+    chain = []
+    current_level = min((s.level for s in steps if s.status == StepStatus.WAITING), default=None)
+    for level in sorted({s.level for s in steps}):
+        level_steps = [s for s in steps if s.level == level]
+        members = [_member(step, directory, names, today) for step in level_steps]
+        chain.append(ChainLevel(level + 1, level_steps[0].rule, members, level == current_level))
+    return chain
+
+
+def _member(
+    step: ApprovalStep, directory: Directory, names: Mapping[int, str], today: date
+) -> ChainMember:
+    decider = effective_approver(step.approver_id, directory, today).user_id
+    stood_in = decider != step.approver_id and step.status == StepStatus.WAITING
+    return ChainMember(
+        approver=names.get(step.approver_id, "?"),
+        decider=names.get(decider, "?") if stood_in else "",
+        status=step.status,
+        decided_by=names.get(step.decided_by_id or 0, ""),
+        decided_at=step.decided_at,
+    )
+
+
+def _revision_rows(session: Session, order: Order) -> list[OrderRevision]:
+    return list(
+        session.exec(
+            select(OrderRevision)
+            .where(OrderRevision.order_id == order.id)
+            .order_by(col(OrderRevision.number))
+        ).all()
+    )
+
+
+def _revisions(
+    session: Session, order: Order, revisions: list[OrderRevision], names: Mapping[int, str]
+) -> list[RevisionView]:
+    lines = session.exec(
+        select(OrderLine)
+        .where(OrderLine.order_id == order.id)
+        .order_by(col(OrderLine.revision), col(OrderLine.position))
+    ).all()
+    by_revision: dict[int, list[LineSnapshot]] = {}
+    for line in lines:
+        by_revision.setdefault(line.revision, []).append(
+            LineSnapshot(line.sku, line.name, line.quantity, line.unit_price_cents)
+        )
+    views = []
+    previous: Revision | None = None
+    for rev in revisions:
+        current = Revision(tuple(by_revision.get(rev.number, [])), dict(rev.header))
+        views.append(
+            RevisionView(
+                number=rev.number,
+                reason=rev.reason,
+                author=names.get(rev.author_id, ""),
+                created_at=rev.created_at,
+                comment=rev.comment,
+                total_cents=rev.total_cents,
+                differences=revision_diff(previous, current) if previous is not None else [],
+            )
+        )
+        previous = current
+    return views
+
+
+def _events(session: Session, order: Order) -> list[OrderEvent]:
+    return list(
+        session.exec(
+            select(OrderEvent)
+            .where(OrderEvent.order_id == order.id)
+            .order_by(col(OrderEvent.created_at), col(OrderEvent.id))
+        ).all()
+    )
+
+
+def _behalf_ids(event: OrderEvent) -> list[int]:
+    ids = (event.data or {}).get("on_behalf_of") or []
+    return [u for u in ids if isinstance(u, int)]
+
+
+def _entry(event: OrderEvent, names: Mapping[int, str]) -> TimelineEntry:
+    return TimelineEntry(
+        kind=event.kind,
+        when=event.created_at,
+        actor=names.get(event.actor_id or 0, ""),
+        actor_kind=event.actor_kind,
+        on_behalf_of=tuple(names.get(u, "?") for u in _behalf_ids(event)),
+        data=dict(event.data or {}),
+        body=event.body,
+    )

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency
 
-from customer_center.i18n.catalog import normalize_language
+from customer_center.domain.languages import PORTAL_TIMEZONE, normalize_language, start_of_local_day
 
-# The portal shows times in the seller's time zone; per-user zones can come later.
-PORTAL_TIMEZONE = ZoneInfo("Europe/Berlin")
-
-
-def start_of_local_day(day: date) -> datetime:
-    """Midnight at the start of ``day`` in the portal's time zone, as a UTC moment."""
-    return datetime(day.year, day.month, day.day, tzinfo=PORTAL_TIMEZONE).astimezone(UTC)
+__all__ = ["PORTAL_TIMEZONE", "format_day", "format_moment", "format_money", "start_of_local_day"]
 
 
 def format_money(amount: Decimal, currency: str, lang: str) -> str:

@@ -25,7 +25,7 @@ from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import parse_whole
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
-from customer_center.i18n.formatting import PORTAL_TIMEZONE, start_of_local_day
+from customer_center.domain.languages import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
 from customer_center.models.company import Company
@@ -36,7 +36,7 @@ from customer_center.services import audit
 SCOPES = (SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER)
 MAX_QUANTITY = 10**9
 # Periods run from midnight to midnight where the customers are (the seller's time zone, as
-# customer_center.i18n.formatting shows times), not in UTC.
+# customer_center.domain.languages names), not in UTC.
 
 
 def _as_limits(rule: BudgetRule) -> Limits:

@@ -20,6 +20,7 @@ from customer_center.integrations.scim.schema import Group, Name, User
 from customer_center.models.audit import AuditEntry
 from customer_center.models.user import STATUS_INACTIVE, STATUS_INVITED, Role
 from customer_center.models.user import User as PortalUser
+from customer_center.presenters import audit as audit_words
 from customer_center.services import audit_log
 from customer_center.services.audit_log import AuditFilter
 from customer_center.services.identity import provisioning
@@ -161,9 +162,10 @@ def test_created_users_are_audited_with_the_token_as_actor(session: Session) -> 
     assert user is not None and user.email == "dora@c-1.example" and user.password_hash is None
     entry = session.exec(select(AuditEntry)).one()
     assert (entry.action, entry.actor_user_id, entry.session_id) == ("user.created", None, None)
-    page = audit_log.audit_page(session, main, AuditFilter())
-    assert page.rows[0]["who"] == "SCIM token Okta"
-    assert "Okta" not in page.rows[0]["changes"]
+    page = audit_log.audit_page(session, main, audit_filter=AuditFilter())
+    rows = audit_words.page_rows(page, "en")
+    assert rows[0]["who"] == "SCIM token Okta"
+    assert "Okta" not in rows[0]["changes"]
     with pytest.raises(ValidationFailed) as taken:
         provisioning.create_user(session, scim, _fields("dora@c-1.example"))
     assert taken.value.errors["email"][0] == "users.error.email_taken"

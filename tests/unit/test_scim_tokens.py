@@ -11,6 +11,7 @@ from customer_center.auth.tokens import token_hash
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.models.audit import AuditEntry
 from customer_center.models.identity import ScimToken
+from customer_center.presenters import audit as audit_words
 from customer_center.services import audit_log
 from customer_center.services.audit_log import AuditFilter
 from customer_center.services.identity import scim_tokens
@@ -70,7 +71,9 @@ def test_revoked_token_is_refused(session: Session) -> None:
     assert scim_tokens.authenticate(session, raw) is None
     actions = session.exec(select(AuditEntry.action).order_by(AuditEntry.id)).all()  # type: ignore[arg-type]
     assert actions == ["scim_token.created", "scim_token.revoked"]
-    rows = audit_log.audit_page(session, main, AuditFilter()).rows
+    rows = audit_words.page_rows(
+        audit_log.audit_page(session, main, audit_filter=AuditFilter()), "en"
+    )
     assert [(r["action"], r["target"]) for r in rows] == [
         ("Provisioning token revoked", "Provisioning token: Okta"),
         ("Provisioning token created", "Provisioning token: Okta"),

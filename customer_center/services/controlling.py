@@ -30,10 +30,10 @@ from customer_center.domain.budgets import (
     remaining_cents,
 )
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.languages import start_of_local_day
 from customer_center.domain.orders import order_number
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
-from customer_center.domain.languages import start_of_local_day
 from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
 from customer_center.models.order import (

@@ -11,9 +11,9 @@ from customer_center.auth import oidc
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
+from customer_center.presenters.people import role_name
 from customer_center.services import wiring
 from customer_center.services.identity import sso_domains, sso_settings
-from customer_center.services.people.roles import role_name
 from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 from customer_center.state.access import requires

@@ -13,6 +13,7 @@ from customer_center.domain.permissions import (
     rights_by_area,
 )
 from customer_center.i18n import translate
+from customer_center.presenters.people import builtin_role_names, role_name
 from customer_center.services.people import roles
 from customer_center.services.people.roles import RoleView
 from customer_center.state.access import requires
@@ -23,7 +24,7 @@ CHECKBOX_PREFIX = "perm:"
 
 
 def role_label(view: RoleView, lang: str) -> str:
-    return roles.role_name(lang, view.code, view.name, view.is_builtin)
+    return role_name(lang, view.code, view.name, view.is_builtin)
 
 
 def role_row(view: RoleView, lang: str) -> dict[str, str]:
@@ -127,9 +128,22 @@ class RolesState(PortalState):
         actor = self._actor()
         try:
             if self.editor_id:
-                await in_transaction(roles.update_role, actor, self.editor_id, name, rights)
+                await in_transaction(
+                    roles.update_role,
+                    actor,
+                    role_id=self.editor_id,
+                    name=name,
+                    permissions=rights,
+                    builtin_names=builtin_role_names,
+                )
             else:
-                await in_transaction(roles.create_role, actor, name, rights)
+                await in_transaction(
+                    roles.create_role,
+                    actor,
+                    name=name,
+                    permissions=rights,
+                    builtin_names=builtin_role_names,
+                )
         except ServiceError as error:
             self.editor_errors = field_errors(error, self.lang)
             self.editor_name, self.editor_rights = name, rights
@@ -160,7 +174,10 @@ class RolesState(PortalState):
     async def delete(self, form: dict) -> None:
         try:
             await in_transaction(
-                roles.delete_role, self._actor(), self.delete_id, move_target(form)
+                roles.delete_role,
+                self._actor(),
+                role_id=self.delete_id,
+                move_users_to=move_target(form),
             )
         except ServiceError as error:
             self.delete_errors = field_errors(error, self.lang)

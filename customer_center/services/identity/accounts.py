@@ -11,9 +11,9 @@ from sqlmodel import Session, select
 from customer_center.auth import sessions
 from customer_center.auth.passwords import hash_password, verify_password
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.languages import LANGUAGES
 from customer_center.domain.password_policy import new_password_errors
 from customer_center.domain.principals import CustomerUser
-from customer_center.domain.languages import LANGUAGES
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.user import STATUS_ACTIVE, User

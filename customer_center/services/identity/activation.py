@@ -11,10 +11,10 @@ from sqlmodel import Session, select
 from customer_center.auth.passwords import hash_password
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.languages import normalize_language
 from customer_center.domain.password_policy import new_password_errors
 from customer_center.domain.permissions import BUILTIN_ROLES, MAIN_CONTACT_ROLE
 from customer_center.domain.principals import by_user
-from customer_center.domain.languages import normalize_language
 from customer_center.integrations.erp.protocol import ErpClient, ErpCustomer
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company

@@ -23,9 +23,9 @@ from customer_center.domain.budgets import (
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import parse_whole
+from customer_center.domain.languages import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
-from customer_center.domain.languages import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
 from customer_center.models.company import Company

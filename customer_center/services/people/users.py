@@ -17,9 +17,9 @@ from sqlmodel import Session, col, select
 from customer_center.auth.sessions import revoke_all_sessions
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.languages import LANGUAGES
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.domain.principals import Principal
-from customer_center.domain.languages import LANGUAGES
 from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.budget import SCOPE_USER, BudgetRule

@@ -1,5 +1,5 @@
 """People in words: roles (a built-in in the reader's language, a custom role by its name),
-approver chains, and the values services hand over in their refusals."""
+approver chains and their problems, and the values services hand over in their refusals."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
 
+from customer_center.domain.chains import Problem
 from customer_center.domain.languages import LANGUAGES
 from customer_center.domain.permissions import builtin_role_name_key
 from customer_center.domain.refs import ChainRef, RoleRef
@@ -55,4 +56,11 @@ def _worded(value: object, lang: str) -> object:
         return chain_label(value, lang)
     if isinstance(value, tuple) and value and all(isinstance(v, ChainRef) for v in value):
         return ", ".join(sorted(chain_label(v, lang) for v in value))
+    if isinstance(value, tuple) and value and all(isinstance(v, Problem) for v in value):
+        return " ".join(problem_text(v, lang) for v in value)
     return value
+
+
+def problem_text(problem: Problem, lang: str) -> str:
+    """One problem of an approver chain or an absence, in words."""
+    return translate(lang, problem.code, **worded_params(problem.params, lang))

@@ -16,6 +16,8 @@ from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
+from customer_center.presenters import chains as chain_words
+from customer_center.presenters import people as people_words
 from customer_center.services.people import chains, roles
 from customer_center.state.access import requires
 from customer_center.state.base import (
@@ -104,15 +106,17 @@ class ChainEditorState(PortalState):
             }
             for lv in levels or []
         ]
-        directory = await in_transaction(chains.load_directory, actor.company_id, self.lang)
+        directory = await in_transaction(chains.load_directory, actor.company_id)
         self._invited = sorted(directory.invited)
         self._labels = {
             f"u:{uid}": self._person_label(uid, name) for uid, name in directory.names.items()
         }
         self._labels.update(
             {
-                f"r:{rid}": translate(self.lang, "chains.role_label", name=name)
-                for rid, name in directory.role_names.items()
+                f"r:{rid}": translate(
+                    self.lang, "chains.role_label", name=people_words.role_label(role, self.lang)
+                )
+                for rid, role in directory.role_names.items()
             }
         )
         self.problems, self.saved, self.preview_sentence, self.preview_steps = {}, "", "", []
@@ -257,7 +261,8 @@ class UserChainState(ChainEditorState):
         except ServiceError as error:
             self.problems = field_errors(error, self.lang)
             return
-        self.preview_sentence, self.preview_steps = result.sentence, result.steps
+        text = chain_words.preview_text(result, self.lang)
+        self.preview_sentence, self.preview_steps = text.sentence, text.steps
 
 
 class DefaultChainState(ChainEditorState):

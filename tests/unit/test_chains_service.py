@@ -12,7 +12,9 @@ from customer_center.domain.chains import ApproverRef, Level
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.audit import AuditEntry
+from customer_center.presenters.chains import preview_text
 from customer_center.services.people import chains
+from customer_center.state.base import field_errors
 from tests.factories import make_company, make_user, role_id
 
 TODAY = date(2026, 11, 24)
@@ -52,7 +54,7 @@ def test_a_two_level_chain_is_saved_audited_and_routes(session, team) -> None:
         [ids["anna"]],
         [ids["anna"], ids["clara"]],
     ]
-    text = chains.preview(session, main, ids["ben"], 1_200_000, TODAY)
+    text = preview_text(chains.preview(session, main, ids["ben"], 1_200_000, TODAY), main.language)
     assert text.sentence == "An order of €12,000.00 by Ben would go to:"
     assert text.steps == ["1) Anna (any of)", "2) Approver (role): Anna, Clara (all of)"]
 
@@ -61,7 +63,8 @@ def test_problems_are_refused_in_words_per_level(session, team) -> None:
     main, ids = team
     with pytest.raises(ValidationFailed) as failure:
         save(session, main, "user", ids["anna"], [level("any"), level("any", ids["anna"])])
-    errors = {key: params["text"] for key, (_code, params) in failure.value.errors.items()}
+    assert {code for code, _params in failure.value.errors.values()} == {"chains.problem.text"}
+    errors = field_errors(failure.value, main.language)
     assert errors == {
         "level-1": "This level has no approver yet.",
         "level-2": "Anna would approve their own orders here; the level would always pass on. "
@@ -78,7 +81,7 @@ def test_people_of_another_company_are_unknown(session, team) -> None:
     session.commit()
     with pytest.raises(ValidationFailed) as failure:
         save(session, main, "company", 0, [level("any", stranger.id)])
-    assert "not part of your company" in failure.value.errors["level-1"][1]["text"]
+    assert "not part of your company" in field_errors(failure.value, main.language)["level-1"]
     with pytest.raises(ServiceError) as not_found:
         save(session, main, "user", stranger.id, [level("any", ids["anna"])])
     assert not_found.value.code == "admin.not_found"
@@ -121,7 +124,7 @@ def test_malformed_payloads_are_refused(payload) -> None:
 
 def test_the_preview_says_when_nobody_else_can_decide(session, team) -> None:
     main, _ids = team
-    text = chains.preview(session, main, main.user_id, 500_000, TODAY)
+    text = preview_text(chains.preview(session, main, main.user_id, 500_000, TODAY), main.language)
     assert text.steps == [
         "Nobody else can decide: the main contact's own order needs no further approval."
     ]
@@ -141,7 +144,7 @@ def test_the_preview_names_substitutes_in_german(session, team) -> None:
     )
     session.commit()
     german = replace(main, language="de")
-    text = chains.preview(session, german, ids["ben"], 100, TODAY)
+    text = preview_text(chains.preview(session, german, ids["ben"], 100, TODAY), german.language)
     assert text.steps == ["1) Clara für Anna (einer von)"]
     assert chains.standing_in_for(session, main.company_id, ids["clara"], TODAY) == {ids["anna"]}
     assert (

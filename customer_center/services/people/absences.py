@@ -91,7 +91,7 @@ def add_absence(
     substitute, and come back after. Other planned absences stay; overlapping ones, and a
     substitute who cannot decide approvals, are refused next to their field."""
     _check_access(session, actor, user_id)
-    directory = load_directory(session, actor.company_id, actor.language)
+    directory = load_directory(session, actor.company_id)
     problems = absence_problems(user_id, substitute_id, starts_on, ends_on, directory)
     if problems:
         raise ValidationFailed(

@@ -64,3 +64,9 @@ def _worded(value: object, lang: str) -> object:
 def problem_text(problem: Problem, lang: str) -> str:
     """One problem of an approver chain or an absence, in words."""
     return translate(lang, problem.code, **worded_params(problem.params, lang))
+
+
+def import_problem_text(problem: tuple[str, dict[str, object]], lang: str) -> str:
+    """A problem of a row of a user import (message id and parameters), in words."""
+    code, params = problem
+    return translate(lang, code, **worded_params(params, lang))

@@ -11,8 +11,8 @@ from datetime import date
 from decimal import Decimal
 
 from customer_center.domain.inputs import MAX_DB_INT
+from customer_center.domain.languages import normalize_language
 from customer_center.i18n import translate
-from customer_center.i18n.catalog import normalize_language
 from customer_center.i18n.formatting import format_money
 
 PERIODS = ("month", "quarter", "year")

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import quote
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from customer_center.auth.principals import rights_of
+from customer_center.domain import routes
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import Permission
@@ -94,15 +94,17 @@ def request_email_change(
         raise ServiceError("account.email.error.rate_limited", field="new_email", minutes=wait)
     record_attempt(session, REQUEST_LIMIT.kind, [f"user:{actor.user_id}"], succeeded=False)
     _retire_pending(session, user.id)  # type: ignore[arg-type]
-    raw = one_time_tokens.issue(
-        session, EMAIL_CHANGE, EMAIL_CHANGE_TTL, user_id=user.id, payload={"new_email": email}
-    )
-    emails.queue(
+    one_time_tokens.send_link(
         session,
+        purpose=EMAIL_CHANGE,
+        ttl=EMAIL_CHANGE_TTL,
+        base_url=settings.base_url,
+        path=routes.VERIFY_EMAIL,
+        user_id=user.id,
+        payload={"new_email": email},
         to=email,
         lang=user.language,
         template="account_email_verify",
-        link=f"{settings.base_url}/verify-email?token={quote(raw)}",
         name=user.name,
         new_email=email,
         old_email=user.email,
@@ -175,7 +177,7 @@ def confirm_email_change(session: Session, settings: Settings, raw_token: str) -
         to=old_email,
         lang=user.language,
         template="account_email_changed",
-        link=f"{settings.base_url}/sign-in",
+        link=routes.link(settings.base_url, routes.SIGN_IN),
         name=user.name,
         new_email=new_email,
         old_email=old_email,

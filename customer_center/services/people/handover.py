@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import quote
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from customer_center.auth.passwords import verify_password
+from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.domain.principals import CustomerUser
@@ -131,21 +131,19 @@ def request_handover(
     target = _target(session, actor, target_user_id)
     _check_password(session, actor, initiator, password)
     _retire_pending(session, actor.company_id)
-    raw = one_time_tokens.issue(
-        session,
-        HANDOVER,
-        HANDOVER_TTL,
-        user_id=target.id,
-        payload={"from_user_id": initiator.id},
-    )
     company = session.get(Company, actor.company_id)
     assert company is not None
-    emails.queue(
+    one_time_tokens.send_link(
         session,
+        purpose=HANDOVER,
+        ttl=HANDOVER_TTL,
+        base_url=settings.base_url,
+        path=routes.HANDOVER,
+        user_id=target.id,
+        payload={"from_user_id": initiator.id},
         to=target.email,
         lang=target.language,
         template="account_handover_request",
-        link=f"{settings.base_url}/handover?token={quote(raw)}",
         name=target.name,
         from_name=initiator.name,
         company=company.name,
@@ -288,7 +286,7 @@ def _tell_both(session: Session, settings: Settings, previous: User, successor: 
             to=user.email,
             lang=user.language,
             template=f"account_handover_done_{template}",
-            link=f"{settings.base_url}/dashboard",
+            link=routes.link(settings.base_url, routes.DASHBOARD),
             name=user.name,
             from_name=previous.name,
             to_name=successor.name,

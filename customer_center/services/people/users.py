@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import quote
 
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from customer_center.auth.sessions import revoke_all_sessions
+from customer_center.domain import routes
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.languages import LANGUAGES
@@ -33,7 +33,7 @@ from customer_center.models.user import (
     User,
     UserRole,
 )
-from customer_center.services import audit, emails
+from customer_center.services import audit
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.people.names import name_or_email_matches
 from customer_center.services.people.permissions import role_permissions
@@ -199,14 +199,17 @@ def _create_invited_user(
 def _send_invitation(
     session: Session, actor: Principal, settings: Settings, company: Company, user: User
 ) -> None:
-    raw = one_time_tokens.issue(session, INVITATION, INVITATION_TTL, user_id=user.id)
-    inviter = session.get(User, actor.user_id)
-    emails.queue(
+    inviter = session.get(User, actor.user_id) if actor.user_id is not None else None
+    one_time_tokens.send_link(
         session,
+        purpose=INVITATION,
+        ttl=INVITATION_TTL,
+        base_url=settings.base_url,
+        path=routes.INVITATION,
+        user_id=user.id,
         to=user.email,
         lang=user.language,
         template="invitation",
-        link=f"{settings.base_url}/invitation?token={quote(raw)}",
         name=user.name,
         company=company.name,
         inviter=inviter.name if inviter else "",

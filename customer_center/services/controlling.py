@@ -70,7 +70,7 @@ def range_bounds(range_code: str, today: date) -> tuple[date, date]:
 
 
 def _require_reports(session: Session, actor: CustomerUser) -> None:
-    if Permission.REPORTS_VIEW not in actor.rights:
+    if not actor.may(Permission.REPORTS_VIEW):
         raise ServiceError("error.permission_denied")
 
 

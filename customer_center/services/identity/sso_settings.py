@@ -63,7 +63,7 @@ class SsoSettingsView:
 
 
 def _require_manager(session: Session, actor: CustomerUser) -> None:
-    if Permission.COMPANY_MANAGE not in actor.rights:
+    if not actor.may(Permission.COMPANY_MANAGE):
         raise ServiceError("error.permission_denied")
 
 

@@ -26,7 +26,7 @@ from customer_center.services.people.budgets import check_subject
 from customer_center.services.people.chains import load_directory
 from customer_center.services.people.names import names_of
 
-ADMIN_RIGHTS = frozenset({Permission.CHAINS_MANAGE.value, Permission.USERS_MANAGE.value})
+ADMIN_RIGHTS = (Permission.CHAINS_MANAGE, Permission.USERS_MANAGE)
 MAX_DAYS = 366
 
 
@@ -43,7 +43,7 @@ def may_manage_absence(session: Session, actor: CustomerUser, user_id: int) -> b
     """One's own absence, or anyone's in the company for holders of an administrative right."""
     if user_id == actor.user_id:
         return True
-    return bool(ADMIN_RIGHTS & actor.rights)
+    return any(actor.may(right) for right in ADMIN_RIGHTS)
 
 
 def _check_access(session: Session, actor: CustomerUser, user_id: int) -> None:

@@ -224,8 +224,7 @@ def budget_situation(
     """A user's limits and period figures: one's own, or anyone's of the company for holders
     of budgets.manage or users.manage."""
     if user_id != actor.user_id:
-        rights = actor.rights
-        if not rights & {Permission.BUDGETS_MANAGE, Permission.USERS_MANAGE}:
+        if not (actor.may(Permission.BUDGETS_MANAGE) or actor.may(Permission.USERS_MANAGE)):
             raise ServiceError("error.permission_denied")
         check_subject(session, actor, SCOPE_USER, user_id)
     return situation_of(session, actor.company_id, user_id, today or local_today())

@@ -69,7 +69,7 @@ def load_directory(session: Session, company_id: int) -> Directory:
         role_names={rid or 0: RoleRef(code, name, builtin) for rid, code, name, builtin in roles},
         role_members={rid: tuple(sorted(m)) for rid, m in members.items()},
         main_contact_id=next((uid for uid, _n, _s, main in users if main), None),
-        deciders=holders_of(session, company_id, Permission.APPROVALS_DECIDE.value),
+        deciders=holders_of(session, company_id, Permission.APPROVALS_DECIDE),
         absences=_absences(session, company_id),
         invited=frozenset(uid for uid, _n, status, _m in users if status == STATUS_INVITED),  # type: ignore[misc]
     )
@@ -129,7 +129,7 @@ def deputy_directory(session: Session, company_id: int, also: Iterable[int] = ()
         role_members={},
         main_contact_id=next((uid for uid, _n, _s, main in users if main), None),
         deciders=holders_of(
-            session, company_id, Permission.APPROVALS_DECIDE.value, [u[0] or 0 for u in users]
+            session, company_id, Permission.APPROVALS_DECIDE, [u[0] or 0 for u in users]
         ),
         absences=absences,
         invited=frozenset(uid for uid, _n, status, _m in users if status == STATUS_INVITED),  # type: ignore[misc]

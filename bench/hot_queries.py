@@ -42,7 +42,7 @@ from customer_center.domain.principals import CustomerUser  # noqa: E402
 from customer_center.models.order import STATUS_PENDING_APPROVAL, Order  # noqa: E402
 from customer_center.services.orders import approvals, order_lists  # noqa: E402
 from customer_center.services.people.budgets import order_breaches  # noqa: E402
-from customer_center.services.people.users import UserQuery, users_page  # noqa: E402
+from customer_center.services.people.user_list import UserQuery, users_page  # noqa: E402
 
 Shape = Callable[[Session], Any]
 
@@ -64,8 +64,8 @@ def shapes(engine: Engine) -> dict[str, Shape]:
     delivered = order_lists.OrderFilter(scope=order_lists.SCOPE_ALL, status="delivered")
     figures = OrderFigures(total_cents=250_000, total_quantity=12)
     return {
-        "user list, first page": lambda s: users_page(s, main, UserQuery()),
-        "user list, search": lambda s: users_page(s, main, UserQuery(search="müller")),
+        "user list, first page": lambda s: users_page(s, main, query=UserQuery()),
+        "user list, search": lambda s: users_page(s, main, query=UserQuery(search="müller")),
         "approvals inbox, first page": lambda s: approvals.inbox(s, approver),
         "approvals waiting count (nav)": lambda s: approvals.waiting_count(s, approver),
         "order page (pending order)": lambda s: approvals.order_detail(s, main, pending),

@@ -7,7 +7,7 @@ import reflex as rx
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.catalog import LANGUAGES
-from customer_center.services.people import erp_contacts, users
+from customer_center.services.people import erp_contacts, user_list
 from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
@@ -57,7 +57,7 @@ class ErpContactsState(PortalState):
     @requires(MANAGE)
     async def load(self) -> None:
         self.errors, self.search, self.page = {}, "", 0
-        roles = await in_transaction(users.role_choices, self._actor())
+        roles = await in_transaction(user_list.role_choices, self._actor())
         self.role_options = role_options_for(roles, self.lang)
         await self._reload()
 

@@ -15,8 +15,9 @@ from customer_center.domain.user_csv import MAX_ROWS
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.i18n.formatting import format_moment
-from customer_center.services.people import invitations, users
-from customer_center.services.people.users import NewUser, RoleChoice, UserQuery
+from customer_center.services.people import invitations, inviting, user_list, users
+from customer_center.services.people.user_list import RoleChoice, UserQuery
+from customer_center.services.people.users import NewUser
 from customer_center.settings import get_settings
 from customer_center.state.access import public, requires
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
@@ -75,14 +76,14 @@ class UsersListState(PortalState):
             search=self.search,
             role_id=parse_id(role),
             status=self.status_filter if self.status_filter in users.STATUSES else "",
-            sort=self.sort if self.sort in users.SORTS else "name",
+            sort=self.sort if self.sort in user_list.SORTS else "name",
             descending=self.descending,
             page=self.page,
         )
 
     async def _refresh(self) -> None:
         actor = self._actor()
-        page = await in_transaction(users.users_page, actor, self._query_object())
+        page = await in_transaction(user_list.users_page, actor, query=self._query_object())
         lang = self.lang
         labels = {o["code"]: o["label"] for o in self._labels}
         self.rows = [
@@ -102,7 +103,7 @@ class UsersListState(PortalState):
 
     @requires(MANAGE)
     async def load(self) -> None:
-        roles = await in_transaction(users.role_choices, self._actor())
+        roles = await in_transaction(user_list.role_choices, self._actor())
         self._labels = [
             {"code": r.code, "label": role_label(r.code, r.name, r.is_builtin, self.lang)}
             for r in roles
@@ -132,7 +133,7 @@ class UsersListState(PortalState):
 
     @requires(MANAGE)
     async def sort_by(self, column: str) -> None:
-        if not isinstance(column, str) or column not in users.SORTS:
+        if not isinstance(column, str) or column not in user_list.SORTS:
             return
         self.descending = not self.descending if self.sort == column else False
         self.sort = column
@@ -158,7 +159,7 @@ class InviteUserState(PortalState):
     @requires(MANAGE)
     async def load(self) -> None:
         self.errors = {}
-        roles = await in_transaction(users.role_choices, self._actor())
+        roles = await in_transaction(user_list.role_choices, self._actor())
         self.role_options = role_options_for(roles, self.lang)
 
     @requires(MANAGE)
@@ -172,7 +173,9 @@ class InviteUserState(PortalState):
             role_ids=chosen_role_ids(form),
         )
         try:
-            user_id = await in_transaction(users.invite_user, self._actor(), get_settings(), new)
+            user_id = await in_transaction(
+                inviting.invite_user, self._actor(), settings=get_settings(), new=new
+            )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return None
@@ -203,7 +206,7 @@ class UserDetailState(PortalState):
     async def _reload(self) -> None:
         actor = self._actor()
         try:
-            detail = await in_transaction(users.user_detail, actor, self.detail_id)
+            detail = await in_transaction(user_list.user_detail, actor, user_id=self.detail_id)
         except ServiceError:
             self.found = False
             return
@@ -222,15 +225,15 @@ class UserDetailState(PortalState):
         self.errors, self.role_errors, self.problem = {}, {}, ""
         self.notice = self._t("users.invited_notice") if self._query("invited") else ""
         self.detail_id = self._query_id("user_id") or 0
-        roles = await in_transaction(users.role_choices, self._actor())
+        roles = await in_transaction(user_list.role_choices, self._actor())
         self.role_options = role_options_for(roles, self.lang)
         await self._reload()
 
-    async def _run(self, service, *args, done_key: str, errors_var: str = "problem") -> bool:  # type: ignore[no-untyped-def]
+    async def _run(self, service, done_key: str, errors_var: str = "problem", **args) -> bool:  # type: ignore[no-untyped-def]
         """Call a user service for this user; show its refusal or report success."""
         self.errors, self.role_errors, self.problem, self.notice = {}, {}, "", ""
         try:
-            await in_transaction(service, self._actor(), *args)
+            await in_transaction(service, self._actor(), user_id=self.detail_id, **args)
         except ServiceError as error:
             messages = field_errors(error, self.lang)
             if errors_var == "problem":
@@ -247,9 +250,8 @@ class UserDetailState(PortalState):
         language = text_field(form, "language", 5)
         await self._run(
             users.update_profile,
-            self.detail_id,
-            text_field(form, "name", 300),
-            language,
+            name=text_field(form, "name", 300),
+            language=language,
             done_key="users.saved",
             errors_var="errors",
         )
@@ -258,29 +260,28 @@ class UserDetailState(PortalState):
     async def save_roles(self, form: dict) -> None:
         await self._run(
             users.set_user_roles,
-            self.detail_id,
-            chosen_role_ids(form),
+            role_ids=chosen_role_ids(form),
             done_key="users.roles_saved",
             errors_var="role_errors",
         )
 
     @requires(MANAGE)
     async def deactivate(self) -> None:
-        await self._run(users.deactivate_user, self.detail_id, done_key="users.deactivated")
+        await self._run(users.deactivate_user, done_key="users.deactivated")
 
     @requires(MANAGE)
     async def activate(self) -> None:
-        await self._run(users.activate_user, self.detail_id, done_key="users.activated")
+        await self._run(users.activate_user, done_key="users.activated")
 
     @requires(MANAGE)
     async def resend_invitation(self) -> None:
         await self._run(
-            users.resend_invitation, get_settings(), self.detail_id, done_key="users.resent"
+            inviting.resend_invitation, settings=get_settings(), done_key="users.resent"
         )
 
     @requires(MANAGE)
     async def revoke_invitation(self):  # type: ignore[no-untyped-def]
-        if await self._run(users.revoke_invitation, self.detail_id, done_key="users.revoked"):
+        if await self._run(inviting.revoke_invitation, done_key="users.revoked"):
             return rx.redirect("/users")
         return None
 

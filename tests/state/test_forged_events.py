@@ -33,7 +33,7 @@ from customer_center.models.order import STATUS_PENDING_APPROVAL
 from customer_center.models.registry import metadata
 from customer_center.services.identity import scim_tokens
 from customer_center.services.orders.ordering import LineRequest, submit_order
-from customer_center.services.people import absences, budgets, chains, users
+from customer_center.services.people import absences, budgets, chains, inviting, users
 from customer_center.services.shop import cart
 from customer_center.settings import get_settings
 from customer_center.state.access import access_of
@@ -134,7 +134,7 @@ class World:
         scim_tokens.create_token(session, main, "Alpha IdP secret token")
         buyer = role_id(session, main.company_id, "buyer")
         invitation = users.NewUser("Ines Invited", "invited@alpha.example", "en", (buyer,))
-        invited = users.invite_user(session, main, get_settings(), invitation)
+        invited = inviting.invite_user(session, main, settings=get_settings(), new=invitation)
         cart.add_to_cart(session, victim, ERP, "ALPHA-CART-SKU", 5)
         line = LineRequest("ALPHA-ORDER-SKU", 2)  # more than the victim's one piece per order
         order = submit_order(session, victim, get_settings(), [line], ALPHA_CHECKOUT, erp=ERP)

@@ -15,7 +15,7 @@ from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import User, UserRole
 from customer_center.services.orders import approvals
 from customer_center.services.orders.approvals import OrderChange
-from customer_center.services.people import users
+from customer_center.services.people import inviting
 from customer_center.settings import get_settings
 from tests.factories import make_user
 from tests.order_factories import Shop
@@ -166,7 +166,7 @@ def test_revoking_an_invitation_named_in_an_order_keeps_the_user_deactivated(sho
     )
     shop.chain(("any", [ivy]))
     order_id = shop.order().order_id
-    users.revoke_invitation(shop.session, shop.main, ivy.id)  # type: ignore[arg-type]
+    inviting.revoke_invitation(shop.session, shop.main, user_id=ivy.id)  # type: ignore[arg-type]
     shop.session.commit()
     assert _user(shop, ivy.id).status == "inactive"
     assert _decide(shop, shop.main_user(), "approve", order_id) == "approved"

@@ -37,7 +37,7 @@ def editable_user(session: Session, actor: CustomerUser, user_id: object) -> Use
     """The user whose address ``actor`` may change: themselves, or with ``users.manage`` a user
     of their company whose rights they hold all of (so nobody takes over a stronger account by
     redirecting its address, and only the main contact changes the main contact's)."""
-    user = company_user(session, actor, user_id)
+    user = company_user(session, actor, user_id=user_id)
     if user.id == actor.user_id:
         return user
     own = actor.rights

@@ -78,12 +78,18 @@ def create_user(session: Session, actor: ScimClient, *, fields: UserFields) -> i
 
 def replace_user(session: Session, actor: ScimClient, *, user_id: int, fields: UserFields) -> None:
     """Bring a user in line with ``fields``; only what differs changes (and is audited)."""
-    user = users.company_user(session, actor, user_id)
+    user = users.company_user(session, actor, user_id=user_id)
     email = normalize_email(fields.email)
     if email != user.email:
         _change_email(session, actor, user, email)
     if (fields.name.strip(), fields.language) != (user.name, user.language):
-        users.update_profile(session, actor, user.id, fields.name, fields.language)  # type: ignore[arg-type]
+        users.update_profile(
+            session,
+            actor,
+            user_id=user.id,  # type: ignore[arg-type]
+            name=fields.name,
+            language=fields.language,
+        )
     if fields.external_id != user.external_id:
         before = {"external_id": user.external_id}
         user.external_id = fields.external_id
@@ -99,7 +105,7 @@ def replace_user(session: Session, actor: ScimClient, *, user_id: int, fields: U
         )
     if fields.active != is_active(user):
         change = users.activate_user if fields.active else users.deactivate_user
-        change(session, actor, user.id)  # type: ignore[arg-type]
+        change(session, actor, user_id=user.id)  # type: ignore[arg-type]
 
 
 def _change_email(session: Session, actor: ScimClient, user: User, email: str) -> None:
@@ -124,9 +130,9 @@ def _change_email(session: Session, actor: ScimClient, user: User, email: str) -
 
 def deactivate(session: Session, actor: ScimClient, *, user_id: int) -> None:
     """SCIM DELETE: the user is deactivated (sessions end at once), never deleted."""
-    user = users.company_user(session, actor, user_id)
+    user = users.company_user(session, actor, user_id=user_id)
     if is_active(user):
-        users.deactivate_user(session, actor, user_id)
+        users.deactivate_user(session, actor, user_id=user_id)
 
 
 # --- groups = roles ---------------------------------------------------------------------------
@@ -230,7 +236,8 @@ def set_members(session: Session, actor: ScimClient, *, role_id: int, member_ids
         raise ServiceError("scim.error.unknown_member", field="members")
     changed = sorted(wanted ^ current)
     snapshots = {
-        u: users.user_snapshot(session, users.company_user(session, actor, u)) for u in changed
+        u: users.user_snapshot(session, users.company_user(session, actor, user_id=u))
+        for u in changed
     }
     session.execute(
         delete(UserRole).where(
@@ -247,7 +254,7 @@ def set_members(session: Session, actor: ScimClient, *, role_id: int, member_ids
             target_type="user",
             target_id=user_id,
             before=before,
-            after=users.user_snapshot(session, users.company_user(session, actor, user_id)),
+            after=users.user_snapshot(session, users.company_user(session, actor, user_id=user_id)),
         )
 
 

@@ -105,7 +105,7 @@ def record_password_failure(session: Session, actor: CustomerUser) -> None:
 
 
 def _target(session: Session, actor: CustomerUser, target_user_id: object) -> User:
-    target = company_user(session, actor, target_user_id)
+    target = company_user(session, actor, user_id=target_user_id)
     if target.id == actor.user_id:
         raise ServiceError("account.handover.error.self")
     if target.status != STATUS_ACTIVE:

@@ -15,7 +15,8 @@ from customer_center.models.user import STATUS_ACTIVE, STATUS_INVITED, User
 from customer_center.services import audit
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.identity.accounts import issue_sign_in_ticket
-from customer_center.services.people.users import INVITATION, NAME_MAX
+from customer_center.services.people.inviting import INVITATION
+from customer_center.services.people.users import NAME_MAX
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,9 @@ from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.domain.principals import CustomerUser
 from customer_center.domain.user_csv import CsvUserRow, parse_users_csv
 from customer_center.models.user import Role, User
+from customer_center.services.people.inviting import invite_users
 from customer_center.services.people.role_rules import BuiltinNames
-from customer_center.services.people.users import (
-    NAME_MAX,
-    NewUser,
-    invite_users,
-    permissions_of_role,
-)
+from customer_center.services.people.users import NAME_MAX, NewUser, permissions_of_role
 from customer_center.settings import Settings
 
 BATCH_SIZE = 200
@@ -231,7 +227,8 @@ def import_batch(
     failed: list[ImportRow] = []
     while pending:
         try:
-            invited = invite_users(session, actor, settings, [row.new_user() for row in pending])
+            new_users = [row.new_user() for row in pending]
+            invited = invite_users(session, actor, settings=settings, users=new_users)
         except ValidationFailed as failure:
             refused = _refused_rows(pending, failure)
             if not refused:

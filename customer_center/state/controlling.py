@@ -16,8 +16,9 @@ from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.catalog import normalize_language
 from customer_center.i18n.formatting import format_day, format_moment
-from customer_center.services import controlling
-from customer_center.services.controlling import RANGES, ApprovalReport, BudgetPage, SpendReport
+from customer_center.services import budget_use, controlling
+from customer_center.services.budget_use import BudgetPage
+from customer_center.services.controlling import RANGES, ApprovalReport, SpendReport
 from customer_center.state.access import requires
 from customer_center.state.base import PortalState, in_transaction
 
@@ -124,10 +125,14 @@ class ControllingState(PortalState):
         self.budget_page, self.budget_page_count = page.page, page.page_count
 
     async def _refresh_spend(self) -> None:
-        self._show_spend(await in_transaction(controlling.spend_report, self._actor(), self.range))
+        self._show_spend(
+            await in_transaction(controlling.spend_report, self._actor(), range_code=self.range)
+        )
 
     async def _refresh_budgets(self) -> None:
-        page = await in_transaction(controlling.budget_use_page, self._actor(), self.budget_page)
+        page = await in_transaction(
+            budget_use.budget_use_page, self._actor(), page=self.budget_page
+        )
         self._show_budgets(page)
 
     @requires(VIEW)

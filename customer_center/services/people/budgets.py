@@ -39,7 +39,8 @@ MAX_QUANTITY = 10**9
 # customer_center.domain.languages names), not in UTC.
 
 
-def _as_limits(rule: BudgetRule) -> Limits:
+def as_limits(rule: BudgetRule) -> Limits:
+    """A stored rule as the limits it sets."""
     return Limits(
         rule.max_quantity_per_order,
         rule.max_order_value_cents,
@@ -74,7 +75,7 @@ def _rule(session: Session, company_id: int, scope: str, subject_id: int) -> Bud
 def rule_of(session: Session, actor: CustomerUser, scope: str, subject_id: int) -> Limits | None:
     subject = check_subject(session, actor, scope, subject_id)
     rule = _rule(session, actor.company_id, scope, subject)
-    return _as_limits(rule) if rule else None
+    return as_limits(rule) if rule else None
 
 
 def _parse_quantity(text: str) -> int | None:
@@ -125,7 +126,7 @@ def save_rule(
     subject = check_subject(session, actor, scope, subject_id)
     limits = parse_limits(values, actor.language)
     rule = _rule(session, actor.company_id, scope, subject)
-    before = _as_limits(rule).__dict__ if rule else None
+    before = as_limits(rule).__dict__ if rule else None
     rule = rule or BudgetRule(company_id=actor.company_id, scope=scope, subject_id=subject)
     rule.max_quantity_per_order = limits.max_quantity_per_order
     rule.max_order_value_cents = limits.max_order_value_cents
@@ -149,7 +150,7 @@ def clear_rule(session: Session, actor: CustomerUser, scope: str, subject_id: in
     rule = _rule(session, actor.company_id, scope, subject)
     if rule is None:
         return
-    before = dict(_as_limits(rule).__dict__)
+    before = dict(as_limits(rule).__dict__)
     session.delete(rule)
     audit.record_admin(
         session,
@@ -168,9 +169,9 @@ def effective_limits_for(
     role_ids = set(session.exec(select(UserRole.role_id).where(UserRole.user_id == user_id)).all())
     own = next((r for r in rules if r.scope == SCOPE_USER and r.subject_id == user_id), None)
     company = next((r for r in rules if r.scope == SCOPE_COMPANY), None)
-    roles = [_as_limits(r) for r in rules if r.scope == SCOPE_ROLE and r.subject_id in role_ids]
+    roles = [as_limits(r) for r in rules if r.scope == SCOPE_ROLE and r.subject_id in role_ids]
     return effective_limits(
-        _as_limits(own) if own else None, roles, _as_limits(company) if company else None
+        as_limits(own) if own else None, roles, as_limits(company) if company else None
     )
 
 
@@ -261,8 +262,8 @@ def budget_defaults(session: Session, actor: CustomerUser) -> BudgetDefaults:
             col(BudgetRule.scope).in_((SCOPE_COMPANY, SCOPE_ROLE)),
         )
     ).all()
-    company = next((_as_limits(r) for r in rules if r.scope == SCOPE_COMPANY), None)
-    roles = {r.subject_id: _as_limits(r) for r in rules if r.scope == SCOPE_ROLE}
+    company = next((as_limits(r) for r in rules if r.scope == SCOPE_COMPANY), None)
+    roles = {r.subject_id: as_limits(r) for r in rules if r.scope == SCOPE_ROLE}
     return BudgetDefaults(company_currency(session, actor.company_id), company, roles)
 
 

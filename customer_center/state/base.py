@@ -172,4 +172,4 @@ class PortalState(rx.State):
         self._language_chosen = True
         context = current_principal.get()
         if context is not None:
-            await in_transaction(change_language, context, lang)
+            await in_transaction(change_language, context, language=lang)

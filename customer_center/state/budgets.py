@@ -112,10 +112,14 @@ class UserBudgetState(SituationView):
 
     async def _reload(self) -> None:
         actor = self._actor()
-        own = await in_transaction(budgets.rule_of, actor, SCOPE_USER, self.budget_user_id)
+        own = await in_transaction(
+            budgets.rule_of, actor, scope=SCOPE_USER, subject_id=self.budget_user_id
+        )
         self.has_own_rule = own is not None
         self.values = form_values(own, self.lang)
-        self._show(await in_transaction(budgets.budget_situation, actor, self.budget_user_id))
+        self._show(
+            await in_transaction(budgets.budget_situation, actor, user_id=self.budget_user_id)
+        )
         self.round += 1
 
     # Whoever may open a user's page (users.manage) sees the budget; changing it takes
@@ -137,7 +141,11 @@ class UserBudgetState(SituationView):
         try:
             values = _form(form)
             await in_transaction(
-                budgets.save_rule, self._actor(), SCOPE_USER, self.budget_user_id, values
+                budgets.save_rule,
+                self._actor(),
+                scope=SCOPE_USER,
+                subject_id=self.budget_user_id,
+                values=values,
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
@@ -149,7 +157,9 @@ class UserBudgetState(SituationView):
     async def clear(self) -> None:
         self.errors, self.saved = {}, ""
         try:
-            await in_transaction(budgets.clear_rule, self._actor(), SCOPE_USER, self.budget_user_id)
+            await in_transaction(
+                budgets.clear_rule, self._actor(), scope=SCOPE_USER, subject_id=self.budget_user_id
+            )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return
@@ -161,7 +171,7 @@ class MyBudgetState(SituationView):
     @signed_in
     async def load(self) -> None:
         actor = self._actor()
-        self._show(await in_transaction(budgets.budget_situation, actor, actor.user_id))
+        self._show(await in_transaction(budgets.budget_situation, actor, user_id=actor.user_id))
 
 
 class BudgetDefaultsState(PortalState):
@@ -222,14 +232,14 @@ class BudgetDefaultsState(PortalState):
 
     @requires(MANAGE)
     async def save(self, form: dict) -> None:
-        await self._apply(budgets.save_rule, lambda: (_form(form),))
+        await self._apply(budgets.save_rule, lambda: {"values": _form(form)})
 
     @requires(MANAGE)
     async def clear(self) -> None:
-        await self._apply(budgets.clear_rule, tuple)
+        await self._apply(budgets.clear_rule, dict)
 
     async def _apply(
-        self, service: Callable[..., None], arguments: Callable[[], tuple[object, ...]]
+        self, service: Callable[..., None], arguments: Callable[[], dict[str, object]]
     ) -> None:
         """Save or clear the rule being edited with the ``arguments`` read from the form (a
         refusal of those is shown like the service's); the service checks the subject again."""
@@ -237,7 +247,10 @@ class BudgetDefaultsState(PortalState):
             return
         self.errors = {}
         try:
-            await in_transaction(service, self._actor(), *self._subject(), *arguments())
+            scope, subject_id = self._subject()
+            await in_transaction(
+                service, self._actor(), scope=scope, subject_id=subject_id, **arguments()
+            )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return

@@ -96,7 +96,7 @@ class ChainEditorState(PortalState):
         actor = self._actor()
         self._scope, self._subject = scope, subject
         self.can_edit = self._may(MANAGE)
-        levels = await in_transaction(chains.chain_of, actor, scope, subject)
+        levels = await in_transaction(chains.chain_of, actor, scope=scope, subject_id=subject)
         self.has_chain = levels is not None
         self._edited = [
             {
@@ -125,7 +125,9 @@ class ChainEditorState(PortalState):
 
     async def _search(self, text: str) -> None:
         actor = self._actor()
-        people = await in_transaction(chains.find_people, actor, text, MAX_CANDIDATES, invited=True)
+        people = await in_transaction(
+            chains.find_people, actor, text=text, limit=MAX_CANDIDATES, invited=True
+        )
         views = await in_transaction(roles.list_roles, actor)
         needle = text.strip().lower()
         found = [
@@ -215,9 +217,9 @@ class ChainEditorState(PortalState):
             await in_transaction(
                 chains.save_chain,
                 self._actor(),
-                self._scope,
-                self._subject,
-                chains.levels_to_json(self._as_levels()),
+                scope=self._scope,
+                subject_id=self._subject,
+                levels_payload=chains.levels_to_json(self._as_levels()),
             )
         except ServiceError as error:
             self.problems = field_errors(error, self.lang)
@@ -227,7 +229,9 @@ class ChainEditorState(PortalState):
     @requires(MANAGE)
     async def clear(self) -> None:
         try:
-            await in_transaction(chains.clear_chain, self._actor(), self._scope, self._subject)
+            await in_transaction(
+                chains.clear_chain, self._actor(), scope=self._scope, subject_id=self._subject
+            )
         except ServiceError as error:
             self.problems = field_errors(error, self.lang)
             return
@@ -256,7 +260,12 @@ class UserChainState(ChainEditorState):
         self.problems.pop("amount", None)
         try:
             result = await in_transaction(
-                chains.preview, self._actor(), self._subject, cents, date.today(), self._as_levels()
+                chains.preview,
+                self._actor(),
+                user_id=self._subject,
+                order_value_cents=cents,
+                today=date.today(),
+                levels=self._as_levels(),
             )
         except ServiceError as error:
             self.problems = field_errors(error, self.lang)

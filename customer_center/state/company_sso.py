@@ -129,10 +129,10 @@ class CompanySsoState(PortalState):
             await in_transaction(
                 sso_settings.save_settings,
                 self._actor(),
-                get_settings(),
-                typed,
-                _discover,
-                erp_client(),
+                settings=get_settings(),
+                form=typed,
+                discover=_discover,
+                erp=erp_client(),
             )
         except ServiceError as error:
             # The form is not drawn again: everything typed (the secret too) stays in place.
@@ -150,7 +150,9 @@ class CompanySsoState(PortalState):
         published = await asyncio.to_thread(
             sso_domains.published_proofs, pending, wiring.txt_lookup()
         )
-        proven = await in_transaction(sso_settings.prove_domains, actor, erp_client(), published)
+        proven = await in_transaction(
+            sso_settings.prove_domains, actor, erp=erp_client(), published=published
+        )
         await self._reload()
         if proven:
             self.domain_notice = self._t("sso.domains_proven", domains=", ".join(proven))
@@ -174,7 +176,7 @@ class CompanySsoState(PortalState):
         if not isinstance(enabled, bool):
             return
         try:
-            await in_transaction(sso_settings.set_password_sign_in, self._actor(), enabled)
+            await in_transaction(sso_settings.set_password_sign_in, self._actor(), enabled=enabled)
         except ServiceError as error:
             self.password_error = self._t(error.code)
             return

@@ -43,9 +43,9 @@ class ErpContactsState(PortalState):
         found = await in_transaction(
             erp_contacts.erp_contacts_not_yet_users,
             self._actor(),
-            erp_client(),
-            self.search,
-            self.page,
+            erp=erp_client(),
+            search=self.search,
+            page=self.page,
         )
         self.contacts = [
             {"id": c.contact_id, "name": c.name, "email": c.email, "role": c.role}
@@ -95,11 +95,11 @@ class ErpContactsState(PortalState):
             invited = await in_transaction(
                 erp_contacts.invite_erp_contacts,
                 self._actor(),
-                get_settings(),
-                erp_client(),
-                _chosen_contacts(form),
-                chosen_role_ids(form),
-                language if language in LANGUAGES else self.lang,
+                settings=get_settings(),
+                erp=erp_client(),
+                contact_ids=_chosen_contacts(form),
+                role_ids=chosen_role_ids(form),
+                language=language if language in LANGUAGES else self.lang,
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)

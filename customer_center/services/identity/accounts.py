@@ -212,7 +212,7 @@ def validate_new_password(password: str, repeat: str, email: str) -> None:
         raise ValidationFailed(errors)
 
 
-def change_language(session: Session, actor: CustomerUser, language: str) -> None:
+def change_language(session: Session, actor: CustomerUser, *, language: str) -> None:
     if language not in LANGUAGES:
         raise ServiceError("error.invalid_input")
     user = session.get(User, actor.user_id)

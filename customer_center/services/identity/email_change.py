@@ -33,7 +33,7 @@ EMAIL_CHANGE_TTL = timedelta(hours=24)
 REQUEST_LIMIT = Limit(kind="email_change", max_failures=5, window=timedelta(hours=1))
 
 
-def editable_user(session: Session, actor: CustomerUser, user_id: object) -> User:
+def editable_user(session: Session, actor: CustomerUser, *, user_id: object) -> User:
     """The user whose address ``actor`` may change: themselves, or with ``users.manage`` a user
     of their company whose rights they hold all of (so nobody takes over a stronger account by
     redirecting its address, and only the main contact changes the main contact's)."""
@@ -82,10 +82,10 @@ def _retire_pending(session: Session, user_id: int) -> None:
 
 
 def request_email_change(
-    session: Session, actor: CustomerUser, settings: Settings, user_id: int, new_email: str
+    session: Session, actor: CustomerUser, *, settings: Settings, user_id: int, new_email: str
 ) -> str:
     """E-mail a confirmation link to the new address; returns the address it went to."""
-    user = editable_user(session, actor, user_id)
+    user = editable_user(session, actor, user_id=user_id)
     if user.status == STATUS_INACTIVE:
         raise ServiceError("account.email.error.user_inactive")
     email = _checked_new_email(session, user, new_email)
@@ -128,15 +128,15 @@ class EmailStatus:
     pending: str | None
 
 
-def email_status(session: Session, actor: CustomerUser, user_id: int) -> EmailStatus:
+def email_status(session: Session, actor: CustomerUser, *, user_id: int) -> EmailStatus:
     """The sign-in address and the one waiting for confirmation, for the form."""
-    user = editable_user(session, actor, user_id)
+    user = editable_user(session, actor, user_id=user_id)
     return EmailStatus(user.email, _pending_of(session, user.id))  # type: ignore[arg-type]
 
 
-def pending_email_of(session: Session, actor: CustomerUser, user_id: int) -> str | None:
+def pending_email_of(session: Session, actor: CustomerUser, *, user_id: int) -> str | None:
     """The address waiting for confirmation, if a usable link for it is out."""
-    return email_status(session, actor, user_id).pending
+    return email_status(session, actor, user_id=user_id).pending
 
 
 def _pending_of(session: Session, user_id: int) -> str | None:

@@ -94,7 +94,7 @@ def _insert(session: Session, actor: CustomerUser, label: str) -> tuple[ScimToke
     return token, raw
 
 
-def create_token(session: Session, actor: CustomerUser, label: str) -> str:
+def create_token(session: Session, actor: CustomerUser, *, label: str) -> str:
     """A new token; the raw value is returned now and never again."""
     _require_manager(session, actor)
     token, raw = _insert(session, actor, _checked_label(session, actor, label))
@@ -123,7 +123,7 @@ def _revoke(session: Session, token: ScimToken) -> None:
     session.add(token)
 
 
-def rotate_token(session: Session, actor: CustomerUser, token_id: int) -> str:
+def rotate_token(session: Session, actor: CustomerUser, *, token_id: int) -> str:
     """A new token with the same label; the old one stops working in the same transaction."""
     _require_manager(session, actor)
     old = _live_token(session, actor, token_id)
@@ -141,7 +141,7 @@ def rotate_token(session: Session, actor: CustomerUser, token_id: int) -> str:
     return raw
 
 
-def revoke_token(session: Session, actor: CustomerUser, token_id: int) -> None:
+def revoke_token(session: Session, actor: CustomerUser, *, token_id: int) -> None:
     _require_manager(session, actor)
     token = _live_token(session, actor, token_id)
     _revoke(session, token)

@@ -165,6 +165,7 @@ def published_proofs(pending: list[PendingProof], lookup: TxtLookup) -> frozense
 def record_proofs(
     session: Session,
     actor: CustomerUser,
+    *,
     erp: CustomerDirectory,
     published: frozenset[tuple[str, str]],
 ) -> list[str]:

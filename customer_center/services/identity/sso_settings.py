@@ -267,6 +267,7 @@ def _snapshot(
 def save_settings(
     session: Session,
     actor: CustomerUser,
+    *,
     settings: Settings,
     form: SsoForm,
     discover: Discover,
@@ -329,7 +330,7 @@ def save_settings(
 # --- password sign-in --------------------------------------------------------------------
 
 
-def set_password_sign_in(session: Session, actor: CustomerUser, enabled: bool) -> None:
+def set_password_sign_in(session: Session, actor: CustomerUser, *, enabled: bool) -> None:
     """Switch password sign-in for the whole company. Off only while SSO is on and has been
     proven by the actor's own SSO sign-in, and the main contact's too (never locked out)."""
     _require_manager(session, actor)
@@ -375,10 +376,11 @@ def domains_to_prove(session: Session, actor: CustomerUser) -> list[sso_domains.
 def prove_domains(
     session: Session,
     actor: CustomerUser,
+    *,
     erp: sso_domains.CustomerDirectory,
     published: frozenset[tuple[str, str]],
 ) -> list[str]:
     """Prove what the ERP lists now or DNS has published (looked up before, outside the
     transaction); returns the domains proven now."""
     _require_manager(session, actor)
-    return sso_domains.record_proofs(session, actor, erp, published)
+    return sso_domains.record_proofs(session, actor, erp=erp, published=published)

@@ -39,7 +39,7 @@ class AbsenceView:
     substitute_name: str
 
 
-def may_manage_absence(session: Session, actor: CustomerUser, user_id: int) -> bool:
+def may_manage_absence(session: Session, actor: CustomerUser, *, user_id: int) -> bool:
     """One's own absence, or anyone's in the company for holders of an administrative right."""
     if user_id == actor.user_id:
         return True
@@ -47,8 +47,8 @@ def may_manage_absence(session: Session, actor: CustomerUser, user_id: int) -> b
 
 
 def _check_access(session: Session, actor: CustomerUser, user_id: int) -> None:
-    check_subject(session, actor, SCOPE_USER, user_id)
-    if not may_manage_absence(session, actor, user_id):
+    check_subject(session, actor, scope=SCOPE_USER, subject_id=user_id)
+    if not may_manage_absence(session, actor, user_id=user_id):
         raise ServiceError("admin.not_found")
 
 
@@ -62,7 +62,7 @@ def _rows(session: Session, actor: CustomerUser, user_id: int) -> list[Absence]:
     )
 
 
-def absences_of(session: Session, actor: CustomerUser, user_id: int) -> list[AbsenceView]:
+def absences_of(session: Session, actor: CustomerUser, *, user_id: int) -> list[AbsenceView]:
     """The person's planned absences, earliest first (past ones too until removed)."""
     _check_access(session, actor, user_id)
     rows = _rows(session, actor, user_id)
@@ -82,6 +82,7 @@ PROBLEM_FIELDS = {
 def add_absence(
     session: Session,
     actor: CustomerUser,
+    *,
     user_id: int,
     starts_on: date,
     ends_on: date,
@@ -124,7 +125,7 @@ def add_absence(
 
 
 def remove_absence(
-    session: Session, actor: CustomerUser, user_id: int, absence_id: int | None
+    session: Session, actor: CustomerUser, *, user_id: int, absence_id: int | None
 ) -> None:
     """Remove one planned absence of ``user_id``, loaded by (id, company, person)."""
     _check_access(session, actor, user_id)

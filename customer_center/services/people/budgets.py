@@ -49,7 +49,7 @@ def as_limits(rule: BudgetRule) -> Limits:
     )
 
 
-def check_subject(session: Session, actor: CustomerUser, scope: str, subject_id: int) -> int:
+def check_subject(session: Session, actor: CustomerUser, *, scope: str, subject_id: int) -> int:
     """The subject of a rule must belong to the actor's company; the company is subject 0."""
     if scope == SCOPE_COMPANY:
         return 0
@@ -72,8 +72,8 @@ def _rule(session: Session, company_id: int, scope: str, subject_id: int) -> Bud
     ).first()
 
 
-def rule_of(session: Session, actor: CustomerUser, scope: str, subject_id: int) -> Limits | None:
-    subject = check_subject(session, actor, scope, subject_id)
+def rule_of(session: Session, actor: CustomerUser, *, scope: str, subject_id: int) -> Limits | None:
+    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
     rule = _rule(session, actor.company_id, scope, subject)
     return as_limits(rule) if rule else None
 
@@ -121,9 +121,9 @@ def parse_limits(values: dict[str, str], lang: str) -> Limits:
 
 
 def save_rule(
-    session: Session, actor: CustomerUser, scope: str, subject_id: int, values: dict[str, str]
+    session: Session, actor: CustomerUser, *, scope: str, subject_id: int, values: dict[str, str]
 ) -> None:
-    subject = check_subject(session, actor, scope, subject_id)
+    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
     limits = parse_limits(values, actor.language)
     rule = _rule(session, actor.company_id, scope, subject)
     before = as_limits(rule).__dict__ if rule else None
@@ -144,9 +144,9 @@ def save_rule(
     )
 
 
-def clear_rule(session: Session, actor: CustomerUser, scope: str, subject_id: int) -> None:
+def clear_rule(session: Session, actor: CustomerUser, *, scope: str, subject_id: int) -> None:
     """Remove a rule: the user falls back to their roles' or the company's default."""
-    subject = check_subject(session, actor, scope, subject_id)
+    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
     rule = _rule(session, actor.company_id, scope, subject)
     if rule is None:
         return
@@ -220,14 +220,14 @@ class BudgetSituation:
 
 
 def budget_situation(
-    session: Session, actor: CustomerUser, user_id: int, today: date | None = None
+    session: Session, actor: CustomerUser, *, user_id: int, today: date | None = None
 ) -> BudgetSituation:
     """A user's limits and period figures: one's own, or anyone's of the company for holders
     of budgets.manage or users.manage."""
     if user_id != actor.user_id:
         if not (actor.may(Permission.BUDGETS_MANAGE) or actor.may(Permission.USERS_MANAGE)):
             raise ServiceError("error.permission_denied")
-        check_subject(session, actor, SCOPE_USER, user_id)
+        check_subject(session, actor, scope=SCOPE_USER, subject_id=user_id)
     return situation_of(session, actor.company_id, user_id, today or local_today())
 
 

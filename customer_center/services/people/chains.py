@@ -201,9 +201,9 @@ def _stored(session: Session, company_id: int, scope: str, subject: int) -> Appr
 
 
 def chain_of(
-    session: Session, actor: CustomerUser, scope: str, subject_id: int
+    session: Session, actor: CustomerUser, *, scope: str, subject_id: int
 ) -> list[Level] | None:
-    subject = check_subject(session, actor, scope, subject_id)
+    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
     stored = _stored(session, actor.company_id, scope, subject)
     return levels_from_json(stored.levels) if stored else None
 
@@ -218,14 +218,14 @@ def problems_by_key(problems: list[Problem]) -> dict[str, tuple[Problem, ...]]:
 
 
 def save_chain(
-    session: Session, actor: CustomerUser, scope: str, subject_id: int, levels_payload: object
+    session: Session, actor: CustomerUser, *, scope: str, subject_id: int, levels_payload: object
 ) -> None:
     """Store the levels the browser sent (``levels_to_json`` shape) once they are well-formed,
     name only people and roles of the actor's company, and have no problem."""
-    subject = check_subject(session, actor, scope, subject_id)
+    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
     levels = parse_levels(levels_payload)
     if not levels:  # an empty own chain would hide the defaults instead of using them
-        clear_chain(session, actor, scope, subject)
+        clear_chain(session, actor, scope=scope, subject_id=subject)
         return
     directory = load_directory(session, actor.company_id)
     owner = subject if scope == SCOPE_USER else None
@@ -253,8 +253,8 @@ def save_chain(
     )
 
 
-def clear_chain(session: Session, actor: CustomerUser, scope: str, subject_id: int) -> None:
-    subject = check_subject(session, actor, scope, subject_id)
+def clear_chain(session: Session, actor: CustomerUser, *, scope: str, subject_id: int) -> None:
+    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
     stored = _stored(session, actor.company_id, scope, subject)
     if stored is None:
         return
@@ -315,13 +315,14 @@ class Preview:
 def preview(
     session: Session,
     actor: CustomerUser,
+    *,
     user_id: int,
     order_value_cents: int,
     today: date,
     levels: list[Level] | None = None,
 ) -> Preview:
     """The route an order of ``order_value_cents`` by the user would take today."""
-    check_subject(session, actor, SCOPE_USER, user_id)
+    check_subject(session, actor, scope=SCOPE_USER, subject_id=user_id)
     directory = load_directory(session, actor.company_id)
     if levels is None:
         levels, _source = chain_for_user(session, actor.company_id, user_id)
@@ -347,7 +348,7 @@ def standing_in_for(session: Session, company_id: int, user_id: int, today: date
 
 
 def find_people(
-    session: Session, actor: CustomerUser, text: str, limit: int = 30, *, invited: bool = False
+    session: Session, actor: CustomerUser, *, text: str, limit: int = 30, invited: bool = False
 ) -> list[tuple[int, str]]:
     """Active users of the company (and invited ones if ``invited``) whose name or address
     matches, for pickers."""

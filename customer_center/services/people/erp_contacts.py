@@ -49,6 +49,7 @@ def _company_contacts(session: Session, actor: CustomerUser, erp: ErpClient) -> 
 def erp_contacts_not_yet_users(
     session: Session,
     actor: CustomerUser,
+    *,
     erp: ErpClient,
     search: str = "",
     page: int = 0,
@@ -75,6 +76,7 @@ def erp_contacts_not_yet_users(
 def invite_erp_contacts(
     session: Session,
     actor: CustomerUser,
+    *,
     settings: Settings,
     erp: ErpClient,
     contact_ids: Sequence[str],

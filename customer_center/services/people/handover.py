@@ -113,7 +113,9 @@ def _target(session: Session, actor: CustomerUser, target_user_id: object) -> Us
     return target
 
 
-def handover_candidate(session: Session, actor: CustomerUser, target_user_id: object) -> str | None:
+def handover_candidate(
+    session: Session, actor: CustomerUser, *, target_user_id: object
+) -> str | None:
     """The target's name if ``actor`` may hand the role to them now; else ``None``."""
     try:
         _main_contact(session, actor)
@@ -123,7 +125,7 @@ def handover_candidate(session: Session, actor: CustomerUser, target_user_id: ob
 
 
 def request_handover(
-    session: Session, actor: CustomerUser, settings: Settings, target_user_id: int, password: str
+    session: Session, actor: CustomerUser, *, settings: Settings, target_user_id: int, password: str
 ) -> None:
     """Only the main contact, after re-entering their password; a newer request replaces an
     older pending one."""

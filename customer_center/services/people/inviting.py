@@ -57,7 +57,7 @@ def invite_users(
         taken.add(normalize_email(new.email))
     if errors:
         raise ValidationFailed(errors)
-    check_grantable(session, principal, {r for new in users for r in new.role_ids})
+    check_grantable(session, principal, role_ids={r for new in users for r in new.role_ids})
     company = session.get(Company, principal.company_id)
     assert company is not None
     return [_create_invited_user(session, principal, settings, company, new) for new in users]

@@ -138,7 +138,7 @@ def email_in_use(session: Session, email: str) -> bool:
 # --- roles, profile, status ----------------------------------------------------------------
 
 
-def check_grantable(session: Session, principal: Principal, role_ids: set[int]) -> None:
+def check_grantable(session: Session, principal: Principal, *, role_ids: set[int]) -> None:
     """Nobody hands out rights they do not hold themselves (the main contact holds all)."""
     own = principal.rights
     for role_id in role_ids:
@@ -162,7 +162,7 @@ def set_user_roles(
     errors = _role_errors(sorted(wanted), _assignable_roles(session, principal.company_id))
     if errors:
         raise ValidationFailed(errors)
-    check_grantable(session, principal, wanted)
+    check_grantable(session, principal, role_ids=wanted)
     before = user_snapshot(session, user)
     main_role = session.exec(
         select(Role.id).where(

@@ -212,7 +212,7 @@ def cart_view(
     situation and the limits this cart would exceed if it were ordered as it is."""
     require_ordering(session, actor)
     items = cart_items(session, actor)
-    situation = budget_situation(session, actor, actor.user_id, today)
+    situation = budget_situation(session, actor, user_id=actor.user_id, today=today)
     try:
         offers = offers_for(erp, company_customer_number(session, actor), [i.sku for i in items])
         prices_known = True

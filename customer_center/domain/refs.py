@@ -11,7 +11,7 @@ from dataclasses import dataclass
 class RoleRef:
     code: str
     name: str
-    builtin: bool
+    is_builtin: bool
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from customer_center.domain.principals import PrincipalKind
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import catalog
 from customer_center.i18n.formatting import format_moment, format_money
+from customer_center.presenters.people import role_label
 from customer_center.services.audit import AUDIT_TOKEN_KEY
 from customer_center.services.audit_log import (
     ROLE_ID_KEYS,
@@ -24,7 +25,6 @@ from customer_center.services.audit_log import (
     AuditNames,
     AuditPage,
     AuditRecord,
-    RoleName,
 )
 
 SUMMARY_LINES = 3
@@ -43,10 +43,6 @@ def _label(lang: str, key: str, fallback: str) -> str:
 
 def action_label(code: str, lang: str) -> str:
     return _label(lang, f"audit.action.{code}", code)
-
-
-def role_label(role: RoleName, lang: str) -> str:
-    return translate(lang, f"role.{role.code}") if role.builtin else role.name
 
 
 # --- the screen ------------------------------------------------------------------------------

@@ -3,16 +3,24 @@ approver chains and their problems, and the values services hand over in their r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Protocol
 
 from customer_center.domain.chains import Problem
 from customer_center.domain.languages import LANGUAGES
-from customer_center.domain.permissions import builtin_role_name_key
+from customer_center.domain.permissions import (
+    MAIN_CONTACT_ROLE,
+    area_label_key,
+    builtin_role_description_key,
+    builtin_role_name_key,
+    permission_label_key,
+    rights_by_area,
+)
 from customer_center.domain.refs import ChainRef, RoleRef
 from customer_center.i18n import translate
-from customer_center.i18n.formatting import format_day
+from customer_center.i18n.formatting import format_day, format_moment
 
 
 def role_name(lang: str, code: str, name: str, is_builtin: bool) -> str:
@@ -20,8 +28,75 @@ def role_name(lang: str, code: str, name: str, is_builtin: bool) -> str:
     return translate(lang, builtin_role_name_key(code)) if is_builtin else name
 
 
-def role_label(role: RoleRef, lang: str) -> str:
-    return role_name(lang, role.code, role.name, role.builtin)
+class NamedRole(Protocol):
+    """A role as services hand it over (``RoleRef``, ``RoleView``, ``RoleChoice``)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def is_builtin(self) -> bool: ...
+
+
+def role_label(role: NamedRole, lang: str) -> str:
+    return role_name(lang, role.code, role.name, role.is_builtin)
+
+
+def role_options(roles: Iterable[_ChoosableRole], lang: str) -> list[dict[str, str]]:
+    """Checkbox/filter entries; the main contact's role is never handed out here."""
+    return [
+        {"id": str(r.id), "label": role_label(r, lang)}
+        for r in roles
+        if r.code != MAIN_CONTACT_ROLE
+    ]
+
+
+class _ChoosableRole(NamedRole, Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+class RoleWithRights(_ChoosableRole, Protocol):
+    @property
+    def permissions(self) -> frozenset[str]: ...
+    @property
+    def user_count(self) -> int: ...
+
+
+def role_card(role: RoleWithRights, lang: str) -> dict[str, str]:
+    """One card of the roles page: only what it shows, as strings."""
+    return {
+        "id": str(role.id),
+        "label": role_label(role, lang),
+        "builtin": "1" if role.is_builtin else "",
+        "description": translate(lang, builtin_role_description_key(role.code))
+        if role.is_builtin
+        else "",
+        "users": str(role.user_count),
+        "empty": "" if role.permissions else "1",
+    }
+
+
+def rights_lines(role: RoleWithRights, lang: str) -> list[dict[str, str]]:
+    """The role's rights grouped by area, one line per area it has rights in."""
+    return [
+        {
+            "role_id": str(role.id),
+            "area": translate(lang, area_label_key(area)),
+            "rights": ", ".join(translate(lang, permission_label_key(p)) for p in rights),
+        }
+        for area, rights in rights_by_area(role.permissions)
+    ]
+
+
+def moment(value: datetime | None, lang: str) -> str:
+    """A moment in the reader's format; nothing for none."""
+    return format_moment(value, lang) if value else ""
+
+
+def status_label(status: str, lang: str) -> str:
+    return translate(lang, f"users.status.{status}")
 
 
 @lru_cache(maxsize=32)

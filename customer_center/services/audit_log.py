@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern, parse_date, parse_id
 from customer_center.domain.languages import start_of_local_day
 from customer_center.domain.principals import CustomerUser, PrincipalKind
+from customer_center.domain.refs import RoleRef
 from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
 from customer_center.models.user import Role, User
@@ -145,29 +146,22 @@ def _newest_first(statement):  # type: ignore[no-untyped-def]
 
 
 @dataclass(frozen=True)
-class RoleName:
-    code: str
-    name: str
-    builtin: bool  # a built-in role is worded by its code, a custom one by its name
-
-
-@dataclass(frozen=True)
 class AuditNames:
     """The names a batch of entries mentions: users by id, the company's roles, its currency."""
 
     users: dict[int, str]
-    roles: dict[int, RoleName]
+    roles: dict[int, RoleRef]
     currency: str
 
     def user(self, user_id: object) -> str | None:
         found = as_int(user_id)
         return self.users.get(found) if found is not None else None
 
-    def role(self, role_id: object) -> RoleName | None:
+    def role(self, role_id: object) -> RoleRef | None:
         found = as_int(role_id)
         return self.roles.get(found) if found is not None else None
 
-    def role_by_code(self, code: str) -> RoleName | None:
+    def role_by_code(self, code: str) -> RoleRef | None:
         return next((role for role in self.roles.values() if role.code == code), None)
 
 
@@ -209,7 +203,7 @@ def _names(session: Session, actor: CustomerUser, entries: list[AuditEntry]) -> 
     currency = session.exec(select(Company.currency).where(Company.id == actor.company_id)).first()
     return AuditNames(
         users={user_id: name for user_id, name in users},  # type: ignore[misc]
-        roles={role_id: RoleName(code, name, b) for role_id, code, name, b in roles},  # type: ignore[misc]
+        roles={role_id: RoleRef(code, name, b) for role_id, code, name, b in roles},  # type: ignore[misc]
         currency=currency or "EUR",
     )
 
@@ -231,7 +225,7 @@ class AuditRecord:
     target_type: str
     target_id: str
     target: str | None  # the user's name or a custom role's name, or a token's label
-    target_role: RoleName | None  # a role still there, worded by the presenter
+    target_role: RoleRef | None  # a role still there, worded by the presenter
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     session_id: int | None
@@ -259,7 +253,7 @@ def _actor_name(entry: AuditEntry, kind: PrincipalKind, names: AuditNames) -> st
     return label if kind == PrincipalKind.SCIM_TOKEN and isinstance(label, str) else None
 
 
-def _target_name(entry: AuditEntry, names: AuditNames) -> tuple[str | None, RoleName | None]:
+def _target_name(entry: AuditEntry, names: AuditNames) -> tuple[str | None, RoleRef | None]:
     """The name of the user or role an entry is about; a deleted role keeps its old name."""
     if entry.target_type in USER_TARGETS:
         return names.user(entry.target_id), None

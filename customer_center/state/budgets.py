@@ -12,11 +12,11 @@ from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_day
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
+from customer_center.presenters.people import role_label
 from customer_center.services.people import budgets, roles
 from customer_center.services.people.budgets import BudgetSituation
 from customer_center.state.access import requires, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_fields
-from customer_center.state.roles import role_label
 
 MANAGE = Permission.BUDGETS_MANAGE
 FIELDS = ("max_quantity", "max_order_value", "period", "period_budget")

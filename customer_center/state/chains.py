@@ -18,6 +18,7 @@ from customer_center.i18n import translate
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
 from customer_center.presenters import chains as chain_words
 from customer_center.presenters import people as people_words
+from customer_center.presenters.people import role_label
 from customer_center.services.people import chains, roles
 from customer_center.state.access import requires
 from customer_center.state.base import (
@@ -26,7 +27,6 @@ from customer_center.state.base import (
     in_transaction,
     text_field,
 )
-from customer_center.state.roles import role_label
 
 MANAGE = Permission.CHAINS_MANAGE
 MAX_CANDIDATES = 30

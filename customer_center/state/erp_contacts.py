@@ -7,12 +7,13 @@ import reflex as rx
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.catalog import LANGUAGES
+from customer_center.presenters.people import role_options
 from customer_center.services.people import erp_contacts, user_list
 from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
-from customer_center.state.users import chosen_role_ids, role_options_for
+from customer_center.state.users import chosen_role_ids
 
 MANAGE = Permission.USERS_MANAGE
 
@@ -58,7 +59,7 @@ class ErpContactsState(PortalState):
     async def load(self) -> None:
         self.errors, self.search, self.page = {}, "", 0
         roles = await in_transaction(user_list.role_choices, self._actor())
-        self.role_options = role_options_for(roles, self.lang)
+        self.role_options = role_options(roles, self.lang)
         await self._reload()
 
     @requires(MANAGE)

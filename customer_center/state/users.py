@@ -10,13 +10,12 @@ import reflex as rx
 
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_id, parse_positive_int
-from customer_center.domain.permissions import MAIN_CONTACT_ROLE, Permission
+from customer_center.domain.permissions import Permission
 from customer_center.domain.user_csv import MAX_ROWS
-from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES
-from customer_center.i18n.formatting import format_moment
+from customer_center.presenters.people import moment, role_label, role_options, status_label
 from customer_center.services.people import invitations, inviting, user_list, users
-from customer_center.services.people.user_list import RoleChoice, UserQuery
+from customer_center.services.people.user_list import UserQuery
 from customer_center.services.people.users import NewUser
 from customer_center.settings import get_settings
 from customer_center.state.access import public, requires
@@ -24,19 +23,6 @@ from customer_center.state.base import PortalState, field_errors, in_transaction
 from customer_center.state.sign_in import asking_browser, go_to_ticket
 
 MANAGE = Permission.USERS_MANAGE
-
-
-def role_label(code: str, name: str, is_builtin: bool, lang: str) -> str:
-    return translate(lang, f"role.{code}") if is_builtin else name
-
-
-def role_options_for(roles: list[RoleChoice], lang: str) -> list[dict[str, str]]:
-    """Checkbox/filter entries; the main contact's role is never handed out here."""
-    return [
-        {"id": str(r.id), "label": role_label(r.code, r.name, r.is_builtin, lang)}
-        for r in roles
-        if r.code != MAIN_CONTACT_ROLE
-    ]
 
 
 def chosen_role_ids(form: object) -> tuple[int, ...]:
@@ -50,10 +36,6 @@ def chosen_role_ids(form: object) -> tuple[int, ...]:
         if role_id is not None:
             ids.append(role_id)
     return tuple(sorted(ids))
-
-
-def _moment(value: object, lang: str) -> str:
-    return format_moment(value, lang) if value else ""  # type: ignore[arg-type]
 
 
 class UsersListState(PortalState):
@@ -92,10 +74,10 @@ class UsersListState(PortalState):
                 "name": row.name,
                 "email": row.email,
                 "status": row.status,
-                "status_label": translate(lang, f"users.status.{row.status}"),
+                "status_label": status_label(row.status, lang),
                 "roles": ", ".join(labels.get(code, code) for code in row.role_codes),
                 "main": "1" if row.is_main_contact else "",
-                "last_sign_in": _moment(row.last_sign_in_at, lang),
+                "last_sign_in": moment(row.last_sign_in_at, lang),
             }
             for row in page.rows
         ]
@@ -104,11 +86,8 @@ class UsersListState(PortalState):
     @requires(MANAGE)
     async def load(self) -> None:
         roles = await in_transaction(user_list.role_choices, self._actor())
-        self._labels = [
-            {"code": r.code, "label": role_label(r.code, r.name, r.is_builtin, self.lang)}
-            for r in roles
-        ]
-        self.role_options = role_options_for(roles, self.lang)
+        self._labels = [{"code": r.code, "label": role_label(r, self.lang)} for r in roles]
+        self.role_options = role_options(roles, self.lang)
         invited = parse_positive_int(self._query("invited"), MAX_ROWS)
         self.notice = self._t("users.invited_many", count=invited) if invited else ""
         await self._refresh()
@@ -160,7 +139,7 @@ class InviteUserState(PortalState):
     async def load(self) -> None:
         self.errors = {}
         roles = await in_transaction(user_list.role_choices, self._actor())
-        self.role_options = role_options_for(roles, self.lang)
+        self.role_options = role_options(roles, self.lang)
 
     @requires(MANAGE)
     async def submit(self, form: dict):  # type: ignore[no-untyped-def]
@@ -216,9 +195,9 @@ class UserDetailState(PortalState):
         self.status, self.is_main_contact = detail.status, detail.is_main_contact
         self.is_self = detail.id == actor.user_id
         self.role_ids = [str(r) for r in detail.role_ids]
-        self.created = _moment(detail.created_at, lang)
-        self.last_sign_in = _moment(detail.last_sign_in_at, lang)
-        self.invitation_expires = _moment(detail.invitation_expires_at, lang)
+        self.created = moment(detail.created_at, lang)
+        self.last_sign_in = moment(detail.last_sign_in_at, lang)
+        self.invitation_expires = moment(detail.invitation_expires_at, lang)
 
     @requires(MANAGE)
     async def load(self) -> None:
@@ -226,7 +205,7 @@ class UserDetailState(PortalState):
         self.notice = self._t("users.invited_notice") if self._query("invited") else ""
         self.detail_id = self._query_id("user_id") or 0
         roles = await in_transaction(user_list.role_choices, self._actor())
-        self.role_options = role_options_for(roles, self.lang)
+        self.role_options = role_options(roles, self.lang)
         await self._reload()
 
     async def _run(self, service, done_key: str, errors_var: str = "problem", **args) -> bool:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ roles its filters offer, and one user's details."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -49,7 +50,7 @@ class UserListRow:
     status: str
     is_main_contact: bool
     role_codes: tuple[str, ...]
-    last_sign_in_at: object
+    last_sign_in_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -142,9 +143,9 @@ class UserDetail:
     status: str
     is_main_contact: bool
     role_ids: tuple[int, ...]
-    created_at: object
-    last_sign_in_at: object
-    invitation_expires_at: object
+    created_at: datetime
+    last_sign_in_at: datetime | None
+    invitation_expires_at: datetime | None
 
 
 def user_detail(session: Session, principal: Principal, *, user_id: int) -> UserDetail:

@@ -308,7 +308,7 @@ def test_writing_and_reading_meet(log: Log) -> None:
     audit.record_admin(
         log.session,
         log.main,
-        "chain.saved",
+        action="chain.saved",
         target_type="chain_company",
         target_id=0,
         after={"levels": [{"rule": "any", "approvers": []}]},
@@ -332,8 +332,8 @@ def test_a_scim_change_and_a_user_change_carry_their_kinds_and_read_as_before(lo
     token by its label, and the CSV names them the same way."""
     scim = ScimClient(token_id=7, company_id=log.main.company_id, label="Okta")
     target = {"target_type": "user", "target_id": log.ben.id}
-    audit.record_admin(log.session, log.main, "user.invited", **target)  # type: ignore[arg-type]
-    audit.record_admin(log.session, scim, "user.deactivated", **target)  # type: ignore[arg-type]
+    audit.record_admin(log.session, log.main, action="user.invited", **target)  # type: ignore[arg-type]
+    audit.record_admin(log.session, scim, action="user.deactivated", **target)  # type: ignore[arg-type]
     log.session.commit()
     written = log.session.exec(select(AuditEntry).order_by(col(AuditEntry.id))).all()
     assert [(e.actor_kind, e.actor_ref, e.actor_user_id) for e in written] == [

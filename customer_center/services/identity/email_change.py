@@ -113,7 +113,7 @@ def request_email_change(
     audit.record_admin(
         session,
         actor,
-        "user.email_change_requested",
+        action="user.email_change_requested",
         target_type="user",
         target_id=user.id,
         before={"email": user.email},

@@ -68,7 +68,7 @@ def create_user(session: Session, actor: ScimClient, *, fields: UserFields) -> i
     audit.record_admin(
         session,
         actor,
-        "user.created",
+        action="user.created",
         target_type="user",
         target_id=user.id,
         after={**users.user_snapshot(session, user), "external_id": user.external_id},
@@ -97,7 +97,7 @@ def replace_user(session: Session, actor: ScimClient, *, user_id: int, fields: U
         audit.record_admin(
             session,
             actor,
-            "user.external_id_changed",
+            action="user.external_id_changed",
             target_type="user",
             target_id=user.id,
             before=before,
@@ -120,7 +120,7 @@ def _change_email(session: Session, actor: ScimClient, user: User, email: str) -
     audit.record_admin(
         session,
         actor,
-        "user.email_changed",
+        action="user.email_changed",
         target_type="user",
         target_id=user.id,
         before=before,
@@ -163,7 +163,7 @@ def create_group(
     audit.record_admin(
         session,
         actor,
-        "role.created",
+        action="role.created",
         target_type="role",
         target_id=role_id,
         after={"name": clean, "permissions": [], "external_id": external_id},
@@ -250,7 +250,7 @@ def set_members(session: Session, actor: ScimClient, *, role_id: int, member_ids
         audit.record_admin(
             session,
             actor,
-            "user.roles_changed",
+            action="user.roles_changed",
             target_type="user",
             target_id=user_id,
             before=before,

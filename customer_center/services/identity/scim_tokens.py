@@ -101,7 +101,7 @@ def create_token(session: Session, actor: CustomerUser, *, label: str) -> str:
     audit.record_admin(
         session,
         actor,
-        "scim_token.created",
+        action="scim_token.created",
         target_type="scim_token",
         target_id=token.id,
         after={"label": token.label},
@@ -132,7 +132,7 @@ def rotate_token(session: Session, actor: CustomerUser, *, token_id: int) -> str
     audit.record_admin(
         session,
         actor,
-        "scim_token.rotated",
+        action="scim_token.rotated",
         target_type="scim_token",
         target_id=new.id,
         before={"token_id": old.id, "label": old.label},
@@ -148,7 +148,7 @@ def revoke_token(session: Session, actor: CustomerUser, *, token_id: int) -> Non
     audit.record_admin(
         session,
         actor,
-        "scim_token.revoked",
+        action="scim_token.revoked",
         target_type="scim_token",
         target_id=token.id,
         before={"label": token.label},

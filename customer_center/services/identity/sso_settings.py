@@ -319,7 +319,7 @@ def save_settings(
     audit.record_admin(
         session,
         actor,
-        "sso.settings_changed",
+        action="sso.settings_changed",
         target_type="company",
         target_id=actor.company_id,
         before=before,
@@ -345,7 +345,7 @@ def set_password_sign_in(session: Session, actor: CustomerUser, *, enabled: bool
     audit.record_admin(
         session,
         actor,
-        "sso.password_sign_in_changed",
+        action="sso.password_sign_in_changed",
         target_type="company",
         target_id=actor.company_id,
         before={"password_sign_in": not enabled},

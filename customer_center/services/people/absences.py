@@ -116,7 +116,7 @@ def add_absence(
     audit.record_admin(
         session,
         actor,
-        "absence.set",
+        action="absence.set",
         target_type="user",
         target_id=user_id,
         after=_absence_dict(row),
@@ -141,7 +141,12 @@ def remove_absence(
     before = _absence_dict(row)
     session.delete(row)
     audit.record_admin(
-        session, actor, "absence.cleared", target_type="user", target_id=user_id, before=before
+        session,
+        actor,
+        action="absence.cleared",
+        target_type="user",
+        target_id=user_id,
+        before=before,
     )
 
 

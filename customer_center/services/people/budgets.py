@@ -136,7 +136,7 @@ def save_rule(
     audit.record_admin(
         session,
         actor,
-        "budget.saved",
+        action="budget.saved",
         target_type=f"budget_{scope}",
         target_id=subject,
         before=before,
@@ -155,7 +155,7 @@ def clear_rule(session: Session, actor: CustomerUser, *, scope: str, subject_id:
     audit.record_admin(
         session,
         actor,
-        "budget.cleared",
+        action="budget.cleared",
         target_type=f"budget_{scope}",
         target_id=subject,
         before=before,

@@ -245,7 +245,7 @@ def save_chain(
     audit.record_admin(
         session,
         actor,
-        "chain.saved",
+        action="chain.saved",
         target_type=f"chain_{scope}",
         target_id=subject,
         before={"levels": before} if before is not None else None,
@@ -263,7 +263,7 @@ def clear_chain(session: Session, actor: CustomerUser, *, scope: str, subject_id
     audit.record_admin(
         session,
         actor,
-        "chain.cleared",
+        action="chain.cleared",
         target_type=f"chain_{scope}",
         target_id=subject,
         before=before,

@@ -154,7 +154,7 @@ def request_handover(
     audit.record_admin(
         session,
         actor,
-        "main_contact.handover_requested",
+        action="main_contact.handover_requested",
         target_type="user",
         target_id=target.id,
         after={"from": initiator.email, "to": target.email},
@@ -192,7 +192,7 @@ def cancel_handover(session: Session, actor: CustomerUser) -> bool:
     audit.record_admin(
         session,
         actor,
-        "main_contact.handover_cancelled",
+        action="main_contact.handover_cancelled",
         target_type="user",
         target_id=pending.target_id if pending else "",
     )
@@ -247,7 +247,7 @@ def accept_handover(
     audit.record_admin(
         session,
         accepting_actor,
-        "main_contact.handed_over",
+        action="main_contact.handed_over",
         target_type="user",
         target_id=successor.id,
         before=before,

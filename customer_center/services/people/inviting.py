@@ -91,7 +91,7 @@ def _create_invited_user(
     audit.record_admin(
         session,
         principal,
-        "user.invited",
+        action="user.invited",
         target_type="user",
         target_id=user.id,
         after=user_snapshot(session, user),
@@ -156,7 +156,7 @@ def resend_invitation(
     assert company is not None
     _send_invitation(session, principal, settings, company, user)
     audit.record_admin(
-        session, principal, "user.invitation_resent", target_type="user", target_id=user_id
+        session, principal, action="user.invitation_resent", target_type="user", target_id=user_id
     )
 
 
@@ -183,7 +183,7 @@ def revoke_invitation(session: Session, principal: Principal, *, user_id: int) -
     audit.record_admin(
         session,
         principal,
-        "user.invitation_revoked",
+        action="user.invitation_revoked",
         target_type="user",
         target_id=user_id,
         before=before,

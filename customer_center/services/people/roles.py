@@ -115,7 +115,7 @@ def create_role(
     audit.record_admin(
         session,
         principal,
-        "role.created",
+        action="role.created",
         target_type="role",
         target_id=role_id,
         after={"name": clean_name, "permissions": sorted(wanted)},
@@ -213,7 +213,7 @@ def record_role_change(
         audit.record_admin(
             session,
             principal,
-            "role.changed",
+            action="role.changed",
             target_type="role",
             target_id=role.id,
             before=before,
@@ -261,7 +261,12 @@ def drop_role(session: Session, principal: Principal, *, role: Role, moved_to: i
     session.delete(role)
     session.flush()
     audit.record_admin(
-        session, principal, "role.deleted", target_type="role", target_id=gone_id, before=before
+        session,
+        principal,
+        action="role.deleted",
+        target_type="role",
+        target_id=gone_id,
+        before=before,
     )
 
 

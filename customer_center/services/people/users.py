@@ -231,7 +231,7 @@ def _audit_change(
     audit.record_admin(
         session,
         principal,
-        action,
+        action=action,
         target_type="user",
         target_id=user.id,
         before=before,

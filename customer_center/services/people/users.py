@@ -113,12 +113,7 @@ def identity_errors(
     session: Session, name: str, email: str, language: str, taken_emails: set[str] | None = None
 ) -> Errors:
     """What is wrong with a new user's name, sign-in address and language, by field."""
-    errors: Errors = {}
-    name = name.strip()
-    if not name:
-        errors["name"] = ("form.required", {})
-    elif len(name) > NAME_MAX:
-        errors["name"] = ("form.too_long", {"max": NAME_MAX})
+    errors = profile_errors(name, language)
     email = normalize_email(email)
     if not email:
         errors["email"] = ("form.required", {})
@@ -126,9 +121,25 @@ def identity_errors(
         errors["email"] = ("form.email_invalid", {})
     elif email in (taken_emails or set()) or email_in_use(session, email):
         errors["email"] = ("users.error.email_taken", {})
+    return errors
+
+
+def profile_errors(name: str, language: str) -> Errors:
+    """What is wrong with a name and a language, by field."""
+    errors = name_errors(name)
     if language not in LANGUAGES:
         errors["language"] = ("users.error.language_unknown", {})
     return errors
+
+
+def name_errors(name: str) -> Errors:
+    """What is wrong with a person's name (spaces around it do not count)."""
+    name = name.strip()
+    if not name:
+        return {"name": ("form.required", {})}
+    if len(name) > NAME_MAX:
+        return {"name": ("form.too_long", {"max": NAME_MAX})}
+    return {}
 
 
 def email_in_use(session: Session, email: str) -> bool:
@@ -182,18 +193,11 @@ def update_profile(
 ) -> None:
     """Name and language; the e-mail address changes only through its verification link."""
     user = company_user(session, principal, user_id=user_id)
-    errors: Errors = {}
-    name = name.strip()
-    if not name:
-        errors["name"] = ("form.required", {})
-    elif len(name) > NAME_MAX:
-        errors["name"] = ("form.too_long", {"max": NAME_MAX})
-    if language not in LANGUAGES:
-        errors["language"] = ("users.error.language_unknown", {})
+    errors = profile_errors(name, language)
     if errors:
         raise ValidationFailed(errors)
     before = user_snapshot(session, user)
-    user.name, user.language = name, language
+    user.name, user.language = name.strip(), language
     session.add(user)
     _audit_change(session, principal, "user.profile_changed", user, before)
 

@@ -31,6 +31,7 @@ from customer_center.domain.languages import start_of_local_day
 from customer_center.domain.orders import order_number
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
+from customer_center.domain.refs import RoleRef
 from customer_center.models.base import utcnow
 from customer_center.models.order import (
     NOT_COUNTED_STATUSES,
@@ -74,9 +75,15 @@ def require_reports(actor: CustomerUser) -> None:
 
 @dataclass(frozen=True)
 class Spend:
-    label: str  # a month's first day (ISO), a user's or a role's name
+    label: str  # a month's first day (ISO) or a user's name
     cents: int
-    key: str = ""  # the user's id or the role's code
+    key: str = ""  # the user's id
+
+
+@dataclass(frozen=True)
+class RoleSpend:
+    role: RoleRef  # worded by the reader (a built-in in their language)
+    cents: int
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,7 @@ class SpendReport:
     range_end: date  # exclusive
     months: list[Spend]  # the last twelve months, oldest first, label = first day
     users: list[Spend]  # the top spenders in the range
-    roles: list[Spend]  # per role in the range (a user with two roles counts in both)
+    roles: list[RoleSpend]  # per role in the range (a user with two roles counts in both)
     spent_cents: int
     reserved_cents: int
 
@@ -183,7 +190,7 @@ def _top_users(
 
 def _per_role(
     session: Session, company_id: int, by_requester: dict[int, tuple[int, int]]
-) -> list[Spend]:
+) -> list[RoleSpend]:
     """The requesters' sums added up per role they hold (a user with two roles counts in
     both), largest first."""
     if not any(spent for spent, _ in by_requester.values()):
@@ -193,16 +200,13 @@ def _per_role(
         .join(Role, col(Role.id) == UserRole.role_id)
         .where(col(Role.company_id) == company_id)
     ).all()
-    totals: dict[tuple[str, str, bool], int] = defaultdict(int)
+    totals: dict[RoleRef, int] = defaultdict(int)
     for user_id, code, name, builtin in holdings:
         spent = by_requester.get(user_id, (0, 0))[0]
         if spent:
-            totals[(code, name, builtin)] += spent
-    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0][1]))
-    return [
-        Spend(f"role.{code}" if builtin else name, cents, code)
-        for (code, name, builtin), cents in ranked
-    ]
+            totals[RoleRef(code, name, builtin)] += spent
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0].name))
+    return [RoleSpend(role, cents) for role, cents in ranked]
 
 
 # --- approvals waiting -----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from customer_center.models.order import (
     ApprovalStep,
 )
 from customer_center.models.user import STATUS_INACTIVE
+from customer_center.presenters import controlling as controlling_words
 from customer_center.services.budget_use import budget_use_page
 from customer_center.services.controlling import approval_report, range_bounds, spend_report
 from tests.factories import actor_for, make_company, make_user, role_id
@@ -96,9 +97,10 @@ def test_spend_per_month_user_and_role(acme: Acme, session: Session) -> None:
         ("Anna", 30_00),
         ("Gone", 20_00),
     ]
-    roles = {r.key: r.cents for r in report.roles}
+    roles = {r.role.code: r.cents for r in report.roles}
     assert roles == {"buyer": 200_00, "approver": 30_00}  # Anna counts in both of her roles
-    assert report.roles[0].label == "role.buyer"
+    assert report.roles[0].role.is_builtin
+    assert controlling_words.spend(report, "de")["roles"][0]["label"] == "Einkäufer"
 
 
 def test_the_range_narrows_users_and_roles_not_the_months(acme: Acme, session: Session) -> None:

@@ -14,12 +14,12 @@ from customer_center.domain.orders import ADDRESS_FIELDS, SHIPPING_METHODS
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_day, format_moment
+from customer_center.presenters.budgets import limits_summary
 from customer_center.services.orders import approvals
 from customer_center.services.orders.approvals import OrderChange, OrderDetail
 from customer_center.settings import get_settings
 from customer_center.state.access import requires, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
-from customer_center.state.budgets import limits_summary
 
 DECIDE = Permission.APPROVALS_DECIDE
 STATUS_COLORS = {

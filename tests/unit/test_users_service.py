@@ -10,6 +10,7 @@ from sqlmodel import select
 from customer_center.auth.browser_key import binding_of, new_browser_key
 from customer_center.auth.principals import resolve_principal
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.principals import ScimClient
 from customer_center.models.audit import AuditEntry
 from customer_center.models.auth import AuthSession
 from customer_center.models.outbox import OutboxMessage
@@ -205,6 +206,24 @@ def test_the_main_contact_and_oneself_cannot_be_deactivated(session, main) -> No
     with pytest.raises(ServiceError) as own:
         users.deactivate_user(session, admin, user_id=admin.user_id)
     assert own.value.code == "users.error.deactivate_self"
+
+
+def test_a_scim_client_is_nobody_the_not_yourself_rules_protect(session, main) -> None:
+    """A SCIM client acts as no user: it changes profiles and deactivates people; only the
+    main contact's own rule still holds."""
+    ben = make_user(session, main.company_id, "ben@acme.example", ["buyer"])
+    session.commit()
+    scim = ScimClient(token_id=1, company_id=main.company_id, label="Okta")
+    me = session.get(User, main.user_id)
+    assert users.is_self(main, me) and not users.is_self(scim, me)  # type: ignore[arg-type]
+    users.update_profile(session, scim, user_id=ben.id, name="Ben B", language="de")  # type: ignore[arg-type]
+    users.deactivate_user(session, scim, user_id=ben.id)  # type: ignore[arg-type]
+    changed = session.get(User, ben.id)
+    assert changed is not None
+    assert (changed.name, changed.status) == ("Ben B", STATUS_INACTIVE)
+    with pytest.raises(ServiceError) as refused:
+        users.deactivate_user(session, scim, user_id=main.user_id)
+    assert refused.value.code == "users.error.deactivate_main_contact"
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ orders count for nothing; every other order is *spent*.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -239,36 +240,11 @@ def approval_report(
     waiting = and_(
         col(ApprovalStep.company_id) == actor.company_id, col(ApprovalStep.status) == STEP_WAITING
     )
-    due = col(ApprovalStep.due_since)
-    # Bucket i holds steps due since (bounds[i + 1], bounds[i]]: younger buckets first.
-    bounds = [now - timedelta(days=days) for _bucket, days in AGE_BUCKETS[1:]]
-    conditions: list[ColumnElement[bool]] = [(due > bounds[0]) | due.is_(None)]
-    conditions += [
-        and_(due <= newer, due > older) for newer, older in zip(bounds, bounds[1:], strict=False)
-    ]
-    conditions.append(due <= bounds[-1])
-    buckets = [func.coalesce(func.sum(case((c, 1), else_=0)), 0) for c in conditions]
-    counts = session.execute(sa_select(*buckets).where(waiting)).one()
+    counts = session.execute(sa_select(*_age_buckets(now)).where(waiting)).one()
     orders = session.execute(
         sa_select(func.count(func.distinct(ApprovalStep.order_id))).where(waiting)
     ).scalar_one()
-    approver = User.__table__.alias("approver")  # type: ignore[attr-defined]
-    oldest = session.execute(
-        sa_select(
-            col(Order.id),
-            col(Order.total_cents),
-            col(Order.currency),
-            col(User.name),
-            approver.c.name,
-            col(ApprovalStep.due_since),
-        )
-        .join(Order, col(Order.id) == ApprovalStep.order_id)
-        .join(User, col(User.id) == Order.requester_id)
-        .join(approver, approver.c.id == ApprovalStep.approver_id)
-        .where(waiting)
-        .order_by(due.asc(), col(ApprovalStep.id))
-        .limit(TOP)
-    ).all()
+    oldest = _oldest_waiting(session, waiting)
     return ApprovalReport(
         orders_waiting=int(orders),
         steps_by_age=[(bucket, int(n)) for (bucket, _), n in zip(AGE_BUCKETS, counts, strict=True)],
@@ -285,6 +261,40 @@ def approval_report(
             for order_id, total, currency, requester, approver_name, since in oldest
         ],
     )
+
+
+def _age_buckets(now: datetime) -> list[Any]:
+    """One count per age bucket: bucket i holds steps due since (bounds[i + 1], bounds[i]],
+    younger buckets first."""
+    due = col(ApprovalStep.due_since)
+    bounds = [now - timedelta(days=days) for _bucket, days in AGE_BUCKETS[1:]]
+    conditions: list[ColumnElement[bool]] = [(due > bounds[0]) | due.is_(None)]
+    conditions += [
+        and_(due <= newer, due > older) for newer, older in zip(bounds, bounds[1:], strict=False)
+    ]
+    conditions.append(due <= bounds[-1])
+    return [func.coalesce(func.sum(case((c, 1), else_=0)), 0) for c in conditions]
+
+
+def _oldest_waiting(session: Session, waiting: ColumnElement[bool]) -> Sequence[Any]:
+    """The longest-waiting steps with their order, requester and approver."""
+    approver = User.__table__.alias("approver")  # type: ignore[attr-defined]
+    return session.execute(
+        sa_select(
+            col(Order.id),
+            col(Order.total_cents),
+            col(Order.currency),
+            col(User.name),
+            approver.c.name,
+            col(ApprovalStep.due_since),
+        )
+        .join(Order, col(Order.id) == ApprovalStep.order_id)
+        .join(User, col(User.id) == Order.requester_id)
+        .join(approver, approver.c.id == ApprovalStep.approver_id)
+        .where(waiting)
+        .order_by(col(ApprovalStep.due_since).asc(), col(ApprovalStep.id))
+        .limit(TOP)
+    ).all()
 
 
 @dataclass

@@ -264,6 +264,22 @@ def _snapshot(
     }
 
 
+def _filled(
+    config: SsoConfig, form: SsoForm, mapping: dict[str, str], settings: Settings
+) -> SsoConfig:
+    """The configuration with the form's (checked) values; a new secret only if one was typed."""
+    config.issuer = normalize_issuer(form.issuer)
+    config.client_id = form.client_id.strip()
+    if form.client_secret:
+        config.client_secret_encrypted = secret_box.encrypt(settings.secret_key, form.client_secret)
+    config.role_claim = form.role_claim.strip()
+    config.role_mapping = mapping
+    config.default_role_id = form.default_role_id
+    config.enabled = form.enabled
+    config.updated_at = utcnow()
+    return config
+
+
 def save_settings(
     session: Session,
     actor: CustomerUser,
@@ -300,16 +316,8 @@ def save_settings(
         company_domains(session, actor.company_id),
         _waiting_domains(session, actor.company_id),
     )
-    config = config or SsoConfig(company_id=actor.company_id, issuer="", client_id="")
-    config.issuer = normalize_issuer(form.issuer)
-    config.client_id = form.client_id.strip()
-    if form.client_secret:
-        config.client_secret_encrypted = secret_box.encrypt(settings.secret_key, form.client_secret)
-    config.role_claim = form.role_claim.strip()
-    config.role_mapping = mapping
-    config.default_role_id = form.default_role_id
-    config.enabled = form.enabled
-    config.updated_at = utcnow()
+    blank = SsoConfig(company_id=actor.company_id, issuer="", client_id="")
+    config = _filled(config or blank, form, mapping, settings)
     session.add(config)
     sso_domains.store_domains(session, actor.company_id, plan)
     after = {

@@ -45,7 +45,7 @@ from customer_center.services.orders import lists  # noqa: E402
 from customer_center.services.orders.detail import order_detail  # noqa: E402
 from customer_center.services.orders.inbox import inbox, waiting_count  # noqa: E402
 from customer_center.services.people.budgets import order_breaches  # noqa: E402
-from customer_center.services.people.users import UserQuery, users_page  # noqa: E402
+from customer_center.services.people.user_list import UserQuery, users_page  # noqa: E402
 
 Shape = Callable[[Session], Any]
 
@@ -67,8 +67,8 @@ def shapes(engine: Engine) -> dict[str, Shape]:
     delivered = lists.OrderFilter(scope=lists.SCOPE_ALL, status="delivered")
     figures = OrderFigures(total_cents=250_000, total_quantity=12)
     return {
-        "user list, first page": lambda s: users_page(s, main, UserQuery()),
-        "user list, search": lambda s: users_page(s, main, UserQuery(search="müller")),
+        "user list, first page": lambda s: users_page(s, main, query=UserQuery()),
+        "user list, search": lambda s: users_page(s, main, query=UserQuery(search="müller")),
         "approvals inbox, first page": lambda s: inbox(s, approver),
         "approvals waiting count (nav)": lambda s: waiting_count(s, approver),
         "order page (pending order)": lambda s: order_detail(s, main, order_id=pending),

@@ -35,7 +35,7 @@ from customer_center.domain.principals import CustomerUser  # noqa: E402
 from customer_center.models.company import Company  # noqa: E402
 from customer_center.models.user import Role, User, UserRole  # noqa: E402
 from customer_center.services.identity.activation import create_builtin_roles  # noqa: E402
-from customer_center.services.people.users import UserQuery, users_page  # noqa: E402
+from customer_center.services.people.user_list import UserQuery, users_page  # noqa: E402
 from customer_center.tables import metadata  # noqa: E402
 
 FIRST = ["Anna", "Ben", "Clara", "David", "Eva", "Felix", "Greta", "Hans", "Ida", "Jonas"]
@@ -79,7 +79,7 @@ def measure(engine, actor: CustomerUser, query: UserQuery) -> list[float]:  # ty
     for _ in range(REPEAT):
         start = time.perf_counter()
         with Session(engine) as session:
-            users_page(session, actor, query)
+            users_page(session, actor, query=query)
         timings.append((time.perf_counter() - start) * 1000)
     return timings
 

@@ -82,5 +82,7 @@ def configure_sso(  # type: ignore[no-untyped-def]
     for the company, so they are proven at once."""
     form = sso_form(session, actor, **kwargs)
     erp = erp or listing_for(session, actor, form.domains)
-    save_settings(session, actor, settings or get_settings(), form, discover, erp)
+    save_settings(
+        session, actor, settings=settings or get_settings(), form=form, discover=discover, erp=erp
+    )
     session.commit()

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from customer_center.domain.inputs import MAX_DB_INT
-from customer_center.i18n.catalog import normalize_language
+from customer_center.domain.languages import normalize_language
 
 PERIODS = ("month", "quarter", "year")
 SOURCE_USER, SOURCE_ROLE, SOURCE_COMPANY = "user", "role", "company"

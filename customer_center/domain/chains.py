@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from customer_center.domain.refs import RoleRef
+
 RULES = ("any", "all")
 MAX_LEVELS = 10
 MAX_APPROVERS_PER_LEVEL = 20
@@ -46,7 +48,7 @@ class Directory:
 
     names: dict[int, str]  # every user, also deactivated ones, for messages
     active: frozenset[int]
-    role_names: dict[int, str]
+    role_names: dict[int, RoleRef]  # worded by the reader (a built-in in their language)
     role_members: dict[int, tuple[int, ...]]  # active members only
     main_contact_id: int | None
     deciders: frozenset[int]  # holders of approvals.decide (whatever their status)
@@ -158,7 +160,7 @@ class PreviewLine:
 
     number: int
     rule: str
-    roles: tuple[str, ...]
+    roles: tuple[RoleRef | str, ...]  # "?": a role that is gone
     people: tuple[tuple[str, str | None], ...]  # (name, name of whom they stand in for)
 
 
@@ -255,7 +257,7 @@ def _ref_problems(number: int, ref: ApproverRef, directory: Directory) -> list[P
     return []
 
 
-def _ref_name(ref: ApproverRef, directory: Directory) -> str:
+def _ref_name(ref: ApproverRef, directory: Directory) -> RoleRef | str:
     if ref.user_id is not None:
         return directory.names.get(ref.user_id, "?")
     return directory.role_names.get(ref.role_id or 0, "?")

@@ -34,7 +34,8 @@ from customer_center.domain.principals import CustomerUser
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import normalize_language
 from customer_center.logs import bind_principal
-from customer_center.services.audit_log import filter_from_params, iter_audit_csv
+from customer_center.presenters import audit as audit_words
+from customer_center.services.audit_log import filter_from_params, iter_audit_batches
 from customer_center.services.people.budgets import local_today
 
 Producer = Callable[[Session, CustomerUser, Mapping[str, str]], Iterator[str]]
@@ -124,7 +125,8 @@ def _chunks(head: Iterable[str], lines: Iterator[str]) -> Iterator[bytes]:
 
 
 def audit_csv(session: Session, actor: CustomerUser, params: Mapping[str, str]) -> Iterator[str]:
-    return iter_audit_csv(session, actor, filter_from_params(params))
+    batches = iter_audit_batches(session, actor, audit_filter=filter_from_params(params))
+    return audit_words.csv_lines(batches, actor.language)
 
 
 routes = [csv_download_route("/export/audit.csv", Permission.AUDIT_VIEW, audit_csv)]

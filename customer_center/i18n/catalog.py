@@ -6,14 +6,11 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch"}
-DEFAULT_LANGUAGE = "en"
+from customer_center.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, normalize_language
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "catalog", "normalize_language", "translate"]
+
 _MESSAGES_DIR = Path(__file__).parent / "messages"
-
-
-def normalize_language(lang: str | None) -> str:
-    code = (lang or "").split(",")[0].split(";")[0].strip().lower()[:2]
-    return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
 @lru_cache(maxsize=len(LANGUAGES))

@@ -9,9 +9,10 @@ from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency
 
-from customer_center.domain.portal_time import PORTAL_TIMEZONE as PORTAL_TIMEZONE
-from customer_center.domain.portal_time import start_of_local_day as start_of_local_day
-from customer_center.i18n.catalog import normalize_language
+from customer_center.domain.languages import normalize_language
+from customer_center.domain.portal_time import PORTAL_TIMEZONE, start_of_local_day
+
+__all__ = ["PORTAL_TIMEZONE", "format_day", "format_moment", "format_money", "start_of_local_day"]
 
 
 def format_money(amount: Decimal, currency: str, lang: str) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from customer_center.domain.budgets import PERIODS, LimitBreach
 from customer_center.i18n import translate
-from customer_center.presenters.money import money
+from customer_center.i18n.wording import money
 
 
 def describe_breach(breach: LimitBreach, lang: str, currency: str) -> str:

@@ -13,9 +13,8 @@ from customer_center.domain import routes
 from customer_center.domain.orders import SHIPPING_METHODS
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_moment
+from customer_center.i18n.wording import difference_words, money
 from customer_center.presenters.breaches import breach_lines
-from customer_center.presenters.money import money
-from customer_center.presenters.timeline import difference_words
 from customer_center.services.orders.detail import OrderDetail
 from customer_center.services.orders.inbox import InboxRow
 from customer_center.services.orders.lists import OrderRow

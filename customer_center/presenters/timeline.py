@@ -6,53 +6,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from customer_center.domain.order_states import EventKind, erp_status_of
-from customer_center.domain.orders import Difference, difference_of
 from customer_center.domain.timeline import TimelineEntry
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import catalog
 from customer_center.i18n.formatting import format_moment
-from customer_center.presenters.money import money
-
-
-def _address_line(value: object) -> str:
-    if not isinstance(value, dict):
-        return ""
-    parts = [value.get(k, "") for k in ("name", "street")]
-    parts.append(f"{value.get('postal_code', '')} {value.get('city', '')}".strip())
-    parts.append(value.get("country", ""))
-    return ", ".join(str(p) for p in parts if p)
-
-
-def difference_words(difference: Difference | Mapping[str, Any], lang: str, currency: str) -> str:
-    """One difference as a sentence part: "Motor: quantity 2 → 1" (a stored one is a dict)."""
-    d = difference if isinstance(difference, Difference) else difference_of(difference)
-    kind, name, before, after = d.kind, d.name or d.sku, d.before, d.after
-    if kind in ("quantity", "removed", "added"):
-        return translate(lang, f"approvals.diff.{kind}", name=name, before=before, after=after)
-    if kind in ("price", "total"):
-        return translate(
-            lang,
-            f"approvals.diff.{kind}",
-            name=name,
-            before=money(int(before or 0), currency, lang),
-            after=money(int(after or 0), currency, lang),
-        )
-    if kind in ("delivery_address", "billing_address"):
-        return translate(
-            lang,
-            f"approvals.diff.{kind}",
-            before=_address_line(before),
-            after=_address_line(after),
-        )
-    if kind in ("shipping_method", "payment_method"):
-        group = "shipping" if kind == "shipping_method" else "payment"
-        return translate(
-            lang,
-            f"approvals.diff.{kind}",
-            before=translate(lang, f"orders.{group}.{before}"),
-            after=translate(lang, f"orders.{group}.{after}"),
-        )
-    return translate(lang, "approvals.diff.other", field=str(kind), before=before, after=after)
+from customer_center.i18n.wording import difference_words
 
 
 def event_words(entry: TimelineEntry, lang: str, currency: str) -> str:

@@ -52,8 +52,8 @@ def record(
 def record_admin(
     session: Session,
     actor: Principal,
-    action: str,
     *,
+    action: str,
     target_type: str,
     target_id: object,
     before: dict[str, Any] | None = None,

@@ -1,4 +1,5 @@
-"""Controlling: spend per month, per user and per role, budget use per user, waiting approvals.
+"""Controlling: spend per month, per user and per role, and waiting approvals (budget use per
+user is in :mod:`budget_use`).
 
 For holders of reports.view (the main contact, Controllers). Orders are summed in SQL within
 the actor's company, on the indexes the order and approval tables carry: per month in one
@@ -13,6 +14,7 @@ orders count for nothing; every other order is *spent*.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -23,19 +25,15 @@ from sqlmodel import Session, col, select
 
 from customer_center.domain.budgets import (
     PERIODS,
-    Limits,
-    Spending,
-    effective_limits,
     period_bounds,
-    remaining_cents,
 )
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.orders import order_number
 from customer_center.domain.permissions import Permission
+from customer_center.domain.portal_time import start_of_local_day
 from customer_center.domain.principals import CustomerUser
-from customer_center.i18n.formatting import start_of_local_day
+from customer_center.domain.refs import RoleRef
 from customer_center.models.base import utcnow
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
 from customer_center.models.order import (
     NOT_COUNTED_STATUSES,
     RESERVING_STATUSES,
@@ -43,14 +41,13 @@ from customer_center.models.order import (
     ApprovalStep,
     Order,
 )
-from customer_center.models.user import STATUS_ACTIVE, Role, User, UserRole
+from customer_center.models.user import Role, User, UserRole
 from customer_center.services.people.budgets import company_currency, local_today
 from customer_center.services.people.names import names_of
 
 MONTHS = 12
 RANGES = ("12m", "month", "quarter", "year")
 TOP = 10
-BUDGET_PAGE_SIZE = 20
 # Ages of waiting approvals: (bucket, lower bound in days); the last bucket is open-ended.
 AGE_BUCKETS: tuple[tuple[str, int], ...] = (("under_1", 0), ("1_3", 1), ("3_7", 3), ("over_7", 7))
 _SPENDING = ~col(Order.status).in_(NOT_COUNTED_STATUSES | RESERVING_STATUSES)
@@ -69,8 +66,8 @@ def range_bounds(range_code: str, today: date) -> tuple[date, date]:
     return _month_start(today, MONTHS - 1), _month_start(today, -1)
 
 
-def _require_reports(session: Session, actor: CustomerUser) -> None:
-    if Permission.REPORTS_VIEW not in actor.rights:
+def require_reports(actor: CustomerUser) -> None:
+    if not actor.may(Permission.REPORTS_VIEW):
         raise ServiceError("error.permission_denied")
 
 
@@ -79,9 +76,15 @@ def _require_reports(session: Session, actor: CustomerUser) -> None:
 
 @dataclass(frozen=True)
 class Spend:
-    label: str  # a month's first day (ISO), a user's or a role's name
+    label: str  # a month's first day (ISO) or a user's name
     cents: int
-    key: str = ""  # the user's id or the role's code
+    key: str = ""  # the user's id
+
+
+@dataclass(frozen=True)
+class RoleSpend:
+    role: RoleRef  # worded by the reader (a built-in in their language)
+    cents: int
 
 
 @dataclass(frozen=True)
@@ -91,15 +94,19 @@ class SpendReport:
     range_end: date  # exclusive
     months: list[Spend]  # the last twelve months, oldest first, label = first day
     users: list[Spend]  # the top spenders in the range
-    roles: list[Spend]  # per role in the range (a user with two roles counts in both)
+    roles: list[RoleSpend]  # per role in the range (a user with two roles counts in both)
     spent_cents: int
     reserved_cents: int
 
 
 def spend_report(
-    session: Session, actor: CustomerUser, range_code: str = "12m", today: date | None = None
+    session: Session,
+    actor: CustomerUser,
+    *,
+    range_code: str = "12m",
+    today: date | None = None,
 ) -> SpendReport:
-    _require_reports(session, actor)
+    require_reports(actor)
     today = today or local_today()
     range_code = range_code if range_code in RANGES else "12m"
     start, end = range_bounds(range_code, today)
@@ -184,7 +191,7 @@ def _top_users(
 
 def _per_role(
     session: Session, company_id: int, by_requester: dict[int, tuple[int, int]]
-) -> list[Spend]:
+) -> list[RoleSpend]:
     """The requesters' sums added up per role they hold (a user with two roles counts in
     both), largest first."""
     if not any(spent for spent, _ in by_requester.values()):
@@ -194,16 +201,13 @@ def _per_role(
         .join(Role, col(Role.id) == UserRole.role_id)
         .where(col(Role.company_id) == company_id)
     ).all()
-    totals: dict[tuple[str, str, bool], int] = defaultdict(int)
+    totals: dict[RoleRef, int] = defaultdict(int)
     for user_id, code, name, builtin in holdings:
         spent = by_requester.get(user_id, (0, 0))[0]
         if spent:
-            totals[(code, name, builtin)] += spent
-    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0][1]))
-    return [
-        Spend(f"role.{code}" if builtin else name, cents, code)
-        for (code, name, builtin), cents in ranked
-    ]
+            totals[RoleRef(code, name, builtin)] += spent
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0].name))
+    return [RoleSpend(role, cents) for role, cents in ranked]
 
 
 # --- approvals waiting -----------------------------------------------------------------------
@@ -228,44 +232,19 @@ class ApprovalReport:
 
 
 def approval_report(
-    session: Session, actor: CustomerUser, now: datetime | None = None
+    session: Session, actor: CustomerUser, *, now: datetime | None = None
 ) -> ApprovalReport:
     """Approval steps due now (status ``waiting``) by how long they have been waiting."""
-    _require_reports(session, actor)
+    require_reports(actor)
     now = now or utcnow()
     waiting = and_(
         col(ApprovalStep.company_id) == actor.company_id, col(ApprovalStep.status) == STEP_WAITING
     )
-    due = col(ApprovalStep.due_since)
-    # Bucket i holds steps due since (bounds[i + 1], bounds[i]]: younger buckets first.
-    bounds = [now - timedelta(days=days) for _bucket, days in AGE_BUCKETS[1:]]
-    conditions: list[ColumnElement[bool]] = [(due > bounds[0]) | due.is_(None)]
-    conditions += [
-        and_(due <= newer, due > older) for newer, older in zip(bounds, bounds[1:], strict=False)
-    ]
-    conditions.append(due <= bounds[-1])
-    buckets = [func.coalesce(func.sum(case((c, 1), else_=0)), 0) for c in conditions]
-    counts = session.execute(sa_select(*buckets).where(waiting)).one()
+    counts = session.execute(sa_select(*_age_buckets(now)).where(waiting)).one()
     orders = session.execute(
         sa_select(func.count(func.distinct(ApprovalStep.order_id))).where(waiting)
     ).scalar_one()
-    approver = User.__table__.alias("approver")  # type: ignore[attr-defined]
-    oldest = session.execute(
-        sa_select(
-            col(Order.id),
-            col(Order.total_cents),
-            col(Order.currency),
-            col(User.name),
-            approver.c.name,
-            col(ApprovalStep.due_since),
-        )
-        .join(Order, col(Order.id) == ApprovalStep.order_id)
-        .join(User, col(User.id) == Order.requester_id)
-        .join(approver, approver.c.id == ApprovalStep.approver_id)
-        .where(waiting)
-        .order_by(due.asc(), col(ApprovalStep.id))
-        .limit(TOP)
-    ).all()
+    oldest = _oldest_waiting(session, waiting)
     return ApprovalReport(
         orders_waiting=int(orders),
         steps_by_age=[(bucket, int(n)) for (bucket, _), n in zip(AGE_BUCKETS, counts, strict=True)],
@@ -284,143 +263,40 @@ def approval_report(
     )
 
 
+def _age_buckets(now: datetime) -> list[Any]:
+    """One count per age bucket: bucket i holds steps due since (bounds[i + 1], bounds[i]],
+    younger buckets first."""
+    due = col(ApprovalStep.due_since)
+    bounds = [now - timedelta(days=days) for _bucket, days in AGE_BUCKETS[1:]]
+    conditions: list[ColumnElement[bool]] = [(due > bounds[0]) | due.is_(None)]
+    conditions += [
+        and_(due <= newer, due > older) for newer, older in zip(bounds, bounds[1:], strict=False)
+    ]
+    conditions.append(due <= bounds[-1])
+    return [func.coalesce(func.sum(case((c, 1), else_=0)), 0) for c in conditions]
+
+
+def _oldest_waiting(session: Session, waiting: ColumnElement[bool]) -> Sequence[Any]:
+    """The longest-waiting steps with their order, requester and approver."""
+    approver = User.__table__.alias("approver")  # type: ignore[attr-defined]
+    return session.execute(
+        sa_select(
+            col(Order.id),
+            col(Order.total_cents),
+            col(Order.currency),
+            col(User.name),
+            approver.c.name,
+            col(ApprovalStep.due_since),
+        )
+        .join(Order, col(Order.id) == ApprovalStep.order_id)
+        .join(User, col(User.id) == Order.requester_id)
+        .join(approver, approver.c.id == ApprovalStep.approver_id)
+        .where(waiting)
+        .order_by(col(ApprovalStep.due_since).asc(), col(ApprovalStep.id))
+        .limit(TOP)
+    ).all()
+
+
 @dataclass
 class _Numbered:
     id: int | None
-
-
-# --- budget use per user ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BudgetUse:
-    user_id: int
-    name: str
-    period: str | None  # month | quarter | year; None: no period budget
-    budget_cents: int | None
-    spent_cents: int
-    reserved_cents: int
-    remaining_cents: int | None
-
-
-@dataclass(frozen=True)
-class BudgetPage:
-    rows: list[BudgetUse]
-    page: int
-    page_count: int
-    total: int
-    currency: str
-
-
-def budget_use_page(
-    session: Session, actor: CustomerUser, page: int = 0, today: date | None = None
-) -> BudgetPage:
-    """Active users by name, one page, each with their period budget and its use so far.
-
-    A fixed number of queries per page: the users, the company's default rules, the page's
-    own rules and roles, and one sum per kind of period among them.
-    """
-    _require_reports(session, actor)
-    today = today or local_today()
-    company = actor.company_id
-    active = and_(col(User.company_id) == company, col(User.status) == STATUS_ACTIVE)
-    total = int(session.exec(select(func.count()).select_from(User).where(active)).one())
-    page_count = max(1, -(-total // BUDGET_PAGE_SIZE))
-    page = min(max(page, 0), page_count - 1)
-    users = session.exec(
-        select(User.id, User.name)
-        .where(active)
-        .order_by(col(User.name), col(User.id))
-        .offset(page * BUDGET_PAGE_SIZE)
-        .limit(BUDGET_PAGE_SIZE)
-    ).all()
-    ids = [user_id for user_id, _ in users]
-    limits = _limits_of(session, company, ids)  # type: ignore[arg-type]
-    spending = _spending_of(session, company, limits, today)
-    rows = []
-    for user_id, name in users:
-        assert user_id is not None
-        user_limits = limits[user_id]
-        used = spending.get(user_id, Spending())
-        rows.append(
-            BudgetUse(
-                user_id=user_id,
-                name=name,
-                period=user_limits.period if user_limits.period_budget_cents is not None else None,
-                budget_cents=user_limits.period_budget_cents,
-                spent_cents=used.spent_cents,
-                reserved_cents=used.reserved_cents,
-                remaining_cents=remaining_cents(user_limits, used),
-            )
-        )
-    return BudgetPage(rows, page, page_count, total, company_currency(session, company))
-
-
-def _as_limits(rule: BudgetRule) -> Limits:
-    return Limits(
-        rule.max_quantity_per_order,
-        rule.max_order_value_cents,
-        rule.period,
-        rule.period_budget_cents,
-    )
-
-
-def _limits_of(session: Session, company_id: int, user_ids: list[int]) -> dict[int, Limits]:
-    """Each user's effective limits, as services.budgets.effective_limits_for, in batch."""
-    if not user_ids:
-        return {}
-    rules = session.exec(
-        select(BudgetRule).where(
-            BudgetRule.company_id == company_id,
-            (col(BudgetRule.scope).in_((SCOPE_COMPANY, SCOPE_ROLE)))
-            | ((col(BudgetRule.scope) == SCOPE_USER) & col(BudgetRule.subject_id).in_(user_ids)),
-        )
-    ).all()
-    company = next((_as_limits(r) for r in rules if r.scope == SCOPE_COMPANY), None)
-    by_role = {r.subject_id: _as_limits(r) for r in rules if r.scope == SCOPE_ROLE}
-    own = {r.subject_id: _as_limits(r) for r in rules if r.scope == SCOPE_USER}
-    roles: dict[int, list[int]] = defaultdict(list)
-    for user_id, role_id in session.exec(
-        select(UserRole.user_id, UserRole.role_id).where(col(UserRole.user_id).in_(user_ids))
-    ).all():
-        roles[user_id].append(role_id)
-    return {
-        user_id: effective_limits(
-            own.get(user_id),
-            [by_role[r] for r in roles[user_id] if r in by_role],
-            company,
-        )[0]
-        for user_id in user_ids
-    }
-
-
-def _spending_of(
-    session: Session, company_id: int, limits: dict[int, Limits], today: date
-) -> dict[int, Spending]:
-    """Spent and reserved in each user's current period: one query per kind of period."""
-    by_period: dict[str, list[int]] = defaultdict(list)
-    for user_id, user_limits in limits.items():
-        if user_limits.period in PERIODS and user_limits.period_budget_cents is not None:
-            by_period[user_limits.period].append(user_id)
-    found: dict[int, Spending] = {}
-    for period, user_ids in by_period.items():
-        start, end = period_bounds(period, today)
-        reserving = col(Order.status).in_(RESERVING_STATUSES)
-        rows = session.execute(
-            sa_select(
-                col(Order.requester_id),
-                func.sum(case((reserving, 0), else_=Order.total_cents)),
-                func.sum(case((reserving, Order.total_cents), else_=0)),
-            )
-            .where(
-                col(Order.company_id) == company_id,
-                col(Order.requester_id).in_(user_ids),
-                col(Order.submitted_at) >= start_of_local_day(start),
-                col(Order.submitted_at) < start_of_local_day(end),
-                ~col(Order.status).in_(NOT_COUNTED_STATUSES),
-            )
-            .group_by(col(Order.requester_id))
-        ).all()
-        for user_id, spent, reserved in rows:
-            found[user_id] = Spending(int(spent or 0), int(reserved or 0))
-    return found

@@ -35,7 +35,7 @@ class AbsenceState(PortalState):
     _user_id: int = 0
 
     async def _reload(self) -> None:
-        views = await in_transaction(absences.absences_of, self._actor(), self._user_id)
+        views = await in_transaction(absences.absences_of, self._actor(), user_id=self._user_id)
         self.periods = [
             {
                 "id": str(view.id),
@@ -48,7 +48,7 @@ class AbsenceState(PortalState):
             }
             for view in views
         ]
-        self._offer(await in_transaction(chains.find_people, self._actor(), "", 30))
+        self._offer(await in_transaction(chains.find_people, self._actor(), text="", limit=30))
         self.round += 1
 
     def _offer(self, people: list[tuple[int, str]]) -> None:
@@ -72,7 +72,9 @@ class AbsenceState(PortalState):
     @signed_in
     async def find(self, text: str) -> None:
         if isinstance(text, str) and self._user_id:
-            self._offer(await in_transaction(chains.find_people, self._actor(), text, 30))
+            self._offer(
+                await in_transaction(chains.find_people, self._actor(), text=text, limit=30)
+            )
 
     @signed_in
     async def save(self, form: dict) -> None:
@@ -85,10 +87,10 @@ class AbsenceState(PortalState):
             await in_transaction(
                 absences.add_absence,
                 self._actor(),
-                self._user_id,
-                _day(form, "starts_on"),
-                _day(form, "ends_on"),
-                substitute,
+                user_id=self._user_id,
+                starts_on=_day(form, "starts_on"),
+                ends_on=_day(form, "ends_on"),
+                substitute_id=substitute,
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
@@ -101,7 +103,10 @@ class AbsenceState(PortalState):
         self.errors, self.saved = {}, ""
         try:
             await in_transaction(
-                absences.remove_absence, self._actor(), self._user_id, parse_id(absence_id)
+                absences.remove_absence,
+                self._actor(),
+                user_id=self._user_id,
+                absence_id=parse_id(absence_id),
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)

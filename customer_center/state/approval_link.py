@@ -5,8 +5,8 @@ from __future__ import annotations
 from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
+from customer_center.i18n.wording import money
 from customer_center.presenters.breaches import breach_lines
-from customer_center.presenters.money import money
 from customer_center.services.orders import approval_links
 from customer_center.settings import get_settings
 from customer_center.state.access import requires

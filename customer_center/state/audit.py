@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from customer_center.domain import routes
 from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.permissions import Permission
+from customer_center.presenters import audit as audit_words
 from customer_center.services import audit_log
 from customer_center.services.audit_log import AuditFilter, filter_from_params, filter_to_params
 from customer_center.state.access import requires
@@ -69,13 +70,17 @@ class AuditState(PortalState):
             self.errors = {"date_to": self._t("audit.error.date_range")}
             self.rows, self.has_next = [], False
             return
-        page = await in_transaction(audit_log.audit_page, self._actor(), audit_filter, self.page)
-        self.rows, self.page, self.has_next = page.rows, page.page, page.has_next
+        principal = self._actor()
+        page = await in_transaction(
+            audit_log.audit_page, principal, audit_filter=audit_filter, page=self.page
+        )
+        self.rows = audit_words.page_rows(page, principal.language)
+        self.page, self.has_next = page.page, page.has_next
 
     async def _load_who_options(self) -> None:
         limit = audit_log.USER_CHOICES
         found = await in_transaction(
-            audit_log.user_choices, self._actor(), self.who_search, limit + 1
+            audit_log.user_choices, self._actor(), search=self.who_search, limit=limit + 1
         )
         options = [{"id": str(user_id), "label": name} for user_id, name in found[:limit]]
         self.who_more = len(found) > limit

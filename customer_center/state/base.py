@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
 
 import reflex as rx
@@ -16,7 +15,7 @@ from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.principals import CustomerUser
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES, catalog, normalize_language
-from customer_center.i18n.formatting import format_day
+from customer_center.presenters.people import worded_params
 from customer_center.services.identity.accounts import change_language
 from customer_center.state.access import current_principal, public
 
@@ -59,7 +58,8 @@ def text_fields(form: object, names: Iterable[str], limit: int) -> dict[str, str
 
 def field_errors(error: ServiceError, lang: str) -> dict[str, str]:
     """Translate a service refusal into messages keyed by form field (``""``: the form);
-    services hand over days as dates, worded here in the reader's language."""
+    services hand over days as dates, roles and chains as references, worded here in the
+    reader's language."""
     if isinstance(error, ValidationFailed):
         return {
             field: translate(lang, code, **_worded(params, lang))
@@ -69,11 +69,7 @@ def field_errors(error: ServiceError, lang: str) -> dict[str, str]:
 
 
 def _worded(params: dict[str, object], lang: str) -> dict[str, object]:
-    return {k: format_day(v, lang) if _is_day(v) else v for k, v in params.items()}
-
-
-def _is_day(value: object) -> bool:
-    return isinstance(value, date) and not isinstance(value, datetime)
+    return worded_params(params, lang)
 
 
 class PortalState(rx.State):
@@ -176,4 +172,4 @@ class PortalState(rx.State):
         self._language_chosen = True
         context = current_principal.get()
         if context is not None:
-            await in_transaction(change_language, context, lang)
+            await in_transaction(change_language, context, language=lang)

@@ -3,54 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
-from customer_center.domain.budgets import Limits, format_amount
+from customer_center.domain.budgets import Limits
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
-from customer_center.i18n import translate
-from customer_center.i18n.formatting import format_day
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
-from customer_center.presenters.money import money
+from customer_center.presenters import budgets as budget_words
+from customer_center.presenters.budgets import FIELDS, form_values, limits_summary
+from customer_center.presenters.people import role_label
 from customer_center.services.people import budgets, roles
 from customer_center.services.people.budgets import BudgetSituation
 from customer_center.state.access import requires, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_fields
-from customer_center.state.roles import role_label
 
 MANAGE = Permission.BUDGETS_MANAGE
-FIELDS = ("max_quantity", "max_order_value", "period", "period_budget")
-
-
-def form_values(limits: Limits | None, lang: str) -> dict[str, str]:
-    if limits is None:
-        return dict.fromkeys(FIELDS, "")
-    return {
-        "max_quantity": ""
-        if limits.max_quantity_per_order is None
-        else str(limits.max_quantity_per_order),
-        "max_order_value": format_amount(limits.max_order_value_cents, lang),
-        "period": limits.period or "",
-        "period_budget": format_amount(limits.period_budget_cents, lang),
-    }
-
-
-def limits_summary(limits: Limits, currency: str, lang: str) -> list[str]:
-    """The limits as short sentences, or one saying there are none."""
-    lines = []
-    if limits.max_quantity_per_order is not None:
-        lines.append(
-            translate(lang, "budgets.max_quantity_is", value=limits.max_quantity_per_order)
-        )
-    if limits.max_order_value_cents is not None:
-        value = money(limits.max_order_value_cents, currency, lang)
-        lines.append(translate(lang, "budgets.max_order_value_is", value=value))
-    if limits.period_budget_cents is not None:
-        value = money(limits.period_budget_cents, currency, lang)
-        period = translate(lang, f"budgets.per.{limits.period}")
-        lines.append(translate(lang, "budgets.period_budget_is", value=value, period=period))
-    return lines or [translate(lang, "budgets.no_limits")]
 
 
 def _form(form: object) -> dict[str, str]:
@@ -77,28 +44,11 @@ class SituationView(PortalState):
         self.used_percent, self.over_budget = 0, False
         if situation is None:
             return
-        lang, currency = self.lang, situation.currency
-        self.limit_lines = limits_summary(situation.limits, currency, lang)
-        self.source = translate(lang, f"budgets.source.{situation.source or 'none'}")
-        limits, spending = situation.limits, situation.spending
-        self.has_period = limits.period_budget_cents is not None
-        if not self.has_period or situation.period_start is None:
-            self.has_period = False
-            return
-        end = situation.period_end or situation.period_start
-        self.period_label = translate(
-            lang,
-            "budgets.period_range",
-            start=format_day(situation.period_start, lang),
-            end=format_day(date.fromordinal(end.toordinal() - 1), lang),
-        )
-        self.spent = money(spending.spent_cents, currency, lang)
-        self.reserved = money(spending.reserved_cents, currency, lang)
-        self.remaining = money(situation.remaining_cents or 0, currency, lang)
-        used = spending.spent_cents + spending.reserved_cents
-        budget = limits.period_budget_cents or 1
-        self.used_percent = min(100, round(100 * used / budget))
-        self.over_budget = (situation.remaining_cents or 0) < 0
+        shown = budget_words.situation(situation, self.lang)
+        self.limit_lines, self.source = shown.limit_lines, shown.source
+        self.has_period, self.period_label = shown.has_period, shown.period_label
+        self.spent, self.reserved, self.remaining = shown.spent, shown.reserved, shown.remaining
+        self.used_percent, self.over_budget = shown.used_percent, shown.over_budget
 
 
 class UserBudgetState(SituationView):
@@ -113,10 +63,14 @@ class UserBudgetState(SituationView):
 
     async def _reload(self) -> None:
         actor = self._actor()
-        own = await in_transaction(budgets.rule_of, actor, SCOPE_USER, self.budget_user_id)
+        own = await in_transaction(
+            budgets.rule_of, actor, scope=SCOPE_USER, subject_id=self.budget_user_id
+        )
         self.has_own_rule = own is not None
         self.values = form_values(own, self.lang)
-        self._show(await in_transaction(budgets.budget_situation, actor, self.budget_user_id))
+        self._show(
+            await in_transaction(budgets.budget_situation, actor, user_id=self.budget_user_id)
+        )
         self.round += 1
 
     # Whoever may open a user's page (users.manage) sees the budget; changing it takes
@@ -138,7 +92,11 @@ class UserBudgetState(SituationView):
         try:
             values = _form(form)
             await in_transaction(
-                budgets.save_rule, self._actor(), SCOPE_USER, self.budget_user_id, values
+                budgets.save_rule,
+                self._actor(),
+                scope=SCOPE_USER,
+                subject_id=self.budget_user_id,
+                values=values,
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
@@ -150,7 +108,9 @@ class UserBudgetState(SituationView):
     async def clear(self) -> None:
         self.errors, self.saved = {}, ""
         try:
-            await in_transaction(budgets.clear_rule, self._actor(), SCOPE_USER, self.budget_user_id)
+            await in_transaction(
+                budgets.clear_rule, self._actor(), scope=SCOPE_USER, subject_id=self.budget_user_id
+            )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return
@@ -162,7 +122,7 @@ class MyBudgetState(SituationView):
     @signed_in
     async def load(self) -> None:
         actor = self._actor()
-        self._show(await in_transaction(budgets.budget_situation, actor, actor.user_id))
+        self._show(await in_transaction(budgets.budget_situation, actor, user_id=actor.user_id))
 
 
 class BudgetDefaultsState(PortalState):
@@ -223,14 +183,14 @@ class BudgetDefaultsState(PortalState):
 
     @requires(MANAGE)
     async def save(self, form: dict) -> None:
-        await self._apply(budgets.save_rule, lambda: (_form(form),))
+        await self._apply(budgets.save_rule, lambda: {"values": _form(form)})
 
     @requires(MANAGE)
     async def clear(self) -> None:
-        await self._apply(budgets.clear_rule, tuple)
+        await self._apply(budgets.clear_rule, dict)
 
     async def _apply(
-        self, service: Callable[..., None], arguments: Callable[[], tuple[object, ...]]
+        self, service: Callable[..., None], arguments: Callable[[], dict[str, object]]
     ) -> None:
         """Save or clear the rule being edited with the ``arguments`` read from the form (a
         refusal of those is shown like the service's); the service checks the subject again."""
@@ -238,7 +198,10 @@ class BudgetDefaultsState(PortalState):
             return
         self.errors = {}
         try:
-            await in_transaction(service, self._actor(), *self._subject(), *arguments())
+            scope, subject_id = self._subject()
+            await in_transaction(
+                service, self._actor(), scope=scope, subject_id=subject_id, **arguments()
+            )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return

@@ -9,8 +9,8 @@ from __future__ import annotations
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
+from customer_center.i18n.wording import money
 from customer_center.presenters.breaches import describe_breach
-from customer_center.presenters.money import money
 from customer_center.services.shop import cart
 from customer_center.services.shop.cart import CartView
 from customer_center.services.shop.catalogue import SKU_MAX

@@ -16,6 +16,9 @@ from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
+from customer_center.presenters import chains as chain_words
+from customer_center.presenters import people as people_words
+from customer_center.presenters.people import role_label
 from customer_center.services.people import chains, roles
 from customer_center.state.access import requires
 from customer_center.state.base import (
@@ -24,7 +27,6 @@ from customer_center.state.base import (
     in_transaction,
     text_field,
 )
-from customer_center.state.roles import role_label
 
 MANAGE = Permission.CHAINS_MANAGE
 MAX_CANDIDATES = 30
@@ -94,7 +96,7 @@ class ChainEditorState(PortalState):
         actor = self._actor()
         self._scope, self._subject = scope, subject
         self.can_edit = self._may(MANAGE)
-        levels = await in_transaction(chains.chain_of, actor, scope, subject)
+        levels = await in_transaction(chains.chain_of, actor, scope=scope, subject_id=subject)
         self.has_chain = levels is not None
         self._edited = [
             {
@@ -104,15 +106,17 @@ class ChainEditorState(PortalState):
             }
             for lv in levels or []
         ]
-        directory = await in_transaction(chains.load_directory, actor.company_id, self.lang)
+        directory = await in_transaction(chains.load_directory, actor.company_id)
         self._invited = sorted(directory.invited)
         self._labels = {
             f"u:{uid}": self._person_label(uid, name) for uid, name in directory.names.items()
         }
         self._labels.update(
             {
-                f"r:{rid}": translate(self.lang, "chains.role_label", name=name)
-                for rid, name in directory.role_names.items()
+                f"r:{rid}": translate(
+                    self.lang, "chains.role_label", name=people_words.role_label(role, self.lang)
+                )
+                for rid, role in directory.role_names.items()
             }
         )
         self.problems, self.saved, self.preview_sentence, self.preview_steps = {}, "", "", []
@@ -121,7 +125,9 @@ class ChainEditorState(PortalState):
 
     async def _search(self, text: str) -> None:
         actor = self._actor()
-        people = await in_transaction(chains.find_people, actor, text, MAX_CANDIDATES, invited=True)
+        people = await in_transaction(
+            chains.find_people, actor, text=text, limit=MAX_CANDIDATES, invited=True
+        )
         views = await in_transaction(roles.list_roles, actor)
         needle = text.strip().lower()
         found = [
@@ -211,9 +217,9 @@ class ChainEditorState(PortalState):
             await in_transaction(
                 chains.save_chain,
                 self._actor(),
-                self._scope,
-                self._subject,
-                chains.levels_to_json(self._as_levels()),
+                scope=self._scope,
+                subject_id=self._subject,
+                levels_payload=chains.levels_to_json(self._as_levels()),
             )
         except ServiceError as error:
             self.problems = field_errors(error, self.lang)
@@ -223,7 +229,9 @@ class ChainEditorState(PortalState):
     @requires(MANAGE)
     async def clear(self) -> None:
         try:
-            await in_transaction(chains.clear_chain, self._actor(), self._scope, self._subject)
+            await in_transaction(
+                chains.clear_chain, self._actor(), scope=self._scope, subject_id=self._subject
+            )
         except ServiceError as error:
             self.problems = field_errors(error, self.lang)
             return
@@ -252,12 +260,18 @@ class UserChainState(ChainEditorState):
         self.problems.pop("amount", None)
         try:
             result = await in_transaction(
-                chains.preview, self._actor(), self._subject, cents, date.today(), self._as_levels()
+                chains.preview,
+                self._actor(),
+                user_id=self._subject,
+                order_value_cents=cents,
+                today=date.today(),
+                levels=self._as_levels(),
             )
         except ServiceError as error:
             self.problems = field_errors(error, self.lang)
             return
-        self.preview_sentence, self.preview_steps = result.sentence, result.steps
+        text = chain_words.preview_text(result, self.lang)
+        self.preview_sentence, self.preview_steps = text.sentence, text.steps
 
 
 class DefaultChainState(ChainEditorState):

@@ -13,8 +13,8 @@ from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.orders import ADDRESS_FIELDS, COMMENT_MAX, REFERENCE_MAX, order_number
 from customer_center.domain.permissions import Permission
+from customer_center.i18n.wording import money
 from customer_center.presenters.breaches import breach_lines, describe_breach
-from customer_center.presenters.money import money
 from customer_center.services.shop import cart, checkout
 from customer_center.services.shop.checkout import NEW_ADDRESS, AddressChoice, CheckoutRequest
 from customer_center.services.wiring import erp_client

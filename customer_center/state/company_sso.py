@@ -12,9 +12,9 @@ from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
+from customer_center.presenters.people import role_name
 from customer_center.services import wiring
 from customer_center.services.identity import sso_domains, sso_settings
-from customer_center.services.people.roles import role_name
 from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
@@ -130,10 +130,10 @@ class CompanySsoState(PortalState):
             await in_transaction(
                 sso_settings.save_settings,
                 self._actor(),
-                get_settings(),
-                typed,
-                _discover,
-                erp_client(),
+                settings=get_settings(),
+                form=typed,
+                discover=_discover,
+                erp=erp_client(),
             )
         except ServiceError as error:
             # The form is not drawn again: everything typed (the secret too) stays in place.
@@ -151,7 +151,9 @@ class CompanySsoState(PortalState):
         published = await asyncio.to_thread(
             sso_domains.published_proofs, pending, wiring.txt_lookup()
         )
-        proven = await in_transaction(sso_settings.prove_domains, actor, erp_client(), published)
+        proven = await in_transaction(
+            sso_settings.prove_domains, actor, erp=erp_client(), published=published
+        )
         await self._reload()
         if proven:
             self.domain_notice = self._t("sso.domains_proven", domains=", ".join(proven))
@@ -175,7 +177,7 @@ class CompanySsoState(PortalState):
         if not isinstance(enabled, bool):
             return
         try:
-            await in_transaction(sso_settings.set_password_sign_in, self._actor(), enabled)
+            await in_transaction(sso_settings.set_password_sign_in, self._actor(), enabled=enabled)
         except ServiceError as error:
             self.password_error = self._t(error.code)
             return

@@ -39,7 +39,7 @@ class EmailChangeState(PortalState):
         self.errors, self.editable, self._user_id = {}, False, 0
         user_id = self._target_id()
         try:
-            status = await in_transaction(email_change.email_status, self._actor(), user_id)
+            status = await in_transaction(email_change.email_status, self._actor(), user_id=user_id)
         except ServiceError as error:
             self.problem = self._t(error.code, **error.params)
             return
@@ -56,9 +56,9 @@ class EmailChangeState(PortalState):
             sent_to = await in_transaction(
                 email_change.request_email_change,
                 self._actor(),
-                get_settings(),
-                self._user_id,
-                text_field(form, "new_email", EMAIL_INPUT_LIMIT),
+                settings=get_settings(),
+                user_id=self._user_id,
+                new_email=text_field(form, "new_email", EMAIL_INPUT_LIMIT),
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)

@@ -8,13 +8,14 @@ from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.catalog import LANGUAGES
-from customer_center.services.people import erp_contacts, users
+from customer_center.presenters.people import role_options
+from customer_center.services.people import erp_contacts, user_list
 from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 from customer_center.state.paging import page_turners
-from customer_center.state.users import chosen_role_ids, role_options_for
+from customer_center.state.users import chosen_role_ids
 
 MANAGE = Permission.USERS_MANAGE
 
@@ -45,9 +46,9 @@ class ErpContactsState(PortalState):
         found = await in_transaction(
             erp_contacts.erp_contacts_not_yet_users,
             self._actor(),
-            erp_client(),
-            self.search,
-            self.page,
+            erp=erp_client(),
+            search=self.search,
+            page=self.page,
         )
         self.contacts = [
             {"id": c.contact_id, "name": c.name, "email": c.email, "role": c.role}
@@ -59,8 +60,8 @@ class ErpContactsState(PortalState):
     @requires(MANAGE)
     async def load(self) -> None:
         self.errors, self.search, self.page = {}, "", 0
-        roles = await in_transaction(users.role_choices, self._actor())
-        self.role_options = role_options_for(roles, self.lang)
+        roles = await in_transaction(user_list.role_choices, self._actor())
+        self.role_options = role_options(roles, self.lang)
         await self._reload()
 
     @requires(MANAGE)
@@ -87,11 +88,11 @@ class ErpContactsState(PortalState):
             invited = await in_transaction(
                 erp_contacts.invite_erp_contacts,
                 self._actor(),
-                get_settings(),
-                erp_client(),
-                _chosen_contacts(form),
-                chosen_role_ids(form),
-                language if language in LANGUAGES else self.lang,
+                settings=get_settings(),
+                erp=erp_client(),
+                contact_ids=_chosen_contacts(form),
+                role_ids=chosen_role_ids(form),
+                language=language if language in LANGUAGES else self.lang,
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)

@@ -33,7 +33,9 @@ class HandoverState(PortalState):
 
     async def _refresh(self) -> None:
         actor = self._actor()
-        name = await in_transaction(handover.handover_candidate, actor, self._target_id)
+        name = await in_transaction(
+            handover.handover_candidate, actor, target_user_id=self._target_id
+        )
         pending = await in_transaction(handover.pending_handover, actor)
         self.can_hand_over, self.target_name = name is not None, name or ""
         self.pending_text = (
@@ -66,9 +68,9 @@ class HandoverState(PortalState):
             await in_transaction(
                 handover.request_handover,
                 actor,
-                get_settings(),
-                self._target_id,
-                text_field(form, "password", handover.MAX_PASSWORD_INPUT + 1),
+                settings=get_settings(),
+                target_user_id=self._target_id,
+                password=text_field(form, "password", handover.MAX_PASSWORD_INPUT + 1),
             )
         except ServiceError as error:
             if _is_wrong_password(error):

@@ -13,9 +13,10 @@ from customer_center.domain.orders import ADDRESS_FIELDS, SHIPPING_METHODS
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_day, format_moment
+from customer_center.i18n.wording import money
 from customer_center.presenters import orders
 from customer_center.presenters.breaches import breach_lines
-from customer_center.presenters.money import money
+from customer_center.presenters.budgets import limits_summary
 from customer_center.presenters.timeline import timeline_rows
 from customer_center.services.orders import conversation, decisions, revisions
 from customer_center.services.orders.detail import OrderDetail, order_detail
@@ -23,7 +24,6 @@ from customer_center.services.orders.revisions import OrderChange
 from customer_center.settings import get_settings
 from customer_center.state.access import requires, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
-from customer_center.state.budgets import limits_summary
 
 DECIDE = Permission.APPROVALS_DECIDE
 

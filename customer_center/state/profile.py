@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from customer_center.domain.errors import ServiceError
 from customer_center.i18n.catalog import LANGUAGES
-from customer_center.services.people import users
+from customer_center.services.people import user_list, users
 from customer_center.state.access import signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 
@@ -18,7 +18,7 @@ class ProfileState(PortalState):
     @signed_in
     async def load(self) -> None:
         actor = self._actor()
-        detail = await in_transaction(users.user_detail, actor, actor.user_id)
+        detail = await in_transaction(user_list.user_detail, actor, user_id=actor.user_id)
         self.name, self.language = detail.name, detail.language
         self.errors, self.saved = {}, False
 
@@ -30,7 +30,11 @@ class ProfileState(PortalState):
         self.errors, self.saved = {}, False
         try:
             await in_transaction(
-                users.update_profile, actor, actor.user_id, text_field(form, "name", 300), language
+                users.update_profile,
+                actor,
+                user_id=actor.user_id,
+                name=text_field(form, "name", 300),
+                language=language,
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)

@@ -57,7 +57,7 @@ class ProvisioningState(PortalState):
         self.errors = {}
         label = text_field(form, "label", 300)
         try:
-            raw = await in_transaction(scim_tokens.create_token, self._actor(), label)
+            raw = await in_transaction(scim_tokens.create_token, self._actor(), label=label)
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return None
@@ -83,7 +83,7 @@ class ProvisioningState(PortalState):
         try:
             if wanted is None:
                 raise ServiceError("admin.not_found")
-            raw = await in_transaction(change, self._actor(), wanted)
+            raw = await in_transaction(change, self._actor(), token_id=wanted)
         except ServiceError as error:
             self.errors = {"tokens": field_errors(error, self.lang).popitem()[1]}
             return

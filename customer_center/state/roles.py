@@ -7,12 +7,13 @@ from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import (
     MAIN_CONTACT_ROLE,
     Permission,
-    area_label_key,
-    builtin_role_description_key,
-    permission_label_key,
-    rights_by_area,
 )
-from customer_center.i18n import translate
+from customer_center.presenters.people import (
+    builtin_role_names,
+    rights_lines,
+    role_card,
+    role_label,
+)
 from customer_center.services.people import roles
 from customer_center.services.people.roles import RoleView
 from customer_center.state.access import requires
@@ -20,36 +21,6 @@ from customer_center.state.base import PortalState, field_errors, in_transaction
 
 MANAGE = Permission.ROLES_MANAGE
 CHECKBOX_PREFIX = "perm:"
-
-
-def role_label(view: RoleView, lang: str) -> str:
-    return roles.role_name(lang, view.code, view.name, view.is_builtin)
-
-
-def role_row(view: RoleView, lang: str) -> dict[str, str]:
-    """One card of the page: only what it shows, as strings."""
-    return {
-        "id": str(view.id),
-        "label": role_label(view, lang),
-        "builtin": "1" if view.is_builtin else "",
-        "description": translate(lang, builtin_role_description_key(view.code))
-        if view.is_builtin
-        else "",
-        "users": str(view.user_count),
-        "empty": "" if view.permissions else "1",
-    }
-
-
-def area_lines(view: RoleView, lang: str) -> list[dict[str, str]]:
-    """The role's rights grouped by area, one line per area it has rights in."""
-    return [
-        {
-            "role_id": str(view.id),
-            "area": translate(lang, area_label_key(area)),
-            "rights": ", ".join(translate(lang, permission_label_key(p)) for p in rights),
-        }
-        for area, rights in rights_by_area(view.permissions)
-    ]
 
 
 def checked_rights(form: object) -> list[str]:
@@ -88,8 +59,8 @@ class RolesState(PortalState):
         views = await in_transaction(roles.list_roles, self._actor())
         lang = self.lang
         self._views = {v.id: v for v in views}
-        self.rows = [role_row(v, lang) for v in views]
-        self.area_lines = [line for v in views for line in area_lines(v, lang)]
+        self.rows = [role_card(v, lang) for v in views]
+        self.area_lines = [line for v in views for line in rights_lines(v, lang)]
 
     def _custom_view(self, role_id: object) -> RoleView | None:
         """A custom role this page listed; anything else the client sends is ignored."""
@@ -127,9 +98,22 @@ class RolesState(PortalState):
         actor = self._actor()
         try:
             if self.editor_id:
-                await in_transaction(roles.update_role, actor, self.editor_id, name, rights)
+                await in_transaction(
+                    roles.update_role,
+                    actor,
+                    role_id=self.editor_id,
+                    name=name,
+                    permissions=rights,
+                    builtin_names=builtin_role_names,
+                )
             else:
-                await in_transaction(roles.create_role, actor, name, rights)
+                await in_transaction(
+                    roles.create_role,
+                    actor,
+                    name=name,
+                    permissions=rights,
+                    builtin_names=builtin_role_names,
+                )
         except ServiceError as error:
             self.editor_errors = field_errors(error, self.lang)
             self.editor_name, self.editor_rights = name, rights
@@ -160,7 +144,10 @@ class RolesState(PortalState):
     async def delete(self, form: dict) -> None:
         try:
             await in_transaction(
-                roles.delete_role, self._actor(), self.delete_id, move_target(form)
+                roles.delete_role,
+                self._actor(),
+                role_id=self.delete_id,
+                move_users_to=move_target(form),
             )
         except ServiceError as error:
             self.delete_errors = field_errors(error, self.lang)

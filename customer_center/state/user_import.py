@@ -14,6 +14,7 @@ import reflex as rx
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.domain.user_csv import MAX_BYTES
+from customer_center.presenters.people import builtin_role_names, import_problem_text
 from customer_center.services.people import user_import
 from customer_center.services.people.user_import import ImportPreview, ImportProgress, ImportRow
 from customer_center.settings import get_settings
@@ -62,7 +63,7 @@ class UserImportState(PortalState):
             "language": row.language,
             "roles": row.roles,
             "ok": "1" if row.ok else "",
-            "problems": "; ".join(user_import.problem_text(p, self.lang) for p in row.problems),
+            "problems": "; ".join(import_problem_text(p, self.lang) for p in row.problems),
         }
 
     def _show_page(self, page: int) -> None:
@@ -95,7 +96,12 @@ class UserImportState(PortalState):
             return None
         data = await upload.read(MAX_BYTES + 1)
         try:
-            preview = await in_transaction(user_import.preview_import, self._actor(), data)
+            preview = await in_transaction(
+                user_import.preview_import,
+                self._actor(),
+                csv_bytes=data,
+                builtin_names=builtin_role_names,
+            )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return None
@@ -119,7 +125,7 @@ class UserImportState(PortalState):
             rows, self._rows = self._rows, []
             self.importing, self.finished, self.done = True, False, 0
             self.total = total = self.ok_count
-        steps = user_import.import_rows(actor, settings, rows)
+        steps = user_import.import_rows(actor, settings=settings, rows=rows)
         progress = ImportProgress(total=total)
         try:
             while (step := await asyncio.to_thread(next, steps, None)) is not None:

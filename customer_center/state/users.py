@@ -11,13 +11,13 @@ import reflex as rx
 from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_id, parse_positive_int
-from customer_center.domain.permissions import MAIN_CONTACT_ROLE, Permission
+from customer_center.domain.permissions import Permission
 from customer_center.domain.user_csv import MAX_ROWS
-from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES
-from customer_center.i18n.formatting import format_moment
-from customer_center.services.people import invitations, users
-from customer_center.services.people.users import NewUser, RoleChoice, UserQuery
+from customer_center.presenters.people import moment, role_label, role_options, status_label
+from customer_center.services.people import invitations, inviting, user_list, users
+from customer_center.services.people.user_list import UserQuery
+from customer_center.services.people.users import NewUser
 from customer_center.settings import get_settings
 from customer_center.state.access import public, requires
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
@@ -25,19 +25,6 @@ from customer_center.state.paging import page_turners
 from customer_center.state.sign_in import asking_browser, go_to_ticket
 
 MANAGE = Permission.USERS_MANAGE
-
-
-def role_label(code: str, name: str, is_builtin: bool, lang: str) -> str:
-    return translate(lang, f"role.{code}") if is_builtin else name
-
-
-def role_options_for(roles: list[RoleChoice], lang: str) -> list[dict[str, str]]:
-    """Checkbox/filter entries; the main contact's role is never handed out here."""
-    return [
-        {"id": str(r.id), "label": role_label(r.code, r.name, r.is_builtin, lang)}
-        for r in roles
-        if r.code != MAIN_CONTACT_ROLE
-    ]
 
 
 def chosen_role_ids(form: object) -> tuple[int, ...]:
@@ -51,10 +38,6 @@ def chosen_role_ids(form: object) -> tuple[int, ...]:
         if role_id is not None:
             ids.append(role_id)
     return tuple(sorted(ids))
-
-
-def _moment(value: object, lang: str) -> str:
-    return format_moment(value, lang) if value else ""  # type: ignore[arg-type]
 
 
 class UsersListState(PortalState):
@@ -77,14 +60,14 @@ class UsersListState(PortalState):
             search=self.search,
             role_id=parse_id(role),
             status=self.status_filter if self.status_filter in users.STATUSES else "",
-            sort=self.sort if self.sort in users.SORTS else "name",
+            sort=self.sort if self.sort in user_list.SORTS else "name",
             descending=self.descending,
             page=self.page,
         )
 
     async def _refresh(self) -> None:
         actor = self._actor()
-        page = await in_transaction(users.users_page, actor, self._query_object())
+        page = await in_transaction(user_list.users_page, actor, query=self._query_object())
         lang = self.lang
         labels = {o["code"]: o["label"] for o in self._labels}
         self.rows = [
@@ -93,10 +76,10 @@ class UsersListState(PortalState):
                 "name": row.name,
                 "email": row.email,
                 "status": row.status,
-                "status_label": translate(lang, f"users.status.{row.status}"),
+                "status_label": status_label(row.status, lang),
                 "roles": ", ".join(labels.get(code, code) for code in row.role_codes),
                 "main": "1" if row.is_main_contact else "",
-                "last_sign_in": _moment(row.last_sign_in_at, lang),
+                "last_sign_in": moment(row.last_sign_in_at, lang),
             }
             for row in page.rows
         ]
@@ -104,12 +87,9 @@ class UsersListState(PortalState):
 
     @requires(MANAGE)
     async def load(self) -> None:
-        roles = await in_transaction(users.role_choices, self._actor())
-        self._labels = [
-            {"code": r.code, "label": role_label(r.code, r.name, r.is_builtin, self.lang)}
-            for r in roles
-        ]
-        self.role_options = role_options_for(roles, self.lang)
+        roles = await in_transaction(user_list.role_choices, self._actor())
+        self._labels = [{"code": r.code, "label": role_label(r, self.lang)} for r in roles]
+        self.role_options = role_options(roles, self.lang)
         invited = parse_positive_int(self._query("invited"), MAX_ROWS)
         self.notice = self._t("users.invited_many", count=invited) if invited else ""
         await self._refresh()
@@ -134,7 +114,7 @@ class UsersListState(PortalState):
 
     @requires(MANAGE)
     async def sort_by(self, column: str) -> None:
-        if not isinstance(column, str) or column not in users.SORTS:
+        if not isinstance(column, str) or column not in user_list.SORTS:
             return
         self.descending = not self.descending if self.sort == column else False
         self.sort = column
@@ -150,8 +130,8 @@ class InviteUserState(PortalState):
     @requires(MANAGE)
     async def load(self) -> None:
         self.errors = {}
-        roles = await in_transaction(users.role_choices, self._actor())
-        self.role_options = role_options_for(roles, self.lang)
+        roles = await in_transaction(user_list.role_choices, self._actor())
+        self.role_options = role_options(roles, self.lang)
 
     @requires(MANAGE)
     async def submit(self, form: dict):  # type: ignore[no-untyped-def]
@@ -164,7 +144,9 @@ class InviteUserState(PortalState):
             role_ids=chosen_role_ids(form),
         )
         try:
-            user_id = await in_transaction(users.invite_user, self._actor(), get_settings(), new)
+            user_id = await in_transaction(
+                inviting.invite_user, self._actor(), settings=get_settings(), new=new
+            )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return None
@@ -195,7 +177,7 @@ class UserDetailState(PortalState):
     async def _reload(self) -> None:
         actor = self._actor()
         try:
-            detail = await in_transaction(users.user_detail, actor, self.detail_id)
+            detail = await in_transaction(user_list.user_detail, actor, user_id=self.detail_id)
         except ServiceError:
             self.found = False
             return
@@ -205,24 +187,24 @@ class UserDetailState(PortalState):
         self.status, self.is_main_contact = detail.status, detail.is_main_contact
         self.is_self = detail.id == actor.user_id
         self.role_ids = [str(r) for r in detail.role_ids]
-        self.created = _moment(detail.created_at, lang)
-        self.last_sign_in = _moment(detail.last_sign_in_at, lang)
-        self.invitation_expires = _moment(detail.invitation_expires_at, lang)
+        self.created = moment(detail.created_at, lang)
+        self.last_sign_in = moment(detail.last_sign_in_at, lang)
+        self.invitation_expires = moment(detail.invitation_expires_at, lang)
 
     @requires(MANAGE)
     async def load(self) -> None:
         self.errors, self.role_errors, self.problem = {}, {}, ""
         self.notice = self._t("users.invited_notice") if self._query("invited") else ""
         self.detail_id = self._query_id("user_id") or 0
-        roles = await in_transaction(users.role_choices, self._actor())
-        self.role_options = role_options_for(roles, self.lang)
+        roles = await in_transaction(user_list.role_choices, self._actor())
+        self.role_options = role_options(roles, self.lang)
         await self._reload()
 
-    async def _run(self, service, *args, done_key: str, errors_var: str = "problem") -> bool:  # type: ignore[no-untyped-def]
+    async def _run(self, service, done_key: str, errors_var: str = "problem", **args) -> bool:  # type: ignore[no-untyped-def]
         """Call a user service for this user; show its refusal or report success."""
         self.errors, self.role_errors, self.problem, self.notice = {}, {}, "", ""
         try:
-            await in_transaction(service, self._actor(), *args)
+            await in_transaction(service, self._actor(), user_id=self.detail_id, **args)
         except ServiceError as error:
             messages = field_errors(error, self.lang)
             if errors_var == "problem":
@@ -239,9 +221,8 @@ class UserDetailState(PortalState):
         language = text_field(form, "language", 5)
         await self._run(
             users.update_profile,
-            self.detail_id,
-            text_field(form, "name", 300),
-            language,
+            name=text_field(form, "name", 300),
+            language=language,
             done_key="users.saved",
             errors_var="errors",
         )
@@ -250,29 +231,28 @@ class UserDetailState(PortalState):
     async def save_roles(self, form: dict) -> None:
         await self._run(
             users.set_user_roles,
-            self.detail_id,
-            chosen_role_ids(form),
+            role_ids=chosen_role_ids(form),
             done_key="users.roles_saved",
             errors_var="role_errors",
         )
 
     @requires(MANAGE)
     async def deactivate(self) -> None:
-        await self._run(users.deactivate_user, self.detail_id, done_key="users.deactivated")
+        await self._run(users.deactivate_user, done_key="users.deactivated")
 
     @requires(MANAGE)
     async def activate(self) -> None:
-        await self._run(users.activate_user, self.detail_id, done_key="users.activated")
+        await self._run(users.activate_user, done_key="users.activated")
 
     @requires(MANAGE)
     async def resend_invitation(self) -> None:
         await self._run(
-            users.resend_invitation, get_settings(), self.detail_id, done_key="users.resent"
+            inviting.resend_invitation, settings=get_settings(), done_key="users.resent"
         )
 
     @requires(MANAGE)
     async def revoke_invitation(self):  # type: ignore[no-untyped-def]
-        if await self._run(users.revoke_invitation, self.detail_id, done_key="users.revoked"):
+        if await self._run(inviting.revoke_invitation, done_key="users.revoked"):
             return rx.redirect(routes.USERS)
         return None
 

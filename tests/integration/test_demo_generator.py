@@ -18,7 +18,7 @@ from customer_center.models.order import (
 )
 from customer_center.models.user import User
 from customer_center.services.people.chains import route_for_order
-from customer_center.services.people.users import UserQuery, users_page
+from customer_center.services.people.user_list import UserQuery, users_page
 from tests.factories import actor_for
 
 SMALL = Scale(companies=4, users=60, orders=300, largest_users=30, largest_orders=150)
@@ -68,7 +68,7 @@ def test_generated_users_sign_in_and_the_services_read_their_data(db: Engine) ->
         main = session.exec(select(User).where(User.is_main_contact).order_by(col(User.id))).first()
         assert main is not None and main.password_hash is not None
         assert verify_password(DEMO_PASSWORD, main.password_hash)
-        page = users_page(session, actor_for(session, main), UserQuery(page_size=25))
+        page = users_page(session, actor_for(session, main), query=UserQuery(page_size=25))
         assert page.total == 30
         route = route_for_order(
             session, main.company_id, main.id + 1, 2_000_000, main.created_at.date()

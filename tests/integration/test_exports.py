@@ -36,7 +36,7 @@ class World:
         audit.record_admin(
             session,
             self.main,
-            "budget.saved",
+            action="budget.saved",
             target_type="budget_company",
             target_id=0,
             after={"max_order_value_cents": 100000},
@@ -44,7 +44,7 @@ class World:
         audit.record_admin(
             session,
             self.main,
-            "user.invited",
+            action="user.invited",
             target_type="user",
             target_id=self.buyer.id,
             after={"name": "=cmd|' /C calc'!A0"},
@@ -52,7 +52,7 @@ class World:
         audit.record_admin(
             session,
             self.other,
-            "role.created",
+            action="role.created",
             target_type="role",
             target_id=1,
             after={"name": "Secret of Other AG"},

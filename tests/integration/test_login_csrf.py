@@ -31,7 +31,7 @@ from customer_center.http.sso_routes import routes as sso_routes
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.user import STATUS_INVITED, User
 from customer_center.services.identity import one_time_tokens
-from customer_center.services.people.users import INVITATION
+from customer_center.services.people.inviting import INVITATION
 from customer_center.state.sign_in import ResetPasswordState, SignInState
 from customer_center.state.users import InvitationState
 from tests.factories import PASSWORD, make_company, make_user

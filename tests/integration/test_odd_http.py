@@ -69,7 +69,7 @@ class Portal:
         main_user = session.get(User, self.main.user_id)
         self.cookie = f"{SESSION_COOKIE}={signed_in_cookie(session, main_user)}"  # type: ignore[arg-type]
         self.scim = {
-            "Authorization": f"Bearer {scim_tokens.create_token(session, self.main, 'IdP')}"
+            "Authorization": f"Bearer {scim_tokens.create_token(session, self.main, label='IdP')}"
         }
         session.commit()
 

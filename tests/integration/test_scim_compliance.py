@@ -64,7 +64,7 @@ def test_scim2_tester_checks_pass_but_the_known_failures(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     main = make_company(session)
-    raw = scim_tokens.create_token(session, main, "Compliance")
+    raw = scim_tokens.create_token(session, main, label="Compliance")
     session.commit()
     _email_user_names(monkeypatch)
     with live_scim_server() as base_url:

@@ -37,8 +37,8 @@ class Portal:
         self.session = session
         self.main_a = make_company(session, "A-1", "Alpha GmbH")
         self.main_b = make_company(session, "B-1", "Beta AG")
-        self.raw_a = scim_tokens.create_token(session, self.main_a, "Okta")
-        self.raw_b = scim_tokens.create_token(session, self.main_b, "Entra")
+        self.raw_a = scim_tokens.create_token(session, self.main_a, label="Okta")
+        self.raw_b = scim_tokens.create_token(session, self.main_b, label="Entra")
         session.commit()
         self.a = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {self.raw_a}"})
         self.b = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {self.raw_b}"})
@@ -259,7 +259,7 @@ def test_missing_or_revoked_token_is_refused(portal: Portal, base_url: str) -> N
     token_id = portal.session.exec(
         select(ScimToken.id).where(ScimToken.company_id == portal.main_a.company_id)
     ).one()
-    scim_tokens.revoke_token(portal.session, portal.main_a, token_id)  # type: ignore[arg-type]
+    scim_tokens.revoke_token(portal.session, portal.main_a, token_id=token_id)  # type: ignore[arg-type]
     portal.session.commit()
     assert portal.a.get("/Users").status_code == 401
 

@@ -47,7 +47,7 @@ class Acme:
         audit.record_admin(
             session,
             self.main,
-            "user.invited",
+            action="user.invited",
             target_type="user",
             target_id=self.tech.id,
             after={"name": "Tim"},
@@ -55,7 +55,7 @@ class Acme:
         audit.record_admin(
             session,
             self.main,
-            "budget.saved",
+            action="budget.saved",
             target_type="budget_company",
             target_id=0,
             after={"max_quantity_per_order": 5},
@@ -63,7 +63,7 @@ class Acme:
         audit.record_admin(
             session,
             self.other,
-            "role.created",
+            action="role.created",
             target_type="role",
             target_id=1,
             after={"name": "Secret of Other AG"},

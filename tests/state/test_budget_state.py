@@ -141,7 +141,11 @@ async def test_save_gives_the_user_an_own_budget_and_clear_removes_it(acme) -> N
 
 async def test_the_section_shows_spent_reserved_and_remaining(acme, session) -> None:
     budgets.save_rule(
-        session, acme.main, "user", acme.ben.id, {"period": "month", "period_budget": "1000"}
+        session,
+        acme.main,
+        scope="user",
+        subject_id=acme.ben.id,
+        values={"period": "month", "period_budget": "1000"},
     )
     today = local_today()
     when = datetime(today.year, today.month, 1, 12, tzinfo=UTC)
@@ -189,9 +193,9 @@ async def test_my_budget_shows_the_defaults_that_apply_to_me(acme, session) -> N
     budgets.save_rule(
         session,
         acme.main,
-        "role",
-        role_id(session, acme.main.company_id, "buyer"),
-        {"max_order_value": "500"},
+        scope="role",
+        subject_id=role_id(session, acme.main.company_id, "buyer"),
+        values={"max_order_value": "500"},
     )
     session.commit()
     state = await _send(acme.cookie(acme.ben), MyBudgetState, "load", {}, {}, _token())

@@ -32,7 +32,7 @@ from customer_center.models.identity import ScimToken
 from customer_center.models.order import STATUS_PENDING_APPROVAL
 from customer_center.services.identity import scim_tokens
 from customer_center.services.orders.ordering import LineRequest, submit_order
-from customer_center.services.people import absences, budgets, chains, users
+from customer_center.services.people import absences, budgets, chains, inviting, users
 from customer_center.services.shop import cart
 from customer_center.settings import get_settings
 from customer_center.state.access import access_of
@@ -124,17 +124,36 @@ class World:
         """Budgets, a chain, an absence, tokens, a cart and an order of company A."""
         main, victim = self.main_a, actor_for(session, self.victim)
         own_limits = {"max_quantity": "1", "max_order_value": "98,765.43"}
-        budgets.save_rule(session, main, SCOPE_USER, self.victim.id, own_limits)
-        budgets.save_rule(session, main, SCOPE_COMPANY, 0, {"max_order_value": "98,765.43"})
-        main_contacts = role_id(session, main.company_id, "main_contact")
-        chains.save_chain(session, main, SCOPE_COMPANY, 0, _levels(main.user_id, main_contacts))
-        absences.add_absence(
-            session, main, self.victim.id, date(2031, 2, 17), date(2031, 2, 20), main.user_id
+        budgets.save_rule(
+            session, main, scope=SCOPE_USER, subject_id=self.victim.id, values=own_limits
         )
-        scim_tokens.create_token(session, main, "Alpha IdP secret token")
+        budgets.save_rule(
+            session,
+            main,
+            scope=SCOPE_COMPANY,
+            subject_id=0,
+            values={"max_order_value": "98,765.43"},
+        )
+        main_contacts = role_id(session, main.company_id, "main_contact")
+        chains.save_chain(
+            session,
+            main,
+            scope=SCOPE_COMPANY,
+            subject_id=0,
+            levels_payload=_levels(main.user_id, main_contacts),
+        )
+        absences.add_absence(
+            session,
+            main,
+            user_id=self.victim.id,
+            starts_on=date(2031, 2, 17),
+            ends_on=date(2031, 2, 20),
+            substitute_id=main.user_id,
+        )
+        scim_tokens.create_token(session, main, label="Alpha IdP secret token")
         buyer = role_id(session, main.company_id, "buyer")
         invitation = users.NewUser("Ines Invited", "invited@alpha.example", "en", (buyer,))
-        invited = users.invite_user(session, main, get_settings(), invitation)
+        invited = inviting.invite_user(session, main, settings=get_settings(), new=invitation)
         cart.add_to_cart(session, victim, erp=ERP, sku="ALPHA-CART-SKU", quantity=5)
         line = LineRequest("ALPHA-ORDER-SKU", 2)  # more than the victim's one piece per order
         order = submit_order(

@@ -14,7 +14,7 @@ from sqlmodel import Session
 import customer_center.customer_center as portal
 from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.models.user import User
-from customer_center.services.people import users
+from customer_center.services.people import user_list
 from customer_center.state.middleware import short_name
 from customer_center.state.users import UsersListState
 from tests.factories import make_company, make_user, signed_in_cookie
@@ -53,14 +53,14 @@ async def test_a_record_logged_while_handling_an_event_names_who_and_what(
 ) -> None:
     main = make_company(session, "A-1", "Alpha GmbH")
     cookie = signed_in_cookie(session, session.get(User, main.user_id))
-    listing = users.users_page
+    listing = user_list.users_page
 
     def logging_listing(*args: object, **kwargs: object) -> object:
         # Inside the service, in the worker thread of the event's transaction.
-        logging.getLogger("customer_center.services.people.users").info("listing users")
+        logging.getLogger("customer_center.services.people.user_list").info("listing users")
         return listing(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(users, "users_page", logging_listing)
+    monkeypatch.setattr(user_list, "users_page", logging_listing)
     caplog.set_level(logging.INFO, logger="customer_center")
     await dispatch(cookie, SEARCH, {"value": "anna"})
     await dispatch(cookie, SEARCH, {"value": "bert"})

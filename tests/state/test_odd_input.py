@@ -397,7 +397,7 @@ async def test_a_list_filter_with_odd_digits_shows_everything_and_the_tab_keeps_
     pipeline, shop, state_cls, handler, value_var, query
 ) -> None:  # type: ignore[no-untyped-def]
     audit.record_admin(
-        shop.session, shop.main, "user.invited", target_type="user", target_id=shop.ben.id
+        shop.session, shop.main, action="user.invited", target_type="user", target_id=shop.ben.id
     )
     shop.session.commit()
     token = f"filter-{handler}"

@@ -29,7 +29,7 @@ class Company:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.main = make_company(session, "A-1")
-        self.raw = scim_tokens.create_token(session, self.main, "Okta")
+        self.raw = scim_tokens.create_token(session, self.main, label="Okta")
         self.token_id = session.exec(select(ScimToken.id)).one()
         self.technician = make_user(session, self.main.company_id, "t@a-1.example", ["technician"])
         other = make_company(session, "B-1")

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from customer_center.domain.permissions import Permission
 from customer_center.models.user import Role, User, UserRole
 from customer_center.pages.roles import roles_page
+from customer_center.presenters.people import builtin_role_names
 from customer_center.services.people import roles
 from customer_center.state.access import Access, access_of
 from customer_center.state.middleware import handler_functions
@@ -39,7 +40,13 @@ class Acme:
     def __init__(self, session: Session) -> None:
         self.main = make_company(session)
         self.ben = make_user(session, self.main.company_id, "ben@acme.example", ["buyer"])
-        self.finance = roles.create_role(session, self.main, "Finance", ["reports.view"])
+        self.finance = roles.create_role(
+            session,
+            self.main,
+            name="Finance",
+            permissions=["reports.view"],
+            builtin_names=builtin_role_names,
+        )
         self.fay = make_user(session, self.main.company_id, "fay@acme.example", [])
         session.add(UserRole(user_id=self.fay.id, role_id=self.finance))  # type: ignore[arg-type]
         session.commit()
@@ -178,7 +185,13 @@ async def test_deleting_a_role_in_use_asks_where_its_users_go(acme, session) -> 
 
 async def test_ids_the_page_did_not_offer_change_nothing(acme, session) -> None:
     other = make_company(session, "C-2", "Other AG")
-    theirs = roles.create_role(session, other, "Theirs", ["orders.create"])
+    theirs = roles.create_role(
+        session,
+        other,
+        name="Theirs",
+        permissions=["orders.create"],
+        builtin_names=builtin_role_names,
+    )
     session.commit()
     await acme.send("load")
     state = await acme.send("ask_delete", {"role_id": theirs})

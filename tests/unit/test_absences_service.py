@@ -47,7 +47,7 @@ def grant(session, user_id: int, company_id: int, permission: str) -> None:
 def anna_approves(session, main, ids) -> None:  # type: ignore[no-untyped-def]
     """Ben's orders go to Anna."""
     level = {"rule": "any", "approvers": [{"user_id": ids["anna"]}]}
-    chains.save_chain(session, main, "user", ids["ben"], [level])
+    chains.save_chain(session, main, scope="user", subject_id=ids["ben"], levels_payload=[level])
 
 
 def rows(session) -> list[Absence]:  # type: ignore[no-untyped-def]
@@ -60,12 +60,19 @@ def test_own_absence_routes_to_the_substitute_and_returns_afterwards(session, te
     chains.save_chain(
         session,
         main,
-        "user",
-        ids["ben"],
-        [{"rule": "any", "approvers": [{"user_id": ids["anna"]}]}],
+        scope="user",
+        subject_id=ids["ben"],
+        levels_payload=[{"rule": "any", "approvers": [{"user_id": ids["anna"]}]}],
     )
     anna = actor_of(session, ids["anna"])
-    absences.add_absence(session, anna, ids["anna"], FIRST, LAST, ids["clara"])
+    absences.add_absence(
+        session,
+        anna,
+        user_id=ids["anna"],
+        starts_on=FIRST,
+        ends_on=LAST,
+        substitute_id=ids["clara"],
+    )
     session.commit()
     during = chains.route_for_order(session, main.company_id, ids["ben"], 100, TODAY)
     assert (during[0].approvers[0].user_id, during[0].approvers[0].on_behalf_of) == (
@@ -74,7 +81,7 @@ def test_own_absence_routes_to_the_substitute_and_returns_afterwards(session, te
     )
     after = chains.route_for_order(session, main.company_id, ids["ben"], 100, date(2026, 12, 1))
     assert after[0].approvers[0].user_id == ids["anna"]
-    [view] = absences.absences_of(session, anna, ids["anna"])
+    [view] = absences.absences_of(session, anna, user_id=ids["anna"])
     assert view == absences.AbsenceView(view.id, FIRST, LAST, ids["clara"], "Clara")
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "absence.set")).one()
     assert (entry.target_id, entry.after["substitute_id"]) == (str(ids["anna"]), ids["clara"])
@@ -85,17 +92,27 @@ def test_several_absences_are_kept_and_removed_one_by_one_with_an_audit(session,
     main, ids = team
     anna_approves(session, main, ids)
     december = absences.add_absence(
-        session, main, ids["anna"], date(2026, 12, 1), date(2026, 12, 10), ids["clara"]
+        session,
+        main,
+        user_id=ids["anna"],
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 10),
+        substitute_id=ids["clara"],
     )
     absences.add_absence(
-        session, main, ids["anna"], date(2027, 3, 1), date(2027, 3, 10), ids["main"]
+        session,
+        main,
+        user_id=ids["anna"],
+        starts_on=date(2027, 3, 1),
+        ends_on=date(2027, 3, 10),
+        substitute_id=ids["main"],
     )
     session.commit()
     assert [(r.starts_on, r.substitute_id) for r in rows(session)] == [
         (date(2026, 12, 1), ids["clara"]),
         (date(2027, 3, 1), ids["main"]),
     ]
-    listed = absences.absences_of(session, main, ids["anna"])
+    listed = absences.absences_of(session, main, user_id=ids["anna"])
     assert [(v.starts_on, v.substitute_name) for v in listed] == [
         (date(2026, 12, 1), "Clara"),
         (date(2027, 3, 1), "Main"),
@@ -108,7 +125,7 @@ def test_several_absences_are_kept_and_removed_one_by_one_with_an_audit(session,
         date(2026, 12, 5): ids["clara"],
         date(2027, 3, 5): ids["main"],
     }
-    absences.remove_absence(session, main, ids["anna"], december)
+    absences.remove_absence(session, main, user_id=ids["anna"], absence_id=december)
     session.commit()
     assert [r.starts_on for r in rows(session)] == [date(2027, 3, 1)]
     actions = session.exec(select(AuditEntry.action).order_by(AuditEntry.id)).all()
@@ -117,18 +134,38 @@ def test_several_absences_are_kept_and_removed_one_by_one_with_an_audit(session,
         "absence.set",
         "absence.cleared",
     ]
-    absences.remove_absence(session, main, ids["anna"], december)  # already gone: no error
-    absences.remove_absence(session, main, ids["anna"], 999_999)  # not an id the service knows
-    absences.remove_absence(session, main, ids["anna"], None)  # what an odd id parses to
+    absences.remove_absence(
+        session, main, user_id=ids["anna"], absence_id=december
+    )  # already gone: no error
+    absences.remove_absence(
+        session, main, user_id=ids["anna"], absence_id=999_999
+    )  # not an id the service knows
+    absences.remove_absence(
+        session, main, user_id=ids["anna"], absence_id=None
+    )  # what an odd id parses to
     assert len(rows(session)) == 1
 
 
 def test_overlapping_absences_of_one_person_are_refused(session, team) -> None:
     main, ids = team
-    absences.add_absence(session, main, ids["anna"], FIRST, LAST, ids["clara"])
+    absences.add_absence(
+        session,
+        main,
+        user_id=ids["anna"],
+        starts_on=FIRST,
+        ends_on=LAST,
+        substitute_id=ids["clara"],
+    )
     session.commit()
     with pytest.raises(ValidationFailed) as overlap:
-        absences.add_absence(session, main, ids["anna"], LAST, date(2026, 12, 3), ids["clara"])
+        absences.add_absence(
+            session,
+            main,
+            user_id=ids["anna"],
+            starts_on=LAST,
+            ends_on=date(2026, 12, 3),
+            substitute_id=ids["clara"],
+        )
     code, params = overlap.value.errors["starts_on"]
     # Data, not words: the page words the days in the reader's language (test_chain_state).
     assert (code, params) == ("chains.absence.overlap", {"start": FIRST, "end": LAST})
@@ -141,7 +178,9 @@ def test_a_substitute_who_cannot_approve_is_refused_with_the_reason(session, tea
     tom = make_user(session, main.company_id, "tom@acme.example", ["technician"], name="Tom")
     session.commit()
     with pytest.raises(ValidationFailed) as refused:
-        absences.add_absence(session, main, ids["anna"], FIRST, LAST, tom.id)  # type: ignore[arg-type]
+        absences.add_absence(
+            session, main, user_id=ids["anna"], starts_on=FIRST, ends_on=LAST, substitute_id=tom.id
+        )  # type: ignore[arg-type]
     assert refused.value.errors["substitute"] == ("chains.absence.cannot_decide", {"name": "Tom"})
     assert rows(session) == []
 
@@ -151,7 +190,14 @@ def test_a_substitute_who_lost_the_right_later_hands_over_to_the_main_contact(
 ) -> None:
     main, ids = team
     anna_approves(session, main, ids)
-    absences.add_absence(session, main, ids["anna"], FIRST, LAST, ids["clara"])
+    absences.add_absence(
+        session,
+        main,
+        user_id=ids["anna"],
+        starts_on=FIRST,
+        ends_on=LAST,
+        substitute_id=ids["clara"],
+    )
     session.execute(delete(UserRole).where(col(UserRole.user_id) == ids["clara"]))
     session.commit()
     route = chains.route_for_order(session, main.company_id, ids["ben"], 100, TODAY)
@@ -180,21 +226,42 @@ def test_wrong_absences_are_refused_next_to_the_field(
     ).id
     session.commit()
     with pytest.raises(ValidationFailed) as failure:
-        absences.add_absence(session, main, ids["anna"], start, end, ids[who])
+        absences.add_absence(
+            session, main, user_id=ids["anna"], starts_on=start, ends_on=end, substitute_id=ids[who]
+        )
     assert failure.value.errors[field][0] == code
     assert rows(session) == []
 
 
 def test_a_loop_of_substitutes_in_the_same_period_is_refused(session, team) -> None:
     main, ids = team
-    absences.add_absence(session, main, ids["anna"], FIRST, LAST, ids["clara"])
+    absences.add_absence(
+        session,
+        main,
+        user_id=ids["anna"],
+        starts_on=FIRST,
+        ends_on=LAST,
+        substitute_id=ids["clara"],
+    )
     session.commit()
     with pytest.raises(ValidationFailed) as loop:
-        absences.add_absence(session, main, ids["clara"], TODAY, TODAY, ids["anna"])
+        absences.add_absence(
+            session,
+            main,
+            user_id=ids["clara"],
+            starts_on=TODAY,
+            ends_on=TODAY,
+            substitute_id=ids["anna"],
+        )
     assert loop.value.errors["substitute"] == ("chains.absence.loop", {"name": "Anna"})
     # After Anna is back, Anna may stand in for Clara.
     absences.add_absence(
-        session, main, ids["clara"], date(2026, 12, 1), date(2026, 12, 2), ids["anna"]
+        session,
+        main,
+        user_id=ids["clara"],
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 2),
+        substitute_id=ids["anna"],
     )
 
 
@@ -202,18 +269,27 @@ def test_only_administrators_set_someone_else_s_absence(session, team) -> None:
     main, ids = team
     ben = actor_of(session, ids["ben"])
     with pytest.raises(ServiceError) as refused:
-        absences.add_absence(session, ben, ids["anna"], FIRST, LAST, ids["clara"])
+        absences.add_absence(
+            session,
+            ben,
+            user_id=ids["anna"],
+            starts_on=FIRST,
+            ends_on=LAST,
+            substitute_id=ids["clara"],
+        )
     assert refused.value.code == "admin.not_found"
     with pytest.raises(ServiceError):
-        absences.absences_of(session, ben, ids["anna"])
+        absences.absences_of(session, ben, user_id=ids["anna"])
     with pytest.raises(ServiceError):
-        absences.remove_absence(session, ben, ids["anna"], 1)
+        absences.remove_absence(session, ben, user_id=ids["anna"], absence_id=1)
     grant(session, ids["ben"], main.company_id, Permission.CHAINS_MANAGE.value)
     ben = actor_of(session, ids["ben"])  # the next event resolves the new right
-    planned = absences.add_absence(session, ben, ids["anna"], FIRST, LAST, ids["clara"])
+    planned = absences.add_absence(
+        session, ben, user_id=ids["anna"], starts_on=FIRST, ends_on=LAST, substitute_id=ids["clara"]
+    )
     grant(session, ids["clara"], main.company_id, Permission.USERS_MANAGE.value)
     clara = actor_of(session, ids["clara"])
-    absences.remove_absence(session, clara, ids["anna"], planned)
+    absences.remove_absence(session, clara, user_id=ids["anna"], absence_id=planned)
     session.commit()
     assert rows(session) == []
 
@@ -224,15 +300,29 @@ def test_absences_of_another_company_cannot_be_touched(session, team) -> None:
     stranger = make_user(session, other.company_id, "s@other.example", ["approver"])
     session.commit()
     for attempt in (
-        lambda: absences.add_absence(session, other, ids["anna"], FIRST, LAST, ids["clara"]),
-        lambda: absences.absences_of(session, other, ids["anna"]),
-        lambda: absences.remove_absence(session, other, ids["anna"], 1),
+        lambda: absences.add_absence(
+            session,
+            other,
+            user_id=ids["anna"],
+            starts_on=FIRST,
+            ends_on=LAST,
+            substitute_id=ids["clara"],
+        ),
+        lambda: absences.absences_of(session, other, user_id=ids["anna"]),
+        lambda: absences.remove_absence(session, other, user_id=ids["anna"], absence_id=1),
     ):
         with pytest.raises(ServiceError) as refused:
             attempt()
         assert refused.value.code == "admin.not_found"
     with pytest.raises(ValidationFailed) as failure:
-        absences.add_absence(session, main, ids["anna"], FIRST, LAST, stranger.id)  # type: ignore[arg-type]
+        absences.add_absence(
+            session,
+            main,
+            user_id=ids["anna"],
+            starts_on=FIRST,
+            ends_on=LAST,
+            substitute_id=stranger.id,
+        )  # type: ignore[arg-type]
     assert failure.value.errors["substitute"][0] == "chains.absence.inactive"
     assert rows(session) == []
 

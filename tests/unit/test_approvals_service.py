@@ -12,17 +12,18 @@ from sqlmodel import col, delete, select
 from customer_center.auth import principals as principals_module
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import Permission
+from customer_center.i18n.wording import difference_words
 from customer_center.models.approval import Absence
 from customer_center.models.order import ApprovalStep, Order, OrderEvent
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import User, UserRole
 from customer_center.presenters.breaches import breach_lines
-from customer_center.presenters.timeline import difference_words, event_words, who
+from customer_center.presenters.timeline import event_words, who
 from customer_center.services.orders import conversation, decisions, revisions
 from customer_center.services.orders.detail import order_detail
 from customer_center.services.orders.inbox import inbox, waiting_count
 from customer_center.services.orders.revisions import OrderChange
-from customer_center.services.people import users
+from customer_center.services.people import inviting
 from customer_center.settings import get_settings
 from tests.factories import make_user
 from tests.order_factories import Shop
@@ -232,7 +233,7 @@ def test_revoking_an_invitation_named_in_an_order_keeps_the_user_deactivated(sho
     )
     shop.chain(("any", [ivy]))
     order_id = shop.order().order_id
-    users.revoke_invitation(shop.session, shop.main, ivy.id)  # type: ignore[arg-type]
+    inviting.revoke_invitation(shop.session, shop.main, user_id=ivy.id)  # type: ignore[arg-type]
     shop.session.commit()
     assert _user(shop, ivy.id).status == "inactive"
     assert _decide(shop, shop.main_user(), "approve", order_id) == "approved"

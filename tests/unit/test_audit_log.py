@@ -8,19 +8,20 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from customer_center.domain.csv_cells import csv_safe
-from customer_center.domain.principals import CustomerUser
+from customer_center.domain.principals import CustomerUser, PrincipalKind, ScimClient
 from customer_center.models.audit import AuditEntry
 from customer_center.models.user import Role
+from customer_center.presenters import audit as audit_words
 from customer_center.services import audit, audit_log
 from customer_center.services.audit_log import (
     AuditFilter,
     audit_page,
     filter_from_params,
     filter_to_params,
-    iter_audit_csv,
+    iter_audit_batches,
     user_choices,
 )
 from tests.factories import make_company, make_user
@@ -64,12 +65,21 @@ def log(session: Session) -> Log:
 
 
 def _actions(log: Log, audit_filter: AuditFilter = AuditFilter(), actor=None) -> list[str]:  # type: ignore[no-untyped-def]
-    page = audit_page(log.session, actor or log.main, audit_filter, page_size=100)
-    return [row["action_code"] for row in page.rows]
+    page = audit_page(log.session, actor or log.main, audit_filter=audit_filter, page_size=100)
+    return [record.action for record in page.records]
+
+
+def _rows(log: Log, actor: CustomerUser | None = None, page: int = 0, size: int = 25):  # type: ignore[no-untyped-def]
+    """The first page as the table shows it, in the actor's language."""
+    who = actor or log.main
+    found = audit_page(log.session, who, audit_filter=AuditFilter(), page=page, page_size=size)
+    return audit_words.page_rows(found, who.language)
 
 
 def _csv(log: Log, audit_filter: AuditFilter = AuditFilter(), actor=None) -> list[list[str]]:  # type: ignore[no-untyped-def]
-    text = "".join(iter_audit_csv(log.session, actor or log.main, audit_filter))
+    who = actor or log.main
+    batches = iter_audit_batches(log.session, who, audit_filter=audit_filter)
+    text = "".join(audit_words.csv_lines(batches, who.language))
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -129,13 +139,16 @@ def test_dates_are_whole_days_in_berlin(log: Log) -> None:
 def test_pages_are_cut_in_sql_newest_first_with_has_next(log: Log) -> None:
     for minute in range(7):
         log.add(f"user.step_{minute}", minute)
-    first = audit_page(log.session, log.main, AuditFilter(), 0, 3)
-    second = audit_page(log.session, log.main, AuditFilter(), 1, 3)
-    last = audit_page(log.session, log.main, AuditFilter(), 2, 3)
-    shown = [r["action_code"] for p in (first, second, last) for r in p.rows]
+    first, second, last = (
+        audit_page(log.session, log.main, audit_filter=AuditFilter(), page=n, page_size=3)
+        for n in range(3)
+    )
+    shown = [r.action for p in (first, second, last) for r in p.records]
     assert shown == [f"user.step_{m}" for m in range(6, -1, -1)]
     assert (first.has_next, second.has_next, last.has_next) == (True, True, False)
-    assert audit_page(log.session, log.main, AuditFilter(), 0, 7).has_next is False
+    assert (
+        audit_page(log.session, log.main, audit_filter=AuditFilter(), page_size=7).has_next is False
+    )
 
 
 def test_a_row_reads_as_words(log: Log) -> None:
@@ -148,7 +161,7 @@ def test_a_row_reads_as_words(log: Log) -> None:
     )
     log.add("user.signed_out", 1, actor_user_id=None, target_type="user", target_id="99999")
     log.add("future.thing", 2, target_type="role", target_id=str(log.role.id))
-    future, system, budget = audit_page(log.session, log.main, AuditFilter()).rows
+    future, system, budget = _rows(log)
     assert "10:00" in budget["when"]  # 09:00 UTC, shown in Berlin time
     assert budget["who"] == "Main"
     assert budget["action"] == "Budget saved"
@@ -172,7 +185,7 @@ def test_rows_follow_the_viewers_language(log: Log) -> None:
         after={"roles": ["buyer", "custom-x"], "language": "de"},
     )
     german = replace(log.main, language="de")
-    row = audit_page(log.session, german, AuditFilter()).rows[0]
+    row = _rows(log, german)[0]
     assert row["action"] == "Rollen geändert"
     assert row["changes"].split("\n") == [
         "Rollen: Einkäufer → Einkäufer, Finance",
@@ -188,7 +201,7 @@ def test_a_new_record_shows_its_values_and_a_deleted_role_keeps_its_name(log: Lo
         after={"name": "Finance", "permissions": ["audit.view"]},
     )
     log.add("role.deleted", 1, target_type="role", target_id="777", before={"name": "Gone"})
-    deleted, created = audit_page(log.session, log.main, AuditFilter()).rows
+    deleted, created = _rows(log)
     assert created["changes"].split("\n") == ["Name: Finance", "Rights: See the audit log"]
     assert deleted["target"] == "Role: Gone"
     assert deleted["changes"] == "Name: Gone → —"
@@ -282,12 +295,12 @@ def test_user_choices_stay_in_the_company_and_are_limited(log: Log) -> None:
     everyone = user_choices(log.session, log.main)
     assert {name for _id, name in everyone} >= {"Ben Miller", "Main", "Zed 0"}
     assert all(user_id != log.other.user_id for user_id, _name in everyone)
-    assert [name for _id, name in user_choices(log.session, log.main, "zed", 3)] == [
+    assert [name for _id, name in user_choices(log.session, log.main, search="zed", limit=3)] == [
         "Zed 0",
         "Zed 1",
         "Zed 2",
     ]
-    assert user_choices(log.session, log.main, "ben@") == [(log.ben.id, "Ben Miller")]
+    assert user_choices(log.session, log.main, search="ben@") == [(log.ben.id, "Ben Miller")]
 
 
 def test_writing_and_reading_meet(log: Log) -> None:
@@ -295,13 +308,13 @@ def test_writing_and_reading_meet(log: Log) -> None:
     audit.record_admin(
         log.session,
         log.main,
-        "chain.saved",
+        action="chain.saved",
         target_type="chain_company",
         target_id=0,
         after={"levels": [{"rule": "any", "approvers": []}]},
     )
     log.session.commit()
-    row = audit_page(log.session, log.main, AuditFilter()).rows[0]
+    row = _rows(log)[0]
     assert row["target"] == "Company approver chain"
     assert row["changes"] == "Approval levels: 1"
 
@@ -309,6 +322,33 @@ def test_writing_and_reading_meet(log: Log) -> None:
 def test_only_the_first_changes_are_the_summary(log: Log) -> None:
     before = {f"k{n}": n for n in range(5)}
     log.add("role.changed", before=before, after={key: v + 1 for key, v in before.items()})
-    row = audit_page(log.session, log.main, AuditFilter()).rows[0]
+    row = _rows(log)[0]
     assert row["changes"].split("\n") == ["k0: 0 → 1", "k1: 1 → 2", "k2: 2 → 3"]
     assert row["more_changes"].split("\n") == ["k3: 3 → 4", "k4: 4 → 5"]
+
+
+def test_a_scim_change_and_a_user_change_carry_their_kinds_and_read_as_before(log: Log) -> None:
+    """Who acted is recorded by kind (and id); the log words a user by name and a SCIM
+    token by its label, and the CSV names them the same way."""
+    scim = ScimClient(token_id=7, company_id=log.main.company_id, label="Okta")
+    target = {"target_type": "user", "target_id": log.ben.id}
+    audit.record_admin(log.session, log.main, action="user.invited", **target)  # type: ignore[arg-type]
+    audit.record_admin(log.session, scim, action="user.deactivated", **target)  # type: ignore[arg-type]
+    log.session.commit()
+    written = log.session.exec(select(AuditEntry).order_by(col(AuditEntry.id))).all()
+    assert [(e.actor_kind, e.actor_ref, e.actor_user_id) for e in written] == [
+        (PrincipalKind.CUSTOMER_USER, log.main.user_id, log.main.user_id),
+        (PrincipalKind.SCIM_TOKEN, 7, None),
+    ]
+    page = audit_page(log.session, log.main, audit_filter=AuditFilter())
+    assert [(r.actor_kind, r.actor_name) for r in page.records] == [
+        (PrincipalKind.SCIM_TOKEN, "Okta"),
+        (PrincipalKind.CUSTOMER_USER, "Main"),
+    ]
+    by_scim, by_user = _rows(log)
+    assert (by_scim["who"], by_user["who"]) == ("SCIM token Okta", "Main")
+    assert by_scim["target"] == by_user["target"] == "User: Ben Miller"
+    assert [row[1:3] for row in _csv(log)[1:]] == [
+        ["", "SCIM token Okta"],
+        [str(log.main.user_id), "Main"],
+    ]

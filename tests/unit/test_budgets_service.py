@@ -45,9 +45,9 @@ def test_a_saved_rule_is_read_back_and_audited(session, main) -> None:
     budgets.save_rule(
         session,
         main,
-        "user",
-        ben.id,
-        {
+        scope="user",
+        subject_id=ben.id,
+        values={
             "max_quantity": "50",
             "max_order_value": "10,000.00",
             "period": "month",
@@ -55,13 +55,13 @@ def test_a_saved_rule_is_read_back_and_audited(session, main) -> None:
         },
     )
     session.commit()
-    assert budgets.rule_of(session, main, "user", ben.id) == Limits(
+    assert budgets.rule_of(session, main, scope="user", subject_id=ben.id) == Limits(
         50, 1_000_000, "month", 2_500_000
     )
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "budget.saved")).one()
     assert entry.before is None and entry.after["max_order_value_cents"] == 1_000_000
-    budgets.clear_rule(session, main, "user", ben.id)
-    assert budgets.rule_of(session, main, "user", ben.id) is None
+    budgets.clear_rule(session, main, scope="user", subject_id=ben.id)
+    assert budgets.rule_of(session, main, scope="user", subject_id=ben.id) is None
 
 
 @pytest.mark.parametrize(
@@ -82,7 +82,7 @@ def test_a_saved_rule_is_read_back_and_audited(session, main) -> None:
 )
 def test_bad_values_are_explained_and_nothing_is_saved(session, main, values, field, code) -> None:
     with pytest.raises(ValidationFailed) as failure:
-        budgets.save_rule(session, main, "company", 0, values)
+        budgets.save_rule(session, main, scope="company", subject_id=0, values=values)
     assert failure.value.errors[field][0] == code
     session.rollback()
     assert session.exec(select(BudgetRule)).first() is None
@@ -93,9 +93,9 @@ def test_every_wrong_field_is_named_at_once(session, main) -> None:
         budgets.save_rule(
             session,
             main,
-            "company",
-            0,
-            {"max_quantity": "x", "max_order_value": "-3", "period_budget": "7"},
+            scope="company",
+            subject_id=0,
+            values={"max_quantity": "x", "max_order_value": "-3", "period_budget": "7"},
         )
     assert set(failure.value.errors) == {"max_quantity", "max_order_value", "period"}
 
@@ -103,17 +103,21 @@ def test_every_wrong_field_is_named_at_once(session, main) -> None:
 def test_zero_and_blank_are_different(session, main) -> None:
     """Zero is a limit (every order needs approval); blank is none."""
     budgets.save_rule(
-        session, main, "company", 0, {"max_quantity": "0", "max_order_value": "0", "period": ""}
+        session,
+        main,
+        scope="company",
+        subject_id=0,
+        values={"max_quantity": "0", "max_order_value": "0", "period": ""},
     )
-    assert budgets.rule_of(session, main, "company", 0) == Limits(0, 0, None, None)
-    budgets.save_rule(session, main, "company", 0, {"max_quantity": " "})
-    assert budgets.rule_of(session, main, "company", 0) == Limits()
+    assert budgets.rule_of(session, main, scope="company", subject_id=0) == Limits(0, 0, None, None)
+    budgets.save_rule(session, main, scope="company", subject_id=0, values={"max_quantity": " "})
+    assert budgets.rule_of(session, main, scope="company", subject_id=0) == Limits()
 
 
 def test_changing_a_rule_audits_before_and_after(session, main) -> None:
-    budgets.save_rule(session, main, "company", 0, {"max_quantity": "5"})
-    budgets.save_rule(session, main, "company", 0, {"max_quantity": "7"})
-    budgets.clear_rule(session, main, "company", 0)
+    budgets.save_rule(session, main, scope="company", subject_id=0, values={"max_quantity": "5"})
+    budgets.save_rule(session, main, scope="company", subject_id=0, values={"max_quantity": "7"})
+    budgets.clear_rule(session, main, scope="company", subject_id=0)
     session.commit()
     entries = session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
     trail = [
@@ -134,24 +138,31 @@ def test_changing_a_rule_audits_before_and_after(session, main) -> None:
 
 def test_german_users_type_german_amounts(session, main) -> None:
     main_de = replace(main, language="de")
-    budgets.save_rule(session, main_de, "company", 0, {"max_order_value": "1.234,50"})
-    assert budgets.rule_of(session, main, "company", 0).max_order_value_cents == 123_450
+    budgets.save_rule(
+        session, main_de, scope="company", subject_id=0, values={"max_order_value": "1.234,50"}
+    )
+    assert (
+        budgets.rule_of(session, main, scope="company", subject_id=0).max_order_value_cents
+        == 123_450
+    )
 
 
 def test_own_rule_then_role_defaults_then_company(session, main) -> None:
     ben = make_user(session, main.company_id, "ben@acme.example", ["buyer"])
-    budgets.save_rule(session, main, "company", 0, {"max_order_value": "100"})
+    budgets.save_rule(
+        session, main, scope="company", subject_id=0, values={"max_order_value": "100"}
+    )
     assert budgets.effective_limits_for(session, main.company_id, ben.id)[1] == "company"
     budgets.save_rule(
         session,
         main,
-        "role",
-        role_id(session, main.company_id, "buyer"),
-        {"max_order_value": "200"},
+        scope="role",
+        subject_id=role_id(session, main.company_id, "buyer"),
+        values={"max_order_value": "200"},
     )
     limits, source = budgets.effective_limits_for(session, main.company_id, ben.id)
     assert (limits.max_order_value_cents, source) == (20_000, "role")
-    budgets.save_rule(session, main, "user", ben.id, {"max_quantity": "5"})
+    budgets.save_rule(session, main, scope="user", subject_id=ben.id, values={"max_quantity": "5"})
     limits, source = budgets.effective_limits_for(session, main.company_id, ben.id)
     assert (limits, source) == (Limits(max_quantity_per_order=5), "user")
 
@@ -191,12 +202,12 @@ def test_the_situation_and_the_breaches_the_ordering_flow_asks_for(session, main
     budgets.save_rule(
         session,
         main,
-        "user",
-        ben.id,
-        {"max_order_value": "1000", "period": "month", "period_budget": "2000"},
+        scope="user",
+        subject_id=ben.id,
+        values={"max_order_value": "1000", "period": "month", "period_budget": "2000"},
     )
     _order(session, main, ben.id, "approved", 150_000)
-    situation = budgets.budget_situation(session, main, ben.id, TODAY)
+    situation = budgets.budget_situation(session, main, user_id=ben.id, today=TODAY)
     assert (situation.remaining_cents, situation.period_start) == (50_000, date(2026, 11, 1))
     kinds = [
         b.kind
@@ -214,10 +225,10 @@ def test_the_situation_and_the_breaches_the_ordering_flow_asks_for(session, main
 def test_the_defaults_page_reads_company_and_role_defaults_at_once(session, main) -> None:
     buyer = role_id(session, main.company_id, "buyer")
     other = make_company(session, "C-2", "Other AG")
-    budgets.save_rule(session, other, "company", 0, {"max_quantity": "9"})
+    budgets.save_rule(session, other, scope="company", subject_id=0, values={"max_quantity": "9"})
     assert budgets.budget_defaults(session, main).company is None
-    budgets.save_rule(session, main, "company", 0, {"max_quantity": "1"})
-    budgets.save_rule(session, main, "role", buyer, {"max_quantity": "2"})
+    budgets.save_rule(session, main, scope="company", subject_id=0, values={"max_quantity": "1"})
+    budgets.save_rule(session, main, scope="role", subject_id=buyer, values={"max_quantity": "2"})
     defaults = budgets.budget_defaults(session, main)
     assert defaults.currency == "EUR"
     assert defaults.company == Limits(max_quantity_per_order=1)
@@ -229,11 +240,11 @@ def test_users_see_their_own_situation_but_not_others(session, main) -> None:
     anna = make_user(session, main.company_id, "anna@acme.example", ["buyer"])
     session.commit()
     ben_actor = actor_for(session, ben)
-    assert budgets.budget_situation(session, ben_actor, ben.id, TODAY).source is None
+    assert budgets.budget_situation(session, ben_actor, user_id=ben.id, today=TODAY).source is None
     with pytest.raises(ServiceError) as failure:
-        budgets.budget_situation(session, ben_actor, anna.id, TODAY)
+        budgets.budget_situation(session, ben_actor, user_id=anna.id, today=TODAY)
     assert failure.value.code == "error.permission_denied"
-    assert budgets.budget_situation(session, main, anna.id).period_start is None
+    assert budgets.budget_situation(session, main, user_id=anna.id).period_start is None
 
 
 def test_subjects_of_another_company_are_not_found(session, main) -> None:
@@ -243,15 +254,17 @@ def test_subjects_of_another_company_are_not_found(session, main) -> None:
     session.commit()
     for scope, subject in (("user", theirs.id), ("role", their_role), ("user", 10**9)):
         with pytest.raises(ServiceError) as failure:
-            budgets.save_rule(session, main, scope, subject, {"max_quantity": "1"})
+            budgets.save_rule(
+                session, main, scope=scope, subject_id=subject, values={"max_quantity": "1"}
+            )
         assert failure.value.code == "admin.not_found"
         with pytest.raises(ServiceError):
-            budgets.rule_of(session, main, scope, subject)
+            budgets.rule_of(session, main, scope=scope, subject_id=subject)
         with pytest.raises(ServiceError):
-            budgets.clear_rule(session, main, scope, subject)
+            budgets.clear_rule(session, main, scope=scope, subject_id=subject)
     with pytest.raises(ServiceError):
-        budgets.save_rule(session, main, "galaxy", 0, {"max_quantity": "1"})
+        budgets.save_rule(session, main, scope="galaxy", subject_id=0, values={"max_quantity": "1"})
     with pytest.raises(ServiceError):
-        budgets.budget_situation(session, main, theirs.id, TODAY)
+        budgets.budget_situation(session, main, user_id=theirs.id, today=TODAY)
     session.rollback()
     assert session.exec(select(BudgetRule)).first() is None

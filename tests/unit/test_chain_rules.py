@@ -23,10 +23,12 @@ from customer_center.domain.chains import (
     self_approval_only,
     stands_in_for,
 )
+from customer_center.domain.refs import RoleRef
 
 TODAY = date(2026, 11, 24)
 MAIN, ANNA, BEN, CLARA, DORA, EVE = 1, 2, 3, 4, 5, 6
 FINANCE = 10
+FINANCE_ROLE = RoleRef("custom-10", "Finance", False)
 NAMES = {MAIN: "Main", ANNA: "Anna", BEN: "Ben", CLARA: "Clara", DORA: "Dora", EVE: "Eve"}
 
 
@@ -38,7 +40,7 @@ def directory(  # type: ignore[no-untyped-def]
     return Directory(
         names=NAMES,
         active=frozenset(set(NAMES) - set(inactive) - set(invited)),
-        role_names={FINANCE: "Finance", 11: "Nobody"},
+        role_names={FINANCE: FINANCE_ROLE, 11: RoleRef("custom-11", "Nobody", False)},
         role_members={FINANCE: tuple(finance), 11: ()},
         main_contact_id=MAIN,
         deciders=frozenset(set(NAMES) - set(cannot_decide)),
@@ -106,7 +108,7 @@ def test_preview_lines_name_roles_people_and_whom_they_stand_in_for() -> None:
     route = resolve_route(TWO_LEVELS, BEN, 2_000_000, directory({ANNA: away(DORA)}), TODAY)
     assert preview_lines(route, directory()) == [
         PreviewLine(1, "any", (), (("Dora", "Anna"),)),
-        PreviewLine(2, "all", ("Finance",), (("Clara", None), ("Dora", None))),
+        PreviewLine(2, "all", (FINANCE_ROLE,), (("Clara", None), ("Dora", None))),
     ]
     assert preview_lines([], directory()) == []
 

@@ -12,7 +12,9 @@ from customer_center.domain.chains import ApproverRef, Level
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.audit import AuditEntry
+from customer_center.presenters.chains import preview_text
 from customer_center.services.people import chains
+from customer_center.state.base import field_errors
 from tests.factories import make_company, make_user, role_id
 
 TODAY = date(2026, 11, 24)
@@ -36,7 +38,13 @@ def level(rule="any", *users, role=None, above=None) -> Level:  # type: ignore[n
 
 
 def save(session, actor, scope: str, subject: int, levels: list[Level]) -> None:  # type: ignore[no-untyped-def]
-    chains.save_chain(session, actor, scope, subject, chains.levels_to_json(levels))
+    chains.save_chain(
+        session,
+        actor,
+        scope=scope,
+        subject_id=subject,
+        levels_payload=chains.levels_to_json(levels),
+    )
 
 
 def test_a_two_level_chain_is_saved_audited_and_routes(session, team) -> None:
@@ -45,14 +53,17 @@ def test_a_two_level_chain_is_saved_audited_and_routes(session, team) -> None:
     two = [level("any", ids["anna"]), level("all", role=approvers, above=1_000_000)]
     save(session, main, "user", ids["ben"], two)
     session.commit()
-    assert chains.chain_of(session, main, "user", ids["ben"]) == two
+    assert chains.chain_of(session, main, scope="user", subject_id=ids["ben"]) == two
     assert session.exec(select(AuditEntry).where(AuditEntry.action == "chain.saved")).one()
     route = chains.route_for_order(session, main.company_id, ids["ben"], 1_200_000, TODAY)
     assert [[a.user_id for a in s.approvers] for s in route] == [
         [ids["anna"]],
         [ids["anna"], ids["clara"]],
     ]
-    text = chains.preview(session, main, ids["ben"], 1_200_000, TODAY)
+    text = preview_text(
+        chains.preview(session, main, user_id=ids["ben"], order_value_cents=1_200_000, today=TODAY),
+        main.language,
+    )
     assert text.sentence == "An order of €12,000.00 by Ben would go to:"
     assert text.steps == ["1) Anna (any of)", "2) Approver (role): Anna, Clara (all of)"]
 
@@ -61,7 +72,8 @@ def test_problems_are_refused_in_words_per_level(session, team) -> None:
     main, ids = team
     with pytest.raises(ValidationFailed) as failure:
         save(session, main, "user", ids["anna"], [level("any"), level("any", ids["anna"])])
-    errors = {key: params["text"] for key, (_code, params) in failure.value.errors.items()}
+    assert {code for code, _params in failure.value.errors.values()} == {"chains.problem.text"}
+    errors = field_errors(failure.value, main.language)
     assert errors == {
         "level-1": "This level has no approver yet.",
         "level-2": "Anna would approve their own orders here; the level would always pass on. "
@@ -78,7 +90,7 @@ def test_people_of_another_company_are_unknown(session, team) -> None:
     session.commit()
     with pytest.raises(ValidationFailed) as failure:
         save(session, main, "company", 0, [level("any", stranger.id)])
-    assert "not part of your company" in failure.value.errors["level-1"][1]["text"]
+    assert "not part of your company" in field_errors(failure.value, main.language)["level-1"]
     with pytest.raises(ServiceError) as not_found:
         save(session, main, "user", stranger.id, [level("any", ids["anna"])])
     assert not_found.value.code == "admin.not_found"
@@ -94,7 +106,7 @@ def test_own_chain_then_role_default_then_company_default(session, team) -> None
     assert chains.chain_for_user(session, main.company_id, ids["ben"])[1] == "role"
     save(session, main, "user", ids["ben"], [level("all", ids["anna"], ids["clara"])])
     assert chains.chain_for_user(session, main.company_id, ids["ben"])[1] == "user"
-    chains.clear_chain(session, main, "user", ids["ben"])
+    chains.clear_chain(session, main, scope="user", subject_id=ids["ben"])
     assert chains.chain_for_user(session, main.company_id, ids["ben"])[1] == "role"
 
 
@@ -121,7 +133,10 @@ def test_malformed_payloads_are_refused(payload) -> None:
 
 def test_the_preview_says_when_nobody_else_can_decide(session, team) -> None:
     main, _ids = team
-    text = chains.preview(session, main, main.user_id, 500_000, TODAY)
+    text = preview_text(
+        chains.preview(session, main, user_id=main.user_id, order_value_cents=500_000, today=TODAY),
+        main.language,
+    )
     assert text.steps == [
         "Nobody else can decide: the main contact's own order needs no further approval."
     ]
@@ -141,7 +156,10 @@ def test_the_preview_names_substitutes_in_german(session, team) -> None:
     )
     session.commit()
     german = replace(main, language="de")
-    text = chains.preview(session, german, ids["ben"], 100, TODAY)
+    text = preview_text(
+        chains.preview(session, german, user_id=ids["ben"], order_value_cents=100, today=TODAY),
+        german.language,
+    )
     assert text.steps == ["1) Clara für Anna (einer von)"]
     assert chains.standing_in_for(session, main.company_id, ids["clara"], TODAY) == {ids["anna"]}
     assert (
@@ -158,7 +176,7 @@ def test_saving_no_levels_removes_the_own_chain_so_the_defaults_apply(session, t
     save(session, main, "company", 0, [level("any", ids["clara"])])
     save(session, main, "user", ids["ben"], [level("any", ids["anna"])])
     save(session, main, "user", ids["ben"], [])
-    assert chains.chain_of(session, main, "user", ids["ben"]) is None
+    assert chains.chain_of(session, main, scope="user", subject_id=ids["ben"]) is None
     assert chains.chain_for_user(session, main.company_id, ids["ben"])[1] == "company"
 
 
@@ -167,6 +185,6 @@ def test_finding_people_matches_wildcards_typed_by_the_user_literally(session, t
     store = make_user(session, main.company_id, "lager_1@acme.example", ["buyer"], name="Lager_1")
     make_user(session, main.company_id, "lagerx1@acme.example", ["buyer"], name="Lagerx1")
     session.commit()
-    assert chains.find_people(session, main, "lager_1") == [(store.id, "Lager_1")]
-    assert chains.find_people(session, main, "%") == []
-    assert len(chains.find_people(session, main, "")) == 6
+    assert chains.find_people(session, main, text="lager_1") == [(store.id, "Lager_1")]
+    assert chains.find_people(session, main, text="%") == []
+    assert len(chains.find_people(session, main, text="")) == 6

@@ -19,12 +19,9 @@ from customer_center.models.order import (
     ApprovalStep,
 )
 from customer_center.models.user import STATUS_INACTIVE
-from customer_center.services.controlling import (
-    approval_report,
-    budget_use_page,
-    range_bounds,
-    spend_report,
-)
+from customer_center.presenters import controlling as controlling_words
+from customer_center.services.budget_use import budget_use_page
+from customer_center.services.controlling import approval_report, range_bounds, spend_report
 from tests.factories import actor_for, make_company, make_user, role_id
 from tests.journey_factory import make_order
 
@@ -87,7 +84,7 @@ def test_ranges() -> None:
 
 
 def test_spend_per_month_user_and_role(acme: Acme, session: Session) -> None:
-    report = spend_report(session, acme.as_carla, "12m", TODAY)
+    report = spend_report(session, acme.as_carla, range_code="12m", today=TODAY)
     assert [m.label for m in report.months][0] == "2025-06-01"
     by_month = {m.label: m.cents for m in report.months}
     assert len(by_month) == 12
@@ -100,22 +97,25 @@ def test_spend_per_month_user_and_role(acme: Acme, session: Session) -> None:
         ("Anna", 30_00),
         ("Gone", 20_00),
     ]
-    roles = {r.key: r.cents for r in report.roles}
+    roles = {r.role.code: r.cents for r in report.roles}
     assert roles == {"buyer": 200_00, "approver": 30_00}  # Anna counts in both of her roles
-    assert report.roles[0].label == "role.buyer"
+    assert report.roles[0].role.is_builtin
+    assert controlling_words.spend(report, "de")["roles"][0]["label"] == "Einkäufer"
 
 
 def test_the_range_narrows_users_and_roles_not_the_months(acme: Acme, session: Session) -> None:
-    report = spend_report(session, acme.as_carla, "month", TODAY)
+    report = spend_report(session, acme.as_carla, range_code="month", today=TODAY)
     assert [(u.label, u.cents) for u in report.users] == [("Ben", 100_00)]
     assert len(report.months) == 12 and report.spent_cents == 100_00
-    assert spend_report(session, acme.as_carla, "nonsense", TODAY).range_start == date(2025, 6, 1)
+    assert spend_report(
+        session, acme.as_carla, range_code="nonsense", today=TODAY
+    ).range_start == date(2025, 6, 1)
 
 
 def test_local_months(acme: Acme, session: Session) -> None:
     # 22:30 UTC on 31 May is 1 June in Berlin: it belongs to June.
     acme.order(acme.ben.id, datetime(2026, 5, 31, 22, 30, tzinfo=UTC), 5_00)
-    report = spend_report(session, acme.as_carla, "12m", date(2026, 6, 2))
+    report = spend_report(session, acme.as_carla, range_code="12m", today=date(2026, 6, 2))
     by_month = {m.label: m.cents for m in report.months}
     assert by_month["2026-06-01"] == 5_00 and by_month["2026-05-01"] == 100_00
 
@@ -124,7 +124,7 @@ def test_only_reports_view_may_see_the_figures(acme: Acme, session: Session) -> 
     for report in (spend_report, approval_report, budget_use_page):
         with pytest.raises(ServiceError):
             report(session, acme.as_buyer)  # type: ignore[operator]
-    assert spend_report(session, acme.as_main, "12m", TODAY).spent_cents == 200_00
+    assert spend_report(session, acme.as_main, range_code="12m", today=TODAY).spent_cents == 200_00
 
 
 def test_budget_use_per_user_in_each_user_s_own_period(acme: Acme, session: Session) -> None:
@@ -149,7 +149,7 @@ def test_budget_use_per_user_in_each_user_s_own_period(acme: Acme, session: Sess
         )
     )  # fmt: skip
     session.commit()
-    page = budget_use_page(session, acme.as_carla, 0, TODAY)
+    page = budget_use_page(session, acme.as_carla, page=0, today=TODAY)
     rows = {row.name: row for row in page.rows}
     assert "Gone" not in rows and page.total == 5 and page.currency == "EUR"
     ben = rows["Ben"]
@@ -200,7 +200,7 @@ def test_waiting_approvals_by_age(acme: Acme, session: Session) -> None:
             )
         )  # fmt: skip
     session.commit()
-    report = approval_report(session, acme.as_carla, NOW)
+    report = approval_report(session, acme.as_carla, now=NOW)
     assert report.orders_waiting == 4
     assert report.steps_by_age == [("under_1", 1), ("1_3", 1), ("3_7", 1), ("over_7", 2)]
     oldest = report.oldest[0]

@@ -58,7 +58,9 @@ def acme(session: Session) -> Acme:
 
 
 def _request(acme: Acme, actor: CustomerUser, user: User, new_email: str) -> str:
-    result = request_email_change(acme.session, actor, SETTINGS, user.id, new_email)  # type: ignore[arg-type]
+    result = request_email_change(
+        acme.session, actor, settings=SETTINGS, user_id=user.id, new_email=new_email
+    )  # type: ignore[arg-type]
     acme.session.commit()
     return result
 
@@ -93,7 +95,7 @@ def test_the_link_goes_to_the_new_address_and_the_old_one_stays_until_confirmed(
     assert acme.session.get(User, ben.id).email == "ben@acme.example"
     assert _signs_in(acme.session, "ben@acme.example")
     assert not _signs_in(acme.session, "ben.new@example.com")
-    assert pending_email_of(acme.session, acme.actor(ben), ben.id) == "ben.new@example.com"
+    assert pending_email_of(acme.session, acme.actor(ben), user_id=ben.id) == "ben.new@example.com"
 
     assert confirm_email_change(acme.session, SETTINGS, _token_of(mail)) == "ben.new@example.com"
     acme.session.commit()
@@ -101,7 +103,7 @@ def test_the_link_goes_to_the_new_address_and_the_old_one_stays_until_confirmed(
     assert acme.session.get(User, ben.id).email == "ben.new@example.com"
     assert _signs_in(acme.session, "ben.new@example.com")
     assert not _signs_in(acme.session, "ben@acme.example")
-    assert pending_email_of(acme.session, acme.actor(ben), ben.id) is None
+    assert pending_email_of(acme.session, acme.actor(ben), user_id=ben.id) is None
 
 
 def test_the_old_address_is_told_after_confirmation(acme) -> None:
@@ -135,7 +137,7 @@ def test_an_expired_link_changes_nothing(acme) -> None:
         confirm_email_change(acme.session, SETTINGS, token)
     assert refused.value.code == "link.expired"
     assert acme.session.get(User, acme.ben.id).email == "ben@acme.example"
-    assert pending_email_of(acme.session, acme.actor(acme.ben), acme.ben.id) is None
+    assert pending_email_of(acme.session, acme.actor(acme.ben), user_id=acme.ben.id) is None
 
 
 def test_the_link_expires_after_24_hours(acme) -> None:
@@ -149,7 +151,7 @@ def test_a_newer_request_replaces_the_pending_one(acme) -> None:
     _request(acme, actor, acme.ben, "first@example.com")
     first = _token_of(_last_mail(acme.session))
     _request(acme, actor, acme.ben, "second@example.com")
-    assert pending_email_of(acme.session, actor, acme.ben.id) == "second@example.com"
+    assert pending_email_of(acme.session, actor, user_id=acme.ben.id) == "second@example.com"
     with pytest.raises(ServiceError) as refused:
         confirm_email_change(acme.session, SETTINGS, first)
     assert refused.value.code == "link.used"
@@ -195,7 +197,7 @@ def test_an_address_taken_before_confirmation_is_refused_at_confirmation(acme, s
 
 def test_the_main_contact_changes_the_address_of_a_user_of_the_company(acme) -> None:
     _request(acme, acme.main, acme.ben, "ben.new@example.com")
-    assert pending_email_of(acme.session, acme.main, acme.ben.id) == "ben.new@example.com"
+    assert pending_email_of(acme.session, acme.main, user_id=acme.ben.id) == "ben.new@example.com"
     entry = acme.session.exec(
         select(AuditEntry).where(AuditEntry.action == "user.email_change_requested")
     ).one()
@@ -227,7 +229,7 @@ def test_a_user_without_the_right_cannot_change_another_users_address(acme) -> N
         _request(acme, acme.actor(acme.ben), acme.anna, "anna.new@example.com")
     assert refused.value.code == "admin.not_found"
     with pytest.raises(ServiceError):
-        pending_email_of(acme.session, acme.actor(acme.ben), acme.anna.id)  # type: ignore[arg-type]
+        pending_email_of(acme.session, acme.actor(acme.ben), user_id=acme.anna.id)  # type: ignore[arg-type]
 
 
 def test_a_user_of_another_company_is_not_found(acme, session) -> None:
@@ -236,7 +238,7 @@ def test_a_user_of_another_company_is_not_found(acme, session) -> None:
         _request(acme, other, acme.ben, "ben.new@example.com")
     assert refused.value.code == "admin.not_found"
     with pytest.raises(ServiceError) as peeked:
-        pending_email_of(session, other, acme.ben.id)  # type: ignore[arg-type]
+        pending_email_of(session, other, user_id=acme.ben.id)  # type: ignore[arg-type]
     assert peeked.value.code == "admin.not_found"
 
 

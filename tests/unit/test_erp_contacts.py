@@ -30,7 +30,9 @@ def fabrikat(session):
 
 
 def _listed(session, actor, erp, search: str = "", page: int = 0, page_size: int = 25):  # type: ignore[no-untyped-def]
-    return erp_contacts.erp_contacts_not_yet_users(session, actor, erp, search, page, page_size)
+    return erp_contacts.erp_contacts_not_yet_users(
+        session, actor, erp=erp, search=search, page=page, page_size=page_size
+    )
 
 
 def _names(session, actor, erp, search: str = "") -> list[str]:  # type: ignore[no-untyped-def]
@@ -69,7 +71,13 @@ def test_the_list_comes_in_pages(session, erp, fabrikat) -> None:
 def test_chosen_contacts_are_invited_with_erp_names_and_addresses(session, erp, fabrikat) -> None:
     buyer = role_id(session, fabrikat.company_id, "buyer")
     ids = erp_contacts.invite_erp_contacts(
-        session, fabrikat, get_settings(), erp, ["C-10004-2", "C-10004-4"], (buyer,), "de"
+        session,
+        fabrikat,
+        settings=get_settings(),
+        erp=erp,
+        contact_ids=["C-10004-2", "C-10004-4"],
+        role_ids=(buyer,),
+        language="de",
     )
     session.commit()
     invited = [session.get(User, i) for i in ids]
@@ -84,7 +92,13 @@ def test_contacts_of_another_customer_are_refused(session, erp, fabrikat) -> Non
     buyer = role_id(session, fabrikat.company_id, "buyer")
     with pytest.raises(ServiceError) as failure:
         erp_contacts.invite_erp_contacts(
-            session, fabrikat, get_settings(), erp, ["C-10001-2"], (buyer,), "en"
+            session,
+            fabrikat,
+            settings=get_settings(),
+            erp=erp,
+            contact_ids=["C-10001-2"],
+            role_ids=(buyer,),
+            language="en",
         )
     assert failure.value.code == "erp_contacts.unknown"
     session.rollback()
@@ -93,10 +107,24 @@ def test_contacts_of_another_customer_are_refused(session, erp, fabrikat) -> Non
 
 def test_nothing_selected_or_no_role_is_explained(session, erp, fabrikat) -> None:
     with pytest.raises(ValidationFailed) as none:
-        erp_contacts.invite_erp_contacts(session, fabrikat, get_settings(), erp, [], (), "en")
+        erp_contacts.invite_erp_contacts(
+            session,
+            fabrikat,
+            settings=get_settings(),
+            erp=erp,
+            contact_ids=[],
+            role_ids=(),
+            language="en",
+        )
     assert none.value.errors["contacts"][0] == "erp_contacts.none_selected"
     with pytest.raises(ValidationFailed) as no_role:
         erp_contacts.invite_erp_contacts(
-            session, fabrikat, get_settings(), erp, ["C-10004-2"], (), "en"
+            session,
+            fabrikat,
+            settings=get_settings(),
+            erp=erp,
+            contact_ids=["C-10004-2"],
+            role_ids=(),
+            language="en",
         )
     assert no_role.value.errors["roles"][0] == "users.error.role_required"

@@ -53,7 +53,13 @@ class Acme:
     def request(
         self, target: User, password: str = PASSWORD, actor: CustomerUser | None = None
     ) -> None:
-        request_handover(self.session, actor or self.main, SETTINGS, target.id, password)  # type: ignore[arg-type]
+        request_handover(
+            self.session,
+            actor or self.main,
+            settings=SETTINGS,
+            target_user_id=target.id,
+            password=password,
+        )  # type: ignore[arg-type]
         self.session.commit()
 
     def accept(self, token: str, user: User | None) -> None:

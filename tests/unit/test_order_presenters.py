@@ -9,10 +9,11 @@ from customer_center.domain.budgets import LimitBreach
 from customer_center.domain.order_states import EventKind, erp_event
 from customer_center.domain.orders import Difference, difference_data
 from customer_center.domain.timeline import TimelineEntry
+from customer_center.i18n.wording import difference_words
 from customer_center.integrations.mail.templates import render
 from customer_center.presenters.breaches import breach_lines
 from customer_center.presenters.orders import age_words, state_note
-from customer_center.presenters.timeline import difference_words, event_words, timeline_rows
+from customer_center.presenters.timeline import event_words, timeline_rows
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 

@@ -8,6 +8,7 @@ from scim2_models import InvalidFilterException, ScimFilter
 from sqlmodel import Session, col, select
 
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.permissions import BUILTIN_ROLE_ORDER
 from customer_center.domain.principals import ScimClient
 from customer_center.http.scim.filters import user_condition
 from customer_center.http.scim.mapping import (
@@ -20,6 +21,8 @@ from customer_center.http.scim.schema import Group, Name, User
 from customer_center.models.audit import AuditEntry
 from customer_center.models.user import STATUS_INACTIVE, STATUS_INVITED, Role
 from customer_center.models.user import User as PortalUser
+from customer_center.presenters import audit as audit_words
+from customer_center.presenters.people import builtin_role_names, role_name
 from customer_center.services import audit_log
 from customer_center.services.audit_log import AuditFilter
 from customer_center.services.identity import provisioning
@@ -156,28 +159,32 @@ def _fields(email: str, **changes: object) -> UserFields:
 def test_created_users_are_audited_with_the_token_as_actor(session: Session) -> None:
     main = make_company(session)
     scim = _actor(main)
-    user_id = provisioning.create_user(session, scim, _fields("Dora@C-1.example"))
+    user_id = provisioning.create_user(session, scim, fields=_fields("Dora@C-1.example"))
     user = session.get(PortalUser, user_id)
     assert user is not None and user.email == "dora@c-1.example" and user.password_hash is None
     entry = session.exec(select(AuditEntry)).one()
     assert (entry.action, entry.actor_user_id, entry.session_id) == ("user.created", None, None)
-    page = audit_log.audit_page(session, main, AuditFilter())
-    assert page.rows[0]["who"] == "SCIM token Okta"
-    assert "Okta" not in page.rows[0]["changes"]
+    page = audit_log.audit_page(session, main, audit_filter=AuditFilter())
+    rows = audit_words.page_rows(page, "en")
+    assert rows[0]["who"] == "SCIM token Okta"
+    assert "Okta" not in rows[0]["changes"]
     with pytest.raises(ValidationFailed) as taken:
-        provisioning.create_user(session, scim, _fields("dora@c-1.example"))
+        provisioning.create_user(session, scim, fields=_fields("dora@c-1.example"))
     assert taken.value.errors["email"][0] == "users.error.email_taken"
 
 
 def test_replace_changes_only_what_differs_and_deactivates(session: Session) -> None:
     main = make_company(session)
     scim = _actor(main)
-    user_id = provisioning.create_user(session, scim, _fields("dora@c-1.example"))
+    user_id = provisioning.create_user(session, scim, fields=_fields("dora@c-1.example"))
     before = len(session.exec(select(AuditEntry)).all())
-    provisioning.replace_user(session, scim, user_id, _fields("dora@c-1.example"))
+    provisioning.replace_user(session, scim, user_id=user_id, fields=_fields("dora@c-1.example"))
     assert len(session.exec(select(AuditEntry)).all()) == before  # nothing changed
     provisioning.replace_user(
-        session, scim, user_id, _fields("dora.diaz@c-1.example", name="Dora D", active=False)
+        session,
+        scim,
+        user_id=user_id,
+        fields=_fields("dora.diaz@c-1.example", name="Dora D", active=False),
     )
     user = session.get(PortalUser, user_id)
     assert user is not None
@@ -194,11 +201,11 @@ def test_the_main_contact_cannot_be_deactivated_nor_their_group_changed(session:
     main = make_company(session)
     scim = _actor(main)
     with pytest.raises(ServiceError) as refused:
-        provisioning.deactivate(session, scim, main.user_id)
+        provisioning.deactivate(session, scim, user_id=main.user_id)
     assert refused.value.code == "users.error.deactivate_main_contact"
     main_role = role_id(session, main.company_id, "main_contact")
     with pytest.raises(ServiceError) as group:
-        provisioning.set_members(session, scim, main_role, set())
+        provisioning.set_members(session, scim, role_id=main_role, member_ids=set())
     assert group.value.code == "scim.error.main_contact_group"
 
 
@@ -208,20 +215,35 @@ def test_groups_are_roles_without_rights_and_members_are_holders(session: Sessio
     ben = make_user(session, main.company_id, "ben@c-1.example", ["buyer"])
     other = make_company(session, "C-2")
     stranger = make_user(session, other.company_id, "x@c-2.example", ["buyer"])
-    group_id = provisioning.create_group(session, scim, "Engineering", "grp-1", {ben.id})  # type: ignore[arg-type]
+    group_id = provisioning.create_group(
+        session,
+        scim,
+        name="Engineering",
+        external_id="grp-1",
+        member_ids={ben.id},  # type: ignore[arg-type]
+        builtin_names=builtin_role_names,
+    )
     role = session.get(Role, group_id)
     assert role is not None and not role.is_builtin and role.external_id == "grp-1"
     assert provisioning.holders(session, group_id) == {ben.id}
     with pytest.raises(ServiceError) as foreign:
-        provisioning.set_members(session, scim, group_id, {stranger.id})  # type: ignore[arg-type]
+        provisioning.set_members(session, scim, role_id=group_id, member_ids={stranger.id})  # type: ignore[arg-type]
     assert foreign.value.code == "scim.error.unknown_member"
     with pytest.raises(ServiceError):  # a role of another company is "not found"
-        provisioning.set_members(session, _actor(other), group_id, set())
+        provisioning.set_members(session, _actor(other), role_id=group_id, member_ids=set())
     with pytest.raises(ServiceError) as builtin:
         buyer = role_id(session, main.company_id, "buyer")
-        provisioning.replace_group(session, scim, buyer, "Purchasers", None, {ben.id})  # type: ignore[arg-type]
+        provisioning.replace_group(
+            session,
+            scim,
+            role_id=buyer,
+            name="Purchasers",
+            external_id=None,
+            member_ids={ben.id},  # type: ignore[arg-type]
+            builtin_names=builtin_role_names,
+        )
     assert builtin.value.code == "roles.error.builtin"
-    provisioning.delete_group(session, scim, group_id)
+    provisioning.delete_group(session, scim, role_id=group_id)
     assert session.get(Role, group_id) is None
     assert provisioning.holders(session, group_id) == set()
 
@@ -240,3 +262,10 @@ def test_last_modified_follows_changes_of_the_row(session: Session) -> None:
     role = session.get(Role, role_id(session, main.company_id, "buyer"))
     group_meta = group_resource(role, None).meta  # type: ignore[arg-type]
     assert group_meta.created.year > 2000  # type: ignore[union-attr]
+
+
+def test_builtin_group_names_are_the_english_role_names() -> None:
+    """Towards the identity provider a built-in role keeps the English name it always had."""
+    for code, name in provisioning.BUILTIN_GROUP_NAMES.items():
+        assert name == role_name("en", code, "", True)
+    assert set(provisioning.BUILTIN_GROUP_NAMES) == set(BUILTIN_ROLE_ORDER)

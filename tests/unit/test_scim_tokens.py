@@ -11,6 +11,7 @@ from customer_center.auth.tokens import token_hash
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.models.audit import AuditEntry
 from customer_center.models.identity import ScimToken
+from customer_center.presenters import audit as audit_words
 from customer_center.services import audit_log
 from customer_center.services.audit_log import AuditFilter
 from customer_center.services.identity import scim_tokens
@@ -19,7 +20,7 @@ from tests.factories import actor_for, make_company, make_user
 
 def test_only_the_hash_of_a_new_token_is_stored(session: Session) -> None:
     main = make_company(session)
-    raw = scim_tokens.create_token(session, main, "  Okta   production ")
+    raw = scim_tokens.create_token(session, main, label="  Okta   production ")
     stored = session.exec(select(ScimToken)).one()
     assert stored.token_hash == token_hash(raw) and raw not in stored.token_hash
     assert stored.label == "Okta production"
@@ -38,20 +39,20 @@ def test_only_the_hash_of_a_new_token_is_stored(session: Session) -> None:
 def test_label_is_required_and_live_tokens_are_limited(session: Session) -> None:
     main = make_company(session)
     with pytest.raises(ValidationFailed) as empty:
-        scim_tokens.create_token(session, main, "   ")
+        scim_tokens.create_token(session, main, label="   ")
     assert empty.value.errors["label"][0] == "form.required"
     for n in range(scim_tokens.MAX_ACTIVE_TOKENS):
-        scim_tokens.create_token(session, main, f"t{n}")
+        scim_tokens.create_token(session, main, label=f"t{n}")
     with pytest.raises(ValidationFailed) as full:
-        scim_tokens.create_token(session, main, "one more")
+        scim_tokens.create_token(session, main, label="one more")
     assert full.value.errors["label"][0] == "scim.error.too_many_tokens"
 
 
 def test_rotation_replaces_the_token_and_the_old_one_stops_at_once(session: Session) -> None:
     main = make_company(session)
-    old_raw = scim_tokens.create_token(session, main, "Entra")
+    old_raw = scim_tokens.create_token(session, main, label="Entra")
     old = session.exec(select(ScimToken)).one()
-    new_raw = scim_tokens.rotate_token(session, main, old.id)  # type: ignore[arg-type]
+    new_raw = scim_tokens.rotate_token(session, main, token_id=old.id)  # type: ignore[arg-type]
     session.commit()
     assert scim_tokens.authenticate(session, old_raw) is None
     actor = scim_tokens.authenticate(session, new_raw)
@@ -59,18 +60,20 @@ def test_rotation_replaces_the_token_and_the_old_one_stops_at_once(session: Sess
     views = scim_tokens.list_tokens(session, main)
     assert [(v.label, v.revoked_at is None) for v in views] == [("Entra", True), ("Entra", False)]
     with pytest.raises(ServiceError):  # a revoked token cannot be rotated again
-        scim_tokens.rotate_token(session, main, old.id)  # type: ignore[arg-type]
+        scim_tokens.rotate_token(session, main, token_id=old.id)  # type: ignore[arg-type]
 
 
 def test_revoked_token_is_refused(session: Session) -> None:
     main = make_company(session)
-    raw = scim_tokens.create_token(session, main, "Okta")
+    raw = scim_tokens.create_token(session, main, label="Okta")
     token_id = session.exec(select(ScimToken.id)).one()
-    scim_tokens.revoke_token(session, main, token_id)  # type: ignore[arg-type]
+    scim_tokens.revoke_token(session, main, token_id=token_id)  # type: ignore[arg-type]
     assert scim_tokens.authenticate(session, raw) is None
     actions = session.exec(select(AuditEntry.action).order_by(AuditEntry.id)).all()  # type: ignore[arg-type]
     assert actions == ["scim_token.created", "scim_token.revoked"]
-    rows = audit_log.audit_page(session, main, AuditFilter()).rows
+    rows = audit_words.page_rows(
+        audit_log.audit_page(session, main, audit_filter=AuditFilter()), "en"
+    )
     assert [(r["action"], r["target"]) for r in rows] == [
         ("Provisioning token revoked", "Provisioning token: Okta"),
         ("Provisioning token created", "Provisioning token: Okta"),
@@ -80,12 +83,12 @@ def test_revoked_token_is_refused(session: Session) -> None:
 def test_another_company_cannot_see_rotate_or_revoke_the_token(session: Session) -> None:
     main_a = make_company(session, "A-1")
     main_b = make_company(session, "B-1")
-    raw = scim_tokens.create_token(session, main_a, "Okta")
+    raw = scim_tokens.create_token(session, main_a, label="Okta")
     token_id = session.exec(select(ScimToken.id)).one()
     assert scim_tokens.list_tokens(session, main_b) == []
     for change in (scim_tokens.rotate_token, scim_tokens.revoke_token):
         with pytest.raises(ServiceError) as refused:
-            change(session, main_b, token_id)  # type: ignore[operator]
+            change(session, main_b, token_id=token_id)  # type: ignore[operator]
         assert refused.value.code == "admin.not_found"
     actor = scim_tokens.authenticate(session, raw)
     assert actor is not None and actor.company_id == main_a.company_id
@@ -95,7 +98,7 @@ def test_only_company_managers_handle_tokens(session: Session) -> None:
     main = make_company(session)
     buyer = actor_for(session, make_user(session, main.company_id, "b@c-1.example", ["buyer"]))
     with pytest.raises(ServiceError) as refused:
-        scim_tokens.create_token(session, buyer, "mine")
+        scim_tokens.create_token(session, buyer, label="mine")
     assert refused.value.code == "error.permission_denied"
     with pytest.raises(ServiceError):
         scim_tokens.list_tokens(session, buyer)
@@ -103,7 +106,7 @@ def test_only_company_managers_handle_tokens(session: Session) -> None:
 
 def test_last_use_is_written_at_most_once_a_minute(session: Session) -> None:
     main = make_company(session)
-    raw = scim_tokens.create_token(session, main, "Okta")
+    raw = scim_tokens.create_token(session, main, label="Okta")
     scim_tokens.authenticate(session, raw)
     token = session.exec(select(ScimToken)).one()
     first = token.last_used_at

@@ -10,6 +10,7 @@ from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
 from customer_center.models.identity import UserIdentity
 from customer_center.models.user import STATUS_INACTIVE, STATUS_INVITED, User, UserRole
+from customer_center.presenters.people import builtin_role_names
 from customer_center.services.identity import accounts
 from customer_center.services.identity.sso_provisioning import complete_login
 from customer_center.services.identity.sso_sign_in import (
@@ -66,7 +67,13 @@ def test_an_unknown_employee_is_created_at_once_with_mapped_roles(session, alpha
 def test_roles_are_resynced_and_hand_given_roles_stay(session, alpha) -> None:
     user = _sign_in(session, alpha.company_id, _claims("anna@alpha.example", ["heads"]))
     # Given by hand in the portal, a role no group names: single sign-on leaves it alone.
-    custom = roles.create_role(session, alpha, "Site safety", ["documents.view"])
+    custom = roles.create_role(
+        session,
+        alpha,
+        name="Site safety",
+        permissions=["documents.view"],
+        builtin_names=builtin_role_names,
+    )
     session.add(UserRole(user_id=user.id, role_id=custom))
     session.commit()
     user = _sign_in(session, alpha.company_id, _claims("anna@alpha.example", ["finance"]))

@@ -36,7 +36,14 @@ def _errors(session, actor, discover=fake_discover, settings=None, **kwargs) -> 
     form = sso_form(session, actor, **kwargs)
     erp = listing_for(session, actor, form.domains)
     with pytest.raises(ValidationFailed) as refused:
-        sso_settings.save_settings(session, actor, settings or get_settings(), form, discover, erp)
+        sso_settings.save_settings(
+            session,
+            actor,
+            settings=settings or get_settings(),
+            form=form,
+            discover=discover,
+            erp=erp,
+        )
     session.rollback()
     return {field: code for field, (code, _params) in refused.value.errors.items()}
 
@@ -140,10 +147,10 @@ def test_only_the_company_manager_may_see_or_save(session: Session) -> None:
         sso_settings.save_settings(
             session,
             buyer,
-            get_settings(),
-            sso_form(session, actor),
-            fake_discover,
-            listing_for(session, actor, "alpha.example"),
+            settings=get_settings(),
+            form=sso_form(session, actor),
+            discover=fake_discover,
+            erp=listing_for(session, actor, "alpha.example"),
         )
 
 
@@ -163,12 +170,12 @@ def _prove(session: Session, user_id: int, company_id: int) -> None:
 def test_password_sign_in_goes_off_only_after_the_actor_proved_sso(session: Session) -> None:
     actor = make_company(session, "A-1")
     with pytest.raises(ServiceError, match="sso.error.password_needs_sso"):
-        sso_settings.set_password_sign_in(session, actor, False)
+        sso_settings.set_password_sign_in(session, actor, enabled=False)
     configure_sso(session, actor)
     with pytest.raises(ServiceError, match="sso.error.password_prove_first"):
-        sso_settings.set_password_sign_in(session, actor, False)
+        sso_settings.set_password_sign_in(session, actor, enabled=False)
     _prove(session, actor.user_id, actor.company_id)
-    sso_settings.set_password_sign_in(session, actor, False)
+    sso_settings.set_password_sign_in(session, actor, enabled=False)
     session.commit()
     assert session.get(Company, actor.company_id).password_sign_in_enabled is False  # type: ignore[union-attr]
     assert session.exec(
@@ -188,7 +195,7 @@ def test_another_manager_cannot_lock_the_main_contact_out(session: Session) -> N
     deputy = actor_for(session, deputy_user)
     _prove(session, deputy.user_id, main.company_id)
     with pytest.raises(ServiceError, match="sso.error.password_main_contact_unproven"):
-        sso_settings.set_password_sign_in(session, deputy, False)
+        sso_settings.set_password_sign_in(session, deputy, enabled=False)
 
 
 def _states(session: Session, actor) -> dict[str, sso_domains.DomainState]:  # type: ignore[no-untyped-def]
@@ -222,7 +229,12 @@ def test_a_domain_the_erp_does_not_list_waits_for_its_proof_and_routes_nothing(
     assert _states(session, squatter)["beta.example"].state == sso_domains.TAKEN
     # Even a TXT record with the squatter's value cannot take it over any more.
     published = frozenset({("beta.example", waiting.txt_value)})
-    assert sso_settings.prove_domains(session, squatter, ErpListing("A-1", ""), published) == []
+    assert (
+        sso_settings.prove_domains(
+            session, squatter, erp=ErpListing("A-1", ""), published=published
+        )
+        == []
+    )
     session.commit()
     owners = dict(session.exec(select(SsoDomain.domain, SsoDomain.company_id)).all())
     assert owners["beta.example"] == owner.company_id
@@ -239,14 +251,16 @@ def test_a_published_txt_record_with_the_claims_own_value_proves_the_domain(
     configure_sso(session, actor, domains="alpha.example", erp=nobody)  # saved again
     assert sso_settings.domains_to_prove(session, actor) == pending  # the same value to publish
     other_value = frozenset({("alpha.example", "customer-center-domain-proof=guessed")})
-    assert sso_settings.prove_domains(session, actor, nobody, other_value) == []
+    assert sso_settings.prove_domains(session, actor, erp=nobody, published=other_value) == []
     published = sso_domains.published_proofs(
         pending,
         lambda name: (
             frozenset({pending[0].txt_value}) if name == pending[0].txt_name else frozenset()
         ),
     )
-    assert sso_settings.prove_domains(session, actor, nobody, published) == ["alpha.example"]
+    assert sso_settings.prove_domains(session, actor, erp=nobody, published=published) == [
+        "alpha.example"
+    ]
     session.commit()
     assert _states(session, actor)["alpha.example"] == sso_domains.DomainState(
         "alpha.example", PROOF_DNS
@@ -262,7 +276,9 @@ def test_the_erp_listing_a_waiting_domain_later_proves_it_on_the_next_check(
     actor = make_company(session, "A-1")
     configure_sso(session, actor, domains="alpha.example", erp=ErpListing("A-1", ""))
     listed = ErpListing("A-1", "alpha.example")
-    assert sso_settings.prove_domains(session, actor, listed, frozenset()) == ["alpha.example"]
+    assert sso_settings.prove_domains(session, actor, erp=listed, published=frozenset()) == [
+        "alpha.example"
+    ]
 
 
 def test_the_issuer_must_be_https_outside_dev_mode(session: Session) -> None:

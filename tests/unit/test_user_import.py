@@ -16,6 +16,7 @@ from customer_center.domain.user_csv import EXPORT_COLUMNS, MAX_BYTES, MAX_ROWS,
 from customer_center.http import user_export as export_http
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import STATUS_INVITED, Role, RolePermission, User, UserRole
+from customer_center.presenters.people import builtin_role_names, import_problem_text
 from customer_center.services import emails
 from customer_center.services.people import user_export, user_import
 from customer_center.services.people.user_import import ImportRow
@@ -150,7 +151,9 @@ def test_every_problem_is_named_in_words(session: Session, acme: Acme) -> None:
         "Boss,boss@acme.example,en,Main contact",
         "L" * 201 + ",long@acme.example,en,buyer",
     )
-    preview = user_import.preview_import(session, acme.main, data)
+    preview = user_import.preview_import(
+        session, acme.main, csv_bytes=data, builtin_names=builtin_role_names
+    )
     by_line = {row.line: row for row in preview.rows}
     assert _problems(by_line[2]) == []
     assert by_line[3].problems == (("import.row.email_duplicate", {"line": 2}),)
@@ -167,15 +170,17 @@ def test_every_problem_is_named_in_words(session: Session, acme: Acme) -> None:
     assert _problems(by_line[12]) == ["import.row.role_main_contact"]
     assert by_line[13].problems == (("import.row.name_too_long", {"max": 200}),)
     assert (preview.ok_count, preview.error_count) == (1, 11)
-    assert user_import.problem_text(by_line[3].problems[0], "en") == "same e-mail address as line 2"
-    assert user_import.problem_text(by_line[3].problems[0], "de") == (
+    assert import_problem_text(by_line[3].problems[0], "en") == "same e-mail address as line 2"
+    assert import_problem_text(by_line[3].problems[0], "de") == (
         "dieselbe E-Mail-Adresse wie Zeile 2"
     )
 
 
 def test_errors_come_first_then_file_order(session: Session, acme: Acme) -> None:
     data = _csv("A,a@acme.example,en,buyer", "B,bad,en,buyer", "C,c@acme.example,en,buyer")
-    rows = user_import.preview_import(session, acme.main, data).rows
+    rows = user_import.preview_import(
+        session, acme.main, csv_bytes=data, builtin_names=builtin_role_names
+    ).rows
     assert [(r.line, r.ok) for r in rows] == [(3, False), (2, True), (4, True)]
 
 
@@ -186,7 +191,12 @@ def test_roles_by_code_or_name_in_any_case_and_language(session: Session, acme: 
         "C,c@acme.example,en,lager nord",
         "D,d@acme.example,,warehouse",
     )
-    rows = {r.line: r for r in user_import.preview_import(session, acme.main, data).rows}
+    rows = {
+        r.line: r
+        for r in user_import.preview_import(
+            session, acme.main, csv_bytes=data, builtin_names=builtin_role_names
+        ).rows
+    }
     assert rows[2].role_ids == (acme.role("buyer"),)
     assert rows[3].role_ids == tuple(sorted((acme.role("buyer"), acme.role("approver"))))
     assert rows[4].role_ids == rows[5].role_ids == (acme.role("warehouse"),)
@@ -197,7 +207,12 @@ def test_roles_by_code_or_name_in_any_case_and_language(session: Session, acme: 
 def test_roles_of_another_company_are_unknown(session: Session, acme: Acme) -> None:
     session.add(Role(company_id=acme.other.company_id, code="secret", name="Secret"))
     session.commit()
-    (row,) = user_import.preview_import(session, acme.main, _csv("A,a@acme.example,en,secret")).rows
+    (row,) = user_import.preview_import(
+        session,
+        acme.main,
+        csv_bytes=_csv("A,a@acme.example,en,secret"),
+        builtin_names=builtin_role_names,
+    ).rows
     assert _problems(row) == ["import.row.role_unknown"]
 
 
@@ -210,7 +225,10 @@ def test_nobody_hands_out_rights_they_lack(session: Session, acme: Acme) -> None
     session.commit()
     data = _csv("A,a@acme.example,en,controller", "B,b@acme.example,en,hr")
     rows = {
-        r.line: r for r in user_import.preview_import(session, actor_for(session, hr), data).rows
+        r.line: r
+        for r in user_import.preview_import(
+            session, actor_for(session, hr), csv_bytes=data, builtin_names=builtin_role_names
+        ).rows
     }
     assert _problems(rows[2]) == ["import.row.role_beyond_rights"]
     assert rows[3].ok
@@ -219,7 +237,7 @@ def test_nobody_hands_out_rights_they_lack(session: Session, acme: Acme) -> None
 def test_the_preview_writes_nothing(session: Session, acme: Acme, db) -> None:  # type: ignore[no-untyped-def]
     before = snapshot(db, None)
     data = _csv("A,a@acme.example,en,buyer", "B,bad,en,buyer")
-    user_import.preview_import(session, acme.main, data)
+    user_import.preview_import(session, acme.main, csv_bytes=data, builtin_names=builtin_role_names)
     session.commit()
     assert snapshot(db, None) == before
 
@@ -229,7 +247,9 @@ def test_the_preview_writes_nothing(session: Session, acme: Acme, db) -> None:  
 
 def _valid_rows(session: Session, acme: Acme, count: int) -> list[ImportRow]:
     data = _csv(*(f"User {i},user{i}@acme.example,de,buyer;approver" for i in range(count)))
-    preview = user_import.preview_import(session, acme.main, data)
+    preview = user_import.preview_import(
+        session, acme.main, csv_bytes=data, builtin_names=builtin_role_names
+    )
     assert preview.ok_count == count
     return list(preview.rows)
 
@@ -247,7 +267,9 @@ def _imported(session: Session, acme: Acme) -> list[str]:
 
 def test_valid_rows_are_invited_batch_by_batch(session: Session, acme: Acme) -> None:
     rows = _valid_rows(session, acme, 5)
-    steps = list(user_import.import_rows(acme.main, get_settings(), rows, batch_size=2))
+    steps = list(
+        user_import.import_rows(acme.main, settings=get_settings(), rows=rows, batch_size=2)
+    )
     assert [(s.done, s.invited, s.total) for s in steps] == [(2, 2, 5), (4, 4, 5), (5, 5, 5)]
     assert _imported(session, acme) == [f"user{i}@acme.example" for i in range(5)]
     anna = session.exec(select(User).where(User.email == "user0@acme.example")).one()
@@ -259,8 +281,10 @@ def test_valid_rows_are_invited_batch_by_batch(session: Session, acme: Acme) -> 
 
 def test_rows_with_problems_are_skipped(session: Session, acme: Acme) -> None:
     data = _csv("A,a@acme.example,en,buyer", "B,bad,en,buyer")
-    rows = user_import.preview_import(session, acme.main, data).rows
-    (step,) = user_import.import_rows(acme.main, get_settings(), rows)
+    rows = user_import.preview_import(
+        session, acme.main, csv_bytes=data, builtin_names=builtin_role_names
+    ).rows
+    (step,) = user_import.import_rows(acme.main, settings=get_settings(), rows=rows)
     assert (step.total, step.invited) == (1, 1)
     assert _imported(session, acme) == ["a@acme.example"]
 
@@ -278,7 +302,7 @@ def test_a_failing_batch_saves_nothing_of_its_own(
         return queue(*args, **kwargs)
 
     monkeypatch.setattr(emails, "queue", failing_queue)
-    steps = user_import.import_rows(acme.main, get_settings(), rows, batch_size=2)
+    steps = user_import.import_rows(acme.main, settings=get_settings(), rows=rows, batch_size=2)
     assert next(steps).invited == 2
     with pytest.raises(RuntimeError):
         next(steps)
@@ -291,7 +315,7 @@ def test_rows_taken_since_the_preview_are_reported_and_the_rest_saved(
     rows = _valid_rows(session, acme, 3)
     make_user(session, acme.other.company_id, "user1@acme.example", ["buyer"])
     session.commit()
-    (step,) = user_import.import_rows(acme.main, get_settings(), rows)
+    (step,) = user_import.import_rows(acme.main, settings=get_settings(), rows=rows)
     assert step.invited == 2
     assert [(r.line, r.problems[0][0]) for r in step.failed] == [(3, "users.error.email_taken")]
     assert _imported(session, acme) == ["user0@acme.example", "user2@acme.example"]

@@ -10,6 +10,7 @@ from sqlmodel import select
 from customer_center.auth.browser_key import binding_of, new_browser_key
 from customer_center.auth.principals import resolve_principal
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.principals import ScimClient
 from customer_center.models.audit import AuditEntry
 from customer_center.models.auth import AuthSession
 from customer_center.models.outbox import OutboxMessage
@@ -22,8 +23,9 @@ from customer_center.models.user import (
     User,
     UserRole,
 )
-from customer_center.services.people import invitations, users
-from customer_center.services.people.users import NewUser, UserQuery
+from customer_center.services.people import invitations, inviting, user_list, users
+from customer_center.services.people.user_list import UserQuery
+from customer_center.services.people.users import NewUser
 from customer_center.settings import get_settings
 from tests.factories import PASSWORD, actor_for, make_company, make_user, role_id, signed_in_cookie
 
@@ -50,7 +52,7 @@ def _invitation_token(session, user_id: int) -> str:
 
 
 def test_an_invitation_creates_an_invited_user_with_roles_mail_and_audit(session, main) -> None:
-    user_id = users.invite_user(session, main, get_settings(), _new(session, main))
+    user_id = inviting.invite_user(session, main, settings=get_settings(), new=_new(session, main))
     session.commit()
     user = session.get(User, user_id)
     assert (user.status, user.email, user.language, user.password_hash) == (
@@ -79,7 +81,7 @@ def test_invalid_rows_are_explained_per_field_and_nothing_is_saved(session, main
         _new(session, main, email="boss@acme.example", roles=("main_contact",)),
     ]
     with pytest.raises(ValidationFailed) as failure:
-        users.invite_users(session, main, get_settings(), batch)
+        inviting.invite_users(session, main, settings=get_settings(), users=batch)
     codes = {key: code for key, (code, _params) in failure.value.errors.items()}
     assert codes == {
         "1.email": "users.error.email_taken",
@@ -100,7 +102,7 @@ def test_roles_of_another_company_are_unknown(session, main) -> None:
         "Eve", "eve@acme.example", "en", (role_id(session, other.company_id, "buyer"),)
     )
     with pytest.raises(ValidationFailed) as failure:
-        users.invite_user(session, main, get_settings(), foreign)
+        inviting.invite_user(session, main, settings=get_settings(), new=foreign)
     assert failure.value.errors["roles"][0] == "users.error.role_unknown"
 
 
@@ -116,13 +118,17 @@ def test_nobody_grants_rights_they_do_not_hold(session, main) -> None:
     session.commit()
     hr = actor_for(session, manager)
     with pytest.raises(ValidationFailed) as failure:
-        users.invite_user(session, hr, get_settings(), _new(session, main, roles=("controller",)))
+        inviting.invite_user(
+            session, hr, settings=get_settings(), new=_new(session, main, roles=("controller",))
+        )
     assert failure.value.errors["roles"][0] == "users.error.role_beyond_own_rights"
-    assert users.invite_user(session, hr, get_settings(), _new(session, main, roles=("buyer",)))
+    assert inviting.invite_user(
+        session, hr, settings=get_settings(), new=_new(session, main, roles=("buyer",))
+    )
 
 
 def test_accepting_an_invitation_activates_the_account_once(session, main) -> None:
-    user_id = users.invite_user(session, main, get_settings(), _new(session, main))
+    user_id = inviting.invite_user(session, main, settings=get_settings(), new=_new(session, main))
     session.commit()
     token = _invitation_token(session, user_id)
     details = invitations.invitation_details(session, token)
@@ -157,17 +163,17 @@ def test_accepting_an_invitation_activates_the_account_once(session, main) -> No
 
 
 def test_resend_retires_the_old_link_and_revoke_removes_the_invited_user(session, main) -> None:
-    user_id = users.invite_user(session, main, get_settings(), _new(session, main))
+    user_id = inviting.invite_user(session, main, settings=get_settings(), new=_new(session, main))
     session.commit()
     first = _invitation_token(session, user_id)
-    users.resend_invitation(session, main, get_settings(), user_id)
+    inviting.resend_invitation(session, main, settings=get_settings(), user_id=user_id)
     session.commit()
     second = _invitation_token(session, user_id)
     assert first != second
     with pytest.raises(ServiceError):
         invitations.invitation_details(session, first)
     assert invitations.invitation_details(session, second).email == "ben@acme.example"
-    users.revoke_invitation(session, main, user_id)
+    inviting.revoke_invitation(session, main, user_id=user_id)
     session.commit()
     assert session.get(User, user_id) is None
     with pytest.raises(ServiceError):
@@ -178,7 +184,7 @@ def test_deactivation_ends_every_session_at_once_and_keeps_the_user(session, mai
     ben = make_user(session, main.company_id, "ben@acme.example", ["buyer"])
     cookie = signed_in_cookie(session, ben)
     assert resolve_principal(session, cookie) is not None
-    users.deactivate_user(session, main, ben.id)
+    users.deactivate_user(session, main, user_id=ben.id)
     session.commit()
     assert resolve_principal(session, cookie) is None
     assert session.get(User, ben.id).status == STATUS_INACTIVE
@@ -186,7 +192,7 @@ def test_deactivation_ends_every_session_at_once_and_keeps_the_user(session, mai
         select(AuthSession).where(AuthSession.user_id == ben.id, AuthSession.revoked_at.is_(None))
     ).all()
     assert live == []
-    users.activate_user(session, main, ben.id)
+    users.activate_user(session, main, user_id=ben.id)
     assert session.get(User, ben.id).status == STATUS_ACTIVE
 
 
@@ -195,22 +201,40 @@ def test_the_main_contact_and_oneself_cannot_be_deactivated(session, main) -> No
     session.commit()
     admin = actor_for(session, admin_user)
     with pytest.raises(ServiceError) as failure:
-        users.deactivate_user(session, admin, main.user_id)
+        users.deactivate_user(session, admin, user_id=main.user_id)
     assert failure.value.code == "users.error.deactivate_main_contact"
     with pytest.raises(ServiceError) as own:
-        users.deactivate_user(session, admin, admin.user_id)
+        users.deactivate_user(session, admin, user_id=admin.user_id)
     assert own.value.code == "users.error.deactivate_self"
+
+
+def test_a_scim_client_is_nobody_the_not_yourself_rules_protect(session, main) -> None:
+    """A SCIM client acts as no user: it changes profiles and deactivates people; only the
+    main contact's own rule still holds."""
+    ben = make_user(session, main.company_id, "ben@acme.example", ["buyer"])
+    session.commit()
+    scim = ScimClient(token_id=1, company_id=main.company_id, label="Okta")
+    me = session.get(User, main.user_id)
+    assert users.is_self(main, me) and not users.is_self(scim, me)  # type: ignore[arg-type]
+    users.update_profile(session, scim, user_id=ben.id, name="Ben B", language="de")  # type: ignore[arg-type]
+    users.deactivate_user(session, scim, user_id=ben.id)  # type: ignore[arg-type]
+    changed = session.get(User, ben.id)
+    assert changed is not None
+    assert (changed.name, changed.status) == ("Ben B", STATUS_INACTIVE)
+    with pytest.raises(ServiceError) as refused:
+        users.deactivate_user(session, scim, user_id=main.user_id)
+    assert refused.value.code == "users.error.deactivate_main_contact"
 
 
 @pytest.mark.parametrize(
     "call",
     [
-        lambda s, a, uid: users.deactivate_user(s, a, uid),
-        lambda s, a, uid: users.update_profile(s, a, uid, "Hacked", "en"),
-        lambda s, a, uid: users.set_user_roles(s, a, uid, []),
-        lambda s, a, uid: users.user_detail(s, a, uid),
-        lambda s, a, uid: users.revoke_invitation(s, a, uid),
-        lambda s, a, uid: users.resend_invitation(s, a, get_settings(), uid),
+        lambda s, a, uid: users.deactivate_user(s, a, user_id=uid),
+        lambda s, a, uid: users.update_profile(s, a, user_id=uid, name="Hacked", language="en"),
+        lambda s, a, uid: users.set_user_roles(s, a, user_id=uid, role_ids=[]),
+        lambda s, a, uid: user_list.user_detail(s, a, user_id=uid),
+        lambda s, a, uid: inviting.revoke_invitation(s, a, user_id=uid),
+        lambda s, a, uid: inviting.resend_invitation(s, a, settings=get_settings(), user_id=uid),
     ],
 )
 def test_users_of_another_company_are_not_found(session, main, call) -> None:
@@ -228,12 +252,12 @@ def test_roles_are_replaced_but_the_main_contact_role_stays(session, main) -> No
     ben = make_user(session, main.company_id, "ben@acme.example", ["buyer"])
     session.commit()
     approver = role_id(session, main.company_id, "approver")
-    users.set_user_roles(session, main, ben.id, [approver])
+    users.set_user_roles(session, main, user_id=ben.id, role_ids=[approver])
     assert users.role_codes_of(session, ben.id) == ["approver"]
     with pytest.raises(ValidationFailed):
-        users.set_user_roles(session, main, main.user_id, [approver])
+        users.set_user_roles(session, main, user_id=main.user_id, role_ids=[approver])
     with pytest.raises(ValidationFailed):
-        users.set_user_roles(session, main, ben.id, [])
+        users.set_user_roles(session, main, user_id=ben.id, role_ids=[])
 
 
 def test_the_list_searches_filters_sorts_and_pages_in_sql(session, main) -> None:
@@ -247,24 +271,24 @@ def test_the_list_searches_filters_sorts_and_pages_in_sql(session, main) -> None
     make_user(session, other.company_id, "anna@other.example", ["approver"], name="Anna Other")
     session.commit()
 
-    first = users.users_page(session, main, UserQuery(page_size=25))
+    first = user_list.users_page(session, main, query=UserQuery(page_size=25))
     assert (first.total, first.page_count, len(first.rows)) == (33, 2, 25)
-    second = users.users_page(session, main, UserQuery(page=1, page_size=25))
+    second = user_list.users_page(session, main, query=UserQuery(page=1, page_size=25))
     assert len(second.rows) == 8
     assert not {r.id for r in first.rows} & {r.id for r in second.rows}
 
-    annas = users.users_page(session, main, UserQuery(search="ANNA"))
+    annas = user_list.users_page(session, main, query=UserQuery(search="ANNA"))
     assert [r.email for r in annas.rows] == ["anna@acme.example"]
     assert annas.rows[0].role_codes == ("approver",)
-    by_role = users.users_page(
-        session, main, UserQuery(role_id=role_id(session, main.company_id, "approver"))
+    by_role = user_list.users_page(
+        session, main, query=UserQuery(role_id=role_id(session, main.company_id, "approver"))
     )
     assert [r.name for r in by_role.rows] == ["Anna Approver"]
-    inactive = users.users_page(session, main, UserQuery(status=STATUS_INACTIVE))
+    inactive = user_list.users_page(session, main, query=UserQuery(status=STATUS_INACTIVE))
     assert [r.email for r in inactive.rows] == ["old@acme.example"]
-    newest = users.users_page(session, main, UserQuery(sort="email", descending=True))
+    newest = user_list.users_page(session, main, query=UserQuery(sort="email", descending=True))
     assert newest.rows[0].email == "user29@acme.example"
-    wildcard = users.users_page(session, main, UserQuery(search="%"))
+    wildcard = user_list.users_page(session, main, query=UserQuery(search="%"))
     assert wildcard.total == 0
-    beyond = users.users_page(session, main, UserQuery(page=99))
+    beyond = user_list.users_page(session, main, query=UserQuery(page=99))
     assert beyond.page == 1

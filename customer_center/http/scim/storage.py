@@ -38,6 +38,7 @@ from customer_center.http.scim.schema import Group
 from customer_center.http.scim.schema import User as ScimUser
 from customer_center.i18n import translate
 from customer_center.models.user import Role, User, UserRole
+from customer_center.presenters.people import builtin_role_names
 from customer_center.services.identity import provisioning
 
 T = TypeVar("T")
@@ -201,7 +202,7 @@ class PortalStorage(ScimStorage):
         if isinstance(resource, ScimUser):
             fields = user_fields(resource)
             user_id = scim_errors(
-                lambda: provisioning.create_user(self.session, self.actor, fields)
+                lambda: provisioning.create_user(self.session, self.actor, fields=fields)
             )
             return self._user_resource(user_id)
         assert isinstance(resource, Group)
@@ -209,9 +210,10 @@ class PortalStorage(ScimStorage):
             lambda: provisioning.create_group(
                 self.session,
                 self.actor,
-                resource.display_name or "",
-                resource.external_id or None,
-                member_ids(resource),
+                name=resource.display_name or "",
+                external_id=resource.external_id or None,
+                member_ids=member_ids(resource),
+                builtin_names=builtin_role_names,
             )
         )
         return self._group_resource(role_id)
@@ -228,7 +230,9 @@ class PortalStorage(ScimStorage):
             _check_version(self._user_resource(resource_id), expected_version)
             fields = user_fields(resource, self._user(resource_id))
             scim_errors(
-                lambda: provisioning.replace_user(self.session, self.actor, resource_id, fields)
+                lambda: provisioning.replace_user(
+                    self.session, self.actor, user_id=resource_id, fields=fields
+                )
             )
             self.session.flush()
             return self._user_resource(resource_id)
@@ -238,10 +242,11 @@ class PortalStorage(ScimStorage):
             lambda: provisioning.replace_group(
                 self.session,
                 self.actor,
-                resource_id,
-                resource.display_name or "",
-                resource.external_id or None,
-                member_ids(resource),
+                role_id=resource_id,
+                name=resource.display_name or "",
+                external_id=resource.external_id or None,
+                member_ids=member_ids(resource),
+                builtin_names=builtin_role_names,
             )
         )
         self.session.flush()
@@ -259,10 +264,14 @@ class PortalStorage(ScimStorage):
         resource_id_int = _id(resource_id)
         if resource_type.name == "User":
             _check_version(self._user_resource(resource_id_int), expected_version)
-            scim_errors(lambda: provisioning.deactivate(self.session, self.actor, resource_id_int))
+            scim_errors(
+                lambda: provisioning.deactivate(self.session, self.actor, user_id=resource_id_int)
+            )
             return
         _check_version(self._group_resource(resource_id_int), expected_version)
-        scim_errors(lambda: provisioning.delete_group(self.session, self.actor, resource_id_int))
+        scim_errors(
+            lambda: provisioning.delete_group(self.session, self.actor, role_id=resource_id_int)
+        )
 
 
 def _wants_members(parameters: ResponseParameters[Any] | None) -> bool:

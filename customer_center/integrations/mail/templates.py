@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from html import escape
 
 from customer_center.i18n import translate
-from customer_center.presenters.money import money
-from customer_center.presenters.timeline import difference_words
+from customer_center.i18n.wording import difference_words, money
 
 
 @dataclass(frozen=True)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import quote
 
 from sqlmodel import Session, select
 
 from customer_center.auth import sessions
 from customer_center.auth.passwords import hash_password, verify_password
+from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.languages import LANGUAGES
 from customer_center.domain.password_policy import new_password_errors
 from customer_center.domain.principals import CustomerUser
-from customer_center.i18n.catalog import LANGUAGES
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.user import STATUS_ACTIVE, User
-from customer_center.services import audit, emails
+from customer_center.services import audit
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.identity.activation import normalize_email
 from customer_center.services.identity.rate_limit import (
@@ -153,15 +153,16 @@ def request_password_reset(
     user = session.exec(select(User).where(User.email == email)).first()
     if user is None or user.status != STATUS_ACTIVE:
         return
-    raw = one_time_tokens.issue(
-        session, one_time_tokens.PASSWORD_RESET, RESET_LINK_TTL, user_id=user.id
-    )
-    emails.queue(
+    one_time_tokens.send_link(
         session,
+        purpose=one_time_tokens.PASSWORD_RESET,
+        ttl=RESET_LINK_TTL,
+        base_url=settings.base_url,
+        path=routes.RESET_PASSWORD,
+        user_id=user.id,
         to=user.email,
         lang=user.language or language,
         template="password_reset",
-        link=f"{settings.base_url}/reset-password?token={quote(raw)}",
         name=user.name,
     )
     audit.record_account_event(
@@ -211,7 +212,7 @@ def validate_new_password(password: str, repeat: str, email: str) -> None:
         raise ValidationFailed(errors)
 
 
-def change_language(session: Session, actor: CustomerUser, language: str) -> None:
+def change_language(session: Session, actor: CustomerUser, *, language: str) -> None:
     if language not in LANGUAGES:
         raise ServiceError("error.invalid_input")
     user = session.get(User, actor.user_id)

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import quote
 
 from sqlmodel import Session, select
 
 from customer_center.auth.passwords import hash_password
+from customer_center.domain import routes
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.languages import normalize_language
 from customer_center.domain.password_policy import new_password_errors
 from customer_center.domain.permissions import BUILTIN_ROLES, MAIN_CONTACT_ROLE
 from customer_center.domain.principals import by_user
-from customer_center.i18n.catalog import normalize_language
 from customer_center.integrations.erp.protocol import ErpClient, ErpCustomer
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.user import Role, RolePermission, User, UserRole
 from customer_center.outbox.enqueue import enqueue
 from customer_center.outbox.handlers import ERP_COMPANY_ACTIVATED
-from customer_center.services import audit, emails
+from customer_center.services import audit
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.identity.rate_limit import (
     Limit,
@@ -97,24 +97,22 @@ def request_activation(
     if _company_exists(session, customer.customer_number):
         raise ServiceError("activation.already_active")
     email = normalize_email(request.email)
-    raw = one_time_tokens.issue(
+    record_attempt(session, ACTIVATION_LIMIT.kind, [_pair_key(request)], succeeded=True)
+    one_time_tokens.send_link(
         session,
-        one_time_tokens.ACTIVATION,
-        ACTIVATION_LINK_TTL,
+        purpose=one_time_tokens.ACTIVATION,
+        ttl=ACTIVATION_LINK_TTL,
+        base_url=settings.base_url,
+        path=routes.ACTIVATE_CONFIRM,
         payload={
             "customer_number": customer.customer_number,
             "email": email,
             "name": match.contact_name,
             "language": normalize_language(request.language),
         },
-    )
-    record_attempt(session, ACTIVATION_LIMIT.kind, [_pair_key(request)], succeeded=True)
-    emails.queue(
-        session,
         to=email,
         lang=request.language,
         template="activation",
-        link=f"{settings.base_url}/activate/confirm?token={quote(raw)}",
         company=customer.name,
         name=email,
     )

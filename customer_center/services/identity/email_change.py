@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import quote
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from customer_center.auth.principals import rights_of
+from customer_center.domain import routes
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import Permission
@@ -33,11 +33,11 @@ EMAIL_CHANGE_TTL = timedelta(hours=24)
 REQUEST_LIMIT = Limit(kind="email_change", max_failures=5, window=timedelta(hours=1))
 
 
-def editable_user(session: Session, actor: CustomerUser, user_id: object) -> User:
+def editable_user(session: Session, actor: CustomerUser, *, user_id: object) -> User:
     """The user whose address ``actor`` may change: themselves, or with ``users.manage`` a user
     of their company whose rights they hold all of (so nobody takes over a stronger account by
     redirecting its address, and only the main contact changes the main contact's)."""
-    user = company_user(session, actor, user_id)
+    user = company_user(session, actor, user_id=user_id)
     if user.id == actor.user_id:
         return user
     own = actor.rights
@@ -82,10 +82,10 @@ def _retire_pending(session: Session, user_id: int) -> None:
 
 
 def request_email_change(
-    session: Session, actor: CustomerUser, settings: Settings, user_id: int, new_email: str
+    session: Session, actor: CustomerUser, *, settings: Settings, user_id: int, new_email: str
 ) -> str:
     """E-mail a confirmation link to the new address; returns the address it went to."""
-    user = editable_user(session, actor, user_id)
+    user = editable_user(session, actor, user_id=user_id)
     if user.status == STATUS_INACTIVE:
         raise ServiceError("account.email.error.user_inactive")
     email = _checked_new_email(session, user, new_email)
@@ -94,15 +94,17 @@ def request_email_change(
         raise ServiceError("account.email.error.rate_limited", field="new_email", minutes=wait)
     record_attempt(session, REQUEST_LIMIT.kind, [f"user:{actor.user_id}"], succeeded=False)
     _retire_pending(session, user.id)  # type: ignore[arg-type]
-    raw = one_time_tokens.issue(
-        session, EMAIL_CHANGE, EMAIL_CHANGE_TTL, user_id=user.id, payload={"new_email": email}
-    )
-    emails.queue(
+    one_time_tokens.send_link(
         session,
+        purpose=EMAIL_CHANGE,
+        ttl=EMAIL_CHANGE_TTL,
+        base_url=settings.base_url,
+        path=routes.VERIFY_EMAIL,
+        user_id=user.id,
+        payload={"new_email": email},
         to=email,
         lang=user.language,
         template="account_email_verify",
-        link=f"{settings.base_url}/verify-email?token={quote(raw)}",
         name=user.name,
         new_email=email,
         old_email=user.email,
@@ -111,7 +113,7 @@ def request_email_change(
     audit.record_admin(
         session,
         actor,
-        "user.email_change_requested",
+        action="user.email_change_requested",
         target_type="user",
         target_id=user.id,
         before={"email": user.email},
@@ -126,15 +128,15 @@ class EmailStatus:
     pending: str | None
 
 
-def email_status(session: Session, actor: CustomerUser, user_id: int) -> EmailStatus:
+def email_status(session: Session, actor: CustomerUser, *, user_id: int) -> EmailStatus:
     """The sign-in address and the one waiting for confirmation, for the form."""
-    user = editable_user(session, actor, user_id)
+    user = editable_user(session, actor, user_id=user_id)
     return EmailStatus(user.email, _pending_of(session, user.id))  # type: ignore[arg-type]
 
 
-def pending_email_of(session: Session, actor: CustomerUser, user_id: int) -> str | None:
+def pending_email_of(session: Session, actor: CustomerUser, *, user_id: int) -> str | None:
     """The address waiting for confirmation, if a usable link for it is out."""
-    return email_status(session, actor, user_id).pending
+    return email_status(session, actor, user_id=user_id).pending
 
 
 def _pending_of(session: Session, user_id: int) -> str | None:
@@ -175,7 +177,7 @@ def confirm_email_change(session: Session, settings: Settings, raw_token: str) -
         to=old_email,
         lang=user.language,
         template="account_email_changed",
-        link=f"{settings.base_url}/sign-in",
+        link=routes.link(settings.base_url, routes.SIGN_IN),
         name=user.name,
         new_email=new_email,
         old_email=old_email,

@@ -1,4 +1,8 @@
-"""Single-use, expiring tokens behind e-mail links and sign-in tickets."""
+"""Single-use, expiring tokens behind e-mail links and sign-in tickets.
+
+:func:`send_link` is the one way a service e-mails a link with a fresh token (invitation,
+password reset, activation, e-mail change, handover): it issues the token and queues the
+e-mail with the link to the page that takes it (``domain.routes``)."""
 
 from __future__ import annotations
 
@@ -10,9 +14,11 @@ from sqlmodel import Session, select
 
 from customer_center.auth import browser_key
 from customer_center.auth.tokens import new_token, token_hash
+from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
+from customer_center.services import emails
 
 ACTIVATION = "activation"
 PASSWORD_RESET = "password_reset"  # noqa: S105 - a token purpose, not a secret
@@ -41,6 +47,27 @@ def issue(
     )
     session.flush()
     return raw
+
+
+def send_link(
+    session: Session,
+    *,
+    purpose: str,
+    ttl: timedelta,
+    base_url: str,
+    path: str,
+    to: str,
+    lang: str,
+    template: str,
+    user_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+    **params: object,
+) -> None:
+    """Issue a token for ``purpose`` and e-mail ``to`` the link ``path?token=...`` worded by
+    ``template`` (with ``params``), in the caller's transaction."""
+    raw = issue(session, purpose, ttl, user_id=user_id, payload=payload)
+    link = routes.link(base_url, path, token=raw)
+    emails.queue(session, to=to, lang=lang, template=template, link=link, dedup_key=None, **params)
 
 
 def peek(session: Session, purpose: str, raw: str | None) -> OneTimeToken:

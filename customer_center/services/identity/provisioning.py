@@ -20,7 +20,18 @@ from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.domain.principals import ScimClient
 from customer_center.models.user import STATUS_ACTIVE, STATUS_INACTIVE, Role, User, UserRole
 from customer_center.services import audit
-from customer_center.services.people import roles, users
+from customer_center.services.people import role_rules, roles, users
+from customer_center.services.people.role_rules import BuiltinNames
+
+# A built-in role's name towards the identity provider: the same in every company and in
+# every language, and fixed (a provider matches groups by their names).
+BUILTIN_GROUP_NAMES = {
+    MAIN_CONTACT_ROLE: "Main contact",
+    "buyer": "Buyer",
+    "approver": "Approver",
+    "controller": "Controller",
+    "technician": "Technician",
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +50,7 @@ def is_active(user: User) -> bool:
     return user.status != STATUS_INACTIVE
 
 
-def create_user(session: Session, actor: ScimClient, fields: UserFields) -> int:
+def create_user(session: Session, actor: ScimClient, *, fields: UserFields) -> int:
     """A user without roles; they sign in through the company's single sign-on."""
     errors = users.identity_errors(session, fields.name, fields.email, fields.language)
     if errors:
@@ -57,7 +68,7 @@ def create_user(session: Session, actor: ScimClient, fields: UserFields) -> int:
     audit.record_admin(
         session,
         actor,
-        "user.created",
+        action="user.created",
         target_type="user",
         target_id=user.id,
         after={**users.user_snapshot(session, user), "external_id": user.external_id},
@@ -65,14 +76,20 @@ def create_user(session: Session, actor: ScimClient, fields: UserFields) -> int:
     return user.id  # type: ignore[return-value]
 
 
-def replace_user(session: Session, actor: ScimClient, user_id: int, fields: UserFields) -> None:
+def replace_user(session: Session, actor: ScimClient, *, user_id: int, fields: UserFields) -> None:
     """Bring a user in line with ``fields``; only what differs changes (and is audited)."""
-    user = users.company_user(session, actor, user_id)
+    user = users.company_user(session, actor, user_id=user_id)
     email = normalize_email(fields.email)
     if email != user.email:
         _change_email(session, actor, user, email)
     if (fields.name.strip(), fields.language) != (user.name, user.language):
-        users.update_profile(session, actor, user.id, fields.name, fields.language)  # type: ignore[arg-type]
+        users.update_profile(
+            session,
+            actor,
+            user_id=user.id,  # type: ignore[arg-type]
+            name=fields.name,
+            language=fields.language,
+        )
     if fields.external_id != user.external_id:
         before = {"external_id": user.external_id}
         user.external_id = fields.external_id
@@ -80,7 +97,7 @@ def replace_user(session: Session, actor: ScimClient, user_id: int, fields: User
         audit.record_admin(
             session,
             actor,
-            "user.external_id_changed",
+            action="user.external_id_changed",
             target_type="user",
             target_id=user.id,
             before=before,
@@ -88,7 +105,7 @@ def replace_user(session: Session, actor: ScimClient, user_id: int, fields: User
         )
     if fields.active != is_active(user):
         change = users.activate_user if fields.active else users.deactivate_user
-        change(session, actor, user.id)  # type: ignore[arg-type]
+        change(session, actor, user_id=user.id)  # type: ignore[arg-type]
 
 
 def _change_email(session: Session, actor: ScimClient, user: User, email: str) -> None:
@@ -103,7 +120,7 @@ def _change_email(session: Session, actor: ScimClient, user: User, email: str) -
     audit.record_admin(
         session,
         actor,
-        "user.email_changed",
+        action="user.email_changed",
         target_type="user",
         target_id=user.id,
         before=before,
@@ -111,26 +128,34 @@ def _change_email(session: Session, actor: ScimClient, user: User, email: str) -
     )
 
 
-def deactivate(session: Session, actor: ScimClient, user_id: int) -> None:
+def deactivate(session: Session, actor: ScimClient, *, user_id: int) -> None:
     """SCIM DELETE: the user is deactivated (sessions end at once), never deleted."""
-    user = users.company_user(session, actor, user_id)
+    user = users.company_user(session, actor, user_id=user_id)
     if is_active(user):
-        users.deactivate_user(session, actor, user_id)
+        users.deactivate_user(session, actor, user_id=user_id)
 
 
 # --- groups = roles ---------------------------------------------------------------------------
 
 
 def create_group(
-    session: Session, actor: ScimClient, name: str, external_id: str | None, member_ids: set[int]
+    session: Session,
+    actor: ScimClient,
+    *,
+    name: str,
+    external_id: str | None,
+    member_ids: set[int],
+    builtin_names: BuiltinNames,
 ) -> int:
     """A custom role without rights: its holders gain nothing until the main contact gives
     the role rights on the roles page."""
-    errors: roles.ErrorMap = {}
-    clean = roles._checked_name(session, actor, name, None, errors)
+    errors: role_rules.ErrorMap = {}
+    clean = role_rules.checked_name(
+        session, actor, name=name, role_id=None, builtin_names=builtin_names, errors=errors
+    )
     if errors:
         raise ValidationFailed(errors)
-    role_id = roles.insert_custom_role(session, actor.company_id, clean)
+    role_id = roles.insert_custom_role(session, actor, name=clean)
     role = session.get(Role, role_id)
     assert role is not None
     role.external_id = external_id
@@ -138,67 +163,69 @@ def create_group(
     audit.record_admin(
         session,
         actor,
-        "role.created",
+        action="role.created",
         target_type="role",
         target_id=role_id,
         after={"name": clean, "permissions": [], "external_id": external_id},
     )
-    set_members(session, actor, role_id, member_ids)
+    set_members(session, actor, role_id=role_id, member_ids=member_ids)
     return role_id
 
 
 def replace_group(
     session: Session,
     actor: ScimClient,
+    *,
     role_id: int,
     name: str,
     external_id: str | None,
     member_ids: set[int],
+    builtin_names: BuiltinNames,
 ) -> None:
-    role = roles._company_role(session, actor, role_id, lock=True)
+    role = role_rules.company_role(session, actor, role_id=role_id, lock=True)
     before: dict[str, object] = {}
     after: dict[str, object] = {}
     if name != group_name(role):
         if role.is_builtin:
             raise ServiceError("roles.error.builtin", field="name")
-        errors: roles.ErrorMap = {}
-        before["name"], after["name"] = (
-            role.name,
-            roles._checked_name(session, actor, name, role.id, errors),
+        errors: role_rules.ErrorMap = {}
+        new_name = role_rules.checked_name(
+            session, actor, name=name, role_id=role.id, builtin_names=builtin_names, errors=errors
         )
         if errors:
             raise ValidationFailed(errors)
-        role.name = after["name"]  # type: ignore[assignment]
+        before["name"], after["name"] = role.name, new_name
+        role.name = new_name
     if external_id != role.external_id:
         before["external_id"], after["external_id"] = role.external_id, external_id
         role.external_id = external_id
     session.add(role)
-    roles.record_role_change(session, actor, role, before, after)
-    set_members(session, actor, role_id, member_ids)
+    roles.record_role_change(session, actor, role=role, before=before, after=after)
+    set_members(session, actor, role_id=role_id, member_ids=member_ids)
 
 
-def delete_group(session: Session, actor: ScimClient, role_id: int) -> None:
+def delete_group(session: Session, actor: ScimClient, *, role_id: int) -> None:
     """The provider deleted the group: its holders lose the role, then the role goes (built-in
     roles and roles that approve in a chain stay, with a reason)."""
-    role = roles._custom_role(session, actor, role_id)
-    roles.check_not_in_chains(session, actor, role_id)
-    set_members(session, actor, role_id, set())
-    roles.drop_role(session, actor, role, None)
+    role = role_rules.custom_role(session, actor, role_id=role_id)
+    role_rules.check_not_in_chains(session, actor, role_id=role_id)
+    set_members(session, actor, role_id=role_id, member_ids=set())
+    roles.drop_role(session, actor, role=role, moved_to=None)
 
 
 def group_name(role: Role) -> str:
-    """A built-in role's English name (the same in every company), a custom role's own."""
-    return roles.role_name("en", role.code, role.name, role.is_builtin)
+    """A built-in role's fixed English name (the same in every company), a custom role's own."""
+    return BUILTIN_GROUP_NAMES.get(role.code, role.code) if role.is_builtin else role.name
 
 
 def holders(session: Session, role_id: int) -> set[int]:
     return set(session.exec(select(UserRole.user_id).where(UserRole.role_id == role_id)).all())
 
 
-def set_members(session: Session, actor: ScimClient, role_id: int, member_ids: set[int]) -> None:
+def set_members(session: Session, actor: ScimClient, *, role_id: int, member_ids: set[int]) -> None:
     """Give the role to exactly ``member_ids`` (users of the company); each user whose roles
     change gets an audit entry. The main contact's role changes only by handover."""
-    role = roles._company_role(session, actor, role_id, lock=True)
+    role = role_rules.company_role(session, actor, role_id=role_id, lock=True)
     current = holders(session, role_id)
     if member_ids == current:
         return
@@ -208,7 +235,10 @@ def set_members(session: Session, actor: ScimClient, role_id: int, member_ids: s
     if wanted != member_ids:
         raise ServiceError("scim.error.unknown_member", field="members")
     changed = sorted(wanted ^ current)
-    snapshots = {u: users.user_snapshot(session, _user(session, u)) for u in changed}
+    snapshots = {
+        u: users.user_snapshot(session, users.company_user(session, actor, user_id=u))
+        for u in changed
+    }
     session.execute(
         delete(UserRole).where(
             col(UserRole.role_id) == role_id, col(UserRole.user_id).in_(current - wanted)
@@ -220,18 +250,12 @@ def set_members(session: Session, actor: ScimClient, role_id: int, member_ids: s
         audit.record_admin(
             session,
             actor,
-            "user.roles_changed",
+            action="user.roles_changed",
             target_type="user",
             target_id=user_id,
             before=before,
-            after=users.user_snapshot(session, _user(session, user_id)),
+            after=users.user_snapshot(session, users.company_user(session, actor, user_id=user_id)),
         )
-
-
-def _user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    assert user is not None
-    return user
 
 
 def _company_user_ids(session: Session, actor: ScimClient, ids: Iterable[int]) -> set[int]:

@@ -44,7 +44,7 @@ def endpoint_url(base_url: str) -> str:
 
 
 def _require_manager(session: Session, actor: CustomerUser) -> None:
-    if Permission.COMPANY_MANAGE not in actor.rights:
+    if not actor.may(Permission.COMPANY_MANAGE):
         raise ServiceError("error.permission_denied")
 
 
@@ -94,14 +94,14 @@ def _insert(session: Session, actor: CustomerUser, label: str) -> tuple[ScimToke
     return token, raw
 
 
-def create_token(session: Session, actor: CustomerUser, label: str) -> str:
+def create_token(session: Session, actor: CustomerUser, *, label: str) -> str:
     """A new token; the raw value is returned now and never again."""
     _require_manager(session, actor)
     token, raw = _insert(session, actor, _checked_label(session, actor, label))
     audit.record_admin(
         session,
         actor,
-        "scim_token.created",
+        action="scim_token.created",
         target_type="scim_token",
         target_id=token.id,
         after={"label": token.label},
@@ -123,7 +123,7 @@ def _revoke(session: Session, token: ScimToken) -> None:
     session.add(token)
 
 
-def rotate_token(session: Session, actor: CustomerUser, token_id: int) -> str:
+def rotate_token(session: Session, actor: CustomerUser, *, token_id: int) -> str:
     """A new token with the same label; the old one stops working in the same transaction."""
     _require_manager(session, actor)
     old = _live_token(session, actor, token_id)
@@ -132,7 +132,7 @@ def rotate_token(session: Session, actor: CustomerUser, token_id: int) -> str:
     audit.record_admin(
         session,
         actor,
-        "scim_token.rotated",
+        action="scim_token.rotated",
         target_type="scim_token",
         target_id=new.id,
         before={"token_id": old.id, "label": old.label},
@@ -141,14 +141,14 @@ def rotate_token(session: Session, actor: CustomerUser, token_id: int) -> str:
     return raw
 
 
-def revoke_token(session: Session, actor: CustomerUser, token_id: int) -> None:
+def revoke_token(session: Session, actor: CustomerUser, *, token_id: int) -> None:
     _require_manager(session, actor)
     token = _live_token(session, actor, token_id)
     _revoke(session, token)
     audit.record_admin(
         session,
         actor,
-        "scim_token.revoked",
+        action="scim_token.revoked",
         target_type="scim_token",
         target_id=token.id,
         before={"label": token.label},

@@ -165,6 +165,7 @@ def published_proofs(pending: list[PendingProof], lookup: TxtLookup) -> frozense
 def record_proofs(
     session: Session,
     actor: CustomerUser,
+    *,
     erp: CustomerDirectory,
     published: frozenset[tuple[str, str]],
 ) -> list[str]:
@@ -187,7 +188,7 @@ def record_proofs(
         audit.record_admin(
             session,
             actor,
-            "sso.domain_proven",
+            action="sso.domain_proven",
             target_type="company",
             target_id=actor.company_id,
             after={"domain": claim.domain, "proof": proof},

@@ -63,7 +63,7 @@ class SsoSettingsView:
 
 
 def _require_manager(session: Session, actor: CustomerUser) -> None:
-    if Permission.COMPANY_MANAGE not in actor.rights:
+    if not actor.may(Permission.COMPANY_MANAGE):
         raise ServiceError("error.permission_denied")
 
 
@@ -264,9 +264,26 @@ def _snapshot(
     }
 
 
+def _filled(
+    config: SsoConfig, form: SsoForm, mapping: dict[str, str], settings: Settings
+) -> SsoConfig:
+    """The configuration with the form's (checked) values; a new secret only if one was typed."""
+    config.issuer = normalize_issuer(form.issuer)
+    config.client_id = form.client_id.strip()
+    if form.client_secret:
+        config.client_secret_encrypted = secret_box.encrypt(settings.secret_key, form.client_secret)
+    config.role_claim = form.role_claim.strip()
+    config.role_mapping = mapping
+    config.default_role_id = form.default_role_id
+    config.enabled = form.enabled
+    config.updated_at = utcnow()
+    return config
+
+
 def save_settings(
     session: Session,
     actor: CustomerUser,
+    *,
     settings: Settings,
     form: SsoForm,
     discover: Discover,
@@ -299,16 +316,8 @@ def save_settings(
         company_domains(session, actor.company_id),
         _waiting_domains(session, actor.company_id),
     )
-    config = config or SsoConfig(company_id=actor.company_id, issuer="", client_id="")
-    config.issuer = normalize_issuer(form.issuer)
-    config.client_id = form.client_id.strip()
-    if form.client_secret:
-        config.client_secret_encrypted = secret_box.encrypt(settings.secret_key, form.client_secret)
-    config.role_claim = form.role_claim.strip()
-    config.role_mapping = mapping
-    config.default_role_id = form.default_role_id
-    config.enabled = form.enabled
-    config.updated_at = utcnow()
+    blank = SsoConfig(company_id=actor.company_id, issuer="", client_id="")
+    config = _filled(config or blank, form, mapping, settings)
     session.add(config)
     sso_domains.store_domains(session, actor.company_id, plan)
     after = {
@@ -318,7 +327,7 @@ def save_settings(
     audit.record_admin(
         session,
         actor,
-        "sso.settings_changed",
+        action="sso.settings_changed",
         target_type="company",
         target_id=actor.company_id,
         before=before,
@@ -329,7 +338,7 @@ def save_settings(
 # --- password sign-in --------------------------------------------------------------------
 
 
-def set_password_sign_in(session: Session, actor: CustomerUser, enabled: bool) -> None:
+def set_password_sign_in(session: Session, actor: CustomerUser, *, enabled: bool) -> None:
     """Switch password sign-in for the whole company. Off only while SSO is on and has been
     proven by the actor's own SSO sign-in, and the main contact's too (never locked out)."""
     _require_manager(session, actor)
@@ -344,7 +353,7 @@ def set_password_sign_in(session: Session, actor: CustomerUser, enabled: bool) -
     audit.record_admin(
         session,
         actor,
-        "sso.password_sign_in_changed",
+        action="sso.password_sign_in_changed",
         target_type="company",
         target_id=actor.company_id,
         before={"password_sign_in": not enabled},
@@ -375,10 +384,11 @@ def domains_to_prove(session: Session, actor: CustomerUser) -> list[sso_domains.
 def prove_domains(
     session: Session,
     actor: CustomerUser,
+    *,
     erp: sso_domains.CustomerDirectory,
     published: frozenset[tuple[str, str]],
 ) -> list[str]:
     """Prove what the ERP lists now or DNS has published (looked up before, outside the
     transaction); returns the domains proven now."""
     _require_manager(session, actor)
-    return sso_domains.record_proofs(session, actor, erp, published)
+    return sso_domains.record_proofs(session, actor, erp=erp, published=published)

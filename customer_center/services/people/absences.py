@@ -26,7 +26,7 @@ from customer_center.services.people.budgets import check_subject
 from customer_center.services.people.chains import load_directory
 from customer_center.services.people.names import names_of
 
-ADMIN_RIGHTS = frozenset({Permission.CHAINS_MANAGE.value, Permission.USERS_MANAGE.value})
+ADMIN_RIGHTS = (Permission.CHAINS_MANAGE, Permission.USERS_MANAGE)
 MAX_DAYS = 366
 
 
@@ -39,16 +39,16 @@ class AbsenceView:
     substitute_name: str
 
 
-def may_manage_absence(session: Session, actor: CustomerUser, user_id: int) -> bool:
+def may_manage_absence(session: Session, actor: CustomerUser, *, user_id: int) -> bool:
     """One's own absence, or anyone's in the company for holders of an administrative right."""
     if user_id == actor.user_id:
         return True
-    return bool(ADMIN_RIGHTS & actor.rights)
+    return any(actor.may(right) for right in ADMIN_RIGHTS)
 
 
 def _check_access(session: Session, actor: CustomerUser, user_id: int) -> None:
-    check_subject(session, actor, SCOPE_USER, user_id)
-    if not may_manage_absence(session, actor, user_id):
+    check_subject(session, actor, scope=SCOPE_USER, subject_id=user_id)
+    if not may_manage_absence(session, actor, user_id=user_id):
         raise ServiceError("admin.not_found")
 
 
@@ -62,7 +62,7 @@ def _rows(session: Session, actor: CustomerUser, user_id: int) -> list[Absence]:
     )
 
 
-def absences_of(session: Session, actor: CustomerUser, user_id: int) -> list[AbsenceView]:
+def absences_of(session: Session, actor: CustomerUser, *, user_id: int) -> list[AbsenceView]:
     """The person's planned absences, earliest first (past ones too until removed)."""
     _check_access(session, actor, user_id)
     rows = _rows(session, actor, user_id)
@@ -82,6 +82,7 @@ PROBLEM_FIELDS = {
 def add_absence(
     session: Session,
     actor: CustomerUser,
+    *,
     user_id: int,
     starts_on: date,
     ends_on: date,
@@ -91,7 +92,7 @@ def add_absence(
     substitute, and come back after. Other planned absences stay; overlapping ones, and a
     substitute who cannot decide approvals, are refused next to their field."""
     _check_access(session, actor, user_id)
-    directory = load_directory(session, actor.company_id, actor.language)
+    directory = load_directory(session, actor.company_id)
     problems = absence_problems(user_id, substitute_id, starts_on, ends_on, directory)
     if problems:
         raise ValidationFailed(
@@ -115,7 +116,7 @@ def add_absence(
     audit.record_admin(
         session,
         actor,
-        "absence.set",
+        action="absence.set",
         target_type="user",
         target_id=user_id,
         after=_absence_dict(row),
@@ -124,7 +125,7 @@ def add_absence(
 
 
 def remove_absence(
-    session: Session, actor: CustomerUser, user_id: int, absence_id: int | None
+    session: Session, actor: CustomerUser, *, user_id: int, absence_id: int | None
 ) -> None:
     """Remove one planned absence of ``user_id``, loaded by (id, company, person)."""
     _check_access(session, actor, user_id)
@@ -140,7 +141,12 @@ def remove_absence(
     before = _absence_dict(row)
     session.delete(row)
     audit.record_admin(
-        session, actor, "absence.cleared", target_type="user", target_id=user_id, before=before
+        session,
+        actor,
+        action="absence.cleared",
+        target_type="user",
+        target_id=user_id,
+        before=before,
     )
 
 

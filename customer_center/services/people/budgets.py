@@ -24,8 +24,8 @@ from customer_center.domain.budgets import (
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import parse_whole
 from customer_center.domain.permissions import Permission
+from customer_center.domain.portal_time import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.domain.principals import CustomerUser
-from customer_center.i18n.formatting import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
 from customer_center.models.company import Company
@@ -36,10 +36,11 @@ from customer_center.services import audit
 SCOPES = (SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER)
 MAX_QUANTITY = 10**9
 # Periods run from midnight to midnight where the customers are (the seller's time zone, as
-# customer_center.i18n.formatting shows times), not in UTC.
+# customer_center.domain.portal_time names), not in UTC.
 
 
-def _as_limits(rule: BudgetRule) -> Limits:
+def as_limits(rule: BudgetRule) -> Limits:
+    """A stored rule as the limits it sets."""
     return Limits(
         rule.max_quantity_per_order,
         rule.max_order_value_cents,
@@ -48,7 +49,7 @@ def _as_limits(rule: BudgetRule) -> Limits:
     )
 
 
-def check_subject(session: Session, actor: CustomerUser, scope: str, subject_id: int) -> int:
+def check_subject(session: Session, actor: CustomerUser, *, scope: str, subject_id: int) -> int:
     """The subject of a rule must belong to the actor's company; the company is subject 0."""
     if scope == SCOPE_COMPANY:
         return 0
@@ -71,10 +72,10 @@ def _rule(session: Session, company_id: int, scope: str, subject_id: int) -> Bud
     ).first()
 
 
-def rule_of(session: Session, actor: CustomerUser, scope: str, subject_id: int) -> Limits | None:
-    subject = check_subject(session, actor, scope, subject_id)
+def rule_of(session: Session, actor: CustomerUser, *, scope: str, subject_id: int) -> Limits | None:
+    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
     rule = _rule(session, actor.company_id, scope, subject)
-    return _as_limits(rule) if rule else None
+    return as_limits(rule) if rule else None
 
 
 def _parse_quantity(text: str) -> int | None:
@@ -120,12 +121,12 @@ def parse_limits(values: dict[str, str], lang: str) -> Limits:
 
 
 def save_rule(
-    session: Session, actor: CustomerUser, scope: str, subject_id: int, values: dict[str, str]
+    session: Session, actor: CustomerUser, *, scope: str, subject_id: int, values: dict[str, str]
 ) -> None:
-    subject = check_subject(session, actor, scope, subject_id)
+    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
     limits = parse_limits(values, actor.language)
     rule = _rule(session, actor.company_id, scope, subject)
-    before = _as_limits(rule).__dict__ if rule else None
+    before = as_limits(rule).__dict__ if rule else None
     rule = rule or BudgetRule(company_id=actor.company_id, scope=scope, subject_id=subject)
     rule.max_quantity_per_order = limits.max_quantity_per_order
     rule.max_order_value_cents = limits.max_order_value_cents
@@ -135,7 +136,7 @@ def save_rule(
     audit.record_admin(
         session,
         actor,
-        "budget.saved",
+        action="budget.saved",
         target_type=f"budget_{scope}",
         target_id=subject,
         before=before,
@@ -143,18 +144,18 @@ def save_rule(
     )
 
 
-def clear_rule(session: Session, actor: CustomerUser, scope: str, subject_id: int) -> None:
+def clear_rule(session: Session, actor: CustomerUser, *, scope: str, subject_id: int) -> None:
     """Remove a rule: the user falls back to their roles' or the company's default."""
-    subject = check_subject(session, actor, scope, subject_id)
+    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
     rule = _rule(session, actor.company_id, scope, subject)
     if rule is None:
         return
-    before = dict(_as_limits(rule).__dict__)
+    before = dict(as_limits(rule).__dict__)
     session.delete(rule)
     audit.record_admin(
         session,
         actor,
-        "budget.cleared",
+        action="budget.cleared",
         target_type=f"budget_{scope}",
         target_id=subject,
         before=before,
@@ -168,9 +169,9 @@ def effective_limits_for(
     role_ids = set(session.exec(select(UserRole.role_id).where(UserRole.user_id == user_id)).all())
     own = next((r for r in rules if r.scope == SCOPE_USER and r.subject_id == user_id), None)
     company = next((r for r in rules if r.scope == SCOPE_COMPANY), None)
-    roles = [_as_limits(r) for r in rules if r.scope == SCOPE_ROLE and r.subject_id in role_ids]
+    roles = [as_limits(r) for r in rules if r.scope == SCOPE_ROLE and r.subject_id in role_ids]
     return effective_limits(
-        _as_limits(own) if own else None, roles, _as_limits(company) if company else None
+        as_limits(own) if own else None, roles, as_limits(company) if company else None
     )
 
 
@@ -219,15 +220,14 @@ class BudgetSituation:
 
 
 def budget_situation(
-    session: Session, actor: CustomerUser, user_id: int, today: date | None = None
+    session: Session, actor: CustomerUser, *, user_id: int, today: date | None = None
 ) -> BudgetSituation:
     """A user's limits and period figures: one's own, or anyone's of the company for holders
     of budgets.manage or users.manage."""
     if user_id != actor.user_id:
-        rights = actor.rights
-        if not rights & {Permission.BUDGETS_MANAGE, Permission.USERS_MANAGE}:
+        if not (actor.may(Permission.BUDGETS_MANAGE) or actor.may(Permission.USERS_MANAGE)):
             raise ServiceError("error.permission_denied")
-        check_subject(session, actor, SCOPE_USER, user_id)
+        check_subject(session, actor, scope=SCOPE_USER, subject_id=user_id)
     return situation_of(session, actor.company_id, user_id, today or local_today())
 
 
@@ -262,8 +262,8 @@ def budget_defaults(session: Session, actor: CustomerUser) -> BudgetDefaults:
             col(BudgetRule.scope).in_((SCOPE_COMPANY, SCOPE_ROLE)),
         )
     ).all()
-    company = next((_as_limits(r) for r in rules if r.scope == SCOPE_COMPANY), None)
-    roles = {r.subject_id: _as_limits(r) for r in rules if r.scope == SCOPE_ROLE}
+    company = next((as_limits(r) for r in rules if r.scope == SCOPE_COMPANY), None)
+    roles = {r.subject_id: as_limits(r) for r in rules if r.scope == SCOPE_ROLE}
     return BudgetDefaults(company_currency(session, actor.company_id), company, roles)
 
 

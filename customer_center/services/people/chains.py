@@ -31,20 +31,19 @@ from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
-from customer_center.i18n import translate
+from customer_center.domain.refs import RoleRef
 from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.base import utcnow
 from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
 from customer_center.models.company import Company
 from customer_center.models.order import STEP_WAITING, ApprovalStep
 from customer_center.models.user import STATUS_ACTIVE, STATUS_INVITED, Role, User, UserRole
-from customer_center.presenters.money import money
 from customer_center.services import audit
 from customer_center.services.people.budgets import check_subject
 from customer_center.services.people.permissions import holders_of
 
 
-def load_directory(session: Session, company_id: int, lang: str = "en") -> Directory:
+def load_directory(session: Session, company_id: int) -> Directory:
     """The company's users, roles, memberships, rights to decide and absences in six small
     queries."""
     users = session.exec(
@@ -67,13 +66,10 @@ def load_directory(session: Session, company_id: int, lang: str = "en") -> Direc
     return Directory(
         names={uid: name for uid, name, _s, _m in users},  # type: ignore[misc]
         active=active,  # type: ignore[arg-type]
-        role_names={
-            rid or 0: translate(lang, f"role.{code}") if builtin else name
-            for rid, code, name, builtin in roles
-        },
+        role_names={rid or 0: RoleRef(code, name, builtin) for rid, code, name, builtin in roles},
         role_members={rid: tuple(sorted(m)) for rid, m in members.items()},
         main_contact_id=next((uid for uid, _n, _s, main in users if main), None),
-        deciders=holders_of(session, company_id, Permission.APPROVALS_DECIDE.value),
+        deciders=holders_of(session, company_id, Permission.APPROVALS_DECIDE),
         absences=_absences(session, company_id),
         invited=frozenset(uid for uid, _n, status, _m in users if status == STATUS_INVITED),  # type: ignore[misc]
     )
@@ -133,7 +129,7 @@ def deputy_directory(session: Session, company_id: int, also: Iterable[int] = ()
         role_members={},
         main_contact_id=next((uid for uid, _n, _s, main in users if main), None),
         deciders=holders_of(
-            session, company_id, Permission.APPROVALS_DECIDE.value, [u[0] or 0 for u in users]
+            session, company_id, Permission.APPROVALS_DECIDE, [u[0] or 0 for u in users]
         ),
         absences=absences,
         invited=frozenset(uid for uid, _n, status, _m in users if status == STATUS_INVITED),  # type: ignore[misc]
@@ -205,41 +201,40 @@ def _stored(session: Session, company_id: int, scope: str, subject: int) -> Appr
 
 
 def chain_of(
-    session: Session, actor: CustomerUser, scope: str, subject_id: int
+    session: Session, actor: CustomerUser, *, scope: str, subject_id: int
 ) -> list[Level] | None:
-    subject = check_subject(session, actor, scope, subject_id)
+    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
     stored = _stored(session, actor.company_id, scope, subject)
     return levels_from_json(stored.levels) if stored else None
 
 
-def problems_in_words(problems: list[Problem], lang: str) -> dict[str, str]:
-    """Problems keyed ``level-<n>`` (``chain`` for the whole chain), in words."""
-    found: dict[str, str] = {}
+def problems_by_key(problems: list[Problem]) -> dict[str, tuple[Problem, ...]]:
+    """Problems keyed ``level-<n>`` (``chain`` for the whole chain)."""
+    found: dict[str, tuple[Problem, ...]] = {}
     for problem in problems:
         key = f"level-{problem.level}" if problem.level else "chain"
-        text = translate(lang, problem.code, **problem.params)
-        found[key] = f"{found[key]} {text}" if key in found else text
+        found[key] = (*found.get(key, ()), problem)
     return found
 
 
 def save_chain(
-    session: Session, actor: CustomerUser, scope: str, subject_id: int, levels_payload: object
+    session: Session, actor: CustomerUser, *, scope: str, subject_id: int, levels_payload: object
 ) -> None:
     """Store the levels the browser sent (``levels_to_json`` shape) once they are well-formed,
     name only people and roles of the actor's company, and have no problem."""
-    subject = check_subject(session, actor, scope, subject_id)
+    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
     levels = parse_levels(levels_payload)
     if not levels:  # an empty own chain would hide the defaults instead of using them
-        clear_chain(session, actor, scope, subject)
+        clear_chain(session, actor, scope=scope, subject_id=subject)
         return
-    directory = load_directory(session, actor.company_id, actor.language)
+    directory = load_directory(session, actor.company_id)
     owner = subject if scope == SCOPE_USER else None
     problems = chain_problems(levels, directory, owner)
     if problems:
         raise ValidationFailed(
             {
-                key: ("chains.problem.text", {"text": text})
-                for key, text in problems_in_words(problems, actor.language).items()
+                key: ("chains.problem.text", {"text": found})
+                for key, found in problems_by_key(problems).items()
             }
         )
     stored = _stored(session, actor.company_id, scope, subject)
@@ -250,7 +245,7 @@ def save_chain(
     audit.record_admin(
         session,
         actor,
-        "chain.saved",
+        action="chain.saved",
         target_type=f"chain_{scope}",
         target_id=subject,
         before={"levels": before} if before is not None else None,
@@ -258,8 +253,8 @@ def save_chain(
     )
 
 
-def clear_chain(session: Session, actor: CustomerUser, scope: str, subject_id: int) -> None:
-    subject = check_subject(session, actor, scope, subject_id)
+def clear_chain(session: Session, actor: CustomerUser, *, scope: str, subject_id: int) -> None:
+    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
     stored = _stored(session, actor.company_id, scope, subject)
     if stored is None:
         return
@@ -268,7 +263,7 @@ def clear_chain(session: Session, actor: CustomerUser, scope: str, subject_id: i
     audit.record_admin(
         session,
         actor,
-        "chain.cleared",
+        action="chain.cleared",
         target_type=f"chain_{scope}",
         target_id=subject,
         before=before,
@@ -307,48 +302,39 @@ def route_for_order(
 
 @dataclass(frozen=True)
 class Preview:
-    sentence: str
-    steps: list[str]
+    """Where an order of ``order_value_cents`` by ``requester`` would go: the steps in names
+    (none: the main contact's own order that nobody else can decide)."""
+
+    order_value_cents: int
+    currency: str
+    requester: str
+    self_only: bool
+    lines: list[PreviewLine]
 
 
 def preview(
     session: Session,
     actor: CustomerUser,
+    *,
     user_id: int,
     order_value_cents: int,
     today: date,
     levels: list[Level] | None = None,
 ) -> Preview:
-    """ "An order of 12,000.00 EUR by Ben would go to: 1) Anna (any of), 2) Finance (all of)"."""
-    check_subject(session, actor, SCOPE_USER, user_id)
-    directory = load_directory(session, actor.company_id, actor.language)
+    """The route an order of ``order_value_cents`` by the user would take today."""
+    check_subject(session, actor, scope=SCOPE_USER, subject_id=user_id)
+    directory = load_directory(session, actor.company_id)
     if levels is None:
         levels, _source = chain_for_user(session, actor.company_id, user_id)
     route = resolve_route(levels, user_id, order_value_cents, directory, today)
     company = session.get(Company, actor.company_id)
-    lang = actor.language
-    sentence = translate(
-        lang,
-        "chains.preview.sentence",
-        amount=money(order_value_cents, company.currency if company else "EUR", lang),
-        name=directory.names.get(user_id, "?"),
+    return Preview(
+        order_value_cents=order_value_cents,
+        currency=company.currency if company else "EUR",
+        requester=directory.names.get(user_id, "?"),
+        self_only=self_approval_only(route),
+        lines=preview_lines(route, directory),
     )
-    if self_approval_only(route):
-        return Preview(sentence, [translate(lang, "chains.preview.self_only")])
-    return Preview(sentence, [_line_words(line, lang) for line in preview_lines(route, directory)])
-
-
-def _line_words(line: PreviewLine, lang: str) -> str:
-    """ "2) Finance (role): Clara, Dora for Eve (all of)"."""
-    people = ", ".join(
-        translate(lang, "chains.preview.for", name=name, other=other) if other else name
-        for name, other in line.people
-    )
-    if line.roles:
-        roles = ", ".join(translate(lang, "chains.role_label", name=r) for r in line.roles)
-        people = f"{roles}: {people}"
-    rule = translate(lang, f"chains.rule.{line.rule}")
-    return f"{line.number}) {people} ({rule})"
 
 
 def decider_today(session: Session, company_id: int, user_id: int, today: date) -> Approver:
@@ -362,7 +348,7 @@ def standing_in_for(session: Session, company_id: int, user_id: int, today: date
 
 
 def find_people(
-    session: Session, actor: CustomerUser, text: str, limit: int = 30, *, invited: bool = False
+    session: Session, actor: CustomerUser, *, text: str, limit: int = 30, invited: bool = False
 ) -> list[tuple[int, str]]:
     """Active users of the company (and invited ones if ``invited``) whose name or address
     matches, for pickers."""

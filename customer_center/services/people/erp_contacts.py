@@ -13,8 +13,9 @@ from customer_center.domain.inputs import parse_id
 from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpClient, ErpContact
 from customer_center.models.company import Company
+from customer_center.services.people.inviting import invite_users
 from customer_center.services.people.user_import import addresses_in_use
-from customer_center.services.people.users import NewUser, invite_users
+from customer_center.services.people.users import NewUser
 from customer_center.settings import Settings
 
 MAX_SELECTED = 200
@@ -48,6 +49,7 @@ def _company_contacts(session: Session, actor: CustomerUser, erp: ErpClient) -> 
 def erp_contacts_not_yet_users(
     session: Session,
     actor: CustomerUser,
+    *,
     erp: ErpClient,
     search: str = "",
     page: int = 0,
@@ -74,6 +76,7 @@ def erp_contacts_not_yet_users(
 def invite_erp_contacts(
     session: Session,
     actor: CustomerUser,
+    *,
     settings: Settings,
     erp: ErpClient,
     contact_ids: Sequence[str],
@@ -94,8 +97,8 @@ def invite_erp_contacts(
         return invite_users(
             session,
             actor,
-            settings,
-            [NewUser(c.name, c.email, language, role_ids) for c in chosen],
+            settings=settings,
+            users=[NewUser(c.name, c.email, language, role_ids) for c in chosen],
         )
     except ValidationFailed as failure:
         raise ValidationFailed(_by_contact(failure, chosen)) from failure

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import quote
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from customer_center.auth.passwords import verify_password
+from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.domain.principals import CustomerUser
@@ -105,7 +105,7 @@ def record_password_failure(session: Session, actor: CustomerUser) -> None:
 
 
 def _target(session: Session, actor: CustomerUser, target_user_id: object) -> User:
-    target = company_user(session, actor, target_user_id)
+    target = company_user(session, actor, user_id=target_user_id)
     if target.id == actor.user_id:
         raise ServiceError("account.handover.error.self")
     if target.status != STATUS_ACTIVE:
@@ -113,7 +113,9 @@ def _target(session: Session, actor: CustomerUser, target_user_id: object) -> Us
     return target
 
 
-def handover_candidate(session: Session, actor: CustomerUser, target_user_id: object) -> str | None:
+def handover_candidate(
+    session: Session, actor: CustomerUser, *, target_user_id: object
+) -> str | None:
     """The target's name if ``actor`` may hand the role to them now; else ``None``."""
     try:
         _main_contact(session, actor)
@@ -123,7 +125,7 @@ def handover_candidate(session: Session, actor: CustomerUser, target_user_id: ob
 
 
 def request_handover(
-    session: Session, actor: CustomerUser, settings: Settings, target_user_id: int, password: str
+    session: Session, actor: CustomerUser, *, settings: Settings, target_user_id: int, password: str
 ) -> None:
     """Only the main contact, after re-entering their password; a newer request replaces an
     older pending one."""
@@ -131,21 +133,19 @@ def request_handover(
     target = _target(session, actor, target_user_id)
     _check_password(session, actor, initiator, password)
     _retire_pending(session, actor.company_id)
-    raw = one_time_tokens.issue(
-        session,
-        HANDOVER,
-        HANDOVER_TTL,
-        user_id=target.id,
-        payload={"from_user_id": initiator.id},
-    )
     company = session.get(Company, actor.company_id)
     assert company is not None
-    emails.queue(
+    one_time_tokens.send_link(
         session,
+        purpose=HANDOVER,
+        ttl=HANDOVER_TTL,
+        base_url=settings.base_url,
+        path=routes.HANDOVER,
+        user_id=target.id,
+        payload={"from_user_id": initiator.id},
         to=target.email,
         lang=target.language,
         template="account_handover_request",
-        link=f"{settings.base_url}/handover?token={quote(raw)}",
         name=target.name,
         from_name=initiator.name,
         company=company.name,
@@ -154,7 +154,7 @@ def request_handover(
     audit.record_admin(
         session,
         actor,
-        "main_contact.handover_requested",
+        action="main_contact.handover_requested",
         target_type="user",
         target_id=target.id,
         after={"from": initiator.email, "to": target.email},
@@ -192,7 +192,7 @@ def cancel_handover(session: Session, actor: CustomerUser) -> bool:
     audit.record_admin(
         session,
         actor,
-        "main_contact.handover_cancelled",
+        action="main_contact.handover_cancelled",
         target_type="user",
         target_id=pending.target_id if pending else "",
     )
@@ -247,7 +247,7 @@ def accept_handover(
     audit.record_admin(
         session,
         accepting_actor,
-        "main_contact.handed_over",
+        action="main_contact.handed_over",
         target_type="user",
         target_id=successor.id,
         before=before,
@@ -288,7 +288,7 @@ def _tell_both(session: Session, settings: Settings, previous: User, successor: 
             to=user.email,
             lang=user.language,
             template=f"account_handover_done_{template}",
-            link=f"{settings.base_url}/dashboard",
+            link=routes.link(settings.base_url, routes.DASHBOARD),
             name=user.name,
             from_name=previous.name,
             to_name=successor.name,

@@ -15,7 +15,8 @@ from customer_center.models.user import STATUS_ACTIVE, STATUS_INVITED, User
 from customer_center.services import audit
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.identity.accounts import issue_sign_in_ticket
-from customer_center.services.people.users import INVITATION, NAME_MAX
+from customer_center.services.people.inviting import INVITATION
+from customer_center.services.people.users import name_errors
 
 
 @dataclass(frozen=True)
@@ -54,17 +55,12 @@ def accept_invitation(
     """Activate the account with its first password; returns a sign-in ticket for the
     browser that accepted (``browser``: the binding of its key)."""
     user, _company = _invited(session, raw_token)
-    errors: dict[str, tuple[str, dict[str, object]]] = {}
-    name = name.strip()
-    if not name:
-        errors["name"] = ("form.required", {})
-    elif len(name) > NAME_MAX:
-        errors["name"] = ("form.too_long", {"max": NAME_MAX})
+    errors = name_errors(name)
     errors.update(new_password_errors(password, password_repeat, user.email))
     if errors:
         raise ValidationFailed(errors)
     one_time_tokens.consume(session, INVITATION, raw_token)
-    user.name, user.status = name, STATUS_ACTIVE
+    user.name, user.status = name.strip(), STATUS_ACTIVE
     user.password_hash = hash_password(password)
     user.last_sign_in_at = utcnow()
     session.add(user)

@@ -13,7 +13,12 @@ from collections.abc import Iterable
 from sqlalchemy import and_, false, or_
 from sqlmodel import Session, col, select
 
-from customer_center.domain.permissions import BUILTIN_ROLES, PERMISSION_CODES, builtin_rights
+from customer_center.domain.permissions import (
+    BUILTIN_ROLES,
+    PERMISSION_CODES,
+    Permission,
+    builtin_rights,
+)
 from customer_center.models.user import Role, RolePermission, UserRole
 
 
@@ -50,7 +55,7 @@ def role_permissions(session: Session, role: Role) -> frozenset[str]:
 
 
 def holders_of(
-    session: Session, company_id: int, permission: str, among: Iterable[int] | None = None
+    session: Session, company_id: int, permission: Permission, among: Iterable[int] | None = None
 ) -> frozenset[int]:
     """The users of the company whose roles grant ``permission`` (only those in ``among``
     when given), in one query."""

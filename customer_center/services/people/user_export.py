@@ -38,7 +38,7 @@ def iter_users_csv(session: Session, actor: CustomerUser) -> Iterator[str]:
         last = batch[-1]
 
 
-def _after(user: User):  # type: ignore[no-untyped-def]
+def _after(user: User):
     return or_(
         col(User.name) > user.name,
         and_(col(User.name) == user.name, col(User.id) > user.id),

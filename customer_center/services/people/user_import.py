@@ -1,8 +1,9 @@
 """Importing users from a CSV file: a preview that writes nothing, then batches of invitations.
 
 The preview checks every row in a few bulk queries (addresses in use, the company's roles) and
-says in words what is wrong with each. Saving goes through ``users.invite_users`` batch by
-batch, each batch its own transaction, so every row is validated again when it is saved.
+says by code (with parameters) what is wrong with each; ``presenters.people`` words it. Saving
+goes through ``users.invite_users`` batch by batch, each batch its own transaction, so every
+row is validated again when it is saved.
 """
 
 from __future__ import annotations
@@ -16,18 +17,14 @@ from customer_center.db import session_scope
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ValidationFailed
 from customer_center.domain.inputs import parse_id
+from customer_center.domain.languages import LANGUAGES
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.domain.principals import CustomerUser
 from customer_center.domain.user_csv import CsvUserRow, parse_users_csv
-from customer_center.i18n import translate
-from customer_center.i18n.catalog import LANGUAGES
 from customer_center.models.user import Role, User
-from customer_center.services.people.users import (
-    NAME_MAX,
-    NewUser,
-    invite_users,
-    permissions_of_role,
-)
+from customer_center.services.people.inviting import invite_users
+from customer_center.services.people.role_rules import BuiltinNames
+from customer_center.services.people.users import NAME_MAX, NewUser, permissions_of_role
 from customer_center.settings import Settings
 
 BATCH_SIZE = 200
@@ -94,10 +91,14 @@ class ImportProgress:
 # --- the preview -----------------------------------------------------------------------------
 
 
-def preview_import(session: Session, actor: CustomerUser, csv_bytes: bytes) -> ImportPreview:
-    """Every row of the file with its problems; raises ServiceError if the file is unusable."""
+def preview_import(
+    session: Session, actor: CustomerUser, *, csv_bytes: bytes, builtin_names: BuiltinNames
+) -> ImportPreview:
+    """Every row of the file with its problems; raises ServiceError if the file is unusable.
+    Roles are matched by code, name and (built-ins) ``builtin_names``: their names in every
+    language."""
     parsed = parse_users_csv(csv_bytes)
-    roles = _RoleMatcher(session, actor)
+    roles = _RoleMatcher(session, actor, builtin_names)
     taken = addresses_in_use(session, [normalize_email(row.email) for row in parsed])
     first_line: dict[str, int] = {}
     rows = []
@@ -172,12 +173,12 @@ def addresses_in_use(session: Session, emails: list[str]) -> set[str]:
 class _RoleMatcher:
     """The company's roles by code, name and (built-ins) their name in every language."""
 
-    def __init__(self, session: Session, actor: CustomerUser) -> None:
+    def __init__(self, session: Session, actor: CustomerUser, builtin_names: BuiltinNames) -> None:
         roles = session.exec(select(Role).where(Role.company_id == actor.company_id)).all()
         own_rights = actor.rights
         self._by_label: dict[str, Role] = {}
         for role in roles:
-            for label in _labels(role):
+            for label in _labels(role, builtin_names):
                 self._by_label.setdefault(label.casefold(), role)
         self._beyond_rights = {
             role.id
@@ -203,10 +204,10 @@ class _RoleMatcher:
         return tuple(sorted(set(ids))), problems
 
 
-def _labels(role: Role) -> list[str]:
+def _labels(role: Role, builtin_names: BuiltinNames) -> list[str]:
     labels = [role.code, role.name]
     if role.is_builtin:
-        labels += [translate(lang, f"role.{role.code}") for lang in LANGUAGES]
+        labels += builtin_names(role.code)
     return labels
 
 
@@ -218,7 +219,7 @@ def valid_rows(rows: Sequence[ImportRow]) -> list[ImportRow]:
 
 
 def import_batch(
-    session: Session, actor: CustomerUser, settings: Settings, rows: Sequence[ImportRow]
+    session: Session, actor: CustomerUser, *, settings: Settings, rows: Sequence[ImportRow]
 ) -> BatchResult:
     """Invite ``rows`` in the caller's transaction; rows that no longer pass (an address
     taken since the preview) are left out and returned with their problems."""
@@ -226,7 +227,8 @@ def import_batch(
     failed: list[ImportRow] = []
     while pending:
         try:
-            invited = invite_users(session, actor, settings, [row.new_user() for row in pending])
+            new_users = [row.new_user() for row in pending]
+            invited = invite_users(session, actor, settings=settings, users=new_users)
         except ValidationFailed as failure:
             refused = _refused_rows(pending, failure)
             if not refused:
@@ -250,6 +252,7 @@ def _refused_rows(pending: list[ImportRow], failure: ValidationFailed) -> dict[i
 
 def import_rows(
     actor: CustomerUser,
+    *,
     settings: Settings,
     rows: Sequence[ImportRow],
     batch_size: int | None = None,
@@ -262,11 +265,6 @@ def import_rows(
     for start in range(0, len(wanted), size):
         batch = wanted[start : start + size]
         with session_scope() as session:
-            result = import_batch(session, actor, settings, batch)
+            result = import_batch(session, actor, settings=settings, rows=batch)
         progress = progress.after(batch, result)
         yield progress
-
-
-def problem_text(problem: Problem, lang: str) -> str:
-    code, params = problem
-    return translate(lang, code, **params)

@@ -215,7 +215,7 @@ def cart_view(
     situation and the limits this cart would exceed if it were ordered as it is."""
     require(principal, Permission.ORDERS_CREATE)
     items = cart_items(session, principal)
-    situation = budget_situation(session, principal, principal.user_id, today)
+    situation = budget_situation(session, principal, user_id=principal.user_id, today=today)
     try:
         offers = offers_for(
             erp, company_customer_number(session, principal), [i.sku for i in items]

@@ -44,7 +44,7 @@ def test_an_authenticated_request_s_record_names_the_scim_token_and_its_company(
     session: Session, client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     main = make_company(session, "A-1", "Alpha GmbH")
-    raw = scim_tokens.create_token(session, main, "Okta")
+    raw = scim_tokens.create_token(session, main, label="Okta")
     session.commit()
     caplog.set_level(logging.INFO, logger="customer_center")
     response = client.get(

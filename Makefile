@@ -49,13 +49,7 @@ lint: setup
 	$(VENV)/bin/lint-imports
 
 typecheck: setup
-	$(VENV)/bin/mypy customer_center/domain customer_center/services customer_center/auth \
-		customer_center/models customer_center/integrations customer_center/outbox \
-		customer_center/i18n customer_center/settings.py customer_center/db.py \
-		customer_center/production.py customer_center/http customer_center/cli.py \
-		customer_center/background.py customer_center/customer_center.py \
-		customer_center/migrations.py customer_center/demo customer_center/logs.py \
-		customer_center/tables.py customer_center/presenters
+	$(VENV)/bin/mypy customer_center
 
 # Unit, state and integration tests on SQLite and on PostgreSQL: there only those that use
 # the database, since the others ("pure", marked by tests/conftest.py) do not depend on it.

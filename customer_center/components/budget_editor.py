@@ -5,13 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.forms import field, form
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain.permissions import Permission
 from customer_center.state.budgets import MyBudgetState, SituationView, UserBudgetState
 from customer_center.state.session import SessionState
 
 
-def period_select(values: rx.Var, errors: rx.Var) -> rx.Component:
+def period_select(values: Texts, errors: Texts) -> rx.Component:
     return rx.vstack(
         rx.el.label(tr("budgets.period"), html_for="period", class_name="cc-label"),
         rx.el.select(
@@ -34,7 +34,7 @@ def period_select(values: rx.Var, errors: rx.Var) -> rx.Component:
     )
 
 
-def limit_fields(values: rx.Var, errors: rx.Var) -> list[rx.Component]:
+def limit_fields(values: Texts, errors: Texts) -> list[rx.Component]:
     """Blank means no limit; amounts are typed as the user's language writes them."""
     return [
         rx.grid(

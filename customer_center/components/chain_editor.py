@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import Texts, notice, tr
 from customer_center.state.chains import ChainEditorState, UserChainState
 
 
-def approver_badge(state: type[ChainEditorState], approver: rx.Var) -> rx.Component:
+def approver_badge(state: type[ChainEditorState], approver: Texts) -> rx.Component:
     return rx.badge(
         approver["label"],
         rx.cond(
@@ -43,7 +43,7 @@ def add_approver_select(state: type[ChainEditorState], index: rx.Var) -> rx.Comp
     )
 
 
-def level_card(state: type[ChainEditorState], level: rx.Var) -> rx.Component:
+def level_card(state: type[ChainEditorState], level: Texts) -> rx.Component:
     index = level["index"].to(int)
     problem_key = "level-" + level["number"]
     return rx.card(

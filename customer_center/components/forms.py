@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import reflex as rx
+from typing import Any
 
-from customer_center.components.ui import tr
+import reflex as rx
+from reflex.event import EventCallback
+
+from customer_center.components.ui import Texts, tr
 from customer_center.state.base import PortalState
 
 
 def field(
     name: str,
     label_key: str,
-    errors: rx.Var,
+    errors: Texts,
     *,
     type_: str = "text",
     autocomplete: str = "off",
@@ -53,7 +56,7 @@ def field(
     )
 
 
-def _form_error(errors: rx.Var) -> rx.Component:
+def _form_error(errors: Texts) -> rx.Component:
     """The message that concerns the whole form rather than one field."""
     return rx.cond(
         errors.contains(""),
@@ -83,9 +86,11 @@ def until_loaded(*children: rx.Component) -> rx.Component:
     return rx.el.fieldset(*children, disabled=~PortalState.is_hydrated, class_name="cc-fieldset")
 
 
-def form(
-    *children: rx.Component, on_submit: rx.EventHandler, errors: rx.Var, **props
-) -> rx.Component:  # type: ignore[no-untyped-def]
+# A form's submit handler: it receives the form's fields by name.
+OnSubmit = EventCallback[dict[Any, Any]]
+
+
+def form(*children: rx.Component, on_submit: OnSubmit, errors: Texts, **props: Any) -> rx.Component:
     """A form that keeps its input on a refusal and shows form-wide errors at its top; its
     fields take input once the page has loaded (:func:`until_loaded`)."""
     return rx.form(
@@ -97,7 +102,7 @@ def form(
     )
 
 
-def new_password_fields(errors: rx.Var, *, autofocus: bool = False) -> list[rx.Component]:
+def new_password_fields(errors: Texts, *, autofocus: bool = False) -> list[rx.Component]:
     """The new password with the policy hint, and its repetition."""
     return [
         field(

@@ -69,9 +69,9 @@ def nav_items() -> list[NavItem]:
     return sorted(_REGISTERED.values(), key=lambda item: (item.nav.group, item.nav.position))
 
 
-def holds_any(rights: tuple[Permission, ...]) -> rx.Var:
+def holds_any(rights: tuple[Permission, ...]) -> rx.Var[bool]:
     """Whether the signed-in user holds at least one of ``rights`` (as the shell knows them)."""
-    allowed = SessionState.permissions.contains(rights[0].value)
+    allowed: rx.Var[bool] = SessionState.permissions.contains(rights[0].value)
     for right in rights[1:]:
         allowed = allowed | SessionState.permissions.contains(right.value)
     return allowed

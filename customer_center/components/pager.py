@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import NumberVar
 
-from customer_center.components.ui import tr
+from customer_center.components.ui import Text, tr
+from customer_center.state.paging import Turner
 
 
-def page_text(key: str, page: rx.Var, pages: rx.Var | None = None, total: rx.Var | None = None):  # type: ignore[no-untyped-def]
+def page_text(
+    key: str,
+    page: NumberVar[int],
+    pages: NumberVar[int] | None = None,
+    total: NumberVar[int] | None = None,
+) -> Text:
     """The message ``key`` with ``{page}`` (1-based), ``{pages}`` and ``{total}`` filled in."""
     text = tr(key).replace("{page}", (page + 1).to_string())
     if pages is not None:
@@ -20,10 +27,10 @@ def page_text(key: str, page: rx.Var, pages: rx.Var | None = None, total: rx.Var
 def pager(
     info: rx.Var | rx.Component,
     *,
-    on_previous: rx.EventHandler,
-    on_next: rx.EventHandler,
-    has_previous: rx.Var,
-    has_next: rx.Var,
+    on_previous: Turner,
+    on_next: Turner,
+    has_previous: rx.Var[bool],
+    has_next: rx.Var[bool],
     id_prefix: str,
 ) -> rx.Component:
     """``info`` on the left, the buttons on the right; the buttons never submit a form

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar, StringVar
 
 from customer_center.domain import routes
 from customer_center.i18n.catalog import LANGUAGES
@@ -10,14 +11,19 @@ from customer_center.state.base import PortalState
 
 BRAND = "Customer Center"  # the product's name, the same in every language
 
+# What components read from the states: a text, and texts by name (form errors by field, a row
+# of a list, a form's stored values).
+Text = StringVar[str]
+Texts = ObjectVar[dict[str, str]]
 
-def tr(key: str) -> rx.Var:
+
+def tr(key: str) -> Text:
     """The text of message ``key`` in the user's current language."""
     return PortalState.t[key].to(str)
 
 
 def notice(text: rx.Var | str, color: str = "green", icon: str = "info") -> rx.Component:
-    return rx.callout(text, icon=icon, color_scheme=color, width="100%")  # type: ignore[arg-type]
+    return rx.callout(text, icon=icon, color_scheme=color, width="100%")
 
 
 def once_loaded(*children: rx.Component) -> rx.Component:
@@ -31,7 +37,7 @@ def once_loaded(*children: rx.Component) -> rx.Component:
     )
 
 
-def link_problem(message: rx.Var, link_key: str, href: str) -> rx.Component:
+def link_problem(message: Text, link_key: str, href: str) -> rx.Component:
     """Why an e-mail link cannot be used, and where to go instead."""
     return rx.vstack(
         notice(message, color="red", icon="link_2_off"),

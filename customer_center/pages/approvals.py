@@ -9,7 +9,7 @@ from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import notice, once_loaded, tr
+from customer_center.components.ui import Texts, notice, once_loaded, tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.state.approvals import ApprovalsInboxState
@@ -17,7 +17,7 @@ from customer_center.state.approvals import ApprovalsInboxState
 DECIDE = Permission.APPROVALS_DECIDE.value
 
 
-def _row(row: rx.Var) -> rx.Component:
+def _row(row: Texts) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.vstack(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventCallback
 
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import once_loaded, tr
+from customer_center.components.ui import Text, Texts, once_loaded, tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.services.audit_log import AREAS
@@ -77,7 +78,9 @@ def area_filter() -> rx.Component:
     )
 
 
-def date_filter(key: str, element_id: str, value: rx.Var, on_change) -> rx.Component:  # type: ignore[no-untyped-def]
+def date_filter(
+    key: str, element_id: str, value: Text, on_change: EventCallback[str]
+) -> rx.Component:
     return _labelled(
         key,
         rx.input(type="date", value=value, on_change=on_change, id=element_id, width="100%"),
@@ -133,7 +136,7 @@ def filter_bar() -> rx.Component:
     )
 
 
-def changes(row: rx.Var) -> rx.Component:
+def changes(row: Texts) -> rx.Component:
     """The changed values in a few lines; everything recorded behind "Details"."""
     return rx.vstack(
         rx.cond(
@@ -178,7 +181,7 @@ def changes(row: rx.Var) -> rx.Component:
     )
 
 
-def audit_row(row: rx.Var) -> rx.Component:
+def audit_row(row: Texts) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.text(row["when"], size="2", class_name="cc-audit-when"),

@@ -9,7 +9,7 @@ from customer_center.components.forms import form
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.state.budgets import BudgetDefaultsState
@@ -17,7 +17,7 @@ from customer_center.state.budgets import BudgetDefaultsState
 S = BudgetDefaultsState
 
 
-def default_row(row: rx.Var) -> rx.Component:
+def default_row(row: Texts) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(rx.text(row["label"], weight="medium")),
         rx.table.cell(rx.text(row["summary"], size="2")),

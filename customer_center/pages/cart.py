@@ -9,7 +9,7 @@ from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
 from customer_center.components.shop import cart_count_badge
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.services.shop.cart import MAX_LINE_QUANTITY
@@ -18,7 +18,7 @@ from customer_center.state.cart import CartState
 ORDER = Permission.ORDERS_CREATE.value
 
 
-def quantity_form(row: rx.Var) -> rx.Component:
+def quantity_form(row: Texts) -> rx.Component:
     """The line's own form: the SKU travels in a hidden field; Enter or "Update" saves."""
     state = CartState
     sku = row["sku"]
@@ -59,7 +59,7 @@ def quantity_form(row: rx.Var) -> rx.Component:
     )
 
 
-def cart_row(row: rx.Var) -> rx.Component:
+def cart_row(row: Texts) -> rx.Component:
     """One line: the product on the left; quantity, line total and removal on the right
     (below the product on a phone)."""
     return rx.flex(

@@ -8,7 +8,7 @@ from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.services.shop.cart import MAX_LINE_QUANTITY
@@ -33,7 +33,7 @@ def no_access() -> rx.Component:
     )
 
 
-def datasheet_link(row: rx.Var) -> rx.Component:
+def datasheet_link(row: Texts) -> rx.Component:
     return rx.cond(
         row["datasheet"] != "",
         rx.link(
@@ -46,7 +46,7 @@ def datasheet_link(row: rx.Var) -> rx.Component:
     )
 
 
-def price_block(row: rx.Var) -> rx.Component:
+def price_block(row: Texts) -> rx.Component:
     return rx.vstack(
         rx.text(row["price"], size="5", weight="bold", class_name="cc-price"),
         rx.hstack(
@@ -65,7 +65,7 @@ def price_block(row: rx.Var) -> rx.Component:
     )
 
 
-def add_form(row: rx.Var) -> rx.Component:
+def add_form(row: Texts) -> rx.Component:
     """The product's own form: the SKU travels in a hidden field, so the handler knows it."""
     state = CatalogueState
     sku = row["sku"]
@@ -115,7 +115,7 @@ def add_form(row: rx.Var) -> rx.Component:
     )
 
 
-def product_card(row: rx.Var) -> rx.Component:
+def product_card(row: Texts) -> rx.Component:
     state = CatalogueState
     return rx.card(
         rx.flex(

@@ -7,7 +7,7 @@ import reflex as rx
 from customer_center.components.forms import field
 from customer_center.components.layout import app_page
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.orders import ADDRESS_FIELDS, PAYMENT_METHODS, SHIPPING_METHODS
 from customer_center.domain.permissions import Permission
@@ -24,7 +24,7 @@ def error_below(name: str) -> rx.Component:
     )
 
 
-def address_card(option: rx.Var) -> rx.Component:
+def address_card(option: Texts) -> rx.Component:
     return rx.radio_cards.item(
         rx.vstack(
             rx.hstack(
@@ -136,7 +136,9 @@ def billing_section() -> rx.Component:
     )
 
 
-def method_select(name: str, label_key: str, codes: tuple[str, ...], prefix: str, default: str):  # type: ignore[no-untyped-def]
+def method_select(
+    name: str, label_key: str, codes: tuple[str, ...], prefix: str, default: str
+) -> rx.Component:
     return rx.vstack(
         rx.el.label(tr(label_key), html_for=name, class_name="cc-label"),
         rx.select.root(
@@ -196,7 +198,7 @@ def details_section() -> rx.Component:
     )
 
 
-def summary_line(row: rx.Var) -> rx.Component:
+def summary_line(row: Texts) -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.text(row["name"], size="2", weight="medium"),

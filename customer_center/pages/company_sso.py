@@ -9,7 +9,7 @@ from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.pages.user_detail import section
@@ -70,7 +70,7 @@ def _provider_fields() -> rx.Component:
 _DOMAIN_BADGE_COLORS = {"erp": "green", "dns": "green", "waiting": "amber", "taken": "red"}
 
 
-def _txt_record(row: rx.Var) -> rx.Component:
+def _txt_record(row: Texts) -> rx.Component:
     """What the company's DNS must publish to prove a waiting domain."""
     return rx.vstack(
         rx.text(tr("sso.domain_publish"), size="2"),
@@ -89,14 +89,14 @@ def _txt_record(row: rx.Var) -> rx.Component:
     )
 
 
-def _domain_row(row: rx.Var) -> rx.Component:
+def _domain_row(row: Texts) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.text(row["domain"], weight="medium", class_name="cc-domain-name"),
             rx.match(
                 row["state"],
                 *[
-                    (state, rx.badge(row["label"], color_scheme=color))  # type: ignore[arg-type]
+                    (state, rx.badge(row["label"], color_scheme=color))
                     for state, color in _DOMAIN_BADGE_COLORS.items()
                 ],
                 rx.badge(row["label"]),
@@ -117,7 +117,7 @@ def _domain_row(row: rx.Var) -> rx.Component:
 
 def _domain_states() -> rx.Component:
     return rx.cond(
-        S.domain_rows.length() > 0,  # type: ignore[attr-defined]
+        S.domain_rows.length() > 0,
         rx.vstack(
             rx.foreach(S.domain_rows, _domain_row),
             rx.cond(
@@ -155,7 +155,7 @@ def _domain_fields() -> rx.Component:
     )
 
 
-def _mapping_row(row: rx.Var) -> rx.Component:
+def _mapping_row(row: Texts) -> rx.Component:
     name = MAP_PREFIX + row["id"]
     return rx.table.row(
         rx.table.cell(rx.el.label(row["label"], html_for=name), class_name="cc-nowrap"),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+from reflex.vars import ArrayVar
 
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import Text, Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.services.controlling import RANGES
@@ -16,10 +19,12 @@ from customer_center.state.controlling import ControllingState
 
 VIEW = Permission.REPORTS_VIEW.value
 BAR = "var(--accent-9)"
+# A chart's data: one dict per bar (label, amount, text).
+Chart = ArrayVar[list[dict[str, Any]]]
 RESERVED = "var(--amber-9)"
 
 
-def figure(label_key: str, value: rx.Var, element_id: str, hint: rx.Var | None = None):  # type: ignore[no-untyped-def]
+def figure(label_key: str, value: Text, element_id: str, hint: Text | None = None) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(tr(label_key), size="2", color_scheme="gray"),
@@ -69,7 +74,7 @@ def months_chart() -> rx.Component:
     )
 
 
-def ranking_chart(data: rx.Var, name_key: str) -> rx.Component:
+def ranking_chart(data: Chart, name_key: str) -> rx.Component:
     return rx.recharts.bar_chart(
         rx.recharts.x_axis(type_="number", hide=True),
         rx.recharts.y_axis(
@@ -87,12 +92,12 @@ def ranking_chart(data: rx.Var, name_key: str) -> rx.Component:
         ),
         data=data,
         layout="vertical",
-        height=rx.cond(data.length() > 0, data.length() * 34 + 20, 60),  # type: ignore[operator]
+        height=rx.cond(data.length() > 0, data.length() * 34 + 20, 60),
         width="100%",
     )
 
 
-def ranking(title_key: str, data: rx.Var, element_id: str) -> rx.Component:
+def ranking(title_key: str, data: Chart, element_id: str) -> rx.Component:
     return section(
         title_key,
         rx.cond(
@@ -198,7 +203,7 @@ def approvals_section() -> rx.Component:
     )
 
 
-def budget_row(row: rx.Var) -> rx.Component:
+def budget_row(row: Texts) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.text(row["name"], weight="medium"),

@@ -7,12 +7,12 @@ import reflex as rx
 from customer_center.components.layout import public_header
 from customer_center.components.pager import page_text, pager
 from customer_center.components.portal_page import public_route
-from customer_center.components.ui import tr
+from customer_center.components.ui import Texts, tr
 from customer_center.domain import routes
 from customer_center.state.mailbox import MailboxState
 
 
-def _mail_row(mail: rx.Var) -> rx.Component:
+def _mail_row(mail: Texts) -> rx.Component:
     return rx.table.row(
         rx.table.cell(mail["when"]),
         rx.table.cell(mail["to"]),

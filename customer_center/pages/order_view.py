@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
+from customer_center.components.forms import OnSubmit
 from customer_center.components.layout import app_page
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.orders import ADDRESS_FIELDS
 from customer_center.state.order_view import OrderViewState
@@ -14,7 +17,7 @@ from customer_center.state.order_view import OrderViewState
 S = OrderViewState
 
 
-def section(title_key: str, *children: rx.Component, **props) -> rx.Component:  # type: ignore[no-untyped-def]
+def section(title_key: str, *children: rx.Component, **props: Any) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading(tr(title_key), size="3", as_="h2"),
@@ -130,7 +133,7 @@ def budget_card() -> rx.Component:
 
 
 def chain_card() -> rx.Component:
-    def member(level: rx.Var) -> rx.Component:
+    def member(level: Texts) -> rx.Component:
         return rx.foreach(
             S.chain_members,
             lambda m: rx.cond(
@@ -192,7 +195,7 @@ def chain_card() -> rx.Component:
 # --- lines, with the editor of a change ----------------------------------------------------
 
 
-def quantity_cell(line: rx.Var) -> rx.Component:
+def quantity_cell(line: Texts) -> rx.Component:
     sku = line["sku"].to(str)
     removed = S.edit_removed.contains(sku)
     return rx.cond(
@@ -346,7 +349,7 @@ def change_header_fields() -> rx.Component:
     )
 
 
-def _edit_form(on_submit: rx.EventHandler) -> rx.Component:
+def _edit_form(on_submit: OnSubmit) -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.callout(
@@ -523,7 +526,7 @@ def actions_card() -> rx.Component:
 
 
 def revisions_card() -> rx.Component:
-    def revision(rev: rx.Var) -> rx.Component:
+    def revision(rev: Texts) -> rx.Component:
         return rx.vstack(
             rx.hstack(
                 rx.text(rev["title"], weight="bold", size="2"),
@@ -559,7 +562,7 @@ def revisions_card() -> rx.Component:
 
 
 def timeline_card() -> rx.Component:
-    def entry(event: rx.Var) -> rx.Component:
+    def entry(event: Texts) -> rx.Component:
         return rx.hstack(
             rx.box(
                 width="10px",

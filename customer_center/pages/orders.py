@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+from reflex.event import EventCallback
 
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import once_loaded, tr
+from customer_center.components.ui import Text, Texts, once_loaded, tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.services.orders.lists import LISTED_STATUSES, SCOPE_ALL, SCOPE_MINE
@@ -47,7 +50,9 @@ def may_list_orders() -> rx.Var:
     )
 
 
-def _labelled(label_key: str, control: rx.Component, html_for: str, error: str = ""):  # type: ignore[no-untyped-def]
+def _labelled(
+    label_key: str, control: rx.Component, html_for: str, error: str = ""
+) -> rx.Component:
     state = OrderListState
     return rx.vstack(
         rx.el.label(tr(label_key), html_for=html_for, class_name="cc-label"),
@@ -127,7 +132,9 @@ def requester_filter() -> rx.Component:
     )
 
 
-def _input(element_id: str, value: rx.Var, on_change, **props) -> rx.Component:  # type: ignore[no-untyped-def]
+def _input(
+    element_id: str, value: Text, on_change: EventCallback[str], **props: Any
+) -> rx.Component:
     return rx.input(value=value, on_change=on_change, id=element_id, width="100%", **props)
 
 
@@ -206,7 +213,9 @@ def filter_bar() -> rx.Component:
     )
 
 
-def sort_header(key: str, column: str, narrow_hidden: bool = False, align: str = "left"):  # type: ignore[no-untyped-def]
+def sort_header(
+    key: str, column: str, narrow_hidden: bool = False, align: str = "left"
+) -> rx.Component:
     state = OrderListState
     arrow = rx.cond(
         state.sort == column,
@@ -228,7 +237,7 @@ def sort_header(key: str, column: str, narrow_hidden: bool = False, align: str =
     )
 
 
-def order_row(row: rx.Var) -> rx.Component:
+def order_row(row: Texts) -> rx.Component:
     all_scope = OrderListState.scope == SCOPE_ALL
     return rx.table.row(
         rx.table.row_header_cell(

@@ -9,7 +9,7 @@ from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import notice, once_loaded, tr
+from customer_center.components.ui import Texts, notice, once_loaded, tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.state.provisioning import MANAGE, ProvisioningState
@@ -70,7 +70,7 @@ def new_token_card() -> rx.Component:
     )
 
 
-def token_actions(token: rx.Var) -> rx.Component:
+def token_actions(token: Texts) -> rx.Component:
     return rx.cond(
         token["revoked"] == "",
         rx.flex(
@@ -97,7 +97,7 @@ def token_actions(token: rx.Var) -> rx.Component:
     )
 
 
-def token_status(token: rx.Var) -> rx.Component:
+def token_status(token: Texts) -> rx.Component:
     return rx.cond(
         token["revoked"] == "",
         rx.badge(tr("scim.status.active"), color_scheme="green"),
@@ -108,7 +108,7 @@ def token_status(token: rx.Var) -> rx.Component:
     )
 
 
-def token_row(token: rx.Var) -> rx.Component:
+def token_row(token: Texts) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(token["label"]),
         rx.table.cell(token["created"], class_name="cc-hide-narrow"),

@@ -8,7 +8,7 @@ from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import (
     PERMISSION_AREAS,
@@ -22,7 +22,7 @@ from customer_center.state.roles import RolesState
 S = RolesState
 
 
-def role_card(row: rx.Var) -> rx.Component:
+def role_card(row: Texts) -> rx.Component:
     custom_actions = rx.hstack(
         rx.button(
             rx.icon("pencil", size=14),

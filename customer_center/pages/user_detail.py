@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+from reflex.event import EventCallback
 
 from customer_center.components.absence_editor import absence_section
 from customer_center.components.account_forms import email_change_form, handover_dialog
@@ -24,7 +27,7 @@ from customer_center.state.users import UserDetailState
 S = UserDetailState
 
 
-def section(title_key: str, *children: rx.Component, **props) -> rx.Component:  # type: ignore[no-untyped-def]
+def section(title_key: str, *children: rx.Component, **props: Any) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading(tr(title_key), size="4", as_="h2"), *children, spacing="3", width="100%"
@@ -36,12 +39,16 @@ def section(title_key: str, *children: rx.Component, **props) -> rx.Component:  
 
 
 def confirm_button(
-    label_key: str, question_key: str, on_confirm, element_id: str, color: str = "red"
-) -> rx.Component:  # type: ignore[no-untyped-def]
+    label_key: str,
+    question_key: str,
+    on_confirm: EventCallback[()],
+    element_id: str,
+    color: str = "red",
+) -> rx.Component:
     """A button that asks before it does something that affects the user at once."""
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(
-            rx.button(tr(label_key), variant="soft", color_scheme=color, id=element_id)  # type: ignore[arg-type]
+            rx.button(tr(label_key), variant="soft", color_scheme=color, id=element_id)
         ),
         rx.alert_dialog.content(
             rx.alert_dialog.title(tr(label_key)),
@@ -56,7 +63,7 @@ def confirm_button(
                         color_scheme=color,
                         on_click=on_confirm,
                         id=f"{element_id}-confirm",
-                    )  # type: ignore[arg-type]
+                    )
                 ),
                 spacing="3",
                 justify="end",

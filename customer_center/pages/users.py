@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import reflex as rx
+from reflex.event import EventCallback
+from reflex.vars import ArrayVar
 
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import notice, once_loaded, tr
+from customer_center.components.ui import Text, Texts, notice, once_loaded, tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.catalog import LANGUAGES
@@ -20,7 +24,7 @@ MANAGE = Permission.USERS_MANAGE.value
 STATUS_COLORS = {"active": "green", "invited": "amber", "inactive": "gray"}
 
 
-def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
+def status_badge(status: Text, label: Text) -> rx.Component:
     return rx.badge(
         label,
         color_scheme=rx.match(status, *STATUS_COLORS.items(), "gray"),
@@ -28,7 +32,13 @@ def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
     )
 
 
-def filter_select(value: rx.Var, on_change, options: rx.Var | list, all_key: str, label_key: str):  # type: ignore[no-untyped-def]
+# A select's choices: from a state (roles) or fixed here (statuses, in the reader's language).
+Options = ArrayVar[list[dict[str, str]]] | list[dict[str, str | Text]]
+
+
+def filter_select(
+    value: Text, on_change: EventCallback[str], options: Options, all_key: str, label_key: str
+) -> rx.Component:
     return rx.select.root(
         rx.select.trigger(aria_label=tr(label_key), min_width="10rem"),
         rx.select.content(
@@ -40,7 +50,7 @@ def filter_select(value: rx.Var, on_change, options: rx.Var | list, all_key: str
     )
 
 
-def _status_options() -> list[dict[str, rx.Var]]:
+def _status_options() -> list[dict[str, str | Text]]:
     return [{"id": s, "label": tr(f"users.status.{s}")} for s in STATUS_COLORS]
 
 
@@ -80,9 +90,15 @@ def list_toolbar() -> rx.Component:
 
 
 def list_actions() -> rx.Component:
-    def action(icon: str, key: str, href: str, element_id: str, variant: str = "soft"):  # type: ignore[no-untyped-def]
+    def action(
+        icon: str,
+        key: str,
+        href: str,
+        element_id: str,
+        variant: Literal["soft", "solid"] = "soft",
+    ) -> rx.Component:
         return rx.link(
-            rx.button(rx.icon(icon, size=16), tr(key), variant=variant),  # type: ignore[arg-type]
+            rx.button(rx.icon(icon, size=16), tr(key), variant=variant),
             href=href,
             id=element_id,
             underline="none",
@@ -123,7 +139,7 @@ def sort_header(key: str, column: str, narrow_hidden: bool = False) -> rx.Compon
     )
 
 
-def user_row(row: rx.Var) -> rx.Component:
+def user_row(row: Texts) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.vstack(
@@ -207,7 +223,7 @@ def users_page() -> rx.Component:
     )
 
 
-def language_field(default: rx.Var | str, errors: rx.Var) -> rx.Component:
+def language_field(default: Text | str, errors: Texts) -> rx.Component:
     return rx.vstack(
         rx.el.label(tr("field.language"), html_for="language", class_name="cc-label"),
         rx.select.root(
@@ -229,8 +245,10 @@ def language_field(default: rx.Var | str, errors: rx.Var) -> rx.Component:
     )
 
 
-def role_checkboxes(options: rx.Var, checked: rx.Var | None, errors: rx.Var) -> rx.Component:
-    def box(option: rx.Var) -> rx.Component:
+def role_checkboxes(
+    options: ArrayVar[list[dict[str, str]]], checked: ArrayVar[list[str]] | None, errors: Texts
+) -> rx.Component:
+    def box(option: Texts) -> rx.Component:
         return rx.el.label(
             rx.checkbox(
                 name="role_" + option["id"],

@@ -8,7 +8,7 @@ from customer_center.components.forms import form
 from customer_center.components.layout import app_page
 from customer_center.components.pager import page_text, pager
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import once_loaded, tr
+from customer_center.components.ui import Texts, once_loaded, tr
 from customer_center.domain import routes
 from customer_center.pages.users import MANAGE, language_field, role_checkboxes
 from customer_center.state.erp_contacts import ErpContactsState
@@ -26,7 +26,7 @@ TOGGLE_PAGE = (
 )
 
 
-def contact_row(contact: rx.Var) -> rx.Component:
+def contact_row(contact: Texts) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.checkbox(

@@ -7,7 +7,7 @@ import reflex as rx
 from customer_center.components.layout import app_page
 from customer_center.components.pager import page_text, pager
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.user_csv import MAX_BYTES
 from customer_center.pages.users import MANAGE
@@ -39,7 +39,7 @@ def upload_area() -> rx.Component:
         max_files=1,
         max_size=MAX_BYTES,
         multiple=False,
-        on_drop=S.upload(rx.upload_files(upload_id=UPLOAD_ID)),  # type: ignore[call-arg]
+        on_drop=S.upload(rx.upload_files(upload_id=UPLOAD_ID)),
         class_name="cc-upload",
     )
 
@@ -57,7 +57,7 @@ def file_error() -> rx.Component:
     )
 
 
-def row_status(row: rx.Var) -> rx.Component:
+def row_status(row: Texts) -> rx.Component:
     return rx.cond(
         row["ok"] != "",
         rx.badge(tr("import.status_ok"), color_scheme="green"),
@@ -66,7 +66,7 @@ def row_status(row: rx.Var) -> rx.Component:
 
 
 def rows_table(rows: rx.Var, row_id: str) -> rx.Component:
-    def row(item: rx.Var) -> rx.Component:
+    def row(item: Texts) -> rx.Component:
         return rx.table.row(
             rx.table.cell(item["line"]),
             rx.table.row_header_cell(item["name"]),

@@ -10,11 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVarTuple, Unpack, cast
+
+from reflex.event import EventCallback
 
 from customer_center.domain.principals import CustomerUser
 
-F = TypeVar("F", bound=Callable)
+P = TypeVarTuple("P")
+# A handler as written (the state, then the event's arguments), or one already made an event
+# callback by ``rx.event(...)`` below the access marker.
+Handler = Callable[[Any, Unpack[P]], Any] | EventCallback[*P]
 ACCESS_ATTRIBUTE = "__cc_access__"
 
 
@@ -32,30 +37,34 @@ class Access:
 current_principal: ContextVar[CustomerUser | None] = ContextVar("current_principal", default=None)
 
 
-def _mark(access: Access) -> Callable[[F], F]:
-    def decorate(fn: F) -> F:
+def _mark(access: Access) -> Callable[[Handler[*P]], EventCallback[*P]]:
+    def decorate(fn: Handler[*P]) -> EventCallback[*P]:
         setattr(fn, ACCESS_ATTRIBUTE, access)
-        return fn
+        # The function itself, as ``rx.event`` returns a method: typed as the event callback
+        # the state class makes of it, so ``State.handler(arg)`` and ``.debounce`` type-check.
+        return cast("EventCallback[*P]", fn)
 
     return decorate
 
 
-def public(fn: F) -> F:
+def public(fn: Handler[*P]) -> EventCallback[*P]:
     """Callable without signing in (sign-in, activation, language switch)."""
     return _mark(Access(anonymous=True))(fn)
 
 
-def signed_in(fn: F) -> F:
+def signed_in(fn: Handler[*P]) -> EventCallback[*P]:
     """Callable by any active, signed-in user of any company."""
     return _mark(Access())(fn)
 
 
-def requires(permission: str) -> Callable[[F], F]:
+def requires(
+    permission: str,
+) -> Callable[[Handler[*P]], EventCallback[*P]]:
     """Callable by signed-in users holding ``permission``."""
     return _mark(Access(permission=permission))
 
 
-def dev_only(fn: F) -> F:
+def dev_only(fn: Handler[*P]) -> EventCallback[*P]:
     """Callable only when the portal runs with CC_ENV=dev (the dev mailbox)."""
     return _mark(Access(anonymous=True, dev_only=True))(fn)
 

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from reflex.event import EventSpec
+from sqlmodel import Session
 
 from customer_center.domain.errors import ServiceError
 from customer_center.services.identity import accounts, activation
@@ -24,7 +29,7 @@ class ActivationState(PortalState):
         self.sent_to = ""
 
     @public
-    async def submit(self, form: dict):  # type: ignore[no-untyped-def]
+    async def submit(self, form: dict) -> AsyncIterator[None]:
         request = activation.ActivationRequest(
             customer_number=text_field(form, "customer_number", 64),
             invoice_number=text_field(form, "invoice_number", 64),
@@ -80,7 +85,7 @@ class ActivationConfirmState(PortalState):
         self.suggested_name = pending.suggested_name
 
     @public
-    async def submit(self, form: dict):  # type: ignore[no-untyped-def]
+    async def submit(self, form: dict) -> EventSpec | None:
         self.errors = {}
         try:
             ticket = await in_transaction(
@@ -96,10 +101,10 @@ class ActivationConfirmState(PortalState):
             if error.code.startswith("link.") or error.code.startswith("activation."):
                 self.link_error = self._t(error.code)
             self.errors = field_errors(error, self.lang)
-            return
+            return None
         return go_to_ticket(ticket)
 
 
-def _activate_and_ticket(session, *, browser: str, **kwargs):  # type: ignore[no-untyped-def]
+def _activate_and_ticket(session: Session, *, browser: str, **kwargs: Any) -> str:
     user = activation.complete_activation(session, erp_client(), **kwargs)
     return accounts.issue_sign_in_ticket(session, user, browser)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from reflex.event import EventCallback
+
 from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
@@ -47,7 +49,7 @@ class ApprovalLinkState(PortalState):
         self.reasons = breach_lines(order.reasons, self.lang, order.currency)
 
     @requires(DECIDE)
-    async def decide(self, form: dict):  # type: ignore[no-untyped-def]
+    async def decide(self, form: dict) -> EventCallback[()] | None:
         self.errors = {}
         decision = text_field(form, "decision", 10)
         try:

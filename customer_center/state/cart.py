@@ -6,6 +6,8 @@ of the actor's own cart (the service looks it up by user), so a forged one chang
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
@@ -35,7 +37,7 @@ class CartBadgeState(PortalState):
         await self._recount(self._actor())
 
 
-def cart_rows(view: CartView, lang: str, t) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def cart_rows(view: CartView, lang: str, t: Callable[..., str]) -> list[dict[str, str]]:
     def amount(cents: int | None, currency: str) -> str:
         return money(cents, currency, lang) if cents is not None else ""
 
@@ -99,7 +101,7 @@ class CartState(SituationView):
         self.notice, self.problem, self.errors = "", "", {}
         await self._reload()
 
-    async def _change(self, service, done: str = "", **kwargs) -> bool:  # type: ignore[no-untyped-def]
+    async def _change(self, service: Callable[..., object], done: str = "", **kwargs: str) -> bool:
         self.notice, self.problem, self.errors = "", "", {}
         try:
             await in_transaction(service, self._actor(), **kwargs)

@@ -7,6 +7,7 @@ up again among the company's own ERP addresses. Service errors keyed
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from types import SimpleNamespace
 
 from customer_center.domain import routes
@@ -118,7 +119,7 @@ class CheckoutState(PortalState):
             self.billing_choice = key
 
     @requires(ORDER)
-    async def submit(self, form: dict):  # type: ignore[no-untyped-def]
+    async def submit(self, form: dict) -> AsyncIterator[None]:
         if self.placed or self.busy:
             return
         self.errors, self.problem, self.busy = {}, "", True

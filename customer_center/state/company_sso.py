@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-import reflex as rx
+from reflex.event import EventSpec
 
 from customer_center.auth import oidc
 from customer_center.domain import routes
@@ -93,9 +93,10 @@ class CompanySsoState(PortalState):
             {
                 "id": str(r.id),
                 "label": role_name(self.lang, r.code, r.name, r.is_builtin),
-                "groups": view.groups_by_role.get(r.id, ""),  # type: ignore[arg-type]
+                "groups": view.groups_by_role.get(r.id, ""),
             }
             for r in roles
+            if r.id is not None  # stored roles: always (narrows SQLModel's optional id)
         ]
         self.password_on = view.password_sign_in_enabled
         self.actor_proven, self.main_contact_proven = view.actor_proven, view.main_contact_proven
@@ -161,7 +162,7 @@ class CompanySsoState(PortalState):
             self.domain_notice = self._t("sso.domains_still_waiting")
 
     @requires(MANAGE)
-    async def test_sign_in(self) -> rx.event.EventSpec | None:
+    async def test_sign_in(self) -> EventSpec | None:
         """Signing in through the provider as oneself, and back to this page (a full page
         load: the start route is no page of the app)."""
         self.notice, self.test_error = "", ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
@@ -81,7 +82,7 @@ class ErpContactsState(PortalState):
         self.selected = [*rest, contact_id] if checked is True else rest
 
     @requires(MANAGE)
-    async def invite(self, form: dict):  # type: ignore[no-untyped-def]
+    async def invite(self, form: dict) -> EventSpec | None:
         self.errors = {}
         language = text_field(form, "language", 5)
         try:

@@ -4,6 +4,7 @@
 import logging
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from customer_center.i18n import DEFAULT_LANGUAGE, translate
 from customer_center.state.access import current_principal
@@ -11,7 +12,7 @@ from customer_center.state.access import current_principal
 log = logging.getLogger(__name__)
 
 
-def unexpected_error_toast(exception: Exception) -> rx.event.EventSpec:
+def unexpected_error_toast(exception: Exception) -> EventSpec:
     """Log the full error on the server; tell the user in their language to try again."""
     log.error("unhandled error in an event handler", exc_info=exception)
     context = current_principal.get()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import reflex as rx
+from sqlmodel import Session
 
 from customer_center.domain.inputs import parse_id
 from customer_center.i18n.formatting import format_moment
 from customer_center.integrations.mail.dev_mailbox import (
+    DevMailView,
     count_dev_mail,
     get_dev_mail,
     list_dev_mail,
@@ -21,7 +23,7 @@ PAGE_SIZE = 20
 _LINK_RE = re.compile(r"https?://\S+")
 
 
-def _page_of_mail(session, page: int):  # type: ignore[no-untyped-def]
+def _page_of_mail(session: Session, page: int) -> tuple[int, list[DevMailView]]:
     return count_dev_mail(session), list_dev_mail(session, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
 
 

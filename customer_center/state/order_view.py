@@ -7,6 +7,8 @@ a decision on an order that changed meanwhile is refused and the fresh order is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import MAX_LINE_QUANTITY, parse_quantity
 from customer_center.domain.orders import ADDRESS_FIELDS, SHIPPING_METHODS
@@ -156,7 +158,9 @@ class OrderViewState(PortalState):
 
     # --- running a decision ------------------------------------------------------------
 
-    async def _run(self, service, *, done_key: str, **kwargs) -> bool:  # type: ignore[no-untyped-def]
+    async def _run(
+        self, service: Callable[..., object], *, done_key: str, **kwargs: object
+    ) -> bool:
         """Call ``service`` on this order at the version shown; a stale version shows the
         fresh order with a message, other refusals show next to their fields."""
         self.errors, self.notice, self.conflict = {}, "", ""

@@ -17,18 +17,21 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from reflex.event import EventCallback
+
 Handler = Callable[[Any], Any]
+Turner = EventCallback[()]
 
 
 def page_turners(
-    rule: Callable[[Handler], Handler],
+    rule: Callable[[Handler], Turner],
     *,
     names: tuple[str, str] = ("next_page", "previous_page"),
     page: str = "page",
     page_count: str | None = "page_count",
     has_next: str | None = None,
     show: str = "_refresh",
-) -> tuple[Handler, Handler]:
+) -> tuple[Turner, Turner]:
     """The ``(next, previous)`` handlers of a paged state.
 
     ``page``: the var holding the shown page; ``page_count``: the var with the number of pages,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
+from reflex.event import EventSpec
 
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_id
@@ -53,7 +56,7 @@ class ProvisioningState(PortalState):
         await self._reload()
 
     @requires(MANAGE)
-    async def create(self, form: dict):  # type: ignore[no-untyped-def]
+    async def create(self, form: dict) -> EventSpec | None:
         self.errors = {}
         label = text_field(form, "label", 300)
         try:
@@ -77,7 +80,7 @@ class ProvisioningState(PortalState):
     async def revoke(self, token_id: str) -> None:
         await self._change(token_id, scim_tokens.revoke_token)
 
-    async def _change(self, token_id: object, change) -> None:  # type: ignore[no-untyped-def]
+    async def _change(self, token_id: object, change: Callable[..., str | None]) -> None:
         self.errors = {}
         wanted = parse_id(token_id)
         try:

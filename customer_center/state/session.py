@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from customer_center.auth.sessions import cookie_value_from_header
@@ -62,7 +63,7 @@ class SessionState(PortalState):
     opens_empty: ClassVar[bool] = False
 
     @public
-    async def load(self):  # type: ignore[no-untyped-def]
+    async def load(self) -> EventSpec | None:
         """on_load of every signed-in page: anonymous visitors go to the sign-in page (the
         middleware has already emptied a tab whose session ended). Fills the navigation's
         counts in the same event, so opening a page costs one round trip fewer per badge."""
@@ -85,9 +86,10 @@ class SessionState(PortalState):
         self.company_currency = overview.currency
         self.permissions = sorted(context.rights)
         self.is_main_contact = overview.is_main_contact
+        return None
 
     @public
-    async def check_session(self):  # type: ignore[no-untyped-def]
+    async def check_session(self) -> EventSpec | None:
         """Polled by every signed-in page: a session that ended sends the browser away (the
         middleware has emptied the tab by then), once. A visitor who never signed in on the
         tab is left to ``load``, which asks them to sign in and come back."""
@@ -97,7 +99,7 @@ class SessionState(PortalState):
         return None
 
     @signed_in
-    async def sign_out(self):  # type: ignore[no-untyped-def]
+    async def sign_out(self) -> EventSpec:
         """Revoke the session on the server at once, empty every state of the tab (it now
         belongs to nobody), then let the browser drop the cookie."""
         cookie = cookie_value_from_header(self._header("cookie"))
@@ -108,7 +110,7 @@ class SessionState(PortalState):
         return rx.call_script(f"window.location.assign('{routes.AUTH_SIGNED_OUT}')")
 
     @public
-    def open_start_page(self):  # type: ignore[no-untyped-def]
+    def open_start_page(self) -> EventSpec:
         """``/``: the dashboard when signed in, else the sign-in page."""
         return rx.redirect(
             routes.DASHBOARD if current_principal.get() else routes.SIGN_IN, replace=True

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from customer_center.auth import browser_key
 from customer_center.domain import routes
@@ -17,7 +19,7 @@ from customer_center.state.access import public
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 
 
-def go_to_ticket(ticket: str, next_page: str = "") -> rx.event.EventSpec:
+def go_to_ticket(ticket: str, next_page: str = "") -> EventSpec:
     """Full page load through the route that turns a ticket into the HttpOnly cookie; it
     then opens ``next_page`` (checked there) or the dashboard."""
     address = f"{routes.AUTH_COMPLETE}?ticket={quote(ticket, safe='')}"
@@ -32,7 +34,7 @@ def asking_browser(state: PortalState) -> str:
     return browser_key.binding_from_header(state._header("cookie"))
 
 
-async def go_to_sso_start(state: PortalState, email: str, next_page: str) -> rx.event.EventSpec:
+async def go_to_sso_start(state: PortalState, email: str, next_page: str) -> EventSpec:
     """Full page load through the route that sends this browser (and only this one) to the
     company's identity provider."""
     ticket = await in_transaction(
@@ -80,11 +82,11 @@ class SignInState(PortalState):
         self.sso_offer, self.password_allowed = choice.sso, choice.password_allowed
 
     @public
-    async def continue_with_sso(self) -> rx.event.EventSpec | None:
+    async def continue_with_sso(self) -> EventSpec | None:
         self.errors = {}
         return await self._go_to_sso()
 
-    async def _go_to_sso(self) -> rx.event.EventSpec | None:
+    async def _go_to_sso(self) -> EventSpec | None:
         if not self._sso_email:
             return None
         try:
@@ -94,7 +96,7 @@ class SignInState(PortalState):
             return None
 
     @public
-    async def submit(self, form: dict):  # type: ignore[no-untyped-def]
+    async def submit(self, form: dict) -> AsyncIterator[EventSpec | None]:
         attempt = accounts.SignInAttempt(
             email=text_field(form, "email", 254),
             password=text_field(form, "password", accounts.MAX_PASSWORD_INPUT + 1),
@@ -107,7 +109,7 @@ class SignInState(PortalState):
             yield await self._go_to_sso()
             return
         self.busy = True
-        yield
+        yield None
         try:
             ticket = await in_transaction(accounts.sign_in, attempt)
         except ServiceError as error:
@@ -159,7 +161,7 @@ class ResetPasswordState(PortalState):
             self.link_error = self._t(error.code)
 
     @public
-    async def submit(self, form: dict):  # type: ignore[no-untyped-def]
+    async def submit(self, form: dict) -> EventSpec | None:
         self.errors = {}
         try:
             ticket = await in_transaction(
@@ -174,5 +176,5 @@ class ResetPasswordState(PortalState):
             if error.code.startswith("link."):
                 self.link_error = self._t(error.code)
             self.errors = field_errors(error, self.lang)
-            return
+            return None
         return go_to_ticket(ticket)

@@ -87,7 +87,7 @@ class UserImportState(PortalState):
             self._reset()
 
     @requires(MANAGE)
-    async def upload(self, files: list[rx.UploadFile]):  # type: ignore[no-untyped-def]
+    async def upload(self, files: list[rx.UploadFile]) -> None:
         if self.importing:
             return None
         self._reset()
@@ -115,8 +115,8 @@ class UserImportState(PortalState):
         if not self.importing:
             self._reset()
 
-    @rx.event(background=True)
     @requires(MANAGE)
+    @rx.event(background=True)
     async def run_import(self) -> None:
         actor, settings = self._actor(), get_settings()
         async with self:

@@ -6,7 +6,10 @@ browser are plain numbers that the services check again against the actor's comp
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
+from reflex.event import EventSpec
 
 from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
@@ -134,7 +137,7 @@ class InviteUserState(PortalState):
         self.role_options = role_options(roles, self.lang)
 
     @requires(MANAGE)
-    async def submit(self, form: dict):  # type: ignore[no-untyped-def]
+    async def submit(self, form: dict) -> EventSpec | None:
         self.errors = {}
         language = text_field(form, "language", 5)
         new = NewUser(
@@ -200,7 +203,13 @@ class UserDetailState(PortalState):
         self.role_options = role_options(roles, self.lang)
         await self._reload()
 
-    async def _run(self, service, done_key: str, errors_var: str = "problem", **args) -> bool:  # type: ignore[no-untyped-def]
+    async def _run(
+        self,
+        service: Callable[..., object],
+        done_key: str,
+        errors_var: str = "problem",
+        **args: object,
+    ) -> bool:
         """Call a user service for this user; show its refusal or report success."""
         self.errors, self.role_errors, self.problem, self.notice = {}, {}, "", ""
         try:
@@ -251,7 +260,7 @@ class UserDetailState(PortalState):
         )
 
     @requires(MANAGE)
-    async def revoke_invitation(self):  # type: ignore[no-untyped-def]
+    async def revoke_invitation(self) -> EventSpec | None:
         if await self._run(inviting.revoke_invitation, done_key="users.revoked"):
             return rx.redirect(routes.USERS)
         return None
@@ -279,7 +288,7 @@ class InvitationState(PortalState):
             self._use_language(details.language)
 
     @public
-    async def submit(self, form: dict):  # type: ignore[no-untyped-def]
+    async def submit(self, form: dict) -> EventSpec | None:
         self.errors = {}
         try:
             ticket = await in_transaction(

@@ -28,19 +28,14 @@ from customer_center.domain.budgets import (
     period_bounds,
 )
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.order_states import NOT_COUNTED_STATUSES, RESERVING_STATUSES, StepStatus
 from customer_center.domain.orders import order_number
 from customer_center.domain.permissions import Permission
 from customer_center.domain.portal_time import start_of_local_day
 from customer_center.domain.principals import CustomerUser
 from customer_center.domain.refs import RoleRef
 from customer_center.models.base import utcnow
-from customer_center.models.order import (
-    NOT_COUNTED_STATUSES,
-    RESERVING_STATUSES,
-    STEP_WAITING,
-    ApprovalStep,
-    Order,
-)
+from customer_center.models.order import ApprovalStep, Order
 from customer_center.models.user import Role, User, UserRole
 from customer_center.services.people.budgets import company_currency, local_today
 from customer_center.services.people.names import names_of
@@ -238,7 +233,8 @@ def approval_report(
     require_reports(actor)
     now = now or utcnow()
     waiting = and_(
-        col(ApprovalStep.company_id) == actor.company_id, col(ApprovalStep.status) == STEP_WAITING
+        col(ApprovalStep.company_id) == actor.company_id,
+        col(ApprovalStep.status) == StepStatus.WAITING,
     )
     counts = session.execute(sa_select(*_age_buckets(now)).where(waiting)).one()
     orders = session.execute(

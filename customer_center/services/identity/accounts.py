@@ -13,10 +13,11 @@ from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.languages import LANGUAGES
 from customer_center.domain.password_policy import new_password_errors
+from customer_center.domain.people import UserStatus
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
-from customer_center.models.user import STATUS_ACTIVE, User
+from customer_center.models.user import User
 from customer_center.services import audit
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.identity.activation import normalize_email
@@ -66,7 +67,7 @@ def check_sign_in(session: Session, attempt: SignInAttempt) -> User:
         raise ServiceError("sign_in.locked", minutes=wait)
     user = session.exec(select(User).where(User.email == email)).first()
     password_ok = verify_password(attempt.password, user.password_hash if user else None)
-    if user is None or not password_ok or user.status != STATUS_ACTIVE:
+    if user is None or not password_ok or user.status != UserStatus.ACTIVE:
         raise ServiceError("sign_in.invalid")
     record_attempt(session, SIGN_IN_LIMIT.kind, [f"email:{email}"], succeeded=True)
     return user
@@ -103,7 +104,7 @@ def redeem_sign_in_ticket(
         session, one_time_tokens.SIGN_IN_TICKET, raw_ticket, browser_key
     )
     user = session.get(User, ticket.user_id)
-    if user is None or user.status != STATUS_ACTIVE:
+    if user is None or user.status != UserStatus.ACTIVE:
         raise ServiceError("link.invalid")
     user.last_sign_in_at = utcnow()
     session.add(user)
@@ -151,7 +152,7 @@ def request_password_reset(
     # Every request counts towards the limit, so nobody can flood a mailbox.
     record_attempt(session, RESET_LIMIT.kind, keys, succeeded=False)
     user = session.exec(select(User).where(User.email == email)).first()
-    if user is None or user.status != STATUS_ACTIVE:
+    if user is None or user.status != UserStatus.ACTIVE:
         return
     one_time_tokens.send_link(
         session,
@@ -179,7 +180,7 @@ def check_reset_link(session: Session, raw_token: str) -> str:
     """The e-mail the link resets, if the link can still be used."""
     token = one_time_tokens.peek(session, one_time_tokens.PASSWORD_RESET, raw_token)
     user = session.get(User, token.user_id)
-    if user is None or user.status != STATUS_ACTIVE:
+    if user is None or user.status != UserStatus.ACTIVE:
         raise ServiceError("link.invalid")
     return user.email
 

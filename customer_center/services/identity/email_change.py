@@ -16,11 +16,12 @@ from customer_center.auth.principals import rights_of
 from customer_center.domain import routes
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
-from customer_center.models.user import STATUS_INACTIVE, User
+from customer_center.models.user import User
 from customer_center.services import audit, emails
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.identity.rate_limit import Limit, minutes_blocked, record_attempt
@@ -86,7 +87,7 @@ def request_email_change(
 ) -> str:
     """E-mail a confirmation link to the new address; returns the address it went to."""
     user = editable_user(session, actor, user_id=user_id)
-    if user.status == STATUS_INACTIVE:
+    if user.status == UserStatus.INACTIVE:
         raise ServiceError("account.email.error.user_inactive")
     email = _checked_new_email(session, user, new_email)
     wait = minutes_blocked(session, REQUEST_LIMIT, [f"user:{actor.user_id}"], utcnow())
@@ -163,7 +164,7 @@ def confirm_email_change(session: Session, settings: Settings, raw_token: str) -
     token = one_time_tokens.peek(session, EMAIL_CHANGE, raw_token)
     user = session.get(User, token.user_id)
     new_email = token.payload.get("new_email")
-    if user is None or user.status == STATUS_INACTIVE or not isinstance(new_email, str):
+    if user is None or user.status == UserStatus.INACTIVE or not isinstance(new_email, str):
         raise ServiceError("link.invalid")
     if email_in_use(session, new_email):
         raise ServiceError("account.email.error.in_use")

@@ -16,9 +16,10 @@ from sqlmodel import Session, col, select
 
 from customer_center.domain.email_address import normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.domain.principals import ScimClient
-from customer_center.models.user import STATUS_ACTIVE, STATUS_INACTIVE, Role, User, UserRole
+from customer_center.models.user import Role, User, UserRole
 from customer_center.services import audit
 from customer_center.services.people import role_rules, roles, users
 from customer_center.services.people.role_rules import BuiltinNames
@@ -47,7 +48,7 @@ class UserFields:
 
 def is_active(user: User) -> bool:
     """SCIM ``active``: the account is not switched off (an invited user is active)."""
-    return user.status != STATUS_INACTIVE
+    return user.status != UserStatus.INACTIVE
 
 
 def create_user(session: Session, actor: ScimClient, *, fields: UserFields) -> int:
@@ -60,7 +61,7 @@ def create_user(session: Session, actor: ScimClient, *, fields: UserFields) -> i
         email=normalize_email(fields.email),
         name=fields.name.strip(),
         language=fields.language,
-        status=STATUS_ACTIVE if fields.active else STATUS_INACTIVE,
+        status=UserStatus.ACTIVE if fields.active else UserStatus.INACTIVE,
         external_id=fields.external_id,
     )
     session.add(user)

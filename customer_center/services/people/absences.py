@@ -16,11 +16,11 @@ from sqlmodel import Session, col, select
 
 from customer_center.domain.chains import absence_problems
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import RuleScope
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.approval import Absence
 from customer_center.models.base import utcnow
-from customer_center.models.budget import SCOPE_USER
 from customer_center.services import audit
 from customer_center.services.people.budgets import check_subject
 from customer_center.services.people.chains import load_directory
@@ -47,7 +47,7 @@ def may_manage_absence(session: Session, actor: CustomerUser, *, user_id: int) -
 
 
 def _check_access(session: Session, actor: CustomerUser, user_id: int) -> None:
-    check_subject(session, actor, scope=SCOPE_USER, subject_id=user_id)
+    check_subject(session, actor, scope=RuleScope.USER, subject_id=user_id)
     if not may_manage_absence(session, actor, user_id=user_id):
         raise ServiceError("admin.not_found")
 

@@ -23,17 +23,19 @@ from customer_center.domain.budgets import (
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import parse_whole
+from customer_center.domain.order_states import NOT_COUNTED_STATUSES, RESERVING_STATUSES
+from customer_center.domain.people import RuleScope
 from customer_center.domain.permissions import Permission
 from customer_center.domain.portal_time import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.base import utcnow
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
+from customer_center.models.budget import BudgetRule
 from customer_center.models.company import Company
-from customer_center.models.order import NOT_COUNTED_STATUSES, RESERVING_STATUSES, Order
+from customer_center.models.order import Order
 from customer_center.models.user import Role, User, UserRole
 from customer_center.services import audit
 
-SCOPES = (SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER)
+SCOPES = (RuleScope.COMPANY, RuleScope.ROLE, RuleScope.USER)
 MAX_QUANTITY = 10**9
 # Periods run from midnight to midnight where the customers are (the seller's time zone, as
 # customer_center.domain.portal_time names), not in UTC.
@@ -51,10 +53,10 @@ def as_limits(rule: BudgetRule) -> Limits:
 
 def check_subject(session: Session, actor: CustomerUser, *, scope: str, subject_id: int) -> int:
     """The subject of a rule must belong to the actor's company; the company is subject 0."""
-    if scope == SCOPE_COMPANY:
+    if scope == RuleScope.COMPANY:
         return 0
     table: type[Role] | type[User] | None = (
-        Role if scope == SCOPE_ROLE else User if scope == SCOPE_USER else None
+        Role if scope == RuleScope.ROLE else User if scope == RuleScope.USER else None
     )
     row = session.get(table, subject_id) if table and isinstance(subject_id, int) else None
     if row is None or row.company_id != actor.company_id:  # type: ignore[attr-defined]
@@ -167,9 +169,9 @@ def effective_limits_for(
 ) -> tuple[Limits, str | None]:
     rules = session.exec(select(BudgetRule).where(BudgetRule.company_id == company_id)).all()
     role_ids = set(session.exec(select(UserRole.role_id).where(UserRole.user_id == user_id)).all())
-    own = next((r for r in rules if r.scope == SCOPE_USER and r.subject_id == user_id), None)
-    company = next((r for r in rules if r.scope == SCOPE_COMPANY), None)
-    roles = [as_limits(r) for r in rules if r.scope == SCOPE_ROLE and r.subject_id in role_ids]
+    own = next((r for r in rules if r.scope == RuleScope.USER and r.subject_id == user_id), None)
+    company = next((r for r in rules if r.scope == RuleScope.COMPANY), None)
+    roles = [as_limits(r) for r in rules if r.scope == RuleScope.ROLE and r.subject_id in role_ids]
     return effective_limits(
         as_limits(own) if own else None, roles, as_limits(company) if company else None
     )
@@ -227,7 +229,7 @@ def budget_situation(
     if user_id != actor.user_id:
         if not (actor.may(Permission.BUDGETS_MANAGE) or actor.may(Permission.USERS_MANAGE)):
             raise ServiceError("error.permission_denied")
-        check_subject(session, actor, scope=SCOPE_USER, subject_id=user_id)
+        check_subject(session, actor, scope=RuleScope.USER, subject_id=user_id)
     return situation_of(session, actor.company_id, user_id, today or local_today())
 
 
@@ -259,11 +261,11 @@ def budget_defaults(session: Session, actor: CustomerUser) -> BudgetDefaults:
     rules = session.exec(
         select(BudgetRule).where(
             BudgetRule.company_id == actor.company_id,
-            col(BudgetRule.scope).in_((SCOPE_COMPANY, SCOPE_ROLE)),
+            col(BudgetRule.scope).in_((RuleScope.COMPANY, RuleScope.ROLE)),
         )
     ).all()
-    company = next((as_limits(r) for r in rules if r.scope == SCOPE_COMPANY), None)
-    roles = {r.subject_id: as_limits(r) for r in rules if r.scope == SCOPE_ROLE}
+    company = next((as_limits(r) for r in rules if r.scope == RuleScope.COMPANY), None)
+    roles = {r.subject_id: as_limits(r) for r in rules if r.scope == RuleScope.ROLE}
     return BudgetDefaults(company_currency(session, actor.company_id), company, roles)
 
 

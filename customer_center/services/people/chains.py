@@ -29,15 +29,16 @@ from customer_center.domain.chains import (
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern
+from customer_center.domain.order_states import StepStatus
+from customer_center.domain.people import RuleScope, UserStatus
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.domain.refs import RoleRef
 from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.base import utcnow
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
 from customer_center.models.company import Company
-from customer_center.models.order import STEP_WAITING, ApprovalStep
-from customer_center.models.user import STATUS_ACTIVE, STATUS_INVITED, Role, User, UserRole
+from customer_center.models.order import ApprovalStep
+from customer_center.models.user import Role, User, UserRole
 from customer_center.services import audit
 from customer_center.services.people.budgets import check_subject
 from customer_center.services.people.permissions import holders_of
@@ -51,7 +52,7 @@ def load_directory(session: Session, company_id: int) -> Directory:
             User.company_id == company_id
         )
     ).all()
-    active = frozenset(uid for uid, _n, status, _m in users if status == STATUS_ACTIVE)
+    active = frozenset(uid for uid, _n, status, _m in users if status == UserStatus.ACTIVE)
     roles = session.exec(
         select(Role.id, Role.code, Role.name, Role.is_builtin).where(Role.company_id == company_id)
     ).all()
@@ -71,7 +72,7 @@ def load_directory(session: Session, company_id: int) -> Directory:
         main_contact_id=next((uid for uid, _n, _s, main in users if main), None),
         deciders=holders_of(session, company_id, Permission.APPROVALS_DECIDE),
         absences=_absences(session, company_id),
-        invited=frozenset(uid for uid, _n, status, _m in users if status == STATUS_INVITED),  # type: ignore[misc]
+        invited=frozenset(uid for uid, _n, status, _m in users if status == UserStatus.INVITED),  # type: ignore[misc]
     )
 
 
@@ -90,7 +91,7 @@ def _waiting_approvers(session: Session, company_id: int) -> set[int]:
     return set(
         session.exec(
             select(ApprovalStep.approver_id)
-            .where(ApprovalStep.company_id == company_id, ApprovalStep.status == STEP_WAITING)
+            .where(ApprovalStep.company_id == company_id, ApprovalStep.status == StepStatus.WAITING)
             .distinct()
         ).all()
     )
@@ -117,11 +118,11 @@ def deputy_directory(session: Session, company_id: int, also: Iterable[int] = ()
             or_(
                 col(User.id).in_(wanted),
                 col(User.is_main_contact),
-                col(User.status) != STATUS_ACTIVE,
+                col(User.status) != UserStatus.ACTIVE,
             ),
         )
     ).all()
-    active = frozenset(uid for uid, _n, status, _m in users if status == STATUS_ACTIVE)
+    active = frozenset(uid for uid, _n, status, _m in users if status == UserStatus.ACTIVE)
     return Directory(
         names={uid: name for uid, name, _s, _m in users},  # type: ignore[misc]
         active=active,  # type: ignore[arg-type]
@@ -132,7 +133,7 @@ def deputy_directory(session: Session, company_id: int, also: Iterable[int] = ()
             session, company_id, Permission.APPROVALS_DECIDE, [u[0] or 0 for u in users]
         ),
         absences=absences,
-        invited=frozenset(uid for uid, _n, status, _m in users if status == STATUS_INVITED),  # type: ignore[misc]
+        invited=frozenset(uid for uid, _n, status, _m in users if status == UserStatus.INVITED),  # type: ignore[misc]
     )
 
 
@@ -228,7 +229,7 @@ def save_chain(
         clear_chain(session, actor, scope=scope, subject_id=subject)
         return
     directory = load_directory(session, actor.company_id)
-    owner = subject if scope == SCOPE_USER else None
+    owner = subject if scope == RuleScope.USER else None
     problems = chain_problems(levels, directory, owner)
     if problems:
         raise ValidationFailed(
@@ -281,9 +282,9 @@ def chain_for_user(
     }
     role_ids = sorted(session.exec(select(UserRole.role_id).where(UserRole.user_id == user_id)))
     for key, source in (
-        [((SCOPE_USER, user_id), SCOPE_USER)]
-        + [((SCOPE_ROLE, r), SCOPE_ROLE) for r in role_ids]
-        + [((SCOPE_COMPANY, 0), SCOPE_COMPANY)]
+        [((RuleScope.USER, user_id), RuleScope.USER)]
+        + [((RuleScope.ROLE, r), RuleScope.ROLE) for r in role_ids]
+        + [((RuleScope.COMPANY, 0), RuleScope.COMPANY)]
     ):
         if key in chains:
             return levels_from_json(chains[key].levels), source
@@ -322,7 +323,7 @@ def preview(
     levels: list[Level] | None = None,
 ) -> Preview:
     """The route an order of ``order_value_cents`` by the user would take today."""
-    check_subject(session, actor, scope=SCOPE_USER, subject_id=user_id)
+    check_subject(session, actor, scope=RuleScope.USER, subject_id=user_id)
     directory = load_directory(session, actor.company_id)
     if levels is None:
         levels, _source = chain_for_user(session, actor.company_id, user_id)
@@ -353,7 +354,7 @@ def find_people(
     """Active users of the company (and invited ones if ``invited``) whose name or address
     matches, for pickers."""
     pattern = like_pattern(text.strip().lower()[:60])
-    statuses = [STATUS_ACTIVE, STATUS_INVITED] if invited else [STATUS_ACTIVE]
+    statuses = [UserStatus.ACTIVE, UserStatus.INVITED] if invited else [UserStatus.ACTIVE]
     return list(
         session.exec(
             select(User.id, User.name)

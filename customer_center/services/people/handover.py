@@ -16,12 +16,13 @@ from sqlmodel import Session, col, select
 from customer_center.auth.passwords import verify_password
 from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
-from customer_center.models.user import STATUS_ACTIVE, Role, User, UserRole
+from customer_center.models.user import Role, User, UserRole
 from customer_center.services import audit, emails
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.identity.rate_limit import (
@@ -108,7 +109,7 @@ def _target(session: Session, actor: CustomerUser, target_user_id: object) -> Us
     target = company_user(session, actor, user_id=target_user_id)
     if target.id == actor.user_id:
         raise ServiceError("account.handover.error.self")
-    if target.status != STATUS_ACTIVE:
+    if target.status != UserStatus.ACTIVE:
         raise ServiceError("account.handover.error.target_inactive")
     return target
 
@@ -208,9 +209,9 @@ def _parties(session: Session, token: OneTimeToken, *, lock: bool = False) -> tu
     initiator, target = found.get(token.payload.get("from_user_id")), found.get(token.user_id)
     if initiator is None or target is None or initiator.company_id != target.company_id:
         raise ServiceError("link.invalid")
-    if not initiator.is_main_contact or initiator.status != STATUS_ACTIVE:
+    if not initiator.is_main_contact or initiator.status != UserStatus.ACTIVE:
         raise ServiceError("account.handover.error.initiator_changed")
-    if target.status != STATUS_ACTIVE:
+    if target.status != UserStatus.ACTIVE:
         raise ServiceError("account.handover.error.target_inactive")
     return initiator, target
 

@@ -13,6 +13,7 @@ from sqlalchemy import delete, false, func
 from sqlmodel import Session, col, select
 
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import RuleScope
 from customer_center.domain.permissions import (
     BUILTIN_ROLE_ORDER,
     MAIN_CONTACT_ROLE,
@@ -21,7 +22,7 @@ from customer_center.domain.permissions import (
 )
 from customer_center.domain.principals import Principal
 from customer_center.models.approval import ApprovalChain
-from customer_center.models.budget import SCOPE_ROLE, BudgetRule
+from customer_center.models.budget import BudgetRule
 from customer_center.models.user import Role, RolePermission, UserRole
 from customer_center.services import audit
 from customer_center.services.people.permissions import role_permissions
@@ -254,7 +255,7 @@ def drop_role(session: Session, principal: Principal, *, role: Role, moved_to: i
         session.execute(
             delete(scoped).where(
                 col(scoped.company_id) == principal.company_id,
-                col(scoped.scope) == SCOPE_ROLE,
+                col(scoped.scope) == RuleScope.ROLE,
                 col(scoped.subject_id) == gone_id,
             )
         )

@@ -127,7 +127,8 @@ def _text_matches(actor: CustomerUser, text: str):
         User.company_id == actor.company_id, name_or_email_matches(text)
     )
     roles = select(cast(Role.id, String)).where(
-        Role.company_id == actor.company_id, func.lower(Role.name).like(pattern, escape=LIKE_ESCAPE)
+        Role.company_id == actor.company_id,
+        func.lower(Role.name).like(pattern, escape=LIKE_ESCAPE),
     )
     return or_(
         func.lower(AuditEntry.action).like(pattern, escape=LIKE_ESCAPE),

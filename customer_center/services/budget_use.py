@@ -21,12 +21,12 @@ from customer_center.domain.budgets import (
 )
 from customer_center.domain.order_states import NOT_COUNTED_STATUSES, RESERVING_STATUSES
 from customer_center.domain.people import RuleScope, UserStatus
+from customer_center.domain.permissions import Permission
 from customer_center.domain.portal_time import start_of_local_day
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.budget import BudgetRule
 from customer_center.models.order import Order
 from customer_center.models.user import User, UserRole
-from customer_center.services.controlling import require_reports
 from customer_center.services.people.budgets import as_limits, company_currency, local_today
 
 BUDGET_PAGE_SIZE = 20
@@ -60,7 +60,7 @@ def budget_use_page(
     A fixed number of queries per page: the users, the company's default rules, the page's
     own rules and roles, and one sum per kind of period among them.
     """
-    require_reports(actor)
+    actor.require(Permission.REPORTS_VIEW)
     today = today or local_today()
     company = actor.company_id
     active = and_(col(User.company_id) == company, col(User.status) == UserStatus.ACTIVE)

@@ -27,7 +27,6 @@ from customer_center.domain.budgets import (
     PERIODS,
     period_bounds,
 )
-from customer_center.domain.errors import ServiceError
 from customer_center.domain.order_states import NOT_COUNTED_STATUSES, RESERVING_STATUSES, StepStatus
 from customer_center.domain.orders import order_number
 from customer_center.domain.permissions import Permission
@@ -59,11 +58,6 @@ def range_bounds(range_code: str, today: date) -> tuple[date, date]:
     if range_code in PERIODS:
         return period_bounds(range_code, today)
     return _month_start(today, MONTHS - 1), _month_start(today, -1)
-
-
-def require_reports(actor: CustomerUser) -> None:
-    if not actor.may(Permission.REPORTS_VIEW):
-        raise ServiceError("error.permission_denied")
 
 
 # --- spend -----------------------------------------------------------------------------------
@@ -101,7 +95,7 @@ def spend_report(
     range_code: str = "12m",
     today: date | None = None,
 ) -> SpendReport:
-    require_reports(actor)
+    actor.require(Permission.REPORTS_VIEW)
     today = today or local_today()
     range_code = range_code if range_code in RANGES else "12m"
     start, end = range_bounds(range_code, today)
@@ -230,7 +224,7 @@ def approval_report(
     session: Session, actor: CustomerUser, *, now: datetime | None = None
 ) -> ApprovalReport:
     """Approval steps due now (status ``waiting``) by how long they have been waiting."""
-    require_reports(actor)
+    actor.require(Permission.REPORTS_VIEW)
     now = now or utcnow()
     waiting = and_(
         col(ApprovalStep.company_id) == actor.company_id,

@@ -41,10 +41,8 @@ def editable_user(session: Session, actor: CustomerUser, *, user_id: object) -> 
     user = company_user(session, actor, user_id=user_id)
     if user.id == actor.user_id:
         return user
-    own = actor.rights
-    if Permission.USERS_MANAGE not in own:
-        raise ServiceError("admin.not_found")
-    if not rights_of(session, user.id, actor.company_id) <= own:  # type: ignore[arg-type]
+    actor.require(Permission.USERS_MANAGE, refusal="admin.not_found")
+    if not rights_of(session, user.id, actor.company_id) <= actor.rights:  # type: ignore[arg-type]
         raise ServiceError("account.email.error.beyond_own_rights")
     return user
 

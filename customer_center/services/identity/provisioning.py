@@ -191,7 +191,12 @@ def replace_group(
             raise ServiceError("roles.error.builtin", field="name")
         errors: role_rules.ErrorMap = {}
         new_name = role_rules.checked_name(
-            session, actor, name=name, role_id=role.id, builtin_names=builtin_names, errors=errors
+            session,
+            actor,
+            name=name,
+            role_id=role.id,
+            builtin_names=builtin_names,
+            errors=errors,
         )
         if errors:
             raise ValidationFailed(errors)

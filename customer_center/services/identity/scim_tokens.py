@@ -43,14 +43,9 @@ def endpoint_url(base_url: str) -> str:
     return base_url.rstrip("/") + SCIM_PATH
 
 
-def _require_manager(session: Session, actor: CustomerUser) -> None:
-    if not actor.may(Permission.COMPANY_MANAGE):
-        raise ServiceError("error.permission_denied")
-
-
 def list_tokens(session: Session, actor: CustomerUser) -> list[TokenView]:
     """The company's tokens, live ones first, newest first."""
-    _require_manager(session, actor)
+    actor.require(Permission.COMPANY_MANAGE)
     rows = session.exec(
         select(ScimToken)
         .where(ScimToken.company_id == actor.company_id)
@@ -96,7 +91,7 @@ def _insert(session: Session, actor: CustomerUser, label: str) -> tuple[ScimToke
 
 def create_token(session: Session, actor: CustomerUser, *, label: str) -> str:
     """A new token; the raw value is returned now and never again."""
-    _require_manager(session, actor)
+    actor.require(Permission.COMPANY_MANAGE)
     token, raw = _insert(session, actor, _checked_label(session, actor, label))
     audit.record_admin(
         session,
@@ -125,7 +120,7 @@ def _revoke(session: Session, token: ScimToken) -> None:
 
 def rotate_token(session: Session, actor: CustomerUser, *, token_id: int) -> str:
     """A new token with the same label; the old one stops working in the same transaction."""
-    _require_manager(session, actor)
+    actor.require(Permission.COMPANY_MANAGE)
     old = _live_token(session, actor, token_id)
     _revoke(session, old)
     new, raw = _insert(session, actor, old.label)
@@ -142,7 +137,7 @@ def rotate_token(session: Session, actor: CustomerUser, *, token_id: int) -> str
 
 
 def revoke_token(session: Session, actor: CustomerUser, *, token_id: int) -> None:
-    _require_manager(session, actor)
+    actor.require(Permission.COMPANY_MANAGE)
     token = _live_token(session, actor, token_id)
     _revoke(session, token)
     audit.record_admin(

@@ -62,11 +62,6 @@ class SsoSettingsView:
     actor_email: str
 
 
-def _require_manager(session: Session, actor: CustomerUser) -> None:
-    if not actor.may(Permission.COMPANY_MANAGE):
-        raise ServiceError("error.permission_denied")
-
-
 def company_config(session: Session, company_id: int) -> SsoConfig | None:
     return session.exec(select(SsoConfig).where(SsoConfig.company_id == company_id)).first()
 
@@ -119,7 +114,7 @@ def _main_contact(session: Session, company_id: int) -> User | None:
 
 
 def settings_view(session: Session, actor: CustomerUser) -> SsoSettingsView:
-    _require_manager(session, actor)
+    actor.require(Permission.COMPANY_MANAGE)
     config = company_config(session, actor.company_id)
     company = session.get(Company, actor.company_id)
     assert company is not None
@@ -292,7 +287,7 @@ def save_settings(
     """Check everything (the issuer by fetching its discovery document), then store it all
     or nothing; audited with the values before and after. Domains the ERP lists for the
     company are proven at once, the others wait for their DNS proof."""
-    _require_manager(session, actor)
+    actor.require(Permission.COMPANY_MANAGE)
     company = session.get(Company, actor.company_id)
     assert company is not None
     config = company_config(session, actor.company_id)
@@ -341,7 +336,7 @@ def save_settings(
 def set_password_sign_in(session: Session, actor: CustomerUser, *, enabled: bool) -> None:
     """Switch password sign-in for the whole company. Off only while SSO is on and has been
     proven by the actor's own SSO sign-in, and the main contact's too (never locked out)."""
-    _require_manager(session, actor)
+    actor.require(Permission.COMPANY_MANAGE)
     company = session.get(Company, actor.company_id, with_for_update=True)
     assert company is not None
     if not isinstance(enabled, bool) or company.password_sign_in_enabled == enabled:
@@ -377,7 +372,7 @@ def _check_can_switch_off(session: Session, actor: CustomerUser) -> None:
 
 def domains_to_prove(session: Session, actor: CustomerUser) -> list[sso_domains.PendingProof]:
     """The company's waiting domains with the TXT record each needs."""
-    _require_manager(session, actor)
+    actor.require(Permission.COMPANY_MANAGE)
     return sso_domains.pending_proofs(session, actor.company_id)
 
 
@@ -390,5 +385,5 @@ def prove_domains(
 ) -> list[str]:
     """Prove what the ERP lists now or DNS has published (looked up before, outside the
     transaction); returns the domains proven now."""
-    _require_manager(session, actor)
+    actor.require(Permission.COMPANY_MANAGE)
     return sso_domains.record_proofs(session, actor, erp=erp, published=published)

@@ -43,7 +43,7 @@ def may_manage_absence(session: Session, actor: CustomerUser, *, user_id: int) -
     """One's own absence, or anyone's in the company for holders of an administrative right."""
     if user_id == actor.user_id:
         return True
-    return any(actor.may(right) for right in ADMIN_RIGHTS)
+    return actor.may(*ADMIN_RIGHTS)
 
 
 def _check_access(session: Session, actor: CustomerUser, user_id: int) -> None:

@@ -123,7 +123,12 @@ def parse_limits(values: dict[str, str], lang: str) -> Limits:
 
 
 def save_rule(
-    session: Session, actor: CustomerUser, *, scope: str, subject_id: int, values: dict[str, str]
+    session: Session,
+    actor: CustomerUser,
+    *,
+    scope: str,
+    subject_id: int,
+    values: dict[str, str],
 ) -> None:
     subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
     limits = parse_limits(values, actor.language)
@@ -227,8 +232,7 @@ def budget_situation(
     """A user's limits and period figures: one's own, or anyone's of the company for holders
     of budgets.manage or users.manage."""
     if user_id != actor.user_id:
-        if not (actor.may(Permission.BUDGETS_MANAGE) or actor.may(Permission.USERS_MANAGE)):
-            raise ServiceError("error.permission_denied")
+        actor.require(Permission.BUDGETS_MANAGE, Permission.USERS_MANAGE)
         check_subject(session, actor, scope=RuleScope.USER, subject_id=user_id)
     return situation_of(session, actor.company_id, user_id, today or local_today())
 

@@ -219,7 +219,12 @@ def problems_by_key(problems: list[Problem]) -> dict[str, tuple[Problem, ...]]:
 
 
 def save_chain(
-    session: Session, actor: CustomerUser, *, scope: str, subject_id: int, levels_payload: object
+    session: Session,
+    actor: CustomerUser,
+    *,
+    scope: str,
+    subject_id: int,
+    levels_payload: object,
 ) -> None:
     """Store the levels the browser sent (``levels_to_json`` shape) once they are well-formed,
     name only people and roles of the actor's company, and have no problem."""

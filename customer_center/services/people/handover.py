@@ -126,7 +126,12 @@ def handover_candidate(
 
 
 def request_handover(
-    session: Session, actor: CustomerUser, *, settings: Settings, target_user_id: int, password: str
+    session: Session,
+    actor: CustomerUser,
+    *,
+    settings: Settings,
+    target_user_id: int,
+    password: str,
 ) -> None:
     """Only the main contact, after re-entering their password; a newer request replaces an
     older pending one."""

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.people import RuleScope
-from customer_center.domain.permissions import PERMISSION_CODES, Permission
+from customer_center.domain.permissions import PERMISSION_CODES
 from customer_center.domain.principals import Principal
 from customer_center.domain.refs import ChainRef, RoleRef
 from customer_center.models.approval import ApprovalChain
@@ -22,14 +22,6 @@ ErrorMap = dict[str, tuple[str, dict[str, object]]]
 # A built-in role's names in every language the portal speaks, case-folded (the caller words
 # them: ``presenters.people.builtin_role_names``).
 BuiltinNames = Callable[[str], Iterable[str]]
-
-
-def require_manager(principal: Principal) -> frozenset[str]:
-    """The state checks the right before the event; the service checks again, so no caller
-    can forget it. Returns the principal's rights."""
-    if not principal.may(Permission.ROLES_MANAGE):
-        raise ServiceError("error.permission_denied")
-    return principal.rights
 
 
 def company_role(

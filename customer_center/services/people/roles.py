@@ -18,6 +18,7 @@ from customer_center.domain.permissions import (
     BUILTIN_ROLE_ORDER,
     MAIN_CONTACT_ROLE,
     PERMISSION_CODES,
+    Permission,
     builtin_rights,
 )
 from customer_center.domain.principals import Principal
@@ -34,7 +35,6 @@ from customer_center.services.people.role_rules import (
     checked_rights,
     company_role,
     custom_role,
-    require_manager,
 )
 
 
@@ -103,7 +103,8 @@ def create_role(
     builtin_names: BuiltinNames,
 ) -> int:
     """A custom role with a generated code (``custom-<id>``); returns its id."""
-    own = require_manager(principal)
+    principal.require(Permission.ROLES_MANAGE)
+    own = principal.rights
     errors: ErrorMap = {}
     clean_name = checked_name(
         session, principal, name=name, role_id=None, builtin_names=builtin_names, errors=errors
@@ -170,7 +171,8 @@ def _change_role(
     permissions: Iterable[str] | None,
     builtin_names: BuiltinNames,
 ) -> None:
-    own = require_manager(principal)
+    principal.require(Permission.ROLES_MANAGE)
+    own = principal.rights
     role = custom_role(session, principal, role_id=role_id)
     current = role_permissions(session, role)
     errors: ErrorMap = {}
@@ -228,7 +230,7 @@ def delete_role(
     """A role in use goes only with its users moved to another role, in the same transaction;
     a role that approves in an approver chain does not go at all. Its own budget and chain
     defaults go with it."""
-    require_manager(principal)
+    principal.require(Permission.ROLES_MANAGE)
     role = custom_role(session, principal, role_id=role_id)
     gone_id: int = role.id  # type: ignore[assignment]
     check_not_in_chains(session, principal, role_id=gone_id)

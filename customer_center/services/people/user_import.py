@@ -110,7 +110,11 @@ def preview_import(
 
 
 def _checked(
-    row: CsvUserRow, actor: CustomerUser, roles: _RoleMatcher, taken: set[str], duplicate_of: int
+    row: CsvUserRow,
+    actor: CustomerUser,
+    roles: _RoleMatcher,
+    taken: set[str],
+    duplicate_of: int,
 ) -> ImportRow:
     email = normalize_email(row.email)
     language = row.language or actor.language

@@ -53,16 +53,16 @@ class BudgetPage:
 
 
 def budget_use_page(
-    session: Session, actor: CustomerUser, *, page: int = 0, today: date | None = None
+    session: Session, principal: CustomerUser, *, page: int = 0, today: date | None = None
 ) -> BudgetPage:
     """Active users by name, one page, each with their period budget and its use so far.
 
     A fixed number of queries per page: the users, the company's default rules, the page's
     own rules and roles, and one sum per kind of period among them.
     """
-    actor.require(Permission.REPORTS_VIEW)
+    principal.require(Permission.REPORTS_VIEW)
     today = today or local_today()
-    company = actor.company_id
+    company = principal.company_id
     active = and_(col(User.company_id) == company, col(User.status) == UserStatus.ACTIVE)
     total = int(session.exec(select(func.count()).select_from(User).where(active)).one())
     page_count = max(1, -(-total // BUDGET_PAGE_SIZE))

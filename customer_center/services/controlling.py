@@ -90,16 +90,16 @@ class SpendReport:
 
 def spend_report(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
     *,
     range_code: str = "12m",
     today: date | None = None,
 ) -> SpendReport:
-    actor.require(Permission.REPORTS_VIEW)
+    principal.require(Permission.REPORTS_VIEW)
     today = today or local_today()
     range_code = range_code if range_code in RANGES else "12m"
     start, end = range_bounds(range_code, today)
-    company = actor.company_id
+    company = principal.company_id
     in_range = and_(
         col(Order.company_id) == company,
         col(Order.submitted_at) >= start_of_local_day(start),
@@ -221,13 +221,13 @@ class ApprovalReport:
 
 
 def approval_report(
-    session: Session, actor: CustomerUser, *, now: datetime | None = None
+    session: Session, principal: CustomerUser, *, now: datetime | None = None
 ) -> ApprovalReport:
     """Approval steps due now (status ``waiting``) by how long they have been waiting."""
-    actor.require(Permission.REPORTS_VIEW)
+    principal.require(Permission.REPORTS_VIEW)
     now = now or utcnow()
     waiting = and_(
-        col(ApprovalStep.company_id) == actor.company_id,
+        col(ApprovalStep.company_id) == principal.company_id,
         col(ApprovalStep.status) == StepStatus.WAITING,
     )
     counts = session.execute(sa_select(*_age_buckets(now)).where(waiting)).one()

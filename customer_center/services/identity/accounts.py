@@ -213,10 +213,10 @@ def validate_new_password(password: str, repeat: str, email: str) -> None:
         raise ValidationFailed(errors)
 
 
-def change_language(session: Session, actor: CustomerUser, *, language: str) -> None:
+def change_language(session: Session, principal: CustomerUser, *, language: str) -> None:
     if language not in LANGUAGES:
         raise ServiceError("error.invalid_input")
-    user = session.get(User, actor.user_id)
+    user = session.get(User, principal.user_id)
     assert user is not None
     before = user.language
     user.language = language
@@ -224,8 +224,8 @@ def change_language(session: Session, actor: CustomerUser, *, language: str) -> 
     audit.record_account_event(
         session,
         "user.language_changed",
-        company_id=actor.company_id,
-        user_id=actor.user_id,
+        company_id=principal.company_id,
+        user_id=principal.user_id,
         before={"language": before},
         after={"language": language},
     )
@@ -245,12 +245,12 @@ class CompanyOverview:
     is_main_contact: bool
 
 
-def company_overview(session: Session, actor: CustomerUser) -> CompanyOverview:
-    """The dashboard's header facts, scoped to the actor's own company."""
+def company_overview(session: Session, principal: CustomerUser) -> CompanyOverview:
+    """The dashboard's header facts, scoped to the principal's own company."""
     row = session.exec(
         select(User, Company)
         .join(Company, Company.id == User.company_id)  # type: ignore[arg-type]
-        .where(User.id == actor.user_id, Company.id == actor.company_id)
+        .where(User.id == principal.user_id, Company.id == principal.company_id)
     ).first()
     if row is None:
         raise ServiceError("error.not_signed_in")

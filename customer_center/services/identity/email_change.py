@@ -34,15 +34,15 @@ EMAIL_CHANGE_TTL = timedelta(hours=24)
 REQUEST_LIMIT = Limit(kind="email_change", max_failures=5, window=timedelta(hours=1))
 
 
-def editable_user(session: Session, actor: CustomerUser, *, user_id: object) -> User:
-    """The user whose address ``actor`` may change: themselves, or with ``users.manage`` a user
+def editable_user(session: Session, principal: CustomerUser, *, user_id: object) -> User:
+    """The user whose address ``principal`` may change: themselves, or with ``users.manage`` a user
     of their company whose rights they hold all of (so nobody takes over a stronger account by
     redirecting its address, and only the main contact changes the main contact's)."""
-    user = company_user(session, actor, user_id=user_id)
-    if user.id == actor.user_id:
+    user = company_user(session, principal, user_id=user_id)
+    if user.id == principal.user_id:
         return user
-    actor.require(Permission.USERS_MANAGE, refusal="admin.not_found")
-    if not rights_of(session, user.id, actor.company_id) <= actor.rights:  # type: ignore[arg-type]
+    principal.require(Permission.USERS_MANAGE, refusal="admin.not_found")
+    if not rights_of(session, user.id, principal.company_id) <= principal.rights:  # type: ignore[arg-type]
         raise ServiceError("account.email.error.beyond_own_rights")
     return user
 
@@ -81,17 +81,17 @@ def _retire_pending(session: Session, user_id: int) -> None:
 
 
 def request_email_change(
-    session: Session, actor: CustomerUser, *, settings: Settings, user_id: int, new_email: str
+    session: Session, principal: CustomerUser, *, settings: Settings, user_id: int, new_email: str
 ) -> str:
     """E-mail a confirmation link to the new address; returns the address it went to."""
-    user = editable_user(session, actor, user_id=user_id)
+    user = editable_user(session, principal, user_id=user_id)
     if user.status == UserStatus.INACTIVE:
         raise ServiceError("account.email.error.user_inactive")
     email = _checked_new_email(session, user, new_email)
-    wait = minutes_blocked(session, REQUEST_LIMIT, [f"user:{actor.user_id}"], utcnow())
+    wait = minutes_blocked(session, REQUEST_LIMIT, [f"user:{principal.user_id}"], utcnow())
     if wait:
         raise ServiceError("account.email.error.rate_limited", field="new_email", minutes=wait)
-    record_attempt(session, REQUEST_LIMIT.kind, [f"user:{actor.user_id}"], succeeded=False)
+    record_attempt(session, REQUEST_LIMIT.kind, [f"user:{principal.user_id}"], succeeded=False)
     _retire_pending(session, user.id)  # type: ignore[arg-type]
     one_time_tokens.send_link(
         session,
@@ -111,7 +111,7 @@ def request_email_change(
     )
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="user.email_change_requested",
         target_type="user",
         target_id=user.id,
@@ -127,15 +127,15 @@ class EmailStatus:
     pending: str | None
 
 
-def email_status(session: Session, actor: CustomerUser, *, user_id: int) -> EmailStatus:
+def email_status(session: Session, principal: CustomerUser, *, user_id: int) -> EmailStatus:
     """The sign-in address and the one waiting for confirmation, for the form."""
-    user = editable_user(session, actor, user_id=user_id)
+    user = editable_user(session, principal, user_id=user_id)
     return EmailStatus(user.email, _pending_of(session, user.id))  # type: ignore[arg-type]
 
 
-def pending_email_of(session: Session, actor: CustomerUser, *, user_id: int) -> str | None:
+def pending_email_of(session: Session, principal: CustomerUser, *, user_id: int) -> str | None:
     """The address waiting for confirmation, if a usable link for it is out."""
-    return email_status(session, actor, user_id=user_id).pending
+    return email_status(session, principal, user_id=user_id).pending
 
 
 def _pending_of(session: Session, user_id: int) -> str | None:

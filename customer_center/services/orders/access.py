@@ -56,7 +56,7 @@ class Viewer:
         return self.decider.decides(step_of(step))
 
 
-def viewer_of(session: Session, principal: CustomerUser, today: date | None = None) -> Viewer:
+def viewer_of(session: Session, principal: CustomerUser, *, today: date | None = None) -> Viewer:
     directory = deputy_directory(session, principal.company_id)
     decider = Decider(
         user_id=principal.user_id,

@@ -202,10 +202,10 @@ def _stored(session: Session, company_id: int, scope: str, subject: int) -> Appr
 
 
 def chain_of(
-    session: Session, actor: CustomerUser, *, scope: str, subject_id: int
+    session: Session, principal: CustomerUser, *, scope: str, subject_id: int
 ) -> list[Level] | None:
-    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
-    stored = _stored(session, actor.company_id, scope, subject)
+    subject = check_subject(session, principal, scope=scope, subject_id=subject_id)
+    stored = _stored(session, principal.company_id, scope, subject)
     return levels_from_json(stored.levels) if stored else None
 
 
@@ -220,20 +220,20 @@ def problems_by_key(problems: list[Problem]) -> dict[str, tuple[Problem, ...]]:
 
 def save_chain(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
     *,
     scope: str,
     subject_id: int,
     levels_payload: object,
 ) -> None:
     """Store the levels the browser sent (``levels_to_json`` shape) once they are well-formed,
-    name only people and roles of the actor's company, and have no problem."""
-    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
+    name only people and roles of the principal's company, and have no problem."""
+    subject = check_subject(session, principal, scope=scope, subject_id=subject_id)
     levels = parse_levels(levels_payload)
     if not levels:  # an empty own chain would hide the defaults instead of using them
-        clear_chain(session, actor, scope=scope, subject_id=subject)
+        clear_chain(session, principal, scope=scope, subject_id=subject)
         return
-    directory = load_directory(session, actor.company_id)
+    directory = load_directory(session, principal.company_id)
     owner = subject if scope == RuleScope.USER else None
     problems = chain_problems(levels, directory, owner)
     if problems:
@@ -243,14 +243,16 @@ def save_chain(
                 for key, found in problems_by_key(problems).items()
             }
         )
-    stored = _stored(session, actor.company_id, scope, subject)
+    stored = _stored(session, principal.company_id, scope, subject)
     before = stored.levels if stored else None
-    stored = stored or ApprovalChain(company_id=actor.company_id, scope=scope, subject_id=subject)
+    stored = stored or ApprovalChain(
+        company_id=principal.company_id, scope=scope, subject_id=subject
+    )
     stored.levels, stored.updated_at = levels_to_json(levels), utcnow()
     session.add(stored)
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="chain.saved",
         target_type=f"chain_{scope}",
         target_id=subject,
@@ -259,16 +261,16 @@ def save_chain(
     )
 
 
-def clear_chain(session: Session, actor: CustomerUser, *, scope: str, subject_id: int) -> None:
-    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
-    stored = _stored(session, actor.company_id, scope, subject)
+def clear_chain(session: Session, principal: CustomerUser, *, scope: str, subject_id: int) -> None:
+    subject = check_subject(session, principal, scope=scope, subject_id=subject_id)
+    stored = _stored(session, principal.company_id, scope, subject)
     if stored is None:
         return
     before = {"levels": stored.levels}
     session.delete(stored)
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="chain.cleared",
         target_type=f"chain_{scope}",
         target_id=subject,
@@ -320,7 +322,7 @@ class Preview:
 
 def preview(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
     *,
     user_id: int,
     order_value_cents: int,
@@ -328,12 +330,12 @@ def preview(
     levels: list[Level] | None = None,
 ) -> Preview:
     """The route an order of ``order_value_cents`` by the user would take today."""
-    check_subject(session, actor, scope=RuleScope.USER, subject_id=user_id)
-    directory = load_directory(session, actor.company_id)
+    check_subject(session, principal, scope=RuleScope.USER, subject_id=user_id)
+    directory = load_directory(session, principal.company_id)
     if levels is None:
-        levels, _source = chain_for_user(session, actor.company_id, user_id)
+        levels, _source = chain_for_user(session, principal.company_id, user_id)
     route = resolve_route(levels, user_id, order_value_cents, directory, today)
-    company = session.get(Company, actor.company_id)
+    company = session.get(Company, principal.company_id)
     return Preview(
         order_value_cents=order_value_cents,
         currency=company.currency if company else "EUR",
@@ -354,7 +356,7 @@ def standing_in_for(session: Session, company_id: int, user_id: int, today: date
 
 
 def find_people(
-    session: Session, actor: CustomerUser, *, text: str, limit: int = 30, invited: bool = False
+    session: Session, principal: CustomerUser, *, text: str, limit: int = 30, invited: bool = False
 ) -> list[tuple[int, str]]:
     """Active users of the company (and invited ones if ``invited``) whose name or address
     matches, for pickers."""
@@ -364,7 +366,7 @@ def find_people(
         session.exec(
             select(User.id, User.name)
             .where(
-                User.company_id == actor.company_id,
+                User.company_id == principal.company_id,
                 col(User.status).in_(statuses),
                 col(User.name).ilike(pattern, escape=LIKE_ESCAPE)
                 | col(User.email).like(pattern, escape=LIKE_ESCAPE),

@@ -2,7 +2,7 @@
 user is in :mod:`budget_use`).
 
 For holders of reports.view (the main contact, Controllers). Orders are summed in SQL within
-the actor's company, on the indexes the order and approval tables carry: per month in one
+the principal's company, on the indexes the order and approval tables carry: per month in one
 query, per requester in another (at most one row per user), from which the totals, the top
 spenders and the sums per role are added up; the budget table is one page of users at a time.
 

@@ -1,7 +1,7 @@
 """The bearer tokens of a company's SCIM provisioning endpoint.
 
 Holders of ``company.manage`` create, rotate and revoke them; the raw token is returned once
-and only its SHA-256 is stored. :func:`authenticate` turns a presented token into the actor
+and only its SHA-256 is stored. :func:`authenticate` turns a presented token into the principal
 every SCIM operation runs as, bound to the token's company.
 """
 
@@ -151,7 +151,7 @@ def revoke_token(session: Session, principal: CustomerUser, *, token_id: int) ->
 
 
 def authenticate(session: Session, raw_token: str) -> ScimClient | None:
-    """The actor behind a presented bearer token, or None for an unknown or revoked one.
+    """The principal behind a presented bearer token, or None for an unknown or revoked one.
 
     One indexed lookup by hash; ``last_used_at`` is written only when it is older than
     :data:`LAST_USED_PRECISION`, so a busy provisioning run does not write on every call.

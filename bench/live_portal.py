@@ -155,13 +155,14 @@ def _approvers(session: Session, company_id: int, count: int) -> list[int]:
 def _buyers(session: Session, company_id: int, count: int, skip: set[int]) -> list[int]:
     """Active users of the company who may order (checked against their roles)."""
     from customer_center.auth.principals import rights_of
+    from customer_center.domain.people import UserStatus
     from customer_center.domain.permissions import Permission
-    from customer_center.models.user import STATUS_ACTIVE, User
+    from customer_center.models.user import User
 
     found: list[int] = []
     candidates = session.exec(
         select(User.id)
-        .where(User.company_id == company_id, User.status == STATUS_ACTIVE)
+        .where(User.company_id == company_id, User.status == UserStatus.ACTIVE)
         .order_by(col(User.id))
     ).all()
     for user_id in candidates:

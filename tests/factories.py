@@ -7,9 +7,10 @@ from sqlmodel import Session, select
 from customer_center.auth.passwords import hash_password
 from customer_center.auth.principals import resolve_principal
 from customer_center.auth.sessions import open_session
+from customer_center.domain.people import UserStatus
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.company import Company
-from customer_center.models.user import STATUS_ACTIVE, Role, User, UserRole
+from customer_center.models.user import Role, User, UserRole
 from customer_center.services.identity.activation import create_builtin_roles
 
 PASSWORD = "Correct-Horse-Battery-9"  # noqa: S105 - the test users' password
@@ -35,7 +36,7 @@ def make_user(
     role_codes: list[str],
     *,
     name: str | None = None,
-    status: str = STATUS_ACTIVE,
+    status: str = UserStatus.ACTIVE,
 ) -> User:
     user = User(
         company_id=company_id,

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from customer_center.domain.people import RuleScope
 from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpProduct, ErpProductOffer, ErpUnavailable
 from customer_center.models.approval import ApprovalChain
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_USER, BudgetRule
+from customer_center.models.budget import BudgetRule
 from customer_center.models.user import User
 from customer_center.services.orders.ordering import (
     Checkout,
@@ -107,7 +108,7 @@ class Shop:
         self.session.add(
             BudgetRule(
                 company_id=self.main.company_id,
-                scope=SCOPE_USER if user else SCOPE_COMPANY,
+                scope=RuleScope.USER if user else RuleScope.COMPANY,
                 subject_id=user.id if user else 0,  # type: ignore[arg-type]
                 max_order_value_cents=max_value,
                 max_quantity_per_order=max_quantity,
@@ -122,7 +123,7 @@ class Shop:
         self.session.add(
             ApprovalChain(
                 company_id=self.main.company_id,
-                scope=SCOPE_USER if user else SCOPE_COMPANY,
+                scope=RuleScope.USER if user else RuleScope.COMPANY,
                 subject_id=user.id if user else 0,  # type: ignore[arg-type]
                 levels=[
                     {

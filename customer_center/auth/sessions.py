@@ -8,9 +8,10 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from customer_center.auth.tokens import new_token, token_hash
+from customer_center.domain.people import UserStatus
 from customer_center.models.auth import AuthSession
 from customer_center.models.base import utcnow
-from customer_center.models.user import STATUS_ACTIVE, User
+from customer_center.models.user import User
 
 SESSION_COOKIE = "cc_session"
 
@@ -55,7 +56,7 @@ def live_session_of(session: Session, raw_token: str | None) -> LiveSession | No
             AuthSession.token_hash == token_hash(raw_token),
             AuthSession.revoked_at.is_(None),  # type: ignore[union-attr]
             AuthSession.expires_at > utcnow(),
-            User.status == STATUS_ACTIVE,
+            User.status == UserStatus.ACTIVE,
         )
     ).first()
     if row is None:

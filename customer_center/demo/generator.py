@@ -21,10 +21,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from customer_center.auth.passwords import hash_password
 from customer_center.domain.order_states import OrderStatus, StepStatus
+from customer_center.domain.people import RuleScope, UserStatus
 from customer_center.domain.permissions import BUILTIN_ROLE_ORDER, MAIN_CONTACT_ROLE
 from customer_center.models import order as o
 from customer_center.models.approval import ApprovalChain
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, BudgetRule
+from customer_center.models.budget import BudgetRule
 from customer_center.models.company import Company
 from customer_center.models.user import Role, User, UserRole
 
@@ -329,14 +330,14 @@ def _users(
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         email = f"u{n}.c{company_id}@{DEMO_DOMAIN}"
         main = n == 0
-        status = "active" if main or n % 40 else "inactive"
+        status = UserStatus.ACTIVE if main or n % 40 else UserStatus.INACTIVE
         batch.add("user_account", (user_id, company_id, email, name, "de", pw, main, status,
                                    since, since, None))  # fmt: skip
         for code in _roles_of(n):
             batch.add("user_role", (user_id, roles[code]))
-        if status == "active" and (main or "buyer" in _roles_of(n)):
+        if status == UserStatus.ACTIVE and (main or "buyer" in _roles_of(n)):
             buyers.append(user_id)
-        if status == "active" and "approver" in _roles_of(n):
+        if status == UserStatus.ACTIVE and "approver" in _roles_of(n):
             approvers.append(user_id)
     return People(first, buyers or [first], approvers or [first])
 
@@ -359,9 +360,9 @@ def _roles_of(n: int) -> tuple[str, ...]:
 def _rules(
     batch: Batch, ids: Ids, company_id: int, roles: dict[str, int], people: People, now: datetime
 ) -> None:
-    batch.add("budget_rule", (ids.take("budget_rule"), company_id, SCOPE_COMPANY, 0, 500,
+    batch.add("budget_rule", (ids.take("budget_rule"), company_id, RuleScope.COMPANY, 0, 500,
                               500_000, "month", 2_000_000, now))  # fmt: skip
-    batch.add("budget_rule", (ids.take("budget_rule"), company_id, SCOPE_ROLE, roles["buyer"],
+    batch.add("budget_rule", (ids.take("budget_rule"), company_id, RuleScope.ROLE, roles["buyer"],
                               1_000, 1_000_000, "month", 5_000_000, now))  # fmt: skip
     approvers = [{"role_id": roles["approver"]}]
     levels = [
@@ -369,7 +370,7 @@ def _rules(
         {"rule": "any", "min_order_value_cents": 1_000_000,
          "approvers": [{"user_id": people.main_contact}]},
     ]  # fmt: skip
-    batch.add("approval_chain", (ids.take("approval_chain"), company_id, SCOPE_COMPANY, 0,
+    batch.add("approval_chain", (ids.take("approval_chain"), company_id, RuleScope.COMPANY, 0,
                                  json.dumps(levels), now))  # fmt: skip
 
 

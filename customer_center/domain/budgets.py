@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from customer_center.domain.inputs import MAX_DB_INT
 from customer_center.domain.languages import normalize_language
+from customer_center.domain.people import RuleScope
 
 PERIODS = ("month", "quarter", "year")
-SOURCE_USER, SOURCE_ROLE, SOURCE_COMPANY = "user", "role", "company"
+
 MAX_CENTS = MAX_DB_INT  # 21,474,836.47: what the INTEGER columns of amounts hold
 
 
@@ -97,14 +98,14 @@ def combine_role_limits(role_limits: list[Limits]) -> Limits:
 
 def effective_limits(
     user_rule: Limits | None, role_rules: list[Limits], company_rule: Limits | None
-) -> tuple[Limits, str | None]:
+) -> tuple[Limits, RuleScope | None]:
     """The user's own rule wins as a whole; else their roles' defaults; else the company's."""
     if user_rule is not None:
-        return user_rule, SOURCE_USER
+        return user_rule, RuleScope.USER
     if role_rules:
-        return combine_role_limits(role_rules), SOURCE_ROLE
+        return combine_role_limits(role_rules), RuleScope.ROLE
     if company_rule is not None:
-        return company_rule, SOURCE_COMPANY
+        return company_rule, RuleScope.COMPANY
     return NO_LIMITS, None
 
 

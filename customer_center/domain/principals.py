@@ -1,7 +1,8 @@
 """Who acts: one resolved principal per event, of an explicit kind, with its rights.
 
 A principal says which company it may touch and what it may do there. Services take it and
-scope every query by ``company_id``; they ask ``may(right)`` instead of reading roles again.
+scope every query by ``company_id``; they check a right with ``require(right)`` (which refuses)
+and branch with ``may(right)``, instead of reading roles again.
 Every write records its :class:`Attribution`: who acted (kind and id) and the customer user
 the act counts for. Today that is the same user, or no user at all for a SCIM token; an agent
 of the seller acting for a customer user (a later kind) acts as one and counts for the other.
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar
 
+from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 
 
@@ -44,8 +46,30 @@ def by_user(user_id: int | None, session_id: int | None = None) -> Attribution:
     return Attribution(PrincipalKind.CUSTOMER_USER, user_id, user_id, session_id)
 
 
+class _HoldsRights:
+    """The one permission check of every kind of principal."""
+
+    rights: frozenset[str]
+    company_id: int
+
+    def may(self, right: Permission, *alternatives: Permission) -> bool:
+        """Whether the principal holds ``right`` (or one of the ``alternatives``): to branch."""
+        return right in self.rights or any(other in self.rights for other in alternatives)
+
+    def require(
+        self, right: Permission, *alternatives: Permission, refusal: str = "error.permission_denied"
+    ) -> None:
+        """Refuse (``ServiceError(refusal)``) unless the principal holds ``right`` or one of the
+        ``alternatives``. A service that hides what exists answers its "not found" code."""
+        if not self.may(right, *alternatives):
+            raise ServiceError(refusal)
+
+    def may_touch(self, company_id: int | None) -> bool:
+        return company_id == self.company_id
+
+
 @dataclass(frozen=True)
-class CustomerUser:
+class CustomerUser(_HoldsRights):
     """A signed-in user of one customer company, with the rights of their roles."""
 
     user_id: int
@@ -54,12 +78,6 @@ class CustomerUser:
     session_id: int = 0
     language: str = "en"
     kind: ClassVar[PrincipalKind] = PrincipalKind.CUSTOMER_USER
-
-    def may(self, right: Permission) -> bool:
-        return right in self.rights
-
-    def may_touch(self, company_id: int | None) -> bool:
-        return company_id == self.company_id
 
     @property
     def attribution(self) -> Attribution:
@@ -71,7 +89,7 @@ SCIM_RIGHTS: frozenset[str] = frozenset({Permission.USERS_MANAGE, Permission.ROL
 
 
 @dataclass(frozen=True)
-class ScimClient:
+class ScimClient(_HoldsRights):
     """The company's identity provider calling the provisioning endpoint with one of the
     company's SCIM tokens: no user, no sign-in session."""
 
@@ -86,12 +104,6 @@ class ScimClient:
     def user_id(self) -> None:
         """A token acts as no user: "not yourself" rules never match it."""
         return None
-
-    def may(self, right: Permission) -> bool:
-        return right in self.rights
-
-    def may_touch(self, company_id: int | None) -> bool:
-        return company_id == self.company_id
 
     @property
     def attribution(self) -> Attribution:

@@ -49,7 +49,7 @@ async def datasheet(request: Request) -> Response:
         lang = normalize_language(request.headers.get("accept-language"))
         return PlainTextResponse(translate(lang, "shop.datasheet.unauthorized"), status_code=401)
     lang = context.language
-    if Permission.DOCUMENTS_VIEW not in context.rights:
+    if not context.may(Permission.DOCUMENTS_VIEW):
         return PlainTextResponse(translate(lang, "shop.datasheet.forbidden"), status_code=403)
     path = await asyncio.to_thread(datasheet_file, str(request.path_params.get("name", "")))
     if path is None:

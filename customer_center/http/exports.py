@@ -64,7 +64,7 @@ def download_name(stem: str) -> str:
 
 def csv_download_route(
     path: str,
-    permission: Permission | str | tuple[str, ...],
+    permission: Permission | tuple[Permission, ...],
     producer: Producer,
     *,
     file_stem: str = "",
@@ -75,7 +75,7 @@ def csv_download_route(
     ``file_stem`` names the downloaded file (default: the path's file name without ``.csv``).
     """
     stem = file_stem or PurePosixPath(path).stem
-    rights = (permission,) if isinstance(permission, str) else permission
+    rights = (permission,) if isinstance(permission, Permission) else permission
 
     async def download(request: Request) -> Response:
         context = await asyncio.to_thread(load_principal, request.headers.get("cookie", ""))
@@ -83,7 +83,7 @@ def csv_download_route(
         if context is None:
             lang = normalize_language(request.headers.get("accept-language"))
             return _refusal(401, lang, "export.unauthorized")
-        if not any(right in context.rights for right in rights):
+        if not context.may(*rights):
             return _refusal(403, context.language, "export.forbidden")
         lines = _produced(producer, context, query_params(request))
         return StreamingResponse(

@@ -9,10 +9,6 @@ from sqlmodel import Field, SQLModel
 
 from customer_center.models.base import utcnow
 
-SCOPE_COMPANY = "company"
-SCOPE_ROLE = "role"
-SCOPE_USER = "user"
-
 
 class BudgetRule(SQLModel, table=True):
     """Limits of one scope. ``subject_id`` is the role or user id, 0 for the company.

@@ -15,38 +15,11 @@ from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from customer_center.domain.order_states import (
-    NOT_COUNTED_STATUSES as NOT_COUNTED_STATUSES,
-)
-from customer_center.domain.order_states import (
-    RESERVING_STATUSES as RESERVING_STATUSES,
-)
-from customer_center.domain.order_states import (
     OrderStatus,
     StepStatus,
 )
 from customer_center.domain.principals import PrincipalKind
 from customer_center.models.base import JsonColumn, utcnow
-
-# The old names, for modules outside the order domain that still use them.
-STATUS_DRAFT = OrderStatus.DRAFT
-STATUS_PENDING_APPROVAL = OrderStatus.PENDING_APPROVAL
-STATUS_APPROVED = OrderStatus.APPROVED
-STATUS_REJECTED = OrderStatus.REJECTED
-STATUS_CANCELLED = OrderStatus.CANCELLED
-STATUS_SENT_TO_ERP = OrderStatus.SENT_TO_ERP
-STATUS_CONFIRMED = OrderStatus.CONFIRMED
-STATUS_PICKED = OrderStatus.PICKED
-STATUS_PARTIALLY_SHIPPED = OrderStatus.PARTIALLY_SHIPPED
-STATUS_SHIPPED = OrderStatus.SHIPPED
-STATUS_IN_TRANSIT = OrderStatus.IN_TRANSIT
-STATUS_DELIVERED = OrderStatus.DELIVERED
-STATUS_RETURNED = OrderStatus.RETURNED
-STEP_WAITING = StepStatus.WAITING
-STEP_QUEUED = StepStatus.QUEUED
-STEP_APPROVED = StepStatus.APPROVED
-STEP_REJECTED = StepStatus.REJECTED
-STEP_SKIPPED = StepStatus.SKIPPED
-STEP_SUPERSEDED = StepStatus.SUPERSEDED
 
 
 class Order(SQLModel, table=True):

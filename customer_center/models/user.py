@@ -7,11 +7,8 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from customer_center.domain.people import UserStatus
 from customer_center.models.base import utcnow
-
-STATUS_ACTIVE = "active"
-STATUS_INACTIVE = "inactive"
-STATUS_INVITED = "invited"
 
 
 class User(SQLModel, table=True):
@@ -29,7 +26,7 @@ class User(SQLModel, table=True):
     language: str = Field(default="en", max_length=5)
     password_hash: str | None = Field(default=None, max_length=255)
     is_main_contact: bool = Field(default=False)
-    status: str = Field(default=STATUS_ACTIVE, max_length=16, index=True)
+    status: str = Field(default=UserStatus.ACTIVE, max_length=16, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     # Set on every change of the row (SCIM's lastModified).
     updated_at: datetime = Field(default_factory=utcnow, sa_column_kwargs={"onupdate": utcnow})

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from customer_center.domain.chains import Problem
 from customer_center.domain.languages import LANGUAGES
+from customer_center.domain.people import RuleScope
 from customer_center.domain.permissions import (
     MAIN_CONTACT_ROLE,
     area_label_key,
@@ -108,9 +109,9 @@ def builtin_role_names(code: str) -> frozenset[str]:
 
 def chain_label(chain: ChainRef, lang: str) -> str:
     """Which chain, in words: the company default, a role's default, or a user's chain."""
-    if chain.scope == "company":
+    if chain.scope == RuleScope.COMPANY:
         return translate(lang, "roles.chain.company")
-    if chain.scope == "role":
+    if chain.scope == RuleScope.ROLE:
         name = role_label(chain.role, lang) if chain.role else f"#{chain.subject_id}"
         return translate(lang, "roles.chain.role", name=name)
     return translate(lang, "roles.chain.user", name=chain.user_name or f"#{chain.subject_id}")

@@ -51,7 +51,7 @@ def record(
 
 def record_admin(
     session: Session,
-    actor: Principal,
+    principal: Principal,
     *,
     action: str,
     target_type: str,
@@ -61,13 +61,13 @@ def record_admin(
 ) -> None:
     """An administrative change made by a signed-in user, tied to their session; or by a
     company's SCIM token: no user, no session, the token's label in ``after``."""
-    if isinstance(actor, ScimClient):
-        after = {**(after or {}), AUDIT_TOKEN_KEY: actor.label}
+    if isinstance(principal, ScimClient):
+        after = {**(after or {}), AUDIT_TOKEN_KEY: principal.label}
     record(
         session,
         action,
-        company_id=actor.company_id,
-        by=actor.attribution,
+        company_id=principal.company_id,
+        by=principal.attribution,
         target_type=target_type,
         target_id=target_id,
         before=before,

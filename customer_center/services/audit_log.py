@@ -96,9 +96,9 @@ def _like(text: str) -> str:
     return like_pattern(text.lower())
 
 
-def _filtered(statement, actor: CustomerUser, audit_filter: AuditFilter):
+def _filtered(statement, principal: CustomerUser, audit_filter: AuditFilter):
     f = audit_filter
-    statement = statement.where(AuditEntry.company_id == actor.company_id)
+    statement = statement.where(AuditEntry.company_id == principal.company_id)
     if f.actor_user_id is not None:
         statement = statement.where(AuditEntry.actor_user_id == f.actor_user_id)
     if "." in f.area:
@@ -115,19 +115,20 @@ def _filtered(statement, actor: CustomerUser, audit_filter: AuditFilter):
         end = start_of_local_day(f.date_to + timedelta(days=1))
         statement = statement.where(col(AuditEntry.created_at) < end)
     if f.text.strip():
-        statement = statement.where(_text_matches(actor, f.text))
+        statement = statement.where(_text_matches(principal, f.text))
     return statement
 
 
-def _text_matches(actor: CustomerUser, text: str):
+def _text_matches(principal: CustomerUser, text: str):
     """The text in the action code, the target's type or id, or the target user's or role's
     name (so "ben" finds what was done to Ben)."""
     pattern = _like(text.strip())
     users = select(cast(User.id, String)).where(
-        User.company_id == actor.company_id, name_or_email_matches(text)
+        User.company_id == principal.company_id, name_or_email_matches(text)
     )
     roles = select(cast(Role.id, String)).where(
-        Role.company_id == actor.company_id, func.lower(Role.name).like(pattern, escape=LIKE_ESCAPE)
+        Role.company_id == principal.company_id,
+        func.lower(Role.name).like(pattern, escape=LIKE_ESCAPE),
     )
     return or_(
         func.lower(AuditEntry.action).like(pattern, escape=LIKE_ESCAPE),
@@ -183,13 +184,13 @@ def _user_ids(entries: Iterable[AuditEntry]) -> set[int]:
     return ids
 
 
-def _names(session: Session, actor: CustomerUser, entries: list[AuditEntry]) -> AuditNames:
+def _names(session: Session, principal: CustomerUser, entries: list[AuditEntry]) -> AuditNames:
     """User names of the batch (one query) and the company's roles (a few dozen rows)."""
     wanted = _user_ids(entries)
     users = (
         session.exec(
             select(User.id, User.name).where(
-                User.company_id == actor.company_id, col(User.id).in_(wanted)
+                User.company_id == principal.company_id, col(User.id).in_(wanted)
             )
         ).all()
         if wanted
@@ -197,10 +198,12 @@ def _names(session: Session, actor: CustomerUser, entries: list[AuditEntry]) -> 
     )
     roles = session.exec(
         select(Role.id, Role.code, Role.name, Role.is_builtin).where(
-            Role.company_id == actor.company_id
+            Role.company_id == principal.company_id
         )
     ).all()
-    currency = session.exec(select(Company.currency).where(Company.id == actor.company_id)).first()
+    currency = session.exec(
+        select(Company.currency).where(Company.id == principal.company_id)
+    ).first()
     return AuditNames(
         users={user_id: name for user_id, name in users},  # type: ignore[misc]
         roles={role_id: RoleRef(code, name, b) for role_id, code, name, b in roles},  # type: ignore[misc]

@@ -19,16 +19,14 @@ from customer_center.domain.budgets import (
     period_bounds,
     remaining_cents,
 )
+from customer_center.domain.order_states import NOT_COUNTED_STATUSES, RESERVING_STATUSES
+from customer_center.domain.people import RuleScope, UserStatus
+from customer_center.domain.permissions import Permission
 from customer_center.domain.portal_time import start_of_local_day
 from customer_center.domain.principals import CustomerUser
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
-from customer_center.models.order import (
-    NOT_COUNTED_STATUSES,
-    RESERVING_STATUSES,
-    Order,
-)
-from customer_center.models.user import STATUS_ACTIVE, User, UserRole
-from customer_center.services.controlling import require_reports
+from customer_center.models.budget import BudgetRule
+from customer_center.models.order import Order
+from customer_center.models.user import User, UserRole
 from customer_center.services.people.budgets import as_limits, company_currency, local_today
 
 BUDGET_PAGE_SIZE = 20
@@ -55,17 +53,17 @@ class BudgetPage:
 
 
 def budget_use_page(
-    session: Session, actor: CustomerUser, *, page: int = 0, today: date | None = None
+    session: Session, principal: CustomerUser, *, page: int = 0, today: date | None = None
 ) -> BudgetPage:
     """Active users by name, one page, each with their period budget and its use so far.
 
     A fixed number of queries per page: the users, the company's default rules, the page's
     own rules and roles, and one sum per kind of period among them.
     """
-    require_reports(actor)
+    principal.require(Permission.REPORTS_VIEW)
     today = today or local_today()
-    company = actor.company_id
-    active = and_(col(User.company_id) == company, col(User.status) == STATUS_ACTIVE)
+    company = principal.company_id
+    active = and_(col(User.company_id) == company, col(User.status) == UserStatus.ACTIVE)
     total = int(session.exec(select(func.count()).select_from(User).where(active)).one())
     page_count = max(1, -(-total // BUDGET_PAGE_SIZE))
     page = min(max(page, 0), page_count - 1)
@@ -105,13 +103,15 @@ def _limits_of(session: Session, company_id: int, user_ids: list[int]) -> dict[i
     rules = session.exec(
         select(BudgetRule).where(
             BudgetRule.company_id == company_id,
-            (col(BudgetRule.scope).in_((SCOPE_COMPANY, SCOPE_ROLE)))
-            | ((col(BudgetRule.scope) == SCOPE_USER) & col(BudgetRule.subject_id).in_(user_ids)),
+            (col(BudgetRule.scope).in_((RuleScope.COMPANY, RuleScope.ROLE)))
+            | (
+                (col(BudgetRule.scope) == RuleScope.USER) & col(BudgetRule.subject_id).in_(user_ids)
+            ),
         )
     ).all()
-    company = next((as_limits(r) for r in rules if r.scope == SCOPE_COMPANY), None)
-    by_role = {r.subject_id: as_limits(r) for r in rules if r.scope == SCOPE_ROLE}
-    own = {r.subject_id: as_limits(r) for r in rules if r.scope == SCOPE_USER}
+    company = next((as_limits(r) for r in rules if r.scope == RuleScope.COMPANY), None)
+    by_role = {r.subject_id: as_limits(r) for r in rules if r.scope == RuleScope.ROLE}
+    own = {r.subject_id: as_limits(r) for r in rules if r.scope == RuleScope.USER}
     roles: dict[int, list[int]] = defaultdict(list)
     for user_id, role_id in session.exec(
         select(UserRole.user_id, UserRole.role_id).where(col(UserRole.user_id).in_(user_ids))

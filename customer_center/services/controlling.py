@@ -2,7 +2,7 @@
 user is in :mod:`budget_use`).
 
 For holders of reports.view (the main contact, Controllers). Orders are summed in SQL within
-the actor's company, on the indexes the order and approval tables carry: per month in one
+the principal's company, on the indexes the order and approval tables carry: per month in one
 query, per requester in another (at most one row per user), from which the totals, the top
 spenders and the sums per role are added up; the budget table is one page of users at a time.
 
@@ -27,20 +27,14 @@ from customer_center.domain.budgets import (
     PERIODS,
     period_bounds,
 )
-from customer_center.domain.errors import ServiceError
+from customer_center.domain.order_states import NOT_COUNTED_STATUSES, RESERVING_STATUSES, StepStatus
 from customer_center.domain.orders import order_number
 from customer_center.domain.permissions import Permission
 from customer_center.domain.portal_time import start_of_local_day
 from customer_center.domain.principals import CustomerUser
 from customer_center.domain.refs import RoleRef
 from customer_center.models.base import utcnow
-from customer_center.models.order import (
-    NOT_COUNTED_STATUSES,
-    RESERVING_STATUSES,
-    STEP_WAITING,
-    ApprovalStep,
-    Order,
-)
+from customer_center.models.order import ApprovalStep, Order
 from customer_center.models.user import Role, User, UserRole
 from customer_center.services.people.budgets import company_currency, local_today
 from customer_center.services.people.names import names_of
@@ -64,11 +58,6 @@ def range_bounds(range_code: str, today: date) -> tuple[date, date]:
     if range_code in PERIODS:
         return period_bounds(range_code, today)
     return _month_start(today, MONTHS - 1), _month_start(today, -1)
-
-
-def require_reports(actor: CustomerUser) -> None:
-    if not actor.may(Permission.REPORTS_VIEW):
-        raise ServiceError("error.permission_denied")
 
 
 # --- spend -----------------------------------------------------------------------------------
@@ -101,16 +90,16 @@ class SpendReport:
 
 def spend_report(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
     *,
     range_code: str = "12m",
     today: date | None = None,
 ) -> SpendReport:
-    require_reports(actor)
+    principal.require(Permission.REPORTS_VIEW)
     today = today or local_today()
     range_code = range_code if range_code in RANGES else "12m"
     start, end = range_bounds(range_code, today)
-    company = actor.company_id
+    company = principal.company_id
     in_range = and_(
         col(Order.company_id) == company,
         col(Order.submitted_at) >= start_of_local_day(start),
@@ -232,13 +221,14 @@ class ApprovalReport:
 
 
 def approval_report(
-    session: Session, actor: CustomerUser, *, now: datetime | None = None
+    session: Session, principal: CustomerUser, *, now: datetime | None = None
 ) -> ApprovalReport:
     """Approval steps due now (status ``waiting``) by how long they have been waiting."""
-    require_reports(actor)
+    principal.require(Permission.REPORTS_VIEW)
     now = now or utcnow()
     waiting = and_(
-        col(ApprovalStep.company_id) == actor.company_id, col(ApprovalStep.status) == STEP_WAITING
+        col(ApprovalStep.company_id) == principal.company_id,
+        col(ApprovalStep.status) == StepStatus.WAITING,
     )
     counts = session.execute(sa_select(*_age_buckets(now)).where(waiting)).one()
     orders = session.execute(

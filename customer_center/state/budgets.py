@@ -7,8 +7,8 @@ from collections.abc import Callable
 from customer_center.domain.budgets import Limits
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_id
+from customer_center.domain.people import RuleScope
 from customer_center.domain.permissions import Permission
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
 from customer_center.presenters import budgets as budget_words
 from customer_center.presenters.budgets import FIELDS, form_values, limits_summary
 from customer_center.presenters.people import role_label
@@ -64,7 +64,7 @@ class UserBudgetState(SituationView):
     async def _reload(self) -> None:
         actor = self._actor()
         own = await in_transaction(
-            budgets.rule_of, actor, scope=SCOPE_USER, subject_id=self.budget_user_id
+            budgets.rule_of, actor, scope=RuleScope.USER, subject_id=self.budget_user_id
         )
         self.has_own_rule = own is not None
         self.values = form_values(own, self.lang)
@@ -94,7 +94,7 @@ class UserBudgetState(SituationView):
             await in_transaction(
                 budgets.save_rule,
                 self._actor(),
-                scope=SCOPE_USER,
+                scope=RuleScope.USER,
                 subject_id=self.budget_user_id,
                 values=values,
             )
@@ -109,7 +109,10 @@ class UserBudgetState(SituationView):
         self.errors, self.saved = {}, ""
         try:
             await in_transaction(
-                budgets.clear_rule, self._actor(), scope=SCOPE_USER, subject_id=self.budget_user_id
+                budgets.clear_rule,
+                self._actor(),
+                scope=RuleScope.USER,
+                subject_id=self.budget_user_id,
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
@@ -141,9 +144,9 @@ class BudgetDefaultsState(PortalState):
         actor = self._actor()
         views = await in_transaction(roles.list_roles, actor)
         defaults = await in_transaction(budgets.budget_defaults, actor)
-        company = (f"{SCOPE_COMPANY}:0", self._t("budgets.company_default"), defaults.company)
+        company = (f"{RuleScope.COMPANY}:0", self._t("budgets.company_default"), defaults.company)
         subjects = [company] + [
-            (f"{SCOPE_ROLE}:{v.id}", role_label(v, self.lang), defaults.roles.get(v.id))
+            (f"{RuleScope.ROLE}:{v.id}", role_label(v, self.lang), defaults.roles.get(v.id))
             for v in views
         ]
         self._rules = {key: rule for key, _label, rule in subjects}

@@ -13,9 +13,9 @@ from customer_center.domain.budgets import format_amount, parse_money
 from customer_center.domain.chains import ApproverRef, Level
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_id
+from customer_center.domain.people import RuleScope
 from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
 from customer_center.presenters import chains as chain_words
 from customer_center.presenters import people as people_words
 from customer_center.presenters.people import role_label
@@ -60,7 +60,7 @@ class ChainEditorState(PortalState):
     can_edit: bool = False
     preview_sentence: str = ""
     preview_steps: list[str] = []
-    _scope: str = SCOPE_COMPANY
+    _scope: str = RuleScope.COMPANY
     _subject: int = 0
     _edited: list[dict[str, Any]] = []  # {"rule", "min": cents|None, "refs": [key, ...]}
     _labels: dict[str, str] = {}
@@ -245,9 +245,9 @@ class UserChainState(ChainEditorState):
     @requires(Permission.USERS_MANAGE)
     async def load(self) -> None:
         try:
-            await self._open(SCOPE_USER, self._query_id("user_id") or 0)
+            await self._open(RuleScope.USER, self._query_id("user_id") or 0)
         except ServiceError:
-            self._scope, self._subject = SCOPE_USER, 0
+            self._scope, self._subject = RuleScope.USER, 0
 
     @requires(Permission.USERS_MANAGE)
     async def preview(self, form: dict) -> None:
@@ -296,7 +296,7 @@ class DefaultChainState(ChainEditorState):
     async def _choose(self, key: str) -> None:
         scope, _, subject = key.partition(":")
         subject_id = parse_id(subject)
-        if scope in (SCOPE_COMPANY, SCOPE_ROLE) and subject_id is not None:
+        if scope in (RuleScope.COMPANY, RuleScope.ROLE) and subject_id is not None:
             self.scope_key = key
             await self._open(scope, subject_id)
 

@@ -6,8 +6,9 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from customer_center.db import get_engine
+from customer_center.domain.people import RuleScope
 from customer_center.models.approval import ApprovalChain
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_USER, BudgetRule
+from customer_center.models.budget import BudgetRule
 from customer_center.models.company import Company
 from customer_center.models.user import User
 from customer_center.services.identity.activation import create_builtin_roles
@@ -113,13 +114,13 @@ def approval_company(customer_number: str, name: str, domain: str) -> int:
                 main,
                 BudgetRule(
                     company_id=cid,
-                    scope=SCOPE_USER,
+                    scope=RuleScope.USER,
                     subject_id=ben.id,  # type: ignore[arg-type]
                     max_order_value_cents=100_000,
                 ),
                 ApprovalChain(
                     company_id=cid,
-                    scope=SCOPE_COMPANY,
+                    scope=RuleScope.COMPANY,
                     subject_id=0,
                     levels=[{"rule": "any", "approvers": [{"user_id": anna.id}]}],
                 ),

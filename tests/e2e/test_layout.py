@@ -13,8 +13,9 @@ from sqlmodel import Session
 
 from customer_center.auth.passwords import hash_password
 from customer_center.db import get_engine
+from customer_center.domain.people import RuleScope
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
-from customer_center.models.budget import SCOPE_USER, BudgetRule
+from customer_center.models.budget import BudgetRule
 from customer_center.models.company import Company
 from customer_center.models.order import CartItem
 from customer_center.models.user import User, UserRole
@@ -125,7 +126,7 @@ def main_contact(portal: str) -> tuple[str, int]:
         session.add(
             BudgetRule(
                 company_id=company.id,
-                scope=SCOPE_USER,
+                scope=RuleScope.USER,
                 subject_id=colleague.id,
                 max_order_value_cents=0,
             )

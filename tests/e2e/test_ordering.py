@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from customer_center.db import get_engine
-from customer_center.models.budget import SCOPE_USER, BudgetRule
+from customer_center.domain.people import RuleScope
+from customer_center.models.budget import BudgetRule
 from customer_center.models.company import Company
 from customer_center.models.order import Order
 from customer_center.services.identity.activation import create_builtin_roles
@@ -51,7 +52,7 @@ def company(portal: str) -> int:
         session.add(
             BudgetRule(
                 company_id=company.id,  # type: ignore[arg-type]
-                scope=SCOPE_USER,
+                scope=RuleScope.USER,
                 subject_id=bea.id,  # type: ignore[arg-type]
                 max_order_value_cents=100_000,
                 period="month",
@@ -62,7 +63,7 @@ def company(portal: str) -> int:
         session.add(
             BudgetRule(
                 company_id=company.id,  # type: ignore[arg-type]
-                scope=SCOPE_USER,
+                scope=RuleScope.USER,
                 subject_id=otto.id,  # type: ignore[arg-type]
                 max_order_value_cents=10_000,
             )

@@ -24,15 +24,10 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from customer_center.db import get_engine
-from customer_center.domain.order_states import EventKind
+from customer_center.domain.order_states import EventKind, OrderStatus
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
-from customer_center.models.order import (
-    STATUS_APPROVED,
-    STATUS_SENT_TO_ERP,
-    Order,
-    OrderEvent,
-)
+from customer_center.models.order import Order, OrderEvent
 from customer_center.models.user import User
 from tests.conftest import _TMP, IS_POSTGRES, TEST_DATABASE_URL
 from tests.e2e.conftest import ROOT, _free_port, _wait_until_serving, stop_process_group
@@ -168,6 +163,6 @@ def test_a_signed_in_approver_approves_whichever_worker_serves_the_events(
     assert decided_on.backend != loaded_on.backend, "the approval went to the other backend"
     assert {c.backend for c in proxy.connections if not c.websocket} == {0, 1}
     assert _recorded_approval(order_id) in {
-        (STATUS_APPROVED, ANNA),
-        (STATUS_SENT_TO_ERP, ANNA),
+        (OrderStatus.APPROVED, ANNA),
+        (OrderStatus.SENT_TO_ERP, ANNA),
     }

@@ -23,12 +23,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from customer_center.cli import build_parser
+from customer_center.domain.order_states import OrderStatus
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.tables import ErpProductRow
 from customer_center.migrations import alembic_config
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
-from customer_center.models.order import STATUS_SENT_TO_ERP, ApprovalStep, Order
+from customer_center.models.order import ApprovalStep, Order
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import User
 from tests.factories import actor_for
@@ -166,7 +167,7 @@ def check_erp_import_status(portal: Portal) -> None:
     with portal.session() as session:
         order = session.get(Order, _shop(session).order().order_id)
         assert order is not None
-        order.status, order.erp_order_number = STATUS_SENT_TO_ERP, "SO-4711"
+        order.status, order.erp_order_number = OrderStatus.SENT_TO_ERP, "SO-4711"
         session.add(order)
         session.commit()
         order_id = order.id

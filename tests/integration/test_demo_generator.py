@@ -8,14 +8,9 @@ from sqlmodel import Session, col, select
 
 from customer_center.auth.passwords import verify_password
 from customer_center.demo.generator import DEMO_PASSWORD, Scale, company_plans, generate
+from customer_center.domain.order_states import OrderStatus, StepStatus
 from customer_center.models.company import Company
-from customer_center.models.order import (
-    STATUS_PENDING_APPROVAL,
-    STEP_WAITING,
-    ApprovalStep,
-    Order,
-    OrderLine,
-)
+from customer_center.models.order import ApprovalStep, Order, OrderLine
 from customer_center.models.user import User
 from customer_center.services.people.chains import route_for_order
 from customer_center.services.people.user_list import UserQuery, users_page
@@ -52,10 +47,10 @@ def test_a_small_dataset_is_written_whole_and_consistent(db: Engine) -> None:
         )
         orders = session.exec(select(Order)).all()
         assert all(line_sums[order.id] == order.total_cents for order in orders)
-        pending = [order.id for order in orders if order.status == STATUS_PENDING_APPROVAL]
+        pending = [order.id for order in orders if order.status == OrderStatus.PENDING_APPROVAL]
         waiting = set(
             session.exec(
-                select(ApprovalStep.order_id).where(ApprovalStep.status == STEP_WAITING)
+                select(ApprovalStep.order_id).where(ApprovalStep.status == StepStatus.WAITING)
             ).all()
         )
         assert pending and set(pending) == waiting

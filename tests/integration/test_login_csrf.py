@@ -25,11 +25,12 @@ from customer_center.auth import oidc
 from customer_center.auth.browser_key import BROWSER_COOKIE
 from customer_center.auth.principals import resolve_principal
 from customer_center.auth.sessions import SESSION_COOKIE
+from customer_center.domain.people import UserStatus
 from customer_center.http.auth_routes import routes as auth_routes
 from customer_center.http.browser_key import browser_key_middleware
 from customer_center.http.sso_routes import routes as sso_routes
 from customer_center.models.auth import OneTimeToken
-from customer_center.models.user import STATUS_INVITED, User
+from customer_center.models.user import User
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.people.inviting import INVITATION
 from customer_center.state.sign_in import ResetPasswordState, SignInState
@@ -183,7 +184,7 @@ def _reset_link(session: Session, user: User) -> str:
 
 
 def _invitation_link(session: Session, user: User) -> str:
-    user.status = STATUS_INVITED
+    user.status = UserStatus.INVITED
     session.add(user)
     return one_time_tokens.issue(session, INVITATION, timedelta(days=7), user_id=user.id)
 

@@ -11,8 +11,9 @@ import pytest
 from sqlmodel import Session, col, select
 
 from customer_center.auth.principals import resolve_principal
+from customer_center.domain.people import RuleScope
 from customer_center.models.audit import AuditEntry
-from customer_center.models.budget import SCOPE_COMPANY, BudgetRule
+from customer_center.models.budget import BudgetRule
 from customer_center.models.identity import ScimToken
 from customer_center.models.user import User
 from customer_center.services.identity import scim_tokens
@@ -114,7 +115,7 @@ def test_a_new_user_gets_the_company_default_budget(portal: Portal) -> None:
     session.add(
         BudgetRule(
             company_id=portal.main_a.company_id,
-            scope=SCOPE_COMPANY,
+            scope=RuleScope.COMPANY,
             subject_id=portal.main_a.company_id,
             max_order_value_cents=50_000,
         )

@@ -19,13 +19,14 @@ from customer_center.auth.principals import resolve_principal
 from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.people import UserStatus
 from customer_center.http.auth_routes import routes as auth_routes
 from customer_center.http.browser_key import browser_key_middleware
 from customer_center.http.sso_routes import STATE_COOKIE
 from customer_center.http.sso_routes import routes as sso_routes
 from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
-from customer_center.models.user import STATUS_INACTIVE, User
+from customer_center.models.user import User
 from customer_center.services.identity import accounts, sso_sign_in
 from customer_center.services.people.users import role_codes_of
 from tests.factories import PASSWORD, make_company, make_user
@@ -259,7 +260,9 @@ def test_company_b_provider_cannot_sign_anyone_into_company_a(session, world, po
 
 def test_a_deactivated_user_cannot_get_in_through_sso(session, world, portal) -> None:
     alpha, _beta, alpha_idp, _ = world
-    make_user(session, alpha.company_id, "gone@alpha.example", ["buyer"], status=STATUS_INACTIVE)
+    make_user(
+        session, alpha.company_id, "gone@alpha.example", ["buyer"], status=UserStatus.INACTIVE
+    )
     session.commit()
     alpha_idp.set_account("gone", "gone@alpha.example", "Gone", [])
     assert notice_of(sign_in(portal, "gone@alpha.example", "gone")) == "sso_inactive"

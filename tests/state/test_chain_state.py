@@ -10,9 +10,10 @@ from sqlmodel import Session, select
 
 from customer_center.components.absence_editor import absence_section
 from customer_center.components.chain_editor import user_chain_section
+from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import Permission
 from customer_center.models.approval import Absence, ApprovalChain
-from customer_center.models.user import STATUS_INVITED, Role, RolePermission, User, UserRole
+from customer_center.models.user import Role, RolePermission, User, UserRole
 from customer_center.pages.approval_chains import approval_chains_page
 from customer_center.state.absences import AbsenceState
 from customer_center.state.access import Access, access_of
@@ -157,7 +158,7 @@ async def test_the_first_pick_starts_level_one_and_invited_approvers_may_be_name
         "ivy@acme.example",
         ["approver"],
         name="Ivy",
-        status=STATUS_INVITED,
+        status=UserStatus.INVITED,
     )
     acme.session.commit()
     cookie = acme.cookie()

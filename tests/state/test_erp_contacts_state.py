@@ -7,9 +7,10 @@ import itertools
 import pytest
 from sqlmodel import Session, select
 
+from customer_center.domain.people import UserStatus
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
-from customer_center.models.user import STATUS_INVITED, User
+from customer_center.models.user import User
 from customer_center.services.people import erp_contacts
 from customer_center.state.erp_contacts import ErpContactsState
 from tests.factories import make_company, make_user, role_id, signed_in_cookie
@@ -38,7 +39,7 @@ async def _send(token: str, cookie: str, handler: str, payload: dict | None = No
 
 def _invited(session: Session) -> list[str]:
     session.expire_all()
-    return sorted(session.exec(select(User.name).where(User.status == STATUS_INVITED)).all())
+    return sorted(session.exec(select(User.name).where(User.status == UserStatus.INVITED)).all())
 
 
 async def test_pages_ticks_and_invitation(

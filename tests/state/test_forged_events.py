@@ -26,10 +26,10 @@ from sqlmodel import Session, select
 
 import customer_center.customer_center as portal
 from customer_center.auth.sessions import SESSION_COOKIE
+from customer_center.domain.order_states import OrderStatus
+from customer_center.domain.people import RuleScope
 from customer_center.models.approval import Absence
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_USER
 from customer_center.models.identity import ScimToken
-from customer_center.models.order import STATUS_PENDING_APPROVAL
 from customer_center.services.identity import scim_tokens
 from customer_center.services.orders.ordering import LineRequest, submit_order
 from customer_center.services.people import absences, budgets, chains, inviting, users
@@ -125,12 +125,12 @@ class World:
         main, victim = self.main_a, actor_for(session, self.victim)
         own_limits = {"max_quantity": "1", "max_order_value": "98,765.43"}
         budgets.save_rule(
-            session, main, scope=SCOPE_USER, subject_id=self.victim.id, values=own_limits
+            session, main, scope=RuleScope.USER, subject_id=self.victim.id, values=own_limits
         )
         budgets.save_rule(
             session,
             main,
-            scope=SCOPE_COMPANY,
+            scope=RuleScope.COMPANY,
             subject_id=0,
             values={"max_order_value": "98,765.43"},
         )
@@ -138,7 +138,7 @@ class World:
         chains.save_chain(
             session,
             main,
-            scope=SCOPE_COMPANY,
+            scope=RuleScope.COMPANY,
             subject_id=0,
             levels_payload=_levels(main.user_id, main_contacts),
         )
@@ -160,7 +160,7 @@ class World:
             session, victim, settings=get_settings(), lines=[line], checkout=ALPHA_CHECKOUT, erp=ERP
         )
         session.commit()
-        assert order.status == STATUS_PENDING_APPROVAL
+        assert order.status == OrderStatus.PENDING_APPROVAL
         return {
             "order_id": order.order_id,
             "token_id": session.exec(select(ScimToken.id)).one(),  # type: ignore[dict-item]

@@ -9,7 +9,8 @@ import pytest
 import reflex as rx
 from sqlmodel import Session, select
 
-from customer_center.models.user import STATUS_INVITED, User
+from customer_center.domain.people import UserStatus
+from customer_center.models.user import User
 from customer_center.pages.users_import import users_import_page
 from customer_center.state.user_import import PAGE_SIZE, UserImportState
 from tests.factories import make_company, make_user, signed_in_cookie
@@ -47,7 +48,7 @@ class Acme:
 
     def invited(self) -> int:
         self.session.expire_all()
-        found = self.session.exec(select(User).where(User.status == STATUS_INVITED)).all()
+        found = self.session.exec(select(User).where(User.status == UserStatus.INVITED)).all()
         return len(found)
 
 

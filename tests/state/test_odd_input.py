@@ -25,8 +25,8 @@ from sqlmodel import Session, select
 
 import customer_center.customer_center as portal
 from customer_center.auth.sessions import SESSION_COOKIE
+from customer_center.domain.people import RuleScope
 from customer_center.models.approval import ApprovalChain
-from customer_center.models.budget import SCOPE_COMPANY
 from customer_center.models.order import Order
 from customer_center.services import audit
 from customer_center.state import absences as absences_state
@@ -159,7 +159,7 @@ def shop(session: Session) -> Shop:
     session.add(
         ApprovalChain(
             company_id=shop.main.company_id,
-            scope=SCOPE_COMPANY,
+            scope=RuleScope.COMPANY,
             subject_id=0,
             levels=[
                 {

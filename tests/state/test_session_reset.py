@@ -37,14 +37,15 @@ from sqlmodel import Session, select
 import customer_center.customer_center as portal
 from customer_center.auth.sessions import SESSION_COOKIE, revoke_session
 from customer_center.auth.tokens import token_hash
+from customer_center.domain.people import RuleScope, UserStatus
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.auth import AuthSession
 from customer_center.models.base import utcnow
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_USER, BudgetRule
+from customer_center.models.budget import BudgetRule
 from customer_center.models.order import CartItem
-from customer_center.models.user import STATUS_INACTIVE, User
+from customer_center.models.user import User
 from customer_center.state.base import PortalState
 from customer_center.state.cart import CartState
 from customer_center.state.session import SessionState
@@ -135,12 +136,12 @@ class World:
                 period="month",
                 period_budget_cents=987_654,
             )
-            for scope, subject in ((SCOPE_COMPANY, 0), (SCOPE_USER, buyer.id))
+            for scope, subject in ((RuleScope.COMPANY, 0), (RuleScope.USER, buyer.id))
         )
         session.add(
             ApprovalChain(
                 company_id=company,
-                scope=SCOPE_USER,
+                scope=RuleScope.USER,
                 subject_id=buyer.id,  # type: ignore[arg-type]
                 levels=[
                     {
@@ -331,7 +332,7 @@ def _expire(world: World) -> None:
 
 def _deactivate(world: World) -> None:
     user = world.session.get(User, world.main_a.id)  # type: ignore[union-attr]
-    user.status = STATUS_INACTIVE  # type: ignore[union-attr]
+    user.status = UserStatus.INACTIVE  # type: ignore[union-attr]
     world.session.add(user)
 
 

@@ -7,11 +7,12 @@ import itertools
 import pytest
 from sqlmodel import Session, select
 
+from customer_center.domain.people import RuleScope
 from customer_center.domain.permissions import Permission
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.protocol import ErpUnavailable
-from customer_center.models.budget import SCOPE_USER, BudgetRule
+from customer_center.models.budget import BudgetRule
 from customer_center.models.order import CartItem, Order
 from customer_center.models.user import User
 from customer_center.state import cart as cart_state_module
@@ -163,7 +164,7 @@ async def test_the_cart_warns_before_an_order_needs_approval(shop) -> None:
     shop.session.add(
         BudgetRule(
             company_id=shop.ben.company_id,
-            scope=SCOPE_USER,
+            scope=RuleScope.USER,
             subject_id=shop.ben.id,  # type: ignore[arg-type]
             max_order_value_cents=50_000,
             period="month",
@@ -298,7 +299,7 @@ async def test_checkout_over_budget_waits_and_says_why(shop) -> None:
     shop.session.add(
         BudgetRule(
             company_id=shop.ben.company_id,
-            scope=SCOPE_USER,
+            scope=RuleScope.USER,
             subject_id=shop.ben.id,  # type: ignore[arg-type]
             max_quantity_per_order=5,
         )

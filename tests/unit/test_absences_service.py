@@ -9,10 +9,11 @@ from sqlmodel import col, delete, select
 
 from customer_center.domain import chains as domain_chains
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import Permission
 from customer_center.models.approval import Absence
 from customer_center.models.audit import AuditEntry
-from customer_center.models.user import STATUS_INACTIVE, Role, RolePermission, User, UserRole
+from customer_center.models.user import Role, RolePermission, User, UserRole
 from customer_center.services.people import absences, chains
 from tests.factories import actor_for, make_company, make_user
 
@@ -222,7 +223,7 @@ def test_wrong_absences_are_refused_next_to_the_field(
 ) -> None:
     main, ids = team
     ids["inactive"] = make_user(
-        session, main.company_id, "gone@acme.example", ["approver"], status=STATUS_INACTIVE
+        session, main.company_id, "gone@acme.example", ["approver"], status=UserStatus.INACTIVE
     ).id
     session.commit()
     with pytest.raises(ValidationFailed) as failure:
@@ -349,7 +350,7 @@ def test_the_light_directory_names_the_same_deputies_as_the_whole_company(sessio
         )
     for name in ("dora", "gustav"):  # a deactivated substitute, a deactivated approver
         gone = session.get(User, ids[name])
-        gone.status = STATUS_INACTIVE
+        gone.status = UserStatus.INACTIVE
         session.add(gone)
     session.commit()
     whole = chains.load_directory(session, main.company_id)

@@ -9,10 +9,11 @@ from customer_center.auth.browser_key import binding_of, new_browser_key
 from customer_center.auth.passwords import hash_password
 from customer_center.auth.principals import resolve_principal
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.people import UserStatus
 from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
 from customer_center.models.outbox import OutboxMessage
-from customer_center.models.user import STATUS_INACTIVE, User
+from customer_center.models.user import User
 from customer_center.services.identity import accounts
 from customer_center.settings import get_settings
 
@@ -55,7 +56,7 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(session, user) -> 
 
 
 def test_deactivated_user_cannot_sign_in(session, user) -> None:
-    user.status = STATUS_INACTIVE
+    user.status = UserStatus.INACTIVE
     session.add(user)
     session.commit()
     assert _fail(session, _attempt()) == "sign_in.invalid"
@@ -89,7 +90,7 @@ def test_deactivation_ends_sessions_at_once(session, user) -> None:
     cookie = accounts.redeem_sign_in_ticket(
         session, ticket, browser_key=BROWSER_KEY, days=14, ip_address="", user_agent=""
     )
-    user.status = STATUS_INACTIVE
+    user.status = UserStatus.INACTIVE
     session.add(user)
     session.commit()
     assert resolve_principal(session, cookie) is None

@@ -16,10 +16,11 @@ from sqlmodel import select
 from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.order_states import OrderStatus
+from customer_center.domain.people import RuleScope
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.embedded import EmbeddedErpClient
-from customer_center.models.budget import SCOPE_USER, BudgetRule
+from customer_center.models.budget import BudgetRule
 from customer_center.models.order import CartItem, Order
 from customer_center.presenters.breaches import breach_lines
 from customer_center.services.shop import cart, checkout
@@ -223,7 +224,7 @@ def test_with_the_erp_down_the_cart_shows_without_prices(session, acme, erp) -> 
 def _budget(session, actor, **limits) -> None:  # type: ignore[no-untyped-def]
     session.add(
         BudgetRule(
-            company_id=actor.company_id, scope=SCOPE_USER, subject_id=actor.user_id, **limits
+            company_id=actor.company_id, scope=RuleScope.USER, subject_id=actor.user_id, **limits
         )
     )
     session.commit()

@@ -8,17 +8,10 @@ import pytest
 from sqlmodel import Session
 
 from customer_center.domain.errors import ServiceError
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
-from customer_center.models.order import (
-    STATUS_CANCELLED,
-    STATUS_DELIVERED,
-    STATUS_PENDING_APPROVAL,
-    STEP_APPROVED,
-    STEP_QUEUED,
-    STEP_WAITING,
-    ApprovalStep,
-)
-from customer_center.models.user import STATUS_INACTIVE
+from customer_center.domain.order_states import OrderStatus, StepStatus
+from customer_center.domain.people import RuleScope, UserStatus
+from customer_center.models.budget import BudgetRule
+from customer_center.models.order import ApprovalStep
 from customer_center.presenters import controlling as controlling_words
 from customer_center.services.budget_use import budget_use_page
 from customer_center.services.controlling import approval_report, range_bounds, spend_report
@@ -44,15 +37,20 @@ class Acme:
         )
         carla = make_user(session, company, "carla@acme.example", ["controller"], name="Carla")
         gone = make_user(
-            session, company, "gone@acme.example", ["buyer"], name="Gone", status=STATUS_INACTIVE
+            session,
+            company,
+            "gone@acme.example",
+            ["buyer"],
+            name="Gone",
+            status=UserStatus.INACTIVE,
         )
         buyer = make_user(session, company, "tom@acme.example", ["buyer"], name="Tom")
         other = make_company(session, "C-2", "Other AG")
         self.order(other.user_id, at(date(2026, 5, 2)), 99_999_00, company=other.company_id)
         self.order(self.ben.id, at(date(2026, 5, 2)), 100_00)
-        self.order(self.ben.id, at(date(2026, 4, 15)), 50_00, status=STATUS_DELIVERED)
-        self.order(self.ben.id, at(date(2026, 5, 3)), 70_00, status=STATUS_PENDING_APPROVAL)
-        self.order(self.ben.id, at(date(2026, 5, 4)), 1000_00, status=STATUS_CANCELLED)
+        self.order(self.ben.id, at(date(2026, 4, 15)), 50_00, status=OrderStatus.DELIVERED)
+        self.order(self.ben.id, at(date(2026, 5, 3)), 70_00, status=OrderStatus.PENDING_APPROVAL)
+        self.order(self.ben.id, at(date(2026, 5, 4)), 1000_00, status=OrderStatus.CANCELLED)
         self.order(self.anna.id, at(date(2025, 6, 1)), 30_00)  # 12th month back
         self.order(self.anna.id, at(date(2025, 5, 31)), 40_00)  # 13 months back: out
         self.order(gone.id, at(date(2026, 1, 10)), 20_00)
@@ -131,20 +129,20 @@ def test_budget_use_per_user_in_each_user_s_own_period(acme: Acme, session: Sess
     company = acme.main.company_id
     session.add(
         BudgetRule(
-            company_id=company, scope=SCOPE_COMPANY, subject_id=0, period="year",
+            company_id=company, scope=RuleScope.COMPANY, subject_id=0, period="year",
             period_budget_cents=1000_00,
         )
     )  # fmt: skip
     session.add(
         BudgetRule(
-            company_id=company, scope=SCOPE_USER, subject_id=acme.ben.id, period="month",
+            company_id=company, scope=RuleScope.USER, subject_id=acme.ben.id, period="month",
             period_budget_cents=150_00,
         )
     )  # fmt: skip
     controller = role_id(session, company, "controller")
     session.add(
         BudgetRule(
-            company_id=company, scope=SCOPE_ROLE, subject_id=controller,
+            company_id=company, scope=RuleScope.ROLE, subject_id=controller,
             max_order_value_cents=10_00,
         )
     )  # fmt: skip
@@ -174,25 +172,27 @@ def test_budget_use_per_user_in_each_user_s_own_period(acme: Acme, session: Sess
 def test_waiting_approvals_by_age(acme: Acme, session: Session) -> None:
     company = acme.main.company_id
     orders = [
-        acme.order(acme.ben.id, NOW - timedelta(days=days), 10_00, status=STATUS_PENDING_APPROVAL)
+        acme.order(
+            acme.ben.id, NOW - timedelta(days=days), 10_00, status=OrderStatus.PENDING_APPROVAL
+        )
         for days in (0, 2, 5, 9)
     ]
     for order, days in zip(orders, (0.5, 2, 5, 9), strict=True):
         session.add(
             ApprovalStep(
                 company_id=company, order_id=order.id, revision=1, level=0, rule="any",
-                approver_id=acme.anna.id, status=STEP_WAITING,
+                approver_id=acme.anna.id, status=StepStatus.WAITING,
                 due_since=NOW - timedelta(days=days),
             )
         )  # fmt: skip
     session.add(
         ApprovalStep(
             company_id=company, order_id=orders[3].id, revision=1, level=0, rule="all",
-            approver_id=acme.main.user_id, status=STEP_WAITING,
+            approver_id=acme.main.user_id, status=StepStatus.WAITING,
             due_since=NOW - timedelta(days=9),
         )
     )  # fmt: skip
-    for status in (STEP_QUEUED, STEP_APPROVED):
+    for status in (StepStatus.QUEUED, StepStatus.APPROVED):
         session.add(
             ApprovalStep(
                 company_id=company, order_id=orders[0].id, revision=1, level=1, rule="any",

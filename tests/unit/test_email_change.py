@@ -9,13 +9,14 @@ import pytest
 from sqlmodel import Session, select
 
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.audit import AuditEntry
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
 from customer_center.models.outbox import OutboxMessage
-from customer_center.models.user import STATUS_INACTIVE, Role, RolePermission, User, UserRole
+from customer_center.models.user import Role, RolePermission, User, UserRole
 from customer_center.services.identity.accounts import SignInAttempt, check_sign_in
 from customer_center.services.identity.email_change import (
     EMAIL_CHANGE,
@@ -261,7 +262,7 @@ def test_a_user_manager_changes_the_address_of_a_user_with_fewer_rights(acme) ->
 
 
 def test_a_deactivated_user_keeps_their_address(acme) -> None:
-    acme.ben.status = STATUS_INACTIVE
+    acme.ben.status = UserStatus.INACTIVE
     acme.session.add(acme.ben)
     acme.session.commit()
     with pytest.raises(ServiceError) as refused:
@@ -272,7 +273,7 @@ def test_a_deactivated_user_keeps_their_address(acme) -> None:
 def test_a_link_of_a_user_deactivated_meanwhile_is_refused(acme) -> None:
     _request(acme, acme.main, acme.ben, "ben.new@example.com")
     token = _token_of(_last_mail(acme.session))
-    acme.ben.status = STATUS_INACTIVE
+    acme.ben.status = UserStatus.INACTIVE
     acme.session.add(acme.ben)
     acme.session.commit()
     with pytest.raises(ServiceError) as refused:

@@ -6,10 +6,11 @@ import pytest
 from sqlmodel import select
 
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import UserStatus
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.embedded import EmbeddedErpClient
-from customer_center.models.user import STATUS_INVITED, User
+from customer_center.models.user import User
 from customer_center.services.people import erp_contacts
 from customer_center.settings import get_settings
 from tests.factories import make_company, make_user, role_id
@@ -82,8 +83,8 @@ def test_chosen_contacts_are_invited_with_erp_names_and_addresses(session, erp, 
     session.commit()
     invited = [session.get(User, i) for i in ids]
     assert [(u.name, u.email, u.status, u.language) for u in invited] == [
-        ("Gregor Gans", "gregor.gans@fabrikat-werkzeugbau.example", STATUS_INVITED, "de"),
-        ("Igor Iwanow", "igor.iwanow@fabrikat-werkzeugbau.example", STATUS_INVITED, "de"),
+        ("Gregor Gans", "gregor.gans@fabrikat-werkzeugbau.example", UserStatus.INVITED, "de"),
+        ("Igor Iwanow", "igor.iwanow@fabrikat-werkzeugbau.example", UserStatus.INVITED, "de"),
     ]
     assert _names(session, fabrikat, erp) == ["Hanna Holz", "Jana Jung"]
 

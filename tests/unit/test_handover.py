@@ -10,12 +10,13 @@ from sqlmodel import Session, select
 
 from customer_center.auth.principals import rights_of
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import UserStatus
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.audit import AuditEntry
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
 from customer_center.models.outbox import OutboxMessage
-from customer_center.models.user import STATUS_INACTIVE, User
+from customer_center.models.user import User
 from customer_center.services.people import handover
 from customer_center.services.people.handover import (
     HANDOVER,
@@ -194,7 +195,7 @@ def test_the_target_must_be_another_active_user_of_the_company(acme, session) ->
     with pytest.raises(ServiceError) as itself:
         acme.request(acme.main_user)
     assert itself.value.code == "account.handover.error.self"
-    acme.ben.status = STATUS_INACTIVE
+    acme.ben.status = UserStatus.INACTIVE
     session.add(acme.ben)
     session.commit()
     with pytest.raises(ServiceError) as inactive:
@@ -247,7 +248,7 @@ def test_an_expired_link_moves_nothing(acme) -> None:
 def test_a_target_deactivated_meanwhile_cannot_accept(acme, session) -> None:
     acme.request(acme.anna)
     token = _token(session)
-    acme.anna.status = STATUS_INACTIVE
+    acme.anna.status = UserStatus.INACTIVE
     session.add(acme.anna)
     session.commit()
     with pytest.raises(ServiceError) as refused:

@@ -28,10 +28,11 @@ from customer_center.domain.order_journey import (
     shipped_after,
 )
 from customer_center.domain.order_states import OrderStatus
+from customer_center.domain.people import UserStatus
 from customer_center.http import erp_status
 from customer_center.models.order import Order, OrderEvent
 from customer_center.models.outbox import OutboxMessage
-from customer_center.models.user import STATUS_INACTIVE, User
+from customer_center.models.user import User
 from customer_center.presenters.erp_updates import outcome_json, problem_messages
 from customer_center.services.orders.erp_status import (
     APPLIED,
@@ -338,7 +339,7 @@ def test_mails_follow_the_setting_and_skip_inactive_requesters(
     assert journey.mails() == []
     ben = session.get(User, journey.ben.id)
     assert ben is not None
-    ben.status = STATUS_INACTIVE
+    ben.status = UserStatus.INACTIVE
     session.add(ben)
     session.commit()
     journey.send(update("m2", "delivered"), settings=quiet)

@@ -8,6 +8,7 @@ from scim2_models import InvalidFilterException, ScimFilter
 from sqlmodel import Session, col, select
 
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import BUILTIN_ROLE_ORDER
 from customer_center.domain.principals import ScimClient
 from customer_center.http.scim.filters import user_condition
@@ -19,7 +20,7 @@ from customer_center.http.scim.mapping import (
 )
 from customer_center.http.scim.schema import Group, Name, User
 from customer_center.models.audit import AuditEntry
-from customer_center.models.user import STATUS_INACTIVE, STATUS_INVITED, Role
+from customer_center.models.user import Role
 from customer_center.models.user import User as PortalUser
 from customer_center.presenters import audit as audit_words
 from customer_center.presenters.people import builtin_role_names, role_name
@@ -52,14 +53,16 @@ def test_a_user_as_scim_resource(session: Session) -> None:
     assert dumped["groups"] == [
         {"value": f"{gid}", "$ref": f"Groups/{gid}", "display": "Buyer", "type": "direct"}
     ]
-    user.status = STATUS_INACTIVE
+    user.status = UserStatus.INACTIVE
     again = user_resource(user, [buyer])  # type: ignore[list-item]
     assert again.active is False
     assert again.meta.version != resource.meta.version  # type: ignore[union-attr]  # the ETag
 
 
 def test_invited_users_count_as_active() -> None:
-    invited = PortalUser(id=1, company_id=1, email="a@b.example", name="A", status=STATUS_INVITED)
+    invited = PortalUser(
+        id=1, company_id=1, email="a@b.example", name="A", status=UserStatus.INVITED
+    )
     assert user_resource(invited, []).active is True
 
 
@@ -123,7 +126,7 @@ def test_filters_run_in_sql(session: Session) -> None:
     main = make_company(session)
     ben = make_user(session, main.company_id, "ben@c-1.example", ["buyer"], name="Ben Schmidt")
     ben.external_id = "ext-ben"
-    make_user(session, main.company_id, "clara@c-1.example", ["buyer"], status=STATUS_INACTIVE)
+    make_user(session, main.company_id, "clara@c-1.example", ["buyer"], status=UserStatus.INACTIVE)
     other = make_company(session, "C-2")
     make_user(session, other.company_id, "ben@c-2.example", ["buyer"])
     session.flush()
@@ -191,7 +194,7 @@ def test_replace_changes_only_what_differs_and_deactivates(session: Session) -> 
     assert (user.email, user.name, user.status) == (
         "dora.diaz@c-1.example",
         "Dora D",
-        STATUS_INACTIVE,
+        UserStatus.INACTIVE,
     )
     actions = session.exec(select(AuditEntry.action).order_by(col(AuditEntry.id))).all()
     assert actions[-3:] == ["user.email_changed", "user.profile_changed", "user.deactivated"]

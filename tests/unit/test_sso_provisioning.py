@@ -6,10 +6,11 @@ from sqlmodel import Session, select
 from customer_center.auth.browser_key import binding_of, new_browser_key
 from customer_center.auth.principals import resolve_principal
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.people import UserStatus
 from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
 from customer_center.models.identity import UserIdentity
-from customer_center.models.user import STATUS_INACTIVE, STATUS_INVITED, User, UserRole
+from customer_center.models.user import User, UserRole
 from customer_center.presenters.people import builtin_role_names
 from customer_center.services.identity import accounts
 from customer_center.services.identity.sso_provisioning import complete_login
@@ -94,7 +95,7 @@ def test_the_main_contact_keeps_the_main_contact_role(session, alpha) -> None:
 
 def test_an_invited_user_becomes_active(session, alpha) -> None:
     invited = make_user(
-        session, alpha.company_id, "ivo@alpha.example", ["buyer"], status=STATUS_INVITED
+        session, alpha.company_id, "ivo@alpha.example", ["buyer"], status=UserStatus.INVITED
     )
     session.commit()
     assert _sign_in(session, alpha.company_id, _claims(invited.email, [])).id == invited.id
@@ -109,7 +110,9 @@ def _refusal(session: Session, company_id: int, claims: dict, issuer: str = ISSU
 
 
 def test_a_deactivated_user_is_refused(session, alpha) -> None:
-    make_user(session, alpha.company_id, "gone@alpha.example", ["buyer"], status=STATUS_INACTIVE)
+    make_user(
+        session, alpha.company_id, "gone@alpha.example", ["buyer"], status=UserStatus.INACTIVE
+    )
     session.commit()
     assert _refusal(session, alpha.company_id, _claims("gone@alpha.example", [])) == "inactive"
 

@@ -11,11 +11,12 @@ from starlette.testclient import TestClient
 from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.domain.csv_cells import csv_line, csv_safe, unguard
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import Permission
 from customer_center.domain.user_csv import EXPORT_COLUMNS, MAX_BYTES, MAX_ROWS, parse_users_csv
 from customer_center.http import user_export as export_http
 from customer_center.models.outbox import OutboxMessage
-from customer_center.models.user import STATUS_INVITED, Role, RolePermission, User, UserRole
+from customer_center.models.user import Role, RolePermission, User, UserRole
 from customer_center.presenters.people import builtin_role_names, import_problem_text
 from customer_center.services import emails
 from customer_center.services.people import user_export, user_import
@@ -259,7 +260,7 @@ def _imported(session: Session, acme: Acme) -> list[str]:
     return sorted(
         session.exec(
             select(User.email).where(
-                User.company_id == acme.main.company_id, User.status == STATUS_INVITED
+                User.company_id == acme.main.company_id, User.status == UserStatus.INVITED
             )
         ).all()
     )

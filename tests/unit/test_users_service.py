@@ -10,19 +10,12 @@ from sqlmodel import select
 from customer_center.auth.browser_key import binding_of, new_browser_key
 from customer_center.auth.principals import resolve_principal
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import UserStatus
 from customer_center.domain.principals import ScimClient
 from customer_center.models.audit import AuditEntry
 from customer_center.models.auth import AuthSession
 from customer_center.models.outbox import OutboxMessage
-from customer_center.models.user import (
-    STATUS_ACTIVE,
-    STATUS_INACTIVE,
-    STATUS_INVITED,
-    Role,
-    RolePermission,
-    User,
-    UserRole,
-)
+from customer_center.models.user import Role, RolePermission, User, UserRole
 from customer_center.services.people import invitations, inviting, user_list, users
 from customer_center.services.people.user_list import UserQuery
 from customer_center.services.people.users import NewUser
@@ -56,7 +49,7 @@ def test_an_invitation_creates_an_invited_user_with_roles_mail_and_audit(session
     session.commit()
     user = session.get(User, user_id)
     assert (user.status, user.email, user.language, user.password_hash) == (
-        STATUS_INVITED,
+        UserStatus.INVITED,
         "ben@acme.example",
         "de",
         None,
@@ -156,7 +149,7 @@ def test_accepting_an_invitation_activates_the_account_once(session, main) -> No
     session.commit()
     assert ticket
     user = session.get(User, user_id)
-    assert (user.status, user.name) == (STATUS_ACTIVE, "Ben B.")
+    assert (user.status, user.name) == (UserStatus.ACTIVE, "Ben B.")
     with pytest.raises(ServiceError) as again:
         invitations.invitation_details(session, token)
     assert again.value.code == "link.used"
@@ -187,13 +180,13 @@ def test_deactivation_ends_every_session_at_once_and_keeps_the_user(session, mai
     users.deactivate_user(session, main, user_id=ben.id)
     session.commit()
     assert resolve_principal(session, cookie) is None
-    assert session.get(User, ben.id).status == STATUS_INACTIVE
+    assert session.get(User, ben.id).status == UserStatus.INACTIVE
     live = session.exec(
         select(AuthSession).where(AuthSession.user_id == ben.id, AuthSession.revoked_at.is_(None))
     ).all()
     assert live == []
     users.activate_user(session, main, user_id=ben.id)
-    assert session.get(User, ben.id).status == STATUS_ACTIVE
+    assert session.get(User, ben.id).status == UserStatus.ACTIVE
 
 
 def test_the_main_contact_and_oneself_cannot_be_deactivated(session, main) -> None:
@@ -220,7 +213,7 @@ def test_a_scim_client_is_nobody_the_not_yourself_rules_protect(session, main) -
     users.deactivate_user(session, scim, user_id=ben.id)  # type: ignore[arg-type]
     changed = session.get(User, ben.id)
     assert changed is not None
-    assert (changed.name, changed.status) == ("Ben B", STATUS_INACTIVE)
+    assert (changed.name, changed.status) == ("Ben B", UserStatus.INACTIVE)
     with pytest.raises(ServiceError) as refused:
         users.deactivate_user(session, scim, user_id=main.user_id)
     assert refused.value.code == "users.error.deactivate_main_contact"
@@ -266,7 +259,7 @@ def test_the_list_searches_filters_sorts_and_pages_in_sql(session, main) -> None
             session, main.company_id, f"user{n:02d}@acme.example", ["buyer"], name=f"User {n:02d}"
         )
     make_user(session, main.company_id, "anna@acme.example", ["approver"], name="Anna Approver")
-    make_user(session, main.company_id, "old@acme.example", ["buyer"], status=STATUS_INACTIVE)
+    make_user(session, main.company_id, "old@acme.example", ["buyer"], status=UserStatus.INACTIVE)
     other = make_company(session, "C-2", "Other AG")
     make_user(session, other.company_id, "anna@other.example", ["approver"], name="Anna Other")
     session.commit()
@@ -284,7 +277,7 @@ def test_the_list_searches_filters_sorts_and_pages_in_sql(session, main) -> None
         session, main, query=UserQuery(role_id=role_id(session, main.company_id, "approver"))
     )
     assert [r.name for r in by_role.rows] == ["Anna Approver"]
-    inactive = user_list.users_page(session, main, query=UserQuery(status=STATUS_INACTIVE))
+    inactive = user_list.users_page(session, main, query=UserQuery(status=UserStatus.INACTIVE))
     assert [r.email for r in inactive.rows] == ["old@acme.example"]
     newest = user_list.users_page(session, main, query=UserQuery(sort="email", descending=True))
     assert newest.rows[0].email == "user29@acme.example"

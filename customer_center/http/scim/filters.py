@@ -28,7 +28,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
 from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern, parse_id
-from customer_center.models.user import STATUS_INACTIVE, User
+from customer_center.domain.people import UserStatus
+from customer_center.models.user import User
 
 # Attribute (lower-cased, with its sub-attribute) -> (column, compared case-insensitively)
 _TEXT_COLUMNS: dict[str, tuple[Any, bool]] = {
@@ -69,7 +70,11 @@ def _active(op: CompareOperator, value: Any) -> ColumnElement[bool]:
     if not isinstance(value, bool) or op not in (CompareOperator.eq, CompareOperator.ne):
         raise InvalidFilterException(detail="active compares with eq or ne and true or false")
     wanted = value if op == CompareOperator.eq else not value
-    return col(User.status) != STATUS_INACTIVE if wanted else col(User.status) == STATUS_INACTIVE
+    return (
+        col(User.status) != UserStatus.INACTIVE
+        if wanted
+        else col(User.status) == UserStatus.INACTIVE
+    )
 
 
 def _id(op: CompareOperator, value: Any) -> ColumnElement[bool]:

@@ -13,10 +13,11 @@ from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.languages import LANGUAGES
 from customer_center.domain.password_policy import new_password_errors
+from customer_center.domain.people import UserStatus
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
-from customer_center.models.user import STATUS_ACTIVE, User
+from customer_center.models.user import User
 from customer_center.services import audit
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.identity.activation import normalize_email
@@ -66,7 +67,7 @@ def check_sign_in(session: Session, attempt: SignInAttempt) -> User:
         raise ServiceError("sign_in.locked", minutes=wait)
     user = session.exec(select(User).where(User.email == email)).first()
     password_ok = verify_password(attempt.password, user.password_hash if user else None)
-    if user is None or not password_ok or user.status != STATUS_ACTIVE:
+    if user is None or not password_ok or user.status != UserStatus.ACTIVE:
         raise ServiceError("sign_in.invalid")
     record_attempt(session, SIGN_IN_LIMIT.kind, [f"email:{email}"], succeeded=True)
     return user
@@ -103,7 +104,7 @@ def redeem_sign_in_ticket(
         session, one_time_tokens.SIGN_IN_TICKET, raw_ticket, browser_key
     )
     user = session.get(User, ticket.user_id)
-    if user is None or user.status != STATUS_ACTIVE:
+    if user is None or user.status != UserStatus.ACTIVE:
         raise ServiceError("link.invalid")
     user.last_sign_in_at = utcnow()
     session.add(user)
@@ -151,7 +152,7 @@ def request_password_reset(
     # Every request counts towards the limit, so nobody can flood a mailbox.
     record_attempt(session, RESET_LIMIT.kind, keys, succeeded=False)
     user = session.exec(select(User).where(User.email == email)).first()
-    if user is None or user.status != STATUS_ACTIVE:
+    if user is None or user.status != UserStatus.ACTIVE:
         return
     one_time_tokens.send_link(
         session,
@@ -179,7 +180,7 @@ def check_reset_link(session: Session, raw_token: str) -> str:
     """The e-mail the link resets, if the link can still be used."""
     token = one_time_tokens.peek(session, one_time_tokens.PASSWORD_RESET, raw_token)
     user = session.get(User, token.user_id)
-    if user is None or user.status != STATUS_ACTIVE:
+    if user is None or user.status != UserStatus.ACTIVE:
         raise ServiceError("link.invalid")
     return user.email
 
@@ -212,10 +213,10 @@ def validate_new_password(password: str, repeat: str, email: str) -> None:
         raise ValidationFailed(errors)
 
 
-def change_language(session: Session, actor: CustomerUser, *, language: str) -> None:
+def change_language(session: Session, principal: CustomerUser, *, language: str) -> None:
     if language not in LANGUAGES:
         raise ServiceError("error.invalid_input")
-    user = session.get(User, actor.user_id)
+    user = session.get(User, principal.user_id)
     assert user is not None
     before = user.language
     user.language = language
@@ -223,8 +224,8 @@ def change_language(session: Session, actor: CustomerUser, *, language: str) -> 
     audit.record_account_event(
         session,
         "user.language_changed",
-        company_id=actor.company_id,
-        user_id=actor.user_id,
+        company_id=principal.company_id,
+        user_id=principal.user_id,
         before={"language": before},
         after={"language": language},
     )
@@ -244,12 +245,12 @@ class CompanyOverview:
     is_main_contact: bool
 
 
-def company_overview(session: Session, actor: CustomerUser) -> CompanyOverview:
-    """The dashboard's header facts, scoped to the actor's own company."""
+def company_overview(session: Session, principal: CustomerUser) -> CompanyOverview:
+    """The dashboard's header facts, scoped to the principal's own company."""
     row = session.exec(
         select(User, Company)
         .join(Company, Company.id == User.company_id)  # type: ignore[arg-type]
-        .where(User.id == actor.user_id, Company.id == actor.company_id)
+        .where(User.id == principal.user_id, Company.id == principal.company_id)
     ).first()
     if row is None:
         raise ServiceError("error.not_signed_in")

@@ -16,11 +16,12 @@ from customer_center.auth.principals import rights_of
 from customer_center.domain import routes
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
-from customer_center.models.user import STATUS_INACTIVE, User
+from customer_center.models.user import User
 from customer_center.services import audit, emails
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.identity.rate_limit import Limit, minutes_blocked, record_attempt
@@ -33,17 +34,15 @@ EMAIL_CHANGE_TTL = timedelta(hours=24)
 REQUEST_LIMIT = Limit(kind="email_change", max_failures=5, window=timedelta(hours=1))
 
 
-def editable_user(session: Session, actor: CustomerUser, *, user_id: object) -> User:
-    """The user whose address ``actor`` may change: themselves, or with ``users.manage`` a user
+def editable_user(session: Session, principal: CustomerUser, *, user_id: object) -> User:
+    """The user whose address ``principal`` may change: themselves, or with ``users.manage`` a user
     of their company whose rights they hold all of (so nobody takes over a stronger account by
     redirecting its address, and only the main contact changes the main contact's)."""
-    user = company_user(session, actor, user_id=user_id)
-    if user.id == actor.user_id:
+    user = company_user(session, principal, user_id=user_id)
+    if user.id == principal.user_id:
         return user
-    own = actor.rights
-    if Permission.USERS_MANAGE not in own:
-        raise ServiceError("admin.not_found")
-    if not rights_of(session, user.id, actor.company_id) <= own:  # type: ignore[arg-type]
+    principal.require(Permission.USERS_MANAGE, refusal="admin.not_found")
+    if not rights_of(session, user.id, principal.company_id) <= principal.rights:  # type: ignore[arg-type]
         raise ServiceError("account.email.error.beyond_own_rights")
     return user
 
@@ -82,17 +81,17 @@ def _retire_pending(session: Session, user_id: int) -> None:
 
 
 def request_email_change(
-    session: Session, actor: CustomerUser, *, settings: Settings, user_id: int, new_email: str
+    session: Session, principal: CustomerUser, *, settings: Settings, user_id: int, new_email: str
 ) -> str:
     """E-mail a confirmation link to the new address; returns the address it went to."""
-    user = editable_user(session, actor, user_id=user_id)
-    if user.status == STATUS_INACTIVE:
+    user = editable_user(session, principal, user_id=user_id)
+    if user.status == UserStatus.INACTIVE:
         raise ServiceError("account.email.error.user_inactive")
     email = _checked_new_email(session, user, new_email)
-    wait = minutes_blocked(session, REQUEST_LIMIT, [f"user:{actor.user_id}"], utcnow())
+    wait = minutes_blocked(session, REQUEST_LIMIT, [f"user:{principal.user_id}"], utcnow())
     if wait:
         raise ServiceError("account.email.error.rate_limited", field="new_email", minutes=wait)
-    record_attempt(session, REQUEST_LIMIT.kind, [f"user:{actor.user_id}"], succeeded=False)
+    record_attempt(session, REQUEST_LIMIT.kind, [f"user:{principal.user_id}"], succeeded=False)
     _retire_pending(session, user.id)  # type: ignore[arg-type]
     one_time_tokens.send_link(
         session,
@@ -112,7 +111,7 @@ def request_email_change(
     )
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="user.email_change_requested",
         target_type="user",
         target_id=user.id,
@@ -128,15 +127,15 @@ class EmailStatus:
     pending: str | None
 
 
-def email_status(session: Session, actor: CustomerUser, *, user_id: int) -> EmailStatus:
+def email_status(session: Session, principal: CustomerUser, *, user_id: int) -> EmailStatus:
     """The sign-in address and the one waiting for confirmation, for the form."""
-    user = editable_user(session, actor, user_id=user_id)
+    user = editable_user(session, principal, user_id=user_id)
     return EmailStatus(user.email, _pending_of(session, user.id))  # type: ignore[arg-type]
 
 
-def pending_email_of(session: Session, actor: CustomerUser, *, user_id: int) -> str | None:
+def pending_email_of(session: Session, principal: CustomerUser, *, user_id: int) -> str | None:
     """The address waiting for confirmation, if a usable link for it is out."""
-    return email_status(session, actor, user_id=user_id).pending
+    return email_status(session, principal, user_id=user_id).pending
 
 
 def _pending_of(session: Session, user_id: int) -> str | None:
@@ -163,7 +162,7 @@ def confirm_email_change(session: Session, settings: Settings, raw_token: str) -
     token = one_time_tokens.peek(session, EMAIL_CHANGE, raw_token)
     user = session.get(User, token.user_id)
     new_email = token.payload.get("new_email")
-    if user is None or user.status == STATUS_INACTIVE or not isinstance(new_email, str):
+    if user is None or user.status == UserStatus.INACTIVE or not isinstance(new_email, str):
         raise ServiceError("link.invalid")
     if email_in_use(session, new_email):
         raise ServiceError("account.email.error.in_use")

@@ -16,9 +16,10 @@ from sqlmodel import Session, col, select
 
 from customer_center.domain.email_address import normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.domain.principals import ScimClient
-from customer_center.models.user import STATUS_ACTIVE, STATUS_INACTIVE, Role, User, UserRole
+from customer_center.models.user import Role, User, UserRole
 from customer_center.services import audit
 from customer_center.services.people import role_rules, roles, users
 from customer_center.services.people.role_rules import BuiltinNames
@@ -47,27 +48,27 @@ class UserFields:
 
 def is_active(user: User) -> bool:
     """SCIM ``active``: the account is not switched off (an invited user is active)."""
-    return user.status != STATUS_INACTIVE
+    return user.status != UserStatus.INACTIVE
 
 
-def create_user(session: Session, actor: ScimClient, *, fields: UserFields) -> int:
+def create_user(session: Session, principal: ScimClient, *, fields: UserFields) -> int:
     """A user without roles; they sign in through the company's single sign-on."""
     errors = users.identity_errors(session, fields.name, fields.email, fields.language)
     if errors:
         raise ValidationFailed(errors)
     user = User(
-        company_id=actor.company_id,
+        company_id=principal.company_id,
         email=normalize_email(fields.email),
         name=fields.name.strip(),
         language=fields.language,
-        status=STATUS_ACTIVE if fields.active else STATUS_INACTIVE,
+        status=UserStatus.ACTIVE if fields.active else UserStatus.INACTIVE,
         external_id=fields.external_id,
     )
     session.add(user)
     session.flush()
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="user.created",
         target_type="user",
         target_id=user.id,
@@ -76,16 +77,18 @@ def create_user(session: Session, actor: ScimClient, *, fields: UserFields) -> i
     return user.id  # type: ignore[return-value]
 
 
-def replace_user(session: Session, actor: ScimClient, *, user_id: int, fields: UserFields) -> None:
+def replace_user(
+    session: Session, principal: ScimClient, *, user_id: int, fields: UserFields
+) -> None:
     """Bring a user in line with ``fields``; only what differs changes (and is audited)."""
-    user = users.company_user(session, actor, user_id=user_id)
+    user = users.company_user(session, principal, user_id=user_id)
     email = normalize_email(fields.email)
     if email != user.email:
-        _change_email(session, actor, user, email)
+        _change_email(session, principal, user, email)
     if (fields.name.strip(), fields.language) != (user.name, user.language):
         users.update_profile(
             session,
-            actor,
+            principal,
             user_id=user.id,  # type: ignore[arg-type]
             name=fields.name,
             language=fields.language,
@@ -96,7 +99,7 @@ def replace_user(session: Session, actor: ScimClient, *, user_id: int, fields: U
         session.add(user)
         audit.record_admin(
             session,
-            actor,
+            principal,
             action="user.external_id_changed",
             target_type="user",
             target_id=user.id,
@@ -105,10 +108,10 @@ def replace_user(session: Session, actor: ScimClient, *, user_id: int, fields: U
         )
     if fields.active != is_active(user):
         change = users.activate_user if fields.active else users.deactivate_user
-        change(session, actor, user_id=user.id)  # type: ignore[arg-type]
+        change(session, principal, user_id=user.id)  # type: ignore[arg-type]
 
 
-def _change_email(session: Session, actor: ScimClient, user: User, email: str) -> None:
+def _change_email(session: Session, principal: ScimClient, user: User, email: str) -> None:
     """The identity provider owns the address: it changes at once (no confirmation link)."""
     errors = users.identity_errors(session, user.name, email, user.language)
     if "email" in errors:
@@ -119,7 +122,7 @@ def _change_email(session: Session, actor: ScimClient, user: User, email: str) -
     session.flush()
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="user.email_changed",
         target_type="user",
         target_id=user.id,
@@ -128,11 +131,11 @@ def _change_email(session: Session, actor: ScimClient, user: User, email: str) -
     )
 
 
-def deactivate(session: Session, actor: ScimClient, *, user_id: int) -> None:
+def deactivate(session: Session, principal: ScimClient, *, user_id: int) -> None:
     """SCIM DELETE: the user is deactivated (sessions end at once), never deleted."""
-    user = users.company_user(session, actor, user_id=user_id)
+    user = users.company_user(session, principal, user_id=user_id)
     if is_active(user):
-        users.deactivate_user(session, actor, user_id=user_id)
+        users.deactivate_user(session, principal, user_id=user_id)
 
 
 # --- groups = roles ---------------------------------------------------------------------------
@@ -140,7 +143,7 @@ def deactivate(session: Session, actor: ScimClient, *, user_id: int) -> None:
 
 def create_group(
     session: Session,
-    actor: ScimClient,
+    principal: ScimClient,
     *,
     name: str,
     external_id: str | None,
@@ -151,30 +154,30 @@ def create_group(
     the role rights on the roles page."""
     errors: role_rules.ErrorMap = {}
     clean = role_rules.checked_name(
-        session, actor, name=name, role_id=None, builtin_names=builtin_names, errors=errors
+        session, principal, name=name, role_id=None, builtin_names=builtin_names, errors=errors
     )
     if errors:
         raise ValidationFailed(errors)
-    role_id = roles.insert_custom_role(session, actor, name=clean)
+    role_id = roles.insert_custom_role(session, principal, name=clean)
     role = session.get(Role, role_id)
     assert role is not None
     role.external_id = external_id
     session.add(role)
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="role.created",
         target_type="role",
         target_id=role_id,
         after={"name": clean, "permissions": [], "external_id": external_id},
     )
-    set_members(session, actor, role_id=role_id, member_ids=member_ids)
+    set_members(session, principal, role_id=role_id, member_ids=member_ids)
     return role_id
 
 
 def replace_group(
     session: Session,
-    actor: ScimClient,
+    principal: ScimClient,
     *,
     role_id: int,
     name: str,
@@ -182,7 +185,7 @@ def replace_group(
     member_ids: set[int],
     builtin_names: BuiltinNames,
 ) -> None:
-    role = role_rules.company_role(session, actor, role_id=role_id, lock=True)
+    role = role_rules.company_role(session, principal, role_id=role_id, lock=True)
     before: dict[str, object] = {}
     after: dict[str, object] = {}
     if name != group_name(role):
@@ -190,7 +193,12 @@ def replace_group(
             raise ServiceError("roles.error.builtin", field="name")
         errors: role_rules.ErrorMap = {}
         new_name = role_rules.checked_name(
-            session, actor, name=name, role_id=role.id, builtin_names=builtin_names, errors=errors
+            session,
+            principal,
+            name=name,
+            role_id=role.id,
+            builtin_names=builtin_names,
+            errors=errors,
         )
         if errors:
             raise ValidationFailed(errors)
@@ -200,17 +208,17 @@ def replace_group(
         before["external_id"], after["external_id"] = role.external_id, external_id
         role.external_id = external_id
     session.add(role)
-    roles.record_role_change(session, actor, role=role, before=before, after=after)
-    set_members(session, actor, role_id=role_id, member_ids=member_ids)
+    roles.record_role_change(session, principal, role=role, before=before, after=after)
+    set_members(session, principal, role_id=role_id, member_ids=member_ids)
 
 
-def delete_group(session: Session, actor: ScimClient, *, role_id: int) -> None:
+def delete_group(session: Session, principal: ScimClient, *, role_id: int) -> None:
     """The provider deleted the group: its holders lose the role, then the role goes (built-in
     roles and roles that approve in a chain stay, with a reason)."""
-    role = role_rules.custom_role(session, actor, role_id=role_id)
-    role_rules.check_not_in_chains(session, actor, role_id=role_id)
-    set_members(session, actor, role_id=role_id, member_ids=set())
-    roles.drop_role(session, actor, role=role, moved_to=None)
+    role = role_rules.custom_role(session, principal, role_id=role_id)
+    role_rules.check_not_in_chains(session, principal, role_id=role_id)
+    set_members(session, principal, role_id=role_id, member_ids=set())
+    roles.drop_role(session, principal, role=role, moved_to=None)
 
 
 def group_name(role: Role) -> str:
@@ -222,21 +230,23 @@ def holders(session: Session, role_id: int) -> set[int]:
     return set(session.exec(select(UserRole.user_id).where(UserRole.role_id == role_id)).all())
 
 
-def set_members(session: Session, actor: ScimClient, *, role_id: int, member_ids: set[int]) -> None:
+def set_members(
+    session: Session, principal: ScimClient, *, role_id: int, member_ids: set[int]
+) -> None:
     """Give the role to exactly ``member_ids`` (users of the company); each user whose roles
     change gets an audit entry. The main contact's role changes only by handover."""
-    role = role_rules.company_role(session, actor, role_id=role_id, lock=True)
+    role = role_rules.company_role(session, principal, role_id=role_id, lock=True)
     current = holders(session, role_id)
     if member_ids == current:
         return
     if role.is_builtin and role.code == MAIN_CONTACT_ROLE:
         raise ServiceError("scim.error.main_contact_group", field="members")
-    wanted = _company_user_ids(session, actor, member_ids)
+    wanted = _company_user_ids(session, principal, member_ids)
     if wanted != member_ids:
         raise ServiceError("scim.error.unknown_member", field="members")
     changed = sorted(wanted ^ current)
     snapshots = {
-        u: users.user_snapshot(session, users.company_user(session, actor, user_id=u))
+        u: users.user_snapshot(session, users.company_user(session, principal, user_id=u))
         for u in changed
     }
     session.execute(
@@ -249,21 +259,23 @@ def set_members(session: Session, actor: ScimClient, *, role_id: int, member_ids
     for user_id, before in snapshots.items():
         audit.record_admin(
             session,
-            actor,
+            principal,
             action="user.roles_changed",
             target_type="user",
             target_id=user_id,
             before=before,
-            after=users.user_snapshot(session, users.company_user(session, actor, user_id=user_id)),
+            after=users.user_snapshot(
+                session, users.company_user(session, principal, user_id=user_id)
+            ),
         )
 
 
-def _company_user_ids(session: Session, actor: ScimClient, ids: Iterable[int]) -> set[int]:
+def _company_user_ids(session: Session, principal: ScimClient, ids: Iterable[int]) -> set[int]:
     wanted = list(ids)
     if not wanted:
         return set()
     return set(
         session.exec(
-            select(User.id).where(User.company_id == actor.company_id, col(User.id).in_(wanted))
+            select(User.id).where(User.company_id == principal.company_id, col(User.id).in_(wanted))
         ).all()  # type: ignore[arg-type]
     )

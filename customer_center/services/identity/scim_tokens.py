@@ -1,7 +1,7 @@
 """The bearer tokens of a company's SCIM provisioning endpoint.
 
 Holders of ``company.manage`` create, rotate and revoke them; the raw token is returned once
-and only its SHA-256 is stored. :func:`authenticate` turns a presented token into the actor
+and only its SHA-256 is stored. :func:`authenticate` turns a presented token into the principal
 every SCIM operation runs as, bound to the token's company.
 """
 
@@ -43,17 +43,12 @@ def endpoint_url(base_url: str) -> str:
     return base_url.rstrip("/") + SCIM_PATH
 
 
-def _require_manager(session: Session, actor: CustomerUser) -> None:
-    if not actor.may(Permission.COMPANY_MANAGE):
-        raise ServiceError("error.permission_denied")
-
-
-def list_tokens(session: Session, actor: CustomerUser) -> list[TokenView]:
+def list_tokens(session: Session, principal: CustomerUser) -> list[TokenView]:
     """The company's tokens, live ones first, newest first."""
-    _require_manager(session, actor)
+    principal.require(Permission.COMPANY_MANAGE)
     rows = session.exec(
         select(ScimToken)
-        .where(ScimToken.company_id == actor.company_id)
+        .where(ScimToken.company_id == principal.company_id)
         .order_by(col(ScimToken.revoked_at).is_not(None), col(ScimToken.id).desc())
         .limit(LISTED_TOKENS)
     ).all()
@@ -63,7 +58,7 @@ def list_tokens(session: Session, actor: CustomerUser) -> list[TokenView]:
     ]
 
 
-def _checked_label(session: Session, actor: CustomerUser, label: object) -> str:
+def _checked_label(session: Session, principal: CustomerUser, label: object) -> str:
     clean = " ".join(label.split()) if isinstance(label, str) else ""
     if not clean:
         raise ValidationFailed({"label": ("form.required", {})})
@@ -72,7 +67,7 @@ def _checked_label(session: Session, actor: CustomerUser, label: object) -> str:
     live = session.exec(
         select(func.count())
         .select_from(ScimToken)
-        .where(ScimToken.company_id == actor.company_id, col(ScimToken.revoked_at).is_(None))
+        .where(ScimToken.company_id == principal.company_id, col(ScimToken.revoked_at).is_(None))
     ).one()
     if live >= MAX_ACTIVE_TOKENS:
         raise ValidationFailed(
@@ -81,26 +76,26 @@ def _checked_label(session: Session, actor: CustomerUser, label: object) -> str:
     return clean
 
 
-def _insert(session: Session, actor: CustomerUser, label: str) -> tuple[ScimToken, str]:
+def _insert(session: Session, principal: CustomerUser, label: str) -> tuple[ScimToken, str]:
     raw = new_token()
     token = ScimToken(
-        company_id=actor.company_id,
+        company_id=principal.company_id,
         token_hash=token_hash(raw),
         label=label,
-        created_by_user_id=actor.user_id,
+        created_by_user_id=principal.user_id,
     )
     session.add(token)
     session.flush()
     return token, raw
 
 
-def create_token(session: Session, actor: CustomerUser, *, label: str) -> str:
+def create_token(session: Session, principal: CustomerUser, *, label: str) -> str:
     """A new token; the raw value is returned now and never again."""
-    _require_manager(session, actor)
-    token, raw = _insert(session, actor, _checked_label(session, actor, label))
+    principal.require(Permission.COMPANY_MANAGE)
+    token, raw = _insert(session, principal, _checked_label(session, principal, label))
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="scim_token.created",
         target_type="scim_token",
         target_id=token.id,
@@ -109,11 +104,11 @@ def create_token(session: Session, actor: CustomerUser, *, label: str) -> str:
     return raw
 
 
-def _live_token(session: Session, actor: CustomerUser, token_id: object) -> ScimToken:
-    """A token of the actor's company that is not revoked; anything else is "not found"."""
+def _live_token(session: Session, principal: CustomerUser, token_id: object) -> ScimToken:
+    """A token of the principal's company that is not revoked; anything else is "not found"."""
     valid = isinstance(token_id, int) and not isinstance(token_id, bool)
     token = session.get(ScimToken, token_id, with_for_update=True) if valid else None
-    if token is None or token.company_id != actor.company_id or token.revoked_at is not None:
+    if token is None or token.company_id != principal.company_id or token.revoked_at is not None:
         raise ServiceError("admin.not_found")
     return token
 
@@ -123,15 +118,15 @@ def _revoke(session: Session, token: ScimToken) -> None:
     session.add(token)
 
 
-def rotate_token(session: Session, actor: CustomerUser, *, token_id: int) -> str:
+def rotate_token(session: Session, principal: CustomerUser, *, token_id: int) -> str:
     """A new token with the same label; the old one stops working in the same transaction."""
-    _require_manager(session, actor)
-    old = _live_token(session, actor, token_id)
+    principal.require(Permission.COMPANY_MANAGE)
+    old = _live_token(session, principal, token_id)
     _revoke(session, old)
-    new, raw = _insert(session, actor, old.label)
+    new, raw = _insert(session, principal, old.label)
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="scim_token.rotated",
         target_type="scim_token",
         target_id=new.id,
@@ -141,13 +136,13 @@ def rotate_token(session: Session, actor: CustomerUser, *, token_id: int) -> str
     return raw
 
 
-def revoke_token(session: Session, actor: CustomerUser, *, token_id: int) -> None:
-    _require_manager(session, actor)
-    token = _live_token(session, actor, token_id)
+def revoke_token(session: Session, principal: CustomerUser, *, token_id: int) -> None:
+    principal.require(Permission.COMPANY_MANAGE)
+    token = _live_token(session, principal, token_id)
     _revoke(session, token)
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="scim_token.revoked",
         target_type="scim_token",
         target_id=token.id,
@@ -156,7 +151,7 @@ def revoke_token(session: Session, actor: CustomerUser, *, token_id: int) -> Non
 
 
 def authenticate(session: Session, raw_token: str) -> ScimClient | None:
-    """The actor behind a presented bearer token, or None for an unknown or revoked one.
+    """The principal behind a presented bearer token, or None for an unknown or revoked one.
 
     One indexed lookup by hash; ``last_used_at`` is written only when it is older than
     :data:`LAST_USED_PRECISION`, so a busy provisioning run does not write on every call.

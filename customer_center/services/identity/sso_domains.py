@@ -164,17 +164,17 @@ def published_proofs(pending: list[PendingProof], lookup: TxtLookup) -> frozense
 
 def record_proofs(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
     *,
     erp: CustomerDirectory,
     published: frozenset[tuple[str, str]],
 ) -> list[str]:
     """Prove the waiting domains the ERP now lists or whose TXT record was found (with the
     value the claim still has); returns the domains proven now."""
-    company = session.get(Company, actor.company_id)
+    company = session.get(Company, principal.company_id)
     assert company is not None
     listed = erp_domains(erp, company)
-    claims = _claims(session, actor.company_id)
+    claims = _claims(session, principal.company_id)
     taken = _proven_rows(session, (c.domain for c in claims))
     now_proven = []
     for claim in claims:
@@ -184,13 +184,13 @@ def record_proofs(
         if proof is None or claim.domain in taken:
             continue
         session.delete(claim)
-        session.add(SsoDomain(domain=claim.domain, company_id=actor.company_id, proof=proof))
+        session.add(SsoDomain(domain=claim.domain, company_id=principal.company_id, proof=proof))
         audit.record_admin(
             session,
-            actor,
+            principal,
             action="sso.domain_proven",
             target_type="company",
-            target_id=actor.company_id,
+            target_id=principal.company_id,
             after={"domain": claim.domain, "proof": proof},
         )
         now_proven.append(claim.domain)

@@ -15,10 +15,11 @@ from customer_center.auth import sessions
 from customer_center.db import session_scope
 from customer_center.domain import sso
 from customer_center.domain.email_address import is_valid_email, normalize_email
+from customer_center.domain.people import UserStatus
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.identity import SsoConfig, SsoDomain, UserIdentity
-from customer_center.models.user import STATUS_ACTIVE, STATUS_INACTIVE, Role, User, UserRole
+from customer_center.models.user import Role, User, UserRole
 from customer_center.services import audit
 from customer_center.services.identity.sso_settings import company_config
 from customer_center.services.identity.sso_sign_in import LoginTransaction, SsoRefused
@@ -75,7 +76,7 @@ def _create_user(session: Session, company: Company, claims: dict[str, Any], ema
         email=email,
         name=_display_name(claims, email),
         language=company.language,
-        status=STATUS_ACTIVE,
+        status=UserStatus.ACTIVE,
     )
     session.add(user)
     session.flush()
@@ -151,11 +152,11 @@ def complete_login(
     email = _verified_email(claims, tx)
     _check_domain(session, email, tx)
     user, identity = _find_user(session, tx, subject, email)
-    if user is not None and user.status == STATUS_INACTIVE:
+    if user is not None and user.status == UserStatus.INACTIVE:
         raise SsoRefused("inactive", tx.company_id)
     created = user is None
     user = user or _create_user(session, company, claims, email)
-    user.status = STATUS_ACTIVE  # an invited user has now proven who they are
+    user.status = UserStatus.ACTIVE  # an invited user has now proven who they are
     before, after = _sync_roles(session, config, user, claims)
     _remember_identity(session, identity, user, tx, subject)
     _audit_sign_in(session, user, created, before, after, ip_address)

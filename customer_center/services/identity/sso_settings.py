@@ -62,11 +62,6 @@ class SsoSettingsView:
     actor_email: str
 
 
-def _require_manager(session: Session, actor: CustomerUser) -> None:
-    if not actor.may(Permission.COMPANY_MANAGE):
-        raise ServiceError("error.permission_denied")
-
-
 def company_config(session: Session, company_id: int) -> SsoConfig | None:
     return session.exec(select(SsoConfig).where(SsoConfig.company_id == company_id)).first()
 
@@ -118,15 +113,15 @@ def _main_contact(session: Session, company_id: int) -> User | None:
     ).first()
 
 
-def settings_view(session: Session, actor: CustomerUser) -> SsoSettingsView:
-    _require_manager(session, actor)
-    config = company_config(session, actor.company_id)
-    company = session.get(Company, actor.company_id)
+def settings_view(session: Session, principal: CustomerUser) -> SsoSettingsView:
+    principal.require(Permission.COMPANY_MANAGE)
+    config = company_config(session, principal.company_id)
+    company = session.get(Company, principal.company_id)
     assert company is not None
-    main = _main_contact(session, actor.company_id)
-    me = session.get(User, actor.user_id)
-    codes = {r.code: r.id for r in mapping_roles(session, actor.company_id)}
-    states = sso_domains.domain_states(session, actor.company_id)
+    main = _main_contact(session, principal.company_id)
+    me = session.get(User, principal.user_id)
+    codes = {r.code: r.id for r in mapping_roles(session, principal.company_id)}
+    states = sso_domains.domain_states(session, principal.company_id)
     groups: dict[int, list[str]] = {}
     for value, code in sorted((config.role_mapping if config else {}).items()):
         if code in codes:
@@ -142,7 +137,7 @@ def settings_view(session: Session, actor: CustomerUser) -> SsoSettingsView:
         enabled=bool(config and config.enabled),
         password_sign_in_enabled=company.password_sign_in_enabled,
         domain_states=states,
-        actor_proven=has_proven_sso(session, actor.user_id),
+        actor_proven=has_proven_sso(session, principal.user_id),
         main_contact_proven=main is not None and has_proven_sso(session, main.id),  # type: ignore[arg-type]
         actor_email=me.email if me else "",
     )
@@ -282,7 +277,7 @@ def _filled(
 
 def save_settings(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
     *,
     settings: Settings,
     form: SsoForm,
@@ -292,11 +287,11 @@ def save_settings(
     """Check everything (the issuer by fetching its discovery document), then store it all
     or nothing; audited with the values before and after. Domains the ERP lists for the
     company are proven at once, the others wait for their DNS proof."""
-    _require_manager(session, actor)
-    company = session.get(Company, actor.company_id)
+    principal.require(Permission.COMPANY_MANAGE)
+    company = session.get(Company, principal.company_id)
     assert company is not None
-    config = company_config(session, actor.company_id)
-    roles = {r.id: r for r in mapping_roles(session, actor.company_id) if r.id is not None}
+    config = company_config(session, principal.company_id)
+    roles = {r.id: r for r in mapping_roles(session, principal.company_id) if r.id is not None}
     domains = sso.parse_domains(form.domains)
     errors = _text_errors(form, bool(config and config.client_secret_encrypted), settings)
     plan, domain_errors = _domain_plan(session, company, domains, erp)
@@ -313,23 +308,23 @@ def save_settings(
         raise ValidationFailed(errors)
     before = _snapshot(
         config,
-        company_domains(session, actor.company_id),
-        _waiting_domains(session, actor.company_id),
+        company_domains(session, principal.company_id),
+        _waiting_domains(session, principal.company_id),
     )
-    blank = SsoConfig(company_id=actor.company_id, issuer="", client_id="")
+    blank = SsoConfig(company_id=principal.company_id, issuer="", client_id="")
     config = _filled(config or blank, form, mapping, settings)
     session.add(config)
-    sso_domains.store_domains(session, actor.company_id, plan)
+    sso_domains.store_domains(session, principal.company_id, plan)
     after = {
         **_snapshot(config, sorted(plan.proven), sorted(plan.waiting)),
         "secret_replaced": bool(form.client_secret),
     }
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="sso.settings_changed",
         target_type="company",
-        target_id=actor.company_id,
+        target_id=principal.company_id,
         before=before,
         after=after,
     )
@@ -338,36 +333,36 @@ def save_settings(
 # --- password sign-in --------------------------------------------------------------------
 
 
-def set_password_sign_in(session: Session, actor: CustomerUser, *, enabled: bool) -> None:
+def set_password_sign_in(session: Session, principal: CustomerUser, *, enabled: bool) -> None:
     """Switch password sign-in for the whole company. Off only while SSO is on and has been
-    proven by the actor's own SSO sign-in, and the main contact's too (never locked out)."""
-    _require_manager(session, actor)
-    company = session.get(Company, actor.company_id, with_for_update=True)
+    proven by the principal's own SSO sign-in, and the main contact's too (never locked out)."""
+    principal.require(Permission.COMPANY_MANAGE)
+    company = session.get(Company, principal.company_id, with_for_update=True)
     assert company is not None
     if not isinstance(enabled, bool) or company.password_sign_in_enabled == enabled:
         return
     if not enabled:
-        _check_can_switch_off(session, actor)
+        _check_can_switch_off(session, principal)
     company.password_sign_in_enabled = enabled
     session.add(company)
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="sso.password_sign_in_changed",
         target_type="company",
-        target_id=actor.company_id,
+        target_id=principal.company_id,
         before={"password_sign_in": not enabled},
         after={"password_sign_in": enabled},
     )
 
 
-def _check_can_switch_off(session: Session, actor: CustomerUser) -> None:
-    config = company_config(session, actor.company_id)
+def _check_can_switch_off(session: Session, principal: CustomerUser) -> None:
+    config = company_config(session, principal.company_id)
     if config is None or not config.enabled:
         raise ServiceError("sso.error.password_needs_sso")
-    if not has_proven_sso(session, actor.user_id):
+    if not has_proven_sso(session, principal.user_id):
         raise ServiceError("sso.error.password_prove_first")
-    main = _main_contact(session, actor.company_id)
+    main = _main_contact(session, principal.company_id)
     if main is not None and not has_proven_sso(session, main.id):  # type: ignore[arg-type]
         raise ServiceError("sso.error.password_main_contact_unproven")
 
@@ -375,20 +370,20 @@ def _check_can_switch_off(session: Session, actor: CustomerUser) -> None:
 # --- proving waiting domains ---------------------------------------------------------------
 
 
-def domains_to_prove(session: Session, actor: CustomerUser) -> list[sso_domains.PendingProof]:
+def domains_to_prove(session: Session, principal: CustomerUser) -> list[sso_domains.PendingProof]:
     """The company's waiting domains with the TXT record each needs."""
-    _require_manager(session, actor)
-    return sso_domains.pending_proofs(session, actor.company_id)
+    principal.require(Permission.COMPANY_MANAGE)
+    return sso_domains.pending_proofs(session, principal.company_id)
 
 
 def prove_domains(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
     *,
     erp: sso_domains.CustomerDirectory,
     published: frozenset[tuple[str, str]],
 ) -> list[str]:
     """Prove what the ERP lists now or DNS has published (looked up before, outside the
     transaction); returns the domains proven now."""
-    _require_manager(session, actor)
-    return sso_domains.record_proofs(session, actor, erp=erp, published=published)
+    principal.require(Permission.COMPANY_MANAGE)
+    return sso_domains.record_proofs(session, principal, erp=erp, published=published)

@@ -56,13 +56,7 @@ class Viewer:
         return self.decider.decides(step_of(step))
 
 
-def require(principal: CustomerUser, permission: Permission) -> None:
-    """Refuse unless the principal holds ``permission`` (the order domain's one check)."""
-    if not principal.may(permission):
-        raise ServiceError("error.permission_denied")
-
-
-def viewer_of(session: Session, principal: CustomerUser, today: date | None = None) -> Viewer:
+def viewer_of(session: Session, principal: CustomerUser, *, today: date | None = None) -> Viewer:
     directory = deputy_directory(session, principal.company_id)
     decider = Decider(
         user_id=principal.user_id,

@@ -48,11 +48,12 @@ from customer_center.domain.order_journey import (
 )
 from customer_center.domain.order_states import OrderStatus, erp_event
 from customer_center.domain.orders import order_number
+from customer_center.domain.people import UserStatus
 from customer_center.domain.principals import SYSTEM
 from customer_center.domain.user_csv import detect_delimiter
 from customer_center.models.base import utcnow
 from customer_center.models.order import Order, OrderEvent, OrderLine
-from customer_center.models.user import STATUS_ACTIVE, User
+from customer_center.models.user import User
 from customer_center.services import emails
 from customer_center.services.orders.events import add_event
 from customer_center.settings import Settings
@@ -278,7 +279,7 @@ def _mail_requester(
     else:
         return
     requester = session.get(User, order.requester_id)
-    if requester is None or requester.status != STATUS_ACTIVE:
+    if requester is None or requester.status != UserStatus.ACTIVE:
         return
     emails.queue(
         session,

@@ -20,7 +20,6 @@ from customer_center.models.order import ApprovalStep, Order
 from customer_center.services.orders.access import (
     Viewer,
     decidable_clause,
-    require,
     viewer_of,
 )
 from customer_center.services.orders.reasons import reasons_now
@@ -80,7 +79,7 @@ def inbox(
     session: Session, principal: CustomerUser, *, page: int = 0, page_size: int = PAGE_SIZE
 ) -> InboxPage:
     """The orders waiting for the principal, oldest first, one page."""
-    require(principal, Permission.APPROVALS_DECIDE)
+    principal.require(Permission.APPROVALS_DECIDE)
     viewer = viewer_of(session, principal)
     query = _inbox_query(viewer)
     total = int(session.exec(select(func.count()).select_from(query.subquery())).one())

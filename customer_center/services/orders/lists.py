@@ -25,7 +25,6 @@ from sqlmodel import Session, col, select
 
 from customer_center.domain.budgets import MAX_CENTS
 from customer_center.domain.csv_cells import csv_line
-from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_date, parse_id, parse_whole
 from customer_center.domain.order_states import OrderStatus
 from customer_center.domain.orders import ALL_STATUSES, order_number
@@ -119,11 +118,10 @@ def filter_to_params(order_filter: OrderFilter) -> dict[str, str]:
 def visible_scope(principal: CustomerUser, requested: str) -> str:
     """The scope the principal gets: ``all`` only with orders.view_all; refused without either
     right."""
-    if principal.may(Permission.ORDERS_VIEW_ALL):
-        return SCOPE_ALL if requested == SCOPE_ALL else SCOPE_MINE
-    if principal.may(Permission.ORDERS_VIEW_OWN):
-        return SCOPE_MINE
-    raise ServiceError("error.permission_denied")
+    principal.require(Permission.ORDERS_VIEW_ALL, Permission.ORDERS_VIEW_OWN)
+    if principal.may(Permission.ORDERS_VIEW_ALL) and requested == SCOPE_ALL:
+        return SCOPE_ALL
+    return SCOPE_MINE
 
 
 def _filtered(statement: Any, principal: CustomerUser, f: OrderFilter, scope: str) -> Any:

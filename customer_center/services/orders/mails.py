@@ -12,8 +12,9 @@ from sqlmodel import Session
 
 from customer_center.domain import routes
 from customer_center.domain.orders import order_number
+from customer_center.domain.people import UserStatus
 from customer_center.models.order import Order
-from customer_center.models.user import STATUS_ACTIVE, User
+from customer_center.models.user import User
 from customer_center.services import emails
 from customer_center.services.orders import approval_link_tokens
 from customer_center.settings import Settings
@@ -33,7 +34,7 @@ def _send(
     link: str = "",
     **params: object,
 ) -> None:
-    if recipient is None or recipient.status != STATUS_ACTIVE:
+    if recipient is None or recipient.status != UserStatus.ACTIVE:
         return
     requester = session.get(User, order.requester_id)
     emails.queue(

@@ -36,7 +36,6 @@ from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.order import ApprovalStep, Order, OrderLine, OrderRevision
 from customer_center.services.orders import mails
-from customer_center.services.orders.access import require
 from customer_center.services.orders.events import add_event
 from customer_center.services.orders.handoff import enqueue_handoff
 from customer_center.services.people.budgets import local_today, order_breaches
@@ -80,7 +79,7 @@ def submit_order(
     today: date | None = None,
 ) -> SubmitOutcome:
     """Check, price and place an order of the principal; errors keyed by field name."""
-    require(principal, Permission.ORDERS_CREATE)
+    principal.require(Permission.ORDERS_CREATE)
     requested = [(line.sku, line.quantity) for line in lines]
     order = _checked_order(principal, requested, checkout)
     company = session.get(Company, principal.company_id)

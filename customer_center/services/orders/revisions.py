@@ -36,7 +36,6 @@ from customer_center.services.orders.access import (
     comment_text,
     lock_version,
     open_steps,
-    require,
     step_of,
     supersede_open_steps,
     user_name,
@@ -172,7 +171,7 @@ def resubmit(
     again with a comment: a new revision, decided from the start like a new submission."""
     comment = comment_text(change.comment, required=True)
     order, viewer = visible_order(session, principal, order_id=order_id)
-    require(principal, Permission.ORDERS_CREATE)
+    principal.require(Permission.ORDERS_CREATE)
     if order.requester_id != principal.user_id:
         raise ServiceError("orders.error.not_requester")
     lock_version(session, order, seen_version)

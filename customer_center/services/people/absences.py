@@ -16,11 +16,11 @@ from sqlmodel import Session, col, select
 
 from customer_center.domain.chains import absence_problems
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import RuleScope
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.approval import Absence
 from customer_center.models.base import utcnow
-from customer_center.models.budget import SCOPE_USER
 from customer_center.services import audit
 from customer_center.services.people.budgets import check_subject
 from customer_center.services.people.chains import load_directory
@@ -39,34 +39,34 @@ class AbsenceView:
     substitute_name: str
 
 
-def may_manage_absence(session: Session, actor: CustomerUser, *, user_id: int) -> bool:
+def may_manage_absence(session: Session, principal: CustomerUser, *, user_id: int) -> bool:
     """One's own absence, or anyone's in the company for holders of an administrative right."""
-    if user_id == actor.user_id:
+    if user_id == principal.user_id:
         return True
-    return any(actor.may(right) for right in ADMIN_RIGHTS)
+    return principal.may(*ADMIN_RIGHTS)
 
 
-def _check_access(session: Session, actor: CustomerUser, user_id: int) -> None:
-    check_subject(session, actor, scope=SCOPE_USER, subject_id=user_id)
-    if not may_manage_absence(session, actor, user_id=user_id):
+def _check_access(session: Session, principal: CustomerUser, user_id: int) -> None:
+    check_subject(session, principal, scope=RuleScope.USER, subject_id=user_id)
+    if not may_manage_absence(session, principal, user_id=user_id):
         raise ServiceError("admin.not_found")
 
 
-def _rows(session: Session, actor: CustomerUser, user_id: int) -> list[Absence]:
+def _rows(session: Session, principal: CustomerUser, user_id: int) -> list[Absence]:
     return list(
         session.exec(
             select(Absence)
-            .where(Absence.company_id == actor.company_id, Absence.user_id == user_id)
+            .where(Absence.company_id == principal.company_id, Absence.user_id == user_id)
             .order_by(col(Absence.starts_on))
         ).all()
     )
 
 
-def absences_of(session: Session, actor: CustomerUser, *, user_id: int) -> list[AbsenceView]:
+def absences_of(session: Session, principal: CustomerUser, *, user_id: int) -> list[AbsenceView]:
     """The person's planned absences, earliest first (past ones too until removed)."""
-    _check_access(session, actor, user_id)
-    rows = _rows(session, actor, user_id)
-    names = names_of(session, actor.company_id, (r.substitute_id for r in rows))
+    _check_access(session, principal, user_id)
+    rows = _rows(session, principal, user_id)
+    names = names_of(session, principal.company_id, (r.substitute_id for r in rows))
     return [
         AbsenceView(r.id, r.starts_on, r.ends_on, r.substitute_id, names.get(r.substitute_id, ""))  # type: ignore[arg-type]
         for r in rows
@@ -81,7 +81,7 @@ PROBLEM_FIELDS = {
 
 def add_absence(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
     *,
     user_id: int,
     starts_on: date,
@@ -91,8 +91,8 @@ def add_absence(
     """Plan one more absence: approvals due to ``user_id`` in the period go to the
     substitute, and come back after. Other planned absences stay; overlapping ones, and a
     substitute who cannot decide approvals, are refused next to their field."""
-    _check_access(session, actor, user_id)
-    directory = load_directory(session, actor.company_id)
+    _check_access(session, principal, user_id)
+    directory = load_directory(session, principal.company_id)
     problems = absence_problems(user_id, substitute_id, starts_on, ends_on, directory)
     if problems:
         raise ValidationFailed(
@@ -104,7 +104,7 @@ def add_absence(
     if (ends_on - starts_on).days + 1 > MAX_DAYS:
         raise ValidationFailed({"ends_on": ("absence.too_long", {"days": MAX_DAYS})})
     row = Absence(
-        company_id=actor.company_id,
+        company_id=principal.company_id,
         user_id=user_id,
         substitute_id=substitute_id,
         starts_on=starts_on,
@@ -115,7 +115,7 @@ def add_absence(
     session.flush()
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="absence.set",
         target_type="user",
         target_id=user_id,
@@ -125,14 +125,14 @@ def add_absence(
 
 
 def remove_absence(
-    session: Session, actor: CustomerUser, *, user_id: int, absence_id: int | None
+    session: Session, principal: CustomerUser, *, user_id: int, absence_id: int | None
 ) -> None:
     """Remove one planned absence of ``user_id``, loaded by (id, company, person)."""
-    _check_access(session, actor, user_id)
+    _check_access(session, principal, user_id)
     row = session.exec(
         select(Absence).where(
             Absence.id == absence_id,
-            Absence.company_id == actor.company_id,
+            Absence.company_id == principal.company_id,
             Absence.user_id == user_id,
         )
     ).first()
@@ -142,7 +142,7 @@ def remove_absence(
     session.delete(row)
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="absence.cleared",
         target_type="user",
         target_id=user_id,

@@ -23,17 +23,19 @@ from customer_center.domain.budgets import (
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import parse_whole
+from customer_center.domain.order_states import NOT_COUNTED_STATUSES, RESERVING_STATUSES
+from customer_center.domain.people import RuleScope
 from customer_center.domain.permissions import Permission
 from customer_center.domain.portal_time import PORTAL_TIMEZONE, start_of_local_day
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.base import utcnow
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER, BudgetRule
+from customer_center.models.budget import BudgetRule
 from customer_center.models.company import Company
-from customer_center.models.order import NOT_COUNTED_STATUSES, RESERVING_STATUSES, Order
+from customer_center.models.order import Order
 from customer_center.models.user import Role, User, UserRole
 from customer_center.services import audit
 
-SCOPES = (SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER)
+SCOPES = (RuleScope.COMPANY, RuleScope.ROLE, RuleScope.USER)
 MAX_QUANTITY = 10**9
 # Periods run from midnight to midnight where the customers are (the seller's time zone, as
 # customer_center.domain.portal_time names), not in UTC.
@@ -49,15 +51,15 @@ def as_limits(rule: BudgetRule) -> Limits:
     )
 
 
-def check_subject(session: Session, actor: CustomerUser, *, scope: str, subject_id: int) -> int:
-    """The subject of a rule must belong to the actor's company; the company is subject 0."""
-    if scope == SCOPE_COMPANY:
+def check_subject(session: Session, principal: CustomerUser, *, scope: str, subject_id: int) -> int:
+    """The subject of a rule must belong to the principal's company; the company is subject 0."""
+    if scope == RuleScope.COMPANY:
         return 0
     table: type[Role] | type[User] | None = (
-        Role if scope == SCOPE_ROLE else User if scope == SCOPE_USER else None
+        Role if scope == RuleScope.ROLE else User if scope == RuleScope.USER else None
     )
     row = session.get(table, subject_id) if table and isinstance(subject_id, int) else None
-    if row is None or row.company_id != actor.company_id:  # type: ignore[attr-defined]
+    if row is None or row.company_id != principal.company_id:  # type: ignore[attr-defined]
         raise ServiceError("admin.not_found")
     return subject_id
 
@@ -72,9 +74,11 @@ def _rule(session: Session, company_id: int, scope: str, subject_id: int) -> Bud
     ).first()
 
 
-def rule_of(session: Session, actor: CustomerUser, *, scope: str, subject_id: int) -> Limits | None:
-    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
-    rule = _rule(session, actor.company_id, scope, subject)
+def rule_of(
+    session: Session, principal: CustomerUser, *, scope: str, subject_id: int
+) -> Limits | None:
+    subject = check_subject(session, principal, scope=scope, subject_id=subject_id)
+    rule = _rule(session, principal.company_id, scope, subject)
     return as_limits(rule) if rule else None
 
 
@@ -121,13 +125,18 @@ def parse_limits(values: dict[str, str], lang: str) -> Limits:
 
 
 def save_rule(
-    session: Session, actor: CustomerUser, *, scope: str, subject_id: int, values: dict[str, str]
+    session: Session,
+    principal: CustomerUser,
+    *,
+    scope: str,
+    subject_id: int,
+    values: dict[str, str],
 ) -> None:
-    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
-    limits = parse_limits(values, actor.language)
-    rule = _rule(session, actor.company_id, scope, subject)
+    subject = check_subject(session, principal, scope=scope, subject_id=subject_id)
+    limits = parse_limits(values, principal.language)
+    rule = _rule(session, principal.company_id, scope, subject)
     before = as_limits(rule).__dict__ if rule else None
-    rule = rule or BudgetRule(company_id=actor.company_id, scope=scope, subject_id=subject)
+    rule = rule or BudgetRule(company_id=principal.company_id, scope=scope, subject_id=subject)
     rule.max_quantity_per_order = limits.max_quantity_per_order
     rule.max_order_value_cents = limits.max_order_value_cents
     rule.period, rule.period_budget_cents = limits.period, limits.period_budget_cents
@@ -135,7 +144,7 @@ def save_rule(
     session.add(rule)
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="budget.saved",
         target_type=f"budget_{scope}",
         target_id=subject,
@@ -144,17 +153,17 @@ def save_rule(
     )
 
 
-def clear_rule(session: Session, actor: CustomerUser, *, scope: str, subject_id: int) -> None:
+def clear_rule(session: Session, principal: CustomerUser, *, scope: str, subject_id: int) -> None:
     """Remove a rule: the user falls back to their roles' or the company's default."""
-    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
-    rule = _rule(session, actor.company_id, scope, subject)
+    subject = check_subject(session, principal, scope=scope, subject_id=subject_id)
+    rule = _rule(session, principal.company_id, scope, subject)
     if rule is None:
         return
     before = dict(as_limits(rule).__dict__)
     session.delete(rule)
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="budget.cleared",
         target_type=f"budget_{scope}",
         target_id=subject,
@@ -167,9 +176,9 @@ def effective_limits_for(
 ) -> tuple[Limits, str | None]:
     rules = session.exec(select(BudgetRule).where(BudgetRule.company_id == company_id)).all()
     role_ids = set(session.exec(select(UserRole.role_id).where(UserRole.user_id == user_id)).all())
-    own = next((r for r in rules if r.scope == SCOPE_USER and r.subject_id == user_id), None)
-    company = next((r for r in rules if r.scope == SCOPE_COMPANY), None)
-    roles = [as_limits(r) for r in rules if r.scope == SCOPE_ROLE and r.subject_id in role_ids]
+    own = next((r for r in rules if r.scope == RuleScope.USER and r.subject_id == user_id), None)
+    company = next((r for r in rules if r.scope == RuleScope.COMPANY), None)
+    roles = [as_limits(r) for r in rules if r.scope == RuleScope.ROLE and r.subject_id in role_ids]
     return effective_limits(
         as_limits(own) if own else None, roles, as_limits(company) if company else None
     )
@@ -220,15 +229,14 @@ class BudgetSituation:
 
 
 def budget_situation(
-    session: Session, actor: CustomerUser, *, user_id: int, today: date | None = None
+    session: Session, principal: CustomerUser, *, user_id: int, today: date | None = None
 ) -> BudgetSituation:
     """A user's limits and period figures: one's own, or anyone's of the company for holders
     of budgets.manage or users.manage."""
-    if user_id != actor.user_id:
-        if not (actor.may(Permission.BUDGETS_MANAGE) or actor.may(Permission.USERS_MANAGE)):
-            raise ServiceError("error.permission_denied")
-        check_subject(session, actor, scope=SCOPE_USER, subject_id=user_id)
-    return situation_of(session, actor.company_id, user_id, today or local_today())
+    if user_id != principal.user_id:
+        principal.require(Permission.BUDGETS_MANAGE, Permission.USERS_MANAGE)
+        check_subject(session, principal, scope=RuleScope.USER, subject_id=user_id)
+    return situation_of(session, principal.company_id, user_id, today or local_today())
 
 
 def situation_of(session: Session, company_id: int, user_id: int, today: date) -> BudgetSituation:
@@ -254,17 +262,17 @@ class BudgetDefaults:
     roles: dict[int, Limits]  # role id -> its default; roles without one are left out
 
 
-def budget_defaults(session: Session, actor: CustomerUser) -> BudgetDefaults:
+def budget_defaults(session: Session, principal: CustomerUser) -> BudgetDefaults:
     """The company's default and every role's default, for the budgets page (one query)."""
     rules = session.exec(
         select(BudgetRule).where(
-            BudgetRule.company_id == actor.company_id,
-            col(BudgetRule.scope).in_((SCOPE_COMPANY, SCOPE_ROLE)),
+            BudgetRule.company_id == principal.company_id,
+            col(BudgetRule.scope).in_((RuleScope.COMPANY, RuleScope.ROLE)),
         )
     ).all()
-    company = next((as_limits(r) for r in rules if r.scope == SCOPE_COMPANY), None)
-    roles = {r.subject_id: as_limits(r) for r in rules if r.scope == SCOPE_ROLE}
-    return BudgetDefaults(company_currency(session, actor.company_id), company, roles)
+    company = next((as_limits(r) for r in rules if r.scope == RuleScope.COMPANY), None)
+    roles = {r.subject_id: as_limits(r) for r in rules if r.scope == RuleScope.ROLE}
+    return BudgetDefaults(company_currency(session, principal.company_id), company, roles)
 
 
 def order_breaches(

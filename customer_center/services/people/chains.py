@@ -29,15 +29,16 @@ from customer_center.domain.chains import (
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern
+from customer_center.domain.order_states import StepStatus
+from customer_center.domain.people import RuleScope, UserStatus
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.domain.refs import RoleRef
 from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.base import utcnow
-from customer_center.models.budget import SCOPE_COMPANY, SCOPE_ROLE, SCOPE_USER
 from customer_center.models.company import Company
-from customer_center.models.order import STEP_WAITING, ApprovalStep
-from customer_center.models.user import STATUS_ACTIVE, STATUS_INVITED, Role, User, UserRole
+from customer_center.models.order import ApprovalStep
+from customer_center.models.user import Role, User, UserRole
 from customer_center.services import audit
 from customer_center.services.people.budgets import check_subject
 from customer_center.services.people.permissions import holders_of
@@ -51,7 +52,7 @@ def load_directory(session: Session, company_id: int) -> Directory:
             User.company_id == company_id
         )
     ).all()
-    active = frozenset(uid for uid, _n, status, _m in users if status == STATUS_ACTIVE)
+    active = frozenset(uid for uid, _n, status, _m in users if status == UserStatus.ACTIVE)
     roles = session.exec(
         select(Role.id, Role.code, Role.name, Role.is_builtin).where(Role.company_id == company_id)
     ).all()
@@ -71,7 +72,7 @@ def load_directory(session: Session, company_id: int) -> Directory:
         main_contact_id=next((uid for uid, _n, _s, main in users if main), None),
         deciders=holders_of(session, company_id, Permission.APPROVALS_DECIDE),
         absences=_absences(session, company_id),
-        invited=frozenset(uid for uid, _n, status, _m in users if status == STATUS_INVITED),  # type: ignore[misc]
+        invited=frozenset(uid for uid, _n, status, _m in users if status == UserStatus.INVITED),  # type: ignore[misc]
     )
 
 
@@ -90,7 +91,7 @@ def _waiting_approvers(session: Session, company_id: int) -> set[int]:
     return set(
         session.exec(
             select(ApprovalStep.approver_id)
-            .where(ApprovalStep.company_id == company_id, ApprovalStep.status == STEP_WAITING)
+            .where(ApprovalStep.company_id == company_id, ApprovalStep.status == StepStatus.WAITING)
             .distinct()
         ).all()
     )
@@ -117,11 +118,11 @@ def deputy_directory(session: Session, company_id: int, also: Iterable[int] = ()
             or_(
                 col(User.id).in_(wanted),
                 col(User.is_main_contact),
-                col(User.status) != STATUS_ACTIVE,
+                col(User.status) != UserStatus.ACTIVE,
             ),
         )
     ).all()
-    active = frozenset(uid for uid, _n, status, _m in users if status == STATUS_ACTIVE)
+    active = frozenset(uid for uid, _n, status, _m in users if status == UserStatus.ACTIVE)
     return Directory(
         names={uid: name for uid, name, _s, _m in users},  # type: ignore[misc]
         active=active,  # type: ignore[arg-type]
@@ -132,7 +133,7 @@ def deputy_directory(session: Session, company_id: int, also: Iterable[int] = ()
             session, company_id, Permission.APPROVALS_DECIDE, [u[0] or 0 for u in users]
         ),
         absences=absences,
-        invited=frozenset(uid for uid, _n, status, _m in users if status == STATUS_INVITED),  # type: ignore[misc]
+        invited=frozenset(uid for uid, _n, status, _m in users if status == UserStatus.INVITED),  # type: ignore[misc]
     )
 
 
@@ -201,10 +202,10 @@ def _stored(session: Session, company_id: int, scope: str, subject: int) -> Appr
 
 
 def chain_of(
-    session: Session, actor: CustomerUser, *, scope: str, subject_id: int
+    session: Session, principal: CustomerUser, *, scope: str, subject_id: int
 ) -> list[Level] | None:
-    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
-    stored = _stored(session, actor.company_id, scope, subject)
+    subject = check_subject(session, principal, scope=scope, subject_id=subject_id)
+    stored = _stored(session, principal.company_id, scope, subject)
     return levels_from_json(stored.levels) if stored else None
 
 
@@ -218,17 +219,22 @@ def problems_by_key(problems: list[Problem]) -> dict[str, tuple[Problem, ...]]:
 
 
 def save_chain(
-    session: Session, actor: CustomerUser, *, scope: str, subject_id: int, levels_payload: object
+    session: Session,
+    principal: CustomerUser,
+    *,
+    scope: str,
+    subject_id: int,
+    levels_payload: object,
 ) -> None:
     """Store the levels the browser sent (``levels_to_json`` shape) once they are well-formed,
-    name only people and roles of the actor's company, and have no problem."""
-    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
+    name only people and roles of the principal's company, and have no problem."""
+    subject = check_subject(session, principal, scope=scope, subject_id=subject_id)
     levels = parse_levels(levels_payload)
     if not levels:  # an empty own chain would hide the defaults instead of using them
-        clear_chain(session, actor, scope=scope, subject_id=subject)
+        clear_chain(session, principal, scope=scope, subject_id=subject)
         return
-    directory = load_directory(session, actor.company_id)
-    owner = subject if scope == SCOPE_USER else None
+    directory = load_directory(session, principal.company_id)
+    owner = subject if scope == RuleScope.USER else None
     problems = chain_problems(levels, directory, owner)
     if problems:
         raise ValidationFailed(
@@ -237,14 +243,16 @@ def save_chain(
                 for key, found in problems_by_key(problems).items()
             }
         )
-    stored = _stored(session, actor.company_id, scope, subject)
+    stored = _stored(session, principal.company_id, scope, subject)
     before = stored.levels if stored else None
-    stored = stored or ApprovalChain(company_id=actor.company_id, scope=scope, subject_id=subject)
+    stored = stored or ApprovalChain(
+        company_id=principal.company_id, scope=scope, subject_id=subject
+    )
     stored.levels, stored.updated_at = levels_to_json(levels), utcnow()
     session.add(stored)
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="chain.saved",
         target_type=f"chain_{scope}",
         target_id=subject,
@@ -253,16 +261,16 @@ def save_chain(
     )
 
 
-def clear_chain(session: Session, actor: CustomerUser, *, scope: str, subject_id: int) -> None:
-    subject = check_subject(session, actor, scope=scope, subject_id=subject_id)
-    stored = _stored(session, actor.company_id, scope, subject)
+def clear_chain(session: Session, principal: CustomerUser, *, scope: str, subject_id: int) -> None:
+    subject = check_subject(session, principal, scope=scope, subject_id=subject_id)
+    stored = _stored(session, principal.company_id, scope, subject)
     if stored is None:
         return
     before = {"levels": stored.levels}
     session.delete(stored)
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="chain.cleared",
         target_type=f"chain_{scope}",
         target_id=subject,
@@ -281,9 +289,9 @@ def chain_for_user(
     }
     role_ids = sorted(session.exec(select(UserRole.role_id).where(UserRole.user_id == user_id)))
     for key, source in (
-        [((SCOPE_USER, user_id), SCOPE_USER)]
-        + [((SCOPE_ROLE, r), SCOPE_ROLE) for r in role_ids]
-        + [((SCOPE_COMPANY, 0), SCOPE_COMPANY)]
+        [((RuleScope.USER, user_id), RuleScope.USER)]
+        + [((RuleScope.ROLE, r), RuleScope.ROLE) for r in role_ids]
+        + [((RuleScope.COMPANY, 0), RuleScope.COMPANY)]
     ):
         if key in chains:
             return levels_from_json(chains[key].levels), source
@@ -314,7 +322,7 @@ class Preview:
 
 def preview(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
     *,
     user_id: int,
     order_value_cents: int,
@@ -322,12 +330,12 @@ def preview(
     levels: list[Level] | None = None,
 ) -> Preview:
     """The route an order of ``order_value_cents`` by the user would take today."""
-    check_subject(session, actor, scope=SCOPE_USER, subject_id=user_id)
-    directory = load_directory(session, actor.company_id)
+    check_subject(session, principal, scope=RuleScope.USER, subject_id=user_id)
+    directory = load_directory(session, principal.company_id)
     if levels is None:
-        levels, _source = chain_for_user(session, actor.company_id, user_id)
+        levels, _source = chain_for_user(session, principal.company_id, user_id)
     route = resolve_route(levels, user_id, order_value_cents, directory, today)
-    company = session.get(Company, actor.company_id)
+    company = session.get(Company, principal.company_id)
     return Preview(
         order_value_cents=order_value_cents,
         currency=company.currency if company else "EUR",
@@ -348,17 +356,17 @@ def standing_in_for(session: Session, company_id: int, user_id: int, today: date
 
 
 def find_people(
-    session: Session, actor: CustomerUser, *, text: str, limit: int = 30, invited: bool = False
+    session: Session, principal: CustomerUser, *, text: str, limit: int = 30, invited: bool = False
 ) -> list[tuple[int, str]]:
     """Active users of the company (and invited ones if ``invited``) whose name or address
     matches, for pickers."""
     pattern = like_pattern(text.strip().lower()[:60])
-    statuses = [STATUS_ACTIVE, STATUS_INVITED] if invited else [STATUS_ACTIVE]
+    statuses = [UserStatus.ACTIVE, UserStatus.INVITED] if invited else [UserStatus.ACTIVE]
     return list(
         session.exec(
             select(User.id, User.name)
             .where(
-                User.company_id == actor.company_id,
+                User.company_id == principal.company_id,
                 col(User.status).in_(statuses),
                 col(User.name).ilike(pattern, escape=LIKE_ESCAPE)
                 | col(User.email).like(pattern, escape=LIKE_ESCAPE),

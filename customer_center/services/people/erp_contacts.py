@@ -39,16 +39,18 @@ class ContactPage:
     page_count: int
 
 
-def _company_contacts(session: Session, actor: CustomerUser, erp: ErpClient) -> list[ErpContact]:
-    """The ERP contacts of the actor's own company: its customer number, never one sent in."""
-    company = session.get(Company, actor.company_id)
+def _company_contacts(
+    session: Session, principal: CustomerUser, erp: ErpClient
+) -> list[ErpContact]:
+    """The ERP contacts of the principal's own company: its customer number, never one sent in."""
+    company = session.get(Company, principal.company_id)
     assert company is not None
     return erp.list_contacts(company.customer_number)
 
 
 def erp_contacts_not_yet_users(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
     *,
     erp: ErpClient,
     search: str = "",
@@ -58,7 +60,7 @@ def erp_contacts_not_yet_users(
     """One page of the company's ERP contacts whose address is no portal user yet, by name,
     filtered by ``search`` in name or address. The ERP hands over a customer's contacts in one
     list, so the filter and the page are cut here; only the page leaves this function."""
-    contacts = [c for c in _company_contacts(session, actor, erp) if c.email.strip()]
+    contacts = [c for c in _company_contacts(session, principal, erp) if c.email.strip()]
     taken = addresses_in_use(session, [normalize_email(c.email) for c in contacts])
     needle = search.strip().lower()
     wanted = [
@@ -75,7 +77,7 @@ def erp_contacts_not_yet_users(
 
 def invite_erp_contacts(
     session: Session,
-    actor: CustomerUser,
+    principal: CustomerUser,
     *,
     settings: Settings,
     erp: ErpClient,
@@ -89,14 +91,14 @@ def invite_erp_contacts(
         raise ValidationFailed({"contacts": ("erp_contacts.none_selected", {})})
     if len(wanted) > MAX_SELECTED:
         raise ValidationFailed({"contacts": ("erp_contacts.too_many", {"max": MAX_SELECTED})})
-    known = {c.contact_id: c for c in _company_contacts(session, actor, erp)}
+    known = {c.contact_id: c for c in _company_contacts(session, principal, erp)}
     if any(contact_id not in known for contact_id in wanted):
         raise ServiceError("erp_contacts.unknown")
     chosen = [known[contact_id] for contact_id in wanted]
     try:
         return invite_users(
             session,
-            actor,
+            principal,
             settings=settings,
             users=[NewUser(c.name, c.email, language, role_ids) for c in chosen],
         )

@@ -16,12 +16,13 @@ from sqlmodel import Session, col, select
 from customer_center.auth.passwords import verify_password
 from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.auth import OneTimeToken
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
-from customer_center.models.user import STATUS_ACTIVE, Role, User, UserRole
+from customer_center.models.user import Role, User, UserRole
 from customer_center.services import audit, emails
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.identity.rate_limit import (
@@ -59,9 +60,9 @@ class HandoverOffer:
     for_this_actor: bool
 
 
-def _main_contact(session: Session, actor: CustomerUser) -> User:
-    user = session.get(User, actor.user_id)
-    if user is None or user.company_id != actor.company_id or not user.is_main_contact:
+def _main_contact(session: Session, principal: CustomerUser) -> User:
+    user = session.get(User, principal.user_id)
+    if user is None or user.company_id != principal.company_id or not user.is_main_contact:
         raise ServiceError("account.handover.error.not_main_contact")
     return user
 
@@ -87,8 +88,8 @@ def _retire_pending(session: Session, company_id: int) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _check_password(session: Session, actor: CustomerUser, user: User, password: str) -> None:
-    key = f"user:{actor.user_id}"
+def _check_password(session: Session, principal: CustomerUser, user: User, password: str) -> None:
+    key = f"user:{principal.user_id}"
     wait = progressive_lock_minutes(session, PASSWORD_LIMIT, key, utcnow())
     if wait:
         raise ServiceError("account.handover.error.locked", field="password", minutes=wait)
@@ -99,41 +100,46 @@ def _check_password(session: Session, actor: CustomerUser, user: User, password:
     record_attempt(session, PASSWORD_LIMIT.kind, [key], succeeded=True)
 
 
-def record_password_failure(session: Session, actor: CustomerUser) -> None:
+def record_password_failure(session: Session, principal: CustomerUser) -> None:
     """Count a wrong password; called in its own transaction, as the refusal rolls back."""
-    record_attempt(session, PASSWORD_LIMIT.kind, [f"user:{actor.user_id}"], succeeded=False)
+    record_attempt(session, PASSWORD_LIMIT.kind, [f"user:{principal.user_id}"], succeeded=False)
 
 
-def _target(session: Session, actor: CustomerUser, target_user_id: object) -> User:
-    target = company_user(session, actor, user_id=target_user_id)
-    if target.id == actor.user_id:
+def _target(session: Session, principal: CustomerUser, target_user_id: object) -> User:
+    target = company_user(session, principal, user_id=target_user_id)
+    if target.id == principal.user_id:
         raise ServiceError("account.handover.error.self")
-    if target.status != STATUS_ACTIVE:
+    if target.status != UserStatus.ACTIVE:
         raise ServiceError("account.handover.error.target_inactive")
     return target
 
 
 def handover_candidate(
-    session: Session, actor: CustomerUser, *, target_user_id: object
+    session: Session, principal: CustomerUser, *, target_user_id: object
 ) -> str | None:
-    """The target's name if ``actor`` may hand the role to them now; else ``None``."""
+    """The target's name if ``principal`` may hand the role to them now; else ``None``."""
     try:
-        _main_contact(session, actor)
-        return _target(session, actor, target_user_id).name
+        _main_contact(session, principal)
+        return _target(session, principal, target_user_id).name
     except ServiceError:
         return None
 
 
 def request_handover(
-    session: Session, actor: CustomerUser, *, settings: Settings, target_user_id: int, password: str
+    session: Session,
+    principal: CustomerUser,
+    *,
+    settings: Settings,
+    target_user_id: int,
+    password: str,
 ) -> None:
     """Only the main contact, after re-entering their password; a newer request replaces an
     older pending one."""
-    initiator = _main_contact(session, actor)
-    target = _target(session, actor, target_user_id)
-    _check_password(session, actor, initiator, password)
-    _retire_pending(session, actor.company_id)
-    company = session.get(Company, actor.company_id)
+    initiator = _main_contact(session, principal)
+    target = _target(session, principal, target_user_id)
+    _check_password(session, principal, initiator, password)
+    _retire_pending(session, principal.company_id)
+    company = session.get(Company, principal.company_id)
     assert company is not None
     one_time_tokens.send_link(
         session,
@@ -153,7 +159,7 @@ def request_handover(
     )
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="main_contact.handover_requested",
         target_type="user",
         target_id=target.id,
@@ -161,16 +167,16 @@ def request_handover(
     )
 
 
-def pending_handover(session: Session, actor: CustomerUser) -> PendingHandover | None:
+def pending_handover(session: Session, principal: CustomerUser) -> PendingHandover | None:
     """The handover waiting for its link, as the main contact sees it (others: nothing)."""
-    user = session.get(User, actor.user_id)
+    user = session.get(User, principal.user_id)
     if user is None or not user.is_main_contact:
         return None
     row = session.exec(
         select(User, OneTimeToken.expires_at)
         .join(OneTimeToken, col(OneTimeToken.user_id) == User.id)
         .where(
-            User.company_id == actor.company_id,
+            User.company_id == principal.company_id,
             OneTimeToken.purpose == HANDOVER,
             col(OneTimeToken.used_at).is_(None),
             OneTimeToken.expires_at > utcnow(),
@@ -183,15 +189,15 @@ def pending_handover(session: Session, actor: CustomerUser) -> PendingHandover |
     return PendingHandover(target.id, target.name, target.email, expires_at)  # type: ignore[arg-type]
 
 
-def cancel_handover(session: Session, actor: CustomerUser) -> bool:
+def cancel_handover(session: Session, principal: CustomerUser) -> bool:
     """Withdraw the pending handover; its link stops working. False if none was pending."""
-    _main_contact(session, actor)
-    pending = pending_handover(session, actor)
-    if not _retire_pending(session, actor.company_id):
+    _main_contact(session, principal)
+    pending = pending_handover(session, principal)
+    if not _retire_pending(session, principal.company_id):
         return False
     audit.record_admin(
         session,
-        actor,
+        principal,
         action="main_contact.handover_cancelled",
         target_type="user",
         target_id=pending.target_id if pending else "",
@@ -208,14 +214,16 @@ def _parties(session: Session, token: OneTimeToken, *, lock: bool = False) -> tu
     initiator, target = found.get(token.payload.get("from_user_id")), found.get(token.user_id)
     if initiator is None or target is None or initiator.company_id != target.company_id:
         raise ServiceError("link.invalid")
-    if not initiator.is_main_contact or initiator.status != STATUS_ACTIVE:
+    if not initiator.is_main_contact or initiator.status != UserStatus.ACTIVE:
         raise ServiceError("account.handover.error.initiator_changed")
-    if target.status != STATUS_ACTIVE:
+    if target.status != UserStatus.ACTIVE:
         raise ServiceError("account.handover.error.target_inactive")
     return initiator, target
 
 
-def handover_offer(session: Session, raw_token: str, actor: CustomerUser | None) -> HandoverOffer:
+def handover_offer(
+    session: Session, raw_token: str, principal: CustomerUser | None
+) -> HandoverOffer:
     token = one_time_tokens.peek(session, HANDOVER, raw_token)
     initiator, target = _parties(session, token)
     company = session.get(Company, target.company_id)
@@ -226,7 +234,7 @@ def handover_offer(session: Session, raw_token: str, actor: CustomerUser | None)
         to_name=target.name,
         to_email=target.email,
         expires_at=token.expires_at,
-        for_this_actor=actor is not None and actor.user_id == target.id,
+        for_this_actor=principal is not None and principal.user_id == target.id,
     )
 
 

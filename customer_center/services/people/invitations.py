@@ -9,9 +9,10 @@ from sqlmodel import Session
 from customer_center.auth.passwords import hash_password
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.password_policy import new_password_errors
+from customer_center.domain.people import UserStatus
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
-from customer_center.models.user import STATUS_ACTIVE, STATUS_INVITED, User
+from customer_center.models.user import User
 from customer_center.services import audit
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.identity.accounts import issue_sign_in_ticket
@@ -30,7 +31,7 @@ class Invitation:
 def _invited(session: Session, raw_token: str) -> tuple[User, Company]:
     token = one_time_tokens.peek(session, INVITATION, raw_token)
     user = session.get(User, token.user_id)
-    if user is None or user.status != STATUS_INVITED:
+    if user is None or user.status != UserStatus.INVITED:
         raise ServiceError("link.invalid")
     company = session.get(Company, user.company_id)
     assert company is not None
@@ -60,7 +61,7 @@ def accept_invitation(
     if errors:
         raise ValidationFailed(errors)
     one_time_tokens.consume(session, INVITATION, raw_token)
-    user.name, user.status = name.strip(), STATUS_ACTIVE
+    user.name, user.status = name.strip(), UserStatus.ACTIVE
     user.password_hash = hash_password(password)
     user.last_sign_in_at = utcnow()
     session.add(user)

@@ -14,18 +14,14 @@ from sqlmodel import Session, col, select
 from customer_center.domain import routes
 from customer_center.domain.email_address import normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import RuleScope, UserStatus
 from customer_center.domain.principals import Principal
 from customer_center.models.approval import Absence, ApprovalChain
 from customer_center.models.auth import OneTimeToken
-from customer_center.models.budget import SCOPE_USER, BudgetRule
+from customer_center.models.budget import BudgetRule
 from customer_center.models.company import Company
 from customer_center.models.order import ApprovalStep
-from customer_center.models.user import (
-    STATUS_INACTIVE,
-    STATUS_INVITED,
-    User,
-    UserRole,
-)
+from customer_center.models.user import User, UserRole
 from customer_center.services import audit
 from customer_center.services.identity import one_time_tokens
 from customer_center.services.people.users import (
@@ -81,7 +77,7 @@ def _create_invited_user(
         email=normalize_email(new.email),
         name=new.name.strip(),
         language=new.language,
-        status=STATUS_INVITED,
+        status=UserStatus.INVITED,
     )
     session.add(user)
     session.flush()
@@ -129,7 +125,7 @@ def _named_in_approvals(session: Session, user_id: int) -> bool:
 
 def _invited_user(session: Session, principal: Principal, user_id: int) -> User:
     user = company_user(session, principal, user_id=user_id)
-    if user.status != STATUS_INVITED:
+    if user.status != UserStatus.INVITED:
         raise ServiceError("users.error.not_invited")
     return user
 
@@ -171,12 +167,12 @@ def revoke_invitation(session: Session, principal: Principal, *, user_id: int) -
         session.execute(
             delete(scoped).where(
                 col(scoped.company_id) == principal.company_id,
-                col(scoped.scope) == SCOPE_USER,
+                col(scoped.scope) == RuleScope.USER,
                 col(scoped.subject_id) == user_id,
             )
         )
     if _named_in_approvals(session, user_id):
-        user.status = STATUS_INACTIVE  # orders name them as approver: the row stays for them
+        user.status = UserStatus.INACTIVE  # orders name them as approver: the row stays for them
         session.add(user)
     else:
         session.delete(user)

@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterable
 from sqlmodel import Session, col, select
 
 from customer_center.domain.errors import ServiceError
-from customer_center.domain.permissions import PERMISSION_CODES, Permission
+from customer_center.domain.people import RuleScope
+from customer_center.domain.permissions import PERMISSION_CODES
 from customer_center.domain.principals import Principal
 from customer_center.domain.refs import ChainRef, RoleRef
 from customer_center.models.approval import ApprovalChain
-from customer_center.models.budget import SCOPE_ROLE, SCOPE_USER
 from customer_center.models.user import Role, User
 
 NAME_MAX = 100
@@ -22,14 +22,6 @@ ErrorMap = dict[str, tuple[str, dict[str, object]]]
 # A built-in role's names in every language the portal speaks, case-folded (the caller words
 # them: ``presenters.people.builtin_role_names``).
 BuiltinNames = Callable[[str], Iterable[str]]
-
-
-def require_manager(principal: Principal) -> frozenset[str]:
-    """The state checks the right before the event; the service checks again, so no caller
-    can forget it. Returns the principal's rights."""
-    if not principal.may(Permission.ROLES_MANAGE):
-        raise ServiceError("error.permission_denied")
-    return principal.rights
 
 
 def company_role(
@@ -125,7 +117,7 @@ def _chains_naming(session: Session, company_id: int, role_id: int) -> list[Appr
     return [
         chain
         for chain in chains
-        if not (chain.scope == SCOPE_ROLE and chain.subject_id == role_id)
+        if not (chain.scope == RuleScope.ROLE and chain.subject_id == role_id)
         and any(
             isinstance(approver, dict) and approver.get("role_id") == role_id
             for level in chain.levels or []
@@ -139,8 +131,8 @@ def _chain_refs(
     session: Session, principal: Principal, chains: list[ApprovalChain]
 ) -> tuple[ChainRef, ...]:
     """Which chains: the company default, a role's default (the role), a user's (the name)."""
-    role_ids = [c.subject_id for c in chains if c.scope == SCOPE_ROLE]
-    user_ids = [c.subject_id for c in chains if c.scope == SCOPE_USER]
+    role_ids = [c.subject_id for c in chains if c.scope == RuleScope.ROLE]
+    user_ids = [c.subject_id for c in chains if c.scope == RuleScope.USER]
     found_roles = {
         rid: RoleRef(code, name, builtin)
         for rid, code, name, builtin in session.exec(
@@ -159,8 +151,8 @@ def _chain_refs(
     return tuple(
         ChainRef(
             scope=chain.scope,
-            user_name=user_names.get(chain.subject_id, "") if chain.scope == SCOPE_USER else "",
-            role=found_roles.get(chain.subject_id) if chain.scope == SCOPE_ROLE else None,
+            user_name=user_names.get(chain.subject_id, "") if chain.scope == RuleScope.USER else "",
+            role=found_roles.get(chain.subject_id) if chain.scope == RuleScope.ROLE else None,
             subject_id=chain.subject_id,
         )
         for chain in chains

@@ -13,15 +13,17 @@ from sqlalchemy import delete, false, func
 from sqlmodel import Session, col, select
 
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.people import RuleScope
 from customer_center.domain.permissions import (
     BUILTIN_ROLE_ORDER,
     MAIN_CONTACT_ROLE,
     PERMISSION_CODES,
+    Permission,
     builtin_rights,
 )
 from customer_center.domain.principals import Principal
 from customer_center.models.approval import ApprovalChain
-from customer_center.models.budget import SCOPE_ROLE, BudgetRule
+from customer_center.models.budget import BudgetRule
 from customer_center.models.user import Role, RolePermission, UserRole
 from customer_center.services import audit
 from customer_center.services.people.permissions import role_permissions
@@ -33,7 +35,6 @@ from customer_center.services.people.role_rules import (
     checked_rights,
     company_role,
     custom_role,
-    require_manager,
 )
 
 
@@ -102,7 +103,8 @@ def create_role(
     builtin_names: BuiltinNames,
 ) -> int:
     """A custom role with a generated code (``custom-<id>``); returns its id."""
-    own = require_manager(principal)
+    principal.require(Permission.ROLES_MANAGE)
+    own = principal.rights
     errors: ErrorMap = {}
     clean_name = checked_name(
         session, principal, name=name, role_id=None, builtin_names=builtin_names, errors=errors
@@ -169,7 +171,8 @@ def _change_role(
     permissions: Iterable[str] | None,
     builtin_names: BuiltinNames,
 ) -> None:
-    own = require_manager(principal)
+    principal.require(Permission.ROLES_MANAGE)
+    own = principal.rights
     role = custom_role(session, principal, role_id=role_id)
     current = role_permissions(session, role)
     errors: ErrorMap = {}
@@ -227,7 +230,7 @@ def delete_role(
     """A role in use goes only with its users moved to another role, in the same transaction;
     a role that approves in an approver chain does not go at all. Its own budget and chain
     defaults go with it."""
-    require_manager(principal)
+    principal.require(Permission.ROLES_MANAGE)
     role = custom_role(session, principal, role_id=role_id)
     gone_id: int = role.id  # type: ignore[assignment]
     check_not_in_chains(session, principal, role_id=gone_id)
@@ -254,7 +257,7 @@ def drop_role(session: Session, principal: Principal, *, role: Role, moved_to: i
         session.execute(
             delete(scoped).where(
                 col(scoped.company_id) == principal.company_id,
-                col(scoped.scope) == SCOPE_ROLE,
+                col(scoped.scope) == RuleScope.ROLE,
                 col(scoped.subject_id) == gone_id,
             )
         )

@@ -17,12 +17,12 @@ from customer_center.models.user import Role, User, UserRole
 CSV_BATCH = 500
 
 
-def iter_users_csv(session: Session, actor: CustomerUser) -> Iterator[str]:
-    """The header, then every user of the actor's company by name, read in keyset batches."""
+def iter_users_csv(session: Session, principal: CustomerUser) -> Iterator[str]:
+    """The header, then every user of the principal's company by name, read in keyset batches."""
     yield csv_line(EXPORT_COLUMNS)
     base = (
         select(User)
-        .where(User.company_id == actor.company_id)
+        .where(User.company_id == principal.company_id)
         .order_by(col(User.name), col(User.id))
         .limit(CSV_BATCH)
     )

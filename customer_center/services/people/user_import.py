@@ -92,28 +92,32 @@ class ImportProgress:
 
 
 def preview_import(
-    session: Session, actor: CustomerUser, *, csv_bytes: bytes, builtin_names: BuiltinNames
+    session: Session, principal: CustomerUser, *, csv_bytes: bytes, builtin_names: BuiltinNames
 ) -> ImportPreview:
     """Every row of the file with its problems; raises ServiceError if the file is unusable.
     Roles are matched by code, name and (built-ins) ``builtin_names``: their names in every
     language."""
     parsed = parse_users_csv(csv_bytes)
-    roles = _RoleMatcher(session, actor, builtin_names)
+    roles = _RoleMatcher(session, principal, builtin_names)
     taken = addresses_in_use(session, [normalize_email(row.email) for row in parsed])
     first_line: dict[str, int] = {}
     rows = []
     for row in parsed:
         email = normalize_email(row.email)
         duplicate_of = first_line.setdefault(email, row.line) if email else row.line
-        rows.append(_checked(row, actor, roles, taken, duplicate_of))
+        rows.append(_checked(row, principal, roles, taken, duplicate_of))
     return ImportPreview(tuple(sorted(rows, key=lambda r: (r.ok, r.line))))
 
 
 def _checked(
-    row: CsvUserRow, actor: CustomerUser, roles: _RoleMatcher, taken: set[str], duplicate_of: int
+    row: CsvUserRow,
+    principal: CustomerUser,
+    roles: _RoleMatcher,
+    taken: set[str],
+    duplicate_of: int,
 ) -> ImportRow:
     email = normalize_email(row.email)
-    language = row.language or actor.language
+    language = row.language or principal.language
     role_ids, role_problems = roles.resolve(row.roles)
     problems = [
         *_name_problems(row.name),
@@ -173,9 +177,11 @@ def addresses_in_use(session: Session, emails: list[str]) -> set[str]:
 class _RoleMatcher:
     """The company's roles by code, name and (built-ins) their name in every language."""
 
-    def __init__(self, session: Session, actor: CustomerUser, builtin_names: BuiltinNames) -> None:
-        roles = session.exec(select(Role).where(Role.company_id == actor.company_id)).all()
-        own_rights = actor.rights
+    def __init__(
+        self, session: Session, principal: CustomerUser, builtin_names: BuiltinNames
+    ) -> None:
+        roles = session.exec(select(Role).where(Role.company_id == principal.company_id)).all()
+        own_rights = principal.rights
         self._by_label: dict[str, Role] = {}
         for role in roles:
             for label in _labels(role, builtin_names):
@@ -219,7 +225,7 @@ def valid_rows(rows: Sequence[ImportRow]) -> list[ImportRow]:
 
 
 def import_batch(
-    session: Session, actor: CustomerUser, *, settings: Settings, rows: Sequence[ImportRow]
+    session: Session, principal: CustomerUser, *, settings: Settings, rows: Sequence[ImportRow]
 ) -> BatchResult:
     """Invite ``rows`` in the caller's transaction; rows that no longer pass (an address
     taken since the preview) are left out and returned with their problems."""
@@ -228,7 +234,7 @@ def import_batch(
     while pending:
         try:
             new_users = [row.new_user() for row in pending]
-            invited = invite_users(session, actor, settings=settings, users=new_users)
+            invited = invite_users(session, principal, settings=settings, users=new_users)
         except ValidationFailed as failure:
             refused = _refused_rows(pending, failure)
             if not refused:
@@ -251,7 +257,7 @@ def _refused_rows(pending: list[ImportRow], failure: ValidationFailed) -> dict[i
 
 
 def import_rows(
-    actor: CustomerUser,
+    principal: CustomerUser,
     *,
     settings: Settings,
     rows: Sequence[ImportRow],
@@ -265,6 +271,6 @@ def import_rows(
     for start in range(0, len(wanted), size):
         batch = wanted[start : start + size]
         with session_scope() as session:
-            result = import_batch(session, actor, settings=settings, rows=batch)
+            result = import_batch(session, principal, settings=settings, rows=batch)
         progress = progress.after(batch, result)
         yield progress

@@ -9,14 +9,10 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from customer_center.domain.people import UserStatus
 from customer_center.domain.principals import Principal
 from customer_center.models.auth import OneTimeToken
-from customer_center.models.user import (
-    STATUS_INVITED,
-    Role,
-    User,
-    UserRole,
-)
+from customer_center.models.user import Role, User, UserRole
 from customer_center.services.people.inviting import INVITATION
 from customer_center.services.people.names import name_or_email_matches
 from customer_center.services.people.users import STATUSES, company_user
@@ -152,7 +148,7 @@ def user_detail(session: Session, principal: Principal, *, user_id: int) -> User
     user = company_user(session, principal, user_id=user_id)
     role_ids = session.exec(select(UserRole.role_id).where(UserRole.user_id == user.id)).all()
     expires = None
-    if user.status == STATUS_INVITED:
+    if user.status == UserStatus.INVITED:
         expires = session.exec(
             select(func.max(OneTimeToken.expires_at)).where(
                 OneTimeToken.user_id == user.id,

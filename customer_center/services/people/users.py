@@ -18,20 +18,14 @@ from customer_center.auth.sessions import revoke_all_sessions
 from customer_center.domain.email_address import is_valid_email, normalize_email
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.languages import LANGUAGES
+from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import MAIN_CONTACT_ROLE
 from customer_center.domain.principals import Principal
-from customer_center.models.user import (
-    STATUS_ACTIVE,
-    STATUS_INACTIVE,
-    STATUS_INVITED,
-    Role,
-    User,
-    UserRole,
-)
+from customer_center.models.user import Role, User, UserRole
 from customer_center.services import audit
 from customer_center.services.people.permissions import role_permissions
 
-STATUSES = (STATUS_ACTIVE, STATUS_INVITED, STATUS_INACTIVE)
+STATUSES = (UserStatus.ACTIVE, UserStatus.INVITED, UserStatus.INACTIVE)
 NAME_MAX = 200
 
 Errors = dict[str, tuple[str, dict[str, object]]]
@@ -209,10 +203,10 @@ def deactivate_user(session: Session, principal: Principal, *, user_id: int) -> 
         raise ServiceError("users.error.deactivate_self")
     if user.is_main_contact:
         raise ServiceError("users.error.deactivate_main_contact")
-    if user.status != STATUS_ACTIVE:
+    if user.status != UserStatus.ACTIVE:
         raise ServiceError("users.error.not_active")
     before = user_snapshot(session, user)
-    user.status = STATUS_INACTIVE
+    user.status = UserStatus.INACTIVE
     session.add(user)
     revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
     _audit_change(session, principal, "user.deactivated", user, before)
@@ -220,10 +214,10 @@ def deactivate_user(session: Session, principal: Principal, *, user_id: int) -> 
 
 def activate_user(session: Session, principal: Principal, *, user_id: int) -> None:
     user = company_user(session, principal, user_id=user_id)
-    if user.status != STATUS_INACTIVE:
+    if user.status != UserStatus.INACTIVE:
         raise ServiceError("users.error.not_inactive")
     before = user_snapshot(session, user)
-    user.status = STATUS_ACTIVE
+    user.status = UserStatus.ACTIVE
     session.add(user)
     _audit_change(session, principal, "user.activated", user, before)
 

@@ -25,7 +25,6 @@ from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
 from customer_center.models.order import CartItem
 from customer_center.models.user import User
-from customer_center.services.orders.access import require
 from customer_center.services.people.budgets import BudgetSituation, budget_situation
 from customer_center.services.shop.catalogue import (
     ERP_UNAVAILABLE,
@@ -109,7 +108,7 @@ def add_to_cart(
 ) -> int:
     """Put ``quantity`` of a product into the cart (adding to what is there); returns the
     line's new quantity. The product must be in the ERP's catalogue for the company."""
-    require(principal, Permission.ORDERS_CREATE)
+    principal.require(Permission.ORDERS_CREATE)
     amount = parse_quantity(quantity)
     wanted = clean_sku(sku)
     if not wanted:
@@ -147,7 +146,7 @@ def set_quantity(
     session: Session, principal: CustomerUser, *, sku: object, quantity: object
 ) -> None:
     """Change the quantity of a product already in the cart."""
-    require(principal, Permission.ORDERS_CREATE)
+    principal.require(Permission.ORDERS_CREATE)
     amount = parse_quantity(quantity)
     lock_cart(session, principal)
     item = _item(session, principal, clean_sku(sku)) if clean_sku(sku) else None
@@ -159,14 +158,14 @@ def set_quantity(
 
 def remove_item(session: Session, principal: CustomerUser, *, sku: object) -> None:
     """Take a product out of the cart; one that is not there is already gone."""
-    require(principal, Permission.ORDERS_CREATE)
+    principal.require(Permission.ORDERS_CREATE)
     item = _item(session, principal, clean_sku(sku)) if clean_sku(sku) else None
     if item is not None:
         session.delete(item)
 
 
 def clear_cart(session: Session, principal: CustomerUser) -> None:
-    require(principal, Permission.ORDERS_CREATE)
+    principal.require(Permission.ORDERS_CREATE)
     empty_cart(session, principal)
 
 
@@ -213,7 +212,7 @@ def cart_view(
 ) -> CartView:
     """The cart priced by the ERP now (one call for all SKUs), its totals, the user's budget
     situation and the limits this cart would exceed if it were ordered as it is."""
-    require(principal, Permission.ORDERS_CREATE)
+    principal.require(Permission.ORDERS_CREATE)
     items = cart_items(session, principal)
     situation = budget_situation(session, principal, user_id=principal.user_id, today=today)
     try:

@@ -32,10 +32,8 @@ from customer_center.models.company import Company
 PAGE_SIZE = 20
 SEARCH_MAX = 100
 SKU_MAX = 64
-CATALOGUE_RIGHTS = frozenset({Permission.DOCUMENTS_VIEW, Permission.ORDERS_CREATE})
-PRICE_RIGHTS = frozenset(
-    {Permission.ORDERS_CREATE, Permission.ORDERS_VIEW_ALL, Permission.REPORTS_VIEW}
-)
+CATALOGUE_RIGHTS = (Permission.DOCUMENTS_VIEW, Permission.ORDERS_CREATE)
+PRICE_RIGHTS = (Permission.ORDERS_CREATE, Permission.ORDERS_VIEW_ALL, Permission.REPORTS_VIEW)
 ERP_UNAVAILABLE = "shop.error.erp_unavailable"
 
 
@@ -117,16 +115,11 @@ def _view(offer: ErpProductOffer, show_prices: bool, documents: bool) -> Product
     )
 
 
-def _may_any(principal: CustomerUser, rights: frozenset[Permission]) -> bool:
-    return any(principal.may(right) for right in rights)
-
-
 def catalogue_page(
     session: Session, principal: CustomerUser, *, erp: ErpClient, search: str = "", page: int = 0
 ) -> CataloguePage:
     """One page of the catalogue, by name, filtered by ``search`` in name, SKU or description."""
-    if not _may_any(principal, CATALOGUE_RIGHTS):
-        raise ServiceError("error.permission_denied")
+    principal.require(*CATALOGUE_RIGHTS)
     customer_number = company_customer_number(session, principal)
     term = search.strip()[:SEARCH_MAX] if isinstance(search, str) else ""
     try:
@@ -136,7 +129,7 @@ def catalogue_page(
         offers = erp.list_products(customer_number, term, page * PAGE_SIZE, PAGE_SIZE)
     except ErpUnavailable as error:
         raise ServiceError(ERP_UNAVAILABLE) from error
-    show_prices = _may_any(principal, PRICE_RIGHTS)
+    show_prices = principal.may(*PRICE_RIGHTS)
     documents = principal.may(Permission.DOCUMENTS_VIEW)
     return CataloguePage(
         products=[_view(offer, show_prices, documents) for offer in offers],

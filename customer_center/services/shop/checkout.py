@@ -19,7 +19,6 @@ from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpAddress, ErpClient, ErpUnavailable
 from customer_center.models.company import Company
-from customer_center.services.orders.access import require
 from customer_center.services.orders.ordering import (
     Checkout,
     LineRequest,
@@ -106,7 +105,7 @@ def checkout_options(
     session: Session, principal: CustomerUser, *, erp: ErpClient
 ) -> CheckoutOptions:
     """The company's delivery and billing addresses, defaults first chosen."""
-    require(principal, Permission.ORDERS_CREATE)
+    principal.require(Permission.ORDERS_CREATE)
     return _options(session, principal, erp)
 
 
@@ -155,7 +154,7 @@ def place_order(
     ``delivery_address.<field>`` (the new address), ``payment_method``, ``shipping_method``,
     ``reference``, ``comment``, ``lines``.
     """
-    require(principal, Permission.ORDERS_CREATE)
+    principal.require(Permission.ORDERS_CREATE)
     lock_cart(session, principal)  # a second checkout of the same cart waits, then finds it empty
     items = cart_items(session, principal)
     if not items:

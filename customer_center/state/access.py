@@ -14,6 +14,7 @@ from typing import Any, TypeVarTuple, Unpack, cast
 
 from reflex.event import EventCallback
 
+from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 
 P = TypeVarTuple("P")
@@ -28,7 +29,7 @@ class Access:
     """Who may call a handler: anyone, any signed-in user, holders of a right, or dev only."""
 
     anonymous: bool = False
-    permission: str | None = None
+    permission: Permission | None = None
     dev_only: bool = False
 
 
@@ -58,7 +59,7 @@ def signed_in(fn: Handler[*P]) -> EventCallback[*P]:
 
 
 def requires(
-    permission: str,
+    permission: Permission,
 ) -> Callable[[Handler[*P]], EventCallback[*P]]:
     """Callable by signed-in users holding ``permission``."""
     return _mark(Access(permission=permission))

@@ -47,7 +47,7 @@ class ApprovalsBadgeState(PortalState):
     @signed_in
     async def refresh(self) -> None:
         context = current_principal.get()
-        if context is None or DECIDE not in context.rights:
+        if context is None or not context.may(DECIDE):
             self.waiting = 0
             return
         self.waiting = await in_transaction(waiting_count, context)

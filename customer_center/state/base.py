@@ -12,6 +12,7 @@ import reflex as rx
 from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import bounded_text, parse_id
+from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES, catalog, normalize_language
@@ -135,9 +136,9 @@ class PortalState(rx.State):
         previous user's data back into the emptied tab."""
         return self._tab_session == actor.session_id
 
-    def _may(self, permission: str) -> bool:
+    def _may(self, permission: Permission) -> bool:
         context = current_principal.get()
-        return context is not None and permission in context.rights
+        return context is not None and context.may(permission)
 
     def _t(self, key: str, **params: object) -> str:
         return translate(self.lang, key, **params)

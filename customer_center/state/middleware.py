@@ -97,7 +97,7 @@ class AccessMiddleware(Middleware):
         if context is None:
             log.info("refused: not signed in")
             return StateUpdate()
-        if access.permission and access.permission not in context.rights:
+        if access.permission and not context.may(access.permission):
             log.warning("refused: lacks the right %s", access.permission)
             return StateUpdate()
         return None

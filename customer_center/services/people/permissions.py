@@ -1,16 +1,16 @@
-"""What a user may do: the union of the rights of all their roles.
+"""The rights of a role, and who in a company holds a right.
 
 Built-in roles take their rights from the code (``BUILTIN_ROLES``), so a right added in a
-release reaches every company at once; custom roles keep theirs in ``role_permission``.
-Called for every event: one indexed query (user_role by user, role by id, role_permission by
-role only for custom roles).
+release reaches every company at once; custom roles keep theirs in ``role_permission``. A
+signed-in user's own rights are resolved once per event with the principal
+(``auth.principals.rights_of``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from customer_center.domain.permissions import (
@@ -20,25 +20,6 @@ from customer_center.domain.permissions import (
     builtin_rights,
 )
 from customer_center.models.user import Role, RolePermission, UserRole
-
-
-def rights_of(session: Session, user_id: int, company_id: int) -> frozenset[str]:
-    rows = session.exec(
-        select(Role.code, Role.is_builtin, RolePermission.permission)
-        .join(UserRole, col(UserRole.role_id) == Role.id)
-        .outerjoin(
-            RolePermission,
-            and_(col(RolePermission.role_id) == Role.id, col(Role.is_builtin) == false()),
-        )
-        .where(UserRole.user_id == user_id, Role.company_id == company_id)
-    ).all()
-    rights: set[str] = set()
-    for code, builtin, permission in rows:
-        if builtin:
-            rights |= builtin_rights(code)
-        elif permission in PERMISSION_CODES:
-            rights.add(permission)
-    return frozenset(rights)
 
 
 def role_permissions(session: Session, role: Role) -> frozenset[str]:

@@ -16,11 +16,13 @@ from typing import ClassVar
 
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
+from customer_center.domain.staff import NEVER_WHILE_ACTING, StaffPermission
 
 
 class PrincipalKind(StrEnum):
     CUSTOMER_USER = "customer_user"
     SCIM_TOKEN = "scim_token"  # noqa: S105 - a kind of principal, no secret
+    SELLER_AGENT = "seller_agent"  # the seller's customer-care staff, also when acting for a user
     # The portal itself: reminders, the ERP's status push, the outbox relay.
     SYSTEM = "system"
 
@@ -108,6 +110,64 @@ class ScimClient(_HoldsRights):
     @property
     def attribution(self) -> Attribution:
         return Attribution(self.kind, self.token_id, None)
+
+
+@dataclass(frozen=True)
+class ActingAgent(CustomerUser):
+    """An agent of the seller acting for a customer user: the user's company, prices, budget,
+    approver chain and rights, minus what an agent never does (``staff.NEVER_WHILE_ACTING``).
+    Services see a customer user; every write names the agent as the actor and the user as
+    whom it counts for."""
+
+    agent_id: int = 0
+    acting_session_id: int = 0
+    kind: ClassVar[PrincipalKind] = PrincipalKind.SELLER_AGENT
+
+    @property
+    def attribution(self) -> Attribution:
+        return Attribution(self.kind, self.agent_id, self.user_id, self.session_id or None)
+
+
+def acting_for(user: CustomerUser, *, agent_id: int, acting_session_id: int) -> ActingAgent:
+    """The principal of an agent acting for ``user`` (resolved with the user's rights)."""
+    return ActingAgent(
+        user_id=user.user_id,
+        company_id=user.company_id,
+        rights=user.rights - NEVER_WHILE_ACTING,
+        session_id=user.session_id,
+        language=user.language,
+        agent_id=agent_id,
+        acting_session_id=acting_session_id,
+    )
+
+
+@dataclass(frozen=True)
+class SellerAgent:
+    """A signed-in member of the seller's customer-care staff with their staff rights. An
+    agent may look at every customer company (each look is audited); acting for a user is
+    limited by the company's policy and its account team."""
+
+    agent_id: int
+    rights: frozenset[str]
+    session_id: int = 0
+    language: str = "en"
+    kind: ClassVar[PrincipalKind] = PrincipalKind.SELLER_AGENT
+
+    def may(self, right: StaffPermission, *alternatives: StaffPermission) -> bool:
+        return right in self.rights or any(other in self.rights for other in alternatives)
+
+    def require(
+        self,
+        right: StaffPermission,
+        *alternatives: StaffPermission,
+        refusal: str = "error.permission_denied",
+    ) -> None:
+        if not self.may(right, *alternatives):
+            raise ServiceError(refusal)
+
+    @property
+    def attribution(self) -> Attribution:
+        return Attribution(self.kind, self.agent_id, None, self.session_id or None)
 
 
 Principal = CustomerUser | ScimClient

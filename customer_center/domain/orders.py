@@ -42,6 +42,16 @@ def order_number(order: HasId) -> str:
     return f"PO-{order.id or 0:06d}"
 
 
+def number_of(order_id: int) -> str:
+    """:func:`order_number` of an order known by its id."""
+    return f"PO-{order_id:06d}"
+
+
+def mail_ref(order_id: int) -> str:
+    """What the outbox notes on every e-mail about an order (``OutboxMessage.refers_to``)."""
+    return f"order:{order_id}"
+
+
 def price_cents(price: Decimal) -> int:
     """A unit price from the ERP in cents, half up (ERP prices have two decimals anyway)."""
     return int((price * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))

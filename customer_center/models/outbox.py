@@ -31,3 +31,6 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str = Field(default="", max_length=1000)
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+    # What the message is about (``order:<id>`` for the e-mails about an order), so the
+    # seller's console can list the e-mails of an order; the relay never reads it.
+    refers_to: str | None = Field(default=None, max_length=64, index=True)

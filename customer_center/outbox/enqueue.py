@@ -19,14 +19,18 @@ _INSERT_BY_DIALECT: dict[str, Callable[[Any], postgresql.Insert | sqlite.Insert]
 
 
 def enqueue(
-    session: Session, kind: str, payload: dict[str, Any], dedup_key: str | None = None
+    session: Session,
+    kind: str,
+    payload: dict[str, Any],
+    dedup_key: str | None = None,
+    refers_to: str | None = None,
 ) -> None:
     """Queue a message in the caller's transaction; it commits or rolls back with it.
 
     A second message with the same ``dedup_key`` is a no-op, also when two transactions race
     (``INSERT ... ON CONFLICT DO NOTHING``: the later one waits for the earlier to finish).
     """
-    row = OutboxMessage(kind=kind, payload=payload, dedup_key=dedup_key)
+    row = OutboxMessage(kind=kind, payload=payload, dedup_key=dedup_key, refers_to=refers_to)
     insert = _INSERT_BY_DIALECT[session.get_bind().dialect.name]
     session.execute(
         insert(OutboxMessage)
@@ -36,7 +40,14 @@ def enqueue(
 
 
 def enqueue_email(
-    session: Session, *, to: str, subject: str, text: str, html: str, dedup_key: str | None = None
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    dedup_key: str | None = None,
+    refers_to: str | None = None,
 ) -> None:
     payload = {"to": to, "subject": subject, "text": text, "html": html}
-    enqueue(session, EMAIL, payload, dedup_key)
+    enqueue(session, EMAIL, payload, dedup_key, refers_to)

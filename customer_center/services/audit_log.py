@@ -1,7 +1,8 @@
 """Reading the audit log: one filtered page for the screen, the whole filtered log in batches
 for the CSV export.
 
-Both read the same filter (:class:`AuditFilter`), always within the principal's company,
+Both read the same filter (:class:`AuditFilter`), always within one company (the principal's;
+the seller's console reads any company's through :func:`company_audit_page`),
 newest first. They return data: each entry as an :class:`AuditRecord` (action code, who acted
 by kind and name, target, before/after) with the names of the users and roles it mentions
 (:class:`AuditNames`); ``presenters.audit`` words them in the reader's language.
@@ -33,7 +34,7 @@ MAX_PAGE_SIZE = 100
 CSV_BATCH = 500
 USER_CHOICES = 50
 # The areas the filter offers: the first part of the dotted action codes.
-AREAS = ("user", "role", "budget", "chain", "absence", "main_contact", "company")
+AREAS = ("user", "role", "budget", "chain", "absence", "main_contact", "company", "seller")
 
 USER_TARGETS = frozenset({"user", "budget_user", "chain_user"})
 ROLE_TARGETS = frozenset({"role", "budget_role", "chain_role"})
@@ -96,9 +97,9 @@ def _like(text: str) -> str:
     return like_pattern(text.lower())
 
 
-def _filtered(statement, principal: CustomerUser, audit_filter: AuditFilter):
+def _filtered(statement, company_id: int, audit_filter: AuditFilter):
     f = audit_filter
-    statement = statement.where(AuditEntry.company_id == principal.company_id)
+    statement = statement.where(AuditEntry.company_id == company_id)
     if f.actor_user_id is not None:
         statement = statement.where(AuditEntry.actor_user_id == f.actor_user_id)
     if "." in f.area:
@@ -115,19 +116,19 @@ def _filtered(statement, principal: CustomerUser, audit_filter: AuditFilter):
         end = start_of_local_day(f.date_to + timedelta(days=1))
         statement = statement.where(col(AuditEntry.created_at) < end)
     if f.text.strip():
-        statement = statement.where(_text_matches(principal, f.text))
+        statement = statement.where(_text_matches(company_id, f.text))
     return statement
 
 
-def _text_matches(principal: CustomerUser, text: str):
+def _text_matches(company_id: int, text: str):
     """The text in the action code, the target's type or id, or the target user's or role's
     name (so "ben" finds what was done to Ben)."""
     pattern = _like(text.strip())
     users = select(cast(User.id, String)).where(
-        User.company_id == principal.company_id, name_or_email_matches(text)
+        User.company_id == company_id, name_or_email_matches(text)
     )
     roles = select(cast(Role.id, String)).where(
-        Role.company_id == principal.company_id,
+        Role.company_id == company_id,
         func.lower(Role.name).like(pattern, escape=LIKE_ESCAPE),
     )
     return or_(
@@ -184,13 +185,13 @@ def _user_ids(entries: Iterable[AuditEntry]) -> set[int]:
     return ids
 
 
-def _names(session: Session, principal: CustomerUser, entries: list[AuditEntry]) -> AuditNames:
+def _names(session: Session, company_id: int, entries: list[AuditEntry]) -> AuditNames:
     """User names of the batch (one query) and the company's roles (a few dozen rows)."""
     wanted = _user_ids(entries)
     users = (
         session.exec(
             select(User.id, User.name).where(
-                User.company_id == principal.company_id, col(User.id).in_(wanted)
+                User.company_id == company_id, col(User.id).in_(wanted)
             )
         ).all()
         if wanted
@@ -198,11 +199,11 @@ def _names(session: Session, principal: CustomerUser, entries: list[AuditEntry])
     )
     roles = session.exec(
         select(Role.id, Role.code, Role.name, Role.is_builtin).where(
-            Role.company_id == principal.company_id
+            Role.company_id == company_id
         )
     ).all()
     currency = session.exec(
-        select(Company.currency).where(Company.id == principal.company_id)
+        select(Company.currency).where(Company.id == company_id)
     ).first()
     return AuditNames(
         users={user_id: name for user_id, name in users},  # type: ignore[misc]
@@ -237,7 +238,10 @@ class AuditRecord:
 
 def _actor_kind(entry: AuditEntry) -> PrincipalKind:
     """The kind written with the entry; a token label in ``after`` marks a SCIM change
-    written before the kind was recorded."""
+    written before the kind was recorded. The seller's agent looking at the company (no
+    user) is the seller's customer care."""
+    if entry.actor_kind == PrincipalKind.SELLER_AGENT and entry.actor_user_id is None:
+        return PrincipalKind.SELLER_AGENT
     if entry.actor_user_id is not None:
         return PrincipalKind.CUSTOMER_USER
     if entry.actor_kind == PrincipalKind.SCIM_TOKEN or isinstance(_token_label(entry), str):
@@ -314,17 +318,31 @@ def audit_page(
 ) -> AuditPage:
     """One page of the company's log, newest first, cut in SQL (one row more tells whether a
     next page exists, without counting the whole log)."""
+    return company_audit_page(
+        session, principal.company_id, audit_filter=audit_filter, page=page, page_size=page_size
+    )
+
+
+def company_audit_page(
+    session: Session,
+    company_id: int,
+    *,
+    audit_filter: AuditFilter,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+) -> AuditPage:
+    """The page of :func:`audit_page` for any company: also read by the seller's console."""
     size = min(max(page_size, 1), MAX_PAGE_SIZE)
     page = max(page, 0)
     entries = list(
         session.exec(
-            _newest_first(_filtered(select(AuditEntry), principal, audit_filter))
+            _newest_first(_filtered(select(AuditEntry), company_id, audit_filter))
             .offset(page * size)
             .limit(size + 1)
         ).all()
     )
     shown = entries[:size]
-    names = _names(session, principal, shown)
+    names = _names(session, company_id, shown)
     records = [to_record(entry, names) for entry in shown]
     return AuditPage(records=records, names=names, page=page, has_next=len(entries) > size)
 
@@ -345,14 +363,14 @@ def iter_audit_batches(
 ) -> Iterator[tuple[list[AuditRecord], AuditNames]]:
     """The filtered log in batches of CSV_BATCH (keyset on the sort order, so a long log costs
     the same per batch at its end as at its start)."""
-    base = _newest_first(_filtered(select(AuditEntry), principal, audit_filter))
+    base = _newest_first(_filtered(select(AuditEntry), principal.company_id, audit_filter))
     last: AuditEntry | None = None
     while True:
         statement = base if last is None else base.where(_older_than(last))
         batch = list(session.exec(statement.limit(CSV_BATCH)).all())
         if not batch:
             return
-        names = _names(session, principal, batch)
+        names = _names(session, principal.company_id, batch)
         yield [to_record(entry, names) for entry in batch], names
         if len(batch) < CSV_BATCH:
             return

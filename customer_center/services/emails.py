@@ -17,10 +17,18 @@ def queue(
     template: str,
     link: str,
     dedup_key: str | None = None,
+    refers_to: str | None = None,
     **params: object,
 ) -> None:
-    """Put the rendered e-mail into the outbox, inside the caller's transaction."""
+    """Put the rendered e-mail into the outbox, inside the caller's transaction;
+    ``refers_to`` names what it is about (``domain.orders.mail_ref`` for an order)."""
     mail = render(lang, template, link=link, **params)
     enqueue_email(
-        session, to=to, subject=mail.subject, text=mail.text, html=mail.html, dedup_key=dedup_key
+        session,
+        to=to,
+        subject=mail.subject,
+        text=mail.text,
+        html=mail.html,
+        dedup_key=dedup_key,
+        refers_to=refers_to,
     )

@@ -28,6 +28,7 @@ from customer_center.domain.principals import CustomerUser
 from customer_center.domain.timeline import TimelineEntry
 from customer_center.models.order import ApprovalStep, Order, OrderEvent, OrderLine, OrderRevision
 from customer_center.services.orders.access import (
+    Viewer,
     current_steps,
     step_of,
     visible_order,
@@ -105,22 +106,33 @@ class OrderDetail:
 def order_detail(session: Session, principal: CustomerUser, *, order_id: object) -> OrderDetail:
     """Everything about one order the principal may see."""
     order, viewer = visible_order(session, principal, order_id=order_id)
+    return detail_of(session, order, viewer=viewer)
+
+
+def detail_of(session: Session, order: Order, *, viewer: Viewer | None) -> OrderDetail:
+    """The detail of an order already found within its company; ``viewer`` says what the
+    reader may do with it (``None``: a reader who only looks, like the seller's console)."""
     today = local_today()
     steps = current_steps(session, order)
-    directory = deputy_directory(session, principal.company_id, {s.approver_id for s in steps})
+    directory = deputy_directory(session, order.company_id, {s.approver_id for s in steps})
     revisions = _revision_rows(session, order)
     events = _events(session, order)
     names = names_of(
         session,
-        principal.company_id,
+        order.company_id,
         [order.requester_id, *directory.names]
         + [u for s in steps for u in (s.approver_id, s.decided_by_id)]
         + [r.author_id for r in revisions]
         + [u for e in events for u in (e.actor_id, *_behalf_ids(e))],
     )
     waiting = order.status == OrderStatus.PENDING_APPROVAL
-    mine = approval_steps.decidable([step_of(s) for s in steps], viewer.decider, order.requester_id)
-    is_requester = order.requester_id == principal.user_id
+    mine = (
+        approval_steps.decidable([step_of(s) for s in steps], viewer.decider, order.requester_id)
+        if viewer is not None
+        else []
+    )
+    principal = viewer.principal if viewer is not None else None
+    is_requester = principal is not None and order.requester_id == principal.user_id
     assert order.id is not None
     reasons = reasons_now(session, [order]).get(order.id, []) if waiting else []
     return OrderDetail(
@@ -150,9 +162,10 @@ def order_detail(session: Session, principal: CustomerUser, *, order_id: object)
         can_decide=waiting and bool(mine),
         can_resubmit=is_requester
         and order.status == OrderStatus.REJECTED
+        and principal is not None
         and principal.may(Permission.ORDERS_CREATE),
         can_cancel=is_requester and is_open(order.status),
-        can_comment=is_open(order.status),
+        can_comment=principal is not None and is_open(order.status),
     )
 
 

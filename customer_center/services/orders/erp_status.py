@@ -47,7 +47,7 @@ from customer_center.domain.order_journey import (
     shipped_after,
 )
 from customer_center.domain.order_states import OrderStatus, erp_event
-from customer_center.domain.orders import order_number
+from customer_center.domain.orders import mail_ref, order_number
 from customer_center.domain.people import UserStatus
 from customer_center.domain.principals import SYSTEM
 from customer_center.domain.user_csv import detect_delimiter
@@ -288,6 +288,7 @@ def _mail_requester(
         template=template,
         link=routes.link(settings.base_url, routes.order_path(order.id or 0)),
         dedup_key=f"order-status:{order.id}:{update.update_id}",
+        refers_to=mail_ref(order.id or 0),
         name=requester.name,
         number=order_number(order),
         reference=order.reference or "—",

@@ -124,14 +124,15 @@ def visible_scope(principal: CustomerUser, requested: str) -> str:
     return SCOPE_MINE
 
 
-def _filtered(statement: Any, principal: CustomerUser, f: OrderFilter, scope: str) -> Any:
+def _filtered(statement: Any, company_id: int, f: OrderFilter, mine: int | None) -> Any:
+    """The company's submitted orders matching ``f``; only those of user ``mine`` if given."""
     statement = statement.where(
-        Order.company_id == principal.company_id,
+        Order.company_id == company_id,
         col(Order.submitted_at).is_not(None),
         Order.status != OrderStatus.DRAFT,
     )
-    if scope == SCOPE_MINE:
-        statement = statement.where(Order.requester_id == principal.user_id)
+    if mine is not None:
+        statement = statement.where(Order.requester_id == mine)
     elif f.requester_id is not None:
         statement = statement.where(Order.requester_id == f.requester_id)
     if f.status:
@@ -230,15 +231,32 @@ def orders_page(
 ) -> OrderPage:
     """One page of the list, newest first by default; ``page`` is clamped to what exists."""
     scope = visible_scope(principal, order_filter.scope)
-    matches = _filtered(sa_select(col(Order.id)), principal, order_filter, scope).limit(
+    mine = principal.user_id if scope == SCOPE_MINE else None
+    return company_orders_page(
+        session, principal.company_id, order_filter=order_filter, page=page, mine=mine
+    )
+
+
+def company_orders_page(
+    session: Session,
+    company_id: int,
+    *,
+    order_filter: OrderFilter,
+    page: int,
+    mine: int | None = None,
+) -> OrderPage:
+    """The page of :func:`orders_page` for any company (all its orders, or only those of
+    user ``mine``): also read by the seller's console."""
+    matches = _filtered(sa_select(col(Order.id)), company_id, order_filter, mine).limit(
         COUNT_CAP + 1
     )
     count = int(session.exec(select(func.count()).select_from(matches.subquery())).one())
     total, more = min(count, COUNT_CAP), count > COUNT_CAP
     page_count = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 0), page_count - 1)
-    statement = _sorted(_filtered(_rows_statement(), principal, order_filter, scope), order_filter)
+    statement = _sorted(_filtered(_rows_statement(), company_id, order_filter, mine), order_filter)
     found = session.execute(statement.offset(page * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    scope = SCOPE_MINE if mine is not None else SCOPE_ALL
     return OrderPage([_row(r) for r in found], total, page, page_count, scope, more)
 
 
@@ -261,7 +279,9 @@ def iter_orders_csv(
     header is the caller's, in the reader's words), streamed in batches: neutral values (ISO
     times with offset, amounts with a point)."""
     scope = visible_scope(principal, order_filter.scope)
-    statement = _sorted(_filtered(_rows_statement(), principal, order_filter, scope), order_filter)
+    mine = principal.user_id if scope == SCOPE_MINE else None
+    filtered = _filtered(_rows_statement(), principal.company_id, order_filter, mine)
+    statement = _sorted(filtered, order_filter)
     result = session.execute(statement.execution_options(yield_per=CSV_BATCH))
     for found in result:
         row = _row(tuple(found))

@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from customer_center.domain import routes
-from customer_center.domain.orders import order_number
+from customer_center.domain.orders import mail_ref, order_number
 from customer_center.domain.people import UserStatus
 from customer_center.models.order import Order
 from customer_center.models.user import User
@@ -44,6 +44,7 @@ def _send(
         template=template,
         link=link or order_link(settings, order),
         dedup_key=dedup_key,
+        refers_to=mail_ref(order.id or 0),
         name=recipient.name,
         number=order_number(order),
         requester=requester.name if requester else "",

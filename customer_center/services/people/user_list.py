@@ -57,8 +57,8 @@ class UserPage:
     page_count: int
 
 
-def _filtered(statement, principal: Principal, query: UserQuery):
-    statement = statement.where(User.company_id == principal.company_id)
+def _filtered(statement, company_id: int, query: UserQuery):
+    statement = statement.where(User.company_id == company_id)
     statement = statement.where(name_or_email_matches(query.search))
     if query.status in STATUSES:
         statement = statement.where(User.status == query.status)
@@ -71,14 +71,19 @@ def _filtered(statement, principal: Principal, query: UserQuery):
 
 def users_page(session: Session, principal: Principal, *, query: UserQuery) -> UserPage:
     """One page of the company's users, filtered, sorted and cut in SQL."""
+    return company_users_page(session, principal.company_id, query=query)
+
+
+def company_users_page(session: Session, company_id: int, *, query: UserQuery) -> UserPage:
+    """The page of :func:`users_page` for any company: also read by the seller's console."""
     size = query.page_size if query.page_size in PAGE_SIZES else PAGE_SIZES[0]
-    total = session.exec(_filtered(select(func.count()).select_from(User), principal, query)).one()
+    total = session.exec(_filtered(select(func.count()).select_from(User), company_id, query)).one()
     page_count = max(1, -(-total // size))
     page = min(max(query.page, 0), page_count - 1)
     sort_column = SORTS.get(query.sort, User.name)
     order = col(sort_column).desc() if query.descending else col(sort_column).asc()
     users = session.exec(
-        _filtered(select(User), principal, query)
+        _filtered(select(User), company_id, query)
         .order_by(order, col(User.id))
         .offset(page * size)
         .limit(size)

@@ -198,13 +198,9 @@ def _names(session: Session, company_id: int, entries: list[AuditEntry]) -> Audi
         else []
     )
     roles = session.exec(
-        select(Role.id, Role.code, Role.name, Role.is_builtin).where(
-            Role.company_id == company_id
-        )
+        select(Role.id, Role.code, Role.name, Role.is_builtin).where(Role.company_id == company_id)
     ).all()
-    currency = session.exec(
-        select(Company.currency).where(Company.id == company_id)
-    ).first()
+    currency = session.exec(select(Company.currency).where(Company.id == company_id)).first()
     return AuditNames(
         users={user_id: name for user_id, name in users},  # type: ignore[misc]
         roles={role_id: RoleRef(code, name, b) for role_id, code, name, b in roles},  # type: ignore[misc]

@@ -67,7 +67,16 @@ def send_link(
     ``template`` (with ``params``), in the caller's transaction."""
     raw = issue(session, purpose, ttl, user_id=user_id, payload=payload)
     link = routes.link(base_url, path, token=raw)
-    emails.queue(session, to=to, lang=lang, template=template, link=link, dedup_key=None, **params)
+    emails.queue(
+        session,
+        to=to,
+        lang=lang,
+        template=template,
+        link=link,
+        dedup_key=None,
+        refers_to=None,
+        **params,
+    )
 
 
 def peek(session: Session, purpose: str, raw: str | None) -> OneTimeToken:

@@ -46,9 +46,15 @@ def endpoint_url(base_url: str) -> str:
 def list_tokens(session: Session, principal: CustomerUser) -> list[TokenView]:
     """The company's tokens, live ones first, newest first."""
     principal.require(Permission.COMPANY_MANAGE)
+    return company_tokens(session, principal.company_id)
+
+
+def company_tokens(session: Session, company_id: int) -> list[TokenView]:
+    """:func:`list_tokens` of any company (labels and times, never a secret): also read by
+    the seller's console."""
     rows = session.exec(
         select(ScimToken)
-        .where(ScimToken.company_id == principal.company_id)
+        .where(ScimToken.company_id == company_id)
         .order_by(col(ScimToken.revoked_at).is_not(None), col(ScimToken.id).desc())
         .limit(LISTED_TOKENS)
     ).all()

@@ -331,11 +331,32 @@ def preview(
 ) -> Preview:
     """The route an order of ``order_value_cents`` by the user would take today."""
     check_subject(session, principal, scope=RuleScope.USER, subject_id=user_id)
-    directory = load_directory(session, principal.company_id)
+    return company_preview(
+        session,
+        principal.company_id,
+        user_id=user_id,
+        order_value_cents=order_value_cents,
+        today=today,
+        levels=levels,
+    )
+
+
+def company_preview(
+    session: Session,
+    company_id: int,
+    *,
+    user_id: int,
+    order_value_cents: int,
+    today: date,
+    levels: list[Level] | None = None,
+) -> Preview:
+    """:func:`preview` for a user already known to be of ``company_id`` (also read by the
+    seller's console)."""
+    directory = load_directory(session, company_id)
     if levels is None:
-        levels, _source = chain_for_user(session, principal.company_id, user_id)
+        levels, _source = chain_for_user(session, company_id, user_id)
     route = resolve_route(levels, user_id, order_value_cents, directory, today)
-    company = session.get(Company, principal.company_id)
+    company = session.get(Company, company_id)
     return Preview(
         order_value_cents=order_value_cents,
         currency=company.currency if company else "EUR",

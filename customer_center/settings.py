@@ -82,6 +82,9 @@ class Settings:
     # CC_BASE_URL was given (not the dev default http://localhost:CC_PORT).
     base_url_configured: bool = False
     password_hashing: str = HASHING_STANDARD
+    # The seller's name as customers know it (CC_SELLER_NAME): "<name>'s customer care looked
+    # at ..." in a customer's audit log.
+    seller_name: str = "Seller"
 
     @property
     def datasheet_dir(self) -> Path:
@@ -175,6 +178,7 @@ def load_settings() -> Settings:
         dns_nameserver=_env("CC_DNS_NAMESERVER"),
         dns_port=int(_env("CC_DNS_PORT", "53")),
         password_hashing=_password_hashing(),
+        seller_name=_env("CC_SELLER_NAME")[:100] or "Seller",
     )
 
 

@@ -56,6 +56,8 @@ def view_row(record: AuditRecord, names: AuditNames, lang: str) -> dict[str, str
     """An entry as the table shows it: strings only, in ``lang``. The first few changed
     values are the summary; the rest waits behind "Details"."""
     lines = change_lines(record.before, record.after, names, lang)
+    if record.actor_kind == PrincipalKind.SELLER_AGENT and record.action.startswith("seller."):
+        lines = [seller_look_sentence(record, lang), *lines]
     return {
         "id": str(record.id),
         "when": format_moment(record.created_at, lang),
@@ -73,10 +75,30 @@ def view_row(record: AuditRecord, names: AuditNames, lang: str) -> dict[str, str
 
 
 def who(record: AuditRecord, lang: str) -> str:
-    """The user who acted; a SCIM token by its label; else the system."""
+    """The user who acted; a SCIM token by its label; the seller's customer care; else the
+    system."""
     if record.actor_kind == PrincipalKind.CUSTOMER_USER:
         return record.actor_name or f"#{record.actor_user_id}"
-    return _token_actor(record, lang) or translate(lang, "audit.system")
+    return (
+        _token_actor(record, lang) or _seller_care(record, lang) or translate(lang, "audit.system")
+    )
+
+
+def _seller_care(record: AuditRecord, lang: str) -> str | None:
+    """ "Seller's customer care": an agent of the seller looked at the company."""
+    if record.actor_kind != PrincipalKind.SELLER_AGENT:
+        return None
+    return translate(lang, "audit.seller_care", seller=record.actor_name or "?")
+
+
+def seller_look_sentence(record: AuditRecord, lang: str) -> str:
+    """The look in one sentence, as the main contact reads it: "Seller's customer care looked
+    at order PO-000123"."""
+    what = target_name(record, lang) or record.target_id
+    key = f"audit.seller_look.{record.action.removeprefix('seller.')}"
+    if record.target_type == "user":  # where a user's orders would go (the route preview)
+        key += "_user"
+    return translate(lang, key, seller=record.actor_name or "?", what=what)
 
 
 def _token_actor(record: AuditRecord, lang: str) -> str | None:
@@ -203,7 +225,7 @@ def _csv_cells(record: AuditRecord, lang: str) -> list[object]:
     actor = (
         record.actor_name or ""
         if record.actor_kind == PrincipalKind.CUSTOMER_USER
-        else _token_actor(record, lang) or ""
+        else _token_actor(record, lang) or _seller_care(record, lang) or ""
     )
     return [
         _iso_utc(record.created_at),

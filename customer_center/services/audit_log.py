@@ -20,6 +20,7 @@ from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session, col, select
 
 from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern, parse_date, parse_id
+from customer_center.domain.orders import number_of
 from customer_center.domain.portal_time import start_of_local_day
 from customer_center.domain.principals import CustomerUser, PrincipalKind
 from customer_center.domain.refs import RoleRef
@@ -28,6 +29,7 @@ from customer_center.models.company import Company
 from customer_center.models.user import Role, User
 from customer_center.services.audit import AUDIT_TOKEN_KEY
 from customer_center.services.people.names import name_or_email_matches, users_to_pick
+from customer_center.settings import get_settings
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -250,8 +252,11 @@ def _token_label(entry: AuditEntry) -> object:
 
 
 def _actor_name(entry: AuditEntry, kind: PrincipalKind, names: AuditNames) -> str | None:
+    """The user's name; a SCIM token's label; the seller's name for its customer care."""
     if kind == PrincipalKind.CUSTOMER_USER:
         return names.user(entry.actor_user_id)
+    if kind == PrincipalKind.SELLER_AGENT:
+        return get_settings().seller_name
     label = _token_label(entry)
     return label if kind == PrincipalKind.SCIM_TOKEN and isinstance(label, str) else None
 
@@ -263,6 +268,8 @@ def _target_name(entry: AuditEntry, names: AuditNames) -> tuple[str | None, Role
     if entry.target_type in ROLE_TARGETS:
         role = names.role(entry.target_id)
         return (None, role) if role else (_str((entry.before or {}).get("name")), None)
+    if entry.target_type == "order" and (order_id := as_int(entry.target_id)) is not None:
+        return number_of(order_id), None
     if entry.target_type == "scim_token":  # tokens are named by the label they were given
         return _str((entry.after or entry.before or {}).get("label")), None
     return None, None

@@ -129,8 +129,13 @@ class RoleChoice:
 
 def role_choices(session: Session, principal: Principal) -> list[RoleChoice]:
     """The company's roles as filters and checkboxes offer them."""
+    return company_role_choices(session, principal.company_id)
+
+
+def company_role_choices(session: Session, company_id: int) -> list[RoleChoice]:
+    """:func:`role_choices` of any company: also read by the seller's console."""
     roles = session.exec(
-        select(Role).where(Role.company_id == principal.company_id).order_by(col(Role.id))
+        select(Role).where(Role.company_id == company_id).order_by(col(Role.id))
     ).all()
     return [RoleChoice(r.id, r.code, r.name, r.is_builtin) for r in roles]  # type: ignore[arg-type]
 

@@ -89,7 +89,7 @@ def route_preview(
     if user is None or user.company_id != company.id or user.id is None:
         raise ServiceError("admin.not_found")
     if type(order_value_cents) is not int or not 0 <= order_value_cents <= MAX_DB_INT:
-        raise ServiceError("seller.error.amount")
+        raise ServiceError("seller360.error.amount")
     record_look(
         session,
         principal,

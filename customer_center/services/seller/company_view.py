@@ -24,7 +24,13 @@ from customer_center.services.identity.sso_domains import (
     DomainState,
     domain_states,
 )
-from customer_center.services.people.user_list import UserPage, UserQuery, company_users_page
+from customer_center.services.people.user_list import (
+    RoleChoice,
+    UserPage,
+    UserQuery,
+    company_role_choices,
+    company_users_page,
+)
 from customer_center.services.seller.looks import (
     VIEWED_COMPANY,
     VIEWED_USERS,
@@ -102,15 +108,24 @@ def company_overview(
     )
 
 
+@dataclass(frozen=True)
+class CompanyUsers:
+    page: UserPage
+    roles: list[RoleChoice]  # the company's roles (the filter's choices, the rows' labels)
+
+
 def company_users(
     session: Session, principal: SellerAgent, *, company_id: object, query: UserQuery
-) -> UserPage:
+) -> CompanyUsers:
     """One page of the company's users with their roles, status and last sign-in, as the
     customer's users page filters, sorts and cuts it."""
     company = company_to_view(session, principal, company_id)
     assert company.id is not None
     record_look(session, principal, company_id=company.id, action=VIEWED_USERS)
-    return company_users_page(session, company.id, query=query)
+    return CompanyUsers(
+        page=company_users_page(session, company.id, query=query),
+        roles=company_role_choices(session, company.id),
+    )
 
 
 def _main_contact(session: Session, company_id: int) -> MainContact | None:

@@ -40,7 +40,7 @@ LOOKS = (
     VIEWED_ORDER,
     VIEWED_AUDIT_LOG,
 )
-NOT_FOUND = "seller.error.company_not_found"
+NOT_FOUND = "seller360.error.company_not_found"
 
 
 def company_to_view(session: Session, principal: SellerAgent, company_id: object) -> Company:

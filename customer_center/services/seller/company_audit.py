@@ -23,7 +23,7 @@ def company_audit_log(
     page: int = 0,
 ) -> AuditPage:
     """One page of the company's audit log, newest first, filtered as the customer's."""
-    company = company_to_view(session, principal, company_id)
+    company = company_to_view(session, principal, company_id=company_id)
     assert company.id is not None
     record_look(session, principal, company_id=company.id, action=VIEWED_AUDIT_LOG)
     return company_audit_page(

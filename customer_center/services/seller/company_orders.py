@@ -48,7 +48,7 @@ def company_orders(
 ) -> OrderPage:
     """One page of the company's orders, newest first, of one status if ``status`` is one
     the customer's list offers (anything else lists all)."""
-    company = company_to_view(session, principal, company_id)
+    company = company_to_view(session, principal, company_id=company_id)
     assert company.id is not None
     record_look(session, principal, company_id=company.id, action=VIEWED_ORDERS)
     shown = status if status in LISTED_STATUSES else ""
@@ -101,7 +101,7 @@ def open_approvals(
     session: Session, principal: SellerAgent, *, company_id: object, page: int = 0
 ) -> ApprovalsPage:
     """The company's orders waiting for approval, the longest waiting first."""
-    company = company_to_view(session, principal, company_id)
+    company = company_to_view(session, principal, company_id=company_id)
     assert company.id is not None
     record_look(session, principal, company_id=company.id, action=VIEWED_APPROVALS)
     query = _waiting_query(company.id)

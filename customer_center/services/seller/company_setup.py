@@ -57,7 +57,7 @@ class CompanySetup:
 def company_setup(session: Session, principal: SellerAgent, *, company_id: object) -> CompanySetup:
     """Every budget rule and approver chain of the company: the company's default first,
     then the roles', then the users'."""
-    company = company_to_view(session, principal, company_id)
+    company = company_to_view(session, principal, company_id=company_id)
     assert company.id is not None
     record_look(session, principal, company_id=company.id, action=VIEWED_SETUP)
     rules = session.exec(select(BudgetRule).where(BudgetRule.company_id == company.id)).all()
@@ -83,7 +83,7 @@ def route_preview(
     order_value_cents: object,
 ) -> Preview:
     """Where an order of ``order_value_cents`` by the company's user would go today."""
-    company = company_to_view(session, principal, company_id)
+    company = company_to_view(session, principal, company_id=company_id)
     assert company.id is not None
     user = session.get(User, user_id) if type(user_id) is int else None
     if user is None or user.company_id != company.id or user.id is None:

@@ -88,7 +88,7 @@ def company_overview(
     session: Session, principal: SellerAgent, *, company_id: object
 ) -> CompanyOverview:
     """The head of the company page: activation, main contact, users by status, sign-in."""
-    company = company_to_view(session, principal, company_id)
+    company = company_to_view(session, principal, company_id=company_id)
     assert company.id is not None
     record_look(session, principal, company_id=company.id, action=VIEWED_COMPANY)
     main = _main_contact(session, company.id)
@@ -119,7 +119,7 @@ def company_users(
 ) -> CompanyUsers:
     """One page of the company's users with their roles, status and last sign-in, as the
     customer's users page filters, sorts and cuts it."""
-    company = company_to_view(session, principal, company_id)
+    company = company_to_view(session, principal, company_id=company_id)
     assert company.id is not None
     record_look(session, principal, company_id=company.id, action=VIEWED_USERS)
     return CompanyUsers(

@@ -43,7 +43,7 @@ LOOKS = (
 NOT_FOUND = "seller360.error.company_not_found"
 
 
-def company_to_view(session: Session, principal: SellerAgent, company_id: object) -> Company:
+def company_to_view(session: Session, principal: SellerAgent, *, company_id: object) -> Company:
     """The company an agent asks for, after checking ``seller.view``; "not found" for an id
     that names no company (or is no id at all)."""
     principal.require(StaffPermission.VIEW)

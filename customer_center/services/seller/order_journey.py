@@ -94,7 +94,7 @@ def order_journey(
 ) -> OrderJourney:
     """Everything about one order of the company; "not found" for an order of another
     company, a draft, or an id that names none."""
-    company = company_to_view(session, principal, company_id)
+    company = company_to_view(session, principal, company_id=company_id)
     order = session.get(Order, order_id) if type(order_id) is int else None
     if order is None or order.company_id != company.id or order.submitted_at is None:
         raise ServiceError(ORDER_NOT_FOUND)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from customer_center.domain.refs import RoleRef
+from customer_center.domain.people import RuleScope
+from customer_center.domain.refs import ChainRef, RoleRef
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_moment
 from customer_center.i18n.wording import money
@@ -171,11 +172,22 @@ def role_filter_options(users: CompanyUsers, lang: str) -> list[dict[str, str]]:
 def budget_rows(setup: CompanySetup, lang: str) -> list[dict[str, str]]:
     return [
         {
-            "whose": chain_label(budget.subject, lang),
+            "whose": budget_subject(budget.subject, lang),
             "limits": "\n".join(limits_summary(budget.limits, setup.currency, lang)),
         }
         for budget in setup.budgets
     ]
+
+
+def budget_subject(subject: ChainRef, lang: str) -> str:
+    """Whose limits: the company default, a role's default, a user's own budget."""
+    if subject.scope == RuleScope.COMPANY:
+        return translate(lang, "budgets.source.company")
+    if subject.scope == RuleScope.ROLE:
+        name = role_label(subject.role, lang) if subject.role else f"#{subject.subject_id}"
+        return translate(lang, "seller360.budget.role", name=name)
+    name = subject.user_name or f"#{subject.subject_id}"
+    return translate(lang, "seller360.budget.user", name=name)
 
 
 def chain_rows(setup: CompanySetup, lang: str) -> list[dict[str, str]]:

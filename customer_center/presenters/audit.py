@@ -56,8 +56,9 @@ def view_row(record: AuditRecord, names: AuditNames, lang: str) -> dict[str, str
     """An entry as the table shows it: strings only, in ``lang``. The first few changed
     values are the summary; the rest waits behind "Details"."""
     lines = change_lines(record.before, record.after, names, lang)
-    if record.actor_kind == PrincipalKind.SELLER_AGENT and record.action.startswith("seller."):
-        lines = [seller_look_sentence(record, lang), *lines]
+    if record.actor_kind == PrincipalKind.SELLER_AGENT:
+        sentence = seller_look_sentence(record, lang)
+        lines = [sentence, *lines] if sentence else lines
     return {
         "id": str(record.id),
         "when": format_moment(record.created_at, lang),
@@ -91,13 +92,15 @@ def _seller_care(record: AuditRecord, lang: str) -> str | None:
     return translate(lang, "audit.seller_care", seller=record.actor_name or "?")
 
 
-def seller_look_sentence(record: AuditRecord, lang: str) -> str:
+def seller_look_sentence(record: AuditRecord, lang: str) -> str | None:
     """The look in one sentence, as the main contact reads it: "Seller's customer care looked
-    at order PO-000123"."""
+    at order PO-000123"; ``None`` for an action of the seller that is no look."""
     what = target_name(record, lang) or record.target_id
     key = f"audit.seller_look.{record.action.removeprefix('seller.')}"
     if record.target_type == "user":  # where a user's orders would go (the route preview)
         key += "_user"
+    if key not in catalog(lang):
+        return None
     return translate(lang, key, seller=record.actor_name or "?", what=what)
 
 

@@ -179,8 +179,9 @@ def test_an_order_of_another_company_is_not_found_and_leaks_nothing(db: Engine) 
             with pytest.raises(ServiceError) as refused:
                 order_journey(session, AGENT, company_id=company_id, order_id=wanted)
             assert refused.value.code == "orders.error.not_found"
-        with pytest.raises(ServiceError):
-            order_journey(session, AGENT, company_id=mueller_id, order_id=str(order_id))
+        for odd in (str(order_id), 2**40, -1, None):
+            with pytest.raises(ServiceError):
+                order_journey(session, AGENT, company_id=mueller_id, order_id=odd)
         # no look was recorded in either company for what was not shown
         assert (
             session.exec(select(AuditEntry).where(AuditEntry.actor_kind == "seller_agent")).all()

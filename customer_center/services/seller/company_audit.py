@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from customer_center.domain.principals import SellerAgent
 from customer_center.services.audit_log import AuditFilter, AuditPage, company_audit_page
+from customer_center.services.seller.companies import MAX_PAGE
 from customer_center.services.seller.looks import VIEWED_AUDIT_LOG, company_to_view, record_look
 
 
@@ -30,5 +31,5 @@ def company_audit_log(
         session,
         company.id,
         audit_filter=audit_filter or AuditFilter(),
-        page=page if type(page) is int else 0,
+        page=min(page, MAX_PAGE) if type(page) is int else 0,
     )

@@ -28,6 +28,7 @@ from customer_center.services.orders.lists import (
 )
 from customer_center.services.orders.reasons import reasons_now
 from customer_center.services.people.names import names_of
+from customer_center.services.seller.companies import MAX_PAGE
 from customer_center.services.seller.looks import (
     VIEWED_APPROVALS,
     VIEWED_ORDERS,
@@ -56,7 +57,7 @@ def company_orders(
         session,
         company.id,
         order_filter=OrderFilter(status=shown),
-        page=page if type(page) is int else 0,
+        page=min(page, MAX_PAGE) if type(page) is int else 0,
     )
 
 

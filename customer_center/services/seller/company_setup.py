@@ -22,7 +22,12 @@ from customer_center.models.user import Role, User
 from customer_center.services.people.budgets import as_limits, local_today
 from customer_center.services.people.chains import Preview, company_preview, levels_from_json
 from customer_center.services.people.names import names_of
-from customer_center.services.seller.looks import VIEWED_SETUP, company_to_view, record_look
+from customer_center.services.seller.looks import (
+    VIEWED_SETUP,
+    company_to_view,
+    record_look,
+    row_id,
+)
 
 _SCOPE_ORDER = {RuleScope.COMPANY: 0, RuleScope.ROLE: 1, RuleScope.USER: 2}
 
@@ -85,7 +90,8 @@ def route_preview(
     """Where an order of ``order_value_cents`` by the company's user would go today."""
     company = company_to_view(session, principal, company_id=company_id)
     assert company.id is not None
-    user = session.get(User, user_id) if type(user_id) is int else None
+    wanted = row_id(user_id)
+    user = session.get(User, wanted) if wanted is not None else None
     if user is None or user.company_id != company.id or user.id is None:
         raise ServiceError("admin.not_found")
     if type(order_value_cents) is not int or not 0 <= order_value_cents <= MAX_DB_INT:

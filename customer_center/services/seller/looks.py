@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlmodel import Session, col, select
 
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import MAX_ID
 from customer_center.domain.principals import PrincipalKind, SellerAgent
 from customer_center.domain.staff import StaffPermission
 from customer_center.models.audit import AuditEntry
@@ -47,10 +48,17 @@ def company_to_view(session: Session, principal: SellerAgent, *, company_id: obj
     """The company an agent asks for, after checking ``seller.view``; "not found" for an id
     that names no company (or is no id at all)."""
     principal.require(StaffPermission.VIEW)
-    company = session.get(Company, company_id) if type(company_id) is int else None
+    wanted = row_id(company_id)
+    company = session.get(Company, wanted) if wanted is not None else None
     if company is None:
         raise ServiceError(NOT_FOUND)
     return company
+
+
+def row_id(value: object) -> int | None:
+    """An id as the client sent it, if it can name a row (an int within the column's range:
+    PostgreSQL refuses a larger one with an error)."""
+    return value if type(value) is int and 0 < value <= MAX_ID else None
 
 
 def record_look(

@@ -22,7 +22,12 @@ from customer_center.domain.principals import SellerAgent
 from customer_center.models.order import Order, OrderEvent, OrderLine
 from customer_center.models.outbox import DEAD, PENDING, SENDING, SENT, OutboxMessage
 from customer_center.services.orders.detail import OrderDetail, detail_of
-from customer_center.services.seller.looks import VIEWED_ORDER, company_to_view, record_look
+from customer_center.services.seller.looks import (
+    VIEWED_ORDER,
+    company_to_view,
+    record_look,
+    row_id,
+)
 
 ORDER_NOT_FOUND = "orders.error.not_found"
 MAX_MAILS = 200
@@ -95,7 +100,8 @@ def order_journey(
     """Everything about one order of the company; "not found" for an order of another
     company, a draft, or an id that names none."""
     company = company_to_view(session, principal, company_id=company_id)
-    order = session.get(Order, order_id) if type(order_id) is int else None
+    wanted = row_id(order_id)
+    order = session.get(Order, wanted) if wanted is not None else None
     if order is None or order.company_id != company.id or order.submitted_at is None:
         raise ServiceError(ORDER_NOT_FOUND)
     assert order.id is not None and company.id is not None

@@ -73,6 +73,24 @@ def test_finds_a_company_by_each_key(db: Engine) -> None:
         ]
 
 
+def test_a_whole_customer_number_comes_before_a_part_of_one(db: Engine) -> None:
+    with Session(db) as session:
+        make_company(session, "C-11", "Aaron AG")
+        make_company(session, "C-1", "Zeta GmbH")
+        assert _names(session, "C-1") == ["Zeta GmbH", "Aaron AG"]
+        assert _names(session, "11") == ["Aaron AG"]  # part of a number, without its prefix
+        zeta = find_companies(session, AGENT, query="C-1").hits[0].company_id
+        make_user(session, zeta, "c-11@zeta.example", [])
+        found = find_companies(session, AGENT, query="C-11@zeta.example").hits
+        assert [(h.name, h.matched_by) for h in found] == [("Zeta GmbH", MatchedBy.EMAIL)]
+        # the whole customer number before part of an address
+        found = find_companies(session, AGENT, query="c-11").hits
+        assert [(h.name, h.matched_by) for h in found] == [
+            ("Aaron AG", MatchedBy.CUSTOMER_NUMBER),
+            ("Zeta GmbH", MatchedBy.EMAIL),
+        ]
+
+
 def test_the_best_match_comes_first_and_each_company_once(db: Engine) -> None:
     with Session(db) as session:
         _companies(session)

@@ -41,14 +41,19 @@ class MatchedBy:
     NAME = "name"
 
 
+# What each rank means, best first: the whole customer number, an order number, a user's
+# whole address, part of a customer number (agents type "10001" for "C-10001"), part of an
+# address, part of the name.
 _RANKS = (
     MatchedBy.CUSTOMER_NUMBER,
     MatchedBy.PO_NUMBER,
     MatchedBy.SO_NUMBER,
     MatchedBy.EMAIL,
+    MatchedBy.CUSTOMER_NUMBER,
+    MatchedBy.EMAIL,
     MatchedBy.NAME,
 )
-_RANK = {key: rank for rank, key in enumerate(_RANKS)}
+_EXACT_NUMBER, _PO, _SO, _EXACT_EMAIL, _PART_OF_NUMBER, _PART_OF_EMAIL, _NAME = range(len(_RANKS))
 # The portal's order number as users quote it: "PO-000123", "po 123", "#123" or just "123".
 _PO_NUMBER = re.compile(r"(?:po[\s-]?|#)?0*([0-9]{1,10})", re.IGNORECASE)
 
@@ -97,34 +102,36 @@ def _matches(term: str) -> Any:
     """(company id, rank, order id) for every key the term matches."""
     lower = term.lower()
     contains = like_pattern(lower)
-    starts = like_pattern(lower, "starts")
+    number = func.lower(Company.customer_number)
 
-    def hit(company: Any, key: str, order_id: Any = None) -> list[Any]:
+    def hit(company: Any, rank: int, order_id: Any = None) -> list[Any]:
         order = literal(None, Integer) if order_id is None else order_id
         return [
             company.label("company_id"),
-            literal(_RANK[key], Integer).label("rank"),
+            literal(rank, Integer).label("rank"),
             order.label("order_id"),
         ]
 
     queries = [
-        sa_select(*hit(col(Company.id), MatchedBy.CUSTOMER_NUMBER)).where(
-            func.lower(Company.customer_number).like(starts, escape=LIKE_ESCAPE)
+        sa_select(*hit(col(Company.id), _EXACT_NUMBER)).where(number == lower),
+        sa_select(*hit(col(Company.id), _PART_OF_NUMBER)).where(
+            number.like(contains, escape=LIKE_ESCAPE)
         ),
-        sa_select(*hit(col(Company.id), MatchedBy.NAME)).where(
+        sa_select(*hit(col(Company.id), _NAME)).where(
             func.lower(Company.name).like(contains, escape=LIKE_ESCAPE)
         ),
-        sa_select(*hit(col(User.company_id), MatchedBy.EMAIL)).where(
+        sa_select(*hit(col(User.company_id), _EXACT_EMAIL)).where(col(User.email) == lower),
+        sa_select(*hit(col(User.company_id), _PART_OF_EMAIL)).where(
             col(User.email).like(contains, escape=LIKE_ESCAPE)
         ),
-        sa_select(*hit(col(Order.company_id), MatchedBy.SO_NUMBER, col(Order.id))).where(
+        sa_select(*hit(col(Order.company_id), _SO, col(Order.id))).where(
             col(Order.erp_order_number) == term.upper()
         ),
     ]
     order_id = po_number_id(term)
     if order_id is not None:
         queries.append(
-            sa_select(*hit(col(Order.company_id), MatchedBy.PO_NUMBER, col(Order.id))).where(
+            sa_select(*hit(col(Order.company_id), _PO, col(Order.id))).where(
                 col(Order.id) == order_id, col(Order.submitted_at).is_not(None)
             )
         )

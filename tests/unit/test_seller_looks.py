@@ -14,8 +14,8 @@ from customer_center.domain.principals import PrincipalKind, SellerAgent
 from customer_center.domain.staff import StaffPermission
 from customer_center.models.audit import AuditEntry
 from customer_center.models.base import utcnow
-from customer_center.presenters.audit import page_rows, who
-from customer_center.services.audit_log import AREAS, AuditFilter, audit_page
+from customer_center.presenters.audit import csv_lines, page_rows, who
+from customer_center.services.audit_log import AREAS, AuditFilter, audit_page, iter_audit_batches
 from customer_center.services.seller.company_audit import company_audit_log
 from customer_center.services.seller.company_view import company_overview
 from customer_center.services.seller.looks import LOOK_WINDOW, VIEWED_COMPANY, record_look
@@ -145,3 +145,14 @@ def test_seller_name_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load_settings().seller_name == "Hoffmann GmbH"
     monkeypatch.setenv("CC_SELLER_NAME", "x" * 500)
     assert load_settings().seller_name == "x" * 100
+
+
+def test_the_csv_export_names_the_seller_s_customer_care(db: Engine) -> None:
+    with Session(db) as session:
+        acme = make_company(session)
+        company_overview(session, AGENT, company_id=acme.company_id)
+        session.commit()
+        batches = iter_audit_batches(session, acme, audit_filter=AuditFilter(area="seller"))
+        header, line = list(csv_lines(batches, "en"))
+        assert "Seller's customer care,seller.viewed_company,company" in line
+        assert header

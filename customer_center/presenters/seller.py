@@ -85,7 +85,6 @@ def search_rows(page: CompanySearchPage, lang: str) -> list[dict[str, str]]:
 
 def overview(view: CompanyOverview, lang: str) -> dict[str, str]:
     main = view.main_contact
-    state = "complete" if view.activation_complete else "pending"
     counts = ", ".join(
         f"{user_status_label(status, lang)}: {count}"
         for status, count in sorted(view.users_by_status.items())
@@ -96,7 +95,7 @@ def overview(view: CompanyOverview, lang: str) -> dict[str, str]:
         "name": view.name,
         "place": ", ".join(part for part in (view.city, view.country) if part),
         "activation": translate(
-            lang, f"seller360.activation.{state}", when=_moment(view.activated_at, lang)
+            lang, "seller360.activation.done", when=_moment(view.activated_at, lang)
         ),
         "main_contact": main.name if main else NOTHING,
         "main_contact_email": main.email if main else "",

@@ -60,7 +60,7 @@ def test_the_overview_shows_activation_main_contact_and_sign_in(db: Engine) -> N
         view = company_overview(session, AGENT, company_id=main.company_id)
         assert (view.customer_number, view.name) == ("C-10001", "Müller Maschinenbau")
         assert view.main_contact is not None and view.main_contact.email == "main@c-10001.example"
-        assert view.activation_complete
+        assert view.main_contact.status == "active"
         assert view.users_by_status == {"active": 2}
         assert view.sign_in.password_sign_in and not view.sign_in.sso_configured
         assert view.sign_in.proven_domains == ["mueller.example"]

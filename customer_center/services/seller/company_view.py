@@ -12,7 +12,6 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from customer_center.domain.people import UserStatus
 from customer_center.domain.principals import SellerAgent
 from customer_center.models.company import Company
 from customer_center.models.identity import SsoConfig
@@ -44,7 +43,7 @@ class MainContact:
     user_id: int
     name: str
     email: str
-    status: str  # invited until the main contact finished the activation
+    status: str
     last_sign_in_at: datetime | None
 
 
@@ -77,8 +76,7 @@ class CompanyOverview:
     country: str
     currency: str
     language: str
-    activated_at: datetime
-    activation_complete: bool  # the main contact has set a password or signed in
+    activated_at: datetime  # a company is in the portal once its main contact activated it
     main_contact: MainContact | None
     users_by_status: dict[str, int]
     sign_in: SignInState
@@ -101,7 +99,6 @@ def company_overview(
         currency=company.currency,
         language=company.language,
         activated_at=company.activated_at,
-        activation_complete=main is not None and main.status == UserStatus.ACTIVE,
         main_contact=main,
         users_by_status=_users_by_status(session, company.id),
         sign_in=_sign_in(session, company),

@@ -120,6 +120,8 @@ def test_odd_input_finds_nothing_and_never_fails(db: Engine) -> None:
             page = find_companies(session, AGENT, query=query)
             assert page.hits == [] and page.total == 0
         assert find_companies(session, AGENT, query=["c-1"]).hits == []  # not a string
+        odd_paging = find_companies(session, AGENT, query="müller", page="1", page_size=None)  # type: ignore[arg-type]
+        assert (odd_paging.page, odd_paging.page_size, odd_paging.total) == (0, 20, 1)
         # a very long search is cut, not refused: its start still counts
         assert _names(session, "Müller Maschinenbau" + " " * 200 + "x") == ["Müller Maschinenbau"]
 

@@ -170,8 +170,8 @@ def find_companies(
     """One page of the companies the search matches, best match first, then by name."""
     principal.require(StaffPermission.VIEW)
     term = search_term(query)
-    size = min(max(page_size, 1), MAX_PAGE_SIZE)
-    page = min(max(page, 0), MAX_PAGE)
+    size = min(max(page_size, 1), MAX_PAGE_SIZE) if type(page_size) is int else PAGE_SIZE
+    page = min(max(page, 0), MAX_PAGE) if type(page) is int else 0
     if not term:
         return CompanySearchPage([], term, page, size, 0)
     best = _best_match(term)

@@ -9,6 +9,9 @@ open end) and ``min_quantity`` (1 for the plain contract price, more for a quant
 The table is small master data: its rows are read, the table is made again and the rows are
 written back, each as an open-ended contract price from 1 piece (what they meant before).
 Downgrading keeps, per customer and SKU, the plain contract price that started last.
+
+Also creates ``ix_erp_contact_email_lower``, the expression index the ERP contact table
+declares but no earlier revision created (SQLite's reflection could not show it missing).
 """
 
 from collections.abc import Sequence
@@ -62,6 +65,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_erp_price_customer_sku', 'erp_price', ['customer_number', 'sku'])
+    op.create_index('ix_erp_contact_email_lower', 'erp_contact', [sa.text('lower(email)')])
     if rows:
         op.bulk_insert(table, [{**row, 'min_quantity': 1} for row in rows])
 
@@ -78,6 +82,7 @@ def downgrade() -> None:
             latest[key]['valid_from'] is None or row['valid_from'] > latest[key]['valid_from']
         )):
             latest[key] = row
+    op.drop_index('ix_erp_contact_email_lower', table_name='erp_contact')
     op.drop_index('ix_erp_price_customer_sku', table_name='erp_price')
     op.drop_table('erp_price')
     table = op.create_table(

@@ -75,6 +75,7 @@ class LineCheck:
     stored_currency: str
     quote: PriceQuote | None  # None: the ERP no longer knows the product
     list_price: Decimal | None
+    list_currency: str = ""
 
     @property
     def expected_cents(self) -> int | None:
@@ -301,6 +302,7 @@ def _line_check(row: OrderLine, currency: str, offer: ErpProductOffer | None) ->
         stored_currency=currency,
         quote=offer.quote if offer else None,
         list_price=offer.product.list_price if offer else None,
+        list_currency=offer.product.currency if offer else "",
     )
 
 

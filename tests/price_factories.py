@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from customer_center.domain.order_states import EventKind, OrderStatus
 from customer_center.domain.principals import SYSTEM, by_user
+from customer_center.models.company import Company
 from customer_center.models.order import Order, OrderLine, OrderRevision
+from customer_center.models.user import User
 from customer_center.services.orders.events import add_event
 from tests.order_factories import ADDRESS
 
@@ -93,3 +95,20 @@ def seed_order(
         event.created_at = placed_at
     session.commit()
     return order.id
+
+
+def seed_mismatched_order(
+    session: Session, customer_number: str = "10001", requester_email: str | None = None
+) -> int:
+    """The mismatched order (:data:`MISMATCH_LINES`, placed :data:`MISMATCH_PLACED_AT`) for
+    the company with this customer number, requested by the user with ``requester_email``
+    (default: the main contact); for a browser test once the company is activated."""
+    company = session.exec(select(Company).where(Company.customer_number == customer_number)).one()
+    users = select(User).where(User.company_id == company.id)
+    if requester_email is not None:
+        users = users.where(User.email == requester_email)
+    else:
+        users = users.order_by(col(User.is_main_contact).desc(), col(User.id))
+    requester = session.exec(users).first()
+    assert company.id is not None and requester is not None and requester.id is not None
+    return seed_order(session, company.id, requester.id)

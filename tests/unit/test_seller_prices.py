@@ -25,7 +25,7 @@ from customer_center.services.seller.prices import (
     price_check,
 )
 from tests.factories import make_company, make_user
-from tests.price_factories import BEARING, MOTOR, seed_order
+from tests.price_factories import BEARING, MOTOR, seed_mismatched_order, seed_order
 
 AGENT = SellerAgent(agent_id=7, rights=frozenset({StaffPermission.VIEW}), session_id=0)
 DAY = date(2026, 3, 2)
@@ -252,3 +252,14 @@ def test_only_staff_with_the_view_right_may_check(session, shop) -> None:
         )
     assert refused.value.code == "error.permission_denied"
     assert shop["erp"].customers == []
+
+
+def test_the_browser_tests_seed_finds_the_company_by_customer_number(session, shop) -> None:
+    order_id = seed_mismatched_order(session, "10001", "ben@mueller.example")
+    company = shop["mueller"].company_id
+    check = order_price_check(
+        session, AGENT, erp=shop["erp"], company_id=company, order_id=order_id
+    )
+    assert [line.mismatch for line in check.lines] == [True, False]
+    by_main_contact = seed_mismatched_order(session)
+    assert by_main_contact != order_id

@@ -23,8 +23,8 @@ Rows are upserted by their natural key (the table's primary key), so importing a
 changed rows; rows missing from a file are left alone. Prices are the exception: the rows of
 ``prices.csv`` for a customer and SKU replace every stored price of that customer and SKU (the
 contract's terms come as a whole), and two rows of one customer, SKU and minimum quantity must
-not be valid on the same day. Everything is one transaction: on any
-bad row nothing is saved and :class:`ErpImportError` names the file, line and problem.
+not be valid on the same day. Everything is one transaction: on any bad row nothing is saved
+and :class:`ErpImportError` names the file, line and problem.
 """
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ class _FileSpec:
 
     @property
     def key_columns(self) -> tuple[str, ...]:
-        return self.replace_by or tuple(column.name for column in _primary_key(self.table))
+        return tuple(column.name for column in _primary_key(self.table))
 
 
 _CUSTOMER_REF = {"customer_number": ErpCustomerRow}

@@ -143,16 +143,13 @@ class EmbeddedErpClient:
             return {offer.product.sku: offer for offer in offers}
 
     def list_contract_prices(self, customer_number: str, sku: str) -> list[ErpPrice]:
-        query = (
-            select(ErpPriceRow)
-            .where(
-                ErpPriceRow.customer_number == canonical_key(customer_number),
-                ErpPriceRow.sku == canonical_key(sku),
-            )
-            .order_by(col(ErpPriceRow.min_quantity), col(ErpPriceRow.id))
+        query = select(ErpPriceRow).where(
+            ErpPriceRow.customer_number == canonical_key(customer_number),
+            ErpPriceRow.sku == canonical_key(sku),
         )
         with self._session() as session:
             prices = [_price(row) for row in session.exec(query)]
+        # Open starts first (NULL sorts differently in SQLite and PostgreSQL).
         return sorted(prices, key=lambda p: (p.min_quantity, p.valid_from or date.min))
 
     def notify_company_activated(

@@ -161,15 +161,7 @@ def order_price_check(
     rows = _lines(session, order)
     priced_at = _priced_at(session, order)
     on = local_day(priced_at)
-    try:
-        offers = erp.get_offers(
-            company.customer_number,
-            [row.sku for row in rows],
-            quantities={row.sku.upper(): row.quantity for row in rows},
-            day=on,
-        )
-    except ErpUnavailable as error:
-        raise ServiceError(ERP_UNAVAILABLE) from error
+    offers = _offers(erp, company, [(row.sku, row.quantity) for row in rows], on)
     lines = [_line_check(row, order.currency, offers.get(row.sku.upper())) for row in rows]
     assert order.id is not None
     result = OrderPriceCheck(order.id, order.revision, priced_at, on, order.currency, lines)
@@ -199,15 +191,7 @@ def cart_price_check(
         )
     )
     on = day or local_today()
-    try:
-        offers = erp.get_offers(
-            company.customer_number,
-            [item.sku for item in items],
-            quantities={item.sku.upper(): item.quantity for item in items},
-            day=on,
-        )
-    except ErpUnavailable as error:
-        raise ServiceError(ERP_UNAVAILABLE) from error
+    offers = _offers(erp, company, [(item.sku, item.quantity) for item in items], on)
     lines, unavailable = [], []
     for item in items:
         offer = offers.get(item.sku.upper())
@@ -218,6 +202,21 @@ def cart_price_check(
     assert user.id is not None
     _audit(session, principal, company, "cart", user.id, day=on.isoformat())
     return CartPriceCheck(user.id, on, lines, unavailable)
+
+
+def _offers(
+    erp: ErpClient, company: Company, lines: list[tuple[str, int]], day: date
+) -> dict[str, ErpProductOffer]:
+    """The customer's offers for these (SKU, quantity) lines on ``day``, by upper-case SKU."""
+    try:
+        return erp.get_offers(
+            company.customer_number,
+            [sku for sku, _quantity in lines],
+            quantities={sku.upper(): quantity for sku, quantity in lines},
+            day=day,
+        )
+    except ErpUnavailable as error:
+        raise ServiceError(ERP_UNAVAILABLE) from error
 
 
 def _id(value: object) -> int | None:

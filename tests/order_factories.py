@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlmodel import Session
 
 from customer_center.domain.people import RuleScope
+from customer_center.domain.prices import list_quote
 from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpProduct, ErpProductOffer, ErpUnavailable
 from customer_center.models.approval import ApprovalChain
@@ -50,7 +52,14 @@ class FakeErp:
         self.down = False
         self.calls = 0
 
-    def get_offers(self, customer_number: str, skus: Sequence[str]) -> dict[str, ErpProductOffer]:
+    def get_offers(
+        self,
+        customer_number: str,
+        skus: Sequence[str],
+        *,
+        quantities: Mapping[str, int] | None = None,
+        day: date | None = None,
+    ) -> dict[str, ErpProductOffer]:
         self.calls += 1
         if self.down:
             raise ErpUnavailable("down")
@@ -60,7 +69,7 @@ class FakeErp:
             if key in self.prices:
                 price = Decimal(self.prices[key])
                 product = ErpProduct(key, f"Product {key}", "", "pc", price, self.currency, None)
-                found[key] = ErpProductOffer(product, price, self.currency, False)
+                found[key] = ErpProductOffer(product, list_quote(price, self.currency))
         return found
 
 

@@ -1,7 +1,7 @@
 """the seller's console: the e-mails of an order are found by what they refer to
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-05 11:30:00.000000
 
 ``outbox_message.refers_to`` names what a message is about (``order:<id>`` for the e-mails
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision: str = '0012'
-down_revision: str | None = '0009'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -355,6 +355,22 @@ def test_a_new_delivery_address_goes_with_the_order(session, mueller) -> None:
     assert order.delivery_address == {**NEW_ADDRESS, "country": "DE"}
 
 
+def test_the_cart_and_the_order_take_the_quantity_break_of_the_line(session, mueller) -> None:
+    ben, erp = mueller["ben"], mueller["erp"]
+    cart.add_to_cart(session, ben, erp=erp, sku="BRG-6205-2RS", quantity=99)
+    (line,) = cart.cart_view(session, ben, erp=erp, today=TODAY).lines
+    assert (line.unit_price_cents, line.is_customer_price) == (745, True)
+    cart.add_to_cart(session, ben, erp=erp, sku="BRG-6205-2RS", quantity=1)
+    (line,) = cart.cart_view(session, ben, erp=erp, today=TODAY).lines
+    assert (line.quantity, line.unit_price_cents, line.line_total_cents) == (100, 695, 69_500)
+    # In 2025 Müller's older contract priced every quantity.
+    (line,) = cart.cart_view(session, ben, erp=erp, today=date(2025, 6, 1)).lines
+    assert line.unit_price_cents == 790
+    checkout.place_order(session, ben, settings=get_settings(), erp=erp, request=_request())
+    [order] = _orders(session)
+    assert order.total_cents == 69_500  # today's quantity break, as the cart showed it
+
+
 def test_an_order_over_budget_waits_with_its_reasons(session, mueller) -> None:
     ben, erp = mueller["ben"], mueller["erp"]
     _budget(session, ben, max_order_value_cents=50_000)

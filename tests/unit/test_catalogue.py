@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from starlette.testclient import TestClient
 
 from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.prices import PriceQuote, PriceSource, list_quote
 from customer_center.http import datasheets
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
@@ -52,7 +54,9 @@ class FakeErp:
 
     def _offer(self, product: ErpProduct) -> ErpProductOffer:
         own = self.customer_prices.get(product.sku)
-        return ErpProductOffer(product, own or product.list_price, "EUR", own is not None)
+        if own is None:
+            return ErpProductOffer(product, list_quote(product.list_price, "EUR"))
+        return ErpProductOffer(product, PriceQuote(own, "EUR", PriceSource.CONTRACT))
 
     def _check(self, customer_number: str) -> None:
         self.calls += 1
@@ -69,7 +73,13 @@ class FakeErp:
         ]
 
     def list_products(
-        self, customer_number: str, search: str = "", offset: int = 0, limit: int = 50
+        self,
+        customer_number: str,
+        search: str = "",
+        offset: int = 0,
+        limit: int = 50,
+        *,
+        day: date | None = None,
     ) -> list[ErpProductOffer]:
         self._check(customer_number)
         return [self._offer(p) for p in self._matching(search)[offset : offset + limit]]
@@ -78,7 +88,14 @@ class FakeErp:
         self._check(customer_number)
         return len(self._matching(search))
 
-    def get_offers(self, customer_number: str, skus: Sequence[str]) -> dict[str, ErpProductOffer]:
+    def get_offers(
+        self,
+        customer_number: str,
+        skus: Sequence[str],
+        *,
+        quantities: Mapping[str, int] | None = None,
+        day: date | None = None,
+    ) -> dict[str, ErpProductOffer]:
         self._check(customer_number)
         wanted = {s.strip().upper() for s in skus}
         return {p.sku: self._offer(p) for p in self.products if p.sku in wanted}

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from customer_center.db import make_engine
+from customer_center.domain.prices import PriceSource
 from customer_center.integrations.erp import build_erp_client
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
@@ -236,3 +237,52 @@ def test_offers_for_skus_in_one_call_with_the_customers_own_prices(erp: ErpClien
     assert (hose.price, hose.is_customer_price) == (Decimal("46.50"), False)
     assert erp.get_offers("10002", ["HYD-HOSE-12-2M"])["HYD-HOSE-12-2M"].price == Decimal("42.00")
     assert erp.get_offers("10001", []) == {}
+
+
+def test_offers_follow_the_contract_of_the_day_and_the_quantity(erp: ErpClient) -> None:
+    def bearing(quantity: int, day: date):
+        offers = erp.get_offers(
+            "10001", ["BRG-6205-2RS"], quantities={"brg-6205-2rs ": quantity}, day=day
+        )
+        return offers["BRG-6205-2RS"]
+
+    old = bearing(1, date(2025, 6, 1))
+    assert (old.price, old.source, old.quote.valid_to) == (
+        Decimal("7.90"),
+        PriceSource.CONTRACT,
+        date(2025, 12, 31),
+    )
+    assert bearing(99, date(2026, 2, 10)).price == Decimal("7.45")
+    at_break = bearing(100, date(2026, 2, 10))
+    assert (at_break.price, at_break.source, at_break.quote.min_quantity) == (
+        Decimal("6.95"),
+        PriceSource.QUANTITY_BREAK,
+        100,
+    )
+    assert at_break.is_customer_price
+    before = bearing(100, date(2024, 12, 31))
+    assert (before.price, before.source, before.is_customer_price) == (
+        Decimal("8.90"),
+        PriceSource.LIST,
+        False,
+    )
+    # Another customer never gets Müller's contract.
+    acme = erp.get_offers("10002", ["BRG-6205-2RS"], quantities={"BRG-6205-2RS": 100})
+    assert acme["BRG-6205-2RS"].source is PriceSource.LIST
+
+
+def test_the_catalogue_prices_one_piece_on_the_day_given(erp: ErpClient) -> None:
+    (in_2025,) = erp.list_products("10001", search="BRG-6205", day=date(2025, 3, 1))
+    (in_2026,) = erp.list_products("10001", search="BRG-6205", day=date(2026, 3, 1))
+    assert (in_2025.price, in_2026.price) == (Decimal("7.90"), Decimal("7.45"))
+
+
+def test_contract_prices_lists_every_row_of_the_customer_and_product(erp: ErpClient) -> None:
+    rows = erp.list_contract_prices(" 10001", "brg-6205-2rs")
+    assert [(r.price, r.valid_from, r.valid_to, r.min_quantity) for r in rows] == [
+        (Decimal("7.90"), date(2025, 1, 1), date(2025, 12, 31), 1),
+        (Decimal("7.45"), date(2026, 1, 1), None, 1),
+        (Decimal("6.95"), date(2026, 1, 1), None, 100),
+    ]
+    assert erp.list_contract_prices("10002", "BRG-6205-2RS") == []
+    assert erp.list_contract_prices("10001", "NO-SUCH-SKU") == []

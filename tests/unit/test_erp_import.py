@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -51,9 +52,9 @@ def test_demo_import_reports_rows_per_file(engine: Engine) -> None:
         "invoices.csv": 5,
         "contacts.csv": 10,
         "addresses.csv": 8,
-        "prices.csv": 4,
+        "prices.csv": 6,  # Müller's bearing: an ended contract and a quantity break besides
     }
-    assert report.total == 39
+    assert report.total == 41
     assert "customers.csv: 4" in str(report)
 
 
@@ -197,3 +198,101 @@ def test_more_than_two_decimals_is_refused(engine: Engine, demo_copy: Path) -> N
 def test_missing_directory_is_reported(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(ErpImportError, match="is not a directory"):
         import_erp_directory(engine, tmp_path / "nowhere")
+
+
+PRICE_HEADER = "sku,customer_number,price,currency,valid_from,valid_to,min_quantity"
+
+
+def _prices(engine: Engine, customer: str = "10001", sku: str = "BRG-6205-2RS") -> list[tuple]:
+    rows = EmbeddedErpClient(engine).list_contract_prices(customer, sku)
+    return [(str(r.price), r.valid_from, r.valid_to, r.min_quantity) for r in rows]
+
+
+def test_a_prices_file_without_the_new_columns_still_imports(
+    engine: Engine, demo_copy: Path
+) -> None:
+    (demo_copy / "prices.csv").write_text(
+        "sku,customer_number,price,currency\nBRG-6205-2RS,10001,7.45,EUR\n", encoding="utf-8"
+    )
+    report = import_erp_directory(engine, demo_copy)
+    assert report.rows["prices.csv"] == 1
+    assert _prices(engine) == [("7.45", None, None, 1)]
+
+
+def test_the_rows_of_a_customer_and_sku_replace_the_stored_ones(
+    engine: Engine, demo_copy: Path
+) -> None:
+    import_erp_directory(engine, demo_copy)
+    assert len(_prices(engine)) == 3
+    (demo_copy / "prices.csv").write_text(
+        f"{PRICE_HEADER}\nBRG-6205-2RS,10001,7.30,EUR,2027-01-01,,\n", encoding="utf-8"
+    )
+    import_erp_directory(engine, demo_copy)
+    assert _prices(engine) == [("7.30", date(2027, 1, 1), None, 1)]
+    # Other pairs, absent from the file, are left alone.
+    assert _prices(engine, "10002", "HYD-HOSE-12-2M") == [("42.00", None, None, 1)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (
+            [
+                "BRG-6205-2RS,10001,7.45,EUR,2026-01-01,,1",
+                "BRG-6205-2RS,10001,7.00,EUR,2026-06-01,2026-06-30,",
+            ],
+            "prices.csv line 3: customer_number=10001, sku=BRG-6205-2RS appears again (first on "
+            "line 2) for min_quantity 1 with an overlapping validity: 2026-01-01 to open and "
+            "2026-06-01 to 2026-06-30",
+        ),
+        (
+            [
+                "BRG-6205-2RS,10001,7.45,EUR,,2025-12-31,1",
+                "BRG-6205-2RS,10001,7.00,EUR,2025-12-31,,",
+            ],
+            "prices.csv line 3: customer_number=10001, sku=BRG-6205-2RS appears again (first on "
+            "line 2) for min_quantity 1 with an overlapping validity: open to 2025-12-31 and "
+            "2025-12-31 to open",
+        ),
+        (
+            ["BRG-6205-2RS,10001,7.45,EUR,2026-02-01,2026-01-31,1"],
+            "prices.csv line 2: valid_to 2026-01-31 is before valid_from 2026-02-01",
+        ),
+        (
+            ["BRG-6205-2RS,10001,7.45,EUR,2026-01-01,,0"],
+            "prices.csv line 2: min_quantity '0' is not a whole number from 1 to 9999",
+        ),
+        (
+            ["BRG-6205-2RS,10001,7.45,EUR,1.1.2026,,1"],
+            "prices.csv line 2: valid_from '1.1.2026' is not a date (YYYY-MM-DD)",
+        ),
+    ],
+)
+def test_bad_price_terms_are_named_by_line(
+    engine: Engine, demo_copy: Path, rows: list[str], expected: str
+) -> None:
+    (demo_copy / "prices.csv").write_text("\n".join([PRICE_HEADER, *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(ErpImportError) as caught:
+        import_erp_directory(engine, demo_copy)
+    assert str(caught.value) == expected
+    assert _count(engine, ErpCustomerRow) == 0
+
+
+def test_rows_of_other_breaks_or_adjacent_validity_do_not_overlap(
+    engine: Engine, demo_copy: Path
+) -> None:
+    (demo_copy / "prices.csv").write_text(
+        "\n".join(
+            [
+                PRICE_HEADER,
+                "BRG-6205-2RS,10001,7.90,EUR,,2025-12-31,1",
+                "BRG-6205-2RS,10001,7.45,EUR,2026-01-01,,1",
+                "BRG-6205-2RS,10001,6.95,EUR,,,100",
+                "BRG-6205-2RS,10001,6.50,EUR,,,500",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    assert import_erp_directory(engine, demo_copy).rows["prices.csv"] == 4
+    assert len(_prices(engine)) == 4

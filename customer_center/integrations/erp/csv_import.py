@@ -12,14 +12,19 @@ separated, column order free, extra columns ignored). Absent files are skipped.
   postal_code, city, country, is_default (yes/no)
 - ``products.csv``: sku, name, description, unit, list_price, currency,
   datasheet_url (may be empty)
-- ``prices.csv``: sku, customer_number, price, currency (a customer's own price)
+- ``prices.csv``: sku, customer_number, price, currency (a customer's contract price), and
+  optionally valid_from, valid_to (YYYY-MM-DD, inclusive; empty or absent: open-ended) and
+  min_quantity (a quantity break from that many pieces; empty or absent: 1)
 
 Amounts use a decimal point and at most two decimals (``1234.50``), never a thousands
 separator. Keys (numbers, ids, SKUs) are matched case-insensitively and stored upper-case.
 
 Rows are upserted by their natural key (the table's primary key), so importing again updates
-changed rows; rows missing from a file are left alone. Everything is one transaction: on any
-bad row nothing is saved and :class:`ErpImportError` names the file, line and problem.
+changed rows; rows missing from a file are left alone. Prices are the exception: the rows of
+``prices.csv`` for a customer and SKU replace every stored price of that customer and SKU (the
+contract's terms come as a whole), and two rows of one customer, SKU and minimum quantity must
+not be valid on the same day. Everything is one transaction: on any bad row nothing is saved
+and :class:`ErpImportError` names the file, line and problem.
 """
 
 from __future__ import annotations
@@ -34,11 +39,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, delete, select
 
 from customer_center.db import session_scope
 from customer_center.domain.email_address import is_valid_email
-from customer_center.domain.inputs import parse_date, parse_money
+from customer_center.domain.inputs import (
+    MAX_LINE_QUANTITY,
+    parse_date,
+    parse_money,
+    parse_positive_int,
+)
+from customer_center.domain.prices import ContractTerm
 from customer_center.integrations.erp.protocol import ADDRESS_KINDS
 from customer_center.integrations.erp.tables import (
     KEY_LENGTH,
@@ -130,6 +141,19 @@ def _date(value: str) -> date:
     return day
 
 
+def _optional_date(value: str) -> date | None:
+    return _date(value) if value.strip() else None
+
+
+def _min_quantity(value: str) -> int:
+    if not value.strip():
+        return 1
+    amount = parse_positive_int(value.strip(), MAX_LINE_QUANTITY)
+    if amount is None:
+        raise _BadValue(f"{value!r} is not a whole number from 1 to {MAX_LINE_QUANTITY}")
+    return amount
+
+
 def _code(length: int, what: str, upper: bool) -> Callable[[str], str]:
     """A parser for fixed-length letter codes: currency, country, language."""
 
@@ -180,6 +204,10 @@ class _FileSpec:
     # column -> the table whose primary key it must name (already in the database or
     # imported earlier in this run; _FILES is ordered so that referenced files come first)
     references: Mapping[str, type[SQLModel]] = field(default_factory=dict)
+    optional: frozenset[str] = frozenset()  # columns a file may leave out (read as empty)
+    # Set for prices: the file's rows replace the stored rows sharing these columns, instead
+    # of an upsert by primary key.
+    replace_by: tuple[str, ...] = ()
 
     @property
     def key_columns(self) -> tuple[str, ...]:
@@ -261,8 +289,18 @@ _FILES = (
     _FileSpec(
         "prices.csv",
         ErpPriceRow,
-        {"sku": _key, "customer_number": _key, "price": _money, "currency": _currency},
+        {
+            "sku": _key,
+            "customer_number": _key,
+            "price": _money,
+            "currency": _currency,
+            "valid_from": _optional_date,
+            "valid_to": _optional_date,
+            "min_quantity": _min_quantity,
+        },
         {**_CUSTOMER_REF, "sku": ErpProductRow},
+        optional=frozenset({"valid_from", "valid_to", "min_quantity"}),
+        replace_by=("customer_number", "sku"),
     ),
 )
 
@@ -313,26 +351,86 @@ def _import_file(session: Session, known: _KnownKeys, spec: _FileSpec, path: Pat
     """Upsert the rows of one file; returns how many it had."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        seen: dict[tuple[Any, ...], int] = {}
+        store = _Replacing(session, spec) if spec.replace_by else _Upserting(session, spec)
         try:
             _check_header(spec, reader.fieldnames)
             for raw in reader:
                 values = _parse_row(spec, raw)
-                _check_unique(spec, values, seen, reader.line_num)
+                store.check(values, reader.line_num)
                 _check_references(spec, values, known)
-                session.merge(spec.table(**values))
+                store.add(values)
         except _BadValue as error:
             raise ErpImportError(spec.filename, reader.line_num or 1, str(error)) from error
         except UnicodeDecodeError as error:
             line = reader.line_num + 1
             raise ErpImportError(spec.filename, line, "is not UTF-8 text") from error
-    return len(seen)
+    return store.rows
+
+
+class _Upserting:
+    """Rows merged by primary key; a key twice in one file is refused."""
+
+    def __init__(self, session: Session, spec: _FileSpec) -> None:
+        self.session, self.spec = session, spec
+        self.seen: dict[tuple[Any, ...], int] = {}
+
+    @property
+    def rows(self) -> int:
+        return len(self.seen)
+
+    def check(self, values: dict[str, Any], line: int) -> None:
+        _check_unique(self.spec, values, self.seen, line)
+
+    def add(self, values: dict[str, Any]) -> None:
+        self.session.merge(self.spec.table(**values))
+
+
+class _Replacing:
+    """Contract prices: the first row of a customer and SKU deletes the stored ones of that
+    pair; rows of one pair and minimum quantity valid on a common day are refused."""
+
+    def __init__(self, session: Session, spec: _FileSpec) -> None:
+        self.session, self.spec = session, spec
+        self.seen: dict[tuple[Any, ...], list[tuple[ContractTerm, int]]] = {}
+        self.rows = 0
+
+    def check(self, values: dict[str, Any], line: int) -> None:
+        start, end = values["valid_from"], values["valid_to"]
+        if start is not None and end is not None and end < start:
+            raise _BadValue(f"valid_to {end} is before valid_from {start}")
+        term = ContractTerm(values["price"], values["currency"], start, end, values["min_quantity"])
+        group = self.seen.setdefault(self._key(values), [])
+        for other, first_line in group:
+            if other.min_quantity == term.min_quantity and other.overlaps(term):
+                named = ", ".join(f"{c}={values[c]}" for c in self.spec.replace_by)
+                raise _BadValue(
+                    f"{named} appears again (first on line {first_line}) for min_quantity "
+                    f"{term.min_quantity} with an overlapping validity: "
+                    f"{_validity(other)} and {_validity(term)}"
+                )
+        group.append((term, line))
+
+    def add(self, values: dict[str, Any]) -> None:
+        key = self._key(values)
+        if len(self.seen[key]) == 1:  # the pair's first row in this file
+            table = self.spec.table
+            same = [getattr(table, c) == v for c, v in zip(self.spec.replace_by, key, strict=True)]
+            self.session.exec(delete(table).where(*same))
+        self.session.add(self.spec.table(**values))
+        self.rows += 1
+
+    def _key(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(values[column] for column in self.spec.replace_by)
+
+
+def _validity(term: ContractTerm) -> str:
+    return f"{term.valid_from or 'open'} to {term.valid_to or 'open'}"
 
 
 def _check_header(spec: _FileSpec, fieldnames: Any) -> None:
     if not fieldnames:
         raise _BadValue("has no header row")
-    missing = [column for column in spec.columns if column not in fieldnames]
+    missing = [c for c in spec.columns if c not in fieldnames and c not in spec.optional]
     if missing:
         raise _BadValue(f"missing column(s) {', '.join(missing)}")
 
@@ -343,7 +441,7 @@ def _parse_row(spec: _FileSpec, raw: dict[str | Any, Any]) -> dict[str, Any]:
     values = {}
     for column, parse in spec.columns.items():
         try:
-            values[column] = parse(raw[column] or "")
+            values[column] = parse(raw.get(column) or "")
         except _BadValue as error:
             raise _BadValue(f"{column} {error}") from error
     return values

@@ -1,8 +1,10 @@
 """The demo ERP data shipped with the project (a contract tests and docs rely on).
 
 Customers 10001 (Müller Maschinenbau GmbH) and 10002 (Acme Industrial Supply Ltd) may
-activate the portal, 10003 (Northwind Trading AG) may not; see ``demo_data/*.csv``. The
-products' data sheets are generated from ``products.csv`` when the demo data is imported.
+activate the portal, 10003 (Northwind Trading AG) may not; see ``demo_data/*.csv``.
+Müller's bearing BRG-6205-2RS has three contract rows: 7.90 EUR in 2025 (an older contract,
+ended), 7.45 EUR from 1 Jan 2026 on, and 6.95 EUR from 100 pieces (a quantity break) since
+then. The products' data sheets are generated from ``products.csv`` when the demo data is imported.
 """
 
 from __future__ import annotations

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import func, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
 
 from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern
+from customer_center.domain.portal_time import local_today
+from customer_center.domain.prices import ContractTerm, quote
 from customer_center.integrations.erp.protocol import (
     AddressKind,
     ErpAddress,
@@ -26,6 +29,7 @@ from customer_center.integrations.erp.protocol import (
     ErpInvoice,
     ErpOrderLine,
     ErpOrderRequest,
+    ErpPrice,
     ErpProduct,
     ErpProductOffer,
 )
@@ -96,32 +100,57 @@ class EmbeddedErpClient:
             return [_address(row) for row in session.exec(query)]
 
     def list_products(
-        self, customer_number: str, search: str = "", offset: int = 0, limit: int = 50
+        self,
+        customer_number: str,
+        search: str = "",
+        offset: int = 0,
+        limit: int = 50,
+        *,
+        day: date | None = None,
     ) -> list[ErpProductOffer]:
         query = (
-            _offers_query(canonical_key(customer_number), search)
+            _search(select(ErpProductRow), search)
             .order_by(col(ErpProductRow.name), col(ErpProductRow.sku))
             .offset(max(offset, 0))
             .limit(max(0, min(limit, MAX_PAGE_SIZE)))
         )
         with self._session() as session:
-            return [_offer(product, price) for product, price in session.exec(query)]
+            products = list(session.exec(query))
+            return _offers(session, canonical_key(customer_number), products, {}, day)
 
     def count_products(self, customer_number: str, search: str = "") -> int:
-        # The price join cannot change the count (at most one price per customer and SKU).
+        # Prices cannot change the count: they are looked up for the page's products only.
         query = _search(select(func.count()).select_from(ErpProductRow), search)
         with self._session() as session:
             return int(session.exec(query).one())
 
-    def get_offers(self, customer_number: str, skus: Sequence[str]) -> dict[str, ErpProductOffer]:
+    def get_offers(
+        self,
+        customer_number: str,
+        skus: Sequence[str],
+        *,
+        quantities: Mapping[str, int] | None = None,
+        day: date | None = None,
+    ) -> dict[str, ErpProductOffer]:
         keys = sorted({canonical_key(sku) for sku in skus if isinstance(sku, str)})
         if not keys:
             return {}
-        query = _offers_query(canonical_key(customer_number), "").where(
-            col(ErpProductRow.sku).in_(keys)
+        wanted = {canonical_key(sku): amount for sku, amount in (quantities or {}).items()}
+        query = select(ErpProductRow).where(col(ErpProductRow.sku).in_(keys))
+        with self._session() as session:
+            products = list(session.exec(query))
+            offers = _offers(session, canonical_key(customer_number), products, wanted, day)
+            return {offer.product.sku: offer for offer in offers}
+
+    def list_contract_prices(self, customer_number: str, sku: str) -> list[ErpPrice]:
+        query = select(ErpPriceRow).where(
+            ErpPriceRow.customer_number == canonical_key(customer_number),
+            ErpPriceRow.sku == canonical_key(sku),
         )
         with self._session() as session:
-            return {product.sku: _offer(product, price) for product, price in session.exec(query)}
+            prices = [_price(row) for row in session.exec(query)]
+        # Open starts first (NULL sorts differently in SQLite and PostgreSQL).
+        return sorted(prices, key=lambda p: (p.min_quantity, p.valid_from or date.min))
 
     def notify_company_activated(
         self, customer_number: str, main_contact_email: str, message_id: str
@@ -216,14 +245,45 @@ def _notice_recorded(session: Session, message_id: str) -> bool:
     return session.exec(query).first() is not None
 
 
-def _offers_query(customer_number: str, search: str) -> Select[ErpProductRow, ErpPriceRow | None]:
-    """Every product with this customer's own price, if any (left join on the price key)."""
-    query = select(ErpProductRow, ErpPriceRow).outerjoin(
-        ErpPriceRow,
-        (col(ErpPriceRow.sku) == col(ErpProductRow.sku))
-        & (col(ErpPriceRow.customer_number) == customer_number),
+def _offers(
+    session: Session,
+    customer_number: str,
+    products: Iterable[ErpProductRow],
+    quantities: Mapping[str, int],
+    day: date | None,
+) -> list[ErpProductOffer]:
+    """The products (in the given order) priced for this customer: one query for the contract
+    rows of all of them, the rule of :mod:`customer_center.domain.prices` for each."""
+    products = list(products)
+    terms = _contract_terms(session, customer_number, [p.sku for p in products])
+    on = day or local_today()
+    return [
+        ErpProductOffer(
+            product=_product(product),
+            quote=quote(
+                product.list_price,
+                product.currency,
+                terms.get(product.sku, ()),
+                quantity=quantities.get(product.sku, 1),
+                day=on,
+            ),
+        )
+        for product in products
+    ]
+
+
+def _contract_terms(
+    session: Session, customer_number: str, skus: Sequence[str]
+) -> dict[str, list[ContractTerm]]:
+    if not skus:
+        return {}
+    query = select(ErpPriceRow).where(
+        ErpPriceRow.customer_number == customer_number, col(ErpPriceRow.sku).in_(skus)
     )
-    return _search(query, search)
+    terms: dict[str, list[ContractTerm]] = defaultdict(list)
+    for row in session.exec(query):
+        terms[row.sku].append(_price(row).term)
+    return terms
 
 
 def _search(query: Any, search: str) -> Any:
@@ -295,18 +355,25 @@ def _address(row: ErpAddressRow) -> ErpAddress:
     )
 
 
-def _offer(product: ErpProductRow, price: ErpPriceRow | None) -> ErpProductOffer:
-    return ErpProductOffer(
-        product=ErpProduct(
-            sku=product.sku,
-            name=product.name,
-            description=product.description,
-            unit=product.unit,
-            list_price=product.list_price,
-            currency=product.currency,
-            datasheet_url=product.datasheet_url,
-        ),
-        price=price.price if price else product.list_price,
-        currency=price.currency if price else product.currency,
-        is_customer_price=price is not None,
+def _product(product: ErpProductRow) -> ErpProduct:
+    return ErpProduct(
+        sku=product.sku,
+        name=product.name,
+        description=product.description,
+        unit=product.unit,
+        list_price=product.list_price,
+        currency=product.currency,
+        datasheet_url=product.datasheet_url,
+    )
+
+
+def _price(row: ErpPriceRow) -> ErpPrice:
+    return ErpPrice(
+        sku=row.sku,
+        customer_number=row.customer_number,
+        price=row.price,
+        currency=row.currency,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        min_quantity=row.min_quantity,
     )

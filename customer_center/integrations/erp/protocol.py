@@ -7,11 +7,13 @@ value is a frozen dataclass of strings, booleans, dates and Decimals.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Literal, Protocol
+
+from customer_center.domain.prices import ContractTerm, PriceQuote, PriceSource
 
 AddressKind = Literal["billing", "delivery"]
 ADDRESS_KINDS: tuple[AddressKind, ...] = ("billing", "delivery")
@@ -79,22 +81,49 @@ class ErpProduct:
 
 @dataclass(frozen=True)
 class ErpPrice:
-    """A price agreed with one customer for one product, overriding the list price."""
+    """A price agreed with one customer for one product, overriding the list price on the
+    days it is valid (either end open, both inclusive) from ``min_quantity`` pieces on (a
+    quantity break when more than 1). How the rows combine: :mod:`customer_center.domain.prices`.
+    """
 
     sku: str
     customer_number: str
     price: Decimal
     currency: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+    min_quantity: int = 1
+
+    @property
+    def term(self) -> ContractTerm:
+        return ContractTerm(
+            self.price, self.currency, self.valid_from, self.valid_to, self.min_quantity
+        )
 
 
 @dataclass(frozen=True)
 class ErpProductOffer:
-    """A product with the price this customer pays: its own price where it has one."""
+    """A product with the price this customer pays for a quantity on a day (``quote``): a
+    contract price or quantity break where one applies, else the list price."""
 
     product: ErpProduct
-    price: Decimal
-    currency: str
-    is_customer_price: bool
+    quote: PriceQuote
+
+    @property
+    def price(self) -> Decimal:
+        return self.quote.amount
+
+    @property
+    def currency(self) -> str:
+        return self.quote.currency
+
+    @property
+    def source(self) -> PriceSource:
+        return self.quote.source
+
+    @property
+    def is_customer_price(self) -> bool:
+        return self.quote.is_contract
 
 
 @dataclass(frozen=True)
@@ -159,16 +188,41 @@ class ErpClient(Protocol):
     def list_addresses(self, customer_number: str) -> list[ErpAddress]: ...
 
     def list_products(
-        self, customer_number: str, search: str = "", offset: int = 0, limit: int = 50
+        self,
+        customer_number: str,
+        search: str = "",
+        offset: int = 0,
+        limit: int = 50,
+        *,
+        day: date | None = None,
     ) -> list[ErpProductOffer]:
-        """One page of the catalogue, sorted by name, filtered by ``search`` if given."""
+        """One page of the catalogue, sorted by name, filtered by ``search`` if given; each
+        priced for one piece on ``day`` (default: today in the portal's time zone)."""
         ...
 
     def count_products(self, customer_number: str, search: str = "") -> int: ...
 
-    def get_offers(self, customer_number: str, skus: Sequence[str]) -> dict[str, ErpProductOffer]:
+    def get_offers(
+        self,
+        customer_number: str,
+        skus: Sequence[str],
+        *,
+        quantities: Mapping[str, int] | None = None,
+        day: date | None = None,
+    ) -> dict[str, ErpProductOffer]:
         """The offers for ``skus`` keyed by canonical SKU (stripped, upper case); unknown SKUs
-        are left out, so the caller can name them."""
+        are left out, so the caller can name them.
+
+        Each is priced for the quantity in ``quantities`` (keyed by canonical SKU; 1 when not
+        given) on ``day`` (default: today in the portal's time zone), so a quantity break
+        applies. Always the given customer's prices: the caller names the customer whose
+        context counts (an agent checking a price passes the customer's number).
+        """
+        ...
+
+    def list_contract_prices(self, customer_number: str, sku: str) -> list[ErpPrice]:
+        """Every contract price row of the customer for the product, past, present and
+        future, by minimum quantity and start of validity; ``[]`` for none or an unknown SKU."""
         ...
 
     def notify_company_activated(

@@ -101,14 +101,26 @@ class ErpProductRow(SQLModel, table=True):
 
 
 class ErpPriceRow(SQLModel, table=True):
-    """A customer-specific price; the key starts with the customer, the column looked up."""
+    """A customer's contract price for a product: valid from ``valid_from`` to ``valid_to``
+    (inclusive, either end open when ``None``) from ``min_quantity`` pieces on (a quantity
+    break when more than 1). Several rows per customer and SKU; the rows of one minimum
+    quantity never overlap in validity (checked by the import). Looked up by customer and SKU.
+    """
 
     __tablename__ = "erp_price"
+    __table_args__ = (
+        Index("ix_erp_price_customer_sku", "customer_number", "sku"),
+        CheckConstraint("min_quantity >= 1", name="ck_erp_price_min_quantity"),
+    )
 
-    customer_number: str = _customer_fk(primary_key=True)
-    sku: str = Field(foreign_key="erp_product.sku", primary_key=True, max_length=KEY_LENGTH)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_number: str = _customer_fk()
+    sku: str = Field(foreign_key="erp_product.sku", max_length=KEY_LENGTH)
     price: Decimal = Field(sa_column=_money())
     currency: str = Field(default="EUR", max_length=3)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    min_quantity: int = 1
 
 
 class ErpActivationNoticeRow(SQLModel, table=True):

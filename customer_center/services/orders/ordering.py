@@ -85,7 +85,7 @@ def submit_order(
     company = session.get(Company, principal.company_id)
     assert company is not None
     order.currency = company.currency
-    priced = _priced_lines(erp, company, merge_lines(requested))
+    priced = _priced_lines(erp, company, merge_lines(requested), today)
     figures = OrderFigures(
         sum(line.quantity for line in priced), sum(line.total_cents for line in priced)
     )
@@ -142,11 +142,17 @@ def _checked_order(
 
 
 def _priced_lines(
-    erp: ErpClient | None, company: Company, requested: list[tuple[str, int]]
+    erp: ErpClient | None, company: Company, requested: list[tuple[str, int]], today: date | None
 ) -> list[LineSnapshot]:
+    """Each line priced by the ERP for its quantity today (a quantity break applies)."""
     client = erp or erp_client()
     try:
-        offers = client.get_offers(company.customer_number, [sku for sku, _q in requested])
+        offers = client.get_offers(
+            company.customer_number,
+            [sku for sku, _q in requested],
+            quantities=dict(requested),
+            day=today,
+        )
     except ErpUnavailable as error:
         raise ServiceError("orders.error.erp_unavailable") from error
     unknown = [sku for sku, _q in requested if sku not in offers]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -26,7 +26,7 @@ from customer_center.domain.inputs import parse_whole
 from customer_center.domain.order_states import NOT_COUNTED_STATUSES, RESERVING_STATUSES
 from customer_center.domain.people import RuleScope
 from customer_center.domain.permissions import Permission
-from customer_center.domain.portal_time import PORTAL_TIMEZONE, start_of_local_day
+from customer_center.domain.portal_time import local_today, start_of_local_day
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.base import utcnow
 from customer_center.models.budget import BudgetRule
@@ -182,10 +182,6 @@ def effective_limits_for(
     return effective_limits(
         as_limits(own) if own else None, roles, as_limits(company) if company else None
     )
-
-
-def local_today() -> date:
-    return datetime.now(PORTAL_TIMEZONE).date()
 
 
 def spending_of(

@@ -217,7 +217,11 @@ def cart_view(
     situation = budget_situation(session, principal, user_id=principal.user_id, today=today)
     try:
         offers = offers_for(
-            erp, company_customer_number(session, principal), [i.sku for i in items]
+            erp,
+            company_customer_number(session, principal),
+            [i.sku for i in items],
+            quantities={i.sku: i.quantity for i in items},
+            day=today,
         )
         prices_known = True
     except ErpUnavailable:

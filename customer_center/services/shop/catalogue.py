@@ -17,8 +17,9 @@ search happen in the ERP (SQL for the embedded one); only one page leaves this m
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlmodel import Session
@@ -91,14 +92,21 @@ def clean_sku(value: object) -> str:
 
 
 def offers_for(
-    erp: ErpClient, customer_number: str, skus: Iterable[str]
+    erp: ErpClient,
+    customer_number: str,
+    skus: Iterable[str],
+    *,
+    quantities: Mapping[str, int] | None = None,
+    day: date | None = None,
 ) -> dict[str, ErpProductOffer]:
-    """The company's offers for ``skus`` by canonical (upper-case) SKU, in one ERP call; SKUs
-    the ERP does not know are missing from the result. Raises :class:`ErpUnavailable`."""
+    """The company's offers for ``skus`` by canonical (upper-case) SKU, in one ERP call, each
+    priced for its quantity in ``quantities`` (1 if not given) on ``day`` (the ERP's today if
+    not given); SKUs the ERP does not know are missing. Raises :class:`ErpUnavailable`."""
     wanted = sorted({sku.strip().upper() for sku in skus if sku.strip()})
     if not wanted:
         return {}
-    return erp.get_offers(customer_number, wanted)
+    amounts = {sku.strip().upper(): amount for sku, amount in (quantities or {}).items()}
+    return erp.get_offers(customer_number, wanted, quantities=amounts, day=day)
 
 
 def _view(offer: ErpProductOffer, show_prices: bool, documents: bool) -> ProductView:

@@ -205,9 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     approvals.add_parser(
         "remind", help="e-mail approvers of approvals waiting too long; escalate the oldest"
     ).set_defaults(run=_approvals_remind)
-    seller = commands.add_parser("seller", help="the seller's staff").add_subparsers(
-        required=True
-    )
+    seller = commands.add_parser("seller", help="the seller's staff").add_subparsers(required=True)
     create_admin = seller.add_parser(
         "create-admin",
         help="add the first supervisor (every staff right) and print the link to set a password",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 import customer_center.services as services_package
 
-PRINCIPAL_ANNOTATIONS = {"CustomerUser", "ScimClient", "Principal"}
+PRINCIPAL_ANNOTATIONS = {"CustomerUser", "ScimClient", "Principal", "SellerAgent"}
 PRINCIPAL_NAMES = {"principal", "actor"}
 POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 

@@ -184,28 +184,28 @@ class OwnAccount:
     password_set: bool
 
 
-def own_account(session: Session, agent: SellerAgent) -> OwnAccount:
-    member = _member(session, agent)
+def own_account(session: Session, principal: SellerAgent) -> OwnAccount:
+    member = _member(session, principal)
     return OwnAccount(
         name=member.name,
         email=member.email,
         language=member.language,
-        rights=tuple(sorted(agent.rights)),
+        rights=tuple(sorted(principal.rights)),
         password_set=member.password_hash is not None,
     )
 
 
-def _member(session: Session, agent: SellerAgent) -> StaffMember:
-    member = session.get(StaffMember, agent.agent_id)
+def _member(session: Session, principal: SellerAgent) -> StaffMember:
+    member = session.get(StaffMember, principal.agent_id)
     if member is None or member.status != StaffStatus.ACTIVE:
         raise ServiceError("error.not_signed_in")
     return member
 
 
-def change_staff_language(session: Session, agent: SellerAgent, *, language: str) -> None:
+def change_staff_language(session: Session, principal: SellerAgent, *, language: str) -> None:
     if language not in LANGUAGES:
         raise ServiceError("error.invalid_input")
-    member = _member(session, agent)
+    member = _member(session, principal)
     before = member.language
     if before == language:
         return
@@ -215,7 +215,7 @@ def change_staff_language(session: Session, agent: SellerAgent, *, language: str
         session,
         "staff.language_changed",
         staff_id=member.id,
-        by=agent.attribution,
+        by=principal.attribution,
         before={"language": before},
         after={"language": language},
     )
@@ -223,14 +223,14 @@ def change_staff_language(session: Session, agent: SellerAgent, *, language: str
 
 def change_own_password(
     session: Session,
-    agent: SellerAgent,
+    principal: SellerAgent,
     *,
     current: str,
     password: str,
     password_repeat: str,
 ) -> None:
     """A new password after the current one; every other staff session of the member ends."""
-    member = _member(session, agent)
+    member = _member(session, principal)
     if len(current) > MAX_PASSWORD_INPUT or not verify_password(current, member.password_hash):
         raise ValidationFailed({"current": ("seller.account.current_wrong", {})})
     errors = new_password_errors(password, password_repeat, member.email)
@@ -238,5 +238,7 @@ def change_own_password(
         raise ValidationFailed(errors)
     member.password_hash = hash_password(password)
     session.add(member)
-    staff_sessions.revoke_all_staff_sessions(session, agent.agent_id, keep=agent.session_id)
-    record_staff_event(session, "staff.password_changed", staff_id=member.id, by=agent.attribution)
+    staff_sessions.revoke_all_staff_sessions(session, principal.agent_id, keep=principal.session_id)
+    record_staff_event(
+        session, "staff.password_changed", staff_id=member.id, by=principal.attribution
+    )

@@ -54,9 +54,9 @@ class StaffPage:
     page_count: int
 
 
-def staff_page(session: Session, agent: SellerAgent, *, page: int = 0) -> StaffPage:
+def staff_page(session: Session, principal: SellerAgent, *, page: int = 0) -> StaffPage:
     """One page of the staff, by name, cut in SQL."""
-    agent.require(StaffPermission.MANAGE_STAFF)
+    principal.require(StaffPermission.MANAGE_STAFF)
     total = session.exec(select(func.count()).select_from(StaffMember)).one()
     page_count = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 0), page_count - 1)
@@ -86,13 +86,13 @@ def _known(rights: object) -> tuple[str, ...]:
     return tuple(right.value for right in StaffPermission if right.value in held)
 
 
-def _checked_rights(agent: SellerAgent | None, rights: object) -> list[str]:
+def _checked_rights(principal: SellerAgent | None, rights: object) -> list[str]:
     """Rights as a list of known staff rights; nobody grants a right they do not hold."""
     if not isinstance(rights, list | tuple | set | frozenset) or not all(
         isinstance(r, str) and r in ALL_STAFF_RIGHTS for r in rights
     ):
         raise ValidationFailed({"rights": ("error.invalid_input", {})})
-    if agent is not None and not set(rights) <= agent.rights:
+    if principal is not None and not set(rights) <= principal.rights:
         raise ValidationFailed({"rights": ("seller.staff.rights_not_held", {})})
     return list(_known(list(rights)))
 
@@ -138,7 +138,7 @@ def _invite(session: Session, settings: Settings, member: StaffMember, by: Attri
 
 def add_staff(
     session: Session,
-    agent: SellerAgent,
+    principal: SellerAgent,
     *,
     settings: Settings,
     name: str,
@@ -147,9 +147,9 @@ def add_staff(
     language: str = "en",
 ) -> int:
     """A new staff member, invited: they choose a password through the e-mailed link."""
-    agent.require(StaffPermission.MANAGE_STAFF)
+    principal.require(StaffPermission.MANAGE_STAFF)
     name, email = _checked_identity(session, name, email)
-    chosen = _checked_rights(agent, rights)
+    chosen = _checked_rights(principal, rights)
     member = StaffMember(
         email=email,
         name=name,
@@ -163,10 +163,10 @@ def add_staff(
         session,
         "staff.added",
         staff_id=member.id,
-        by=agent.attribution,
+        by=principal.attribution,
         after={"name": name, "email": email, "rights": chosen},
     )
-    _invite(session, settings, member, agent.attribution)
+    _invite(session, settings, member, principal.attribution)
     return member.id or 0
 
 
@@ -189,22 +189,24 @@ def create_first_admin(session: Session, settings: Settings, *, email: str, name
     return _invite(session, settings, member, by_staff(None))
 
 
-def _other_member(session: Session, agent: SellerAgent, staff_id: int) -> StaffMember:
+def _other_member(session: Session, principal: SellerAgent, staff_id: int) -> StaffMember:
     """Another member than the agent: nobody changes their own rights or status (no one
     locks the seller out of administering its staff)."""
-    agent.require(StaffPermission.MANAGE_STAFF)
+    principal.require(StaffPermission.MANAGE_STAFF)
     member = session.get(StaffMember, staff_id)
     if member is None:
         raise ServiceError("seller.staff.not_found")
-    if member.id == agent.agent_id:
+    if member.id == principal.agent_id:
         raise ServiceError("seller.staff.not_yourself")
     return member
 
 
-def set_rights(session: Session, agent: SellerAgent, *, staff_id: int, rights: list[str]) -> None:
-    member = _other_member(session, agent, staff_id)
+def set_rights(
+    session: Session, principal: SellerAgent, *, staff_id: int, rights: list[str]
+) -> None:
+    member = _other_member(session, principal, staff_id)
     before = list(_known(member.rights))
-    chosen = _checked_rights(agent, rights)
+    chosen = _checked_rights(principal, rights)
     if chosen == before:
         return
     member.rights = chosen
@@ -213,15 +215,15 @@ def set_rights(session: Session, agent: SellerAgent, *, staff_id: int, rights: l
         session,
         "staff.rights_changed",
         staff_id=member.id,
-        by=agent.attribution,
+        by=principal.attribution,
         before={"rights": before},
         after={"rights": chosen},
     )
 
 
-def deactivate(session: Session, agent: SellerAgent, *, staff_id: int) -> None:
+def deactivate(session: Session, principal: SellerAgent, *, staff_id: int) -> None:
     """The member can no longer sign in; their sessions end at once; history is kept."""
-    member = _other_member(session, agent, staff_id)
+    member = _other_member(session, principal, staff_id)
     if member.status == StaffStatus.INACTIVE:
         return
     before = member.status
@@ -232,15 +234,15 @@ def deactivate(session: Session, agent: SellerAgent, *, staff_id: int) -> None:
         session,
         "staff.deactivated",
         staff_id=member.id,
-        by=agent.attribution,
+        by=principal.attribution,
         before={"status": before},
         after={"status": member.status},
     )
 
 
-def reactivate(session: Session, agent: SellerAgent, *, staff_id: int) -> None:
+def reactivate(session: Session, principal: SellerAgent, *, staff_id: int) -> None:
     """Back to active (or invited, if they never chose a password)."""
-    member = _other_member(session, agent, staff_id)
+    member = _other_member(session, principal, staff_id)
     if member.status != StaffStatus.INACTIVE:
         return
     member.status = StaffStatus.ACTIVE if member.password_hash else StaffStatus.INVITED
@@ -249,19 +251,19 @@ def reactivate(session: Session, agent: SellerAgent, *, staff_id: int) -> None:
         session,
         "staff.reactivated",
         staff_id=member.id,
-        by=agent.attribution,
+        by=principal.attribution,
         before={"status": StaffStatus.INACTIVE},
         after={"status": member.status},
     )
 
 
 def resend_invitation(
-    session: Session, agent: SellerAgent, *, settings: Settings, staff_id: int
+    session: Session, principal: SellerAgent, *, settings: Settings, staff_id: int
 ) -> None:
-    member = _other_member(session, agent, staff_id)
+    member = _other_member(session, principal, staff_id)
     if member.status != StaffStatus.INVITED:
         raise ServiceError("seller.staff.not_invited")
-    _invite(session, settings, member, agent.attribution)
+    _invite(session, settings, member, principal.attribution)
 
 
 # --- the invitation ------------------------------------------------------------------------

@@ -38,10 +38,10 @@ def team_of(session: Session, company_id: int) -> list[TeamMember]:
 
 
 def set_account_team(
-    session: Session, agent: SellerAgent, *, company_id: int, members: dict[int, str]
+    session: Session, principal: SellerAgent, *, company_id: int, members: dict[int, str]
 ) -> None:
     """Replace the company's team by ``members`` (staff id -> team role)."""
-    agent.require(StaffPermission.MANAGE_STAFF)
+    principal.require(StaffPermission.MANAGE_STAFF)
     if session.get(Company, company_id) is None:
         raise ServiceError("seller.team.company_not_found")
     if not all(role in set(TeamRole) for role in members.values()):
@@ -64,7 +64,7 @@ def set_account_team(
         session,
         "staff.account_team_changed",
         company_id=None,
-        by=agent.attribution,
+        by=principal.attribution,
         target_type="company",
         target_id=company_id,
         before={"members": _listed(before)},

@@ -15,7 +15,8 @@ import reflex as rx
 
 from customer_center.components.layout import loaded_path
 from customer_center.components.portal_page import Decorator, page_title
-from customer_center.components.ui import brand, dev_mailbox_link, language_select, tr
+from customer_center.components.ui import BRAND, dev_mailbox_link, language_select, tr
+from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
 from customer_center.settings import get_settings
 from customer_center.state.base import PortalState
@@ -139,10 +140,27 @@ def _agent_menu() -> rx.Component:
     )
 
 
+def seller_brand() -> rx.Component:
+    """The product's mark; on a phone only its icon, so the side's name keeps its room."""
+    return rx.link(
+        rx.hstack(
+            rx.icon("building_2", size=22, color=rx.color("blue", 9)),
+            rx.text(BRAND, weight="bold", size="4", class_name="cc-nowrap cc-hide-narrow"),
+            spacing="2",
+            align="center",
+        ),
+        href=routes.SELLER,
+        underline="none",
+        color_scheme="gray",
+        high_contrast=True,
+        aria_label=BRAND,
+    )
+
+
 def seller_header(signed_in: bool = True) -> rx.Component:
     dev = [dev_mailbox_link()] if get_settings().is_dev else []
     return rx.hstack(
-        brand(),
+        seller_brand(),
         side_label(),
         rx.spacer(),
         *dev,

@@ -301,3 +301,17 @@ def test_the_first_admin_gets_every_right_and_a_link(session) -> None:
     assert one_time_tokens.peek(session, staff.STAFF_INVITATION, token)
     with pytest.raises(ValidationFailed):
         staff.create_first_admin(session, get_settings(), email="chief@seller.example", name="")
+
+
+def test_the_log_names_the_seller_agent() -> None:
+    from customer_center.domain.principals import SellerAgent
+    from customer_center.logs import bind_principal, current_context, start_context
+
+    start_context("state.seller_staff_state.load")
+    bind_principal(SellerAgent(agent_id=42, rights=frozenset(), session_id=7))
+    context = current_context()
+    assert (context.principal_kind, context.principal_id, context.company_id) == (
+        "seller_agent",
+        "42",
+        "-",
+    )

@@ -11,6 +11,7 @@ from customer_center.components.seller_page import SellerNav, seller_page, selle
 from customer_center.components.ui import Texts, notice, once_loaded, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
+from customer_center.state.base import PortalState
 from customer_center.state.seller_staff import SellerStaffState
 
 MANAGE = StaffPermission.MANAGE_STAFF
@@ -18,16 +19,17 @@ STATUS_COLORS = {"active": "green", "invited": "amber", "inactive": "gray"}
 
 
 def rights_boxes(checked: ArrayVar[list[str]] | None, errors: Texts, prefix: str) -> rx.Component:
-    def box(option: Texts) -> rx.Component:
+    def box(right: StaffPermission) -> rx.Component:
+        code = right.value
         return rx.el.label(
             rx.checkbox(
-                name="right:" + option["code"],
-                default_checked=checked.contains(option["code"]) if checked is not None else False,
-                id=prefix + "-" + option["code"],
+                name=f"right:{code}",
+                default_checked=checked.contains(code) if checked is not None else False,
+                id=f"{prefix}-{code}",
             ),
             rx.vstack(
-                rx.text(option["label"], size="2", weight="medium"),
-                rx.text(option["hint"], size="1", color_scheme="gray"),
+                rx.text(tr(f"seller.right.{code}"), size="2", weight="medium"),
+                rx.text(tr(f"seller.right_hint.{code}"), size="1", color_scheme="gray"),
                 spacing="0",
             ),
             class_name="cc-check",
@@ -35,7 +37,7 @@ def rights_boxes(checked: ArrayVar[list[str]] | None, errors: Texts, prefix: str
 
     return rx.vstack(
         rx.text(tr("seller.staff.rights"), class_name="cc-label"),
-        rx.vstack(rx.foreach(SellerStaffState.rights_choices, box), spacing="2"),
+        rx.vstack(*[box(right) for right in StaffPermission], spacing="2"),
         rx.cond(
             errors.contains("rights"),
             rx.text(
@@ -125,25 +127,46 @@ def row_actions(row: Texts) -> rx.Component:
     )
 
 
+def rights_text(row: Texts) -> rx.Component:
+    """The member's rights in the reader's current language (it may switch on the page)."""
+    return rx.cond(
+        row["rights_codes"] == "",
+        rx.text(tr("seller.staff.no_rights"), size="1", color_scheme="gray"),
+        rx.flex(
+            rx.foreach(
+                row["rights_codes"].split(","),
+                lambda code: rx.badge(
+                    PortalState.t["seller.right." + code], variant="outline", size="1"
+                ),
+            ),
+            wrap="wrap",
+            gap="1",
+        ),
+    )
+
+
 def staff_row(row: Texts) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.vstack(
                 rx.text(row["name"], weight="medium"),
                 rx.text(row["email"], size="1", color_scheme="gray"),
-                rx.text(row["rights"], size="1", class_name="cc-show-narrow"),
-                spacing="0",
+                rx.box(rights_text(row), class_name="cc-show-narrow"),
+                spacing="1",
             )
         ),
-        rx.table.cell(row["rights"], class_name="cc-hide-narrow"),
+        rx.table.cell(rights_text(row), class_name="cc-hide-narrow"),
         rx.table.cell(
             rx.badge(
-                row["status_label"],
+                PortalState.t["seller.status." + row["status"]],
                 color_scheme=rx.match(row["status"], *STATUS_COLORS.items(), "gray"),
                 variant="soft",
             )
         ),
-        rx.table.cell(row["last_sign_in"], class_name="cc-hide-narrow"),
+        rx.table.cell(
+            rx.cond(row["last_sign_in"] == "", tr("seller.staff.never"), row["last_sign_in"]),
+            class_name="cc-hide-narrow",
+        ),
         rx.table.cell(row_actions(row)),
         class_name="cc-staff-row",
     )

@@ -1,31 +1,14 @@
-"""The seller's staff in words: rights, statuses, the staff list's rows, and a customer
+"""The seller's staff in words: the staff list's rows, and a customer
 company's account team as its users read it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from customer_center.domain.staff import StaffPermission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_moment
 from customer_center.services.seller.staff import StaffRow
 from customer_center.services.seller.teams import TeamMember
-
-
-def right_label(right: str, lang: str) -> str:
-    return translate(lang, f"seller.right.{right}")
-
-
-def right_options(lang: str) -> list[dict[str, str]]:
-    """Every staff right as a checkbox: its code, name and what it allows."""
-    return [
-        {
-            "code": right.value,
-            "label": right_label(right.value, lang),
-            "hint": translate(lang, f"seller.right_hint.{right.value}"),
-        }
-        for right in StaffPermission
-    ]
 
 
 def staff_rows(rows: Iterable[StaffRow], lang: str, *, own_id: int) -> list[dict[str, str]]:
@@ -36,13 +19,9 @@ def staff_rows(rows: Iterable[StaffRow], lang: str, *, own_id: int) -> list[dict
             "name": row.name,
             "email": row.email,
             "status": row.status,
-            "status_label": translate(lang, f"seller.status.{row.status}"),
-            "rights": ", ".join(right_label(r, lang) for r in row.rights)
-            or translate(lang, "seller.staff.no_rights"),
             "rights_codes": ",".join(row.rights),
-            "last_sign_in": format_moment(row.last_sign_in_at, lang)
-            if row.last_sign_in_at
-            else translate(lang, "seller.staff.never"),
+            # Empty: never (the page words it in the language it shows).
+            "last_sign_in": format_moment(row.last_sign_in_at, lang) if row.last_sign_in_at else "",
             "own": "1" if row.id == own_id else "",
         }
         for row in rows

@@ -10,7 +10,7 @@ from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import parse_id
 from customer_center.domain.languages import LANGUAGES
 from customer_center.domain.staff import StaffPermission
-from customer_center.presenters.staff import right_options, staff_rows
+from customer_center.presenters.staff import staff_rows
 from customer_center.services.seller import staff
 from customer_center.settings import get_settings
 from customer_center.state.access import staff as staff_rule
@@ -32,7 +32,6 @@ def chosen_rights(form: object) -> list[str]:
 
 class SellerStaffState(PortalState):
     rows: list[dict[str, str]] = []
-    rights_choices: list[dict[str, str]] = []
     total: int = 0
     page: int = 0
     page_count: int = 1
@@ -51,7 +50,6 @@ class SellerStaffState(PortalState):
         found = await in_transaction(staff.staff_page, agent, page=self.page)
         self.rows = staff_rows(found.rows, self.lang, own_id=agent.agent_id)
         self.total, self.page, self.page_count = found.total, found.page, found.page_count
-        self.rights_choices = right_options(self.lang)
         self.loaded = True
 
     @staff_rule(MANAGE)

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from customer_center.auth.browser_key import BROWSER_COOKIE
 from customer_center.auth.staff_sessions import STAFF_COOKIE
 from customer_center.db import session_scope
-from customer_center.domain import routes
+from customer_center.domain import routes as addresses
 from customer_center.domain.errors import ServiceError
 from customer_center.services.identity.sso_sign_in import SsoRefused
 from customer_center.services.seller import sso
@@ -55,7 +55,7 @@ def set_staff_cookie(response: Response, cookie: str) -> None:
 
 
 def _home() -> str:
-    return routes.SELLER
+    return addresses.SELLER
 
 
 async def complete_sign_in(request: Request) -> RedirectResponse:
@@ -73,7 +73,7 @@ async def complete_sign_in(request: Request) -> RedirectResponse:
         )
     except ServiceError as error:
         notice = "other_browser" if error.code == "sign_in.other_browser" else "link"
-        return RedirectResponse(f"{routes.SELLER}?notice={notice}", status_code=303)
+        return RedirectResponse(f"{addresses.SELLER}?notice={notice}", status_code=303)
     response = RedirectResponse(_home(), status_code=303)
     set_staff_cookie(response, cookie)
     return response
@@ -81,14 +81,14 @@ async def complete_sign_in(request: Request) -> RedirectResponse:
 
 async def signed_out(_request: Request) -> RedirectResponse:
     """Drop the cookie of a staff session the server has already revoked."""
-    response = RedirectResponse(f"{routes.SELLER}?notice=signed_out", status_code=303)
+    response = RedirectResponse(f"{addresses.SELLER}?notice=signed_out", status_code=303)
     response.delete_cookie(STAFF_COOKIE, path="/")
     return response
 
 
 async def _refused(request: Request, refusal: SsoRefused) -> RedirectResponse:
     await _db(sso.record_refusal, refusal, _client_ip(request))
-    response = RedirectResponse(f"{routes.SELLER}?notice=sso_{refusal.reason}", status_code=303)
+    response = RedirectResponse(f"{addresses.SELLER}?notice=sso_{refusal.reason}", status_code=303)
     response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH)
     return response
 
@@ -150,9 +150,9 @@ async def sso_callback(request: Request) -> RedirectResponse:
     return response
 
 
-seller_routes = [
-    Route(routes.SELLER_AUTH_COMPLETE, complete_sign_in, methods=["GET"]),
-    Route(routes.SELLER_AUTH_SIGNED_OUT, signed_out, methods=["GET"]),
-    Route(routes.SELLER_SSO_START, sso_start, methods=["GET"]),
-    Route(routes.SELLER_SSO_CALLBACK, sso_callback, methods=["GET"]),
+routes = [
+    Route(addresses.SELLER_AUTH_COMPLETE, complete_sign_in, methods=["GET"]),
+    Route(addresses.SELLER_AUTH_SIGNED_OUT, signed_out, methods=["GET"]),
+    Route(addresses.SELLER_SSO_START, sso_start, methods=["GET"]),
+    Route(addresses.SELLER_SSO_CALLBACK, sso_callback, methods=["GET"]),
 ]

@@ -21,7 +21,8 @@ from customer_center.db import session_scope
 from customer_center.domain.staff import StaffStatus
 from customer_center.http.auth_routes import routes as auth_routes
 from customer_center.http.browser_key import browser_key_middleware
-from customer_center.http.seller_auth_routes import STATE_COOKIE, seller_routes
+from customer_center.http.seller_auth_routes import STATE_COOKIE
+from customer_center.http.seller_auth_routes import routes as seller_routes
 from customer_center.models.audit import AuditEntry
 from customer_center.models.staff import StaffMember
 from customer_center.services.seller import sign_in, sso

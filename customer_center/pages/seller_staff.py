@@ -92,7 +92,6 @@ def row_actions(row: Texts) -> rx.Component:
                 size="1",
                 variant="soft",
                 on_click=state.start_edit(row["id"]),
-                id="edit-" + row["id"],
             ),
             rx.cond(
                 row["status"] == "inactive",
@@ -108,7 +107,6 @@ def row_actions(row: Texts) -> rx.Component:
                     variant="soft",
                     color_scheme="red",
                     on_click=state.deactivate(row["id"]),
-                    id="deactivate-" + row["id"],
                 ),
             ),
             rx.cond(
@@ -145,29 +143,35 @@ def rights_text(row: Texts) -> rx.Component:
     )
 
 
+def status_badge(row: Texts) -> rx.Component:
+    return rx.badge(
+        PortalState.t["seller.status." + row["status"]],
+        color_scheme=rx.match(row["status"], *STATUS_COLORS.items(), "gray"),
+        variant="soft",
+        width="fit-content",
+    )
+
+
 def staff_row(row: Texts) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.vstack(
                 rx.text(row["name"], weight="medium"),
                 rx.text(row["email"], size="1", color_scheme="gray"),
-                rx.box(rights_text(row), class_name="cc-show-narrow"),
+                rx.box(
+                    rx.vstack(rights_text(row), status_badge(row), row_actions(row), spacing="2"),
+                    class_name="cc-show-narrow",
+                ),
                 spacing="1",
             )
         ),
         rx.table.cell(rights_text(row), class_name="cc-hide-narrow"),
-        rx.table.cell(
-            rx.badge(
-                PortalState.t["seller.status." + row["status"]],
-                color_scheme=rx.match(row["status"], *STATUS_COLORS.items(), "gray"),
-                variant="soft",
-            )
-        ),
+        rx.table.cell(status_badge(row), class_name="cc-hide-narrow"),
         rx.table.cell(
             rx.cond(row["last_sign_in"] == "", tr("seller.staff.never"), row["last_sign_in"]),
             class_name="cc-hide-narrow",
         ),
-        rx.table.cell(row_actions(row)),
+        rx.table.cell(row_actions(row), class_name="cc-hide-narrow"),
         class_name="cc-staff-row",
     )
 
@@ -198,6 +202,13 @@ def edit_dialog() -> rx.Component:
     )
 
 
+def done_text() -> rx.Var:
+    """What was just done, in the language on screen (``{name}`` or ``{email}`` filled in)."""
+    state = SellerStaffState
+    worded = PortalState.t[state.message].to(str)
+    return worded.replace("{name}", state.message_subject).replace("{email}", state.message_subject)
+
+
 @seller_page(
     routes.SELLER_STAFF,
     SellerStaffState.load,
@@ -209,7 +220,7 @@ def seller_staff_page() -> rx.Component:
     state = SellerStaffState
     return seller_shell(
         rx.vstack(
-            rx.cond(state.message != "", notice(state.message, icon="check")),
+            rx.cond(state.message != "", notice(done_text(), icon="check")),
             rx.cond(
                 state.errors.contains("") & ~state.adding,
                 notice(state.errors[""], "red", "triangle_alert"),
@@ -232,11 +243,15 @@ def seller_staff_page() -> rx.Component:
                             rx.table.column_header_cell(
                                 tr("seller.staff.rights"), class_name="cc-hide-narrow"
                             ),
-                            rx.table.column_header_cell(tr("seller.staff.column.status")),
+                            rx.table.column_header_cell(
+                                tr("seller.staff.column.status"), class_name="cc-hide-narrow"
+                            ),
                             rx.table.column_header_cell(
                                 tr("seller.staff.column.last_sign_in"), class_name="cc-hide-narrow"
                             ),
-                            rx.table.column_header_cell(tr("seller.staff.column.actions")),
+                            rx.table.column_header_cell(
+                                tr("seller.staff.column.actions"), class_name="cc-hide-narrow"
+                            ),
                         )
                     ),
                     rx.table.body(rx.foreach(state.rows, staff_row)),

@@ -37,13 +37,19 @@ class SellerStaffState(PortalState):
     page_count: int = 1
     loaded: bool = False
     errors: dict[str, str] = {}
+    # What was just done, worded by the page in the language on screen: the message id and
+    # the name (or address) it speaks of.
     message: str = ""
+    message_subject: str = ""
     adding: bool = False
     add_key: int = 0
     editing_id: str = ""
     editing_name: str = ""
     editing_rights: list[str] = []
     edit_errors: dict[str, str] = {}
+
+    def _done(self, key: str, subject: str) -> None:
+        self.message, self.message_subject = key, subject
 
     async def _refresh(self) -> None:
         agent = self._agent()
@@ -95,7 +101,7 @@ class SellerStaffState(PortalState):
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return
-        self.message = self._t("seller.staff.invited", email=text_field(form, "email", 300))
+        self._done("seller.staff.invited", text_field(form, "email", 300).strip().lower())
         self.adding, self.add_key = False, self.add_key + 1
         await self._refresh()
 
@@ -124,7 +130,7 @@ class SellerStaffState(PortalState):
         except ServiceError as error:
             self.edit_errors = field_errors(error, self.lang)
             return
-        self.message = self._t("seller.staff.rights_saved", name=self.editing_name)
+        self._done("seller.staff.rights_saved", self.editing_name)
         self.editing_id = ""
         await self._refresh()
 
@@ -144,7 +150,7 @@ class SellerStaffState(PortalState):
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return
-        self.message = self._t(done_key, name=row["name"])
+        self._done(done_key, row["name"])
         await self._refresh()
 
     @staff_rule(MANAGE)

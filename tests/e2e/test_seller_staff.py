@@ -11,7 +11,12 @@ import sys
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session, select
 
+from customer_center.db import get_engine
+from customer_center.domain.staff import TeamRole
+from customer_center.models.staff import StaffMember
+from customer_center.services.seller.teams import set_account_team
 from tests.conftest import _TMP, TEST_DATABASE_URL
 from tests.e2e.helpers import (
     approval_company,
@@ -23,6 +28,7 @@ from tests.e2e.helpers import (
     wait_until_loaded,
 )
 from tests.factories import PASSWORD
+from tests.staff_factories import agent_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "screenshots"
@@ -54,6 +60,20 @@ def _create_admin(portal: str) -> str:
     )
     [link] = [line for line in result.stdout.splitlines() if line.startswith(portal)]
     return link
+
+
+def _set_team(company_id: int) -> None:
+    """The supervisor sets the company's account team (the console's page comes later)."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        members = {m.email: m.id for m in session.exec(select(StaffMember)).all()}
+        agent = agent_for(session, session.get(StaffMember, members[BOSS]))
+        set_account_team(
+            session,
+            agent,
+            company_id=company_id,
+            members={members[BOSS]: TeamRole.KEY_ACCOUNT_MANAGER, members[AGENT]: TeamRole.AGENT},
+        )
+        session.commit()
 
 
 def _shoot(page: Page, name: str) -> None:
@@ -138,7 +158,7 @@ def test_supervisor_and_agent_sign_in_and_the_sides_stay_apart(
     agent.goto(f"{portal}/dashboard")
     agent.wait_for_url(f"{portal}/sign-in**", timeout=30_000)
     # ...and a customer's session opens no seller page.
-    approval_company("SEL-1", "Seller Test Kunde GmbH", "seller-kunde.example")
+    company_id = approval_company("SEL-1", "Seller Test Kunde GmbH", "seller-kunde.example")
     customer_context = browser.new_context()
     customer = customer_context.new_page()
     sign_in(customer, portal, "main@seller-kunde.example", PASSWORD)
@@ -148,5 +168,15 @@ def test_supervisor_and_agent_sign_in_and_the_sides_stay_apart(
     wait_until_loaded(customer)
     expect(customer.get_by_role("heading", name="Sign in as staff")).to_be_visible()
     expect(customer.locator("#staff-table")).to_have_count(0)
+
+    # The customer's dashboard names the company's team at the seller once it has one.
+    _set_team(company_id)
+    open_page(customer, f"{portal}/dashboard")
+    team = customer.locator("#account-team")
+    expect(team).to_contain_text("Your team at Seller")
+    expect(team).to_contain_text("Sabine Supervisor")
+    expect(team).to_contain_text("Key account manager")
+    expect(team.get_by_role("link", name=AGENT)).to_have_attribute("href", f"mailto:{AGENT}")
+    _shoot(customer, "dashboard-team")
     agent_context.close()
     customer_context.close()

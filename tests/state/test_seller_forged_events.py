@@ -151,3 +151,45 @@ async def test_the_pipeline_lets_a_supervisor_through(sides: Sides, engine) -> N
     assert [row["email"] for row in state.rows] == ["agent@seller.example", "boss@seller.example"]
     assert _staff_secrets(_sent.updates.pop("boss")) >= {"Sabine Supervisor"}
     assert SECRET_TEXTS  # the customer side's secrets are the shared world's
+
+
+async def test_the_customers_dashboard_shows_its_account_team(sides: Sides, engine) -> None:
+    """Through the pipeline as the customer's main contact: the team, key account manager
+    first, with roles in the reader's words and mail links; another company sees none."""
+    from customer_center.domain.staff import TeamRole
+    from customer_center.services.seller.teams import set_account_team
+    from customer_center.state.dashboard import DashboardState
+    from tests.staff_factories import agent_for
+
+    with Session(engine, expire_on_commit=False) as session:
+        boss = agent_for(session, sides.boss)
+        set_account_team(
+            session,
+            boss,
+            company_id=sides.world.main_a.company_id,
+            members={sides.agent.id: TeamRole.AGENT, sides.boss.id: TeamRole.KEY_ACCOUNT_MANAGER},
+        )
+        session.commit()
+        main = session.get(type(sides.world.victim), sides.world.main_a.user_id)
+        raw = signed_in_cookie(session, main)
+        other = signed_in_cookie(session, sides.world.attackers["other_company"])
+    name = f"{DashboardState.get_full_name()}.load"
+    state = await dispatch("team", f"{SESSION_COOKIE}={raw}", name, {}, {})
+    assert state.team == [
+        {
+            "name": "Sabine Supervisor",
+            "role": "Key account manager",
+            "email": "boss@seller.example",
+            "mailto": "mailto:boss@seller.example",
+        },
+        {
+            "name": "Agent",
+            "role": "Customer care",
+            "email": "agent@seller.example",
+            "mailto": "mailto:agent@seller.example",
+        },
+    ]
+    assert state.seller_name == "Seller"
+    elsewhere = await dispatch("other-team", f"{SESSION_COOKIE}={other}", name, {}, {})
+    assert elsewhere.team == []
+    _sent.updates.clear()

@@ -9,6 +9,7 @@ from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import BRAND, Texts, tr
 from customer_center.domain import routes
+from customer_center.state.base import PortalState
 from customer_center.state.dashboard import DashboardState
 from customer_center.state.session import SessionState
 
@@ -70,7 +71,7 @@ def team_member(member: Texts) -> rx.Component:
         rx.icon("user_round", size=18, color=rx.color("blue", 9), flex_shrink="0"),
         rx.vstack(
             rx.text(member["name"], weight="medium"),
-            rx.text(member["role"], size="1", color_scheme="gray"),
+            rx.text(PortalState.t[member["role_key"]], size="1", color_scheme="gray"),
             rx.link(member["email"], href=member["mailto"], size="2", overflow_wrap="anywhere"),
             spacing="0",
             min_width="0",

@@ -34,6 +34,7 @@ def team_rows(members: Iterable[TeamMember], lang: str) -> list[dict[str, str]]:
         {
             "name": m.name,
             "role": translate(lang, f"seller.team_role.{m.team_role}"),
+            "role_key": f"seller.team_role.{m.team_role}",  # to follow a language switch
             "email": m.email,
             "mailto": f"mailto:{m.email}",
         }

@@ -179,12 +179,14 @@ async def test_the_customers_dashboard_shows_its_account_team(sides: Sides, engi
         {
             "name": "Sabine Supervisor",
             "role": "Key account manager",
+            "role_key": "seller.team_role.key_account_manager",
             "email": "boss@seller.example",
             "mailto": "mailto:boss@seller.example",
         },
         {
             "name": "Agent",
             "role": "Customer care",
+            "role_key": "seller.team_role.agent",
             "email": "agent@seller.example",
             "mailto": "mailto:agent@seller.example",
         },

@@ -44,6 +44,7 @@ async def dispatch(token: str, cookie_header: str, name: str, payload: dict, que
     router_data = {
         "headers": {"cookie": cookie_header},
         "pathname": "/seller/staff",
+        "asPath": "/seller/staff",
         "query": query,
         "ip": "10.9.9.8",
     }
@@ -194,4 +195,27 @@ async def test_the_customers_dashboard_shows_its_account_team(sides: Sides, engi
     assert state.seller_name == "Seller"
     elsewhere = await dispatch("other-team", f"{SESSION_COOKIE}={other}", name, {}, {})
     assert elsewhere.team == []
+    _sent.updates.clear()
+
+
+async def test_the_language_switch_on_a_seller_page_is_the_staff_members(
+    sides: Sides, engine
+) -> None:
+    """Anonymous handlers take the principal of the page's side: on a seller page the staff
+    cookie (the member's language is saved), never the customer's session."""
+    from customer_center.models.staff import StaffMember
+    from customer_center.models.user import User
+    from customer_center.state.base import PortalState
+
+    with Session(engine, expire_on_commit=False) as session:
+        staff_raw = staff_cookie(session, sides.boss)
+        main = session.get(User, sides.world.main_a.user_id)
+        customer_raw = signed_in_cookie(session, main)
+    name = f"{PortalState.get_full_name()}.set_language"
+    both = f"{STAFF_COOKIE}={staff_raw}; {SESSION_COOKIE}={customer_raw}"
+    await dispatch("lang-staff", both, name, {"lang": "de"}, {})
+    await dispatch("lang-customer", f"{SESSION_COOKIE}={customer_raw}", name, {"lang": "de"}, {})
+    with Session(engine) as session:
+        assert session.get(StaffMember, sides.boss.id).language == "de"  # type: ignore[union-attr]
+        assert session.get(User, sides.world.main_a.user_id).language == "en"  # type: ignore[union-attr]
     _sent.updates.clear()

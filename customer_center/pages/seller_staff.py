@@ -199,6 +199,7 @@ def edit_dialog() -> rx.Component:
             ),
         ),
         open=state.editing_id != "",
+        on_open_change=state.edit_open_changed,
     )
 
 

@@ -119,6 +119,12 @@ class SellerStaffState(PortalState):
         self.editing_id, self.edit_errors = "", {}
 
     @staff_rule(MANAGE)
+    def edit_open_changed(self, is_open: bool) -> None:
+        """Escape or a click beside the dialog closes it like Cancel."""
+        if is_open is not True:
+            self.editing_id, self.edit_errors = "", {}
+
+    @staff_rule(MANAGE)
     async def save_rights(self, form: dict) -> None:
         staff_id = parse_id(self.editing_id)
         if staff_id is None:

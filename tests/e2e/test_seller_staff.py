@@ -141,6 +141,17 @@ def test_supervisor_and_agent_sign_in_and_the_sides_stay_apart(
     _shoot(page, "staff-de")
     choose_language(page, "English", "Sprache")
 
+    # She lets the agent act for customer users too.
+    row.get_by_role("button", name="Change rights").last.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Rights of Alex Agent")
+    expect(dialog.locator('[id="edit-seller.view"]')).to_have_attribute("data-state", "checked")
+    dialog.locator('[id="edit-seller.act_on_behalf"]').click()
+    dialog.screenshot(path=str(SHOTS / "seller-rights-dialog.png"))
+    page.locator("#save-rights").click()
+    expect(page.get_by_text("Rights of Alex Agent saved.")).to_be_visible()
+    expect(row).to_contain_text("Act for customer users")
+
     # The agent accepts the invitation in a browser of their own and signs in.
     agent_context = browser.new_context()
     agent = agent_context.new_page()

@@ -140,6 +140,32 @@ def _access_map(_args: argparse.Namespace) -> None:
         print(f"{rule:20} {short_name(name)}")
 
 
+def _seller_create_admin(args: argparse.Namespace) -> None:
+    """The first supervisor of the seller's staff: invited, with every staff right; the link
+    to choose a password is printed and e-mailed. No default password, ever."""
+    from customer_center.db import session_scope
+    from customer_center.domain.errors import ServiceError, ValidationFailed
+    from customer_center.services.seller.staff import create_first_admin
+
+    settings = _mail_settings()
+    try:
+        with session_scope() as session:
+            link = create_first_admin(session, settings, email=args.email, name=args.name or "")
+    except ServiceError as error:
+        problems = error.errors if isinstance(error, ValidationFailed) else {"": (error.code, {})}
+        codes = {code for code, _params in problems.values()}
+        reason = (
+            "a staff member with this e-mail address already exists"
+            if "seller.staff.email_taken" in codes
+            else "the e-mail address or the name is not valid"
+        )
+        print(f"Not created: {reason}.", file=sys.stderr)
+        raise SystemExit(1) from error
+    print(f"Supervisor {args.email} added (invited, every staff right).")
+    print("The link to choose a password (single use, valid 7 days) was e-mailed, and is:")
+    print(link)
+
+
 def _serve(args: argparse.Namespace) -> None:
     from customer_center.production import serve
 
@@ -179,6 +205,14 @@ def build_parser() -> argparse.ArgumentParser:
     approvals.add_parser(
         "remind", help="e-mail approvers of approvals waiting too long; escalate the oldest"
     ).set_defaults(run=_approvals_remind)
+    seller = commands.add_parser("seller", help="the seller's staff").add_subparsers(required=True)
+    create_admin = seller.add_parser(
+        "create-admin",
+        help="add the first supervisor (every staff right) and print the link to set a password",
+    )
+    create_admin.add_argument("email")
+    create_admin.add_argument("--name", default="")
+    create_admin.set_defaults(run=_seller_create_admin)
     commands.add_parser(
         "access-map", help="list every event handler and the right it requires"
     ).set_defaults(run=_access_map)

@@ -15,6 +15,7 @@ from customer_center.http.health import routes as health_routes
 from customer_center.http.log_context import log_context_middleware
 from customer_center.http.order_export import routes as order_export_routes
 from customer_center.http.scim import routes as scim_routes
+from customer_center.http.seller_auth_routes import routes as seller_routes
 from customer_center.http.sso_routes import routes as sso_routes
 from customer_center.http.user_export import routes as user_export_routes
 from customer_center.logs import configure_logging
@@ -39,6 +40,9 @@ from customer_center.pages import (  # noqa: F401
     profile,
     provisioning,
     roles,
+    seller_account,
+    seller_sign_in,
+    seller_staff,
     sign_in,
     user_detail,
     users,
@@ -62,6 +66,7 @@ http_routes = (
     + datasheet_routes
     + scim_routes
     + health_routes
+    + seller_routes
 )
 app = rx.App(
     stylesheets=["/styles.css"],

@@ -53,13 +53,11 @@ _context: ContextVar[LogContext] = ContextVar("log_context", default=_NOTHING_YE
 
 
 class HasAttribution(Protocol):
-    """What a principal shows the log: who acts (kind and id) and for which company."""
+    """What a principal shows the log: who acts (kind and id); and for which company, where
+    it acts in one (``company_id``; a seller agent has none)."""
 
     @property
     def attribution(self) -> Attribution: ...
-
-    @property
-    def company_id(self) -> int: ...
 
 
 def new_request_id() -> str:
@@ -81,12 +79,13 @@ def bind_principal(principal: HasAttribution | None) -> None:
         _context.set(replace(context, principal_kind=NONE, principal_id=NONE, company_id=NONE))
         return
     who = principal.attribution
+    company_id = getattr(principal, "company_id", None)  # a seller agent has none
     _context.set(
         replace(
             context,
             principal_kind=str(who.actor_kind),
             principal_id=NONE if who.actor_id is None else str(who.actor_id),
-            company_id=str(principal.company_id),
+            company_id=NONE if company_id is None else str(company_id),
         )
     )
 

@@ -82,9 +82,18 @@ class Settings:
     # CC_BASE_URL was given (not the dev default http://localhost:CC_PORT).
     base_url_configured: bool = False
     password_hashing: str = HASHING_STANDARD
-    # The seller's name as customers know it (CC_SELLER_NAME): "<name>'s customer care looked
-    # at ..." in a customer's audit log.
+    # The seller's name as customers know it (CC_SELLER_NAME): on the staff side, in the
+    # customers' "your team" and in their audit log ("<name>'s customer care looked at"),
+    # and the seller's own identity provider for staff single sign-on (all three or none).
     seller_name: str = "Seller"
+    seller_oidc_issuer: str = ""
+    seller_oidc_client_id: str = ""
+    seller_oidc_client_secret: str = ""
+
+    @property
+    def seller_sso(self) -> bool:
+        """Staff may sign in through the seller's identity provider."""
+        return bool(self.seller_oidc_issuer and self.seller_oidc_client_id)
 
     @property
     def datasheet_dir(self) -> Path:
@@ -179,6 +188,9 @@ def load_settings() -> Settings:
         dns_port=int(_env("CC_DNS_PORT", "53")),
         password_hashing=_password_hashing(),
         seller_name=_env("CC_SELLER_NAME")[:100] or "Seller",
+        seller_oidc_issuer=_env("CC_SELLER_OIDC_ISSUER"),
+        seller_oidc_client_id=_env("CC_SELLER_OIDC_CLIENT_ID"),
+        seller_oidc_client_secret=_env("CC_SELLER_OIDC_CLIENT_SECRET"),
     )
 
 

@@ -18,6 +18,7 @@ from customer_center.models import (  # noqa: F401
     identity,
     order,
     outbox,
+    staff,
     user,
 )
 

@@ -1,7 +1,7 @@
 """contract prices have a validity and quantity breaks: several rows per customer and SKU
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-05 11:40:00.000000
 
 ``erp_price`` gets a surrogate key, ``valid_from``/``valid_to`` (dates, inclusive, NULL for an
@@ -22,7 +22,7 @@ from alembic import op
 
 
 revision: str = '0011'
-down_revision: str | None = '0009'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

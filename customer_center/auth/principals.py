@@ -10,9 +10,10 @@ from sqlalchemy import and_, false
 from sqlmodel import Session, col, select
 
 from customer_center.auth.sessions import cookie_value_from_header, live_session_of
+from customer_center.auth.staff_sessions import STAFF_COOKIE, live_staff_session_of
 from customer_center.db import session_scope
 from customer_center.domain.permissions import PERMISSION_CODES, builtin_rights
-from customer_center.domain.principals import CustomerUser
+from customer_center.domain.principals import CustomerUser, SellerAgent
 from customer_center.models.user import Role, RolePermission, UserRole
 
 
@@ -60,3 +61,27 @@ def load_principal(cookie_header: str) -> CustomerUser | None:
         return None
     with session_scope() as session:
         return resolve_principal(session, raw_token)
+
+
+def resolve_agent(session: Session, raw_token: str | None) -> SellerAgent | None:
+    """The staff member behind a staff cookie with their rights (one query); None if the
+    cookie is unknown, expired or revoked, or the member is not active."""
+    live = live_staff_session_of(session, raw_token)
+    if live is None:
+        return None
+    return SellerAgent(
+        agent_id=live.staff_id,
+        rights=live.rights,
+        session_id=live.session_id,
+        language=live.language,
+    )
+
+
+def load_agent(cookie_header: str) -> SellerAgent | None:
+    """The staff member behind a request's Cookie header (the staff cookie only: a
+    customer's session cookie never makes a staff member)."""
+    raw_token = cookie_value_from_header(cookie_header, STAFF_COOKIE)
+    if raw_token is None:
+        return None
+    with session_scope() as session:
+        return resolve_agent(session, raw_token)

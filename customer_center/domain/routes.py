@@ -42,6 +42,18 @@ AUDIT = "/audit"
 COMPANY_SIGN_IN = "/company/sign-in"
 COMPANY_PROVISIONING = "/company/provisioning"
 
+# The seller's side: its staff sign in at SELLER (their own cookie, their own pages)
+SELLER = "/seller"
+SELLER_PREFIX = "/seller"
+SELLER_INVITATION = "/seller/invitation"
+SELLER_STAFF = "/seller/staff"
+SELLER_ACCOUNT = "/seller/account"
+SELLER_COMPANIES = "/seller/companies"  # the console's company search (next: its pages)
+SELLER_AUTH_COMPLETE = "/seller/auth/complete"
+SELLER_AUTH_SIGNED_OUT = "/seller/auth/signed-out"
+SELLER_SSO_START = "/seller/auth/sso/start"
+SELLER_SSO_CALLBACK = "/seller/auth/sso/callback"
+
 # Plain HTTP routes (Starlette, beside the Reflex app)
 AUTH_COMPLETE = "/auth/complete"
 AUTH_SIGNED_OUT = "/auth/signed-out"
@@ -54,6 +66,11 @@ DATASHEETS = "/datasheets"
 ERP_ORDER_STATUS = "/erp/order-status"
 SCIM = "/scim/v2"
 HEALTH = "/health"
+
+
+def is_seller_path(path: str) -> bool:
+    """Whether ``path`` is one of the seller's pages or routes."""
+    return path == SELLER_PREFIX or path.startswith(SELLER_PREFIX + "/")
 
 
 def order_path(order_id: int) -> str:

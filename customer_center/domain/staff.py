@@ -38,6 +38,19 @@ NEVER_WHILE_ACTING: frozenset[str] = frozenset(
 )
 
 
+class StaffStatus(StrEnum):
+    INVITED = "invited"  # added, has not chosen a password yet
+    ACTIVE = "active"
+    INACTIVE = "inactive"  # deactivated: cannot sign in, sessions ended
+
+
+class TeamRole(StrEnum):
+    """A staff member's part in a customer company's account team."""
+
+    KEY_ACCOUNT_MANAGER = "key_account_manager"
+    AGENT = "agent"
+
+
 class ActingPolicy(StrEnum):
     """Whether the seller's agents may act for a company's users (set by its main contact)."""
 

@@ -7,8 +7,10 @@ import reflex as rx
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import BRAND, tr
+from customer_center.components.ui import BRAND, Texts, tr
 from customer_center.domain import routes
+from customer_center.state.base import PortalState
+from customer_center.state.dashboard import DashboardState
 from customer_center.state.session import SessionState
 
 
@@ -64,8 +66,56 @@ def you_card() -> rx.Component:
     )
 
 
+def team_member(member: Texts) -> rx.Component:
+    return rx.hstack(
+        rx.icon("user_round", size=18, color=rx.color("blue", 9), flex_shrink="0"),
+        rx.vstack(
+            rx.text(member["name"], weight="medium"),
+            rx.text(PortalState.t[member["role_key"]], size="1", color_scheme="gray"),
+            rx.link(member["email"], href=member["mailto"], size="2", overflow_wrap="anywhere"),
+            spacing="0",
+            min_width="0",
+        ),
+        align="start",
+        spacing="3",
+        min_width="0",
+    )
+
+
+def team_card() -> rx.Component:
+    """The company's account team at the seller: shown only when it has one."""
+    state = DashboardState
+    return rx.cond(
+        state.team.length() > 0,
+        rx.card(
+            rx.vstack(
+                rx.heading(
+                    tr("dashboard.team").replace("{seller}", state.seller_name), size="4", as_="h2"
+                ),
+                rx.text(
+                    tr("dashboard.team_intro").replace("{seller}", state.seller_name),
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.grid(
+                    rx.foreach(state.team, team_member),
+                    columns=rx.breakpoints(initial="1", sm="2", md="3"),
+                    spacing="4",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            size="3",
+            id="account-team",
+            margin_top="1rem",
+        ),
+    )
+
+
 @portal_page(
     routes.DASHBOARD,
+    DashboardState.load,
     title_key="page.dashboard",
     nav=Nav("nav.dashboard", "layout_dashboard", NavGroup.START),
 )
@@ -79,6 +129,7 @@ def dashboard_page() -> rx.Component:
             spacing="4",
             width="100%",
         ),
+        team_card(),
         title_key="dashboard.title",
     )
 

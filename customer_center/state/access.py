@@ -15,7 +15,8 @@ from typing import Any, TypeVarTuple, Unpack, cast
 from reflex.event import EventCallback
 
 from customer_center.domain.permissions import Permission
-from customer_center.domain.principals import CustomerUser
+from customer_center.domain.principals import CustomerUser, SellerAgent
+from customer_center.domain.staff import StaffPermission
 
 P = TypeVarTuple("P")
 # A handler as written (the state, then the event's arguments), or one already made an event
@@ -26,16 +27,33 @@ ACCESS_ATTRIBUTE = "__cc_access__"
 
 @dataclass(frozen=True)
 class Access:
-    """Who may call a handler: anyone, any signed-in user, holders of a right, or dev only."""
+    """Who may call a handler: anyone, any signed-in user, holders of a right, or dev only;
+    on the customers' side (a customer user) or the seller's (``staff``: a staff member)."""
 
     anonymous: bool = False
-    permission: Permission | None = None
+    permission: Permission | StaffPermission | None = None
     dev_only: bool = False
+    staff: bool = False
 
 
-# Set by the middleware for the event being processed (None: nobody signed in); handlers
-# read it through the state.
-current_principal: ContextVar[CustomerUser | None] = ContextVar("current_principal", default=None)
+# Set by the middleware for the event being processed (None: nobody signed in): a customer
+# user on the customers' pages, a staff member on the seller's (never both, never the other
+# kind); handlers read it through the state.
+current_principal: ContextVar[CustomerUser | SellerAgent | None] = ContextVar(
+    "current_principal", default=None
+)
+
+
+def customer_principal() -> CustomerUser | None:
+    """The event's customer user, if a customer user is signed in for it."""
+    context = current_principal.get()
+    return context if isinstance(context, CustomerUser) else None
+
+
+def seller_principal() -> SellerAgent | None:
+    """The event's staff member, if one is signed in for it (on the seller's pages)."""
+    context = current_principal.get()
+    return context if isinstance(context, SellerAgent) else None
 
 
 def _mark(access: Access) -> Callable[[Handler[*P]], EventCallback[*P]]:
@@ -65,6 +83,19 @@ def requires(
     return _mark(Access(permission=permission))
 
 
+def staff(
+    permission: StaffPermission,
+) -> Callable[[Handler[*P]], EventCallback[*P]]:
+    """Callable by signed-in members of the seller's staff holding ``permission``; never by
+    a customer user, whatever rights they hold."""
+    return _mark(Access(permission=permission, staff=True))
+
+
+def staff_signed_in(fn: Handler[*P]) -> EventCallback[*P]:
+    """Callable by any active, signed-in member of the seller's staff (their own account)."""
+    return _mark(Access(staff=True))(fn)
+
+
 def dev_only(fn: Handler[*P]) -> EventCallback[*P]:
     """Callable only when the portal runs with CC_ENV=dev (the dev mailbox)."""
     return _mark(Access(anonymous=True, dev_only=True))(fn)
@@ -82,4 +113,6 @@ def describe(access: Access | None) -> str:
         return "dev only"
     if access.anonymous:
         return "anyone"
+    if access.staff:
+        return f"staff {access.permission}" if access.permission else "staff signed in"
     return access.permission or "signed in"

@@ -7,7 +7,7 @@ from customer_center.domain.permissions import Permission
 from customer_center.models.base import utcnow
 from customer_center.presenters.orders import inbox_rows
 from customer_center.services.orders.inbox import inbox, waiting_count
-from customer_center.state.access import current_principal, requires, signed_in
+from customer_center.state.access import customer_principal, requires, signed_in
 from customer_center.state.base import PortalState, in_transaction
 from customer_center.state.paging import page_turners
 
@@ -46,7 +46,7 @@ class ApprovalsBadgeState(PortalState):
 
     @signed_in
     async def refresh(self) -> None:
-        context = current_principal.get()
+        context = customer_principal()
         if context is None or not context.may(DECIDE):
             self.waiting = 0
             return

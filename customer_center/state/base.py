@@ -13,12 +13,13 @@ from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.permissions import Permission
-from customer_center.domain.principals import CustomerUser
+from customer_center.domain.principals import CustomerUser, SellerAgent
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES, catalog, normalize_language
 from customer_center.presenters.people import worded_params
 from customer_center.services.identity.accounts import change_language
-from customer_center.state.access import current_principal, public
+from customer_center.services.seller.sign_in import change_staff_language
+from customer_center.state.access import current_principal, customer_principal, public
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -125,9 +126,17 @@ class PortalState(rx.State):
     def _actor(self) -> CustomerUser:
         """The signed-in user of this event; the middleware guarantees one behind
         ``@signed_in`` and ``@requires``, so its absence is a programming error."""
-        context = current_principal.get()
+        context = customer_principal()
         if context is None:
             raise PermissionError("no signed-in actor for a protected handler")
+        return context
+
+    def _agent(self) -> SellerAgent:
+        """The signed-in staff member of this event; the middleware guarantees one behind
+        ``@staff`` and ``@staff_signed_in``."""
+        context = current_principal.get()
+        if not isinstance(context, SellerAgent):
+            raise PermissionError("no signed-in staff member for a staff handler")
         return context
 
     def _still_for(self, actor: CustomerUser) -> bool:
@@ -137,7 +146,7 @@ class PortalState(rx.State):
         return self._tab_session == actor.session_id
 
     def _may(self, permission: Permission) -> bool:
-        context = current_principal.get()
+        context = customer_principal()
         return context is not None and context.may(permission)
 
     def _t(self, key: str, **params: object) -> str:
@@ -172,5 +181,7 @@ class PortalState(rx.State):
         self._use_language(lang)
         self._language_chosen = True
         context = current_principal.get()
-        if context is not None:
+        if isinstance(context, SellerAgent):
+            await in_transaction(change_staff_language, context, language=lang)
+        elif context is not None:
             await in_transaction(change_language, context, language=lang)

@@ -7,7 +7,7 @@ from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.i18n.formatting import format_moment
 from customer_center.services.people import handover
 from customer_center.settings import get_settings
-from customer_center.state.access import current_principal, public, signed_in
+from customer_center.state.access import customer_principal, public, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 from customer_center.state.email_change import link_token
 
@@ -113,7 +113,7 @@ class HandoverLinkState(PortalState):
             return
         self.offer_text, self.details_text, self.to_email, self.done_text = "", "", "", ""
         self.for_me, self.link_error, self.errors = False, "", {}
-        context = current_principal.get()
+        context = customer_principal()
         self.signed_in_now = context is not None
         try:
             offer = await in_transaction(

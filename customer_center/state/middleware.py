@@ -13,11 +13,12 @@ from reflex.middleware.middleware import Middleware
 from reflex.state import BaseState, StateUpdate
 from reflex_base.event import Event
 
-from customer_center.auth.principals import load_principal
-from customer_center.domain.principals import CustomerUser
+from customer_center.auth.principals import load_agent, load_principal
+from customer_center.domain import routes
+from customer_center.domain.principals import CustomerUser, SellerAgent
 from customer_center.logs import bind_principal, start_context
 from customer_center.settings import get_settings
-from customer_center.state.access import access_of, current_principal
+from customer_center.state.access import Access, access_of, current_principal
 from customer_center.state.base import request_header
 from customer_center.state.tab import claim_tab, open_page
 
@@ -63,15 +64,33 @@ def short_name(event_name: str) -> str:
     return ".".join(part.rsplit("____", 1)[-1] for part in event_name.split("."))
 
 
-def session_of(context: CustomerUser | None) -> int:
-    """The sign-in session behind an event; 0 when nobody is signed in."""
-    return context.session_id if context is not None else 0
+def session_of(context: CustomerUser | SellerAgent | None) -> int:
+    """The sign-in session behind an event; 0 when nobody is signed in. Staff sessions count
+    below zero, so a tab never mistakes a staff session for a customer's of the same id."""
+    if context is None:
+        return 0
+    return -context.session_id if isinstance(context, SellerAgent) else context.session_id
 
 
-async def principal_of(state: BaseState) -> CustomerUser | None:
-    """The principal of the event, from the session cookie of the tab's connection."""
+def on_seller_page(state: BaseState) -> bool:
+    """Whether the tab shows one of the seller's pages (``/seller...``)."""
+    return routes.is_seller_path(state.router.url.path)
+
+
+async def principal_of(state: BaseState, *, seller: bool) -> CustomerUser | SellerAgent | None:
+    """The principal of the event: on the seller's side a staff member from the staff
+    cookie, on the customers' side a customer user from the session cookie; never the other
+    cookie, so neither kind of sign-in opens the other side."""
     cookie = request_header(state.router_data, "cookie")
-    return await asyncio.to_thread(load_principal, cookie)
+    return await asyncio.to_thread(load_agent if seller else load_principal, cookie)
+
+
+def admits(access: Access, context: CustomerUser | SellerAgent) -> bool:
+    """A staff rule admits only a staff member, a customer rule only a customer user; then
+    the rule's right, if it names one."""
+    if isinstance(context, SellerAgent):
+        return access.staff and (access.permission is None or access.permission in context.rights)
+    return not access.staff and (access.permission is None or access.permission in context.rights)
 
 
 class AccessMiddleware(Middleware):
@@ -88,7 +107,8 @@ class AccessMiddleware(Middleware):
             return StateUpdate()
         if access.dev_only and not get_settings().is_dev:
             return StateUpdate()
-        context = await principal_of(state)
+        seller = access.staff if not access.anonymous else on_seller_page(state)
+        context = await principal_of(state, seller=seller)
         await claim_tab(state, session_of(context))
         current_principal.set(context)
         bind_principal(context)
@@ -97,8 +117,8 @@ class AccessMiddleware(Middleware):
         if context is None:
             log.info("refused: not signed in")
             return StateUpdate()
-        if access.permission and not context.may(access.permission):
-            log.warning("refused: lacks the right %s", access.permission)
+        if not admits(access, context):
+            log.warning("refused: lacks the right %s", access.permission or "(other side)")
             return StateUpdate()
         return None
 
@@ -107,6 +127,7 @@ class AccessMiddleware(Middleware):
         """A (re)connecting tab gets its state only once it is the current session's; an
         opened page drops the previous visit's view before it loads."""
         if handler in _SNAPSHOT_HANDLERS:
-            await claim_tab(state, session_of(await principal_of(state)))
+            context = await principal_of(state, seller=on_seller_page(state))
+            await claim_tab(state, session_of(context))
         elif handler == _PAGE_OPEN_HANDLER:
             await open_page(state, app.get_load_events(state.rx_router_url.path))

@@ -17,7 +17,7 @@ from customer_center.domain.principals import CustomerUser
 from customer_center.services.identity.accounts import CompanyOverview, company_overview, sign_out
 from customer_center.services.orders.inbox import waiting_count
 from customer_center.services.shop import cart
-from customer_center.state.access import current_principal, public, signed_in
+from customer_center.state.access import customer_principal, public, signed_in
 from customer_center.state.approvals import ApprovalsBadgeState
 from customer_center.state.base import PortalState, in_transaction
 from customer_center.state.cart import CartBadgeState
@@ -67,7 +67,7 @@ class SessionState(PortalState):
         """on_load of every signed-in page: anonymous visitors go to the sign-in page (the
         middleware has already emptied a tab whose session ended). Fills the navigation's
         counts in the same event, so opening a page costs one round trip fewer per badge."""
-        context = current_principal.get()
+        context = customer_principal()
         if context is None:
             await forget_ended_session(self)
             return rx.redirect(sign_in_address(self.router.page.raw_path))
@@ -93,7 +93,7 @@ class SessionState(PortalState):
         """Polled by every signed-in page: a session that ended sends the browser away (the
         middleware has emptied the tab by then), once. A visitor who never signed in on the
         tab is left to ``load``, which asks them to sign in and come back."""
-        if current_principal.get() is None and self._session_ended:
+        if customer_principal() is None and self._session_ended:
             await forget_ended_session(self)
             return rx.call_script(f"window.location.assign('{routes.AUTH_SIGNED_OUT}')")
         return None
@@ -113,5 +113,5 @@ class SessionState(PortalState):
     def open_start_page(self) -> EventSpec:
         """``/``: the dashboard when signed in, else the sign-in page."""
         return rx.redirect(
-            routes.DASHBOARD if current_principal.get() else routes.SIGN_IN, replace=True
+            routes.DASHBOARD if customer_principal() else routes.SIGN_IN, replace=True
         )

@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 
 from customer_center.cli import build_parser
 from customer_center.domain.order_states import OrderStatus
+from customer_center.domain.staff import StaffPermission
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.tables import ErpProductRow
 from customer_center.migrations import alembic_config
@@ -31,6 +32,7 @@ from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.order import ApprovalStep, Order
 from customer_center.models.outbox import OutboxMessage
+from customer_center.models.staff import StaffMember
 from customer_center.models.user import User
 from tests.factories import actor_for
 from tests.order_factories import FakeErp, Shop
@@ -208,6 +210,28 @@ def check_serve(portal: Portal) -> None:
     assert "Traceback" not in refused.stderr
 
 
+def check_seller_create_admin(portal: Portal) -> None:
+    """The first supervisor: invited with every staff right and no password; the printed
+    link is the e-mailed one; a second run for the same address is refused."""
+    out = _ok(portal.run("seller", "create-admin", "Chief@Seller.example", "--name", "Chris"))
+    [link] = [line for line in out.splitlines() if line.startswith(BASE_URL)]
+    assert link.startswith(f"{BASE_URL}/seller/invitation?token=")
+    [mail] = _mails(portal, "chief@seller.example", "staff access")
+    assert link in mail
+    with portal.session() as session:
+        member = session.exec(
+            select(StaffMember).where(StaffMember.email == "chief@seller.example")
+        ).one()
+        assert (member.name, member.status, member.password_hash) == ("Chris", "invited", None)
+        assert sorted(member.rights) == sorted(StaffPermission)
+    again = portal.run("seller", "create-admin", "chief@seller.example")
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    assert "Traceback" not in again.stderr
+    unset = portal.run("seller", "create-admin", "x@seller.example", CC_ENV="test", CC_BASE_URL="")
+    assert unset.returncode == 2
+
+
 CHECKS: dict[str, Callable[[Portal], None]] = {
     "db-upgrade": check_db_upgrade,
     "erp import": check_erp_import,
@@ -217,6 +241,7 @@ CHECKS: dict[str, Callable[[Portal], None]] = {
     "approvals remind": check_approvals_remind,
     "erp import-status": check_erp_import_status,
     "demo generate": check_demo_generate,
+    "seller create-admin": check_seller_create_admin,
     "serve": check_serve,
 }
 

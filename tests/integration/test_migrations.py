@@ -174,3 +174,18 @@ def test_0011_keeps_each_price_as_an_open_ended_contract_and_allows_terms(
             ("10001", "BRG", "7.90"),
             ("10001", "MTR", "559.00"),
         ]
+
+
+def test_0010_adds_the_seller_staff_tables_and_takes_them_away_again(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'staff.db'}"
+    command.upgrade(alembic_config(url), "0010")
+    staff_tables = {"staff_member", "staff_session", "account_team_member"}
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        names = {r[0] for r in connection.execute(text("SELECT name FROM sqlite_master"))}
+    assert staff_tables <= names
+    command.downgrade(alembic_config(url), "0009")
+    with engine.connect() as connection:
+        names = {r[0] for r in connection.execute(text("SELECT name FROM sqlite_master"))}
+    engine.dispose()
+    assert not staff_tables & names

@@ -115,8 +115,12 @@ def test_every_route_is_exercised() -> None:
         SCIM,
         SCIM + "/{rest:path}",
         "/health",
+        "/seller/auth/complete",
+        "/seller/auth/signed-out",
+        "/seller/auth/sso/start",
+        "/seller/auth/sso/callback",
     }, "a new route: give it odd values below"
-    assert len(paths) == 12
+    assert len(paths) == 16
 
 
 def test_exports_answer_odd_query_values(client: TestClient, portal: Portal) -> None:
@@ -145,6 +149,19 @@ def test_sign_in_routes_and_data_sheets_answer_odd_values(client: TestClient) ->
             "GET",
             "/auth/sso/callback",
             params={"state": value, "code": value},
+        )
+        for seller in ("/seller/auth/complete", "/seller/auth/signed-out"):
+            problems += _problems(client, "GET", seller, params={"ticket": value})
+        problems += _problems(client, "GET", "/seller/auth/sso/start", params={"ticket": value})
+        problems += _problems(
+            client,
+            "GET",
+            "/seller/auth/sso/callback",
+            params={"state": value, "code": value},
+            headers={"cookie": f"cc_staff_sso_state={value[:100]}"} if value.isascii() else {},
+        )
+        problems += _problems(
+            client, "GET", "/seller/auth/sso/callback", params={"error": value, "state": "x"}
         )
         problems += _problems(client, "GET", f"/datasheets/{value[:200]}.pdf")
         problems += _problems(client, "GET", "/health", params={"x": value})

@@ -8,10 +8,13 @@ from reflex.vars import Var
 import customer_center.customer_center as portal
 from customer_center.components.navigation import nav_items, nav_links
 from customer_center.components.portal_page import TITLE_KEYS, tab_title
+from customer_center.components.seller_page import seller_nav_items
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
+from customer_center.domain.staff import StaffPermission
 from customer_center.i18n import translate
 from customer_center.state.base import PortalState
+from customer_center.state.seller import SellerShellState
 from customer_center.state.session import SessionState
 
 
@@ -52,7 +55,18 @@ def test_signed_in_pages_load_the_shell_first_and_public_pages_the_language() ->
         if kwargs["route"] == routes.START:
             continue
         first = kwargs["on_load"][0]
-        assert first in (SessionState.load, PortalState.detect_language), kwargs["route"]
+        # The seller's pages load the seller's shell (staff only), never the customers'.
+        shell = SellerShellState if routes.is_seller_path(kwargs["route"]) else SessionState
+        assert first in (shell.load, PortalState.detect_language), kwargs["route"]
+
+
+def test_the_seller_pages_have_their_own_navigation() -> None:
+    listed = [(item.route, item.nav.label_key, item.right) for item in seller_nav_items()]
+    assert listed == [
+        (routes.SELLER_STAFF, "seller.nav.staff", StaffPermission.MANAGE_STAFF),
+        (routes.SELLER_ACCOUNT, "seller.nav.account", None),
+    ]
+    assert not any(routes.is_seller_path(item.route) for item in nav_items())
 
 
 def test_the_navigation_lists_the_registered_pages_in_order_with_their_rights() -> None:

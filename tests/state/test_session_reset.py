@@ -37,6 +37,7 @@ from sqlmodel import Session, select
 import customer_center.customer_center as portal
 from customer_center.auth.sessions import SESSION_COOKIE, revoke_session
 from customer_center.auth.tokens import token_hash
+from customer_center.domain import routes
 from customer_center.domain.people import RuleScope, UserStatus
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
@@ -75,12 +76,14 @@ SECRET_ADDRESS = {
 }
 
 
-def _pages() -> dict[str, list[Any]]:
-    """Every page of the portal: route -> its on_load handlers, as the app registers them."""
+def _pages(*, seller: bool = False) -> dict[str, list[Any]]:
+    """Every page of the customers' side (``seller``: of the seller's side): route -> its
+    on_load handlers, as the app registers them."""
     return {
         kwargs["route"]: list(on_load) if isinstance(on_load, list | tuple) else [on_load]
         for _render, kwargs in portal.app._registration_context.decorated_pages
         if (on_load := kwargs.get("on_load")) is not None
+        and routes.is_seller_path(kwargs["route"]) == seller
     }
 
 
@@ -385,6 +388,19 @@ async def test_the_next_connection_of_the_tab_holds_nothing_of_the_previous_user
         opened += await tab.navigate(next_cookie, route)
     assert _leaks(world, json.dumps(opened, default=str)) == []
     assert _leaks(world, await tab.stored_text()) == []
+
+
+async def test_a_tab_that_opens_the_sellers_side_keeps_nothing_of_the_customer(
+    world: World, manager: StateManager
+) -> None:
+    """The customer's session counts for nobody on the seller's pages: opening one empties
+    the tab as a sign-out would, whichever seller page it is."""
+    for route in _pages(seller=True):
+        tab = Tab(manager)
+        await _visit_every_page(world, tab)
+        opened = await tab.navigate(world.cookie_a, route)
+        assert _leaks(world, json.dumps(opened, default=str)) == [], route
+        assert _leaks(world, await tab.stored_text()) == [], route
 
 
 async def test_an_open_tab_that_polls_after_deactivation_is_sent_away_and_emptied(

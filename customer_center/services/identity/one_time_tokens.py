@@ -62,9 +62,10 @@ def send_link(
     user_id: int | None = None,
     payload: dict[str, Any] | None = None,
     **params: object,
-) -> None:
+) -> str:
     """Issue a token for ``purpose`` and e-mail ``to`` the link ``path?token=...`` worded by
-    ``template`` (with ``params``), in the caller's transaction."""
+    ``template`` (with ``params``), in the caller's transaction; returns the link (for a
+    command that also prints it)."""
     raw = issue(session, purpose, ttl, user_id=user_id, payload=payload)
     link = routes.link(base_url, path, token=raw)
     emails.queue(
@@ -77,6 +78,7 @@ def send_link(
         refers_to=None,
         **params,
     )
+    return link
 
 
 def peek(session: Session, purpose: str, raw: str | None) -> OneTimeToken:

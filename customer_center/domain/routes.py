@@ -48,7 +48,12 @@ SELLER_PREFIX = "/seller"
 SELLER_INVITATION = "/seller/invitation"
 SELLER_STAFF = "/seller/staff"
 SELLER_ACCOUNT = "/seller/account"
-SELLER_COMPANIES = "/seller/companies"  # the console's company search (next: its pages)
+SELLER_COMPANIES = "/seller/companies"  # the console's company search
+SELLER_COMPANY = "/seller/companies/[company_id]"  # Company 360: overview, users, setup, ...
+SELLER_COMPANY_ORDERS = "/seller/companies/[company_id]/orders"
+SELLER_COMPANY_ORDER = "/seller/companies/[company_id]/orders/[order_id]"  # journey, prices
+SELLER_COMPANY_PRICES = "/seller/companies/[company_id]/prices"  # the contract price check
+SELLER_COMPANY_ACT = "/seller/companies/[company_id]/act"  # act for one of its users
 SELLER_AUTH_COMPLETE = "/seller/auth/complete"
 SELLER_AUTH_SIGNED_OUT = "/seller/auth/signed-out"
 SELLER_SSO_START = "/seller/auth/sso/start"
@@ -71,6 +76,17 @@ HEALTH = "/health"
 def is_seller_path(path: str) -> bool:
     """Whether ``path`` is one of the seller's pages or routes."""
     return path == SELLER_PREFIX or path.startswith(SELLER_PREFIX + "/")
+
+
+def seller_company_path(company_id: int, page: str = SELLER_COMPANY) -> str:
+    """A company's page of the seller's console (``page``: one of the SELLER_COMPANY* routes)."""
+    return page.replace("[company_id]", str(company_id))
+
+
+def seller_order_path(company_id: int, order_id: int) -> str:
+    return seller_company_path(company_id, SELLER_COMPANY_ORDER).replace(
+        "[order_id]", str(order_id)
+    )
 
 
 def order_path(order_id: int) -> str:

@@ -85,3 +85,70 @@ def make_order(
         )
     session.commit()
     return order
+
+
+def seed_delivered_order(
+    session: Session,
+    company_id: int,
+    requester_id: int,
+    *,
+    erp_order_number: str = "SO-4711",
+    lines: tuple[tuple[str, str, int, int], ...] = LINES,
+    update_prefix: str = "u",
+) -> Order:
+    """An order handed to the ERP, then confirmed, shipped in two parts (DHL, then UPS, per
+    line) and delivered, through the ERP status service as the ERP reports it; the first line
+    ships in both parts, the others in the second. Commits."""
+    from customer_center.domain.order_journey import parse_update
+    from customer_center.domain.order_states import EventKind
+    from customer_center.domain.principals import SYSTEM
+    from customer_center.services.orders.erp_status import apply_update
+    from customer_center.services.orders.events import add_event
+    from customer_center.settings import get_settings
+
+    order = make_order(
+        session,
+        company_id,
+        requester_id,
+        status=OrderStatus.SENT_TO_ERP,
+        erp_order_number=erp_order_number,
+        lines=lines,
+    )
+    add_event(
+        session, order, EventKind.ERP_SENT, SYSTEM, data={"erp_order_number": erp_order_number}
+    )
+    (first_sku, _name, first_quantity, _price), *rest = lines
+    part = max(1, first_quantity // 3)
+    second = [{"sku": first_sku, "quantity": first_quantity - part}] + [
+        {"sku": sku, "quantity": quantity} for sku, _n, quantity, _p in rest
+    ]
+    updates = (
+        ("confirmed", "2026-11-02T08:00:00Z", {}),
+        (
+            "shipped",
+            "2026-11-03T09:30:00+01:00",
+            {
+                "carrier": "DHL",
+                "tracking_number": "00340434",
+                "lines": [{"sku": first_sku, "quantity": part}],
+            },
+        ),
+        (
+            "shipped",
+            "2026-11-04T10:00:00Z",
+            {"carrier": "UPS", "tracking_number": "1Z999", "lines": second},
+        ),
+        ("delivered", "2026-11-06T12:00:00Z", {}),
+    )
+    for number, (status, when, more) in enumerate(updates, start=1):
+        raw = {
+            "update_id": f"{update_prefix}{erp_order_number}-{number}",
+            "erp_order_number": erp_order_number,
+            "status": status,
+            "occurred_at": when,
+            **more,
+        }
+        apply_update(session, get_settings(), parse_update(raw))
+    session.commit()
+    session.refresh(order)
+    return order

@@ -51,13 +51,19 @@ class SellerOrdersState(PortalState):
     loaded: bool = False
     problem: str = ""
 
-    _company: int = 0
+    def _company_id(self) -> int:
+        """The company of the page's address (0: none); the services check it."""
+        return self._query_id("company_id") or 0
 
     async def _refresh(self) -> None:
         status = "" if self.status == ALL else self.status
         try:
             head, found = await in_transaction(
-                _orders_of, self._agent(), company_id=self._company, status=status, page=self.page
+                _orders_of,
+                self._agent(),
+                company_id=self._company_id(),
+                status=status,
+                page=self.page,
             )
         except ServiceError as error:
             self._clear(self._t(error.code))
@@ -75,7 +81,6 @@ class SellerOrdersState(PortalState):
 
     @staff(VIEW)
     async def load(self) -> None:
-        self._company = self._query_id("company_id") or 0
         wanted = self._param("status")
         self.status = wanted if wanted in LISTED_STATUSES else ALL
         self.page = 0
@@ -83,7 +88,7 @@ class SellerOrdersState(PortalState):
 
     @staff(VIEW)
     async def set_status(self, status: str) -> None:
-        if not self._company:
+        if not self._company_id():
             return
         self.status = status if isinstance(status, str) and status in LISTED_STATUSES else ALL
         self.page = 0
@@ -91,13 +96,13 @@ class SellerOrdersState(PortalState):
 
     @staff(VIEW)
     async def next_page(self) -> None:
-        if self._company and self.page + 1 < self.page_count:
+        if self._company_id() and self.page + 1 < self.page_count:
             self.page += 1
             await self._refresh()
 
     @staff(VIEW)
     async def previous_page(self) -> None:
-        if self._company and self.page > 0:
+        if self._company_id() and self.page > 0:
             self.page -= 1
             await self._refresh()
 

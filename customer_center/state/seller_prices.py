@@ -14,17 +14,24 @@ from customer_center.domain.inputs import parse_date, parse_id
 from customer_center.domain.principals import SellerAgent
 from customer_center.domain.staff import StaffPermission
 from customer_center.presenters.prices import cart_check_view, price_check_view
+from customer_center.services.people.names import names_of
 from customer_center.services.seller.company_head import (
     CompanyHead,
     company_head,
     company_users_to_pick,
 )
-from customer_center.services.seller.prices import cart_price_check, price_check
+from customer_center.services.seller.prices import (
+    NOT_FOUND,
+    CartPriceCheck,
+    cart_price_check,
+    price_check,
+)
 from customer_center.services.wiring import erp_client
 from customer_center.state.access import staff
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 
 VIEW = StaffPermission.VIEW
+PICK_USER = "seller_orders.prices.error.user"
 
 
 def _head_and_users(
@@ -33,6 +40,16 @@ def _head_and_users(
     head = company_head(session, agent, company_id=company_id)
     users = company_users_to_pick(session, agent, company_id=company_id, search=search)
     return head, users
+
+
+def _cart_of(
+    session: Session, agent: SellerAgent, *, company_id: int, user_id: int, day: date | None
+) -> tuple[CartPriceCheck, str]:
+    """The user's cart priced for the customer, and the user's name."""
+    check = cart_price_check(
+        session, agent, erp=erp_client(), company_id=company_id, user_id=user_id, day=day
+    )
+    return check, names_of(session, company_id, [user_id]).get(user_id, "")
 
 
 def _day(form: object, name: str = "day") -> date | None:
@@ -65,20 +82,21 @@ class SellerPricesState(PortalState):
     cart_unavailable: str = ""
     cart_checked: bool = False
 
-    _company: int = 0
+    def _company_id(self) -> int:
+        """The company of the page's address (0: none); the services check it."""
+        return self._query_id("company_id") or 0
 
     def _users(self, users: list[tuple[int, str]]) -> None:
         self.users = [{"id": str(user_id), "name": name} for user_id, name in users]
 
     @staff(VIEW)
     async def load(self) -> None:
-        self._company = self._query_id("company_id") or 0
         self.errors, self.result, self.terms = {}, {}, []
         self.cart_errors, self.cart_lines, self.cart_unavailable = {}, [], ""
         self.cart_user, self.cart_day, self.cart_checked, self.user_search = "", "", False, ""
         try:
             head, users = await in_transaction(
-                _head_and_users, self._agent(), company_id=self._company
+                _head_and_users, self._agent(), company_id=self._company_id()
             )
         except ServiceError as error:
             self.company_id, self.company_name, self.users = "", "", []
@@ -90,7 +108,7 @@ class SellerPricesState(PortalState):
 
     @staff(VIEW)
     async def check_price(self, form: dict) -> None:
-        if not self._company:
+        if not self._company_id():
             return
         self.errors, self.result, self.terms = {}, {}, []
         try:
@@ -98,7 +116,7 @@ class SellerPricesState(PortalState):
                 price_check,
                 self._agent(),
                 erp=erp_client(),
-                company_id=self._company,
+                company_id=self._company_id(),
                 sku=text_field(form, "sku", 100),
                 quantity=text_field(form, "quantity", 40).strip() or "1",
                 day=_day(form),
@@ -113,12 +131,15 @@ class SellerPricesState(PortalState):
     @staff(VIEW)
     async def find_users(self, form: dict) -> None:
         """Narrow the users to pick by name or e-mail (on submit of the search)."""
-        if not self._company:
+        if not self._company_id():
             return
         self.user_search = text_field(form, "user_search", 100).strip()
         try:
             _head, users = await in_transaction(
-                _head_and_users, self._agent(), company_id=self._company, search=self.user_search
+                _head_and_users,
+                self._agent(),
+                company_id=self._company_id(),
+                search=self.user_search,
             )
         except ServiceError as error:
             self.cart_errors = field_errors(error, self.lang)
@@ -127,29 +148,30 @@ class SellerPricesState(PortalState):
 
     @staff(VIEW)
     async def check_cart(self, form: dict) -> None:
-        if not self._company:
+        if not self._company_id():
             return
         self.cart_errors, self.cart_lines, self.cart_unavailable = {}, [], ""
-        self.cart_checked = False
+        self.cart_user, self.cart_day, self.cart_checked = "", "", False
         user_id = parse_id(text_field(form, "user", 20))
-        chosen = next((u for u in self.users if u["id"] == str(user_id)), None)
-        if user_id is None or chosen is None:
-            self.cart_errors = {"user": self._t("seller_orders.prices.error.user")}
+        if user_id is None:
+            self.cart_errors = {"user": self._t(PICK_USER)}
             return
         try:
-            check = await in_transaction(
-                cart_price_check,
+            check, name = await in_transaction(
+                _cart_of,
                 self._agent(),
-                erp=erp_client(),
-                company_id=self._company,
+                company_id=self._company_id(),
                 user_id=user_id,
                 day=_day(form, "cart_day"),
             )
         except ServiceError as error:
-            self.cart_errors = field_errors(error, self.lang)
+            if error.code == NOT_FOUND:  # no user of this company
+                self.cart_errors = {"user": self._t(PICK_USER)}
+            else:
+                self.cart_errors = field_errors(error, self.lang)
             return
         view = cart_check_view(check, self.lang)
-        self.cart_user, self.cart_day = chosen["name"], view["day"]
+        self.cart_user, self.cart_day = name, view["day"]
         self.cart_lines = [
             {key: str(value) for key, value in line.items() if key != "terms"}
             for line in view["lines"]

@@ -105,6 +105,7 @@ def side_label() -> rx.Component:
         seller_name_text(),
         color_scheme="orange",
         variant="soft",
+        high_contrast=True,
         size="2",
         id="seller-side",
     )
@@ -170,6 +171,7 @@ def seller_header(signed_in: bool = True) -> rx.Component:
         align="center",
         spacing="4",
         width="100%",
+        role="banner",
         custom_attrs={"data-cc-loaded": loaded_path()},
     )
 

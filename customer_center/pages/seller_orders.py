@@ -11,7 +11,7 @@ from customer_center.components.seller_page import seller_page, seller_shell
 from customer_center.components.ui import Text, Texts, notice, once_loaded, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
-from customer_center.pages.orders import status_badge
+from customer_center.pages.orders import STATUS_COLORS
 from customer_center.services.orders.lists import LISTED_STATUSES
 from customer_center.state.seller_orders import ALL, SellerOrderJourneyState, SellerOrdersState
 
@@ -23,6 +23,17 @@ MAIL_COLORS = {
     "retrying": "amber",
     "failed": "red",
 }
+
+
+def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
+    """The order's status; high contrast, so its small text stays readable (axe)."""
+    return rx.badge(
+        label,
+        color_scheme=rx.match(status, *STATUS_COLORS.items(), "gray"),
+        variant="soft",
+        high_contrast=True,
+        class_name="cc-nowrap",
+    )
 
 
 def company_back_link(company_id: rx.Var, company_name: rx.Var) -> rx.Component:
@@ -202,14 +213,14 @@ def fact(label_key: str, value: Text | rx.Component) -> rx.Component:
         rx.text(tr(label_key), size="1", color_scheme="gray"),
         value if isinstance(value, rx.Component) else rx.text(value, weight="medium"),
         spacing="0",
-        min_width="9rem",
+        min_width="0",
     )
 
 
 def head_card() -> rx.Component:
     head = SellerOrderJourneyState.head
     return rx.card(
-        rx.flex(
+        rx.grid(
             fact(
                 "seller_orders.journey.status",
                 status_badge(head["status"], head["status_label"]),
@@ -219,8 +230,9 @@ def head_card() -> rx.Component:
             fact("seller_orders.journey.total", head["total"]),
             fact("seller_orders.journey.reference", head["reference"]),
             fact("seller_orders.journey.erp_number", head["erp_order_number"]),
-            wrap="wrap",
+            grid_template_columns="repeat(auto-fill, minmax(11rem, 1fr))",
             gap="4",
+            width="100%",
         ),
         size="2",
         width="100%",
@@ -232,7 +244,15 @@ def erp_step(report: Texts) -> rx.Component:
     """One status the ERP reported: a step of the journey, with both times."""
     return rx.el.li(
         rx.hstack(
-            rx.box(class_name="cc-step-dot", aria_hidden="true"),
+            rx.box(
+                width="0.75rem",
+                height="0.75rem",
+                border_radius="50%",
+                background=rx.color("blue", 9),
+                margin_top="0.4rem",
+                flex_shrink="0",
+                aria_hidden="true",
+            ),
             rx.vstack(
                 rx.text(report["status"], weight="bold"),
                 rx.text(
@@ -263,6 +283,12 @@ def erp_step(report: Texts) -> rx.Component:
             align="start",
         ),
         class_name="cc-erp-step",
+        style={
+            "list-style": "none",
+            "border-left": f"2px solid {rx.color('gray', 6)}",
+            "margin-left": "0.3rem",
+            "padding": "0 0 0.75rem 0",
+        },
     )
 
 
@@ -273,24 +299,41 @@ def erp_card() -> rx.Component:
         rx.text(tr("seller_orders.erp.intro"), size="2", color_scheme="gray"),
         rx.cond(
             state.erp_reports.length() > 0,
-            rx.el.ol(rx.foreach(state.erp_reports, erp_step), class_name="cc-erp-steps"),
+            rx.el.ol(
+                rx.foreach(state.erp_reports, erp_step),
+                class_name="cc-erp-steps",
+                style={"margin": "0", "padding": "0"},
+            ),
             rx.text(tr("seller_orders.erp.none"), color_scheme="gray"),
         ),
         id_="erp-reports",
     )
 
 
+def narrow(*children: rx.Component) -> rx.Component:
+    """What the hidden columns say, under the first cell on a phone."""
+    return rx.box(
+        rx.vstack(*children, spacing="1"), class_name="cc-show-narrow", padding_top="0.25rem"
+    )
+
+
+def product_cell(line: Texts, *more: rx.Component) -> rx.Component:
+    return rx.table.row_header_cell(
+        rx.vstack(
+            rx.text(line["name"], weight="medium"),
+            rx.text(line["sku"], size="1", color_scheme="gray"),
+            *([narrow(*more)] if more else []),
+            spacing="0",
+        )
+    )
+
+
 def shipment_row(line: Texts) -> rx.Component:
+    shipments = rx.text(line["shipments"], size="2", white_space="pre-line")
     return rx.table.row(
-        rx.table.row_header_cell(
-            rx.vstack(
-                rx.text(line["name"], weight="medium"),
-                rx.text(line["sku"], size="1", color_scheme="gray"),
-                spacing="0",
-            )
-        ),
-        rx.table.cell(line["shipped"], class_name="cc-nowrap"),
-        rx.table.cell(rx.text(line["shipments"], size="2", white_space="pre-line")),
+        product_cell(line, rx.text(line["shipped"], size="2", weight="medium"), shipments),
+        rx.table.cell(line["shipped"], class_name="cc-nowrap cc-hide-narrow"),
+        rx.table.cell(shipments, class_name="cc-hide-narrow"),
     )
 
 
@@ -301,8 +344,8 @@ def shipments_card() -> rx.Component:
             rx.foreach(SellerOrderJourneyState.shipments, shipment_row),
             head=[
                 header_cell("seller_orders.lines.product"),
-                header_cell("seller_orders.lines.shipped"),
-                header_cell("seller_orders.shipments.title"),
+                header_cell("seller_orders.lines.shipped", True),
+                header_cell("seller_orders.shipments.title", True),
             ],
             id_="shipments",
         ),
@@ -311,17 +354,12 @@ def shipments_card() -> rx.Component:
 
 
 def line_row(line: Texts) -> rx.Component:
+    summary = line["quantity"] + " × " + line["unit_price"] + " = " + line["total"]
     return rx.table.row(
-        rx.table.row_header_cell(
-            rx.vstack(
-                rx.text(line["name"], weight="medium"),
-                rx.text(line["sku"], size="1", color_scheme="gray"),
-                spacing="0",
-            )
-        ),
-        rx.table.cell(line["quantity"]),
-        rx.table.cell(line["unit_price"], class_name="cc-nowrap"),
-        rx.table.cell(line["total"], class_name="cc-nowrap"),
+        product_cell(line, rx.text(summary, size="2")),
+        rx.table.cell(line["quantity"], class_name="cc-hide-narrow"),
+        rx.table.cell(line["unit_price"], class_name="cc-nowrap cc-hide-narrow"),
+        rx.table.cell(line["total"], class_name="cc-nowrap cc-hide-narrow"),
     )
 
 
@@ -332,9 +370,9 @@ def lines_card() -> rx.Component:
             rx.foreach(SellerOrderJourneyState.lines, line_row),
             head=[
                 header_cell("seller_orders.lines.product"),
-                header_cell("seller_orders.lines.quantity"),
-                header_cell("seller_orders.lines.unit_price"),
-                header_cell("seller_orders.lines.total"),
+                header_cell("seller_orders.lines.quantity", True),
+                header_cell("seller_orders.lines.unit_price", True),
+                header_cell("seller_orders.lines.total", True),
             ],
             id_="journey-lines",
         ),
@@ -347,6 +385,7 @@ def mail_row(mail: Texts) -> rx.Component:
         mail["state"],
         color_scheme=rx.match(mail["state_code"], *MAIL_COLORS.items(), "gray"),
         variant="soft",
+        high_contrast=True,
         white_space="normal",
         class_name="cc-mail-state",
     )
@@ -410,47 +449,52 @@ def mails_card() -> rx.Component:
     )
 
 
+def price_flag(line: Texts) -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            line["mismatch"] != "",
+            rx.badge(
+                rx.icon("triangle_alert", size=14, aria_hidden="true"),
+                tr("seller_orders.prices.mismatch"),
+                color_scheme="red",
+                variant="solid",
+                class_name="cc-price-mismatch",
+            ),
+            rx.badge(
+                rx.icon("check", size=14, aria_hidden="true"),
+                tr("seller_orders.prices.match"),
+                color_scheme="green",
+                variant="soft",
+                high_contrast=True,
+            ),
+        ),
+        rx.text(line["text"], size="2"),
+        spacing="1",
+    )
+
+
 def price_row(line: Texts) -> rx.Component:
-    flagged = line["mismatch"] != ""
+    contract = rx.vstack(
+        rx.text(line["expected"], size="2"),
+        rx.text(line["list_price_text"], size="1", color_scheme="gray"),
+        spacing="0",
+    )
+    stored = rx.text(
+        tr("seller_orders.prices.stored") + ": " + line["stored"], size="2", weight="medium"
+    )
     return rx.table.row(
         rx.table.row_header_cell(
             rx.vstack(
                 rx.text(line["name"], weight="medium"),
                 rx.text(line["sku"] + " · " + line["quantity"] + " ×", size="1"),
+                narrow(stored, contract, price_flag(line)),
                 spacing="0",
             )
         ),
-        rx.table.cell(line["stored"], class_name="cc-nowrap"),
-        rx.table.cell(
-            rx.vstack(
-                rx.text(line["expected"], size="2"),
-                rx.text(line["list_price_text"], size="1", color_scheme="gray"),
-                spacing="0",
-            )
-        ),
-        rx.table.cell(
-            rx.vstack(
-                rx.cond(
-                    flagged,
-                    rx.badge(
-                        rx.icon("triangle_alert", size=14, aria_hidden="true"),
-                        tr("seller_orders.prices.mismatch"),
-                        color_scheme="red",
-                        variant="solid",
-                        class_name="cc-price-mismatch",
-                    ),
-                    rx.badge(
-                        rx.icon("check", size=14, aria_hidden="true"),
-                        tr("seller_orders.prices.match"),
-                        color_scheme="green",
-                        variant="soft",
-                    ),
-                ),
-                rx.text(line["text"], size="2"),
-                spacing="1",
-            )
-        ),
-        class_name=rx.cond(flagged, "cc-price-line cc-flagged", "cc-price-line"),
+        rx.table.cell(line["stored"], class_name="cc-nowrap cc-hide-narrow"),
+        rx.table.cell(contract, class_name="cc-hide-narrow"),
+        rx.table.cell(price_flag(line), class_name="cc-hide-narrow"),
+        class_name=rx.cond(line["mismatch"] != "", "cc-price-line cc-flagged", "cc-price-line"),
     )
 
 
@@ -474,9 +518,9 @@ def order_prices_card() -> rx.Component:
                     rx.foreach(state.price_lines, price_row),
                     head=[
                         header_cell("seller_orders.lines.product"),
-                        header_cell("seller_orders.prices.stored"),
-                        header_cell("seller_orders.prices.contract"),
-                        header_cell("seller_orders.prices.flag"),
+                        header_cell("seller_orders.prices.stored", True),
+                        header_cell("seller_orders.prices.contract", True),
+                        header_cell("seller_orders.prices.flag", True),
                     ],
                     id_="order-prices",
                 ),

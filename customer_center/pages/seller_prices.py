@@ -51,6 +51,7 @@ def product_form() -> rx.Component:
         rx.button(tr("seller_orders.prices.check"), type="submit", size="3", id="check-price"),
         on_submit=state.check_price,
         errors=state.errors,
+        no_validate=True,  # the portal's own message, in the reader's language
         id="price-form",
     )
 
@@ -63,6 +64,7 @@ def term_row(term: Texts) -> rx.Component:
                 term["state_text"],
                 color_scheme=rx.match(term["state"], *TERM_COLORS.items(), "gray"),
                 variant="soft",
+                high_contrast=True,
             )
         ),
     )
@@ -92,7 +94,13 @@ def product_result() -> rx.Component:
                 ),
                 rx.vstack(
                     rx.text(tr("seller_orders.prices.source"), size="1", color_scheme="gray"),
-                    rx.badge(result["source_text"], size="2", variant="soft", id="price-source"),
+                    rx.badge(
+                        result["source_text"],
+                        size="2",
+                        variant="soft",
+                        high_contrast=True,
+                        id="price-source",
+                    ),
                     spacing="1",
                 ),
                 gap="5",
@@ -204,6 +212,7 @@ def cart_form() -> rx.Component:
         rx.button(tr("seller_orders.prices.check_cart"), type="submit", size="3", id="check-cart"),
         on_submit=state.check_cart,
         errors=state.cart_errors,
+        no_validate=True,
         id="cart-form",
     )
 

@@ -100,7 +100,7 @@ def test_an_agent_follows_an_orders_journey_and_checks_prices(page: Page, portal
     page.locator("#order-status").click()
     page.get_by_role("option", name="Delivered").click()
     expect(page.locator(".cc-order-row")).to_have_count(1)
-    expect(page.locator("#orders-page-info")).to_contain_text("1 orders")
+    expect(page.locator("#orders-page-info")).to_contain_text("orders: 1")
 
     # The delivered order's journey: ERP statuses with times, shipments, e-mails.
     page.locator(".cc-order-link").first.click()

@@ -127,7 +127,7 @@ async def test_an_agent_lists_the_companys_orders_and_filters_by_status(world: W
         f"/seller/companies/{world.company_id}/orders/{world.delivered_id}"
     )
     assert state.rows[0]["status_label"] == "Delivered"
-    assert state.total == 2 and state.summary == "Page 1 of 1 (2 orders)"
+    assert state.total == 2 and state.summary == "Page 1 of 1 · orders: 2"
     state = await _call(world, "list", SellerOrdersState, "set_status", {"status": "approved"})
     assert [row["id"] for row in state.rows] == [str(world.mismatched_id)]
     state = await _call(world, "list", SellerOrdersState, "set_status", {"status": "<script>"})

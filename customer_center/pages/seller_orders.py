@@ -230,9 +230,11 @@ def head_card() -> rx.Component:
             fact("seller_orders.journey.total", head["total"]),
             fact("seller_orders.journey.reference", head["reference"]),
             fact("seller_orders.journey.erp_number", head["erp_order_number"]),
-            grid_template_columns="repeat(auto-fill, minmax(11rem, 1fr))",
-            gap="4",
             width="100%",
+            style={
+                "gap": "1rem",
+                "grid-template-columns": "repeat(auto-fill, minmax(11rem, 1fr))",
+            },
         ),
         size="2",
         width="100%",

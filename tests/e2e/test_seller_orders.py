@@ -125,6 +125,12 @@ def test_an_agent_follows_an_orders_journey_and_checks_prices(page: Page, portal
     expect(page.get_by_role("heading", name="Verlauf der Bestellung", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Statusmeldungen des ERP")).to_be_visible()
     expect(page.get_by_role("heading", name="E-Mails zu dieser Bestellung")).to_be_visible()
+    # The agent's language is kept: the next load words the order's data in German too.
+    open_page(page, page.url)
+    expect(steps.nth(1)).to_contain_text("Bestätigt")
+    expect(steps.nth(1)).to_contain_text("Geschehen: 02.11.2026")
+    expect(mails).to_contain_text("An den Mailserver übergeben")
+    expect(page.locator("#price-summary")).to_contain_text("Jede Position")
     _shoot(page, "order-journey-de")
     choose_language(page, "English", "Sprache")
 
@@ -158,4 +164,7 @@ def test_an_agent_follows_an_orders_journey_and_checks_prices(page: Page, portal
     _shoot(page, "prices")
     choose_language(page, "Deutsch")
     expect(page.get_by_role("heading", name="Prüfung der Vertragspreise", level=1)).to_be_visible()
+    page.locator("#check-price").click()
+    expect(page.locator("#price-source")).to_have_text("Staffelpreis")
+    expect(page.locator("#price-amount")).to_contain_text("6,95")
     _shoot(page, "prices-de")

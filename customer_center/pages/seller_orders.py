@@ -55,6 +55,19 @@ def company_back_link(company_id: rx.Var, company_name: rx.Var) -> rx.Component:
     )
 
 
+def prices_link(company_id: rx.Var) -> rx.Component:
+    """To the company's contract price check."""
+    return rx.cond(
+        company_id != "",
+        rx.link(
+            tr("seller_orders.prices.title"),
+            href="/seller/companies/" + company_id.to(str) + "/prices",
+            size="2",
+            id="company-prices-link",
+        ),
+    )
+
+
 def section(title_key: str, *children: rx.Component, id_: str) -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -160,7 +173,12 @@ def seller_company_orders_page() -> rx.Component:
     state = SellerOrdersState
     return seller_shell(
         rx.vstack(
-            company_back_link(state.company_id, state.company_name),
+            rx.hstack(
+                company_back_link(state.company_id, state.company_name),
+                prices_link(state.company_id),
+                spacing="4",
+                wrap="wrap",
+            ),
             rx.cond(state.problem != "", notice(state.problem, "red", "triangle_alert")),
             rx.cond(
                 state.company_id != "",
@@ -266,7 +284,10 @@ def erp_step(report: Texts) -> rx.Component:
                     size="1",
                     color_scheme="gray",
                 ),
-                rx.text(report["moved"], size="1", color_scheme="gray"),
+                rx.cond(
+                    report["moved"] != "",
+                    rx.text(report["moved"], size="1", color_scheme="gray"),
+                ),
                 rx.cond(
                     (report["carrier"] != "") | (report["tracking_number"] != ""),
                     rx.text(
@@ -589,6 +610,7 @@ def seller_company_order_page() -> rx.Component:
                         id="company-orders-link",
                     ),
                 ),
+                prices_link(state.company_id),
                 spacing="4",
                 wrap="wrap",
             ),

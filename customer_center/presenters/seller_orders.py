@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from customer_center.domain import routes
+from customer_center.domain.order_states import EventKind
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_moment
 from customer_center.i18n.wording import money
@@ -16,7 +17,7 @@ from customer_center.presenters import orders as order_words
 from customer_center.presenters.seller import NOTHING, erp_report_row, line_journey_row, mail_row
 from customer_center.presenters.timeline import timeline_rows
 from customer_center.services.orders.lists import OrderPage, OrderRow
-from customer_center.services.seller.order_journey import OrderJourney
+from customer_center.services.seller.order_journey import ErpStatusReport, OrderJourney
 
 Rows = list[dict[str, str]]
 
@@ -59,14 +60,19 @@ def journey_view(view: OrderJourney, lang: str) -> JourneyView:
             "erp_order_number": d.erp_order_number or NOTHING,
         },
         lines=order_words.line_rows(d, lang),
-        erp_reports=[
-            {**erp_report_row(report, lang), "code": report.reported or report.status_after}
-            for report in view.erp_reports
-        ],
+        erp_reports=[_report_row(report, lang) for report in view.erp_reports],
         shipments=[line_journey_row(line, lang) for line in view.lines],
         mails=[mail_row(mail, lang) for mail in view.mails],
         timeline=timeline_rows(d.timeline, lang, d.currency),
     )
+
+
+def _report_row(report: ErpStatusReport, lang: str) -> dict[str, str]:
+    """A report as a step; the hand-over itself moves to no status the ERP named."""
+    row = erp_report_row(report, lang)
+    if report.kind == EventKind.ERP_SENT:
+        row["moved"] = ""
+    return {**row, "code": report.reported or report.status_after}
 
 
 def erp_moment(value: datetime | None, lang: str) -> str:

@@ -8,8 +8,13 @@ of another company is "not found" with nothing of it sent."""
 from __future__ import annotations
 
 import pytest
+from reflex.istate.manager.memory import StateManagerMemory
+from reflex.istate.manager.token import BaseStateToken
+from reflex_base.event import Event
+from reflex_base.event.processor import BaseStateEventProcessor
 from sqlmodel import Session, select
 
+import customer_center.customer_center as portal
 from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.auth.staff_sessions import STAFF_COOKIE
 from customer_center.domain.staff import StaffPermission
@@ -18,6 +23,7 @@ from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.models.audit import AuditEntry
 from customer_center.models.order import CartItem
 from customer_center.models.user import User
+from customer_center.services.orders.lists import PAGE_SIZE
 from customer_center.state.access import access_of
 from customer_center.state.seller_orders import SellerOrderJourneyState, SellerOrdersState
 from customer_center.state.seller_prices import SellerPricesState
@@ -140,6 +146,41 @@ async def test_an_unknown_company_is_not_found(world: World) -> None:
         query = {"company_id": wanted}
         state = await _call(world, token, SellerOrdersState, "load", query=query)
         assert (state.rows, state.problem) == ([], "This company was not found.")
+    _sent.updates.clear()
+
+
+async def _kept(manager, token: str, world: World, handler: str):  # type: ignore[no-untyped-def]
+    """One event on a state kept between events (as a browser tab's is)."""
+    processor = BaseStateEventProcessor(middleware=portal.app)
+    router_data = {
+        "headers": {"cookie": world.agent_cookie},
+        "pathname": f"/seller/companies/{world.company_id}/orders",
+        "query": world.query(),
+        "ip": "10.9.9.8",
+    }
+    name = _name(SellerOrdersState, handler)
+    async with processor.configure(state_manager=manager, event_namespace=_sent):  # type: ignore[arg-type]
+        future = await processor.enqueue(
+            token, Event(name=name, payload={}, router_data=router_data)
+        )
+        await future
+    root = await manager.get_state(BaseStateToken(ident=token, cls=SellerOrdersState))
+    return await root.get_state(SellerOrdersState)
+
+
+async def test_the_list_turns_its_pages(world: World, session: Session) -> None:
+    for number in range(PAGE_SIZE):
+        make_order(session, world.company_id, world.ben_id, reference=f"P-{number}")
+    manager = StateManagerMemory()
+    state = await _kept(manager, "pages", world, "load")
+    assert (state.total, state.page_count, len(state.rows)) == (PAGE_SIZE + 2, 2, PAGE_SIZE)
+    state = await _kept(manager, "pages", world, "next_page")
+    assert (state.page, len(state.rows)) == (1, 2)
+    assert state.summary == f"Page 2 of 2 · orders: {PAGE_SIZE + 2}"
+    state = await _kept(manager, "pages", world, "next_page")
+    assert state.page == 1
+    state = await _kept(manager, "pages", world, "previous_page")
+    assert (state.page, len(state.rows)) == (0, PAGE_SIZE)
     _sent.updates.clear()
 
 

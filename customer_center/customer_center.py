@@ -41,6 +41,8 @@ from customer_center.pages import (  # noqa: F401
     provisioning,
     roles,
     seller_account,
+    seller_companies,
+    seller_company,
     seller_sign_in,
     seller_staff,
     sign_in,

@@ -32,7 +32,7 @@ class SellerCompaniesState(PortalState):
     @staff(VIEW)
     async def load(self) -> None:
         """The search of the address (``?q=``) if there is one, else an empty box."""
-        self.query, self.page = search_term(self._query("q")), 0
+        self.query, self.page = search_term(self._param("q")), 0
         await self._refresh()
 
     @staff(VIEW)

@@ -152,7 +152,7 @@ class SellerCompanyState(PortalState):
     @staff(VIEW)
     async def load(self) -> None:
         self.company_id = self._param("company_id")[:20]
-        section = self._query("section")
+        section = self._param("section")
         self.section = section if section in SECTIONS else "overview"
         self.page, self.audit_search, self.loaded = 0, "", False
         self.preview_sentence, self.preview_steps, self.preview_errors = "", [], {}

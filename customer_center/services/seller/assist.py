@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import distinct
 from sqlmodel import Session, col, select
 
 from customer_center.domain.errors import ServiceError, ValidationFailed
@@ -154,7 +153,9 @@ def _activation_keys_locked(session: Session, number: str) -> list[tuple[Limit, 
     since = utcnow() - ACTIVATION_LIMIT.window
     prefix = like_pattern(customer_key(number) + "|", "starts")
     pair_keys: list[str] = session.exec(
-        select(distinct(col(Attempt.key))).where(
+        select(col(Attempt.key))
+        .distinct()
+        .where(
             Attempt.kind == ACTIVATION_LIMIT.kind,
             col(Attempt.key).like(prefix, escape=LIKE_ESCAPE),
             col(Attempt.created_at) > since,

@@ -20,6 +20,7 @@ def assist_buttons(row: Texts) -> rx.Component:
                 tr("seller.assist.invitation"),
                 size="1",
                 variant="soft",
+                high_contrast=True,
                 on_click=state.ask("invitation", row["id"]),
                 class_name="cc-assist-invitation",
             ),
@@ -30,6 +31,7 @@ def assist_buttons(row: Texts) -> rx.Component:
                 tr("seller.assist.reset"),
                 size="1",
                 variant="soft",
+                high_contrast=True,
                 on_click=state.ask("reset", row["id"]),
                 class_name="cc-assist-reset",
             ),
@@ -37,21 +39,14 @@ def assist_buttons(row: Texts) -> rx.Component:
         rx.button(
             tr("seller.assist.sign_in_lock"),
             size="1",
-            variant="ghost",
+            variant="soft",
+            color_scheme="gray",
+            high_contrast=True,
             on_click=state.ask("sign_in_lock", row["id"]),
             class_name="cc-assist-lock",
         ),
         wrap="wrap",
         gap="2",
-    )
-
-
-def _question() -> rx.Var:
-    state = SellerAssistState
-    return (
-        PortalState.t["seller.assist.ask." + state.action]
-        .to(str)
-        .replace("{name}", state.user_name)
     )
 
 
@@ -62,7 +57,7 @@ def assist_dialog() -> rx.Component:
         rx.dialog.content(
             rx.dialog.title(tr("seller.assist.title")),
             form(
-                rx.text(_question(), size="2"),
+                rx.text(state.question, size="2"),
                 rx.cond(
                     state.needs_reason,
                     rx.vstack(

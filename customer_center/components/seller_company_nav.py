@@ -65,11 +65,12 @@ def _link(
         padding="0.375rem 0.75rem",
         border_radius="var(--radius-3)",
         background=rx.cond(active, "var(--accent-3)", "var(--gray-2)"),
-        color=rx.cond(active, "var(--accent-11)", "var(--gray-12)"),
+        color=rx.cond(active, "var(--accent-12)", "var(--gray-12)"),
         font_weight=rx.cond(active, "500", "400"),
         white_space="nowrap",
         aria_current=rx.cond(active, "page", "false"),
         underline="none",
+        high_contrast=True,
         id=f"company-nav-{link.key}",
     )
     if link.right is None:

@@ -31,7 +31,13 @@ def hit_row(row: Texts) -> rx.Component:
                 rx.text(row["customer_number"], size="1", color_scheme="gray"),
                 rx.box(
                     rx.text(row["main_contact"], " · ", row["main_contact_email"], size="1"),
-                    rx.badge(row["matched_by"], variant="soft", size="1", color_scheme="blue"),
+                    rx.badge(
+                        row["matched_by"],
+                        variant="soft",
+                        size="1",
+                        color_scheme="blue",
+                        high_contrast=True,
+                    ),
                     class_name="cc-show-narrow",
                 ),
                 spacing="1",
@@ -46,7 +52,7 @@ def hit_row(row: Texts) -> rx.Component:
             class_name="cc-hide-narrow",
         ),
         rx.table.cell(
-            rx.badge(row["matched_by"], variant="soft", color_scheme="blue"),
+            rx.badge(row["matched_by"], variant="soft", color_scheme="blue", high_contrast=True),
             class_name="cc-hide-narrow",
         ),
         rx.table.cell(row["activated"], class_name="cc-hide-narrow"),

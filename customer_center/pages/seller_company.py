@@ -182,7 +182,11 @@ def overview_section() -> rx.Component:
         rx.card(
             rx.data_list.root(
                 fact("seller.console.customer_number", head["customer_number"], "fact-number"),
-                fact("seller.console.place", head["place"], "fact-place"),
+                fact(
+                    "seller.console.place",
+                    rx.cond(head["place"] != "", head["place"], "—"),
+                    "fact-place",
+                ),
                 fact("seller.console.activation", head["activation"], "fact-activation"),
                 fact(
                     "seller.console.main_contact",
@@ -227,6 +231,7 @@ def overview_section() -> rx.Component:
                     tr("seller.assist.activation_lock"),
                     size="1",
                     variant="soft",
+                    high_contrast=True,
                     on_click=SellerAssistState.ask("activation_lock", ""),
                     id="lift-activation-lock",
                 ),
@@ -251,7 +256,10 @@ def user_row(row: Texts) -> rx.Component:
             rx.vstack(
                 rx.text(row["name"], weight="medium"),
                 rx.text(row["email"], size="1", color_scheme="gray"),
-                rx.cond(row["main_contact"] != "", rx.badge(row["main_contact"], size="1")),
+                rx.cond(
+                    row["main_contact"] != "",
+                    rx.badge(row["main_contact"], size="1", high_contrast=True),
+                ),
                 rx.box(
                     rx.text(row["status"], " · ", row["roles"], size="1"),
                     rx.text(tr("seller.console.last_sign_in"), ": ", row["last_sign_in"], size="1"),
@@ -436,7 +444,7 @@ def approval_row(row: Texts) -> rx.Component:
                 rx.text(row["waiting_since"], size="1", color_scheme="gray"),
                 rx.cond(
                     row["escalated"] != "",
-                    rx.badge(row["escalated"], color_scheme="amber", size="1"),
+                    rx.badge(row["escalated"], color_scheme="amber", size="1", high_contrast=True),
                 ),
                 spacing="0",
             )
@@ -552,7 +560,7 @@ def seller_company_page() -> rx.Component:
                 rx.vstack(
                     rx.hstack(
                         rx.heading(S.head["name"], size="6", as_="h2", id="company-name"),
-                        rx.badge(S.head["customer_number"], variant="outline"),
+                        rx.badge(S.head["customer_number"], variant="outline", high_contrast=True),
                         align="center",
                         wrap="wrap",
                     ),

@@ -29,6 +29,7 @@ FOR_AGENTS = {
 class SellerAssistState(PortalState):
     action: str = ""  # the action the dialog asks to confirm ("": no dialog)
     user_name: str = ""
+    question: str = ""  # what the dialog asks, worded when it opens
     needs_reason: bool = False
     errors: dict[str, str] = {}
     message: str = ""
@@ -54,6 +55,7 @@ class SellerAssistState(PortalState):
             return
         self.action, self.user_name, self._user_id = action, name, parsed
         self.needs_reason = ACTIONS[action]
+        self.question = self._t(f"seller.assist.ask.{action}", name=name)
 
     @staff(VIEW)
     def cancel(self) -> None:

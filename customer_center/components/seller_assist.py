@@ -89,7 +89,11 @@ def assist_dialog() -> rx.Component:
                 rx.hstack(
                     rx.button(tr("seller.assist.confirm"), type="submit", id="assist-confirm"),
                     rx.button(
-                        tr("common.cancel"), type="button", variant="soft", on_click=state.cancel
+                        tr("common.cancel"),
+                        type="button",
+                        variant="soft",
+                        high_contrast=True,
+                        on_click=state.cancel,
                     ),
                     spacing="3",
                 ),

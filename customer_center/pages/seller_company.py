@@ -360,7 +360,13 @@ def preview_form() -> rx.Component:
                         rx.el.label(
                             tr("seller.console.amount"), html_for="amount", class_name="cc-label"
                         ),
-                        rx.input(id="amount", name="amount", width="100%", input_mode="decimal"),
+                        rx.input(
+                            id="amount",
+                            name="amount",
+                            width="100%",
+                            height="2.25rem",
+                            input_mode="decimal",
+                        ),
                         rx.cond(
                             errors.contains("amount"),
                             rx.text(

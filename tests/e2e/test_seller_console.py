@@ -17,6 +17,7 @@ from customer_center.domain.staff import StaffPermission
 from customer_center.models.order import Order
 from tests.e2e.helpers import (
     approval_company,
+    choose_language,
     open_latest_mail_link,
     open_page,
     place_motor_order,
@@ -109,6 +110,8 @@ def test_an_agent_finds_a_company_and_helps_a_user(page: Page, portal: str) -> N
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("Ben Buyer")
     dialog.screenshot(path=str(SHOTS / "console-reset-dialog.png"))
+    in_dialog = _axe.run(page)
+    assert in_dialog.violations_count == 0, in_dialog.generate_report()
     page.locator("#assist-confirm").click()
     expect(page.get_by_text("The password-reset link was sent.")).to_be_visible()
     expect(dialog).to_have_count(0)
@@ -133,6 +136,16 @@ def test_an_agent_finds_a_company_and_helps_a_user(page: Page, portal: str) -> N
     _section(page, "audit")
     expect(page.locator("#company-audit")).to_contain_text("password-reset link")
     _check(page, "audit")
+
+    # In German, every text of the section follows.
+    choose_language(page, "Deutsch")
+    expect(page.locator("#company-nav-overview")).to_have_text("Überblick")
+    expect(page.get_by_label("Protokoll durchsuchen")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "console-audit-de.png"), full_page=True)
+    _section(page, "users")
+    expect(page.locator(".cc-assist-reset").first).to_have_text("Link zum Zurücksetzen senden")
+    _check(page, "users-de")
+    choose_language(page, "English", "Sprache")
 
     # Ben has the link in his mailbox.
     link = open_latest_mail_link(page, portal, BEN, "Choose a new password")

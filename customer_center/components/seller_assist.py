@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.forms import form
-from customer_center.components.ui import Texts, notice, tr
+from customer_center.components.ui import Texts, tr
 from customer_center.state.base import PortalState
 from customer_center.state.seller_assist import SellerAssistState
 
@@ -87,7 +87,12 @@ def assist_dialog() -> rx.Component:
                     ),
                 ),
                 rx.hstack(
-                    rx.button(tr("seller.assist.confirm"), type="submit", id="assist-confirm"),
+                    rx.button(
+                        tr("seller.assist.confirm"),
+                        type="submit",
+                        high_contrast=True,
+                        id="assist-confirm",
+                    ),
                     rx.button(
                         tr("common.cancel"),
                         type="button",
@@ -111,5 +116,12 @@ def assist_done() -> rx.Component:
     state = SellerAssistState
     return rx.cond(
         state.message != "",
-        notice(PortalState.t[state.message], icon="check"),
+        rx.callout(
+            PortalState.t[state.message],
+            icon="check",
+            color_scheme="green",
+            high_contrast=True,
+            width="100%",
+            role="status",
+        ),
     )

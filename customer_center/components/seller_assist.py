@@ -46,7 +46,7 @@ def assist_buttons(row: Texts) -> rx.Component:
             class_name="cc-assist-lock",
         ),
         wrap="wrap",
-        gap="2",
+        spacing="2",
     )
 
 

@@ -85,7 +85,7 @@ def company_nav(company_id: rx.Var[str] | str, current: rx.Var[str] | str) -> rx
         rx.flex(
             *[_link(company_id, link, current) for link in COMPANY_LINKS],
             wrap="wrap",
-            gap="2",
+            spacing="2",
         ),
         aria_label=tr("seller.console.sections"),
         class_name="cc-subnav",

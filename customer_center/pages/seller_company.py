@@ -149,7 +149,7 @@ def team_form() -> rx.Component:
             rx.button(
                 tr("seller.console.team_add"), type="submit", id="team-add", align_self="end"
             ),
-            gap="3",
+            spacing="3",
             wrap="wrap",
             width="100%",
         ),
@@ -386,7 +386,7 @@ def preview_form() -> rx.Component:
                         id="preview-go",
                         align_self="end",
                     ),
-                    gap="3",
+                    spacing="3",
                     wrap="wrap",
                     width="100%",
                 ),

@@ -41,6 +41,8 @@ from customer_center.pages import (  # noqa: F401
     provisioning,
     roles,
     seller_account,
+    seller_companies,
+    seller_company,
     seller_orders,
     seller_prices,
     seller_sign_in,

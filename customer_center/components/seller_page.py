@@ -160,19 +160,22 @@ def seller_brand() -> rx.Component:
 
 def seller_header(signed_in: bool = True) -> rx.Component:
     dev = [dev_mailbox_link()] if get_settings().is_dev else []
-    return rx.hstack(
-        seller_brand(),
-        side_label(),
-        rx.spacer(),
-        *dev,
-        language_select(),
-        *([_agent_menu()] if signed_in else []),
-        class_name="cc-header",
-        align="center",
-        spacing="4",
+    # A banner landmark, so everything on the page sits in one (axe: region).
+    return rx.el.header(
+        rx.hstack(
+            seller_brand(),
+            side_label(),
+            rx.spacer(),
+            *dev,
+            language_select(),
+            *([_agent_menu()] if signed_in else []),
+            class_name="cc-header",
+            align="center",
+            spacing="4",
+            width="100%",
+            custom_attrs={"data-cc-loaded": loaded_path()},
+        ),
         width="100%",
-        role="banner",
-        custom_attrs={"data-cc-loaded": loaded_path()},
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.pager import pager
+from customer_center.components.seller_company_nav import company_nav
 from customer_center.components.seller_page import seller_page, seller_shell
 from customer_center.components.ui import Text, Texts, notice, once_loaded, tr
 from customer_center.domain import routes
@@ -173,6 +174,7 @@ def seller_company_orders_page() -> rx.Component:
     state = SellerOrdersState
     return seller_shell(
         rx.vstack(
+            rx.cond(state.company_id != "", company_nav(state.company_id, "orders")),
             rx.hstack(
                 company_back_link(state.company_id, state.company_name),
                 prices_link(state.company_id),
@@ -597,6 +599,7 @@ def seller_company_order_page() -> rx.Component:
     state = SellerOrderJourneyState
     return seller_shell(
         rx.vstack(
+            rx.cond(state.company_id != "", company_nav(state.company_id, "orders")),
             rx.hstack(
                 company_back_link(state.company_id, state.company_name),
                 rx.cond(

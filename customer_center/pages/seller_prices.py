@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.forms import field, form
+from customer_center.components.seller_company_nav import company_nav
 from customer_center.components.seller_page import seller_page, seller_shell
 from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
@@ -283,6 +284,7 @@ def seller_company_prices_page() -> rx.Component:
     state = SellerPricesState
     return seller_shell(
         rx.vstack(
+            rx.cond(state.company_id != "", company_nav(state.company_id, "prices")),
             company_back_link(state.company_id, state.company_name),
             rx.cond(state.problem != "", notice(state.problem, "red", "triangle_alert")),
             rx.cond(

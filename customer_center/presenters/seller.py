@@ -150,6 +150,7 @@ def user_rows(users: CompanyUsers, lang: str) -> list[dict[str, str]]:
             "name": row.name,
             "email": row.email,
             "status": user_status_label(row.status, lang),
+            "status_code": row.status,
             "main_contact": translate(lang, "seller360.user.main_contact")
             if row.is_main_contact
             else "",

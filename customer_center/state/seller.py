@@ -30,9 +30,14 @@ from customer_center.state.tab import claim_tab, forget_ended_session
 
 
 def home_of(agent: SellerAgent) -> str:
-    """Where a signed-in staff member starts: the staff page for supervisors, their account
-    for everyone else (until the console's company search, ``routes.SELLER_COMPANIES``)."""
-    return routes.SELLER_STAFF if agent.may(StaffPermission.MANAGE_STAFF) else routes.SELLER_ACCOUNT
+    """Where a signed-in staff member starts: the company search for everyone who may see
+    companies (agents, and supervisors who are agents too), else the staff page for
+    supervisors, else their own account."""
+    if agent.may(StaffPermission.VIEW):
+        return routes.SELLER_COMPANIES
+    if agent.may(StaffPermission.MANAGE_STAFF):
+        return routes.SELLER_STAFF
+    return routes.SELLER_ACCOUNT
 
 
 def go_to(address: str) -> EventSpec:

@@ -100,11 +100,15 @@ def test_supervisor_and_agent_sign_in_and_the_sides_stay_apart(
     _shoot(page, "sign-in-de")
     choose_language(page, "English", "Sprache")
 
-    # The supervisor chooses a password through the printed link and lands on the staff page.
+    # The supervisor chooses a password through the printed link and lands on the company
+    # search (she holds seller.view too); the staff page is in her navigation.
     open_page(page, link)
     expect(page.locator("#invitation-intro")).to_contain_text("customer-care staff")
     choose_password(page, BOSS_PASSWORD)
     page.get_by_role("button", name="Save password and sign in").click()
+    page.wait_for_url(f"{portal}/seller/companies", timeout=30_000)
+    wait_until_loaded(page)
+    page.get_by_role("link", name="Staff").click()
     page.wait_for_url(f"{portal}/seller/staff", timeout=30_000)
     wait_until_loaded(page)
     expect(page.locator("#seller-side")).to_contain_text("Seller · Staff")
@@ -118,8 +122,8 @@ def test_supervisor_and_agent_sign_in_and_the_sides_stay_apart(
     page.get_by_label("E-mail address").fill(BOSS)
     page.get_by_label("Password").fill(BOSS_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{portal}/seller/staff", timeout=30_000)
-    wait_until_loaded(page)
+    page.wait_for_url(f"{portal}/seller/companies", timeout=30_000)
+    open_page(page, f"{portal}/seller/staff")
 
     # She adds an agent who may only look at companies.
     page.locator("#add-staff").click()
@@ -159,8 +163,8 @@ def test_supervisor_and_agent_sign_in_and_the_sides_stay_apart(
     open_page(agent, invitation)
     choose_password(agent, AGENT_PASSWORD)
     agent.get_by_role("button", name="Save password and sign in").click()
-    agent.wait_for_url(f"{portal}/seller/account", timeout=30_000)
-    wait_until_loaded(agent)
+    agent.wait_for_url(f"{portal}/seller/companies", timeout=30_000)
+    open_page(agent, f"{portal}/seller/account")
     expect(agent.locator("#agent-name")).to_have_text("Alex Agent")
     expect(agent.get_by_role("link", name="Staff")).to_have_count(0)
     _shoot(agent, "account")

@@ -63,6 +63,7 @@ def test_signed_in_pages_load_the_shell_first_and_public_pages_the_language() ->
 def test_the_seller_pages_have_their_own_navigation() -> None:
     listed = [(item.route, item.nav.label_key, item.right) for item in seller_nav_items()]
     assert listed == [
+        (routes.SELLER_COMPANIES, "seller.console.companies", StaffPermission.VIEW),
         (routes.SELLER_STAFF, "seller.nav.staff", StaffPermission.MANAGE_STAFF),
         (routes.SELLER_ACCOUNT, "seller.nav.account", None),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -154,6 +154,26 @@ def request_password_reset(
     user = session.exec(select(User).where(User.email == email)).first()
     if user is None or user.status != UserStatus.ACTIVE:
         return
+    send_reset_link(session, settings, user, language=language)
+    audit.record_account_event(
+        session,
+        "user.password_reset_requested",
+        company_id=user.company_id,
+        user_id=user.id,
+        by_the_user=False,
+        ip_address=ip_address,
+    )
+
+
+def reset_wait_minutes(session: Session, email: str, now: datetime) -> int:
+    """Minutes until another reset link may go to ``email`` (0: now); every link sent to
+    the address counts, whoever asked for it, so nobody can flood a mailbox."""
+    return minutes_blocked(session, RESET_LIMIT, [f"email:{email}"], now)
+
+
+def send_reset_link(session: Session, settings: Settings, user: User, *, language: str) -> None:
+    """E-mail ``user`` a reset link (valid :data:`RESET_LINK_TTL`); the caller checked that
+    the user is active and the limit allows it."""
     one_time_tokens.send_link(
         session,
         purpose=one_time_tokens.PASSWORD_RESET,
@@ -165,14 +185,6 @@ def request_password_reset(
         lang=user.language or language,
         template="password_reset",
         name=user.name,
-    )
-    audit.record_account_event(
-        session,
-        "user.password_reset_requested",
-        company_id=user.company_id,
-        user_id=user.id,
-        by_the_user=False,
-        ip_address=ip_address,
     )
 
 

@@ -164,8 +164,13 @@ def _domain_admits(settings: Settings, customer: ErpCustomer, email: str) -> boo
     return domain in {d.strip().lower() for d in customer.email_domains}
 
 
+def customer_key(customer_number: str) -> str:
+    """The attempt key of a customer number (alone, and the first half of a pair key)."""
+    return f"customer:{customer_number.strip().lower()}"
+
+
 def _customer_key(request: ActivationRequest) -> str:
-    return f"customer:{request.customer_number.strip().lower()}"
+    return customer_key(request.customer_number)
 
 
 def _address_key(request: ActivationRequest) -> str:

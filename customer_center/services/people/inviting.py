@@ -95,10 +95,26 @@ def _create_invited_user(
     return user.id  # type: ignore[return-value]
 
 
+def renew_invitation(
+    session: Session, settings: Settings, company: Company, user: User, *, inviter: str
+) -> None:
+    """A fresh invitation link for an invited ``user``; the earlier ones stop working.
+    The caller checked who may, and that the user is still invited."""
+    assert user.id is not None
+    _retire_invitations(session, user.id)
+    _send_link(session, settings, company, user, inviter)
+
+
 def _send_invitation(
     session: Session, principal: Principal, settings: Settings, company: Company, user: User
 ) -> None:
     inviter = session.get(User, principal.user_id) if principal.user_id is not None else None
+    _send_link(session, settings, company, user, inviter.name if inviter else "")
+
+
+def _send_link(
+    session: Session, settings: Settings, company: Company, user: User, inviter: str
+) -> None:
     one_time_tokens.send_link(
         session,
         purpose=INVITATION,
@@ -111,7 +127,7 @@ def _send_invitation(
         template="invitation",
         name=user.name,
         company=company.name,
-        inviter=inviter.name if inviter else "",
+        inviter=inviter,
         days=INVITATION_TTL.days,
     )
 
@@ -147,10 +163,10 @@ def resend_invitation(
 ) -> None:
     """A fresh link; the earlier ones stop working."""
     user = _invited_user(session, principal, user_id)
-    _retire_invitations(session, user_id)
     company = session.get(Company, principal.company_id)
     assert company is not None
-    _send_invitation(session, principal, settings, company, user)
+    inviter = session.get(User, principal.user_id) if principal.user_id is not None else None
+    renew_invitation(session, settings, company, user, inviter=inviter.name if inviter else "")
     audit.record_admin(
         session, principal, action="user.invitation_resent", target_type="user", target_id=user_id
     )

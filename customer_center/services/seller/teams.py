@@ -82,3 +82,22 @@ def _rows(session: Session, company_id: int) -> list[AccountTeamMember]:
 
 def _listed(members: dict[int, str]) -> list[dict[str, object]]:
     return [{"staff_id": k, "team_role": v} for k, v in sorted(members.items())]
+
+
+def company_team(session: Session, principal: SellerAgent, *, company_id: int) -> list[TeamMember]:
+    """The company's account team as the console shows it (any agent may see it)."""
+    principal.require(StaffPermission.VIEW)
+    return team_of(session, company_id)
+
+
+def team_candidates(session: Session, principal: SellerAgent) -> list[TeamMember]:
+    """Who a supervisor can put into an account team: staff not deactivated, by name
+    (``team_role`` empty)."""
+    principal.require(StaffPermission.MANAGE_STAFF)
+    rows = session.exec(
+        select(StaffMember.id, StaffMember.name, StaffMember.email)
+        .where(StaffMember.status != StaffStatus.INACTIVE)
+        .order_by(col(StaffMember.name), col(StaffMember.id))
+        .limit(500)
+    ).all()
+    return [TeamMember(staff_id or 0, name, email, "") for staff_id, name, email in rows]

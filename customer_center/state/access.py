@@ -15,7 +15,7 @@ from typing import Any, TypeVarTuple, Unpack, cast
 from reflex.event import EventCallback
 
 from customer_center.domain.permissions import Permission
-from customer_center.domain.principals import CustomerUser, SellerAgent
+from customer_center.domain.principals import ActingAgent, CustomerUser, SellerAgent
 from customer_center.domain.staff import StaffPermission
 
 P = TypeVarTuple("P")
@@ -34,6 +34,9 @@ class Access:
     permission: Permission | StaffPermission | None = None
     dev_only: bool = False
     staff: bool = False
+    # The user's own account (password, e-mail, sessions, handing over the main contact,
+    # accepting an invitation): never by an agent acting for the user.
+    own_account: bool = False
 
 
 # Set by the middleware for the event being processed (None: nobody signed in): a customer
@@ -76,6 +79,25 @@ def signed_in(fn: Handler[*P]) -> EventCallback[*P]:
     return _mark(Access())(fn)
 
 
+def own_account(fn: Handler[*P]) -> EventCallback[*P]:
+    """Callable by a signed-in user for their own account only: never by an agent of the
+    seller acting for them, whatever the user may."""
+    return _mark(Access(own_account=True))(fn)
+
+
+def own_account_requires(
+    permission: Permission,
+) -> Callable[[Handler[*P]], EventCallback[*P]]:
+    """Like :func:`requires`, and never by an agent acting for the user (own account)."""
+    return _mark(Access(permission=permission, own_account=True))
+
+
+def acting_principal() -> ActingAgent | None:
+    """The event's agent acting for a customer user, if it is one."""
+    context = current_principal.get()
+    return context if isinstance(context, ActingAgent) else None
+
+
 def requires(
     permission: Permission,
 ) -> Callable[[Handler[*P]], EventCallback[*P]]:
@@ -115,4 +137,6 @@ def describe(access: Access | None) -> str:
         return "anyone"
     if access.staff:
         return f"staff {access.permission}" if access.permission else "staff signed in"
+    if access.own_account:
+        return f"own account {access.permission or 'signed in'}"
     return access.permission or "signed in"

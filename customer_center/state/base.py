@@ -13,7 +13,7 @@ from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.permissions import Permission
-from customer_center.domain.principals import CustomerUser, SellerAgent
+from customer_center.domain.principals import ActingAgent, CustomerUser, SellerAgent
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES, catalog, normalize_language
 from customer_center.presenters.people import worded_params
@@ -183,5 +183,7 @@ class PortalState(rx.State):
         context = current_principal.get()
         if isinstance(context, SellerAgent):
             await in_transaction(change_staff_language, context, language=lang)
+        elif isinstance(context, ActingAgent):
+            return  # the agent's tab only: the user's own language stays theirs
         elif context is not None:
             await in_transaction(change_language, context, language=lang)

@@ -59,6 +59,21 @@ def seller_principal() -> SellerAgent | None:
     return context if isinstance(context, SellerAgent) else None
 
 
+# An acting session owns a tab under its own number, apart from staff and customer sessions.
+ACTING_TAB_OFFSET = 1 << 40
+
+
+def session_of(context: CustomerUser | SellerAgent | None) -> int:
+    """The sign-in session behind an event, as the tab remembers it; 0 when nobody is signed
+    in. Staff sessions count below zero, so a tab never mistakes a staff session for a
+    customer's of the same id; an agent acting for a user counts by the acting session."""
+    if context is None:
+        return 0
+    if isinstance(context, ActingAgent):
+        return -(ACTING_TAB_OFFSET + context.acting_session_id)
+    return -context.session_id if isinstance(context, SellerAgent) else context.session_id
+
+
 def _mark(access: Access) -> Callable[[Handler[*P]], EventCallback[*P]]:
     def decorate(fn: Handler[*P]) -> EventCallback[*P]:
         setattr(fn, ACCESS_ATTRIBUTE, access)

@@ -19,7 +19,12 @@ from customer_center.i18n.catalog import LANGUAGES, catalog, normalize_language
 from customer_center.presenters.people import worded_params
 from customer_center.services.identity.accounts import change_language
 from customer_center.services.seller.sign_in import change_staff_language
-from customer_center.state.access import current_principal, customer_principal, public
+from customer_center.state.access import (
+    current_principal,
+    customer_principal,
+    public,
+    session_of,
+)
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -143,7 +148,7 @@ class PortalState(rx.State):
         """Whether the tab's state still belongs to ``actor``'s session. A background task
         that outlives a sign-out (or another user signing in on the tab) must not write the
         previous user's data back into the emptied tab."""
-        return self._tab_session == actor.session_id
+        return self._tab_session == session_of(actor)
 
     def _may(self, permission: Permission) -> bool:
         context = customer_principal()

@@ -18,7 +18,7 @@ from customer_center.domain import routes
 from customer_center.domain.principals import ActingAgent, CustomerUser, SellerAgent
 from customer_center.logs import bind_principal, start_context
 from customer_center.settings import get_settings
-from customer_center.state.access import Access, access_of, current_principal
+from customer_center.state.access import Access, access_of, current_principal, session_of
 from customer_center.state.base import request_header
 from customer_center.state.tab import claim_tab, open_page
 
@@ -64,22 +64,8 @@ def short_name(event_name: str) -> str:
     return ".".join(part.rsplit("____", 1)[-1] for part in event_name.split("."))
 
 
-# An acting session owns a tab under its own number, apart from staff and customer sessions.
-ACTING_TAB_OFFSET = 1 << 40
-
 # Events that are not the agent's activity: the shell's polling of the session.
 PASSIVE_HANDLERS = frozenset({"check_session"})
-
-
-def session_of(context: CustomerUser | SellerAgent | None) -> int:
-    """The sign-in session behind an event; 0 when nobody is signed in. Staff sessions count
-    below zero, so a tab never mistakes a staff session for a customer's of the same id; an
-    agent acting for a user counts by the acting session."""
-    if context is None:
-        return 0
-    if isinstance(context, ActingAgent):
-        return -(ACTING_TAB_OFFSET + context.acting_session_id)
-    return -context.session_id if isinstance(context, SellerAgent) else context.session_id
 
 
 def on_seller_page(state: BaseState) -> bool:

@@ -134,7 +134,7 @@ def acting_banner() -> rx.Component:
         .replace("{user}", banner.user_name)
         .replace("{company}", banner.company_name)
     )
-    return rx.box(
+    status = rx.box(
         rx.cond(
             banner.acting,
             rx.hstack(
@@ -169,8 +169,12 @@ def acting_banner() -> rx.Component:
         ),
         role="status",
         aria_live="polite",
-        class_name=rx.cond(banner.acting, "cc-acting-banner", "cc-acting-banner-off"),
         id="acting-banner",
+    )
+    return rx.el.section(
+        status,
+        aria_label=tr("acting.banner.label"),
+        class_name=rx.cond(banner.acting, "cc-acting-banner", "cc-acting-banner-off"),
     )
 
 

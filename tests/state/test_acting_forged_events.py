@@ -235,3 +235,29 @@ def test_an_idle_acting_session_resolves_no_principal_and_ends(setup: Acting, se
     session.commit()
     session.refresh(row)
     assert row.ended_at is not None and row.end_reason == "idle"
+
+
+def test_ending_acting_mails_the_user_a_summary(setup: Acting, session) -> None:
+    from customer_center.models.outbox import OutboxMessage
+    from customer_center.services import audit
+    from customer_center.services.shop.checkout import ORDER_PLACED_FOR_USER
+
+    principal = resolve_acting(session, setup.raw)
+    assert isinstance(principal, ActingAgent)
+    audit.record(
+        session,
+        ORDER_PLACED_FOR_USER,
+        company_id=setup.company_id,
+        by=principal.attribution,
+        target_type="order",
+        target_id=123,
+    )
+    assert acting.end_acting(session, principal) == setup.company_id
+    session.commit()
+    [mail] = session.exec(
+        select(OutboxMessage).where(OutboxMessage.dedup_key == f"acting-summary:{setup.acting_id}")
+    ).all()
+    assert mail.payload["subject"] == "What Seller's customer care did for you"
+    assert "Eva Ernst of Seller's customer care acted for you" in mail.payload["text"]
+    assert "Orders placed: PO-000123." in mail.payload["text"]
+    assert resolve_acting(session, setup.raw) is None

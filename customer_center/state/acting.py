@@ -14,6 +14,7 @@ from reflex.event import EventSpec
 from customer_center.auth.principals import load_agent
 from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import ActingAgent
 from customer_center.domain.staff import StaffPermission
@@ -39,11 +40,11 @@ class ActingConsoleState(PortalState):
     loaded: bool = False
     error: str = ""
     notice: str = ""
-    _company_param: str = ""
+    _company_param: int = 0
 
     @staff(StaffPermission.ACT_ON_BEHALF)
     async def load(self) -> None:
-        self._company_param = self._param("company_id")
+        self._company_param = self._query_id("company_id") or 0
         self.page, self.error, self.notice = 0, "", ""
         await self._refresh()
 
@@ -84,8 +85,8 @@ class ActingConsoleState(PortalState):
             await in_transaction(
                 acting.start_acting,
                 self._agent(),
-                company_id=self._company_param,
-                user_id=user_id,
+                company_id=self._query_id("company_id"),
+                user_id=parse_id(user_id),
             )
         except ServiceError as error:
             self.error = field_errors(error, self.lang).get("", "")
@@ -99,8 +100,8 @@ class ActingConsoleState(PortalState):
             await in_transaction(
                 acting_consent.request_consent,
                 self._agent(),
-                company_id=self._company_param,
-                user_id=user_id,
+                company_id=self._query_id("company_id"),
+                user_id=parse_id(user_id),
             )
         except ServiceError as error:
             self.error = field_errors(error, self.lang).get("", "")

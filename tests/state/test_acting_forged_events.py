@@ -261,3 +261,30 @@ def test_ending_acting_mails_the_user_a_summary(setup: Acting, session) -> None:
     assert "Eva Ernst of Seller's customer care acted for you" in mail.payload["text"]
     assert "Orders placed: PO-000123." in mail.payload["text"]
     assert resolve_acting(session, setup.raw) is None
+
+
+async def test_the_act_page_lists_the_companys_active_users(setup: Acting, engine) -> None:
+    header = f"{STAFF_COOKIE}={setup.raw}"
+    name = f"{ActingConsoleState.get_full_name()}.load"
+    state = await dispatch("act", header, name, {}, {"company_id": str(setup.company_id)})
+    assert state.error == ""
+    assert state.company_name == "Alpha GmbH"
+    assert state.policy == ActingPolicy.ALWAYS
+    assert {u["may_start"] for u in state.users} == {"yes"}
+    _sent.updates.clear()
+
+
+async def test_act_as_through_the_pipeline_opens_an_acting_session(setup: Acting, engine) -> None:
+    header = f"{STAFF_COOKIE}={setup.raw}"
+    query = {"company_id": str(setup.company_id)}
+    base = ActingConsoleState.get_full_name()
+    await dispatch("act2", header, f"{base}.load", {}, query)
+    victim = str(setup.world.victim.id)
+    await dispatch("act2", header, f"{base}.act_as", {"user_id": victim}, query)
+    with Session(engine) as session:
+        rows = session.exec(select(ActingSession).order_by(ActingSession.id)).all()  # type: ignore[arg-type]
+    assert [(r.user_id, r.end_reason) for r in rows] == [
+        (setup.world.main_a.user_id, "replaced"),
+        (setup.world.victim.id, ""),
+    ]
+    _sent.updates.clear()

@@ -152,6 +152,7 @@ def acting_banner() -> rx.Component:
                     variant="soft",
                     size="2",
                     on_click=ActingBannerState.extend,
+                    high_contrast=True,
                     id="acting-extend",
                 ),
                 rx.button(
@@ -159,6 +160,7 @@ def acting_banner() -> rx.Component:
                     size="2",
                     color_scheme="red",
                     on_click=ActingBannerState.end,
+                    high_contrast=True,
                     id="acting-end",
                 ),
                 align="center",

@@ -143,7 +143,7 @@ def acting_banner() -> rx.Component:
                 rx.text(
                     tr("acting.banner.ends"),
                     " ",
-                    rx.moment(banner.ends_at, format="HH:mm", local=True, id="acting-ends-at"),
+                    rx.text(banner.ends_at, as_="span", id="acting-ends-at"),
                     size="2",
                 ),
                 rx.spacer(),

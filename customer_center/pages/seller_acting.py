@@ -46,6 +46,7 @@ def _action(user: Texts) -> rx.Component:
             tr("acting.console.act_as"),
             on_click=S.act_as(user["id"]),
             high_contrast=True,
+            class_name="cc-nowrap",
             id="act-as-" + uid,
             aria_label=tr("acting.console.act_as") + " " + user["name"].to(str),
         ),

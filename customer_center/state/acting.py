@@ -18,6 +18,7 @@ from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import ActingAgent
 from customer_center.domain.staff import StaffPermission
+from customer_center.i18n.formatting import format_moment
 from customer_center.services.seller import acting, acting_consent, acting_policy
 from customer_center.settings import get_settings
 from customer_center.state.access import acting_principal, requires, signed_in, staff
@@ -141,7 +142,7 @@ class ActingBannerState(PortalState):
     acting: bool = False
     user_name: str = ""
     company_name: str = ""
-    ends_at: str = ""  # ISO time, shown in the browser's time
+    ends_at: str = ""  # when it ends without activity, in the portal's time
     opens_empty = False
 
     async def _show(self, principal: ActingAgent) -> None:
@@ -149,7 +150,7 @@ class ActingBannerState(PortalState):
             acting.banner_facts, principal, idle_minutes=get_settings().acting_idle_minutes
         )
         self.acting, self.user_name, self.company_name = True, facts.user_name, facts.company_name
-        self.ends_at = facts.ends_at.isoformat()
+        self.ends_at = format_moment(facts.ends_at, self.lang)
 
     @signed_in
     async def extend(self) -> None:

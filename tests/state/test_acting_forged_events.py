@@ -288,3 +288,12 @@ async def test_act_as_through_the_pipeline_opens_an_acting_session(setup: Acting
         (setup.world.victim.id, ""),
     ]
     _sent.updates.clear()
+
+
+async def test_the_dashboard_loads_for_the_acting_agent(setup: Acting, engine) -> None:
+    from customer_center.state.dashboard import DashboardState
+
+    header = f"{STAFF_COOKIE}={setup.raw}"
+    state = await dispatch_on_dashboard("dash", header, f"{DashboardState.get_full_name()}.load")
+    assert state.consent_requests == 0
+    _sent.updates.clear()

@@ -113,12 +113,6 @@ def team_card() -> rx.Component:
     )
 
 
-@portal_page(
-    routes.DASHBOARD,
-    DashboardState.load,
-    title_key="page.dashboard",
-    nav=Nav("nav.dashboard", "layout_dashboard", NavGroup.START),
-)
 def consent_notice() -> rx.Component:
     """The seller's customer care asks to act for the user: a link to answer."""
     return rx.cond(
@@ -138,6 +132,12 @@ def consent_notice() -> rx.Component:
     )
 
 
+@portal_page(
+    routes.DASHBOARD,
+    DashboardState.load,
+    title_key="page.dashboard",
+    nav=Nav("nav.dashboard", "layout_dashboard", NavGroup.START),
+)
 def dashboard_page() -> rx.Component:
     return app_page(
         rx.text(tr("dashboard.intro"), color_scheme="gray", margin_bottom="1rem"),

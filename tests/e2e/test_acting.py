@@ -90,11 +90,15 @@ def _team(company_id: int) -> None:
         session.commit()
 
 
-def _set_policy(company_id: int, policy: ActingPolicy) -> None:
+def _set_policy(company_id: int, policy: ActingPolicy | None = None) -> None:
+    """The company's policy (None: as it is), and its own address for the invoices."""
     with Session(get_engine()) as session:
         company = session.get(Company, company_id)
         assert company is not None
-        company.acting_policy = policy
+        if policy is not None:
+            company.acting_policy = policy
+        company.street, company.postal_code = "Werkstraße 1", "70173"
+        company.city, company.country = "Stuttgart", "DE"
         session.add(company)
         session.commit()
 
@@ -139,6 +143,7 @@ def test_always_an_agent_orders_for_ben_and_both_are_named(
     cid = approval_company("C-ACT-1", "Müller Maschinenbau", "mueller-act.example")
     _staff()
     _team(cid)
+    _set_policy(cid)
     ben_id = _user_id("ben.buyer@mueller-act.example")
     anna_id = _user_id("anna.approver@mueller-act.example")
 

@@ -52,16 +52,16 @@ def acting_attribution(agent_id: int, user_id: int) -> Attribution:
     return Attribution(PrincipalKind.SELLER_AGENT, agent_id, user_id)
 
 
-def may_act_in(session: Session, agent: SellerAgent, company_id: int) -> bool:
+def may_act_in(session: Session, principal: SellerAgent, *, company_id: int) -> bool:
     """The team rule: a company with an account team admits its members (and supervisors)."""
-    if not agent.may(StaffPermission.ACT_ON_BEHALF):
+    if not principal.may(StaffPermission.ACT_ON_BEHALF):
         return False
-    if agent.may(StaffPermission.MANAGE_STAFF):
+    if principal.may(StaffPermission.MANAGE_STAFF):
         return True
     team = session.exec(
         select(AccountTeamMember.staff_id).where(AccountTeamMember.company_id == company_id)
     ).all()
-    return not team or agent.agent_id in team
+    return not team or principal.agent_id in team
 
 
 def valid_consent(
@@ -80,12 +80,12 @@ def valid_consent(
     ).first()
 
 
-def acting_company(session: Session, agent: SellerAgent, *, company_id: object) -> Company:
+def acting_company(session: Session, principal: SellerAgent, *, company_id: object) -> Company:
     """The company an agent wants to act in, after the right and the team rule."""
-    agent.require(StaffPermission.ACT_ON_BEHALF)
-    company = company_to_view(session, agent, company_id=company_id)
+    principal.require(StaffPermission.ACT_ON_BEHALF)
+    company = company_to_view(session, principal, company_id=company_id)
     assert company.id is not None
-    if not may_act_in(session, agent, company.id):
+    if not may_act_in(session, principal, company_id=company.id):
         raise ServiceError(NOT_IN_TEAM)
     return company
 
@@ -98,30 +98,30 @@ def company_user(session: Session, company_id: int, user_id: object) -> User:
     return user
 
 
-def may_start(session: Session, agent: SellerAgent, company: Company, user_id: int) -> bool:
+def may_start(session: Session, principal: SellerAgent, *, company: Company, user_id: int) -> bool:
     if company.acting_policy == ActingPolicy.ALWAYS:
         return True
     return (
         company.acting_policy == ActingPolicy.CONSENT
-        and valid_consent(session, agent.agent_id, user_id) is not None
+        and valid_consent(session, principal.agent_id, user_id) is not None
     )
 
 
 def start_acting(
-    session: Session, agent: SellerAgent, *, company_id: object, user_id: object
+    session: Session, principal: SellerAgent, *, company_id: object, user_id: object
 ) -> int:
     """Open an acting session for the agent's staff session; its id."""
-    company = acting_company(session, agent, company_id=company_id)
+    company = acting_company(session, principal, company_id=company_id)
     assert company.id is not None
     user = company_user(session, company.id, user_id)
     assert user.id is not None
-    if not may_start(session, agent, company, user.id):
+    if not may_start(session, principal, company=company, user_id=user.id):
         raise ServiceError(NOT_ALLOWED)
-    for previous in live_rows(session, agent.session_id):
+    for previous in live_rows(session, principal.session_id):
         close(session, previous, EndReason.REPLACED)
     row = ActingSession(
-        staff_id=agent.agent_id,
-        staff_session_id=agent.session_id,
+        staff_id=principal.agent_id,
+        staff_session_id=principal.session_id,
         company_id=company.id,
         user_id=user.id,
     )
@@ -132,7 +132,7 @@ def start_acting(
         session,
         STARTED,
         company_id=company.id,
-        by=acting_attribution(agent.agent_id, user.id),
+        by=acting_attribution(principal.agent_id, user.id),
         target_type="user",
         target_id=user.id,
         after={"policy": company.acting_policy},
@@ -222,16 +222,16 @@ class ActPage:
     acting_user_id: int | None  # whom the agent acts for in this company now, if anyone
 
 
-def act_page(session: Session, agent: SellerAgent, *, company_id: object, page: int) -> ActPage:
+def act_page(session: Session, principal: SellerAgent, *, company_id: object, page: int) -> ActPage:
     """The console's "act as" page: the company's policy and one page of its active users,
     each with whether the agent may start acting for them now."""
-    company = acting_company(session, agent, company_id=company_id)
+    company = acting_company(session, principal, company_id=company_id)
     assert company.id is not None
     listed = company_users_page(
         session, company.id, query=UserQuery(status=UserStatus.ACTIVE, page=max(0, page))
     )
     ids = [row.id for row in listed.rows]
-    consents = latest_consents(session, agent.agent_id, ids)
+    consents = latest_consents(session, principal.agent_id, ids)
     users = [
         ActUser(
             row.id,
@@ -243,7 +243,7 @@ def act_page(session: Session, agent: SellerAgent, *, company_id: object, page: 
         )
         for row in listed.rows
     ]
-    current = [row.user_id for row in live_rows(session, agent.session_id)]
+    current = [row.user_id for row in live_rows(session, principal.session_id)]
     return ActPage(
         company.id,
         company.name,
@@ -301,8 +301,8 @@ def banner_facts(session: Session, principal: ActingAgent, *, idle_minutes: floa
     )
 
 
-def after_acting(session: Session, agent: SellerAgent, *, idle_minutes: float) -> int | None:
+def after_acting(session: Session, principal: SellerAgent, *, idle_minutes: float) -> int | None:
     """An agent's customer page found its acting session over: end it if it went idle (with
     its summary), and name the company to return to in the console."""
-    end_idle(session, agent.session_id, idle_minutes=idle_minutes)
-    return last_acting_company(session, agent.session_id)
+    end_idle(session, principal.session_id, idle_minutes=idle_minutes)
+    return last_acting_company(session, principal.session_id)

@@ -36,25 +36,25 @@ NOT_FOUND = "acting.error.request_not_found"
 
 
 def request_consent(
-    session: Session, agent: SellerAgent, *, company_id: object, user_id: object
+    session: Session, principal: SellerAgent, *, company_id: object, user_id: object
 ) -> int:
     """Ask the user's consent to act for them (policy "consent" only); mails the user."""
-    company = acting_company(session, agent, company_id=company_id)
+    company = acting_company(session, principal, company_id=company_id)
     assert company.id is not None
     if company.acting_policy != ActingPolicy.CONSENT:
         raise ServiceError(NOT_ALLOWED)
     user = company_user(session, company.id, user_id)
     assert user.id is not None
-    row = ActingConsent(staff_id=agent.agent_id, company_id=company.id, user_id=user.id)
+    row = ActingConsent(staff_id=principal.agent_id, company_id=company.id, user_id=user.id)
     session.add(row)
     session.flush()
     assert row.id is not None
-    member = session.get(StaffMember, agent.agent_id)
+    member = session.get(StaffMember, principal.agent_id)
     audit.record(
         session,
         REQUESTED_ACTION,
         company_id=company.id,
-        by=agent.attribution,
+        by=principal.attribution,
         target_type="user",
         target_id=user.id,
     )
@@ -65,7 +65,7 @@ def request_consent(
         template="acting_consent",
         link=routes.link(get_settings().base_url, routes.ACTING_CONSENT),
         name=user.name,
-        agent=member.name if member else "",
+        principal=member.name if member else "",
         seller=get_settings().seller_name,
         minutes=int(CONSENT_VALID_FOR.total_seconds() // 60),
     )

@@ -297,3 +297,35 @@ async def test_the_dashboard_loads_for_the_acting_agent(setup: Acting, engine) -
     state = await dispatch_on_dashboard("dash", header, f"{DashboardState.get_full_name()}.load")
     assert state.consent_requests == 0
     _sent.updates.clear()
+
+
+def test_with_consent_nothing_happens_until_the_user_accepts(setup: Acting, session) -> None:
+    from customer_center.models.outbox import OutboxMessage
+    from customer_center.services.seller import acting_consent
+    from tests.factories import actor_for
+
+    company = session.get(Company, setup.company_id)
+    company.acting_policy = ActingPolicy.CONSENT
+    session.add(company)
+    session.commit()
+    victim = setup.world.victim
+    with pytest.raises(ServiceError) as refused:
+        acting.start_acting(session, setup.agent, company_id=setup.company_id, user_id=victim.id)
+    assert refused.value.code == acting.NOT_ALLOWED
+    request_id = acting_consent.request_consent(
+        session, setup.agent, company_id=setup.company_id, user_id=victim.id
+    )
+    mail = session.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()  # type: ignore[union-attr]
+    assert "Eva Ernst of Seller's customer care asks" in mail.payload["text"]
+    assert "/seller-access/consent" in mail.payload["text"]
+    with pytest.raises(ServiceError):
+        acting.start_acting(session, setup.agent, company_id=setup.company_id, user_id=victim.id)
+    # The agent acting for the main contact cannot answer for anyone; the user can.
+    principal = resolve_acting(session, setup.raw)
+    assert principal is not None
+    with pytest.raises(ServiceError):
+        acting_consent.answer_request(session, principal, request_id=request_id, accept=True)
+    user = actor_for(session, victim)
+    assert acting_consent.pending_count(session, user) == 1
+    acting_consent.answer_request(session, user, request_id=request_id, accept=True)
+    assert acting.start_acting(session, setup.agent, company_id=setup.company_id, user_id=victim.id)

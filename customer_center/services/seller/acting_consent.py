@@ -65,7 +65,7 @@ def request_consent(
         template="acting_consent",
         link=routes.link(get_settings().base_url, routes.ACTING_CONSENT),
         name=user.name,
-        principal=member.name if member else "",
+        agent=member.name if member else "",
         seller=get_settings().seller_name,
         minutes=int(CONSENT_VALID_FOR.total_seconds() // 60),
     )

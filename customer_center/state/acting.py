@@ -22,7 +22,7 @@ from customer_center.i18n.formatting import format_moment
 from customer_center.services.seller import acting, acting_consent, acting_policy
 from customer_center.settings import get_settings
 from customer_center.state.access import acting_principal, requires, signed_in, staff
-from customer_center.state.base import PortalState, field_errors, in_transaction
+from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 from customer_center.state.paging import page_turners
 from customer_center.state.seller import go_to
 
@@ -125,14 +125,14 @@ class SellerAccessState(PortalState):
 
     @requires(Permission.COMPANY_MANAGE)
     async def save(self, form: dict) -> None:
-        policy = form.get("policy", "")
+        policy = text_field(form, "policy", 16)
         self.errors, self.saved = {}, False
         try:
             await in_transaction(acting_policy.set_company_policy, self._actor(), policy=policy)
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return
-        self.policy, self.saved = str(policy), True
+        self.policy, self.saved = policy, True
 
 
 class ActingBannerState(PortalState):

@@ -210,8 +210,10 @@ def test_always_an_agent_orders_for_ben_and_both_are_named(
     # End: back to the company in the console; the customer pages no longer take the agent.
     agent.locator("#acting-end").click()
     agent.wait_for_url(re.compile(rf"/seller/companies/{cid}/?$"), timeout=30_000)
+    # A customer page opened now shows nothing of Ben: to sign-in, or back to the console.
     agent.goto(f"{portal}/dashboard")
-    agent.wait_for_url(re.compile(r"/sign-in"), timeout=30_000)
+    agent.wait_for_url(re.compile(rf"/sign-in|/seller/companies/{cid}/?$"), timeout=30_000)
+    expect(agent.locator("#acting-banner-text")).to_have_count(0)
 
     # The company's audit log names both.
     open_page(page, f"{portal}/audit")

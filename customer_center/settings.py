@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from customer_center.domain.staff import ACTING_IDLE_MINUTES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 ENV_DEV = "dev"
@@ -89,6 +91,9 @@ class Settings:
     seller_oidc_issuer: str = ""
     seller_oidc_client_id: str = ""
     seller_oidc_client_secret: str = ""
+    # An agent's acting session ends after this many minutes without an event
+    # (CC_ACTING_IDLE_MINUTES; a fraction for tests).
+    acting_idle_minutes: float = ACTING_IDLE_MINUTES
 
     @property
     def seller_sso(self) -> bool:
@@ -191,6 +196,7 @@ def load_settings() -> Settings:
         seller_oidc_issuer=_env("CC_SELLER_OIDC_ISSUER"),
         seller_oidc_client_id=_env("CC_SELLER_OIDC_CLIENT_ID"),
         seller_oidc_client_secret=_env("CC_SELLER_OIDC_CLIENT_SECRET"),
+        acting_idle_minutes=max(0.05, float(_env("CC_ACTING_IDLE_MINUTES") or ACTING_IDLE_MINUTES)),
     )
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 from sqlalchemy import and_, false
 from sqlmodel import Session, col, select
 
+from customer_center.auth.acting import live_acting
 from customer_center.auth.sessions import cookie_value_from_header, live_session_of
 from customer_center.auth.staff_sessions import STAFF_COOKIE, live_staff_session_of
 from customer_center.db import session_scope
+from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import PERMISSION_CODES, builtin_rights
-from customer_center.domain.principals import CustomerUser, SellerAgent
-from customer_center.models.user import Role, RolePermission, UserRole
+from customer_center.domain.principals import ActingAgent, CustomerUser, SellerAgent, acting_for
+from customer_center.models.user import Role, RolePermission, User, UserRole
+from customer_center.settings import get_settings
 
 
 def rights_of(session: Session, user_id: int, company_id: int) -> frozenset[str]:
@@ -85,3 +88,45 @@ def load_agent(cookie_header: str) -> SellerAgent | None:
         return None
     with session_scope() as session:
         return resolve_agent(session, raw_token)
+
+
+def resolve_acting(
+    session: Session, raw_staff_token: str | None, *, refresh: bool = True
+) -> ActingAgent | None:
+    """An agent acting for a customer user: a live staff session with a live acting session
+    for an active user; the user's rights minus what an agent never does while acting.
+    ``refresh``: the event counts as the agent's activity (the idle timeout starts again)."""
+    agent = resolve_agent(session, raw_staff_token)
+    if agent is None:
+        return None
+    acting = live_acting(
+        session,
+        agent.session_id,
+        idle_minutes=get_settings().acting_idle_minutes,
+        refresh=refresh,
+    )
+    if acting is None:
+        return None
+    user = session.get(User, acting.user_id)
+    if user is None or user.status != UserStatus.ACTIVE or user.company_id != acting.company_id:
+        return None
+    as_user = CustomerUser(
+        user_id=acting.user_id,
+        company_id=acting.company_id,
+        rights=rights_of(session, acting.user_id, acting.company_id),
+        language=agent.language,
+    )
+    return acting_for(as_user, agent_id=agent.agent_id, acting_session_id=acting.acting_session_id)
+
+
+def load_customer_side(cookie_header: str, *, refresh: bool = True) -> CustomerUser | None:
+    """The principal of a customer-side event: the customer user of the session cookie, or,
+    without one, the agent of the staff cookie acting for a user (never a plain agent)."""
+    principal = load_principal(cookie_header)
+    if principal is not None:
+        return principal
+    raw_staff = cookie_value_from_header(cookie_header, STAFF_COOKIE)
+    if raw_staff is None:
+        return None
+    with session_scope() as session:
+        return resolve_acting(session, raw_staff, refresh=refresh)

@@ -7,6 +7,7 @@ import reflex as rx
 from customer_center.components.navigation import nav_links
 from customer_center.components.ui import brand, dev_mailbox_link, language_select, tr
 from customer_center.settings import get_settings
+from customer_center.state.acting import ActingBannerState
 from customer_center.state.base import PortalState
 from customer_center.state.session import SessionState
 
@@ -124,11 +125,67 @@ def session_watch() -> rx.Component:
 SESSION_CHECK_MS = 5000
 
 
+def acting_banner() -> rx.Component:
+    """While an agent of the seller acts for a user: who for, until when, Extend and End.
+    Part of the shell, above every page (no page can hide it), announced to screen readers."""
+    banner = ActingBannerState
+    text = (
+        tr("acting.banner.text")
+        .replace("{user}", banner.user_name)
+        .replace("{company}", banner.company_name)
+    )
+    status = rx.box(
+        rx.cond(
+            banner.acting,
+            rx.hstack(
+                rx.icon("user_round_cog", size=18, aria_hidden="true"),
+                rx.text(text, weight="medium", id="acting-banner-text"),
+                rx.text(
+                    tr("acting.banner.ends"),
+                    " ",
+                    rx.text(banner.ends_at, as_="span", id="acting-ends-at"),
+                    size="2",
+                ),
+                rx.spacer(),
+                rx.button(
+                    tr("acting.banner.extend"),
+                    variant="soft",
+                    size="2",
+                    on_click=ActingBannerState.extend,
+                    high_contrast=True,
+                    id="acting-extend",
+                ),
+                rx.button(
+                    tr("acting.banner.end"),
+                    size="2",
+                    color_scheme="red",
+                    on_click=ActingBannerState.end,
+                    high_contrast=True,
+                    id="acting-end",
+                ),
+                align="center",
+                spacing="3",
+                wrap="wrap",
+                width="100%",
+            ),
+        ),
+        role="status",
+        aria_live="polite",
+        id="acting-banner",
+    )
+    return rx.el.section(
+        status,
+        aria_label=tr("acting.banner.label"),
+        class_name=rx.cond(banner.acting, "cc-acting-banner", "cc-acting-banner-off"),
+    )
+
+
 def app_page(
     *children: rx.Component, title_key: str, permission: str | None = None
 ) -> rx.Component:
     """The shell of every signed-in page: header, navigation by permission, content."""
     return rx.box(
+        acting_banner(),
         app_header(),
         rx.flex(
             rx.el.nav(nav_links(), aria_label=tr("shell.navigation"), class_name="cc-nav"),

@@ -41,6 +41,8 @@ CONTROLLING = "/controlling"
 AUDIT = "/audit"
 COMPANY_SIGN_IN = "/company/sign-in"
 COMPANY_PROVISIONING = "/company/provisioning"
+COMPANY_SELLER_ACCESS = "/company/seller-access"  # may the seller's agents act for users
+ACTING_CONSENT = "/seller-access/consent"  # a user answers an agent's request to act
 
 # The seller's side: its staff sign in at SELLER (their own cookie, their own pages)
 SELLER = "/seller"

@@ -18,3 +18,6 @@ class TimelineEntry:
     on_behalf_of: tuple[str, ...] = ()  # names of those the actor stood in for
     data: dict[str, Any] = field(default_factory=dict)  # the kind's figures
     body: str = ""  # what the actor wrote
+    # An agent of the seller acting for the user ``actor``: the agent's and the seller's name.
+    agent: str = ""
+    seller: str = ""

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
+from customer_center.domain.staff import ActingPolicy
 from customer_center.models.base import utcnow
 
 
@@ -21,3 +22,5 @@ class Company(SQLModel, table=True):
     language: str = Field(default="en", max_length=5)
     password_sign_in_enabled: bool = True
     activated_at: datetime = Field(default_factory=utcnow)
+    # Whether the seller's agents may act for the company's users (set by its main contact).
+    acting_policy: str = Field(default=ActingPolicy.NEVER, max_length=16)

@@ -113,6 +113,25 @@ def team_card() -> rx.Component:
     )
 
 
+def consent_notice() -> rx.Component:
+    """The seller's customer care asks to act for the user: a link to answer."""
+    return rx.cond(
+        DashboardState.consent_requests > 0,
+        rx.callout(
+            rx.hstack(
+                rx.text(tr("acting.consent.dashboard")),
+                rx.link(tr("acting.consent.answer"), href=routes.ACTING_CONSENT, id="consent-link"),
+                spacing="2",
+                wrap="wrap",
+            ),
+            icon="headset",
+            color_scheme="amber",
+            margin_bottom="1rem",
+            id="consent-notice",
+        ),
+    )
+
+
 @portal_page(
     routes.DASHBOARD,
     DashboardState.load,
@@ -122,6 +141,7 @@ def team_card() -> rx.Component:
 def dashboard_page() -> rx.Component:
     return app_page(
         rx.text(tr("dashboard.intro"), color_scheme="gray", margin_bottom="1rem"),
+        consent_notice(),
         rx.grid(
             company_card(),
             you_card(),

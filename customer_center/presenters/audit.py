@@ -78,6 +78,14 @@ def view_row(record: AuditRecord, names: AuditNames, lang: str) -> dict[str, str
 def who(record: AuditRecord, lang: str) -> str:
     """The user who acted; a SCIM token by its label; the seller's customer care; else the
     system."""
+    if record.agent_name is not None:
+        return translate(
+            lang,
+            "acting.agent_for",
+            seller=record.seller_name,
+            agent=record.agent_name,
+            user=record.actor_name or f"#{record.actor_user_id}",
+        )
     if record.actor_kind == PrincipalKind.CUSTOMER_USER:
         return record.actor_name or f"#{record.actor_user_id}"
     return (

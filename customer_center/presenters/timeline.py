@@ -59,7 +59,12 @@ def _erp_words(status: str, data: Mapping[str, Any], lang: str) -> str:
 
 
 def who(entry: TimelineEntry, lang: str) -> str:
-    """The name of who acted; the portal itself when nobody did."""
+    """The name of who acted; the portal itself when nobody did; an agent of the seller
+    acting for a user: "Seller's agent Eva Ernst for Ben Schmidt"."""
+    if entry.agent:
+        return translate(
+            lang, "acting.agent_for", seller=entry.seller, agent=entry.agent, user=entry.actor
+        )
     return entry.actor or translate(lang, "approvals.event.system")
 
 

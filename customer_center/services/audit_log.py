@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ from customer_center.domain.principals import CustomerUser, PrincipalKind
 from customer_center.domain.refs import RoleRef
 from customer_center.models.audit import AuditEntry
 from customer_center.models.company import Company
+from customer_center.models.staff import StaffMember
 from customer_center.models.user import Role, User
 from customer_center.services.audit import AUDIT_TOKEN_KEY
 from customer_center.services.people.names import name_or_email_matches, users_to_pick
@@ -156,6 +157,7 @@ class AuditNames:
     users: dict[int, str]
     roles: dict[int, RoleRef]
     currency: str
+    agents: dict[int, str] = field(default_factory=dict)  # the seller's agents acting for users
 
     def user(self, user_id: object) -> str | None:
         found = as_int(user_id)
@@ -203,7 +205,16 @@ def _names(session: Session, company_id: int, entries: list[AuditEntry]) -> Audi
         select(Role.id, Role.code, Role.name, Role.is_builtin).where(Role.company_id == company_id)
     ).all()
     currency = session.exec(select(Company.currency).where(Company.id == company_id)).first()
+    acting = {e.actor_ref for e in entries if _is_acting(e) and e.actor_ref is not None}
+    agents = (
+        session.exec(
+            select(StaffMember.id, StaffMember.name).where(col(StaffMember.id).in_(acting))
+        ).all()
+        if acting
+        else []
+    )
     return AuditNames(
+        agents={agent_id: name for agent_id, name in agents},  # type: ignore[misc]
         users={user_id: name for user_id, name in users},  # type: ignore[misc]
         roles={role_id: RoleRef(code, name, b) for role_id, code, name, b in roles},  # type: ignore[misc]
         currency=currency or "EUR",
@@ -232,6 +243,14 @@ class AuditRecord:
     after: dict[str, Any] | None
     session_id: int | None
     ip_address: str
+    # An agent of the seller acting for the user ``actor_name``: the agent's and seller's name.
+    agent_name: str | None = None
+    seller_name: str = ""
+
+
+def _is_acting(entry: AuditEntry) -> bool:
+    """Written by an agent of the seller acting for a customer user."""
+    return entry.actor_kind == PrincipalKind.SELLER_AGENT and entry.actor_user_id is not None
 
 
 def _actor_kind(entry: AuditEntry) -> PrincipalKind:
@@ -297,6 +316,8 @@ def to_record(entry: AuditEntry, names: AuditNames) -> AuditRecord:
         after=entry.after,
         session_id=entry.session_id,
         ip_address=entry.ip_address,
+        agent_name=names.agents.get(entry.actor_ref or 0, "?") if _is_acting(entry) else None,
+        seller_name=get_settings().seller_name if _is_acting(entry) else "",
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVarTuple, Unpack, cast
 from reflex.event import EventCallback
 
 from customer_center.domain.permissions import Permission
-from customer_center.domain.principals import CustomerUser, SellerAgent
+from customer_center.domain.principals import ActingAgent, CustomerUser, SellerAgent
 from customer_center.domain.staff import StaffPermission
 
 P = TypeVarTuple("P")
@@ -34,6 +34,9 @@ class Access:
     permission: Permission | StaffPermission | None = None
     dev_only: bool = False
     staff: bool = False
+    # The user's own account (password, e-mail, sessions, handing over the main contact,
+    # accepting an invitation): never by an agent acting for the user.
+    own_account: bool = False
 
 
 # Set by the middleware for the event being processed (None: nobody signed in): a customer
@@ -56,6 +59,21 @@ def seller_principal() -> SellerAgent | None:
     return context if isinstance(context, SellerAgent) else None
 
 
+# An acting session owns a tab under its own number, apart from staff and customer sessions.
+ACTING_TAB_OFFSET = 1 << 40
+
+
+def session_of(context: CustomerUser | SellerAgent | None) -> int:
+    """The sign-in session behind an event, as the tab remembers it; 0 when nobody is signed
+    in. Staff sessions count below zero, so a tab never mistakes a staff session for a
+    customer's of the same id; an agent acting for a user counts by the acting session."""
+    if context is None:
+        return 0
+    if isinstance(context, ActingAgent):
+        return -(ACTING_TAB_OFFSET + context.acting_session_id)
+    return -context.session_id if isinstance(context, SellerAgent) else context.session_id
+
+
 def _mark(access: Access) -> Callable[[Handler[*P]], EventCallback[*P]]:
     def decorate(fn: Handler[*P]) -> EventCallback[*P]:
         setattr(fn, ACCESS_ATTRIBUTE, access)
@@ -74,6 +92,25 @@ def public(fn: Handler[*P]) -> EventCallback[*P]:
 def signed_in(fn: Handler[*P]) -> EventCallback[*P]:
     """Callable by any active, signed-in user of any company."""
     return _mark(Access())(fn)
+
+
+def own_account(fn: Handler[*P]) -> EventCallback[*P]:
+    """Callable by a signed-in user for their own account only: never by an agent of the
+    seller acting for them, whatever the user may."""
+    return _mark(Access(own_account=True))(fn)
+
+
+def own_account_requires(
+    permission: Permission,
+) -> Callable[[Handler[*P]], EventCallback[*P]]:
+    """Like :func:`requires`, and never by an agent acting for the user (own account)."""
+    return _mark(Access(permission=permission, own_account=True))
+
+
+def acting_principal() -> ActingAgent | None:
+    """The event's agent acting for a customer user, if it is one."""
+    context = current_principal.get()
+    return context if isinstance(context, ActingAgent) else None
 
 
 def requires(
@@ -115,4 +152,6 @@ def describe(access: Access | None) -> str:
         return "anyone"
     if access.staff:
         return f"staff {access.permission}" if access.permission else "staff signed in"
+    if access.own_account:
+        return f"own account {access.permission or 'signed in'}"
     return access.permission or "signed in"

@@ -13,13 +13,18 @@ from customer_center.db import session_scope
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.permissions import Permission
-from customer_center.domain.principals import CustomerUser, SellerAgent
+from customer_center.domain.principals import ActingAgent, CustomerUser, SellerAgent
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import LANGUAGES, catalog, normalize_language
 from customer_center.presenters.people import worded_params
 from customer_center.services.identity.accounts import change_language
 from customer_center.services.seller.sign_in import change_staff_language
-from customer_center.state.access import current_principal, customer_principal, public
+from customer_center.state.access import (
+    current_principal,
+    customer_principal,
+    public,
+    session_of,
+)
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -143,7 +148,7 @@ class PortalState(rx.State):
         """Whether the tab's state still belongs to ``actor``'s session. A background task
         that outlives a sign-out (or another user signing in on the tab) must not write the
         previous user's data back into the emptied tab."""
-        return self._tab_session == actor.session_id
+        return self._tab_session == session_of(actor)
 
     def _may(self, permission: Permission) -> bool:
         context = customer_principal()
@@ -183,5 +188,7 @@ class PortalState(rx.State):
         context = current_principal.get()
         if isinstance(context, SellerAgent):
             await in_transaction(change_staff_language, context, language=lang)
+        elif isinstance(context, ActingAgent):
+            return  # the agent's tab only: the user's own language stays theirs
         elif context is not None:
             await in_transaction(change_language, context, language=lang)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from customer_center.domain.errors import ServiceError
 from customer_center.services.identity import email_change
 from customer_center.settings import get_settings
-from customer_center.state.access import public, signed_in
+from customer_center.state.access import own_account, public, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 
 EMAIL_INPUT_LIMIT = 300
@@ -46,7 +46,7 @@ class EmailChangeState(PortalState):
         self._user_id = user_id or 0
         self.email, self.pending, self.editable = status.email, status.pending or "", True
 
-    @signed_in
+    @own_account
     async def submit(self, form: dict) -> None:
         self.errors, self.sent_to = {}, ""
         if not self._user_id:

@@ -7,7 +7,7 @@ from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.i18n.formatting import format_moment
 from customer_center.services.people import handover
 from customer_center.settings import get_settings
-from customer_center.state.access import customer_principal, public, signed_in
+from customer_center.state.access import customer_principal, own_account, public, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 from customer_center.state.email_change import link_token
 
@@ -60,7 +60,7 @@ class HandoverState(PortalState):
         self.dialog_open = value is True
         self.errors = {}
 
-    @signed_in
+    @own_account
     async def request(self, form: dict) -> None:
         actor = self._actor()
         self.errors, self.notice = {}, ""
@@ -81,7 +81,7 @@ class HandoverState(PortalState):
         self.notice = self._t("account.handover.sent", name=self.target_name)
         await self._refresh()
 
-    @signed_in
+    @own_account
     async def cancel(self) -> None:
         self.errors, self.notice = {}, ""
         try:
@@ -136,7 +136,7 @@ class HandoverLinkState(PortalState):
         )
         self.details_text = self._t("account.handover.offer_details", from_name=offer.from_name)
 
-    @signed_in
+    @own_account
     async def accept(self) -> None:
         token = link_token(self)
         self.errors = {}

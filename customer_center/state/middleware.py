@@ -13,12 +13,12 @@ from reflex.middleware.middleware import Middleware
 from reflex.state import BaseState, StateUpdate
 from reflex_base.event import Event
 
-from customer_center.auth.principals import load_agent, load_principal
+from customer_center.auth.principals import load_agent, load_customer_side
 from customer_center.domain import routes
-from customer_center.domain.principals import CustomerUser, SellerAgent
+from customer_center.domain.principals import ActingAgent, CustomerUser, SellerAgent
 from customer_center.logs import bind_principal, start_context
 from customer_center.settings import get_settings
-from customer_center.state.access import Access, access_of, current_principal
+from customer_center.state.access import Access, access_of, current_principal, session_of
 from customer_center.state.base import request_header
 from customer_center.state.tab import claim_tab, open_page
 
@@ -64,12 +64,8 @@ def short_name(event_name: str) -> str:
     return ".".join(part.rsplit("____", 1)[-1] for part in event_name.split("."))
 
 
-def session_of(context: CustomerUser | SellerAgent | None) -> int:
-    """The sign-in session behind an event; 0 when nobody is signed in. Staff sessions count
-    below zero, so a tab never mistakes a staff session for a customer's of the same id."""
-    if context is None:
-        return 0
-    return -context.session_id if isinstance(context, SellerAgent) else context.session_id
+# Events that are not the agent's activity: the shell's polling of the session.
+PASSIVE_HANDLERS = frozenset({"check_session"})
 
 
 def on_seller_page(state: BaseState) -> bool:
@@ -77,12 +73,19 @@ def on_seller_page(state: BaseState) -> bool:
     return routes.is_seller_path(state.router.url.path)
 
 
-async def principal_of(state: BaseState, *, seller: bool) -> CustomerUser | SellerAgent | None:
+async def principal_of(
+    state: BaseState, *, seller: bool, refresh: bool = True
+) -> CustomerUser | SellerAgent | None:
     """The principal of the event: on the seller's side a staff member from the staff
-    cookie, on the customers' side a customer user from the session cookie; never the other
-    cookie, so neither kind of sign-in opens the other side."""
+    cookie, on the customers' side a customer user from the session cookie, or an agent
+    acting for one (staff cookie with a live acting session: an ``ActingAgent``, a customer
+    user with fewer rights); a plain staff member never opens the customers' side, nor a
+    customer's cookie the seller's. ``refresh``: the event counts as an acting agent's
+    activity."""
     cookie = request_header(state.router_data, "cookie")
-    return await asyncio.to_thread(load_agent if seller else load_principal, cookie)
+    if seller:
+        return await asyncio.to_thread(load_agent, cookie)
+    return await asyncio.to_thread(load_customer_side, cookie, refresh=refresh)
 
 
 def admits(access: Access, context: CustomerUser | SellerAgent) -> bool:
@@ -90,6 +93,8 @@ def admits(access: Access, context: CustomerUser | SellerAgent) -> bool:
     the rule's right, if it names one."""
     if isinstance(context, SellerAgent):
         return access.staff and (access.permission is None or access.permission in context.rights)
+    if isinstance(context, ActingAgent) and access.own_account:
+        return False
     return not access.staff and (access.permission is None or access.permission in context.rights)
 
 
@@ -108,7 +113,8 @@ class AccessMiddleware(Middleware):
         if access.dev_only and not get_settings().is_dev:
             return StateUpdate()
         seller = access.staff if not access.anonymous else on_seller_page(state)
-        context = await principal_of(state, seller=seller)
+        passive = event.name.rsplit(".", 1)[-1] in PASSIVE_HANDLERS
+        context = await principal_of(state, seller=seller, refresh=not passive)
         await claim_tab(state, session_of(context))
         current_principal.set(context)
         bind_principal(context)
@@ -127,7 +133,7 @@ class AccessMiddleware(Middleware):
         """A (re)connecting tab gets its state only once it is the current session's; an
         opened page drops the previous visit's view before it loads."""
         if handler in _SNAPSHOT_HANDLERS:
-            context = await principal_of(state, seller=on_seller_page(state))
+            context = await principal_of(state, seller=on_seller_page(state), refresh=False)
             await claim_tab(state, session_of(context))
         elif handler == _PAGE_OPEN_HANDLER:
             await open_page(state, app.get_load_events(state.rx_router_url.path))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from customer_center.domain.errors import ServiceError
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.services.people import user_list, users
-from customer_center.state.access import signed_in
+from customer_center.state.access import own_account, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 
 
@@ -22,7 +22,7 @@ class ProfileState(PortalState):
         self.name, self.language = detail.name, detail.language
         self.errors, self.saved = {}, False
 
-    @signed_in
+    @own_account
     async def save(self, form: dict) -> None:
         """Only ever the actor's own account: no id is taken from the browser."""
         actor = self._actor()

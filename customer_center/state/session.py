@@ -13,11 +13,12 @@ from customer_center.auth.sessions import cookie_value_from_header
 from customer_center.domain import routes
 from customer_center.domain.next_page import sign_in_address
 from customer_center.domain.permissions import Permission
-from customer_center.domain.principals import CustomerUser
+from customer_center.domain.principals import ActingAgent, CustomerUser
 from customer_center.services.identity.accounts import CompanyOverview, company_overview, sign_out
 from customer_center.services.orders.inbox import waiting_count
 from customer_center.services.shop import cart
-from customer_center.state.access import customer_principal, public, signed_in
+from customer_center.state.access import acting_principal, customer_principal, public, signed_in
+from customer_center.state.acting import ActingBannerState, console_after_acting, end_acting
 from customer_center.state.approvals import ApprovalsBadgeState
 from customer_center.state.base import PortalState, in_transaction
 from customer_center.state.cart import CartBadgeState
@@ -86,6 +87,8 @@ class SessionState(PortalState):
         self.company_currency = overview.currency
         self.permissions = sorted(context.rights)
         self.is_main_contact = overview.is_main_contact
+        if isinstance(context, ActingAgent):
+            await (await self.get_state(ActingBannerState))._show(context)
         return None
 
     @public
@@ -95,13 +98,19 @@ class SessionState(PortalState):
         tab is left to ``load``, which asks them to sign in and come back."""
         if customer_principal() is None and self._session_ended:
             await forget_ended_session(self)
-            return rx.call_script(f"window.location.assign('{routes.AUTH_SIGNED_OUT}')")
+            # An agent whose acting session ended (idle) returns to the console.
+            address = await console_after_acting(self) or routes.AUTH_SIGNED_OUT
+            return rx.call_script(f"window.location.assign('{address}')")
         return None
 
     @signed_in
     async def sign_out(self) -> EventSpec:
         """Revoke the session on the server at once, empty every state of the tab (it now
-        belongs to nobody), then let the browser drop the cookie."""
+        belongs to nobody), then let the browser drop the cookie. An agent acting for the
+        user ends acting instead (and stays signed in to the console)."""
+        acting_agent = acting_principal()
+        if acting_agent is not None:
+            return await end_acting(acting_agent)
         cookie = cookie_value_from_header(self._header("cookie"))
         if cookie:
             await in_transaction(sign_out, cookie, self._client_ip())

@@ -84,7 +84,7 @@ def test_an_agent_follows_an_orders_journey_and_checks_prices(page: Page, portal
     page.get_by_label("E-mail address").fill(AGENT)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{portal}/seller/account", timeout=30_000)
+    page.wait_for_url(f"{portal}/seller/companies", timeout=30_000)  # agents start there
     wait_until_loaded(page)
 
     # The company's orders, newest first, each linking to its journey.

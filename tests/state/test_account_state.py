@@ -25,6 +25,8 @@ pytestmark = pytest.mark.usefixtures("db")
 _tokens = itertools.count()
 SIGNED_IN = Access()
 PUBLIC = Access(anonymous=True)
+# The user's own account: never by an agent of the seller acting for the user.
+OWN_ACCOUNT = Access(own_account=True)
 
 
 class Acme:
@@ -69,14 +71,14 @@ def _tab() -> str:
     ("state", "handler", "access"),
     [
         (EmailChangeState, "load", SIGNED_IN),
-        (EmailChangeState, "submit", SIGNED_IN),
+        (EmailChangeState, "submit", OWN_ACCOUNT),
         (VerifyEmailState, "load", PUBLIC),
         (HandoverState, "load", SIGNED_IN),
         (HandoverState, "set_dialog_open", SIGNED_IN),
-        (HandoverState, "request", SIGNED_IN),
-        (HandoverState, "cancel", SIGNED_IN),
+        (HandoverState, "request", OWN_ACCOUNT),
+        (HandoverState, "cancel", OWN_ACCOUNT),
         (HandoverLinkState, "load", PUBLIC),
-        (HandoverLinkState, "accept", SIGNED_IN),
+        (HandoverLinkState, "accept", OWN_ACCOUNT),
     ],
 )
 def test_handlers_carry_the_intended_access_rule(state, handler, access) -> None:

@@ -4,9 +4,11 @@ from the catalogue (``mail.<template>.*``). Services hand over a template name a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 
 from customer_center.i18n import translate
+from customer_center.i18n.formatting import format_moment
 from customer_center.i18n.wording import difference_words, money
 
 
@@ -44,6 +46,16 @@ def _worded(lang: str, params: dict[str, object]) -> dict[str, object]:
             if carrier or tracking
             else ""
         )
+    if "acting_orders" in worded:  # the summary of an agent's acting session
+        orders = [str(number) for number in worded.pop("acting_orders") or []]  # type: ignore[attr-defined]
+        worded["summary"] = (
+            translate(lang, "mail.acting_summary.orders", orders=", ".join(orders))
+            if orders
+            else translate(lang, "mail.acting_summary.nothing")
+        )
+    for key in ("started_at", "ended_at"):
+        if isinstance(worded.get(key), datetime):
+            worded[key] = format_moment(worded[key], lang)  # type: ignore[arg-type]
     return worded
 
 

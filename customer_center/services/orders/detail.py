@@ -24,9 +24,10 @@ from customer_center.domain.orders import (
     revision_diff,
 )
 from customer_center.domain.permissions import Permission
-from customer_center.domain.principals import CustomerUser
+from customer_center.domain.principals import CustomerUser, PrincipalKind
 from customer_center.domain.timeline import TimelineEntry
 from customer_center.models.order import ApprovalStep, Order, OrderEvent, OrderLine, OrderRevision
+from customer_center.models.staff import StaffMember
 from customer_center.services.orders.access import (
     Viewer,
     current_steps,
@@ -42,6 +43,7 @@ from customer_center.services.people.budgets import (
 )
 from customer_center.services.people.chains import deputy_directory
 from customer_center.services.people.names import names_of
+from customer_center.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ def detail_of(session: Session, order: Order, *, viewer: Viewer | None) -> Order
     directory = deputy_directory(session, order.company_id, {s.approver_id for s in steps})
     revisions = _revision_rows(session, order)
     events = _events(session, order)
+    agents = _agents(session, events)
     names = names_of(
         session,
         order.company_id,
@@ -158,7 +161,7 @@ def detail_of(session: Session, order: Order, *, viewer: Viewer | None) -> Order
         budget=situation_of(session, order.company_id, order.requester_id, today),
         chain=_chain(steps, directory, names, today),
         revisions=_revisions(session, order, revisions, names),
-        timeline=[_entry(event, names) for event in events],
+        timeline=[_entry(event, names, agents) for event in events],
         can_decide=waiting and bool(mine),
         can_resubmit=is_requester
         and order.status == OrderStatus.REJECTED
@@ -253,8 +256,30 @@ def _behalf_ids(event: OrderEvent) -> list[int]:
     return [u for u in ids if isinstance(u, int)]
 
 
-def _entry(event: OrderEvent, names: Mapping[int, str]) -> TimelineEntry:
+def _agents(session: Session, events: list[OrderEvent]) -> dict[int, str]:
+    """The names of the seller's agents who acted for a user in ``events``."""
+    ids = {
+        e.actor_ref
+        for e in events
+        if e.actor_kind == PrincipalKind.SELLER_AGENT and e.actor_ref is not None
+    }
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(StaffMember.id, StaffMember.name).where(col(StaffMember.id).in_(ids))
+    ).all()
+    return {staff_id: name for staff_id, name in rows if staff_id is not None}
+
+
+def _entry(event: OrderEvent, names: Mapping[int, str], agents: Mapping[int, str]) -> TimelineEntry:
+    agent = (
+        agents.get(event.actor_ref or 0, "")
+        if event.actor_kind == PrincipalKind.SELLER_AGENT
+        else ""
+    )
     return TimelineEntry(
+        agent=agent,
+        seller=get_settings().seller_name if agent else "",
         kind=event.kind,
         when=event.created_at,
         actor=names.get(event.actor_id or 0, ""),

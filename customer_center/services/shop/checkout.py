@@ -16,9 +16,10 @@ from sqlmodel import Session
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.orders import ADDRESS_FIELDS
 from customer_center.domain.permissions import Permission
-from customer_center.domain.principals import CustomerUser
+from customer_center.domain.principals import CustomerUser, PrincipalKind
 from customer_center.integrations.erp.protocol import ErpAddress, ErpClient, ErpUnavailable
 from customer_center.models.company import Company
+from customer_center.services import audit
 from customer_center.services.orders.ordering import (
     Checkout,
     LineRequest,
@@ -140,6 +141,10 @@ def _regroup(errors: Errors, choice_errors: Errors, new_delivery: bool) -> Error
     return {**grouped, **choice_errors}
 
 
+# An order an agent of the seller placed acting for a user: in the customer's audit log too.
+ORDER_PLACED_FOR_USER = "order.placed_for_user"
+
+
 def place_order(
     session: Session,
     principal: CustomerUser,
@@ -193,4 +198,14 @@ def place_order(
     if choice_errors:  # an empty address never passes the checks above; kept as a guard
         raise ValidationFailed(choice_errors)
     empty_cart(session, principal)
+    if principal.kind == PrincipalKind.SELLER_AGENT:  # an agent acting for the user
+        audit.record(
+            session,
+            ORDER_PLACED_FOR_USER,
+            company_id=principal.company_id,
+            by=principal.attribution,
+            target_type="order",
+            target_id=outcome.order_id,
+            after={"status": outcome.status},
+        )
     return outcome

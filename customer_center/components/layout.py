@@ -29,6 +29,9 @@ def _header(*left: rx.Component, right: tuple[rx.Component, ...] = ()) -> rx.Com
         align="center",
         spacing="4",
         width="100%",
+        # The banner landmark (axe: every content in a landmark); a role, not a <header>
+        # around it, so the bar stays sticky to the page.
+        role="banner",
         custom_attrs={"data-cc-loaded": loaded_path()},
     )
 

@@ -160,22 +160,21 @@ def seller_brand() -> rx.Component:
 
 def seller_header(signed_in: bool = True) -> rx.Component:
     dev = [dev_mailbox_link()] if get_settings().is_dev else []
-    # A banner landmark, so everything on the page sits in one (axe: region).
-    return rx.el.header(
-        rx.hstack(
-            seller_brand(),
-            side_label(),
-            rx.spacer(),
-            *dev,
-            language_select(),
-            *([_agent_menu()] if signed_in else []),
-            class_name="cc-header",
-            align="center",
-            spacing="4",
-            width="100%",
-            custom_attrs={"data-cc-loaded": loaded_path()},
-        ),
+    # A banner landmark, so everything on the page sits in one (axe: region); a role, not a
+    # <header> around the bar, so the bar stays sticky to the page.
+    return rx.hstack(
+        seller_brand(),
+        side_label(),
+        rx.spacer(),
+        *dev,
+        language_select(),
+        *([_agent_menu()] if signed_in else []),
+        class_name="cc-header",
+        align="center",
+        spacing="4",
         width="100%",
+        role="banner",
+        custom_attrs={"data-cc-loaded": loaded_path()},
     )
 
 

@@ -23,4 +23,6 @@ class Company(SQLModel, table=True):
     password_sign_in_enabled: bool = True
     activated_at: datetime = Field(default_factory=utcnow)
     # Whether the seller's agents may act for the company's users (set by its main contact).
-    acting_policy: str = Field(default=ActingPolicy.NEVER, max_length=16)
+    acting_policy: str = Field(
+        default=ActingPolicy.NEVER, max_length=16, sa_column_kwargs={"server_default": "never"}
+    )

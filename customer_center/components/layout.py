@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventCallback
 
 from customer_center.components.navigation import nav_links
 from customer_center.components.ui import brand, dev_mailbox_link, language_select, tr
@@ -68,12 +69,13 @@ def public_page(*children: rx.Component, title_key: str) -> rx.Component:
     )
 
 
-def user_menu() -> rx.Component:
+def account_menu(name: rx.Var, email: rx.Var, sign_out: EventCallback[()]) -> rx.Component:
+    """The signed-in person's menu in the header (customer and seller side alike)."""
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
                 rx.icon("circle_user", size=18),
-                rx.text(SessionState.user_name, class_name="cc-hide-narrow"),
+                rx.text(name, class_name="cc-hide-narrow"),
                 rx.icon("chevron_down", size=14),
                 variant="ghost",
                 aria_label=tr("shell.user_menu"),
@@ -81,15 +83,19 @@ def user_menu() -> rx.Component:
             )
         ),
         rx.menu.content(
-            rx.text(SessionState.user_email, size="1", color_scheme="gray", padding="0.5rem"),
+            rx.text(email, size="1", color_scheme="gray", padding="0.5rem"),
             rx.menu.separator(),
             rx.menu.item(
                 rx.hstack(rx.icon("log_out", size=14), tr("shell.sign_out")),
-                on_click=SessionState.sign_out,
+                on_click=sign_out,
                 id="sign-out",
             ),
         ),
     )
+
+
+def user_menu() -> rx.Component:
+    return account_menu(SessionState.user_name, SessionState.user_email, SessionState.sign_out)
 
 
 def app_header() -> rx.Component:

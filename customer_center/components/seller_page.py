@@ -13,7 +13,7 @@ from typing import Any
 
 import reflex as rx
 
-from customer_center.components.layout import loaded_path
+from customer_center.components.layout import account_menu, loaded_path
 from customer_center.components.portal_page import Decorator, page_title
 from customer_center.components.ui import BRAND, dev_mailbox_link, language_select, tr
 from customer_center.domain import routes
@@ -118,26 +118,8 @@ def seller_name_text() -> rx.Component:
 
 
 def _agent_menu() -> rx.Component:
-    return rx.menu.root(
-        rx.menu.trigger(
-            rx.button(
-                rx.icon("circle_user", size=18),
-                rx.text(SellerShellState.agent_name, class_name="cc-hide-narrow"),
-                rx.icon("chevron_down", size=14),
-                variant="ghost",
-                aria_label=tr("shell.user_menu"),
-                id="user-menu",
-            )
-        ),
-        rx.menu.content(
-            rx.text(SellerShellState.agent_email, size="1", color_scheme="gray", padding="0.5rem"),
-            rx.menu.separator(),
-            rx.menu.item(
-                rx.hstack(rx.icon("log_out", size=14), tr("shell.sign_out")),
-                on_click=SellerShellState.sign_out,
-                id="sign-out",
-            ),
-        ),
+    return account_menu(
+        SellerShellState.agent_name, SellerShellState.agent_email, SellerShellState.sign_out
     )
 
 

@@ -5,8 +5,7 @@ identity provider). Apart from the customers' routes: their own cookie, their ow
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -14,9 +13,9 @@ from starlette.routing import Route
 
 from customer_center.auth.browser_key import BROWSER_COOKIE
 from customer_center.auth.staff_sessions import STAFF_COOKIE
-from customer_center.db import session_scope
 from customer_center.domain import routes as addresses
 from customer_center.domain.errors import ServiceError
+from customer_center.http.sso_flow import client_ip, in_transaction, to_provider
 from customer_center.services.identity.sso_sign_in import SsoRefused
 from customer_center.services.seller import sso
 from customer_center.services.seller.sign_in import redeem_staff_ticket
@@ -25,19 +24,6 @@ from customer_center.settings import get_settings
 STATE_COOKIE = "cc_staff_sso_state"
 STATE_COOKIE_PATH = "/seller/auth/sso"
 T = TypeVar("T")
-
-
-def _in_transaction(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    with session_scope() as session:
-        return fn(session, *args, **kwargs)
-
-
-async def _db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    return await asyncio.to_thread(_in_transaction, fn, *args, **kwargs)
-
-
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 def set_staff_cookie(response: Response, cookie: str) -> None:
@@ -63,12 +49,12 @@ async def complete_sign_in(request: Request) -> RedirectResponse:
     to only; then the seller's start page."""
     settings = get_settings()
     try:
-        cookie = await _db(
+        cookie = await in_transaction(
             redeem_staff_ticket,
             request.query_params.get("ticket", "")[:100],
             browser_key=request.cookies.get(BROWSER_COOKIE),
             days=settings.session_days,
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request),
             user_agent=request.headers.get("user-agent", ""),
         )
     except ServiceError as error:
@@ -87,7 +73,7 @@ async def signed_out(_request: Request) -> RedirectResponse:
 
 
 async def _refused(request: Request, refusal: SsoRefused) -> RedirectResponse:
-    await _db(sso.record_refusal, refusal, _client_ip(request))
+    await in_transaction(sso.record_refusal, refusal, client_ip(request))
     response = RedirectResponse(f"{addresses.SELLER}?notice=sso_{refusal.reason}", status_code=303)
     response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH)
     return response
@@ -97,26 +83,22 @@ async def sso_start(request: Request) -> RedirectResponse:
     """Off to the seller's identity provider, in the browser the sign-in page gave the start
     ticket to only."""
     try:
-        started = await _db(
+        started = await in_transaction(
             sso.start_login,
             get_settings(),
             request.query_params.get("ticket", ""),
             request.cookies.get(BROWSER_COOKIE),
-            _client_ip(request),
+            client_ip(request),
         )
     except SsoRefused as refusal:
         return await _refused(request, refusal)
-    response = RedirectResponse(started.url, status_code=303)
-    response.set_cookie(
-        STATE_COOKIE,
+    return to_provider(
+        started.url,
         started.state,
-        max_age=int(sso.TRANSACTION_TTL.total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=get_settings().secure_cookies,
+        cookie=STATE_COOKIE,
         path=STATE_COOKIE_PATH,
+        ttl=sso.TRANSACTION_TTL,
     )
-    return response
 
 
 async def sso_callback(request: Request) -> RedirectResponse:
@@ -125,7 +107,7 @@ async def sso_callback(request: Request) -> RedirectResponse:
     settings = get_settings()
     params = request.query_params
     try:
-        tx = await _db(
+        tx = await in_transaction(
             sso.take_transaction, params.get("state", ""), request.cookies.get(STATE_COOKIE)
         )
         claims = await asyncio.to_thread(
@@ -135,11 +117,11 @@ async def sso_callback(request: Request) -> RedirectResponse:
             params.get("code", "")[:2000],
             params.get("error", ""),
         )
-        cookie = await _db(
+        cookie = await in_transaction(
             sso.complete_login,
             settings,
             claims,
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request),
             user_agent=request.headers.get("user-agent", ""),
         )
     except SsoRefused as refusal:

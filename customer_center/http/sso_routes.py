@@ -5,16 +5,15 @@ with its notice (``sso_<reason>``) and in the audit log."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from customer_center.auth.browser_key import BROWSER_COOKIE
-from customer_center.db import session_scope
 from customer_center.http.auth_routes import set_session_cookie
+from customer_center.http.sso_flow import client_ip, in_transaction, to_provider
 from customer_center.services.identity import sso_provisioning, sso_sign_in
 from customer_center.services.identity.sso_sign_in import ProviderAnswer, SsoRefused
 from customer_center.settings import get_settings
@@ -24,22 +23,9 @@ STATE_COOKIE_PATH = "/auth/sso"
 T = TypeVar("T")
 
 
-def _in_transaction(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    with session_scope() as session:
-        return fn(session, *args, **kwargs)
-
-
-async def _db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    return await asyncio.to_thread(_in_transaction, fn, *args, **kwargs)
-
-
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
-
-
 async def _refused(request: Request, refusal: SsoRefused) -> RedirectResponse:
     detail = {"path": request.url.path}
-    await _db(sso_sign_in.record_refusal, refusal, _client_ip(request), detail)
+    await in_transaction(sso_sign_in.record_refusal, refusal, client_ip(request), detail)
     response = RedirectResponse(f"/sign-in?notice=sso_{refusal.reason}", status_code=303)
     response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH)
     return response
@@ -49,26 +35,22 @@ async def sso_start(request: Request) -> RedirectResponse:
     """Begin the code flow for the company the e-mail's domain belongs to, in the browser the
     sign-in page gave the start ticket to (its browser key) only."""
     try:
-        started = await _db(
+        started = await in_transaction(
             sso_sign_in.start_login,
             get_settings(),
             request.query_params.get("ticket", ""),
             request.cookies.get(BROWSER_COOKIE),
-            _client_ip(request),
+            client_ip(request),
         )
     except SsoRefused as refusal:
         return await _refused(request, refusal)
-    response = RedirectResponse(started.url, status_code=303)
-    response.set_cookie(
-        STATE_COOKIE,
+    return to_provider(
+        started.url,
         started.state,
-        max_age=int(sso_sign_in.TRANSACTION_TTL.total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=get_settings().secure_cookies,
+        cookie=STATE_COOKIE,
         path=STATE_COOKIE_PATH,
+        ttl=sso_sign_in.TRANSACTION_TTL,
     )
-    return response
 
 
 async def _finish(request: Request) -> tuple[str, str]:
@@ -77,9 +59,9 @@ async def _finish(request: Request) -> tuple[str, str]:
     settings = get_settings()
     params = request.query_params
     state = params.get("state", "")
-    tx = await _db(sso_sign_in.take_transaction, state)
+    tx = await in_transaction(sso_sign_in.take_transaction, state)
     sso_sign_in.check_browser(tx, state, request.cookies.get(STATE_COOKIE))
-    secret = await _db(sso_sign_in.client_secret_of, settings, tx)
+    secret = await in_transaction(sso_sign_in.client_secret_of, settings, tx)
     answer = ProviderAnswer(code=params.get("code", "")[:2000], error=params.get("error", ""))
     claims = await asyncio.to_thread(sso_sign_in.verify_answer, settings, tx, answer, secret)
     cookie = await asyncio.to_thread(
@@ -87,7 +69,7 @@ async def _finish(request: Request) -> tuple[str, str]:
         settings,
         tx,
         claims,
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         user_agent=request.headers.get("user-agent", ""),
     )
     return cookie, tx.next

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from customer_center.components.forms import field, form
+from customer_center.components.forms import field, field_error, form
 from customer_center.components.ui import notice, tr
 from customer_center.state.absences import AbsenceState
 
@@ -29,16 +29,7 @@ def substitute_picker() -> rx.Component:
             default_value="",
             class_name="cc-native-select",
         ),
-        rx.cond(
-            S.errors.contains("substitute"),
-            rx.text(
-                S.errors["substitute"],
-                id="substitute-error",
-                size="2",
-                color_scheme="red",
-                role="alert",
-            ),
-        ),
+        field_error(S.errors, "substitute"),
         spacing="1",
         width="100%",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from customer_center.components.forms import field, form
+from customer_center.components.forms import field, field_error, form
 from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain.permissions import Permission
 from customer_center.state.budgets import MyBudgetState, SituationView, UserBudgetState
@@ -22,12 +22,7 @@ def period_select(values: Texts, errors: Texts) -> rx.Component:
             default_value=values["period"],
             class_name="cc-native-select",
         ),
-        rx.cond(
-            errors.contains("period"),
-            rx.text(
-                errors["period"], id="period-error", size="2", color_scheme="red", role="alert"
-            ),
-        ),
+        field_error(errors, "period"),
         spacing="1",
         width="100%",
         align="start",

@@ -46,13 +46,19 @@ def field(
             hint_key is not None,
             rx.text(tr(hint_key or ""), size="1", color_scheme="gray"),
         ),
-        rx.cond(
-            has_error,
-            rx.text(errors[name], id=error_id, size="2", color_scheme="red", role="alert"),
-        ),
+        field_error(errors, name),
         spacing="1",
         width="100%",
         align="start",
+    )
+
+
+def field_error(errors: Texts, name: str) -> rx.Component:
+    """The message of a refused field right below it (``<name>-error``, read by the field's
+    ``aria-describedby``)."""
+    return rx.cond(
+        errors.contains(name),
+        rx.text(errors[name], id=f"{name}-error", size="2", color_scheme="red", role="alert"),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from customer_center.components.forms import form
+from customer_center.components.forms import field_error, form
 from customer_center.components.ui import Texts, tr
 from customer_center.state.base import PortalState
 from customer_center.state.seller_assist import SellerAssistState
@@ -72,16 +72,7 @@ def assist_dialog() -> rx.Component:
                             aria_invalid=rx.cond(errors.contains("reason"), "true", "false"),
                             aria_describedby="reason-error",
                         ),
-                        rx.cond(
-                            errors.contains("reason"),
-                            rx.text(
-                                errors["reason"],
-                                id="reason-error",
-                                size="2",
-                                color_scheme="red",
-                                role="alert",
-                            ),
-                        ),
+                        field_error(errors, "reason"),
                         spacing="1",
                         width="100%",
                     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from customer_center.components.forms import field, form
+from customer_center.components.forms import field, field_error, form
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
@@ -121,16 +121,7 @@ def rights_checkboxes() -> rx.Component:
     return rx.vstack(
         rx.text(tr("roles.rights"), class_name="cc-label"),
         rx.grid(*areas, columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%"),
-        rx.cond(
-            S.editor_errors.contains("permissions"),
-            rx.text(
-                S.editor_errors["permissions"],
-                id="permissions-error",
-                size="2",
-                color_scheme="red",
-                role="alert",
-            ),
-        ),
+        field_error(S.editor_errors, "permissions"),
         spacing="2",
         width="100%",
     )
@@ -190,16 +181,7 @@ def delete_dialog() -> rx.Component:
                             aria_describedby="move_to-error",
                             class_name="cc-native-select",
                         ),
-                        rx.cond(
-                            S.delete_errors.contains("move_to"),
-                            rx.text(
-                                S.delete_errors["move_to"],
-                                id="move_to-error",
-                                size="2",
-                                color_scheme="red",
-                                role="alert",
-                            ),
-                        ),
+                        field_error(S.delete_errors, "move_to"),
                         width="100%",
                     ),
                     rx.text(tr("roles.delete_question"), size="2"),

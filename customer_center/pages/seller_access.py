@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from customer_center.components.forms import form, submit_button
+from customer_center.components.forms import field_error, form, submit_button
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
@@ -52,11 +52,7 @@ def policy_section() -> rx.Component:
                 rx.vstack(*[_choice(policy) for policy in ActingPolicy], spacing="3"),
                 class_name="cc-fieldset",
             ),
-            rx.cond(
-                S.errors.contains("policy"),
-                rx.text(S.errors["policy"], id="policy-error", size="2", color_scheme="red",
-                        role="alert"),
-            ),
+            field_error(S.errors, "policy"),
             submit_button("acting.policy.save"),
             on_submit=S.save,
             errors=S.errors,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ArrayVar
 
-from customer_center.components.forms import form
+from customer_center.components.forms import field_error, form
 from customer_center.components.pager import pager
 from customer_center.components.seller_assist import assist_buttons, assist_dialog, assist_done
 from customer_center.components.seller_company_nav import company_nav
@@ -116,16 +116,7 @@ def team_form() -> rx.Component:
                     id="staff_id",
                     class_name="cc-native-select",
                 ),
-                rx.cond(
-                    errors.contains("staff_id"),
-                    rx.text(
-                        errors["staff_id"],
-                        id="staff_id-error",
-                        size="2",
-                        color_scheme="red",
-                        role="alert",
-                    ),
-                ),
+                field_error(errors, "staff_id"),
                 spacing="1",
                 flex="2 1 14rem",
             ),
@@ -343,16 +334,7 @@ def preview_form() -> rx.Component:
                             id="user_id",
                             class_name="cc-native-select",
                         ),
-                        rx.cond(
-                            errors.contains("user_id"),
-                            rx.text(
-                                errors["user_id"],
-                                id="user_id-error",
-                                size="2",
-                                color_scheme="red",
-                                role="alert",
-                            ),
-                        ),
+                        field_error(errors, "user_id"),
                         spacing="1",
                         flex="2 1 14rem",
                     ),
@@ -367,16 +349,7 @@ def preview_form() -> rx.Component:
                             height="2.25rem",
                             input_mode="decimal",
                         ),
-                        rx.cond(
-                            errors.contains("amount"),
-                            rx.text(
-                                errors["amount"],
-                                id="amount-error",
-                                size="2",
-                                color_scheme="red",
-                                role="alert",
-                            ),
-                        ),
+                        field_error(errors, "amount"),
                         spacing="1",
                         flex="1 1 10rem",
                     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ArrayVar
 
-from customer_center.components.forms import field, form
+from customer_center.components.forms import field, field_error, form
 from customer_center.components.pager import page_text, pager
 from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
 from customer_center.components.ui import Texts, notice, once_loaded, tr
@@ -38,12 +38,7 @@ def rights_boxes(checked: ArrayVar[list[str]] | None, errors: Texts, prefix: str
     return rx.vstack(
         rx.text(tr("seller.staff.rights"), class_name="cc-label"),
         rx.vstack(*[box(right) for right in StaffPermission], spacing="2"),
-        rx.cond(
-            errors.contains("rights"),
-            rx.text(
-                errors["rights"], id="rights-error", size="2", color_scheme="red", role="alert"
-            ),
-        ),
+        field_error(errors, "rights"),
         spacing="2",
         width="100%",
         align="start",

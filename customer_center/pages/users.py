@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.event import EventCallback
 from reflex.vars import ArrayVar
 
-from customer_center.components.forms import field, form
+from customer_center.components.forms import field, field_error, form
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
@@ -262,10 +262,7 @@ def role_checkboxes(
     return rx.vstack(
         rx.text(tr("users.roles"), class_name="cc-label"),
         rx.flex(rx.foreach(options, box), spacing="3", wrap="wrap"),
-        rx.cond(
-            errors.contains("roles"),
-            rx.text(errors["roles"], id="roles-error", size="2", color_scheme="red", role="alert"),
-        ),
+        field_error(errors, "roles"),
         spacing="2",
         width="100%",
         align="start",

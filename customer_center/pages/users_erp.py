@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from customer_center.components.forms import form
+from customer_center.components.forms import field_error, form
 from customer_center.components.layout import app_page
 from customer_center.components.pager import page_text, pager
 from customer_center.components.portal_page import portal_page
@@ -110,16 +110,7 @@ def invite_form() -> rx.Component:
     return form(
         contacts_table(),
         contacts_pager(),
-        rx.cond(
-            S.errors.contains("contacts"),
-            rx.text(
-                S.errors["contacts"],
-                id="contacts-error",
-                size="2",
-                color_scheme="red",
-                role="alert",
-            ),
-        ),
+        field_error(S.errors, "contacts"),
         role_checkboxes(S.role_options, None, S.errors),
         rx.box(language_field(SessionState.lang, S.errors), max_width="20rem", width="100%"),
         invite_button(),

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from customer_center.domain.carriers import DEFAULT_TRACKING_URLS, parse_tracking_table
 from customer_center.domain.staff import ACTING_IDLE_MINUTES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +95,11 @@ class Settings:
     # An agent's acting session ends after this many minutes without an event
     # (CC_ACTING_IDLE_MINUTES; a fraction for tests).
     acting_idle_minutes: float = ACTING_IDLE_MINUTES
+    # Carriers' tracking pages, name -> URL pattern with {number} (CC_CARRIER_TRACKING_URLS:
+    # "NAME=URL;NAME=URL", added to the defaults for DHL, UPS, DPD, GLS and FedEx).
+    carrier_tracking_urls: dict[str, str] = field(
+        default_factory=lambda: dict(DEFAULT_TRACKING_URLS)
+    )
 
     @property
     def seller_sso(self) -> bool:
@@ -197,6 +203,10 @@ def load_settings() -> Settings:
         seller_oidc_client_id=_env("CC_SELLER_OIDC_CLIENT_ID"),
         seller_oidc_client_secret=_env("CC_SELLER_OIDC_CLIENT_SECRET"),
         acting_idle_minutes=max(0.05, float(_env("CC_ACTING_IDLE_MINUTES") or ACTING_IDLE_MINUTES)),
+        carrier_tracking_urls={
+            **DEFAULT_TRACKING_URLS,
+            **parse_tracking_table(_env("CC_CARRIER_TRACKING_URLS")),
+        },
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from reflex.vars import StringVar
 
 from customer_center.components.navigation import Nav, Right, register
 from customer_center.components.ui import BRAND, tr
@@ -45,15 +46,18 @@ def portal_page(
     title_key: str,
     right: Right = None,
     nav: Nav | None = None,
+    title: StringVar | None = None,
 ) -> Decorator:
     """A signed-in page at ``route``: the shell's facts load first, then ``loads`` (the page
     states' on_load handlers). ``right`` decides who sees the navigation entry ``nav``; the
-    handlers check their own rights anyway."""
+    handlers check their own rights anyway. ``title``: a detail page's own tab title (a Var
+    naming what it shows, "PO-000004 · Orders"), before the brand."""
     if nav is not None:
         register(route, nav, right)
-    return rx.page(
-        route=route, title=page_title(route, title_key), on_load=[SessionState.load, *loads]
-    )
+    tab = page_title(route, title_key) if title is None else title + TITLE_SUFFIX
+    if title is not None:
+        TITLE_KEYS[route] = title_key
+    return rx.page(route=route, title=tab, on_load=[SessionState.load, *loads])
 
 
 def public_route(route: str, *loads: Any, title_key: str | None) -> Decorator:

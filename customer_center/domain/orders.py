@@ -190,8 +190,14 @@ def can_transition(current: str, new: str) -> bool:
 
 
 def is_open(status: str) -> bool:
-    """Still being decided: comments, changes and decisions are possible."""
+    """Still being decided: changes and decisions are possible."""
     return status in (OrderStatus.PENDING_APPROVAL, OrderStatus.REJECTED)
+
+
+def may_write(status: str) -> bool:
+    """The conversation stays open once the order was placed, also after the hand-off to
+    the seller: colleagues keep writing about it (delivery, returns)."""
+    return status != OrderStatus.DRAFT
 
 
 # --- revisions and their difference ------------------------------------------------------

@@ -35,18 +35,132 @@ def _error(name: str) -> rx.Component:
     )  # fmt: skip
 
 
+def _lines() -> rx.Component:
+    cell = rx.table.cell
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(tr("approvals.column.product")),
+                    rx.table.column_header_cell(tr("approvals.column.quantity")),
+                    rx.table.column_header_cell(
+                        tr("approvals.column.unit_price"),
+                        text_align="right",
+                        class_name="cc-hide-narrow",
+                    ),
+                    rx.table.column_header_cell(tr("approvals.column.total"), text_align="right"),
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    S.lines,
+                    lambda line: rx.table.row(
+                        cell(
+                            rx.text(line["name"], weight="medium"),
+                            rx.text(line["sku"], size="1", color_scheme="gray"),
+                        ),
+                        cell(line["quantity"]),
+                        cell(line["unit_price"], text_align="right", class_name="cc-hide-narrow"),
+                        cell(rx.text(line["total"], class_name="cc-nowrap"), text_align="right"),
+                        class_name="link-line",
+                    ),
+                ),
+                rx.table.row(
+                    cell(rx.text(tr("approvals.field.total"), weight="bold")),
+                    cell(S.total_quantity),
+                    cell(class_name="cc-hide-narrow"),
+                    cell(
+                        rx.text(S.total, weight="bold", class_name="cc-nowrap", id="link-total"),
+                        text_align="right",
+                    ),
+                ),
+            ),
+            variant="surface",
+            width="100%",
+            id="link-lines",
+            aria_label=tr("approval_link.section.lines"),
+        ),
+        class_name="cc-table-wrap",
+        width="100%",
+    )
+
+
+def _item(label: rx.Var, value: rx.Component | rx.Var) -> rx.Component:
+    return rx.data_list.item(rx.data_list.label(label, min_width="9rem"), rx.data_list.value(value))
+
+
+def _address(lines: rx.Var) -> rx.Component:
+    return rx.vstack(rx.foreach(lines, lambda line: rx.text(line)), spacing="0")
+
+
+def _details() -> rx.Component:
+    return rx.data_list.root(
+        rx.cond(S.reference != "", _item(S.reference_label, S.reference)),
+        _item(tr("approvals.field.shipping"), S.shipping),
+        _item(tr("approvals.field.payment"), S.payment),
+        _item(tr("approvals.field.delivery"), _address(S.delivery_lines)),
+        _item(tr("approvals.field.billing"), _address(S.billing_lines)),
+        orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
+        size="2",
+        id="link-details",
+    )
+
+
+def _conversation() -> rx.Component:
+    return rx.vstack(
+        rx.heading(tr("approval_link.section.conversation"), size="3", as_="h2"),
+        rx.cond(
+            S.conversation.length() > 0,
+            rx.vstack(
+                rx.foreach(
+                    S.conversation,
+                    lambda e: rx.vstack(
+                        rx.text(rx.text.strong(e["who"]), " ", e["text"], size="2"),
+                        rx.blockquote(e["body"], size="2"),
+                        rx.text(e["when"], size="1", color_scheme="gray"),
+                        spacing="1",
+                        width="100%",
+                        class_name="link-message",
+                    ),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            rx.text(tr("approval_link.no_messages"), size="2", color_scheme="gray"),
+        ),
+        spacing="2",
+        width="100%",
+        id="link-conversation",
+    )
+
+
+def order_overview() -> rx.Component:
+    """What the approver needs to decide without opening the order."""
+    return rx.vstack(
+        rx.text(S.summary, weight="medium", id="link-summary"),
+        rx.cond(
+            S.reasons.length() > 0,
+            rx.vstack(
+                rx.text(tr("approval_link.reasons"), size="2", color_scheme="gray"),
+                rx.foreach(S.reasons, lambda r: rx.text("• ", r, size="2")),
+                spacing="1",
+            ),
+        ),
+        rx.heading(tr("approval_link.section.lines"), size="3", as_="h2"),
+        _lines(),
+        rx.heading(tr("approval_link.section.addresses"), size="3", as_="h2"),
+        _details(),
+        _conversation(),
+        rx.separator(size="4"),
+        spacing="3",
+        width="100%",
+    )
+
+
 def decision_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.text(S.summary, weight="medium", id="link-summary"),
-            rx.cond(
-                S.reasons.length() > 0,
-                rx.vstack(
-                    rx.text(tr("approval_link.reasons"), size="2", color_scheme="gray"),
-                    rx.foreach(S.reasons, lambda r: rx.text("• ", r, size="2")),
-                    spacing="1",
-                ),
-            ),
+            order_overview(),
             rx.hstack(
                 _choice("approve", "approval_link.approve", True),
                 _choice("reject", "approval_link.reject", False),
@@ -100,8 +214,8 @@ def approval_link_page() -> rx.Component:
                 _finished(),
                 rx.cond(S.problem != "", _problem(), rx.cond(S.summary != "", decision_form())),
             ),
-            size="3",
-            max_width="40rem",
+            size=rx.breakpoints(initial="2", sm="3"),
+            max_width="56rem",
             width="100%",
         ),
         title_key="approval_link.title",

@@ -8,6 +8,7 @@ import reflex as rx
 
 from customer_center.components.forms import OnSubmit
 from customer_center.components.layout import app_page
+from customer_center.components.order_stepper import journey_card
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
@@ -77,7 +78,10 @@ def summary_card() -> rx.Component:
             summary_item(
                 "approvals.field.total", rx.text(S.total, weight="bold", id="order-total")
             ),
-            summary_item("approvals.field.reference", S.reference),
+            rx.data_list.item(
+                rx.data_list.label(S.reference_label, min_width="9rem"),
+                rx.data_list.value(S.reference),
+            ),
             summary_item("approvals.field.payment", S.payment),
             summary_item("approvals.field.shipping", rx.text(S.shipping, id="order-shipping")),
             summary_item("approvals.field.delivery", address_block(S.delivery_lines)),
@@ -454,7 +458,7 @@ def actions_card() -> rx.Component:
                     color_scheme="green",
                     on_click=S.approve,
                     id="approve",
-                    disabled=~S.is_hydrated,
+                    disabled=~S.is_hydrated | (S.editing != ""),
                 ),
                 rx.button(
                     rx.icon("x", size=16),
@@ -463,7 +467,7 @@ def actions_card() -> rx.Component:
                     variant="soft",
                     on_click=S.reject,
                     id="reject",
-                    disabled=~S.is_hydrated,
+                    disabled=~S.is_hydrated | (S.editing != ""),
                 ),
                 rx.button(
                     rx.icon("pencil", size=16),
@@ -475,6 +479,15 @@ def actions_card() -> rx.Component:
                 ),
                 spacing="2",
                 wrap="wrap",
+            ),
+            rx.cond(
+                S.editing == "change",
+                rx.text(
+                    tr("order_fields.decide_after_change"),
+                    size="2",
+                    color_scheme="amber",
+                    id="decide-after-change",
+                ),
             ),
             spacing="3",
             width="100%",
@@ -637,6 +650,7 @@ def order_content() -> rx.Component:
         rx.cond(S.conflict != "", notice(S.conflict, color="amber", icon="refresh_cw")),
         rx.cond(S.notice != "", rx.box(notice(S.notice), id="order-notice", width="100%")),
         reasons_card(),
+        rx.cond(S.steps.length() > 0, journey_card(S.steps, S.shipments, S.shipment_lines)),
         rx.grid(
             rx.vstack(lines_card(), revisions_card(), timeline_card(), spacing="4", width="100%"),
             rx.vstack(
@@ -658,7 +672,13 @@ def order_content() -> rx.Component:
     )
 
 
-@portal_page(routes.ORDER, OrderViewState.load, title_key="page.order")
+@portal_page(
+    routes.ORDER,
+    OrderViewState.load,
+    title_key="page.order",
+    # "PO-000004 · Orders · Customer Center" once the order is shown
+    title=rx.cond(S.number != "", S.number + " · " + tr("page.orders"), tr("page.order")),
+)
 def order_view_page() -> rx.Component:
     return app_page(
         rx.cond(

@@ -229,6 +229,7 @@ def detail_sections() -> list[rx.Component]:
     UserChainState.load,
     AbsenceState.load_for_user,
     title_key="page.user",
+    title=rx.cond(S.found & (S.name != ""), S.name + " · " + tr("page.users"), tr("page.user")),
 )
 def user_detail_page() -> rx.Component:
     return app_page(

@@ -60,11 +60,14 @@ def _erp_words(status: str, data: Mapping[str, Any], lang: str) -> str:
 
 def who(entry: TimelineEntry, lang: str) -> str:
     """The name of who acted; the portal itself when nobody did; an agent of the seller
-    acting for a user: "Seller's agent Eva Ernst for Ben Schmidt"."""
+    acting for a user: "Seller's agent Eva Ernst for Ben Schmidt"; the seller (by name) for
+    what the ERP reports."""
     if entry.agent:
         return translate(
             lang, "acting.agent_for", seller=entry.seller, agent=entry.agent, user=entry.actor
         )
+    if entry.seller and erp_status_of(entry.kind) not in (None, "sent"):
+        return entry.seller  # the seller reports the order's journey
     return entry.actor or translate(lang, "approvals.event.system")
 
 

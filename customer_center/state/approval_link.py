@@ -7,9 +7,13 @@ from reflex.event import EventCallback
 from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
+from customer_center.i18n import translate
 from customer_center.i18n.wording import money
+from customer_center.presenters import orders
 from customer_center.presenters.breaches import breach_lines
+from customer_center.presenters.timeline import timeline_rows
 from customer_center.services.orders import approval_links
+from customer_center.services.orders.detail import OrderDetail
 from customer_center.settings import get_settings
 from customer_center.state.access import requires
 from customer_center.state.approvals import ApprovalsBadgeState
@@ -21,6 +25,17 @@ DECIDE = Permission.APPROVALS_DECIDE
 class ApprovalLinkState(PortalState):
     summary: str = ""
     reasons: list[str] = []
+    # The order as the approver needs it to decide: lines, totals, addresses, the conversation.
+    lines: list[dict[str, str]] = []
+    total: str = ""
+    total_quantity: str = ""
+    reference_label: str = ""
+    reference: str = ""
+    shipping: str = ""
+    payment: str = ""
+    delivery_lines: list[str] = []
+    billing_lines: list[str] = []
+    conversation: list[dict[str, str]] = []
     order_href: str = ""
     problem: str = ""
     done_text: str = ""
@@ -31,6 +46,7 @@ class ApprovalLinkState(PortalState):
     @requires(DECIDE)
     async def load(self) -> None:
         self.summary, self.reasons, self.problem, self.done_text, self.errors = "", [], "", "", {}
+        self.lines, self.conversation = [], []
         self._token = self._query("token")[:100]
         try:
             linked = await in_transaction(approval_links.open_link, self._actor(), raw=self._token)
@@ -47,6 +63,22 @@ class ApprovalLinkState(PortalState):
             total=money(order.total_cents, order.currency, self.lang),
         )
         self.reasons = breach_lines(order.reasons, self.lang, order.currency)
+        self._show_order(order)
+
+    def _show_order(self, order: OrderDetail) -> None:
+        lang = self.lang
+        self.lines = orders.line_rows(order, lang)
+        self.total = money(order.total_cents, order.currency, lang)
+        self.total_quantity = str(order.total_quantity)
+        self.reference = order.reference
+        self.reference_label = translate(lang, "order_fields.reference_by", name=order.requester)
+        self.shipping = translate(lang, f"orders.shipping.{order.shipping_method}")
+        self.payment = translate(lang, f"orders.payment.{order.payment_method}")
+        self.delivery_lines = orders.address_lines(order.delivery_address)
+        self.billing_lines = orders.address_lines(order.billing_address)
+        self.conversation = [
+            row for row in timeline_rows(order.timeline, lang, order.currency) if row["body"] != ""
+        ]
 
     @requires(DECIDE)
     async def decide(self, form: dict) -> EventCallback[()] | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from reflex.event import EventCallback
+
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import MAX_LINE_QUANTITY, parse_quantity
 from customer_center.domain.orders import ADDRESS_FIELDS, SHIPPING_METHODS
@@ -16,7 +18,7 @@ from customer_center.domain.permissions import Permission
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_day, format_moment
 from customer_center.i18n.wording import money
-from customer_center.presenters import orders
+from customer_center.presenters import journey, orders
 from customer_center.presenters.breaches import breach_lines
 from customer_center.presenters.budgets import limits_summary
 from customer_center.presenters.timeline import timeline_rows
@@ -25,6 +27,7 @@ from customer_center.services.orders.detail import OrderDetail, order_detail
 from customer_center.services.orders.revisions import OrderChange
 from customer_center.settings import get_settings
 from customer_center.state.access import requires, signed_in
+from customer_center.state.approvals import ApprovalsBadgeState
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 
 DECIDE = Permission.APPROVALS_DECIDE
@@ -48,6 +51,7 @@ class OrderViewState(PortalState):
     total: str = ""
     total_quantity: str = ""
     reference: str = ""
+    reference_label: str = ""  # "Your reference" for the requester, whose it is otherwise
     payment: str = ""
     shipping: str = ""
     erp_number: str = ""
@@ -63,6 +67,9 @@ class OrderViewState(PortalState):
     revisions: list[dict[str, str]] = []
     revision_changes: list[dict[str, str]] = []
     timeline: list[dict[str, str]] = []
+    steps: list[dict[str, str]] = []  # the stepper: placed … delivered, with the ERP's times
+    shipments: list[dict[str, str]] = []
+    shipment_lines: list[dict[str, str]] = []
     can_decide: bool = False
     can_resubmit: bool = False
     can_cancel: bool = False
@@ -104,6 +111,11 @@ class OrderViewState(PortalState):
         self.total = money(d.total_cents, currency, lang)
         self.total_quantity = str(d.total_quantity)
         self.reference = d.reference
+        self.reference_label = (
+            translate(lang, "approvals.field.reference")
+            if d.is_requester
+            else translate(lang, "order_fields.reference_by", name=d.requester)
+        )
         self.payment = translate(lang, f"orders.payment.{d.payment_method}")
         self.shipping = translate(lang, f"orders.shipping.{d.shipping_method}")
         self.erp_number = d.erp_order_number
@@ -118,6 +130,13 @@ class OrderViewState(PortalState):
         self.revisions = orders.revision_rows(d, lang)
         self.revision_changes = orders.revision_changes(d, lang)
         self.timeline = timeline_rows(d.timeline, lang, currency)
+        self.steps = journey.step_rows(d.journey, lang)
+        self.shipments = journey.shipment_rows(
+            d.journey, lang, get_settings().carrier_tracking_urls
+        )
+        self.shipment_lines = journey.shipment_line_rows(
+            d.journey, {line.sku: line.name for line in d.lines}, lang
+        )
         self.can_decide, self.can_resubmit = d.can_decide, d.can_resubmit
         self.can_cancel, self.can_comment = d.can_cancel, d.can_comment
         self.is_requester = d.is_requester
@@ -183,7 +202,9 @@ class OrderViewState(PortalState):
         self.decision_comment = value[:2100] if isinstance(value, str) else ""
 
     @requires(DECIDE)
-    async def approve(self) -> None:
+    async def approve(self) -> EventCallback[()] | None:
+        if self.editing:  # the change form is open: save or discard it first
+            return None
         if await self._run(
             decisions.approve,
             settings=get_settings(),
@@ -192,9 +213,13 @@ class OrderViewState(PortalState):
             done_key="approvals.done.approved",
         ):
             self.decision_comment = ""
+            return ApprovalsBadgeState.refresh  # one order fewer waiting
+        return None
 
     @requires(DECIDE)
-    async def reject(self) -> None:
+    async def reject(self) -> EventCallback[()] | None:
+        if self.editing:
+            return None
         if await self._run(
             decisions.reject,
             settings=get_settings(),
@@ -203,6 +228,8 @@ class OrderViewState(PortalState):
             done_key="approvals.done.rejected",
         ):
             self.decision_comment = ""
+            return ApprovalsBadgeState.refresh
+        return None
 
     @signed_in
     async def cancel_order(self) -> None:
@@ -220,6 +247,7 @@ class OrderViewState(PortalState):
         if (
             not await self._run(
                 conversation.add_comment,
+                settings=get_settings(),
                 text=text_field(form, "message", 2100),
                 done_key="approvals.done.commented",
             )

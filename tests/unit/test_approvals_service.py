@@ -493,14 +493,20 @@ def test_one_conversation_seen_by_requester_approvers_and_view_all_only(shop) ->
     shop.chain(("any", [shop.anna]))
     order_id = shop.order().order_id
     conversation.add_comment(
-        shop.session, shop.actor(shop.anna), order_id=order_id, text="Why two?"
+        shop.session, shop.actor(shop.anna), settings=SETTINGS, order_id=order_id, text="Why two?"
     )
     conversation.add_comment(
-        shop.session, shop.actor(shop.ben), order_id=order_id, text="One is a spare."
+        shop.session,
+        shop.actor(shop.ben),
+        settings=SETTINGS,
+        order_id=order_id,
+        text="One is a spare.",
     )
     shop.session.commit()
     with pytest.raises(ValidationFailed):
-        conversation.add_comment(shop.session, shop.actor(shop.ben), order_id=order_id, text=" ")
+        conversation.add_comment(
+            shop.session, shop.actor(shop.ben), settings=SETTINGS, order_id=order_id, text=" "
+        )
     detail = order_detail(shop.session, shop.actor(shop.ben), order_id=order_id)
     comments = [(who(e, "en"), e.body) for e in detail.timeline if e.kind == "comment"]
     assert comments == [("Anna", "Why two?"), ("Ben", "One is a spare.")]
@@ -514,7 +520,9 @@ def test_one_conversation_seen_by_requester_approvers_and_view_all_only(shop) ->
             order_detail(shop.session, outsider, order_id=order_id)
         assert hidden.value.code == "orders.error.not_found"
         with pytest.raises(ServiceError):
-            conversation.add_comment(shop.session, outsider, order_id=order_id, text="Hello")
+            conversation.add_comment(
+                shop.session, outsider, settings=SETTINGS, order_id=order_id, text="Hello"
+            )
     with pytest.raises(ServiceError):
         order_detail(shop.session, shop.actor(shop.ben), order_id=str(order_id))
 

@@ -32,13 +32,16 @@ def test_timeline_entries_name_the_portal_when_nobody_acted() -> None:
         EventKind.APPROVED, NOW, actor="Carl", on_behalf_of=("Anna",), data={"level": 1}
     )
     shipped = TimelineEntry(
-        erp_event("shipped"), NOW, data={"carrier": "DHL", "tracking_number": "0034"}
+        erp_event("shipped"),
+        NOW,
+        data={"carrier": "DHL", "tracking_number": "0034"},
+        seller="Hansen Antriebe",
     )
     rows = timeline_rows([automatic, approval, shipped], "en", "EUR")
-    assert [row["who"] for row in rows] == ["Customer Center", "Carl", "Customer Center"]
+    assert [row["who"] for row in rows] == ["Customer Center", "Carl", "Hansen Antriebe"]
     assert rows[0]["text"] == "approved at once: within every limit"
     assert event_words(approval, "en", "EUR") == "approved level 2 (for Anna)"
-    assert rows[2]["text"] == "seller reports: Shipped (carrier DHL, tracking 0034)"
+    assert rows[2]["text"] == "reports: Shipped (carrier DHL, tracking 0034)"
 
 
 def test_reasons_state_and_age_in_words() -> None:

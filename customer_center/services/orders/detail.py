@@ -14,12 +14,15 @@ from sqlmodel import Session, col, select
 from customer_center.domain import approval_steps
 from customer_center.domain.budgets import LimitBreach
 from customer_center.domain.chains import Directory, effective_approver
-from customer_center.domain.order_states import OrderStatus, StepStatus
+from customer_center.domain.journey_steps import Journey, journey
+from customer_center.domain.order_journey import parse_moment
+from customer_center.domain.order_states import OrderStatus, StepStatus, erp_status_of
 from customer_center.domain.orders import (
     Difference,
     LineSnapshot,
     Revision,
     is_open,
+    may_write,
     order_number,
     revision_diff,
 )
@@ -103,6 +106,7 @@ class OrderDetail:
     can_resubmit: bool
     can_cancel: bool
     can_comment: bool
+    journey: Journey
 
 
 def order_detail(session: Session, principal: CustomerUser, *, order_id: object) -> OrderDetail:
@@ -138,6 +142,7 @@ def detail_of(session: Session, order: Order, *, viewer: Viewer | None) -> Order
     is_requester = principal is not None and order.requester_id == principal.user_id
     assert order.id is not None
     reasons = reasons_now(session, [order]).get(order.id, []) if waiting else []
+    timeline = [_entry(event, names, agents) for event in events]
     return OrderDetail(
         id=order.id,
         number=order_number(order),
@@ -161,14 +166,15 @@ def detail_of(session: Session, order: Order, *, viewer: Viewer | None) -> Order
         budget=situation_of(session, order.company_id, order.requester_id, today),
         chain=_chain(steps, directory, names, today),
         revisions=_revisions(session, order, revisions, names),
-        timeline=[_entry(event, names, agents) for event in events],
+        timeline=timeline,
         can_decide=waiting and bool(mine),
         can_resubmit=is_requester
         and order.status == OrderStatus.REJECTED
         and principal is not None
         and principal.may(Permission.ORDERS_CREATE),
         can_cancel=is_requester and is_open(order.status),
-        can_comment=principal is not None and is_open(order.status),
+        can_comment=principal is not None and may_write(order.status),
+        journey=journey(order.status, timeline),
     )
 
 
@@ -271,17 +277,27 @@ def _agents(session: Session, events: list[OrderEvent]) -> dict[int, str]:
     return {staff_id: name for staff_id, name in rows if staff_id is not None}
 
 
+def _reported_moment(event: OrderEvent) -> datetime:
+    """When it happened: for the ERP's reports the moment the ERP gives (``occurred_at``),
+    not the moment the portal received the report."""
+    if erp_status_of(event.kind) is None:
+        return event.created_at
+    moment = parse_moment(str((event.data or {}).get("occurred_at") or ""))
+    return moment if moment is not None else event.created_at
+
+
 def _entry(event: OrderEvent, names: Mapping[int, str], agents: Mapping[int, str]) -> TimelineEntry:
     agent = (
         agents.get(event.actor_ref or 0, "")
         if event.actor_kind == PrincipalKind.SELLER_AGENT
         else ""
     )
+    reported = erp_status_of(event.kind) not in (None, "sent")
     return TimelineEntry(
         agent=agent,
-        seller=get_settings().seller_name if agent else "",
+        seller=get_settings().seller_name if agent or reported else "",
         kind=event.kind,
-        when=event.created_at,
+        when=_reported_moment(event),
         actor=names.get(event.actor_id or 0, ""),
         actor_kind=event.actor_kind,
         on_behalf_of=tuple(names.get(u, "?") for u in _behalf_ids(event)),

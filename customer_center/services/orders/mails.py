@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from customer_center.domain import routes
 from customer_center.domain.orders import mail_ref, order_number
 from customer_center.domain.people import UserStatus
-from customer_center.models.order import Order
+from customer_center.models.order import Order, OrderRevision
 from customer_center.models.user import User
 from customer_center.services import emails
 from customer_center.services.orders import approval_link_tokens
@@ -58,16 +58,41 @@ def approval_requested(
     session: Session, settings: Settings, order: Order, approver_id: int
 ) -> None:
     """An approval step became waiting for ``approver_id`` (whoever decides for them today);
-    the e-mail's link lets them decide right away (:mod:`approval_links`)."""
+    the e-mail's link lets them decide right away (:mod:`approval_links`). After a
+    resubmission it says the order was changed and sent again, with the requester's comment."""
+    resubmitted = _resubmission(session, order)
     _send(
         session,
         settings,
         order,
         session.get(User, approver_id),
-        "order_waiting",
+        "order_resubmitted" if resubmitted is not None else "order_waiting",
         dedup_key=f"order-waiting:{order.id}:{order.version}:{approver_id}",
         link=approval_link_tokens.issue_link(session, settings, order, approver_id),
+        **({"comment": resubmitted.comment} if resubmitted is not None else {}),
     )
+
+
+def _resubmission(session: Session, order: Order) -> OrderRevision | None:
+    """The current revision if the requester sent it again after a rejection."""
+    revision = session.exec(
+        select(OrderRevision).where(
+            OrderRevision.order_id == order.id, OrderRevision.number == order.revision
+        )
+    ).first()
+    return revision if revision is not None and revision.reason == "resubmitted" else None
+
+
+def message_posted(
+    session: Session,
+    settings: Settings,
+    order: Order,
+    recipient: User | None,
+    author: str,
+    message: str,
+) -> None:
+    """A message in the order's conversation, to one of the others involved."""
+    _send(session, settings, order, recipient, "order_message", author=author, message=message)
 
 
 def order_approved(session: Session, settings: Settings, order: Order, by_name: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import NumberVar
 
-from customer_center.components.ui import Text, tr
+from customer_center.components.ui import Text, tr, tr_count
 from customer_center.state.paging import Turner
 
 
@@ -16,7 +16,9 @@ def page_text(
     total: NumberVar[int] | None = None,
 ) -> Text:
     """The message ``key`` with ``{page}`` (1-based), ``{pages}`` and ``{total}`` filled in."""
-    text = tr(key).replace("{page}", (page + 1).to_string())
+    text = (tr(key) if total is None else tr_count(key, total)).replace(
+        "{page}", (page + 1).to_string()
+    )
     if pages is not None:
         text = text.replace("{pages}", pages.to_string())
     if total is not None:

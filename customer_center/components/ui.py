@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import ObjectVar, StringVar
 
 from customer_center.domain import routes
-from customer_center.i18n.catalog import LANGUAGES
+from customer_center.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES, catalog
 from customer_center.state.base import PortalState
 
 BRAND = "Customer Center"  # the product's name, the same in every language
@@ -20,6 +20,16 @@ Texts = ObjectVar[dict[str, str]]
 def tr(key: str) -> Text:
     """The text of message ``key`` in the user's current language."""
     return PortalState.t[key].to(str)
+
+
+def tr_count(key: str, count: rx.Var) -> Text:
+    """The text of ``key`` in the plural form for ``count`` (a state var), chosen in the
+    browser: ``<key>.one`` when the catalogue has it and ``count`` is 1 (the CLDR rule of
+    every language the portal speaks, English and German), else ``key``. The server's
+    ``translate`` picks forms through Babel for any language."""
+    if f"{key}.one" not in catalog(DEFAULT_LANGUAGE):
+        return tr(key)
+    return rx.cond(count == 1, tr(f"{key}.one"), tr(key)).to(str)
 
 
 def notice(text: rx.Var | str, color: str = "green", icon: str = "info") -> rx.Component:

@@ -7,7 +7,7 @@ import reflex as rx
 from customer_center.components.layout import app_page
 from customer_center.components.pager import page_text, pager
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import Texts, notice, tr
+from customer_center.components.ui import Texts, notice, tr, tr_count
 from customer_center.domain import routes
 from customer_center.domain.user_csv import MAX_BYTES
 from customer_center.pages.users import MANAGE
@@ -19,7 +19,7 @@ UPLOAD_ID = "import-csv"
 
 def _filled(key: str, **values: rx.Var) -> rx.Var:
     """A translated text with ``{name}`` placeholders filled from state vars."""
-    text = tr(key)
+    text = tr_count(key, values["count"]) if "count" in values else tr(key)
     for name, value in values.items():
         text = text.replace("{" + name + "}", value.to_string())
     return text

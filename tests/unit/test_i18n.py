@@ -35,3 +35,19 @@ def test_money_and_dates_follow_the_language() -> None:
     assert format_money(Decimal("12400.5"), "EUR", "en") == "€12,400.50"
     moment = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
     assert "09:00" in format_moment(moment, "de")
+
+
+def test_counts_take_the_plural_form_of_each_language() -> None:
+    assert translate("en", "users.invited_many", count=1) == "1 invitation is on its way."
+    assert translate("en", "users.invited_many", count=3) == "3 invitations are on their way."
+    assert translate("de", "users.invited_many", count=1) == "1 Einladung ist unterwegs."
+    assert translate("de", "users.invited_many", count=0) == "0 Einladungen sind unterwegs."
+    assert translate("en", "approvals.page_of", page=1, pages=1, total=1).endswith("· 1 order")
+    reminder = translate("de", "mail.order_reminder.body", days=1, number="PO-1", total="5 €",
+                         requester="Ben")  # fmt: skip
+    assert "seit 1 Tag auf" in reminder
+    assert "for 2 days" in translate(
+        "en", "mail.order_reminder.body", days=2, number="PO-1", total="€5", requester="Ben"
+    )
+    # A key without forms is left as it is.
+    assert translate("en", "order_list.count", count=1) == "Orders found: 1"

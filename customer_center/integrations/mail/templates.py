@@ -59,6 +59,14 @@ def _worded(lang: str, params: dict[str, object]) -> dict[str, object]:
     return worded
 
 
+def _greeting(lang: str, params: dict[str, object]) -> str:
+    """ "Hello Anna Müller,": by name, never by address; "Hello," without a name."""
+    name = str(params.get("name") or "").strip()
+    if not name or "@" in name:
+        return translate(lang, "mail.greeting_anonymous")
+    return translate(lang, "mail.greeting", **{**params, "name": name})
+
+
 def render(lang: str, template: str, *, link: str, **params: object) -> RenderedEmail:
     """Render ``mail.<template>.*`` messages: a greeting, body lines and one call to action."""
     params = _worded(lang, params)
@@ -67,7 +75,7 @@ def render(lang: str, template: str, *, link: str, **params: object) -> Rendered
         return translate(lang, f"mail.{template}.{part}", **params)
 
     subject, body, action, footer = t("subject"), t("body"), t("action"), t("footer")
-    greeting = translate(lang, "mail.greeting", **params)
+    greeting = _greeting(lang, params)
     text = f"{greeting}\n\n{body}\n\n{action}:\n{link}\n\n{footer}\n"
     html = (
         '<div style="font-family:Arial,sans-serif;max-width:560px;color:#1f2937">'

@@ -114,7 +114,7 @@ def request_activation(
         lang=request.language,
         template="activation",
         company=customer.name,
-        name=email,
+        name=match.contact_name,  # the ERP contact's name; none: a greeting without a name
     )
 
 

@@ -41,8 +41,30 @@ def contact_row(contact: Texts) -> rx.Component:
         ),
         rx.table.cell(contact["email"], class_name="cc-hide-narrow"),
         rx.table.cell(contact["role"], class_name="cc-hide-narrow"),
+        rx.table.cell(person_roles(contact)),
         key=contact["id"],
         class_name="cc-contact-row",
+    )
+
+
+def person_roles(contact: Texts) -> rx.Component:
+    """The roles of this one person, chosen in the same step as the invitation."""
+    return rx.flex(
+        rx.foreach(
+            S.role_options,
+            lambda role: rx.el.label(
+                rx.checkbox(
+                    name="roles:" + contact["id"] + ":" + role["id"],
+                    aria_label=role["label"] + " · " + contact["name"],
+                    class_name="cc-person-role",
+                ),
+                rx.text(role["label"], size="1"),
+                class_name="cc-check",
+            ),
+        ),
+        spacing="2",
+        wrap="wrap",
+        class_name="cc-person-roles",
     )
 
 
@@ -70,6 +92,7 @@ def contacts_table() -> rx.Component:
                     rx.table.column_header_cell(
                         tr("erp_contacts.position"), class_name="cc-hide-narrow"
                     ),
+                    rx.table.column_header_cell(tr("erp_contacts.roles_of_person")),
                 )
             ),
             rx.table.body(rx.foreach(S.contacts, contact_row)),
@@ -111,6 +134,7 @@ def invite_form() -> rx.Component:
         contacts_table(),
         contacts_pager(),
         field_error(S.errors, "contacts"),
+        rx.text(tr("erp_contacts.roles_default_hint"), size="2", color_scheme="gray"),
         role_checkboxes(S.role_options, None, S.errors),
         rx.box(language_field(SessionState.lang, S.errors), max_width="20rem", width="100%"),
         invite_button(),

@@ -7,6 +7,7 @@ from reflex.event import EventSpec
 
 from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import parse_id
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.catalog import LANGUAGES
 from customer_center.presenters.people import role_options
@@ -29,6 +30,21 @@ def _chosen_contacts(form: object) -> list[str]:
         for key, value in form.items()
         if isinstance(key, str) and key.startswith("contact:") and value
     ]
+
+
+def _roles_per_contact(form: object) -> dict[str, tuple[int, ...]]:
+    """Boxes ticked in a person's row arrive as ``roles:<contact id>:<role id>``."""
+    if not isinstance(form, dict):
+        return {}
+    chosen: dict[str, set[int]] = {}
+    for key, value in form.items():
+        if not (isinstance(key, str) and key.startswith("roles:") and value):
+            continue
+        contact_id, _, number = key.removeprefix("roles:").rpartition(":")
+        role_id = parse_id(number)
+        if contact_id and role_id is not None:
+            chosen.setdefault(contact_id[:64], set()).add(role_id)
+    return {contact_id: tuple(sorted(ids)) for contact_id, ids in chosen.items()}
 
 
 class ErpContactsState(PortalState):
@@ -93,6 +109,7 @@ class ErpContactsState(PortalState):
                 erp=erp_client(),
                 contact_ids=_chosen_contacts(form),
                 role_ids=chosen_role_ids(form),
+                roles_by_contact=_roles_per_contact(form),
                 language=language if language in LANGUAGES else self.lang,
             )
         except ServiceError as error:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reflex.event import EventCallback
-
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import MAX_LINE_QUANTITY, parse_quantity
 from customer_center.domain.orders import ADDRESS_FIELDS, SHIPPING_METHODS
@@ -24,6 +22,7 @@ from customer_center.presenters.budgets import limits_summary
 from customer_center.presenters.timeline import timeline_rows
 from customer_center.services.orders import conversation, decisions, revisions
 from customer_center.services.orders.detail import OrderDetail, order_detail
+from customer_center.services.orders.inbox import waiting_count
 from customer_center.services.orders.revisions import OrderChange
 from customer_center.settings import get_settings
 from customer_center.state.access import requires, signed_in
@@ -201,10 +200,16 @@ class OrderViewState(PortalState):
         """The comment box of the decision (and of a cancellation), read on blur."""
         self.decision_comment = value[:2100] if isinstance(value, str) else ""
 
+    async def _decided(self) -> None:
+        """After a decision: the comment box empties, the navigation's count follows."""
+        self.decision_comment = ""
+        badge = await self.get_state(ApprovalsBadgeState)
+        badge.waiting = await in_transaction(waiting_count, self._actor())
+
     @requires(DECIDE)
-    async def approve(self) -> EventCallback[()] | None:
+    async def approve(self) -> None:
         if self.editing:  # the change form is open: save or discard it first
-            return None
+            return
         if await self._run(
             decisions.approve,
             settings=get_settings(),
@@ -212,14 +217,12 @@ class OrderViewState(PortalState):
             comment=self.decision_comment,
             done_key="approvals.done.approved",
         ):
-            self.decision_comment = ""
-            return ApprovalsBadgeState.refresh  # one order fewer waiting
-        return None
+            await self._decided()
 
     @requires(DECIDE)
-    async def reject(self) -> EventCallback[()] | None:
+    async def reject(self) -> None:
         if self.editing:
-            return None
+            return
         if await self._run(
             decisions.reject,
             settings=get_settings(),
@@ -227,9 +230,7 @@ class OrderViewState(PortalState):
             comment=self.decision_comment,
             done_key="approvals.done.rejected",
         ):
-            self.decision_comment = ""
-            return ApprovalsBadgeState.refresh
-        return None
+            await self._decided()
 
     @signed_in
     async def cancel_order(self) -> None:

@@ -10,7 +10,7 @@ from customer_center.domain.people import UserStatus
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.embedded import EmbeddedErpClient
-from customer_center.models.user import User
+from customer_center.models.user import User, UserRole
 from customer_center.services.people import erp_contacts
 from customer_center.settings import get_settings
 from tests.factories import make_company, make_user, role_id
@@ -129,3 +129,30 @@ def test_nothing_selected_or_no_role_is_explained(session, erp, fabrikat) -> Non
             language="en",
         )
     assert no_role.value.errors["roles"][0] == "users.error.role_required"
+
+
+def test_each_person_gets_the_roles_chosen_in_their_row(session, erp, fabrikat) -> None:
+    buyer = role_id(session, fabrikat.company_id, "buyer")
+    approver = role_id(session, fabrikat.company_id, "approver")
+    ids = erp_contacts.invite_erp_contacts(
+        session,
+        fabrikat,
+        settings=get_settings(),
+        erp=erp,
+        contact_ids=["C-10004-2", "C-10004-3", "C-10004-4"],
+        role_ids=(buyer,),  # for whoever has no roles of their own
+        language="en",
+        roles_by_contact={"C-10004-2": (buyer,), "C-10004-3": (approver, buyer)},
+    )
+    session.commit()
+    roles = {
+        session.get(User, user_id).name: sorted(  # type: ignore[union-attr]
+            session.exec(select(UserRole.role_id).where(UserRole.user_id == user_id)).all()
+        )
+        for user_id in ids
+    }
+    assert roles == {
+        "Gregor Gans": [buyer],
+        "Hanna Holz": sorted([approver, buyer]),
+        "Igor Iwanow": [buyer],
+    }

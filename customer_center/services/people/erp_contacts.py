@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -84,8 +84,10 @@ def invite_erp_contacts(
     contact_ids: Sequence[str],
     role_ids: tuple[int, ...],
     language: str,
+    roles_by_contact: Mapping[str, tuple[int, ...]] | None = None,
 ) -> list[int]:
-    """Invite the chosen contacts; names and addresses come from the ERP, not the browser."""
+    """Invite the chosen contacts; names and addresses come from the ERP, not the browser.
+    Each gets the roles chosen for them (``roles_by_contact``), or else ``role_ids``."""
     wanted = list(dict.fromkeys(contact_ids))
     if not wanted:
         raise ValidationFailed({"contacts": ("erp_contacts.none_selected", {})})
@@ -100,7 +102,15 @@ def invite_erp_contacts(
             session,
             principal,
             settings=settings,
-            users=[NewUser(c.name, c.email, language, role_ids) for c in chosen],
+            users=[
+                NewUser(
+                    c.name,
+                    c.email,
+                    language,
+                    (roles_by_contact or {}).get(c.contact_id) or role_ids,
+                )
+                for c in chosen
+            ],
         )
     except ValidationFailed as failure:
         raise ValidationFailed(_by_contact(failure, chosen)) from failure

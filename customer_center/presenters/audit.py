@@ -5,8 +5,9 @@ header)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,7 @@ from customer_center.domain.permissions import permission_label_key
 from customer_center.domain.principals import PrincipalKind
 from customer_center.i18n import translate
 from customer_center.i18n.catalog import catalog
-from customer_center.i18n.formatting import format_moment, format_money
+from customer_center.i18n.formatting import format_day, format_moment, format_money
 from customer_center.presenters.people import role_label
 from customer_center.services.audit import AUDIT_TOKEN_KEY
 from customer_center.services.audit_log import (
@@ -28,6 +29,11 @@ from customer_center.services.audit_log import (
 )
 
 SUMMARY_LINES = 3
+# Shown first, so the summary names what matters most ("User invited": name, roles, address).
+FIRST_KEYS = ("name", "roles", "email")
+ROLE_LIST_KEYS = frozenset({"roles", "previous_roles"})
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 # Keys whose values are codes with a label in another area's catalogue.
 VALUE_LABELS = {"period": "budgets.per.", "status": "users.status."}
 _VALUE_LIMIT = 80
@@ -143,19 +149,39 @@ def change_lines(
     shows its values, a removed one what it held."""
     old, new = before or {}, after or {}
     keys = list(dict.fromkeys([*old, *new]))
+    keys.sort(key=lambda k: FIRST_KEYS.index(k) if k in FIRST_KEYS else len(FIRST_KEYS))
     lines = []
     for key in keys:
         if key == AUDIT_TOKEN_KEY:
             continue  # who acted, shown as the actor
         if key in old and key in new and old[key] == new[key]:
             continue
-        field = _label(lang, f"audit.field.{key}", key)
+        field = field_label(key, lang)
         shown_new = format_value(key, new.get(key), names, lang)
         if before is None:
             lines.append(f"{field}: {shown_new}")
         else:
             lines.append(f"{field}: {format_value(key, old.get(key), names, lang)} → {shown_new}")
     return lines
+
+
+def field_label(key: str, lang: str) -> str:
+    """ "Customer number" for ``customer_number``: the catalogue's label; a key written by a
+    newer feature as words rather than as a code."""
+    return _label(lang, f"audit.field.{key}", key.replace("_", " ").strip().capitalize())
+
+
+def _moment_value(value: str, lang: str) -> str | None:
+    """An ISO day or moment stored in a change, in the reader's words; None for other text."""
+    try:
+        if _ISO_DAY.match(value):
+            return format_day(date.fromisoformat(value), lang)
+        if _ISO_MOMENT.match(value):
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return format_moment(moment if moment.tzinfo else moment.replace(tzinfo=UTC), lang)
+    except ValueError:
+        return None
+    return None
 
 
 def format_value(key: str, value: object, names: AuditNames, lang: str) -> str:
@@ -178,11 +204,13 @@ def format_value(key: str, value: object, names: AuditNames, lang: str) -> str:
         return _label(lang, VALUE_LABELS[key] + value, value)
     if key == "language" and isinstance(value, str):
         return LANGUAGES.get(value, value)
+    if isinstance(value, str) and (moment := _moment_value(value, lang)) is not None:
+        return moment
     return _short(str(value))
 
 
 def _list_value(key: str, value: list[Any], names: AuditNames, lang: str) -> str:
-    if key == "roles":
+    if key in ROLE_LIST_KEYS:
         return _short(", ".join(_role_code_label(str(code), names, lang) for code in value))
     if key == "permissions":
         return _short(", ".join(_label(lang, permission_label_key(str(p)), str(p)) for p in value))

@@ -43,7 +43,7 @@ USER_TARGETS = frozenset({"user", "budget_user", "chain_user"})
 ROLE_TARGETS = frozenset({"role", "budget_role", "chain_role"})
 # Keys of before/after that hold ids worth showing as names.
 USER_ID_KEYS = frozenset({"substitute_id"})
-ROLE_ID_KEYS = frozenset({"users_moved_to"})
+ROLE_ID_KEYS = frozenset({"users_moved_to", "default_role_id"})
 
 _AREA_OR_ACTION = re.compile(r"^[a-z_]{1,32}(\.[a-z_]{1,40})?$")
 _TARGET_TYPE = re.compile(r"^[a-z_]{1,32}$")

@@ -323,8 +323,8 @@ def test_only_the_first_changes_are_the_summary(log: Log) -> None:
     before = {f"k{n}": n for n in range(5)}
     log.add("role.changed", before=before, after={key: v + 1 for key, v in before.items()})
     row = _rows(log)[0]
-    assert row["changes"].split("\n") == ["k0: 0 → 1", "k1: 1 → 2", "k2: 2 → 3"]
-    assert row["more_changes"].split("\n") == ["k3: 3 → 4", "k4: 4 → 5"]
+    assert row["changes"].split("\n") == ["K0: 0 → 1", "K1: 1 → 2", "K2: 2 → 3"]
+    assert row["more_changes"].split("\n") == ["K3: 3 → 4", "K4: 4 → 5"]
 
 
 def test_a_scim_change_and_a_user_change_carry_their_kinds_and_read_as_before(log: Log) -> None:

@@ -54,10 +54,19 @@ def _month_start(day: date, back: int) -> date:
 
 def range_bounds(range_code: str, today: date) -> tuple[date, date]:
     """First day and the day after the last of a range: the current month, quarter or year,
-    or the last twelve months including this one."""
+    or the last twelve months up to today (21 May 2025 – 20 May 2026; never the calendar
+    year, which in December would read as "this year")."""
     if range_code in PERIODS:
         return period_bounds(range_code, today)
-    return _month_start(today, MONTHS - 1), _month_start(today, -1)
+    return _year_before(today) + timedelta(days=1), today + timedelta(days=1)
+
+
+def _year_before(day: date) -> date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 # --- spend -----------------------------------------------------------------------------------

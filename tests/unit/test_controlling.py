@@ -52,7 +52,7 @@ class Acme:
         self.order(self.ben.id, at(date(2026, 5, 3)), 70_00, status=OrderStatus.PENDING_APPROVAL)
         self.order(self.ben.id, at(date(2026, 5, 4)), 1000_00, status=OrderStatus.CANCELLED)
         self.order(self.anna.id, at(date(2025, 6, 1)), 30_00)  # 12th month back
-        self.order(self.anna.id, at(date(2025, 5, 31)), 40_00)  # 13 months back: out
+        self.order(self.anna.id, at(date(2025, 5, 20)), 40_00)  # a year ago to the day: out
         self.order(gone.id, at(date(2026, 1, 10)), 20_00)
         self.as_main = self.main
         self.as_carla = actor_for(session, carla)
@@ -75,7 +75,10 @@ def acme(session: Session) -> Acme:
 
 
 def test_ranges() -> None:
-    assert range_bounds("12m", TODAY) == (date(2025, 6, 1), date(2026, 6, 1))
+    assert range_bounds("12m", TODAY) == (date(2025, 5, 21), date(2026, 5, 21))
+    # In December the last twelve months are not this calendar year.
+    assert range_bounds("12m", date(2026, 12, 5)) == (date(2025, 12, 6), date(2026, 12, 6))
+    assert range_bounds("12m", date(2028, 2, 29)) == (date(2027, 3, 1), date(2028, 3, 1))
     assert range_bounds("month", TODAY) == (date(2026, 5, 1), date(2026, 6, 1))
     assert range_bounds("quarter", TODAY) == (date(2026, 4, 1), date(2026, 7, 1))
     assert range_bounds("year", date(2026, 12, 31)) == (date(2026, 1, 1), date(2027, 1, 1))
@@ -107,7 +110,7 @@ def test_the_range_narrows_users_and_roles_not_the_months(acme: Acme, session: S
     assert len(report.months) == 12 and report.spent_cents == 100_00
     assert spend_report(
         session, acme.as_carla, range_code="nonsense", today=TODAY
-    ).range_start == date(2025, 6, 1)
+    ).range_start == date(2025, 5, 21)
 
 
 def test_local_months(acme: Acme, session: Session) -> None:

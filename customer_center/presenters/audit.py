@@ -74,8 +74,8 @@ def view_row(record: AuditRecord, names: AuditNames, lang: str) -> dict[str, str
         "target": target_label(record, lang),
         "changes": "\n".join(lines[:SUMMARY_LINES]),
         "more_changes": "\n".join(lines[SUMMARY_LINES:]),
-        "before": _details(record.before),
-        "after": _details(record.after),
+        "before": _details(record.before, names, lang),
+        "after": _details(record.after, names, lang),
         "session": f"#{record.session_id}" if record.session_id is not None else "",
         "ip": record.ip_address,
     }
@@ -228,10 +228,23 @@ def _short(text: str) -> str:
     return text if len(text) <= _VALUE_LIMIT else text[: _VALUE_LIMIT - 1] + "…"
 
 
-def _details(values: dict[str, Any] | None) -> str:
+def _details(values: dict[str, Any] | None, names: AuditNames, lang: str) -> str:
+    """Every value of a record, one per line, worded like the changes; structured values
+    (approver levels, mappings) in full, as indented JSON under their label."""
     if values is None:
         return ""
-    text = json.dumps(values, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+    lines = []
+    for key, value in values.items():
+        if key == AUDIT_TOKEN_KEY:
+            continue
+        if isinstance(value, dict) or (
+            isinstance(value, list) and any(isinstance(item, dict) for item in value)
+        ):
+            shown = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+        else:
+            shown = format_value(key, value, names, lang)
+        lines.append(f"{field_label(key, lang)}: {shown}")
+    text = "\n".join(lines)
     return text if len(text) <= _DETAIL_LIMIT else text[:_DETAIL_LIMIT] + "\n…"
 
 

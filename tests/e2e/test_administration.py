@@ -10,7 +10,9 @@ from sqlmodel import Session, select
 
 from customer_center.db import get_engine
 from customer_center.models.company import Company
+from customer_center.models.user import User
 from customer_center.services.identity.activation import create_builtin_roles
+from customer_center.services.people.users import role_codes_of
 from tests.e2e.helpers import (
     choose_password,
     open_latest_mail_link,
@@ -50,6 +52,12 @@ def add_user(company_id: int, email: str, roles: list[str], name: str) -> None:
 
 def nav_labels(page: Page) -> list[str]:
     return [label.strip() for label in page.locator("nav .cc-nav-link").all_inner_texts()]
+
+
+def roles_of(email: str) -> list[str]:
+    with Session(get_engine()) as session:
+        user = session.exec(select(User).where(User.email == email)).one()
+        return sorted(role_codes_of(session, user.id))  # type: ignore[arg-type]
 
 
 def open_user(page: Page, portal: str, name: str) -> None:
@@ -216,11 +224,14 @@ def test_erp_takeover_budget_two_level_chain_and_the_new_users_navigation(
     expect(page.locator(".cc-contact-row").first).to_be_visible()
     page.locator("#invite-contacts").click()
     expect(page.locator("#contacts-error")).to_have_text("Select at least one person.")
-    page.get_by_label("Gregor Gans").check()
-    page.get_by_label("Jana Jung").check()
-    page.get_by_label("Buyer").check()
+    page.get_by_label("Gregor Gans", exact=True).check()
+    page.get_by_label("Jana Jung", exact=True).check()
+    page.get_by_label("Approver · Jana Jung", exact=True).check()  # her own roles, in her row
+    page.locator("#default-roles").get_by_label("Buyer").check()  # for whoever has none
     page.locator("#invite-contacts").click()
     expect(page.get_by_text("2 invitations are on their way.")).to_be_visible()
+    assert roles_of("jana.jung@fabrikat-werkzeugbau.example") == ["approver"]
+    assert roles_of("gregor.gans@fabrikat-werkzeugbau.example") == ["buyer"]
 
     open_user(page, portal, "Gregor Gans")
     budget = page.locator("#budget-form")

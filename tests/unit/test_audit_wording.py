@@ -3,7 +3,7 @@ format, the roles of an invited user among the first lines."""
 
 from __future__ import annotations
 
-from customer_center.presenters.audit import SUMMARY_LINES, change_lines, field_label
+from customer_center.presenters.audit import SUMMARY_LINES, _details, change_lines, field_label
 from customer_center.services.audit_log import AuditNames
 
 NAMES = AuditNames(users={7: "Clara Approver"}, roles={}, currency="EUR")
@@ -44,3 +44,10 @@ def test_an_invited_user_s_roles_are_in_the_summary() -> None:
 
 def test_a_key_without_a_label_reads_as_words() -> None:
     assert field_label("delivery_window", "en") == "Delivery window"
+
+
+def test_the_details_are_worded_too() -> None:
+    values = {"customer_number": "10001", "from": "2026-07-01", "levels": [{"rule": "any"}]}
+    text = _details(values, NAMES, "en")
+    assert text.startswith("Customer number: 10001\nFrom: Jul 1, 2026\nApproval levels: [")
+    assert "customer_number" not in text and "2026-07-01" not in text

@@ -134,9 +134,10 @@ def invite_form() -> rx.Component:
         contacts_table(),
         contacts_pager(),
         field_error(S.errors, "contacts"),
-        rx.box(
+        rx.vstack(
             rx.text(tr("erp_contacts.roles_default_hint"), size="2", color_scheme="gray"),
             role_checkboxes(S.role_options, None, S.errors),
+            spacing="2",
             id="default-roles",
             width="100%",
         ),

@@ -136,7 +136,7 @@ def test_an_agent_follows_an_orders_journey_and_checks_prices(page: Page, portal
 
     # The seeded order: the bearing line was stored with the ended contract.
     open_page(page, f"{portal}/seller/companies/{company_id}/orders/{mismatched_id}")
-    expect(page.locator("#price-summary")).to_contain_text("1 of 2 lines do not match")
+    expect(page.locator("#price-summary")).to_contain_text("1 of 2 lines does not match")
     flagged = page.locator(".cc-price-line.cc-flagged")
     expect(flagged).to_have_count(1)
     expect(flagged).to_contain_text("Mismatch")

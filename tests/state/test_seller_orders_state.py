@@ -225,7 +225,7 @@ async def test_the_journey_flags_the_mismatched_line(world: World) -> None:
     state = await _call(world, "mismatch", SellerOrderJourneyState, "load", query=query)
     assert state.price_mismatches == 1
     assert state.price_summary == (
-        "1 of 2 lines do not match the contract valid when the order was placed."
+        "1 of 2 lines does not match the contract valid when the order was placed."
     )
     bearings, motor = state.price_lines
     assert (bearings["sku"], bearings["mismatch"], motor["mismatch"]) == (BEARING, "1", "")

@@ -94,7 +94,7 @@ def test_an_order_line_that_does_not_match_is_flagged_with_the_difference() -> N
     )
     assert fine["text"] == "Matches the contract valid on Feb 10, 2026."
     assert view["summary"] == (
-        "1 of 2 lines do not match the contract valid when the order was placed."
+        "1 of 2 lines does not match the contract valid when the order was placed."
     )
     assert view["priced_on"] == "Prices taken from the ERP on Feb 10, 2026"
     german = prices.order_check_view(check, "de")["lines"][0]["text"]

@@ -156,3 +156,24 @@ def test_each_person_gets_the_roles_chosen_in_their_row(session, erp, fabrikat) 
         "Hanna Holz": sorted([approver, buyer]),
         "Igor Iwanow": [buyer],
     }
+
+
+def test_a_row_naming_another_company_s_role_invites_nobody(session, erp, fabrikat) -> None:
+    other = make_company(session, "C-9", "Other AG")
+    session.commit()
+    foreign = role_id(session, other.company_id, "buyer")
+    buyer = role_id(session, fabrikat.company_id, "buyer")
+    with pytest.raises(ValidationFailed) as refused:
+        erp_contacts.invite_erp_contacts(
+            session,
+            fabrikat,
+            settings=get_settings(),
+            erp=erp,
+            contact_ids=["C-10004-2", "C-10004-3"],
+            role_ids=(buyer,),
+            language="en",
+            roles_by_contact={"C-10004-3": (foreign,)},
+        )
+    session.rollback()
+    assert "roles" in refused.value.errors
+    assert session.exec(select(User).where(User.email.like("gregor%"))).first() is None

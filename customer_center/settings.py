@@ -94,6 +94,18 @@ class Settings:
     # An agent's acting session ends after this many minutes without an event
     # (CC_ACTING_IDLE_MINUTES; a fraction for tests).
     acting_idle_minutes: float = ACTING_IDLE_MINUTES
+    # --- CC_ERP=http: the seller's ERP behind the contract of docs/erp-openapi.yaml ---------
+    # A bearer token (CC_ERP_TOKEN) or OAuth2 client credentials (CC_ERP_TOKEN_URL,
+    # CC_ERP_CLIENT_ID, CC_ERP_CLIENT_SECRET); seconds per call (CC_ERP_TIMEOUT); how long
+    # prices stay cached per customer (CC_ERP_PRICE_TTL); portal users sent to the ERP as
+    # contact changes (CC_ERP_CONTACT_SYNC, on by default with CC_ERP=http).
+    erp_token: str = ""
+    erp_token_url: str = ""
+    erp_client_id: str = ""
+    erp_client_secret: str = ""
+    erp_timeout: float = 5.0
+    erp_price_ttl: float = 300.0
+    erp_contact_sync: bool = False
 
     @property
     def seller_sso(self) -> bool:
@@ -197,7 +209,15 @@ def load_settings() -> Settings:
         seller_oidc_client_id=_env("CC_SELLER_OIDC_CLIENT_ID"),
         seller_oidc_client_secret=_env("CC_SELLER_OIDC_CLIENT_SECRET"),
         acting_idle_minutes=max(0.05, float(_env("CC_ACTING_IDLE_MINUTES") or ACTING_IDLE_MINUTES)),
+        erp_token=_env("CC_ERP_TOKEN"),
+        erp_token_url=_env("CC_ERP_TOKEN_URL"),
+        erp_client_id=_env("CC_ERP_CLIENT_ID"),
+        erp_client_secret=_env("CC_ERP_CLIENT_SECRET"),
+        erp_timeout=max(0.05, float(_env("CC_ERP_TIMEOUT") or 5.0)),
+        erp_price_ttl=max(0.0, float(_env("CC_ERP_PRICE_TTL") or 300.0)),
+        erp_contact_sync=_flag("CC_ERP_CONTACT_SYNC", _env("CC_ERP", "embedded") == "http"),
     )
+
 
 
 def _password_hashing() -> str:

@@ -219,7 +219,6 @@ def load_settings() -> Settings:
     )
 
 
-
 def _password_hashing() -> str:
     chosen = _env("CC_PASSWORD_HASHING", HASHING_STANDARD).lower()
     if chosen not in HASHING_CHOICES:

@@ -27,6 +27,7 @@ from customer_center.integrations.erp.protocol import (
     ErpAddress,
     ErpContact,
     ErpContactChange,
+    ErpContactReceipt,
     ErpCustomer,
     ErpInvoice,
     ErpOrderLine,
@@ -208,11 +209,11 @@ class EmbeddedErpClient:
                 return known
             return row.erp_order_number
 
-    def apply_contact_change(self, change: ErpContactChange, message_id: str) -> str:
+    def apply_contact_change(self, change: ErpContactChange, message_id: str) -> ErpContactReceipt:
         with self._session() as session:
-            contact_id = embedded_contacts.apply_contact_change(session, change)
+            receipt = embedded_contacts.apply_contact_change(session, change)
             session.commit()
-            return contact_id
+            return receipt
 
 
 ORDER_NUMBER_PREFIX = "SO-"

@@ -8,7 +8,7 @@ value is a frozen dataclass of strings, booleans, dates and Decimals.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Literal, Protocol
@@ -190,6 +190,17 @@ class ErpContactChange:
     email: str
     previous_email: str = ""
     language: str = ""
+    previous_name: str = ""
+
+
+@dataclass(frozen=True)
+class ErpContactReceipt:
+    """The ERP's answer to a contact change: its contact id, and the values the portal's
+    change overwrote that the portal had not sent (changed in the ERP meanwhile: a conflict,
+    which the portal wins and records in the audit log)."""
+
+    contact_id: str
+    overwritten: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -274,8 +285,8 @@ class ErpClient(Protocol):
         ...
 
     # --- contacts from the portal (issue 20) ---
-    def apply_contact_change(self, change: ErpContactChange, message_id: str) -> str:
-        """Apply a portal user's change to the ERP's contacts; returns the ERP's contact id.
+    def apply_contact_change(self, change: ErpContactChange, message_id: str) -> ErpContactReceipt:
+        """Apply a portal user's change to the ERP's contacts (the portal wins).
 
         Idempotent by ``message_id`` (the change sets values, so applying it twice is the same).
         """

@@ -24,6 +24,7 @@ from customer_center.integrations.erp.protocol import (
     ErpAddress,
     ErpContact,
     ErpContactChange,
+    ErpContactReceipt,
     ErpCustomer,
     ErpInvoice,
     ErpOrderRequest,
@@ -179,10 +180,10 @@ class HttpErpClient:
         )
         return str(answer["erp_order_number"])
 
-    def apply_contact_change(self, change: ErpContactChange, message_id: str) -> str:
+    def apply_contact_change(self, change: ErpContactChange, message_id: str) -> ErpContactReceipt:
         body = codec.contact_change_json(change)
         answer = self._http.write(f"{API}/contact-changes", body, idempotency_key=message_id)
-        return str(answer["contact_id"])
+        return codec.contact_receipt_of(answer)
 
     def close(self) -> None:
         self._http.close()

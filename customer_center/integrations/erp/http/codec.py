@@ -18,6 +18,7 @@ from customer_center.integrations.erp.protocol import (
     ErpAddress,
     ErpContact,
     ErpContactChange,
+    ErpContactReceipt,
     ErpCustomer,
     ErpInvoice,
     ErpOrderAddress,
@@ -178,3 +179,12 @@ def contact_change_json(change: ErpContactChange) -> Json:
 
 def contact_change_of(data: Json) -> ErpContactChange:
     return ErpContactChange(**{**data, "change": cast(ContactChangeKind, data["change"])})
+
+
+def contact_receipt_json(receipt: ErpContactReceipt) -> Json:
+    return {"contact_id": receipt.contact_id, "overwritten": dict(receipt.overwritten)}
+
+
+def contact_receipt_of(data: Json) -> ErpContactReceipt:
+    overwritten = data.get("overwritten") or {}
+    return ErpContactReceipt(str(data["contact_id"]), {k: str(v) for k, v in overwritten.items()})

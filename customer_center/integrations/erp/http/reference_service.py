@@ -201,10 +201,10 @@ class ReferenceErp:
         if change.change not in ("created", "updated", "deactivated"):
             raise ValueError(f"unknown change {change.change!r}")
         try:
-            contact_id = self.erp.apply_contact_change(change, _idempotency_key(request))
+            receipt = self.erp.apply_contact_change(change, _idempotency_key(request))
         except UnknownCustomer:
             return _error(422, "unknown customer")
-        return JSONResponse({"contact_id": contact_id})
+        return JSONResponse(codec.contact_receipt_json(receipt))
 
 
 def _idempotency_key(request: Request) -> str:

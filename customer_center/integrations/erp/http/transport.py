@@ -20,6 +20,13 @@ import httpx
 
 from customer_center.integrations.erp.protocol import ErpUnavailable
 
+try:  # authlib's OAuth2 client is built on httpx2 when it is installed
+    import httpx2
+
+    _NO_ANSWER: tuple[type[BaseException], ...] = (httpx.HTTPError, httpx2.HTTPError, OSError)
+except ImportError:  # pragma: no cover - depends on the installed packages
+    _NO_ANSWER = (httpx.HTTPError, OSError)
+
 log = logging.getLogger(__name__)
 
 Json = dict[str, Any]
@@ -96,14 +103,15 @@ def build_http_client(
     given (authlib fetches and renews the token), else the fixed bearer token, else none."""
     options: dict[str, Any] = {
         "base_url": base_url.rstrip("/"),
-        "timeout": httpx.Timeout(timeout),
-        "transport": transport,
+        "timeout": timeout,
         "headers": {"Accept": "application/json"},
     }
+    if transport is not None:
+        options["transport"] = transport
     if token_url:
         from authlib.integrations.httpx_client import OAuth2Client
 
-        return OAuth2Client(
+        return OAuth2Client(  # type: ignore[return-value]  # an httpx2.Client: same calls
             client_id=client_id,
             client_secret=client_secret,
             token_endpoint=token_url,
@@ -166,7 +174,7 @@ class ErpHttp:
             raise _Retryable(f"token for {method} {path}: {type(error).__name__}") from error
         try:
             response = self._client.request(method, path, timeout=self._timeout, **kwargs)
-        except (httpx.HTTPError, OSError) as error:
+        except _NO_ANSWER as error:
             self.breaker.failed()
             raise _Retryable(f"{method} {path}: {type(error).__name__}") from error
         if response.status_code >= 500 or response.status_code in (401, 403, 408, 429):

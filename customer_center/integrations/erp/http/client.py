@@ -108,12 +108,13 @@ class HttpErpClient:
     def _products(
         self, customer_number: str, search: str, offset: int, limit: int, day: date
     ) -> dict:
-        params = {
-            "search": search.strip(),
+        params: dict[str, str | int] = {
             "offset": max(offset, 0),
             "limit": max(limit, 0),
             "day": day.isoformat(),
         }
+        if search.strip():
+            params["search"] = search.strip()
         path = _customer_path(customer_number, "products")
         return self._http.read("GET", path, params=params) or {"total": 0, "items": []}
 

@@ -24,8 +24,15 @@ try:  # authlib's OAuth2 client is built on httpx2 when it is installed
     import httpx2
 
     _NO_ANSWER: tuple[type[BaseException], ...] = (httpx.HTTPError, httpx2.HTTPError, OSError)
+    _TIMEOUTS: tuple[type[BaseException], ...] = (
+        httpx.ReadTimeout,
+        httpx.WriteTimeout,
+        httpx2.ReadTimeout,
+        httpx2.WriteTimeout,
+    )
 except ImportError:  # pragma: no cover - depends on the installed packages
     _NO_ANSWER = (httpx.HTTPError, OSError)
+    _TIMEOUTS = (httpx.ReadTimeout, httpx.WriteTimeout)
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +41,7 @@ Clock = Callable[[], float]
 
 READ_RETRIES = 2  # a read is tried at most three times
 BACKOFF_SECONDS = 0.1  # 0.1 s, then 0.2 s
+WRITE_TIMEOUT_FACTOR = 3  # writes (background only) may take three times a read's timeout
 BREAKER_FAILURES = 3  # this many failed calls in a row open the breaker ...
 BREAKER_COOLDOWN_SECONDS = 15.0  # ... for this long; then one call may try again
 
@@ -89,6 +97,11 @@ class _Retryable(Exception):
     """An outage worth another try (for reads)."""
 
 
+class _TimedOut(Exception):
+    """The ERP took longer than the call's timeout: not tried again (that would multiply the
+    wait the user sees); the breaker counts it."""
+
+
 def build_http_client(
     base_url: str,
     *,
@@ -142,10 +155,13 @@ class ErpHttp:
         self._token_lock = threading.Lock()
 
     def read(self, method: str, path: str, **kwargs: Any) -> Json | None:
-        """A safe call (GET, or a POST that only asks): retried with backoff; ``None`` for 404."""
+        """A safe call (GET, or a POST that only asks): retried with backoff when the ERP
+        could not be reached or failed (5xx), not when it was too slow; ``None`` for 404."""
         for attempt in range(self._retries + 1):
             try:
                 return self._call(method, path, **kwargs)
+            except _TimedOut as error:
+                raise ErpUnavailable(str(error)) from error
             except _Retryable as error:
                 if attempt == self._retries or self.breaker.is_open:
                     raise ErpUnavailable(str(error)) from error
@@ -153,12 +169,17 @@ class ErpHttp:
         raise AssertionError("unreachable")
 
     def write(self, path: str, body: Json, *, idempotency_key: str) -> Json:
-        """A POST that changes something: tried once (the outbox retries with the same key)."""
+        """A POST that changes something: tried once (the outbox retries with the same key),
+        with more time than a read (it runs in the background, never in front of a user)."""
         try:
             answer = self._call(
-                "POST", path, json=body, headers={"Idempotency-Key": idempotency_key}
+                "POST",
+                path,
+                json=body,
+                headers={"Idempotency-Key": idempotency_key},
+                timeout=self._timeout * WRITE_TIMEOUT_FACTOR,
             )
-        except _Retryable as error:
+        except (_Retryable, _TimedOut) as error:
             raise ErpUnavailable(str(error)) from error
         if answer is None:
             raise ErpContractError(f"POST {path} answered 404")
@@ -173,7 +194,11 @@ class ErpHttp:
             self.breaker.failed()
             raise _Retryable(f"token for {method} {path}: {type(error).__name__}") from error
         try:
-            response = self._client.request(method, path, timeout=self._timeout, **kwargs)
+            kwargs.setdefault("timeout", self._timeout)
+            response = self._client.request(method, path, **kwargs)
+        except _TIMEOUTS as error:
+            self.breaker.failed()
+            raise _TimedOut(f"{method} {path}: no answer within the timeout") from error
         except _NO_ANSWER as error:
             self.breaker.failed()
             raise _Retryable(f"{method} {path}: {type(error).__name__}") from error

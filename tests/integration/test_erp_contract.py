@@ -102,9 +102,11 @@ def test_refusals_of_the_service_keep_the_contract(
 ) -> None:
     checker = ContractTransport()
     headers = {} if status == 401 else {"Authorization": f"Bearer {TOKEN}"}
-    with reference_erp(erp_db) as (_, url):
-        with httpx.Client(base_url=url, transport=checker, headers=headers) as raw:
-            answer = raw.request(method, path, json=body)
+    with (
+        reference_erp(erp_db) as (_, url),
+        httpx.Client(base_url=url, transport=checker, headers=headers) as raw,
+    ):
+        answer = raw.request(method, path, json=body)
     assert answer.status_code == status
     response_problems = [p for p in checker.problems if p.startswith("response")]
     assert response_problems == []

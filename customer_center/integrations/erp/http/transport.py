@@ -124,7 +124,7 @@ def build_http_client(
     if token_url:
         from authlib.integrations.httpx_client import OAuth2Client
 
-        return OAuth2Client(  # type: ignore[return-value]  # an httpx2.Client: same calls
+        return OAuth2Client(  # an httpx2.Client: the same calls
             client_id=client_id,
             client_secret=client_secret,
             token_endpoint=token_url,

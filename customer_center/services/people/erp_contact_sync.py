@@ -44,16 +44,21 @@ def _previous(user: User, attribute: str) -> Any:
     return history.deleted[0] if history.deleted else getattr(user, attribute)
 
 
+def _is_contact(status: str) -> bool:
+    """Active and invited users are the company's people; deactivated ones are not."""
+    return status != UserStatus.INACTIVE
+
+
 def _change_of(user: User, is_new: bool) -> tuple[ContactChangeKind, str, str] | None:
     """The contact change a flushed user makes, with the address the ERP knew, or ``None``."""
     if is_new:
-        return ("created", "", "") if user.status == UserStatus.ACTIVE else None
+        return ("created", "", "") if _is_contact(user.status) else None
     state = inspect(user)
     if not any(state.attrs[name].history.has_changes() for name in _WATCHED):
         return None
     previous_email, previous_name = _previous(user, "email"), _previous(user, "name")
-    was_active = _previous(user, "status") == UserStatus.ACTIVE
-    is_active = user.status == UserStatus.ACTIVE
+    was_active = _is_contact(_previous(user, "status"))
+    is_active = _is_contact(user.status)
     if was_active and not is_active:
         return "deactivated", previous_email, previous_name
     if is_active and not was_active:

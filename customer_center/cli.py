@@ -55,6 +55,34 @@ def _erp_import(args: argparse.Namespace) -> None:
         print(f"Import failed, nothing was saved: {error}", file=sys.stderr)
         raise SystemExit(1) from error
     print(f"ERP data imported: {report}")
+    _reconcile_contacts()
+
+
+def _reconcile_contacts() -> None:
+    """After an import: ERP contacts who are portal users, compared (the portal wins)."""
+    from sqlmodel import select
+
+    from customer_center.db import get_engine, session_scope
+    from customer_center.integrations.erp.embedded import EmbeddedErpClient
+    from customer_center.models.company import Company
+    from customer_center.services.people.erp_contact_inbound import (
+        PORTAL_WINS,
+        reconcile_company,
+    )
+    from customer_center.settings import get_settings
+
+    erp, settings = EmbeddedErpClient(get_engine()), get_settings()
+    conflicts = 0
+    with session_scope(get_engine()) as session:
+        for company in session.exec(select(Company)):
+            contacts = erp.list_contacts(company.customer_number)
+            outcomes = reconcile_company(session, settings, company, contacts)
+            conflicts += outcomes.count(PORTAL_WINS)
+    if conflicts:
+        print(
+            f"{conflicts} ERP contacts differ from the portal's users: kept the portal's "
+            "values (see the companies' audit logs)"
+        )
 
 
 def _erp_demo(_args: argparse.Namespace) -> None:

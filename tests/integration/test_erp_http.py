@@ -32,12 +32,15 @@ from customer_center.services.orders.handoff import (
     handoff_handler,
     order_request,
 )
-from customer_center.services.shop import catalogue
+from customer_center.services.orders.ordering import LineRequest, submit_order
+from customer_center.services.shop import cart, catalogue, checkout
+from customer_center.services.shop.checkout import CheckoutRequest
 from customer_center.settings import get_settings
 from tests.erp_service import TOKEN, http_erp, reference_erp
 from tests.factories import make_company, make_user
 from tests.journey_factory import make_order
 from tests.live_server import free_port
+from tests.order_factories import CHECKOUT
 
 MUELLER = "10001"
 
@@ -276,3 +279,44 @@ def test_a_repeated_hand_off_answers_the_first_number(served, erp_db: Engine, se
     with Session(erp_db) as check:
         assert len(check.exec(select(ErpOrderRow)).all()) == 1
     assert TOKEN  # the service was called with the bearer token (it refuses others)
+
+
+def test_the_cart_shows_last_known_prices_and_checkout_waits_while_the_erp_is_down(
+    erp_db: Engine, session: Session
+) -> None:
+    main = make_company(session, MUELLER, "Müller Maschinenbau GmbH")
+    session.commit()
+    skus = _skus(erp_db, 2)
+    port = free_port()
+    with reference_erp(erp_db, port=port) as (_, url):
+        client = http_erp(url, ttl=0)  # every cached price is stale at once
+        for sku in skus:
+            cart.add_to_cart(session, main, erp=client, sku=sku, quantity=3)
+        session.commit()
+        live = cart.cart_view(session, main, erp=client)
+    assert live.prices_known and not any(line.is_cached for line in live.lines)
+    down = cart.cart_view(session, main, erp=client)
+    assert down.prices_known and all(line.is_cached for line in down.lines)
+    assert [line.unit_price_cents for line in down.lines] == [
+        line.unit_price_cents for line in live.lines
+    ]
+    request = CheckoutRequest(
+        delivery_choice="",
+        billing_choice="",
+        new_delivery={},
+        payment_method="invoice",
+        shipping_method="standard",
+        reference="",
+        comment="",
+    )
+    with pytest.raises(ServiceError) as refused:
+        checkout.place_order(session, main, settings=get_settings(), erp=client, request=request)
+    assert refused.value.code == checkout.ERP_UNAVAILABLE
+    lines = [LineRequest(sku, 3) for sku in skus]
+    with pytest.raises(ServiceError) as not_at_old_prices:
+        submit_order(
+            session, main, settings=get_settings(), lines=lines, checkout=CHECKOUT, erp=client
+        )
+    assert not_at_old_prices.value.code == "orders.error.erp_unavailable"
+    session.rollback()
+    assert {item.sku for item in cart.cart_items(session, main)} == set(skus)  # nothing lost

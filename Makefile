@@ -93,7 +93,8 @@ test: setup chromium
 # The benchmark suite, printed as tables and written to docs/benchmarks.md: the user list
 # (SQLite, then PostgreSQL), then on the generated large dataset (PostgreSQL database
 # cc_bench, generated once, about 2.5 minutes) the hot queries, browser latency against a
-# blank Reflex app, concurrency, memory per session and cold start. Builds the production
+# blank Reflex app, concurrency, memory per session and cold start, then a page of 25 prices
+# over CC_ERP=http against the reference ERP service (bench/erp_prices.py). Builds the production
 # frontend in .web: not while browser tests run. A quiet machine gives honest figures.
 BENCH_DB_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/cc_bench
 BENCH := CC_BENCH_DATABASE_URL=$(BENCH_DB_URL) $(PY) -m
@@ -106,6 +107,7 @@ bench: setup chromium
 	$(BENCH) bench.concurrency
 	$(BENCH) bench.memory
 	$(BENCH) bench.cold_start
+	$(PY) -m bench.erp_prices
 	$(PY) -m bench.report
 
 clean:

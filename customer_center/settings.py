@@ -251,6 +251,7 @@ def check_production(settings: Settings) -> None:
         *_secret_problems(settings),
         *_web_problems(settings),
         *_scale_problems(settings),
+        *_erp_problems(settings),
     ]
     if problems:
         raise ConfigurationError(
@@ -300,6 +301,15 @@ def _web_problems(settings: Settings) -> list[str]:
             "origin), or the portal's own pages cannot connect"
         )
     return problems
+
+
+def _erp_problems(settings: Settings) -> list[str]:
+    """``CC_ERP=http``: where the ERP is, reached over TLS."""
+    if settings.erp != "http":
+        return []
+    if not settings.erp_url.startswith("https://"):
+        return ["CC_ERP_URL must be the ERP service's https:// address (CC_ERP=http)"]
+    return []
 
 
 def _scale_problems(settings: Settings) -> list[str]:

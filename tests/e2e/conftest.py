@@ -126,6 +126,7 @@ def portal(engine) -> Iterator[str]:
     subprocess.run(
         [python, "-m", "customer_center.cli", "erp", "import-demo"], env=env, check=True, cwd=ROOT
     )
+    erp_service = _start_http_erp(env) if os.environ.get("CC_E2E_ERP") == "http" else None
     stamp = _build_stamp(port)
     prebuilt = _build_is_current(stamp, port)
     if not prebuilt:
@@ -147,6 +148,47 @@ def portal(engine) -> Iterator[str]:
         yield url
     finally:
         stop_process_group(process)
+        if erp_service is not None:
+            stop_process_group(erp_service)
+
+
+E2E_ERP_TOKEN = "e2e-reference-erp-token-0123456789"  # noqa: S105
+
+
+def _start_http_erp(env: dict[str, str]) -> subprocess.Popen:
+    """``CC_E2E_ERP=http``: the reference ERP service on the same database, and the portal
+    pointed at it (``env`` gains CC_ERP=http and its address and token)."""
+    port = _free_port()
+    log = _TMP / "erp-service.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "python"),
+                "-m",
+                "customer_center.cli",
+                "erp",
+                "serve",
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env={**env, "CC_ERP_SERVE_TOKEN": E2E_ERP_TOKEN},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"{url}/v1/customers/10001", timeout=2)
+            break
+        except httpx.HTTPError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"ERP service did not start:\n{log.read_text()[-4000:]}")
+            time.sleep(0.2)
+    env.update(CC_ERP="http", CC_ERP_URL=url, CC_ERP_TOKEN=E2E_ERP_TOKEN)
+    return process
 
 
 def stop_process_group(process: subprocess.Popen) -> None:

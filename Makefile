@@ -74,6 +74,8 @@ unit: setup
 # workers (2 x cores + 1) that share the sessions' state through Redis. Last, two backend
 # processes behind a round-robin proxy (test_two_workers.py), in a pytest run of its own: it
 # builds the frontend for the proxy's port; it needs PostgreSQL and Redis and fails without.
+# The last pass: the ordering, activation and administration journeys once more with
+# CC_ERP=http, against the reference ERP service (customer-center erp serve) on the same database.
 e2e: setup chromium
 	$(PY) -m pytest tests/e2e -q --ignore=tests/e2e/test_two_workers.py
 	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/e2e -q --ignore=tests/e2e/test_two_workers.py
@@ -81,8 +83,6 @@ e2e: setup chromium
 		tests/e2e/test_administration.py tests/e2e/test_approvals.py tests/e2e/test_ordering.py -q
 	CC_TEST_DATABASE_URL=$(PG_TEST_URL) CC_REDIS_URL=$(TWO_WORKERS_REDIS_URL) $(PY) -m pytest \
 		tests/e2e/test_two_workers.py -q
-	# The ordering, activation and administration journeys once more with CC_ERP=http, against
-	# the reference ERP service (customer-center erp serve) on the same database.
 	CC_E2E_ERP=http $(PY) -m pytest tests/e2e/test_ordering.py tests/e2e/test_order_journey.py \
 		tests/e2e/test_activation_journey.py tests/e2e/test_administration.py -q
 

@@ -76,7 +76,9 @@ def _reconcile_contacts() -> None:
     with session_scope(get_engine()) as session:
         for company in session.exec(select(Company)):
             contacts = erp.list_contacts(company.customer_number)
-            outcomes = reconcile_company(session, settings, company, contacts)
+            outcomes = reconcile_company(
+                session, settings=settings, company=company, contacts=contacts
+            )
             conflicts += outcomes.count(PORTAL_WINS)
     if conflicts:
         print(

@@ -42,7 +42,9 @@ def _contacts_of(body: Any) -> list[Any] | None:
 def _apply(settings: Settings, raw: list[Any]) -> list[str]:
     parsed = [inbound_of(item) for item in raw]
     with session_scope(get_engine()) as session:
-        valid = reconcile_contacts(session, settings, [c for c in parsed if c is not None])
+        valid = reconcile_contacts(
+            session, settings=settings, contacts=[c for c in parsed if c is not None]
+        )
     found = iter(valid)
     return [REJECTED if contact is None else next(found) for contact in parsed]
 

@@ -10,10 +10,18 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from customer_center.http import erp_contacts
+from customer_center.integrations.erp.protocol import ErpContact
 from customer_center.models.audit import AuditEntry
+from customer_center.models.company import Company
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import User
-from customer_center.services.people.erp_contact_inbound import CONTACT_CONFLICT
+from customer_center.services.people.erp_contact_inbound import (
+    CONTACT_CONFLICT,
+    IN_SYNC,
+    NOT_A_USER,
+    PORTAL_WINS,
+    reconcile_company,
+)
 from customer_center.services.people.erp_contact_sync import ERP_CONTACT_CHANGED
 from customer_center.settings import get_settings
 from tests.factories import make_company, make_user
@@ -86,3 +94,29 @@ def test_the_endpoint_needs_the_token(session: Session, client: TestClient) -> N
     assert _post(client, body, token="wrong").status_code == 401
     assert _post(client, body).status_code == 200
     assert _post(client, {"contacts": []}).status_code == 400
+
+
+def test_a_csv_import_compares_the_erps_contacts_with_the_users(session: Session) -> None:
+    main = make_company(session, "10001", "Müller")
+    ben = make_user(session, main.company_id, "ben@mueller.example", ["buyer"], name="Ben Bauer")
+    session.commit()
+    company = session.get(Company, main.company_id)
+    assert company is not None
+    contacts = [
+        ErpContact("K-7", "10001", "Ben Bauer", "BEN@mueller.example", "Einkauf"),
+        ErpContact("K-8", "10001", "Nina Neu", "nina@mueller.example", "Lager"),
+    ]
+    outcomes = reconcile_company(
+        session, settings=get_settings(), company=company, contacts=contacts
+    )
+    assert outcomes == [IN_SYNC, NOT_A_USER]
+    renamed = [dataclasses.replace(contacts[0], name="Benjamin Bauer")]
+    outcomes = reconcile_company(
+        session, settings=get_settings(), company=company, contacts=renamed
+    )
+    assert outcomes == [PORTAL_WINS]
+    session.commit()
+    [entry] = session.exec(select(AuditEntry).where(AuditEntry.action == CONTACT_CONFLICT))
+    assert entry.target_id == str(ben.id) and entry.before["name"] == "Benjamin Bauer"  # type: ignore[index]
+    # The sync is off by default with the embedded ERP: nothing is sent back.
+    assert session.exec(select(OutboxMessage)).all() == []

@@ -67,20 +67,22 @@ def inbound_of(data: Any) -> InboundContact | None:
 
 
 def reconcile_contacts(
-    session: Session, settings: Settings, contacts: Sequence[InboundContact]
+    session: Session, *, settings: Settings, contacts: Sequence[InboundContact]
 ) -> list[str]:
     """One outcome per contact, in the order given (the caller commits)."""
     return [_reconcile(session, settings, contact) for contact in contacts]
 
 
 def reconcile_company(
-    session: Session, settings: Settings, company: Company, contacts: Sequence[ErpContact]
+    session: Session, *, settings: Settings, company: Company, contacts: Sequence[ErpContact]
 ) -> list[str]:
     """After a CSV import: the company's ERP contacts against its users, by address."""
     return reconcile_contacts(
         session,
-        settings,
-        [InboundContact(company.customer_number, c.contact_id, c.name, c.email) for c in contacts],
+        settings=settings,
+        contacts=[
+            InboundContact(company.customer_number, c.contact_id, c.name, c.email) for c in contacts
+        ],
     )
 
 

@@ -130,3 +130,21 @@ def test_an_open_breaker_answers_without_calling() -> None:
     with pytest.raises(ErpUnavailable, match="circuit breaker"):
         http.read("GET", "/v1/customers/1")
     assert len(seen) == 2
+
+
+def test_files_are_read_as_bytes_with_the_same_rules() -> None:
+    pdf = b"%PDF-1.7 a document"
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/missing.pdf"):
+            return httpx.Response(404)
+        assert request.headers["Accept"] == "application/pdf"
+        return httpx.Response(200, content=pdf, headers={"Content-Type": "application/pdf"})
+
+    http, seen = _http(answer)
+    assert http.read_bytes("/v1/documents/INV-1.pdf") == pdf
+    assert http.read_bytes("/v1/documents/missing.pdf") is None
+    failing, tried = _http(lambda request: httpx.Response(502))
+    with pytest.raises(ErpUnavailable):
+        failing.read_bytes("/v1/documents/INV-1.pdf")
+    assert len(tried) == 3

@@ -5,7 +5,8 @@ cache where fresh and otherwise in one call for all the SKUs missing. Writes (th
 the activation notice, contact changes) are called by the outbox relay only, outside any
 database transaction, with the outbox message id as ``Idempotency-Key``.
 
-Adding a call (e.g. documents) is one method here using ``self._http.read`` or ``.write``,
+Adding a call (e.g. documents) is one method here using ``self._http.read``, ``.read_bytes``
+(a PDF) or ``.write``,
 the JSON mapping in :mod:`.codec`, a route in :mod:`.reference_service` and the path in the
 OpenAPI document.
 """

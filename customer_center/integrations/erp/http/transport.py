@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 Json = dict[str, Any]
 Clock = Callable[[], float]
+T = TypeVar("T")
 
 READ_RETRIES = 2  # a read is tried at most three times
 BACKOFF_SECONDS = 0.1  # 0.1 s, then 0.2 s
@@ -157,9 +158,22 @@ class ErpHttp:
     def read(self, method: str, path: str, **kwargs: Any) -> Json | None:
         """A safe call (GET, or a POST that only asks): retried with backoff when the ERP
         could not be reached or failed (5xx), not when it was too slow; ``None`` for 404."""
+        return self._retrying(lambda: self._call(method, path, **kwargs))
+
+    def read_bytes(self, path: str, *, accept: str = "application/pdf") -> bytes | None:
+        """A safe GET of a file (e.g. a document's PDF), retried like :meth:`read`; ``None``
+        for 404."""
+
+        def fetch() -> bytes | None:
+            response = self._exchange("GET", path, headers={"Accept": accept})
+            return None if response is None else response.content
+
+        return self._retrying(fetch)
+
+    def _retrying(self, attempt_once: Callable[[], T]) -> T:
         for attempt in range(self._retries + 1):
             try:
-                return self._call(method, path, **kwargs)
+                return attempt_once()
             except _TimedOut as error:
                 raise ErpUnavailable(str(error)) from error
             except _Retryable as error:
@@ -186,6 +200,19 @@ class ErpHttp:
         return answer
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Json | None:
+        response = self._exchange(method, path, **kwargs)
+        if response is None:
+            return None
+        try:
+            data = response.json()
+        except ValueError as error:
+            raise ErpContractError(f"{method} {path} answered no JSON") from error
+        if not isinstance(data, dict):
+            raise ErpContractError(f"{method} {path} answered JSON that is no object")
+        return data
+
+    def _exchange(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The ERP's response (an httpx or httpx2 one), ``None`` for 404; raises for the rest."""
         if not self.breaker.allow():
             raise ErpUnavailable("the ERP is not answering (circuit breaker open)")
         try:
@@ -212,13 +239,7 @@ class ErpHttp:
             raise ErpContractError(
                 f"{method} {path} answered {response.status_code}: {response.text[:500]}"
             )
-        try:
-            data = response.json()
-        except ValueError as error:
-            raise ErpContractError(f"{method} {path} answered no JSON") from error
-        if not isinstance(data, dict):
-            raise ErpContractError(f"{method} {path} answered JSON that is no object")
-        return data
+        return response
 
     def _ensure_token(self) -> None:
         """OAuth2: fetch the first token (authlib renews it when it runs out)."""

@@ -74,13 +74,20 @@ unit: setup
 # workers (2 x cores + 1) that share the sessions' state through Redis. Last, two backend
 # processes behind a round-robin proxy (test_two_workers.py), in a pytest run of its own: it
 # builds the frontend for the proxy's port; it needs PostgreSQL and Redis and fails without.
+# The last pass: the ordering, activation and administration journeys once more with
+# CC_ERP=http, against the reference ERP service (customer-center erp serve) on the same database.
 e2e: setup chromium
-	$(PY) -m pytest tests/e2e -q --ignore=tests/e2e/test_two_workers.py
-	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/e2e -q --ignore=tests/e2e/test_two_workers.py
+	$(PY) -m pytest tests/e2e -q --ignore=tests/e2e/test_two_workers.py \
+		--ignore=tests/e2e/test_erp_down.py
+	CC_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/e2e -q \
+		--ignore=tests/e2e/test_two_workers.py --ignore=tests/e2e/test_erp_down.py
 	CC_TEST_DATABASE_URL=$(PG_TEST_URL) CC_REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest \
 		tests/e2e/test_administration.py tests/e2e/test_approvals.py tests/e2e/test_ordering.py -q
 	CC_TEST_DATABASE_URL=$(PG_TEST_URL) CC_REDIS_URL=$(TWO_WORKERS_REDIS_URL) $(PY) -m pytest \
 		tests/e2e/test_two_workers.py -q
+	CC_E2E_ERP=http $(PY) -m pytest tests/e2e/test_ordering.py tests/e2e/test_order_journey.py \
+		tests/e2e/test_activation_journey.py tests/e2e/test_administration.py \
+		tests/e2e/test_erp_down.py -q
 
 # PostgreSQL and Redis as PG_TEST_URL and REDIS_TEST_URL name them; where they do not answer,
 # scripts/test-services starts throwaway ones (Debian's packages, installed when missing) on
@@ -93,7 +100,8 @@ test: setup chromium
 # The benchmark suite, printed as tables and written to docs/benchmarks.md: the user list
 # (SQLite, then PostgreSQL), then on the generated large dataset (PostgreSQL database
 # cc_bench, generated once, about 2.5 minutes) the hot queries, browser latency against a
-# blank Reflex app, concurrency, memory per session and cold start. Builds the production
+# blank Reflex app, concurrency, memory per session and cold start, then a page of 25 prices
+# over CC_ERP=http against the reference ERP service (bench/erp_prices.py). Builds the production
 # frontend in .web: not while browser tests run. A quiet machine gives honest figures.
 BENCH_DB_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/cc_bench
 BENCH := CC_BENCH_DATABASE_URL=$(BENCH_DB_URL) $(PY) -m
@@ -106,6 +114,7 @@ bench: setup chromium
 	$(BENCH) bench.concurrency
 	$(BENCH) bench.memory
 	$(BENCH) bench.cold_start
+	$(PY) -m bench.erp_prices
 	$(PY) -m bench.report
 
 clean:

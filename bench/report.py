@@ -29,6 +29,7 @@ ORDER = [
     "user_list_postgresql",
     "user_list_sqlite",
     "cold_start",
+    "erp_prices",
 ]
 Row = dict[str, Any]
 CPU_MODEL = "model name\t"
@@ -121,6 +122,7 @@ TARGET_TITLES = {
     "browser_latency": "Interaction on the large dataset: p50 ≤ 2 × floor p50, p95 < 50 ms",
     "concurrency": "200 concurrent simulated users: p95 < 150 ms, zero errors",
     "memory": "Server memory per idle connected session < 100 KB",
+    "erp_prices": "A page of 25 prices, warm cache, against the reference ERP: p95 < 50 ms",
 }
 
 

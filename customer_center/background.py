@@ -25,6 +25,10 @@ from customer_center.outbox.handlers import (
 from customer_center.outbox.relay import OutboxRelay, relay_loop
 from customer_center.services.orders.approval_reminders import send_reminders
 from customer_center.services.orders.handoff import ERP_ORDER_PLACED, handoff_handler
+from customer_center.services.people.erp_contact_sync import (
+    ERP_CONTACT_CHANGED,
+    contact_change_handler,
+)
 from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 
@@ -39,6 +43,7 @@ def build_relay() -> OutboxRelay:
     extra = {
         ERP_COMPANY_ACTIVATED: erp_company_activated_handler(erp_client()),
         ERP_ORDER_PLACED: handoff_handler(erp_client(), engine),
+        ERP_CONTACT_CHANGED: contact_change_handler(erp_client(), engine),
     }
     return OutboxRelay(
         engine,

@@ -55,6 +55,36 @@ def _erp_import(args: argparse.Namespace) -> None:
         print(f"Import failed, nothing was saved: {error}", file=sys.stderr)
         raise SystemExit(1) from error
     print(f"ERP data imported: {report}")
+    _reconcile_contacts()
+
+
+def _reconcile_contacts() -> None:
+    """After an import: ERP contacts who are portal users, compared (the portal wins)."""
+    from sqlmodel import select
+
+    from customer_center.db import get_engine, session_scope
+    from customer_center.integrations.erp.embedded import EmbeddedErpClient
+    from customer_center.models.company import Company
+    from customer_center.services.people.erp_contact_inbound import (
+        PORTAL_WINS,
+        reconcile_company,
+    )
+    from customer_center.settings import get_settings
+
+    erp, settings = EmbeddedErpClient(get_engine()), get_settings()
+    conflicts = 0
+    with session_scope(get_engine()) as session:
+        for company in session.exec(select(Company)):
+            contacts = erp.list_contacts(company.customer_number)
+            outcomes = reconcile_company(
+                session, settings=settings, company=company, contacts=contacts
+            )
+            conflicts += outcomes.count(PORTAL_WINS)
+    if conflicts:
+        print(
+            f"{conflicts} ERP contacts differ from the portal's users: kept the portal's "
+            "values (see the companies' audit logs)"
+        )
 
 
 def _erp_demo(_args: argparse.Namespace) -> None:
@@ -96,6 +126,25 @@ def _erp_import_status(args: argparse.Namespace) -> None:
     print(f"Status updates: {summary or 'none in the file'}")
     if counts.get(REJECTED):
         raise SystemExit(1)
+
+
+def _erp_serve(args: argparse.Namespace) -> None:
+    """The reference ERP service on the embedded tables (docs/erp-api.md)."""
+    import os
+
+    import uvicorn
+
+    from customer_center.db import get_engine
+    from customer_center.integrations.erp.http.reference_service import ReferenceErp
+
+    service = ReferenceErp(
+        get_engine(),
+        token=os.environ.get("CC_ERP_SERVE_TOKEN", ""),
+        client_id=os.environ.get("CC_ERP_SERVE_CLIENT_ID", ""),
+        client_secret=os.environ.get("CC_ERP_SERVE_CLIENT_SECRET", ""),
+    )
+    print(f"Reference ERP service on http://{args.host}:{args.port}/v1")
+    uvicorn.run(service.app, host=args.host, port=args.port, log_level="warning")
 
 
 def _demo_info(_args: argparse.Namespace) -> None:
@@ -184,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     erp_import.add_argument("directory")
     erp_import.set_defaults(run=_erp_import)
     erp.add_parser("import-demo", help="load the shipped demo ERP data").set_defaults(run=_erp_demo)
+    erp_serve = erp.add_parser(
+        "serve", help="serve the ERP contract (/v1) on the embedded tables: a reference ERP"
+    )
+    erp_serve.add_argument("--host", default="127.0.0.1")
+    erp_serve.add_argument("--port", type=int, default=8100)
+    erp_serve.set_defaults(run=_erp_serve)
     erp_status = erp.add_parser(
         "import-status", help="apply order status updates from a CSV FILE (idempotent)"
     )

@@ -100,6 +100,18 @@ class Settings:
     carrier_tracking_urls: dict[str, str] = field(
         default_factory=lambda: dict(DEFAULT_TRACKING_URLS)
     )
+    # --- CC_ERP=http: the seller's ERP behind the contract of docs/erp-openapi.yaml ---------
+    # A bearer token (CC_ERP_TOKEN) or OAuth2 client credentials (CC_ERP_TOKEN_URL,
+    # CC_ERP_CLIENT_ID, CC_ERP_CLIENT_SECRET); seconds per call (CC_ERP_TIMEOUT); how long
+    # prices stay cached per customer (CC_ERP_PRICE_TTL); portal users sent to the ERP as
+    # contact changes (CC_ERP_CONTACT_SYNC, on by default with CC_ERP=http).
+    erp_token: str = ""
+    erp_token_url: str = ""
+    erp_client_id: str = ""
+    erp_client_secret: str = ""
+    erp_timeout: float = 5.0
+    erp_price_ttl: float = 300.0
+    erp_contact_sync: bool = False
 
     @property
     def seller_sso(self) -> bool:
@@ -207,6 +219,13 @@ def load_settings() -> Settings:
             **DEFAULT_TRACKING_URLS,
             **parse_tracking_table(_env("CC_CARRIER_TRACKING_URLS")),
         },
+        erp_token=_env("CC_ERP_TOKEN"),
+        erp_token_url=_env("CC_ERP_TOKEN_URL"),
+        erp_client_id=_env("CC_ERP_CLIENT_ID"),
+        erp_client_secret=_env("CC_ERP_CLIENT_SECRET"),
+        erp_timeout=max(0.05, float(_env("CC_ERP_TIMEOUT") or 5.0)),
+        erp_price_ttl=max(0.0, float(_env("CC_ERP_PRICE_TTL") or 300.0)),
+        erp_contact_sync=_flag("CC_ERP_CONTACT_SYNC", _env("CC_ERP", "embedded") == "http"),
     )
 
 
@@ -242,6 +261,7 @@ def check_production(settings: Settings) -> None:
         *_secret_problems(settings),
         *_web_problems(settings),
         *_scale_problems(settings),
+        *_erp_problems(settings),
     ]
     if problems:
         raise ConfigurationError(
@@ -291,6 +311,15 @@ def _web_problems(settings: Settings) -> list[str]:
             "origin), or the portal's own pages cannot connect"
         )
     return problems
+
+
+def _erp_problems(settings: Settings) -> list[str]:
+    """``CC_ERP=http``: where the ERP is, reached over TLS."""
+    if settings.erp != "http":
+        return []
+    if not settings.erp_url.startswith("https://"):
+        return ["CC_ERP_URL must be the ERP service's https:// address (CC_ERP=http)"]
+    return []
 
 
 def _scale_problems(settings: Settings) -> list[str]:

@@ -13,16 +13,17 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
 @contextmanager
-def live_server(routes: Sequence[BaseRoute]) -> Iterator[str]:
-    """Yields the server's address (``http://127.0.0.1:<port>``) once it listens."""
-    port = _free_port()
+def live_server(routes: Sequence[BaseRoute], port: int | None = None) -> Iterator[str]:
+    """Yields the server's address (``http://127.0.0.1:<port>``) once it listens (on
+    ``port`` if given: a server stopped and started again at the same address)."""
+    port = port or free_port()
     config = uvicorn.Config(
         Starlette(routes=list(routes)), host="127.0.0.1", port=port, log_level="warning"
     )

@@ -14,7 +14,7 @@ from customer_center.domain.principals import CustomerUser
 from customer_center.i18n.wording import money
 from customer_center.presenters.breaches import describe_breach
 from customer_center.services.shop import cart
-from customer_center.services.shop.cart import CartView
+from customer_center.services.shop.cart import CartLine, CartView
 from customer_center.services.shop.catalogue import SKU_MAX
 from customer_center.services.wiring import erp_client
 from customer_center.state.access import requires
@@ -37,6 +37,14 @@ class CartBadgeState(PortalState):
         await self._recount(self._actor())
 
 
+def _price_kind(line: CartLine, t: Callable[..., str]) -> str:
+    if line.unit_price_cents is None:
+        return ""
+    if line.is_cached:
+        return t("shop.price_cached")
+    return t("shop.customer_price" if line.is_customer_price else "shop.list_price")
+
+
 def cart_rows(view: CartView, lang: str, t: Callable[..., str]) -> list[dict[str, str]]:
     def amount(cents: int | None, currency: str) -> str:
         return money(cents, currency, lang) if cents is not None else ""
@@ -49,9 +57,7 @@ def cart_rows(view: CartView, lang: str, t: Callable[..., str]) -> list[dict[str
             "quantity": str(line.quantity),
             "unit_price": amount(line.unit_price_cents, line.currency),
             "per_unit": t("shop.per_unit", unit=line.unit) if line.unit else "",
-            "price_kind": t("shop.customer_price" if line.is_customer_price else "shop.list_price")
-            if line.unit_price_cents is not None
-            else "",
+            "price_kind": _price_kind(line, t),
             "line_total": amount(line.line_total_cents, line.currency),
             "unavailable": "" if line.available else "1",
         }

@@ -126,6 +126,7 @@ def portal(engine) -> Iterator[str]:
     subprocess.run(
         [python, "-m", "customer_center.cli", "erp", "import-demo"], env=env, check=True, cwd=ROOT
     )
+    erp_service = _start_http_erp(env) if os.environ.get("CC_E2E_ERP") == "http" else None
     stamp = _build_stamp(port)
     prebuilt = _build_is_current(stamp, port)
     if not prebuilt:
@@ -147,6 +148,76 @@ def portal(engine) -> Iterator[str]:
         yield url
     finally:
         stop_process_group(process)
+        if erp_service is not None:
+            erp_service.stop()
+
+
+E2E_ERP_TOKEN = "e2e-reference-erp-token-0123456789"  # noqa: S105
+
+
+class HttpErp:
+    """``CC_E2E_ERP=http``: the reference ERP service on the portal's database, which tests may
+    stop and start again at the same address (an ERP that goes down and comes back)."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = {**env, "CC_ERP_SERVE_TOKEN": E2E_ERP_TOKEN}
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = _TMP / "erp-service.log"
+        command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "customer_center.cli"]
+        with log.open("a") as out:
+            self.process = subprocess.Popen(
+                [*command, "erp", "serve", "--port", str(self.port)],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{self.url}/v1/customers/10001", timeout=2)
+                return
+            except httpx.HTTPError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"ERP service did not start:\n{log.read_text()[-4000:]}")
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process_group(self.process)
+            self.process = None
+
+    def portal_env(self) -> dict[str, str]:
+        # No price cache: every page asks the ERP, so one that is down shows at once.
+        return {
+            "CC_ERP": "http",
+            "CC_ERP_URL": self.url,
+            "CC_ERP_TOKEN": E2E_ERP_TOKEN,
+            "CC_ERP_PRICE_TTL": "0",
+        }
+
+
+HTTP_ERP: list[HttpErp] = []  # the running service of this session, if any
+
+
+def _start_http_erp(env: dict[str, str]) -> HttpErp:
+    erp = HttpErp(env)
+    erp.start()
+    env.update(erp.portal_env())
+    HTTP_ERP.append(erp)
+    return erp
+
+
+@pytest.fixture(scope="session")
+def http_erp(portal: str) -> HttpErp:
+    """The reference ERP service the portal uses (only in the ``CC_E2E_ERP=http`` pass)."""
+    assert HTTP_ERP, "run with CC_E2E_ERP=http (make e2e does, in its last pass)"
+    return HTTP_ERP[0]
 
 
 def stop_process_group(process: subprocess.Popen) -> None:

@@ -11,11 +11,13 @@ import argparse
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, text
@@ -35,6 +37,7 @@ from customer_center.models.outbox import OutboxMessage
 from customer_center.models.staff import StaffMember
 from customer_center.models.user import User
 from tests.factories import actor_for
+from tests.live_server import free_port
 from tests.order_factories import FakeErp, Shop
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -210,6 +213,36 @@ def check_serve(portal: Portal) -> None:
     assert "Traceback" not in refused.stderr
 
 
+def check_erp_serve(portal: Portal) -> None:
+    """The reference ERP service answers the contract over HTTP with its bearer token (the
+    demo data is loaded by the commands before)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "customer_center.cli", "erp", "serve", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env={**portal.env, "CC_ERP_SERVE_TOKEN": "cli-test-token"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/v1/customers/10001"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                answer = httpx.get(url, headers={"Authorization": "Bearer cli-test-token"})
+                break
+            except httpx.ConnectError:
+                assert server.poll() is None, server.stderr.read()  # type: ignore[union-attr]
+                assert time.monotonic() < deadline, "the ERP service did not start"
+                time.sleep(0.1)
+        assert answer.status_code == 200 and answer.json()["customer_number"] == "10001"
+        assert httpx.get(url).status_code == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def check_seller_create_admin(portal: Portal) -> None:
     """The first supervisor: invited with every staff right and no password; the printed
     link is the e-mailed one; a second run for the same address is refused."""
@@ -236,6 +269,7 @@ CHECKS: dict[str, Callable[[Portal], None]] = {
     "db-upgrade": check_db_upgrade,
     "erp import": check_erp_import,
     "erp import-demo": check_erp_import_demo,
+    "erp serve": check_erp_serve,
     "demo-info": check_demo_info,
     "access-map": check_access_map,
     "approvals remind": check_approvals_remind,

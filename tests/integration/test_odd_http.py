@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 
 import customer_center.http as http_package
 from customer_center.auth.sessions import SESSION_COOKIE
-from customer_center.http import erp_status
+from customer_center.http import erp_contacts, erp_status
 from customer_center.models.user import User
 from customer_center.services.identity import scim_tokens
 from customer_center.settings import get_settings
@@ -83,6 +83,7 @@ def portal(session: Session) -> Portal:
 def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     settings = dataclasses.replace(get_settings(), erp_status_token=ERP_TOKEN)
     monkeypatch.setattr(erp_status, "get_settings", lambda: settings)
+    monkeypatch.setattr(erp_contacts, "get_settings", lambda: settings)
     with TestClient(Starlette(routes=all_routes()), follow_redirects=False) as test_client:
         yield test_client
 
@@ -112,6 +113,7 @@ def test_every_route_is_exercised() -> None:
         "/auth/sso/start",
         "/auth/sso/callback",
         "/erp/order-status",
+        "/erp/contact-changes",
         SCIM,
         SCIM + "/{rest:path}",
         "/health",
@@ -120,7 +122,7 @@ def test_every_route_is_exercised() -> None:
         "/seller/auth/sso/start",
         "/seller/auth/sso/callback",
     }, "a new route: give it odd values below"
-    assert len(paths) == 16
+    assert len(paths) == 17
 
 
 def test_exports_answer_odd_query_values(client: TestClient, portal: Portal) -> None:
@@ -180,6 +182,18 @@ def test_erp_status_updates_answer_odd_bodies(client: TestClient) -> None:
         }
         for body in (value, update, {"updates": [update]}):
             problems += _problems(client, "POST", "/erp/order-status", json=body, headers=headers)
+    assert not problems, "\n".join(problems)
+
+
+def test_erp_contact_changes_answer_odd_json(client: TestClient, portal: Portal) -> None:
+    problems: list[str] = []
+    headers = {"Authorization": f"Bearer {ERP_TOKEN}"}
+    for value in ODD_JSON:
+        contact = {"customer_number": value, "contact_id": value, "name": value, "email": value}
+        for body in (value, contact, [contact], {"contacts": [contact, value]}):
+            problems += _problems(
+                client, "POST", "/erp/contact-changes", json=body, headers=headers
+            )
     assert not problems, "\n".join(problems)
 
 

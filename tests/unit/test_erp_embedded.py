@@ -216,9 +216,16 @@ def test_build_erp_client_picks_embedded(engine: Engine) -> None:
 
 
 def test_build_erp_client_refuses_unknown_kind(engine: Engine) -> None:
-    settings = dataclasses.replace(get_settings(), erp="http")
+    settings = dataclasses.replace(get_settings(), erp="soap")
 
-    with pytest.raises(ValueError, match=r"CC_ERP='http' is not supported"):
+    with pytest.raises(ValueError, match=r"CC_ERP='soap' is not supported"):
+        build_erp_client(settings, engine)
+
+
+def test_build_erp_client_over_http_needs_the_erps_address(engine: Engine) -> None:
+    settings = dataclasses.replace(get_settings(), erp="http", erp_url="")
+
+    with pytest.raises(ValueError, match=r"CC_ERP_URL"):
         build_erp_client(settings, engine)
 
 

@@ -50,6 +50,7 @@ def refusal(**changes: object) -> str:
 def test_a_safe_production_configuration_starts() -> None:
     check_production(production_settings())
     check_production(production_settings(redis_url="", workers=1))  # one worker needs no Redis
+    check_production(production_settings(erp="http", erp_url="https://erp.example/api"))
 
 
 @pytest.mark.parametrize(
@@ -73,6 +74,8 @@ def test_a_safe_production_configuration_starts() -> None:
         ({"secure_cookies": False}, "CC_SECURE_COOKIES"),
         ({"smtp": None}, "CC_SMTP_HOST"),
         ({"password_hashing": "fast"}, "CC_PASSWORD_HASHING must be standard"),
+        ({"erp": "http", "erp_url": ""}, "CC_ERP_URL must be the ERP service's https://"),
+        ({"erp": "http", "erp_url": "http://erp.example"}, "CC_ERP_URL must be"),
     ],
 )
 def test_production_refuses_an_unsafe_setting_and_says_which(

@@ -16,7 +16,12 @@ from customer_center.domain.staff import StaffPermission
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.embedded import EmbeddedErpClient
-from customer_center.integrations.erp.protocol import ErpPrice, ErpProductOffer, ErpUnavailable
+from customer_center.integrations.erp.protocol import (
+    CachedOffer,
+    ErpPrice,
+    ErpProductOffer,
+    ErpUnavailable,
+)
 from customer_center.models.audit import AuditEntry
 from customer_center.models.order import CartItem
 from customer_center.services.seller.prices import (
@@ -240,6 +245,24 @@ def test_an_unreachable_erp_is_a_message(session, shop) -> None:
     with pytest.raises(ServiceError) as refused:
         price_check(
             session, AGENT, erp=shop["erp"], company_id=shop["mueller"].company_id, sku=BEARING
+        )
+    assert refused.value.code == "prices.error.erp_unavailable"
+
+
+def test_an_order_is_never_checked_against_last_known_prices(session, shop) -> None:
+    """The HTTP ERP's cache answers while the ERP is down: a check needs the price now."""
+    company, ben = shop["mueller"].company_id, shop["ben"]
+    order_id = seed_order(session, company, ben.id, lines=((MOTOR, "Motor", 2, 55900),))
+    inner = shop["erp"].inner
+
+    def cached(customer_number, skus, *, quantities=None, day=None):  # type: ignore[no-untyped-def]
+        offers = inner.get_offers(customer_number, skus, quantities=quantities, day=day)
+        return {sku: CachedOffer(o.product, o.quote, age_seconds=600) for sku, o in offers.items()}
+
+    shop["erp"].get_offers = cached
+    with pytest.raises(ServiceError) as refused:
+        order_price_check(
+            session, AGENT, erp=shop["erp"], company_id=company, order_id=str(order_id)
         )
     assert refused.value.code == "prices.error.erp_unavailable"
 

@@ -8,6 +8,7 @@ from customer_center.integrations.erp.protocol import ErpClient
 from customer_center.settings import Settings
 
 EMBEDDED = "embedded"
+HTTP = "http"
 
 
 def build_erp_client(settings: Settings, engine: Engine) -> ErpClient:
@@ -16,7 +17,26 @@ def build_erp_client(settings: Settings, engine: Engine) -> ErpClient:
         from customer_center.integrations.erp.embedded import EmbeddedErpClient
 
         return EmbeddedErpClient(engine)
-    raise ValueError(
-        f"CC_ERP={settings.erp!r} is not supported: the only ERP client so far is "
-        f"{EMBEDDED!r} (the HTTP client is not implemented yet)"
+    if settings.erp == HTTP:
+        return build_http_erp_client(settings)
+    raise ValueError(f"CC_ERP={settings.erp!r} is not supported: use {EMBEDDED!r} or {HTTP!r}")
+
+
+def build_http_erp_client(settings: Settings) -> ErpClient:
+    """``CC_ERP=http``: the ERP at ``CC_ERP_URL`` (see the README, "Connecting your ERP")."""
+    from customer_center.integrations.erp.http.client import HttpErpClient
+    from customer_center.integrations.erp.http.price_cache import PriceCache
+    from customer_center.integrations.erp.http.transport import ErpHttp, build_http_client
+
+    if not settings.erp_url:
+        raise ValueError("CC_ERP=http needs CC_ERP_URL, the ERP's base address")
+    client = build_http_client(
+        settings.erp_url,
+        timeout=settings.erp_timeout,
+        token=settings.erp_token,
+        token_url=settings.erp_token_url,
+        client_id=settings.erp_client_id,
+        client_secret=settings.erp_client_secret,
     )
+    http = ErpHttp(client, timeout=settings.erp_timeout)
+    return HttpErpClient(http, PriceCache(settings.erp_price_ttl))

@@ -21,10 +21,13 @@ from sqlmodel import Session, col, select
 from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern
 from customer_center.domain.portal_time import local_today
 from customer_center.domain.prices import ContractTerm, quote
+from customer_center.integrations.erp import embedded_contacts
 from customer_center.integrations.erp.protocol import (
     AddressKind,
     ErpAddress,
     ErpContact,
+    ErpContactChange,
+    ErpContactReceipt,
     ErpCustomer,
     ErpInvoice,
     ErpOrderLine,
@@ -205,6 +208,12 @@ class EmbeddedErpClient:
                     raise
                 return known
             return row.erp_order_number
+
+    def apply_contact_change(self, change: ErpContactChange, message_id: str) -> ErpContactReceipt:
+        with self._session() as session:
+            receipt = embedded_contacts.apply_contact_change(session, change)
+            session.commit()
+            return receipt
 
 
 ORDER_NUMBER_PREFIX = "SO-"

@@ -8,7 +8,7 @@ value is a frozen dataclass of strings, booleans, dates and Decimals.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Literal, Protocol
@@ -169,6 +169,51 @@ class ErpOrderRequest:
     lines: tuple[ErpOrderLine, ...]
 
 
+# --- Issue 20 (the HTTP ERP): contacts from the portal, cached prices -----------------------
+# Additive: the portal's users sent to the ERP as contact changes (through the outbox), and
+# offers the HTTP client answers from its cache while the ERP is down.
+
+ContactChangeKind = Literal["created", "updated", "deactivated"]
+CONTACT_CHANGE_KINDS: tuple[ContactChangeKind, ...] = ("created", "updated", "deactivated")
+
+
+@dataclass(frozen=True)
+class ErpContactChange:
+    """A portal user as the ERP's contact: created, renamed or with a new e-mail address
+    (``updated``; ``previous_email`` names the old one), or deactivated. The portal is the
+    master of its users' names and addresses: the ERP applies the change as sent."""
+
+    change: ContactChangeKind
+    customer_number: str
+    portal_user_id: int
+    name: str
+    email: str
+    previous_email: str = ""
+    language: str = ""
+    previous_name: str = ""
+
+
+@dataclass(frozen=True)
+class ErpContactReceipt:
+    """The ERP's answer to a contact change: its contact id, and the values the portal's
+    change overwrote that the portal had not sent (changed in the ERP meanwhile: a conflict,
+    which the portal wins and records in the audit log)."""
+
+    contact_id: str
+    overwritten: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CachedOffer(ErpProductOffer):
+    """An offer from the portal's price cache, given while the ERP cannot be reached: the
+    price as the ERP last said it, ``age_seconds`` ago (pages mark it as such)."""
+
+    age_seconds: int = 0
+
+
+# --- end of the issue 20 block ----------------------------------------------------------------
+
+
 class ErpClient(Protocol):
     """Lookups are case-insensitive and ignore surrounding whitespace in the numbers given.
 
@@ -236,5 +281,13 @@ class ErpClient(Protocol):
 
         Idempotent by ``message_id``: a repeated delivery answers the number given the first
         time and records nothing new.
+        """
+        ...
+
+    # --- contacts from the portal (issue 20) ---
+    def apply_contact_change(self, change: ErpContactChange, message_id: str) -> ErpContactReceipt:
+        """Apply a portal user's change to the ERP's contacts (the portal wins).
+
+        Idempotent by ``message_id`` (the change sets values, so applying it twice is the same).
         """
         ...

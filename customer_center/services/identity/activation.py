@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from sqlmodel import Session, select
 
@@ -15,7 +17,7 @@ from customer_center.domain.languages import normalize_language
 from customer_center.domain.password_policy import new_password_errors
 from customer_center.domain.permissions import BUILTIN_ROLES, MAIN_CONTACT_ROLE
 from customer_center.domain.principals import by_user
-from customer_center.integrations.erp.protocol import ErpClient, ErpCustomer
+from customer_center.integrations.erp.protocol import ErpClient, ErpCustomer, ErpUnavailable
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.user import Role, RolePermission, User, UserRole
@@ -90,7 +92,7 @@ def request_activation(
     )
     if wait:
         raise ServiceError("activation.rate_limited", minutes=wait)
-    match = _match(erp, settings, request)
+    match = _erp_answer(_match, erp, settings, request)
     if match is None:
         raise ServiceError("activation.mismatch")
     customer = match.customer
@@ -134,6 +136,19 @@ def slowdown_seconds(session: Session, request: ActivationRequest) -> float:
     kind, key = ACTIVATION_CUSTOMER_SLOWDOWN.kind, _customer_key(request)
     failures = failures_since(session, kind, key, since)
     return SLOWDOWN_SECONDS if len(failures) >= ACTIVATION_CUSTOMER_SLOWDOWN.max_failures else 0.0
+
+
+ERP_UNAVAILABLE = "activation.erp_unavailable"
+T = TypeVar("T")
+
+
+def _erp_answer(ask: Callable[..., T], *args: Any) -> T:
+    """The ERP's answer; while it cannot be reached, "try again shortly" (nothing is counted
+    as a failed attempt and the link stays valid)."""
+    try:
+        return ask(*args)
+    except ErpUnavailable as error:
+        raise ServiceError(ERP_UNAVAILABLE) from error
 
 
 @dataclass(frozen=True)
@@ -194,7 +209,7 @@ def pending_activation(session: Session, erp: ErpClient, raw_token: str) -> Pend
     payload = token.payload
     if _company_exists(session, payload["customer_number"]):
         raise ServiceError("activation.already_active")
-    customer = erp.get_customer(payload["customer_number"])
+    customer = _erp_answer(erp.get_customer, payload["customer_number"])
     if customer is None or not customer.allowed:
         raise ServiceError("activation.mismatch")
     return PendingActivation(
@@ -218,7 +233,7 @@ def complete_activation(
     token = one_time_tokens.peek(session, one_time_tokens.ACTIVATION, raw_token)
     payload = token.payload
     _validate_account_fields(name, password, password_repeat, payload["email"])
-    customer = erp.get_customer(payload["customer_number"])
+    customer = _erp_answer(erp.get_customer, payload["customer_number"])
     if customer is None or not customer.allowed:
         raise ServiceError("activation.mismatch")
     if _company_exists(session, customer.customer_number):

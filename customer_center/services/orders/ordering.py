@@ -31,7 +31,7 @@ from customer_center.domain.orders import (
 )
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import SYSTEM, CustomerUser
-from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
+from customer_center.integrations.erp.protocol import CachedOffer, ErpClient, ErpUnavailable
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.order import ApprovalStep, Order, OrderLine, OrderRevision
@@ -155,6 +155,9 @@ def _priced_lines(
         )
     except ErpUnavailable as error:
         raise ServiceError("orders.error.erp_unavailable") from error
+    if any(isinstance(offer, CachedOffer) for offer in offers.values()):
+        # Last known prices are for showing while the ERP is down, never for an order.
+        raise ServiceError("orders.error.erp_unavailable")
     unknown = [sku for sku, _q in requested if sku not in offers]
     if unknown:
         raise ValidationFailed({"lines": ("orders.error.unknown_sku", {"sku": ", ".join(unknown)})})

@@ -30,6 +30,7 @@ from customer_center.domain.prices import PriceQuote
 from customer_center.domain.principals import SellerAgent
 from customer_center.domain.staff import StaffPermission
 from customer_center.integrations.erp.protocol import (
+    CachedOffer,
     ErpClient,
     ErpPrice,
     ErpProductOffer,
@@ -209,7 +210,7 @@ def _offers(
 ) -> dict[str, ErpProductOffer]:
     """The customer's offers for these (SKU, quantity) lines on ``day``, by upper-case SKU."""
     try:
-        return erp.get_offers(
+        offers = erp.get_offers(
             company.customer_number,
             [sku for sku, _quantity in lines],
             quantities={sku.upper(): quantity for sku, quantity in lines},
@@ -217,6 +218,9 @@ def _offers(
         )
     except ErpUnavailable as error:
         raise ServiceError(ERP_UNAVAILABLE) from error
+    if any(isinstance(offer, CachedOffer) for offer in offers.values()):
+        raise ServiceError(ERP_UNAVAILABLE)  # a price check compares with the ERP's price now
+    return offers
 
 
 def _id(value: object) -> int | None:

@@ -22,7 +22,7 @@ from customer_center.domain.inputs import MAX_LINE_QUANTITY
 from customer_center.domain.orders import price_cents
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
-from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
+from customer_center.integrations.erp.protocol import CachedOffer, ErpClient, ErpUnavailable
 from customer_center.models.order import CartItem
 from customer_center.models.user import User
 from customer_center.services.people.budgets import BudgetSituation, budget_situation
@@ -190,6 +190,7 @@ class CartLine:
     currency: str
     is_customer_price: bool
     available: bool  # False: the ERP's catalogue no longer has this product
+    is_cached: bool = False  # the last known price: the ERP is not answering right now
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,7 @@ def cart_view(
                 currency=offer.currency if offer else situation.currency,
                 is_customer_price=bool(offer and offer.is_customer_price),
                 available=offer is not None or not prices_known,
+                is_cached=isinstance(offer, CachedOffer),
             )
         )
     total_quantity = sum(line.quantity for line in lines)

@@ -1,0 +1,191 @@
+"""``CC_ERP=http``: the :class:`ErpClient` port over the contract of ``docs/erp-openapi.yaml``.
+
+Reads go out at once (retried, see :mod:`.transport`); prices come from the per-customer
+cache where fresh and otherwise in one call for all the SKUs missing. Writes (the hand-off,
+the activation notice, contact changes) are called by the outbox relay only, outside any
+database transaction, with the outbox message id as ``Idempotency-Key``.
+
+Adding a call (e.g. documents) is one method here using ``self._http.read``, ``.read_bytes``
+(a PDF) or ``.write``,
+the JSON mapping in :mod:`.codec`, a route in :mod:`.reference_service` and the path in the
+OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from urllib.parse import quote
+
+from customer_center.domain.portal_time import local_today
+from customer_center.integrations.erp.http import codec
+from customer_center.integrations.erp.http.price_cache import PriceCache, PriceKey
+from customer_center.integrations.erp.http.transport import ErpHttp
+from customer_center.integrations.erp.protocol import (
+    ErpAddress,
+    ErpContact,
+    ErpContactChange,
+    ErpContactReceipt,
+    ErpCustomer,
+    ErpInvoice,
+    ErpOrderRequest,
+    ErpPrice,
+    ErpProductOffer,
+    ErpUnavailable,
+)
+from customer_center.integrations.erp.tables import canonical_key
+
+API = "/v1"
+
+
+def _segment(value: str) -> str:
+    """A key as one path segment (a customer number may hold any character)."""
+    return quote(canonical_key(value), safe="")
+
+
+def _customer_path(customer_number: str, *rest: str) -> str:
+    return "/".join((API, "customers", _segment(customer_number), *rest))
+
+
+class HttpErpClient:
+    """:class:`~customer_center.integrations.erp.protocol.ErpClient` over HTTP."""
+
+    def __init__(self, http: ErpHttp, prices: PriceCache) -> None:
+        self._http = http
+        self.prices = prices
+
+    # --- customers, activation --------------------------------------------------------------
+
+    def get_customer(self, customer_number: str) -> ErpCustomer | None:
+        if not customer_number.strip():
+            return None
+        data = self._http.read("GET", _customer_path(customer_number))
+        return codec.customer_of(data) if data else None
+
+    def get_invoice(self, invoice_number: str) -> ErpInvoice | None:
+        if not invoice_number.strip():
+            return None
+        data = self._http.read("GET", f"{API}/invoices/{_segment(invoice_number)}")
+        return codec.invoice_of(data) if data else None
+
+    # --- contacts, addresses ----------------------------------------------------------------
+
+    def list_contacts(self, customer_number: str) -> list[ErpContact]:
+        data = self._http.read("GET", _customer_path(customer_number, "contacts"))
+        return [codec.contact_of(item) for item in (data or {}).get("items", [])]
+
+    def find_contact(self, customer_number: str, email: str) -> ErpContact | None:
+        path = _customer_path(customer_number, "contacts")
+        data = self._http.read("GET", path, params={"email": email.strip().lower()})
+        items = (data or {}).get("items", [])
+        return codec.contact_of(items[0]) if items else None
+
+    def list_addresses(self, customer_number: str) -> list[ErpAddress]:
+        data = self._http.read("GET", _customer_path(customer_number, "addresses"))
+        return [codec.address_of(item) for item in (data or {}).get("items", [])]
+
+    # --- products and prices ----------------------------------------------------------------
+
+    def list_products(
+        self,
+        customer_number: str,
+        search: str = "",
+        offset: int = 0,
+        limit: int = 50,
+        *,
+        day: date | None = None,
+    ) -> list[ErpProductOffer]:
+        on = day or local_today()
+        data = self._products(customer_number, search, offset, limit, on)
+        offers = [codec.offer_of(item) for item in data.get("items", [])]
+        self.prices.store(
+            canonical_key(customer_number), {(on, o.product.sku, 1): o for o in offers}
+        )
+        return offers
+
+    def count_products(self, customer_number: str, search: str = "") -> int:
+        return int(self._products(customer_number, search, 0, 0, local_today())["total"])
+
+    def _products(
+        self, customer_number: str, search: str, offset: int, limit: int, day: date
+    ) -> dict:
+        params: dict[str, str | int] = {
+            "offset": max(offset, 0),
+            "limit": max(limit, 0),
+            "day": day.isoformat(),
+        }
+        if search.strip():
+            params["search"] = search.strip()
+        path = _customer_path(customer_number, "products")
+        return self._http.read("GET", path, params=params) or {"total": 0, "items": []}
+
+    def get_offers(
+        self,
+        customer_number: str,
+        skus: Sequence[str],
+        *,
+        quantities: Mapping[str, int] | None = None,
+        day: date | None = None,
+    ) -> dict[str, ErpProductOffer]:
+        on = day or local_today()
+        customer = canonical_key(customer_number)
+        amounts = {canonical_key(sku): n for sku, n in (quantities or {}).items()}
+        keys = [
+            (on, sku, amounts.get(sku, 1))
+            for sku in sorted({canonical_key(s) for s in skus if isinstance(s, str)})
+        ]
+        if not keys:
+            return {}
+        found, missing = self.prices.fresh(customer, keys)
+        if missing:
+            try:
+                fetched = self._fetch_offers(customer, missing, on)
+            except ErpUnavailable:
+                stale = self.prices.stale(customer, missing)
+                if len(stale) < len(missing):
+                    raise
+                fetched = dict(stale)  # every price known: show them, marked as cached
+            else:
+                self.prices.store(customer, fetched)
+            found.update(fetched)
+        return {key[1]: offer for key, offer in found.items()}
+
+    def _fetch_offers(
+        self, customer: str, keys: list[PriceKey], day: date
+    ) -> dict[PriceKey, ErpProductOffer]:
+        """One call for all of ``keys`` (SKUs the ERP does not know are left out)."""
+        body = {
+            "skus": [sku for _, sku, _ in keys],
+            "quantities": {sku: quantity for _, sku, quantity in keys if quantity != 1},
+            "day": day.isoformat(),
+        }
+        data = self._http.read("POST", _customer_path(customer, "offers"), json=body) or {}
+        offers = {offer.product.sku: offer for offer in map(codec.offer_of, data.get("items", []))}
+        return {key: offers[key[1]] for key in keys if key[1] in offers}
+
+    def list_contract_prices(self, customer_number: str, sku: str) -> list[ErpPrice]:
+        path = _customer_path(customer_number, "contract-prices")
+        data = self._http.read("GET", path, params={"sku": canonical_key(sku)})
+        return [codec.contract_price_of(item) for item in (data or {}).get("items", [])]
+
+    # --- writes (called by the outbox relay) ------------------------------------------------
+
+    def notify_company_activated(
+        self, customer_number: str, main_contact_email: str, message_id: str
+    ) -> None:
+        body = {"customer_number": customer_number, "main_contact_email": main_contact_email}
+        self._http.write(f"{API}/activations", body, idempotency_key=message_id)
+
+    def place_order(self, order: ErpOrderRequest, message_id: str) -> str:
+        answer = self._http.write(
+            f"{API}/orders", codec.order_json(order), idempotency_key=message_id
+        )
+        return str(answer["erp_order_number"])
+
+    def apply_contact_change(self, change: ErpContactChange, message_id: str) -> ErpContactReceipt:
+        body = codec.contact_change_json(change)
+        answer = self._http.write(f"{API}/contact-changes", body, idempotency_key=message_id)
+        return codec.contact_receipt_of(answer)
+
+    def close(self) -> None:
+        self._http.close()

@@ -1,0 +1,190 @@
+"""The JSON of the ERP contract (``docs/erp-openapi.yaml``) to and from the port's values.
+
+One module for both sides, so the client and the reference service cannot disagree. Money
+travels as decimal strings (``"12.50"``), days as ISO dates, absent optional values as null.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
+from customer_center.domain.prices import PriceQuote, PriceSource
+from customer_center.integrations.erp.protocol import (
+    AddressKind,
+    ContactChangeKind,
+    ErpAddress,
+    ErpContact,
+    ErpContactChange,
+    ErpContactReceipt,
+    ErpCustomer,
+    ErpInvoice,
+    ErpOrderAddress,
+    ErpOrderLine,
+    ErpOrderRequest,
+    ErpPrice,
+    ErpProduct,
+    ErpProductOffer,
+)
+
+Json = dict[str, Any]
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def customer_json(customer: ErpCustomer) -> Json:
+    return {**dataclasses.asdict(customer), "email_domains": list(customer.email_domains)}
+
+
+def customer_of(data: Json) -> ErpCustomer:
+    return ErpCustomer(**{**data, "email_domains": tuple(data["email_domains"])})
+
+
+def invoice_json(invoice: ErpInvoice) -> Json:
+    return {
+        **dataclasses.asdict(invoice),
+        "issued_on": invoice.issued_on.isoformat(),
+        "total": str(invoice.total),
+    }
+
+
+def invoice_of(data: Json) -> ErpInvoice:
+    return ErpInvoice(
+        invoice_number=data["invoice_number"],
+        customer_number=data["customer_number"],
+        issued_on=date.fromisoformat(data["issued_on"]),
+        total=Decimal(data["total"]),
+        currency=data["currency"],
+    )
+
+
+def contact_json(contact: ErpContact) -> Json:
+    return dataclasses.asdict(contact)
+
+
+def contact_of(data: Json) -> ErpContact:
+    return ErpContact(**data)
+
+
+def address_json(address: ErpAddress) -> Json:
+    return dataclasses.asdict(address)
+
+
+def address_of(data: Json) -> ErpAddress:
+    return ErpAddress(**{**data, "kind": cast(AddressKind, data["kind"])})
+
+
+def product_json(product: ErpProduct) -> Json:
+    return {**dataclasses.asdict(product), "list_price": str(product.list_price)}
+
+
+def product_of(data: Json) -> ErpProduct:
+    return ErpProduct(**{**data, "list_price": Decimal(data["list_price"])})
+
+
+def offer_json(offer: ErpProductOffer) -> Json:
+    quote = offer.quote
+    return {
+        "product": product_json(offer.product),
+        "price": {
+            "amount": str(quote.amount),
+            "currency": quote.currency,
+            "source": quote.source.value,
+            "valid_from": _iso(quote.valid_from),
+            "valid_to": _iso(quote.valid_to),
+            "min_quantity": quote.min_quantity,
+        },
+    }
+
+
+def offer_of(data: Json) -> ErpProductOffer:
+    price = data["price"]
+    quote = PriceQuote(
+        amount=Decimal(price["amount"]),
+        currency=price["currency"],
+        source=PriceSource(price["source"]),
+        valid_from=_day(price.get("valid_from")),
+        valid_to=_day(price.get("valid_to")),
+        min_quantity=price.get("min_quantity"),
+    )
+    return ErpProductOffer(product=product_of(data["product"]), quote=quote)
+
+
+def contract_price_json(price: ErpPrice) -> Json:
+    return {
+        **dataclasses.asdict(price),
+        "price": str(price.price),
+        "valid_from": _iso(price.valid_from),
+        "valid_to": _iso(price.valid_to),
+    }
+
+
+def contract_price_of(data: Json) -> ErpPrice:
+    return ErpPrice(
+        **{
+            **data,
+            "price": Decimal(data["price"]),
+            "valid_from": _day(data.get("valid_from")),
+            "valid_to": _day(data.get("valid_to")),
+        }
+    )
+
+
+def order_json(order: ErpOrderRequest) -> Json:
+    data = dataclasses.asdict(order)
+    data["total"] = str(order.total)
+    data["lines"] = [
+        {
+            **dataclasses.asdict(line),
+            "unit_price": str(line.unit_price),
+            "line_total": str(line.line_total),
+        }
+        for line in order.lines
+    ]
+    return data
+
+
+def order_of(data: Json) -> ErpOrderRequest:
+    return ErpOrderRequest(
+        **{
+            **data,
+            "total": Decimal(data["total"]),
+            "delivery_address": ErpOrderAddress(**data["delivery_address"]),
+            "billing_address": ErpOrderAddress(**data["billing_address"]),
+            "lines": tuple(
+                ErpOrderLine(
+                    **{
+                        **line,
+                        "unit_price": Decimal(line["unit_price"]),
+                        "line_total": Decimal(line["line_total"]),
+                    }
+                )
+                for line in data["lines"]
+            ),
+        }
+    )
+
+
+def contact_change_json(change: ErpContactChange) -> Json:
+    return dataclasses.asdict(change)
+
+
+def contact_change_of(data: Json) -> ErpContactChange:
+    return ErpContactChange(**{**data, "change": cast(ContactChangeKind, data["change"])})
+
+
+def contact_receipt_json(receipt: ErpContactReceipt) -> Json:
+    return {"contact_id": receipt.contact_id, "overwritten": dict(receipt.overwritten)}
+
+
+def contact_receipt_of(data: Json) -> ErpContactReceipt:
+    overwritten = data.get("overwritten") or {}
+    return ErpContactReceipt(str(data["contact_id"]), {k: str(v) for k, v in overwritten.items()})

@@ -1,0 +1,75 @@
+"""Prices per customer, kept for a while: a page of 25 prices costs one ERP call at most, and
+none while fresh; when the ERP is down the last known prices are still shown, marked as such.
+
+Keyed by customer, then by (day, SKU, quantity): a quantity break or another day is another
+price. ``invalidate`` drops one customer's prices (or all), e.g. after the ERP announced new
+contract prices. Thread-safe; bounded per customer (the oldest entries go first).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from customer_center.integrations.erp.protocol import CachedOffer, ErpProductOffer
+
+PriceKey = tuple[date, str, int]  # (day, canonical SKU, quantity)
+MAX_ENTRIES_PER_CUSTOMER = 5000
+
+
+class PriceCache:
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ttl = ttl
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._by_customer: dict[str, OrderedDict[PriceKey, tuple[float, ErpProductOffer]]] = {}
+
+    def fresh(
+        self, customer: str, keys: Iterable[PriceKey]
+    ) -> tuple[dict[PriceKey, ErpProductOffer], list[PriceKey]]:
+        """The cached offers still within the TTL, and the keys to ask the ERP for."""
+        now = self._clock()
+        hits: dict[PriceKey, ErpProductOffer] = {}
+        misses: list[PriceKey] = []
+        with self._lock:
+            entries = self._by_customer.get(customer, OrderedDict())
+            for key in keys:
+                entry = entries.get(key)
+                if entry is not None and now - entry[0] < self._ttl:
+                    hits[key] = entry[1]
+                else:
+                    misses.append(key)
+        return hits, misses
+
+    def stale(self, customer: str, keys: Iterable[PriceKey]) -> dict[PriceKey, CachedOffer]:
+        """Whatever is known for ``keys`` however old, each marked as a cached price."""
+        with self._lock:
+            entries = self._by_customer.get(customer, OrderedDict())
+            found = {key: entries[key] for key in keys if key in entries}
+        return {
+            key: CachedOffer(product=offer.product, quote=offer.quote, age_seconds=self._age(at))
+            for key, (at, offer) in found.items()
+        }
+
+    def store(self, customer: str, offers: dict[PriceKey, ErpProductOffer]) -> None:
+        now = self._clock()
+        with self._lock:
+            entries = self._by_customer.setdefault(customer, OrderedDict())
+            for key, offer in offers.items():
+                entries[key] = (now, offer)
+                entries.move_to_end(key)
+            while len(entries) > MAX_ENTRIES_PER_CUSTOMER:
+                entries.popitem(last=False)
+
+    def invalidate(self, customer: str | None = None) -> None:
+        with self._lock:
+            if customer is None:
+                self._by_customer.clear()
+            else:
+                self._by_customer.pop(customer, None)
+
+    def _age(self, at: float) -> int:
+        return max(0, int(self._clock() - at))

@@ -1,0 +1,115 @@
+"""The contract cannot drift from the code: the portal's HTTP client and the reference ERP
+service, talking over real HTTP, are both checked against docs/erp-openapi.yaml."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+import pytest
+import yaml
+from openapi_spec_validator import validate
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from customer_center.integrations.erp.csv_import import import_erp_directory
+from customer_center.integrations.erp.demo import demo_data_dir
+from customer_center.integrations.erp.protocol import ErpContactChange
+from customer_center.services.orders.handoff import order_request
+from tests.erp_contract import CONTRACT, ContractTransport, load_contract
+from tests.erp_service import TOKEN, http_erp, reference_erp
+from tests.factories import make_company, make_user
+from tests.journey_factory import make_order
+
+MUELLER = "10001"
+# openapi-core checks the bearer scheme and warns that it cannot check OAuth2 (the other one).
+pytestmark = pytest.mark.filterwarnings("ignore:Unsupported scheme type:UserWarning")
+
+
+@pytest.fixture
+def erp_db(db: Engine) -> Engine:
+    import_erp_directory(db, demo_data_dir())
+    return db
+
+
+def test_the_contract_is_a_valid_openapi_3_1_document() -> None:
+    document = yaml.safe_load(CONTRACT.read_text(encoding="utf-8"))
+    validate(document)  # raises on an invalid document
+    assert document["openapi"] == "3.1.0"
+    assert all(path.startswith("/v1/") for path in document["paths"])
+    assert load_contract() is not None
+
+
+def test_every_call_of_the_client_and_every_answer_of_the_service_keep_the_contract(
+    erp_db: Engine, session: Session
+) -> None:
+    main = make_company(session, MUELLER, "Müller Maschinenbau GmbH")
+    ben = make_user(session, main.company_id, "ben@mueller.example", ["buyer"], name="Ben")
+    order = make_order(session, main.company_id, ben.id)  # type: ignore[arg-type]
+    session.commit()
+    request = order_request(session, order.id, main.company_id)  # type: ignore[arg-type]
+    assert request is not None
+    checker = ContractTransport()
+    with reference_erp(erp_db) as (_, url):
+        client = http_erp(url, transport=checker)
+        skus = [o.product.sku for o in client.list_products(MUELLER, "", 0, 25)]
+        client.list_products(MUELLER, "Schraube", 0, 5, day=date(2026, 3, 1))
+        client.count_products(MUELLER)
+        client.get_offers(MUELLER, [*skus, "NO-SUCH"], quantities={skus[0]: 250})
+        client.list_contract_prices(MUELLER, skus[0])
+        client.get_customer(MUELLER)
+        client.get_customer("NO-SUCH")
+        client.get_invoice("2026-10001-001")
+        client.get_invoice("NO-SUCH")
+        client.list_contacts(MUELLER)
+        client.find_contact(MUELLER, "anna.mueller@mueller-maschinenbau.example")
+        client.list_addresses(MUELLER)
+        client.notify_company_activated(MUELLER, "anna@mueller.example", "cc-outbox-1")
+        client.place_order(request, "cc-outbox-2")
+        change = ErpContactChange("created", MUELLER, 7, "Ben Bauer", "ben@mueller.example")
+        client.apply_contact_change(change, "cc-outbox-3")
+        renamed = ErpContactChange(
+            "updated",
+            MUELLER,
+            7,
+            "Ben B. Bauer",
+            "ben.bauer@mueller.example",
+            previous_email="ben@mueller.example",
+            previous_name="Ben Bauer",
+        )
+        client.apply_contact_change(renamed, "cc-outbox-4")
+        client.close()
+    assert checker.problems == []
+    assert {resource for _, resource, _ in checker.seen} == {
+        "customers",
+        "invoices",
+        "activations",
+        "orders",
+        "contact-changes",
+    }
+    assert ("GET", "customers", 404) in checker.seen
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("GET", "/v1/customers/10001", None, 401),  # no token
+        ("POST", "/v1/orders", {"portal_order_id": 1}, 400),  # no Idempotency-Key, no lines
+        ("POST", "/v1/customers/10001/offers", {"skus": "A-100"}, 400),
+        ("GET", "/v1/customers/10001/products?limit=-1", None, 400),
+    ],
+)
+def test_refusals_of_the_service_keep_the_contract(
+    erp_db: Engine, method: str, path: str, body: object, status: int
+) -> None:
+    checker = ContractTransport()
+    headers = {} if status == 401 else {"Authorization": f"Bearer {TOKEN}"}
+    with (
+        reference_erp(erp_db) as (_, url),
+        httpx.Client(base_url=url, transport=checker, headers=headers) as raw,
+    ):
+        answer = raw.request(method, path, json=body)
+    assert answer.status_code == status
+    response_problems = [p for p in checker.problems if p.startswith("response")]
+    assert response_problems == []
+    assert answer.json()["error"]

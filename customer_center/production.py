@@ -69,6 +69,9 @@ def web_command(settings: Settings, prebuilt: bool) -> list[str]:
             *(sys.executable, "-m", "granian", "--interface", "asgi", "--factory"),
             *("--host", settings.host, "--port", str(settings.port)),
             *("--workers", str(worker_count(settings)), "--log-level", "warning"),
+            # A worker that dies (killed, out of memory) is started again; without this
+            # Granian stops every worker when one ends.
+            "--respawn-failed-workers",
             APP_TARGET,
         ]
     return [

@@ -94,6 +94,10 @@ class Settings:
     # An agent's acting session ends after this many minutes without an event
     # (CC_ACTING_IDLE_MINUTES; a fraction for tests).
     acting_idle_minutes: float = ACTING_IDLE_MINUTES
+    # How long a relay's claim on an outbox message lasts before another relay may take it
+    # over (CC_OUTBOX_LEASE_SECONDS; the fault tests shorten it to see a dead relay's work
+    # re-claimed within seconds). A delivery must finish well within it.
+    outbox_lease_seconds: float = 300.0
 
     @property
     def seller_sso(self) -> bool:
@@ -197,6 +201,7 @@ def load_settings() -> Settings:
         seller_oidc_client_id=_env("CC_SELLER_OIDC_CLIENT_ID"),
         seller_oidc_client_secret=_env("CC_SELLER_OIDC_CLIENT_SECRET"),
         acting_idle_minutes=max(0.05, float(_env("CC_ACTING_IDLE_MINUTES") or ACTING_IDLE_MINUTES)),
+        outbox_lease_seconds=max(1.0, float(_env("CC_OUTBOX_LEASE_SECONDS") or 300)),
     )
 
 

@@ -25,8 +25,8 @@ from tests.faults.conftest import migrated_database
 from tests.faults.processes import kill, portal_env, start_relay
 from tests.faults.servers import ThrowawayPostgres, free_port, wait_for
 
-SMTP_DELAY_S = 0.2  # each delivery takes this long: a batch of 20 is on the wire for 4 s
-LEASE_S = 6  # a batch fits in a lease with room to spare
+SMTP_DELAY_S = 0.1  # each delivery takes this long: a batch of 20 is on the wire for 2 s+
+LEASE_S = 5  # a batch fits in a lease with room to spare
 MESSAGES = 30
 _ID = re.compile(r"<cc-outbox-(\d+)@")
 
@@ -135,7 +135,7 @@ def test_a_relay_killed_mid_batch_leaves_nothing_lost_or_doubled(
     assert waited >= 0
     with engine.connect() as connection:  # the dead relay's batch was claimed a second time
         attempts = dict(connection.execute(select(OutboxMessage.id, OutboxMessage.attempts)).all())  # type: ignore[call-overload]
-    assert all(attempts[i] == 2 for i in in_flight)
+    assert all(attempts[i] >= 2 for i in in_flight)
 
 
 def test_two_relays_racing_for_a_dead_relays_batch_deliver_each_message_once(

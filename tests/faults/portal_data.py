@@ -50,7 +50,9 @@ HALF_WRITTEN = {
 def half_written(engine: Engine) -> dict[str, int]:
     """Each kind of half-written order and how many there are (all zero when sound)."""
     with engine.connect() as connection:
-        return {name: int(connection.execute(text(q)).scalar_one()) for name, q in HALF_WRITTEN.items()}
+        return {
+            name: int(connection.execute(text(q)).scalar_one()) for name, q in HALF_WRITTEN.items()
+        }
 
 
 def count(engine: Engine, query: str, **params: Any) -> int:

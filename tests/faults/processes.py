@@ -63,6 +63,8 @@ class Portal:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
+    env: dict[str, str]
+    start_s: float = 0.0  # from starting the processes to /health 200
 
     def workers(self) -> list[psutil.Process]:
         return psutil.Process(self.process.pid).children()
@@ -85,10 +87,11 @@ class Portal:
 
 
 @contextmanager
-def running_portal(env: dict[str, str], workers: int) -> Iterator[Portal]:
-    """The backend workers under Granian (respawning a worker that dies), until the block
-    ends; yields once ``/health`` answers 200."""
-    port = free_port()
+def running_portal(env: dict[str, str], workers: int, port: int = 0) -> Iterator[Portal]:
+    """The backend workers under Granian, as ``customer-center serve --no-build`` starts
+    them, on ``port`` (a free one by default) until the block ends; yields once ``/health``
+    answers 200."""
+    port = port or free_port()
     env = {**env, "CC_PORT": str(port), "CC_BASE_URL": f"http://localhost:{port}"}
     settings = dataclasses.replace(load_settings(), host="127.0.0.1", port=port, workers=workers)
     web_env = production.web_env(settings, env, prebuilt=True)
@@ -103,13 +106,14 @@ def running_portal(env: dict[str, str], workers: int) -> Iterator[Portal]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    portal = Portal(f"http://127.0.0.1:{port}", process, log)
+    portal = Portal(f"http://127.0.0.1:{port}", process, log, env)
     try:
-        wait_for(
+        started = wait_for(
             "the portal answers /health",
             lambda: portal.answers() or _exited(process, log),
             START_TIMEOUT_S,
         )
+        portal.start_s = started
         wait_for("every worker is up", lambda: len(portal.workers()) == workers, 60)
         yield portal
     finally:

@@ -91,7 +91,9 @@ class ThrowawayPostgres:
             "-c synchronous_commit=off -c full_page_writes=off"
         )
         log = str(self.dir / "server.log")
-        self._run("pg_ctl", "-D", str(self.data), "-l", log, "-w", "-t", "60", "start", "-o", options)
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-l", log, "-w", "-t", "60", "start", "-o", options
+        )
         wait_for("PostgreSQL accepts connections", self.answers, START_TIMEOUT_S)
 
     def stop(self) -> None:

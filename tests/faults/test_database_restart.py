@@ -9,6 +9,7 @@ is half-written.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass
 
@@ -16,8 +17,13 @@ from sqlalchemy.engine import Engine
 
 from bench.concurrency import run_users
 from bench.reflex_client import ReflexError, state_name, var
-from tests.faults.portal_data import WatchingClient, count, demo_database, half_written
-from tests.faults.portal_data import simulated_users
+from tests.faults.portal_data import (
+    WatchingClient,
+    count,
+    demo_database,
+    half_written,
+    simulated_users,
+)
 from tests.faults.processes import Portal, portal_env, running_portal
 from tests.faults.servers import ThrowawayPostgres, wait_for
 
@@ -43,7 +49,9 @@ async def _click(probe: WatchingClient) -> float:
     return time.monotonic() - start
 
 
-async def _outage(portal: Portal, postgres: ThrowawayPostgres, engine: Engine, cookie: str) -> Figures:
+async def _outage(
+    portal: Portal, postgres: ThrowawayPostgres, engine: Engine, cookie: str
+) -> Figures:
     probe = WatchingClient(portal.url, cookie, timeout=30)
     await probe.connect("/orders")
     before = count(engine, EVENTS)
@@ -54,10 +62,8 @@ async def _outage(portal: Portal, postgres: ThrowawayPostgres, engine: Engine, c
     assert health.status_code == 503
     assert (health.json()["status"], health.json()["database"]) == ("unavailable", "down")
     start = time.monotonic()
-    try:
+    with contextlib.suppress(ReflexError):  # the error toast, read below
         await _click(probe)
-    except ReflexError:
-        pass  # the error toast, read below
     outage_answer = time.monotonic() - start
     assert probe.toasts and TRY_AGAIN in probe.toasts[-1]
     assert "Traceback" not in probe.toasts[-1] and "psycopg" not in probe.toasts[-1]

@@ -59,7 +59,11 @@ def _queue(engine: Engine, count: int) -> list[int]:
     with Session(engine) as session:
         for n in range(count):
             enqueue_email(
-                session, to=f"buyer{n}@acme.example", subject=f"Order {n}", text="t", html="<p>t</p>"
+                session,
+                to=f"buyer{n}@acme.example",
+                subject=f"Order {n}",
+                text="t",
+                html="<p>t</p>",
             )
         session.commit()
         return list(session.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)))  # type: ignore[arg-type]
@@ -67,7 +71,9 @@ def _queue(engine: Engine, count: int) -> list[int]:
 
 def _count(engine: Engine, status: str) -> int:
     with engine.connect() as connection:
-        query = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == status)  # type: ignore[arg-type]
+        query = (
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == status)
+        )  # type: ignore[arg-type]
         return int(connection.execute(query).scalar_one())
 
 

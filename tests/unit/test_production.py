@@ -128,7 +128,6 @@ def test_serve_without_build_runs_granian_on_the_existing_build() -> None:
     assert command[-1] == "customer_center.customer_center:app"
     assert command[command.index("--port") + 1] == "8001"
     assert command[command.index("--workers") + 1] == str(production.worker_count(settings))
-    assert "--respawn-failed-workers" in command
     env = production.web_env(settings, {}, prebuilt=True)
     assert production.PREBUILT_ENV.items() <= env.items()
     assert "GRANIAN_WORKERS" not in env

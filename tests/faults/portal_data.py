@@ -7,6 +7,7 @@ simulated users are the benchmark's (bench/concurrency.py), signed in by cookie.
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from bench.live_portal import SimUser, sign_in_users
 from bench.reflex_client import ReflexClient
+from customer_center.db import make_engine
 from customer_center.demo.generator import Scale, generate
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
@@ -22,13 +24,19 @@ from tests.faults.conftest import migrated_database
 from tests.faults.servers import ThrowawayPostgres
 
 SCALE = Scale().times(0.002)
+_copies = itertools.count(1)
 
 
 def demo_database(postgres: ThrowawayPostgres, prefix: str) -> tuple[str, Engine]:
-    url, engine = migrated_database(postgres, prefix)
-    generate(engine, SCALE, progress=lambda _line: None)
-    import_erp_directory(engine, demo_data_dir())
-    return url, engine
+    """A new database with the demo data: generated once per server, then copied."""
+    if not postgres.template:
+        url, engine = migrated_database(postgres, "demo_template")
+        generate(engine, SCALE, progress=lambda _line: None)
+        import_erp_directory(engine, demo_data_dir())
+        engine.dispose()  # a template must have no connections when it is copied
+        postgres.template = url.rsplit("/", 1)[1]
+    url = postgres.create_database(f"{prefix}_{next(_copies)}", template=postgres.template)
+    return url, make_engine(url)
 
 
 def simulated_users(engine: Engine, count: int) -> list[SimUser]:

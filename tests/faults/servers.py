@@ -60,6 +60,7 @@ class ThrowawayPostgres:
         self.dir = Path(tempfile.mkdtemp(prefix="cc-faults-pg-"))
         self.data = self.dir / "data"
         self._as: list[str] = []
+        self.template = ""  # a database that tests copy (tests/faults/portal_data.py)
         if os.geteuid() == 0:
             owner = "postgres"
             try:
@@ -119,11 +120,15 @@ class ThrowawayPostgres:
         except psycopg.OperationalError:
             return False
 
-    def create_database(self, name: str) -> str:
+    def create_database(self, name: str, template: str = "") -> str:
+        """A new database, empty or a copy of ``template``."""
+        create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
         with psycopg.connect(
             host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True
         ) as connection:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            connection.execute(create)
         return self.url(name)
 
     def program(self, name: str) -> Path:

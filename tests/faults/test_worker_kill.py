@@ -1,13 +1,14 @@
-"""A backend worker killed (SIGKILL) while it decides an approval or places an order.
+"""A backend worker killed (SIGKILL) while an approval is being decided and an order placed.
 
 Two workers share the tabs' state through a throwaway Redis, as production runs them. To kill
-a worker in the middle of the decision, the test holds a lock on the table the decision writes
-last, so the worker's transaction waits half-done; PostgreSQL names the waiting connection,
-whose port leads to the worker. Killed, its transaction is rolled back: the decision or the
-order is not there at all. Granian then stops the other workers too (a worker it would start
-again does not serve, so that is off: production.py), and the service manager starts the
-backend again, played here by the test; the tab reconnects to the new workers and sees the
-true state, and doing it again leaves exactly one decision or order.
+a worker in the middle of the work, the test locks the tables the decision and the checkout
+write, so both transactions wait half-done; PostgreSQL names the waiting connections, whose
+ports lead to a worker. When it dies, Granian stops the other workers too (a worker it would
+start again does not serve, so that is off: production.py) and the service manager starts the
+backend again, played here by the test. Each piece of work is all or nothing (the killed
+worker's is rolled back; the other worker's may finish while it shuts down), the tabs
+reconnect to the new workers and show the true state, and doing again what was not done
+leaves exactly one decision and one order.
 """
 
 from __future__ import annotations
@@ -64,9 +65,8 @@ class Held:
         self.transaction = self.connection.begin()
         self.connection.execute(text(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
 
-    def waiting_port(self) -> int | None:
-        row = self.connection.execute(text(WAITING_FOR_LOCK)).first()
-        return int(row[0]) if row else None
+    def waiting_ports(self) -> list[int]:
+        return [int(port) for port in self.connection.execute(text(WAITING_FOR_LOCK)).scalars()]
 
     def release(self) -> None:
         self.transaction.rollback()
@@ -74,10 +74,10 @@ class Held:
 
 
 def _kill_the_waiting_worker(portal: Portal, held: Held) -> None:
-    """SIGKILL the worker whose transaction waits for ``held``; the backend stops."""
-    wait_for("a worker waits for the lock", lambda: held.waiting_port() is not None, 30)
-    port = held.waiting_port()
-    assert port is not None
+    """SIGKILL a worker whose transaction waits for ``held`` (once both events wait); the
+    backend stops."""
+    wait_for("both events wait for the lock", lambda: len(held.waiting_ports()) == 2, 30)
+    port = held.waiting_ports()[0]
     portal.worker_on_port(port).kill()
     held.release()
     wait_for("Granian stops the other workers", lambda: portal.process.poll() is not None, 30)
@@ -97,27 +97,7 @@ async def _reconnect(
 @dataclass
 class Figures:
     restart_s: float  # from the kill until the backend answers again
-    reconnect_s: float  # from the kill until the tab shows its page again
-
-
-async def _kill_and_come_back(
-    stack: ExitStack,
-    portal: Portal,
-    tab: ReflexClient,
-    user: SimUser,
-    held: Held,
-    page: tuple[str, dict[str, str]],
-) -> tuple[ReflexClient, Figures]:
-    """Kill the worker busy with the tab's event, start the backend again on the same port
-    (the service manager's part) and reconnect the tab; the new backend stays up until
-    ``stack`` closes."""
-    await asyncio.to_thread(_kill_the_waiting_worker, portal, held)
-    killed = time.monotonic()
-    port = int(portal.url.rsplit(":", 1)[1])
-    await asyncio.to_thread(stack.enter_context, running_portal(portal.env, 2, port))
-    restarted = time.monotonic() - killed
-    tab = await _reconnect(tab, user, *page)
-    return tab, Figures(restarted, time.monotonic() - killed)
+    reconnect_s: float  # from the kill until the tabs show their pages again
 
 
 def _waiting_order(engine: Engine, approver: SimUser) -> int:
@@ -131,38 +111,9 @@ def _waiting_order(engine: Engine, approver: SimUser) -> int:
 
 DECISIONS = """SELECT count(*) FROM order_event
     WHERE order_id = :order AND kind = 'approved' AND actor_id = :user"""
-
-
-def test_a_worker_killed_mid_approval_leaves_it_undone_and_the_tab_sees_that(setup: Setup) -> None:
-    approver = next(user for user in setup.users if user.approver)
-    order_id = _waiting_order(setup.engine, approver)
-    page = (f"/orders/{order_id}", {"order_id": str(order_id)})
-
-    async def scenario(stack: ExitStack) -> Figures:
-        portal = await asyncio.to_thread(stack.enter_context, running_portal(setup.env, 2))
-        tab = ReflexClient(portal.url, approver.cookie, timeout=30)
-        await tab.connect(*page)
-        assert var(tab.state, ORDER, "can_decide") is True
-        held = Held(setup.engine, "order_event")  # the decision's last write
-        await tab.emit(f"{ORDER}.approve")
-        tab, figures = await _kill_and_come_back(stack, portal, tab, approver, held, page)
-        # The true state: not approved, still for this approver to decide.
-        assert var(tab.state, ORDER, "can_decide") is True
-        assert count(setup.engine, DECISIONS, order=order_id, user=approver.user_id) == 0
-        await tab.call(f"{ORDER}.approve")
-        assert var(tab.state, ORDER, "can_decide") is False
-        await tab.close()
-        return figures
-
-    with ExitStack() as stack:
-        figures = asyncio.run(scenario(stack))
-    print(f"\nworker killed mid-approval: {figures}")
-    assert count(setup.engine, DECISIONS, order=order_id, user=approver.user_id) == 1
-    assert half_written(setup.engine) == dict.fromkeys(half_written(setup.engine), 0)
-
-
 ORDERS_OF = "SELECT count(*) FROM customer_order WHERE requester_id = :user"
 CART_OF = "SELECT count(*) FROM cart_item WHERE user_id = :user"
+SUBMIT = {"form": SUBMIT_FORM}
 
 
 async def _fill_cart(tab: ReflexClient) -> None:
@@ -172,31 +123,79 @@ async def _fill_cart(tab: ReflexClient) -> None:
     await tab.open_page("/checkout")
 
 
-def test_a_worker_killed_mid_checkout_places_no_order_and_keeps_the_cart(setup: Setup) -> None:
-    buyer = next(user for user in setup.users if not user.approver)
-    orders = count(setup.engine, ORDERS_OF, user=buyer.user_id)
-    submit = {"form": SUBMIT_FORM}
+class Both:
+    """An approver deciding an order and a buyer placing one, each in a tab of their own."""
 
-    async def scenario(stack: ExitStack) -> Figures:
-        portal = await asyncio.to_thread(stack.enter_context, running_portal(setup.env, 2))
-        tab = ReflexClient(portal.url, buyer.cookie, timeout=30)
-        await tab.connect("/dashboard")
-        await _fill_cart(tab)
-        cart = count(setup.engine, CART_OF, user=buyer.user_id)
-        assert cart > 0
-        held = Held(setup.engine, "customer_order")  # placing the order waits here
-        await tab.emit(f"{CHECKOUT}.submit", submit)
-        tab, figures = await _kill_and_come_back(stack, portal, tab, buyer, held, ("/checkout", {}))
-        assert count(setup.engine, ORDERS_OF, user=buyer.user_id) == orders  # not placed
-        assert count(setup.engine, CART_OF, user=buyer.user_id) == cart  # nothing lost
-        assert var(tab.state, CHECKOUT, "placed") is not True
-        await tab.call(f"{CHECKOUT}.submit", submit, lambda d: var(d, CHECKOUT, "placed") is True)
-        await tab.close()
-        return figures
+    def __init__(self, setup: Setup) -> None:
+        self.setup, self.engine = setup, setup.engine
+        self.approver = next(user for user in setup.users if user.approver)
+        self.buyer = next(user for user in setup.users if not user.approver)
+        self.order_id = _waiting_order(self.engine, self.approver)
+        self.order_page = (f"/orders/{self.order_id}", {"order_id": str(self.order_id)})
+        self.orders = count(self.engine, ORDERS_OF, user=self.buyer.user_id)
 
+    def decisions(self) -> int:
+        return count(self.engine, DECISIONS, order=self.order_id, user=self.approver.user_id)
+
+    def placed(self) -> int:
+        return count(self.engine, ORDERS_OF, user=self.buyer.user_id) - self.orders
+
+    async def open(self, url: str) -> tuple[ReflexClient, ReflexClient]:
+        deciding = ReflexClient(url, self.approver.cookie, timeout=30)
+        await deciding.connect(*self.order_page)
+        assert var(deciding.state, ORDER, "can_decide") is True
+        buying = ReflexClient(url, self.buyer.cookie, timeout=30)
+        await buying.connect("/dashboard")
+        await _fill_cart(buying)
+        return deciding, buying
+
+    async def check_and_finish(self, deciding: ReflexClient, buying: ReflexClient) -> None:
+        """Each tab shows the true state; what was not done is done again, once."""
+        decided, placed, cart = self.decisions(), self.placed(), self._cart()
+        assert decided in (0, 1) and placed in (0, 1)  # all or nothing
+        assert var(deciding.state, ORDER, "can_decide") is (decided == 0)
+        assert (cart > 0) is (placed == 0)  # the cart is kept unless the order was placed
+        if not decided:
+            await deciding.call(f"{ORDER}.approve")
+        if not placed:
+            await buying.call(
+                f"{CHECKOUT}.submit", SUBMIT, lambda d: var(d, CHECKOUT, "placed") is True
+            )
+        assert var(deciding.state, ORDER, "can_decide") is False
+
+    def _cart(self) -> int:
+        return count(self.engine, CART_OF, user=self.buyer.user_id)
+
+
+async def _scenario(both: Both, stack: ExitStack) -> Figures:
+    portal = await asyncio.to_thread(stack.enter_context, running_portal(both.setup.env, 2))
+    deciding, buying = await both.open(portal.url)
+    assert both._cart() > 0
+    # The decision waits at its timeline event or its order update, the checkout at the
+    # order insert: both half-done.
+    held = Held(both.engine, "order_event, customer_order")
+    await deciding.emit(f"{ORDER}.approve")
+    await buying.emit(f"{CHECKOUT}.submit", SUBMIT)
+    await asyncio.to_thread(_kill_the_waiting_worker, portal, held)
+    killed = time.monotonic()
+    port = int(portal.url.rsplit(":", 1)[1])
+    await asyncio.to_thread(stack.enter_context, running_portal(portal.env, 2, port))
+    restarted = time.monotonic() - killed
+    deciding = await _reconnect(deciding, both.approver, *both.order_page)
+    buying = await _reconnect(buying, both.buyer, "/checkout", {})
+    figures = Figures(restarted, time.monotonic() - killed)
+    await both.check_and_finish(deciding, buying)
+    await deciding.close()
+    await buying.close()
+    return figures
+
+
+def test_a_worker_killed_mid_approval_and_mid_checkout_leaves_each_all_or_nothing(
+    setup: Setup,
+) -> None:
+    both = Both(setup)
     with ExitStack() as stack:
-        figures = asyncio.run(scenario(stack))
-    print(f"\nworker killed mid-checkout: {figures}")
-    assert count(setup.engine, ORDERS_OF, user=buyer.user_id) == orders + 1  # exactly once
-    assert count(setup.engine, CART_OF, user=buyer.user_id) == 0
+        figures = asyncio.run(_scenario(both, stack))
+    print(f"\nworker killed mid-approval and mid-checkout: {figures}")
+    assert (both.decisions(), both.placed(), both._cart()) == (1, 1, 0)  # each exactly once
     assert half_written(setup.engine) == dict.fromkeys(half_written(setup.engine), 0)

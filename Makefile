@@ -88,6 +88,10 @@ e2e: setup chromium
 # own (PostgreSQL from Debian's packages, redis-server, a small tmpfs: run as root, as CI
 # does) and the backend without a frontend build, so it needs nothing the other passes made.
 faults: setup
+	@test -n "$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null)" || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+	@command -v redis-server >/dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)
 	$(PY) -m pytest tests/faults -q -p no:cacheprovider
 
 # PostgreSQL and Redis as PG_TEST_URL and REDIS_TEST_URL name them; where they do not answer,

@@ -4,6 +4,7 @@ database of its own on it), started and stopped by the tests as they please."""
 from __future__ import annotations
 
 import itertools
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -11,9 +12,16 @@ from sqlalchemy.engine import Engine
 
 from customer_center.db import make_engine
 from customer_center.migrations import upgrade
+from tests.faults.processes import SCRATCH
 from tests.faults.servers import ThrowawayPostgres, ThrowawayRedis
 
 _names = itertools.count(1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scratch() -> Iterator[None]:
+    yield
+    shutil.rmtree(SCRATCH, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

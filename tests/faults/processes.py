@@ -28,6 +28,7 @@ from tests.faults.servers import free_port, wait_for
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 START_TIMEOUT_S = 180
+SCRATCH = Path(tempfile.mkdtemp(prefix="cc-faults-"))  # the processes' data; removed at the end
 
 
 def portal_env(database_url: str, **settings: str) -> dict[str, str]:
@@ -38,7 +39,7 @@ def portal_env(database_url: str, **settings: str) -> dict[str, str]:
         "CC_ENV": "dev",
         "CC_PASSWORD_HASHING": "fast",
         "CC_DATABASE_URL": database_url,
-        "CC_DATA_DIR": tempfile.mkdtemp(prefix="cc-faults-data-"),
+        "CC_DATA_DIR": tempfile.mkdtemp(prefix="data-", dir=SCRATCH),
         "CC_EMBEDDED_RELAY": "0",
         "PATH": f"{ROOT / '.venv' / 'node-bin'}:{VENV_BIN}:{os.environ.get('PATH', '')}",
         **settings,

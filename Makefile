@@ -17,7 +17,7 @@ export CC_E2E_PORT
 export REFLEX_USE_NPM := 1
 export REFLEX_CHECK_LATEST_VERSION := false
 
-.PHONY: setup run serve test lint typecheck unit e2e chromium bench clean
+.PHONY: setup run serve test lint typecheck unit e2e faults chromium bench clean
 
 setup: $(VENV)/.installed
 
@@ -89,13 +89,25 @@ e2e: setup chromium
 		tests/e2e/test_activation_journey.py tests/e2e/test_administration.py \
 		tests/e2e/test_erp_down.py -q
 
+# Faults provoked for real (docs/operations.md): backend workers and the outbox relay killed
+# with SIGKILL mid-work, PostgreSQL and Redis stopped and started again, a SQLite disk that
+# fills up or turns read-only, a backup restored. Each test starts throwaway servers of its
+# own (PostgreSQL from Debian's packages, redis-server, a small tmpfs: run as root, as CI
+# does) and the backend without a frontend build, so it needs nothing the other passes made.
+faults: setup
+	@test -n "$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null)" || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+	@command -v redis-server >/dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)
+	$(PY) -m pytest tests/faults -q -p no:cacheprovider
+
 # PostgreSQL and Redis as PG_TEST_URL and REDIS_TEST_URL name them; where they do not answer,
 # scripts/test-services starts throwaway ones (Debian's packages, installed when missing) on
 # free ports for the run and stops them at its end.
 test: setup chromium
 	PG_TEST_URL='$(PG_TEST_URL)' REDIS_TEST_URL='$(REDIS_TEST_URL)' \
 		TWO_WORKERS_REDIS_URL='$(TWO_WORKERS_REDIS_URL)' VENV='$(abspath $(VENV))' \
-		scripts/test-services $(MAKE) --no-print-directory lint typecheck unit e2e
+		scripts/test-services $(MAKE) --no-print-directory lint typecheck unit faults e2e
 
 # The benchmark suite, printed as tables and written to docs/benchmarks.md: the user list
 # (SQLite, then PostgreSQL), then on the generated large dataset (PostgreSQL database

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import signal
 import threading
+from datetime import timedelta
 
 from customer_center.db import get_engine, session_scope
 from customer_center.logs import configure_logging, start_system_context
@@ -49,6 +50,7 @@ def build_relay() -> OutboxRelay:
         engine,
         default_handlers(settings, engine, extra=extra),
         retry_forever=frozenset({ERP_ORDER_PLACED}),
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
     )
 
 

@@ -9,10 +9,14 @@ from functools import lru_cache
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
 from customer_center.settings import get_settings
+
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -34,7 +38,25 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # pre-ping: a connection that died with a database restart is replaced before use, so
+    # the pool recovers by itself; connect_timeout: an unreachable server fails an event
+    # within seconds instead of hanging it.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=CONNECT_TIMEOUT_SECONDS,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+    )
+
+
+def is_outage(error: BaseException) -> bool:
+    """The database could not be reached or could not write (down, restarting, full, read
+    only): nothing was saved and the same action may simply be tried again later."""
+    return isinstance(error, OperationalError | InterfaceError | PoolTimeout) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
 
 
 @lru_cache(maxsize=1)

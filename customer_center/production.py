@@ -69,6 +69,10 @@ def web_command(settings: Settings, prebuilt: bool) -> list[str]:
             *(sys.executable, "-m", "granian", "--interface", "asgi", "--factory"),
             *("--host", settings.host, "--port", str(settings.port)),
             *("--workers", str(worker_count(settings)), "--log-level", "warning"),
+            # No --respawn-failed-workers: a worker Granian 2.8 starts again after one died
+            # does not accept connections, so the backend would live on without serving.
+            # When a worker dies Granian stops them all, `serve` exits and the service
+            # manager starts it again (docs/operations.md, tests/faults/test_worker_kill.py).
             APP_TARGET,
         ]
     return [

@@ -112,6 +112,10 @@ class Settings:
     erp_timeout: float = 5.0
     erp_price_ttl: float = 300.0
     erp_contact_sync: bool = False
+    # How long a relay's claim on an outbox message lasts before another relay may take it
+    # over (CC_OUTBOX_LEASE_SECONDS; the fault tests shorten it to see a dead relay's work
+    # re-claimed within seconds). A delivery must finish well within it.
+    outbox_lease_seconds: float = 300.0
 
     @property
     def seller_sso(self) -> bool:
@@ -226,6 +230,7 @@ def load_settings() -> Settings:
         erp_timeout=max(0.05, float(_env("CC_ERP_TIMEOUT") or 5.0)),
         erp_price_ttl=max(0.0, float(_env("CC_ERP_PRICE_TTL") or 300.0)),
         erp_contact_sync=_flag("CC_ERP_CONTACT_SYNC", _env("CC_ERP", "embedded") == "http"),
+        outbox_lease_seconds=max(1.0, float(_env("CC_OUTBOX_LEASE_SECONDS") or 300)),
     )
 
 

@@ -75,11 +75,15 @@ class OutboxRelay:
         handlers: dict[str, Handler],
         clock: Clock = utcnow,
         retry_forever: frozenset[str] = frozenset(),
+        lease: timedelta = LEASE,
     ):
         self._engine = engine
         self._handlers = dict(handlers)
         self._clock = clock
         self._retry_forever = retry_forever
+        self._lease = lease
+        # Never start a delivery this close to the lease's end (a fifth of a short lease).
+        self._margin = min(LEASE_MARGIN, lease / 5)
 
     def run_once(self, batch: int = DEFAULT_BATCH) -> int:
         """Deliver what is due now; returns how many messages were delivered."""
@@ -113,7 +117,7 @@ class OutboxRelay:
 
     def _claim(self, batch: int) -> list[Claim]:
         now = self._clock()
-        lease_until = now + LEASE
+        lease_until = now + self._lease
         # Materialized, so the locked batch is chosen once: as a plain IN subquery PostgreSQL
         # may run it again per row, each run skipping the rows the last one locked, and one
         # claim then took nearly every due message instead of a batch.
@@ -141,7 +145,7 @@ class OutboxRelay:
         return sorted(claims, key=lambda claim: claim.id)
 
     def _process(self, claim: Claim) -> int:
-        if self._clock() > claim.lease_until - LEASE_MARGIN:
+        if self._clock() > claim.lease_until - self._margin:
             return 0  # a slow batch: leave it for the next claim rather than risk two relays
         start_system_context(f"outbox.{claim.kind}", message_id_of(claim.id))
         try:

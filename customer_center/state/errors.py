@@ -6,6 +6,7 @@ import logging
 import reflex as rx
 from reflex.event import EventSpec
 
+from customer_center.db import is_outage
 from customer_center.i18n import DEFAULT_LANGUAGE, translate
 from customer_center.state.access import current_principal
 
@@ -13,10 +14,10 @@ log = logging.getLogger(__name__)
 
 
 def unexpected_error_toast(exception: Exception) -> EventSpec:
-    """Log the full error on the server; tell the user in their language to try again."""
+    """Log the full error on the server; tell the user in their language to try again
+    (that nothing was saved, when the database was down, restarting, full or read only)."""
     log.error("unhandled error in an event handler", exc_info=exception)
     context = current_principal.get()
     lang = context.language if context else DEFAULT_LANGUAGE
-    return rx.toast.error(
-        translate(lang, "error.unexpected"), position="top-center", id="backend_error"
-    )
+    key = "error.database_unavailable" if is_outage(exception) else "error.unexpected"
+    return rx.toast.error(translate(lang, key), position="top-center", id="backend_error")

@@ -174,7 +174,47 @@ def test_serve_refuses_unsafe_production_settings_before_touching_anything(
 def test_health_answers_ok_when_the_database_answers(db) -> None:
     client = TestClient(Starlette(routes=health.routes))
     response = client.get("/health")
-    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "outbox": {"due": 0, "oldest_due_seconds": 0},
+    }
+
+
+def test_health_reports_the_outbox_lag(db, session) -> None:
+    from datetime import timedelta
+
+    from customer_center.models.base import utcnow
+    from customer_center.models.outbox import SENT, OutboxMessage
+
+    session.add(OutboxMessage(kind="email", next_attempt_at=utcnow() - timedelta(minutes=10)))
+    session.add(OutboxMessage(kind="email", next_attempt_at=utcnow() + timedelta(minutes=10)))
+    session.add(OutboxMessage(kind="email", status=SENT))
+    session.commit()
+    body = TestClient(Starlette(routes=health.routes)).get("/health").json()
+    assert body["outbox"]["due"] == 1  # the later one is not due yet, the sent one is done
+    assert 590 <= body["outbox"]["oldest_due_seconds"] <= 700
+
+
+def test_health_answers_503_naming_redis_when_it_does_not_answer(
+    db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = health.get_settings()
+    monkeypatch.setattr(
+        health,
+        "get_settings",
+        lambda: dataclasses.replace(settings, redis_url=f"redis://127.0.0.1:{port}/0"),
+    )
+    response = TestClient(Starlette(routes=health.routes)).get("/health")
+    assert response.status_code == 503
+    assert (response.json()["status"], response.json()["database"]) == ("unavailable", "ok")
+    assert response.json()["redis"] == "down"
 
 
 def test_health_answers_503_without_the_reason_when_the_database_is_down(
@@ -185,4 +225,6 @@ def test_health_answers_503_without_the_reason_when_the_database_is_down(
 
     monkeypatch.setattr(health, "get_engine", broken)
     response = TestClient(Starlette(routes=health.routes)).get("/health")
-    assert (response.status_code, response.json()) == (503, {"status": "unavailable"})
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "down"}
+    assert "db.internal" not in response.text

@@ -1,0 +1,201 @@
+"""A backend worker killed (SIGKILL) while an approval is being decided and an order placed.
+
+Two workers share the tabs' state through a throwaway Redis, as production runs them. To kill
+a worker in the middle of the work, the test locks the tables the decision and the checkout
+write, so both transactions wait half-done; PostgreSQL names the waiting connections, whose
+ports lead to a worker. When it dies, Granian stops the other workers too (a worker it would
+start again does not serve, so that is off: production.py) and the service manager starts the
+backend again, played here by the test. Each piece of work is all or nothing (the killed
+worker's is rolled back; the other worker's may finish while it shuts down), the tabs
+reconnect to the new workers and show the true state, and doing again what was not done
+leaves exactly one decision and one order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from bench.concurrency import SUBMIT_FORM
+from bench.live_portal import SimUser
+from bench.reflex_client import ReflexClient, state_name, var
+from tests.faults.portal_data import count, demo_database, half_written, simulated_users
+from tests.faults.processes import Portal, portal_env, running_portal
+from tests.faults.servers import ThrowawayPostgres, ThrowawayRedis, wait_for
+
+ORDER = state_name("order_view", "order_view_state")
+CATALOGUE = state_name("catalogue", "catalogue_state")
+CHECKOUT = state_name("checkout", "checkout_state")
+WAITING_FOR_LOCK = """SELECT client_port FROM pg_stat_activity
+    WHERE datname = current_database() AND wait_event_type = 'Lock'
+    AND pid <> pg_backend_pid()"""
+
+
+@dataclass
+class Setup:
+    env: dict[str, str]
+    engine: Engine
+    users: list[SimUser]
+
+
+@pytest.fixture(scope="module")
+def setup(postgres: ThrowawayPostgres) -> Iterator[Setup]:
+    redis = ThrowawayRedis()
+    redis.start()
+    url, engine = demo_database(postgres, "worker_kill")
+    try:
+        yield Setup(portal_env(url, CC_REDIS_URL=redis.url(0)), engine, simulated_users(engine, 6))
+    finally:
+        redis.remove()
+
+
+class Held:
+    """A table locked against writes (reads go on) until ``release``: a writer waits in
+    the middle of its transaction."""
+
+    def __init__(self, engine: Engine, table: str) -> None:
+        self.connection: Connection = engine.connect()
+        self.transaction = self.connection.begin()
+        self.connection.execute(text(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
+
+    def waiting_ports(self) -> list[int]:
+        return [int(port) for port in self.connection.execute(text(WAITING_FOR_LOCK)).scalars()]
+
+    def release(self) -> None:
+        self.transaction.rollback()
+        self.connection.close()
+
+
+def _kill_the_waiting_worker(portal: Portal, held: Held) -> None:
+    """SIGKILL a worker whose transaction waits for ``held`` (once both events wait); the
+    backend stops."""
+    wait_for("both events wait for the lock", lambda: len(held.waiting_ports()) == 2, 30)
+    port = held.waiting_ports()[0]
+    portal.worker_on_port(port).kill()
+    held.release()
+    wait_for("Granian stops the other workers", lambda: portal.process.poll() is not None, 30)
+
+
+async def _reconnect(
+    old: ReflexClient, user: SimUser, path: str, params: dict[str, str]
+) -> ReflexClient:
+    """The same tab (its token) connecting again, as the browser does when its socket drops."""
+    await old.close()
+    tab = ReflexClient(old.base_url, user.cookie, timeout=30)
+    tab.token = old.token
+    await tab.connect(path, params)
+    return tab
+
+
+@dataclass
+class Figures:
+    restart_s: float  # from the kill until the backend answers again
+    reconnect_s: float  # from the kill until the tabs show their pages again
+
+
+def _waiting_order(engine: Engine, approver: SimUser) -> int:
+    return count(
+        engine,
+        """SELECT min(order_id) FROM approval_step s WHERE s.approver_id = :user
+           AND s.status = 'waiting'""",
+        user=approver.user_id,
+    )
+
+
+DECISIONS = """SELECT count(*) FROM order_event
+    WHERE order_id = :order AND kind = 'approved' AND actor_id = :user"""
+ORDERS_OF = "SELECT count(*) FROM customer_order WHERE requester_id = :user"
+CART_OF = "SELECT count(*) FROM cart_item WHERE user_id = :user"
+SUBMIT = {"form": SUBMIT_FORM}
+
+
+async def _fill_cart(tab: ReflexClient) -> None:
+    await tab.open_page("/catalogue")
+    sku = (var(tab.state, CATALOGUE, "rows") or [])[0]["sku"]
+    await tab.call(f"{CATALOGUE}.add", {"form": {"sku": sku, "quantity": "1"}})
+    await tab.open_page("/checkout")
+
+
+class Both:
+    """An approver deciding an order and a buyer placing one, each in a tab of their own."""
+
+    def __init__(self, setup: Setup) -> None:
+        self.setup, self.engine = setup, setup.engine
+        self.approver = next(user for user in setup.users if user.approver)
+        self.buyer = next(user for user in setup.users if not user.approver)
+        self.order_id = _waiting_order(self.engine, self.approver)
+        self.order_page = (f"/orders/{self.order_id}", {"order_id": str(self.order_id)})
+        self.orders = count(self.engine, ORDERS_OF, user=self.buyer.user_id)
+
+    def decisions(self) -> int:
+        return count(self.engine, DECISIONS, order=self.order_id, user=self.approver.user_id)
+
+    def placed(self) -> int:
+        return count(self.engine, ORDERS_OF, user=self.buyer.user_id) - self.orders
+
+    async def open(self, url: str) -> tuple[ReflexClient, ReflexClient]:
+        deciding = ReflexClient(url, self.approver.cookie, timeout=30)
+        await deciding.connect(*self.order_page)
+        assert var(deciding.state, ORDER, "can_decide") is True
+        buying = ReflexClient(url, self.buyer.cookie, timeout=30)
+        await buying.connect("/dashboard")
+        await _fill_cart(buying)
+        return deciding, buying
+
+    async def check_and_finish(self, deciding: ReflexClient, buying: ReflexClient) -> None:
+        """Each tab shows the true state; what was not done is done again, once."""
+        decided, placed, cart = self.decisions(), self.placed(), self._cart()
+        assert decided in (0, 1) and placed in (0, 1)  # all or nothing
+        assert var(deciding.state, ORDER, "can_decide") is (decided == 0)
+        assert (cart > 0) is (placed == 0)  # the cart is kept unless the order was placed
+        if not decided:
+            await deciding.call(f"{ORDER}.approve")
+        if not placed:
+            await buying.call(
+                f"{CHECKOUT}.submit", SUBMIT, lambda d: var(d, CHECKOUT, "placed") is True
+            )
+        assert var(deciding.state, ORDER, "can_decide") is False
+
+    def _cart(self) -> int:
+        return count(self.engine, CART_OF, user=self.buyer.user_id)
+
+
+async def _scenario(both: Both, stack: ExitStack) -> Figures:
+    portal = await asyncio.to_thread(stack.enter_context, running_portal(both.setup.env, 2))
+    deciding, buying = await both.open(portal.url)
+    assert both._cart() > 0
+    # The decision waits at its timeline event or its order update, the checkout at the
+    # order insert: both half-done.
+    held = Held(both.engine, "order_event, customer_order")
+    await deciding.emit(f"{ORDER}.approve")
+    await buying.emit(f"{CHECKOUT}.submit", SUBMIT)
+    await asyncio.to_thread(_kill_the_waiting_worker, portal, held)
+    killed = time.monotonic()
+    port = int(portal.url.rsplit(":", 1)[1])
+    await asyncio.to_thread(stack.enter_context, running_portal(portal.env, 2, port))
+    restarted = time.monotonic() - killed
+    deciding = await _reconnect(deciding, both.approver, *both.order_page)
+    buying = await _reconnect(buying, both.buyer, "/checkout", {})
+    figures = Figures(restarted, time.monotonic() - killed)
+    await both.check_and_finish(deciding, buying)
+    await deciding.close()
+    await buying.close()
+    return figures
+
+
+def test_a_worker_killed_mid_approval_and_mid_checkout_leaves_each_all_or_nothing(
+    setup: Setup,
+) -> None:
+    both = Both(setup)
+    with ExitStack() as stack:
+        figures = asyncio.run(_scenario(both, stack))
+    print(f"\nworker killed mid-approval and mid-checkout: {figures}")
+    assert (both.decisions(), both.placed(), both._cart()) == (1, 1, 0)  # each exactly once
+    assert half_written(setup.engine) == dict.fromkeys(half_written(setup.engine), 0)

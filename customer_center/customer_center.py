@@ -39,6 +39,7 @@ from customer_center.pages import (  # noqa: F401
     orders,
     profile,
     provisioning,
+    quick_order,
     roles,
     seller_access,
     seller_account,

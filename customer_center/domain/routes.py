@@ -24,6 +24,7 @@ DASHBOARD = "/dashboard"
 PROFILE = "/profile"
 CATALOGUE = "/catalogue"
 CART = "/cart"
+QUICK_ORDER = "/quick-order"  # SKUs and quantities pasted or uploaded, checked, to the cart
 CHECKOUT = "/checkout"
 ORDERS = "/orders"
 ORDER = "/orders/[order_id]"

@@ -9,10 +9,12 @@ import reflex as rx
 from customer_center.components.forms import OnSubmit
 from customer_center.components.layout import app_page
 from customer_center.components.portal_page import portal_page
+from customer_center.components.reorder import reorder_box
 from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.orders import ADDRESS_FIELDS
 from customer_center.state.order_view import OrderViewState
+from customer_center.state.reorder import ReorderState
 
 S = OrderViewState
 
@@ -641,6 +643,7 @@ def order_content() -> rx.Component:
             rx.vstack(lines_card(), revisions_card(), timeline_card(), spacing="4", width="100%"),
             rx.vstack(
                 actions_card(),
+                reorder_box(),
                 summary_card(),
                 chain_card(),
                 budget_card(),
@@ -658,7 +661,7 @@ def order_content() -> rx.Component:
     )
 
 
-@portal_page(routes.ORDER, OrderViewState.load, title_key="page.order")
+@portal_page(routes.ORDER, OrderViewState.load, ReorderState.load, title_key="page.order")
 def order_view_page() -> rx.Component:
     return app_page(
         rx.cond(

@@ -50,6 +50,8 @@ from customer_center.pages import (  # noqa: F401
     seller_prices,
     seller_sign_in,
     seller_staff,
+    shopping_list,
+    shopping_lists,
     sign_in,
     user_detail,
     users,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.components.list_picker import list_picker
 from customer_center.components.ui import tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.state.reorder import ReorderState as S
 from customer_center.state.session import SessionState
+from customer_center.state.shopping_lists import ListPickerState
 
 
 def _result() -> rx.Component:
@@ -50,6 +52,8 @@ def reorder_box() -> rx.Component:
                 rx.text(S.problem, size="2", color_scheme="red", role="alert"),
             ),
             rx.cond(S.done != "", _result()),
+            rx.separator(size="4"),
+            list_picker(ListPickerState.add_order, "order-to-list"),
             spacing="3",
             width="100%",
         ),

@@ -9,6 +9,7 @@ from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import Texts, notice, tr
+from customer_center.components.uploads import named_upload
 from customer_center.domain import routes
 from customer_center.domain.order_lines import MAX_FILE_BYTES, MAX_LINES
 from customer_center.domain.permissions import Permission
@@ -46,7 +47,7 @@ def entry_card() -> rx.Component:
                 class_name="cc-mono",
             ),
             field_error("lines"),
-            rx.upload.root(
+            named_upload(
                 rx.hstack(
                     rx.icon("file_up", size=20, color=rx.color("blue", 9)),
                     rx.vstack(
@@ -57,6 +58,7 @@ def entry_card() -> rx.Component:
                     spacing="3",
                     align="center",
                 ),
+                label=tr("quick_order.drop_here"),
                 id=UPLOAD_ID,
                 accept={"text/csv": [".csv"], "text/plain": [".csv", ".txt"], XLSX: [".xlsx"]},
                 max_files=1,

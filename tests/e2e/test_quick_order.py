@@ -1,0 +1,172 @@
+"""Buying like a professional in Chromium against the production build: a quick order from a
+pasted list, and "Order again" on a delivered order. Both widths, both languages, axe-checked."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from customer_center.db import get_engine
+from customer_center.integrations.erp.tables import ErpProductRow
+from customer_center.models.company import Company
+from customer_center.models.user import User
+from customer_center.services.identity.activation import create_builtin_roles
+from tests.e2e.helpers import choose_language, open_page, sign_in, wait_until_loaded
+from tests.factories import PASSWORD, make_user
+from tests.journey_factory import seed_delivered_order
+
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+WIDTHS = {"desktop": 1280, "phone": 390}
+DOMAIN = "quick-kg.example"
+BEA = f"bea.buyer@{DOMAIN}"
+VALID = [f"QO-{n:03d}" for n in range(1, 18)]  # 17 products only this journey orders
+SO = "SO-E2E-QO-1"
+# The delivered order: gloves at today's price, bearings at 8.50 (today 8.90).
+DELIVERED = (
+    ("GLV-CUT5-9", "Cut-resistant safety gloves size 9", 10, 640),
+    ("BRG-6205-2RS", "Deep groove ball bearing 6205-2RS", 4, 850),
+)
+_axe = Axe()
+
+
+@pytest.fixture(scope="module")
+def world(portal: str) -> dict[str, int]:
+    """Quick KG with Bea (buyer), the 17 products in the ERP, Bea's delivered order."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        for n, sku in enumerate(VALID, start=1):
+            if session.get(ErpProductRow, sku) is None:
+                session.add(
+                    ErpProductRow(
+                        sku=sku,
+                        name=f"Quick part {n}",
+                        list_price=Decimal(f"{n}.25"),
+                        currency="EUR",
+                    )
+                )
+        company = session.exec(select(Company).where(Company.customer_number == "E2E-QO")).first()
+        if company is None:
+            company = Company(customer_number="E2E-QO", name="Quick KG")
+            session.add(company)
+            session.flush()
+            create_builtin_roles(session, company.id)  # type: ignore[arg-type]
+        cid: int = company.id  # type: ignore[assignment]
+        bea = session.exec(select(User).where(User.email == BEA)).first()
+        if bea is None:
+            bea = make_user(session, cid, BEA, ["buyer"], name="Bea Buyer")
+        session.commit()
+        order = seed_delivered_order(
+            session, cid, bea.id or 0, erp_order_number=SO, lines=DELIVERED, update_prefix="qo"
+        )
+        return {"company": cid, "order": order.id or 0}
+
+
+def check_page(page: Page, name: str) -> None:
+    """Both widths: nothing scrolls sideways, no axe violation, a screenshot to look at."""
+    SHOTS.mkdir(exist_ok=True)
+    page.mouse.move(0, 0)
+    for width_name, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(300)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} scrolls sideways at {width}px by {overflow}px"
+        page.screenshot(path=str(SHOTS / f"buying-{name}-{width_name}.png"), full_page=True)
+        results = _axe.run(page)
+        assert results.violations_count == 0, f"{name} at {width}px: {results.generate_report()}"
+    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+
+
+def pasted_list() -> str:
+    """20 lines as copied from a spreadsheet (tab between SKU and quantity); 3 are wrong."""
+    lines = [f"{sku}\t{n}" for n, sku in enumerate(VALID, start=1)]
+    lines.insert(3, "NOPE-404\t1")  # line 4: no such product
+    lines.insert(9, "GLV-CUT5-9\tzwei")  # line 10: no number
+    lines.insert(15, "BRG-6205-2RS\t0")  # line 16: out of range
+    return "\n".join(lines)
+
+
+def problem_of(page: Page, line: int):  # type: ignore[no-untyped-def]
+    return page.locator(f".cc-quick-problem[data-line='{line}']")
+
+
+def test_a_pasted_list_is_checked_per_line_and_the_good_lines_go_to_the_cart(
+    page: Page, portal: str, world: dict[str, int]
+) -> None:
+    sign_in(page, portal, BEA, PASSWORD)
+    expect(page.locator("#user-name")).to_have_text("Bea Buyer")
+    page.locator("nav").get_by_role("link", name="Quick order").click()
+    expect(page).to_have_url(re.compile(r"/quick-order$"))
+    wait_until_loaded(page)
+    check_page(page, "quick-order-empty")
+
+    page.get_by_label("Article numbers and quantities, one per line").fill(pasted_list())
+    page.get_by_role("button", name="Check lines").click()
+    expect(page.locator("#quick-order-summary")).to_have_text(
+        "17 lines can be ordered, 3 need attention."
+    )
+    expect(page.locator(".cc-quick-line")).to_have_count(20)
+    expect(problem_of(page, 4)).to_contain_text(
+        "No product with article number NOPE-404 in the catalogue."
+    )
+    expect(problem_of(page, 10)).to_contain_text("The quantity must be a whole number")
+    expect(problem_of(page, 16)).to_contain_text("The quantity must be a whole number")
+    expect(page.locator(".cc-quick-problem")).to_have_count(3)
+    expect(page.locator("#cart-count")).to_have_count(0)  # nothing in the cart yet
+    check_page(page, "quick-order-checked")
+
+    page.get_by_role("button", name="Put the valid lines into the cart").click()
+    expect(page.get_by_text("17 lines are in the cart now.")).to_be_visible()
+    expect(page.locator("#cart-count")).to_have_text("17")
+    page.get_by_role("link", name="Go to the cart").click()
+    expect(page).to_have_url(re.compile(r"/cart$"))
+    expect(page.locator(".cc-cart-row")).to_have_count(17)
+    expect(page.locator(".cc-cart-row[data-sku='QO-017']").get_by_label("Quantity")).to_have_value(
+        "17"
+    )
+
+    open_page(page, f"{portal}/quick-order")
+    choose_language(page, "Deutsch")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Schnellbestellung")
+    page.get_by_label("Artikelnummern und Mengen, eine pro Zeile").fill("NOPE-404;1\nQO-001;2")
+    page.get_by_role("button", name="Zeilen prüfen").click()
+    expect(problem_of(page, 1)).to_contain_text("Kein Artikel mit der Nummer NOPE-404 im Katalog.")
+    check_page(page, "quick-order-de")
+    page.get_by_role("button", name="Gültige Zeilen in den Warenkorb legen").click()
+    expect(page.get_by_text("1 Zeilen liegen jetzt im Warenkorb.")).to_be_visible()
+    choose_language(page, "English", "Sprache")
+    page.locator("nav").get_by_role("link", name=re.compile("Cart")).click()
+    page.locator("#cart-clear").click()
+    expect(page.locator("#cart-empty")).to_be_visible()
+
+
+def test_order_again_puts_a_delivered_order_into_the_cart_saying_what_changed(
+    page: Page, portal: str, world: dict[str, int]
+) -> None:
+    sign_in(page, portal, BEA, PASSWORD)
+    expect(page.locator("#user-name")).to_have_text("Bea Buyer")
+    open_page(page, f"{portal}/orders/{world['order']}")
+    expect(page.locator("#order-status")).to_have_text("Delivered")
+    page.get_by_role("button", name="Order again").click()
+    expect(page.locator("#reorder-result")).to_contain_text(
+        "2 lines of this order are in the cart at today's prices."
+    )
+    changes = page.locator("#reorder-changes li")
+    expect(changes).to_have_count(1)
+    expect(changes).to_have_text(
+        "Deep groove ball bearing 6205-2RS (BRG-6205-2RS): the price is €8.90 today (was €8.50)."
+    )
+    expect(page.locator("#cart-count")).to_have_text("2")
+    check_page(page, "reorder")
+    choose_language(page, "Deutsch")
+    page.get_by_role("button", name="Erneut bestellen").click()
+    expect(page.locator("#reorder-changes li")).to_have_text(
+        "Deep groove ball bearing 6205-2RS (BRG-6205-2RS): "
+        "Der Preis ist heute 8,90 € (vorher 8,50 €)."
+    )
+    check_page(page, "reorder-de")
+    choose_language(page, "English", "Sprache")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.components import strong
 from customer_center.components.ui import Texts, tr
 from customer_center.state.global_search import GlobalSearchState as S
 
@@ -12,7 +13,7 @@ def _hit(hit: Texts) -> rx.Component:
     return rx.el.li(
         rx.link(
             rx.hstack(
-                rx.badge(hit["kind"], variant="soft", color_scheme="gray", size="1"),
+                strong.badge(hit["kind"], variant="soft", color_scheme="gray", size="1"),
                 rx.vstack(
                     rx.text(hit["title"], size="2", weight="medium"),
                     rx.text(hit["detail"], size="1", color_scheme="gray"),

@@ -102,7 +102,7 @@ def user_menu() -> rx.Component:
 def app_header() -> rx.Component:
     return _header(
         rx.divider(orientation="vertical", size="2", class_name="cc-hide-narrow"),
-        rx.text(SessionState.company_name, weight="medium", class_name="cc-hide-narrow"),
+        rx.text(SessionState.company_name, weight="medium", class_name="cc-hide-narrow cc-nowrap"),
         global_search(),
         right=(user_menu(),),
     )

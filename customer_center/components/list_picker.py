@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.components import strong
 from customer_center.components.forms import OnSubmit
 from customer_center.components.ui import tr
 from customer_center.domain import routes
@@ -31,7 +32,7 @@ def list_picker(on_submit: OnSubmit, picker_id: str) -> rx.Component:
                         id=select_id,
                         class_name="cc-native-select",
                     ),
-                    rx.button(rx.icon("list_plus", size=16), tr("lists.add"), type="submit"),
+                    strong.button(rx.icon("list_plus", size=16), tr("lists.add"), type="submit"),
                     spacing="2",
                     align="center",
                     wrap="wrap",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.components import strong
 from customer_center.components.list_picker import list_picker
 from customer_center.components.ui import tr
 from customer_center.domain import routes
@@ -15,7 +16,7 @@ from customer_center.state.shopping_lists import ListPickerState
 
 def _result() -> rx.Component:
     return rx.vstack(
-        rx.callout(S.done, icon="shopping_cart", color_scheme="green", width="100%"),
+        strong.callout(S.done, icon="shopping_cart", color_scheme="green", width="100%"),
         rx.cond(
             S.changes.length() > 0,
             rx.vstack(
@@ -39,7 +40,7 @@ def _result() -> rx.Component:
 def reorder_box() -> rx.Component:
     box = rx.card(
         rx.vstack(
-            rx.button(
+            strong.button(
                 rx.icon("repeat", size=16),
                 tr("reorder.button"),
                 on_click=S.order_again,
@@ -58,5 +59,6 @@ def reorder_box() -> rx.Component:
             width="100%",
         ),
         width="100%",
+        id="reorder-box",
     )
     return rx.cond(SessionState.permissions.contains(Permission.ORDERS_CREATE.value), box)

@@ -28,6 +28,7 @@ MAX_TEXT = 64 * 1024
 MAX_FILE_BYTES = 1024 * 1024
 MAX_XLSX_CELLS_READ = 4  # only the first columns of a sheet are looked at
 SKU_MAX = 64
+WRITTEN_MAX = 20
 _SEPARATORS = re.compile(r"[\t;,]")
 _HEADER_WORDS = frozenset(
     {"sku", "article", "artikel", "artikelnummer", "artikel-nr", "artikel-nr.", "item", "product"}
@@ -53,6 +54,7 @@ class EnteredLine:
     sku: str
     quantity: int | None  # None when the quantity could not be read
     problem: LineProblem | None = None
+    written: str = ""  # the quantity as written (shown when it could not be read)
 
 
 def _cells(text: str) -> list[str]:
@@ -72,11 +74,12 @@ def entered_line(number: int, cells: list[str]) -> EnteredLine:
     raw_quantity = cells[1].strip() if len(cells) > 1 else ""
     quantity = 1 if raw_quantity == "" else inputs.parse_quantity(raw_quantity)
     if not sku:
-        return EnteredLine(number, "", quantity, LineProblem.NO_SKU)
+        return EnteredLine(number, "", quantity, LineProblem.NO_SKU, raw_quantity[:WRITTEN_MAX])
     if len(sku) > SKU_MAX:
-        return EnteredLine(number, sku[:SKU_MAX], quantity, LineProblem.SKU_TOO_LONG)
+        written = raw_quantity[:WRITTEN_MAX]
+        return EnteredLine(number, sku[:SKU_MAX], quantity, LineProblem.SKU_TOO_LONG, written)
     problem = LineProblem.QUANTITY if quantity is None else None
-    return EnteredLine(number, sku, quantity, problem)
+    return EnteredLine(number, sku, quantity, problem, raw_quantity[:WRITTEN_MAX])
 
 
 def _lines(rows: Iterable[tuple[int, list[str]]]) -> list[EnteredLine]:

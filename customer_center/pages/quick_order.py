@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.components import strong
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import Texts, notice, tr
+from customer_center.components.ui import Texts, tr
 from customer_center.components.uploads import named_upload
 from customer_center.domain import routes
 from customer_center.domain.order_lines import MAX_FILE_BYTES, MAX_LINES
@@ -71,7 +72,7 @@ def entry_card() -> rx.Component:
             rx.cond(S.file_name != "", rx.text(S.file_name, size="2", id="quick-order-file-name")),
             field_error("file"),
             field_error(""),
-            rx.button(
+            strong.button(
                 rx.icon("list_checks", size=16),
                 tr("quick_order.check"),
                 on_click=S.check,
@@ -88,7 +89,7 @@ def entry_card() -> rx.Component:
 def status(row: Texts) -> rx.Component:
     return rx.cond(
         row["ok"] != "",
-        rx.badge(tr("quick_order.ok"), color_scheme="green"),
+        strong.badge(tr("quick_order.ok"), color_scheme="green"),
         rx.text(row["problem"], size="2", color_scheme="red"),
     )
 
@@ -98,7 +99,7 @@ def result_row(row: Texts) -> rx.Component:
         rx.table.cell(row["line"]),
         rx.table.row_header_cell(
             rx.vstack(
-                rx.text(row["sku"], weight="medium"),
+                rx.text(row["sku"], weight="medium", class_name="cc-nowrap"),
                 rx.text(row["name"], size="1", color_scheme="gray"),
                 spacing="0",
             )
@@ -120,11 +121,20 @@ def result_row(row: Texts) -> rx.Component:
 
 def results() -> rx.Component:
     return rx.vstack(
-        rx.hstack(
-            rx.text(S.summary, weight="medium", id="quick-order-summary"),
-            spacing="3",
-            wrap="wrap",
+        rx.text(S.summary, weight="medium", id="quick-order-summary"),
+        rx.flex(
+            strong.button(
+                rx.icon("shopping_cart", size=16),
+                tr("quick_order.add"),
+                on_click=S.add,
+                disabled=S.ok_count == 0,
+                size="3",
+                id="quick-order-add",
+            ),
+            rx.link(tr("quick_order.to_cart"), href=routes.CART, size="2"),
+            spacing="4",
             align="center",
+            wrap="wrap",
         ),
         rx.box(
             rx.table.root(
@@ -146,20 +156,6 @@ def results() -> rx.Component:
             class_name="cc-table-wrap",
             width="100%",
         ),
-        rx.flex(
-            rx.button(
-                rx.icon("shopping_cart", size=16),
-                tr("quick_order.add"),
-                on_click=S.add,
-                disabled=S.ok_count == 0,
-                size="3",
-                id="quick-order-add",
-            ),
-            rx.link(tr("quick_order.to_cart"), href=routes.CART, size="2"),
-            spacing="4",
-            align="center",
-            wrap="wrap",
-        ),
         spacing="3",
         width="100%",
     )
@@ -173,7 +169,7 @@ def quick_order_content() -> rx.Component:
             size="1",
             color_scheme="gray",
         ),
-        rx.cond(S.notice != "", notice(S.notice, icon="check")),
+        rx.cond(S.notice != "", strong.notice(S.notice, icon="check")),
         entry_card(),
         rx.cond(S.rows.length() > 0, results()),
         spacing="4",

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.components import strong
 from customer_center.components.layout import app_page
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import Texts, notice, tr
+from customer_center.components.ui import Texts, tr
 from customer_center.domain import routes
 from customer_center.domain.inputs import MAX_LINE_QUANTITY
 from customer_center.domain.permissions import Permission
@@ -35,7 +36,7 @@ def hidden_label(key: str) -> rx.Component:
 def header() -> rx.Component:
     return rx.flex(
         rx.heading(S.name, size="6", as_="h2", id="list-name"),
-        rx.badge(S.sharing, variant="soft", color_scheme="blue", size="2", id="list-sharing"),
+        strong.badge(S.sharing, variant="soft", color_scheme="blue", size="2", id="list-sharing"),
         rx.spacer(),
         rx.text(tr("lists.owned_by").replace("{name}", S.owner), size="2", color_scheme="gray"),
         spacing="3",
@@ -60,7 +61,7 @@ def quantity_cell(row: Texts) -> rx.Component:
                     aria_label=tr("shop.quantity"),
                     width="5.5rem",
                 ),
-                rx.button(tr("shop.cart.update"), type="submit", variant="soft", size="2"),
+                strong.button(tr("shop.cart.update"), type="submit", variant="soft", size="2"),
                 spacing="2",
             ),
             on_submit=S.update,
@@ -103,7 +104,7 @@ def line_row(row: Texts) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 S.is_own,
-                rx.icon_button(
+                strong.icon_button(
                     rx.icon("trash_2", size=16),
                     variant="ghost",
                     color_scheme="red",
@@ -147,14 +148,14 @@ def lines_table() -> rx.Component:
 
 def cart_buttons() -> rx.Component:
     return rx.flex(
-        rx.button(
+        strong.button(
             rx.icon("shopping_cart", size=16),
             tr("lists.all_to_cart"),
             on_click=S.all_to_cart,
             disabled=S.rows.length() == 0,
             id="list-all-to-cart",
         ),
-        rx.button(
+        strong.button(
             tr("lists.chosen_to_cart").replace("{count}", S.chosen.length().to_string()),
             on_click=S.chosen_to_cart,
             disabled=S.chosen.length() == 0,
@@ -171,7 +172,7 @@ def cart_buttons() -> rx.Component:
 def problems() -> rx.Component:
     return rx.cond(
         S.problems.length() > 0,
-        rx.callout.root(
+        strong.callout_root(
             rx.callout.icon(rx.icon("triangle_alert")),
             rx.vstack(
                 rx.callout.text(tr("lists.not_added"), weight="medium"),
@@ -218,7 +219,7 @@ def add_form() -> rx.Component:
                 error_of("quantity"),
                 spacing="1",
             ),
-            rx.button(rx.icon("plus", size=16), tr("lists.add"), type="submit"),
+            strong.button(rx.icon("plus", size=16), tr("lists.add"), type="submit"),
             spacing="3",
             align="end",
             wrap="wrap",
@@ -256,7 +257,7 @@ def owner_card() -> rx.Component:
                 ),
             ),
             error_of(""),
-            rx.button(
+            strong.button(
                 rx.icon("trash", size=14),
                 tr("lists.delete"),
                 variant="ghost",
@@ -275,8 +276,8 @@ def list_content() -> rx.Component:
     return rx.vstack(
         rx.link(tr("lists.back"), href=routes.LISTS, size="2"),
         header(),
-        rx.cond(S.notice != "", notice(S.notice, icon="check")),
-        rx.cond(S.problem != "", notice(S.problem, color="red", icon="triangle_alert")),
+        rx.cond(S.notice != "", strong.notice(S.notice, icon="check")),
+        rx.cond(S.problem != "", strong.notice(S.problem, color="red", icon="triangle_alert")),
         problems(),
         rx.cond(
             S.rows.length() > 0,
@@ -296,7 +297,7 @@ def shopping_list_page() -> rx.Component:
         rx.cond(
             S.found,
             list_content(),
-            rx.cond(S.loaded, notice(S.problem, color="red", icon="search_x"), rx.spinner()),
+            rx.cond(S.loaded, strong.notice(S.problem, color="red", icon="search_x"), rx.spinner()),
         ),
         title_key="lists.list_title",
         permission=ORDER,

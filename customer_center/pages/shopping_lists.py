@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.components import strong
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import Texts, notice, once_loaded, tr
+from customer_center.components.ui import Texts, once_loaded, tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.domain.shopping_lists import NAME_MAX
@@ -62,7 +63,7 @@ def new_list_form() -> rx.Component:
                     min_width="14rem",
                 ),
                 rx.cond(S.can_share, sharing_select()),
-                rx.button(rx.icon("plus", size=16), tr("lists.create"), type="submit"),
+                strong.button(rx.icon("plus", size=16), tr("lists.create"), type="submit"),
                 spacing="3",
                 align="end",
                 wrap="wrap",
@@ -82,7 +83,7 @@ def list_row(row: Texts) -> rx.Component:
             rx.link(row["name"], href=routes.LIST.replace("[list_id]", "") + row["id"]),
         ),
         rx.table.cell(
-            rx.badge(
+            strong.badge(
                 row["sharing"],
                 color_scheme=rx.cond(row["shared"] != "", "blue", "gray"),
                 variant="soft",
@@ -134,7 +135,7 @@ def lists_table() -> rx.Component:
 def lists_content() -> rx.Component:
     return rx.vstack(
         rx.text(tr("lists.intro"), size="2", color_scheme="gray"),
-        rx.cond(S.notice != "", notice(S.notice, icon="check")),
+        rx.cond(S.notice != "", strong.notice(S.notice, icon="check")),
         new_list_form(),
         rx.cond(
             S.rows.length() > 0,

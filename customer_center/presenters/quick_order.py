@@ -34,7 +34,7 @@ def line_row(line: CheckedLine, lang: str) -> dict[str, str]:
         "line": str(line.line),
         "sku": line.sku,
         "name": line.name,
-        "quantity": "" if line.quantity is None else str(line.quantity),
+        "quantity": line.written if line.quantity is None else str(line.quantity),
         "price": price,
         "price_kind": translate(lang, kind) if price else "",
         "ok": "1" if line.ok else "",

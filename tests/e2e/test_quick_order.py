@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from customer_center.db import get_engine
 from customer_center.integrations.erp.tables import ErpProductRow
@@ -25,6 +25,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 WIDTHS = {"desktop": 1280, "phone": 390}
 DOMAIN = "quick-kg.example"
 BEA = f"bea.buyer@{DOMAIN}"
+ALF = f"alf.approver@{DOMAIN}"  # an approver: may share lists
 VALID = [f"QO-{n:03d}" for n in range(1, 18)]  # 17 products only this journey orders
 SO = "SO-E2E-QO-1"
 # The delivered order: gloves at today's price, bearings at 8.50 (today 8.90).
@@ -33,6 +34,16 @@ DELIVERED = (
     ("BRG-6205-2RS", "Deep groove ball bearing 6205-2RS", 4, 850),
 )
 _axe = Axe()
+
+
+@pytest.fixture(autouse=True)
+def english(world: dict[str, int]) -> None:
+    """Each journey starts in English, whatever language an earlier one left the users in."""
+    with Session(get_engine()) as session:
+        for user in session.exec(select(User).where(col(User.email).in_([BEA, ALF]))):
+            user.language = "en"
+            session.add(user)
+        session.commit()
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +70,7 @@ def world(portal: str) -> dict[str, int]:
         bea = session.exec(select(User).where(User.email == BEA)).first()
         if bea is None:
             bea = make_user(session, cid, BEA, ["buyer"], name="Bea Buyer")
+            make_user(session, cid, ALF, ["approver"], name="Alf Approver")
         session.commit()
         order = seed_delivered_order(
             session, cid, bea.id or 0, erp_order_number=SO, lines=DELIVERED, update_prefix="qo"
@@ -66,8 +78,10 @@ def world(portal: str) -> dict[str, int]:
         return {"company": cid, "order": order.id or 0}
 
 
-def check_page(page: Page, name: str) -> None:
-    """Both widths: nothing scrolls sideways, no axe violation, a screenshot to look at."""
+def check_page(page: Page, name: str, part: str = "main") -> None:
+    """Both widths: nothing scrolls sideways, a screenshot to look at, and no axe violation in
+    ``part`` (a selector): the page's main part (the shell is checked with the shell), or this
+    feature's box on a page that is not this feature's."""
     SHOTS.mkdir(exist_ok=True)
     page.mouse.move(0, 0)
     for width_name, width in WIDTHS.items():
@@ -76,7 +90,7 @@ def check_page(page: Page, name: str) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} scrolls sideways at {width}px by {overflow}px"
         page.screenshot(path=str(SHOTS / f"buying-{name}-{width_name}.png"), full_page=True)
-        results = _axe.run(page)
+        results = _axe.run(page, context={"include": [[part]]})
         assert results.violations_count == 0, f"{name} at {width}px: {results.generate_report()}"
     page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
 
@@ -161,12 +175,88 @@ def test_order_again_puts_a_delivered_order_into_the_cart_saying_what_changed(
         "Deep groove ball bearing 6205-2RS (BRG-6205-2RS): the price is €8.90 today (was €8.50)."
     )
     expect(page.locator("#cart-count")).to_have_text("2")
-    check_page(page, "reorder")
+    check_page(page, "reorder", "#reorder-box")
     choose_language(page, "Deutsch")
     page.get_by_role("button", name="Erneut bestellen").click()
     expect(page.locator("#reorder-changes li")).to_have_text(
         "Deep groove ball bearing 6205-2RS (BRG-6205-2RS): "
         "Der Preis ist heute 8,90 € (vorher 8,50 €)."
     )
-    check_page(page, "reorder-de")
+    check_page(page, "reorder-de", "#reorder-box")
     choose_language(page, "English", "Sprache")
+
+
+def test_a_list_shared_with_the_company_is_used_by_a_colleague(
+    page: Page, portal: str, world: dict[str, int]
+) -> None:
+    sign_in(page, portal, ALF, PASSWORD)
+    expect(page.locator("#user-name")).to_have_text("Alf Approver")
+    page.locator("nav").get_by_role("link", name="Shopping lists").click()
+    expect(page).to_have_url(re.compile(r"/lists$"))
+    wait_until_loaded(page)
+    page.get_by_label("Name").fill("Workshop consumables")
+    page.get_by_label("Shared with").select_option(label="The whole company")
+    page.get_by_role("button", name="Create list").click()
+    expect(page.get_by_text("The list Workshop consumables was created.")).to_be_visible()
+    page.get_by_role("link", name="Workshop consumables").click()
+    expect(page.locator("#list-name")).to_have_text("Workshop consumables")
+    wait_until_loaded(page)
+    for sku, quantity in (("LUB-EP2-400", "12"), ("GLV-CUT5-9", "5"), ("QO-002", "3")):
+        page.get_by_label("Article number").fill(sku)
+        page.locator("#list-add-quantity").fill(quantity)
+        page.get_by_role("button", name="Add to list").click()
+        expect(page.get_by_text(f"{sku} was added to the list.")).to_be_visible()
+    expect(page.locator(".cc-list-line")).to_have_count(3)
+    check_page(page, "list-owner")
+
+    page.context.clear_cookies()
+    sign_in(page, portal, BEA, PASSWORD)
+    expect(page.locator("#user-name")).to_have_text("Bea Buyer")
+    open_page(page, f"{portal}/lists")
+    row = page.locator(".cc-list-row[data-list='Workshop consumables']")
+    expect(row).to_contain_text("The whole company")
+    expect(row).to_contain_text("Alf Approver")
+    check_page(page, "lists")
+    row.get_by_role("link", name="Workshop consumables").click()
+    expect(page.locator("#list-name")).to_have_text("Workshop consumables")
+    wait_until_loaded(page)
+    expect(page.get_by_text("List of Alf Approver")).to_be_visible()
+    expect(page.get_by_role("button", name="Delete this list")).to_have_count(0)  # not hers
+    page.get_by_label("Choose LUB-EP2-400").click()
+    page.get_by_label("Choose QO-002").click()
+    page.get_by_role("button", name="Put the 2 chosen lines into the cart").click()
+    expect(page.get_by_text("2 lines are in the cart now.")).to_be_visible()
+    expect(page.locator("#cart-count")).to_have_text("2")
+    check_page(page, "list-colleague")
+    choose_language(page, "Deutsch")
+    expect(page.get_by_role("button", name="Ganze Liste in den Warenkorb legen")).to_be_visible()
+    check_page(page, "list-colleague-de")
+    choose_language(page, "English", "Sprache")
+    page.get_by_role("button", name="Put the whole list into the cart").click()
+    expect(page.get_by_text("3 lines are in the cart now.")).to_be_visible()
+    open_page(page, f"{portal}/cart")
+    expect(
+        page.locator(".cc-cart-row[data-sku='LUB-EP2-400']").get_by_label("Quantity")
+    ).to_have_value("24")
+    page.locator("#cart-clear").click()
+    expect(page.locator("#cart-empty")).to_be_visible()
+
+
+def test_the_header_search_jumps_to_an_order(
+    page: Page, portal: str, world: dict[str, int]
+) -> None:
+    sign_in(page, portal, BEA, PASSWORD)
+    expect(page.locator("#user-name")).to_have_text("Bea Buyer")
+    search = page.get_by_role("searchbox", name="Search orders, products and users")
+    search.fill("SO-E2E-QO")
+    hit = page.locator("#global-search-results").get_by_role("link", name=re.compile("PO-"))
+    expect(hit).to_contain_text(SO)
+    check_page(page, "search", ".cc-global-search")
+    hit.click()
+    expect(page).to_have_url(re.compile(rf"/orders/{world['order']}$"))
+    expect(page.locator("#order-status")).to_have_text("Delivered")
+    search = page.get_by_role("searchbox", name="Search orders, products and users")
+    search.fill("bearing")
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(r"/catalogue\?search=BRG-6205-2RS$"))
+    expect(page.locator(".cc-product")).to_have_count(1)

@@ -35,6 +35,7 @@ class CheckedLine:
     sku: str  # the catalogue's SKU when known, else as entered
     quantity: int | None
     problem: LineProblem | None
+    written: str = ""  # the quantity as entered, when it could not be read
     name: str = ""
     unit: str = ""
     unit_price_cents: int | None = None
@@ -82,7 +83,9 @@ def _first_pass(
     for line in entered:
         offer = offers.get(line.sku.upper()) if line.problem is None else None
         if line.problem is not None:
-            result.append(CheckedLine(line.line, line.sku, line.quantity, line.problem))
+            result.append(
+                CheckedLine(line.line, line.sku, line.quantity, line.problem, line.written)
+            )
         elif offer is None:
             result.append(CheckedLine(line.line, line.sku, line.quantity, LineProblem.UNKNOWN))
         elif offer.currency != currency:

@@ -17,7 +17,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from customer_center.domain import inputs
@@ -54,7 +54,8 @@ class EnteredLine:
     sku: str
     quantity: int | None  # None when the quantity could not be read
     problem: LineProblem | None = None
-    written: str = ""  # the quantity as written (shown when it could not be read)
+    # The quantity as written, shown when it could not be read; not part of the line's value.
+    written: str = field(default="", compare=False)
 
 
 def _cells(text: str) -> list[str]:

@@ -99,7 +99,7 @@ def result_row(row: Texts) -> rx.Component:
         rx.table.cell(row["line"]),
         rx.table.row_header_cell(
             rx.vstack(
-                rx.text(row["sku"], weight="medium", class_name="cc-nowrap"),
+                rx.text(row["sku"], weight="medium"),
                 rx.text(row["name"], size="1", color_scheme="gray"),
                 spacing="0",
             )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import reflex as rx
+
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.presenters.shopping_lists import list_row, sharing_options
@@ -101,6 +103,20 @@ class ListPickerState(PortalState):
     @requires(ORDER)
     async def add_order(self, form: dict) -> None:
         await self._add(lines.add_order, form, order_id=self._query_id("order_id"))
+
+    @requires(ORDER)
+    async def add_one(self, list_id: str, sku: str) -> object:
+        """One piece of a catalogue product onto one of the user's lists (the product card's
+        menu); said in a toast, as the card has no room for it."""
+        form = {"list_id": list_id if isinstance(list_id, str) else ""}
+        await self._add(
+            lines.add_product,
+            form,
+            erp=erp_client(),
+            sku=sku[:SKU_MAX] if isinstance(sku, str) else "",
+            quantity=1,
+        )
+        return rx.toast.error(self.problem) if self.problem else rx.toast.success(self.done)
 
     @requires(ORDER)
     async def add_product(self, form: dict) -> None:

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from customer_center.db import get_engine
 from customer_center.integrations.erp.tables import ErpProductRow
 from customer_center.models.company import Company
+from customer_center.models.order import CartItem
 from customer_center.models.user import User
 from customer_center.services.identity.activation import create_builtin_roles
 from tests.e2e.helpers import choose_language, open_page, sign_in, wait_until_loaded
@@ -38,11 +39,12 @@ _axe = Axe()
 
 @pytest.fixture(autouse=True)
 def english(world: dict[str, int]) -> None:
-    """Each journey starts in English, whatever language an earlier one left the users in."""
+    """Each journey starts in English with an empty cart, whatever an earlier one left."""
     with Session(get_engine()) as session:
         for user in session.exec(select(User).where(col(User.email).in_([BEA, ALF]))):
             user.language = "en"
             session.add(user)
+            session.exec(delete(CartItem).where(col(CartItem.user_id) == user.id))
         session.commit()
 
 

@@ -110,6 +110,7 @@ def world(session: Session) -> World:
         (ListPickerState, "add_cart", ORDER),
         (ListPickerState, "add_order", ORDER),
         (ListPickerState, "add_product", ORDER),
+        (ListPickerState, "add_one", ORDER),
         (ShoppingListState, "load", ORDER),
         (ShoppingListState, "choose", ORDER),
         (ShoppingListState, "all_to_cart", ORDER),
@@ -230,3 +231,19 @@ async def test_nothing_of_muellers_reaches_another_company_in_any_update(world) 
     )
     assert [text for text in secrets if text in sent] == []
     assert "This shopping list does not exist or is not shared with you." in sent  # answered
+
+
+async def test_a_catalogue_product_goes_onto_an_own_list_only(world) -> None:
+    own = shopping_lists.create_list(
+        world.session, actor_for(world.session, world.ben), name="Bens list"
+    )
+    world.session.commit()
+    payload = {"list_id": str(own), "sku": "GLV-CUT5-9"}
+    ben = await world.send(world.ben, ListPickerState, "add_one", payload)
+    assert ben.problem == "" and ben.done.endswith("it holds 1 products now.")
+    payload = {"list_id": str(world.list_id), "sku": "GLV-CUT5-9"}
+    shared = await world.send(world.ben, ListPickerState, "add_one", payload)
+    assert shared.problem == "Only the owner of the list can change it."
+    world.session.expire_all()
+    rows = world.session.exec(select(ShoppingListLine.list_id, ShoppingListLine.sku)).all()
+    assert sorted(rows) == sorted([(world.list_id, "LUB-EP2-400"), (own, "GLV-CUT5-9")])

@@ -39,6 +39,7 @@ def test_a_header_line_is_skipped_and_line_numbers_stay_those_of_the_text() -> N
 def test_a_quantity_that_is_no_whole_number_in_range_is_a_problem(quantity: str) -> None:
     (line,) = parse_text(f"BOLT-M8;{quantity}")
     assert line.problem is LineProblem.QUANTITY and line.quantity is None
+    assert line.written == quantity  # shown to the buyer as typed
 
 
 def test_missing_and_overlong_skus_are_problems() -> None:

@@ -12,6 +12,7 @@ built-in right of the approver role (rights of built-in roles live in the code).
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 
@@ -32,8 +33,8 @@ def upgrade() -> None:
         sa.Column('role_id', sa.Integer(), nullable=True),
         sa.Column('changed_by_kind', sa.String(length=32), nullable=False),
         sa.Column('changed_by_ref', sa.Integer(), nullable=True),
-        sa.Column('created_at', sa.DateTime(), nullable=False),
-        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['company_id'], ['company.id']),
         sa.ForeignKeyConstraint(['owner_id'], ['user_account.id']),
         sa.ForeignKeyConstraint(['role_id'], ['role.id']),
@@ -47,7 +48,7 @@ def upgrade() -> None:
         sa.Column('list_id', sa.Integer(), nullable=False),
         sa.Column('sku', sa.String(length=64), nullable=False),
         sa.Column('quantity', sa.Integer(), nullable=False),
-        sa.Column('added_at', sa.DateTime(), nullable=False),
+        sa.Column('added_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['list_id'], ['shopping_list.id']),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('list_id', 'sku'),

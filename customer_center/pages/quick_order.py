@@ -130,6 +130,7 @@ def results() -> rx.Component:
                 disabled=S.ok_count == 0,
                 size="3",
                 id="quick-order-add",
+                class_name="cc-wrap-button",
             ),
             rx.link(tr("quick_order.to_cart"), href=routes.CART, size="2"),
             spacing="4",

@@ -154,6 +154,7 @@ def cart_buttons() -> rx.Component:
             on_click=S.all_to_cart,
             disabled=S.rows.length() == 0,
             id="list-all-to-cart",
+            class_name="cc-wrap-button",
         ),
         strong.button(
             tr("lists.chosen_to_cart").replace("{count}", S.chosen.length().to_string()),
@@ -161,6 +162,7 @@ def cart_buttons() -> rx.Component:
             disabled=S.chosen.length() == 0,
             variant="soft",
             id="list-chosen-to-cart",
+            class_name="cc-wrap-button",
         ),
         rx.link(tr("quick_order.to_cart"), href=routes.CART, size="2"),
         spacing="3",

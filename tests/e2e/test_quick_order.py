@@ -123,7 +123,7 @@ def test_a_pasted_list_is_checked_per_line_and_the_good_lines_go_to_the_cart(
     page.get_by_label("Article numbers and quantities, one per line").fill(pasted_list())
     page.get_by_role("button", name="Check lines").click()
     expect(page.locator("#quick-order-summary")).to_have_text(
-        "17 lines can be ordered, 3 need attention."
+        "Can be ordered: 17 · Need attention: 3"
     )
     expect(page.locator(".cc-quick-line")).to_have_count(20)
     expect(problem_of(page, 4)).to_contain_text(
@@ -136,7 +136,7 @@ def test_a_pasted_list_is_checked_per_line_and_the_good_lines_go_to_the_cart(
     check_page(page, "quick-order-checked")
 
     page.get_by_role("button", name="Put the valid lines into the cart").click()
-    expect(page.get_by_text("17 lines are in the cart now.")).to_be_visible()
+    expect(page.get_by_text("Lines put into the cart: 17.")).to_be_visible()
     expect(page.locator("#cart-count")).to_have_text("17")
     page.get_by_role("link", name="Go to the cart").click()
     expect(page).to_have_url(re.compile(r"/cart$"))
@@ -153,7 +153,7 @@ def test_a_pasted_list_is_checked_per_line_and_the_good_lines_go_to_the_cart(
     expect(problem_of(page, 1)).to_contain_text("Kein Artikel mit der Nummer NOPE-404 im Katalog.")
     check_page(page, "quick-order-de")
     page.get_by_role("button", name="Gültige Zeilen in den Warenkorb legen").click()
-    expect(page.get_by_text("1 Zeilen liegen jetzt im Warenkorb.")).to_be_visible()
+    expect(page.get_by_text("In den Warenkorb gelegte Zeilen: 1.")).to_be_visible()
     choose_language(page, "English", "Sprache")
     page.locator("nav").get_by_role("link", name=re.compile("Cart")).click()
     page.locator("#cart-clear").click()
@@ -169,7 +169,7 @@ def test_order_again_puts_a_delivered_order_into_the_cart_saying_what_changed(
     expect(page.locator("#order-status")).to_have_text("Delivered")
     page.get_by_role("button", name="Order again").click()
     expect(page.locator("#reorder-result")).to_contain_text(
-        "2 lines of this order are in the cart at today's prices."
+        "Lines of this order put into the cart at today's prices: 2."
     )
     changes = page.locator("#reorder-changes li")
     expect(changes).to_have_count(1)
@@ -226,8 +226,8 @@ def test_a_list_shared_with_the_company_is_used_by_a_colleague(
     expect(page.get_by_role("button", name="Delete this list")).to_have_count(0)  # not hers
     page.get_by_label("Choose LUB-EP2-400").click()
     page.get_by_label("Choose QO-002").click()
-    page.get_by_role("button", name="Put the 2 chosen lines into the cart").click()
-    expect(page.get_by_text("2 lines are in the cart now.")).to_be_visible()
+    page.get_by_role("button", name="Put the chosen lines into the cart (2)").click()
+    expect(page.get_by_text("Lines put into the cart: 2.")).to_be_visible()
     expect(page.locator("#cart-count")).to_have_text("2")
     check_page(page, "list-colleague")
     choose_language(page, "Deutsch")
@@ -235,7 +235,7 @@ def test_a_list_shared_with_the_company_is_used_by_a_colleague(
     check_page(page, "list-colleague-de")
     choose_language(page, "English", "Sprache")
     page.get_by_role("button", name="Put the whole list into the cart").click()
-    expect(page.get_by_text("3 lines are in the cart now.")).to_be_visible()
+    expect(page.get_by_text("Lines put into the cart: 3.")).to_be_visible()
     open_page(page, f"{portal}/cart")
     expect(
         page.locator(".cc-cart-row[data-sku='LUB-EP2-400']").get_by_label("Quantity")

@@ -140,7 +140,7 @@ async def test_a_quick_order_is_checked_then_added_and_a_technician_is_refused(w
     assert [(r["line"], r["ok"]) for r in state.rows] == [("1", "1"), ("2", ""), ("3", "")]
     assert world.cart_of(world.ben) == {}
     state = await dispatch(token, cookie, f"{base}.add", {}, {})
-    assert state.notice == "1 lines are in the cart now."
+    assert state.notice == "Lines put into the cart: 1."
     assert world.cart_of(world.ben) == {"GLV-CUT5-9": 3}
     tina = await world.send(world.tina, QuickOrderState, "add")
     assert tina.rows == [] and world.cart_of(world.tina) == {}
@@ -149,7 +149,7 @@ async def test_a_quick_order_is_checked_then_added_and_a_technician_is_refused(w
 async def test_order_again_works_for_the_requester_only(world) -> None:
     query = {"order_id": str(world.order_id)}
     ben = await world.send(world.ben, ReorderState, "order_again", query=query)
-    assert ben.done == "2 lines of this order are in the cart at today's prices."
+    assert ben.done == "Lines of this order put into the cart at today's prices: 2."
     assert ben.changes == [
         "Deep groove ball bearing 6205-2RS (BRG-6205-2RS): the price is €7.45 today (was €7.00)."
     ]
@@ -240,7 +240,7 @@ async def test_a_catalogue_product_goes_onto_an_own_list_only(world) -> None:
     world.session.commit()
     payload = {"list_id": str(own), "sku": "GLV-CUT5-9"}
     ben = await world.send(world.ben, ListPickerState, "add_one", payload)
-    assert ben.problem == "" and ben.done.endswith("it holds 1 products now.")
+    assert ben.problem == "" and ben.done.endswith("(products on the list: 1).")
     payload = {"list_id": str(world.list_id), "sku": "GLV-CUT5-9"}
     shared = await world.send(world.ben, ListPickerState, "add_one", payload)
     assert shared.problem == "Only the owner of the list can change it."

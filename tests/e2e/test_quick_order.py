@@ -231,6 +231,8 @@ def test_a_list_shared_with_the_company_is_used_by_a_colleague(
     expect(page.locator("#cart-count")).to_have_text("2")
     check_page(page, "list-colleague")
     choose_language(page, "Deutsch")
+    open_page(page, page.url)  # what the server worded (the sharing) in the new language too
+    expect(page.locator("#list-sharing")).to_have_text("Das ganze Unternehmen")
     expect(page.get_by_role("button", name="Ganze Liste in den Warenkorb legen")).to_be_visible()
     check_page(page, "list-colleague-de")
     choose_language(page, "English", "Sprache")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components import strong
+from customer_center.components.forms import field_error
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
@@ -21,13 +22,6 @@ UPLOAD_ID = "quick-order-file"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def field_error(name: str) -> rx.Component:
-    return rx.cond(
-        S.errors.contains(name),
-        rx.text(S.errors[name], size="2", color_scheme="red", role="alert", id=f"error-{name}"),
-    )
-
-
 def entry_card() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -38,6 +32,7 @@ def entry_card() -> rx.Component:
             rx.text(tr("quick_order.lines_help"), size="2", color_scheme="gray"),
             rx.text_area(
                 id="quick-order-lines",
+                aria_describedby="lines-error",
                 value=S.text,
                 on_change=S.set_text,
                 debounce_timeout=300,
@@ -47,7 +42,7 @@ def entry_card() -> rx.Component:
                 spell_check=False,
                 class_name="cc-mono",
             ),
-            field_error("lines"),
+            field_error(S.errors, "lines"),
             named_upload(
                 rx.hstack(
                     rx.icon("file_up", size=20, color=rx.color("blue", 9)),
@@ -70,8 +65,8 @@ def entry_card() -> rx.Component:
                 width="100%",
             ),
             rx.cond(S.file_name != "", rx.text(S.file_name, size="2", id="quick-order-file-name")),
-            field_error("file"),
-            field_error(""),
+            field_error(S.errors, "file"),
+            field_error(S.errors, ""),
             strong.button(
                 rx.icon("list_checks", size=16),
                 tr("quick_order.check"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components import strong
+from customer_center.components.forms import field_error
 from customer_center.components.layout import app_page
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import Texts, tr
@@ -15,13 +16,6 @@ from customer_center.domain.permissions import Permission
 from customer_center.state.shopping_list import ShoppingListState as S
 
 ORDER = Permission.ORDERS_CREATE.value
-
-
-def error_of(name: str) -> rx.Component:
-    return rx.cond(
-        S.errors.contains(name),
-        rx.text(S.errors[name], size="2", color_scheme="red", role="alert"),
-    )
 
 
 def label(key: str, for_id: str) -> rx.Component:
@@ -199,8 +193,14 @@ def add_form() -> rx.Component:
         rx.flex(
             rx.vstack(
                 label("lists.add_sku", "list-add-sku"),
-                rx.input(name="sku", id="list-add-sku", max_length=64, width="100%"),
-                error_of("sku"),
+                rx.input(
+                    name="sku",
+                    id="list-add-sku",
+                    max_length=64,
+                    width="100%",
+                    aria_describedby="sku-error",
+                ),
+                field_error(S.errors, "sku"),
                 spacing="1",
                 flex="1",
                 min_width="12rem",
@@ -218,7 +218,7 @@ def add_form() -> rx.Component:
                     max=MAX_LINE_QUANTITY,
                     width="6rem",
                 ),
-                error_of("quantity"),
+                field_error(S.errors, "quantity"),
                 spacing="1",
             ),
             strong.button(rx.icon("plus", size=16), tr("lists.add"), type="submit"),
@@ -254,11 +254,11 @@ def owner_card() -> rx.Component:
                         id="list-sharing-select",
                         class_name="cc-native-select",
                     ),
-                    error_of("sharing"),
+                    field_error(S.errors, "sharing"),
                     spacing="1",
                 ),
             ),
-            error_of(""),
+            field_error(S.errors, ""),
             strong.button(
                 rx.icon("trash", size=14),
                 tr("lists.delete"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components import strong
+from customer_center.components.forms import field_error
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
@@ -16,13 +17,6 @@ from customer_center.domain.shopping_lists import NAME_MAX
 from customer_center.state.shopping_lists import ShoppingListsState as S
 
 ORDER = Permission.ORDERS_CREATE.value
-
-
-def error_of(name: str) -> rx.Component:
-    return rx.cond(
-        S.errors.contains(name),
-        rx.text(S.errors[name], size="2", color_scheme="red", role="alert", id=f"error-{name}"),
-    )
 
 
 def sharing_select() -> rx.Component:
@@ -38,7 +32,7 @@ def sharing_select() -> rx.Component:
             default_value="private",
             class_name="cc-native-select",
         ),
-        error_of("sharing"),
+        field_error(S.errors, "sharing"),
         spacing="1",
         width=rx.breakpoints(initial="100%", sm="16rem"),
     )
@@ -53,11 +47,12 @@ def new_list_form() -> rx.Component:
                     rx.input(
                         name="name",
                         id="new-list-name",
+                        aria_describedby="name-error",
                         max_length=NAME_MAX,
                         placeholder=tr("lists.name_example"),
                         width="100%",
                     ),
-                    error_of("name"),
+                    field_error(S.errors, "name"),
                     spacing="1",
                     flex="1",
                     min_width="14rem",

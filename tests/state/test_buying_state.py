@@ -4,9 +4,13 @@ without the right changes nothing and reads nothing."""
 
 from __future__ import annotations
 
+import io
 import itertools
+from pathlib import Path
 
 import pytest
+import reflex as rx
+from openpyxl import Workbook
 from sqlmodel import Session, select
 
 from customer_center.domain.permissions import Permission
@@ -247,3 +251,40 @@ async def test_a_catalogue_product_goes_onto_an_own_list_only(world) -> None:
     world.session.expire_all()
     rows = world.session.exec(select(ShoppingListLine.list_id, ShoppingListLine.sku)).all()
     assert sorted(rows) == sorted([(world.list_id, "LUB-EP2-400"), (own, "GLV-CUT5-9")])
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)  # type: ignore[union-attr]
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def _upload(data: bytes, name: str) -> rx.UploadFile:
+    return rx.UploadFile(file=io.BytesIO(data), path=Path(name), size=len(data))
+
+
+async def test_an_uploaded_spreadsheet_is_checked_and_then_added(world) -> None:
+    token, cookie = "quick-xlsx", world.cookie(world.ben)
+    base = QuickOrderState.get_full_name()
+    data = _xlsx([["SKU", "Menge"], ["GLV-CUT5-9", 4], ["NOPE-1", 1]])
+    await dispatch(token, cookie, f"{base}.load", {}, {})
+    state = await dispatch(
+        token, cookie, f"{base}.upload", {"files": [_upload(data, "order.xlsx")]}, {}
+    )
+    assert state.file_name == "order.xlsx"
+    assert [(r["line"], r["sku"], r["ok"]) for r in state.rows] == [
+        ("2", "GLV-CUT5-9", "1"),
+        ("3", "NOPE-1", ""),
+    ]
+    state = await dispatch(token, cookie, f"{base}.add", {}, {})
+    assert world.cart_of(world.ben) == {"GLV-CUT5-9": 4}
+    broken = await dispatch(
+        token, cookie, f"{base}.upload", {"files": [_upload(b"PK broken", "x.xlsx")]}, {}
+    )
+    assert broken.errors == {
+        "file": "The file cannot be read. Save it as CSV or Excel workbook (.xlsx) and try again."
+    }
+    assert broken.rows == [] and broken.file_name == ""

@@ -152,7 +152,7 @@ def test_a_pasted_list_is_checked_per_line_and_the_good_lines_go_to_the_cart(
     page.get_by_role("button", name="Zeilen prüfen").click()
     expect(problem_of(page, 1)).to_contain_text("Kein Artikel mit der Nummer NOPE-404 im Katalog.")
     check_page(page, "quick-order-de")
-    page.get_by_role("button", name="Gültige Zeilen in den Warenkorb legen").click()
+    page.get_by_role("button", name="Gültige Zeilen in den Warenkorb").click()
     expect(page.get_by_text("In den Warenkorb gelegte Zeilen: 1.")).to_be_visible()
     choose_language(page, "English", "Sprache")
     page.locator("nav").get_by_role("link", name=re.compile("Cart")).click()

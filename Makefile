@@ -121,6 +121,8 @@ bench: setup chromium
 	rm -rf bench/results
 	$(PY) -m bench.user_list
 	CC_BENCH_DATABASE_URL=$(PG_TEST_URL) $(PY) -m bench.user_list
+	$(PY) -m bench.quick_order
+	CC_BENCH_DATABASE_URL=$(PG_TEST_URL) $(PY) -m bench.quick_order
 	$(BENCH) bench.hot_queries
 	$(BENCH) bench.browser_latency
 	$(BENCH) bench.concurrency

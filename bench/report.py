@@ -28,6 +28,8 @@ ORDER = [
     "hot_queries",
     "user_list_postgresql",
     "user_list_sqlite",
+    "quick_order_postgresql",
+    "quick_order_sqlite",
     "cold_start",
     "erp_prices",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventCallback
 
+from customer_center.components.global_search import global_search
 from customer_center.components.navigation import nav_links
 from customer_center.components.ui import brand, dev_mailbox_link, language_select, tr
 from customer_center.settings import get_settings
@@ -101,7 +102,8 @@ def user_menu() -> rx.Component:
 def app_header() -> rx.Component:
     return _header(
         rx.divider(orientation="vertical", size="2", class_name="cc-hide-narrow"),
-        rx.text(SessionState.company_name, weight="medium", class_name="cc-hide-narrow"),
+        rx.text(SessionState.company_name, weight="medium", class_name="cc-hide-narrow cc-nowrap"),
+        global_search(),
         right=(user_menu(),),
     )
 

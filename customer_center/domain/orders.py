@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from customer_center.domain.budgets import LimitBreach
-from customer_center.domain.inputs import MAX_LINE_QUANTITY
+from customer_center.domain.inputs import MAX_LINE_QUANTITY, parse_id
 from customer_center.domain.order_states import OrderStatus
 
 PAYMENT_METHODS: tuple[str, ...] = ("invoice", "direct_debit", "credit_card", "prepayment")
@@ -45,6 +45,14 @@ def order_number(order: HasId) -> str:
 def number_of(order_id: int) -> str:
     """:func:`order_number` of an order known by its id."""
     return f"PO-{order_id:06d}"
+
+
+def parse_order_number(text: str) -> int | None:
+    """The order id in a number as users quote it (``PO-000042``, ``po-42``); else ``None``."""
+    value = text.strip().upper()
+    if not value.startswith("PO-"):
+        return None
+    return parse_id(value[3:].lstrip("0") or "x")
 
 
 def mail_ref(order_id: int) -> str:

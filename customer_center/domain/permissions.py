@@ -23,6 +23,7 @@ class Permission(StrEnum):
     DOCUMENTS_VIEW = "documents.view"
     COMPANY_MANAGE = "company.manage"
     AUDIT_VIEW = "audit.view"
+    LISTS_SHARE = "lists.share"  # share shopping lists with the company or a role
 
 
 ALL_PERMISSIONS: frozenset[Permission] = frozenset(Permission)
@@ -44,6 +45,7 @@ BUILTIN_ROLES: dict[str, frozenset[Permission]] = {
             Permission.ORDERS_VIEW_ALL,
             Permission.APPROVALS_DECIDE,
             Permission.DOCUMENTS_VIEW,
+            Permission.LISTS_SHARE,
         }
     ),
     "controller": frozenset(
@@ -67,7 +69,12 @@ BUILTIN_ROLE_ORDER: tuple[str, ...] = (
 
 # The catalogue as pages show it: areas in order, each with its rights in order.
 PERMISSION_AREAS: dict[str, tuple[Permission, ...]] = {
-    "orders": (Permission.ORDERS_CREATE, Permission.ORDERS_VIEW_OWN, Permission.ORDERS_VIEW_ALL),
+    "orders": (
+        Permission.ORDERS_CREATE,
+        Permission.ORDERS_VIEW_OWN,
+        Permission.ORDERS_VIEW_ALL,
+        Permission.LISTS_SHARE,
+    ),
     "approvals": (Permission.APPROVALS_DECIDE,),
     "users_roles": (Permission.USERS_MANAGE, Permission.ROLES_MANAGE),
     "budgets_chains": (Permission.BUDGETS_MANAGE, Permission.CHAINS_MANAGE),

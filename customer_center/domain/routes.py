@@ -24,6 +24,9 @@ DASHBOARD = "/dashboard"
 PROFILE = "/profile"
 CATALOGUE = "/catalogue"
 CART = "/cart"
+LISTS = "/lists"  # shopping lists: own ones and those shared with the user
+LIST = "/lists/[list_id]"
+QUICK_ORDER = "/quick-order"  # SKUs and quantities pasted or uploaded, checked, to the cart
 CHECKOUT = "/checkout"
 ORDERS = "/orders"
 ORDER = "/orders/[order_id]"
@@ -93,6 +96,10 @@ def seller_order_path(company_id: int, order_id: int) -> str:
 
 def order_path(order_id: int) -> str:
     return ORDER.replace("[order_id]", str(order_id))
+
+
+def list_path(list_id: int | str) -> str:
+    return LIST.replace("[list_id]", str(list_id))
 
 
 def user_path(user_id: int) -> str:

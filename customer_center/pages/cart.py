@@ -6,6 +6,7 @@ import reflex as rx
 
 from customer_center.components.budget_editor import situation
 from customer_center.components.layout import app_page
+from customer_center.components.list_picker import list_picker
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
 from customer_center.components.shop import cart_count_badge
@@ -14,6 +15,7 @@ from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
 from customer_center.services.shop.cart import MAX_LINE_QUANTITY
 from customer_center.state.cart import CartState
+from customer_center.state.shopping_lists import ListPickerState
 
 ORDER = Permission.ORDERS_CREATE.value
 
@@ -232,7 +234,14 @@ def cart_content() -> rx.Component:
         rx.cond(state.problem != "", notice(state.problem, color="red", icon="triangle_alert")),
         rx.cond(
             state.rows.length() > 0,
-            rx.vstack(lines_table(), totals_card(), budget_card(), spacing="4", width="100%"),
+            rx.vstack(
+                lines_table(),
+                totals_card(),
+                budget_card(),
+                rx.card(list_picker(ListPickerState.add_cart, "cart-to-list"), width="100%"),
+                spacing="4",
+                width="100%",
+            ),
             rx.cond(
                 state.loaded,
                 rx.vstack(

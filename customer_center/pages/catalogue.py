@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
+from customer_center.components.list_menu import add_to_list_menu
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import page_text, pager
 from customer_center.components.portal_page import portal_page
@@ -131,6 +132,7 @@ def product_card(row: Texts) -> rx.Component:
             rx.flex(
                 rx.cond(state.show_prices, price_block(row)),
                 rx.cond(state.can_order, add_form(row)),
+                rx.cond(state.can_order, add_to_list_menu(row["sku"])),
                 direction=rx.breakpoints(initial="row", sm="column"),
                 justify="between",
                 align=rx.breakpoints(initial="center", sm="end"),

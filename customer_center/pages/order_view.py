@@ -10,10 +10,12 @@ from customer_center.components.forms import OnSubmit
 from customer_center.components.layout import app_page
 from customer_center.components.order_stepper import journey_card
 from customer_center.components.portal_page import portal_page
+from customer_center.components.reorder import reorder_box
 from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.orders import ADDRESS_FIELDS
 from customer_center.state.order_view import OrderViewState
+from customer_center.state.reorder import ReorderState
 
 S = OrderViewState
 
@@ -655,6 +657,7 @@ def order_content() -> rx.Component:
             rx.vstack(lines_card(), revisions_card(), timeline_card(), spacing="4", width="100%"),
             rx.vstack(
                 actions_card(),
+                reorder_box(),
                 summary_card(),
                 chain_card(),
                 budget_card(),
@@ -675,6 +678,7 @@ def order_content() -> rx.Component:
 @portal_page(
     routes.ORDER,
     OrderViewState.load,
+    ReorderState.load,
     title_key="page.order",
     # "PO-000004 · Orders · Customer Center" once the order is shown
     title=rx.cond(S.number != "", S.number + " · " + tr("page.orders"), tr("page.order")),

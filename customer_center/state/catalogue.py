@@ -78,6 +78,8 @@ class CatalogueState(PortalState):
     @signed_in
     async def load(self) -> None:
         self.added, self.add_errors, self.loaded = {}, {}, False
+        # ?search= from the header's search (a product hit): the catalogue opens filtered.
+        self.search, self.page = self._query("search")[: catalogue.SEARCH_MAX], 0
         await self._refresh()
 
     @signed_in

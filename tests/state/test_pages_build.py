@@ -80,6 +80,8 @@ def test_the_navigation_lists_the_registered_pages_in_order_with_their_rights() 
             (Permission.DOCUMENTS_VIEW, Permission.ORDERS_CREATE),
         ),
         (routes.CART, "nav.cart", (Permission.ORDERS_CREATE,)),
+        (routes.QUICK_ORDER, "nav.quick_order", (Permission.ORDERS_CREATE,)),
+        (routes.LISTS, "nav.lists", (Permission.ORDERS_CREATE,)),
         (routes.APPROVALS, "nav.approvals", (Permission.APPROVALS_DECIDE,)),
         (routes.ORDERS, "nav.orders", (Permission.ORDERS_VIEW_OWN, Permission.ORDERS_VIEW_ALL)),
         (routes.USERS, "nav.users", (Permission.USERS_MANAGE,)),

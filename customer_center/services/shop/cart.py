@@ -263,3 +263,38 @@ def cart_view(
         situation=situation,
         breaches=breaches,
     )
+
+
+def cart_quantities(session: Session, principal: CustomerUser) -> dict[str, int]:
+    """What the principal's cart holds now, by canonical SKU."""
+    return {item.sku.upper(): item.quantity for item in cart_items(session, principal)}
+
+
+def put_many(session: Session, principal: CustomerUser, *, quantities: dict[str, int]) -> int:
+    """Add several checked lines at once (quick order, order again, shopping lists): each
+    quantity adds to what the cart holds. The caller has checked the SKUs against the ERP and
+    the bounds (:data:`MAX_LINE_QUANTITY` per line, :data:`MAX_CART_LINES`); they are checked
+    again here under the cart's lock, and nothing is added when one would break them.
+    Returns how many lines were added or raised."""
+    principal.require(Permission.ORDERS_CREATE)
+    lock_cart(session, principal)
+    items = {item.sku.upper(): item for item in cart_items(session, principal)}
+    new = [sku for sku in quantities if sku.upper() not in items]
+    if len(items) + len(new) > MAX_CART_LINES:
+        raise ServiceError("shop.error.cart_full", max=MAX_CART_LINES)
+    for sku, amount in quantities.items():
+        item = items.get(sku.upper())
+        total = (item.quantity if item else 0) + amount
+        if amount < 1 or total > MAX_LINE_QUANTITY:
+            raise ServiceError("shop.error.quantity_total", field="quantity", max=MAX_LINE_QUANTITY)
+        if item is None:
+            item = CartItem(
+                company_id=principal.company_id,
+                user_id=principal.user_id,
+                sku=sku.upper(),
+                quantity=total,
+            )
+        item.quantity = total
+        session.add(item)
+    session.flush()
+    return len(quantities)

@@ -60,6 +60,12 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname.lower()}{suffix}"
 
 
+def _bare(url: str) -> bool:
+    """Only scheme, host and port: no path, query, fragment or user name."""
+    parts = urlsplit(url.strip())
+    return parts.path in ("", "/") and not (parts.query or parts.fragment or "@" in parts.netloc)
+
+
 def parse_origins(text: str) -> tuple[list[str], list[str]]:
     """Origins typed one per line (or separated by commas/spaces): (valid, refused)."""
     valid: dict[str, None] = {}
@@ -68,7 +74,7 @@ def parse_origins(text: str) -> tuple[list[str], list[str]]:
         if not part:
             continue
         origin = origin_of(part)
-        if origin and _ORIGIN_RE.match(origin) and origin == part.strip().lower().rstrip("/"):
+        if origin and _ORIGIN_RE.match(origin) and _bare(part):
             valid[origin] = None
         else:
             refused.append(part[:100])

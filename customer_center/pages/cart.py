@@ -149,17 +149,7 @@ def totals_card() -> rx.Component:
                 align="center",
             ),
             rx.flex(
-                rx.link(
-                    rx.button(
-                        tr("shop.cart.to_checkout"),
-                        rx.icon("arrow_right", size=16),
-                        size="3",
-                        disabled=state.has_unavailable,
-                    ),
-                    href=routes.CHECKOUT,
-                    id="to-checkout",
-                    underline="none",
-                ),
+                rx.cond(state.punchout, transfer_form(), checkout_link()),
                 rx.link(tr("shop.cart.continue"), href=routes.CATALOGUE, size="2"),
                 rx.spacer(),
                 rx.button(
@@ -179,6 +169,51 @@ def totals_card() -> rx.Component:
             width="100%",
         ),
         width="100%",
+    )
+
+
+def checkout_link() -> rx.Component:
+    return rx.link(
+        rx.button(
+            tr("shop.cart.to_checkout"),
+            rx.icon("arrow_right", size=16),
+            size="3",
+            disabled=CartState.has_unavailable,
+        ),
+        href=routes.CHECKOUT,
+        id="to-checkout",
+        underline="none",
+    )
+
+
+def transfer_form() -> rx.Component:
+    """In a punchout: a plain form to the transfer route, which answers with the form that
+    takes the cart to the procurement system."""
+    return rx.el.form(
+        rx.button(
+            tr("punchout.cart.transfer"),
+            rx.icon("send", size=16),
+            size="3",
+            type="submit",
+            disabled=CartState.has_unavailable,
+        ),
+        action=routes.PUNCHOUT_TRANSFER,
+        method="post",
+        id="punchout-transfer",
+    )
+
+
+def punchout_card() -> rx.Component:
+    return rx.callout(
+        rx.cond(
+            CartState.punchout_inspect,
+            tr("punchout.cart.inspect"),
+            tr("punchout.cart.approval_elsewhere"),
+        ),
+        icon="building_2",
+        color_scheme="blue",
+        width="100%",
+        id="punchout-notice",
     )
 
 
@@ -232,7 +267,13 @@ def cart_content() -> rx.Component:
         rx.cond(state.problem != "", notice(state.problem, color="red", icon="triangle_alert")),
         rx.cond(
             state.rows.length() > 0,
-            rx.vstack(lines_table(), totals_card(), budget_card(), spacing="4", width="100%"),
+            rx.vstack(
+                lines_table(),
+                totals_card(),
+                rx.cond(state.punchout, punchout_card(), budget_card()),
+                spacing="4",
+                width="100%",
+            ),
             rx.cond(
                 state.loaded,
                 rx.vstack(

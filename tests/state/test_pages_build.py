@@ -90,6 +90,7 @@ def test_the_navigation_lists_the_registered_pages_in_order_with_their_rights() 
         (routes.AUDIT, "nav.audit", (Permission.AUDIT_VIEW,)),
         (routes.COMPANY_SIGN_IN, "nav.sso", (Permission.COMPANY_MANAGE,)),
         (routes.COMPANY_PROVISIONING, "nav.provisioning", (Permission.COMPANY_MANAGE,)),
+        (routes.COMPANY_PUNCHOUT, "nav.punchout", (Permission.COMPANY_MANAGE,)),
         (routes.COMPANY_SELLER_ACCESS, "nav.seller_access", (Permission.COMPANY_MANAGE,)),
         (routes.PROFILE, "nav.profile", ()),
     ]

@@ -182,3 +182,16 @@ def own_connections(session: Session, principal: CustomerUser) -> list[Connectio
     """The main contact's view of the company's connections (no secret: none is kept)."""
     principal.require(Permission.COMPANY_MANAGE)
     return _views(session, principal.company_id)
+
+
+def roles_to_choose(
+    session: Session, principal: SellerAgent, *, company_id: object
+) -> list[tuple[str, str]]:
+    """(code, name) of the company's roles a connection may give (not the main contact's)."""
+    company = company_to_view(session, principal, company_id=company_id)
+    rows = session.exec(
+        select(Role.code, Role.name)
+        .where(Role.company_id == company.id, Role.code != MAIN_CONTACT_ROLE)
+        .order_by(col(Role.name))
+    ).all()
+    return [(code, name) for code, name in rows]

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import parse_qsl
 
 from lxml import etree
 from sqlmodel import Session
@@ -141,11 +140,6 @@ def status_of(answer: str | bytes) -> tuple[str, str]:
     status = validated(answer).find("Response/Status")
     assert status is not None
     return status.get("code", ""), status.get("text", "")
-
-
-def posted_fields(body: str) -> list[tuple[str, str]]:
-    """The fields of a form the browser posted (application/x-www-form-urlencoded)."""
-    return parse_qsl(body, keep_blank_values=True)
 
 
 def connect(

@@ -34,7 +34,6 @@ from tests.punchout_buyer import (
     BUYER_ORIGIN,
     Buyer,
     connect,
-    posted_fields,
     seed_erp,
     start_url,
     status_of,

@@ -94,6 +94,14 @@ def return_url_problem(url: str, allowed_origins: Iterable[str], dev_mode: bool)
     return None
 
 
+_SHARED_SECRET_RE = re.compile(r"(<SharedSecret[^>]*>).*?(</SharedSecret>)", re.S | re.I)
+
+
+def masked(raw: str) -> str:
+    """A message as it may be shown and kept: shared secrets replaced by ``***``."""
+    return _SHARED_SECRET_RE.sub(r"\1***\2", raw)
+
+
 def frame_ancestors(origins: Sequence[str]) -> str:
     """The Content-Security-Policy directive that lets only ``origins`` frame our pages."""
     return "frame-ancestors " + " ".join(["'self'", *origins])

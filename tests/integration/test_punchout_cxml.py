@@ -153,6 +153,8 @@ def test_the_whole_cxml_punchout_reaches_the_erp_once(client, world, session, en
     session.expire_all()
     assert len(session.exec(select(ErpOrderRow)).all()) == 1
     found = session.exec(select(PunchoutSession)).one()
+    assert world.buyer.secret not in found.setup_request
+    assert "<SharedSecret>***</SharedSecret>" in found.setup_request
     assert (found.status, found.order_id, found.transferred["total"]) == (
         "ordered",
         placed[0].id,
@@ -191,7 +193,7 @@ def test_a_wrong_shared_secret_is_refused_and_shown_to_the_agents(client, world,
     assert session.exec(select(User).where(User.email == NEW_USER)).first() is None
     logged = session.exec(select(PunchoutMessage)).one()
     assert (logged.status, logged.error, logged.company_id) == (401, "credentials", 1)
-    assert "<SharedSecret>guess</SharedSecret>" in logged.raw
+    assert "<SharedSecret>***</SharedSecret>" in logged.raw and "guess" not in logged.raw
 
 
 def test_an_unknown_sender_is_refused(client, world) -> None:

@@ -177,7 +177,7 @@ def welcome(
         echo={**arrival.echo, "items": [list(i) for i in arrival.items]},
         user_id=user.id,
         user_created=created,
-        setup_request=arrival.raw[:200_000],
+        setup_request=punchout.masked(arrival.raw[:400_000])[:200_000],
     )
     session.add(row)
     session.flush()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from customer_center.domain.punchout import masked
 from customer_center.models.punchout import RAW_MAX, PunchoutMessage
 
 
 def _raw_text(raw: bytes | str) -> str:
     text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-    return text[:RAW_MAX]
+    return masked(text[: RAW_MAX * 2])[:RAW_MAX]
 
 
 def record_message(

@@ -28,6 +28,8 @@ from customer_center.domain import routes as paths
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.punchout import SESSION_HOURS
 from customer_center.http.sso_flow import client_ip
+from customer_center.i18n import translate
+from customer_center.i18n.catalog import normalize_language
 from customer_center.services.punchout import start as start_service
 from customer_center.services.punchout import transfer as transfer_service
 from customer_center.services.wiring import erp_client
@@ -123,65 +125,65 @@ async def start_endpoint(request: Request) -> Response:
             request.headers.get("user-agent", ""),
         )
     except ServiceError as error:
-        return HTMLResponse(_page("Punchout", _refusal_text(error.code)), status_code=403)
-    response = RedirectResponse(paths.CART if _reopened(started) else paths.CATALOGUE, 303)
+        lang = normalize_language(request.headers.get("accept-language"))
+        return _message_page(lang, _REFUSALS.get(error.code, "punchout.link.invalid"), 403)
+    response = RedirectResponse(paths.CART if started.reopened else paths.CATALOGUE, 303)
     _set_cookie(response, SESSION_COOKIE, started.cookie, SESSION_HOURS * 3600)
     _set_cookie(response, FRAME_COOKIE, frame_cookie_value(started.allowed_origins), 86400)
     return response
 
 
-def _reopened(started: start_service.Started) -> bool:
-    return started.reopened
-
-
-_REFUSALS = {
-    "link.used": "This punchout link has been used already. Start again from your "
-    "procurement system.",
-    "link.expired": "This punchout link has expired. Start again from your procurement system.",
-}
-
-
-def _refusal_text(code: str) -> str:
-    return _REFUSALS.get(code, "This punchout link is not valid. Start again from your system.")
+_REFUSALS = {"link.used": "punchout.link.used", "link.expired": "punchout.link.expired"}
 
 
 # --- transfer ------------------------------------------------------------------------------
 
 
-def _page(title: str, body: str, nonce: str = "") -> str:
+def _page(lang: str, title: str, content: str, nonce: str = "") -> str:
+    """A bare page around ``content`` (HTML, already escaped)."""
     script = (
         f"<script nonce='{nonce}'>document.getElementById('transfer').submit();</script>"
         if nonce
         else ""
     )
     return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{escape(title)}</title></head><body><main>{body}</main>{script}</body></html>"
+        f"<!doctype html><html lang='{escape(lang, quote=True)}'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(title)}</title></head><body><main>{content}</main>{script}</body></html>"
     )
 
 
-def transfer_page(result: transfer_service.Transfer, nonce: str) -> str:
+def _message_page(lang: str, key: str, status: int) -> HTMLResponse:
+    text = f"<p>{escape(translate(lang, key))}</p>"
+    return HTMLResponse(_page(lang, "Punchout", text), status_code=status)
+
+
+def transfer_page(result: transfer_service.Transfer, nonce: str, lang: str) -> str:
+    """The form that takes the cart to the procurement system, sent at once by its script
+    (the button is there for a browser without scripts)."""
     inputs = "".join(
         f"<input type='hidden' name='{escape(name, quote=True)}' "
         f"value='{escape(value, quote=True)}'>"
         for name, value in result.fields
     )
     target = dict(result.fields).get("~TARGET", "_top") or "_top"
+    title = translate(lang, "punchout.cart.transfer")
     form = (
         f"<form id='transfer' method='post' action='{escape(result.return_url, quote=True)}' "
         f"target='{escape(target, quote=True)}'>{inputs}"
-        "<p>Your cart is on its way to your procurement system.</p>"
-        "<button type='submit'>Transfer to your procurement system</button></form>"
+        f"<p>{escape(translate(lang, 'punchout.transfer.on_its_way'))}</p>"
+        f"<button type='submit'>{escape(title)}</button></form>"
     )
-    return _page("Transfer to your procurement system", form, nonce)
+    return _page(lang, title, form, nonce)
 
 
-def _transfer(cookie_header: str) -> transfer_service.Transfer:
+def _transfer(cookie_header: str) -> tuple[transfer_service.Transfer, str]:
     principal = load_principal(cookie_header)
     if principal is None:
         raise ServiceError("punchout.error.no_session")
     with session_scope() as session:
-        return transfer_service.transfer(session, principal, erp=erp_client())
+        result = transfer_service.transfer(session, principal, erp=erp_client())
+    return result, principal.language
 
 
 def _same_origin(request: Request) -> bool:
@@ -192,15 +194,16 @@ def _same_origin(request: Request) -> bool:
 
 
 async def transfer_endpoint(request: Request) -> Response:
+    lang = normalize_language(request.headers.get("accept-language"))
     if not _same_origin(request):
-        return HTMLResponse(_page("Punchout", "Refused."), status_code=403)
+        return _message_page(lang, "punchout.transfer.other_site", 403)
     try:
-        result = await asyncio.to_thread(_transfer, request.headers.get("cookie", ""))
+        result, lang = await asyncio.to_thread(_transfer, request.headers.get("cookie", ""))
     except ServiceError as error:
-        text = "There is no open punchout for this sign-in." + f" ({escape(error.code)})"
-        return HTMLResponse(_page("Punchout", text), status_code=409)
+        known = error.code.startswith("punchout.") or error.code.startswith("shop.")
+        return _message_page(lang, error.code if known else "punchout.error.no_session", 409)
     nonce = secrets.token_urlsafe(16)
-    response = HTMLResponse(transfer_page(result, nonce))
+    response = HTMLResponse(transfer_page(result, nonce, lang))
     framing = punchout.frame_ancestors(framing_origins(request.cookies.get(FRAME_COOKIE)))
     response.headers["content-security-policy"] = (
         f"default-src 'none'; script-src 'nonce-{nonce}'; "

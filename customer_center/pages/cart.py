@@ -212,6 +212,7 @@ def punchout_card() -> rx.Component:
         ),
         icon="building_2",
         color_scheme="blue",
+        high_contrast=True,
         width="100%",
         id="punchout-notice",
     )

@@ -30,7 +30,7 @@ from customer_center.models.user import User
 from customer_center.services.identity.activation import create_builtin_roles
 from customer_center.services.people.users import role_codes_of
 from customer_center.services.punchout.connections import ConnectionForm, create_connection
-from tests.e2e.helpers import open_page, wait_until_loaded
+from tests.e2e.helpers import choose_language, open_page, sign_in, wait_until_loaded
 from tests.factories import PASSWORD, make_user
 from tests.live_server import live_server
 from tests.punchout_buyer import Buyer, status_of, validated
@@ -43,6 +43,7 @@ NUMBER = "PO-E2E"
 PAULA = "paula.procure@punchout-e2e.example"
 OLAF = "olaf.oci@punchout-e2e.example"
 AGENT = "pia.punchout@seller.example"
+MAIN = "main@punchout-e2e.example"
 _axe = Axe()
 
 
@@ -98,7 +99,7 @@ def buyers(procurement) -> tuple[Buyer, Buyer]:  # type: ignore[no-untyped-def]
         session.add(company)
         session.flush()
         create_builtin_roles(session, company.id)  # type: ignore[arg-type]
-        main = make_user(session, company.id, "main@punchout-e2e.example", ["main_contact"])  # type: ignore[arg-type]
+        main = make_user(session, company.id, MAIN, ["main_contact"])  # type: ignore[arg-type]
         main.is_main_contact = True
         session.add(main)
         member = make_staff(
@@ -114,6 +115,7 @@ def buyers(procurement) -> tuple[Buyer, Buyer]:  # type: ignore[no-untyped-def]
 def _check(page: Page, name: str) -> None:
     """Both widths: nothing scrolls sideways, a screenshot to look at, no axe violation."""
     SHOTS.mkdir(exist_ok=True)
+    page.mouse.move(0, 0)  # a pointer resting on the last link clicked is no state of the page
     for width_name, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_timeout(300)
@@ -254,3 +256,15 @@ def test_the_agent_sees_every_punchout(page: Page, portal: str, buyers) -> None:
     expect(page.locator("#punchout-connections")).to_contain_text("AN-E2E-cxml")
     expect(page.locator("#refusals")).to_contain_text("not on an allowed origin")
     _check(page, "console")
+
+
+def test_the_main_contact_sees_the_companys_punchouts(page: Page, portal: str, buyers) -> None:
+    sign_in(page, portal, MAIN, PASSWORD)
+    open_page(page, f"{portal}/company/punchout")
+    expect(page.locator("#punchout-connections")).to_contain_text("AN-E2E-oci")
+    expect(page.locator("#punchout-sessions")).to_contain_text(PAULA)
+    _check(page, "company")
+    choose_language(page, "Deutsch")
+    expect(page.get_by_role("heading", name="Punchout-Sitzungen")).to_be_visible()
+    expect(page.locator("#punchout-sessions")).to_contain_text("Benutzer beim Eintritt angelegt")
+    _check(page, "company-de")

@@ -267,6 +267,13 @@ def test_a_user_of_another_company_is_refused(client, world, session) -> None:
     assert answer.status_code == 403
 
 
+def test_the_main_contact_cannot_be_named_by_a_procurement_system(client, world, session) -> None:
+    setup = world.buyer.setup(email="main@c-1.example")
+    answer = _post(client, "/punchout/cxml", setup)
+    assert answer.status_code == 403
+    assert status_of(answer.content)[1].endswith("user_main_contact")
+
+
 def test_a_transfer_from_another_site_is_refused(client, world, session) -> None:
     _open(client, _punch_in(client, world.buyer))
     answer = client.post("/punchout/transfer", headers={"origin": "https://evil.example"})

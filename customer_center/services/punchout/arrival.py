@@ -111,6 +111,10 @@ def _arriving_user(
         raise PunchoutRefused(403, "user_other_company", connection.company_id, connection.id)
     if user is not None and user.status == UserStatus.INACTIVE:
         raise PunchoutRefused(403, "user_inactive", connection.company_id, connection.id)
+    if user is not None and user.is_main_contact:
+        # A procurement system names users, it cannot vouch for them like a proven sign-in:
+        # the main contact's rights (users, roles, company settings) never come through it.
+        raise PunchoutRefused(403, "user_main_contact", connection.company_id, connection.id)
     created = user is None
     if user is None:
         company = session.get(Company, connection.company_id)

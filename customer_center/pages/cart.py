@@ -200,6 +200,9 @@ def transfer_form() -> rx.Component:
         action=routes.PUNCHOUT_TRANSFER,
         method="post",
         id="punchout-transfer",
+        # Reflex keeps a form's submit in the page; this one must leave it (the route
+        # answers with the form to the procurement system): submit() skips that handler.
+        on_submit=rx.call_script("document.getElementById('punchout-transfer').submit()"),
     )
 
 

@@ -196,6 +196,9 @@ def transfer_form() -> rx.Component:
             size="3",
             type="submit",
             disabled=CartState.has_unavailable,
+            # The label wraps on a phone: the button grows with it.
+            style={"height": "auto", "min_height": "var(--base-button-height)"},
+            padding_y="0.5rem",
         ),
         action=routes.PUNCHOUT_TRANSFER,
         method="post",

@@ -10,6 +10,7 @@ from customer_center.i18n.formatting import format_moment, format_money
 from customer_center.services.punchout.connections import ConnectionView
 from customer_center.services.punchout.visibility import MessageView, SessionView
 
+PROTOCOL_NAMES = {"cxml": "cXML", "oci": "OCI"}
 RAW_SHOWN = 20_000  # characters of a raw message on the page; the rest is cut with a note
 
 
@@ -59,7 +60,7 @@ def session_rows(sessions: Iterable[SessionView], lang: str) -> list[dict[str, s
             {
                 "id": str(s.session_id),
                 "at": format_moment(s.at, lang),
-                "connection": f"{s.connection} ({s.protocol.upper()})",
+                "connection": f"{s.connection} ({PROTOCOL_NAMES.get(s.protocol, s.protocol)})",
                 "operation": s.operation,
                 "user": s.user_email,
                 "user_kind": translate(
@@ -85,7 +86,7 @@ def connection_rows(connections: Iterable[ConnectionView], lang: str) -> list[di
         {
             "id": str(c.connection_id),
             "name": c.name,
-            "protocol": c.protocol.upper(),
+            "protocol": PROTOCOL_NAMES.get(c.protocol, c.protocol),
             "identity": f"{c.identity_domain}: {c.identity}" if c.identity_domain else c.identity,
             "default_role": c.default_role,
             "mapping": ", ".join(f"{k} → {v}" for k, v in c.role_mapping.items())

@@ -75,7 +75,7 @@ def _connection(session: Session, agent, company_id: int, protocol: str, origin:
         agent,
         company_id=company_id,
         form=ConnectionForm(
-            name=f"{protocol.upper()} of Procura",
+            name=f"Procura {protocol}",
             protocol=protocol,
             identity_domain="NetworkID" if protocol == "cxml" else "",
             identity=f"AN-E2E-{protocol}",
@@ -260,6 +260,7 @@ def test_the_agent_sees_every_punchout(page: Page, portal: str, buyers) -> None:
 
 def test_the_main_contact_sees_the_companys_punchouts(page: Page, portal: str, buyers) -> None:
     sign_in(page, portal, MAIN, PASSWORD)
+    page.wait_for_url(re.compile(r"/dashboard/?$"), timeout=30_000)
     open_page(page, f"{portal}/company/punchout")
     expect(page.locator("#punchout-connections")).to_contain_text("AN-E2E-oci")
     expect(page.locator("#punchout-sessions")).to_contain_text(PAULA)

@@ -7,9 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.vars import StringVar
 
 from customer_center.components.pager import page_text, pager
 from customer_center.components.ui import Texts, tr
+from customer_center.state.base import PortalState
+
+
+def _words(key: rx.Var) -> StringVar:
+    """The message of a key the row carries, in the language on screen now."""
+    return PortalState.t[key].to(str)
+
 
 STATUS_COLORS = {"set_up": "gray", "open": "blue", "transferred": "amber", "ordered": "green"}
 
@@ -93,7 +101,7 @@ def session_card(row: Texts) -> rx.Component:
             rx.flex(
                 rx.text(row["at"], weight="medium"),
                 rx.badge(
-                    row["status_text"],
+                    _words(row["status_key"]),
                     color_scheme=rx.match(row["status"], *STATUS_COLORS.items(), "gray"),
                     variant="soft",
                     high_contrast=True,
@@ -103,7 +111,7 @@ def session_card(row: Texts) -> rx.Component:
                 align="center",
                 style={"gap": "0.25rem 0.75rem"},
             ),
-            rx.text(row["user"] + " · " + row["user_kind"], size="2"),
+            rx.text(row["user"] + " · " + _words(row["user_kind_key"]), size="2"),
             rx.cond(
                 row["total"] != "",
                 rx.vstack(
@@ -129,8 +137,8 @@ def refusal_row(row: Texts) -> rx.Component:
         rx.flex(
             rx.badge(row["status"], color_scheme="red", variant="soft", high_contrast=True),
             rx.text(row["at"], size="2"),
-            rx.text(row["kind"], size="2", color_scheme="gray"),
-            rx.text(row["error"], size="2"),
+            rx.text(_words(row["kind_key"]), size="2", color_scheme="gray"),
+            rx.cond(row["error_key"] != "", rx.text(_words(row["error_key"]), size="2")),
             wrap="wrap",
             align="center",
             style={"gap": "0.25rem 0.75rem"},

@@ -39,8 +39,10 @@ def message_rows(messages: Iterable[MessageView], lang: str) -> list[dict[str, s
         {
             "at": format_moment(m.at, lang),
             "kind": translate(lang, f"punchout.kind.{m.kind}"),
+            "kind_key": f"punchout.kind.{m.kind}",  # to follow a language switch
             "status": str(m.status),
             "error": translate(lang, f"punchout.refusal.{m.error}") if m.error else "",
+            "error_key": f"punchout.refusal.{m.error}" if m.error else "",
             "raw": _raw(m.raw, lang),
             "failed": "1" if m.status >= 400 else "",
         }
@@ -63,11 +65,11 @@ def session_rows(sessions: Iterable[SessionView], lang: str) -> list[dict[str, s
                 "connection": f"{s.connection} ({PROTOCOL_NAMES.get(s.protocol, s.protocol)})",
                 "operation": s.operation,
                 "user": s.user_email,
-                "user_kind": translate(
-                    lang, "punchout.user_created" if s.user_created else "punchout.user_existing"
-                ),
+                "user_kind_key": "punchout.user_created"
+                if s.user_created
+                else "punchout.user_existing",
                 "status": s.status,
-                "status_text": translate(lang, f"punchout.status.{s.status}"),
+                "status_key": f"punchout.status.{s.status}",
                 "total": total,
                 "lines": lines,
                 "order": translate(lang, "punchout.order_number", number=s.order_id)

@@ -49,7 +49,7 @@ def connection_row(row: Texts) -> rx.Component:
         rx.table.row_header_cell(
             rx.vstack(
                 rx.text(row["name"], weight="medium"),
-                rx.text(row["protocol"] + " · " + row["enabled"], size="1"),
+                rx.text(row["protocol"] + " · " + _words(row["enabled_key"]), size="1"),
                 spacing="0",
             )
         ),
@@ -120,7 +120,14 @@ def session_card(row: Texts) -> rx.Component:
                     spacing="1",
                 ),
             ),
-            rx.cond(row["order"] != "", rx.text(row["order"], size="2", color_scheme="green")),
+            rx.cond(
+                row["order_id"] != "",
+                rx.text(
+                    tr("punchout.order_number").replace("{number}", row["order_id"]),
+                    size="2",
+                    color_scheme="green",
+                ),
+            ),
             _raw("punchout.raw.setup", row["setup"]),
             _raw("punchout.raw.transfer", row["transfer"]),
             _raw("punchout.raw.order", row["order_request"]),

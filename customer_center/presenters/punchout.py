@@ -11,7 +11,7 @@ from customer_center.services.punchout.connections import ConnectionView
 from customer_center.services.punchout.visibility import MessageView, SessionView
 
 PROTOCOL_NAMES = {"cxml": "cXML", "oci": "OCI"}
-RAW_SHOWN = 20_000  # characters of a raw message on the page; the rest is cut with a note
+RAW_SHOWN = 6_000  # characters of a raw message on the page; the rest is cut with a note
 
 
 def _raw(text: str, lang: str) -> str:
@@ -72,9 +72,7 @@ def session_rows(sessions: Iterable[SessionView], lang: str) -> list[dict[str, s
                 "status_key": f"punchout.status.{s.status}",
                 "total": total,
                 "lines": lines,
-                "order": translate(lang, "punchout.order_number", number=s.order_id)
-                if s.order_id
-                else "",
+                "order_id": str(s.order_id or ""),
                 "setup": _raw(s.setup_request, lang),
                 "transfer": _raw(s.transfer_message, lang),
                 "order_request": _raw(_order_request(s), lang),
@@ -94,7 +92,7 @@ def connection_rows(connections: Iterable[ConnectionView], lang: str) -> list[di
             "mapping": ", ".join(f"{k} → {v}" for k, v in c.role_mapping.items())
             + (f" ({c.role_field})" if c.role_field and c.role_mapping else ""),
             "origins": " ".join(c.allowed_origins),
-            "enabled": translate(lang, "punchout.enabled" if c.enabled else "punchout.disabled"),
+            "enabled_key": "punchout.enabled" if c.enabled else "punchout.disabled",
         }
         for c in connections
     ]

@@ -14,7 +14,7 @@ from customer_center.models.punchout import PunchoutConnection, PunchoutMessage,
 from customer_center.models.user import User
 from customer_center.services.seller.looks import company_to_view, record_look
 
-PAGE_SIZE = 20
+PAGE_SIZE = 10  # each session carries its raw messages (cut) to the page
 VIEWED_PUNCHOUT = "seller.viewed_punchout"
 
 

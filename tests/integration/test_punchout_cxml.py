@@ -5,6 +5,7 @@ every refusal the issue names."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from customer_center.models.user import User
 from customer_center.services.people.users import role_codes_of
 from customer_center.services.shop import cart
 from customer_center.services.wiring import erp_client
+from customer_center.settings import get_settings
 from tests.factories import make_company, make_user
 from tests.punchout_buyer import (
     BUYER_ORIGIN,
@@ -306,3 +308,15 @@ def test_pages_may_be_framed_only_by_the_connections_origins(client, world) -> N
     _open(client, _punch_in(client, world.buyer))
     framed = client.get("/punchout/start?token=nothing")
     assert framed.headers["content-security-policy"] == f"frame-ancestors 'self' {BUYER_ORIGIN}"
+
+
+def test_on_https_the_cookies_work_inside_the_procurement_systems_iframe(
+    client, world, monkeypatch
+) -> None:
+    secure = dataclasses.replace(get_settings(), secure_cookies=True)
+    monkeypatch.setattr(punchout_browser, "get_settings", lambda: secure)
+    opened = _open(client, _punch_in(client, world.buyer))
+    cookies = opened.headers.get_list("set-cookie")
+    session_cookie = next(c for c in cookies if c.startswith(f"{SESSION_COOKIE}="))
+    assert "SameSite=none" in session_cookie and "Secure" in session_cookie
+    assert "HttpOnly" in session_cookie

@@ -136,14 +136,20 @@ def _add(page: Page, search: str, sku: str, quantity: str) -> None:
     expect(card.locator(".cc-added")).to_have_text(f"{quantity} in the cart")
 
 
-def _transfer(page: Page, system: Procurement) -> list[tuple[str, str]]:
+def _transfer(page: Page, system: Procurement, german: bool = False) -> list[tuple[str, str]]:
     page.locator("nav").get_by_role("link", name="Cart").first.click()
     wait_until_loaded(page)
     expect(page.locator("#to-checkout")).to_have_count(0)
     expect(page.locator("#punchout-notice")).to_contain_text("approved by your own procurement")
     _check(page, "cart")
+    button = "Transfer to your procurement system"
+    if german:
+        choose_language(page, "Deutsch")
+        expect(page.locator("#punchout-notice")).to_contain_text("Budgets und Freigabeketten")
+        _check(page, "cart-de")
+        button = "An Ihr Einkaufssystem übertragen"
     before = len(system.received)
-    page.get_by_role("button", name="Transfer to your procurement system").click()
+    page.get_by_role("button", name=button).click()
     expect(page.get_by_role("heading", name="Cart received")).to_be_visible(timeout=30_000)
     assert len(system.received) == before + 1
     return system.received[-1]
@@ -227,7 +233,7 @@ def test_oci_punchout_returns_the_cart_to_the_hook_url(
     page.wait_for_url(re.compile(r"/catalogue/?$"), timeout=30_000)
     wait_until_loaded(page)
     _add(page, "motor", "MTR-IE3-4KW", "1")
-    fields = _transfer(page, system)
+    fields = _transfer(page, system, german=True)
     found = dict(fields)
     assert (found["~OkCode"], found["~TARGET"], found["~CALLER"]) == ("ADDI", "_top", "CTLG")
     assert (found["NEW_ITEM-VENDORMAT[1]"], found["NEW_ITEM-QUANTITY[1]"]) == ("MTR-IE3-4KW", "1")

@@ -6,8 +6,10 @@ in and the browser goes on through a single-use start link. Orders come through 
 from __future__ import annotations
 
 import asyncio
+import secrets
 from html import escape
 
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -15,11 +17,22 @@ from starlette.routing import Route
 from customer_center.db import session_scope
 from customer_center.domain import routes as paths
 from customer_center.domain.inputs import parse_whole
-from customer_center.domain.punchout import MAX_MESSAGE_BYTES, OCI_ECHO_FIELDS, Protocol
+from customer_center.domain.principals import PunchoutClient
+from customer_center.domain.punchout import (
+    MAX_MESSAGE_BYTES,
+    OCI_ECHO_FIELDS,
+    Protocol,
+    oci_fields,
+    origin_of,
+)
+from customer_center.http.punchout_browser import transfer_page
+from customer_center.i18n.catalog import normalize_language
 from customer_center.models.punchout import PunchoutConnection
-from customer_center.services.punchout import arrival
+from customer_center.services.punchout import arrival, oci_validate
 from customer_center.services.punchout.arrival import Arrival, PunchoutRefused
 from customer_center.services.punchout.messages import record_message
+from customer_center.services.punchout.transfer import Transfer
+from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 
 MAX_FIELDS = 50
@@ -45,16 +58,20 @@ def _raw(fields: dict[str, str]) -> str:
     return "\n".join(f"{k}={'***' if k in SECRET_FIELDS else v}" for k, v in fields.items())
 
 
+def _client(session: Session, fields: dict[str, str]) -> PunchoutClient:
+    return arrival.authenticate(
+        session,
+        protocol=Protocol.OCI,
+        domain="",
+        identity=fields.get("USERNAME", ""),
+        secret=fields.get("PASSWORD", ""),
+    )
+
+
 def _welcome(fields: dict[str, str]) -> str:
     settings = get_settings()
     with session_scope() as session:
-        client = arrival.authenticate(
-            session,
-            protocol=Protocol.OCI,
-            domain="",
-            identity=fields.get("USERNAME", ""),
-            secret=fields.get("PASSWORD", ""),
-        )
+        client = _client(session, fields)
         connection = session.get(PunchoutConnection, client.connection_id)
         assert connection is not None
         welcome = arrival.welcome(
@@ -104,11 +121,52 @@ def _refused(status: int, code: str) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
 
 
+def _validate(fields: dict[str, str]) -> Transfer:
+    """``FUNCTION=VALIDATE``: one product priced, as the form a transfer sends."""
+    settings = get_settings()
+    with session_scope() as session:
+        client = _client(session, fields)
+        line = oci_validate.validate_item(
+            session,
+            client,
+            product_id=fields.get("PRODUCTID", ""),
+            quantity=fields.get("QUANTITY", "1"),
+            return_url=fields.get("HOOK_URL", ""),
+            dev_mode=settings.is_dev,
+            erp=erp_client(),
+        )
+        echo = {k: fields[k] for k in OCI_ECHO_FIELDS if k in fields}
+        form = oci_fields([line], "", echo)
+        record_message(
+            session,
+            kind="oci_validate",
+            raw=_raw(fields),
+            company_id=client.company_id,
+            connection_id=client.connection_id,
+        )
+    return Transfer(protocol="oci", return_url=fields.get("HOOK_URL", ""), fields=form)
+
+
+async def _answer_validation(request: Request, fields: dict[str, str]) -> Response:
+    result = await asyncio.to_thread(_validate, fields)
+    nonce = secrets.token_urlsafe(16)
+    lang = normalize_language(request.headers.get("accept-language"))
+    response = HTMLResponse(transfer_page(result, nonce, lang))
+    response.headers["content-security-policy"] = (
+        f"default-src 'none'; script-src 'nonce-{nonce}'; "
+        f"form-action {origin_of(result.return_url)}; "
+        f"frame-ancestors 'self' {origin_of(result.return_url)}"
+    )
+    return response
+
+
 async def oci_endpoint(request: Request) -> Response:
     fields = await _fields(request)
     if fields is None:
         return _refused(413, "too_large")
     try:
+        if fields.get("FUNCTION", "").upper() == "VALIDATE":
+            return await _answer_validation(request, fields)
         start_url = await asyncio.to_thread(_welcome, fields)
     except PunchoutRefused as refusal:
         if refusal.company_id is not None:

@@ -101,3 +101,18 @@ def test_a_plain_http_hook_url_is_refused_outside_dev(client, oci) -> None:
         "/punchout/oci", params=_fields(oci, HOOK_URL="http://buyer.ariba.example/hook")
     )
     assert answer.status_code == 400 and "return_url_not_https" in answer.text
+
+
+def test_validate_prices_one_product_without_a_user(client, oci, session) -> None:
+    fields = _fields(oci, FUNCTION="VALIDATE", PRODUCTID="nut-10", QUANTITY="25")
+    page = client.post("/punchout/oci", data=fields, follow_redirects=False)
+    assert page.status_code == 200
+    found = dict(re.findall(r"name='([^']*)' value='([^']*)'", page.text))
+    assert (found["NEW_ITEM-VENDORMAT[1]"], found["NEW_ITEM-QUANTITY[1]"]) == ("NUT-10", "25")
+    assert (found["NEW_ITEM-PRICE[1]"], found["~OkCode"]) == ("0.35", "ADDI")
+    assert f"frame-ancestors 'self' {BUYER_ORIGIN}" in page.headers["content-security-policy"]
+    assert session.exec(select(User).where(User.email == "olaf@acme.example")).first() is None
+    unknown = client.post("/punchout/oci", data={**fields, "PRODUCTID": "NOPE"})
+    assert unknown.status_code == 400 and "unknown_item" in unknown.text
+    wrong = client.post("/punchout/oci", data={**fields, "PASSWORD": "guess"})
+    assert wrong.status_code == 401

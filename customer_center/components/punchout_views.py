@@ -107,6 +107,7 @@ def session_card(row: Texts) -> rx.Component:
                     high_contrast=True,
                 ),
                 rx.text(row["connection"], size="2", color_scheme="gray"),
+                rx.cond(row["company"] != "", rx.text(row["company"], size="2", weight="medium")),
                 wrap="wrap",
                 align="center",
                 style={"gap": "0.25rem 0.75rem"},

@@ -81,6 +81,7 @@ PUNCHOUT_START = "/punchout/start"
 PUNCHOUT_TRANSFER = "/punchout/transfer"
 COMPANY_PUNCHOUT = "/company/punchout"  # the main contact: the company's connections, sessions
 SELLER_COMPANY_PUNCHOUT = "/seller/companies/[company_id]/punchout"
+SELLER_PUNCHOUT = "/seller/punchout"  # every punchout session of every company
 
 
 def is_seller_path(path: str) -> bool:

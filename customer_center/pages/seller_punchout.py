@@ -13,12 +13,12 @@ from customer_center.components.punchout_views import (
     sessions_list,
 )
 from customer_center.components.seller_company_nav import company_nav
-from customer_center.components.seller_page import seller_page, seller_shell
+from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
 from customer_center.components.ui import notice, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
 from customer_center.pages.seller_orders import company_back_link, section
-from customer_center.state.punchout_admin import SellerPunchoutState
+from customer_center.state.punchout_admin import SellerAllPunchoutsState, SellerPunchoutState
 from customer_center.state.seller import SellerShellState
 
 VIEW = StaffPermission.VIEW
@@ -167,6 +167,28 @@ def seller_company_punchout_page() -> rx.Component:
                     width="100%",
                 ),
             ),
+            spacing="4",
+            width="100%",
+        ),
+        title_key="punchout.title",
+        right=VIEW,
+    )
+
+
+@seller_page(
+    routes.SELLER_PUNCHOUT,
+    SellerAllPunchoutsState.load,
+    title_key="page.seller_punchout",
+    right=VIEW,
+    nav=SellerNav("punchout.nav", "building_2", 2),
+)
+def seller_punchout_page() -> rx.Component:
+    state = SellerAllPunchoutsState
+    return seller_shell(
+        rx.vstack(
+            rx.text(tr("punchout.console_intro"), color_scheme="gray"),
+            section("punchout.sessions", sessions_list(state), id_="sessions"),
+            section("punchout.refusals", refusals_list(state), id_="refusals"),
             spacing="4",
             width="100%",
         ),

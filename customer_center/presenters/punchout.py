@@ -61,6 +61,7 @@ def session_rows(sessions: Iterable[SessionView], lang: str) -> list[dict[str, s
         rows.append(
             {
                 "id": str(s.session_id),
+                "company": s.company,
                 "at": format_moment(s.at, lang),
                 "connection": f"{s.connection} ({PROTOCOL_NAMES.get(s.protocol, s.protocol)})",
                 "operation": s.operation,

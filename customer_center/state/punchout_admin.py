@@ -153,3 +153,28 @@ class CompanyPunchoutState(PunchoutViewState):
         if self.page > 0:
             self.page -= 1
             await self._reload()
+
+
+class SellerAllPunchoutsState(PunchoutViewState):
+    """The console's list of every punchout session (``/seller/punchout``)."""
+
+    async def _reload(self) -> None:
+        listing = await in_transaction(visibility.every_punchout, self._agent(), page=self.page)
+        self._show(listing, [])
+
+    @staff(VIEW)
+    async def load(self) -> None:
+        self.page = 0
+        await self._reload()
+
+    @staff(VIEW)
+    async def next_page(self) -> None:
+        if self.has_next:
+            self.page += 1
+            await self._reload()
+
+    @staff(VIEW)
+    async def previous_page(self) -> None:
+        if self.page > 0:
+            self.page -= 1
+            await self._reload()

@@ -262,6 +262,12 @@ def test_the_agent_sees_every_punchout(page: Page, portal: str, buyers) -> None:
     expect(page.locator("#punchout-connections")).to_contain_text("AN-E2E-cxml")
     expect(page.locator("#refusals")).to_contain_text("not on an allowed origin")
     _check(page, "console")
+    page.get_by_role("link", name="Punchout").first.click()  # the console's own list
+    page.wait_for_url(re.compile(r"/seller/punchout/?$"), timeout=30_000)
+    wait_until_loaded(page)
+    expect(page.locator("#punchout-sessions")).to_contain_text("Procura GmbH")
+    expect(page.locator("#punchout-sessions")).to_contain_text(OLAF)
+    _check(page, "console-all")
 
 
 def test_the_main_contact_sees_the_companys_punchouts(page: Page, portal: str, buyers) -> None:

@@ -65,6 +65,7 @@ def test_the_seller_pages_have_their_own_navigation() -> None:
     assert listed == [
         (routes.SELLER_COMPANIES, "seller.console.companies", StaffPermission.VIEW),
         (routes.SELLER_STAFF, "seller.nav.staff", StaffPermission.MANAGE_STAFF),
+        (routes.SELLER_PUNCHOUT, "punchout.nav", StaffPermission.VIEW),
         (routes.SELLER_ACCOUNT, "seller.nav.account", None),
     ]
     assert not any(routes.is_seller_path(item.route) for item in nav_items())

@@ -183,3 +183,27 @@ def test_the_portals_checkout_is_refused_inside_a_punchout(session, world) -> No
             session, principal, settings=get_settings(), erp=FakeErp(), request=request
         )
     assert refused.value.code == "punchout.error.checkout"
+
+
+def test_the_console_lists_every_companys_punchouts_for_viewers_only(session, world) -> None:
+    main, other, agent = world
+    for company, identity, email in (
+        (main, "AN-A", "paula@acme.example"),
+        (other, "AN-B", "otto@other.example"),
+    ):
+        buyer = connect(session, agent, company.company_id, identity=identity)
+        client = arrival.authenticate(
+            session, protocol="cxml", domain="NetworkID", identity=identity, secret=buyer.secret
+        )
+        _arrive(session, client, email)
+    session.commit()
+    listing = visibility.every_punchout(session, agent)
+    assert [(s.company, s.user_email) for s in listing.sessions] == [
+        ("Other AG", "otto@other.example"),
+        ("Acme GmbH", "paula@acme.example"),
+    ]
+    settings_only = agent_for(
+        session, make_staff(session, "sue@seller.example", [StaffPermission.SETTINGS])
+    )
+    with pytest.raises(ServiceError):
+        visibility.every_punchout(session, settings_only)

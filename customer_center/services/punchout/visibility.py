@@ -10,6 +10,8 @@ from sqlmodel import Session, col, func, select
 
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser, SellerAgent
+from customer_center.domain.staff import StaffPermission
+from customer_center.models.company import Company
 from customer_center.models.punchout import PunchoutConnection, PunchoutMessage, PunchoutSession
 from customer_center.models.user import User
 from customer_center.services.seller.looks import company_to_view, record_look
@@ -42,6 +44,7 @@ class SessionView:
     transfer_message: str
     order_id: int | None
     messages: list[MessageView] = field(default_factory=list)
+    company: str = ""  # in the list across all companies
 
 
 @dataclass(frozen=True)
@@ -55,19 +58,22 @@ def _message(row: PunchoutMessage) -> MessageView:
     return MessageView(row.kind, row.status, row.error, row.raw, row.created_at)
 
 
-def _page(session: Session, company_id: int, page: int) -> PunchoutPage:
+def _page(session: Session, company_id: int | None, page: int) -> PunchoutPage:
+    """A page of sessions, newest first: of one company, or of all (``company_id`` None)."""
     page = max(0, min(page, 10_000))
-    total = session.exec(select(func.count()).where(PunchoutSession.company_id == company_id)).one()
+    scope = [] if company_id is None else [PunchoutSession.company_id == company_id]
+    total = session.exec(select(func.count()).select_from(PunchoutSession).where(*scope)).one()
     rows = session.exec(
-        select(PunchoutSession, PunchoutConnection, User.email)
+        select(PunchoutSession, PunchoutConnection, User.email, Company.name)
         .join(PunchoutConnection, col(PunchoutConnection.id) == PunchoutSession.connection_id)
+        .join(Company, col(Company.id) == PunchoutSession.company_id)
         .outerjoin(User, col(User.id) == PunchoutSession.user_id)
-        .where(PunchoutSession.company_id == company_id)
+        .where(*scope)
         .order_by(col(PunchoutSession.id).desc())
         .offset(page * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
-    ids = [s.id for s, _c, _e in rows]
+    ids = [s.id for s, _c, _e, _n in rows]
     messages: dict[int, list[MessageView]] = {}
     for m in session.exec(
         select(PunchoutMessage)
@@ -75,9 +81,12 @@ def _page(session: Session, company_id: int, page: int) -> PunchoutPage:
         .order_by(col(PunchoutMessage.id))
     ):
         messages.setdefault(m.session_id or 0, []).append(_message(m))
+    refused = [PunchoutMessage.status >= 400]
+    if company_id is not None:
+        refused.append(PunchoutMessage.company_id == company_id)
     errors = session.exec(
         select(PunchoutMessage)
-        .where(PunchoutMessage.company_id == company_id, PunchoutMessage.status >= 400)
+        .where(*refused)
         .order_by(col(PunchoutMessage.id).desc())
         .limit(PAGE_SIZE)
     ).all()
@@ -97,8 +106,9 @@ def _page(session: Session, company_id: int, page: int) -> PunchoutPage:
                 transfer_message=s.transfer_message,
                 order_id=s.order_id,
                 messages=messages.get(s.id or 0, []),
+                company=company_name if company_id is None else "",
             )
-            for s, c, email in rows
+            for s, c, email, company_name in rows
         ],
         total=total,
         errors=[_message(m) for m in errors],
@@ -119,3 +129,9 @@ def own_punchouts(session: Session, principal: CustomerUser, *, page: int = 0) -
     """The main contact's view of the company's punchout sessions."""
     principal.require(Permission.COMPANY_MANAGE)
     return _page(session, principal.company_id, page)
+
+
+def every_punchout(session: Session, principal: SellerAgent, *, page: int = 0) -> PunchoutPage:
+    """The console's list of every punchout session of every company, newest first."""
+    principal.require(StaffPermission.VIEW)
+    return _page(session, None, page)

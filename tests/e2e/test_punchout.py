@@ -37,7 +37,7 @@ from tests.punchout_buyer import Buyer, status_of, validated
 from tests.punchout_buyer import start_url as start_url_of
 from tests.staff_factories import agent_for, make_staff
 
-SHOTS = Path("/tmp/shots-h19")
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 WIDTHS = {"desktop": 1280, "phone": 390}
 NUMBER = "PO-E2E"
 PAULA = "paula.procure@punchout-e2e.example"

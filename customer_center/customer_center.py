@@ -15,6 +15,10 @@ from customer_center.http.exports import routes as export_routes
 from customer_center.http.health import routes as health_routes
 from customer_center.http.log_context import log_context_middleware
 from customer_center.http.order_export import routes as order_export_routes
+from customer_center.http.punchout_browser import frame_ancestors_middleware
+from customer_center.http.punchout_browser import routes as punchout_browser_routes
+from customer_center.http.punchout_cxml import routes as punchout_cxml_routes
+from customer_center.http.punchout_oci import routes as punchout_oci_routes
 from customer_center.http.scim import routes as scim_routes
 from customer_center.http.seller_auth_routes import routes as seller_routes
 from customer_center.http.sso_routes import routes as sso_routes
@@ -30,6 +34,7 @@ from customer_center.pages import (  # noqa: F401
     cart,
     catalogue,
     checkout,
+    company_punchout,
     company_sso,
     confirm_links,
     controlling,
@@ -49,6 +54,7 @@ from customer_center.pages import (  # noqa: F401
     seller_company,
     seller_orders,
     seller_prices,
+    seller_punchout,
     seller_sign_in,
     seller_staff,
     shopping_list,
@@ -78,12 +84,19 @@ http_routes = (
     + scim_routes
     + health_routes
     + seller_routes
+    + punchout_cxml_routes
+    + punchout_oci_routes
+    + punchout_browser_routes
 )
 app = rx.App(
     stylesheets=["/styles.css"],
     api_transformer=Starlette(
         routes=http_routes,
-        middleware=[log_context_middleware(http_routes), browser_key_middleware],
+        middleware=[
+            log_context_middleware(http_routes),
+            browser_key_middleware,
+            frame_ancestors_middleware,
+        ],
     ),
     backend_exception_handler=unexpected_error_toast,
 )

@@ -19,6 +19,7 @@ from customer_center.models import (  # noqa: F401
     identity,
     order,
     outbox,
+    punchout,
     shopping_list,
     staff,
     user,

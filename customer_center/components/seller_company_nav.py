@@ -36,6 +36,7 @@ COMPANY_LINKS = (
     ),
     CompanyLink("orders", "seller.console.orders", "package", routes.SELLER_COMPANY_ORDERS),
     CompanyLink("prices", "seller.console.prices", "tag", routes.SELLER_COMPANY_PRICES),
+    CompanyLink("punchout", "punchout.nav", "building_2", routes.SELLER_COMPANY_PUNCHOUT),
     CompanyLink("audit", "seller.console.audit", "scroll_text", routes.SELLER_COMPANY, "audit"),
     CompanyLink(
         "act",

@@ -23,6 +23,7 @@ class PrincipalKind(StrEnum):
     CUSTOMER_USER = "customer_user"
     SCIM_TOKEN = "scim_token"  # noqa: S105 - a kind of principal, no secret
     SELLER_AGENT = "seller_agent"  # the seller's customer-care staff, also when acting for a user
+    PUNCHOUT = "punchout"  # a customer's procurement system through a punchout connection
     # The portal itself: reminders, the ERP's status push, the outbox relay.
     SYSTEM = "system"
 
@@ -168,6 +169,39 @@ class SellerAgent:
     @property
     def attribution(self) -> Attribution:
         return Attribution(self.kind, self.agent_id, None, self.session_id or None)
+
+
+@dataclass(frozen=True)
+class PunchoutClient:
+    """A customer's procurement system, authenticated by one punchout connection's shared
+    secret (cXML) or password (OCI): it may open punchout sessions for the company's users
+    (creating them on the way in) and send the orders its own approval released."""
+
+    connection_id: int
+    company_id: int
+    protocol: str
+    language: ClassVar[str] = "en"
+    kind: ClassVar[PrincipalKind] = PrincipalKind.PUNCHOUT
+
+    def may_touch(self, company_id: int | None) -> bool:
+        return company_id == self.company_id
+
+    @property
+    def attribution(self) -> Attribution:
+        return Attribution(self.kind, self.connection_id, None)
+
+
+@dataclass(frozen=True)
+class PunchoutBuyer(CustomerUser):
+    """A customer user whose order came from the procurement system (an OrderRequest): the
+    user's company and rights; every write names the connection as the actor."""
+
+    connection_id: int = 0
+    kind: ClassVar[PrincipalKind] = PrincipalKind.PUNCHOUT
+
+    @property
+    def attribution(self) -> Attribution:
+        return Attribution(self.kind, self.connection_id, self.user_id)
 
 
 Principal = CustomerUser | ScimClient

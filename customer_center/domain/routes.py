@@ -76,6 +76,15 @@ DATASHEETS = "/datasheets"
 ERP_ORDER_STATUS = "/erp/order-status"
 SCIM = "/scim/v2"
 HEALTH = "/health"
+# Punchout: procurement systems (cXML, OCI) and the browser's way in and back
+PUNCHOUT_CXML = "/punchout/cxml"
+PUNCHOUT_CXML_ORDER = "/punchout/cxml/order"
+PUNCHOUT_OCI = "/punchout/oci"
+PUNCHOUT_START = "/punchout/start"
+PUNCHOUT_TRANSFER = "/punchout/transfer"
+COMPANY_PUNCHOUT = "/company/punchout"  # the main contact: the company's connections, sessions
+SELLER_COMPANY_PUNCHOUT = "/seller/companies/[company_id]/punchout"
+SELLER_PUNCHOUT = "/seller/punchout"  # every punchout session of every company
 
 
 def is_seller_path(path: str) -> bool:

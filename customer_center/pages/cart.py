@@ -151,17 +151,7 @@ def totals_card() -> rx.Component:
                 align="center",
             ),
             rx.flex(
-                rx.link(
-                    rx.button(
-                        tr("shop.cart.to_checkout"),
-                        rx.icon("arrow_right", size=16),
-                        size="3",
-                        disabled=state.has_unavailable,
-                    ),
-                    href=routes.CHECKOUT,
-                    id="to-checkout",
-                    underline="none",
-                ),
+                rx.cond(state.punchout, transfer_form(), checkout_link()),
                 rx.link(tr("shop.cart.continue"), href=routes.CATALOGUE, size="2"),
                 rx.spacer(),
                 rx.button(
@@ -181,6 +171,58 @@ def totals_card() -> rx.Component:
             width="100%",
         ),
         width="100%",
+    )
+
+
+def checkout_link() -> rx.Component:
+    return rx.link(
+        rx.button(
+            tr("shop.cart.to_checkout"),
+            rx.icon("arrow_right", size=16),
+            size="3",
+            disabled=CartState.has_unavailable,
+        ),
+        href=routes.CHECKOUT,
+        id="to-checkout",
+        underline="none",
+    )
+
+
+def transfer_form() -> rx.Component:
+    """In a punchout: a plain form to the transfer route, which answers with the form that
+    takes the cart to the procurement system."""
+    return rx.el.form(
+        rx.button(
+            tr("punchout.cart.transfer"),
+            rx.icon("send", size=16),
+            size="3",
+            type="submit",
+            disabled=CartState.has_unavailable,
+            # The label wraps on a phone: the button grows with it.
+            style={"height": "auto", "min_height": "var(--base-button-height)"},
+            padding_y="0.5rem",
+        ),
+        action=routes.PUNCHOUT_TRANSFER,
+        method="post",
+        id="punchout-transfer",
+        # Reflex keeps a form's submit in the page; this one must leave it (the route
+        # answers with the form to the procurement system): submit() skips that handler.
+        on_submit=rx.call_script("document.getElementById('punchout-transfer').submit()"),
+    )
+
+
+def punchout_card() -> rx.Component:
+    return rx.callout(
+        rx.cond(
+            CartState.punchout_inspect,
+            tr("punchout.cart.inspect"),
+            tr("punchout.cart.approval_elsewhere"),
+        ),
+        icon="building_2",
+        color_scheme="blue",
+        high_contrast=True,
+        width="100%",
+        id="punchout-notice",
     )
 
 
@@ -237,7 +279,7 @@ def cart_content() -> rx.Component:
             rx.vstack(
                 lines_table(),
                 totals_card(),
-                budget_card(),
+                rx.cond(state.punchout, punchout_card(), budget_card()),
                 rx.card(list_picker(ListPickerState.add_cart, "cart-to-list"), width="100%"),
                 spacing="4",
                 width="100%",

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
+from customer_center.domain.punchout import Operation
 from customer_center.i18n.wording import money
 from customer_center.presenters.breaches import describe_breach
+from customer_center.services.punchout.start import punchout_mode
 from customer_center.services.shop import cart
 from customer_center.services.shop.cart import CartLine, CartView
 from customer_center.services.shop.catalogue import SKU_MAX
@@ -78,6 +80,9 @@ class CartState(SituationView):
     problem: str = ""
     errors: dict[str, str] = {}  # by SKU
     round: int = 0  # bumped on every reload: quantity fields show the stored value again
+    # In a punchout the cart goes back to the customer's procurement system (no checkout).
+    punchout: bool = False
+    punchout_inspect: bool = False
 
     async def _reload(self) -> None:
         actor = self._actor()
@@ -105,6 +110,9 @@ class CartState(SituationView):
     @requires(ORDER)
     async def load(self) -> None:
         self.notice, self.problem, self.errors = "", "", {}
+        mode = await in_transaction(punchout_mode, self._actor())
+        self.punchout = mode is not None
+        self.punchout_inspect = mode is not None and mode.operation == Operation.INSPECT
         await self._reload()
 
     async def _change(self, service: Callable[..., object], done: str = "", **kwargs: str) -> bool:

@@ -65,6 +65,7 @@ def test_the_seller_pages_have_their_own_navigation() -> None:
     assert listed == [
         (routes.SELLER_COMPANIES, "seller.console.companies", StaffPermission.VIEW),
         (routes.SELLER_STAFF, "seller.nav.staff", StaffPermission.MANAGE_STAFF),
+        (routes.SELLER_PUNCHOUT, "punchout.nav", StaffPermission.VIEW),
         (routes.SELLER_ACCOUNT, "seller.nav.account", None),
     ]
     assert not any(routes.is_seller_path(item.route) for item in nav_items())
@@ -92,6 +93,7 @@ def test_the_navigation_lists_the_registered_pages_in_order_with_their_rights() 
         (routes.AUDIT, "nav.audit", (Permission.AUDIT_VIEW,)),
         (routes.COMPANY_SIGN_IN, "nav.sso", (Permission.COMPANY_MANAGE,)),
         (routes.COMPANY_PROVISIONING, "nav.provisioning", (Permission.COMPANY_MANAGE,)),
+        (routes.COMPANY_PUNCHOUT, "nav.punchout", (Permission.COMPANY_MANAGE,)),
         (routes.COMPANY_SELLER_ACCESS, "nav.seller_access", (Permission.COMPANY_MANAGE,)),
         (routes.PROFILE, "nav.profile", ()),
     ]

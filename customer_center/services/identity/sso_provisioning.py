@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from customer_center.auth import sessions
 from customer_center.db import session_scope
@@ -19,13 +18,12 @@ from customer_center.domain.people import UserStatus
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.identity import SsoConfig, SsoDomain, UserIdentity
-from customer_center.models.user import Role, User, UserRole
+from customer_center.models.user import User
 from customer_center.services import audit
+from customer_center.services.identity import jit_users
 from customer_center.services.identity.sso_settings import company_config
 from customer_center.services.identity.sso_sign_in import LoginTransaction, SsoRefused
 from customer_center.settings import Settings
-
-NAME_MAX = 200
 
 
 def _verified_email(claims: dict[str, Any], tx: LoginTransaction) -> str:
@@ -61,59 +59,18 @@ def _find_user(
     return user, identity
 
 
-def _display_name(claims: dict[str, Any], email: str) -> str:
-    name = claims.get("name")
-    if isinstance(name, str) and name.strip():
-        return name.strip()[:NAME_MAX]
-    return email.split("@")[0].replace(".", " ").title()[:NAME_MAX]
-
-
-def _create_user(session: Session, company: Company, claims: dict[str, Any], email: str) -> User:
-    """Just in time: an active user with no password; budgets come from the company's and the
-    roles' defaults like for every other user."""
-    user = User(
-        company_id=company.id,  # type: ignore[arg-type]
-        email=email,
-        name=_display_name(claims, email),
-        language=company.language,
-        status=UserStatus.ACTIVE,
-    )
-    session.add(user)
-    session.flush()
-    return user
-
-
 def _sync_roles(
     session: Session, config: SsoConfig, user: User, claims: dict[str, Any]
 ) -> tuple[list[str], list[str]]:
-    """Give the roles the claim maps to, take away managed roles it no longer maps to; roles
-    given by hand in the portal and the main contact's role stay. Returns (before, after)."""
-    roles = {
-        r.code: r
-        for r in session.exec(select(Role).where(Role.company_id == config.company_id)).all()
-    }
-    mapping = {k: v for k, v in config.role_mapping.items() if isinstance(v, str) and v in roles}
-    default = next((r.code for r in roles.values() if r.id == config.default_role_id), None)
-    current = list(
-        session.exec(
-            select(Role.code)
-            .join(UserRole, col(UserRole.role_id) == Role.id)
-            .where(UserRole.user_id == user.id)
-        ).all()
+    """The roles the claim maps to (``jit_users.sync_roles``). Returns (before, after)."""
+    return jit_users.sync_roles(
+        session,
+        company_id=config.company_id,
+        user=user,
+        values=sso.claim_values(claims, config.role_claim),
+        role_mapping=config.role_mapping,
+        default_role_id=config.default_role_id,
     )
-    wanted = sso.wanted_roles(sso.claim_values(claims, config.role_claim), mapping, default)
-    plan = sso.plan_roles(current, wanted, sso.managed_roles(mapping, default))
-    if plan.remove:
-        removed = [roles[c].id for c in plan.remove]
-        session.execute(
-            delete(UserRole).where(
-                col(UserRole.user_id) == user.id, col(UserRole.role_id).in_(removed)
-            )
-        )
-    session.add_all(UserRole(user_id=user.id, role_id=roles[c].id) for c in sorted(plan.add))  # type: ignore[arg-type]
-    session.flush()
-    after = sorted((set(current) - plan.remove) | plan.add)
-    return sorted(current), after
 
 
 def _remember_identity(
@@ -155,7 +112,9 @@ def complete_login(
     if user is not None and user.status == UserStatus.INACTIVE:
         raise SsoRefused("inactive", tx.company_id)
     created = user is None
-    user = user or _create_user(session, company, claims, email)
+    user = user or jit_users.create_user(
+        session, company, email, jit_users.display_name(claims.get("name"), email)
+    )
     user.status = UserStatus.ACTIVE  # an invited user has now proven who they are
     before, after = _sync_roles(session, config, user, claims)
     _remember_identity(session, identity, user, tx, subject)

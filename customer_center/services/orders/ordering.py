@@ -77,8 +77,11 @@ def submit_order(
     checkout: Checkout,
     erp: ErpClient | None = None,
     today: date | None = None,
+    approved_elsewhere: bool = False,
 ) -> SubmitOutcome:
-    """Check, price and place an order of the principal; errors keyed by field name."""
+    """Check, price and place an order of the principal; errors keyed by field name.
+    ``approved_elsewhere``: the customer's procurement system approved it (punchout), so the
+    portal's budgets and approver chains do not apply."""
     principal.require(Permission.ORDERS_CREATE)
     requested = [(line.sku, line.quantity) for line in lines]
     order = _checked_order(principal, requested, checkout)
@@ -90,7 +93,11 @@ def submit_order(
         sum(line.quantity for line in priced), sum(line.total_cents for line in priced)
     )
     # Before the order exists: it must not count against its own budget.
-    breaches = order_breaches(session, principal.company_id, principal.user_id, figures, today)
+    breaches = (
+        []
+        if approved_elsewhere
+        else order_breaches(session, principal.company_id, principal.user_id, figures, today)
+    )
     order.total_cents, order.total_quantity = figures.total_cents, figures.total_quantity
     order.submitted_at = utcnow()
     session.add(order)

@@ -26,6 +26,7 @@ from customer_center.services.orders.ordering import (
     SubmitOutcome,
     submit_order,
 )
+from customer_center.services.punchout.start import punchout_mode
 from customer_center.services.shop.cart import cart_items, empty_cart, lock_cart
 from customer_center.services.shop.catalogue import ERP_UNAVAILABLE
 from customer_center.settings import Settings
@@ -160,6 +161,8 @@ def place_order(
     ``reference``, ``comment``, ``lines``.
     """
     principal.require(Permission.ORDERS_CREATE)
+    if punchout_mode(session, principal) is not None:  # the procurement system orders
+        raise ServiceError("punchout.error.checkout")
     lock_cart(session, principal)  # a second checkout of the same cart waits, then finds it empty
     items = cart_items(session, principal)
     if not items:

@@ -1,8 +1,8 @@
 """shopping lists (requisition lists): named lists of SKUs and quantities per user, shared
 with the company or a role
 
-Revision ID: 0018
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-05 14:00:00.000000
 
 Two new tables; nothing existing changes. The right to share lists (``lists.share``) is a
@@ -16,8 +16,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '0018'
-down_revision: str | None = '0013'
+revision: str = '0015'
+down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -22,6 +22,7 @@ from starlette.testclient import TestClient
 
 import customer_center.http as http_package
 from customer_center.auth.sessions import SESSION_COOKIE
+from customer_center.domain import routes
 from customer_center.http import erp_contacts, erp_status
 from customer_center.models.user import User
 from customer_center.services.identity import scim_tokens
@@ -121,8 +122,9 @@ def test_every_route_is_exercised() -> None:
         "/seller/auth/signed-out",
         "/seller/auth/sso/start",
         "/seller/auth/sso/callback",
+        *PUNCHOUT_ROUTES,
     }, "a new route: give it odd values below"
-    assert len(paths) == 17
+    assert len(paths) == 22
 
 
 def test_exports_answer_odd_query_values(client: TestClient, portal: Portal) -> None:
@@ -167,6 +169,40 @@ def test_sign_in_routes_and_data_sheets_answer_odd_values(client: TestClient) ->
         )
         problems += _problems(client, "GET", f"/datasheets/{value[:200]}.pdf")
         problems += _problems(client, "GET", "/health", params={"x": value})
+    assert not problems, "\n".join(problems)
+
+
+PUNCHOUT_ROUTES = (
+    routes.PUNCHOUT_CXML,
+    routes.PUNCHOUT_CXML_ORDER,
+    routes.PUNCHOUT_OCI,
+    routes.PUNCHOUT_START,
+    routes.PUNCHOUT_TRANSFER,
+)
+OCI_FIELDS = ("USERNAME", "PASSWORD", "HOOK_URL", "USER_EMAIL", "FUNCTION", "PRODUCTID", "QUANTITY")
+
+
+def test_punchout_routes_answer_odd_values(client: TestClient) -> None:
+    problems: list[str] = []
+    xml = {"content-type": "text/xml"}
+    for value in ODD_TEXT:
+        for path in (routes.PUNCHOUT_CXML, routes.PUNCHOUT_CXML_ORDER):
+            problems += _problems(client, "POST", path, content=value.encode(), headers=xml)
+            problems += _problems(
+                client, "POST", path, data={"cxml-urlencoded": value, "cXML-base64": value}
+            )
+        fields = dict.fromkeys(OCI_FIELDS, value) | {"~OkCode": value, "~TARGET": value}
+        # httpx refuses a query over 64 KiB: the long text goes in the body only
+        short = {key: text[:2000] for key, text in fields.items()}
+        problems += _problems(client, "GET", routes.PUNCHOUT_OCI, params=short)
+        problems += _problems(client, "POST", routes.PUNCHOUT_OCI, data=fields)
+        problems += _problems(client, "GET", routes.PUNCHOUT_START, params={"token": value})
+        problems += _problems(
+            client,
+            "POST",
+            routes.PUNCHOUT_TRANSFER,
+            headers={"origin": value} if value.isascii() else {},
+        )
     assert not problems, "\n".join(problems)
 
 

@@ -8,10 +8,12 @@ import reflex as rx
 
 from customer_center.components.forms import OnSubmit
 from customer_center.components.layout import app_page
+from customer_center.components.order_documents import order_documents_card
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.orders import ADDRESS_FIELDS
+from customer_center.state.order_documents import OrderDocumentsState
 from customer_center.state.order_view import OrderViewState
 
 S = OrderViewState
@@ -642,6 +644,7 @@ def order_content() -> rx.Component:
             rx.vstack(
                 actions_card(),
                 summary_card(),
+                order_documents_card(),
                 chain_card(),
                 budget_card(),
                 spacing="4",
@@ -658,7 +661,7 @@ def order_content() -> rx.Component:
     )
 
 
-@portal_page(routes.ORDER, OrderViewState.load, title_key="page.order")
+@portal_page(routes.ORDER, OrderViewState.load, OrderDocumentsState.load, title_key="page.order")
 def order_view_page() -> rx.Component:
     return app_page(
         rx.cond(

@@ -11,6 +11,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import func, or_
@@ -21,11 +22,15 @@ from sqlmodel import Session, col, select
 from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern
 from customer_center.domain.portal_time import local_today
 from customer_center.domain.prices import ContractTerm, quote
+from customer_center.integrations.erp import embedded_documents
 from customer_center.integrations.erp.protocol import (
     AddressKind,
+    DocumentFilter,
     ErpAddress,
     ErpContact,
     ErpCustomer,
+    ErpDocument,
+    ErpDocumentFile,
     ErpInvoice,
     ErpOrderLine,
     ErpOrderRequest,
@@ -205,6 +210,44 @@ class EmbeddedErpClient:
                     raise
                 return known
             return row.erp_order_number
+
+    # --- Documents and tax rates (issue 16), see embedded_documents.py ------------------
+
+    def get_vat_rate(self, customer_number: str) -> Decimal | None:
+        with self._session() as session:
+            return embedded_documents.vat_rate(session, customer_number)
+
+    def list_documents(
+        self,
+        customer_number: str,
+        document_filter: DocumentFilter,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> list[ErpDocument]:
+        with self._session() as session:
+            return embedded_documents.list_documents(
+                session, customer_number, document_filter, offset, limit
+            )
+
+    def count_documents(self, customer_number: str, document_filter: DocumentFilter) -> int:
+        with self._session() as session:
+            return embedded_documents.count_documents(session, customer_number, document_filter)
+
+    def fetch_document(self, customer_number: str, document_number: str) -> ErpDocumentFile | None:
+        with self._session() as session:
+            return embedded_documents.fetch_document(session, customer_number, document_number)
+
+    def issue_order_documents(
+        self, order_number: str, kinds: Sequence[str], day: date | None = None
+    ) -> list[str]:
+        """The embedded ERP's own work, not the protocol's: issue documents of these kinds
+        for one of its orders (``customer-center erp issue-documents``); their numbers."""
+        with self._session() as session:
+            numbers = embedded_documents.issue_order_documents(
+                session, order_number, kinds, day or local_today()
+            )
+            session.commit()
+            return numbers
 
 
 ORDER_NUMBER_PREFIX = "SO-"

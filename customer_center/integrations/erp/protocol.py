@@ -169,6 +169,56 @@ class ErpOrderRequest:
     lines: tuple[ErpOrderLine, ...]
 
 
+# --- Documents and tax rates (issue 16: documents, prices as on an invoice) -------------
+# Added in one block: ErpDocument, DocumentFilter, ErpDocumentFile, DOCUMENT_KINDS and the
+# ErpClient methods get_vat_rate, list_documents, count_documents, fetch_document.
+
+DocumentKind = Literal[
+    "invoice", "delivery_note", "credit_note", "order_confirmation", "certificate"
+]
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
+    "invoice",
+    "delivery_note",
+    "credit_note",
+    "order_confirmation",
+    "certificate",
+)
+
+
+@dataclass(frozen=True)
+class ErpDocument:
+    """A document the ERP issued to a customer. ``order_number`` is the ERP's order number
+    (``SO-…``) it belongs to, if any; ``sku`` the product a certificate is about."""
+
+    document_number: str
+    customer_number: str
+    kind: DocumentKind
+    issued_on: date
+    order_number: str | None
+    sku: str | None
+    title: str
+    currency: str
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """Which of a customer's documents to list; every field optional, both days inclusive.
+    ``kinds`` empty: every kind."""
+
+    kinds: tuple[DocumentKind, ...] = ()
+    issued_from: date | None = None
+    issued_to: date | None = None
+    order_number: str | None = None
+
+
+@dataclass(frozen=True)
+class ErpDocumentFile:
+    document: ErpDocument
+    filename: str  # e.g. ``INV-2026-000123.pdf``
+    media_type: str  # ``application/pdf``
+    content: bytes
+
+
 class ErpClient(Protocol):
     """Lookups are case-insensitive and ignore surrounding whitespace in the numbers given.
 
@@ -237,4 +287,28 @@ class ErpClient(Protocol):
         Idempotent by ``message_id``: a repeated delivery answers the number given the first
         time and records nothing new.
         """
+        ...
+
+    # --- Documents and tax rates (issue 16) --------------------------------------------
+
+    def get_vat_rate(self, customer_number: str) -> Decimal | None:
+        """The VAT rate in percent the ERP charges the customer (``Decimal("19.00")``);
+        ``None`` for an unknown customer."""
+        ...
+
+    def list_documents(
+        self,
+        customer_number: str,
+        document_filter: DocumentFilter,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> list[ErpDocument]:
+        """One page of the customer's documents matching the filter, newest first."""
+        ...
+
+    def count_documents(self, customer_number: str, document_filter: DocumentFilter) -> int: ...
+
+    def fetch_document(self, customer_number: str, document_number: str) -> ErpDocumentFile | None:
+        """The document as a file, only if it is this customer's; ``None`` otherwise (another
+        customer's document is not told apart from one that does not exist)."""
         ...

@@ -1,0 +1,70 @@
+"""documents from the ERP and the VAT rate per customer
+
+Revision ID: 0020
+Revises: 0013
+Create Date: 2026-12-05 13:55:00.000000
+
+``erp_document`` holds the metadata of the documents the (embedded) ERP issued to a customer:
+invoices, delivery notes, credit notes, order confirmations, product certificates; the PDF is
+written when a document is fetched. ``erp_customer.vat_rate`` is the VAT rate (percent) the
+ERP charges the customer; existing customers get 19.00.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+
+revision: str = '0020'
+down_revision: str | None = '0013'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('erp_customer') as batch:
+        batch.add_column(
+            sa.Column('vat_rate', sa.Numeric(5, 2), nullable=False, server_default='19.00')
+        )
+    op.create_table(
+        'erp_document',
+        sa.Column('document_number', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column('customer_number', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+        sa.Column('issued_on', sa.Date(), nullable=False),
+        sa.Column('order_number', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+        sa.Column('sku', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('invoice', 'delivery_note', 'credit_note', 'order_confirmation', "
+            "'certificate')",
+            name='ck_erp_document_kind',
+        ),
+        sa.ForeignKeyConstraint(['customer_number'], ['erp_customer.customer_number']),
+        sa.PrimaryKeyConstraint('document_number'),
+    )
+    op.create_index(
+        'ix_erp_document_customer_issued',
+        'erp_document',
+        ['customer_number', 'issued_on', 'document_number'],
+    )
+    op.create_index(
+        'ix_erp_document_customer_kind_issued',
+        'erp_document',
+        ['customer_number', 'kind', 'issued_on'],
+    )
+    op.create_index(
+        'ix_erp_document_customer_order', 'erp_document', ['customer_number', 'order_number']
+    )
+
+
+def downgrade() -> None:
+    op.drop_index('ix_erp_document_customer_order', table_name='erp_document')
+    op.drop_index('ix_erp_document_customer_kind_issued', table_name='erp_document')
+    op.drop_index('ix_erp_document_customer_issued', table_name='erp_document')
+    op.drop_table('erp_document')
+    with op.batch_alter_table('erp_customer') as batch:
+        batch.drop_column('vat_rate')

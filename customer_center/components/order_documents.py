@@ -1,12 +1,14 @@
-"""The documents card of the order page: the order's documents from the ERP, each a PDF."""
+"""The order page's pieces from the ERP: its documents (each a PDF) and its invoice totals."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.components.invoice_totals import invoice_totals
 from customer_center.components.ui import Texts, tr
 from customer_center.domain import routes
 from customer_center.state.order_documents import OrderDocumentsState
+from customer_center.state.order_totals import OrderTotalsState
 
 
 def _document(row: Texts) -> rx.Component:
@@ -52,4 +54,11 @@ def order_documents_card() -> rx.Component:
             width="100%",
             id="order-documents",
         ),
+    )
+
+
+def order_totals_card() -> rx.Component:
+    """The order's totals as its invoice shows them."""
+    return rx.card(
+        invoice_totals(OrderTotalsState.rows, element_id="order-invoice-totals"), width="100%"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.budget_editor import situation
+from customer_center.components.invoice_totals import invoice_totals
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
@@ -74,6 +75,12 @@ def cart_row(row: Texts) -> rx.Component:
                 row["price_kind"],
                 size="1",
                 color_scheme="gray",
+            ),
+            rx.cond(
+                row["price_origin"] != "",
+                rx.text(
+                    row["price_origin"], size="1", color_scheme="gray", class_name="cc-price-origin"
+                ),
             ),
             rx.cond(
                 row["unavailable"] != "",
@@ -147,6 +154,14 @@ def totals_card() -> rx.Component:
                 ),
                 width="100%",
                 align="center",
+            ),
+            rx.cond(
+                state.prices_known,
+                invoice_totals(
+                    state.invoice_rows,
+                    element_id="cart-invoice-totals",
+                    note_key="invoice.shipping_assumed",
+                ),
             ),
             rx.flex(
                 rx.link(

@@ -8,7 +8,7 @@ import reflex as rx
 
 from customer_center.components.forms import OnSubmit
 from customer_center.components.layout import app_page
-from customer_center.components.order_documents import order_documents_card
+from customer_center.components.order_documents import order_documents_card, order_totals_card
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
@@ -640,7 +640,14 @@ def order_content() -> rx.Component:
         rx.cond(S.notice != "", rx.box(notice(S.notice), id="order-notice", width="100%")),
         reasons_card(),
         rx.grid(
-            rx.vstack(lines_card(), revisions_card(), timeline_card(), spacing="4", width="100%"),
+            rx.vstack(
+                lines_card(),
+                order_totals_card(),
+                revisions_card(),
+                timeline_card(),
+                spacing="4",
+                width="100%",
+            ),
             rx.vstack(
                 actions_card(),
                 summary_card(),

@@ -17,6 +17,7 @@ from customer_center.state.access import Access, access_of
 from customer_center.state.documents import DocumentsState
 from customer_center.state.middleware import handler_functions
 from customer_center.state.order_documents import OrderDocumentsState
+from customer_center.state.order_totals import OrderTotalsState
 from tests.document_factories import order_in_erp
 from tests.factories import make_company, make_user, signed_in_cookie
 from tests.state.test_forged_events import dispatch
@@ -76,6 +77,7 @@ def docs(session: Session) -> Docs:
         (DocumentsState, "next_page", DOCUMENTS),
         (DocumentsState, "previous_page", DOCUMENTS),
         (OrderDocumentsState, "load", Access()),
+        (OrderTotalsState, "load", Access()),
     ],
 )
 def test_handlers_carry_the_intended_access_rule(state, handler, access) -> None:
@@ -83,9 +85,13 @@ def test_handlers_carry_the_intended_access_rule(state, handler, access) -> None
 
 
 def test_the_documents_states_have_no_other_handlers() -> None:
-    modules = {"customer_center.state.documents", "customer_center.state.order_documents"}
+    modules = {
+        "customer_center.state.documents",
+        "customer_center.state.order_documents",
+        "customer_center.state.order_totals",
+    }
     ours = [fn for fn in handler_functions().values() if fn.__module__ in modules]
-    assert len(ours) == 9
+    assert len(ours) == 10
 
 
 async def test_a_controller_lists_and_filters_the_companys_documents(docs: Docs) -> None:
@@ -146,3 +152,19 @@ async def test_the_order_page_shows_the_documents_of_the_order(docs: Docs) -> No
     for odd in ("x", "-1", "99999999999999999999"):
         odd_state = await docs.send(docs.main, OrderDocumentsState, "load", query={"order_id": odd})
         assert odd_state.rows == []
+
+
+async def test_the_order_page_totals_match_the_invoice_and_stay_in_the_company(docs: Docs) -> None:
+    query = {"order_id": str(docs.order_id)}
+    state = await docs.send(docs.controller, OrderTotalsState, "load", query=query)
+    # 2 x 5.60 = 11.20 goods, 9.90 standard shipping, 19 % VAT on 21.10 = 4.01, 25.11 gross
+    assert [(r["kind"], r["amount"]) for r in state.rows] == [
+        ("goods", "€11.20"),
+        ("shipping", "€9.90"),
+        ("net", "€21.10"),
+        ("vat", "€4.01"),
+        ("gross", "€25.11"),
+    ]
+    for user in (docs.stranger, docs.technician, None):
+        forged = await docs.send(user, OrderTotalsState, "load", query=query)
+        assert forged.rows == []

@@ -52,6 +52,13 @@ class FakeErp:
         self.down = False
         self.calls = 0
 
+    def get_vat_rate(self, customer_number: str) -> Decimal | None:
+        """The one tax rate of every customer here (not counted in ``calls``: those count
+        the catalogue's price lookups)."""
+        if self.down:
+            raise ErpUnavailable("down")
+        return Decimal("19.00")
+
     def _offer(self, product: ErpProduct) -> ErpProductOffer:
         own = self.customer_prices.get(product.sku)
         if own is None:

@@ -126,7 +126,7 @@ def document_row(row: Texts) -> rx.Component:
         rx.table.row_header_cell(
             rx.vstack(
                 rx.text(row["number"], weight="medium", class_name="cc-nowrap"),
-                rx.text(row["title"], size="1", color_scheme="gray"),
+                rx.cond(row["title"] != "", rx.text(row["title"], size="1", color_scheme="gray")),
                 rx.text(row["issued"], size="1", color_scheme="gray", class_name="cc-show-narrow"),
                 spacing="0",
             )

@@ -18,7 +18,6 @@ from sqlmodel import Session, col, func, select
 from customer_center.domain.invoice_totals import DEFAULT_VAT_RATE, invoice_totals
 from customer_center.domain.orders import price_cents
 from customer_center.integrations.erp.document_pdf import (
-    TITLES,
     DocumentContent,
     DocumentLine,
     render_document,
@@ -202,7 +201,7 @@ def document(row: ErpDocumentRow) -> ErpDocument:
         issued_on=row.issued_on,
         order_number=row.order_number,
         sku=row.sku,
-        title=row.title or TITLES[row.kind],
+        title=row.title,
         currency=row.currency,
     )
 
@@ -233,7 +232,6 @@ def issue_order_documents(
                     kind=kind,
                     issued_on=day,
                     order_number=order.erp_order_number,
-                    title=TITLES[kind],
                     currency=order.currency,
                 )
             )

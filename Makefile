@@ -102,6 +102,7 @@ bench: setup chromium
 	$(PY) -m bench.user_list
 	CC_BENCH_DATABASE_URL=$(PG_TEST_URL) $(PY) -m bench.user_list
 	$(BENCH) bench.hot_queries
+	$(BENCH) bench.documents_list
 	$(BENCH) bench.browser_latency
 	$(BENCH) bench.concurrency
 	$(BENCH) bench.memory

@@ -7,7 +7,8 @@ Create Date: 2026-12-05 13:55:00.000000
 ``erp_document`` holds the metadata of the documents the (embedded) ERP issued to a customer:
 invoices, delivery notes, credit notes, order confirmations, product certificates; the PDF is
 written when a document is fetched. ``erp_customer.vat_rate`` is the VAT rate (percent) the
-ERP charges the customer; existing customers get 19.00.
+ERP charges the customer; existing customers get 19.00. ``customer_order.vat_rate`` is the
+rate the ERP named when an order was placed (empty for older orders).
 """
 
 from collections.abc import Sequence
@@ -24,10 +25,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('erp_customer') as batch:
-        batch.add_column(
-            sa.Column('vat_rate', sa.Numeric(5, 2), nullable=False, server_default='19.00')
-        )
+    # Plain ALTER TABLE (no table copy): both tables are referenced by others, and SQLite
+    # refuses to drop a referenced table that has rows while foreign keys are enforced.
+    op.add_column('customer_order', sa.Column('vat_rate', sa.Numeric(5, 2), nullable=True))
+    op.add_column(
+        'erp_customer',
+        sa.Column('vat_rate', sa.Numeric(5, 2), nullable=False, server_default='19.00'),
+    )
     op.create_table(
         'erp_document',
         sa.Column('document_number', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -54,10 +58,12 @@ def upgrade() -> None:
     op.create_index(
         'ix_erp_document_customer_kind_issued',
         'erp_document',
-        ['customer_number', 'kind', 'issued_on'],
+        ['customer_number', 'kind', 'issued_on', 'document_number'],
     )
     op.create_index(
-        'ix_erp_document_customer_order', 'erp_document', ['customer_number', 'order_number']
+        'ix_erp_document_customer_order',
+        'erp_document',
+        ['customer_number', 'order_number', 'issued_on', 'document_number'],
     )
 
 
@@ -66,5 +72,5 @@ def downgrade() -> None:
     op.drop_index('ix_erp_document_customer_kind_issued', table_name='erp_document')
     op.drop_index('ix_erp_document_customer_issued', table_name='erp_document')
     op.drop_table('erp_document')
-    with op.batch_alter_table('erp_customer') as batch:
-        batch.drop_column('vat_rate')
+    op.drop_column('erp_customer', 'vat_rate')
+    op.drop_column('customer_order', 'vat_rate')

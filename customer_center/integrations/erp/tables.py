@@ -193,8 +193,21 @@ class ErpDocumentRow(SQLModel, table=True):
     __tablename__ = "erp_document"
     __table_args__ = (
         Index("ix_erp_document_customer_issued", "customer_number", "issued_on", "document_number"),
-        Index("ix_erp_document_customer_kind_issued", "customer_number", "kind", "issued_on"),
-        Index("ix_erp_document_customer_order", "customer_number", "order_number"),
+        # Each filter with the list's order (newest first), so a page needs no sort.
+        Index(
+            "ix_erp_document_customer_kind_issued",
+            "customer_number",
+            "kind",
+            "issued_on",
+            "document_number",
+        ),
+        Index(
+            "ix_erp_document_customer_order",
+            "customer_number",
+            "order_number",
+            "issued_on",
+            "document_number",
+        ),
         CheckConstraint(
             "kind IN ('invoice', 'delivery_note', 'credit_note', 'order_confirmation', "
             "'certificate')",

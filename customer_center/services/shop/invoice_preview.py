@@ -41,7 +41,9 @@ def order_totals(
     """The invoice totals of an order the principal may see (its current revision);
     ``None`` while the ERP cannot say the tax rate."""
     order, _viewer = visible_order(session, principal, order_id=order_id)
-    rate = vat_rate_of(erp, company_customer_number(session, principal))
+    rate = order.vat_rate  # as placed; older orders ask the ERP
+    if rate is None:
+        rate = vat_rate_of(erp, company_customer_number(session, principal))
     if rate is None:
         return None
     method = order.shipping_method or DEFAULT_SHIPPING

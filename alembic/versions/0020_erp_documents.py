@@ -8,7 +8,8 @@ Create Date: 2026-12-05 13:55:00.000000
 invoices, delivery notes, credit notes, order confirmations, product certificates; the PDF is
 written when a document is fetched. ``erp_customer.vat_rate`` is the VAT rate (percent) the
 ERP charges the customer; existing customers get 19.00. ``customer_order.vat_rate`` is the
-rate the ERP named when an order was placed (empty for older orders).
+rate the ERP named when an order was placed (empty for older orders). ``erp_product`` gains
+the catalogue's category, stock, lead time and picture.
 """
 
 from collections.abc import Sequence
@@ -32,6 +33,14 @@ def upgrade() -> None:
         'erp_customer',
         sa.Column('vat_rate', sa.Numeric(5, 2), nullable=False, server_default='19.00'),
     )
+    op.add_column(
+        'erp_product',
+        sa.Column('category', sa.String(length=60), nullable=False, server_default=''),
+    )
+    op.add_column('erp_product', sa.Column('stock', sa.Integer(), nullable=True))
+    op.add_column('erp_product', sa.Column('lead_days', sa.Integer(), nullable=True))
+    op.add_column('erp_product', sa.Column('image_url', sa.String(length=300), nullable=True))
+    op.create_index('ix_erp_product_category', 'erp_product', ['category'])
     op.create_table(
         'erp_document',
         sa.Column('document_number', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -73,4 +82,7 @@ def downgrade() -> None:
     op.drop_index('ix_erp_document_customer_issued', table_name='erp_document')
     op.drop_table('erp_document')
     op.drop_column('erp_customer', 'vat_rate')
+    op.drop_index('ix_erp_product_category', table_name='erp_product')
+    for column in ('image_url', 'lead_days', 'stock', 'category'):
+        op.drop_column('erp_product', column)
     op.drop_column('customer_order', 'vat_rate')

@@ -87,6 +87,8 @@ def shop(session: Session) -> Shop:
     [
         (CatalogueState, "load", SIGNED_IN),
         (CatalogueState, "set_search", SIGNED_IN),
+        (CatalogueState, "set_category", SIGNED_IN),
+        (CatalogueState, "set_sort", SIGNED_IN),
         (CatalogueState, "next_page", SIGNED_IN),
         (CatalogueState, "previous_page", SIGNED_IN),
         (CatalogueState, "add", ORDER),
@@ -113,7 +115,7 @@ def test_the_shop_states_have_no_other_handlers() -> None:
         "customer_center.state.checkout",
     }
     ours = [fn for fn in handler_functions().values() if fn.__module__ in modules]
-    assert len(ours) == 15
+    assert len(ours) == 17
 
 
 async def test_a_buyer_searches_adds_changes_and_removes(shop) -> None:
@@ -402,3 +404,24 @@ async def test_checkout_totals_follow_the_shipping_method_and_the_erps_tax_rate(
         shop.cookie(shop.tina), CheckoutState, "choose_shipping", {"method": "express"}
     )
     assert refused.invoice_rows == []
+
+
+async def test_the_catalogue_filters_by_category_sorts_and_says_stock_and_delivery(shop) -> None:
+    cookie, token = shop.cookie(shop.ben), "ben-catalogue"
+    state = await shop.send(cookie, CatalogueState, "load", token=token)
+    assert "Bearings" in state.categories and len(state.categories) == 8
+    bearing = next(r for r in state.rows if r["sku"] == "BRG-6205-2RS")
+    assert bearing["image"] == "/products/bearings.svg" and bearing["category"] == "Bearings"
+    assert bearing["availability"].startswith("240 in stock · delivery from ")
+    hose = next(r for r in state.rows if r["sku"] == "HYD-HOSE-12-2M")
+    assert hose["availability"].startswith("Not in stock · delivery from ") and not hose["in_stock"]
+    state = await shop.send(cookie, CatalogueState, "set_category", {"value": "Motors"}, token)
+    assert [r["sku"] for r in state.rows] == ["MTR-IE3-4KW"] and state.total == 1
+    forged = await shop.send(cookie, CatalogueState, "set_category", {"value": "x' OR 1=1"}, token)
+    assert forged.category == "all" and forged.total == 8
+    state = await shop.send(cookie, CatalogueState, "set_sort", {"value": "price_desc"}, token)
+    assert state.rows[0]["sku"] == "MTR-IE3-4KW" and state.rows[-1]["sku"] == "GLV-CUT5-9"
+    state = await shop.send(cookie, CatalogueState, "set_sort", {"value": {"evil": 1}}, token)
+    assert state.sort == "name"
+    refused = await shop.send("", CatalogueState, "set_category", {"value": "Motors"})
+    assert refused.rows == []

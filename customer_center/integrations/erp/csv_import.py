@@ -12,7 +12,9 @@ separated, column order free, extra columns ignored). Absent files are skipped.
 - ``addresses.csv``: address_id, customer_number, kind (billing/delivery), name, street,
   postal_code, city, country, is_default (yes/no)
 - ``products.csv``: sku, name, description, unit, list_price, currency,
-  datasheet_url (may be empty)
+  datasheet_url (may be empty), and optionally category, stock (pieces on hand), lead_days
+  (working days to deliver when none is in stock) and image_url (a web address or a path on
+  this site, e.g. /products/bearings.svg)
 - ``prices.csv``: sku, customer_number, price, currency (a customer's contract price), and
   optionally valid_from, valid_to (YYYY-MM-DD, inclusive; empty or absent: open-ended) and
   min_quantity (a quantity break from that many pieces; empty or absent: 1)
@@ -54,6 +56,7 @@ from customer_center.domain.inputs import (
     parse_date,
     parse_money,
     parse_positive_int,
+    parse_whole,
 )
 from customer_center.domain.prices import ContractTerm
 from customer_center.integrations.erp.protocol import ADDRESS_KINDS, DOCUMENT_KINDS
@@ -216,6 +219,16 @@ def _document_kind(value: str) -> str:
     return kind
 
 
+def _optional_count(value: str) -> int | None:
+    """A whole number from 0 (stock, working days); empty: not known."""
+    if not value.strip():
+        return None
+    number = parse_whole(value.strip(), 10_000_000)
+    if number is None:
+        raise _BadValue(f"{value!r} is not a whole number from 0")
+    return number
+
+
 def _optional_key(value: str) -> str | None:
     return _key(value) if value.strip() else None
 
@@ -273,7 +286,12 @@ _FILES = (
             "list_price": _money,
             "currency": _currency,
             "datasheet_url": _optional,
+            "category": _text,
+            "stock": _optional_count,
+            "lead_days": _optional_count,
+            "image_url": _optional,
         },
+        optional=frozenset({"category", "stock", "lead_days", "image_url"}),
     ),
     _FileSpec(
         "invoices.csv",

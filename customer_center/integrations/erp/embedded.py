@@ -112,10 +112,12 @@ class EmbeddedErpClient:
         limit: int = 50,
         *,
         day: date | None = None,
+        category: str = "",
+        sort: str = "name",
     ) -> list[ErpProductOffer]:
         query = (
-            _search(select(ErpProductRow), search)
-            .order_by(col(ErpProductRow.name), col(ErpProductRow.sku))
+            _category(_search(select(ErpProductRow), search), category)
+            .order_by(*_product_order(sort))
             .offset(max(offset, 0))
             .limit(max(0, min(limit, MAX_PAGE_SIZE)))
         )
@@ -123,11 +125,23 @@ class EmbeddedErpClient:
             products = list(session.exec(query))
             return _offers(session, canonical_key(customer_number), products, {}, day)
 
-    def count_products(self, customer_number: str, search: str = "") -> int:
+    def count_products(self, customer_number: str, search: str = "", *, category: str = "") -> int:
         # Prices cannot change the count: they are looked up for the page's products only.
-        query = _search(select(func.count()).select_from(ErpProductRow), search)
+        query = _category(
+            _search(select(func.count()).select_from(ErpProductRow), search), category
+        )
         with self._session() as session:
             return int(session.exec(query).one())
+
+    def list_categories(self, customer_number: str) -> list[str]:
+        query = (
+            select(ErpProductRow.category)
+            .where(ErpProductRow.category != "")
+            .distinct()
+            .order_by(col(ErpProductRow.category))
+        )
+        with self._session() as session:
+            return list(session.exec(query))
 
     def get_offers(
         self,
@@ -329,6 +343,27 @@ def _contract_terms(
     return terms
 
 
+_PRODUCT_ORDERS: dict[str, tuple[Any, ...]] = {
+    "name": (col(ErpProductRow.name), col(ErpProductRow.sku)),
+    "sku": (col(ErpProductRow.sku),),
+    "price_asc": (col(ErpProductRow.list_price), col(ErpProductRow.name), col(ErpProductRow.sku)),
+    "price_desc": (
+        col(ErpProductRow.list_price).desc(),
+        col(ErpProductRow.name),
+        col(ErpProductRow.sku),
+    ),
+}
+
+
+def _product_order(sort: str) -> tuple[Any, ...]:
+    """The ORDER BY of a catalogue page; an unknown sort is by name."""
+    return _PRODUCT_ORDERS.get(sort, _PRODUCT_ORDERS["name"])
+
+
+def _category(query: Any, category: str) -> Any:
+    return query.where(ErpProductRow.category == category) if category else query
+
+
 def _search(query: Any, search: str) -> Any:
     """Filter on name, SKU or description containing ``search``, case-insensitive."""
     term = search.strip()
@@ -407,6 +442,10 @@ def _product(product: ErpProductRow) -> ErpProduct:
         list_price=product.list_price,
         currency=product.currency,
         datasheet_url=product.datasheet_url,
+        category=product.category,
+        stock=product.stock,
+        lead_days=product.lead_days,
+        image_url=product.image_url,
     )
 
 

@@ -15,6 +15,10 @@ from typing import Literal, Protocol
 
 from customer_center.domain.prices import ContractTerm, PriceQuote, PriceSource
 
+# Issue 16 (catalogue): how list_products may sort; list prices, since a customer's prices
+# differ per quantity and day.
+PRODUCT_SORTS: tuple[str, ...] = ("name", "sku", "price_asc", "price_desc")
+
 AddressKind = Literal["billing", "delivery"]
 ADDRESS_KINDS: tuple[AddressKind, ...] = ("billing", "delivery")
 
@@ -77,6 +81,12 @@ class ErpProduct:
     list_price: Decimal
     currency: str
     datasheet_url: str | None
+    # Issue 16 (catalogue): category, stock on hand (None: not tracked), working days to
+    # deliver when none is in stock, a picture.
+    category: str = ""
+    stock: int | None = None
+    lead_days: int | None = None
+    image_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -245,12 +255,22 @@ class ErpClient(Protocol):
         limit: int = 50,
         *,
         day: date | None = None,
+        category: str = "",
+        sort: str = "name",
     ) -> list[ErpProductOffer]:
-        """One page of the catalogue, sorted by name, filtered by ``search`` if given; each
-        priced for one piece on ``day`` (default: today in the portal's time zone)."""
+        """One page of the catalogue, filtered by ``search`` (name, SKU, description) and
+        ``category`` if given, sorted by ``sort`` (one of :data:`PRODUCT_SORTS`; name by
+        default); each priced for one piece on ``day`` (default: today in the portal's time
+        zone)."""
         ...
 
-    def count_products(self, customer_number: str, search: str = "") -> int: ...
+    def count_products(
+        self, customer_number: str, search: str = "", *, category: str = ""
+    ) -> int: ...
+
+    def list_categories(self, customer_number: str) -> list[str]:
+        """The catalogue's categories, by name (issue 16)."""
+        ...
 
     def get_offers(
         self,

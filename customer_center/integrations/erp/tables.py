@@ -103,6 +103,12 @@ class ErpProductRow(SQLModel, table=True):
     list_price: Decimal = Field(sa_column=_money())
     currency: str = Field(default="EUR", max_length=3)
     datasheet_url: str | None = Field(default=None, max_length=300)
+    # Catalogue facts (issue 16): category, stock on hand, working days to deliver when
+    # none is in stock, a picture (a web address or a path on this site).
+    category: str = Field(default="", max_length=60, index=True)
+    stock: int | None = None
+    lead_days: int | None = None
+    image_url: str | None = Field(default=None, max_length=300)
 
 
 class ErpPriceRow(SQLModel, table=True):

@@ -14,6 +14,7 @@ from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.orders import ADDRESS_FIELDS
 from customer_center.state.order_documents import OrderDocumentsState
+from customer_center.state.order_totals import OrderTotalsState
 from customer_center.state.order_view import OrderViewState
 
 S = OrderViewState
@@ -668,7 +669,13 @@ def order_content() -> rx.Component:
     )
 
 
-@portal_page(routes.ORDER, OrderViewState.load, OrderDocumentsState.load, title_key="page.order")
+@portal_page(
+    routes.ORDER,
+    OrderViewState.load,
+    OrderDocumentsState.load,
+    OrderTotalsState.load,
+    title_key="page.order",
+)
 def order_view_page() -> rx.Component:
     return app_page(
         rx.cond(

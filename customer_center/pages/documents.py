@@ -116,6 +116,8 @@ def download_link(row: Texts) -> rx.Component:
         rx.text("PDF", as_="span"),
         href=row["href"],
         download="",
+        # A file, not a page of the app: the browser fetches it (no client-side routing).
+        custom_attrs={"reloadDocument": True},
         aria_label=row["download_label"],
         class_name="cc-document-download",
     )

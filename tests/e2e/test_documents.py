@@ -265,9 +265,21 @@ def test_the_invoice_is_refused_to_a_technician_and_to_another_company(
     signed_out.close()
 
 
-def test_the_documents_page_in_german(page: Page, portal: str, company: int) -> None:
+def test_the_documents_page_and_the_catalogue_in_german(
+    page: Page, portal: str, company: int
+) -> None:
     sign_in(page, portal, CLARA, PASSWORD)
     expect(page.locator("#user-name")).to_have_text("Clara Controller")
+    open_page(page, f"{portal}/catalogue")
+    bearing = page.locator(".cc-product[data-sku='BRG-6205-2RS']")
+    expect(bearing.locator(".cc-availability")).to_contain_text("240 in stock · delivery from")
+    expect(
+        bearing.get_by_role("img", name="Picture of Deep groove ball bearing 6205-2RS")
+    ).to_be_visible()
+    page.locator("#catalogue-category").click()
+    page.get_by_role("option", name="Motors").click()
+    expect(page.locator(".cc-product")).to_have_count(1)
+    shoot(page, "catalogue")
     open_page(page, f"{portal}/documents")
     choose_language(page, "Deutsch")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dokumente")
@@ -282,6 +294,10 @@ def test_the_documents_page_in_german(page: Page, portal: str, company: int) -> 
     expect(page.locator("#order-invoice-totals")).to_contain_text("Summe brutto")
     expect(page.locator("#order-documents")).to_contain_text("Rechnung")
     shoot(page, "order-de")
+    open_page(page, f"{portal}/catalogue")
+    expect(page.locator(".cc-availability").first).to_contain_text("Lieferung ab")
+    shoot(page, "catalogue-de")
+    open_page(page, f"{portal}/orders/{order_id}")
     choose_language(page, "English", "Sprache")
     expect(page.locator("#order-invoice-totals")).to_contain_text("Total gross")
     shoot(page, "order")

@@ -283,6 +283,7 @@ def test_the_documents_page_and_the_catalogue_in_german(
     open_page(page, f"{portal}/documents")
     choose_language(page, "Deutsch")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dokumente")
+    open_page(page, f"{portal}/documents")  # rows are worded when loaded: load them again
     expect(page.locator(".cc-document-row", has_text="Rechnung")).to_have_count(1)
     page.locator("#document-kind").click()
     page.get_by_role("option", name="Lieferschein").click()

@@ -129,7 +129,14 @@ def document_row(row: Texts) -> rx.Component:
             rx.vstack(
                 rx.text(row["number"], weight="medium", class_name="cc-nowrap"),
                 rx.cond(row["title"] != "", rx.text(row["title"], size="1", color_scheme="gray")),
-                rx.text(row["issued"], size="1", color_scheme="gray", class_name="cc-show-narrow"),
+                rx.text(
+                    row["issued"],
+                    rx.cond(row["order"] != "", " · ", ""),
+                    row["order"],
+                    size="1",
+                    color_scheme="gray",
+                    class_name="cc-show-narrow",
+                ),
                 spacing="0",
             )
         ),

@@ -57,7 +57,10 @@ def cart_rows(view: CartView, lang: str, t: Callable[..., str]) -> list[dict[str
             else "",
             "line_total": amount(line.line_total_cents, line.currency),
             "unavailable": "" if line.available else "1",
-            "price_origin": price_origin(line.quote, lang, line.list_price) if line.quote else "",
+            # Where a contract price comes from (a list price says so in price_kind already).
+            "price_origin": price_origin(line.quote, lang, line.list_price)
+            if line.quote and line.quote.is_contract
+            else "",
         }
         for line in view.lines
     ]

@@ -304,5 +304,6 @@ def test_the_documents_page_and_the_catalogue_in_german(
     shoot(page, "catalogue-de")
     open_page(page, f"{portal}/orders/{order_id}")
     choose_language(page, "English", "Sprache")
+    open_page(page, f"{portal}/orders/{order_id}")  # worded when loaded: load it again
     expect(page.locator("#order-invoice-totals")).to_contain_text("Total gross")
     shoot(page, "order", ORDER_PARTS)

@@ -115,7 +115,7 @@ def _table(doc: DocumentContent) -> list[Line]:
         row = [
             Cell(str(item.position), MARGIN),
             Cell(item.sku, COLUMNS[1]),
-            Cell(item.name[:44], COLUMNS[2]),
+            Cell(item.name[:38], COLUMNS[2]),  # ends before the quantity column
             Cell(f"{item.quantity} {item.unit}".strip(), QTY_RIGHT, right=True),
         ]
         if priced:

@@ -88,7 +88,7 @@ def filter_bar() -> rx.Component:
         ),
         rx.flex(
             rx.text(
-                tr("documents.count").replace("{count}", state.total.to_string()),
+                state.count_text,
                 size="2",
                 color_scheme="gray",
                 id="document-count",

@@ -28,6 +28,8 @@ class DocumentsState(PortalState):
     total: int = 0
     page: int = 0
     page_count: int = 1
+    more: bool = False  # counting stopped at the limit: there are more pages
+    count_text: str = ""
     erp_down: bool = False
     error: str = ""
 
@@ -55,8 +57,11 @@ class DocumentsState(PortalState):
             return
         self.kinds = kind_choices(found.kinds, self.lang)
         self.rows = document_rows(found.rows, self.lang)
-        self.total, self.erp_down = found.total, not found.erp_reachable
-        self.page_count = max(1, -(-found.total // PAGE_SIZE))
+        self.total, self.erp_down, self.more = found.total, not found.erp_reachable, found.more
+        self.page_count = max(1, -(-found.total // PAGE_SIZE)) + (1 if found.more else 0)
+        self.count_text = self._t(
+            "documents.count_more" if found.more else "documents.count", count=found.total
+        )
 
     @documents_view
     async def load(self) -> None:

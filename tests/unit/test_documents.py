@@ -192,3 +192,17 @@ def test_the_csv_import_checks_the_documents_columns(demo: Demo, tmp_path) -> No
     import_erp_directory(demo.engine, tmp_path)  # type: ignore[arg-type]
     row = demo.session.get(ErpDocumentRow, "D-1")
     assert row is not None and (row.kind, row.order_number) == ("invoice", "SO-1")
+
+
+def test_counting_stops_at_the_limit_and_the_pages_go_on(demo: Demo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from customer_center.services.documents import documents as service
+
+    monkeypatch.setattr(service, "COUNT_LIMIT", 2)
+    main = demo.main
+    first = list_documents(demo.session, main, erp=demo.erp, query=DocumentQuery(), limit=1)
+    assert (first.total, first.more, len(first.rows)) == (2, True, 1)
+    last = list_documents(
+        demo.session, main, erp=demo.erp, query=DocumentQuery(), offset=2, limit=1
+    )
+    assert (last.total, last.more, len(last.rows)) == (3, False, 1)  # Müller's 3 certificates
+    assert demo.erp.count_documents("10001", DocumentFilter(), up_to=2) == 2

@@ -243,9 +243,13 @@ class EmbeddedErpClient:
                 session, customer_number, document_filter, offset, limit
             )
 
-    def count_documents(self, customer_number: str, document_filter: DocumentFilter) -> int:
+    def count_documents(
+        self, customer_number: str, document_filter: DocumentFilter, *, up_to: int | None = None
+    ) -> int:
         with self._session() as session:
-            return embedded_documents.count_documents(session, customer_number, document_filter)
+            return embedded_documents.count_documents(
+                session, customer_number, document_filter, up_to
+            )
 
     def fetch_document(self, customer_number: str, document_number: str) -> ErpDocumentFile | None:
         with self._session() as session:

@@ -72,9 +72,16 @@ def list_documents(
     return [document(row) for row in session.exec(query)]
 
 
-def count_documents(session: Session, customer_number: str, wanted: DocumentFilter) -> int:
-    query = _filtered(select(func.count()).select_from(ErpDocumentRow), customer_number, wanted)
-    return int(session.exec(query).one())
+def count_documents(
+    session: Session, customer_number: str, wanted: DocumentFilter, up_to: int | None = None
+) -> int:
+    """The matching documents, counted to ``up_to`` at most (a bounded index range)."""
+    if up_to is None:
+        query = _filtered(select(func.count()).select_from(ErpDocumentRow), customer_number, wanted)
+        return int(session.exec(query).one())
+    matching = _filtered(select(ErpDocumentRow.document_number), customer_number, wanted)
+    bounded = matching.limit(max(up_to, 0)).subquery()
+    return int(session.exec(select(func.count()).select_from(bounded)).one())
 
 
 def vat_rate(session: Session, customer_number: str) -> Decimal | None:

@@ -326,7 +326,12 @@ class ErpClient(Protocol):
         """One page of the customer's documents matching the filter, newest first."""
         ...
 
-    def count_documents(self, customer_number: str, document_filter: DocumentFilter) -> int: ...
+    def count_documents(
+        self, customer_number: str, document_filter: DocumentFilter, *, up_to: int | None = None
+    ) -> int:
+        """How many documents match; with ``up_to``, counting stops there (a company with
+        100,000 documents is not counted to the end for a pager)."""
+        ...
 
     def fetch_document(self, customer_number: str, document_number: str) -> ErpDocumentFile | None:
         """The document as a file, only if it is this customer's; ``None`` otherwise (another

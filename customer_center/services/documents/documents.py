@@ -39,6 +39,8 @@ FINANCIAL: frozenset[str] = frozenset({"invoice", "credit_note"})
 FINANCIAL_RIGHTS = (Permission.REPORTS_VIEW, Permission.ORDERS_VIEW_ALL)
 REFUSED = "documents.error.refused"
 PAGE_SIZE = 25
+# Counted this far at most: beyond it the page says "more than 10,000" and pages on.
+COUNT_LIMIT = 10_000
 MAX_NUMBER_LENGTH = 40
 
 
@@ -78,6 +80,7 @@ class DocumentPage:
     offset: int
     kinds: tuple[DocumentKind, ...]  # what the filter offers this principal
     erp_reachable: bool = True
+    more: bool = False  # more than ``total`` (= COUNT_LIMIT) match; counting stopped there
 
 
 def _day(value: object) -> date | None:
@@ -163,11 +166,16 @@ def list_documents(
     if not wanted.kinds:
         return DocumentPage([], 0, 0, allowed)
     try:
-        total = erp.count_documents(customer, wanted)
+        # Counted to the limit, or past the page shown: there is always a next page to go to
+        # while more match.
+        bound = max(COUNT_LIMIT, start + limit)
+        counted = erp.count_documents(customer, wanted, up_to=bound + 1)
         documents = erp.list_documents(customer, wanted, start, limit)
     except ErpUnavailable:
         return DocumentPage([], 0, start, allowed, erp_reachable=False)
-    return DocumentPage(_rows(session, principal, documents), total, start, allowed)
+    more = counted > bound
+    total = bound if more else counted
+    return DocumentPage(_rows(session, principal, documents), total, start, allowed, more=more)
 
 
 MAX_ORDER_DOCUMENTS = 50

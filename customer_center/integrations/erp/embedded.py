@@ -263,6 +263,13 @@ class EmbeddedErpClient:
         with self._session() as session:
             return embedded_documents.fetch_document(session, customer_number, document_number)
 
+    def get_document(self, customer_number: str, document_number: str) -> ErpDocument | None:
+        """The embedded ERP's own, not the protocol's: a document's data without its PDF,
+        only if it is this customer's (the reference service's ``GET .../documents/{n}``)."""
+        with self._session() as session:
+            row = embedded_documents.own_document(session, customer_number, document_number)
+            return embedded_documents.document(row) if row else None
+
     def issue_order_documents(
         self, order_number: str, kinds: Sequence[str], day: date | None = None
     ) -> list[str]:

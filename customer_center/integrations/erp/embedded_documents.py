@@ -89,11 +89,21 @@ def vat_rate(session: Session, customer_number: str) -> Decimal | None:
     return Decimal(row.vat_rate) if row else None
 
 
+def own_document(
+    session: Session, customer_number: str, document_number: str
+) -> ErpDocumentRow | None:
+    """The document, only if it is this customer's (another's is as absent as none)."""
+    row = session.get(ErpDocumentRow, canonical_key(document_number))
+    if row is None or row.customer_number != canonical_key(customer_number):
+        return None
+    return row
+
+
 def fetch_document(
     session: Session, customer_number: str, document_number: str
 ) -> ErpDocumentFile | None:
-    row = session.get(ErpDocumentRow, canonical_key(document_number))
-    if row is None or row.customer_number != canonical_key(customer_number):
+    row = own_document(session, customer_number, document_number)
+    if row is None:
         return None
     customer = session.get(ErpCustomerRow, row.customer_number)
     assert customer is not None  # a foreign key

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from customer_center.domain.errors import ServiceError
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.embedded import EmbeddedErpClient
@@ -23,6 +24,8 @@ from customer_center.integrations.erp.protocol import (
     DocumentFilter,
     ErpUnavailable,
 )
+from customer_center.services.documents import documents
+from customer_center.services.shop.catalogue import ERP_UNAVAILABLE
 from tests.document_factories import order_in_erp
 from tests.erp_service import http_erp, reference_erp
 from tests.factories import make_company
@@ -138,3 +141,29 @@ def test_a_slow_erp_is_given_up_on_for_a_document_within_the_timeout(erp_db: Eng
         service.delay = 0
         client.close()
     assert elapsed < 0.9  # one try of 0.3 s, never the service's 1.5 s
+
+
+def test_the_documents_page_and_a_download_over_http_and_while_the_erp_is_down(
+    erp_db: Engine, session: Session
+) -> None:
+    main = make_company(session, MUELLER, "Müller Maschinenbau GmbH")
+    other = make_company(session, "10002", "Acme Industrial Supply Ltd")
+    session.commit()
+    with reference_erp(erp_db, port=free_port()) as (_, url):
+        client = http_erp(url)
+        page = documents.list_documents(
+            session, main, erp=client, query=documents.DocumentQuery(kind="certificate")
+        )
+        assert page.erp_reachable and page.total == 3 and len(page.rows) == 3
+        number = page.rows[0].number
+        found = documents.fetch_document(session, main, erp=client, number=number)
+        assert found.content.startswith(b"%PDF")
+        with pytest.raises(ServiceError) as refused:  # another company's document
+            documents.fetch_document(session, other, erp=client, number=number)
+        assert refused.value.code == documents.REFUSED
+    with pytest.raises(ServiceError) as down:
+        documents.fetch_document(session, main, erp=client, number=number)
+    assert down.value.code == ERP_UNAVAILABLE  # "try again", never "not yours"
+    page = documents.list_documents(session, main, erp=client, query=documents.DocumentQuery())
+    assert not page.erp_reachable and page.rows == []
+    client.close()

@@ -14,7 +14,12 @@ from sqlmodel import Session
 
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
-from customer_center.integrations.erp.protocol import DocumentFilter, ErpContactChange
+from customer_center.integrations.erp.protocol import (
+    DOCUMENT_KINDS,
+    PRODUCT_SORTS,
+    DocumentFilter,
+    ErpContactChange,
+)
 from customer_center.services.orders.handoff import order_request
 from tests.erp_contract import CONTRACT, ContractTransport, load_contract
 from tests.erp_service import TOKEN, http_erp, reference_erp
@@ -38,6 +43,12 @@ def test_the_contract_is_a_valid_openapi_3_1_document() -> None:
     assert document["openapi"] == "3.1.0"
     assert all(path.startswith("/v1/") for path in document["paths"])
     assert load_contract() is not None
+    # The enums the portal's code knows are the contract's (a new value needs both).
+    schemas, parameters = document["components"]["schemas"], document["paths"]
+    assert tuple(schemas["DocumentKind"]["enum"]) == DOCUMENT_KINDS
+    products = parameters["/v1/customers/{customer_number}/products"]["get"]["parameters"]
+    sort = next(p for p in products if p.get("name") == "sort")
+    assert tuple(sort["schema"]["enum"]) == PRODUCT_SORTS
 
 
 def test_every_call_of_the_client_and_every_answer_of_the_service_keep_the_contract(

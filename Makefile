@@ -124,6 +124,7 @@ bench: setup chromium
 	$(PY) -m bench.quick_order
 	CC_BENCH_DATABASE_URL=$(PG_TEST_URL) $(PY) -m bench.quick_order
 	$(BENCH) bench.hot_queries
+	$(BENCH) bench.documents_list
 	$(BENCH) bench.browser_latency
 	$(BENCH) bench.concurrency
 	$(BENCH) bench.memory

@@ -26,6 +26,7 @@ ORDER = [
     "concurrency",
     "memory",
     "hot_queries",
+    "documents_list",
     "user_list_postgresql",
     "user_list_sqlite",
     "quick_order_postgresql",

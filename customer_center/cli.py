@@ -97,6 +97,22 @@ def _erp_demo(_args: argparse.Namespace) -> None:
     print(f"Demo data sheets: {len(written)} PDF files in {folder}")
 
 
+def _erp_issue_documents(args: argparse.Namespace) -> None:
+    from customer_center.db import get_engine
+    from customer_center.integrations.erp.embedded import EmbeddedErpClient
+
+    kinds = [kind.strip() for kind in args.kinds.split(",") if kind.strip()]
+    unknown = sorted(set(kinds) - {"order_confirmation", "invoice", "delivery_note", "credit_note"})
+    if unknown or not kinds:
+        print(f"Unknown document kinds: {', '.join(unknown) or '(none)'}", file=sys.stderr)
+        raise SystemExit(2)
+    numbers = EmbeddedErpClient(get_engine()).issue_order_documents(args.order_number, kinds)
+    if not numbers:
+        print(f"The embedded ERP has no order {args.order_number}", file=sys.stderr)
+        raise SystemExit(1)
+    print(f"Documents of {args.order_number}: {', '.join(numbers)}")
+
+
 def _erp_import_status(args: argparse.Namespace) -> None:
     """Apply ERP status updates from a CSV file (docs/erp-status-updates.md)."""
     from customer_center.db import get_engine
@@ -244,6 +260,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     erp_status.add_argument("file")
     erp_status.set_defaults(run=_erp_import_status)
+    issue = erp.add_parser(
+        "issue-documents",
+        help="the embedded ERP issues documents (PDF on download) for one of its orders",
+    )
+    issue.add_argument("order_number", help="the ERP's order number, e.g. SO-100042")
+    issue.add_argument(
+        "--kinds",
+        default="order_confirmation,delivery_note,invoice",
+        help="comma-separated: order_confirmation, delivery_note, invoice, credit_note",
+    )
+    issue.set_defaults(run=_erp_issue_documents)
     commands.add_parser("demo-info", help="print the demo activation data").set_defaults(
         run=_demo_info
     )

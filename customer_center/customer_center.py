@@ -9,6 +9,7 @@ from customer_center.background import approval_reminder_task, outbox_relay_task
 from customer_center.http.auth_routes import routes as auth_routes
 from customer_center.http.browser_key import browser_key_middleware
 from customer_center.http.datasheets import routes as datasheet_routes
+from customer_center.http.documents import routes as document_routes
 from customer_center.http.erp_contacts import routes as erp_contact_routes
 from customer_center.http.erp_status import routes as erp_status_routes
 from customer_center.http.exports import routes as export_routes
@@ -40,6 +41,7 @@ from customer_center.pages import (  # noqa: F401
     controlling,
     dashboard,
     dev_mailbox,
+    documents,
     invitation,
     order_view,
     orders,
@@ -81,6 +83,7 @@ http_routes = (
     + erp_contact_routes
     + order_export_routes
     + datasheet_routes
+    + document_routes
     + scim_routes
     + health_routes
     + seller_routes

@@ -52,6 +52,11 @@ class FakeErp:
         self.down = False
         self.calls = 0
 
+    def get_vat_rate(self, customer_number: str) -> Decimal | None:
+        if self.down:
+            raise ErpUnavailable("down")
+        return Decimal("19.00")
+
     def get_offers(
         self,
         customer_number: str,

@@ -5,7 +5,7 @@ Pure: no Reflex, no settings. :func:`link` makes the absolute address an e-mail 
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 # Pages for everyone (no sign-in needed)
 START = "/"
@@ -46,6 +46,7 @@ COMPANY_SIGN_IN = "/company/sign-in"
 COMPANY_PROVISIONING = "/company/provisioning"
 COMPANY_SELLER_ACCESS = "/company/seller-access"  # may the seller's agents act for users
 ACTING_CONSENT = "/seller-access/consent"  # a user answers an agent's request to act
+DOCUMENTS = "/documents"  # the company's documents from the ERP (issue 16)
 
 # The seller's side: its staff sign in at SELLER (their own cookie, their own pages)
 SELLER = "/seller"
@@ -73,6 +74,7 @@ EXPORT_USERS = "/export/users.csv"
 EXPORT_ORDERS = "/export/orders.csv"
 EXPORT_AUDIT = "/export/audit.csv"
 DATASHEETS = "/datasheets"
+DOCUMENT_FILES = "/documents/files"  # /documents/files/<number>.pdf (issue 16)
 ERP_ORDER_STATUS = "/erp/order-status"
 SCIM = "/scim/v2"
 HEALTH = "/health"
@@ -85,6 +87,11 @@ PUNCHOUT_TRANSFER = "/punchout/transfer"
 COMPANY_PUNCHOUT = "/company/punchout"  # the main contact: the company's connections, sessions
 SELLER_COMPANY_PUNCHOUT = "/seller/companies/[company_id]/punchout"
 SELLER_PUNCHOUT = "/seller/punchout"  # every punchout session of every company
+
+
+def document_file(number: str) -> str:
+    """The download address of one of the company's documents from the ERP."""
+    return f"{DOCUMENT_FILES}/{quote(number, safe='')}.pdf"
 
 
 def is_seller_path(path: str) -> bool:

@@ -9,9 +9,10 @@ write and guards against concurrent decisions (optimistic locking).
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from customer_center.domain.order_states import (
@@ -45,6 +46,9 @@ class Order(SQLModel, table=True):
     payment_method: str = Field(default="", max_length=32)
     shipping_method: str = Field(default="", max_length=32)
     erp_order_number: str | None = Field(default=None, max_length=64, index=True)
+    # The VAT rate (percent) the ERP named for the company when the order was placed, like
+    # the lines' prices a snapshot: the invoice totals in e-mails and on the order page.
+    vat_rate: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2), nullable=True))
     created_at: datetime = Field(default_factory=utcnow)
     submitted_at: datetime | None = None
     decided_at: datetime | None = None

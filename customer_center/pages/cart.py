@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.budget_editor import situation
+from customer_center.components.invoice_totals import invoice_totals
 from customer_center.components.layout import app_page
 from customer_center.components.list_picker import list_picker
 from customer_center.components.navigation import Nav, NavGroup
@@ -78,6 +79,12 @@ def cart_row(row: Texts) -> rx.Component:
                 color_scheme="gray",
             ),
             rx.cond(
+                row["price_origin"] != "",
+                rx.text(
+                    row["price_origin"], size="1", color_scheme="gray", class_name="cc-price-origin"
+                ),
+            ),
+            rx.cond(
                 row["unavailable"] != "",
                 rx.text(tr("shop.cart.unavailable"), size="1", color_scheme="red"),
             ),
@@ -149,6 +156,14 @@ def totals_card() -> rx.Component:
                 ),
                 width="100%",
                 align="center",
+            ),
+            rx.cond(
+                state.prices_known,
+                invoice_totals(
+                    state.invoice_rows,
+                    element_id="cart-invoice-totals",
+                    note_key="invoice.shipping_assumed",
+                ),
             ),
             rx.flex(
                 rx.cond(state.punchout, transfer_form(), checkout_link()),

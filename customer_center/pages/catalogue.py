@@ -12,8 +12,9 @@ from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.permissions import Permission
+from customer_center.integrations.erp.protocol import PRODUCT_SORTS
 from customer_center.services.shop.cart import MAX_LINE_QUANTITY
-from customer_center.state.catalogue import CatalogueState
+from customer_center.state.catalogue import ALL, CatalogueState
 from customer_center.state.session import SessionState
 
 DOCUMENTS = Permission.DOCUMENTS_VIEW.value
@@ -116,14 +117,53 @@ def add_form(row: Texts) -> rx.Component:
     )
 
 
+def product_image(row: Texts) -> rx.Component:
+    return rx.cond(
+        row["image"] != "",
+        rx.image(
+            src=row["image"],
+            alt=tr("catalogue.image").replace("{name}", row["name"]),
+            width="72px",
+            height="72px",
+            class_name="cc-product-image",
+        ),
+    )
+
+
+def availability(row: Texts) -> rx.Component:
+    return rx.cond(
+        row["availability"] != "",
+        rx.hstack(
+            rx.icon(
+                rx.cond(row["in_stock"] != "", "package_check", "clock"),
+                size=14,
+                aria_hidden="true",
+            ),
+            rx.text(row["availability"], size="1"),
+            spacing="1",
+            align="center",
+            color=rx.cond(row["in_stock"] != "", "var(--green-11)", "var(--amber-11)"),
+            class_name="cc-availability",
+        ),
+    )
+
+
 def product_card(row: Texts) -> rx.Component:
     state = CatalogueState
     return rx.card(
         rx.flex(
+            product_image(row),
             rx.vstack(
                 rx.text(row["name"], size="3", weight="bold", as_="div"),
-                rx.text(row["sku_label"], size="1", color_scheme="gray"),
+                rx.text(
+                    row["sku_label"],
+                    rx.cond(row["category"] != "", " · ", ""),
+                    row["category"],
+                    size="1",
+                    color_scheme="gray",
+                ),
                 rx.text(row["description"], size="2"),
+                availability(row),
                 datasheet_link(row),
                 spacing="1",
                 flex="1",
@@ -163,6 +203,50 @@ def catalogue_pager() -> rx.Component:
     )
 
 
+def _labelled(label_key: str, control: rx.Component, html_for: str) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(tr(label_key), html_for=html_for, class_name="cc-label"),
+        control,
+        spacing="1",
+        width="100%",
+        min_width="0",
+    )
+
+
+def filters() -> rx.Component:
+    state = CatalogueState
+    return rx.grid(
+        _labelled(
+            "catalogue.category",
+            rx.select.root(
+                rx.select.trigger(id="catalogue-category", width="100%"),
+                rx.select.content(
+                    rx.select.item(tr("catalogue.category_all"), value=ALL),
+                    rx.foreach(state.categories, lambda c: rx.select.item(c, value=c)),
+                ),
+                value=state.category,
+                on_change=state.set_category,
+            ),
+            "catalogue-category",
+        ),
+        _labelled(
+            "catalogue.sort",
+            rx.select.root(
+                rx.select.trigger(id="catalogue-sort", width="100%"),
+                rx.select.content(
+                    *[rx.select.item(tr(f"catalogue.sort.{s}"), value=s) for s in PRODUCT_SORTS]
+                ),
+                value=state.sort,
+                on_change=state.set_sort,
+            ),
+            "catalogue-sort",
+        ),
+        columns=rx.breakpoints(initial="1", sm="2"),
+        spacing="3",
+        width="100%",
+    )
+
+
 def catalogue_content() -> rx.Component:
     state = CatalogueState
     return rx.vstack(
@@ -176,6 +260,7 @@ def catalogue_content() -> rx.Component:
             width="100%",
             size="3",
         ),
+        filters(),
         rx.cond(
             state.loaded & ~state.show_prices & (state.problem == ""),
             rx.text(tr("shop.catalogue.prices_hidden"), size="1", color_scheme="gray"),

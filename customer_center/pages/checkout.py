@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from customer_center.components.forms import field
+from customer_center.components.invoice_totals import invoice_totals
 from customer_center.components.layout import app_page
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import Texts, notice, tr
@@ -137,8 +140,14 @@ def billing_section() -> rx.Component:
 
 
 def method_select(
-    name: str, label_key: str, codes: tuple[str, ...], prefix: str, default: str
+    name: str,
+    label_key: str,
+    codes: tuple[str, ...],
+    prefix: str,
+    default: str,
+    on_change: Any = None,
 ) -> rx.Component:
+    changes = {"on_change": on_change} if on_change is not None else {}
     return rx.vstack(
         rx.el.label(tr(label_key), html_for=name, class_name="cc-label"),
         rx.select.root(
@@ -149,6 +158,7 @@ def method_select(
             name=name,
             default_value=default,
             size="3",
+            **changes,
         ),
         error_below(name),
         spacing="1",
@@ -175,6 +185,7 @@ def details_section() -> rx.Component:
                 SHIPPING_METHODS,
                 "orders.shipping",
                 DEFAULT_SHIPPING,
+                on_change=CheckoutState.choose_shipping,
             ),
             columns=rx.breakpoints(initial="1", sm="2"),
             spacing="3",
@@ -228,6 +239,7 @@ def summary() -> rx.Component:
                 width="100%",
                 align="center",
             ),
+            invoice_totals(state.invoice_rows, element_id="checkout-invoice-totals"),
             rx.cond(
                 state.breach_lines.length() > 0,
                 rx.callout.root(

@@ -8,12 +8,15 @@ import reflex as rx
 
 from customer_center.components.forms import OnSubmit
 from customer_center.components.layout import app_page
+from customer_center.components.order_documents import order_documents_card, order_totals_card
 from customer_center.components.order_stepper import journey_card
 from customer_center.components.portal_page import portal_page
 from customer_center.components.reorder import reorder_box
 from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.orders import ADDRESS_FIELDS
+from customer_center.state.order_documents import OrderDocumentsState
+from customer_center.state.order_totals import OrderTotalsState
 from customer_center.state.order_view import OrderViewState
 from customer_center.state.reorder import ReorderState
 
@@ -654,11 +657,19 @@ def order_content() -> rx.Component:
         reasons_card(),
         rx.cond(S.steps.length() > 0, journey_card(S.steps, S.shipments, S.shipment_lines)),
         rx.grid(
-            rx.vstack(lines_card(), revisions_card(), timeline_card(), spacing="4", width="100%"),
+            rx.vstack(
+                lines_card(),
+                order_totals_card(),
+                revisions_card(),
+                timeline_card(),
+                spacing="4",
+                width="100%",
+            ),
             rx.vstack(
                 actions_card(),
                 reorder_box(),
                 summary_card(),
+                order_documents_card(),
                 chain_card(),
                 budget_card(),
                 spacing="4",
@@ -679,6 +690,8 @@ def order_content() -> rx.Component:
     routes.ORDER,
     OrderViewState.load,
     ReorderState.load,
+    OrderDocumentsState.load,
+    OrderTotalsState.load,
     title_key="page.order",
     # "PO-000004 · Orders · Customer Center" once the order is shown
     title=rx.cond(S.number != "", S.number + " · " + tr("page.orders"), tr("page.order")),

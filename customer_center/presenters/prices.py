@@ -39,6 +39,22 @@ def validity_text(valid_from: date | None, valid_to: date | None, lang: str) -> 
     return translate(lang, "prices.validity.open")
 
 
+def price_origin(quote: PriceQuote, lang: str, list_price: Decimal | None = None) -> str:
+    """Where a buyer's price comes from, to check against the contract: "List price",
+    "Contract price, valid from Jan 1, 2026 · list price €8.90", "Quantity break from 100
+    pieces, …"."""
+    label = source_label(quote.source, lang)
+    if quote.source is PriceSource.LIST:
+        return label
+    if quote.source is PriceSource.QUANTITY_BREAK and quote.min_quantity:
+        label = translate(lang, "invoice.quantity_break", count=quote.min_quantity)
+    text = f"{label}, {validity_text(quote.valid_from, quote.valid_to, lang)}"
+    if list_price is None:
+        return text
+    listed = format_money(list_price, quote.currency, lang)
+    return f"{text} · {translate(lang, 'invoice.list_price', amount=listed)}"
+
+
 def quote_text(quote: PriceQuote, lang: str) -> str:
     """The price and where it comes from, in one sentence."""
     amount = format_money(quote.amount, quote.currency, lang)

@@ -14,10 +14,13 @@ from customer_center.domain.principals import CustomerUser
 from customer_center.domain.punchout import Operation
 from customer_center.i18n.wording import money
 from customer_center.presenters.breaches import describe_breach
+from customer_center.presenters.invoice_totals import totals_rows
+from customer_center.presenters.prices import price_origin
 from customer_center.services.punchout.start import punchout_mode
 from customer_center.services.shop import cart
 from customer_center.services.shop.cart import CartLine, CartView
 from customer_center.services.shop.catalogue import SKU_MAX
+from customer_center.services.shop.invoice_preview import DEFAULT_SHIPPING
 from customer_center.services.wiring import erp_client
 from customer_center.state.access import requires
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
@@ -62,6 +65,10 @@ def cart_rows(view: CartView, lang: str, t: Callable[..., str]) -> list[dict[str
             "price_kind": _price_kind(line, t),
             "line_total": amount(line.line_total_cents, line.currency),
             "unavailable": "" if line.available else "1",
+            # Where a contract price comes from (a list price says so in price_kind already).
+            "price_origin": price_origin(line.quote, lang, line.list_price)
+            if line.quote and line.quote.is_contract
+            else "",
         }
         for line in view.lines
     ]
@@ -74,6 +81,7 @@ class CartState(SituationView):
     prices_known: bool = True
     has_unavailable: bool = False
     breach_lines: list[str] = []
+    invoice_rows: list[dict[str, str]] = []  # goods, shipping, VAT, gross as on the invoice
     unlimited: bool = False  # no limits at all: nothing to warn about, nothing to reassure
     loaded: bool = False
     notice: str = ""
@@ -89,7 +97,7 @@ class CartState(SituationView):
         try:
             view = await in_transaction(cart.cart_view, actor, erp=erp_client())
         except ServiceError as error:
-            self.rows, self.problem = [], self._t(error.code)
+            self.rows, self.problem, self.invoice_rows = [], self._t(error.code), []
             self._show(None)
             return
         finally:
@@ -100,6 +108,9 @@ class CartState(SituationView):
         self.total = money(view.total_cents, view.currency, lang)
         self.total_quantity = self._t("shop.total_quantity", count=view.total_quantity)
         self.prices_known = view.prices_known
+        self.invoice_rows = (
+            totals_rows(view.totals, DEFAULT_SHIPPING, lang) if view.totals is not None else []
+        )
         self.has_unavailable = view.has_unavailable
         self.breach_lines = [describe_breach(b, lang, view.currency) for b in view.breaches]
         self.unlimited = view.situation.limits.is_unlimited

@@ -11,6 +11,8 @@ from __future__ import annotations
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.formatting import format_money
+from customer_center.integrations.erp.protocol import PRODUCT_SORTS
+from customer_center.presenters.catalogue import availability_text
 from customer_center.services.shop import cart, catalogue
 from customer_center.services.shop.catalogue import CataloguePage
 from customer_center.services.wiring import erp_client
@@ -19,9 +21,14 @@ from customer_center.state.base import PortalState, field_errors, in_transaction
 from customer_center.state.cart import CartBadgeState
 from customer_center.state.paging import page_turners
 
+ALL = "all"
+
 
 class CatalogueState(PortalState):
     search: str = ""
+    category: str = ALL
+    categories: list[str] = []
+    sort: str = "name"
     page: int = 0
     page_count: int = 1
     total: int = 0
@@ -51,9 +58,14 @@ class CatalogueState(PortalState):
                 else "",
                 "own_price": "1" if p.is_customer_price else "",
                 "datasheet": p.datasheet_url,
+                "category": p.category,
+                "image": p.image_url,
+                "availability": availability_text(p.stock, p.delivery_on, lang),
+                "in_stock": "1" if p.stock else "",
             }
             for p in result.products
         ]
+        self.categories = result.categories
         self.total, self.page, self.page_count = result.total, result.page, result.page_count
         self.show_prices, self.can_order = result.show_prices, result.can_order
 
@@ -66,6 +78,8 @@ class CatalogueState(PortalState):
                 erp=erp_client(),
                 search=self.search,
                 page=self.page,
+                category="" if self.category == ALL else self.category,
+                sort=self.sort,
             )
         except ServiceError as error:
             self.rows, self.total, self.page, self.page_count = [], 0, 0, 1
@@ -85,6 +99,19 @@ class CatalogueState(PortalState):
     @signed_in
     async def set_search(self, value: str) -> None:
         self.search = value[: catalogue.SEARCH_MAX] if isinstance(value, str) else ""
+        self.page = 0
+        await self._refresh()
+
+    @signed_in
+    async def set_category(self, value: str) -> None:
+        """One of the ERP's categories (the service checks it again), or all."""
+        known = isinstance(value, str) and value in self.categories
+        self.category, self.page = (value if known else ALL), 0
+        await self._refresh()
+
+    @signed_in
+    async def set_sort(self, value: str) -> None:
+        self.sort = value if isinstance(value, str) and value in PRODUCT_SORTS else "name"
         self.page = 0
         await self._refresh()
 

@@ -8,15 +8,24 @@ up again among the company's own ERP addresses. Service errors keyed
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from types import SimpleNamespace
 
 from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
-from customer_center.domain.orders import ADDRESS_FIELDS, COMMENT_MAX, REFERENCE_MAX, order_number
+from customer_center.domain.invoice_totals import invoice_totals
+from customer_center.domain.orders import (
+    ADDRESS_FIELDS,
+    COMMENT_MAX,
+    REFERENCE_MAX,
+    SHIPPING_METHODS,
+    order_number,
+)
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.wording import money
 from customer_center.presenters.breaches import breach_lines, describe_breach
-from customer_center.services.shop import cart, checkout
+from customer_center.presenters.invoice_totals import totals_rows
+from customer_center.services.shop import cart, checkout, invoice_preview
 from customer_center.services.shop.checkout import NEW_ADDRESS, AddressChoice, CheckoutRequest
 from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
@@ -26,7 +35,7 @@ from customer_center.state.cart import CartBadgeState, cart_rows
 
 ORDER = Permission.ORDERS_CREATE
 DEFAULT_PAYMENT = "invoice"
-DEFAULT_SHIPPING = "standard"
+DEFAULT_SHIPPING = invoice_preview.DEFAULT_SHIPPING
 
 
 def one_line(address: dict[str, str]) -> str:
@@ -61,6 +70,12 @@ class CheckoutState(PortalState):
     rows: list[dict[str, str]] = []
     total: str = ""
     breach_lines: list[str] = []
+    invoice_rows: list[dict[str, str]] = []  # as on the invoice, for the chosen shipping
+    shipping_method: str = DEFAULT_SHIPPING
+    # What the invoice rows are computed from; on the server only.
+    _goods_cents: int = 0
+    _vat_rate: str = ""
+    _currency: str = "EUR"
     delivery_options: list[dict[str, str]] = []
     billing_options: list[dict[str, str]] = []
     delivery_choice: str = NEW_ADDRESS
@@ -87,6 +102,11 @@ class CheckoutState(PortalState):
         self.has_lines = bool(view.lines)
         self.total = money(view.total_cents, view.currency, lang) if view.prices_known else ""
         self.breach_lines = [describe_breach(b, lang, view.currency) for b in view.breaches]
+        self._goods_cents, self._currency = view.total_cents, view.currency
+        rate = view.totals.vat[0].rate if view.totals and view.totals.vat else None
+        self._vat_rate = str(rate) if rate is not None else ""
+        self.shipping_method = DEFAULT_SHIPPING
+        self._show_totals()
         if not view.prices_known:
             self.problem = self._t("shop.error.erp_unavailable")
         self.delivery_options = choice_rows(options.delivery)
@@ -104,6 +124,26 @@ class CheckoutState(PortalState):
         except ServiceError as error:
             self.problem = self._t(error.code)
         self.loaded = True
+
+    def _show_totals(self) -> None:
+        if not self._vat_rate or not self.has_lines:
+            self.invoice_rows = []
+            return
+        totals = invoice_totals(
+            self._goods_cents,
+            shipping_method=self.shipping_method,
+            vat_rate=Decimal(self._vat_rate),
+            currency=self._currency,
+        )
+        self.invoice_rows = totals_rows(totals, self.shipping_method, self.lang)
+
+    @requires(ORDER)
+    def choose_shipping(self, method: str) -> None:
+        """The shipping select changed: the totals follow (the order takes the form's value,
+        checked again by the service)."""
+        if isinstance(method, str) and method in SHIPPING_METHODS:
+            self.shipping_method = method
+            self._show_totals()
 
     @requires(ORDER)
     def choose_delivery(self, key: str) -> None:
@@ -153,6 +193,6 @@ class CheckoutState(PortalState):
         self.placed_approved = outcome.status == "approved"
         self.placed_status = self._t(f"orders.status.{outcome.status}")
         self.placed_reasons = breach_lines(outcome.reasons, self.lang, outcome.currency)
-        self.rows, self.has_lines = [], False
+        self.rows, self.has_lines, self.invoice_rows = [], False, []
         badge = await self.get_state(CartBadgeState)
         badge.count = 0

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -28,7 +29,7 @@ from customer_center.cli import build_parser
 from customer_center.domain.order_states import OrderStatus
 from customer_center.domain.staff import StaffPermission
 from customer_center.integrations.erp.demo import demo_data_dir
-from customer_center.integrations.erp.tables import ErpProductRow
+from customer_center.integrations.erp.tables import ErpDocumentRow, ErpOrderRow, ErpProductRow
 from customer_center.migrations import alembic_config
 from customer_center.models.base import utcnow
 from customer_center.models.company import Company
@@ -131,6 +132,33 @@ def check_erp_import_demo(portal: Portal) -> None:
     assert all(sheet.read_bytes().startswith(b"%PDF-1.4") for sheet in sheets)
     with portal.session() as session:
         assert session.exec(select(func.count()).select_from(ErpProductRow)).one() == 8
+
+
+def check_erp_issue_documents(portal: Portal) -> None:
+    """The embedded ERP issues an order's documents once; an unknown order is refused."""
+    with portal.session() as session:
+        session.add(
+            ErpOrderRow(
+                message_id="cli-docs",
+                erp_order_number="SO-900001",
+                customer_number="10001",
+                portal_order_id=1,
+                total=Decimal("10.00"),
+                header={"shipping_method": "standard"},
+            )
+        )
+        session.commit()
+    out = _ok(portal.run("erp", "issue-documents", "so-900001", "--kinds", "invoice,delivery_note"))
+    assert "INV-900001, DN-900001" in out
+    again = _ok(portal.run("erp", "issue-documents", "SO-900001", "--kinds", "invoice"))
+    assert "INV-900001" in again
+    with portal.session() as session:
+        rows = session.exec(
+            select(ErpDocumentRow).where(ErpDocumentRow.order_number == "SO-900001")
+        )
+        assert sorted(r.kind for r in rows) == ["delivery_note", "invoice"]
+    assert portal.run("erp", "issue-documents", "SO-1").returncode == 1
+    assert portal.run("erp", "issue-documents", "SO-900001", "--kinds", "bill").returncode == 2
 
 
 def check_demo_info(portal: Portal) -> None:
@@ -274,6 +302,7 @@ CHECKS: dict[str, Callable[[Portal], None]] = {
     "access-map": check_access_map,
     "approvals remind": check_approvals_remind,
     "erp import-status": check_erp_import_status,
+    "erp issue-documents": check_erp_issue_documents,
     "demo generate": check_demo_generate,
     "seller create-admin": check_seller_create_admin,
     "serve": check_serve,

@@ -14,7 +14,12 @@ from sqlmodel import Session
 
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
-from customer_center.integrations.erp.protocol import ErpContactChange
+from customer_center.integrations.erp.protocol import (
+    DOCUMENT_KINDS,
+    PRODUCT_SORTS,
+    DocumentFilter,
+    ErpContactChange,
+)
 from customer_center.services.orders.handoff import order_request
 from tests.erp_contract import CONTRACT, ContractTransport, load_contract
 from tests.erp_service import TOKEN, http_erp, reference_erp
@@ -38,6 +43,12 @@ def test_the_contract_is_a_valid_openapi_3_1_document() -> None:
     assert document["openapi"] == "3.1.0"
     assert all(path.startswith("/v1/") for path in document["paths"])
     assert load_contract() is not None
+    # The enums the portal's code knows are the contract's (a new value needs both).
+    schemas, parameters = document["components"]["schemas"], document["paths"]
+    assert tuple(schemas["DocumentKind"]["enum"]) == DOCUMENT_KINDS
+    products = parameters["/v1/customers/{customer_number}/products"]["get"]["parameters"]
+    sort = next(p for p in products if p.get("name") == "sort")
+    assert tuple(sort["schema"]["enum"]) == PRODUCT_SORTS
 
 
 def test_every_call_of_the_client_and_every_answer_of_the_service_keep_the_contract(
@@ -55,6 +66,23 @@ def test_every_call_of_the_client_and_every_answer_of_the_service_keep_the_contr
         skus = [o.product.sku for o in client.list_products(MUELLER, "", 0, 25)]
         client.list_products(MUELLER, "Schraube", 0, 5, day=date(2026, 3, 1))
         client.count_products(MUELLER)
+        categories = client.list_categories(MUELLER)
+        client.list_products(MUELLER, "", 0, 10, category=categories[0], sort="price_desc")
+        client.count_products(MUELLER, "", category=categories[0])
+        client.get_vat_rate(MUELLER)
+        client.get_vat_rate("NO-SUCH")
+        wanted = DocumentFilter(
+            kinds=("certificate", "invoice"),
+            issued_from=date(2026, 1, 1),
+            issued_to=date(2026, 12, 31),
+            order_number="SO-100000",
+        )
+        documents = client.list_documents(MUELLER, DocumentFilter(), 0, 10)
+        client.list_documents(MUELLER, wanted, 1, 5)
+        client.count_documents(MUELLER, DocumentFilter(kinds=("certificate",)), up_to=2)
+        client.count_documents(MUELLER, wanted)
+        pdf = client.fetch_document(MUELLER, documents[0].document_number)
+        foreign = client.fetch_document("10002", documents[0].document_number)
         client.get_offers(MUELLER, [*skus, "NO-SUCH"], quantities={skus[0]: 250})
         client.list_contract_prices(MUELLER, skus[0])
         client.get_customer(MUELLER)
@@ -80,6 +108,9 @@ def test_every_call_of_the_client_and_every_answer_of_the_service_keep_the_contr
         client.apply_contact_change(renamed, "cc-outbox-4")
         client.close()
     assert checker.problems == []
+    assert categories and documents and foreign is None
+    assert pdf is not None and pdf.content.startswith(b"%PDF")
+    assert ("GET", "customers", 404) in checker.seen
     assert {resource for _, resource, _ in checker.seen} == {
         "customers",
         "invoices",
@@ -97,6 +128,12 @@ def test_every_call_of_the_client_and_every_answer_of_the_service_keep_the_contr
         ("POST", "/v1/orders", {"portal_order_id": 1}, 400),  # no Idempotency-Key, no lines
         ("POST", "/v1/customers/10001/offers", {"skus": "A-100"}, 400),
         ("GET", "/v1/customers/10001/products?limit=-1", None, 400),
+        ("GET", "/v1/customers/10001/products?sort=cheapest", None, 400),
+        ("GET", "/v1/customers/10001/documents?kind=receipt", None, 400),
+        ("GET", "/v1/customers/10001/document-count?up_to=-1", None, 400),
+        ("GET", "/v1/customers/10002/documents/CERT-10001-BRG-6205", None, 404),
+        ("GET", "/v1/customers/10002/documents/CERT-10001-BRG-6205/pdf", None, 404),
+        ("GET", "/v1/customers/NO-SUCH/vat-rate", None, 404),
     ],
 )
 def test_refusals_of_the_service_keep_the_contract(

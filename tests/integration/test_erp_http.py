@@ -19,7 +19,11 @@ from customer_center.integrations.erp.embedded import EmbeddedErpClient
 from customer_center.integrations.erp.http.client import HttpErpClient
 from customer_center.integrations.erp.http.reference_service import ReferenceErp
 from customer_center.integrations.erp.http.transport import CircuitBreaker
-from customer_center.integrations.erp.protocol import CachedOffer, ErpUnavailable
+from customer_center.integrations.erp.protocol import (
+    CachedOffer,
+    DocumentFilter,
+    ErpUnavailable,
+)
 from customer_center.integrations.erp.tables import ErpOrderRow
 from customer_center.models.base import utcnow
 from customer_center.models.order import Order
@@ -83,6 +87,14 @@ def test_every_read_answers_what_the_embedded_erp_answers(erp_db: Engine, served
         lambda erp: erp.count_products(MUELLER, ""),
         lambda erp: erp.get_offers(MUELLER, [*skus, "NO-SUCH"], quantities=quantities, day=day),
         lambda erp: erp.list_contract_prices(MUELLER, skus[0]),
+        # issue 16 (more in test_erp_http_documents.py):
+        lambda erp: erp.list_categories(MUELLER),
+        lambda erp: erp.list_products(MUELLER, "", 0, 5, category="Safety", sort="price_desc"),
+        lambda erp: erp.count_products(MUELLER, "", category="Safety"),
+        lambda erp: erp.get_vat_rate(MUELLER),
+        lambda erp: erp.list_documents(MUELLER, DocumentFilter(kinds=("certificate",))),
+        lambda erp: erp.count_documents(MUELLER, DocumentFilter(), up_to=2),
+        lambda erp: erp.fetch_document(MUELLER, "CERT-10001-BRG-6205"),
     ):
         assert ask(client) == ask(embedded)
     assert client.get_customer(MUELLER) is not None

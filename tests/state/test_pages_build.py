@@ -85,6 +85,7 @@ def test_the_navigation_lists_the_registered_pages_in_order_with_their_rights() 
         (routes.LISTS, "nav.lists", (Permission.ORDERS_CREATE,)),
         (routes.APPROVALS, "nav.approvals", (Permission.APPROVALS_DECIDE,)),
         (routes.ORDERS, "nav.orders", (Permission.ORDERS_VIEW_OWN, Permission.ORDERS_VIEW_ALL)),
+        (routes.DOCUMENTS, "nav.documents", (Permission.DOCUMENTS_VIEW,)),
         (routes.USERS, "nav.users", (Permission.USERS_MANAGE,)),
         (routes.ROLES, "nav.roles", (Permission.ROLES_MANAGE,)),
         (routes.BUDGETS, "nav.budgets", (Permission.BUDGETS_MANAGE,)),

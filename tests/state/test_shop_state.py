@@ -87,6 +87,8 @@ def shop(session: Session) -> Shop:
     [
         (CatalogueState, "load", SIGNED_IN),
         (CatalogueState, "set_search", SIGNED_IN),
+        (CatalogueState, "set_category", SIGNED_IN),
+        (CatalogueState, "set_sort", SIGNED_IN),
         (CatalogueState, "next_page", SIGNED_IN),
         (CatalogueState, "previous_page", SIGNED_IN),
         (CatalogueState, "add", ORDER),
@@ -98,6 +100,7 @@ def shop(session: Session) -> Shop:
         (CheckoutState, "load", ORDER),
         (CheckoutState, "choose_delivery", ORDER),
         (CheckoutState, "choose_billing", ORDER),
+        (CheckoutState, "choose_shipping", ORDER),
         (CheckoutState, "submit", ORDER),
     ],
 )
@@ -112,7 +115,7 @@ def test_the_shop_states_have_no_other_handlers() -> None:
         "customer_center.state.checkout",
     }
     ours = [fn for fn in handler_functions().values() if fn.__module__ in modules]
-    assert len(ours) == 14
+    assert len(ours) == 17
 
 
 async def test_a_buyer_searches_adds_changes_and_removes(shop) -> None:
@@ -367,3 +370,58 @@ async def test_a_german_buyer_reads_prices_and_hints_in_german(shop) -> None:
     [bearing] = state.rows
     assert (bearing["price"], bearing["price_kind"]) == ("7,45\xa0€", "Ihr Preis")
     assert bearing["sku_label"] == "Art.-Nr. BRG-6205-2RS"
+
+
+async def test_checkout_totals_follow_the_shipping_method_and_the_erps_tax_rate(shop) -> None:
+    shop.give_cart(shop.ben, BRG_6205_2RS=3)  # 3 x 7.45 (Müller's contract price) = 22.35
+    cookie, token = shop.cookie(shop.ben), "ben-totals"
+    cart = await shop.send(cookie, CartState, "load", token=token)
+    assert [r["amount"] for r in cart.invoice_rows] == [
+        "€22.35",
+        "€9.90",
+        "€32.25",
+        "€6.13",
+        "€38.38",
+    ]
+    assert cart.rows[0]["price_origin"].startswith("Contract price, valid from")
+    assert "list price €8.90" in cart.rows[0]["price_origin"]
+    state = await shop.send(cookie, CheckoutState, "load", token=token)
+    assert [r["kind"] for r in state.invoice_rows] == ["goods", "shipping", "net", "vat", "gross"]
+    assert state.invoice_rows[-1]["amount"] == "€38.38"
+    state = await shop.send(cookie, CheckoutState, "choose_shipping", {"method": "pickup"}, token)
+    assert [r["amount"] for r in state.invoice_rows] == [
+        "€22.35",
+        "€0.00",
+        "€22.35",
+        "€4.25",
+        "€26.60",
+    ]
+    forged = await shop.send(
+        cookie, CheckoutState, "choose_shipping", {"method": {"evil": 1}}, token
+    )
+    assert forged.shipping_method == "pickup"
+    refused = await shop.send(
+        shop.cookie(shop.tina), CheckoutState, "choose_shipping", {"method": "express"}
+    )
+    assert refused.invoice_rows == []
+
+
+async def test_the_catalogue_filters_by_category_sorts_and_says_stock_and_delivery(shop) -> None:
+    cookie, token = shop.cookie(shop.ben), "ben-catalogue"
+    state = await shop.send(cookie, CatalogueState, "load", token=token)
+    assert "Bearings" in state.categories and len(state.categories) == 8
+    bearing = next(r for r in state.rows if r["sku"] == "BRG-6205-2RS")
+    assert bearing["image"] == "/products/bearings.svg" and bearing["category"] == "Bearings"
+    assert bearing["availability"].startswith("240 in stock · delivery from ")
+    hose = next(r for r in state.rows if r["sku"] == "HYD-HOSE-12-2M")
+    assert hose["availability"].startswith("Not in stock · delivery from ") and not hose["in_stock"]
+    state = await shop.send(cookie, CatalogueState, "set_category", {"value": "Motors"}, token)
+    assert [r["sku"] for r in state.rows] == ["MTR-IE3-4KW"] and state.total == 1
+    forged = await shop.send(cookie, CatalogueState, "set_category", {"value": "x' OR 1=1"}, token)
+    assert forged.category == "all" and forged.total == 8
+    state = await shop.send(cookie, CatalogueState, "set_sort", {"value": "price_desc"}, token)
+    assert state.rows[0]["sku"] == "MTR-IE3-4KW" and state.rows[-1]["sku"] == "GLV-CUT5-9"
+    state = await shop.send(cookie, CatalogueState, "set_sort", {"value": {"evil": 1}}, token)
+    assert state.sort == "name"
+    refused = await shop.send("", CatalogueState, "set_category", {"value": "Motors"})
+    assert refused.rows == []

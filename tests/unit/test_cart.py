@@ -194,6 +194,10 @@ def test_the_view_prices_every_line_in_one_erp_call(session, acme, erp) -> None:
     assert [line.is_customer_price for line in view.lines] == [False, True]
     assert (view.total_quantity, view.total_cents, view.currency) == (7, 1197, "EUR")
     assert view.prices_known and view.breaches == [] and not view.has_unavailable
+    # As the invoice will show it: standard shipping 9.90 below 250.00, VAT 19 % on both.
+    assert view.totals is not None
+    assert (view.totals.goods_cents, view.totals.shipping_cents) == (1197, 990)
+    assert (view.totals.tax_cents, view.totals.gross_cents) == (416, 2603)  # 415.53 -> 4.16
 
 
 def test_a_product_the_erp_dropped_is_flagged_and_not_priced(session, acme, erp) -> None:

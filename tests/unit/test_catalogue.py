@@ -52,6 +52,13 @@ class FakeErp:
         self.down = False
         self.calls = 0
 
+    def get_vat_rate(self, customer_number: str) -> Decimal | None:
+        """The one tax rate of every customer here (not counted in ``calls``: those count
+        the catalogue's price lookups)."""
+        if self.down:
+            raise ErpUnavailable("down")
+        return Decimal("19.00")
+
     def _offer(self, product: ErpProduct) -> ErpProductOffer:
         own = self.customer_prices.get(product.sku)
         if own is None:
@@ -80,13 +87,22 @@ class FakeErp:
         limit: int = 50,
         *,
         day: date | None = None,
+        category: str = "",
+        sort: str = "name",
     ) -> list[ErpProductOffer]:
         self._check(customer_number)
-        return [self._offer(p) for p in self._matching(search)[offset : offset + limit]]
+        found = [p for p in self._matching(search) if not category or p.category == category]
+        return [self._offer(p) for p in found[offset : offset + limit]]
 
-    def count_products(self, customer_number: str, search: str = "") -> int:
+    def count_products(self, customer_number: str, search: str = "", *, category: str = "") -> int:
         self._check(customer_number)
-        return len(self._matching(search))
+        return len([p for p in self._matching(search) if not category or p.category == category])
+
+    def list_categories(self, customer_number: str) -> list[str]:
+        """Not counted in ``calls`` (those count the catalogue's page lookups)."""
+        if self.down:
+            raise ErpUnavailable("down")
+        return sorted({p.category for p in self.products if p.category})
 
     def get_offers(
         self,

@@ -5,16 +5,24 @@ separated, column order free, extra columns ignored). Absent files are skipped.
 
 - ``customers.csv``: customer_number, name, allowed (yes/no), email_domains (separated by
   spaces or commas, may be empty), currency (ISO 4217, e.g. EUR), language (e.g. de),
-  street, postal_code, city, country (ISO 3166 alpha-2, e.g. DE)
+  street, postal_code, city, country (ISO 3166 alpha-2, e.g. DE), and optionally vat_rate
+  (the VAT rate in percent the customer is charged, e.g. 19.00 or 0; empty or absent: 19.00)
 - ``invoices.csv``: invoice_number, customer_number, issued_on (YYYY-MM-DD), total, currency
 - ``contacts.csv``: contact_id, customer_number, name, email, role (may be empty)
 - ``addresses.csv``: address_id, customer_number, kind (billing/delivery), name, street,
   postal_code, city, country, is_default (yes/no)
 - ``products.csv``: sku, name, description, unit, list_price, currency,
-  datasheet_url (may be empty)
+  datasheet_url (may be empty), and optionally category, stock (pieces on hand), lead_days
+  (working days to deliver when none is in stock) and image_url (a web address or a path on
+  this site, e.g. /products/bearings.svg)
 - ``prices.csv``: sku, customer_number, price, currency (a customer's contract price), and
   optionally valid_from, valid_to (YYYY-MM-DD, inclusive; empty or absent: open-ended) and
   min_quantity (a quantity break from that many pieces; empty or absent: 1)
+- ``documents.csv``: document_number, customer_number, kind (invoice, delivery_note,
+  credit_note, order_confirmation or certificate), issued_on (YYYY-MM-DD), currency, and
+  optionally order_number (the ERP's order number, e.g. SO-100042), sku (the product a
+  certificate is about) and title. Only the metadata: the embedded ERP writes each PDF when
+  it is downloaded, from the order's lines or the product.
 
 Amounts use a decimal point and at most two decimals (``1234.50``), never a thousands
 separator. Keys (numbers, ids, SKUs) are matched case-insensitively and stored upper-case.
@@ -48,14 +56,16 @@ from customer_center.domain.inputs import (
     parse_date,
     parse_money,
     parse_positive_int,
+    parse_whole,
 )
 from customer_center.domain.prices import ContractTerm
-from customer_center.integrations.erp.protocol import ADDRESS_KINDS
+from customer_center.integrations.erp.protocol import ADDRESS_KINDS, DOCUMENT_KINDS
 from customer_center.integrations.erp.tables import (
     KEY_LENGTH,
     ErpAddressRow,
     ErpContactRow,
     ErpCustomerRow,
+    ErpDocumentRow,
     ErpInvoiceRow,
     ErpPriceRow,
     ErpProductRow,
@@ -193,6 +203,36 @@ def _address_kind(value: str) -> str:
     return kind
 
 
+def _vat_rate(value: str) -> Decimal:
+    if not value.strip():
+        return Decimal("19.00")
+    rate = parse_money(value, Decimal("100"))
+    if rate is None:
+        raise _BadValue(f"{value!r} is not a rate in percent like 19.00 (0 to 100)")
+    return rate
+
+
+def _document_kind(value: str) -> str:
+    kind = value.strip().lower()
+    if kind not in DOCUMENT_KINDS:
+        raise _BadValue(f"{value!r} is not one of {', '.join(DOCUMENT_KINDS)}")
+    return kind
+
+
+def _optional_count(value: str) -> int | None:
+    """A whole number from 0 (stock, working days); empty: not known."""
+    if not value.strip():
+        return None
+    number = parse_whole(value.strip(), 10_000_000)
+    if number is None:
+        raise _BadValue(f"{value!r} is not a whole number from 0")
+    return number
+
+
+def _optional_key(value: str) -> str | None:
+    return _key(value) if value.strip() else None
+
+
 # --- what each file holds -------------------------------------------------------------
 
 
@@ -231,7 +271,9 @@ _FILES = (
             "postal_code": _text,
             "city": _text,
             "country": _country,
+            "vat_rate": _vat_rate,
         },
+        optional=frozenset({"vat_rate"}),
     ),
     _FileSpec(
         "products.csv",
@@ -244,7 +286,12 @@ _FILES = (
             "list_price": _money,
             "currency": _currency,
             "datasheet_url": _optional,
+            "category": _text,
+            "stock": _optional_count,
+            "lead_days": _optional_count,
+            "image_url": _optional,
         },
+        optional=frozenset({"category", "stock", "lead_days", "image_url"}),
     ),
     _FileSpec(
         "invoices.csv",
@@ -301,6 +348,22 @@ _FILES = (
         {**_CUSTOMER_REF, "sku": ErpProductRow},
         optional=frozenset({"valid_from", "valid_to", "min_quantity"}),
         replace_by=("customer_number", "sku"),
+    ),
+    _FileSpec(
+        "documents.csv",
+        ErpDocumentRow,
+        {
+            "document_number": _key,
+            "customer_number": _key,
+            "kind": _document_kind,
+            "issued_on": _date,
+            "currency": _currency,
+            "order_number": _optional_key,
+            "sku": _optional_key,
+            "title": _text,
+        },
+        _CUSTOMER_REF,
+        optional=frozenset({"order_number", "sku", "title"}),
     ),
 )
 

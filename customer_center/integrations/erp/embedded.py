@@ -11,6 +11,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import func, or_
@@ -21,14 +22,17 @@ from sqlmodel import Session, col, select
 from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern
 from customer_center.domain.portal_time import local_today
 from customer_center.domain.prices import ContractTerm, quote
-from customer_center.integrations.erp import embedded_contacts
+from customer_center.integrations.erp import embedded_contacts, embedded_documents
 from customer_center.integrations.erp.protocol import (
     AddressKind,
+    DocumentFilter,
     ErpAddress,
     ErpContact,
     ErpContactChange,
     ErpContactReceipt,
     ErpCustomer,
+    ErpDocument,
+    ErpDocumentFile,
     ErpInvoice,
     ErpOrderLine,
     ErpOrderRequest,
@@ -110,10 +114,12 @@ class EmbeddedErpClient:
         limit: int = 50,
         *,
         day: date | None = None,
+        category: str = "",
+        sort: str = "name",
     ) -> list[ErpProductOffer]:
         query = (
-            _search(select(ErpProductRow), search)
-            .order_by(col(ErpProductRow.name), col(ErpProductRow.sku))
+            _category(_search(select(ErpProductRow), search), category)
+            .order_by(*_product_order(sort))
             .offset(max(offset, 0))
             .limit(max(0, min(limit, MAX_PAGE_SIZE)))
         )
@@ -121,11 +127,23 @@ class EmbeddedErpClient:
             products = list(session.exec(query))
             return _offers(session, canonical_key(customer_number), products, {}, day)
 
-    def count_products(self, customer_number: str, search: str = "") -> int:
+    def count_products(self, customer_number: str, search: str = "", *, category: str = "") -> int:
         # Prices cannot change the count: they are looked up for the page's products only.
-        query = _search(select(func.count()).select_from(ErpProductRow), search)
+        query = _category(
+            _search(select(func.count()).select_from(ErpProductRow), search), category
+        )
         with self._session() as session:
             return int(session.exec(query).one())
+
+    def list_categories(self, customer_number: str) -> list[str]:
+        query = (
+            select(ErpProductRow.category)
+            .where(ErpProductRow.category != "")
+            .distinct()
+            .order_by(col(ErpProductRow.category))
+        )
+        with self._session() as session:
+            return list(session.exec(query))
 
     def get_offers(
         self,
@@ -215,6 +233,55 @@ class EmbeddedErpClient:
             session.commit()
             return receipt
 
+    # --- Documents and tax rates (issue 16), see embedded_documents.py ------------------
+
+    def get_vat_rate(self, customer_number: str) -> Decimal | None:
+        with self._session() as session:
+            return embedded_documents.vat_rate(session, customer_number)
+
+    def list_documents(
+        self,
+        customer_number: str,
+        document_filter: DocumentFilter,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> list[ErpDocument]:
+        with self._session() as session:
+            return embedded_documents.list_documents(
+                session, customer_number, document_filter, offset, limit
+            )
+
+    def count_documents(
+        self, customer_number: str, document_filter: DocumentFilter, *, up_to: int | None = None
+    ) -> int:
+        with self._session() as session:
+            return embedded_documents.count_documents(
+                session, customer_number, document_filter, up_to
+            )
+
+    def fetch_document(self, customer_number: str, document_number: str) -> ErpDocumentFile | None:
+        with self._session() as session:
+            return embedded_documents.fetch_document(session, customer_number, document_number)
+
+    def get_document(self, customer_number: str, document_number: str) -> ErpDocument | None:
+        """The embedded ERP's own, not the protocol's: a document's data without its PDF,
+        only if it is this customer's (the reference service's ``GET .../documents/{n}``)."""
+        with self._session() as session:
+            row = embedded_documents.own_document(session, customer_number, document_number)
+            return embedded_documents.document(row) if row else None
+
+    def issue_order_documents(
+        self, order_number: str, kinds: Sequence[str], day: date | None = None
+    ) -> list[str]:
+        """The embedded ERP's own work, not the protocol's: issue documents of these kinds
+        for one of its orders (``customer-center erp issue-documents``); their numbers."""
+        with self._session() as session:
+            numbers = embedded_documents.issue_order_documents(
+                session, order_number, kinds, day or local_today()
+            )
+            session.commit()
+            return numbers
+
 
 ORDER_NUMBER_PREFIX = "SO-"
 ORDER_NUMBER_BASE = 100000
@@ -295,6 +362,27 @@ def _contract_terms(
     return terms
 
 
+_PRODUCT_ORDERS: dict[str, tuple[Any, ...]] = {
+    "name": (col(ErpProductRow.name), col(ErpProductRow.sku)),
+    "sku": (col(ErpProductRow.sku),),
+    "price_asc": (col(ErpProductRow.list_price), col(ErpProductRow.name), col(ErpProductRow.sku)),
+    "price_desc": (
+        col(ErpProductRow.list_price).desc(),
+        col(ErpProductRow.name),
+        col(ErpProductRow.sku),
+    ),
+}
+
+
+def _product_order(sort: str) -> tuple[Any, ...]:
+    """The ORDER BY of a catalogue page; an unknown sort is by name."""
+    return _PRODUCT_ORDERS.get(sort, _PRODUCT_ORDERS["name"])
+
+
+def _category(query: Any, category: str) -> Any:
+    return query.where(ErpProductRow.category == category) if category else query
+
+
 def _search(query: Any, search: str) -> Any:
     """Filter on name, SKU or description containing ``search``, case-insensitive."""
     term = search.strip()
@@ -373,6 +461,10 @@ def _product(product: ErpProductRow) -> ErpProduct:
         list_price=product.list_price,
         currency=product.currency,
         datasheet_url=product.datasheet_url,
+        category=product.category,
+        stock=product.stock,
+        lead_days=product.lead_days,
+        image_url=product.image_url,
     )
 
 

@@ -15,6 +15,10 @@ from typing import Literal, Protocol
 
 from customer_center.domain.prices import ContractTerm, PriceQuote, PriceSource
 
+# Issue 16 (catalogue): how list_products may sort; list prices, since a customer's prices
+# differ per quantity and day.
+PRODUCT_SORTS: tuple[str, ...] = ("name", "sku", "price_asc", "price_desc")
+
 AddressKind = Literal["billing", "delivery"]
 ADDRESS_KINDS: tuple[AddressKind, ...] = ("billing", "delivery")
 
@@ -77,6 +81,12 @@ class ErpProduct:
     list_price: Decimal
     currency: str
     datasheet_url: str | None
+    # Issue 16 (catalogue): category, stock on hand (None: not tracked), working days to
+    # deliver when none is in stock, a picture.
+    category: str = ""
+    stock: int | None = None
+    lead_days: int | None = None
+    image_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -212,6 +222,54 @@ class CachedOffer(ErpProductOffer):
 
 
 # --- end of the issue 20 block ----------------------------------------------------------------
+# --- Documents and tax rates (issue 16: documents, prices as on an invoice) -------------
+# Added in one block: ErpDocument, DocumentFilter, ErpDocumentFile, DOCUMENT_KINDS and the
+# ErpClient methods get_vat_rate, list_documents, count_documents, fetch_document.
+
+DocumentKind = Literal[
+    "invoice", "delivery_note", "credit_note", "order_confirmation", "certificate"
+]
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
+    "invoice",
+    "delivery_note",
+    "credit_note",
+    "order_confirmation",
+    "certificate",
+)
+
+
+@dataclass(frozen=True)
+class ErpDocument:
+    """A document the ERP issued to a customer. ``order_number`` is the ERP's order number
+    (``SO-…``) it belongs to, if any; ``sku`` the product a certificate is about."""
+
+    document_number: str
+    customer_number: str
+    kind: DocumentKind
+    issued_on: date
+    order_number: str | None
+    sku: str | None
+    title: str
+    currency: str
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """Which of a customer's documents to list; every field optional, both days inclusive.
+    ``kinds`` empty: every kind."""
+
+    kinds: tuple[DocumentKind, ...] = ()
+    issued_from: date | None = None
+    issued_to: date | None = None
+    order_number: str | None = None
+
+
+@dataclass(frozen=True)
+class ErpDocumentFile:
+    document: ErpDocument
+    filename: str  # e.g. ``INV-2026-000123.pdf``
+    media_type: str  # ``application/pdf``
+    content: bytes
 
 
 class ErpClient(Protocol):
@@ -240,12 +298,22 @@ class ErpClient(Protocol):
         limit: int = 50,
         *,
         day: date | None = None,
+        category: str = "",
+        sort: str = "name",
     ) -> list[ErpProductOffer]:
-        """One page of the catalogue, sorted by name, filtered by ``search`` if given; each
-        priced for one piece on ``day`` (default: today in the portal's time zone)."""
+        """One page of the catalogue, filtered by ``search`` (name, SKU, description) and
+        ``category`` if given, sorted by ``sort`` (one of :data:`PRODUCT_SORTS`; name by
+        default); each priced for one piece on ``day`` (default: today in the portal's time
+        zone)."""
         ...
 
-    def count_products(self, customer_number: str, search: str = "") -> int: ...
+    def count_products(
+        self, customer_number: str, search: str = "", *, category: str = ""
+    ) -> int: ...
+
+    def list_categories(self, customer_number: str) -> list[str]:
+        """The catalogue's categories, by name (issue 16)."""
+        ...
 
     def get_offers(
         self,
@@ -290,4 +358,32 @@ class ErpClient(Protocol):
 
         Idempotent by ``message_id`` (the change sets values, so applying it twice is the same).
         """
+
+    # --- Documents and tax rates (issue 16) --------------------------------------------
+
+    def get_vat_rate(self, customer_number: str) -> Decimal | None:
+        """The VAT rate in percent the ERP charges the customer (``Decimal("19.00")``);
+        ``None`` for an unknown customer."""
+        ...
+
+    def list_documents(
+        self,
+        customer_number: str,
+        document_filter: DocumentFilter,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> list[ErpDocument]:
+        """One page of the customer's documents matching the filter, newest first."""
+        ...
+
+    def count_documents(
+        self, customer_number: str, document_filter: DocumentFilter, *, up_to: int | None = None
+    ) -> int:
+        """How many documents match; with ``up_to``, counting stops there (a company with
+        100,000 documents is not counted to the end for a pager)."""
+        ...
+
+    def fetch_document(self, customer_number: str, document_number: str) -> ErpDocumentFile | None:
+        """The document as a file, only if it is this customer's; ``None`` otherwise (another
+        customer's document is not told apart from one that does not exist)."""
         ...

@@ -46,6 +46,11 @@ class ErpCustomerRow(SQLModel, table=True):
     postal_code: str = Field(default="", max_length=20)
     city: str = Field(default="", max_length=100)
     country: str = Field(default="", max_length=2)
+    # The VAT rate (percent) the ERP charges this customer; see domain/invoice_totals.py.
+    vat_rate: Decimal = Field(
+        default=Decimal("19.00"),
+        sa_column=Column(Numeric(5, 2), nullable=False, server_default="19.00"),
+    )
 
 
 class ErpInvoiceRow(SQLModel, table=True):
@@ -98,6 +103,12 @@ class ErpProductRow(SQLModel, table=True):
     list_price: Decimal = Field(sa_column=_money())
     currency: str = Field(default="EUR", max_length=3)
     datasheet_url: str | None = Field(default=None, max_length=300)
+    # Catalogue facts (issue 16): category, stock on hand, working days to deliver when
+    # none is in stock, a picture (a web address or a path on this site).
+    category: str = Field(default="", max_length=60, index=True)
+    stock: int | None = None
+    lead_days: int | None = None
+    image_url: str | None = Field(default=None, max_length=300)
 
 
 class ErpPriceRow(SQLModel, table=True):
@@ -174,3 +185,47 @@ class ErpOrderLineRow(SQLModel, table=True):
     quantity: int
     unit_price: Decimal = Field(sa_column=_money())
     line_total: Decimal = Field(sa_column=_money())
+
+
+class ErpDocumentRow(SQLModel, table=True):
+    """A document the ERP issued to a customer: invoice, delivery note, credit note, order
+    confirmation or product certificate. Only the metadata is stored; the embedded ERP writes
+    the PDF when it is fetched (from the order's lines or the product), always the same bytes.
+
+    ``order_number`` is the ERP's order number (``SO-…``) the document belongs to, if any;
+    ``sku`` the product a certificate is about. Listed per customer, newest first.
+    """
+
+    __tablename__ = "erp_document"
+    __table_args__ = (
+        Index("ix_erp_document_customer_issued", "customer_number", "issued_on", "document_number"),
+        # Each filter with the list's order (newest first), so a page needs no sort.
+        Index(
+            "ix_erp_document_customer_kind_issued",
+            "customer_number",
+            "kind",
+            "issued_on",
+            "document_number",
+        ),
+        Index(
+            "ix_erp_document_customer_order",
+            "customer_number",
+            "order_number",
+            "issued_on",
+            "document_number",
+        ),
+        CheckConstraint(
+            "kind IN ('invoice', 'delivery_note', 'credit_note', 'order_confirmation', "
+            "'certificate')",
+            name="ck_erp_document_kind",
+        ),
+    )
+
+    document_number: str = Field(primary_key=True, max_length=KEY_LENGTH)
+    customer_number: str = _customer_fk()
+    kind: str = Field(max_length=24)
+    issued_on: date
+    order_number: str | None = Field(default=None, max_length=40)
+    sku: str | None = Field(default=None, max_length=KEY_LENGTH)
+    title: str = Field(default="", max_length=200)
+    currency: str = Field(default="EUR", max_length=3)

@@ -27,6 +27,9 @@ def _worded(lang: str, params: dict[str, object]) -> dict[str, object]:
     currency = str(worded.get("currency") or "")
     if "total_cents" in worded:
         worded["total"] = money(int(worded.pop("total_cents")), currency, lang)  # type: ignore[call-overload]
+    if "gross_cents" in worded:  # as the invoice will show it: with shipping and VAT
+        gross = money(int(worded.pop("gross_cents")), currency, lang)  # type: ignore[call-overload]
+        worded["total"] = translate(lang, "invoice.mail_total", net=worded["total"], gross=gross)
     if "differences" in worded:
         differences = worded.pop("differences") or []
         worded["summary"] = "; ".join(

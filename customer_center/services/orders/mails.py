@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from customer_center.domain import routes
+from customer_center.domain.invoice_totals import invoice_totals
 from customer_center.domain.orders import mail_ref, order_number
 from customer_center.domain.people import UserStatus
 from customer_center.models.order import Order, OrderRevision
@@ -22,6 +23,20 @@ from customer_center.settings import Settings
 
 def order_link(settings: Settings, order: Order) -> str:
     return routes.link(settings.base_url, routes.order_path(order.id or 0))
+
+
+def _gross(order: Order) -> dict[str, int]:
+    """The order's gross total as its invoice will show it (goods, shipping and VAT), when
+    the order knows its VAT rate; the e-mails show it beside the net total."""
+    if order.vat_rate is None:
+        return {}
+    totals = invoice_totals(
+        order.total_cents,
+        shipping_method=order.shipping_method or "standard",
+        vat_rate=order.vat_rate,
+        currency=order.currency,
+    )
+    return {"gross_cents": totals.gross_cents}
 
 
 def _send(
@@ -50,6 +65,7 @@ def _send(
         requester=requester.name if requester else "",
         total_cents=order.total_cents,
         currency=order.currency,
+        **_gross(order),
         **params,
     )
 

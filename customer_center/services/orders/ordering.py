@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -89,6 +90,7 @@ def submit_order(
     assert company is not None
     order.currency = company.currency
     priced = _priced_lines(erp, company, merge_lines(requested), today)
+    order.vat_rate = _vat_rate(erp, company)
     figures = OrderFigures(
         sum(line.quantity for line in priced), sum(line.total_cents for line in priced)
     )
@@ -177,6 +179,14 @@ def _priced_lines(
             )
         priced.append(LineSnapshot(sku, offer.product.name, quantity, price_cents(offer.price)))
     return priced
+
+
+def _vat_rate(erp: ErpClient | None, company: Company) -> Decimal | None:
+    """The ERP's VAT rate for the company now, kept with the order like its prices."""
+    try:
+        return (erp or erp_client()).get_vat_rate(company.customer_number)
+    except ErpUnavailable:
+        return None
 
 
 def header_of(order: Order) -> dict[str, Any]:

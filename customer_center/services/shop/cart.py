@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
@@ -19,8 +20,10 @@ from customer_center.domain import inputs
 from customer_center.domain.budgets import LimitBreach, OrderFigures, limit_breaches
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import MAX_LINE_QUANTITY
+from customer_center.domain.invoice_totals import InvoiceTotals, invoice_totals
 from customer_center.domain.orders import price_cents
 from customer_center.domain.permissions import Permission
+from customer_center.domain.prices import PriceQuote
 from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import CachedOffer, ErpClient, ErpUnavailable
 from customer_center.models.order import CartItem
@@ -32,6 +35,7 @@ from customer_center.services.shop.catalogue import (
     company_customer_number,
     offers_for,
 )
+from customer_center.services.shop.invoice_preview import DEFAULT_SHIPPING, vat_rate_of
 
 MAX_CART_LINES = 100
 QUANTITY_ERROR = "shop.error.quantity"
@@ -191,6 +195,8 @@ class CartLine:
     is_customer_price: bool
     available: bool  # False: the ERP's catalogue no longer has this product
     is_cached: bool = False  # the last known price: the ERP is not answering right now
+    quote: PriceQuote | None = None  # where the price comes from (contract, valid until, list)
+    list_price: Decimal | None = None  # the ERP's list price, to compare a contract price with
 
 
 @dataclass(frozen=True)
@@ -202,6 +208,9 @@ class CartView:
     prices_known: bool  # False while the ERP cannot be reached
     situation: BudgetSituation
     breaches: list[LimitBreach] = field(default_factory=list)
+    # Goods, shipping (standard until the checkout chooses), VAT and gross as the invoice
+    # will show them; None while the ERP cannot say the tax rate. Budgets count total_cents.
+    totals: InvoiceTotals | None = None
 
     @property
     def has_unavailable(self) -> bool:
@@ -216,10 +225,11 @@ def cart_view(
     principal.require(Permission.ORDERS_CREATE)
     items = cart_items(session, principal)
     situation = budget_situation(session, principal, user_id=principal.user_id, today=today)
+    customer = company_customer_number(session, principal)
     try:
         offers = offers_for(
             erp,
-            company_customer_number(session, principal),
+            customer,
             [i.sku for i in items],
             quantities={i.sku: i.quantity for i in items},
             day=today,
@@ -243,6 +253,8 @@ def cart_view(
                 is_customer_price=bool(offer and offer.is_customer_price),
                 available=offer is not None or not prices_known,
                 is_cached=isinstance(offer, CachedOffer),
+                quote=offer.quote if offer else None,
+                list_price=offer.product.list_price if offer else None,
             )
         )
     total_quantity = sum(line.quantity for line in lines)
@@ -254,6 +266,7 @@ def cart_view(
         if prices_known and lines
         else []
     )
+    rate = vat_rate_of(erp, customer) if prices_known and lines else None
     return CartView(
         lines=lines,
         total_quantity=total_quantity,
@@ -262,6 +275,14 @@ def cart_view(
         prices_known=prices_known,
         situation=situation,
         breaches=breaches,
+        totals=None
+        if rate is None
+        else invoice_totals(
+            total_cents,
+            shipping_method=DEFAULT_SHIPPING,
+            vat_rate=rate,
+            currency=situation.currency,
+        ),
     )
 
 

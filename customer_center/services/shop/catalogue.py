@@ -18,16 +18,23 @@ search happen in the ERP (SQL for the embedded one); only one page leaves this m
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from sqlmodel import Session
 
+from customer_center.domain.delivery import delivery_date
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
+from customer_center.domain.portal_time import local_today
 from customer_center.domain.principals import CustomerUser
-from customer_center.integrations.erp.protocol import ErpClient, ErpProductOffer, ErpUnavailable
+from customer_center.integrations.erp.protocol import (
+    PRODUCT_SORTS,
+    ErpClient,
+    ErpProductOffer,
+    ErpUnavailable,
+)
 from customer_center.models.company import Company
 
 PAGE_SIZE = 20
@@ -48,6 +55,10 @@ class ProductView:
     currency: str
     is_customer_price: bool
     datasheet_url: str  # "" when there is none or the viewer may not open data sheets
+    category: str = ""
+    image_url: str = ""  # "" when the ERP has no picture
+    stock: int | None = None  # None: the ERP does not track it
+    delivery_on: date | None = None  # the earliest delivery day, from stock and lead time
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,7 @@ class CataloguePage:
     show_prices: bool
     can_order: bool
     can_view_documents: bool
+    categories: list[str] = field(default_factory=list)  # the ERP's, for the filter
 
 
 def safe_datasheet_url(url: str | None) -> str:
@@ -109,7 +121,7 @@ def offers_for(
     return erp.get_offers(customer_number, wanted, quantities=amounts, day=day)
 
 
-def _view(offer: ErpProductOffer, show_prices: bool, documents: bool) -> ProductView:
+def _view(offer: ErpProductOffer, show_prices: bool, documents: bool, today: date) -> ProductView:
     product = offer.product
     return ProductView(
         sku=product.sku,
@@ -120,31 +132,50 @@ def _view(offer: ErpProductOffer, show_prices: bool, documents: bool) -> Product
         currency=offer.currency,
         is_customer_price=offer.is_customer_price and show_prices,
         datasheet_url=safe_datasheet_url(product.datasheet_url) if documents else "",
+        category=product.category,
+        image_url=safe_datasheet_url(product.image_url),
+        stock=product.stock,
+        delivery_on=delivery_date(product.stock, product.lead_days, today),
     )
 
 
 def catalogue_page(
-    session: Session, principal: CustomerUser, *, erp: ErpClient, search: str = "", page: int = 0
+    session: Session,
+    principal: CustomerUser,
+    *,
+    erp: ErpClient,
+    search: str = "",
+    page: int = 0,
+    category: object = "",
+    sort: object = "name",
 ) -> CataloguePage:
-    """One page of the catalogue, by name, filtered by ``search`` in name, SKU or description."""
+    """One page of the catalogue, filtered by ``search`` in name, SKU or description and by
+    one of the ERP's categories, sorted by name, SKU or list price (:data:`PRODUCT_SORTS`)."""
     principal.require(*CATALOGUE_RIGHTS)
     customer_number = company_customer_number(session, principal)
     term = search.strip()[:SEARCH_MAX] if isinstance(search, str) else ""
+    order = sort if isinstance(sort, str) and sort in PRODUCT_SORTS else "name"
     try:
-        total = erp.count_products(customer_number, term)
+        categories = erp.list_categories(customer_number)
+        chosen = category if isinstance(category, str) and category in categories else ""
+        total = erp.count_products(customer_number, term, category=chosen)
         page_count = max(1, -(-total // PAGE_SIZE))
         page = min(max(page if isinstance(page, int) else 0, 0), page_count - 1)
-        offers = erp.list_products(customer_number, term, page * PAGE_SIZE, PAGE_SIZE)
+        offers = erp.list_products(
+            customer_number, term, page * PAGE_SIZE, PAGE_SIZE, category=chosen, sort=order
+        )
     except ErpUnavailable as error:
         raise ServiceError(ERP_UNAVAILABLE) from error
+    today = local_today()
     show_prices = principal.may(*PRICE_RIGHTS)
     documents = principal.may(Permission.DOCUMENTS_VIEW)
     return CataloguePage(
-        products=[_view(offer, show_prices, documents) for offer in offers],
+        products=[_view(offer, show_prices, documents, today) for offer in offers],
         total=total,
         page=page,
         page_count=page_count,
         show_prices=show_prices,
         can_order=principal.may(Permission.ORDERS_CREATE),
         can_view_documents=documents,
+        categories=categories,
     )

@@ -5,16 +5,16 @@ cache where fresh and otherwise in one call for all the SKUs missing. Writes (th
 the activation notice, contact changes) are called by the outbox relay only, outside any
 database transaction, with the outbox message id as ``Idempotency-Key``.
 
-Adding a call (e.g. documents) is one method here using ``self._http.read``, ``.read_bytes``
-(a PDF) or ``.write``,
-the JSON mapping in :mod:`.codec`, a route in :mod:`.reference_service` and the path in the
-OpenAPI document.
+Adding a call is one method here using ``self._http.read``, ``.read_bytes`` (a PDF, as the
+documents do) or ``.write``, the JSON mapping in :mod:`.codec`, a route in
+:mod:`.reference_service` and the path in the OpenAPI document.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from urllib.parse import quote
 
 from customer_center.domain.portal_time import local_today
@@ -22,11 +22,15 @@ from customer_center.integrations.erp.http import codec
 from customer_center.integrations.erp.http.price_cache import PriceCache, PriceKey
 from customer_center.integrations.erp.http.transport import ErpHttp
 from customer_center.integrations.erp.protocol import (
+    PRODUCT_SORTS,
+    DocumentFilter,
     ErpAddress,
     ErpContact,
     ErpContactChange,
     ErpContactReceipt,
     ErpCustomer,
+    ErpDocument,
+    ErpDocumentFile,
     ErpInvoice,
     ErpOrderRequest,
     ErpPrice,
@@ -45,6 +49,21 @@ def _segment(value: str) -> str:
 
 def _customer_path(customer_number: str, *rest: str) -> str:
     return "/".join((API, "customers", _segment(customer_number), *rest))
+
+
+def _product_params(
+    search: str, category: str, offset: int, limit: int, day: date
+) -> dict[str, str | int]:
+    params: dict[str, str | int] = {
+        "offset": max(offset, 0),
+        "limit": max(limit, 0),
+        "day": day.isoformat(),
+    }
+    if search.strip():
+        params["search"] = search.strip()
+    if category:
+        params["category"] = category
+    return params
 
 
 class HttpErpClient:
@@ -94,30 +113,31 @@ class HttpErpClient:
         limit: int = 50,
         *,
         day: date | None = None,
+        category: str = "",
+        sort: str = "name",
     ) -> list[ErpProductOffer]:
         on = day or local_today()
-        data = self._products(customer_number, search, offset, limit, on)
-        offers = [codec.offer_of(item) for item in data.get("items", [])]
+        params = _product_params(search, category, offset, limit, on)
+        params["sort"] = sort if sort in PRODUCT_SORTS else "name"  # as the embedded ERP
+        offers = [codec.offer_of(item) for item in self._products(customer_number, params)]
         self.prices.store(
             canonical_key(customer_number), {(on, o.product.sku, 1): o for o in offers}
         )
         return offers
 
-    def count_products(self, customer_number: str, search: str = "") -> int:
-        return int(self._products(customer_number, search, 0, 0, local_today())["total"])
-
-    def _products(
-        self, customer_number: str, search: str, offset: int, limit: int, day: date
-    ) -> dict:
-        params: dict[str, str | int] = {
-            "offset": max(offset, 0),
-            "limit": max(limit, 0),
-            "day": day.isoformat(),
-        }
-        if search.strip():
-            params["search"] = search.strip()
+    def count_products(self, customer_number: str, search: str = "", *, category: str = "") -> int:
+        params = _product_params(search, category, 0, 0, local_today())
         path = _customer_path(customer_number, "products")
-        return self._http.read("GET", path, params=params) or {"total": 0, "items": []}
+        data = self._http.read("GET", path, params=params)
+        return int((data or {}).get("total", 0))
+
+    def _products(self, customer_number: str, params: dict[str, str | int]) -> list[dict]:
+        path = _customer_path(customer_number, "products")
+        return list((self._http.read("GET", path, params=params) or {}).get("items", []))
+
+    def list_categories(self, customer_number: str) -> list[str]:
+        data = self._http.read("GET", _customer_path(customer_number, "categories"))
+        return [str(name) for name in (data or {}).get("items", [])]
 
     def get_offers(
         self,
@@ -167,6 +187,60 @@ class HttpErpClient:
         path = _customer_path(customer_number, "contract-prices")
         data = self._http.read("GET", path, params={"sku": canonical_key(sku)})
         return [codec.contract_price_of(item) for item in (data or {}).get("items", [])]
+
+    # --- documents and tax rates (issue 16): reads, like the others ------------------------
+
+    def get_vat_rate(self, customer_number: str) -> Decimal | None:
+        if not customer_number.strip():
+            return None
+        data = self._http.read("GET", _customer_path(customer_number, "vat-rate"))
+        return codec.vat_rate_of(data) if data else None
+
+    def list_documents(
+        self,
+        customer_number: str,
+        document_filter: DocumentFilter,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> list[ErpDocument]:
+        params = {
+            **codec.document_filter_params(document_filter),
+            "offset": max(offset, 0),
+            "limit": max(limit, 0),
+        }
+        path = _customer_path(customer_number, "documents")
+        data = self._http.read("GET", path, params=params)
+        return [codec.document_of(item) for item in (data or {}).get("items", [])]
+
+    def count_documents(
+        self, customer_number: str, document_filter: DocumentFilter, *, up_to: int | None = None
+    ) -> int:
+        params: dict[str, str | int | list[str]] = {**codec.document_filter_params(document_filter)}
+        if up_to is not None:
+            params["up_to"] = max(up_to, 0)
+        path = _customer_path(customer_number, "document-count")
+        data = self._http.read("GET", path, params=params)
+        return int((data or {}).get("count", 0))
+
+    def fetch_document(self, customer_number: str, document_number: str) -> ErpDocumentFile | None:
+        """Two reads: the document's data, then its PDF; the ERP answers 404 to both for a
+        document of another customer."""
+        if not customer_number.strip() or not document_number.strip():
+            return None
+        path = _customer_path(customer_number, "documents", _segment(document_number))
+        data = self._http.read("GET", path)
+        if not data:
+            return None
+        content = self._http.read_bytes(f"{path}/pdf")
+        if content is None:
+            return None
+        document = codec.document_of(data)
+        return ErpDocumentFile(
+            document=document,
+            filename=f"{document.document_number}.pdf",
+            media_type="application/pdf",
+            content=content,
+        )
 
     # --- writes (called by the outbox relay) ------------------------------------------------
 

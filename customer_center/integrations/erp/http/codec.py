@@ -7,19 +7,24 @@ travels as decimal strings (``"12.50"``), days as ISO dates, absent optional val
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
 from customer_center.domain.prices import PriceQuote, PriceSource
 from customer_center.integrations.erp.protocol import (
+    DOCUMENT_KINDS,
     AddressKind,
     ContactChangeKind,
+    DocumentFilter,
+    DocumentKind,
     ErpAddress,
     ErpContact,
     ErpContactChange,
     ErpContactReceipt,
     ErpCustomer,
+    ErpDocument,
     ErpInvoice,
     ErpOrderAddress,
     ErpOrderLine,
@@ -87,7 +92,15 @@ def product_json(product: ErpProduct) -> Json:
 
 
 def product_of(data: Json) -> ErpProduct:
-    return ErpProduct(**{**data, "list_price": Decimal(data["list_price"])})
+    """Fields added to the contract later (category, stock, lead days, picture) may be
+    absent (an ERP from before them): the product then has the protocol's defaults."""
+    return ErpProduct(**{**_known(ErpProduct, data), "list_price": Decimal(data["list_price"])})
+
+
+def _known(cls: type, data: Json) -> Json:
+    """Only the fields ``cls`` has: a client ignores fields it does not know."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {key: value for key, value in data.items() if key in names}
 
 
 def offer_json(offer: ErpProductOffer) -> Json:
@@ -188,3 +201,55 @@ def contact_receipt_json(receipt: ErpContactReceipt) -> Json:
 def contact_receipt_of(data: Json) -> ErpContactReceipt:
     overwritten = data.get("overwritten") or {}
     return ErpContactReceipt(str(data["contact_id"]), {k: str(v) for k, v in overwritten.items()})
+
+
+# --- Documents and tax rates (issue 16) -------------------------------------------------
+
+
+def vat_rate_json(customer_number: str, rate: Decimal) -> Json:
+    return {"customer_number": customer_number, "vat_rate": str(rate)}
+
+
+def vat_rate_of(data: Json) -> Decimal:
+    return Decimal(data["vat_rate"])
+
+
+def document_json(document: ErpDocument) -> Json:
+    return {**dataclasses.asdict(document), "issued_on": document.issued_on.isoformat()}
+
+
+def document_of(data: Json) -> ErpDocument:
+    return ErpDocument(
+        **{
+            **_known(ErpDocument, data),
+            "kind": cast(DocumentKind, data["kind"]),
+            "issued_on": date.fromisoformat(data["issued_on"]),
+        }
+    )
+
+
+def document_filter_params(wanted: DocumentFilter) -> dict[str, str | list[str]]:
+    """The filter as query parameters (``kind`` repeated; absent ones left out)."""
+    params: dict[str, str | list[str]] = {}
+    if wanted.kinds:
+        params["kind"] = list(wanted.kinds)
+    if wanted.issued_from:
+        params["issued_from"] = wanted.issued_from.isoformat()
+    if wanted.issued_to:
+        params["issued_to"] = wanted.issued_to.isoformat()
+    if wanted.order_number and wanted.order_number.strip():
+        params["order_number"] = wanted.order_number.strip()
+    return params
+
+
+def document_filter_of(kinds: Sequence[str], params: Mapping[str, str]) -> DocumentFilter:
+    """The filter from query parameters; raises ``ValueError`` for an unknown kind or day."""
+    unknown = [kind for kind in kinds if kind not in DOCUMENT_KINDS]
+    if unknown:
+        raise ValueError(f"unknown document kind {unknown[0]!r}")
+    return DocumentFilter(
+        kinds=tuple(cast(DocumentKind, kind) for kind in dict.fromkeys(kinds)),
+        issued_from=_day(params.get("issued_from")),
+        issued_to=_day(params.get("issued_to")),
+        order_number=params.get("order_number") or None,
+    )

@@ -28,6 +28,8 @@ from starlette.routing import Route
 from customer_center.integrations.erp.embedded import EmbeddedErpClient
 from customer_center.integrations.erp.embedded_contacts import UnknownCustomer
 from customer_center.integrations.erp.http import codec
+from customer_center.integrations.erp.protocol import PRODUCT_SORTS, DocumentFilter
+from customer_center.integrations.erp.tables import canonical_key
 
 TOKEN_SECONDS = 3600
 MAX_PAGE = 200
@@ -64,6 +66,12 @@ class ReferenceErp:
             Route("/v1/customers/{number}/products", api(self._products)),
             Route("/v1/customers/{number}/offers", api(self._offers), methods=["POST"]),
             Route("/v1/customers/{number}/contract-prices", api(self._contract_prices)),
+            Route("/v1/customers/{number}/categories", api(self._categories)),
+            Route("/v1/customers/{number}/vat-rate", api(self._vat_rate)),
+            Route("/v1/customers/{number}/documents", api(self._documents)),
+            Route("/v1/customers/{number}/document-count", api(self._document_count)),
+            Route("/v1/customers/{number}/documents/{document}", api(self._document)),
+            Route("/v1/customers/{number}/documents/{document}/pdf", api(self._document_pdf)),
             Route("/v1/activations", api(self._activation), methods=["POST"]),
             Route("/v1/orders", api(self._order), methods=["POST"]),
             Route("/v1/contact-changes", api(self._contact_change), methods=["POST"]),
@@ -154,17 +162,26 @@ class ReferenceErp:
 
     def _products(self, request: Request, _body: None) -> Response:
         number, query = request.path_params["number"], request.query_params
-        search = query.get("search", "")
-        limit = min(int(query.get("limit", "50")), MAX_PAGE)
-        offset = int(query.get("offset", "0"))
-        if limit < 0 or offset < 0:
-            raise ValueError("offset and limit must not be negative")
+        search, category = query.get("search", ""), query.get("category", "")
+        offset, limit = _page(query)
+        sort = query.get("sort", "name")
+        if sort not in PRODUCT_SORTS:
+            raise ValueError(f"unknown sort {sort!r}")
         day = _day(query.get("day"))
-        offers = self.erp.list_products(number, search, offset, limit, day=day) if limit else []
-        total = self.erp.count_products(number, search)
+        offers = (
+            self.erp.list_products(
+                number, search, offset, limit, day=day, category=category, sort=sort
+            )
+            if limit
+            else []
+        )
+        total = self.erp.count_products(number, search, category=category)
         return JSONResponse(
             {"total": total, "items": [codec.offer_json(offer) for offer in offers]}
         )
+
+    def _categories(self, request: Request, _body: None) -> Response:
+        return _items(self.erp.list_categories(request.path_params["number"]))
 
     def _offers(self, request: Request, body: dict) -> Response:
         skus = body["skus"]
@@ -184,6 +201,50 @@ class ReferenceErp:
         sku = request.query_params["sku"]
         prices = self.erp.list_contract_prices(request.path_params["number"], sku)
         return _items(codec.contract_price_json(p) for p in prices)
+
+    # --- documents and tax rates (issue 16): only the customer's own documents -----------
+
+    def _vat_rate(self, request: Request, _body: None) -> Response:
+        number = request.path_params["number"]
+        rate = self.erp.get_vat_rate(number)
+        data = None if rate is None else codec.vat_rate_json(canonical_key(number), rate)
+        return _found(data, "customer")  # 0.00 is a rate (no VAT charged), not "none"
+
+    def _documents(self, request: Request, _body: None) -> Response:
+        offset, limit = _page(request.query_params)
+        documents = self.erp.list_documents(
+            request.path_params["number"], _document_filter(request), offset, limit
+        )
+        return _items(codec.document_json(d) for d in documents)
+
+    def _document_count(self, request: Request, _body: None) -> Response:
+        given = request.query_params.get("up_to")
+        up_to = int(given) if given is not None else None
+        if up_to is not None and up_to < 0:
+            raise ValueError("up_to must not be negative")
+        count = self.erp.count_documents(
+            request.path_params["number"], _document_filter(request), up_to=up_to
+        )
+        return JSONResponse({"count": count})
+
+    def _document(self, request: Request, _body: None) -> Response:
+        found = self.erp.get_document(
+            request.path_params["number"], request.path_params["document"]
+        )
+        return _found(codec.document_json(found) if found else None, "document")
+
+    def _document_pdf(self, request: Request, _body: None) -> Response:
+        found = self.erp.fetch_document(
+            request.path_params["number"], request.path_params["document"]
+        )
+        if found is None:
+            return _error(404, "no such document")
+        disposition = f'attachment; filename="{found.filename}"'
+        return Response(
+            found.content,
+            media_type=found.media_type,
+            headers={"Content-Disposition": disposition},
+        )
 
     def _activation(self, request: Request, body: dict) -> Response:
         key = _idempotency_key(request)
@@ -212,6 +273,20 @@ def _idempotency_key(request: Request) -> str:
     if not key or len(key) > 200:
         raise ValueError("the Idempotency-Key header is required (at most 200 characters)")
     return key
+
+
+def _page(query: Any) -> tuple[int, int]:
+    """``offset`` and ``limit`` (at most :data:`MAX_PAGE`) of a list's query."""
+    limit = min(int(query.get("limit", "50")), MAX_PAGE)
+    offset = int(query.get("offset", "0"))
+    if limit < 0 or offset < 0:
+        raise ValueError("offset and limit must not be negative")
+    return offset, limit
+
+
+def _document_filter(request: Request) -> DocumentFilter:
+    query = request.query_params
+    return codec.document_filter_of(query.getlist("kind"), query)
 
 
 def _day(value: str | None) -> date | None:

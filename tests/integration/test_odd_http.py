@@ -109,6 +109,7 @@ def test_every_route_is_exercised() -> None:
         "/export/audit.csv",
         "/export/users.csv",
         "/datasheets/{name}",
+        routes.DOCUMENT_FILES + "/{number}.pdf",
         "/auth/complete",
         "/auth/signed-out",
         "/auth/sso/start",
@@ -124,7 +125,7 @@ def test_every_route_is_exercised() -> None:
         "/seller/auth/sso/callback",
         *PUNCHOUT_ROUTES,
     }, "a new route: give it odd values below"
-    assert len(paths) == 22
+    assert len(paths) == 23
 
 
 def test_exports_answer_odd_query_values(client: TestClient, portal: Portal) -> None:
@@ -138,7 +139,9 @@ def test_exports_answer_odd_query_values(client: TestClient, portal: Portal) -> 
     assert not problems, "\n".join(problems)
 
 
-def test_sign_in_routes_and_data_sheets_answer_odd_values(client: TestClient) -> None:
+def test_sign_in_routes_and_data_sheets_answer_odd_values(
+    client: TestClient, portal: Portal
+) -> None:
     problems: list[str] = []
     for value in ODD_TEXT:
         problems += _problems(
@@ -168,6 +171,13 @@ def test_sign_in_routes_and_data_sheets_answer_odd_values(client: TestClient) ->
             client, "GET", "/seller/auth/sso/callback", params={"error": value, "state": "x"}
         )
         problems += _problems(client, "GET", f"/datasheets/{value[:200]}.pdf")
+        problems += _problems(client, "GET", routes.document_file(value[:200]))
+        problems += _problems(
+            client,
+            "GET",
+            routes.document_file(value[:200]),
+            headers={"cookie": portal.cookie},
+        )
         problems += _problems(client, "GET", "/health", params={"x": value})
     assert not problems, "\n".join(problems)
 

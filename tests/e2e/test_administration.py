@@ -146,7 +146,7 @@ def test_an_invited_technician_sees_only_what_the_role_allows(
     choose_password(theo, "Theo-techniker-passphrase-7")
     theo.get_by_role("button", name="Save and sign in").click()
     expect(theo.locator("#user-name")).to_have_text("Theo Technik")
-    assert nav_labels(theo) == ["Overview", "Catalogue", "My profile"]
+    assert nav_labels(theo) == ["Overview", "Catalogue", "My account"]
     open_page(theo, f"{portal}/users")
     expect(theo.locator("#no-access")).to_be_visible()
     expect(theo.locator(".cc-user-row")).to_have_count(0)
@@ -271,7 +271,7 @@ def test_erp_takeover_budget_two_level_chain_and_the_new_users_navigation(
     choose_password(gregor, "Gregor-gans-passphrase-3")
     gregor.get_by_role("button", name="Save and sign in").click()
     expect(gregor.locator("#user-name")).to_have_text("Gregor Gans")
-    assert nav_labels(gregor) == ["Overview", "Catalogue", "Cart", "Orders", "My profile"]
+    assert nav_labels(gregor) == ["Overview", "Catalogue", "Cart", "Orders", "My account"]
     open_page(gregor, f"{portal}/profile")
     expect(gregor.get_by_text("At most €1,000.00 per order")).to_be_visible()
     gregor.context.close()

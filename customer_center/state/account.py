@@ -97,7 +97,10 @@ class AccountState(PortalState):
     async def save_choices(self, form: dict) -> None:
         """The ticked boxes are named after the kinds they stand for."""
         self.choices_note, self.choices_error = "", ""
-        wanted = [name for name, value in (form.items() if isinstance(form, dict) else []) if value]
+        if not isinstance(form, dict):
+            self.choices_error = self._t("error.invalid_input")
+            return
+        wanted = [name for name, value in form.items() if value]
         try:
             await in_transaction(
                 notification_choices.set_my_choices, self._actor(), wanted=wanted[:20]

@@ -24,6 +24,9 @@ Decorator = Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]
 # route -> the message id of its tab title, as registered (the tests read it)
 TITLE_KEYS: dict[str, str] = {}
 TITLE_SUFFIX = f" · {BRAND}"
+# Every registered page by kind, so the browser tests visit each (axe) without a list by hand.
+SIGNED_IN_ROUTES: list[str] = []  # the customers' signed-in pages
+PUBLIC_ROUTES: list[str] = []  # anonymous pages of either side
 
 
 def page_title(route: str, title_key: str | None) -> rx.Var | str:
@@ -51,6 +54,7 @@ def portal_page(
     handlers check their own rights anyway."""
     if nav is not None:
         register(route, nav, right)
+    SIGNED_IN_ROUTES.append(route)
     return rx.page(
         route=route, title=page_title(route, title_key), on_load=[SessionState.load, *loads]
     )
@@ -58,6 +62,7 @@ def portal_page(
 
 def public_route(route: str, *loads: Any, title_key: str | None) -> Decorator:
     """An anonymous page: the language is detected first, then the page loads."""
+    PUBLIC_ROUTES.append(route)
     return rx.page(
         route=route,
         title=page_title(route, title_key),

@@ -15,7 +15,7 @@ import reflex as rx
 
 from customer_center.components.layout import account_menu, content_main, loaded_path, skip_link
 from customer_center.components.navigation import phone_menu
-from customer_center.components.portal_page import Decorator, page_title
+from customer_center.components.portal_page import PUBLIC_ROUTES, Decorator, page_title
 from customer_center.components.ui import BRAND, dev_mailbox_link, language_select, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
@@ -41,6 +41,7 @@ class SellerNavItem:
 
 
 _REGISTERED: dict[str, SellerNavItem] = {}
+SELLER_ROUTES: list[str] = []  # every signed-in seller page (the browser tests visit each)
 
 
 def seller_nav_items() -> list[SellerNavItem]:
@@ -59,6 +60,7 @@ def seller_page(
     entry; the handlers check their own rules anyway."""
     if nav is not None:
         _REGISTERED[route] = SellerNavItem(route, nav, right)
+    SELLER_ROUTES.append(route)
     return rx.page(
         route=route,
         title=page_title(route, title_key),
@@ -68,6 +70,7 @@ def seller_page(
 
 def seller_public_route(route: str, *loads: Any, title_key: str) -> Decorator:
     """An anonymous seller page (sign-in, invitation): language first, then the page."""
+    PUBLIC_ROUTES.append(route)
     return rx.page(
         route=route,
         title=page_title(route, title_key),

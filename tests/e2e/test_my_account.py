@@ -78,6 +78,9 @@ def _language(page: Page, language: str, switch: str) -> None:
     """The header's language switch (a page may have a language field of its own)."""
     page.get_by_role("banner").get_by_role("combobox", name=switch).click()
     page.get_by_role("option", name=language).click()
+    # What the server worded (statuses, figures) follows at the next load of the page.
+    page.reload()
+    wait_until_loaded(page)
 
 
 def _signed_in(browser: Browser, portal: str, email: str, password: str = PASSWORD) -> Page:
@@ -152,7 +155,9 @@ def test_each_role_sees_its_own_dashboard(browser: Browser, portal: str, company
     expect(setup).to_contain_text("Set the company's default budget")
     expect(setup.locator("[data-step=approver]")).to_contain_text("Done")
     expect(mia.locator("#invited-users")).to_contain_text("Ida Invited")
-    expect(mia.locator("#company-waiting")).to_contain_text("Ben Buyer, waiting")
+    expect(mia.locator("#company-waiting")).to_contain_text(
+        "From Ben Buyer, waiting for Anna Approver"
+    )
     _shots(mia, "dashboard-main-contact")
     mia.context.close()
 

@@ -333,9 +333,10 @@ def controller_cards() -> rx.Component:
 
 
 def everyone_cards() -> rx.Component:
+    orders = SessionState.permissions.contains(Permission.ORDERS_CREATE.value)
     return rx.box(
-        my_orders_card(),
-        budget_card(),
+        rx.cond(orders, my_orders_card()),
+        rx.cond(orders, budget_card()),
         rx.cond(
             SessionState.permissions.contains(Permission.APPROVALS_DECIDE.value), waiting_card()
         ),

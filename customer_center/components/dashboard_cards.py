@@ -156,6 +156,7 @@ def _setup_item(step: Texts) -> rx.Component:
                 size=18,
                 color=rx.cond(done, rx.color("green", 11), rx.color("gray", 11)),
                 aria_hidden="true",
+                flex_shrink="0",
             ),
             rx.cond(
                 done,

@@ -49,7 +49,7 @@ def add_user(company_id: int, email: str, roles: list[str], name: str) -> None:
 
 
 def nav_labels(page: Page) -> list[str]:
-    return [label.strip() for label in page.locator("nav .cc-nav-link").all_inner_texts()]
+    return [label.strip() for label in page.locator("nav.cc-nav .cc-nav-link").all_inner_texts()]
 
 
 def open_user(page: Page, portal: str, name: str) -> None:

@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 
 from customer_center.integrations.erp import tables as erp_tables  # noqa: F401
 from customer_center.models import (  # noqa: F401
+    account,
     acting,
     approval,
     audit,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from customer_center.auth.tokens import new_token, token_hash
 from customer_center.domain.people import UserStatus
@@ -14,6 +16,9 @@ from customer_center.models.base import utcnow
 from customer_center.models.user import User
 
 SESSION_COOKIE = "cc_session"
+# How often a session's last use is written: at most once per this interval, so the per-event
+# lookup stays a read almost always (the account page shows the time to the minute).
+LAST_USE_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -49,21 +54,43 @@ def live_session_of(session: Session, raw_token: str | None) -> LiveSession | No
     is deactivated (``auth.principals`` adds the user's rights)."""
     if not raw_token:
         return None
-    row = session.exec(
-        select(AuthSession.id, User.id, User.company_id, User.language)
-        .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
+    row = session.execute(
+        sa_select(
+            col(AuthSession.id),
+            col(User.id),
+            col(User.company_id),
+            col(User.language),
+            col(AuthSession.last_used_at),
+        )
+        .join(User, col(User.id) == col(AuthSession.user_id))
         .where(
-            AuthSession.token_hash == token_hash(raw_token),
-            AuthSession.revoked_at.is_(None),  # type: ignore[union-attr]
-            AuthSession.expires_at > utcnow(),
-            User.status == UserStatus.ACTIVE,
+            col(AuthSession.token_hash) == token_hash(raw_token),
+            col(AuthSession.revoked_at).is_(None),
+            col(AuthSession.expires_at) > utcnow(),
+            col(User.status) == UserStatus.ACTIVE,
         )
     ).first()
     if row is None:
         return None
-    session_id, user_id, company_id, language = row
+    session_id, user_id, company_id, language, last_used_at = row
     assert session_id is not None and user_id is not None
+    _note_use(session, session_id, last_used_at)
     return LiveSession(session_id, user_id, company_id, language)
+
+
+def _note_use(session: Session, session_id: int, last_used_at: datetime | None) -> None:
+    """Remember when the session was last used, at most once per :data:`LAST_USE_EVERY`."""
+    now = utcnow()
+    if last_used_at is not None and now - _aware(last_used_at) < LAST_USE_EVERY:
+        return
+    session.execute(
+        update(AuthSession).where(col(AuthSession.id) == session_id).values(last_used_at=now)
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone: they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def revoke_session(session: Session, raw_token: str) -> bool:
@@ -77,11 +104,31 @@ def revoke_session(session: Session, raw_token: str) -> bool:
     return True
 
 
-def revoke_all_sessions(session: Session, user_id: int) -> int:
+def live_sessions(session: Session, user_id: int) -> list[AuthSession]:
+    """The user's sessions that are neither revoked nor expired, most recently used first."""
+    return list(
+        session.exec(
+            select(AuthSession)
+            .where(
+                AuthSession.user_id == user_id,
+                col(AuthSession.revoked_at).is_(None),
+                AuthSession.expires_at > utcnow(),
+            )
+            .order_by(
+                col(AuthSession.last_used_at).desc().nulls_last(),
+                col(AuthSession.created_at).desc(),
+            )
+        ).all()
+    )
+
+
+def revoke_all_sessions(session: Session, user_id: int, *, keep: int | None = None) -> int:
+    """End every live session of the user but ``keep`` (a session id); returns how many."""
     rows = session.exec(
         select(AuthSession).where(
             AuthSession.user_id == user_id,
             AuthSession.revoked_at.is_(None),  # type: ignore[union-attr]
+            AuthSession.id != (keep or 0),
         )
     ).all()
     now = utcnow()

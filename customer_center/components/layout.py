@@ -6,8 +6,9 @@ import reflex as rx
 from reflex.event import EventCallback
 
 from customer_center.components.global_search import global_search
-from customer_center.components.navigation import nav_links
+from customer_center.components.navigation import nav_links, phone_menu
 from customer_center.components.ui import brand, dev_mailbox_link, language_select, tr
+from customer_center.domain import routes
 from customer_center.settings import get_settings
 from customer_center.state.acting import ActingBannerState
 from customer_center.state.base import PortalState
@@ -18,13 +19,29 @@ def _dev_link() -> list[rx.Component]:
     return [dev_mailbox_link()] if get_settings().is_dev else []
 
 
-def _header(*left: rx.Component, right: tuple[rx.Component, ...] = ()) -> rx.Component:
-    """The slim bar on every page: brand left, dev mailbox and language switch right."""
+CONTENT_ID = "content"
+
+
+def skip_link() -> rx.Component:
+    """The first stop of the keyboard: straight to the page's content (WCAG 2.4.1)."""
+    return rx.el.a(tr("shell.skip"), href=f"#{CONTENT_ID}", class_name="cc-skip")
+
+
+def content_main(*children: rx.Component, **props: object) -> rx.Component:
+    """The page's <main> landmark, the skip link's target."""
+    return rx.el.main(*children, id=CONTENT_ID, tab_index=-1, **props)
+
+
+def _header(
+    *left: rx.Component, right: tuple[rx.Component, ...] = (), dev_link: bool = True
+) -> rx.Component:
+    """The slim bar on every page: brand left, dev mailbox (signed out; signed in it is in
+    the account menu) and language switch right."""
     return rx.hstack(
         brand(),
         *left,
         rx.spacer(),
-        *_dev_link(),
+        *(_dev_link() if dev_link else []),
         language_select(),
         *right,
         class_name="cc-header",
@@ -52,26 +69,45 @@ def public_header() -> rx.Component:
 def public_page(*children: rx.Component, title_key: str) -> rx.Component:
     """A centred card under a slim header: sign-in, activation, password pages."""
     return rx.box(
+        skip_link(),
         public_header(),
-        rx.center(
-            rx.card(
-                rx.vstack(
-                    rx.heading(tr(title_key), size="6", as_="h1"),
-                    *children,
-                    spacing="4",
-                    width="100%",
+        content_main(
+            rx.center(
+                rx.card(
+                    rx.vstack(
+                        rx.heading(tr(title_key), size="6", as_="h1"),
+                        *children,
+                        spacing="4",
+                        width="100%",
+                    ),
+                    size="4",
+                    class_name="cc-auth-card",
                 ),
-                size="4",
-                class_name="cc-auth-card",
+                class_name="cc-auth-main",
             ),
-            class_name="cc-auth-main",
         ),
         class_name="cc-page",
     )
 
 
-def account_menu(name: rx.Var, email: rx.Var, sign_out: EventCallback[()]) -> rx.Component:
-    """The signed-in person's menu in the header (customer and seller side alike)."""
+def _menu_link(icon: str, label_key: str, route: str, element_id: str) -> rx.Component:
+    return rx.menu.item(
+        rx.hstack(rx.icon(icon, size=14, aria_hidden="true"), tr(label_key)),
+        on_click=rx.redirect(route),
+        id=element_id,
+    )
+
+
+def account_menu(
+    name: rx.Var, email: rx.Var, sign_out: EventCallback[()], account_route: str
+) -> rx.Component:
+    """The signed-in person's menu in the header (customer and seller side alike): their
+    account page, the dev mailbox in development only, and signing out."""
+    dev = (
+        [_menu_link("mail", "shell.dev_mailbox", routes.DEV_MAILBOX, "menu-dev-mailbox")]
+        if get_settings().is_dev
+        else []
+    )
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
@@ -86,6 +122,9 @@ def account_menu(name: rx.Var, email: rx.Var, sign_out: EventCallback[()]) -> rx
         rx.menu.content(
             rx.text(email, size="1", color_scheme="gray", padding="0.5rem"),
             rx.menu.separator(),
+            _menu_link("user_cog", "shell.account", account_route, "menu-account"),
+            *dev,
+            rx.menu.separator(),
             rx.menu.item(
                 rx.hstack(rx.icon("log_out", size=14), tr("shell.sign_out")),
                 on_click=sign_out,
@@ -96,7 +135,9 @@ def account_menu(name: rx.Var, email: rx.Var, sign_out: EventCallback[()]) -> rx
 
 
 def user_menu() -> rx.Component:
-    return account_menu(SessionState.user_name, SessionState.user_email, SessionState.sign_out)
+    return account_menu(
+        SessionState.user_name, SessionState.user_email, SessionState.sign_out, routes.PROFILE
+    )
 
 
 def app_header() -> rx.Component:
@@ -105,6 +146,7 @@ def app_header() -> rx.Component:
         rx.text(SessionState.company_name, weight="medium", class_name="cc-hide-narrow cc-nowrap"),
         global_search(),
         right=(user_menu(),),
+        dev_link=False,
     )
 
 
@@ -196,11 +238,13 @@ def app_page(
 ) -> rx.Component:
     """The shell of every signed-in page: header, navigation by permission, content."""
     return rx.box(
+        skip_link(),
         acting_banner(),
         app_header(),
+        phone_menu(nav_links(), SessionState.router.page.path),
         rx.flex(
             rx.el.nav(nav_links(), aria_label=tr("shell.navigation"), class_name="cc-nav"),
-            rx.el.main(
+            content_main(
                 rx.heading(tr(title_key), size="7", as_="h1", margin_bottom="1rem"),
                 _allowed(permission, *children),
                 class_name="cc-main",

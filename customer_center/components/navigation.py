@@ -98,3 +98,35 @@ def _link(item: NavItem) -> rx.Component:
 
 def nav_links() -> rx.Component:
     return rx.vstack(*[_link(item) for item in nav_items()], spacing="1", width="100%")
+
+
+def current_label(path: rx.Var, entries: list[tuple[str, str]]) -> rx.Var:
+    """The navigation label of the page at ``path`` (route, label key pairs), else "Menu"."""
+    if not entries:
+        return tr("shell.menu")
+    return rx.match(path, *[(route, tr(key)) for route, key in entries], tr("shell.menu"))
+
+
+def phone_menu(
+    links: rx.Component, path: rx.Var, entries: list[tuple[str, str]] | None = None
+) -> rx.Component:
+    """On a phone, the navigation folds into one menu button that names the current page;
+    opened, it lists every entry the user may see, the current one marked (aria-current and
+    a bar). Hidden on wider screens, where the side navigation shows."""
+    if entries is None:
+        entries = [(item.route, item.nav.label_key) for item in nav_items()]
+    return rx.el.nav(
+        rx.el.details(
+            rx.el.summary(
+                rx.icon("menu", size=18, aria_hidden="true"),
+                rx.text(tr("shell.menu"), weight="medium", as_="span"),
+                rx.text("·", as_="span", aria_hidden="true", color_scheme="gray"),
+                rx.text(current_label(path, entries), as_="span", class_name="cc-phone-current"),
+                class_name="cc-phone-summary",
+            ),
+            links,
+            class_name="cc-phone-details",
+        ),
+        aria_label=tr("shell.menu"),
+        class_name="cc-phone-nav",
+    )

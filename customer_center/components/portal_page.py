@@ -25,6 +25,9 @@ Decorator = Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]
 # route -> the message id of its tab title, as registered (the tests read it)
 TITLE_KEYS: dict[str, str] = {}
 TITLE_SUFFIX = f" · {BRAND}"
+# Every registered page by kind, so the browser tests visit each (axe) without a list by hand.
+SIGNED_IN_ROUTES: list[str] = []  # the customers' signed-in pages
+PUBLIC_ROUTES: list[str] = []  # anonymous pages of either side
 
 
 def page_title(route: str, title_key: str | None) -> rx.Var | str:
@@ -54,6 +57,7 @@ def portal_page(
     naming what it shows, "PO-000004 · Orders"), before the brand."""
     if nav is not None:
         register(route, nav, right)
+    SIGNED_IN_ROUTES.append(route)
     tab = page_title(route, title_key) if title is None else title + TITLE_SUFFIX
     if title is not None:
         TITLE_KEYS[route] = title_key
@@ -62,6 +66,7 @@ def portal_page(
 
 def public_route(route: str, *loads: Any, title_key: str | None) -> Decorator:
     """An anonymous page: the language is detected first, then the page loads."""
+    PUBLIC_ROUTES.append(route)
     return rx.page(
         route=route,
         title=page_title(route, title_key),

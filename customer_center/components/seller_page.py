@@ -13,8 +13,9 @@ from typing import Any
 
 import reflex as rx
 
-from customer_center.components.layout import account_menu, loaded_path
-from customer_center.components.portal_page import Decorator, page_title
+from customer_center.components.layout import account_menu, content_main, loaded_path, skip_link
+from customer_center.components.navigation import phone_menu
+from customer_center.components.portal_page import PUBLIC_ROUTES, Decorator, page_title
 from customer_center.components.ui import BRAND, dev_mailbox_link, language_select, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
@@ -40,6 +41,7 @@ class SellerNavItem:
 
 
 _REGISTERED: dict[str, SellerNavItem] = {}
+SELLER_ROUTES: list[str] = []  # every signed-in seller page (the browser tests visit each)
 
 
 def seller_nav_items() -> list[SellerNavItem]:
@@ -58,6 +60,7 @@ def seller_page(
     entry; the handlers check their own rules anyway."""
     if nav is not None:
         _REGISTERED[route] = SellerNavItem(route, nav, right)
+    SELLER_ROUTES.append(route)
     return rx.page(
         route=route,
         title=page_title(route, title_key),
@@ -67,6 +70,7 @@ def seller_page(
 
 def seller_public_route(route: str, *loads: Any, title_key: str) -> Decorator:
     """An anonymous seller page (sign-in, invitation): language first, then the page."""
+    PUBLIC_ROUTES.append(route)
     return rx.page(
         route=route,
         title=page_title(route, title_key),
@@ -119,7 +123,10 @@ def seller_name_text() -> rx.Component:
 
 def _agent_menu() -> rx.Component:
     return account_menu(
-        SellerShellState.agent_name, SellerShellState.agent_email, SellerShellState.sign_out
+        SellerShellState.agent_name,
+        SellerShellState.agent_email,
+        SellerShellState.sign_out,
+        routes.SELLER_ACCOUNT,
     )
 
 
@@ -141,7 +148,8 @@ def seller_brand() -> rx.Component:
 
 
 def seller_header(signed_in: bool = True) -> rx.Component:
-    dev = [dev_mailbox_link()] if get_settings().is_dev else []
+    # Signed in, the dev mailbox is in the account menu.
+    dev = [dev_mailbox_link()] if get_settings().is_dev and not signed_in else []
     # A banner landmark, so everything on the page sits in one (axe: region); a role, not a
     # <header> around the bar, so the bar stays sticky to the page.
     return rx.hstack(
@@ -180,11 +188,14 @@ def seller_shell(
     *children: rx.Component, title_key: str, right: StaffPermission | None = None
 ) -> rx.Component:
     """The frame of every signed-in seller page."""
+    entries = [(item.route, item.nav.label_key) for item in seller_nav_items()]
     return rx.box(
+        skip_link(),
         seller_header(),
+        phone_menu(seller_nav(), SellerShellState.router.page.path, entries),
         rx.flex(
             rx.el.nav(seller_nav(), aria_label=tr("shell.navigation"), class_name="cc-nav"),
-            rx.el.main(
+            content_main(
                 rx.heading(tr(title_key), size="7", as_="h1", margin_bottom="1rem"),
                 _allowed(right, *children),
                 class_name="cc-main",
@@ -201,19 +212,22 @@ def seller_shell(
 def seller_public_page(*children: rx.Component, title_key: str) -> rx.Component:
     """A centred card under the seller's header: its sign-in and invitation pages."""
     return rx.box(
+        skip_link(),
         seller_header(signed_in=False),
-        rx.center(
-            rx.card(
-                rx.vstack(
-                    rx.heading(tr(title_key), size="6", as_="h1"),
-                    *children,
-                    spacing="4",
-                    width="100%",
+        content_main(
+            rx.center(
+                rx.card(
+                    rx.vstack(
+                        rx.heading(tr(title_key), size="6", as_="h1"),
+                        *children,
+                        spacing="4",
+                        width="100%",
+                    ),
+                    size="4",
+                    class_name="cc-auth-card",
                 ),
-                size="4",
-                class_name="cc-auth-card",
+                class_name="cc-auth-main",
             ),
-            class_name="cc-auth-main",
         ),
         class_name="cc-page",
     )

@@ -33,7 +33,8 @@ def tr_count(key: str, count: rx.Var) -> Text:
 
 
 def notice(text: rx.Var | str, color: str = "green", icon: str = "info") -> rx.Component:
-    return rx.callout(text, icon=icon, color_scheme=color, width="100%")
+    """A message about what just happened, announced to screen readers (a status)."""
+    return rx.callout(text, icon=icon, color_scheme=color, width="100%", role="status")
 
 
 def once_loaded(*children: rx.Component) -> rx.Component:

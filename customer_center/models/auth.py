@@ -24,6 +24,7 @@ class AuthSession(SQLModel, table=True):
     revoked_at: datetime | None = None
     ip_address: str = Field(default="", max_length=64)
     user_agent: str = Field(default="", max_length=300)
+    last_used_at: datetime | None = None  # updated at most once a minute (auth.sessions)
 
 
 class OneTimeToken(SQLModel, table=True):

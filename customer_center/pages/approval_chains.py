@@ -41,7 +41,17 @@ def approval_chains_page() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
-        rx.card(chain_editor(S), size="3", width="100%", max_width="48rem"),
+        rx.card(
+            rx.vstack(
+                rx.heading(tr("chains.section"), size="4", as_="h2"),
+                chain_editor(S),
+                spacing="3",
+                width="100%",
+            ),
+            size="3",
+            width="100%",
+            max_width="48rem",
+        ),
         title_key="chains.title",
         permission=Permission.CHAINS_MANAGE.value,
     )

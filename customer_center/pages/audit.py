@@ -42,7 +42,7 @@ def who_filter() -> rx.Component:
                 width="100%",
             ),
             rx.select.root(
-                rx.select.trigger(id="audit-who", width="100%"),
+                rx.select.trigger(id="audit-who", width="100%", aria_label=tr("audit.filter.who")),
                 rx.select.content(
                     rx.select.item(tr("audit.filter.who_all"), value=ALL),
                     rx.foreach(

@@ -83,7 +83,9 @@ def budgets_page() -> rx.Component:
                     rx.table.row(
                         rx.table.column_header_cell(tr("budgets.applies_to")),
                         rx.table.column_header_cell(tr("budgets.limits")),
-                        rx.table.column_header_cell(""),
+                        rx.table.column_header_cell(
+                            rx.el.span(tr("common.actions"), class_name="cc-sr-only")
+                        ),
                     )
                 ),
                 rx.table.body(rx.foreach(S.rows, default_row)),

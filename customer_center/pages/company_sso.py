@@ -225,7 +225,12 @@ def _settings_form() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.el.label(
-                    rx.checkbox(name="enabled", default_checked=S.enabled, id="sso-enabled"),
+                    rx.checkbox(
+                        name="enabled",
+                        default_checked=S.enabled,
+                        id="sso-enabled",
+                        aria_label=tr("sso.field.enabled"),
+                    ),
                     rx.text(tr("sso.field.enabled"), size="2", weight="medium"),
                     class_name="cc-check",
                 ),

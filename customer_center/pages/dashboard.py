@@ -1,9 +1,16 @@
-"""The start page of signed-in users: their company as the ERP knows it."""
+"""The start page of signed-in users: what waits for them (per role), then their company as
+the ERP knows it and its account team at the seller."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from customer_center.components.dashboard_cards import (
+    controller_cards,
+    everyone_cards,
+    main_contact_cards,
+    start_card,
+)
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.portal_page import portal_page
@@ -140,8 +147,13 @@ def consent_notice() -> rx.Component:
 )
 def dashboard_page() -> rx.Component:
     return app_page(
-        rx.text(tr("dashboard.intro"), color_scheme="gray", margin_bottom="1rem"),
+        rx.text(tr("home.intro"), color_scheme="gray"),
         consent_notice(),
+        start_card(),
+        main_contact_cards(),
+        everyone_cards(),
+        controller_cards(),
+        rx.heading(tr("home.company.title"), size="5", as_="h2", margin_top="0.5rem"),
         rx.grid(
             company_card(),
             you_card(),

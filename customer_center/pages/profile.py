@@ -1,4 +1,5 @@
-"""My profile: name and language, e-mail address, my budget, my absence."""
+"""My account: name and language, e-mail address, password, where I am signed in, the
+e-mails I want, my budget, my absence."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ import reflex as rx
 
 from customer_center.components.absence_editor import absence_section
 from customer_center.components.account_forms import email_change_form
+from customer_center.components.account_security import (
+    choices_form,
+    password_form,
+    sessions_list,
+)
 from customer_center.components.budget_editor import situation
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
@@ -16,6 +22,7 @@ from customer_center.domain import routes
 from customer_center.pages.user_detail import section
 from customer_center.pages.users import language_field
 from customer_center.state.absences import AbsenceState
+from customer_center.state.account import AccountState
 from customer_center.state.budgets import MyBudgetState
 from customer_center.state.email_change import EmailChangeState
 from customer_center.state.profile import ProfileState
@@ -41,10 +48,22 @@ def my_budget_card() -> rx.Component:
     return section("profile.budget", situation(MyBudgetState))
 
 
+def own_only(title_key: str, content: rx.Component, element_id: str) -> rx.Component:
+    """A section of the user's own security: an agent acting for them sees only a note."""
+    return section(
+        title_key,
+        rx.cond(AccountState.own, content, notice(tr("myaccount.acting"), icon="lock")),
+        id=element_id,
+    )
+
+
 def profile_sections() -> list[rx.Component]:
     return [
         my_details(),
         section("account.email.title", email_change_form()),
+        own_only("myaccount.password.title", password_form(), "password-section"),
+        own_only("myaccount.sessions.title", sessions_list(), "sessions-section"),
+        own_only("myaccount.notify.title", choices_form(), "choices-section"),
         my_budget_card(),
         absence_section("absence.hint"),
     ]
@@ -56,8 +75,9 @@ def profile_sections() -> list[rx.Component]:
     EmailChangeState.load,
     MyBudgetState.load,
     AbsenceState.load_mine,
-    title_key="page.profile",
-    nav=Nav("nav.profile", "user_cog", NavGroup.ACCOUNT),
+    AccountState.load,
+    title_key="page.myaccount",
+    nav=Nav("myaccount.nav", "user_cog", NavGroup.ACCOUNT),
 )
 def profile_page() -> rx.Component:
     return app_page(
@@ -67,5 +87,5 @@ def profile_page() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        title_key="profile.title",
+        title_key="myaccount.title",
     )

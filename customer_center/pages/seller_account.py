@@ -31,7 +31,7 @@ def _facts() -> rx.Component:
             rx.hstack(
                 rx.text(tr("field.language"), size="2"),
                 rx.select.root(
-                    rx.select.trigger(id="account-language"),
+                    rx.select.trigger(id="account-language", aria_label=tr("field.language")),
                     rx.select.content(
                         *[rx.select.item(label, value=code) for code, label in LANGUAGES.items()]
                     ),

@@ -254,6 +254,7 @@ def role_checkboxes(
                 name="role_" + option["id"],
                 default_checked=checked.contains(option["id"]) if checked is not None else False,
                 id="role-" + option["id"],
+                aria_label=option["label"],
             ),
             rx.text(option["label"], size="2"),
             class_name="cc-check",

@@ -25,7 +25,21 @@ def _filled(key: str, **values: rx.Var) -> rx.Var:
     return text
 
 
+def labelled_file_input(upload: rx.Component, label: rx.Var) -> rx.Component:
+    """Name the drop zone's hidden file input (axe: every form element has a label): Reflex
+    builds it inside the zone without a way to pass it attributes."""
+    zone = upload.children[0]
+    file_input = zone.children[0]
+    assert isinstance(file_input, rx.Component) and file_input.tag == "input", file_input
+    file_input.custom_attrs["aria-label"] = label
+    return upload
+
+
 def upload_area() -> rx.Component:
+    return labelled_file_input(_upload_zone(), tr("import.drop_here"))
+
+
+def _upload_zone() -> rx.Component:
     return rx.upload.root(
         rx.vstack(
             rx.icon("file_up", size=28, color=rx.color("blue", 9)),

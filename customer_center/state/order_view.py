@@ -20,12 +20,12 @@ from customer_center.presenters import journey, orders
 from customer_center.presenters.breaches import breach_lines
 from customer_center.presenters.budgets import limits_summary
 from customer_center.presenters.timeline import timeline_rows
-from customer_center.services.orders import conversation, decisions, revisions
+from customer_center.services.orders import conversation, decisions, revisions, unread
 from customer_center.services.orders.detail import OrderDetail, order_detail
 from customer_center.services.orders.inbox import waiting_count
 from customer_center.services.orders.revisions import OrderChange
 from customer_center.settings import get_settings
-from customer_center.state.access import requires, signed_in
+from customer_center.state.access import acting_principal, requires, signed_in
 from customer_center.state.approvals import ApprovalsBadgeState
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 
@@ -173,6 +173,8 @@ class OrderViewState(PortalState):
         self.decision_comment = ""
         self._order_id = self._query_id("order_id") or 0
         await self._reload()
+        if self.found and acting_principal() is None:  # an agent reading reads nothing for them
+            await in_transaction(unread.mark_read, self._actor(), order_id=self._order_id)
 
     # --- running a decision ------------------------------------------------------------
 

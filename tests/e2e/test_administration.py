@@ -51,7 +51,7 @@ def add_user(company_id: int, email: str, roles: list[str], name: str) -> None:
 
 
 def nav_labels(page: Page) -> list[str]:
-    return [label.strip() for label in page.locator("nav .cc-nav-link").all_inner_texts()]
+    return [label.strip() for label in page.locator("nav.cc-nav .cc-nav-link").all_inner_texts()]
 
 
 def roles_of(email: str) -> list[str]:
@@ -154,7 +154,7 @@ def test_an_invited_technician_sees_only_what_the_role_allows(
     choose_password(theo, "Theo-techniker-passphrase-7")
     theo.get_by_role("button", name="Save and sign in").click()
     expect(theo.locator("#user-name")).to_have_text("Theo Technik")
-    assert nav_labels(theo) == ["Overview", "Catalogue", "Documents", "My profile"]
+    assert nav_labels(theo) == ["Overview", "Catalogue", "Documents", "My account"]
     open_page(theo, f"{portal}/users")
     expect(theo.locator("#no-access")).to_be_visible()
     expect(theo.locator(".cc-user-row")).to_have_count(0)
@@ -288,7 +288,7 @@ def test_erp_takeover_budget_two_level_chain_and_the_new_users_navigation(
         "Cart",
         "Orders",
         "Documents",
-        "My profile",
+        "My account",
     ]
     open_page(gregor, f"{portal}/profile")
     expect(gregor.get_by_text("At most €1,000.00 per order")).to_be_visible()

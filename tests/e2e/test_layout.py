@@ -60,7 +60,7 @@ SIGNED_IN_PAGES = {
     "users": ("/users", "Users", ".cc-user-row"),
     "invite-user": ("/users/new", "Invite a user", "#role-1, [id^=role-]"),
     "user-detail": ("/users/{user_id}", "User", "#open-handover"),
-    "profile": ("/profile", "My profile", "#save-my-profile"),
+    "profile": ("/profile", "My account", "#save-my-profile"),
     "roles": ("/roles", "Roles and rights", ".cc-role-card"),
     "budgets": ("/budgets", "Budgets", ".cc-budget-row"),
     "approval-chains": ("/approval-chains", "Approver chains", ".cc-add-level"),

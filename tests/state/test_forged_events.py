@@ -268,15 +268,23 @@ def snapshot(engine, company_id: int | None) -> dict[str, list]:  # type: ignore
         for table in metadata.sorted_tables:
             if company_id is not None and table.name in _NOT_COMPANY_DATA:
                 continue
-            result = [tuple(map(str, r)) for r in connection.execute(table.select())]
+            columns = [c for c in table.columns if (table.name, c.name) not in _BOOKKEEPING]
+            result = [
+                tuple(map(str, r))
+                for r in connection.execute(table.select().with_only_columns(*columns))
+            ]
             if company_id is not None:
                 result = [r for r in result if _belongs(table, r, company_id, user_ids)]
             rows[table.name] = sorted(result)
     return rows
 
 
+# What every event may write whoever sends it: when a session was last used.
+_BOOKKEEPING = {("auth_session", "last_used_at")}
+
+
 def _belongs(table, row: tuple, company_id: int, user_ids: set[int]) -> bool:  # type: ignore[no-untyped-def]
-    columns = [c.name for c in table.columns]
+    columns = [c.name for c in table.columns if (table.name, c.name) not in _BOOKKEEPING]
     values = dict(zip(columns, row, strict=True))
     if "company_id" in values:
         return values["company_id"] == str(company_id)

@@ -96,8 +96,10 @@ def test_the_navigation_lists_the_registered_pages_in_order_with_their_rights() 
         (routes.COMPANY_PROVISIONING, "nav.provisioning", (Permission.COMPANY_MANAGE,)),
         (routes.COMPANY_PUNCHOUT, "nav.punchout", (Permission.COMPANY_MANAGE,)),
         (routes.COMPANY_SELLER_ACCESS, "nav.seller_access", (Permission.COMPANY_MANAGE,)),
-        (routes.PROFILE, "nav.profile", ()),
+        (routes.PROFILE, "myaccount.nav", ()),
     ]
     assert all(isinstance(r, Permission) for item in nav_items() for r in item.rights)
     shown = str(nav_links().render())
-    assert shown.index("nav.dashboard") < shown.index("nav.catalogue") < shown.index("nav.profile")
+    assert (
+        shown.index("nav.dashboard") < shown.index("nav.catalogue") < shown.index("myaccount.nav")
+    )

@@ -12,13 +12,32 @@ from sqlmodel import Session, select
 
 from customer_center.domain import routes
 from customer_center.domain.invoice_totals import invoice_totals
+from customer_center.domain.notifications import NotificationKind
 from customer_center.domain.orders import mail_ref, order_number
 from customer_center.domain.people import UserStatus
 from customer_center.models.order import Order, OrderRevision
 from customer_center.models.user import User
 from customer_center.services import emails
 from customer_center.services.orders import approval_link_tokens
+from customer_center.services.people.notification_choices import wants
 from customer_center.settings import Settings
+
+# Which of a user's e-mail choices (the account page) each order e-mail falls under.
+KIND_OF_TEMPLATE: dict[str, NotificationKind] = {
+    "order_waiting": NotificationKind.APPROVAL_REQUESTS,
+    "order_approved": NotificationKind.DECISIONS_ON_MY_ORDERS,
+    "order_rejected": NotificationKind.DECISIONS_ON_MY_ORDERS,
+    "order_changed": NotificationKind.DECISIONS_ON_MY_ORDERS,
+    "order_reminder": NotificationKind.REMINDERS,
+    "order_escalated": NotificationKind.REMINDERS,
+}
+
+
+def _wanted(session: Session, recipient: User | None, kind: NotificationKind) -> bool:
+    """An active recipient who has not turned this kind of e-mail off."""
+    if recipient is None or recipient.status != UserStatus.ACTIVE or recipient.id is None:
+        return False
+    return wants(session, user_id=recipient.id, kind=kind)
 
 
 def order_link(settings: Settings, order: Order) -> str:
@@ -49,8 +68,9 @@ def _send(
     link: str = "",
     **params: object,
 ) -> None:
-    if recipient is None or recipient.status != UserStatus.ACTIVE:
+    if not _wanted(session, recipient, KIND_OF_TEMPLATE[template]):
         return
+    assert recipient is not None
     requester = session.get(User, order.requester_id)
     emails.queue(
         session,
@@ -74,14 +94,18 @@ def approval_requested(
     session: Session, settings: Settings, order: Order, approver_id: int
 ) -> None:
     """An approval step became waiting for ``approver_id`` (whoever decides for them today);
-    the e-mail's link lets them decide right away (:mod:`approval_links`). After a
+    the e-mail's link lets them decide right away (:mod:`approval_links`); no link is made
+    for an approver who turned these e-mails off (the approvals page lists the order). After a
     resubmission it says the order was changed and sent again, with the requester's comment."""
+    approver = session.get(User, approver_id)
+    if not _wanted(session, approver, NotificationKind.APPROVAL_REQUESTS):
+        return
     resubmitted = _resubmission(session, order)
     _send(
         session,
         settings,
         order,
-        session.get(User, approver_id),
+        approver,
         "order_resubmitted" if resubmitted is not None else "order_waiting",
         dedup_key=f"order-waiting:{order.id}:{order.version}:{approver_id}",
         link=approval_link_tokens.issue_link(session, settings, order, approver_id),

@@ -7,12 +7,14 @@ from __future__ import annotations
 import pytest
 from sqlmodel import col, select
 
+from customer_center.domain.notifications import NotificationKind
 from customer_center.domain.order_states import OrderStatus
 from customer_center.models.order import Order
 from customer_center.models.outbox import OutboxMessage
 from customer_center.services.orders import conversation, decisions, revisions
 from customer_center.services.orders.detail import order_detail
 from customer_center.services.orders.revisions import OrderChange
+from customer_center.services.people import notification_choices
 from customer_center.settings import get_settings
 from tests.order_factories import Shop
 
@@ -111,6 +113,21 @@ def test_the_recipients_are_chosen_in_one_function(shop) -> None:
     assert conversation.message_recipients(shop.session, order, author_id=shop.anna.id) == [
         shop.ben.id
     ]
+
+
+def test_whoever_turned_conversation_mails_off_is_not_written_to(shop) -> None:
+    shop.chain(("any", [shop.anna]))
+    order_id = shop.order().order_id
+    notification_choices.set_my_choices(
+        shop.session,
+        shop.actor(shop.anna),
+        wanted=[
+            kind for kind in NotificationKind if kind != NotificationKind.CONVERSATION_MESSAGES
+        ],
+    )
+    shop.session.commit()
+    assert _write(shop, shop.ben, order_id, "Anyone there?") == []
+    assert [to for to, _s, _t in _write(shop, shop.anna, order_id, "Yes.")] == ["ben@acme.example"]
 
 
 def test_a_resubmission_mail_says_changed_and_sent_again_with_the_comment(shop) -> None:

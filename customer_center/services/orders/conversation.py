@@ -4,7 +4,7 @@ on (also after the hand-off to the seller), each e-mailed to the others involved
 Who hears of a message is decided in one place, :func:`message_recipients`: the requester,
 the approvers who decided or whose decision is awaited (and whoever decides for them today),
 and everyone who wrote in the conversation before; never the author; each person once.
-Their notification choices filter that list (:func:`_wanted_by`).
+Their notification choices are applied where every order e-mail is sent (:mod:`mails`).
 """
 
 from __future__ import annotations
@@ -27,15 +27,7 @@ from customer_center.services.people.budgets import local_today
 from customer_center.services.people.chains import deputy_directory
 from customer_center.settings import Settings
 
-MESSAGE_NOTICE = "order_message"  # the kind of notice people may choose to receive or not
 DECIDED = (StepStatus.APPROVED, StepStatus.REJECTED)
-
-
-def _wanted_by(session: Session, *, user_ids: list[int], kind: str) -> list[int]:
-    """Those of ``user_ids`` who want notices of ``kind``. Everyone, until the notification
-    choices exist; then this becomes
-    ``from customer_center.services.people.notification_choices import wanted_by``."""
-    return user_ids
 
 
 def add_comment(
@@ -59,10 +51,10 @@ def add_comment(
 
 
 def message_recipients(session: Session, order: Order, *, author_id: int) -> list[int]:
-    """Everyone involved in ``order`` but the author, once each, who wants such notices."""
+    """Everyone involved in ``order`` but the author, once each."""
     involved = {order.requester_id, *_approvers(session, order), *_writers(session, order)}
     involved.discard(author_id)
-    return _wanted_by(session, user_ids=sorted(involved), kind=MESSAGE_NOTICE)
+    return sorted(involved)
 
 
 def _approvers(session: Session, order: Order) -> Iterable[int]:

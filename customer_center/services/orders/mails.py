@@ -25,6 +25,8 @@ from customer_center.settings import Settings
 # Which of a user's e-mail choices (the account page) each order e-mail falls under.
 KIND_OF_TEMPLATE: dict[str, NotificationKind] = {
     "order_waiting": NotificationKind.APPROVAL_REQUESTS,
+    "order_resubmitted": NotificationKind.APPROVAL_REQUESTS,
+    "order_message": NotificationKind.CONVERSATION_MESSAGES,
     "order_approved": NotificationKind.DECISIONS_ON_MY_ORDERS,
     "order_rejected": NotificationKind.DECISIONS_ON_MY_ORDERS,
     "order_changed": NotificationKind.DECISIONS_ON_MY_ORDERS,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Connection, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from customer_center.auth.tokens import new_token, token_hash
@@ -79,13 +80,25 @@ def live_session_of(session: Session, raw_token: str | None) -> LiveSession | No
 
 
 def _note_use(session: Session, session_id: int, last_used_at: datetime | None) -> None:
-    """Remember when the session was last used, at most once per :data:`LAST_USE_EVERY`."""
+    """Remember when the session was last used, at most once per :data:`LAST_USE_EVERY`.
+
+    In a short transaction of its own: the caller's session only reads here, and a write in
+    it would hold SQLite's write lock (and PostgreSQL's row lock) until the caller ends,
+    blocking the event's own writes. Bookkeeping only: a busy database skips it."""
     now = utcnow()
     if last_used_at is not None and now - _aware(last_used_at) < LAST_USE_EVERY:
         return
-    session.execute(
-        update(AuthSession).where(col(AuthSession.id) == session_id).values(last_used_at=now)
-    )
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(AuthSession)
+                .where(col(AuthSession.id) == session_id)
+                .values(last_used_at=now)
+            )
+    except OperationalError:
+        return
 
 
 def _aware(moment: datetime) -> datetime:

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from customer_center.db import get_engine
 from customer_center.models.user import User
 from customer_center.services.orders.conversation import add_comment
+from customer_center.settings import get_settings
 from tests.e2e.helpers import (
     approval_company,
     choose_password,
@@ -51,7 +52,13 @@ def company(portal: str) -> int:
             session, company_id, f"ida.invited@{DOMAIN}", [], name="Ida Invited", status="invited"
         )
         anna = session.exec(select(User).where(User.email == ANNA)).one()
-        add_comment(session, actor_for(session, anna), order_id=order_id, text="Why 40?")
+        add_comment(
+            session,
+            actor_for(session, anna),
+            settings=get_settings(),
+            order_id=order_id,
+            text="Why 40?",
+        )
         session.commit()
     return company_id
 

@@ -16,8 +16,11 @@ from customer_center.services.dashboard.everyone import my_day
 from customer_center.services.dashboard.main_contact import company_view
 from customer_center.services.orders.conversation import add_comment
 from customer_center.services.orders.unread import mark_read, unread_of
+from customer_center.settings import get_settings
 from tests.factories import make_user
 from tests.order_factories import Shop
+
+SETTINGS = get_settings()
 
 
 @dataclass
@@ -66,9 +69,27 @@ def test_messages_of_others_are_unread_until_the_order_is_opened(shop):
     shop.limit(shop.ben, max_value=10_000)
     shop.chain(("any", [shop.anna]))
     placed = shop.order()
-    add_comment(shop.session, shop.actor(shop.anna), order_id=placed.order_id, text="Why 2?")
-    add_comment(shop.session, shop.actor(shop.anna), order_id=placed.order_id, text="Hello?")
-    add_comment(shop.session, shop.actor(shop.ben), order_id=placed.order_id, text="Spares.")
+    add_comment(
+        shop.session,
+        shop.actor(shop.anna),
+        settings=SETTINGS,
+        order_id=placed.order_id,
+        text="Why 2?",
+    )
+    add_comment(
+        shop.session,
+        shop.actor(shop.anna),
+        settings=SETTINGS,
+        order_id=placed.order_id,
+        text="Hello?",
+    )
+    add_comment(
+        shop.session,
+        shop.actor(shop.ben),
+        settings=SETTINGS,
+        order_id=placed.order_id,
+        text="Spares.",
+    )
     shop.session.commit()
     ben = shop.actor(shop.ben)
 
@@ -80,7 +101,9 @@ def test_messages_of_others_are_unread_until_the_order_is_opened(shop):
     mark_read(shop.session, ben, order_id=placed.order_id)
     shop.session.commit()
     assert unread_of(shop.session, ben).messages == 0
-    add_comment(shop.session, shop.actor(shop.anna), order_id=placed.order_id, text="Ok.")
+    add_comment(
+        shop.session, shop.actor(shop.anna), settings=SETTINGS, order_id=placed.order_id, text="Ok."
+    )
     shop.session.commit()
     assert unread_of(shop.session, ben).messages == 1
 

@@ -47,6 +47,16 @@ def bounded_text(value: object, limit: int) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
+def parse_reference(value: object, limit: int) -> str | None:
+    """A reference such as a document number: printable text (no control characters, which
+    PostgreSQL refuses in text as NUL, or none of any use), not blank, at most ``limit``
+    characters, spaces around it removed; ``None`` for anything else."""
+    if not isinstance(value, str) or len(value) > limit:
+        return None
+    text = value.strip()
+    return text if text and text.isprintable() else None
+
+
 def _whole_number(value: object) -> int | None:
     """A whole number sent as an integer or as ASCII digits (spaces around allowed)."""
     if isinstance(value, bool):

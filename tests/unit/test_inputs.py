@@ -25,6 +25,7 @@ from customer_center.domain.inputs import (
     parse_money,
     parse_positive_int,
     parse_quantity,
+    parse_reference,
     parse_whole,
     require,
 )
@@ -179,3 +180,9 @@ def test_like_patterns_match_the_typed_text_literally(stored: str, typed: str) -
     assert _matches(stored, typed, "contains") == (typed in stored)
     assert _matches(stored, typed, "starts") == stored.startswith(typed)
     assert _matches(stored, typed, "ends") == stored.endswith(typed)
+
+
+def test_a_reference_is_printable_text_within_its_length() -> None:
+    assert parse_reference(" INV-2026-000001 ", 20) == "INV-2026-000001"
+    for refused in ("", "   ", "INV\x00", "a\nb", "x" * 21, None, 7, ["INV-1"]):
+        assert parse_reference(refused, 20) is None

@@ -107,13 +107,16 @@ def _filter(
     allowed = visible_kinds(principal)
     kind = query.kind if isinstance(query.kind, str) else ""
     kinds = tuple(k for k in allowed if k == kind) if kind else allowed
-    order = inputs.bounded_text(query.order, MAX_NUMBER_LENGTH)
+    typed = inputs.bounded_text(query.order, MAX_NUMBER_LENGTH + 1).strip()
+    order = inputs.parse_reference(typed, MAX_NUMBER_LENGTH)
+    if typed and order is None:
+        order = "-"  # not a number of any order: matches no document
     return (
         DocumentFilter(
             kinds=kinds,  # empty (a kind not allowed, or no right): nothing is listed
             issued_from=_day(query.issued_from),
             issued_to=_day(query.issued_to),
-            order_number=_erp_order_number(session, principal, order) if order.strip() else None,
+            order_number=_erp_order_number(session, principal, order) if order else None,
         ),
         allowed,
     )
@@ -208,8 +211,8 @@ def fetch_document(
     """The document as a PDF, if it is the company's and a kind the principal may see;
     :data:`REFUSED` otherwise (also for a number that does not exist)."""
     principal.require(Permission.DOCUMENTS_VIEW)
-    text = inputs.bounded_text(number, MAX_NUMBER_LENGTH + 1)
-    if not text.strip() or len(text) > MAX_NUMBER_LENGTH:
+    text = inputs.parse_reference(number, MAX_NUMBER_LENGTH)
+    if text is None:
         raise ServiceError(REFUSED)
     customer = company_customer_number(session, principal)
     try:

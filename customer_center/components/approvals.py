@@ -7,7 +7,7 @@ import reflex as rx
 from customer_center.state.approvals import ApprovalsBadgeState
 
 
-def approvals_count_badge() -> rx.Component:
+def approvals_count_badge(*, with_id: bool = True) -> rx.Component:
     """How many orders wait for the user; filled by every signed-in page's on_load."""
     return rx.el.span(
         rx.cond(
@@ -18,7 +18,7 @@ def approvals_count_badge() -> rx.Component:
                 color_scheme="amber",
                 radius="full",
                 size="1",
-                id="approvals-count",
+                **({"id": "approvals-count"} if with_id else {}),
             ),
         ),
     )

@@ -241,7 +241,7 @@ def app_page(
         skip_link(),
         acting_banner(),
         app_header(),
-        phone_menu(nav_links(), SessionState.router.page.path),
+        phone_menu(nav_links(badge_ids=False), SessionState.router.page.path),
         rx.flex(
             rx.el.nav(nav_links(), aria_label=tr("shell.navigation"), class_name="cc-nav"),
             content_main(

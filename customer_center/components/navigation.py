@@ -39,7 +39,9 @@ class Nav:
     icon: str
     group: NavGroup
     position: int = 0
-    badge: Callable[[], rx.Component] | None = None  # shown after the label (a count)
+    # shown after the label (a count); called with with_id=False for the phone menu's copy
+    # of the links, so the page holds each badge's id once
+    badge: Callable[..., rx.Component] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,14 +79,14 @@ def holds_any(rights: tuple[Permission, ...]) -> rx.Var[bool]:
     return allowed
 
 
-def _link(item: NavItem) -> rx.Component:
+def _link(item: NavItem, *, badge_ids: bool) -> rx.Component:
     active = SessionState.router.page.path == item.route
     nav = item.nav
     link = rx.link(
         rx.hstack(
             rx.icon(nav.icon, size=18),
             rx.text(tr(nav.label_key)),
-            *([nav.badge()] if nav.badge else []),
+            *([nav.badge(with_id=badge_ids)] if nav.badge else []),
             spacing="3",
             align="center",
         ),
@@ -96,8 +98,10 @@ def _link(item: NavItem) -> rx.Component:
     return rx.cond(holds_any(item.rights), link) if item.rights else link
 
 
-def nav_links() -> rx.Component:
-    return rx.vstack(*[_link(item) for item in nav_items()], spacing="1", width="100%")
+def nav_links(*, badge_ids: bool = True) -> rx.Component:
+    """The entries the user may see; ``badge_ids=False`` for a second copy on the page."""
+    links = [_link(item, badge_ids=badge_ids) for item in nav_items()]
+    return rx.vstack(*links, spacing="1", width="100%")
 
 
 def current_label(path: rx.Var, entries: list[tuple[str, str]]) -> rx.Var:

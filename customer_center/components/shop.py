@@ -7,7 +7,7 @@ import reflex as rx
 from customer_center.state.cart import CartBadgeState
 
 
-def cart_count_badge() -> rx.Component:
+def cart_count_badge(*, with_id: bool = True) -> rx.Component:
     """The number of products in the cart; filled by every signed-in page's on_load."""
     return rx.el.span(
         rx.cond(
@@ -17,7 +17,7 @@ def cart_count_badge() -> rx.Component:
                 variant="solid",
                 radius="full",
                 size="1",
-                id="cart-count",
+                **({"id": "cart-count"} if with_id else {}),
             ),
         ),
     )

@@ -14,6 +14,7 @@ from customer_center.models import (  # noqa: F401
     audit,
     auth,
     budget,
+    case,
     company,
     dev_mail,
     identity,

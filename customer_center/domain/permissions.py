@@ -23,6 +23,7 @@ class Permission(StrEnum):
     DOCUMENTS_VIEW = "documents.view"
     COMPANY_MANAGE = "company.manage"
     AUDIT_VIEW = "audit.view"
+    CASES_VIEW_COMPANY = "cases.view_company"
 
 
 ALL_PERMISSIONS: frozenset[Permission] = frozenset(Permission)
@@ -44,6 +45,7 @@ BUILTIN_ROLES: dict[str, frozenset[Permission]] = {
             Permission.ORDERS_VIEW_ALL,
             Permission.APPROVALS_DECIDE,
             Permission.DOCUMENTS_VIEW,
+            Permission.CASES_VIEW_COMPANY,
         }
     ),
     "controller": frozenset(
@@ -52,6 +54,7 @@ BUILTIN_ROLES: dict[str, frozenset[Permission]] = {
             Permission.REPORTS_VIEW,
             Permission.AUDIT_VIEW,
             Permission.DOCUMENTS_VIEW,
+            Permission.CASES_VIEW_COMPANY,
         }
     ),
     "technician": frozenset({Permission.DOCUMENTS_VIEW}),
@@ -75,6 +78,7 @@ PERMISSION_AREAS: dict[str, tuple[Permission, ...]] = {
     "documents": (Permission.DOCUMENTS_VIEW,),
     "company": (Permission.COMPANY_MANAGE,),
     "audit": (Permission.AUDIT_VIEW,),
+    "cases": (Permission.CASES_VIEW_COMPANY,),
 }
 
 AREA_OF: dict[Permission, str] = {

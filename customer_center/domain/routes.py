@@ -119,3 +119,8 @@ def case_path(case_id: int) -> str:
 
 def seller_case_path(case_id: int) -> str:
     return SELLER_CASE.replace("[case_id]", str(case_id))
+
+
+def case_new_path(order_id: int) -> str:
+    """The form of a new case about ``order_id`` ("Ask about this order")."""
+    return f"{CASE_NEW}?{urlencode({'order': order_id})}"

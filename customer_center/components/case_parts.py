@@ -205,3 +205,10 @@ def error_below(errors: Texts, name: str) -> rx.Component:
         errors.contains(name),
         rx.text(errors[name], id=f"{name}-error", size="2", color_scheme="red", role="alert"),
     )
+
+
+def done(text: rx.Var) -> rx.Component:
+    """What just happened ("Your reply was sent."), in high contrast (axe)."""
+    return rx.callout(
+        text, icon="check", color_scheme="green", high_contrast=True, width="100%", role="status"
+    )

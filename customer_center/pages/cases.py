@@ -8,6 +8,7 @@ import reflex as rx
 from customer_center.components.case_parts import (
     card,
     cases_table,
+    done,
     error_below,
     facts,
     labelled_select,
@@ -179,7 +180,7 @@ def case_page() -> rx.Component:
                 rx.vstack(
                     rx.link(tr("page.cases"), href=routes.CASES, size="2"),
                     facts(state.head),
-                    rx.cond(state.notice != "", notice(state.notice)),
+                    rx.cond(state.notice != "", done(state.notice)),
                     card(
                         "cases.timeline",
                         timeline(state.timeline),

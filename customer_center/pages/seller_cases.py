@@ -8,6 +8,7 @@ import reflex as rx
 from customer_center.components.case_parts import (
     card,
     cases_table,
+    done,
     error_below,
     facts,
     labelled_select,
@@ -186,7 +187,7 @@ def seller_case_page() -> rx.Component:
                 rx.vstack(
                     rx.link(tr("page.seller_cases"), href=routes.SELLER_CASES, size="2"),
                     facts(state.head, seller=True),
-                    rx.cond(state.notice != "", notice(state.notice)),
+                    rx.cond(state.notice != "", done(state.notice)),
                     card("cases.field.status", _handling(), id_="case-handling"),
                     card(
                         "cases.timeline",

@@ -40,7 +40,7 @@ def cases_page() -> rx.Component:
                 rx.text(state.summary, size="2", color_scheme="gray"),
                 rx.spacer(),
                 rx.link(
-                    rx.button(rx.icon("plus", size=16), tr("cases.new")),
+                    rx.button(rx.icon("plus", size=16), tr("cases.new"), high_contrast=True),
                     href=routes.CASE_NEW,
                     id="new-case",
                 ),

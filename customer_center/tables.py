@@ -15,6 +15,7 @@ from customer_center.models import (  # noqa: F401
     audit,
     auth,
     budget,
+    case,
     company,
     dev_mail,
     identity,

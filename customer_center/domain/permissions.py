@@ -24,6 +24,7 @@ class Permission(StrEnum):
     COMPANY_MANAGE = "company.manage"
     AUDIT_VIEW = "audit.view"
     LISTS_SHARE = "lists.share"  # share shopping lists with the company or a role
+    CASES_VIEW_COMPANY = "cases.view_company"
 
 
 ALL_PERMISSIONS: frozenset[Permission] = frozenset(Permission)
@@ -46,6 +47,7 @@ BUILTIN_ROLES: dict[str, frozenset[Permission]] = {
             Permission.APPROVALS_DECIDE,
             Permission.DOCUMENTS_VIEW,
             Permission.LISTS_SHARE,
+            Permission.CASES_VIEW_COMPANY,
         }
     ),
     "controller": frozenset(
@@ -54,6 +56,7 @@ BUILTIN_ROLES: dict[str, frozenset[Permission]] = {
             Permission.REPORTS_VIEW,
             Permission.AUDIT_VIEW,
             Permission.DOCUMENTS_VIEW,
+            Permission.CASES_VIEW_COMPANY,
         }
     ),
     "technician": frozenset({Permission.DOCUMENTS_VIEW}),
@@ -82,6 +85,7 @@ PERMISSION_AREAS: dict[str, tuple[Permission, ...]] = {
     "documents": (Permission.DOCUMENTS_VIEW,),
     "company": (Permission.COMPANY_MANAGE,),
     "audit": (Permission.AUDIT_VIEW,),
+    "cases": (Permission.CASES_VIEW_COMPANY,),
 }
 
 AREA_OF: dict[Permission, str] = {

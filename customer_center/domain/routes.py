@@ -126,3 +126,24 @@ def link(base_url: str, path: str, **query: str) -> str:
     """The absolute address of ``path`` with its query (values escaped), for e-mails."""
     suffix = f"?{urlencode(query)}" if query else ""
     return f"{base_url.rstrip('/')}{path}{suffix}"
+
+
+# Support cases (issue 18): the customer's cases and the seller's queue
+CASES = "/cases"
+CASE_NEW = "/cases/new"
+CASE = "/cases/[case_id]"
+SELLER_CASES = "/seller/cases"
+SELLER_CASE = "/seller/cases/[case_id]"
+
+
+def case_path(case_id: int) -> str:
+    return CASE.replace("[case_id]", str(case_id))
+
+
+def seller_case_path(case_id: int) -> str:
+    return SELLER_CASE.replace("[case_id]", str(case_id))
+
+
+def case_new_path(order_id: int) -> str:
+    """The form of a new case about ``order_id`` ("Ask about this order")."""
+    return f"{CASE_NEW}?{urlencode({'order': order_id})}"

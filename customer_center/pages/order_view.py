@@ -53,6 +53,12 @@ def order_header() -> rx.Component:
             S.status_label, color_scheme=S.status_color, size="3", variant="soft", id="order-status"
         ),
         rx.spacer(),
+        rx.link(
+            rx.hstack(rx.icon("life_buoy", size=16), tr("cases.ask_about_order"), spacing="1"),
+            href=S.ask_href,
+            id="ask-about-order",
+            size="2",
+        ),
         rx.text(
             tr("approvals.placed_by").replace("{name}", S.requester).replace("{when}", S.submitted),
             color_scheme="gray",

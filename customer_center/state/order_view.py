@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import MAX_LINE_QUANTITY, parse_quantity
 from customer_center.domain.orders import ADDRESS_FIELDS, SHIPPING_METHODS
@@ -74,6 +75,7 @@ class OrderViewState(PortalState):
     can_cancel: bool = False
     can_comment: bool = False
     is_requester: bool = False
+    ask_href: str = ""  # "Ask about this order": a new support case linked to it
 
     # Change (approver) or resubmission (requester after a rejection).
     editing: str = ""  # "" | "change" | "resubmit"
@@ -103,6 +105,7 @@ class OrderViewState(PortalState):
         self.found, self.loaded, self.problem = True, True, ""
         self._version, self._skus = d.version, [line.sku for line in d.lines]
         self.number, self.status = d.number, d.status
+        self.ask_href = routes.case_new_path(self._order_id)
         self.status_label = orders.status_label(d.status, lang)
         self.status_color = orders.status_color(d.status)
         self.requester = d.requester

@@ -64,6 +64,7 @@ def test_the_seller_pages_have_their_own_navigation() -> None:
     listed = [(item.route, item.nav.label_key, item.right) for item in seller_nav_items()]
     assert listed == [
         (routes.SELLER_COMPANIES, "seller.console.companies", StaffPermission.VIEW),
+        (routes.SELLER_CASES, "page.seller_cases", StaffPermission.VIEW),
         (routes.SELLER_STAFF, "seller.nav.staff", StaffPermission.MANAGE_STAFF),
         (routes.SELLER_PUNCHOUT, "punchout.nav", StaffPermission.VIEW),
         (routes.SELLER_ACCOUNT, "seller.nav.account", None),
@@ -86,6 +87,7 @@ def test_the_navigation_lists_the_registered_pages_in_order_with_their_rights() 
         (routes.APPROVALS, "nav.approvals", (Permission.APPROVALS_DECIDE,)),
         (routes.ORDERS, "nav.orders", (Permission.ORDERS_VIEW_OWN, Permission.ORDERS_VIEW_ALL)),
         (routes.DOCUMENTS, "nav.documents", (Permission.DOCUMENTS_VIEW,)),
+        (routes.CASES, "nav.cases", ()),
         (routes.USERS, "nav.users", (Permission.USERS_MANAGE,)),
         (routes.ROLES, "nav.roles", (Permission.ROLES_MANAGE,)),
         (routes.BUDGETS, "nav.budgets", (Permission.BUDGETS_MANAGE,)),

@@ -39,6 +39,7 @@ AREAS = (
     "documents",
     "company",
     "audit",
+    "cases",
 )
 
 

@@ -1,0 +1,214 @@
+"""What the customer's and the seller's case pages share: the status badge, the list table,
+the case's facts and its timeline (the order timeline's entries), and a labelled select."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from customer_center.components.ui import Texts, tr
+
+STATUS_COLORS = {
+    "new": "blue",
+    "in_progress": "amber",
+    "waiting": "orange",
+    "solved": "green",
+    "closed": "gray",
+}
+
+
+def status_badge(row: Texts) -> rx.Component:
+    return rx.badge(
+        row["status_label"],
+        color_scheme=rx.match(row["status"], *STATUS_COLORS.items(), "gray"),
+        variant="soft",
+        high_contrast=True,
+        class_name="cc-nowrap",
+    )
+
+
+def card(title_key: str, *children: rx.Component, id_: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(tr(title_key), size="4", as_="h2"), *children, spacing="3", width="100%"
+        ),
+        size="2",
+        width="100%",
+        id=id_,
+    )
+
+
+def cases_table(rows: rx.Var, *, seller: bool = False) -> rx.Component:
+    def row(r: Texts) -> rx.Component:
+        return rx.table.row(
+            rx.table.row_header_cell(
+                rx.vstack(
+                    rx.link(r["number"], href=r["href"], weight="medium", class_name="cc-nowrap"),
+                    rx.text(r["category"], size="1", color_scheme="gray"),
+                    spacing="0",
+                )
+            ),
+            rx.table.cell(rx.text(r["subject"], size="2")),
+            rx.table.cell(status_badge(r)),
+            rx.table.cell(r["company"] if seller else r["opened_by"], class_name="cc-hide-narrow"),
+            *([rx.table.cell(r["assignee"], class_name="cc-hide-narrow")] if seller else []),
+            rx.table.cell(r["updated"], class_name="cc-hide-narrow cc-nowrap"),
+        )
+
+    def head(key: str, narrow_hidden: bool = False) -> rx.Component:
+        return rx.table.column_header_cell(
+            tr(key), class_name="cc-hide-narrow" if narrow_hidden else ""
+        )
+
+    heads = [
+        head("cases.col.case"),
+        head("cases.col.subject"),
+        head("cases.col.status"),
+        head("cases.col.company" if seller else "cases.col.opened_by", True),
+        *([head("cases.col.assignee", True)] if seller else []),
+        head("cases.col.updated", True),
+    ]
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*heads)),
+            rx.table.body(rx.foreach(rows, row)),
+            variant="surface",
+            width="100%",
+            id="cases-table",
+        ),
+        width="100%",
+        class_name="cc-table-wrap",
+    )
+
+
+def timeline_entry(event: Texts) -> rx.Component:
+    """One entry, as the order's timeline shows it; the seller's internal notes stand out."""
+    return rx.el.li(
+        rx.vstack(
+            rx.hstack(
+                rx.text(event["when"], size="1", color_scheme="gray"),
+                rx.text(event["who"], size="1", weight="medium"),
+                rx.text(event["text"], size="1"),
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.cond(
+                event["body"] != "",
+                rx.blockquote(
+                    event["body"],
+                    size="2",
+                    class_name="timeline-body",
+                    color_scheme=rx.cond(event["kind"] == "case.note", "amber", "gray"),
+                    white_space="pre-wrap",
+                ),
+            ),
+            spacing="1",
+        ),
+        class_name="timeline-entry",
+    )
+
+
+def timeline(rows: rx.Var) -> rx.Component:
+    return rx.el.ol(
+        rx.foreach(rows, timeline_entry), class_name="cc-timeline-list", id="case-timeline"
+    )
+
+
+def facts(head: Texts, *, seller: bool = False) -> rx.Component:
+    """Number, status, category, who opened it when, the order, followers, response times."""
+
+    def item(label_key: str, value: Any) -> rx.Component:
+        return rx.vstack(
+            rx.text(tr(label_key), size="1", color_scheme="gray"),
+            rx.text(value, size="2"),
+            spacing="0",
+        )
+
+    return rx.vstack(
+        rx.hstack(
+            rx.heading(head["number"], size="5", as_="h2", id="case-number"),
+            status_badge(head),
+            rx.text(head["category"], size="2", color_scheme="gray"),
+            spacing="3",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.heading(head["subject"], size="4", as_="h3", id="case-subject"),
+        rx.text(head["opened"], size="2", color_scheme="gray"),
+        rx.cond(
+            head["order_href"] != "",
+            rx.link(head["order"], href=head["order_href"], id="case-order", size="2"),
+        ),
+        rx.flex(
+            item("cases.followers", head["followers"]),
+            *(
+                [
+                    item("cases.col.company", head["company"]),
+                    item("cases.col.assignee", head["assignee"]),
+                    item("cases.first_answer", head["first_answer"]),
+                    item("cases.total_time", head["total_time"]),
+                ]
+                if seller
+                else []
+            ),
+            spacing="5",
+            wrap="wrap",
+        ),
+        spacing="2",
+        width="100%",
+        id="case-facts",
+    )
+
+
+def labelled_select(
+    name: str, label_key: str, items: list[rx.Component] | rx.Component, **props: Any
+) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(tr(label_key), html_for=name, class_name="cc-label"),
+        rx.select.root(
+            rx.select.trigger(id=name, width="100%"),
+            rx.select.content(*(items if isinstance(items, list) else [items])),
+            name=name,
+            **props,
+        ),
+        spacing="1",
+        width="100%",
+        align="start",
+    )
+
+
+def text_box(name: str, label_key: str, errors: Texts, rows: str = "4") -> rx.Component:
+    has_error = errors.contains(name)
+    return rx.vstack(
+        rx.el.label(tr(label_key), html_for=name, class_name="cc-label"),
+        rx.text_area(
+            name=name,
+            id=name,
+            rows=rows,
+            width="100%",
+            aria_invalid=rx.cond(has_error, "true", "false"),
+            aria_describedby=f"{name}-error",
+        ),
+        rx.cond(
+            has_error,
+            rx.text(errors[name], id=f"{name}-error", size="2", color_scheme="red", role="alert"),
+        ),
+        spacing="1",
+        width="100%",
+        align="start",
+    )
+
+
+def error_below(errors: Texts, name: str) -> rx.Component:
+    return rx.cond(
+        errors.contains(name),
+        rx.text(errors[name], id=f"{name}-error", size="2", color_scheme="red", role="alert"),
+    )
+
+
+def done(text: rx.Var) -> rx.Component:
+    """What just happened ("Your reply was sent."), in high contrast (axe)."""
+    return rx.callout(
+        text, icon="check", color_scheme="green", high_contrast=True, width="100%", role="status"
+    )

@@ -1,0 +1,202 @@
+"""/cases, /cases/new, /cases/[case_id]: the customer's support cases, opening one (about an
+order from "Ask about this order"), and one case with its conversation and followers."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.case_parts import (
+    card,
+    cases_table,
+    done,
+    error_below,
+    facts,
+    labelled_select,
+    text_box,
+    timeline,
+)
+from customer_center.components.forms import field
+from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
+from customer_center.components.pager import pager
+from customer_center.components.portal_page import portal_page
+from customer_center.components.ui import notice, once_loaded, tr
+from customer_center.domain import routes
+from customer_center.domain.cases import CaseCategory
+from customer_center.state.cases import CaseNewState, CasesState, CaseViewState
+
+
+@portal_page(
+    routes.CASES,
+    CasesState.load,
+    title_key="page.cases",
+    nav=Nav("nav.cases", "life_buoy", NavGroup.SHOP, 6),
+)
+def cases_page() -> rx.Component:
+    state = CasesState
+    return app_page(
+        rx.vstack(
+            rx.hstack(
+                rx.text(state.summary, size="2", color_scheme="gray"),
+                rx.spacer(),
+                rx.link(
+                    rx.button(rx.icon("plus", size=16), tr("cases.new"), high_contrast=True),
+                    href=routes.CASE_NEW,
+                    id="new-case",
+                ),
+                width="100%",
+                align="center",
+            ),
+            rx.cond(
+                state.rows.length() > 0,
+                cases_table(state.rows),
+                once_loaded(rx.text(tr("cases.empty"), color_scheme="gray", id="cases-empty")),
+            ),
+            rx.cond(
+                state.page_count > 1,
+                pager(
+                    state.summary,
+                    on_previous=state.previous_page,
+                    on_next=state.next_page,
+                    has_previous=state.page > 0,
+                    has_next=state.page + 1 < state.page_count,
+                    id_prefix="cases",
+                ),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        title_key="page.cases",
+    )
+
+
+@portal_page(routes.CASE_NEW, CaseNewState.load, title_key="page.case_new")
+def case_new_page() -> rx.Component:
+    state = CaseNewState
+    return app_page(
+        rx.card(
+            rx.form(
+                rx.vstack(
+                    rx.cond(
+                        state.order_id != "",
+                        notice(state.order_label, icon="package", color="blue"),
+                    ),
+                    field("subject", "cases.field.subject", state.errors, max_length=200),
+                    labelled_select(
+                        "category",
+                        "cases.field.category",
+                        [rx.select.item(tr(f"cases.category.{c}"), value=c) for c in CaseCategory],
+                        default_value=rx.cond(state.order_id != "", "order", ""),
+                    ),
+                    error_below(state.errors, "category"),
+                    text_box("description", "cases.field.description", state.errors, rows="6"),
+                    error_below(state.errors, "order"),
+                    rx.button(
+                        tr("cases.submit"),
+                        type="submit",
+                        size="3",
+                        id="open-case",
+                        disabled=~state.is_hydrated,
+                    ),
+                    spacing="4",
+                    width="100%",
+                    align="start",
+                ),
+                on_submit=state.submit,
+                width="100%",
+            ),
+            size="3",
+            max_width="44rem",
+            width="100%",
+        ),
+        title_key="page.case_new",
+    )
+
+
+def _reply_form() -> rx.Component:
+    state = CaseViewState
+    return rx.form(
+        rx.vstack(
+            text_box("message", "cases.field.message", state.errors, rows="3"),
+            rx.button(
+                rx.icon("send", size=16),
+                tr("cases.send"),
+                type="submit",
+                id="send-reply",
+                disabled=~state.is_hydrated,
+            ),
+            spacing="2",
+            width="100%",
+            align="start",
+        ),
+        on_submit=state.reply,
+        reset_on_submit=True,
+        width="100%",
+    )
+
+
+def _follower_form() -> rx.Component:
+    state = CaseViewState
+    return rx.cond(
+        state.colleagues.length() > 0,
+        rx.form(
+            rx.flex(
+                rx.box(
+                    labelled_select(
+                        "follower",
+                        "cases.field.follower",
+                        rx.foreach(
+                            state.colleagues, lambda c: rx.select.item(c["name"], value=c["id"])
+                        ),
+                        placeholder=tr("cases.pick_colleague"),
+                    ),
+                    flex="1",
+                    min_width="12rem",
+                ),
+                rx.button(
+                    tr("cases.add_follower"), type="submit", variant="soft", id="add-follower"
+                ),
+                spacing="2",
+                align="end",
+                wrap="wrap",
+                width="100%",
+            ),
+            error_below(state.errors, "follower"),
+            on_submit=state.add_follower,
+            width="100%",
+        ),
+    )
+
+
+@portal_page(routes.CASE, CaseViewState.load, title_key="page.case")
+def case_page() -> rx.Component:
+    state = CaseViewState
+    return app_page(
+        rx.cond(
+            state.problem != "",
+            notice(state.problem, color="amber", icon="lock"),
+            rx.cond(
+                state.head.contains("number"),
+                rx.vstack(
+                    rx.link(tr("page.cases"), href=routes.CASES, size="2"),
+                    facts(state.head),
+                    rx.cond(state.notice != "", done(state.notice)),
+                    card(
+                        "cases.timeline",
+                        timeline(state.timeline),
+                        rx.cond(
+                            state.head["open"] != "",
+                            _reply_form(),
+                            rx.text(tr("cases.closed_hint"), size="2", color_scheme="gray"),
+                        ),
+                        id_="case-conversation",
+                    ),
+                    card("cases.followers", _follower_form(), id_="case-followers"),
+                    spacing="4",
+                    width="100%",
+                    max_width="52rem",
+                ),
+            ),
+        ),
+        title_key="page.case",
+    )

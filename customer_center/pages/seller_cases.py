@@ -1,0 +1,207 @@
+"""/seller/cases and /seller/cases/[case_id]: the queue of the agent's account teams, and one
+case with assignment, status, internal notes and replies to the customer."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.case_parts import (
+    card,
+    cases_table,
+    done,
+    error_below,
+    facts,
+    labelled_select,
+    text_box,
+    timeline,
+)
+from customer_center.components.pager import pager
+from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
+from customer_center.components.ui import notice, once_loaded, tr
+from customer_center.domain import routes
+from customer_center.domain.staff import StaffPermission
+from customer_center.state.seller_cases import VIEWS, SellerCasesState, SellerCaseState
+
+VIEW = StaffPermission.VIEW
+
+
+def _view_select() -> rx.Component:
+    state = SellerCasesState
+    return rx.vstack(
+        rx.el.label(tr("cases.queue.view"), html_for="case-view", class_name="cc-label"),
+        rx.select.root(
+            rx.select.trigger(id="case-view", width="100%"),
+            rx.select.content(
+                *[rx.select.item(tr(f"cases.queue.{v}"), value=v) for v in VIEWS],
+            ),
+            value=state.view,
+            on_change=state.set_view,
+        ),
+        spacing="1",
+        max_width="20rem",
+        width="100%",
+    )
+
+
+@seller_page(
+    routes.SELLER_CASES,
+    SellerCasesState.load,
+    title_key="page.seller_cases",
+    right=VIEW,
+    nav=SellerNav("page.seller_cases", "life_buoy", 1),
+)
+def seller_cases_page() -> rx.Component:
+    state = SellerCasesState
+    return seller_shell(
+        rx.vstack(
+            _view_select(),
+            rx.text(state.summary, size="2", color_scheme="gray"),
+            rx.cond(
+                state.rows.length() > 0,
+                cases_table(state.rows, seller=True),
+                once_loaded(
+                    rx.text(tr("cases.queue_empty"), color_scheme="gray", id="cases-empty")
+                ),
+            ),
+            rx.cond(
+                state.page_count > 1,
+                pager(
+                    state.summary,
+                    on_previous=state.previous_page,
+                    on_next=state.next_page,
+                    has_previous=state.page > 0,
+                    has_next=state.page + 1 < state.page_count,
+                    id_prefix="cases",
+                ),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        title_key="page.seller_cases",
+        right=VIEW,
+    )
+
+
+def _handling() -> rx.Component:
+    """Assignment and status, side by side."""
+    state = SellerCaseState
+    assign = rx.form(
+        rx.flex(
+            rx.box(
+                labelled_select(
+                    "assignee",
+                    "cases.field.assignee",
+                    rx.foreach(state.agents, lambda a: rx.select.item(a["name"], value=a["id"])),
+                    default_value=state.assignee_id,
+                    placeholder=tr("cases.nobody"),
+                ),
+                flex="1",
+                min_width="12rem",
+            ),
+            rx.button(tr("cases.assign"), type="submit", variant="soft", id="assign"),
+            spacing="2",
+            align="end",
+            width="100%",
+        ),
+        error_below(state.errors, "assignee"),
+        on_submit=state.assign,
+        width="100%",
+    )
+    status = rx.form(
+        rx.flex(
+            rx.box(
+                labelled_select(
+                    "status",
+                    "cases.field.status",
+                    rx.foreach(
+                        state.statuses, lambda s: rx.select.item(s["label"], value=s["value"])
+                    ),
+                    placeholder=state.head["status_label"],
+                ),
+                flex="1",
+                min_width="12rem",
+            ),
+            rx.button(tr("cases.set_status"), type="submit", variant="soft", id="set-status"),
+            spacing="2",
+            align="end",
+            width="100%",
+        ),
+        error_below(state.errors, "status"),
+        on_submit=state.set_status,
+        width="100%",
+    )
+    return rx.grid(
+        assign, status, columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"
+    )
+
+
+def _note_form() -> rx.Component:
+    state = SellerCaseState
+    return rx.form(
+        rx.vstack(
+            rx.text(tr("cases.internal_hint"), size="1", color_scheme="gray"),
+            text_box("note", "cases.field.note", state.errors, rows="2"),
+            rx.button(
+                rx.icon("lock", size=16),
+                tr("cases.add_note"),
+                type="submit",
+                variant="soft",
+                color_scheme="amber",
+                id="add-note",
+            ),
+            spacing="2",
+            width="100%",
+            align="start",
+        ),
+        on_submit=state.add_note,
+        reset_on_submit=True,
+        width="100%",
+    )
+
+
+def _reply_form() -> rx.Component:
+    state = SellerCaseState
+    return rx.form(
+        rx.vstack(
+            text_box("message", "cases.field.message", state.errors, rows="3"),
+            rx.button(rx.icon("send", size=16), tr("cases.send"), type="submit", id="send-reply"),
+            spacing="2",
+            width="100%",
+            align="start",
+        ),
+        on_submit=state.reply,
+        reset_on_submit=True,
+        width="100%",
+    )
+
+
+@seller_page(routes.SELLER_CASE, SellerCaseState.load, title_key="page.seller_case", right=VIEW)
+def seller_case_page() -> rx.Component:
+    state = SellerCaseState
+    return seller_shell(
+        rx.cond(
+            state.problem != "",
+            notice(state.problem, color="amber", icon="lock"),
+            rx.cond(
+                state.head.contains("number"),
+                rx.vstack(
+                    rx.link(tr("page.seller_cases"), href=routes.SELLER_CASES, size="2"),
+                    facts(state.head, seller=True),
+                    rx.cond(state.notice != "", done(state.notice)),
+                    card("cases.field.status", _handling(), id_="case-handling"),
+                    card(
+                        "cases.timeline",
+                        timeline(state.timeline),
+                        rx.cond(state.head["open"] != "", _reply_form()),
+                        _note_form(),
+                        id_="case-conversation",
+                    ),
+                    spacing="4",
+                    width="100%",
+                    max_width="56rem",
+                ),
+            ),
+        ),
+        title_key="page.seller_case",
+        right=VIEW,
+    )

@@ -1,0 +1,111 @@
+"""Support cases in the reader's language: list rows, one case's head, its timeline (worded
+like an order's, by :mod:`presenters.timeline`), response times."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from babel.dates import format_timedelta
+
+from customer_center.domain import routes
+from customer_center.domain.cases import CaseEntryKind
+from customer_center.domain.principals import PrincipalKind
+from customer_center.domain.timeline import TimelineEntry
+from customer_center.i18n import translate
+from customer_center.i18n.formatting import format_moment
+from customer_center.presenters.timeline import who
+from customer_center.services.cases.records import CasePage, CaseRow, CaseView
+
+Row = dict[str, str]
+
+
+def case_rows(page: CasePage, lang: str, *, seller: bool = False) -> list[Row]:
+    return [_row(row, lang, seller=seller) for row in page.rows]
+
+
+def _row(row: CaseRow, lang: str, *, seller: bool) -> Row:
+    return {
+        "id": str(row.id),
+        "number": row.number,
+        "subject": row.subject,
+        "category": translate(lang, f"cases.category.{row.category}"),
+        "status": row.status,
+        "status_label": translate(lang, f"cases.status.{row.status}"),
+        "opened_by": row.opened_by,
+        "company": row.company,
+        "assignee": row.assignee or "–",
+        "updated": format_moment(row.updated_at, lang),
+        "href": routes.seller_case_path(row.id) if seller else routes.case_path(row.id),
+    }
+
+
+def summary(page: CasePage, lang: str) -> str:
+    return translate(lang, "cases.summary", total=page.total)
+
+
+def head(view: CaseView, lang: str, *, seller: bool = False) -> Row:
+    row = _row(view.row, lang, seller=seller)
+    return {
+        **row,
+        "description": view.description,
+        "opened": translate(
+            lang,
+            "cases.opened",
+            when=format_moment(view.row.created_at, lang),
+            who=view.row.opened_by,
+        ),
+        "order": translate(lang, "cases.order_link", number=view.order_number)
+        if view.order_number
+        else "",
+        "order_href": _order_href(view, seller=seller),
+        "followers": ", ".join(view.followers),
+        "first_answer": duration(view.first_answer, lang),
+        "total_time": duration(view.total_time, lang),
+        "open": "yes" if view.open else "",
+    }
+
+
+def _order_href(view: CaseView, *, seller: bool) -> str:
+    if view.order_id is None:
+        return ""
+    if seller:
+        return routes.seller_order_path(view.row.company_id, view.order_id)
+    return routes.order_path(view.order_id)
+
+
+def duration(value: timedelta | None, lang: str) -> str:
+    if value is None:
+        return translate(lang, "cases.not_yet")
+    return format_timedelta(value, threshold=1.5, locale=lang)
+
+
+def entry_words(entry: TimelineEntry, lang: str) -> str:
+    data = entry.data
+    if entry.kind == CaseEntryKind.STATUS:
+        status = translate(lang, f"cases.status.{data.get('after', '')}")
+        return translate(lang, "cases.event.case.status", status=status)
+    if entry.kind == CaseEntryKind.ASSIGNED and not data.get("name"):
+        return translate(lang, "cases.event.case.unassigned")
+    return translate(lang, f"cases.event.{entry.kind}", name=str(data.get("name", "")))
+
+
+def entry_who(entry: TimelineEntry, lang: str) -> str:
+    """The customer user; an agent acting for one (worded like an order's timeline); an
+    agent of the seller answering as themself: "Eva Ernst (Seller)"."""
+    if entry.actor_kind == PrincipalKind.SELLER_AGENT and not entry.actor:
+        return translate(lang, "cases.who_staff", agent=entry.agent, seller=entry.seller)
+    return who(entry, lang)
+
+
+def timeline_rows(view: CaseView, lang: str) -> list[Row]:
+    """The timeline as the order page's component shows it, oldest first."""
+    return [
+        {
+            "kind": entry.kind,
+            "who": entry_who(entry, lang),
+            "when": format_moment(entry.when, lang),
+            "text": entry_words(entry, lang),
+            "body": entry.body,
+        }
+        for entry in view.entries
+    ]

@@ -1,0 +1,177 @@
+"""Support cases on the customer's side: open one (about an order, if wanted), list them,
+read one, reply, add colleagues as followers.
+
+Who sees a case: whoever opened or follows it, and holders of ``cases.view_company`` (all the
+company's cases). Anything else is "not found". Internal notes of the seller never leave
+:mod:`records` for this side.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, or_, select
+
+from customer_center.domain.cases import (
+    BODY_MAX,
+    SUBJECT_MAX,
+    CaseCategory,
+    CaseEntryKind,
+    open_for_messages,
+    status_after_customer_message,
+)
+from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.inputs import parse_id
+from customer_center.domain.people import UserStatus
+from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
+from customer_center.models.case import CaseFollower, SupportCase
+from customer_center.models.user import User
+from customer_center.services.cases import records
+from customer_center.services.cases.records import CasePage, CaseView
+from customer_center.services.orders.access import visible_order
+from customer_center.settings import Settings
+
+NOT_FOUND = "cases.error.not_found"
+
+
+def _text(value: object, field: str, limit: int, code: str) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise ValidationFailed({field: (code, {})})
+    if len(text) > limit:
+        raise ValidationFailed({field: ("form.too_long", {"max": limit})})
+    return text
+
+
+def open_case(
+    session: Session,
+    principal: CustomerUser,
+    *,
+    subject: object,
+    category: object,
+    description: object,
+    order_id: object = "",
+) -> int:
+    """A new case of the principal's company, opened by (and followed by) the principal."""
+    errors: dict[str, tuple[str, dict[str, object]]] = {}
+    values: dict[str, str] = {}
+    for field, value, limit, code in (
+        ("subject", subject, SUBJECT_MAX, "cases.error.subject_required"),
+        ("description", description, BODY_MAX, "cases.error.description_required"),
+    ):
+        try:
+            values[field] = _text(value, field, limit, code)
+        except ValidationFailed as error:
+            errors.update(error.errors)
+    if category not in set(CaseCategory):
+        errors["category"] = ("cases.error.category_required", {})
+    if errors:
+        raise ValidationFailed(errors)
+    linked = None
+    if order_id not in ("", None):
+        try:
+            wanted = parse_id(order_id) if isinstance(order_id, str) else order_id
+            linked, _viewer = visible_order(session, principal, order_id=wanted)
+        except ServiceError:
+            raise ValidationFailed({"order": ("cases.error.order_not_found", {})}) from None
+    case = SupportCase(
+        company_id=principal.company_id,
+        opened_by_id=principal.user_id,
+        subject=values["subject"],
+        category=str(category),
+        order_id=linked.id if linked else None,
+    )
+    session.add(case)
+    session.flush()
+    records.add_entry(
+        session, case, CaseEntryKind.OPENED, principal.attribution, body=values["description"]
+    )
+    return case.id or 0
+
+
+def _visible_query(principal: CustomerUser):  # noqa: ANN202
+    query = select(SupportCase).where(SupportCase.company_id == principal.company_id)
+    if principal.may(Permission.CASES_VIEW_COMPANY):
+        return query
+    following = select(CaseFollower.case_id).where(CaseFollower.user_id == principal.user_id)
+    return query.where(
+        or_(SupportCase.opened_by_id == principal.user_id, col(SupportCase.id).in_(following))
+    )
+
+
+def list_cases(session: Session, principal: CustomerUser, *, page: int = 0) -> CasePage:
+    """The cases the principal may see, newest activity first, one page."""
+    return records.case_page(session, _visible_query(principal), page=page)
+
+
+def visible_case(session: Session, principal: CustomerUser, *, case_id: object) -> SupportCase:
+    """The case if the principal may see it; "not found" for anything else."""
+    wanted = parse_id(case_id) if isinstance(case_id, str) else case_id
+    if not isinstance(wanted, int) or isinstance(wanted, bool):
+        raise ServiceError(NOT_FOUND)
+    case = session.exec(_visible_query(principal).where(SupportCase.id == wanted)).first()
+    if case is None:
+        raise ServiceError(NOT_FOUND)
+    return case
+
+
+def read_case(
+    session: Session, principal: CustomerUser, *, case_id: object, settings: Settings
+) -> CaseView:
+    case = visible_case(session, principal, case_id=case_id)
+    return records.case_view(session, case, internal=False, seller=settings.seller_name)
+
+
+def reply(
+    session: Session, principal: CustomerUser, *, case_id: object, text: object, settings: Settings
+) -> None:
+    """A message of the customer's side; the author follows the case from now on."""
+    case = visible_case(session, principal, case_id=case_id)
+    body = _text(text, "message", BODY_MAX, "cases.error.message_required")
+    if not open_for_messages(case.status):
+        raise ServiceError("cases.error.closed")
+    records.follow(session, case, principal.user_id)
+    case.status = status_after_customer_message(case.status)
+    records.add_entry(session, case, CaseEntryKind.MESSAGE, principal.attribution, body=body)
+    session.flush()
+    author = records.actor_name(session, principal.attribution)
+    records.notify_followers(
+        session, settings, case, author=author, body=body, by=principal.attribution
+    )
+
+
+def add_follower(
+    session: Session, principal: CustomerUser, *, case_id: object, user_id: object
+) -> None:
+    """Anyone on the case adds a colleague (an active user of the company) as a follower."""
+    case = visible_case(session, principal, case_id=case_id)
+    wanted = parse_id(user_id) if isinstance(user_id, str) else None
+    user = session.get(User, wanted) if wanted else None
+    if user is None or user.company_id != principal.company_id or user.status != UserStatus.ACTIVE:
+        raise ValidationFailed({"follower": ("cases.error.colleague_not_found", {})})
+    if records.follow(session, case, user.id or 0):
+        records.add_entry(
+            session,
+            case,
+            CaseEntryKind.FOLLOWER,
+            principal.attribution,
+            data={"name": user.name},
+        )
+
+
+def colleagues(
+    session: Session, principal: CustomerUser, *, case_id: object
+) -> list[tuple[int, str]]:
+    """Active colleagues who do not follow the case yet (id, name), by name."""
+    case = visible_case(session, principal, case_id=case_id)
+    following = records.follower_ids(session, case)
+    rows = session.exec(
+        select(User.id, User.name)
+        .where(
+            User.company_id == principal.company_id,
+            User.status == UserStatus.ACTIVE,
+            col(User.id).not_in(following),
+        )
+        .order_by(col(User.name))
+        .limit(200)
+    ).all()
+    return [(user_id or 0, name) for user_id, name in rows]

@@ -1,0 +1,239 @@
+"""What both sides of a support case share: writing a timeline entry (with who acted and for
+whom), reading the timeline as data, the followers, and the e-mails a message sends them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from customer_center.domain import routes
+from customer_center.domain.cases import (
+    CASES_PER_PAGE,
+    INTERNAL_KINDS,
+    CaseEntryKind,
+    case_mail_ref,
+    case_number,
+    open_for_messages,
+    response_time,
+)
+from customer_center.domain.orders import order_number
+from customer_center.domain.people import UserStatus
+from customer_center.domain.principals import Attribution, PrincipalKind
+from customer_center.domain.timeline import TimelineEntry
+from customer_center.models.base import utcnow
+from customer_center.models.case import CaseEntry, CaseFollower, SupportCase
+from customer_center.models.company import Company
+from customer_center.models.order import Order
+from customer_center.models.staff import StaffMember
+from customer_center.models.user import User
+from customer_center.services import emails
+from customer_center.settings import Settings
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    number: str
+    subject: str
+    category: str
+    status: str
+    opened_by: str
+    company_id: int
+    company: str
+    assignee: str
+    created_at: Any
+    updated_at: Any
+
+
+@dataclass(frozen=True)
+class CasePage:
+    rows: list[CaseRow]
+    total: int
+    page: int
+    page_count: int
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """One case as a side may see it (the customer's side: no internal entries)."""
+
+    row: CaseRow
+    description: str
+    order_id: int | None
+    order_number: str
+    followers: list[str]
+    entries: list[TimelineEntry]
+    first_answer: timedelta | None
+    total_time: timedelta | None
+    open: bool
+
+
+def add_entry(
+    session: Session,
+    case: SupportCase,
+    kind: CaseEntryKind,
+    by: Attribution,
+    *,
+    body: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEntry:
+    entry = CaseEntry(
+        case_id=case.id or 0,
+        company_id=case.company_id,
+        kind=kind,
+        actor_kind=by.actor_kind,
+        actor_ref=by.actor_id,
+        actor_id=by.user_id,
+        body=body,
+        data=data or {},
+    )
+    session.add(entry)
+    case.updated_at = utcnow()
+    session.add(case)
+    return entry
+
+
+def follower_ids(session: Session, case: SupportCase) -> list[int]:
+    rows = session.exec(select(CaseFollower.user_id).where(CaseFollower.case_id == case.id)).all()
+    return sorted({case.opened_by_id, *rows})
+
+
+def follow(session: Session, case: SupportCase, user_id: int) -> bool:
+    """Make ``user_id`` a follower; False if they already follow (or opened the case)."""
+    if user_id in follower_ids(session, case):
+        return False
+    session.add(CaseFollower(case_id=case.id or 0, user_id=user_id))
+    return True
+
+
+def notify_followers(
+    session: Session,
+    settings: Settings,
+    case: SupportCase,
+    *,
+    author: str,
+    body: str,
+    by: Attribution,
+) -> None:
+    """E-mail a message to every follower but its author, with a link to the case."""
+    link = routes.link(settings.base_url, routes.case_path(case.id or 0))
+    for user_id in follower_ids(session, case):
+        if by.actor_kind == PrincipalKind.CUSTOMER_USER and user_id == by.user_id:
+            continue
+        user = session.get(User, user_id)
+        if user is None or user.status != UserStatus.ACTIVE:
+            continue
+        emails.queue(
+            session,
+            to=user.email,
+            lang=user.language,
+            template="case_message",
+            link=link,
+            refers_to=case_mail_ref(case.id or 0),
+            name=user.name,
+            number=case_number(case.id or 0),
+            subject=case.subject,
+            author=author,
+            message=body,
+        )
+
+
+def actor_name(session: Session, by: Attribution) -> str:
+    if by.actor_kind == PrincipalKind.SELLER_AGENT and by.user_id is None:
+        staff = session.get(StaffMember, by.actor_id) if by.actor_id else None
+        return staff.name if staff else ""
+    user = session.get(User, by.user_id) if by.user_id else None
+    return user.name if user else ""
+
+
+def timeline(
+    session: Session, case: SupportCase, *, internal: bool, seller: str
+) -> list[TimelineEntry]:
+    """The case's entries, oldest first; the seller's internal ones only if ``internal``."""
+    query = select(CaseEntry).where(CaseEntry.case_id == case.id)
+    if not internal:
+        query = query.where(col(CaseEntry.kind).not_in(list(INTERNAL_KINDS)))
+    entries = session.exec(query.order_by(col(CaseEntry.created_at), col(CaseEntry.id))).all()
+    users = _names(session, User, {e.actor_id for e in entries})
+    staff = _names(session, StaffMember, {e.actor_ref for e in entries if _by_staff(e)})
+    return [
+        TimelineEntry(
+            kind=e.kind,
+            when=e.created_at,
+            actor=users.get(e.actor_id or 0, ""),
+            actor_kind=e.actor_kind,
+            data=dict(e.data or {}),
+            body=e.body,
+            agent=staff.get(e.actor_ref or 0, "") if _by_staff(e) else "",
+            seller=seller if _by_staff(e) else "",
+        )
+        for e in entries
+    ]
+
+
+def _by_staff(entry: CaseEntry) -> bool:
+    return entry.actor_kind == PrincipalKind.SELLER_AGENT
+
+
+def _names(session: Session, table: Any, ids: set[int | None]) -> dict[int, str]:
+    wanted = [i for i in ids if i]
+    if not wanted:
+        return {}
+    rows = session.exec(select(table.id, table.name).where(col(table.id).in_(wanted))).all()
+    return {row_id: name for row_id, name in rows}
+
+
+def case_page(session: Session, query: Any, *, page: int) -> CasePage:
+    """One page of cases (newest activity first) of ``query``: a select of SupportCase
+    already scoped by the caller."""
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    page_count = max(1, -(-total // CASES_PER_PAGE))
+    page = min(max(page, 0), page_count - 1)
+    found = session.exec(
+        query.order_by(col(SupportCase.updated_at).desc(), col(SupportCase.id).desc())
+        .offset(page * CASES_PER_PAGE)
+        .limit(CASES_PER_PAGE)
+    ).all()
+    return CasePage([case_row(session, c) for c in found], total, page, page_count)
+
+
+def case_row(session: Session, case: SupportCase) -> CaseRow:
+    opener = session.get(User, case.opened_by_id)
+    company = session.get(Company, case.company_id)
+    assignee = session.get(StaffMember, case.assignee_id) if case.assignee_id else None
+    return CaseRow(
+        id=case.id or 0,
+        number=case_number(case.id or 0),
+        subject=case.subject,
+        category=case.category,
+        status=case.status,
+        opened_by=opener.name if opener else "",
+        company_id=case.company_id,
+        company=company.name if company else "",
+        assignee=assignee.name if assignee else "",
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+    )
+
+
+def case_view(session: Session, case: SupportCase, *, internal: bool, seller: str) -> CaseView:
+    entries = timeline(session, case, internal=internal, seller=seller)
+    opened = next((e for e in entries if e.kind == CaseEntryKind.OPENED), None)
+    order = session.get(Order, case.order_id) if case.order_id else None
+    followers = [
+        u.name for u in (session.get(User, uid) for uid in follower_ids(session, case)) if u
+    ]
+    return CaseView(
+        row=case_row(session, case),
+        description=opened.body if opened else "",
+        order_id=case.order_id,
+        order_number=order_number(order) if order is not None else "",
+        followers=followers,
+        entries=entries,
+        first_answer=response_time(case.created_at, case.first_answer_at),
+        total_time=response_time(case.created_at, case.solved_at),
+        open=open_for_messages(case.status),
+    )

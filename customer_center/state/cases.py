@@ -1,0 +1,145 @@
+"""The customer's support cases: the list (one page in SQL), opening a case (prefilled with an
+order from ``?order=``), one case with its timeline, replies and followers.
+
+Any signed-in user may open a case and see those they opened or follow; the services decide
+what else (``cases.view_company``). Vars hold the presenters' small dicts only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import reflex as rx
+
+from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import parse_id
+from customer_center.domain.orders import order_number
+from customer_center.presenters import cases as words
+from customer_center.services.cases import customer
+from customer_center.services.cases.records import CaseView
+from customer_center.settings import get_settings
+from customer_center.state.access import signed_in
+from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.paging import page_turners
+
+
+class CasesState(PortalState):
+    """``/cases``."""
+
+    rows: list[dict[str, str]] = []
+    page: int = 0
+    page_count: int = 1
+    summary: str = ""
+    loaded: bool = False
+
+    async def _refresh(self) -> None:
+        found = await in_transaction(customer.list_cases, self._actor(), page=self.page)
+        self.rows = words.case_rows(found, self.lang)
+        self.page, self.page_count = found.page, found.page_count
+        self.summary = words.summary(found, self.lang)
+        self.loaded = True
+
+    @signed_in
+    async def load(self) -> None:
+        self.page = 0
+        await self._refresh()
+
+    next_page, previous_page = page_turners(signed_in)
+
+
+class CaseNewState(PortalState):
+    """``/cases/new``: the form; ``?order=<id>`` links the case to one of the user's orders."""
+
+    order_id: str = ""
+    order_label: str = ""
+    errors: dict[str, str] = {}
+
+    @signed_in
+    def load(self) -> None:
+        wanted = parse_id(self._param("order"))
+        self.order_id = str(wanted) if wanted else ""
+        number = order_number(SimpleNamespace(id=wanted)) if wanted else ""
+        self.order_label = self._t("cases.order_link", number=number) if wanted else ""
+        self.errors = {}
+
+    @signed_in
+    async def submit(self, form: dict) -> Any:
+        try:
+            case_id = await in_transaction(
+                customer.open_case,
+                self._actor(),
+                subject=text_field(form, "subject", 300),
+                category=text_field(form, "category", 32),
+                description=text_field(form, "description", 4100),
+                order_id=self.order_id,
+            )
+        except ServiceError as error:
+            self.errors = field_errors(error, self.lang)
+            return None
+        self.errors = {}
+        return rx.redirect(f"/cases/{case_id}")
+
+
+class CaseViewState(PortalState):
+    """``/cases/[case_id]``."""
+
+    head: dict[str, str] = {}
+    timeline: list[dict[str, str]] = []
+    colleagues: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    notice: str = ""
+    problem: str = ""
+    loaded: bool = False
+
+    def _case_id(self) -> int:
+        return self._query_id("case_id") or 0
+
+    async def _refresh(self) -> None:
+        actor, case_id = self._actor(), self._case_id()
+        try:
+            view: CaseView = await in_transaction(
+                customer.read_case, actor, case_id=case_id, settings=get_settings()
+            )
+            people = await in_transaction(customer.colleagues, actor, case_id=case_id)
+        except ServiceError as error:
+            self.head, self.timeline, self.colleagues = {}, [], []
+            self.problem, self.loaded = self._t(error.code), True
+            return
+        self.head = words.head(view, self.lang)
+        self.timeline = words.timeline_rows(view, self.lang)
+        self.colleagues = [{"id": str(i), "name": name} for i, name in people]
+        self.problem, self.loaded = "", True
+
+    @signed_in
+    async def load(self) -> None:
+        self.errors, self.notice = {}, ""
+        await self._refresh()
+
+    async def _write(self, fn: Callable[..., Any], done: str, **kwargs: Any) -> bool:
+        try:
+            await in_transaction(fn, self._actor(), case_id=self._case_id(), **kwargs)
+        except ServiceError as error:
+            self.errors, self.notice = field_errors(error, self.lang), ""
+            return False
+        self.errors, self.notice = {}, done
+        await self._refresh()
+        return True
+
+    @signed_in
+    async def reply(self, form: dict) -> None:
+        await self._write(
+            customer.reply,
+            self._t("cases.sent"),
+            text=text_field(form, "message", 4100),
+            settings=get_settings(),
+        )
+
+    @signed_in
+    async def add_follower(self, form: dict) -> None:
+        user_id = text_field(form, "follower", 20)
+        name = next((c["name"] for c in self.colleagues if c["id"] == user_id), "")
+        await self._write(
+            customer.add_follower, self._t("cases.follower_added", name=name), user_id=user_id
+        )

@@ -154,7 +154,13 @@ def test_an_invited_technician_sees_only_what_the_role_allows(
     choose_password(theo, "Theo-techniker-passphrase-7")
     theo.get_by_role("button", name="Save and sign in").click()
     expect(theo.locator("#user-name")).to_have_text("Theo Technik")
-    assert nav_labels(theo) == ["Overview", "Catalogue", "Documents", "My account"]
+    assert nav_labels(theo) == [
+        "Overview",
+        "Catalogue",
+        "Documents",
+        "Support cases",
+        "My account",
+    ]
     open_page(theo, f"{portal}/users")
     expect(theo.locator("#no-access")).to_be_visible()
     expect(theo.locator(".cc-user-row")).to_have_count(0)
@@ -286,8 +292,11 @@ def test_erp_takeover_budget_two_level_chain_and_the_new_users_navigation(
         "Overview",
         "Catalogue",
         "Cart",
+        "Quick order",
+        "Shopping lists",
         "Orders",
         "Documents",
+        "Support cases",
         "My account",
     ]
     open_page(gregor, f"{portal}/profile")

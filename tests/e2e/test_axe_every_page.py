@@ -18,6 +18,8 @@ from customer_center.components.seller_page import SELLER_ROUTES
 from customer_center.db import get_engine
 from customer_center.models.order import Order
 from customer_center.models.user import User
+from customer_center.services.cases.customer import open_case
+from customer_center.services.shop.shopping_lists import create_list
 from tests.e2e.helpers import (
     approval_company,
     open_page,
@@ -25,7 +27,7 @@ from tests.e2e.helpers import (
     sign_in,
     wait_until_loaded,
 )
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, actor_for
 from tests.staff_factories import make_staff
 
 DOMAIN = "axe-e2e.example"
@@ -37,18 +39,30 @@ _axe = Axe()
 
 
 def _seed() -> dict[str, str]:
-    """A company with an order waiting and a colleague; an agent with every staff right."""
+    """A company with an order waiting, a colleague, a shopping list and a support case; an
+    agent with every staff right."""
     company_id = approval_company("AXE-1", "Axe Prüfwerk GmbH", DOMAIN)
     order_id = place_motor_order(f"ben.buyer@{DOMAIN}", 40, "pending_approval")
     with Session(get_engine()) as session:
         ben = session.exec(select(User).where(User.email == f"ben.buyer@{DOMAIN}")).one()
         assert session.get(Order, order_id) is not None
+        main = actor_for(session, session.exec(select(User).where(User.email == MAIN)).one())
+        list_id = create_list(session, main, name="Workshop consumables", sharing="company")
+        case_id = open_case(
+            session,
+            main,
+            subject="Delivery note missing",
+            category="delivery",
+            description="The delivery note of the last shipment is missing.",
+        )
         make_staff(session, AGENT, name="Axel Audit", password=PASSWORD)
         session.commit()
         return {
             "[company_id]": str(company_id),
             "[order_id]": str(order_id),
             "[user_id]": str(ben.id),
+            "[list_id]": str(list_id),
+            "[case_id]": str(case_id),
         }
 
 
@@ -64,7 +78,6 @@ def _violations(page: Page, name: str) -> list[str]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width_name, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(200)
         results = _axe.run(page)
         if results.violations_count:
             page.screenshot(path=str(SHOTS / f"{name}-{width_name}.png"), full_page=True)

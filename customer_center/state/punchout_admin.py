@@ -17,6 +17,7 @@ from customer_center.services.punchout.visibility import PAGE_SIZE, PunchoutPage
 from customer_center.services.seller.company_head import company_head
 from customer_center.state.access import requires, staff
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.paging import page_turners
 
 VIEW = StaffPermission.VIEW
 SETTINGS = StaffPermission.SETTINGS
@@ -84,17 +85,9 @@ class SellerPunchoutState(PunchoutViewState):
         self.page, self.errors, self.new_secret, self.new_secret_for = 0, {}, "", ""
         await self._reload()
 
-    @staff(VIEW)
-    async def next_page(self) -> None:
-        if self.has_next:
-            self.page += 1
-            await self._reload()
-
-    @staff(VIEW)
-    async def previous_page(self) -> None:
-        if self.page > 0:
-            self.page -= 1
-            await self._reload()
+    next_page, previous_page = page_turners(
+        staff(VIEW), page_count=None, has_next="has_next", show="_reload"
+    )
 
     @staff(SETTINGS)
     async def create(self, form: dict) -> None:
@@ -142,17 +135,9 @@ class CompanyPunchoutState(PunchoutViewState):
         self.page = 0
         await self._reload()
 
-    @requires(MANAGE)
-    async def next_page(self) -> None:
-        if self.has_next:
-            self.page += 1
-            await self._reload()
-
-    @requires(MANAGE)
-    async def previous_page(self) -> None:
-        if self.page > 0:
-            self.page -= 1
-            await self._reload()
+    next_page, previous_page = page_turners(
+        requires(MANAGE), page_count=None, has_next="has_next", show="_reload"
+    )
 
 
 class SellerAllPunchoutsState(PunchoutViewState):
@@ -167,14 +152,6 @@ class SellerAllPunchoutsState(PunchoutViewState):
         self.page = 0
         await self._reload()
 
-    @staff(VIEW)
-    async def next_page(self) -> None:
-        if self.has_next:
-            self.page += 1
-            await self._reload()
-
-    @staff(VIEW)
-    async def previous_page(self) -> None:
-        if self.page > 0:
-            self.page -= 1
-            await self._reload()
+    next_page, previous_page = page_turners(
+        staff(VIEW), page_count=None, has_next="has_next", show="_reload"
+    )

@@ -9,6 +9,7 @@ from customer_center.services.people.names import SEARCH_MAX
 from customer_center.services.seller.companies import find_companies, search_term
 from customer_center.state.access import staff
 from customer_center.state.base import PortalState, in_transaction
+from customer_center.state.paging import page_turners
 
 VIEW = StaffPermission.VIEW
 
@@ -41,14 +42,4 @@ class SellerCompaniesState(PortalState):
         self.page = 0
         await self._refresh()
 
-    @staff(VIEW)
-    async def next_page(self) -> None:
-        if self.has_next:
-            self.page += 1
-            await self._refresh()
-
-    @staff(VIEW)
-    async def previous_page(self) -> None:
-        if self.page > 0:
-            self.page -= 1
-            await self._refresh()
+    next_page, previous_page = page_turners(staff(VIEW), page_count=None, has_next="has_next")

@@ -29,6 +29,7 @@ from customer_center.services.seller import (
 from customer_center.services.seller.looks import NOT_FOUND
 from customer_center.state.access import staff
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.paging import page_turners
 
 VIEW = StaffPermission.VIEW
 MANAGE = StaffPermission.MANAGE_STAFF
@@ -159,17 +160,9 @@ class SellerCompanyState(PortalState):
         self.team_errors = {}
         await self._show()
 
-    @staff(VIEW)
-    async def next_page(self) -> None:
-        if self.has_next:
-            self.page += 1
-            await self._show()
-
-    @staff(VIEW)
-    async def previous_page(self) -> None:
-        if self.page > 0:
-            self.page -= 1
-            await self._show()
+    next_page, previous_page = page_turners(
+        staff(VIEW), page_count=None, has_next="has_next", show="_show"
+    )
 
     @staff(VIEW)
     async def set_audit_search(self, value: str) -> None:

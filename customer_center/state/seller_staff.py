@@ -15,6 +15,7 @@ from customer_center.services.seller import staff
 from customer_center.settings import get_settings
 from customer_center.state.access import staff as staff_rule
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.paging import page_turners
 
 MANAGE = StaffPermission.MANAGE_STAFF
 
@@ -64,17 +65,7 @@ class SellerStaffState(PortalState):
         self.editing_id = ""
         await self._refresh()
 
-    @staff_rule(MANAGE)
-    async def next_page(self) -> None:
-        if self.page + 1 < self.page_count:
-            self.page += 1
-            await self._refresh()
-
-    @staff_rule(MANAGE)
-    async def previous_page(self) -> None:
-        if self.page > 0:
-            self.page -= 1
-            await self._refresh()
+    next_page, previous_page = page_turners(staff_rule(MANAGE))
 
     @staff_rule(MANAGE)
     def open_add(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.vars import NumberVar
 
@@ -58,4 +60,17 @@ def pager(
         ),
         width="100%",
         align="center",
+    )
+
+
+def state_pager(state: Any, info: rx.Var | rx.Component, *, id_prefix: str) -> rx.Component:
+    """The :func:`pager` of a state paged by :func:`~customer_center.state.paging.page_turners`
+    with its ``page`` and ``page_count`` vars and its ``next_page`` / ``previous_page``."""
+    return pager(
+        info,
+        on_previous=state.previous_page,
+        on_next=state.next_page,
+        has_previous=state.page > 0,
+        has_next=state.page + 1 < state.page_count,
+        id_prefix=id_prefix,
     )

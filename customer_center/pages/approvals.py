@@ -7,7 +7,7 @@ import reflex as rx
 from customer_center.components.approvals import approvals_count_badge
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
-from customer_center.components.pager import page_text, pager
+from customer_center.components.pager import page_text, state_pager
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import Texts, notice, once_loaded, tr
 from customer_center.domain import routes
@@ -78,12 +78,9 @@ def inbox_table() -> rx.Component:
 
 def inbox_pager() -> rx.Component:
     state = ApprovalsInboxState
-    return pager(
+    return state_pager(
+        state,
         page_text("approvals.page_of", state.page, state.page_count, state.total),
-        on_previous=state.previous_page,
-        on_next=state.next_page,
-        has_previous=state.page > 0,
-        has_next=state.page + 1 < state.page_count,
         id_prefix="approvals",
     )
 

@@ -18,7 +18,7 @@ from customer_center.components.case_parts import (
 from customer_center.components.forms import field
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
-from customer_center.components.pager import pager
+from customer_center.components.pager import state_pager
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import notice, once_loaded, tr
 from customer_center.domain import routes
@@ -54,14 +54,7 @@ def cases_page() -> rx.Component:
             ),
             rx.cond(
                 state.page_count > 1,
-                pager(
-                    state.summary,
-                    on_previous=state.previous_page,
-                    on_next=state.next_page,
-                    has_previous=state.page > 0,
-                    has_next=state.page + 1 < state.page_count,
-                    id_prefix="cases",
-                ),
+                state_pager(state, state.summary, id_prefix="cases"),
             ),
             spacing="4",
             width="100%",

@@ -9,7 +9,7 @@ import reflex as rx
 
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
-from customer_center.components.pager import page_text, pager
+from customer_center.components.pager import page_text, state_pager
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import Texts, once_loaded, tr
 from customer_center.domain import routes
@@ -199,12 +199,9 @@ def document_list() -> rx.Component:
         ),
         rx.cond(
             state.page_count > 1,
-            pager(
+            state_pager(
+                state,
                 page_text("documents.page", state.page, state.page_count),
-                on_previous=state.previous_page,
-                on_next=state.next_page,
-                has_previous=state.page > 0,
-                has_next=state.page + 1 < state.page_count,
                 id_prefix="document",
             ),
         ),

@@ -9,7 +9,7 @@ from reflex.event import EventCallback
 
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
-from customer_center.components.pager import page_text, pager
+from customer_center.components.pager import page_text, state_pager
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import Text, Texts, once_loaded, tr
 from customer_center.domain import routes
@@ -302,13 +302,8 @@ def orders_table() -> rx.Component:
 
 def orders_pager() -> rx.Component:
     state = OrderListState
-    return pager(
-        page_text("order_list.page", state.page, state.page_count),
-        on_previous=state.previous_page,
-        on_next=state.next_page,
-        has_previous=state.page > 0,
-        has_next=state.page + 1 < state.page_count,
-        id_prefix="order",
+    return state_pager(
+        state, page_text("order_list.page", state.page, state.page_count), id_prefix="order"
     )
 
 

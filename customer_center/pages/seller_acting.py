@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from customer_center.components.pager import page_text, pager
+from customer_center.components.pager import page_text, state_pager
 from customer_center.components.seller_company_nav import company_nav
 from customer_center.components.seller_page import seller_page, seller_shell
 from customer_center.components.ui import Texts, notice, tr
@@ -109,12 +109,9 @@ def _users() -> rx.Component:
             width="100%",
             id="act-users",
         ),
-        pager(
+        state_pager(
+            S,
             page_text("acting.console.page_of", S.page, S.page_count, S.total),
-            on_previous=S.previous_page,
-            on_next=S.next_page,
-            has_previous=S.page > 0,
-            has_next=S.page + 1 < S.page_count,
             id_prefix="act-users",
         ),
         width="100%",

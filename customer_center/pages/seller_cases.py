@@ -15,7 +15,7 @@ from customer_center.components.case_parts import (
     text_box,
     timeline,
 )
-from customer_center.components.pager import pager
+from customer_center.components.pager import state_pager
 from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
 from customer_center.components.ui import notice, once_loaded, tr
 from customer_center.domain import routes
@@ -65,14 +65,7 @@ def seller_cases_page() -> rx.Component:
             ),
             rx.cond(
                 state.page_count > 1,
-                pager(
-                    state.summary,
-                    on_previous=state.previous_page,
-                    on_next=state.next_page,
-                    has_previous=state.page > 0,
-                    has_next=state.page + 1 < state.page_count,
-                    id_prefix="cases",
-                ),
+                state_pager(state, state.summary, id_prefix="cases"),
             ),
             spacing="4",
             width="100%",

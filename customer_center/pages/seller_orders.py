@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from customer_center.components.pager import pager
+from customer_center.components.pager import state_pager
 from customer_center.components.seller_company_nav import company_nav
 from customer_center.components.seller_page import seller_page, seller_shell
 from customer_center.components.ui import Text, Texts, notice, once_loaded, tr
@@ -205,14 +205,7 @@ def seller_company_orders_page() -> rx.Component:
                         state.loaded & (state.total == 0),
                         once_loaded(rx.text(tr("seller_orders.list.none"), color_scheme="gray")),
                     ),
-                    pager(
-                        state.summary,
-                        on_previous=state.previous_page,
-                        on_next=state.next_page,
-                        has_previous=state.page > 0,
-                        has_next=state.page + 1 < state.page_count,
-                        id_prefix="orders",
-                    ),
+                    state_pager(state, state.summary, id_prefix="orders"),
                     spacing="4",
                     width="100%",
                 ),

@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import ArrayVar
 
 from customer_center.components.forms import field, field_error, form
-from customer_center.components.pager import page_text, pager
+from customer_center.components.pager import page_text, state_pager
 from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
 from customer_center.components.ui import Texts, notice, once_loaded, tr
 from customer_center.domain import routes
@@ -262,12 +262,9 @@ def seller_staff_page() -> rx.Component:
                 state.loaded & (state.total == 0),
                 once_loaded(rx.text(tr("seller.staff.none"), color_scheme="gray")),
             ),
-            pager(
+            state_pager(
+                state,
                 page_text("seller.staff.page_of", state.page, state.page_count, state.total),
-                on_previous=state.previous_page,
-                on_next=state.next_page,
-                has_previous=state.page > 0,
-                has_next=state.page + 1 < state.page_count,
                 id_prefix="staff",
             ),
             edit_dialog(),

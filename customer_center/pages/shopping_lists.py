@@ -8,7 +8,7 @@ from customer_center.components import strong
 from customer_center.components.forms import field_error
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
-from customer_center.components.pager import page_text, pager
+from customer_center.components.pager import page_text, state_pager
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import Texts, once_loaded, tr
 from customer_center.domain import routes
@@ -114,13 +114,8 @@ def lists_table() -> rx.Component:
             class_name="cc-table-wrap",
             width="100%",
         ),
-        pager(
-            page_text("lists.page_of", S.page, S.page_count, S.total),
-            on_previous=S.previous_page,
-            on_next=S.next_page,
-            has_previous=S.page > 0,
-            has_next=S.page + 1 < S.page_count,
-            id_prefix="lists",
+        state_pager(
+            S, page_text("lists.page_of", S.page, S.page_count, S.total), id_prefix="lists"
         ),
         spacing="3",
         width="100%",

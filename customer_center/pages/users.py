@@ -11,7 +11,7 @@ from reflex.vars import ArrayVar
 from customer_center.components.forms import field, field_error, form
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
-from customer_center.components.pager import page_text, pager
+from customer_center.components.pager import page_text, state_pager
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import Text, Texts, notice, once_loaded, tr
 from customer_center.domain import routes
@@ -166,12 +166,9 @@ def user_row(row: Texts) -> rx.Component:
 
 def users_pager() -> rx.Component:
     state = UsersListState
-    return pager(
+    return state_pager(
+        state,
         page_text("users.page_of", state.page, state.page_count, state.total),
-        on_previous=state.previous_page,
-        on_next=state.next_page,
-        has_previous=state.page > 0,
-        has_next=state.page + 1 < state.page_count,
         id_prefix="users",
     )
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from customer_center.components.forms import field_error, form
 from customer_center.components.layout import app_page
-from customer_center.components.pager import page_text, pager
+from customer_center.components.pager import page_text, state_pager
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import Texts, once_loaded, tr
 from customer_center.domain import routes
@@ -104,13 +104,8 @@ def contacts_table() -> rx.Component:
 
 
 def contacts_pager() -> rx.Component:
-    return pager(
-        page_text("erp_contacts.page_of", S.page, S.page_count, S.total),
-        on_previous=S.previous_page,
-        on_next=S.next_page,
-        has_previous=S.page > 0,
-        has_next=S.page + 1 < S.page_count,
-        id_prefix="erp",
+    return state_pager(
+        S, page_text("erp_contacts.page_of", S.page, S.page_count, S.total), id_prefix="erp"
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.layout import app_page
-from customer_center.components.pager import page_text, pager
+from customer_center.components.pager import page_text, state_pager
 from customer_center.components.portal_page import portal_page
 from customer_center.components.ui import Texts, notice, tr, tr_count
 from customer_center.domain import routes
@@ -112,14 +112,7 @@ def rows_table(rows: rx.Var, row_id: str) -> rx.Component:
 
 
 def preview_pager() -> rx.Component:
-    return pager(
-        page_text("import.page_of", S.page, S.page_count),
-        on_previous=S.previous_page,
-        on_next=S.next_page,
-        has_previous=S.page > 0,
-        has_next=S.page + 1 < S.page_count,
-        id_prefix="import",
-    )
+    return state_pager(S, page_text("import.page_of", S.page, S.page_count), id_prefix="import")
 
 
 def counts() -> rx.Component:

@@ -116,6 +116,9 @@ class Settings:
     # over (CC_OUTBOX_LEASE_SECONDS; the fault tests shorten it to see a dead relay's work
     # re-claimed within seconds). A delivery must finish well within it.
     outbox_lease_seconds: float = 300.0
+    # Days after delivery in which a customer may request a return or a credit
+    # (CC_RETURN_WINDOW_DAYS); the seller may set another window per company.
+    return_window_days: int = 30
 
     @property
     def seller_sso(self) -> bool:
@@ -231,6 +234,7 @@ def load_settings() -> Settings:
         erp_price_ttl=max(0.0, float(_env("CC_ERP_PRICE_TTL") or 300.0)),
         erp_contact_sync=_flag("CC_ERP_CONTACT_SYNC", _env("CC_ERP", "embedded") == "http"),
         outbox_lease_seconds=max(1.0, float(_env("CC_OUTBOX_LEASE_SECONDS") or 300)),
+        return_window_days=max(0, int(_env("CC_RETURN_WINDOW_DAYS") or 30)),
     )
 
 

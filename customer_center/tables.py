@@ -22,6 +22,7 @@ from customer_center.models import (  # noqa: F401
     order,
     outbox,
     punchout,
+    returns,
     shopping_list,
     staff,
     user,

@@ -25,6 +25,7 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit.view"
     LISTS_SHARE = "lists.share"  # share shopping lists with the company or a role
     CASES_VIEW_COMPANY = "cases.view_company"
+    RETURNS_REQUEST = "returns.request"  # ask for returns and credits of visible orders
 
 
 ALL_PERMISSIONS: frozenset[Permission] = frozenset(Permission)
@@ -37,7 +38,12 @@ MAIN_CONTACT_ROLE = "main_contact"
 BUILTIN_ROLES: dict[str, frozenset[Permission]] = {
     MAIN_CONTACT_ROLE: ALL_PERMISSIONS,
     "buyer": frozenset(
-        {Permission.ORDERS_CREATE, Permission.ORDERS_VIEW_OWN, Permission.DOCUMENTS_VIEW}
+        {
+            Permission.ORDERS_CREATE,
+            Permission.ORDERS_VIEW_OWN,
+            Permission.DOCUMENTS_VIEW,
+            Permission.RETURNS_REQUEST,
+        }
     ),
     "approver": frozenset(
         {
@@ -48,6 +54,7 @@ BUILTIN_ROLES: dict[str, frozenset[Permission]] = {
             Permission.DOCUMENTS_VIEW,
             Permission.LISTS_SHARE,
             Permission.CASES_VIEW_COMPANY,
+            Permission.RETURNS_REQUEST,
         }
     ),
     "controller": frozenset(
@@ -86,6 +93,7 @@ PERMISSION_AREAS: dict[str, tuple[Permission, ...]] = {
     "company": (Permission.COMPANY_MANAGE,),
     "audit": (Permission.AUDIT_VIEW,),
     "cases": (Permission.CASES_VIEW_COMPANY,),
+    "returns": (Permission.RETURNS_REQUEST,),
 }
 
 AREA_OF: dict[Permission, str] = {

@@ -40,6 +40,7 @@ AREAS = (
     "company",
     "audit",
     "cases",
+    "returns",
 )
 
 
@@ -163,6 +164,7 @@ def test_rights_are_the_union_of_all_roles(session, main) -> None:
         "reports.view",
         "budgets.manage",
         "audit.view",
+        "returns.request",
     }
 
 

@@ -147,3 +147,30 @@ def seller_case_path(case_id: int) -> str:
 def case_new_path(order_id: int) -> str:
     """The form of a new case about ``order_id`` ("Ask about this order")."""
     return f"{CASE_NEW}?{urlencode({'order': order_id})}"
+
+
+# Returns and credit requests (issue 18): the customer's requests, the seller's queue, slips
+RETURNS = "/returns"
+RETURN_NEW = "/returns/new"  # ?order=<id>&kind=goods|credit
+RETURN = "/returns/[return_id]"
+SELLER_RETURNS = "/seller/returns"
+SELLER_RETURN = "/seller/returns/[return_id]"
+RETURN_SLIPS = "/returns/slips"  # /returns/slips/<id>.pdf (the customer's side)
+SELLER_RETURN_SLIPS = "/seller/returns/slips"  # the same slip for the account team
+
+
+def return_path(return_id: int) -> str:
+    return RETURN.replace("[return_id]", str(return_id))
+
+
+def seller_return_path(return_id: int) -> str:
+    return SELLER_RETURN.replace("[return_id]", str(return_id))
+
+
+def return_new_path(order_id: int, kind: str) -> str:
+    """The form of a return (``goods``) or a credit request (``credit``) about ``order_id``."""
+    return f"{RETURN_NEW}?{urlencode({'order': order_id, 'kind': kind})}"
+
+
+def return_slip_path(return_id: int, *, seller: bool = False) -> str:
+    return f"{SELLER_RETURN_SLIPS if seller else RETURN_SLIPS}/{return_id}.pdf"

@@ -59,6 +59,24 @@ def order_header() -> rx.Component:
             id="ask-about-order",
             size="2",
         ),
+        rx.cond(
+            S.return_href != "",
+            rx.link(
+                rx.hstack(rx.icon("undo_2", size=16), tr("returns.return_items"), spacing="1"),
+                href=S.return_href,
+                id="return-items",
+                size="2",
+            ),
+        ),
+        rx.cond(
+            S.credit_href != "",
+            rx.link(
+                rx.hstack(rx.icon("receipt", size=16), tr("returns.request_credit"), spacing="1"),
+                href=S.credit_href,
+                id="request-credit",
+                size="2",
+            ),
+        ),
         rx.text(
             tr("approvals.placed_by").replace("{name}", S.requester).replace("{when}", S.submitted),
             color_scheme="gray",

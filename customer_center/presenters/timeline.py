@@ -12,6 +12,8 @@ from customer_center.i18n.catalog import catalog
 from customer_center.i18n.formatting import format_moment
 from customer_center.i18n.wording import difference_words
 
+RETURN_EVENT_PREFIX = "return."
+
 
 def event_words(entry: TimelineEntry, lang: str, currency: str) -> str:
     """What happened, in words: "approved level 2 (for Anna)", "shipped by DHL, 00340…"."""
@@ -25,6 +27,8 @@ def event_words(entry: TimelineEntry, lang: str, currency: str) -> str:
     status = erp_status_of(kind)
     if status is not None:
         return _erp_words(status, data, lang)
+    if kind.startswith(RETURN_EVENT_PREFIX):  # a return of the order: "Return RT-… approved"
+        return translate(lang, f"approvals.event.{kind}", number=data.get("number", ""))
     return catalog(lang).get(f"approvals.event.{kind}", kind)
 
 

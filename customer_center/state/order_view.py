@@ -76,6 +76,9 @@ class OrderViewState(PortalState):
     can_comment: bool = False
     is_requester: bool = False
     ask_href: str = ""  # "Ask about this order": a new support case linked to it
+    # "Return items", "Request a credit": a delivered order, a user with returns.request
+    return_href: str = ""
+    credit_href: str = ""
 
     # Change (approver) or resubmission (requester after a rejection).
     editing: str = ""  # "" | "change" | "resubmit"
@@ -106,6 +109,9 @@ class OrderViewState(PortalState):
         self._version, self._skus = d.version, [line.sku for line in d.lines]
         self.number, self.status = d.number, d.status
         self.ask_href = routes.case_new_path(self._order_id)
+        returnable = d.status == "delivered" and self._may(Permission.RETURNS_REQUEST)
+        self.return_href = routes.return_new_path(self._order_id, "goods") if returnable else ""
+        self.credit_href = routes.return_new_path(self._order_id, "credit") if returnable else ""
         self.status_label = orders.status_label(d.status, lang)
         self.status_color = orders.status_color(d.status)
         self.requester = d.requester

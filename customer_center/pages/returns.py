@@ -1,0 +1,263 @@
+"""/returns, /returns/new, /returns/[return_id]: the customer's returns and credit requests,
+the form of one about a delivered order ("Return items", "Request a credit" on the order's
+page), and one request with its lines, timeline and withdrawal."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from customer_center.components.case_parts import (
+    card,
+    done,
+    error_below,
+    labelled_select,
+    text_box,
+    timeline,
+)
+from customer_center.components.layout import app_page
+from customer_center.components.navigation import Nav, NavGroup
+from customer_center.components.pager import state_pager
+from customer_center.components.portal_page import portal_page
+from customer_center.components.return_parts import (
+    lines_table,
+    return_facts,
+    returns_table,
+)
+from customer_center.components.ui import Texts, notice, once_loaded, tr
+from customer_center.domain import routes
+from customer_center.domain.permissions import Permission
+from customer_center.state.returns import ReturnNewState, ReturnsState, ReturnViewState
+
+
+@portal_page(
+    routes.RETURNS,
+    ReturnsState.load,
+    title_key="page.returns",
+    nav=Nav("nav.returns", "undo_2", NavGroup.SHOP, 7),
+)
+def returns_page() -> rx.Component:
+    state = ReturnsState
+    return app_page(
+        rx.vstack(
+            rx.text(state.summary, size="2", color_scheme="gray"),
+            rx.cond(
+                state.rows.length() > 0,
+                returns_table(state.rows),
+                once_loaded(rx.text(tr("returns.empty"), color_scheme="gray", id="returns-empty")),
+            ),
+            rx.cond(
+                state.page_count > 1,
+                state_pager(state, state.summary, id_prefix="returns"),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        title_key="page.returns",
+    )
+
+
+def _select(name: str, label_key: str, options: rx.Var) -> rx.Component:
+    return rx.box(
+        labelled_select(
+            name,
+            label_key,
+            rx.foreach(options, lambda o: rx.select.item(o["label"], value=o["value"])),
+            placeholder=tr("returns.pick"),
+        ),
+        error_below(ReturnNewState.errors, name),
+        flex="1",
+        min_width="12rem",
+    )
+
+
+def _number_input(name: rx.Var, label: rx.Var, **props: object) -> rx.Component:
+    errors = ReturnNewState.errors
+    return rx.vstack(
+        rx.input(
+            name=name,
+            id=name,
+            aria_label=label,
+            input_mode="numeric",
+            width="6rem",
+            aria_invalid=rx.cond(errors.contains(name), "true", "false"),
+            **props,
+        ),
+        rx.cond(
+            errors.contains(name),
+            rx.text(errors[name], size="1", color_scheme="red", role="alert"),
+        ),
+        spacing="1",
+    )
+
+
+def _form_line(line: Texts) -> rx.Component:
+    state = ReturnNewState
+    credit = state.kind == "credit"
+    return rx.table.row(
+        rx.table.cell(line["position"], class_name="cc-hide-narrow"),
+        rx.table.row_header_cell(
+            rx.vstack(
+                rx.text(line["name"], size="2", weight="medium"),
+                rx.text(line["sku"], " · ", line["unit"], size="1", color_scheme="gray"),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(line["delivered"], class_name="cc-hide-narrow"),
+        rx.table.cell(line["available"]),
+        rx.table.cell(
+            rx.flex(
+                _number_input(
+                    "qty_" + line["id"],
+                    line["name"],
+                    placeholder="0",
+                    disabled=line["available"] == "0",
+                ),
+                rx.cond(
+                    credit,
+                    _number_input("amount_" + line["id"], line["name"], placeholder="0.00"),
+                ),
+                spacing="2",
+                wrap="wrap",
+            )
+        ),
+    )
+
+
+def _form_lines() -> rx.Component:
+    state = ReturnNewState
+    heads = [
+        ("returns.col.position", True),
+        ("returns.col.name", False),
+        ("returns.col.delivered", True),
+        ("returns.col.available", False),
+    ]
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    *[
+                        rx.table.column_header_cell(
+                            tr(key), class_name="cc-hide-narrow" if hidden else ""
+                        )
+                        for key, hidden in heads
+                    ],
+                    rx.table.column_header_cell(
+                        rx.cond(
+                            state.kind == "credit",
+                            rx.text(
+                                tr("returns.field.credit_quantity"),
+                                " / ",
+                                tr("returns.field.amount"),
+                            ),
+                            tr("returns.field.quantity"),
+                        )
+                    ),
+                )
+            ),
+            rx.table.body(rx.foreach(state.lines, _form_line)),
+            variant="surface",
+            width="100%",
+            id="return-lines",
+        ),
+        width="100%",
+        class_name="cc-table-wrap",
+    )
+
+
+def _return_form() -> rx.Component:
+    state = ReturnNewState
+    goods = state.kind == "goods"
+    return rx.form(
+        rx.vstack(
+            rx.link(state.head["order_label"], href=state.head["order_href"], size="2"),
+            rx.text(state.head["until"], size="2", color_scheme="gray"),
+            rx.text(tr("returns.lines_hint"), size="2"),
+            _form_lines(),
+            error_below(state.errors, "lines"),
+            rx.flex(
+                _select("reason", "returns.field.reason", state.reasons),
+                rx.cond(goods, _select("condition", "returns.field.condition", state.conditions)),
+                rx.cond(goods, _select("outcome", "returns.field.outcome", state.outcomes)),
+                spacing="4",
+                wrap="wrap",
+                width="100%",
+            ),
+            text_box("comment", "returns.field.comment", state.errors, rows="3"),
+            error_below(state.errors, "form"),
+            rx.button(
+                rx.cond(goods, tr("returns.submit_return"), tr("returns.submit_credit")),
+                type="submit",
+                size="3",
+                id="submit-return",
+                disabled=~state.is_hydrated,
+            ),
+            spacing="4",
+            width="100%",
+            align="start",
+        ),
+        on_submit=state.submit,
+        width="100%",
+    )
+
+
+@portal_page(
+    routes.RETURN_NEW,
+    ReturnNewState.load,
+    title_key="page.return_new",
+    right=Permission.RETURNS_REQUEST,
+)
+def return_new_page() -> rx.Component:
+    state = ReturnNewState
+    return app_page(
+        rx.cond(
+            state.problem != "",
+            notice(state.problem, color="amber", icon="lock"),
+            rx.cond(
+                state.head["open"] != "",
+                rx.card(_return_form(), size="3", width="100%", max_width="60rem"),
+                once_loaded(
+                    rx.cond(
+                        state.head.contains("open"),
+                        notice(tr("returns.window_closed_hint"), color="amber", icon="clock"),
+                    )
+                ),
+            ),
+        ),
+        title_key="page.return_new",
+    )
+
+
+@portal_page(routes.RETURN, ReturnViewState.load, title_key="page.return")
+def return_page() -> rx.Component:
+    state = ReturnViewState
+    return app_page(
+        rx.cond(
+            state.problem != "",
+            notice(state.problem, color="amber", icon="lock"),
+            rx.cond(
+                state.head.contains("number"),
+                rx.vstack(
+                    rx.link(tr("page.returns"), href=routes.RETURNS, size="2"),
+                    return_facts(state.head),
+                    rx.cond(state.notice != "", done(state.notice)),
+                    card("returns.lines", lines_table(state.lines), id_="return-lines-card"),
+                    card("returns.timeline", timeline(state.timeline), id_="return-timeline"),
+                    rx.cond(
+                        state.head["may_withdraw"] != "",
+                        rx.button(
+                            rx.icon("undo_2", size=16),
+                            tr("returns.withdraw"),
+                            variant="soft",
+                            color_scheme="red",
+                            on_click=state.withdraw,
+                            id="withdraw-return",
+                        ),
+                    ),
+                    spacing="4",
+                    width="100%",
+                    max_width="56rem",
+                ),
+            ),
+        ),
+        title_key="page.return",
+    )

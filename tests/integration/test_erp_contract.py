@@ -15,10 +15,13 @@ from sqlmodel import Session
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.integrations.erp.protocol import (
+    CREDIT_REASONS,
     DOCUMENT_KINDS,
     PRODUCT_SORTS,
     DocumentFilter,
     ErpContactChange,
+    ErpCreditLine,
+    ErpCreditRequest,
 )
 from customer_center.services.orders.handoff import order_request
 from tests.erp_contract import CONTRACT, ContractTransport, load_contract
@@ -46,6 +49,7 @@ def test_the_contract_is_a_valid_openapi_3_1_document() -> None:
     # The enums the portal's code knows are the contract's (a new value needs both).
     schemas, parameters = document["components"]["schemas"], document["paths"]
     assert tuple(schemas["DocumentKind"]["enum"]) == DOCUMENT_KINDS
+    assert tuple(schemas["CreditReason"]["enum"]) == CREDIT_REASONS
     products = parameters["/v1/customers/{customer_number}/products"]["get"]["parameters"]
     sort = next(p for p in products if p.get("name") == "sort")
     assert tuple(sort["schema"]["enum"]) == PRODUCT_SORTS
@@ -106,10 +110,27 @@ def test_every_call_of_the_client_and_every_answer_of_the_service_keep_the_contr
             previous_name="Ben Bauer",
         )
         client.apply_contact_change(renamed, "cc-outbox-4")
+        handed = client.place_order(request, "cc-outbox-2")
+        credit = ErpCreditRequest(
+            MUELLER,
+            "RMA-000012",
+            "PO-000001",
+            handed,
+            "damaged",
+            "EUR",
+            (ErpCreditLine(request.lines[0].sku, 1, request.lines[0].unit_price),),
+        )
+        credit_note = client.request_credit_note(credit, "cc-outbox-5")
+        without_order = ErpCreditRequest(
+            MUELLER, "CR-000003", "PO-000001", None, "price_difference", "EUR", credit.lines
+        )
+        client.request_credit_note(without_order, "cc-outbox-6")
+        credit_pdf = client.fetch_document(MUELLER, credit_note)
         client.close()
     assert checker.problems == []
     assert categories and documents and foreign is None
     assert pdf is not None and pdf.content.startswith(b"%PDF")
+    assert credit_pdf is not None and credit_pdf.document.order_number == handed
     assert ("GET", "customers", 404) in checker.seen
     assert {resource for _, resource, _ in checker.seen} == {
         "customers",
@@ -119,6 +140,17 @@ def test_every_call_of_the_client_and_every_answer_of_the_service_keep_the_contr
         "contact-changes",
     }
     assert ("GET", "customers", 404) in checker.seen
+
+
+CREDIT_BODY = {
+    "customer_number": "10001",
+    "request_number": "RMA-1",
+    "order_number": "PO-000001",
+    "erp_order_number": None,
+    "reason": "damaged",
+    "currency": "EUR",
+    "lines": [{"sku": "BRG-6205-2RS", "quantity": 1, "unit_net": "7.45"}],
+}
 
 
 @pytest.mark.parametrize(
@@ -134,6 +166,15 @@ def test_every_call_of_the_client_and_every_answer_of_the_service_keep_the_contr
         ("GET", "/v1/customers/10002/documents/CERT-10001-BRG-6205", None, 404),
         ("GET", "/v1/customers/10002/documents/CERT-10001-BRG-6205/pdf", None, 404),
         ("GET", "/v1/customers/NO-SUCH/vat-rate", None, 404),
+        ("POST", "/v1/customers/10001/credit-notes", {"request_number": "RMA-1"}, 400),
+        (
+            "POST",
+            "/v1/customers/99999/credit-notes",
+            CREDIT_BODY | {"customer_number": "99999"},
+            422,
+        ),
+        ("POST", "/v1/customers/10002/credit-notes", CREDIT_BODY, 400),  # not the path's
+        ("POST", "/v1/customers/10001/credit-notes", CREDIT_BODY | {"reason": "broken"}, 400),
     ],
 )
 def test_refusals_of_the_service_keep_the_contract(
@@ -141,6 +182,8 @@ def test_refusals_of_the_service_keep_the_contract(
 ) -> None:
     checker = ContractTransport()
     headers = {} if status == 401 else {"Authorization": f"Bearer {TOKEN}"}
+    if path.endswith("credit-notes"):
+        headers["Idempotency-Key"] = "RMA-1"
     with (
         reference_erp(erp_db) as (_, url),
         httpx.Client(base_url=url, transport=checker, headers=headers) as raw,

@@ -69,6 +69,11 @@ def render_document(doc: DocumentContent) -> bytes:
     if doc.kind == "certificate":
         lines += [Line(part, gap=4) for part in doc.note.split("\n")]
     else:
+        if doc.note:  # e.g. what a credit note credits, and why
+            lines += [
+                Line(part, 10, gap=14 if i == 0 else 2)
+                for i, part in enumerate(doc.note.split("\n"))
+            ]
         lines += _table(doc)
     if doc.totals is not None and doc.kind in PRICED:
         lines += _totals(doc.totals)

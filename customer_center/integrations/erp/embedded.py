@@ -22,7 +22,11 @@ from sqlmodel import Session, col, select
 from customer_center.domain.inputs import LIKE_ESCAPE, like_pattern
 from customer_center.domain.portal_time import local_today
 from customer_center.domain.prices import ContractTerm, quote
-from customer_center.integrations.erp import embedded_contacts, embedded_documents
+from customer_center.integrations.erp import (
+    embedded_contacts,
+    embedded_credit_notes,
+    embedded_documents,
+)
 from customer_center.integrations.erp.protocol import (
     AddressKind,
     DocumentFilter,
@@ -30,6 +34,7 @@ from customer_center.integrations.erp.protocol import (
     ErpContact,
     ErpContactChange,
     ErpContactReceipt,
+    ErpCreditRequest,
     ErpCustomer,
     ErpDocument,
     ErpDocumentFile,
@@ -269,6 +274,14 @@ class EmbeddedErpClient:
         with self._session() as session:
             row = embedded_documents.own_document(session, customer_number, document_number)
             return embedded_documents.document(row) if row else None
+
+    # --- Credit notes (issue 18), see embedded_credit_notes.py -----------------------------
+
+    def request_credit_note(self, request: ErpCreditRequest, message_id: str) -> str:
+        """Raises ``ValueError`` for a request it cannot book (``UnknownCreditCustomer``, a
+        ``ValueError``, for an unknown customer)."""
+        with self._session() as session:
+            return embedded_credit_notes.issue_once(session, request, message_id, local_today())
 
     def issue_order_documents(
         self, order_number: str, kinds: Sequence[str], day: date | None = None

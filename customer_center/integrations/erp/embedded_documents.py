@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from customer_center.domain.invoice_totals import DEFAULT_VAT_RATE, invoice_totals
 from customer_center.domain.orders import price_cents
+from customer_center.integrations.erp import embedded_credit_notes
 from customer_center.integrations.erp.document_pdf import (
     DocumentContent,
     DocumentLine,
@@ -29,6 +30,7 @@ from customer_center.integrations.erp.protocol import (
     ErpDocumentFile,
 )
 from customer_center.integrations.erp.tables import (
+    ErpCreditNoteRow,
     ErpCustomerRow,
     ErpDocumentRow,
     ErpOrderLineRow,
@@ -118,6 +120,11 @@ def fetch_document(
 
 def _content(session: Session, row: ErpDocumentRow, customer: ErpCustomerRow) -> DocumentContent:
     order = _order(session, row)
+    credit = None
+    if row.kind == "credit_note":
+        credit = embedded_credit_notes.credit_note_of(session, row.document_number)
+    if credit is not None:
+        return _credit_content(session, row, customer, order, credit)
     header: dict[str, Any] = order.header if order else {}
     address = header.get("billing_address") or {}
     if row.kind == "delivery_note":
@@ -144,6 +151,32 @@ def _content(session: Session, row: ErpDocumentRow, customer: ErpCustomerRow) ->
         lines=lines,
         totals=totals,
         note=_certificate(session, row) if row.kind == "certificate" else "",
+    )
+
+
+def _credit_content(
+    session: Session,
+    row: ErpDocumentRow,
+    customer: ErpCustomerRow,
+    order: ErpOrderRow | None,
+    credit: ErpCreditNoteRow,
+) -> DocumentContent:
+    """A credit note for a portal return or credit request: its own lines, negative."""
+    header: dict[str, Any] = order.header if order else {}
+    document_lines = embedded_credit_notes.lines(session, credit, order)
+    return DocumentContent(
+        kind=row.kind,
+        number=row.document_number,
+        issued_on=row.issued_on,
+        customer_number=customer.customer_number,
+        customer_name=customer.name,
+        address=_address_lines(header.get("billing_address") or {}) or _customer_address(customer),
+        order_number=row.order_number,
+        reference=order.reference if order else "",
+        shipping_method="",
+        lines=document_lines,
+        totals=embedded_credit_notes.totals(document_lines, customer, row.currency),
+        note=embedded_credit_notes.note_text(credit),
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Literal, Protocol
 
 from customer_center.domain.prices import ContractTerm, PriceQuote, PriceSource
@@ -272,6 +273,47 @@ class ErpDocumentFile:
     content: bytes
 
 
+# --- Credit notes (issue 18: returns and credit requests end in the ERP's credit note) -----
+
+
+class CreditReason(StrEnum):
+    """Why the seller credits the customer: the return reasons and, for a credit request
+    without goods, a price difference or a short delivery."""
+
+    DAMAGED = "damaged"
+    WRONG_ITEM = "wrong_item"
+    NOT_NEEDED = "not_needed"
+    DEFECTIVE = "defective"
+    PRICE_DIFFERENCE = "price_difference"
+    SHORT_DELIVERY = "short_delivery"
+    OTHER = "other"
+
+
+CREDIT_REASONS: tuple[str, ...] = tuple(reason.value for reason in CreditReason)
+
+
+@dataclass(frozen=True)
+class ErpCreditLine:
+    sku: str
+    quantity: int  # >= 1
+    unit_net: Decimal  # the net unit price the customer paid (from the portal's order line)
+
+
+@dataclass(frozen=True)
+class ErpCreditRequest:
+    """A credit the seller granted, as the ERP receives it: one credit note per
+    ``request_number`` (the portal's return or credit request, e.g. ``RMA-000012`` or
+    ``CR-000003``), however often it is sent."""
+
+    customer_number: str
+    request_number: str  # the idempotency key
+    order_number: str  # the portal's PO number
+    erp_order_number: str | None  # the ERP's SO number if the order was handed off
+    reason: str  # one of :class:`CreditReason`
+    currency: str
+    lines: tuple[ErpCreditLine, ...]
+
+
 class ErpClient(Protocol):
     """Lookups are case-insensitive and ignore surrounding whitespace in the numbers given.
 
@@ -386,4 +428,13 @@ class ErpClient(Protocol):
     def fetch_document(self, customer_number: str, document_number: str) -> ErpDocumentFile | None:
         """The document as a file, only if it is this customer's; ``None`` otherwise (another
         customer's document is not told apart from one that does not exist)."""
+        ...
+
+    # --- Credit notes (issue 18) ----------------------------------------------------------
+
+    def request_credit_note(self, request: ErpCreditRequest, message_id: str) -> str:
+        """Issue (or find, when request_number was seen before) the credit note; returns its
+        document number. Idempotent by ``request.request_number``: a repeat creates nothing
+        and answers the first number. Raises ``ValueError`` for a request the ERP refuses
+        (an unknown customer, no lines, a quantity below 1, an unknown reason)."""
         ...

@@ -229,3 +229,24 @@ class ErpDocumentRow(SQLModel, table=True):
     sku: str | None = Field(default=None, max_length=KEY_LENGTH)
     title: str = Field(default="", max_length=200)
     currency: str = Field(default="EUR", max_length=3)
+
+
+class ErpCreditNoteRow(SQLModel, table=True):
+    """A credit note the ERP issued for a portal return or credit request: one row per
+    ``request_number`` (the idempotency key), with the credited lines as sent (``sku``,
+    ``quantity``, ``unit_net`` as a decimal string). The document itself is the
+    ``erp_document`` row ``document_number`` (kind ``credit_note``); its PDF is written from
+    these lines when fetched."""
+
+    __tablename__ = "erp_credit_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_number: str = Field(max_length=40, unique=True)
+    message_id: str = Field(max_length=200)  # the first delivery's
+    # Not a foreign key: the row is written first, to number the document after its id.
+    document_number: str = Field(max_length=KEY_LENGTH, unique=True)
+    customer_number: str = _customer_fk(index=True)
+    portal_order_number: str = Field(default="", max_length=40)
+    reason: str = Field(max_length=24)
+    lines: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    received_at: datetime = Field(default_factory=utcnow)

@@ -28,6 +28,7 @@ from customer_center.integrations.erp.protocol import (
     ErpContact,
     ErpContactChange,
     ErpContactReceipt,
+    ErpCreditRequest,
     ErpCustomer,
     ErpDocument,
     ErpDocumentFile,
@@ -260,6 +261,15 @@ class HttpErpClient:
         body = codec.contact_change_json(change)
         answer = self._http.write(f"{API}/contact-changes", body, idempotency_key=message_id)
         return codec.contact_receipt_of(answer)
+
+    def request_credit_note(self, request: ErpCreditRequest, message_id: str) -> str:
+        """The request number is the idempotency key (the ERP books one credit note per
+        return or credit request, whichever outbox message carries it); ``message_id``
+        only names the delivery in the portal's logs."""
+        path = _customer_path(request.customer_number, "credit-notes")
+        body = codec.credit_request_json(request)
+        answer = self._http.write(path, body, idempotency_key=request.request_number.strip())
+        return codec.credit_note_of(answer)
 
     def close(self) -> None:
         self._http.close()

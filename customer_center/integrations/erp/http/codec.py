@@ -23,6 +23,8 @@ from customer_center.integrations.erp.protocol import (
     ErpContact,
     ErpContactChange,
     ErpContactReceipt,
+    ErpCreditLine,
+    ErpCreditRequest,
     ErpCustomer,
     ErpDocument,
     ErpInvoice,
@@ -253,3 +255,51 @@ def document_filter_of(kinds: Sequence[str], params: Mapping[str, str]) -> Docum
         issued_to=_day(params.get("issued_to")),
         order_number=params.get("order_number") or None,
     )
+
+
+# --- Credit notes (issue 18) ------------------------------------------------------------
+
+
+def credit_request_json(request: ErpCreditRequest) -> Json:
+    data = dataclasses.asdict(request)
+    data["lines"] = [
+        {**dataclasses.asdict(line), "unit_net": str(line.unit_net)} for line in request.lines
+    ]
+    return data
+
+
+def credit_request_of(data: Json) -> ErpCreditRequest:
+    """Raises ``KeyError``, ``TypeError`` or ``ValueError`` for a body off the contract."""
+    lines = data["lines"]
+    if not isinstance(lines, list):
+        raise TypeError("lines must be a list")
+    return ErpCreditRequest(
+        customer_number=str(data["customer_number"]),
+        request_number=str(data["request_number"]),
+        order_number=str(data["order_number"]),
+        erp_order_number=data.get("erp_order_number") or None,
+        reason=str(data["reason"]),
+        currency=str(data["currency"]),
+        lines=tuple(_credit_line_of(line) for line in lines),
+    )
+
+
+def _credit_line_of(data: Json) -> ErpCreditLine:
+    quantity = data["quantity"]
+    if not isinstance(quantity, int) or isinstance(quantity, bool):
+        raise TypeError("quantity must be a whole number")
+    try:
+        unit_net = Decimal(str(data["unit_net"]))
+    except ArithmeticError as error:  # decimal.InvalidOperation
+        raise ValueError("unit_net must be a decimal string") from error
+    if not unit_net.is_finite():
+        raise ValueError("unit_net must be a decimal string")
+    return ErpCreditLine(sku=str(data["sku"]), quantity=quantity, unit_net=unit_net)
+
+
+def credit_note_json(document_number: str) -> Json:
+    return {"document_number": document_number}
+
+
+def credit_note_of(data: Json) -> str:
+    return str(data["document_number"])

@@ -27,6 +27,7 @@ from starlette.routing import Route
 
 from customer_center.integrations.erp.embedded import EmbeddedErpClient
 from customer_center.integrations.erp.embedded_contacts import UnknownCustomer
+from customer_center.integrations.erp.embedded_credit_notes import UnknownCreditCustomer
 from customer_center.integrations.erp.http import codec
 from customer_center.integrations.erp.protocol import PRODUCT_SORTS, DocumentFilter
 from customer_center.integrations.erp.tables import canonical_key
@@ -75,6 +76,7 @@ class ReferenceErp:
             Route("/v1/activations", api(self._activation), methods=["POST"]),
             Route("/v1/orders", api(self._order), methods=["POST"]),
             Route("/v1/contact-changes", api(self._contact_change), methods=["POST"]),
+            Route("/v1/customers/{number}/credit-notes", api(self._credit_note), methods=["POST"]),
         ]
 
     # --- plumbing ---------------------------------------------------------------------------
@@ -266,6 +268,17 @@ class ReferenceErp:
         except UnknownCustomer:
             return _error(422, "unknown customer")
         return JSONResponse(codec.contact_receipt_json(receipt))
+
+    def _credit_note(self, request: Request, body: dict) -> Response:
+        credit = codec.credit_request_of(body)
+        key = _idempotency_key(request)
+        if canonical_key(credit.customer_number) != canonical_key(request.path_params["number"]):
+            raise ValueError("the body's customer_number is not the path's")
+        try:
+            number = self.erp.request_credit_note(credit, key)
+        except UnknownCreditCustomer:
+            return _error(422, "unknown customer")
+        return JSONResponse(codec.credit_note_json(number))
 
 
 def _idempotency_key(request: Request) -> str:

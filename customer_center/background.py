@@ -30,6 +30,8 @@ from customer_center.services.people.erp_contact_sync import (
     ERP_CONTACT_CHANGED,
     contact_change_handler,
 )
+from customer_center.services.returns.credit import ERP_CREDIT_NOTE_REQUESTED
+from customer_center.services.returns.credit_note import credit_note_handler
 from customer_center.services.wiring import erp_client
 from customer_center.settings import get_settings
 
@@ -45,11 +47,12 @@ def build_relay() -> OutboxRelay:
         ERP_COMPANY_ACTIVATED: erp_company_activated_handler(erp_client()),
         ERP_ORDER_PLACED: handoff_handler(erp_client(), engine),
         ERP_CONTACT_CHANGED: contact_change_handler(erp_client(), engine),
+        ERP_CREDIT_NOTE_REQUESTED: credit_note_handler(erp_client(), engine),
     }
     return OutboxRelay(
         engine,
         default_handlers(settings, engine, extra=extra),
-        retry_forever=frozenset({ERP_ORDER_PLACED}),
+        retry_forever=frozenset({ERP_ORDER_PLACED, ERP_CREDIT_NOTE_REQUESTED}),
         lease=timedelta(seconds=settings.outbox_lease_seconds),
     )
 

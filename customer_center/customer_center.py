@@ -20,6 +20,7 @@ from customer_center.http.punchout_browser import frame_ancestors_middleware
 from customer_center.http.punchout_browser import routes as punchout_browser_routes
 from customer_center.http.punchout_cxml import routes as punchout_cxml_routes
 from customer_center.http.punchout_oci import routes as punchout_oci_routes
+from customer_center.http.return_slips import routes as return_slip_routes
 from customer_center.http.scim import routes as scim_routes
 from customer_center.http.seller_auth_routes import routes as seller_routes
 from customer_center.http.sso_routes import routes as sso_routes
@@ -88,6 +89,7 @@ http_routes = (
     + order_export_routes
     + datasheet_routes
     + document_routes
+    + return_slip_routes
     + scim_routes
     + health_routes
     + seller_routes

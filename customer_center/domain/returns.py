@@ -83,6 +83,7 @@ TRANSITIONS: dict[tuple[ReturnKind, ReturnState, ReturnAction], ReturnState] = {
     (_K.GOODS, _S.APPROVED, _A.RECEIVE): _S.RECEIVED,
     (_K.GOODS, _S.RECEIVED, _A.CREDIT): _S.CREDITED,
     (_K.GOODS, _S.RECEIVED, _A.REPLACE): _S.REPLACED,
+    (_K.GOODS, _S.RECEIVED, _A.CLOSE): _S.CLOSED,  # nothing accepted: nothing to credit
     (_K.GOODS, _S.CREDITED, _A.CLOSE): _S.CLOSED,
     (_K.GOODS, _S.REPLACED, _A.CLOSE): _S.CLOSED,
     (_K.CREDIT, _S.REQUESTED, _A.APPROVE): _S.APPROVED,

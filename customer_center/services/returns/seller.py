@@ -139,6 +139,8 @@ def request_credit(session: Session, agent: SellerAgent, *, return_id: object) -
         raise ServiceError("returns.error.not_allowed")
     if found.credit_requested_at is not None:
         return
+    if found.credit_cents <= 0:
+        raise ServiceError("returns.error.nothing_to_credit")
     found.credit_requested_at = utcnow()
     session.add(found)
     records.add_entry(session, found, "return.credit_requested", agent.attribution)

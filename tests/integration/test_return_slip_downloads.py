@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.auth.staff_sessions import STAFF_COOKIE

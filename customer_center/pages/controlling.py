@@ -54,7 +54,7 @@ def _tooltip() -> rx.Component:
     return rx.recharts.graphing_tooltip(cursor={"fill": "var(--gray-a3)"})
 
 
-def months_chart() -> rx.Component:
+def months_chart(data: Chart | None = None, name_key: str = "controlling.spent") -> rx.Component:
     return rx.recharts.bar_chart(
         rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
         rx.recharts.x_axis(data_key="label", tick_line=False, font_size=12),
@@ -63,11 +63,11 @@ def months_chart() -> rx.Component:
         rx.recharts.bar(
             rx.recharts.label_list(data_key="short", position="top", font_size=11),
             data_key="amount",
-            name=tr("controlling.spent"),
+            name=tr(name_key),
             fill=BAR,
             radius=4,
         ),
-        data=ControllingState.months,
+        data=ControllingState.months if data is None else data,
         margin={"top": 20, "right": 8, "left": 0, "bottom": 0},
         height=260,
         width="100%",
@@ -307,6 +307,11 @@ def dashboard() -> rx.Component:
             ),
             months_chart(),
             element_id="controlling-months",
+        ),
+        section(
+            "controlling.returned",
+            months_chart(ControllingState.returned, "returns.value"),
+            element_id="controlling-returned",
         ),
         rx.grid(
             ranking("controlling.per_user", state.users, "controlling-users"),

@@ -1,12 +1,17 @@
 """Returns and credit requests in the reader's language: list rows, one return's head and
 lines, its timeline (worded like an order's, by :mod:`presenters.timeline`), the form's lines,
-the choices of the forms, and the words of a return's entry on the order's timeline."""
+the choices of the forms, and controlling's bars of the value returned per month."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Any
+
+from babel.dates import format_date
 
 from customer_center.domain import routes
+from customer_center.domain.languages import normalize_language
 from customer_center.domain.principals import PrincipalKind
 from customer_center.domain.returns import (
     REASONS,
@@ -21,10 +26,24 @@ from customer_center.domain.timeline import TimelineEntry
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_day, format_moment, format_money
 from customer_center.presenters.timeline import who
+from customer_center.services.controlling import Spend
 from customer_center.services.returns.customer import Returnable
 from customer_center.services.returns.records import ReturnPage, ReturnRow, ReturnView
 
 Row = dict[str, str]
+
+
+def returned_bars(months: list[Spend], currency: str, lang: str) -> list[dict[str, Any]]:
+    """Controlling's bars of the value returned per month."""
+    locale = normalize_language(lang)
+    return [
+        {
+            "label": format_date(date.fromisoformat(m.label), "MMM yy", locale=locale),
+            "amount": float(Decimal(m.cents) / 100),
+            "text": money(m.cents, currency, lang),
+        }
+        for m in months
+    ]
 
 
 def money(cents: int, currency: str, lang: str) -> str:

@@ -9,9 +9,11 @@ from typing import Any
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.permissions import Permission
 from customer_center.presenters import controlling as controlling_words
+from customer_center.presenters import returns as returns_words
 from customer_center.services import budget_use, controlling
 from customer_center.services.budget_use import BudgetPage
 from customer_center.services.controlling import RANGES, ApprovalReport, SpendReport
+from customer_center.services.returns import report as returns_report
 from customer_center.state.access import requires
 from customer_center.state.base import PortalState, in_transaction
 from customer_center.state.paging import page_turners
@@ -27,6 +29,7 @@ class ControllingState(PortalState):
     reserved: str = ""
     waiting: str = "0"
     months: list[dict[str, Any]] = []
+    returned: list[dict[str, Any]] = []  # the value credited for returns, per month
     users: list[dict[str, Any]] = []
     roles: list[dict[str, Any]] = []
     ages: list[dict[str, Any]] = []
@@ -71,6 +74,8 @@ class ControllingState(PortalState):
         try:
             await self._refresh_spend()
             self._show_approvals(await in_transaction(controlling.approval_report, self._actor()))
+            returned = await in_transaction(returns_report.returned_per_month, self._actor())
+            self.returned = returns_words.returned_bars(returned, self.currency, self.lang)
             await self._refresh_budgets()
         except ServiceError as error:
             self.problem = self._t(error.code)

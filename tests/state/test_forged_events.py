@@ -77,6 +77,8 @@ SECRET_TEXTS = (
     "98,765.43",
     "98.765,43",
     "2031-02-17",
+    "ALPHA-RETURN-SKU",
+    "Alpha's secret return",
 )
 SECRET_NUMBERS = (9_876_543, 54_321_00)  # the budget and the chain's threshold, in cents
 # What the technician of company A sees of it on any page: the header's company name and her
@@ -89,6 +91,30 @@ ALPHA_CHECKOUT = dataclasses.replace(
     reference="PO-ALPHA-SECRET",
     comment="Alpha's secret comment",
 )
+
+
+def _alpha_return(session: Session, victim) -> int:  # type: ignore[no-untyped-def]
+    """A delivered order of A and the victim's return of part of it (returns.request)."""
+    from customer_center.services.returns.customer import request_return, returnable
+    from tests.journey_factory import seed_delivered_order
+
+    lines = (("ALPHA-RETURN-SKU", "Alpha part", 5, 1234),)
+    delivered = seed_delivered_order(session, victim.company_id, victim.user_id, lines=lines)
+    found = returnable(session, victim, order_id=delivered.id, settings=get_settings())
+    return_id = request_return(
+        session,
+        victim,
+        order_id=delivered.id,
+        kind="goods",
+        reason="damaged",
+        condition="opened",
+        outcome="credit",
+        comment="Alpha's secret return",
+        quantities={str(found.lines[0].id): "2"},
+        settings=get_settings(),
+    )
+    session.commit()
+    return return_id
 
 
 def _levels(approver_id: int, role: int) -> list[dict[str, object]]:
@@ -161,8 +187,10 @@ class World:
         )
         session.commit()
         assert order.status == OrderStatus.PENDING_APPROVAL
+        return_id = _alpha_return(session, victim)
         return {
             "order_id": order.order_id,
+            "return_id": return_id,
             "token_id": session.exec(select(ScimToken.id)).one(),  # type: ignore[dict-item]
             "absence_id": session.exec(select(Absence.id)).one(),  # type: ignore[dict-item]
             "invited_id": invited,

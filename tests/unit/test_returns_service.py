@@ -278,3 +278,22 @@ def test_an_acting_agent_files_a_return_with_both_identities(shop: Shop, order, 
         shop.session, shop.actor(shop.ben), return_id=return_id, settings=SETTINGS
     )
     assert view.entries[0].agent == "Eva Ernst" and view.entries[0].actor == "Ben"
+
+
+def test_controlling_shows_the_value_credited_this_month(shop: Shop, order, team) -> None:  # type: ignore[no-untyped-def]
+    from customer_center.services.returns.report import returned_per_month
+
+    eva, _otto = team
+    return_id = _request(shop, order)
+    seller.approve(shop.session, eva, return_id=return_id)
+    line = shop.session.exec(select(ReturnLine)).one()
+    seller.receive(shop.session, eva, return_id=return_id, accepted={str(line.id): "2"})
+    seller.request_credit(shop.session, eva, return_id=return_id)
+    record_credit_note(shop.session, return_id, shop.main.company_id, "GS-9")
+    shop.session.commit()
+    months = returned_per_month(shop.session, shop.main)
+    assert len(months) == 12 and months[-1].cents == 20000
+    assert sum(m.cents for m in months) == 20000
+    assert sum(m.cents for m in returned_per_month(shop.session, shop.other_main)) == 0
+    with pytest.raises(ServiceError):
+        returned_per_month(shop.session, shop.actor(shop.ben))

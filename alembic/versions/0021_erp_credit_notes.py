@@ -1,7 +1,7 @@
 """the embedded ERP's credit notes for portal returns and credit requests
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-05 17:10:00.000000
 
 ``erp_credit_note`` holds one credit note per portal return or credit request
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision: str = '0021'
-down_revision: str | None = '0018'
+down_revision: str | None = '0019'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

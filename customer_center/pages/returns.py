@@ -33,6 +33,7 @@ from customer_center.state.returns import ReturnNewState, ReturnsState, ReturnVi
     routes.RETURNS,
     ReturnsState.load,
     title_key="page.returns",
+    right=(Permission.RETURNS_REQUEST, Permission.ORDERS_VIEW_ALL),
     nav=Nav("nav.returns", "undo_2", NavGroup.SHOP, 7),
 )
 def returns_page() -> rx.Component:

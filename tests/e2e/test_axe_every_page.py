@@ -39,8 +39,8 @@ _axe = Axe()
 
 
 def _seed() -> dict[str, str]:
-    """A company with an order waiting, a colleague, a shopping list and a support case; an
-    agent with every staff right."""
+    """A company with an order waiting, a colleague, a shopping list, a support case and a
+    return; an agent with every staff right."""
     company_id = approval_company("AXE-1", "Axe Prüfwerk GmbH", DOMAIN)
     order_id = place_motor_order(f"ben.buyer@{DOMAIN}", 40, "pending_approval")
     with Session(get_engine()) as session:
@@ -55,6 +55,7 @@ def _seed() -> dict[str, str]:
             category="delivery",
             description="The delivery note of the last shipment is missing.",
         )
+        return_id = _return(session, main, ben)
         make_staff(session, AGENT, name="Axel Audit", password=PASSWORD)
         session.commit()
         return {
@@ -63,7 +64,29 @@ def _seed() -> dict[str, str]:
             "[user_id]": str(ben.id),
             "[list_id]": str(list_id),
             "[case_id]": str(case_id),
+            "[return_id]": str(return_id),
         }
+
+
+def _return(session: Session, main, ben: User) -> int:  # type: ignore[no-untyped-def]
+    """A delivered order of Ben's and the main contact's return of part of it."""
+    from customer_center.services.returns.customer import request_return, returnable
+    from customer_center.settings import get_settings
+    from tests.journey_factory import seed_delivered_order
+
+    order = seed_delivered_order(session, main.company_id, ben.id, erp_order_number="SO-AXE-RETURN")
+    line = returnable(session, main, order_id=order.id, settings=get_settings()).lines[0]
+    return request_return(
+        session,
+        main,
+        order_id=order.id,
+        kind="goods",
+        reason="wrong_item",
+        condition="unopened",
+        outcome="replacement",
+        quantities={str(line.id): "1"},
+        settings=get_settings(),
+    )
 
 
 def _address(route: str, ids: dict[str, str]) -> str:

@@ -65,6 +65,7 @@ def test_the_seller_pages_have_their_own_navigation() -> None:
     assert listed == [
         (routes.SELLER_COMPANIES, "seller.console.companies", StaffPermission.VIEW),
         (routes.SELLER_CASES, "page.seller_cases", StaffPermission.VIEW),
+        (routes.SELLER_RETURNS, "page.seller_returns", StaffPermission.VIEW),
         (routes.SELLER_STAFF, "seller.nav.staff", StaffPermission.MANAGE_STAFF),
         (routes.SELLER_PUNCHOUT, "punchout.nav", StaffPermission.VIEW),
         (routes.SELLER_ACCOUNT, "seller.nav.account", None),
@@ -88,6 +89,11 @@ def test_the_navigation_lists_the_registered_pages_in_order_with_their_rights() 
         (routes.ORDERS, "nav.orders", (Permission.ORDERS_VIEW_OWN, Permission.ORDERS_VIEW_ALL)),
         (routes.DOCUMENTS, "nav.documents", (Permission.DOCUMENTS_VIEW,)),
         (routes.CASES, "nav.cases", ()),
+        (
+            routes.RETURNS,
+            "nav.returns",
+            (Permission.RETURNS_REQUEST, Permission.ORDERS_VIEW_ALL),
+        ),
         (routes.USERS, "nav.users", (Permission.USERS_MANAGE,)),
         (routes.ROLES, "nav.roles", (Permission.ROLES_MANAGE,)),
         (routes.BUDGETS, "nav.budgets", (Permission.BUDGETS_MANAGE,)),

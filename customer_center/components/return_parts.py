@@ -83,7 +83,8 @@ def _fact(label_key: str, value: rx.Component | rx.Var) -> rx.Component:
 
 
 def return_facts(head: Texts) -> rx.Component:
-    """Number, status, kind and reason, order, who asked when, RMA and slip, credit note."""
+    """Number, status, kind and reason, order, who asked when, RMA and slip, credit note (the
+    customer's comment is the first entry of the timeline)."""
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -95,8 +96,8 @@ def return_facts(head: Texts) -> rx.Component:
             ),
             rx.text(head["kind"], " · ", head["reason"], size="2", color_scheme="gray"),
             rx.data_list.root(
-                _fact("returns.col.order", rx.link(head["order_label"], href=head["order_href"])),
-                _fact("returns.col.requested_by", rx.text(head["requested"])),
+                _fact("returns.col.order", rx.link(head["order"], href=head["order_href"])),
+                _fact("returns.state.requested", rx.text(head["requested"])),
                 rx.cond(
                     head["condition"] != "",
                     _fact("returns.field.condition", rx.text(head["condition"])),
@@ -122,12 +123,15 @@ def return_facts(head: Texts) -> rx.Component:
             rx.cond(
                 head["slip_href"] != "",
                 rx.hstack(
-                    rx.link(
-                        rx.button(rx.icon("printer", size=16), tr("returns.slip"), variant="soft"),
+                    rx.el.a(
+                        rx.icon("printer", size=16, aria_hidden="true"),
+                        tr("returns.slip"),
                         href=head["slip_href"],
-                        is_external=False,
-                        download=True,
+                        download="",
+                        # A file, not a page of the app: the browser fetches it.
+                        custom_attrs={"reloadDocument": True},
                         id="return-slip",
+                        class_name="cc-document-download",
                     ),
                     rx.text(tr("returns.slip_hint"), size="1", color_scheme="gray"),
                     spacing="3",
@@ -142,10 +146,6 @@ def return_facts(head: Texts) -> rx.Component:
             rx.cond(
                 head["rejection"] != "",
                 rx.callout(head["rejection"], icon="ban", color_scheme="red", width="100%"),
-            ),
-            rx.cond(
-                head["comment"] != "",
-                rx.blockquote(head["comment"], size="2", white_space="pre-wrap"),
             ),
             spacing="3",
             width="100%",

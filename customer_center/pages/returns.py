@@ -79,7 +79,7 @@ def _number_input(name: rx.Var, label: rx.Var, **props: object) -> rx.Component:
             id=name,
             aria_label=label,
             input_mode="numeric",
-            width="6rem",
+            width="5rem",
             aria_invalid=rx.cond(errors.contains(name), "true", "false"),
             **props,
         ),
@@ -100,11 +100,14 @@ def _form_line(line: Texts) -> rx.Component:
             rx.vstack(
                 rx.text(line["name"], size="2", weight="medium"),
                 rx.text(line["sku"], " · ", line["unit"], size="1", color_scheme="gray"),
+                rx.text(
+                    line["returnable"], size="1", color_scheme="gray", class_name="cc-show-narrow"
+                ),
                 spacing="0",
             )
         ),
         rx.table.cell(line["delivered"], class_name="cc-hide-narrow"),
-        rx.table.cell(line["available"]),
+        rx.table.cell(line["available"], class_name="cc-hide-narrow"),
         rx.table.cell(
             rx.flex(
                 _number_input(
@@ -130,7 +133,7 @@ def _form_lines() -> rx.Component:
         ("returns.col.position", True),
         ("returns.col.name", False),
         ("returns.col.delivered", True),
-        ("returns.col.available", False),
+        ("returns.col.available", True),
     ]
     return rx.box(
         rx.table.root(

@@ -187,6 +187,7 @@ def form_lines(found: Returnable, lang: str) -> list[Row]:
             "name": line.name,
             "delivered": str(line.delivered),
             "available": str(line.available),
+            "returnable": translate(lang, "returns.returnable_count", count=line.available),
             "unit": money(line.unit_price_cents, found.currency, lang),
         }
         for line in found.lines

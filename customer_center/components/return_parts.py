@@ -82,7 +82,7 @@ def _fact(label_key: str, value: rx.Component | rx.Var) -> rx.Component:
     )
 
 
-def return_facts(head: Texts) -> rx.Component:
+def return_facts(head: Texts, *, seller: bool = False) -> rx.Component:
     """Number, status, kind and reason, order, who asked when, RMA and slip, credit note (the
     customer's comment is the first entry of the timeline)."""
     return rx.card(
@@ -96,6 +96,7 @@ def return_facts(head: Texts) -> rx.Component:
             ),
             rx.text(head["kind"], " · ", head["reason"], size="2", color_scheme="gray"),
             rx.data_list.root(
+                *([_fact("returns.col.company", rx.text(head["company"]))] if seller else []),
                 _fact("returns.col.order", rx.link(head["order"], href=head["order_href"])),
                 _fact("returns.state.requested", rx.text(head["requested"])),
                 rx.cond(

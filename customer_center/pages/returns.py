@@ -173,9 +173,15 @@ def _return_form() -> rx.Component:
     goods = state.kind == "goods"
     return rx.form(
         rx.vstack(
+            rx.heading(
+                rx.cond(goods, tr("returns.return_items"), tr("returns.request_credit")),
+                size="4",
+                as_="h2",
+            ),
             rx.link(state.head["order_label"], href=state.head["order_href"], size="2"),
             rx.text(state.head["until"], size="2", color_scheme="gray"),
             rx.text(tr("returns.lines_hint"), size="2"),
+            rx.cond(~goods, rx.text(tr("returns.amount_hint"), size="2", color_scheme="gray")),
             _form_lines(),
             error_below(state.errors, "lines"),
             rx.flex(

@@ -182,7 +182,7 @@ def seller_return_page() -> rx.Component:
                 state.head.contains("number"),
                 rx.vstack(
                     rx.link(tr("page.seller_returns"), href=routes.SELLER_RETURNS, size="2"),
-                    return_facts(state.head),
+                    return_facts(state.head, seller=True),
                     rx.cond(state.notice != "", done(state.notice)),
                     card("returns.col.state", _decisions(), id_="return-decisions"),
                     card(
@@ -195,7 +195,10 @@ def seller_return_page() -> rx.Component:
                         id_="return-lines-card",
                     ),
                     card("returns.timeline", timeline(state.timeline), id_="return-timeline"),
-                    card("returns.field.window", _window(), id_="return-window"),
+                    rx.cond(
+                        state.may_set_window,
+                        card("returns.window", _window(), id_="return-window"),
+                    ),
                     spacing="4",
                     width="100%",
                     max_width="56rem",

@@ -67,12 +67,12 @@ class SellerReturnState(PortalState):
     lines: list[dict[str, str]] = []
     timeline: list[dict[str, str]] = []
     window: str = ""
+    may_set_window: bool = False  # seller.settings: the company's return window
     errors: dict[str, str] = {}
     notice: str = ""
     problem: str = ""
     loaded: bool = False
     _line_ids: list[str] = []
-    _company_id: int = 0
 
     def _return_id(self) -> int:
         return self._query_id("return_id") or 0
@@ -88,8 +88,8 @@ class SellerReturnState(PortalState):
         self.lines = words.line_rows(view, self.lang)
         self.timeline = words.timeline_rows(view, self.lang)
         self._line_ids = [line["id"] for line in self.lines]
-        self._company_id = view.row.company_id
         self.window = str(days)
+        self.may_set_window = self._agent().may(StaffPermission.SETTINGS)
         self.problem, self.loaded = "", True
 
     @staff(VIEW)

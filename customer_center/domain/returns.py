@@ -129,6 +129,14 @@ def allows(kind: str, state: str, action: str) -> bool:
     return True
 
 
+def closable(kind: str, state: str, credit_cents: int) -> bool:
+    """Whether the seller may close it now: a received return only with nothing to credit
+    (nothing accepted); otherwise as the rule says."""
+    if state == ReturnState.RECEIVED and credit_cents > 0:
+        return False
+    return allows(kind, state, ReturnAction.CLOSE)
+
+
 def wants_credit(kind: str, outcome: str) -> bool:
     """Whether the return ends in a credit note (a credit request always does)."""
     return kind == ReturnKind.CREDIT or outcome == Outcome.CREDIT

@@ -20,6 +20,7 @@ from customer_center.domain.returns import (
     ReturnAction,
     ReturnKind,
     allows,
+    closable,
     credit_due,
 )
 from customer_center.domain.timeline import TimelineEntry
@@ -91,6 +92,7 @@ def head(view: ReturnView, lang: str, *, seller: bool = False) -> Row:
         "yes" if credit_due(row.kind, row.state, row.outcome) and not view.credit_requested else ""
     )
     mays["may_replace"] = mays["may_replace"] if row.outcome == Outcome.REPLACEMENT else ""
+    mays["may_close"] = "yes" if closable(row.kind, row.state, row.credit_cents) else ""
     return {
         **_row(row, lang, seller=seller),
         **mays,

@@ -17,6 +17,7 @@ from customer_center.domain.returns import (
     accepted_fits,
     allows,
     available,
+    closable,
     credit_due,
     next_state,
     quantity_fits,
@@ -118,6 +119,12 @@ def test_quantities_run_from_one_to_what_is_left() -> None:
     assert not quantity_fits(1, 5, 5)
     assert accepted_fits(0, 2) and accepted_fits(2, 2) and not accepted_fits(3, 2)
     assert not accepted_fits(-1, 2)
+
+
+def test_a_received_return_closes_only_with_nothing_to_credit() -> None:
+    assert not closable(G, S.RECEIVED, 100)
+    assert closable(G, S.RECEIVED, 0)
+    assert closable(G, S.CREDITED, 100) and not closable(G, S.REQUESTED, 0)
 
 
 def test_rma_numbers_carry_year_and_return() -> None:

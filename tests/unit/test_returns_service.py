@@ -208,6 +208,8 @@ def test_the_whole_way_to_the_credit_note_once(shop: Shop, order, team) -> None:
     with pytest.raises(ValidationFailed):
         seller.receive(shop.session, eva, return_id=return_id, accepted={str(line.id): "3"})
     seller.receive(shop.session, eva, return_id=return_id, accepted={str(line.id): "1"})
+    with pytest.raises(ServiceError):  # a piece was accepted: it is credited, not closed
+        seller.close(shop.session, eva, return_id=return_id)
     seller.request_credit(shop.session, eva, return_id=return_id)
     seller.request_credit(shop.session, eva, return_id=return_id)
     shop.session.commit()
@@ -297,3 +299,16 @@ def test_controlling_shows_the_value_credited_this_month(shop: Shop, order, team
     assert sum(m.cents for m in returned_per_month(shop.session, shop.other_main)) == 0
     with pytest.raises(ServiceError):
         returned_per_month(shop.session, shop.actor(shop.ben))
+
+
+def test_nothing_accepted_nothing_credited_the_return_is_closed(shop: Shop, order, team) -> None:  # type: ignore[no-untyped-def]
+    eva, _otto = team
+    return_id = _request(shop, order)
+    seller.approve(shop.session, eva, return_id=return_id)
+    line = shop.session.exec(select(ReturnLine)).one()
+    seller.receive(shop.session, eva, return_id=return_id, accepted={str(line.id): "0"})
+    with pytest.raises(ServiceError) as refused:
+        seller.request_credit(shop.session, eva, return_id=return_id)
+    assert refused.value.code == "returns.error.nothing_to_credit"
+    seller.close(shop.session, eva, return_id=return_id)
+    assert shop.session.get(ReturnRequest, return_id).state == ReturnState.CLOSED  # type: ignore[union-attr]

@@ -22,6 +22,7 @@ from customer_center.domain.returns import (
     ReturnAction,
     ReturnState,
     accepted_fits,
+    closable,
     credit_due,
     rma_number,
 )
@@ -167,6 +168,8 @@ def replace(session: Session, agent: SellerAgent, *, return_id: object) -> None:
 
 def close(session: Session, agent: SellerAgent, *, return_id: object) -> None:
     found = team_return(session, agent, return_id=return_id)
+    if not closable(found.kind, found.state, found.credit_cents):
+        raise ServiceError("returns.error.not_allowed")
     records.move(session, found, ReturnAction.CLOSE, agent.attribution)
 
 

@@ -40,15 +40,21 @@ NOT_FOUND = "returns.error.not_found"
 OPEN = "open"
 
 
-def _team_companies(agent: SellerAgent):  # noqa: ANN202
-    return select(AccountTeamMember.company_id).where(AccountTeamMember.staff_id == agent.agent_id)
+def _team_companies(principal: SellerAgent):  # noqa: ANN202
+    return select(AccountTeamMember.company_id).where(
+        AccountTeamMember.staff_id == principal.agent_id
+    )
 
 
-def queue(session: Session, agent: SellerAgent, *, state: str = OPEN, page: int = 0) -> ReturnPage:
+def queue(
+    session: Session, principal: SellerAgent, *, state: str = OPEN, page: int = 0
+) -> ReturnPage:
     """Returns of the agent's account teams: ``open`` (something still to do), one state,
     or ``""`` for all."""
-    agent.require(StaffPermission.VIEW)
-    query = select(ReturnRequest).where(col(ReturnRequest.company_id).in_(_team_companies(agent)))
+    principal.require(StaffPermission.VIEW)
+    query = select(ReturnRequest).where(
+        col(ReturnRequest.company_id).in_(_team_companies(principal))
+    )
     if state == OPEN:
         query = query.where(col(ReturnRequest.state).in_(list(OPEN_STATES)))
     elif state in set(ReturnState):
@@ -56,15 +62,15 @@ def queue(session: Session, agent: SellerAgent, *, state: str = OPEN, page: int 
     return records.return_page(session, query, page=page)
 
 
-def team_return(session: Session, agent: SellerAgent, *, return_id: object) -> ReturnRequest:
-    agent.require(StaffPermission.VIEW)
+def team_return(session: Session, principal: SellerAgent, *, return_id: object) -> ReturnRequest:
+    principal.require(StaffPermission.VIEW)
     wanted = parse_id(return_id) if isinstance(return_id, str) else return_id
     if not isinstance(wanted, int) or isinstance(wanted, bool):
         raise ServiceError(NOT_FOUND)
     found = session.exec(
         select(ReturnRequest).where(
             ReturnRequest.id == wanted,
-            col(ReturnRequest.company_id).in_(_team_companies(agent)),
+            col(ReturnRequest.company_id).in_(_team_companies(principal)),
         )
     ).first()
     if found is None:
@@ -73,39 +79,39 @@ def team_return(session: Session, agent: SellerAgent, *, return_id: object) -> R
 
 
 def read_return(
-    session: Session, agent: SellerAgent, *, return_id: object, settings: Settings
+    session: Session, principal: SellerAgent, *, return_id: object, settings: Settings
 ) -> ReturnView:
-    found = team_return(session, agent, return_id=return_id)
+    found = team_return(session, principal, return_id=return_id)
     return records.return_view(session, found, seller=settings.seller_name)
 
 
-def approve(session: Session, agent: SellerAgent, *, return_id: object) -> str:
+def approve(session: Session, principal: SellerAgent, *, return_id: object) -> str:
     """Approve: a goods return gets its RMA number (printed on the return slip)."""
-    found = team_return(session, agent, return_id=return_id)
-    records.move(session, found, ReturnAction.APPROVE, agent.attribution)
+    found = team_return(session, principal, return_id=return_id)
+    records.move(session, found, ReturnAction.APPROVE, principal.attribution)
     if found.kind == "goods":
         found.rma_number = rma_number(found.id or 0, utcnow())
         session.add(found)
     return found.rma_number
 
 
-def reject(session: Session, agent: SellerAgent, *, return_id: object, reason: object) -> None:
-    found = team_return(session, agent, return_id=return_id)
+def reject(session: Session, principal: SellerAgent, *, return_id: object, reason: object) -> None:
+    found = team_return(session, principal, return_id=return_id)
     text = reason.strip() if isinstance(reason, str) else ""
     if not text:
         raise ValidationFailed({"rejection": ("returns.error.rejection_required", {})})
     if len(text) > REJECTION_MAX:
         raise ValidationFailed({"rejection": ("form.too_long", {"max": REJECTION_MAX})})
     found.rejection_reason = text
-    records.move(session, found, ReturnAction.REJECT, agent.attribution, body=text)
+    records.move(session, found, ReturnAction.REJECT, principal.attribution, body=text)
 
 
 def receive(
-    session: Session, agent: SellerAgent, *, return_id: object, accepted: Mapping[str, object]
+    session: Session, principal: SellerAgent, *, return_id: object, accepted: Mapping[str, object]
 ) -> None:
     """Record the goods received: accepted pieces per line (0 up to what was asked for),
     keyed by the return line's id; the credit is then worth the accepted pieces."""
-    found = team_return(session, agent, return_id=return_id)
+    found = team_return(session, principal, return_id=return_id)
     lines = records.lines_of(session, found)
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     counted: list[int] = []
@@ -120,7 +126,7 @@ def receive(
         session,
         found,
         ReturnAction.RECEIVE,
-        agent.attribution,
+        principal.attribution,
         data={"accepted": sum(counted)},
     )
     for line, pieces in zip(lines, counted, strict=True):
@@ -132,10 +138,10 @@ def receive(
     session.add(found)
 
 
-def request_credit(session: Session, agent: SellerAgent, *, return_id: object) -> None:
+def request_credit(session: Session, principal: SellerAgent, *, return_id: object) -> None:
     """Ask the ERP for the credit note (once: the outbox message's dedup key is the return's
     number); the relay's handler records the number and the return becomes ``credited``."""
-    found = team_return(session, agent, return_id=return_id)
+    found = team_return(session, principal, return_id=return_id)
     if not credit_due(found.kind, found.state, found.outcome):
         raise ServiceError("returns.error.not_allowed")
     if found.credit_requested_at is not None:
@@ -144,12 +150,12 @@ def request_credit(session: Session, agent: SellerAgent, *, return_id: object) -
         raise ServiceError("returns.error.nothing_to_credit")
     found.credit_requested_at = utcnow()
     session.add(found)
-    records.add_entry(session, found, "return.credit_requested", agent.attribution)
+    records.add_entry(session, found, "return.credit_requested", principal.attribution)
     record(
         session,
         "return.credit_requested",
         company_id=found.company_id,
-        by=agent.attribution,
+        by=principal.attribution,
         target_type="return",
         target_id=found.id,
         after={"credit_cents": found.credit_cents},
@@ -158,27 +164,27 @@ def request_credit(session: Session, agent: SellerAgent, *, return_id: object) -
     enqueue_credit_note(session, found)
 
 
-def replace(session: Session, agent: SellerAgent, *, return_id: object) -> None:
+def replace(session: Session, principal: SellerAgent, *, return_id: object) -> None:
     """The replacement went out: a return that wanted one is settled."""
-    found = team_return(session, agent, return_id=return_id)
+    found = team_return(session, principal, return_id=return_id)
     if found.outcome != "replacement":
         raise ServiceError("returns.error.not_allowed")
-    records.move(session, found, ReturnAction.REPLACE, agent.attribution)
+    records.move(session, found, ReturnAction.REPLACE, principal.attribution)
 
 
-def close(session: Session, agent: SellerAgent, *, return_id: object) -> None:
-    found = team_return(session, agent, return_id=return_id)
+def close(session: Session, principal: SellerAgent, *, return_id: object) -> None:
+    found = team_return(session, principal, return_id=return_id)
     if not closable(found.kind, found.state, found.credit_cents):
         raise ServiceError("returns.error.not_allowed")
-    records.move(session, found, ReturnAction.CLOSE, agent.attribution)
+    records.move(session, found, ReturnAction.CLOSE, principal.attribution)
 
 
 def set_window(
-    session: Session, agent: SellerAgent, *, company_id: int, days: object, default: int
+    session: Session, principal: SellerAgent, *, company_id: int, days: object, default: int
 ) -> int:
     """The return window of one company (``seller.settings``); the portal's default when
     ``days`` is empty. Returns the window now in force."""
-    agent.require(StaffPermission.SETTINGS)
+    principal.require(StaffPermission.SETTINGS)
     policy = session.exec(select(ReturnPolicy).where(ReturnPolicy.company_id == company_id)).first()
     before = policy.window_days if policy else default
     if days in ("", None):
@@ -190,14 +196,18 @@ def set_window(
         if wanted is None:
             raise ValidationFailed({"window": ("returns.error.window", {"max": MAX_WINDOW_DAYS})})
         policy = policy or ReturnPolicy(company_id=company_id, window_days=wanted)
-        policy.window_days, policy.set_by_id, policy.updated_at = wanted, agent.agent_id, utcnow()
+        policy.window_days, policy.set_by_id, policy.updated_at = (
+            wanted,
+            principal.agent_id,
+            utcnow(),
+        )
         session.add(policy)
         after = wanted
     record(
         session,
         "return.window",
         company_id=company_id,
-        by=agent.attribution,
+        by=principal.attribution,
         target_type="company",
         target_id=company_id,
         before={"days": before},

@@ -40,9 +40,9 @@ def customer_slip(session: Session, principal: CustomerUser, *, return_id: objec
     return _slip(session, found)
 
 
-def seller_slip(session: Session, agent: SellerAgent, *, return_id: object) -> SlipData:
+def seller_slip(session: Session, principal: SellerAgent, *, return_id: object) -> SlipData:
     try:
-        found = seller.team_return(session, agent, return_id=return_id)
+        found = seller.team_return(session, principal, return_id=return_id)
     except ServiceError:
         raise ServiceError(REFUSED) from None
     return _slip(session, found)

@@ -52,7 +52,7 @@ def build_relay() -> OutboxRelay:
     return OutboxRelay(
         engine,
         default_handlers(settings, engine, extra=extra),
-        retry_forever=frozenset({ERP_ORDER_PLACED, ERP_CREDIT_NOTE_REQUESTED}),
+        retry_forever=frozenset({ERP_ORDER_PLACED}),
         lease=timedelta(seconds=settings.outbox_lease_seconds),
     )
 

@@ -42,6 +42,11 @@ def returns_table(rows: rx.Var, *, seller: bool = False) -> rx.Component:
                 rx.vstack(
                     rx.link(r["number"], href=r["href"], weight="medium", class_name="cc-nowrap"),
                     rx.text(r["kind"], " · ", r["reason"], size="1", color_scheme="gray"),
+                    *(
+                        [rx.text(r["company"], size="1", class_name="cc-show-narrow")]
+                        if seller
+                        else []
+                    ),
                     spacing="0",
                 )
             ),
@@ -185,7 +190,7 @@ def lines_table(lines: rx.Var, accepted_cell: object = None) -> rx.Component:
                     _head("returns.col.name"),
                     _head("returns.col.requested"),
                     _head("returns.field.accepted"),
-                    _head("returns.col.unit", True),
+                    _head("returns.col.unit_credit", True),
                 )
             ),
             rx.table.body(rx.foreach(lines, row)),

@@ -86,6 +86,9 @@ def _handling() -> rx.Component:
                     "cases.field.assignee",
                     rx.foreach(state.agents, lambda a: rx.select.item(a["name"], value=a["id"])),
                     default_value=state.assignee_id,
+                    # Radix reads default_value on mount only: a new key remounts the select
+                    # when the loaded case's assignee arrives or changes.
+                    key=f"assignee-{state.assignee_id}",
                     placeholder=tr("cases.nobody"),
                 ),
                 flex="1",
@@ -109,6 +112,8 @@ def _handling() -> rx.Component:
                     rx.foreach(
                         state.statuses, lambda s: rx.select.item(s["label"], value=s["value"])
                     ),
+                    default_value=state.status_choice,
+                    key=f"status-{state.status_choice}",
                     placeholder=state.head["status_label"],
                 ),
                 flex="1",

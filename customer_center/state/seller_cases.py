@@ -68,6 +68,7 @@ class SellerCaseState(PortalState):
     agents: list[dict[str, str]] = []
     statuses: list[dict[str, str]] = []
     assignee_id: str = ""
+    status_choice: str = ""  # the case's status if the select offers it ("new" is not offered)
     errors: dict[str, str] = {}
     notice: str = ""
     problem: str = ""
@@ -88,6 +89,8 @@ class SellerCaseState(PortalState):
         self.agents = [{"id": str(i), "name": name} for i, name in agents]
         names = {name: str(i) for i, name in agents}
         self.assignee_id = names.get(view.row.assignee, "")
+        status = view.row.status
+        self.status_choice = "" if status == CaseStatus.NEW else status
         self.statuses = [
             {"value": s.value, "label": self._t(f"cases.status.{s.value}")}
             for s in CaseStatus

@@ -132,6 +132,12 @@ def test_a_case_about_an_order_from_question_to_solution(page: Page, portal: str
     expect(page.locator("#case-timeline")).to_contain_text(ANSWER)
     expect(page.locator("#case-facts")).to_contain_text("In progress")
     expect(page.locator("#case-facts")).to_contain_text("Eva Ernst")
+    # The selects show the case's current assignee and status, also after a fresh load.
+    expect(page.get_by_role("combobox", name="Assigned to")).to_have_text("Eva Ernst")
+    expect(page.get_by_role("combobox", name="Status")).to_have_text("In progress")
+    open_page(page, page.url)
+    expect(page.get_by_role("combobox", name="Assigned to")).to_have_text("Eva Ernst")
+    expect(page.get_by_role("combobox", name="Status")).to_have_text("In progress")
     _look(page, "seller-case")
     choose_language(page, "Deutsch")
     expect(page.get_by_role("heading", name="Serviceanfrage", level=1)).to_be_visible()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.case_parts import (
+    attach_zone,
     card,
     cases_table,
     done,
@@ -83,6 +84,7 @@ def case_new_page() -> rx.Component:
                     ),
                     error_below(state.errors, "category"),
                     text_box("description", "cases.field.description", state.errors, rows="6"),
+                    attach_zone(state, "case-new-files"),
                     error_below(state.errors, "order"),
                     rx.button(
                         tr("cases.submit"),
@@ -111,6 +113,7 @@ def _reply_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             text_box("message", "cases.field.message", state.errors, rows="3"),
+            attach_zone(state, "case-reply-files"),
             rx.button(
                 rx.icon("send", size=16),
                 tr("cases.send"),
@@ -176,7 +179,7 @@ def case_page() -> rx.Component:
                     rx.cond(state.notice != "", done(state.notice)),
                     card(
                         "cases.timeline",
-                        timeline(state.timeline),
+                        timeline(state.timeline, state.files),
                         rx.cond(
                             state.head["open"] != "",
                             _reply_form(),

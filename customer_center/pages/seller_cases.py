@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.case_parts import (
+    attach_zone,
     card,
     cases_table,
     done,
@@ -19,6 +20,7 @@ from customer_center.components.pager import state_pager
 from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
 from customer_center.components.ui import notice, once_loaded, tr
 from customer_center.domain import routes
+from customer_center.domain.cases import TIME_PERIODS
 from customer_center.domain.staff import StaffPermission
 from customer_center.state.seller_cases import VIEWS, SellerCasesState, SellerCaseState
 
@@ -43,6 +45,70 @@ def _view_select() -> rx.Component:
     )
 
 
+def _stat(label_key: str, median: rx.Var, mean: rx.Var, count: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.text(tr(label_key), size="1", color_scheme="gray", weight="medium"),
+        rx.text(tr("cases.times.median"), " ", rx.text.strong(median), size="2"),
+        rx.text(tr("cases.times.mean"), " ", rx.text.strong(mean), size="2"),
+        rx.text(count, size="1", color_scheme="gray"),
+        spacing="1",
+        min_width="11rem",
+    )
+
+
+def _times_card() -> rx.Component:
+    """The account teams' response times over the chosen period."""
+    state = SellerCasesState
+    times = state.times
+    period = rx.vstack(
+        rx.el.label(tr("cases.times.period"), html_for="times-period", class_name="cc-label"),
+        rx.select.root(
+            rx.select.trigger(id="times-period"),
+            rx.select.content(
+                *[rx.select.item(tr(f"cases.times.days_{d}"), value=str(d)) for d in TIME_PERIODS],
+            ),
+            value=state.period,
+            on_change=state.set_period,
+        ),
+        spacing="1",
+    )
+    return rx.card(
+        rx.vstack(
+            rx.heading(tr("cases.times.title"), size="3", as_="h2"),
+            rx.flex(
+                period,
+                rx.vstack(
+                    rx.text(
+                        tr("cases.times.opened"), size="1", color_scheme="gray", weight="medium"
+                    ),
+                    rx.text(times["cases"], size="2", weight="bold"),
+                    spacing="1",
+                    min_width="8rem",
+                ),
+                _stat(
+                    "cases.first_answer",
+                    times["first_median"],
+                    times["first_mean"],
+                    times["first_count"],
+                ),
+                _stat(
+                    "cases.times.resolution",
+                    times["solve_median"],
+                    times["solve_mean"],
+                    times["solve_count"],
+                ),
+                spacing="6",
+                wrap="wrap",
+                align="start",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="team-times",
+    )
+
+
 @seller_page(
     routes.SELLER_CASES,
     SellerCasesState.load,
@@ -54,6 +120,7 @@ def seller_cases_page() -> rx.Component:
     state = SellerCasesState
     return seller_shell(
         rx.vstack(
+            rx.cond(state.times.contains("cases"), _times_card()),
             _view_select(),
             rx.text(state.summary, size="2", color_scheme="gray"),
             rx.cond(
@@ -189,7 +256,8 @@ def seller_case_page() -> rx.Component:
                     card("cases.field.status", _handling(), id_="case-handling"),
                     card(
                         "cases.timeline",
-                        timeline(state.timeline),
+                        timeline(state.timeline, state.files),
+                        attach_zone(state, "seller-case-files"),
                         rx.cond(state.head["open"] != "", _reply_form()),
                         _note_form(),
                         id_="case-conversation",

@@ -18,10 +18,12 @@ from customer_center.domain.inputs import parse_id
 from customer_center.domain.orders import order_number
 from customer_center.presenters import cases as words
 from customer_center.services.cases import customer
+from customer_center.services.cases.attachments import FileInfo
 from customer_center.services.cases.records import CaseView
 from customer_center.settings import get_settings
 from customer_center.state.access import signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.case_uploads import clear_staged, stage_into
 from customer_center.state.paging import page_turners
 
 
@@ -55,6 +57,9 @@ class CaseNewState(PortalState):
     order_id: str = ""
     order_label: str = ""
     errors: dict[str, str] = {}
+    staged: list[dict[str, str]] = []  # the files dropped for the case: name and size
+    _staged: list[int] = []
+    _staged_files: list[FileInfo] = []
 
     @signed_in
     def load(self) -> None:
@@ -63,6 +68,16 @@ class CaseNewState(PortalState):
         number = order_number(SimpleNamespace(id=wanted)) if wanted else ""
         self.order_label = self._t("cases.order_link", number=number) if wanted else ""
         self.errors = {}
+        clear_staged(self)
+
+    @signed_in
+    async def attach(self, files: list[rx.UploadFile]) -> None:
+        await stage_into(self, customer.stage_files, self._actor(), files)
+
+    @signed_in
+    async def drop_files(self) -> None:
+        await in_transaction(customer.discard_files, self._actor(), ids=list(self._staged))
+        clear_staged(self)
 
     @signed_in
     async def submit(self, form: dict) -> Any:
@@ -74,11 +89,13 @@ class CaseNewState(PortalState):
                 category=text_field(form, "category", 32),
                 description=text_field(form, "description", 4100),
                 order_id=self.order_id,
+                files=list(self._staged),
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return None
         self.errors = {}
+        clear_staged(self)
         return rx.redirect(f"/cases/{case_id}")
 
 
@@ -88,6 +105,10 @@ class CaseViewState(PortalState):
     head: dict[str, str] = {}
     timeline: list[dict[str, str]] = []
     colleagues: list[dict[str, str]] = []
+    files: list[dict[str, str]] = []
+    staged: list[dict[str, str]] = []
+    _staged: list[int] = []
+    _staged_files: list[FileInfo] = []
     errors: dict[str, str] = {}
     notice: str = ""
     problem: str = ""
@@ -104,18 +125,29 @@ class CaseViewState(PortalState):
             )
             people = await in_transaction(customer.colleagues, actor, case_id=case_id)
         except ServiceError as error:
-            self.head, self.timeline, self.colleagues = {}, [], []
+            self.head, self.timeline, self.colleagues, self.files = {}, [], [], []
             self.problem, self.loaded = self._t(error.code), True
             return
         self.head = words.head(view, self.lang)
         self.timeline = words.timeline_rows(view, self.lang)
+        self.files = words.file_rows(view, self.lang)
         self.colleagues = [{"id": str(i), "name": name} for i, name in people]
         self.problem, self.loaded = "", True
 
     @signed_in
     async def load(self) -> None:
         self.errors, self.notice = {}, ""
+        clear_staged(self)
         await self._refresh()
+
+    @signed_in
+    async def attach(self, files: list[rx.UploadFile]) -> None:
+        await stage_into(self, customer.stage_files, self._actor(), files)
+
+    @signed_in
+    async def drop_files(self) -> None:
+        await in_transaction(customer.discard_files, self._actor(), ids=list(self._staged))
+        clear_staged(self)
 
     async def _write(self, fn: Callable[..., Any], done: str, **kwargs: Any) -> bool:
         try:
@@ -129,12 +161,15 @@ class CaseViewState(PortalState):
 
     @signed_in
     async def reply(self, form: dict) -> None:
-        await self._write(
+        sent = await self._write(
             customer.reply,
             self._t("cases.sent"),
             text=text_field(form, "message", 4100),
             settings=get_settings(),
+            files=list(self._staged),
         )
+        if sent:
+            clear_staged(self)
 
     @signed_in
     async def add_follower(self, form: dict) -> None:

@@ -35,6 +35,8 @@ CLARA = f"clara.colleague@{DOMAIN}"
 AGENT = "eva.ernst@seller-cases.example"
 WIDTHS = {"desktop": 1280, "phone": 390}
 NOTE = "Check the carrier's damage report first."
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ANSWER = "We are sending a replacement motor today."
 
 
@@ -66,6 +68,13 @@ def _look(page: Page, name: str) -> None:
 def _pick(page: Page, label: str, option: str) -> None:
     page.get_by_role("combobox", name=label).click()
     page.get_by_role("option", name=option).click()
+
+
+def _drop(page: Page, zone: str, name: str, data: bytes, mime: str) -> None:
+    """Choose a file in the drop zone's file input, as clicking it and choosing does."""
+    page.locator(f"#{zone} input[type=file]").set_input_files(
+        files=[{"name": name, "mimeType": mime, "buffer": data}]
+    )
 
 
 def _mails(to: str, text: str) -> list[str]:
@@ -101,6 +110,12 @@ def test_a_case_about_an_order_from_question_to_solution(page: Page, portal: str
     page.get_by_label("Subject").fill("Motor arrived with a cracked casing")
     _pick(page, "Category", "Delivery")
     page.get_by_label("Describe your question or problem").fill("The casing is cracked.")
+    # A program named like a PDF is refused next to the field; the real photo is kept.
+    _drop(page, "case-new-files", "damage.pdf", b"MZ\x90\x00\x03\x00", "application/pdf")
+    expect(page.locator("#attachments-error")).to_contain_text("Only PDF, PNG, JPEG")
+    _drop(page, "case-new-files", "damage report.pdf", PDF, "application/pdf")
+    expect(page.locator("#case-new-files-staged")).to_contain_text("damage report.pdf")
+    expect(page.locator("#attachments-error")).to_have_count(0)
     _look(page, "new")
     page.get_by_role("button", name="Open case").click()
     expect(page.locator("#case-subject")).to_have_text("Motor arrived with a cracked casing")
@@ -108,6 +123,9 @@ def test_a_case_about_an_order_from_question_to_solution(page: Page, portal: str
     case_path = page.url.removeprefix(portal)
     assert case_path.startswith("/cases/") and "new" not in case_path
     expect(page.locator("#case-order")).to_have_attribute("href", f"/orders/{order_id}")
+    with page.expect_download() as download:
+        page.locator("#case-timeline").get_by_role("link", name="damage report.pdf").click()
+    assert Path(download.value.path()).read_bytes() == PDF
     _pick(page, "Add a colleague as follower", "Clara Colleague")
     page.get_by_role("button", name="Add follower").click()
     expect(page.locator("#case-facts")).to_contain_text("Clara Colleague")
@@ -124,9 +142,15 @@ def test_a_case_about_an_order_from_question_to_solution(page: Page, portal: str
     _look(page, "queue")
     row.get_by_role("link").click()
     wait_until_loaded(page)
+    expect(page.locator("#case-timeline")).to_contain_text("damage report.pdf")
     page.get_by_label("Internal note").fill(NOTE)
+    _drop(page, "seller-case-files", "carrier-claim.png", PNG, "image/png")
+    expect(page.locator("#seller-case-files-staged")).to_contain_text("carrier-claim.png")
     page.get_by_role("button", name="Add internal note").click()
     expect(page.locator("#case-timeline")).to_contain_text(NOTE)
+    claim = page.locator("#case-timeline").get_by_role("link", name="carrier-claim.png")
+    claim_href = claim.get_attribute("href") or ""
+    assert page.request.get(portal + claim_href).body() == PNG
     page.get_by_label("Your reply").fill(ANSWER)
     page.get_by_role("button", name="Send reply").click()
     expect(page.locator("#case-timeline")).to_contain_text(ANSWER)
@@ -160,7 +184,12 @@ def test_a_case_about_an_order_from_question_to_solution(page: Page, portal: str
     timeline = page.locator("#case-timeline")
     expect(timeline).to_contain_text(ANSWER)
     expect(timeline).to_contain_text("Eva Ernst")
-    assert NOTE not in page.content()
+    assert NOTE not in page.content() and "carrier-claim" not in page.content()
+    # Neither the seller's address nor the customer's one hands Ben the note's file.
+    claim_id = claim_href.rsplit("/", 1)[-1]
+    assert page.request.get(portal + claim_href).status == 401
+    refused = page.request.get(f"{portal}/case-files/{claim_id}")
+    assert refused.status == 403 and refused.body() != PNG
     page.get_by_label("Your reply").fill("Thank you, that helps.")
     page.get_by_role("button", name="Send reply").click()
     expect(timeline).to_contain_text("Thank you, that helps.")

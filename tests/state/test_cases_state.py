@@ -24,6 +24,7 @@ pytestmark = pytest.mark.usefixtures("db")
 
 SUBJECT = "Casing cracked on arrival ZX-81"
 NOTE = "INTERNAL-NOTE-carrier-claim-4711"
+NOTE_FILE = "internal-claim-file-0815.txt"
 CUSTOMER_SIDE = Pipeline(pathname="/cases")
 SELLER_SIDE = Pipeline(pathname="/seller/cases")
 
@@ -51,7 +52,11 @@ class Cases:
             category="delivery",
             description="The casing is cracked.",
         )
-        seller.add_note(session, agent_for(session, self.eva), case_id=self.case_id, text=NOTE)
+        eva = agent_for(session, self.eva)
+        staged = seller.stage_files(
+            session, eva, case_id=self.case_id, staged=[], files=[(NOTE_FILE, b"claim text")]
+        )
+        seller.add_note(session, eva, case_id=self.case_id, text=NOTE, files=[staged[0].id])
         session.commit()
 
 
@@ -120,6 +125,8 @@ async def test_the_customer_never_receives_an_internal_note(cases: Cases, engine
         "load": {},
         "reply": {"form": {"message": "Any news?"}},
         "add_follower": {"form": {"follower": str(cases.tina.id)}},
+        "attach": {"files": []},
+        "drop_files": {},
     }
     sent = 0
     for user in (cases.ben, cases.main):
@@ -128,7 +135,8 @@ async def test_the_customer_never_receives_an_internal_note(cases: Cases, engine
                 engine, user, handler, payloads[handler], cases.case_id
             )
             assert state.head["subject"] == SUBJECT  # they do see the case
-            assert SUBJECT in _texts(updates) and NOTE not in _texts(updates)
+            assert SUBJECT in _texts(updates)
+            assert NOTE not in _texts(updates) and NOTE_FILE not in _texts(updates)
             sent += len(updates)
     assert sent >= 6
     with Session(engine) as session:
@@ -137,7 +145,7 @@ async def test_the_customer_never_receives_an_internal_note(cases: Cases, engine
     with Session(engine, expire_on_commit=False) as session:
         header = f"{STAFF_COOKIE}={staff_cookie(session, cases.eva)}"
     _state, updates = await _as_staff(engine, header, "load", {}, cases.case_id)
-    assert NOTE in _texts(updates)
+    assert NOTE in _texts(updates) and NOTE_FILE in _texts(updates)
 
 
 async def _as_staff(engine, cookie_header: str, handler: str, payload: dict, case_id: int):  # type: ignore[no-untyped-def]

@@ -8,6 +8,8 @@ company's cases). Anything else is "not found". Internal notes of the seller nev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, col, or_, select
 
 from customer_center.domain.cases import (
@@ -25,7 +27,8 @@ from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.case import CaseFollower, SupportCase
 from customer_center.models.user import User
-from customer_center.services.cases import records
+from customer_center.services.cases import attachments, records
+from customer_center.services.cases.attachments import FileContent, FileInfo
 from customer_center.services.cases.records import CasePage, CaseView
 from customer_center.services.orders.access import visible_order
 from customer_center.settings import Settings
@@ -50,6 +53,7 @@ def open_case(
     category: object,
     description: object,
     order_id: object = "",
+    files: Sequence[int] = (),
 ) -> int:
     """A new case of the principal's company, opened by (and followed by) the principal."""
     errors: dict[str, tuple[str, dict[str, object]]] = {}
@@ -82,9 +86,11 @@ def open_case(
     )
     session.add(case)
     session.flush()
-    records.add_entry(
+    entry = records.add_entry(
         session, case, CaseEntryKind.OPENED, principal.attribution, body=values["description"]
     )
+    session.flush()
+    attachments.attach(session, principal.attribution, entry, files)
     return case.id or 0
 
 
@@ -122,7 +128,13 @@ def read_case(
 
 
 def reply(
-    session: Session, principal: CustomerUser, *, case_id: object, text: object, settings: Settings
+    session: Session,
+    principal: CustomerUser,
+    *,
+    case_id: object,
+    text: object,
+    settings: Settings,
+    files: Sequence[int] = (),
 ) -> None:
     """A message of the customer's side; the author follows the case from now on."""
     case = visible_case(session, principal, case_id=case_id)
@@ -131,8 +143,11 @@ def reply(
         raise ServiceError("cases.error.closed")
     records.follow(session, case, principal.user_id)
     case.status = status_after_customer_message(case.status)
-    records.add_entry(session, case, CaseEntryKind.MESSAGE, principal.attribution, body=body)
+    entry = records.add_entry(
+        session, case, CaseEntryKind.MESSAGE, principal.attribution, body=body
+    )
     session.flush()
+    attachments.attach(session, principal.attribution, entry, files)
     author = records.actor_name(session, principal.attribution)
     records.notify_followers(
         session, settings, case, author=author, body=body, by=principal.attribution
@@ -175,3 +190,29 @@ def colleagues(
         .limit(200)
     ).all()
     return [(user_id or 0, name) for user_id, name in rows]
+
+
+def stage_files(
+    session: Session,
+    principal: CustomerUser,
+    *,
+    staged: Sequence[int],
+    files: Sequence[tuple[object, object]],
+) -> list[FileInfo]:
+    """Files for the principal's next case or message (checked now, attached on sending)."""
+    return attachments.stage(
+        session, principal.attribution, company_id=principal.company_id, staged=staged, files=files
+    )
+
+
+def discard_files(session: Session, principal: CustomerUser, *, ids: Sequence[int]) -> None:
+    attachments.discard(session, principal.attribution, company_id=principal.company_id, ids=ids)
+
+
+def file_content(
+    session: Session, principal: CustomerUser, *, attachment_id: object
+) -> FileContent:
+    """A file of a case the principal sees, not of a seller's note; refused alike otherwise."""
+    wanted = parse_id(attachment_id) if isinstance(attachment_id, str) else None
+    case_ids = _visible_query(principal).with_only_columns(col(SupportCase.id))
+    return attachments.content(session, wanted, case_ids=case_ids, internal=False)

@@ -145,7 +145,7 @@ def attach_zone(state: Any, upload_id: str) -> rx.Component:
     return rx.vstack(
         named_upload(
             rx.hstack(
-                rx.icon("paperclip", size=18, color=rx.color("blue", 9)),
+                rx.icon("paperclip", size=18, color=rx.color("blue", 9), flex_shrink="0"),
                 rx.vstack(
                     rx.text(tr("cases.attach_drop"), size="2", weight="medium"),
                     rx.text(tr("cases.attach_limits"), size="1", color_scheme="gray"),

@@ -90,6 +90,7 @@ class CaseNewState(PortalState):
                 description=text_field(form, "description", 4100),
                 order_id=self.order_id,
                 files=list(self._staged),
+                settings=get_settings(),
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)

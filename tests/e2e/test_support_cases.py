@@ -193,6 +193,11 @@ def test_a_case_about_an_order_from_question_to_solution(page: Page, portal: str
     page.get_by_label("Your reply").fill("Thank you, that helps.")
     page.get_by_role("button", name="Send reply").click()
     expect(timeline).to_contain_text("Thank you, that helps.")
+    # The agent heard of the new case (as its account team) and of Ben's answer (as its agent).
+    staff_mails = _mails(AGENT, "new message on")
+    assert len(staff_mails) == 2 and "The casing is cracked." in staff_mails[0]
+    assert "Thank you, that helps." in staff_mails[1]
+    assert case_path.replace("/cases/", "/seller/cases/") in staff_mails[1]
     choose_language(page, "Deutsch")
     open_page(page, page.url)
     expect(page.get_by_role("heading", name="Serviceanfrage", level=1)).to_be_visible()

@@ -216,3 +216,39 @@ def test_every_entry_records_who_acted_and_for_whom(shop: Shop, team) -> None:  
         (PrincipalKind.SELLER_AGENT, eva.agent_id, shop.ben.id),
         (PrincipalKind.SELLER_AGENT, eva.agent_id, None),
     ]
+
+
+def test_a_customer_s_message_mails_the_assigned_agent_or_else_the_account_team(
+    shop: Shop,
+) -> None:
+    eva = make_staff(shop.session, "eva@seller.example", name="Eva Ernst")
+    karl = make_staff(shop.session, "karl@seller.example", name="Karl Key")
+    make_staff(shop.session, "otto@seller.example", name="Otto Other")  # in no team
+    for member in (eva, karl):
+        shop.session.add(
+            AccountTeamMember(
+                company_id=shop.main.company_id, staff_id=member.id, team_role="agent"
+            )
+        )
+    shop.session.commit()
+    before = len(_mails(shop))
+    case_id = _open(shop)  # nobody has the case: the whole team hears of it
+    opened = _mails(shop)[before:]
+    assert sorted(to for to, _ in opened) == ["eva@seller.example", "karl@seller.example"]
+    assert f"/seller/cases/{case_id}" in opened[0][1] and "The casing is cracked." in opened[0][1]
+    seller.assign(
+        shop.session, agent_for(shop.session, eva), case_id=str(case_id), staff_id=str(eva.id)
+    )
+    shop.session.commit()
+    before = len(_mails(shop))
+    customer.reply(
+        shop.session,
+        shop.actor(shop.ben),
+        case_id=str(case_id),
+        text="Any news?",
+        settings=SETTINGS,
+    )
+    shop.session.commit()
+    sent = _mails(shop)[before:]
+    assert [to for to, _ in sent] == ["eva@seller.example"]  # only the case's agent
+    assert "Any news?" in sent[0][1] and f"/seller/cases/{case_id}" in sent[0][1]

@@ -31,7 +31,7 @@ from customer_center.services.cases import attachments, records
 from customer_center.services.cases.attachments import FileContent, FileInfo
 from customer_center.services.cases.records import CasePage, CaseView
 from customer_center.services.orders.access import visible_order
-from customer_center.settings import Settings
+from customer_center.settings import Settings, get_settings
 
 NOT_FOUND = "cases.error.not_found"
 
@@ -54,8 +54,10 @@ def open_case(
     description: object,
     order_id: object = "",
     files: Sequence[int] = (),
+    settings: Settings | None = None,
 ) -> int:
-    """A new case of the principal's company, opened by (and followed by) the principal."""
+    """A new case of the principal's company, opened by (and followed by) the principal;
+    the company's account team is told by e-mail."""
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     values: dict[str, str] = {}
     for field, value, limit, code in (
@@ -91,6 +93,10 @@ def open_case(
     )
     session.flush()
     attachments.attach(session, principal.attribution, entry, files)
+    author = records.actor_name(session, principal.attribution)
+    records.notify_team(
+        session, settings or get_settings(), case, author=author, body=values["description"]
+    )
     return case.id or 0
 
 
@@ -152,6 +158,7 @@ def reply(
     records.notify_followers(
         session, settings, case, author=author, body=body, by=principal.attribution
     )
+    records.notify_team(session, settings, case, author=author, body=body)
 
 
 def add_follower(

@@ -22,12 +22,13 @@ from customer_center.domain.cases import (
 from customer_center.domain.orders import order_number
 from customer_center.domain.people import UserStatus
 from customer_center.domain.principals import Attribution, PrincipalKind
+from customer_center.domain.staff import StaffStatus
 from customer_center.domain.timeline import TimelineEntry
 from customer_center.models.base import utcnow
 from customer_center.models.case import CaseEntry, CaseFollower, SupportCase
 from customer_center.models.company import Company
 from customer_center.models.order import Order
-from customer_center.models.staff import StaffMember
+from customer_center.models.staff import AccountTeamMember, StaffMember
 from customer_center.models.user import User
 from customer_center.services import emails
 from customer_center.services.cases import attachments
@@ -140,6 +141,38 @@ def notify_followers(
             name=user.name,
             number=case_number(case.id or 0),
             subject=case.subject,
+            author=author,
+            message=body,
+        )
+
+
+def notify_team(
+    session: Session, settings: Settings, case: SupportCase, *, author: str, body: str
+) -> None:
+    """E-mail a customer's message to the case's agent, or, while nobody has the case, to
+    every active member of the company's account team; with a link to the seller's page."""
+    link = routes.link(settings.base_url, routes.seller_case_path(case.id or 0))
+    query = select(StaffMember).where(StaffMember.status == StaffStatus.ACTIVE)
+    if case.assignee_id is not None:
+        query = query.where(StaffMember.id == case.assignee_id)
+    else:
+        team = select(AccountTeamMember.staff_id).where(
+            AccountTeamMember.company_id == case.company_id
+        )
+        query = query.where(col(StaffMember.id).in_(team))
+    company = session.get(Company, case.company_id)
+    for member in session.exec(query.order_by(col(StaffMember.id))).all():
+        emails.queue(
+            session,
+            to=member.email,
+            lang=member.language,
+            template="case_message_staff",
+            link=link,
+            refers_to=case_mail_ref(case.id or 0),
+            name=member.name,
+            number=case_number(case.id or 0),
+            subject=case.subject,
+            company=company.name if company else "",
             author=author,
             message=body,
         )

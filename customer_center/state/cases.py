@@ -14,7 +14,7 @@ from typing import Any
 import reflex as rx
 
 from customer_center.domain.errors import ServiceError
-from customer_center.domain.inputs import parse_id
+from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.orders import order_number
 from customer_center.presenters import cases as words
 from customer_center.services.cases import customer
@@ -105,7 +105,11 @@ class CaseViewState(PortalState):
 
     head: dict[str, str] = {}
     timeline: list[dict[str, str]] = []
+    # The follower search: what was typed, one page of matching colleagues.
+    follower_query: str = ""
     colleagues: list[dict[str, str]] = []
+    colleague_page: int = 0
+    colleagues_more: bool = False
     files: list[dict[str, str]] = []
     staged: list[dict[str, str]] = []
     _staged: list[int] = []
@@ -124,20 +128,21 @@ class CaseViewState(PortalState):
             view: CaseView = await in_transaction(
                 customer.read_case, actor, case_id=case_id, settings=get_settings()
             )
-            people = await in_transaction(customer.colleagues, actor, case_id=case_id)
         except ServiceError as error:
             self.head, self.timeline, self.colleagues, self.files = {}, [], [], []
+            self.colleagues_more = False
             self.problem, self.loaded = self._t(error.code), True
             return
         self.head = words.head(view, self.lang)
         self.timeline = words.timeline_rows(view, self.lang)
         self.files = words.file_rows(view, self.lang)
-        self.colleagues = [{"id": str(i), "name": name} for i, name in people]
         self.problem, self.loaded = "", True
 
     @signed_in
     async def load(self) -> None:
         self.errors, self.notice = {}, ""
+        self.follower_query, self.colleagues, self.colleague_page = "", [], 0
+        self.colleagues_more = False
         clear_staged(self)
         await self._refresh()
 
@@ -172,10 +177,45 @@ class CaseViewState(PortalState):
         if sent:
             clear_staged(self)
 
+    async def _search(self) -> None:
+        found = await in_transaction(
+            customer.colleagues,
+            self._actor(),
+            case_id=self._case_id(),
+            query=self.follower_query,
+            page=self.colleague_page,
+        )
+        self.colleagues = [{"id": str(i), "name": n, "email": e} for i, n, e in found.rows]
+        self.colleague_page, self.colleagues_more = found.page, found.more
+
     @signed_in
-    async def add_follower(self, form: dict) -> None:
-        user_id = text_field(form, "follower", 20)
+    async def search_colleagues(self, query: str) -> None:
+        self.follower_query, self.colleague_page = bounded_text(query, 100), 0
+        try:
+            await self._search()
+        except ServiceError as error:
+            self.colleagues, self.colleagues_more = [], False
+            self.errors = field_errors(error, self.lang)
+
+    @signed_in
+    async def next_colleagues(self) -> None:
+        if self.colleagues_more:
+            self.colleague_page += 1
+            await self._search()
+
+    @signed_in
+    async def previous_colleagues(self) -> None:
+        if self.colleague_page > 0:
+            self.colleague_page -= 1
+            await self._search()
+
+    @signed_in
+    async def follow(self, user_id: str) -> None:
+        """Add the colleague of the search's results (the service checks the id again)."""
         name = next((c["name"] for c in self.colleagues if c["id"] == user_id), "")
-        await self._write(
+        added = await self._write(
             customer.add_follower, self._t("cases.follower_added", name=name), user_id=user_id
         )
+        if added:  # done: the search starts afresh
+            self.follower_query, self.colleagues, self.colleague_page = "", [], 0
+            self.colleagues_more = False

@@ -98,11 +98,12 @@ async def test_another_company_and_a_colleague_without_the_right_see_nothing(
         for handler, payload in (
             ("load", {}),
             ("reply", {"form": {"message": "forged"}}),
-            ("add_follower", {"form": {"follower": str(user.id)}}),
+            ("follow", {"user_id": str(user.id)}),
+            ("search_colleagues", {"query": "a"}),
         ):
             state, updates = await _as_customer(engine, user, handler, payload, cases.case_id)
             assert isinstance(state, CaseViewState)
-            assert state.head == {} and state.timeline == []
+            assert state.head == {} and state.timeline == [] and state.colleagues == []
             assert SUBJECT not in _texts(updates) and NOTE not in _texts(updates)
     assert _rows(engine) == before
 
@@ -124,7 +125,10 @@ async def test_the_customer_never_receives_an_internal_note(cases: Cases, engine
     payloads = {
         "load": {},
         "reply": {"form": {"message": "Any news?"}},
-        "add_follower": {"form": {"follower": str(cases.tina.id)}},
+        "search_colleagues": {"query": "tina"},
+        "next_colleagues": {},
+        "previous_colleagues": {},
+        "follow": {"user_id": str(cases.tina.id)},
         "attach": {"files": []},
         "drop_files": {},
     }

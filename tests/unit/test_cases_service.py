@@ -252,3 +252,36 @@ def test_a_customer_s_message_mails_the_assigned_agent_or_else_the_account_team(
     sent = _mails(shop)[before:]
     assert [to for to, _ in sent] == ["eva@seller.example"]  # only the case's agent
     assert "Any news?" in sent[0][1] and f"/seller/cases/{case_id}" in sent[0][1]
+
+
+def test_the_follower_search_pages_matching_colleagues_of_the_company_only(shop: Shop) -> None:
+    case_id = _open(shop)
+    company = shop.main.company_id
+    for n in range(10):
+        make_user(
+            shop.session, company, f"mueller{n}@acme.example", ["buyer"], name=f"Müller {n:02d}"
+        )
+    make_user(
+        shop.session,
+        shop.other_main.company_id,
+        "mueller@other.example",
+        ["buyer"],
+        name="Müller Other",
+    )
+    shop.session.commit()
+    ben = shop.actor(shop.ben)
+    first = customer.colleagues(shop.session, ben, case_id=case_id, query="MÜLLER")
+    assert [n for _, n, _ in first.rows] == [f"Müller {n:02d}" for n in range(8)] and first.more
+    second = customer.colleagues(shop.session, ben, case_id=case_id, query="müller", page=1)
+    assert [n for _, n, _ in second.rows] == ["Müller 08", "Müller 09"] and not second.more
+    by_mail = customer.colleagues(shop.session, ben, case_id=case_id, query="tina@")
+    assert [n for _, n, _ in by_mail.rows] == ["Tina"]
+    # Ben (the opener) is no match; nor is anything for an empty query or a LIKE wildcard.
+    assert customer.colleagues(shop.session, ben, case_id=case_id, query="ben").rows == []
+    for odd in ("", "   ", "%", "_", 12, None, "x" * 5000):
+        assert customer.colleagues(shop.session, ben, case_id=case_id, query=odd).rows == []
+    assert customer.colleagues(shop.session, ben, case_id=case_id, query="a", page=-3).page == 0
+    customer.add_follower(shop.session, ben, case_id=str(case_id), user_id=str(shop.tina.id))
+    assert customer.colleagues(shop.session, ben, case_id=case_id, query="tina").rows == []
+    with pytest.raises(ServiceError, match="cases.error.not_found"):
+        customer.colleagues(shop.session, shop.other_main, case_id=case_id, query="a")

@@ -9,8 +9,9 @@ company's cases). Anything else is "not found". Internal notes of the seller nev
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from customer_center.domain.cases import (
     BODY_MAX,
@@ -21,7 +22,7 @@ from customer_center.domain.cases import (
     status_after_customer_message,
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
-from customer_center.domain.inputs import parse_id
+from customer_center.domain.inputs import LIKE_ESCAPE, bounded_text, like_pattern, parse_id
 from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
@@ -34,6 +35,9 @@ from customer_center.services.orders.access import visible_order
 from customer_center.settings import Settings, get_settings
 
 NOT_FOUND = "cases.error.not_found"
+COLLEAGUES_PER_PAGE = 8
+MAX_COLLEAGUE_PAGE = 1000
+QUERY_MAX = 100
 
 
 def _text(value: object, field: str, limit: int, code: str) -> str:
@@ -180,23 +184,42 @@ def add_follower(
         )
 
 
+@dataclass(frozen=True)
+class ColleaguePage:
+    rows: list[tuple[int, str, str]]  # id, name, e-mail
+    page: int
+    more: bool  # a further page exists
+
+
 def colleagues(
-    session: Session, principal: CustomerUser, *, case_id: object
-) -> list[tuple[int, str]]:
-    """Active colleagues who do not follow the case yet (id, name), by name."""
+    session: Session, principal: CustomerUser, *, case_id: object, query: object, page: int = 0
+) -> ColleaguePage:
+    """Active colleagues not following the case yet whose name or e-mail contains ``query``
+    (nothing for an empty one), by name, one page of ``COLLEAGUES_PER_PAGE`` in SQL."""
     case = visible_case(session, principal, case_id=case_id)
-    following = records.follower_ids(session, case)
+    term = bounded_text(query, QUERY_MAX).strip().lower()
+    page = page if isinstance(page, int) and 0 <= page <= MAX_COLLEAGUE_PAGE else 0
+    if not term:
+        return ColleaguePage([], 0, False)
+    pattern = like_pattern(term)
     rows = session.exec(
-        select(User.id, User.name)
+        select(User.id, User.name, User.email)
         .where(
             User.company_id == principal.company_id,
             User.status == UserStatus.ACTIVE,
-            col(User.id).not_in(following),
+            col(User.id).not_in(records.follower_ids(session, case)),
+            or_(
+                func.lower(User.name).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
+            ),
         )
-        .order_by(col(User.name))
-        .limit(200)
+        .order_by(col(User.name), col(User.id))
+        .offset(page * COLLEAGUES_PER_PAGE)
+        .limit(COLLEAGUES_PER_PAGE + 1)
     ).all()
-    return [(user_id or 0, name) for user_id, name in rows]
+    found = [(user_id or 0, name, email) for user_id, name, email in rows]
+    more = len(found) > COLLEAGUES_PER_PAGE
+    return ColleaguePage(found[:COLLEAGUES_PER_PAGE], page, more)
 
 
 def stage_files(

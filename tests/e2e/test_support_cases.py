@@ -168,6 +168,9 @@ def test_a_case_about_an_order_from_question_to_solution(page: Page, portal: str
     open_page(page, page.url)
     expect(page.locator("#case-facts")).to_contain_text("In Bearbeitung")
     _look(page, "seller-case-de")
+    open_page(page, f"{portal}/seller/cases")
+    expect(page.locator("#team-times")).to_contain_text("Antwortzeiten")
+    _look(page, "queue-de")
     choose_language(page, "English", "Sprache")
 
     # Ben and Clara are told, with a link to the case; the note never leaves the seller.

@@ -15,7 +15,7 @@ from customer_center.services.cases import customer, seller
 from customer_center.settings import get_settings
 from customer_center.state.cases import CaseViewState
 from customer_center.state.middleware import handler_functions
-from customer_center.state.seller_cases import SellerCaseState
+from customer_center.state.seller_cases import SellerCasesState, SellerCaseState
 from tests.factories import actor_for, make_company, make_user, signed_in_cookie
 from tests.staff_factories import agent_for, make_staff, staff_cookie
 from tests.state.pipeline import Pipeline, event_name, session_cookie
@@ -205,3 +205,14 @@ async def test_the_account_teams_agent_sees_the_note_and_answers(cases: Cases, e
             session, actor_for(session, cases.ben), case_id=cases.case_id, settings=get_settings()
         )
     assert [e.body for e in view.entries][-1] == "A new motor is on its way."
+
+
+async def test_the_queue_s_response_times_take_only_the_offered_periods(
+    cases: Cases, engine
+) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        header = f"{STAFF_COOKIE}={staff_cookie(session, cases.eva)}"
+    name = event_name(SellerCasesState, "set_period")
+    for sent, kept in (("7", "7"), ("90", "90"), ("²", "30"), ("8", "30"), ("9" * 40, "30")):
+        state = await SELLER_SIDE.send(f"period-{sent[:5]}", header, name, {"period": sent}, {})
+        assert state.period == kept and state.times["cases"] == "1"

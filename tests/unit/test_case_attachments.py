@@ -173,3 +173,15 @@ def test_five_files_a_message_and_a_bad_one_keeps_none(shop: Shop) -> None:
     assert too_many.value.errors["attachments"] == ("cases.error.too_many_files", {"max": 5})
     customer.discard_files(shop.session, ben, ids=[f.id for f in kept])
     assert _count(shop) == before
+
+
+def test_an_uploader_keeps_at_most_twenty_staged_files_the_oldest_go(shop: Shop) -> None:
+    ben = shop.actor(shop.ben)
+    first = customer.stage_files(shop.session, ben, staged=[], files=[("a.txt", b"1")] * 5)
+    for _ in range(4):  # four more pages left without sending
+        customer.stage_files(shop.session, ben, staged=[], files=[("b.txt", b"2")] * 5)
+    assert _count(shop) == (20, 20)
+    assert shop.session.get(CaseAttachment, first[0].id) is None  # the oldest went
+    anna = shop.actor(shop.anna)
+    customer.stage_files(shop.session, anna, staged=[], files=[("c.txt", b"3")])
+    assert _count(shop) == (21, 21)  # Anna's are hers: Ben's limit does not touch them

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from customer_center.domain.cases import INTERNAL_KINDS, MAX_FILES_PER_MESSAGE
@@ -24,6 +25,7 @@ from customer_center.models.case import CaseAttachment, CaseAttachmentBlob, Case
 # The one answer to anything that may not be downloaded (another company's file, an unknown
 # id, a staged file, a note's file for the customer): nothing tells them apart.
 REFUSED = "cases.error.file_refused"
+MAX_STAGED = 4 * MAX_FILES_PER_MESSAGE  # staged files one uploader keeps at most
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ def stage(
         )
     checked = [(parse_attachment(name, data), data) for name, data in files]
     kind, ref = _uploader(by)
+    _forget_oldest(session, kind, ref, keep=MAX_STAGED - len(checked))
     made = []
     for (filename, media_type), data in checked:
         assert isinstance(data, bytes)  # parse_attachment refused anything else
@@ -77,6 +80,29 @@ def stage(
         session.add(CaseAttachmentBlob(attachment_id=row.id or 0, content=data))
         made.append(FileInfo(row.id or 0, 0, filename, len(data)))
     return made
+
+
+def _forget_oldest(session: Session, kind: str, ref: int, *, keep: int) -> None:
+    """An uploader keeps at most ``MAX_STAGED`` staged files (pages left without sending
+    leave theirs behind): the oldest beyond ``keep`` go."""
+    old = session.exec(
+        select(CaseAttachment.id)
+        .where(
+            CaseAttachment.uploader_kind == kind,
+            CaseAttachment.uploader_ref == ref,
+            col(CaseAttachment.entry_id).is_(None),
+        )
+        .order_by(col(CaseAttachment.id).desc())
+        .offset(max(keep, 0))
+    ).all()
+    _delete(session, [i for i in old if i is not None])
+
+
+def _delete(session: Session, ids: list[int]) -> None:
+    if not ids:
+        return
+    session.exec(delete(CaseAttachmentBlob).where(col(CaseAttachmentBlob.attachment_id).in_(ids)))
+    session.exec(delete(CaseAttachment).where(col(CaseAttachment.id).in_(ids)))
 
 
 def _staged_rows(
@@ -108,12 +134,8 @@ def attach(session: Session, by: Attribution, entry: CaseEntry, ids: Sequence[in
 
 def discard(session: Session, by: Attribution, *, company_id: int, ids: Sequence[int]) -> None:
     """Forget ``by``'s staged files ``ids`` (the user took them off the message)."""
-    for row in _staged_rows(session, by, company_id=company_id, ids=ids):
-        blob = session.get(CaseAttachmentBlob, row.id)
-        if blob is not None:
-            session.delete(blob)
-            session.flush()
-        session.delete(row)
+    rows = _staged_rows(session, by, company_id=company_id, ids=ids)
+    _delete(session, [row.id for row in rows if row.id is not None])
 
 
 def of_case(session: Session, case_id: int, *, internal: bool) -> list[FileInfo]:

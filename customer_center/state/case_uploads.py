@@ -44,7 +44,9 @@ async def stage_into(state: Any, fn: Any, principal: Any, files: Any, **kwargs: 
             fn, principal, staged=list(state._staged), files=found, **kwargs
         )
     except ServiceError as error:
-        state.errors = {"attachments": field_errors(error, state.lang).get("attachments", "")}
+        found_errors = field_errors(error, state.lang)
+        text = found_errors.get("attachments") or next(iter(found_errors.values()), "")
+        state.errors = {"attachments": text}
         return
     state._staged = [*state._staged, *(f.id for f in made)]
     state._staged_files = [*state._staged_files, *made]

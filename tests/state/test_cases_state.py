@@ -5,11 +5,15 @@ notes never reach the customer in any state delta."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
+import reflex as rx
 from sqlmodel import Session, select
 
 from customer_center.auth.staff_sessions import STAFF_COOKIE
-from customer_center.models.case import CaseEntry, SupportCase
+from customer_center.models.case import CaseAttachment, CaseEntry, SupportCase
 from customer_center.models.staff import AccountTeamMember
 from customer_center.services.cases import customer, seller
 from customer_center.settings import get_settings
@@ -216,3 +220,52 @@ async def test_the_queue_s_response_times_take_only_the_offered_periods(
     for sent, kept in (("7", "7"), ("90", "90"), ("²", "30"), ("8", "30"), ("9" * 40, "30")):
         state = await SELLER_SIDE.send(f"period-{sent[:5]}", header, name, {"period": sent}, {})
         assert state.period == kept and state.times["cases"] == "1"
+
+
+def _upload(data: bytes, name: str) -> rx.UploadFile:
+    return rx.UploadFile(file=io.BytesIO(data), path=Path(name), size=len(data))
+
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+async def test_files_dropped_on_the_case_go_with_the_reply_and_odd_ones_are_refused(
+    cases: Cases, engine
+) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        cookie = session_cookie(signed_in_cookie(session, cases.ben))
+    token, query = "ben-files", {"case_id": str(cases.case_id)}
+
+    async def send(handler: str, payload: dict) -> CaseViewState:
+        name = event_name(CaseViewState, handler)
+        return await CUSTOMER_SIDE.send(token, cookie, name, payload, query)
+
+    await send("load", {})
+    bad = await send("attach", {"files": [_upload(b"MZ\x90\x00", "offer.pdf")]})
+    assert bad.staged == [] and "Only PDF, PNG, JPEG" in bad.errors["attachments"]
+    six = await send("attach", {"files": [_upload(PDF, f"{n}.pdf") for n in range(6)]})
+    assert six.staged == [] and six.errors["attachments"] == (
+        "At most 5 files can go with one message."
+    )
+    good = await send("attach", {"files": [_upload(PDF, "offer.pdf")]})
+    assert [f["name"] for f in good.staged] == ["offer.pdf"] and good.errors == {}
+    sent = await send("reply", {"form": {"message": "The offer, attached."}})
+    assert sent.staged == [] and [f["name"] for f in sent.files] == ["offer.pdf"]
+    assert sent.files[0]["entry"] == sent.timeline[-1]["entry"]
+    assert sent.files[0]["href"].startswith("/case-files/")
+
+
+async def test_an_agent_outside_the_team_stages_nothing(cases: Cases, engine) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        header = f"{STAFF_COOKIE}={staff_cookie(session, cases.otto)}"
+    before = _files(engine)
+    state, _ = await _as_staff(
+        engine, header, "attach", {"files": [_upload(PDF, "x.pdf")]}, cases.case_id
+    )
+    assert state.staged == [] and _files(engine) == before
+    assert state.errors == {"attachments": "This case does not exist or you may not see it."}
+
+
+def _files(engine) -> int:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return len(session.exec(select(CaseAttachment)).all())

@@ -18,7 +18,7 @@ from customer_center.components.case_parts import (
 )
 from customer_center.components.pager import state_pager
 from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
-from customer_center.components.ui import notice, once_loaded, tr
+from customer_center.components.ui import Texts, notice, once_loaded, tr
 from customer_center.domain import routes
 from customer_center.domain.cases import TIME_PERIODS
 from customer_center.domain.staff import StaffPermission
@@ -53,6 +53,47 @@ def _stat(label_key: str, median: rx.Var, mean: rx.Var, count: rx.Var) -> rx.Com
         rx.text(count, size="1", color_scheme="gray"),
         spacing="1",
         min_width="11rem",
+    )
+
+
+def _teams_table() -> rx.Component:
+    """Per account team: cases, and median / mean of first answer and solution."""
+
+    def head(key: str, narrow_hidden: bool = False) -> rx.Component:
+        return rx.table.column_header_cell(
+            tr(key), class_name="cc-hide-narrow" if narrow_hidden else ""
+        )
+
+    def row(t: Texts) -> rx.Component:
+        return rx.table.row(
+            rx.table.row_header_cell(t["company"]),
+            rx.table.cell(t["cases"]),
+            rx.table.cell(t["first_median"], class_name="cc-nowrap"),
+            rx.table.cell(t["first_mean"], class_name="cc-hide-narrow cc-nowrap"),
+            rx.table.cell(t["solve_median"], class_name="cc-nowrap"),
+            rx.table.cell(t["solve_mean"], class_name="cc-hide-narrow cc-nowrap"),
+        )
+
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    head("cases.times.team"),
+                    head("cases.times.opened"),
+                    head("cases.times.first_median"),
+                    head("cases.times.first_mean", True),
+                    head("cases.times.solve_median"),
+                    head("cases.times.solve_mean", True),
+                )
+            ),
+            rx.table.body(rx.foreach(SellerCasesState.teams, row)),
+            size="1",
+            variant="surface",
+            width="100%",
+            id="team-times-table",
+        ),
+        width="100%",
+        class_name="cc-table-wrap",
     )
 
 
@@ -101,6 +142,7 @@ def _times_card() -> rx.Component:
                 wrap="wrap",
                 align="start",
             ),
+            rx.cond(state.teams.length() > 1, _teams_table()),
             spacing="3",
             width="100%",
         ),

@@ -136,18 +136,33 @@ def file_size(size: int, lang: str) -> str:
     return translate(lang, "cases.size_mb", size=megabytes)
 
 
+def _time(value: timedelta | None, lang: str) -> str:
+    return "–" if value is None else format_timedelta(value, threshold=1.5, locale=lang)
+
+
 def team_times(found: TeamTimes, lang: str) -> Row:
-    """The account team's figures for the queue's header."""
-
-    def time(value: timedelta | None) -> str:
-        return "–" if value is None else format_timedelta(value, threshold=1.5, locale=lang)
-
+    """The account teams' figures together, for the queue's header."""
     return {
         "cases": translate(lang, "cases.times.cases", count=found.cases),
-        "first_median": time(found.first_answer.median),
-        "first_mean": time(found.first_answer.mean),
+        "first_median": _time(found.first_answer.median, lang),
+        "first_mean": _time(found.first_answer.mean, lang),
         "first_count": translate(lang, "cases.times.answered", count=found.first_answer.count),
-        "solve_median": time(found.resolution.median),
-        "solve_mean": time(found.resolution.mean),
+        "solve_median": _time(found.resolution.median, lang),
+        "solve_mean": _time(found.resolution.mean, lang),
         "solve_count": translate(lang, "cases.times.solved", count=found.resolution.count),
     }
+
+
+def team_rows(found: TeamTimes, lang: str) -> list[Row]:
+    """One row per account team (the company it looks after)."""
+    return [
+        {
+            "company": row.company,
+            "cases": str(row.cases),
+            "first_median": _time(row.first_answer.median, lang),
+            "first_mean": _time(row.first_answer.mean, lang),
+            "solve_median": _time(row.resolution.median, lang),
+            "solve_mean": _time(row.resolution.mean, lang),
+        }
+        for row in found.teams
+    ]

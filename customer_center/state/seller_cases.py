@@ -38,12 +38,14 @@ class SellerCasesState(PortalState):
     loaded: bool = False
     period: str = str(response_times.PERIODS[1])  # days of the response times shown
     times: dict[str, str] = {}
+    teams: list[dict[str, str]] = []  # the same per account team
 
     async def _refresh_times(self) -> None:
         found = await in_transaction(
             response_times.team_times, self._agent(), days=int(self.period)
         )
         self.times = words.team_times(found, self.lang)
+        self.teams = words.team_rows(found, self.lang)
 
     async def _refresh(self) -> None:
         status = "" if self.view == "all" else self.view

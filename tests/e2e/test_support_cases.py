@@ -16,6 +16,7 @@ from customer_center.db import get_engine
 from customer_center.domain.staff import StaffPermission
 from customer_center.models.dev_mail import DevMail
 from customer_center.models.staff import AccountTeamMember
+from customer_center.services.cases import customer
 from tests.e2e.helpers import (
     approval_company,
     choose_language,
@@ -25,7 +26,7 @@ from tests.e2e.helpers import (
     sign_in,
     wait_until_loaded,
 )
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_company, make_user
 from tests.staff_factories import make_staff
 
 SHOTS = Path(os.environ.get("CC_SHOTS_DIR") or Path(__file__).resolve().parents[2] / "screenshots")
@@ -46,6 +47,15 @@ def _seed() -> int:
         make_user(session, company_id, CLARA, ["buyer"], name="Clara Colleague")
         agent = make_staff(session, AGENT, [StaffPermission.VIEW], name="Eva Ernst")
         session.add(AccountTeamMember(company_id=company_id, staff_id=agent.id, team_role="agent"))
+        # Eva looks after a second company too: the queue shows the times per team.
+        second = make_company(session, "E2E-CASES-2", "Second Works AG")
+        session.add(
+            AccountTeamMember(company_id=second.company_id, staff_id=agent.id, team_role="agent")
+        )
+        session.commit()
+        customer.open_case(
+            session, second, subject="Invoice copy", category="invoice", description="Please."
+        )
         session.commit()
     return place_motor_order(BEN, 1, "approved")
 
@@ -170,6 +180,7 @@ def test_a_case_about_an_order_from_question_to_solution(page: Page, portal: str
     _look(page, "seller-case-de")
     open_page(page, f"{portal}/seller/cases")
     expect(page.locator("#team-times")).to_contain_text("Antwortzeiten")
+    expect(page.locator("#team-times-table")).to_contain_text("Second Works AG")
     _look(page, "queue-de")
     choose_language(page, "English", "Sprache")
 
@@ -207,9 +218,9 @@ def test_a_case_about_an_order_from_question_to_solution(page: Page, portal: str
     # The agent heard of the new case (as its account team) and of Ben's answer (as its
     # agent), each with a link to the seller's page of the case.
     open_page(page, f"{portal}/dev/mailbox")
-    to_agent = page.locator("tr", has_text=AGENT).filter(has_text="new message on")
+    to_agent = page.locator("tr", has_text=AGENT).filter(has_text="cracked casing")
     expect(to_agent).to_have_count(2, timeout=15_000)
-    staff_mails = _mails(AGENT, "new message on")
+    staff_mails = _mails(AGENT, "cracked casing")
     assert "The casing is cracked." in staff_mails[0]
     assert "Thank you, that helps." in staff_mails[1]
     assert case_path.replace("/cases/", "/seller/cases/") in staff_mails[1]

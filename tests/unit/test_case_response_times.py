@@ -62,6 +62,30 @@ def test_medians_and_means_of_the_team_s_cases_in_the_period(shop: Shop) -> None
     assert odd.days == 30
 
 
+def test_each_account_team_of_the_agent_gets_its_own_row(shop: Shop) -> None:
+    eva = make_staff(shop.session, "eva@seller.example")
+    acme, other = shop.main.company_id, shop.other_main.company_id
+    for company in (acme, other):
+        shop.session.add(AccountTeamMember(company_id=company, staff_id=eva.id, team_role="agent"))
+    for hours in (1, 3, 8):
+        _case(shop, acme, 24 * HOUR, hours * HOUR, 2 * hours * HOUR)
+    _case(shop, other, 24 * HOUR, 20 * HOUR)
+    _case(shop, other, 24 * HOUR)
+    shop.session.commit()
+    found = team_times(shop.session, agent_for(shop.session, eva), days=7)
+    assert found.cases == 5 and found.first_answer.median == 5.5 * HOUR  # 1, 3, 8, 20
+    acme_row, other_row = found.teams
+    assert (acme_row.cases, acme_row.first_answer.median, acme_row.first_answer.mean) == (
+        3,
+        3 * HOUR,
+        4 * HOUR,
+    )
+    assert acme_row.resolution.median == 6 * HOUR and acme_row.resolution.count == 3
+    assert other_row.company == "Other AG" and other_row.cases == 2
+    assert other_row.first_answer.median == 20 * HOUR and other_row.resolution.count == 0
+    assert other_row.resolution.median is None
+
+
 def test_an_agent_without_a_team_sees_nothing_and_without_the_right_is_refused(
     shop: Shop,
 ) -> None:

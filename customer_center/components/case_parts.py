@@ -122,7 +122,10 @@ def timeline_entry(event: Texts, files: rx.Var) -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.flex(_entry_files(event, files), spacing="3", wrap="wrap"),
+            rx.cond(
+                event["files"] != "",
+                rx.flex(_entry_files(event, files), spacing="3", wrap="wrap"),
+            ),
             rx.text(event["when"], size="1", color_scheme="gray"),
             spacing="2",
             width="100%",

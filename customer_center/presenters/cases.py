@@ -101,9 +101,11 @@ def entry_who(entry: TimelineEntry, lang: str) -> str:
 
 def timeline_rows(view: CaseView, lang: str) -> list[Row]:
     """The timeline as the order page's component shows it, oldest first."""
+    with_files = {f.entry_id for f in view.files}
     return [
         {
             "entry": str(entry_id),
+            "files": "yes" if entry_id in with_files else "",
             "kind": entry.kind,
             "who": entry_who(entry, lang),
             "when": format_moment(entry.when, lang),

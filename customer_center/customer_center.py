@@ -8,6 +8,7 @@ from starlette.applications import Starlette
 from customer_center.background import approval_reminder_task, outbox_relay_task
 from customer_center.http.auth_routes import routes as auth_routes
 from customer_center.http.browser_key import browser_key_middleware
+from customer_center.http.case_files import routes as case_file_routes
 from customer_center.http.datasheets import routes as datasheet_routes
 from customer_center.http.documents import routes as document_routes
 from customer_center.http.erp_contacts import routes as erp_contact_routes
@@ -90,6 +91,7 @@ http_routes = (
     + datasheet_routes
     + document_routes
     + return_slip_routes
+    + case_file_routes
     + scim_routes
     + health_routes
     + seller_routes

@@ -8,6 +8,8 @@ from typing import Any
 import reflex as rx
 
 from customer_center.components.ui import Texts, tr
+from customer_center.components.uploads import named_upload
+from customer_center.domain.cases import MAX_FILES_PER_MESSAGE
 
 STATUS_COLORS = {
     "new": "blue",
@@ -82,36 +84,118 @@ def cases_table(rows: rx.Var, *, seller: bool = False) -> rx.Component:
     )
 
 
-def timeline_entry(event: Texts) -> rx.Component:
-    """One entry, as the order's timeline shows it; the seller's internal notes stand out."""
+def _entry_files(event: Texts, files: rx.Var) -> rx.Component:
+    """The files that came with the entry, as download links."""
+    return rx.foreach(
+        files,
+        lambda f: rx.cond(
+            f["entry"] == event["entry"],
+            rx.el.a(
+                rx.icon("paperclip", size=14, aria_hidden="true"),
+                f["name"],
+                rx.text(f["size"], as_="span", color_scheme="gray", size="1"),
+                href=f["href"],
+                download="",
+                # A file, not a page of the app: the browser fetches it (no client routing).
+                custom_attrs={"reloadDocument": True},
+                class_name="cc-case-file",
+            ),
+        ),
+    )
+
+
+def timeline_entry(event: Texts, files: rx.Var) -> rx.Component:
+    """One entry: who did what, then what they wrote, the files that came with it and when;
+    the seller's internal notes stand out in amber."""
+    note = event["kind"] == "case.note"
     return rx.el.li(
         rx.vstack(
-            rx.hstack(
-                rx.text(event["when"], size="1", color_scheme="gray"),
-                rx.text(event["who"], size="1", weight="medium"),
-                rx.text(event["text"], size="1"),
-                spacing="2",
-                wrap="wrap",
-            ),
+            rx.text(rx.text.strong(event["who"]), " ", event["text"], size="2"),
             rx.cond(
                 event["body"] != "",
                 rx.blockquote(
                     event["body"],
                     size="2",
                     class_name="timeline-body",
-                    color_scheme=rx.cond(event["kind"] == "case.note", "amber", "gray"),
+                    color_scheme=rx.cond(note, "amber", "gray"),
                     white_space="pre-wrap",
+                    width="100%",
                 ),
             ),
-            spacing="1",
+            rx.cond(
+                event["files"] != "",
+                rx.flex(_entry_files(event, files), spacing="3", wrap="wrap"),
+            ),
+            rx.text(event["when"], size="1", color_scheme="gray"),
+            spacing="2",
+            width="100%",
         ),
-        class_name="timeline-entry",
+        class_name=rx.cond(note, "timeline-entry cc-case-note", "timeline-entry"),
     )
 
 
-def timeline(rows: rx.Var) -> rx.Component:
+def timeline(rows: rx.Var, files: rx.Var) -> rx.Component:
     return rx.el.ol(
-        rx.foreach(rows, timeline_entry), class_name="cc-timeline-list", id="case-timeline"
+        rx.foreach(rows, lambda event: timeline_entry(event, files)),
+        class_name="cc-timeline-list cc-case-timeline",
+        id="case-timeline",
+    )
+
+
+def attach_zone(state: Any, upload_id: str) -> rx.Component:
+    """Drop files (or click to choose) for the next message: each is checked when dropped;
+    the staged ones are listed and can be taken off again; a refusal shows below."""
+    return rx.vstack(
+        named_upload(
+            rx.hstack(
+                rx.icon("paperclip", size=18, color=rx.color("blue", 9), flex_shrink="0"),
+                rx.vstack(
+                    rx.text(tr("cases.attach_drop"), size="2", weight="medium"),
+                    rx.text(tr("cases.attach_limits"), size="1", color_scheme="gray"),
+                    spacing="0",
+                ),
+                spacing="3",
+                align="center",
+            ),
+            label=tr("cases.attach_drop"),
+            id=upload_id,
+            multiple=True,
+            max_files=MAX_FILES_PER_MESSAGE,
+            on_drop=state.attach(rx.upload_files(upload_id=upload_id)),
+            class_name="cc-upload",
+            width="100%",
+        ),
+        rx.cond(
+            state.staged.length() > 0,
+            rx.flex(
+                rx.foreach(
+                    state.staged,
+                    lambda f: rx.badge(
+                        rx.icon("paperclip", size=12),
+                        f["name"],
+                        " · ",
+                        f["size"],
+                        variant="soft",
+                        high_contrast=True,
+                    ),
+                ),
+                rx.button(
+                    tr("cases.attach_remove"),
+                    type="button",
+                    variant="ghost",
+                    size="1",
+                    on_click=state.drop_files,
+                    id=f"{upload_id}-remove",
+                ),
+                spacing="2",
+                wrap="wrap",
+                align="center",
+                id=f"{upload_id}-staged",
+            ),
+        ),
+        error_below(state.errors, "attachments"),
+        spacing="2",
+        width="100%",
     )
 
 

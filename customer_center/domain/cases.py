@@ -40,6 +40,8 @@ INTERNAL_KINDS: frozenset[str] = frozenset({CaseEntryKind.NOTE, CaseEntryKind.AS
 SUBJECT_MAX = 200
 BODY_MAX = 4000
 CASES_PER_PAGE = 20
+TIME_PERIODS = (7, 30, 90)  # days over which the queue shows the team's response times
+MAX_FILES_PER_MESSAGE = 5  # each at most inputs.ATTACHMENT_MAX_BYTES
 
 # Statuses in which a customer's message reopens the case for the seller.
 REOPENED_BY_CUSTOMER = frozenset({CaseStatus.WAITING, CaseStatus.SOLVED})

@@ -11,7 +11,9 @@ form of each value (ASCII digits, ISO dates, at most two decimals) within bounds
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
@@ -141,3 +143,81 @@ def require(value: T | None, field: str, code: str, **params: object) -> T:
     if value is None:
         raise ValidationFailed({field: (code, dict(params))})
     return value
+
+
+# --- Attached files (support cases): the content decides the type, never the name --------
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_NAME_MAX = 120
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What may be attached: the type the content shows -> the extension the stored name gets.
+ATTACHMENT_TYPES = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "text/plain": ".txt",
+    "text/csv": ".csv",
+    _XLSX: ".xlsx",
+}
+_NAME_STRIP = re.compile(r"[^\w .()+-]+")
+
+
+def sniff_attachment(data: bytes, name: str) -> str | None:
+    """The media type of an allowed file judged by its bytes (PDF, PNG, JPEG, an Excel
+    workbook, UTF-8 text; the name only tells CSV text from plain text); None otherwise."""
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"PK\x03\x04"):
+        return _XLSX if _is_workbook(data) else None
+    if _is_text(data):
+        return "text/csv" if name.lower().endswith(".csv") else "text/plain"
+    return None
+
+
+def _is_workbook(data: bytes) -> bool:
+    """A ZIP whose directory (read only, nothing unpacked) names an Excel workbook."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+    return {"[Content_Types].xml", "xl/workbook.xml"} <= names
+
+
+def _is_text(data: bytes) -> bool:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return all(ch.isprintable() or ch in "\t\r\n\f" for ch in text)
+
+
+def attachment_name(name: object, media_type: str) -> str:
+    """A name safe in a header and on any disk: the last path part, letters, digits and a
+    few marks, at most ``ATTACHMENT_NAME_MAX`` characters, ending in the type's extension."""
+    raw = name if isinstance(name, str) else ""
+    base = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = _NAME_STRIP.sub("_", base).strip(" ._") or "file"
+    extension = ATTACHMENT_TYPES[media_type]
+    if stem.lower().endswith(extension) or (extension == ".jpg" and stem.lower().endswith(".jpeg")):
+        stem = stem.rsplit(".", 1)[0] or "file"
+    return stem[: ATTACHMENT_NAME_MAX - len(extension)] + extension
+
+
+def parse_attachment(name: object, data: object) -> tuple[str, str]:
+    """(safe name, media type) of an uploaded file, or :class:`ValidationFailed` on the
+    ``attachments`` field: empty, larger than 10 MB, or of a type not allowed."""
+    if not isinstance(data, bytes) or not data:
+        raise ValidationFailed({"attachments": ("cases.error.file_empty", {})})
+    if len(data) > ATTACHMENT_MAX_BYTES:
+        mb = ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        raise ValidationFailed({"attachments": ("cases.error.file_too_big", {"max": mb})})
+    shown = name if isinstance(name, str) else ""
+    media_type = sniff_attachment(data, shown[: ATTACHMENT_NAME_MAX * 4])
+    if media_type is None:
+        raise ValidationFailed({"attachments": ("cases.error.file_type", {})})
+    return attachment_name(shown[: ATTACHMENT_NAME_MAX * 4], media_type), media_type

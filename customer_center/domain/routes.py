@@ -136,6 +136,14 @@ SELLER_CASES = "/seller/cases"
 SELLER_CASE = "/seller/cases/[case_id]"
 
 
+CASE_FILES = "/case-files"  # /case-files/<attachment id>: a case's file for the customer
+SELLER_CASE_FILES = "/seller/case-files"  # the same for the seller's agents
+
+
+def case_file(attachment_id: int, *, seller: bool = False) -> str:
+    return f"{SELLER_CASE_FILES if seller else CASE_FILES}/{attachment_id}"
+
+
 def case_path(case_id: int) -> str:
     return CASE.replace("[case_id]", str(case_id))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from customer_center.domain.cases import CaseStatus
@@ -60,3 +60,32 @@ class CaseFollower(SQLModel, table=True):
     case_id: int = Field(foreign_key="support_case.id", index=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class CaseAttachment(SQLModel, table=True):
+    """A file attached to a case's entry. Uploaded first (``entry_id`` None: staged by its
+    uploader, shown to nobody), then attached with the message or note it came with."""
+
+    __tablename__ = "case_attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="support_case.id", index=True)
+    entry_id: int | None = Field(default=None, foreign_key="case_entry.id", index=True)
+    # Who uploaded it: ``domain.principals.PrincipalKind`` and the user's or staff member's id.
+    uploader_kind: str = Field(max_length=32)
+    uploader_ref: int
+    filename: str = Field(max_length=120)
+    media_type: str = Field(max_length=100)
+    size: int
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CaseAttachmentBlob(SQLModel, table=True):
+    """The bytes of an attachment, apart so that lists never load them; in the database so
+    that every worker serves them."""
+
+    __tablename__ = "case_attachment_blob"
+
+    attachment_id: int = Field(foreign_key="case_attachment.id", primary_key=True)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

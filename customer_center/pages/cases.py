@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.case_parts import (
+    attach_zone,
     card,
     cases_table,
     done,
@@ -20,7 +21,7 @@ from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
 from customer_center.components.pager import state_pager
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import notice, once_loaded, tr
+from customer_center.components.ui import Texts, notice, once_loaded, tr
 from customer_center.domain import routes
 from customer_center.domain.cases import CaseCategory
 from customer_center.state.cases import CaseNewState, CasesState, CaseViewState
@@ -83,6 +84,7 @@ def case_new_page() -> rx.Component:
                     ),
                     error_below(state.errors, "category"),
                     text_box("description", "cases.field.description", state.errors, rows="6"),
+                    attach_zone(state, "case-new-files"),
                     error_below(state.errors, "order"),
                     rx.button(
                         tr("cases.submit"),
@@ -111,6 +113,7 @@ def _reply_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             text_box("message", "cases.field.message", state.errors, rows="3"),
+            attach_zone(state, "case-reply-files"),
             rx.button(
                 rx.icon("send", size=16),
                 tr("cases.send"),
@@ -128,36 +131,83 @@ def _reply_form() -> rx.Component:
     )
 
 
-def _follower_form() -> rx.Component:
+def _colleague(c: Texts) -> rx.Component:
     state = CaseViewState
-    return rx.cond(
-        state.colleagues.length() > 0,
-        rx.form(
-            rx.flex(
-                rx.box(
-                    labelled_select(
-                        "follower",
-                        "cases.field.follower",
-                        rx.foreach(
-                            state.colleagues, lambda c: rx.select.item(c["name"], value=c["id"])
-                        ),
-                        placeholder=tr("cases.pick_colleague"),
-                    ),
-                    flex="1",
-                    min_width="12rem",
-                ),
-                rx.button(
-                    tr("cases.add_follower"), type="submit", variant="soft", id="add-follower"
-                ),
-                spacing="2",
-                align="end",
-                wrap="wrap",
-                width="100%",
+    return rx.el.li(
+        rx.flex(
+            rx.vstack(
+                rx.text(c["name"], size="2", weight="medium"),
+                rx.text(c["email"], size="1", color_scheme="gray", class_name="cc-colleague-email"),
+                spacing="0",
+                min_width="0",
             ),
-            error_below(state.errors, "follower"),
-            on_submit=state.add_follower,
+            rx.button(
+                rx.icon("user_plus", size=14),
+                tr("cases.add_follower"),
+                type="button",
+                variant="soft",
+                size="1",
+                on_click=state.follow(c["id"]),
+                aria_label=tr("cases.add_follower") + ": " + c["name"],
+            ),
+            justify="between",
+            align="center",
+            spacing="3",
             width="100%",
         ),
+        class_name="cc-colleague",
+    )
+
+
+def _follower_form() -> rx.Component:
+    """Type part of a colleague's name or e-mail; the matches come a page at a time."""
+    state = CaseViewState
+    return rx.vstack(
+        rx.el.label(tr("cases.field.follower"), html_for="follower-search", class_name="cc-label"),
+        rx.input(
+            id="follower-search",
+            type="search",
+            value=state.follower_query,
+            on_change=state.search_colleagues,
+            debounce_timeout=300,
+            placeholder=tr("cases.follower_search_hint"),
+            autocomplete="off",
+            aria_describedby="follower-error",
+            width="100%",
+        ),
+        error_below(state.errors, "follower"),
+        rx.cond(
+            state.colleagues.length() > 0,
+            rx.el.ul(rx.foreach(state.colleagues, _colleague), class_name="cc-colleagues"),
+            rx.cond(
+                state.follower_query != "",
+                rx.text(tr("cases.no_colleague_found"), size="2", color_scheme="gray"),
+            ),
+        ),
+        rx.cond(
+            state.colleagues_more | (state.colleague_page > 0),
+            rx.hstack(
+                rx.button(
+                    tr("common.previous"),
+                    type="button",
+                    variant="soft",
+                    size="1",
+                    disabled=state.colleague_page == 0,
+                    on_click=state.previous_colleagues,
+                ),
+                rx.button(
+                    tr("common.next"),
+                    type="button",
+                    variant="soft",
+                    size="1",
+                    disabled=~state.colleagues_more,
+                    on_click=state.next_colleagues,
+                ),
+                spacing="2",
+            ),
+        ),
+        spacing="2",
+        width="100%",
     )
 
 
@@ -176,7 +226,7 @@ def case_page() -> rx.Component:
                     rx.cond(state.notice != "", done(state.notice)),
                     card(
                         "cases.timeline",
-                        timeline(state.timeline),
+                        timeline(state.timeline, state.files),
                         rx.cond(
                             state.head["open"] != "",
                             _reply_form(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from babel.dates import format_timedelta
+from babel.numbers import format_decimal
 
 from customer_center.domain import routes
 from customer_center.domain.cases import CaseEntryKind
@@ -15,6 +16,7 @@ from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_moment
 from customer_center.presenters.timeline import who
 from customer_center.services.cases.records import CasePage, CaseRow, CaseView
+from customer_center.services.cases.response_times import TeamTimes
 
 Row = dict[str, str]
 
@@ -99,13 +101,70 @@ def entry_who(entry: TimelineEntry, lang: str) -> str:
 
 def timeline_rows(view: CaseView, lang: str) -> list[Row]:
     """The timeline as the order page's component shows it, oldest first."""
+    with_files = {f.entry_id for f in view.files}
     return [
         {
+            "entry": str(entry_id),
+            "files": "yes" if entry_id in with_files else "",
             "kind": entry.kind,
             "who": entry_who(entry, lang),
             "when": format_moment(entry.when, lang),
             "text": entry_words(entry, lang),
             "body": entry.body,
         }
-        for entry in view.entries
+        for entry, entry_id in zip(view.entries, view.entry_ids, strict=True)
+    ]
+
+
+def file_rows(view: CaseView, lang: str, *, seller: bool = False) -> list[Row]:
+    """The case's files; ``entry`` tells which timeline row each belongs to."""
+    return [
+        {
+            "entry": str(f.entry_id),
+            "name": f.name,
+            "size": file_size(f.size, lang),
+            "href": routes.case_file(f.id, seller=seller),
+        }
+        for f in view.files
+    ]
+
+
+def file_size(size: int, lang: str) -> str:
+    """ "12 KB" (whole kilobytes, at least 1) below a megabyte, "3.4 MB" above."""
+    if size < 1024 * 1024:
+        kilobytes = format_decimal(max(1, -(-size // 1024)), locale=lang)
+        return translate(lang, "cases.size_kb", size=kilobytes)
+    megabytes = format_decimal(size / 1024 / 1024, "#,##0.#", locale=lang)
+    return translate(lang, "cases.size_mb", size=megabytes)
+
+
+def _time(value: timedelta | None, lang: str) -> str:
+    return "–" if value is None else format_timedelta(value, threshold=1.5, locale=lang)
+
+
+def team_times(found: TeamTimes, lang: str) -> Row:
+    """The account teams' figures together, for the queue's header."""
+    return {
+        "cases": translate(lang, "cases.times.cases", count=found.cases),
+        "first_median": _time(found.first_answer.median, lang),
+        "first_mean": _time(found.first_answer.mean, lang),
+        "first_count": translate(lang, "cases.times.answered", count=found.first_answer.count),
+        "solve_median": _time(found.resolution.median, lang),
+        "solve_mean": _time(found.resolution.mean, lang),
+        "solve_count": translate(lang, "cases.times.solved", count=found.resolution.count),
+    }
+
+
+def team_rows(found: TeamTimes, lang: str) -> list[Row]:
+    """One row per account team (the company it looks after)."""
+    return [
+        {
+            "company": row.company,
+            "cases": str(row.cases),
+            "first_median": _time(row.first_answer.median, lang),
+            "first_mean": _time(row.first_answer.mean, lang),
+            "solve_median": _time(row.resolution.median, lang),
+            "solve_mean": _time(row.resolution.mean, lang),
+        }
+        for row in found.teams
     ]

@@ -14,14 +14,16 @@ from typing import Any
 import reflex as rx
 
 from customer_center.domain.errors import ServiceError
-from customer_center.domain.inputs import parse_id
+from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.orders import order_number
 from customer_center.presenters import cases as words
 from customer_center.services.cases import customer
+from customer_center.services.cases.attachments import FileInfo
 from customer_center.services.cases.records import CaseView
 from customer_center.settings import get_settings
 from customer_center.state.access import signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.case_uploads import clear_staged, stage_into
 from customer_center.state.paging import page_turners
 
 
@@ -55,6 +57,9 @@ class CaseNewState(PortalState):
     order_id: str = ""
     order_label: str = ""
     errors: dict[str, str] = {}
+    staged: list[dict[str, str]] = []  # the files dropped for the case: name and size
+    _staged: list[int] = []
+    _staged_files: list[FileInfo] = []
 
     @signed_in
     def load(self) -> None:
@@ -63,6 +68,16 @@ class CaseNewState(PortalState):
         number = order_number(SimpleNamespace(id=wanted)) if wanted else ""
         self.order_label = self._t("cases.order_link", number=number) if wanted else ""
         self.errors = {}
+        clear_staged(self)
+
+    @signed_in
+    async def attach(self, files: list[rx.UploadFile]) -> None:
+        await stage_into(self, customer.stage_files, self._actor(), files)
+
+    @signed_in
+    async def drop_files(self) -> None:
+        await in_transaction(customer.discard_files, self._actor(), ids=list(self._staged))
+        clear_staged(self)
 
     @signed_in
     async def submit(self, form: dict) -> Any:
@@ -74,11 +89,14 @@ class CaseNewState(PortalState):
                 category=text_field(form, "category", 32),
                 description=text_field(form, "description", 4100),
                 order_id=self.order_id,
+                files=list(self._staged),
+                settings=get_settings(),
             )
         except ServiceError as error:
             self.errors = field_errors(error, self.lang)
             return None
         self.errors = {}
+        clear_staged(self)
         return rx.redirect(f"/cases/{case_id}")
 
 
@@ -87,7 +105,15 @@ class CaseViewState(PortalState):
 
     head: dict[str, str] = {}
     timeline: list[dict[str, str]] = []
+    # The follower search: what was typed, one page of matching colleagues.
+    follower_query: str = ""
     colleagues: list[dict[str, str]] = []
+    colleague_page: int = 0
+    colleagues_more: bool = False
+    files: list[dict[str, str]] = []
+    staged: list[dict[str, str]] = []
+    _staged: list[int] = []
+    _staged_files: list[FileInfo] = []
     errors: dict[str, str] = {}
     notice: str = ""
     problem: str = ""
@@ -102,20 +128,32 @@ class CaseViewState(PortalState):
             view: CaseView = await in_transaction(
                 customer.read_case, actor, case_id=case_id, settings=get_settings()
             )
-            people = await in_transaction(customer.colleagues, actor, case_id=case_id)
         except ServiceError as error:
-            self.head, self.timeline, self.colleagues = {}, [], []
+            self.head, self.timeline, self.colleagues, self.files = {}, [], [], []
+            self.colleagues_more = False
             self.problem, self.loaded = self._t(error.code), True
             return
         self.head = words.head(view, self.lang)
         self.timeline = words.timeline_rows(view, self.lang)
-        self.colleagues = [{"id": str(i), "name": name} for i, name in people]
+        self.files = words.file_rows(view, self.lang)
         self.problem, self.loaded = "", True
 
     @signed_in
     async def load(self) -> None:
         self.errors, self.notice = {}, ""
+        self.follower_query, self.colleagues, self.colleague_page = "", [], 0
+        self.colleagues_more = False
+        clear_staged(self)
         await self._refresh()
+
+    @signed_in
+    async def attach(self, files: list[rx.UploadFile]) -> None:
+        await stage_into(self, customer.stage_files, self._actor(), files)
+
+    @signed_in
+    async def drop_files(self) -> None:
+        await in_transaction(customer.discard_files, self._actor(), ids=list(self._staged))
+        clear_staged(self)
 
     async def _write(self, fn: Callable[..., Any], done: str, **kwargs: Any) -> bool:
         try:
@@ -129,17 +167,55 @@ class CaseViewState(PortalState):
 
     @signed_in
     async def reply(self, form: dict) -> None:
-        await self._write(
+        sent = await self._write(
             customer.reply,
             self._t("cases.sent"),
             text=text_field(form, "message", 4100),
             settings=get_settings(),
+            files=list(self._staged),
         )
+        if sent:
+            clear_staged(self)
+
+    async def _search(self) -> None:
+        found = await in_transaction(
+            customer.colleagues,
+            self._actor(),
+            case_id=self._case_id(),
+            query=self.follower_query,
+            page=self.colleague_page,
+        )
+        self.colleagues = [{"id": str(i), "name": n, "email": e} for i, n, e in found.rows]
+        self.colleague_page, self.colleagues_more = found.page, found.more
 
     @signed_in
-    async def add_follower(self, form: dict) -> None:
-        user_id = text_field(form, "follower", 20)
+    async def search_colleagues(self, query: str) -> None:
+        self.follower_query, self.colleague_page = bounded_text(query, 100), 0
+        try:
+            await self._search()
+        except ServiceError as error:
+            self.colleagues, self.colleagues_more = [], False
+            self.errors = field_errors(error, self.lang)
+
+    @signed_in
+    async def next_colleagues(self) -> None:
+        if self.colleagues_more:
+            self.colleague_page += 1
+            await self._search()
+
+    @signed_in
+    async def previous_colleagues(self) -> None:
+        if self.colleague_page > 0:
+            self.colleague_page -= 1
+            await self._search()
+
+    @signed_in
+    async def follow(self, user_id: str) -> None:
+        """Add the colleague of the search's results (the service checks the id again)."""
         name = next((c["name"] for c in self.colleagues if c["id"] == user_id), "")
-        await self._write(
+        added = await self._write(
             customer.add_follower, self._t("cases.follower_added", name=name), user_id=user_id
         )
+        if added:  # done: the search starts afresh
+            self.follower_query, self.colleagues, self.colleague_page = "", [], 0
+            self.colleagues_more = False

@@ -6,16 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import reflex as rx
+
 from customer_center.domain.cases import CaseStatus
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.inputs import parse_whole
 from customer_center.domain.principals import SellerAgent
 from customer_center.domain.staff import StaffPermission
 from customer_center.presenters import cases as words
-from customer_center.services.cases import seller
+from customer_center.services.cases import response_times, seller
+from customer_center.services.cases.attachments import FileInfo
 from customer_center.services.cases.records import CaseView
 from customer_center.settings import get_settings
 from customer_center.state.access import staff
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.case_uploads import clear_staged, stage_into
 from customer_center.state.paging import page_turners
 
 VIEW = StaffPermission.VIEW
@@ -31,6 +36,16 @@ class SellerCasesState(PortalState):
     page_count: int = 1
     summary: str = ""
     loaded: bool = False
+    period: str = str(response_times.PERIODS[1])  # days of the response times shown
+    times: dict[str, str] = {}
+    teams: list[dict[str, str]] = []  # the same per account team
+
+    async def _refresh_times(self) -> None:
+        found = await in_transaction(
+            response_times.team_times, self._agent(), days=int(self.period)
+        )
+        self.times = words.team_times(found, self.lang)
+        self.teams = words.team_rows(found, self.lang)
 
     async def _refresh(self) -> None:
         status = "" if self.view == "all" else self.view
@@ -44,6 +59,13 @@ class SellerCasesState(PortalState):
     async def load(self) -> None:
         self.page = 0
         await self._refresh()
+        await self._refresh_times()
+
+    @staff(VIEW)
+    async def set_period(self, period: str) -> None:
+        days = parse_whole(period, 999)
+        self.period = str(days if days in response_times.PERIODS else response_times.PERIODS[1])
+        await self._refresh_times()
 
     @staff(VIEW)
     async def set_view(self, view: str) -> None:
@@ -67,7 +89,12 @@ class SellerCaseState(PortalState):
     timeline: list[dict[str, str]] = []
     agents: list[dict[str, str]] = []
     statuses: list[dict[str, str]] = []
+    files: list[dict[str, str]] = []
+    staged: list[dict[str, str]] = []
+    _staged: list[int] = []
+    _staged_files: list[FileInfo] = []
     assignee_id: str = ""
+    status_choice: str = ""  # the case's status if the select offers it ("new" is not offered)
     errors: dict[str, str] = {}
     notice: str = ""
     problem: str = ""
@@ -80,14 +107,17 @@ class SellerCaseState(PortalState):
         try:
             view, agents = await in_transaction(_read, self._agent(), case_id=self._case_id())
         except ServiceError as error:
-            self.head, self.timeline, self.agents = {}, [], []
+            self.head, self.timeline, self.agents, self.files = {}, [], [], []
             self.problem, self.loaded = self._t(error.code), True
             return
         self.head = words.head(view, self.lang, seller=True)
         self.timeline = words.timeline_rows(view, self.lang)
+        self.files = words.file_rows(view, self.lang, seller=True)
         self.agents = [{"id": str(i), "name": name} for i, name in agents]
         names = {name: str(i) for i, name in agents}
         self.assignee_id = names.get(view.row.assignee, "")
+        status = view.row.status
+        self.status_choice = "" if status == CaseStatus.NEW else status
         self.statuses = [
             {"value": s.value, "label": self._t(f"cases.status.{s.value}")}
             for s in CaseStatus
@@ -98,7 +128,18 @@ class SellerCaseState(PortalState):
     @staff(VIEW)
     async def load(self) -> None:
         self.errors, self.notice = {}, ""
+        clear_staged(self)
         await self._refresh()
+
+    @staff(VIEW)
+    async def attach(self, files: list[rx.UploadFile]) -> None:
+        await stage_into(self, seller.stage_files, self._agent(), files, case_id=self._case_id())
+
+    @staff(VIEW)
+    async def drop_files(self) -> None:
+        ids = list(self._staged)
+        await in_transaction(seller.discard_files, self._agent(), case_id=self._case_id(), ids=ids)
+        clear_staged(self)
 
     async def _write(self, fn: Callable[..., Any], done: str, **kwargs: Any) -> None:
         try:
@@ -107,6 +148,8 @@ class SellerCaseState(PortalState):
             self.errors, self.notice = field_errors(error, self.lang), ""
             return
         self.errors, self.notice = {}, done
+        if "files" in kwargs:
+            clear_staged(self)
         await self._refresh()
 
     @staff(VIEW)
@@ -116,12 +159,16 @@ class SellerCaseState(PortalState):
             self._t("cases.sent"),
             text=text_field(form, "message", 4100),
             settings=get_settings(),
+            files=list(self._staged),
         )
 
     @staff(VIEW)
     async def add_note(self, form: dict) -> None:
         await self._write(
-            seller.add_note, self._t("cases.note_added"), text=text_field(form, "note", 4100)
+            seller.add_note,
+            self._t("cases.note_added"),
+            text=text_field(form, "note", 4100),
+            files=list(self._staged),
         )
         if "message" in self.errors:
             self.errors = {"note": self.errors["message"]}

@@ -13,6 +13,7 @@ import importlib
 import json
 import pkgutil
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 from sqlmodel import Session
@@ -22,12 +23,14 @@ from starlette.testclient import TestClient
 
 import customer_center.http as http_package
 from customer_center.auth.sessions import SESSION_COOKIE
+from customer_center.auth.staff_sessions import STAFF_COOKIE
 from customer_center.domain import routes
 from customer_center.http import erp_contacts, erp_status
 from customer_center.models.user import User
 from customer_center.services.identity import scim_tokens
 from customer_center.settings import get_settings
 from tests.factories import make_company, make_user, role_id, signed_in_cookie
+from tests.staff_factories import make_staff, staff_cookie
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -72,6 +75,7 @@ class Portal:
         self.scim = {
             "Authorization": f"Bearer {scim_tokens.create_token(session, self.main, label='IdP')}"
         }
+        self.staff_cookie = staff_cookie(session, make_staff(session, "eva@seller.example"))
         session.commit()
 
 
@@ -110,6 +114,8 @@ def test_every_route_is_exercised() -> None:
         "/export/users.csv",
         "/datasheets/{name}",
         routes.DOCUMENT_FILES + "/{number}.pdf",
+        routes.CASE_FILES + "/{attachment_id}",
+        routes.SELLER_CASE_FILES + "/{attachment_id}",
         "/auth/complete",
         "/auth/signed-out",
         "/auth/sso/start",
@@ -125,7 +131,7 @@ def test_every_route_is_exercised() -> None:
         "/seller/auth/sso/callback",
         *PUNCHOUT_ROUTES,
     }, "a new route: give it odd values below"
-    assert len(paths) == 23
+    assert len(paths) == 25
 
 
 def test_exports_answer_odd_query_values(client: TestClient, portal: Portal) -> None:
@@ -179,6 +185,21 @@ def test_sign_in_routes_and_data_sheets_answer_odd_values(
             headers={"cookie": portal.cookie},
         )
         problems += _problems(client, "GET", "/health", params={"x": value})
+    assert not problems, "\n".join(problems)
+
+
+def test_case_files_answer_odd_ids(client: TestClient, portal: Portal) -> None:
+    """Signed in as a customer, as a staff member and not at all: 401 or the one 403."""
+    problems: list[str] = []
+    staff = f"{STAFF_COOKIE}={portal.staff_cookie}"
+    for value in [*ODD_TEXT, "0", "1", "1;x", "1.0", "1e3", "0x10"]:
+        for seller, cookie in ((False, portal.cookie), (True, staff), (False, ""), (True, "")):
+            path = routes.case_file(0, seller=seller).removesuffix("/0") + "/" + quote(value)
+            response = client.get(path, headers={"cookie": cookie} if cookie else {})
+            if response.status_code != (403 if cookie else 401):
+                problems.append(f"{path[:80]}: {response.status_code}")
+            elif cookie and response.headers.get("content-disposition"):
+                problems.append(f"{path[:80]}: a file")
     assert not problems, "\n".join(problems)
 
 

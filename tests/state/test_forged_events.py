@@ -17,15 +17,9 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from reflex.istate.manager.memory import StateManagerMemory
-from reflex.istate.manager.token import BaseStateToken
-from reflex_base.event import Event
-from reflex_base.event.processor import BaseStateEventProcessor
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-import customer_center.customer_center as portal
-from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.domain.order_states import OrderStatus
 from customer_center.domain.people import RuleScope
 from customer_center.models.approval import Absence
@@ -41,6 +35,7 @@ from customer_center.state.users import UsersListState
 from customer_center.tables import metadata
 from tests.factories import actor_for, make_company, make_user, role_id, signed_in_cookie
 from tests.order_factories import CHECKOUT, FakeErp
+from tests.state.pipeline import Pipeline, session_cookie, state_of
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -239,47 +234,14 @@ def _arguments(fn: Callable, ids: dict[str, int]) -> dict[str, object]:
     return arguments
 
 
-class SentToBrowsers:
-    """Stands in for the socket: keeps every update the server sends, by client token."""
-
-    def __init__(self) -> None:
-        self.updates: dict[str, list[object]] = {}
-
-    async def emit_update(self, update: object, token: str) -> None:
-        self.updates.setdefault(token, []).append(update)
-
-
-_sent = SentToBrowsers()
+_pipeline = Pipeline()
+_sent = _pipeline.sent
+handler_functions_state = state_of
 
 
 async def dispatch(token: str, cookie: str, name: str, payload: dict, query: dict) -> object:
     """Send one event the way the socket handler does, and return the handler's state."""
-    manager = _managers.setdefault(token, StateManagerMemory())
-    processor = BaseStateEventProcessor(middleware=portal.app)
-    headers = {"cookie": f"{SESSION_COOKIE}={cookie}" if cookie else ""}
-    router_data = {"headers": headers, "pathname": "/forged", "query": query, "ip": "10.9.9.9"}
-    async with processor.configure(state_manager=manager, event_namespace=_sent):  # type: ignore[arg-type]
-        future = await processor.enqueue(
-            token, Event(name=name, payload=payload, router_data=router_data)
-        )
-        await future
-    state_cls = handler_functions_state(name)
-    root = await manager.get_state(BaseStateToken(ident=token, cls=state_cls))
-    return await root.get_state(state_cls)
-
-
-_managers: dict[str, StateManagerMemory] = {}
-
-
-def handler_functions_state(name: str):  # type: ignore[no-untyped-def]
-    state_name = name.rpartition(".")[0]
-    pending = [portal.rx.State]
-    while pending:
-        state_cls = pending.pop()
-        if state_cls.get_full_name() == state_name:
-            return state_cls
-        pending.extend(state_cls.get_substates())
-    raise LookupError(name)
+    return await _pipeline.send(token, session_cookie(cookie), name, payload, query)
 
 
 def snapshot(engine, company_id: int | None) -> dict[str, list]:  # type: ignore[no-untyped-def]

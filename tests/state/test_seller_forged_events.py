@@ -21,9 +21,9 @@ from customer_center.state.middleware import handler_functions
 from customer_center.state.seller_staff import SellerStaffState
 from tests.factories import signed_in_cookie
 from tests.staff_factories import make_staff, staff_cookie
+from tests.state.pipeline import SentToBrowsers
 from tests.state.test_forged_events import (
     SECRET_TEXTS,
-    SentToBrowsers,
     World,
     _arguments,
     handler_functions_state,

@@ -216,3 +216,72 @@ def test_every_entry_records_who_acted_and_for_whom(shop: Shop, team) -> None:  
         (PrincipalKind.SELLER_AGENT, eva.agent_id, shop.ben.id),
         (PrincipalKind.SELLER_AGENT, eva.agent_id, None),
     ]
+
+
+def test_a_customer_s_message_mails_the_assigned_agent_or_else_the_account_team(
+    shop: Shop,
+) -> None:
+    eva = make_staff(shop.session, "eva@seller.example", name="Eva Ernst")
+    karl = make_staff(shop.session, "karl@seller.example", name="Karl Key")
+    make_staff(shop.session, "otto@seller.example", name="Otto Other")  # in no team
+    for member in (eva, karl):
+        shop.session.add(
+            AccountTeamMember(
+                company_id=shop.main.company_id, staff_id=member.id, team_role="agent"
+            )
+        )
+    shop.session.commit()
+    before = len(_mails(shop))
+    case_id = _open(shop)  # nobody has the case: the whole team hears of it
+    opened = _mails(shop)[before:]
+    assert sorted(to for to, _ in opened) == ["eva@seller.example", "karl@seller.example"]
+    assert f"/seller/cases/{case_id}" in opened[0][1] and "The casing is cracked." in opened[0][1]
+    seller.assign(
+        shop.session, agent_for(shop.session, eva), case_id=str(case_id), staff_id=str(eva.id)
+    )
+    shop.session.commit()
+    before = len(_mails(shop))
+    customer.reply(
+        shop.session,
+        shop.actor(shop.ben),
+        case_id=str(case_id),
+        text="Any news?",
+        settings=SETTINGS,
+    )
+    shop.session.commit()
+    sent = _mails(shop)[before:]
+    assert [to for to, _ in sent] == ["eva@seller.example"]  # only the case's agent
+    assert "Any news?" in sent[0][1] and f"/seller/cases/{case_id}" in sent[0][1]
+
+
+def test_the_follower_search_pages_matching_colleagues_of_the_company_only(shop: Shop) -> None:
+    case_id = _open(shop)
+    company = shop.main.company_id
+    for n in range(10):
+        make_user(
+            shop.session, company, f"mueller{n}@acme.example", ["buyer"], name=f"Müller {n:02d}"
+        )
+    make_user(
+        shop.session,
+        shop.other_main.company_id,
+        "mueller@other.example",
+        ["buyer"],
+        name="Müller Other",
+    )
+    shop.session.commit()
+    ben = shop.actor(shop.ben)
+    first = customer.colleagues(shop.session, ben, case_id=case_id, query="MÜLLER")
+    assert [n for _, n, _ in first.rows] == [f"Müller {n:02d}" for n in range(8)] and first.more
+    second = customer.colleagues(shop.session, ben, case_id=case_id, query="müller", page=1)
+    assert [n for _, n, _ in second.rows] == ["Müller 08", "Müller 09"] and not second.more
+    by_mail = customer.colleagues(shop.session, ben, case_id=case_id, query="tina@")
+    assert [n for _, n, _ in by_mail.rows] == ["Tina"]
+    # Ben (the opener) is no match; nor is anything for an empty query or a LIKE wildcard.
+    assert customer.colleagues(shop.session, ben, case_id=case_id, query="ben").rows == []
+    for odd in ("", "   ", "%", "_", 12, None, "x" * 5000):
+        assert customer.colleagues(shop.session, ben, case_id=case_id, query=odd).rows == []
+    assert customer.colleagues(shop.session, ben, case_id=case_id, query="a", page=-3).page == 0
+    customer.add_follower(shop.session, ben, case_id=str(case_id), user_id=str(shop.tina.id))
+    assert customer.colleagues(shop.session, ben, case_id=case_id, query="tina").rows == []
+    with pytest.raises(ServiceError, match="cases.error.not_found"):
+        customer.colleagues(shop.session, shop.other_main, case_id=case_id, query="a")

@@ -8,7 +8,10 @@ company's cases). Anything else is "not found". Internal notes of the seller nev
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, or_, select
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, func, or_, select
 
 from customer_center.domain.cases import (
     BODY_MAX,
@@ -19,18 +22,22 @@ from customer_center.domain.cases import (
     status_after_customer_message,
 )
 from customer_center.domain.errors import ServiceError, ValidationFailed
-from customer_center.domain.inputs import parse_id
+from customer_center.domain.inputs import LIKE_ESCAPE, bounded_text, like_pattern, parse_id
 from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.case import CaseFollower, SupportCase
 from customer_center.models.user import User
-from customer_center.services.cases import records
+from customer_center.services.cases import attachments, records
+from customer_center.services.cases.attachments import FileContent, FileInfo
 from customer_center.services.cases.records import CasePage, CaseView
 from customer_center.services.orders.access import visible_order
-from customer_center.settings import Settings
+from customer_center.settings import Settings, get_settings
 
 NOT_FOUND = "cases.error.not_found"
+COLLEAGUES_PER_PAGE = 8
+MAX_COLLEAGUE_PAGE = 1000
+QUERY_MAX = 100
 
 
 def _text(value: object, field: str, limit: int, code: str) -> str:
@@ -50,8 +57,11 @@ def open_case(
     category: object,
     description: object,
     order_id: object = "",
+    files: Sequence[int] = (),
+    settings: Settings | None = None,
 ) -> int:
-    """A new case of the principal's company, opened by (and followed by) the principal."""
+    """A new case of the principal's company, opened by (and followed by) the principal;
+    the company's account team is told by e-mail."""
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     values: dict[str, str] = {}
     for field, value, limit, code in (
@@ -82,8 +92,14 @@ def open_case(
     )
     session.add(case)
     session.flush()
-    records.add_entry(
+    entry = records.add_entry(
         session, case, CaseEntryKind.OPENED, principal.attribution, body=values["description"]
+    )
+    session.flush()
+    attachments.attach(session, principal.attribution, entry, files)
+    author = records.actor_name(session, principal.attribution)
+    records.notify_team(
+        session, settings or get_settings(), case, author=author, body=values["description"]
     )
     return case.id or 0
 
@@ -122,7 +138,13 @@ def read_case(
 
 
 def reply(
-    session: Session, principal: CustomerUser, *, case_id: object, text: object, settings: Settings
+    session: Session,
+    principal: CustomerUser,
+    *,
+    case_id: object,
+    text: object,
+    settings: Settings,
+    files: Sequence[int] = (),
 ) -> None:
     """A message of the customer's side; the author follows the case from now on."""
     case = visible_case(session, principal, case_id=case_id)
@@ -131,12 +153,16 @@ def reply(
         raise ServiceError("cases.error.closed")
     records.follow(session, case, principal.user_id)
     case.status = status_after_customer_message(case.status)
-    records.add_entry(session, case, CaseEntryKind.MESSAGE, principal.attribution, body=body)
+    entry = records.add_entry(
+        session, case, CaseEntryKind.MESSAGE, principal.attribution, body=body
+    )
     session.flush()
+    attachments.attach(session, principal.attribution, entry, files)
     author = records.actor_name(session, principal.attribution)
     records.notify_followers(
         session, settings, case, author=author, body=body, by=principal.attribution
     )
+    records.notify_team(session, settings, case, author=author, body=body)
 
 
 def add_follower(
@@ -158,20 +184,65 @@ def add_follower(
         )
 
 
+@dataclass(frozen=True)
+class ColleaguePage:
+    rows: list[tuple[int, str, str]]  # id, name, e-mail
+    page: int
+    more: bool  # a further page exists
+
+
 def colleagues(
-    session: Session, principal: CustomerUser, *, case_id: object
-) -> list[tuple[int, str]]:
-    """Active colleagues who do not follow the case yet (id, name), by name."""
+    session: Session, principal: CustomerUser, *, case_id: object, query: object, page: int = 0
+) -> ColleaguePage:
+    """Active colleagues not following the case yet whose name or e-mail contains ``query``
+    (nothing for an empty one), by name, one page of ``COLLEAGUES_PER_PAGE`` in SQL."""
     case = visible_case(session, principal, case_id=case_id)
-    following = records.follower_ids(session, case)
+    term = bounded_text(query, QUERY_MAX).strip().lower()
+    page = page if isinstance(page, int) and 0 <= page <= MAX_COLLEAGUE_PAGE else 0
+    if not term:
+        return ColleaguePage([], 0, False)
+    pattern = like_pattern(term)
     rows = session.exec(
-        select(User.id, User.name)
+        select(User.id, User.name, User.email)
         .where(
             User.company_id == principal.company_id,
             User.status == UserStatus.ACTIVE,
-            col(User.id).not_in(following),
+            col(User.id).not_in(records.follower_ids(session, case)),
+            or_(
+                func.lower(User.name).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
+            ),
         )
-        .order_by(col(User.name))
-        .limit(200)
+        .order_by(col(User.name), col(User.id))
+        .offset(page * COLLEAGUES_PER_PAGE)
+        .limit(COLLEAGUES_PER_PAGE + 1)
     ).all()
-    return [(user_id or 0, name) for user_id, name in rows]
+    found = [(user_id or 0, name, email) for user_id, name, email in rows]
+    more = len(found) > COLLEAGUES_PER_PAGE
+    return ColleaguePage(found[:COLLEAGUES_PER_PAGE], page, more)
+
+
+def stage_files(
+    session: Session,
+    principal: CustomerUser,
+    *,
+    staged: Sequence[int],
+    files: Sequence[tuple[object, object]],
+) -> list[FileInfo]:
+    """Files for the principal's next case or message (checked now, attached on sending)."""
+    return attachments.stage(
+        session, principal.attribution, company_id=principal.company_id, staged=staged, files=files
+    )
+
+
+def discard_files(session: Session, principal: CustomerUser, *, ids: Sequence[int]) -> None:
+    attachments.discard(session, principal.attribution, company_id=principal.company_id, ids=ids)
+
+
+def file_content(
+    session: Session, principal: CustomerUser, *, attachment_id: object
+) -> FileContent:
+    """A file of a case the principal sees, not of a seller's note; refused alike otherwise."""
+    wanted = parse_id(attachment_id) if isinstance(attachment_id, str) else None
+    case_ids = _visible_query(principal).with_only_columns(col(SupportCase.id))
+    return attachments.content(session, wanted, case_ids=case_ids, internal=False)

@@ -22,14 +22,17 @@ from customer_center.domain.cases import (
 from customer_center.domain.orders import order_number
 from customer_center.domain.people import UserStatus
 from customer_center.domain.principals import Attribution, PrincipalKind
+from customer_center.domain.staff import StaffStatus
 from customer_center.domain.timeline import TimelineEntry
 from customer_center.models.base import utcnow
 from customer_center.models.case import CaseEntry, CaseFollower, SupportCase
 from customer_center.models.company import Company
 from customer_center.models.order import Order
-from customer_center.models.staff import StaffMember
+from customer_center.models.staff import AccountTeamMember, StaffMember
 from customer_center.models.user import User
 from customer_center.services import emails
+from customer_center.services.cases import attachments
+from customer_center.services.cases.attachments import FileInfo
 from customer_center.settings import Settings
 
 
@@ -69,6 +72,8 @@ class CaseView:
     first_answer: timedelta | None
     total_time: timedelta | None
     open: bool
+    entry_ids: list[int]  # of ``entries``, in the same order
+    files: list[FileInfo]
 
 
 def add_entry(
@@ -141,6 +146,38 @@ def notify_followers(
         )
 
 
+def notify_team(
+    session: Session, settings: Settings, case: SupportCase, *, author: str, body: str
+) -> None:
+    """E-mail a customer's message to the case's agent, or, while nobody has the case, to
+    every active member of the company's account team; with a link to the seller's page."""
+    link = routes.link(settings.base_url, routes.seller_case_path(case.id or 0))
+    query = select(StaffMember).where(StaffMember.status == StaffStatus.ACTIVE)
+    if case.assignee_id is not None:
+        query = query.where(StaffMember.id == case.assignee_id)
+    else:
+        team = select(AccountTeamMember.staff_id).where(
+            AccountTeamMember.company_id == case.company_id
+        )
+        query = query.where(col(StaffMember.id).in_(team))
+    company = session.get(Company, case.company_id)
+    for member in session.exec(query.order_by(col(StaffMember.id))).all():
+        emails.queue(
+            session,
+            to=member.email,
+            lang=member.language,
+            template="case_message_staff",
+            link=link,
+            refers_to=case_mail_ref(case.id or 0),
+            name=member.name,
+            number=case_number(case.id or 0),
+            subject=case.subject,
+            company=company.name if company else "",
+            author=author,
+            message=body,
+        )
+
+
 def actor_name(session: Session, by: Attribution) -> str:
     if by.actor_kind == PrincipalKind.SELLER_AGENT and by.user_id is None:
         staff = session.get(StaffMember, by.actor_id) if by.actor_id else None
@@ -149,14 +186,16 @@ def actor_name(session: Session, by: Attribution) -> str:
     return user.name if user else ""
 
 
-def timeline(
-    session: Session, case: SupportCase, *, internal: bool, seller: str
-) -> list[TimelineEntry]:
+def entries_of(session: Session, case: SupportCase, *, internal: bool) -> list[CaseEntry]:
     """The case's entries, oldest first; the seller's internal ones only if ``internal``."""
     query = select(CaseEntry).where(CaseEntry.case_id == case.id)
     if not internal:
         query = query.where(col(CaseEntry.kind).not_in(list(INTERNAL_KINDS)))
-    entries = session.exec(query.order_by(col(CaseEntry.created_at), col(CaseEntry.id))).all()
+    return list(session.exec(query.order_by(col(CaseEntry.created_at), col(CaseEntry.id))).all())
+
+
+def timeline(session: Session, entries: list[CaseEntry], *, seller: str) -> list[TimelineEntry]:
+    """The entries as the shared timeline's data."""
     users = _names(session, User, {e.actor_id for e in entries})
     staff = _names(session, StaffMember, {e.actor_ref for e in entries if _by_staff(e)})
     return [
@@ -220,7 +259,8 @@ def case_row(session: Session, case: SupportCase) -> CaseRow:
 
 
 def case_view(session: Session, case: SupportCase, *, internal: bool, seller: str) -> CaseView:
-    entries = timeline(session, case, internal=internal, seller=seller)
+    rows = entries_of(session, case, internal=internal)
+    entries = timeline(session, rows, seller=seller)
     opened = next((e for e in entries if e.kind == CaseEntryKind.OPENED), None)
     order = session.get(Order, case.order_id) if case.order_id else None
     followers = [
@@ -236,4 +276,6 @@ def case_view(session: Session, case: SupportCase, *, internal: bool, seller: st
         first_answer=response_time(case.created_at, case.first_answer_at),
         total_time=response_time(case.created_at, case.solved_at),
         open=open_for_messages(case.status),
+        entry_ids=[row.id or 0 for row in rows],
+        files=attachments.of_case(session, case.id or 0, internal=internal),
     )

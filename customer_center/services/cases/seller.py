@@ -6,6 +6,8 @@ An agent outside a company's account team sees none of its cases ("not found").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, col, select
 
 from customer_center.domain.cases import (
@@ -22,7 +24,8 @@ from customer_center.domain.staff import StaffPermission, StaffStatus
 from customer_center.models.base import utcnow
 from customer_center.models.case import SupportCase
 from customer_center.models.staff import AccountTeamMember, StaffMember
-from customer_center.services.cases import records
+from customer_center.services.cases import attachments, records
+from customer_center.services.cases.attachments import FileContent, FileInfo
 from customer_center.services.cases.records import CasePage, CaseView
 from customer_center.settings import Settings
 
@@ -85,7 +88,13 @@ def _body(text: object) -> str:
 
 
 def reply(
-    session: Session, agent: SellerAgent, *, case_id: object, text: object, settings: Settings
+    session: Session,
+    agent: SellerAgent,
+    *,
+    case_id: object,
+    text: object,
+    settings: Settings,
+    files: Sequence[int] = (),
 ) -> None:
     """A message to the customer: e-mailed to every follower; the first one is the case's
     first answer."""
@@ -98,18 +107,31 @@ def reply(
     case.status = status_after_seller_reply(case.status)
     if case.assignee_id is None:
         case.assignee_id = agent.agent_id
-    records.add_entry(session, case, CaseEntryKind.MESSAGE, agent.attribution, body=body)
+    entry = records.add_entry(session, case, CaseEntryKind.MESSAGE, agent.attribution, body=body)
     session.flush()
+    attachments.attach(session, agent.attribution, entry, files)
     author = records.actor_name(session, agent.attribution)
     records.notify_followers(
         session, settings, case, author=author, body=body, by=agent.attribution
     )
 
 
-def add_note(session: Session, agent: SellerAgent, *, case_id: object, text: object) -> None:
-    """An internal note: the seller's side only, never e-mailed, never shown to the customer."""
+def add_note(
+    session: Session,
+    agent: SellerAgent,
+    *,
+    case_id: object,
+    text: object,
+    files: Sequence[int] = (),
+) -> None:
+    """An internal note: the seller's side only, never e-mailed, never shown to the customer
+    (nor are its files)."""
     case = team_case(session, agent, case_id=case_id)
-    records.add_entry(session, case, CaseEntryKind.NOTE, agent.attribution, body=_body(text))
+    entry = records.add_entry(
+        session, case, CaseEntryKind.NOTE, agent.attribution, body=_body(text)
+    )
+    session.flush()
+    attachments.attach(session, agent.attribution, entry, files)
 
 
 def set_status(session: Session, agent: SellerAgent, *, case_id: object, status: object) -> None:
@@ -160,3 +182,34 @@ def team_agents(
         .order_by(col(StaffMember.name))
     ).all()
     return [(staff_id or 0, name) for staff_id, name in rows]
+
+
+def stage_files(
+    session: Session,
+    agent: SellerAgent,
+    *,
+    case_id: object,
+    staged: Sequence[int],
+    files: Sequence[tuple[object, object]],
+) -> list[FileInfo]:
+    """Files for the agent's next reply or note on the case (attached on sending)."""
+    case = team_case(session, agent, case_id=case_id)
+    return attachments.stage(
+        session, agent.attribution, company_id=case.company_id, staged=staged, files=files
+    )
+
+
+def discard_files(
+    session: Session, agent: SellerAgent, *, case_id: object, ids: Sequence[int]
+) -> None:
+    case = team_case(session, agent, case_id=case_id)
+    attachments.discard(session, agent.attribution, company_id=case.company_id, ids=ids)
+
+
+def file_content(session: Session, agent: SellerAgent, *, attachment_id: object) -> FileContent:
+    """A file of a case of the agent's account teams (notes' files too); refused alike
+    otherwise."""
+    agent.require(StaffPermission.VIEW)
+    wanted = parse_id(attachment_id) if isinstance(attachment_id, str) else None
+    case_ids = select(SupportCase.id).where(col(SupportCase.company_id).in_(_team_companies(agent)))
+    return attachments.content(session, wanted, case_ids=case_ids, internal=True)

@@ -18,7 +18,7 @@ from alembic import op
 
 
 revision: str = '0020'
-down_revision: str | None = '0018'
+down_revision: str | None = '0021'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

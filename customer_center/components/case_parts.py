@@ -104,10 +104,18 @@ def _entry_files(event: Texts, files: rx.Var) -> rx.Component:
     )
 
 
-def timeline_entry(event: Texts, files: rx.Var) -> rx.Component:
-    """One entry: who did what, then what they wrote, the files that came with it and when;
-    the seller's internal notes stand out in amber."""
+def timeline_entry(event: Texts, files: rx.Var | None) -> rx.Component:
+    """One entry: who did what, then what they wrote, the files that came with it (on a
+    timeline that has files) and when; the seller's internal notes stand out in amber."""
     note = event["kind"] == "case.note"
+    attached = (
+        rx.fragment()
+        if files is None
+        else rx.cond(
+            event["files"] != "",
+            rx.flex(_entry_files(event, files), spacing="3", wrap="wrap"),
+        )
+    )
     return rx.el.li(
         rx.vstack(
             rx.text(rx.text.strong(event["who"]), " ", event["text"], size="2"),
@@ -122,10 +130,7 @@ def timeline_entry(event: Texts, files: rx.Var) -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.cond(
-                event["files"] != "",
-                rx.flex(_entry_files(event, files), spacing="3", wrap="wrap"),
-            ),
+            attached,
             rx.text(event["when"], size="1", color_scheme="gray"),
             spacing="2",
             width="100%",
@@ -134,7 +139,7 @@ def timeline_entry(event: Texts, files: rx.Var) -> rx.Component:
     )
 
 
-def timeline(rows: rx.Var, files: rx.Var) -> rx.Component:
+def timeline(rows: rx.Var, files: rx.Var | None = None) -> rx.Component:
     return rx.el.ol(
         rx.foreach(rows, lambda event: timeline_entry(event, files)),
         class_name="cc-timeline-list cc-case-timeline",

@@ -260,10 +260,16 @@ def run_count(
     spy = backend_profile.start(pid, seconds, raw) if profile else None
     backend_before, client_before = backend_cpu_seconds(pid), time.process_time()
     tally, took = asyncio.run(run_users(url, users, seconds, think))
+    backend_used = backend_cpu_seconds(pid) - backend_before
+    clicks = sum(len(ts) for m, ts in tally.timings.items() if m != "connect and hydrate")
     extra: dict[str, Any] = {
         "users": len(users),
-        "backend_cores": round((backend_cpu_seconds(pid) - backend_before) / took, 2),
+        "backend_cores": round(backend_used / took, 2),
         "client_cores": round((time.process_time() - client_before) / took, 2),
+        # Everything the backend's processes used (clicks, connects, session checks), per
+        # measured click: the cost of a click with its share of the background traffic.
+        "backend_cpu_ms_per_click": round(backend_used * 1000 / max(clicks, 1), 1),
+        "load_average": " ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
     for example in tally.examples:
         print(f"  error: {example}")
@@ -276,7 +282,12 @@ def run_count(
 
 
 def print_table(title: str, rows: list[dict[str, Any]]) -> None:
-    cores = f"backend used {rows[0]['backend_cores']} cores, clients {rows[0]['client_cores']}"
+    first = rows[0]
+    cores = (
+        f"backend used {first['backend_cores']} cores, "
+        f"{first['backend_cpu_ms_per_click']} CPU ms per click, clients {first['client_cores']}, "
+        f"load {first['load_average']}"
+    )
     print(f"\n{title} ({cores})")
     heads = ("p50 ms", "p95 ms", "p99 ms")
     print(f"{'measure':24} " + " ".join(f"{h:>8}" for h in heads) + "      n errors   per s")
@@ -353,7 +364,9 @@ def write_results(rows: list[dict[str, Any]], args: Any, think: tuple[float, flo
         f"count after a ramp-up, thinking {think[0]:g}-{think[1]:g} s between clicks. Latency: "
         "event sent -> the update the user waits for (a page: its on_load handlers done). "
         "Backend: reflex run --env prod --backend-only on PostgreSQL cc_bench; the clients "
-        "run on the same machine (their CPU share: client_cores). backend_profile (with "
+        "run on the same machine (their CPU share: client_cores). backend_cpu_ms_per_click: "
+        "the CPU time of the backend's processes over the run (user + system, all "
+        "workers) divided by the measured clicks. backend_profile (with "
         "--profile): where the workers' Python time went, sampled by py-spy."
     )
     path = results.write("concurrency", "Concurrency: simulated users over sockets", rows, notes)

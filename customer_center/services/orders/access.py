@@ -34,7 +34,7 @@ from customer_center.models.user import User
 from customer_center.services.people.budgets import (
     local_today,
 )
-from customer_center.services.people.chains import deputy_directory
+from customer_center.services.people.chains import deputy_directory, routing_directory
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,13 @@ class Viewer:
 
 
 def viewer_of(session: Session, principal: CustomerUser, *, today: date | None = None) -> Viewer:
-    directory = deputy_directory(session, principal.company_id)
+    day = today or local_today()
+    directory = routing_directory(session, principal.company_id, [principal.user_id], day)
+    if directory.main_contact_id == principal.user_id:  # decides for the unreachable, too
+        directory = deputy_directory(session, principal.company_id)
     decider = Decider(
         user_id=principal.user_id,
-        stands_in_for=stands_in_for(principal.user_id, directory, today or local_today()),
+        stands_in_for=stands_in_for(principal.user_id, directory, day),
         is_main_contact=directory.main_contact_id == principal.user_id,
         may_decide=principal.may(Permission.APPROVALS_DECIDE),
     )

@@ -24,7 +24,7 @@ from customer_center.services.orders import mails
 from customer_center.services.orders.access import comment_text, user_name, visible_order
 from customer_center.services.orders.events import add_event
 from customer_center.services.people.budgets import local_today
-from customer_center.services.people.chains import deputy_directory
+from customer_center.services.people.chains import routing_directory
 from customer_center.settings import Settings
 
 DECIDED = (StepStatus.APPROVED, StepStatus.REJECTED)
@@ -67,8 +67,8 @@ def _approvers(session: Session, order: Order) -> Iterable[int]:
         )
     ).all()
     waiting = {s.approver_id for s in steps if s.status == StepStatus.WAITING}
-    directory = deputy_directory(session, order.company_id, waiting) if waiting else None
     today = local_today()
+    directory = routing_directory(session, order.company_id, waiting, today) if waiting else None
     for step in steps:
         if step.status in DECIDED:
             yield step.decided_by_id or step.approver_id

@@ -400,7 +400,7 @@ def main() -> None:
                     f"  backend CPU {row['cpu_ms_mean']:6.1f} ms  {row['measure']} (n={row['n']})"
                 )
             write_cpu_results(cpu_rows, args.cpu_rounds)
-        for mode in args.modes.split(","):
+        for mode in [m for m in args.modes.split(",") if m]:
             workers = 1 if mode == "single" else args.redis_workers
             redis_url = args.redis_url if mode == "redis" else ""
             with running_portal(workers, redis_url) as (url, pid):

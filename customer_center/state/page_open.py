@@ -87,7 +87,8 @@ class PageOpenState(PortalState):
         events: list[Any] = []
         for index, handler in enumerate(loads):
             if not allowed(handler, context):
-                log.warning("refused on page open: %s lacks its right", handler.fn.__qualname__)
+                # A part of the page the user may not use (shown to others only): not loaded.
+                log.info("not loaded on page open: %s", handler.fn.__qualname__)
                 continue
             assert handler.state is not None  # registered handlers belong to a state
             state = await self.get_state(handler.state)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -103,7 +104,12 @@ class ReflexClient:
         url = f"{ws_url}/_event/?EIO=4&transport=websocket{query}"
         headers = {"Cookie": f"cc_session={self.cookie}"} if self.cookie else {}
         headers["User-Agent"] = "cc-bench"
-        self._ws = await connect(url, additional_headers=headers, max_size=None)
+        # permessage-deflate as a browser asks for it, unless CC_BENCH_WS_DEFLATE=0 (to tell
+        # the server's compression contexts apart in the memory benchmark).
+        compression = "deflate" if os.environ.get("CC_BENCH_WS_DEFLATE", "1") != "0" else None
+        self._ws = await connect(
+            url, additional_headers=headers, max_size=None, compression=compression
+        )
         opening = await asyncio.wait_for(self._ws.recv(), self.timeout)
         if not str(opening).startswith("0"):
             raise ReflexError(f"unexpected Engine.IO opening {str(opening)[:80]}")

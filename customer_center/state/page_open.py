@@ -36,6 +36,8 @@ def register_page_loads(route: str, loads: Sequence[Any]) -> None:
     for load in loads:
         if not isinstance(load, EventHandler):
             raise TypeError(f"{route}: an on_load handler takes no arguments: {load!r}")
+        if load.is_background:  # it would run under the page's lock, not in the background
+            raise TypeError(f"{route}: a background handler cannot load a page: {load!r}")
     PAGE_LOADS[route_key(route)] = tuple(loads)
 
 

@@ -95,10 +95,13 @@ def _company_order(session: Session, principal: CustomerUser, order_id: object) 
     return order
 
 
+def _plainly_visible(principal: CustomerUser, order: Order) -> bool:
+    """The requester and holders of orders.view_all see the order, whoever decides it."""
+    return order.requester_id == principal.user_id or principal.may(Permission.ORDERS_VIEW_ALL)
+
+
 def _may_view(session: Session, viewer: Viewer, order: Order) -> bool:
-    if order.requester_id == viewer.principal.user_id:
-        return True
-    if viewer.principal.may(Permission.ORDERS_VIEW_ALL):
+    if _plainly_visible(viewer.principal, order):
         return True
     involved = session.exec(
         select(ApprovalStep.id).where(
@@ -122,6 +125,17 @@ def visible_order(
     if not _may_view(session, viewer, order):
         raise ServiceError("orders.error.not_found")
     return order, viewer
+
+
+def seen_order(session: Session, principal: CustomerUser, *, order_id: object) -> Order:
+    """The order if the principal may see it, as ``visible_order`` decides, for a reader who
+    needs no more: whom the principal decides for is worked out only when that decides it."""
+    order = _company_order(session, principal, order_id)
+    if _plainly_visible(principal, order):
+        return order
+    if not _may_view(session, viewer_of(session, principal), order):
+        raise ServiceError("orders.error.not_found")
+    return order
 
 
 def lock_version(session: Session, order: Order, seen_version: object) -> None:

@@ -21,7 +21,7 @@ from customer_center.domain.principals import CustomerUser
 from customer_center.models.order import ApprovalStep, Order, OrderEvent
 from customer_center.models.user import User
 from customer_center.services.orders import mails
-from customer_center.services.orders.access import comment_text, user_name, visible_order
+from customer_center.services.orders.access import comment_text, seen_order, user_name
 from customer_center.services.orders.events import add_event
 from customer_center.services.people.budgets import local_today
 from customer_center.services.people.chains import routing_directory
@@ -40,7 +40,7 @@ def add_comment(
 ) -> None:
     """A message in the order's conversation, e-mailed to the others involved."""
     body = comment_text(text, required=True)
-    order, _viewer = visible_order(session, principal, order_id=order_id)
+    order = seen_order(session, principal, order_id=order_id)
     if not may_write(order.status):
         raise ServiceError("orders.error.not_open")
     add_event(session, order, EventKind.COMMENT, principal.attribution, body=body)

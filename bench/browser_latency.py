@@ -156,7 +156,7 @@ def all_rows_contain(term: str) -> str:
 
 
 def nav_link(page: Page, path: str) -> Locator:
-    return page.locator(f'nav a[href="{path}"]')
+    return page.locator(f'nav a[href="{path}"]').locator("visible=true")  # not the phone menu
 
 
 def first_visits(browser: Browser, url: str, cookie: str, path: str, row: str, name: str,

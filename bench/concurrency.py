@@ -218,6 +218,53 @@ class SimulatedUser:
             self.tally.error(measure, f"refused: {errors or problem}")
 
 
+class CpuProbe(SimulatedUser):
+    """One user alone on the backend, clicking without pauses or session checks: the
+    backend's CPU time (all its processes) from each click's send until its update, per
+    action. Alone, nothing else runs on the backend in between."""
+
+    def __init__(self, url: str, pid: int, user: SimUser, tally: Tally):
+        super().__init__(url, user, tally, (0.0, 0.0))
+        self.pid = pid
+        self.cpu_ms: dict[str, list[float]] = defaultdict(list)
+
+    async def timed(self, measure: str, action: Callable[[], Awaitable[float]]) -> bool:
+        before = backend_cpu_seconds(self.pid)
+        done = await super().timed(measure, action)
+        await asyncio.sleep(0.1)  # what the click chained after its update, counted too
+        if done:
+            self.cpu_ms[measure].append((backend_cpu_seconds(self.pid) - before) * 1000)
+        return done
+
+    async def pause(self) -> None:
+        return None
+
+    async def probe(self, rounds: int) -> None:
+        visits = [self.browse_orders, self.decide if self.user.approver else self.shop]
+        await self.timed("connect and hydrate", lambda: self.client.connect("/dashboard"))
+        for _ in range(rounds):
+            for visit in visits:
+                await visit(time.monotonic() + 3600)
+        await self.client.close()
+
+
+def cpu_per_action(url: str, pid: int, users: list[SimUser], rounds: int) -> list[dict[str, Any]]:
+    """Backend CPU ms per click of each action, an approver and a buyer alone in turn."""
+    tally = Tally()
+    cpu: dict[str, list[float]] = defaultdict(list)
+    for user in (next(u for u in users if u.approver), next(u for u in users if not u.approver)):
+        probe = CpuProbe(url, pid, user, tally)
+        asyncio.run(probe.probe(rounds))
+        for measure, values in probe.cpu_ms.items():
+            cpu[measure].extend(values)
+    clicks = [v for m, vs in cpu.items() if m != "connect and hydrate" for v in vs]
+    rows = []
+    for measure, values in {**cpu, "all clicks (mean)": clicks}.items():
+        mean = sum(values) / len(values) if values else 0.0
+        rows.append({"measure": measure, "cpu_ms_mean": round(mean, 1), "n": len(values)})
+    return rows
+
+
 def summarize(tally: Tally, seconds: float, extra: dict[str, Any]) -> list[dict[str, Any]]:
     clicks = [t for m, ts in tally.timings.items() if m != "connect and hydrate" for t in ts]
     rows = []
@@ -260,10 +307,16 @@ def run_count(
     spy = backend_profile.start(pid, seconds, raw) if profile else None
     backend_before, client_before = backend_cpu_seconds(pid), time.process_time()
     tally, took = asyncio.run(run_users(url, users, seconds, think))
+    backend_used = backend_cpu_seconds(pid) - backend_before
+    clicks = sum(len(ts) for m, ts in tally.timings.items() if m != "connect and hydrate")
     extra: dict[str, Any] = {
         "users": len(users),
-        "backend_cores": round((backend_cpu_seconds(pid) - backend_before) / took, 2),
+        "backend_cores": round(backend_used / took, 2),
         "client_cores": round((time.process_time() - client_before) / took, 2),
+        # Everything the backend's processes used (clicks, connects, session checks), per
+        # measured click: the cost of a click with its share of the background traffic.
+        "backend_cpu_ms_per_click": round(backend_used * 1000 / max(clicks, 1), 1),
+        "load_average": " ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
     for example in tally.examples:
         print(f"  error: {example}")
@@ -276,7 +329,12 @@ def run_count(
 
 
 def print_table(title: str, rows: list[dict[str, Any]]) -> None:
-    cores = f"backend used {rows[0]['backend_cores']} cores, clients {rows[0]['client_cores']}"
+    first = rows[0]
+    cores = (
+        f"backend used {first['backend_cores']} cores, "
+        f"{first['backend_cpu_ms_per_click']} CPU ms per click, clients {first['client_cores']}, "
+        f"load {first['load_average']}"
+    )
     print(f"\n{title} ({cores})")
     heads = ("p50 ms", "p95 ms", "p99 ms")
     print(f"{'measure':24} " + " ".join(f"{h:>8}" for h in heads) + "      n errors   per s")
@@ -324,6 +382,9 @@ def main() -> None:
     )
     parser.add_argument("--think", default="1,5", help="think time between clicks, min,max s")
     parser.add_argument("--profile", action="store_true", help="sample the backend (py-spy)")
+    parser.add_argument(
+        "--cpu-rounds", type=int, default=10, help="rounds of the backend CPU per action probe"
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.users.split(",")]
     think_min, think_max = (float(x) for x in args.think.split(","))
@@ -331,7 +392,15 @@ def main() -> None:
     engine, users = prepare(max(counts))
     rows: list[dict[str, Any]] = []
     try:
-        for mode in args.modes.split(","):
+        if args.cpu_rounds:
+            with running_portal(1) as (url, pid):
+                cpu_rows = cpu_per_action(url, pid, users, args.cpu_rounds)
+            for row in cpu_rows:
+                print(
+                    f"  backend CPU {row['cpu_ms_mean']:6.1f} ms  {row['measure']} (n={row['n']})"
+                )
+            write_cpu_results(cpu_rows, args.cpu_rounds)
+        for mode in [m for m in args.modes.split(",") if m]:
             workers = 1 if mode == "single" else args.redis_workers
             redis_url = args.redis_url if mode == "redis" else ""
             with running_portal(workers, redis_url) as (url, pid):
@@ -346,6 +415,17 @@ def main() -> None:
     write_results(rows, args, think)
 
 
+def write_cpu_results(rows: list[dict[str, Any]], rounds: int) -> None:
+    notes = (
+        f"One approver, then one buyer, alone on one backend worker ({rounds} rounds of their "
+        "visits, no pauses, no session checks): the CPU time (user + system) of the backend's "
+        "processes from sending each click until its update arrived, averaged per action. "
+        "Target: mean < 6 ms per click."
+    )
+    path = results.write("cpu_per_action", "Backend CPU per click, per action", rows, notes)
+    print(f"written: {path}")
+
+
 def write_results(rows: list[dict[str, Any]], args: Any, think: tuple[float, float]) -> None:
     notes = (
         "Simulated users of the largest company (about 30% approvers, the rest buyers), each "
@@ -353,7 +433,9 @@ def write_results(rows: list[dict[str, Any]], args: Any, think: tuple[float, flo
         f"count after a ramp-up, thinking {think[0]:g}-{think[1]:g} s between clicks. Latency: "
         "event sent -> the update the user waits for (a page: its on_load handlers done). "
         "Backend: reflex run --env prod --backend-only on PostgreSQL cc_bench; the clients "
-        "run on the same machine (their CPU share: client_cores). backend_profile (with "
+        "run on the same machine (their CPU share: client_cores). backend_cpu_ms_per_click: "
+        "the CPU time of the backend's processes over the run (user + system, all "
+        "workers) divided by the measured clicks. backend_profile (with "
         "--profile): where the workers' Python time went, sampled by py-spy."
     )
     path = results.write("concurrency", "Concurrency: simulated users over sockets", rows, notes)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -72,10 +73,17 @@ def _flush_redis(redis_url: str) -> None:
 
 @contextmanager
 def running_portal(
-    workers: int = 1, redis_url: str = "", database_url: str = "", *, flush: bool = True
+    workers: int = 1,
+    redis_url: str = "",
+    database_url: str = "",
+    *,
+    flush: bool = True,
+    server: str = "granian",
 ) -> Iterator[tuple[str, int]]:
     """Start the backend (on the benchmark database unless another is named), yield its
-    URL and process id, stop it afterwards. ``flush`` empties the Redis database first."""
+    URL and process id, stop it afterwards. ``flush`` empties the Redis database first.
+    ``server``: granian (what ``reflex run`` picks) or uvicorn (one worker, the ASGI server
+    Reflex runs under gunicorn when both are installed and REFLEX_USE_GRANIAN is unset)."""
     if redis_url and flush:
         _flush_redis(redis_url)
     port = free_port()
@@ -85,9 +93,14 @@ def running_portal(
     env["CC_EMBEDDED_RELAY"] = "0"
     log = Path(env["CC_DATA_DIR"]) / "portal.log"
     command = [str(WITH_NODE), "reflex", "run", "--env", "prod", "--backend-only"]
+    command += ["--backend-port", str(port)]
+    if server == "uvicorn":
+        command = [sys.executable, "-m", "uvicorn", "--factory", "--port", str(port)]
+        command += ["--log-level", "warning", "customer_center.customer_center:app"]
+        env.update(REFLEX_ENV_MODE="prod", __REFLEX_SKIP_COMPILE="true")  # as reflex run does
     with log.open("w") as out:
         process = subprocess.Popen(
-            [*command, "--backend-port", str(port)],
+            command,
             cwd=ROOT,
             env=env,
             stdout=out,

@@ -142,19 +142,21 @@ def main() -> None:
     parser.add_argument("--redis-workers", type=int, default=1)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
     parser.add_argument("--page", default="/orders", help="the page every session stays on")
+    parser.add_argument("--servers", default="granian,uvicorn", help="ASGI servers to compare")
     args = parser.parse_args()
     engine, users = prepare(args.sessions + WARM_UP)
     rows: list[dict[str, Any]] = []
     runs: list[dict[str, Any]] = []
     try:
-        for mode in args.modes.split(","):
-            workers = 1 if mode == "single" else args.redis_workers
-            redis_url = args.redis_url if mode == "redis" else ""
-            with running_portal(workers, redis_url) as (url, pid):
-                found = asyncio.run(measure(url, pid, users, args.page, redis_url))
-            print(f"\n{mode}, {workers} worker(s): {json.dumps(found)}")
-            rows.extend(rows_of(mode, workers, found))
-            runs.append({"mode": mode, **found})
+        for server in args.servers.split(","):
+            for mode in args.modes.split(","):
+                workers = 1 if mode == "single" else args.redis_workers
+                redis_url = args.redis_url if mode == "redis" else ""
+                with running_portal(workers, redis_url, server=server) as (url, pid):
+                    found = asyncio.run(measure(url, pid, users, args.page, redis_url))
+                print(f"\n{server}, {mode}, {workers} worker(s): {json.dumps(found)}")
+                rows.extend(rows_of(f"{mode}, {server}", workers, found))
+                runs.append({"mode": f"{mode}, {server}", **found})
     finally:
         sign_out_users(engine, users)
     print_table(rows)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -53,6 +54,21 @@ def hydrated(delta: Delta) -> bool:
     return var(delta, ROOT, "is_hydrated") is True
 
 
+def shown_again() -> Done:
+    """Done when the page is shown after this navigation hid it: ``is_hydrated`` turns
+    false (the navigation's answer) and then true (the page's data is there). A late
+    ``is_hydrated`` of the previous page's chain does not count."""
+    hidden = False
+
+    def done(delta: Delta) -> bool:
+        nonlocal hidden
+        value = var(delta, ROOT, "is_hydrated")
+        hidden = hidden or value is False
+        return hidden and value is True
+
+    return done
+
+
 def changed(substate: str) -> Done:
     """Done when a delta changes ``substate`` (the state of the handler clicked)."""
     return lambda delta: substate in delta
@@ -88,7 +104,12 @@ class ReflexClient:
         url = f"{ws_url}/_event/?EIO=4&transport=websocket{query}"
         headers = {"Cookie": f"cc_session={self.cookie}"} if self.cookie else {}
         headers["User-Agent"] = "cc-bench"
-        self._ws = await connect(url, additional_headers=headers, max_size=None)
+        # permessage-deflate as a browser asks for it, unless CC_BENCH_WS_DEFLATE=0 (to tell
+        # the server's compression contexts apart in the memory benchmark).
+        compression = "deflate" if os.environ.get("CC_BENCH_WS_DEFLATE", "1") != "0" else None
+        self._ws = await connect(
+            url, additional_headers=headers, max_size=None, compression=compression
+        )
         opening = await asyncio.wait_for(self._ws.recv(), self.timeout)
         if not str(opening).startswith("0"):
             raise ReflexError(f"unexpected Engine.IO opening {str(opening)[:80]}")
@@ -160,7 +181,7 @@ class ReflexClient:
         """Navigate inside the app (no reload): the page's on_load handlers, until shown.
         ``mounted``: events the page's components send as they mount (not waited for)."""
         self._path = path
-        return await self.call(ON_LOAD, {}, hydrated, params=params, then=mounted)
+        return await self.call(ON_LOAD, {}, shown_again(), params=params, then=mounted)
 
     async def emit(self, event: str, payload: dict[str, Any] | None = None) -> None:
         """Send an event without waiting for anything (a timer's poll, a component's mount)."""

@@ -24,6 +24,7 @@ FINDINGS = Path(__file__).with_name("findings.md")  # written by hand: what limi
 ORDER = [
     "browser_latency",
     "concurrency",
+    "cpu_per_action",
     "memory",
     "hot_queries",
     "documents_list",

@@ -14,9 +14,10 @@ import asyncio
 import logging
 import signal
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from customer_center.db import get_engine, session_scope
+from customer_center.db import POOL_OVERFLOW, POOL_SIZE, get_engine, session_scope
 from customer_center.logs import configure_logging, start_system_context
 from customer_center.outbox.handlers import (
     ERP_COMPANY_ACTIVATED,
@@ -55,6 +56,16 @@ def build_relay() -> OutboxRelay:
         retry_forever=frozenset({ERP_ORDER_PLACED}),
         lease=timedelta(seconds=settings.outbox_lease_seconds),
     )
+
+
+async def size_thread_pool() -> None:
+    """Every blocking call of a worker (each database transaction of an event) runs in the
+    event loop's default thread pool (``asyncio.to_thread``): as many threads as the worker
+    has database connections, not Python's default of cores + 4 (6 on two cores), so a
+    transaction waits for a connection, not for a thread."""
+    threads = POOL_SIZE + POOL_OVERFLOW
+    executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="cc-blocking")
+    asyncio.get_running_loop().set_default_executor(executor)
 
 
 async def outbox_relay_task() -> None:

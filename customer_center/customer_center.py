@@ -5,7 +5,11 @@ from __future__ import annotations
 import reflex as rx
 from starlette.applications import Starlette
 
-from customer_center.background import approval_reminder_task, outbox_relay_task
+from customer_center.background import (
+    approval_reminder_task,
+    outbox_relay_task,
+    size_thread_pool,
+)
 from customer_center.http.auth_routes import routes as auth_routes
 from customer_center.http.browser_key import browser_key_middleware
 from customer_center.http.case_files import routes as case_file_routes
@@ -112,5 +116,6 @@ app = rx.App(
     backend_exception_handler=unexpected_error_toast,
 )
 app.add_middleware(AccessMiddleware())
+app.register_lifespan_task(size_thread_pool)
 app.register_lifespan_task(outbox_relay_task)
 app.register_lifespan_task(approval_reminder_task)

@@ -1,7 +1,8 @@
 """ "Add to a list": one of the user's own lists and a button, under the cart and on an order.
 
-The lists are loaded when the picker appears (``on_mount``), so the pages it sits on need no
-further on_load handler. Shown to those who may order only.
+The pages it sits on load the lists with their other on_load handlers
+(``ListPickerState.load_own``: opening the page stays one event). Shown to those who may
+order only.
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ def list_picker(on_submit: OnSubmit, picker_id: str) -> rx.Component:
         ),
         on_submit=on_submit,
         reset_on_submit=False,
-        on_mount=S.load_own,
         id=picker_id,
     )
     return rx.cond(SessionState.permissions.contains(Permission.ORDERS_CREATE.value), form)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 import reflex as rx
+from reflex_components_core.react_router.dom import ReactRouterLink
 
 from customer_center.components.ui import tr
 from customer_center.domain.permissions import Permission
@@ -79,18 +80,29 @@ def holds_any(rights: tuple[Permission, ...]) -> rx.Var[bool]:
     return allowed
 
 
+def prefetched_link(child: rx.Component, *, route: str) -> rx.Component:
+    """A link inside the app whose page code the browser loads as soon as the link shows
+    (React Router's ``prefetch="render"``: ``<link rel="modulepreload">`` of the route's
+    modules), so a first visit from the navigation does not wait for its chunk."""
+    return ReactRouterLink.create(child, to=route, custom_attrs={"prefetch": "render"})
+
+
 def _link(item: NavItem, *, badge_ids: bool) -> rx.Component:
     active = SessionState.router.page.path == item.route
     nav = item.nav
     link = rx.link(
-        rx.hstack(
-            rx.icon(nav.icon, size=18),
-            rx.text(tr(nav.label_key)),
-            *([nav.badge(with_id=badge_ids)] if nav.badge else []),
-            spacing="3",
-            align="center",
+        prefetched_link(
+            rx.hstack(
+                rx.icon(nav.icon, size=18),
+                rx.text(tr(nav.label_key)),
+                *([nav.badge(with_id=badge_ids)] if nav.badge else []),
+                spacing="3",
+                align="center",
+            ),
+            route=item.route,
         ),
         href=item.route,
+        as_child=True,
         class_name=rx.cond(active, "cc-nav-link cc-nav-active", "cc-nav-link"),
         aria_current=rx.cond(active, "page", "false"),
         underline="none",

@@ -18,6 +18,7 @@ from reflex.vars import StringVar
 from customer_center.components.navigation import Nav, Right, register
 from customer_center.components.ui import BRAND, tr
 from customer_center.state.base import PortalState
+from customer_center.state.page_open import PageOpenState, register_page_loads
 from customer_center.state.session import SessionState
 
 Decorator = Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]
@@ -52,16 +53,19 @@ def portal_page(
     title: StringVar | None = None,
 ) -> Decorator:
     """A signed-in page at ``route``: the shell's facts load first, then ``loads`` (the page
-    states' on_load handlers). ``right`` decides who sees the navigation entry ``nav``; the
-    handlers check their own rights anyway. ``title``: a detail page's own tab title (a Var
-    naming what it shows, "PO-000004 · Orders"), before the brand."""
+    states' on_load handlers), all in one event (``state.page_open``). ``right`` decides who
+    sees the navigation entry ``nav``; the handlers check their own rights anyway.
+    ``title``: a detail page's own tab title (a Var naming what it shows,
+    "PO-000004 · Orders"), before the brand."""
     if nav is not None:
         register(route, nav, right)
     SIGNED_IN_ROUTES.append(route)
     tab = page_title(route, title_key) if title is None else title + TITLE_SUFFIX
     if title is not None:
         TITLE_KEYS[route] = title_key
-    return rx.page(route=route, title=tab, on_load=[SessionState.load, *loads])
+    # One event opens the page: PageOpenState.open runs the shell's and the page's handlers.
+    register_page_loads(route, [SessionState.load, *loads])
+    return rx.page(route=route, title=tab, on_load=PageOpenState.open)
 
 
 def public_route(route: str, *loads: Any, title_key: str | None) -> Decorator:

@@ -21,6 +21,7 @@ from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
 from customer_center.settings import get_settings
 from customer_center.state.base import PortalState
+from customer_center.state.page_open import PageOpenState, register_page_loads
 from customer_center.state.seller import SellerShellState
 
 SESSION_CHECK_MS = 5000
@@ -61,11 +62,8 @@ def seller_page(
     if nav is not None:
         _REGISTERED[route] = SellerNavItem(route, nav, right)
     SELLER_ROUTES.append(route)
-    return rx.page(
-        route=route,
-        title=page_title(route, title_key),
-        on_load=[SellerShellState.load, *loads],
-    )
+    register_page_loads(route, [SellerShellState.load, *loads])  # opened by one event
+    return rx.page(route=route, title=page_title(route, title_key), on_load=PageOpenState.open)
 
 
 def seller_public_route(route: str, *loads: Any, title_key: str) -> Decorator:

@@ -316,6 +316,7 @@ def cart_content() -> rx.Component:
 @portal_page(
     routes.CART,
     CartState.load,
+    ListPickerState.load_own,
     title_key="page.cart",
     right=Permission.ORDERS_CREATE,
     nav=Nav("nav.cart", "shopping_cart", NavGroup.SHOP, 2, badge=cart_count_badge),

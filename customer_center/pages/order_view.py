@@ -19,6 +19,7 @@ from customer_center.state.order_documents import OrderDocumentsState
 from customer_center.state.order_totals import OrderTotalsState
 from customer_center.state.order_view import OrderViewState
 from customer_center.state.reorder import ReorderState
+from customer_center.state.shopping_lists import ListPickerState
 
 S = OrderViewState
 
@@ -716,6 +717,7 @@ def order_content() -> rx.Component:
     ReorderState.load,
     OrderDocumentsState.load,
     OrderTotalsState.load,
+    ListPickerState.load_own,
     title_key="page.order",
     # "PO-000004 · Orders · Customer Center" once the order is shown
     title=rx.cond(S.number != "", S.number + " · " + tr("page.orders"), tr("page.order")),

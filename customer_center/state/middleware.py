@@ -20,6 +20,7 @@ from customer_center.logs import bind_principal, start_context
 from customer_center.settings import get_settings
 from customer_center.state.access import Access, access_of, current_principal, session_of
 from customer_center.state.base import request_header
+from customer_center.state.page_open import page_loads
 from customer_center.state.tab import claim_tab, open_page
 
 log = logging.getLogger(__name__)
@@ -136,4 +137,5 @@ class AccessMiddleware(Middleware):
             context = await principal_of(state, seller=on_seller_page(state), refresh=False)
             await claim_tab(state, session_of(context))
         elif handler == _PAGE_OPEN_HANDLER:
-            await open_page(state, app.get_load_events(state.rx_router_url.path))
+            loads = page_loads(state.router.route_id)  # a signed-in page's, run by one event
+            await open_page(state, loads or app.get_load_events(state.rx_router_url.path))

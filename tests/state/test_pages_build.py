@@ -14,6 +14,7 @@ from customer_center.domain.permissions import Permission
 from customer_center.domain.staff import StaffPermission
 from customer_center.i18n import translate
 from customer_center.state.base import PortalState
+from customer_center.state.page_open import page_loads
 from customer_center.state.seller import SellerShellState
 from customer_center.state.session import SessionState
 
@@ -54,7 +55,8 @@ def test_signed_in_pages_load_the_shell_first_and_public_pages_the_language() ->
     for render, kwargs in portal.app._registration_context.decorated_pages:
         if kwargs["route"] == routes.START:
             continue
-        first = kwargs["on_load"][0]
+        on_load = kwargs["on_load"]
+        first = (page_loads(kwargs["route"]) or on_load)[0]
         # The seller's pages load the seller's shell (staff only), never the customers'.
         shell = SellerShellState if routes.is_seller_path(kwargs["route"]) else SessionState
         assert first in (shell.load, PortalState.detect_language), kwargs["route"]

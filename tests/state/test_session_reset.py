@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 import reflex as rx
@@ -49,6 +50,8 @@ from customer_center.models.order import CartItem
 from customer_center.models.user import User
 from customer_center.state.base import PortalState
 from customer_center.state.cart import CartState
+from customer_center.state.middleware import AccessMiddleware
+from customer_center.state.page_open import page_loads
 from customer_center.state.session import SessionState
 from customer_center.state.user_import import UserImportState
 from tests.factories import make_company, make_user, signed_in_cookie
@@ -80,7 +83,8 @@ def _pages(*, seller: bool = False) -> dict[str, list[Any]]:
     """Every page of the customers' side (``seller``: of the seller's side): route -> its
     on_load handlers, as the app registers them."""
     return {
-        kwargs["route"]: list(on_load) if isinstance(on_load, list | tuple) else [on_load]
+        kwargs["route"]: list(page_loads(kwargs["route"]))
+        or (list(on_load) if isinstance(on_load, list | tuple) else [on_load])
         for _render, kwargs in portal.app._registration_context.decorated_pages
         if (on_load := kwargs.get("on_load")) is not None
         and routes.is_seller_path(kwargs["route"]) == seller
@@ -613,3 +617,32 @@ async def test_an_import_that_outlives_the_sign_out_writes_nothing_back_into_the
 
     assert _not_at_defaults(await tab.states()) == []
     assert _leaks(world, await tab.stored_text()) == []
+
+
+async def test_opening_the_order_page_is_one_event_with_one_answer(world: World) -> None:
+    """The shell and the order page's four states are filled by one handler: one event
+    after Reflex's navigation event, and the page's whole view arrives in one delta, the one
+    that shows the page (``is_hydrated``)."""
+    tab = Tab(StateManagerMemory())
+    await tab.connect(world.cookie_a, "/dashboard")
+    handled: list[str] = []
+    preprocess = AccessMiddleware.preprocess
+
+    async def counting(self, app, state, event):  # type: ignore[no-untyped-def]
+        handled.append(event.name.rsplit(".", 1)[-1])
+        return await preprocess(self, app, state, event)
+
+    route = "/orders/[order_id]"
+    with patch.object(AccessMiddleware, "preprocess", counting):
+        deltas = await tab.navigate(world.cookie_a, route, world.params(route))
+    assert [h for h in handled if h not in {"on_load_internal", "set_is_hydrated"}] == ["open"]
+    root = rx.State.get_full_name()
+    shown = next(d for d in deltas if d.get(root, {}).get(f"is_hydrated{FIELD_MARKER}"))
+    filled = {name.rsplit(".", 1)[-1].rsplit("____", 1)[-1] for name in shown}
+    assert {
+        "session_state",
+        "order_view_state",
+        "reorder_state",
+        "order_documents_state",
+        "order_totals_state",
+    } <= filled

@@ -14,6 +14,7 @@ from customer_center.domain.permissions import Permission
 from customer_center.models.approval import Absence
 from customer_center.models.audit import AuditEntry
 from customer_center.models.user import Role, RolePermission, User, UserRole
+from customer_center.services.orders.access import viewer_of
 from customer_center.services.people import absences, chains
 from tests.factories import actor_for, make_company, make_user
 
@@ -371,3 +372,35 @@ def test_the_light_directory_names_the_same_deputies_as_the_whole_company(sessio
         ids["emil"],
         ids["gustav"],
     }
+
+
+def test_the_order_reader_stands_in_for_the_same_people_with_the_small_directory(
+    session, team
+) -> None:
+    """Reading an order or the approvals badge loads only today's absentees, their
+    substitutes and the reader (the main contact: the company's waiting approvers too): the
+    same people as the whole company's directory, on a day of absences and a day without."""
+    main, ids = team
+    ids = {**ids, "dora": make_user(session, main.company_id, "dora@acme.example", ["approver"]).id}
+    for absent, substitute in (("anna", "clara"), ("clara", "dora"), ("dora", "anna")):
+        starts = FIRST if absent != "dora" else date(2026, 11, 25)  # dora away later: no loop
+        session.add(
+            Absence(
+                company_id=main.company_id,
+                user_id=ids[absent],
+                substitute_id=ids[substitute],
+                starts_on=starts,
+                ends_on=LAST,
+            )
+        )
+    session.commit()
+    whole = chains.load_directory(session, main.company_id)
+    for day in (TODAY, date(2026, 11, 26), date(2026, 12, 5)):
+        for user_id in ids.values():
+            decider = viewer_of(session, actor_of(session, user_id), today=day).decider
+            expected = domain_chains.stands_in_for(user_id, whole, day)
+            if user_id == main.user_id:
+                expected -= {ids["ben"]}  # nothing waits for Ben (see the test above)
+            assert decider.stands_in_for == expected, (day, user_id)
+    during = viewer_of(session, actor_of(session, ids["dora"]), today=TODAY).decider
+    assert during.stands_in_for == {ids["anna"], ids["clara"]}  # not vacuous

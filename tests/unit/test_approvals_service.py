@@ -20,6 +20,7 @@ from customer_center.models.user import User, UserRole
 from customer_center.presenters.breaches import breach_lines
 from customer_center.presenters.timeline import event_words, who
 from customer_center.services.orders import conversation, decisions, revisions
+from customer_center.services.orders.access import seen_order
 from customer_center.services.orders.detail import order_detail
 from customer_center.services.orders.inbox import inbox, waiting_count
 from customer_center.services.orders.revisions import OrderChange
@@ -515,9 +516,15 @@ def test_one_conversation_seen_by_requester_approvers_and_view_all_only(shop) ->
     # Carl holds orders.view_all (approver role); Tina and another company do not.
     assert order_detail(shop.session, shop.actor(shop.carl), order_id=order_id).number
     other_buyer = make_user(shop.session, shop.main.company_id, "eve@acme.example", ["buyer"])
+    # The readers that need no more than the order (documents, totals, reorder) see the same.
+    for reader in (shop.ben, shop.carl, shop.anna):
+        assert seen_order(shop.session, shop.actor(reader), order_id=order_id).id == order_id
     for outsider in (shop.actor(shop.tina), shop.actor(other_buyer), shop.other_main):
         with pytest.raises(ServiceError) as hidden:
             order_detail(shop.session, outsider, order_id=order_id)
+        assert hidden.value.code == "orders.error.not_found"
+        with pytest.raises(ServiceError) as hidden:
+            seen_order(shop.session, outsider, order_id=order_id)
         assert hidden.value.code == "orders.error.not_found"
         with pytest.raises(ServiceError):
             conversation.add_comment(

@@ -33,7 +33,7 @@ from customer_center.integrations.erp.protocol import (
     ErpUnavailable,
 )
 from customer_center.models.order import Order
-from customer_center.services.orders.access import visible_order
+from customer_center.services.orders.access import seen_order
 from customer_center.services.shop.catalogue import ERP_UNAVAILABLE, company_customer_number
 
 FINANCIAL: frozenset[str] = frozenset({"invoice", "credit_note"})
@@ -193,7 +193,7 @@ def order_documents(
     """The documents of one order the principal may see (and may see documents of); ``[]``
     before the ERP has the order, or while it cannot be reached."""
     kinds = visible_kinds(principal)
-    order, _viewer = visible_order(session, principal, order_id=order_id)
+    order = seen_order(session, principal, order_id=order_id)
     if not kinds or not order.erp_order_number:
         return []
     customer = company_customer_number(session, principal)

@@ -34,7 +34,7 @@ from customer_center.models.user import User
 from customer_center.services.people.budgets import (
     local_today,
 )
-from customer_center.services.people.chains import deputy_directory
+from customer_center.services.people.chains import deputy_directory, routing_directory
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,13 @@ class Viewer:
 
 
 def viewer_of(session: Session, principal: CustomerUser, *, today: date | None = None) -> Viewer:
-    directory = deputy_directory(session, principal.company_id)
+    day = today or local_today()
+    directory = routing_directory(session, principal.company_id, [principal.user_id], day)
+    if directory.main_contact_id == principal.user_id:  # decides for the unreachable, too
+        directory = deputy_directory(session, principal.company_id)
     decider = Decider(
         user_id=principal.user_id,
-        stands_in_for=stands_in_for(principal.user_id, directory, today or local_today()),
+        stands_in_for=stands_in_for(principal.user_id, directory, day),
         is_main_contact=directory.main_contact_id == principal.user_id,
         may_decide=principal.may(Permission.APPROVALS_DECIDE),
     )
@@ -92,10 +95,13 @@ def _company_order(session: Session, principal: CustomerUser, order_id: object) 
     return order
 
 
+def _plainly_visible(principal: CustomerUser, order: Order) -> bool:
+    """The requester and holders of orders.view_all see the order, whoever decides it."""
+    return order.requester_id == principal.user_id or principal.may(Permission.ORDERS_VIEW_ALL)
+
+
 def _may_view(session: Session, viewer: Viewer, order: Order) -> bool:
-    if order.requester_id == viewer.principal.user_id:
-        return True
-    if viewer.principal.may(Permission.ORDERS_VIEW_ALL):
+    if _plainly_visible(viewer.principal, order):
         return True
     involved = session.exec(
         select(ApprovalStep.id).where(
@@ -119,6 +125,17 @@ def visible_order(
     if not _may_view(session, viewer, order):
         raise ServiceError("orders.error.not_found")
     return order, viewer
+
+
+def seen_order(session: Session, principal: CustomerUser, *, order_id: object) -> Order:
+    """The order if the principal may see it, as ``visible_order`` decides, for a reader who
+    needs no more: whom the principal decides for is worked out only when that decides it."""
+    order = _company_order(session, principal, order_id)
+    if _plainly_visible(principal, order):
+        return order
+    if not _may_view(session, viewer_of(session, principal), order):
+        raise ServiceError("orders.error.not_found")
+    return order
 
 
 def lock_version(session: Session, order: Order, seen_version: object) -> None:

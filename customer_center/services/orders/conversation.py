@@ -21,10 +21,10 @@ from customer_center.domain.principals import CustomerUser
 from customer_center.models.order import ApprovalStep, Order, OrderEvent
 from customer_center.models.user import User
 from customer_center.services.orders import mails
-from customer_center.services.orders.access import comment_text, user_name, visible_order
+from customer_center.services.orders.access import comment_text, seen_order, user_name
 from customer_center.services.orders.events import add_event
 from customer_center.services.people.budgets import local_today
-from customer_center.services.people.chains import deputy_directory
+from customer_center.services.people.chains import routing_directory
 from customer_center.settings import Settings
 
 DECIDED = (StepStatus.APPROVED, StepStatus.REJECTED)
@@ -40,7 +40,7 @@ def add_comment(
 ) -> None:
     """A message in the order's conversation, e-mailed to the others involved."""
     body = comment_text(text, required=True)
-    order, _viewer = visible_order(session, principal, order_id=order_id)
+    order = seen_order(session, principal, order_id=order_id)
     if not may_write(order.status):
         raise ServiceError("orders.error.not_open")
     add_event(session, order, EventKind.COMMENT, principal.attribution, body=body)
@@ -67,8 +67,8 @@ def _approvers(session: Session, order: Order) -> Iterable[int]:
         )
     ).all()
     waiting = {s.approver_id for s in steps if s.status == StepStatus.WAITING}
-    directory = deputy_directory(session, order.company_id, waiting) if waiting else None
     today = local_today()
+    directory = routing_directory(session, order.company_id, waiting, today) if waiting else None
     for step in steps:
         if step.status in DECIDED:
             yield step.decided_by_id or step.approver_id

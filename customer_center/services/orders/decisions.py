@@ -18,6 +18,7 @@ from customer_center.services.orders.access import (
     comment_text,
     lock_version,
     open_steps,
+    seen_order,
     step_of,
     store,
     supersede_open_steps,
@@ -120,7 +121,7 @@ def cancel(
 ) -> None:
     """The requester withdraws an order that is waiting or was rejected."""
     comment = comment_text(comment, required=False)
-    order, _viewer = visible_order(session, principal, order_id=order_id)
+    order = seen_order(session, principal, order_id=order_id)
     if order.requester_id != principal.user_id:
         raise ServiceError("orders.error.not_requester")
     lock_version(session, order, seen_version)

@@ -44,7 +44,7 @@ from customer_center.services.people.budgets import (
     local_today,
     situation_of,
 )
-from customer_center.services.people.chains import deputy_directory
+from customer_center.services.people.chains import routing_directory
 from customer_center.services.people.names import names_of
 from customer_center.settings import get_settings
 
@@ -120,7 +120,7 @@ def detail_of(session: Session, order: Order, *, viewer: Viewer | None) -> Order
     reader may do with it (``None``: a reader who only looks, like the seller's console)."""
     today = local_today()
     steps = current_steps(session, order)
-    directory = deputy_directory(session, order.company_id, {s.approver_id for s in steps})
+    directory = routing_directory(session, order.company_id, {s.approver_id for s in steps}, today)
     revisions = _revision_rows(session, order)
     events = _events(session, order)
     agents = _agents(session, events)

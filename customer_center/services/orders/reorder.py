@@ -19,7 +19,7 @@ from customer_center.domain.principals import CustomerUser
 from customer_center.domain.reorder import Change, PastLine, TodayLine, changes
 from customer_center.integrations.erp.protocol import ErpClient
 from customer_center.models.order import Order, OrderLine
-from customer_center.services.orders.access import visible_order
+from customer_center.services.orders.access import seen_order
 from customer_center.services.shop.quick_order import add_lines
 
 _GONE = (LineProblem.UNKNOWN, LineProblem.NOT_ORDERABLE)
@@ -46,7 +46,7 @@ def reorder(
     session: Session, principal: CustomerUser, *, order_id: object, erp: ErpClient
 ) -> ReorderResult:
     principal.require(Permission.ORDERS_CREATE)
-    order, _ = visible_order(session, principal, order_id=order_id)
+    order = seen_order(session, principal, order_id=order_id)
     past = past_lines(session, order)
     entered = [EnteredLine(i, line.sku, line.quantity) for i, line in enumerate(past, start=1)]
     check = add_lines(session, principal, erp=erp, lines=entered)

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from customer_center.domain.invoice_totals import InvoiceTotals, invoice_totals
 from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
-from customer_center.services.orders.access import visible_order
+from customer_center.services.orders.access import seen_order
 from customer_center.services.shop.catalogue import company_customer_number
 
 DEFAULT_SHIPPING = "standard"  # what the checkout preselects, so the cart shows it too
@@ -40,7 +40,7 @@ def order_totals(
 ) -> OrderTotals | None:
     """The invoice totals of an order the principal may see (its current revision);
     ``None`` while the ERP cannot say the tax rate."""
-    order, _viewer = visible_order(session, principal, order_id=order_id)
+    order = seen_order(session, principal, order_id=order_id)
     rate = order.vat_rate  # as placed; older orders ask the ERP
     if rate is None:
         rate = vat_rate_of(erp, company_customer_number(session, principal))

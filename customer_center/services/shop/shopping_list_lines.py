@@ -22,7 +22,7 @@ from customer_center.domain.shopping_lists import MAX_LIST_LINES, Sharing
 from customer_center.integrations.erp.protocol import ErpClient, ErpUnavailable
 from customer_center.models.shopping_list import ShoppingList, ShoppingListLine
 from customer_center.models.user import Role, User
-from customer_center.services.orders.access import visible_order
+from customer_center.services.orders.access import seen_order
 from customer_center.services.orders.reorder import past_lines
 from customer_center.services.shop.cart import cart_items, parse_quantity
 from customer_center.services.shop.catalogue import (
@@ -184,7 +184,7 @@ def add_order(
 ) -> int:
     """An order's current lines (one the principal may see), added to the list."""
     own_list(session, principal, list_id=list_id)
-    order, _ = visible_order(session, principal, order_id=order_id)
+    order = seen_order(session, principal, order_id=order_id)
     quantities: dict[str, int] = {}
     for line in past_lines(session, order):
         sku = line.sku.upper()

@@ -120,6 +120,7 @@ class HttpErpClient:
         on = day or local_today()
         params = _product_params(search, category, offset, limit, on)
         params["sort"] = sort if sort in PRODUCT_SORTS else "name"  # as the embedded ERP
+        self.prices.sync(canonical_key(customer_number))  # before asking (see PriceCache.sync)
         offers = [codec.offer_of(item) for item in self._products(customer_number, params)]
         self.prices.store(
             canonical_key(customer_number), {(on, o.product.sku, 1): o for o in offers}

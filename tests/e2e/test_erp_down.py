@@ -1,5 +1,6 @@
 """The ERP goes down while people use the portal (CC_ERP=http, the reference ERP service):
-the cart shows the last known prices, marked, and activation asks to try again shortly.
+the cart and the catalogue show the last known prices, marked, and activation asks to try
+again shortly.
 
 Runs in the CC_ERP=http pass only (make e2e's last pass: ``CC_E2E_ERP=http``), where the
 portal talks to the reference ERP service, which this module stops and starts again.
@@ -78,6 +79,47 @@ def test_the_cart_shows_last_known_prices_while_the_erp_is_down(
         choose_language(page, "English", switch_label="Sprache")
     finally:
         http_erp.start()
+
+
+FROM_CACHE = "Our system is not answering right now: you see the catalogue and prices"
+FROM_CACHE_DE = "Unser System antwortet gerade nicht: Sie sehen Katalog und Preise"
+
+
+def test_the_catalogue_shows_the_last_known_page_while_the_erp_is_down(
+    page: Page, portal: str, http_erp: HttpErp, skus: list[str]
+) -> None:
+    sign_in(page, portal, BUYER, PASSWORD)
+    expect(page.locator("#user-name")).to_have_text("Dora Down")
+    open_page(page, f"{portal}/catalogue")
+    products = page.locator("#catalogue-products > *")
+    expect(products.first).to_be_visible()
+    shown = products.count()
+    expect(page.locator("#catalogue-from-cache")).to_have_count(0)
+    expect(page.get_by_text(LAST_KNOWN)).to_have_count(0)
+    http_erp.stop()
+    try:
+        open_page(page, f"{portal}/catalogue")
+        expect(page.locator("#catalogue-from-cache")).to_contain_text(FROM_CACHE)
+        expect(page.get_by_text(LAST_KNOWN)).to_have_count(shown)
+        expect(page.locator("#catalogue-problem")).to_have_count(0)
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            _shot(page, f"catalogue-en-{width}")
+        page.locator("#catalogue-search").fill("no page like this was seen")
+        expect(page.locator("#catalogue-problem")).to_be_visible()  # never seen: says so
+        expect(page.locator("#catalogue-from-cache")).to_have_count(0)
+        choose_language(page, "Deutsch")
+        open_page(page, f"{portal}/catalogue")
+        expect(page.locator("#catalogue-from-cache")).to_contain_text(FROM_CACHE_DE)
+        expect(page.get_by_text(LAST_KNOWN_DE)).to_have_count(shown)
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            _shot(page, f"catalogue-de-{width}")
+        choose_language(page, "English", switch_label="Sprache")
+    finally:
+        http_erp.start()
+    open_page(page, f"{portal}/catalogue")
+    expect(page.locator("#catalogue-from-cache")).to_have_count(0)
 
 
 def test_activation_asks_to_try_again_shortly_while_the_erp_is_down(

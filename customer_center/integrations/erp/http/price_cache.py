@@ -24,7 +24,9 @@ from customer_center.integrations.erp.http.price_invalidation import (
 from customer_center.integrations.erp.protocol import CachedOffer, ErpProductOffer
 
 PriceKey = tuple[date, str, int]  # (day, canonical SKU, quantity)
+PageKey = tuple[object, ...]  # the operation and its parameters, e.g. ("products", ...)
 MAX_ENTRIES_PER_CUSTOMER = 5000
+MAX_PAGES_PER_CUSTOMER = 200
 
 
 class PriceCache:
@@ -40,6 +42,9 @@ class PriceCache:
         self._lock = threading.Lock()
         self._by_customer: dict[str, OrderedDict[PriceKey, tuple[float, ErpProductOffer]]] = {}
         self._seen: dict[str, Generation] = {}
+        # Catalogue answers (a page of offers, a count, the categories) for when the ERP is
+        # down: dropped with the customer's prices, never used while the ERP answers.
+        self._pages: dict[str, OrderedDict[PageKey, tuple[float, object]]] = {}
 
     def sync(self, customer: str) -> None:
         """Drop the customer's entries if its prices changed since they were stored. Called
@@ -50,6 +55,7 @@ class PriceCache:
         with self._lock:
             if self._seen.get(customer) != generation:
                 self._by_customer.pop(customer, None)
+                self._pages.pop(customer, None)
                 self._seen[customer] = generation
 
     def fresh(
@@ -100,8 +106,29 @@ class PriceCache:
         with self._lock:
             if customer is None:
                 self._by_customer.clear()
+                self._pages.clear()
             else:
                 self._by_customer.pop(customer, None)
+                self._pages.pop(customer, None)
+
+    def remember(self, customer: str, key: PageKey, answer: object) -> None:
+        """Keep a catalogue answer the ERP gave (call :meth:`sync` before asking)."""
+        if customer not in self._seen:
+            self.sync(customer)
+        now = self._clock()
+        with self._lock:
+            pages = self._pages.setdefault(customer, OrderedDict())
+            pages[key] = (now, answer)
+            pages.move_to_end(key)
+            while len(pages) > MAX_PAGES_PER_CUSTOMER:
+                pages.popitem(last=False)
+
+    def recall(self, customer: str, key: PageKey) -> tuple[int, object] | None:
+        """The last answer kept for ``key`` however old, and its age in seconds."""
+        self.sync(customer)
+        with self._lock:
+            found = self._pages.get(customer, OrderedDict()).get(key)
+        return None if found is None else (self._age(found[0]), found[1])
 
     def _age(self, at: float) -> int:
         return max(0, int(self._clock() - at))

@@ -45,8 +45,8 @@ class CatalogueState(PortalState):
     def _price_kind(self, product: ProductView) -> str:
         if product.price is None:
             return ""
-        if product.is_cached:
-            return self._t("shop.price_cached")
+        if product.is_cached:  # short: the page's notice says why
+            return self._t("catalogue.price_last_known")
         return self._t("shop.customer_price" if product.is_customer_price else "shop.list_price")
 
     def _show(self, result: CataloguePage) -> None:

@@ -67,6 +67,7 @@ def test_oci_punchout_returns_the_cart_to_the_hook_url(client, oci, session) -> 
     user = session.exec(select(User).where(User.email == "olaf@acme.example")).one()
     assert role_codes_of(session, user.id) == ["buyer"]
     principal = resolve_principal(session, client.cookies.get(SESSION_COOKIE))
+    session.commit()  # the sign-in's touch: as in the portal, before the ERP is asked
     cart.add_to_cart(session, principal, erp=erp_client(), sku="BOLT-10", quantity=12)
     session.commit()
 

@@ -40,7 +40,7 @@ from customer_center.integrations.erp.protocol import ErpClient
 
 log = logging.getLogger(__name__)
 
-STRICT = False  # raise instead of logging (set by the tests)
+STRICT = False  # raise instead of logging (the tests set it: tests/conftest.py)
 _WROTE = "erp_guard_wrote"
 
 

@@ -238,6 +238,11 @@ def test_a_call_after_a_write_is_refused_and_a_read_keeps_its_objects(
         ben.name = "Ben C."  # ... then changed
         with pytest.raises(ErpCallInTransaction):  # a change not yet flushed
             erp.get_customer(MUELLER)
+        session.rollback()
+    with Session(db) as session, session.begin():
+        session.exec(select(User)).first()
+        with pytest.raises(ErpCallInTransaction):  # its block expects the transaction open
+            erp.get_customer(MUELLER)
 
 
 def test_outside_the_tests_a_call_after_a_write_is_logged(

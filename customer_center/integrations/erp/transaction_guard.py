@@ -34,7 +34,12 @@ import weakref
 from typing import Any, cast
 
 from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy.orm import (
+    ORMExecuteState,
+    Session,
+    SessionTransaction,
+    SessionTransactionOrigin,
+)
 
 from customer_center.integrations.erp.protocol import ErpClient
 
@@ -109,9 +114,13 @@ def _end(session: Session) -> None:
 
 
 def _releasable(session: Session) -> bool:
+    """Only a transaction the session began by itself (not ``with session.begin():``, whose
+    block expects it open) that neither wrote, locked nor holds changes to flush."""
     pending = session.new or session.dirty or session.deleted
     wrote = session.info.get(_WROTE, False)
-    return not (pending or wrote or session.in_nested_transaction())
+    transaction = session.get_transaction()
+    autobegun = transaction is not None and transaction.origin == SessionTransactionOrigin.AUTOBEGIN
+    return autobegun and not (pending or wrote or session.in_nested_transaction())
 
 
 class GuardedErpClient:

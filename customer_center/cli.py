@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,23 @@ def _erp_import(args: argparse.Namespace) -> None:
         print(f"Import failed, nothing was saved: {error}", file=sys.stderr)
         raise SystemExit(1) from error
     print(f"ERP data imported: {report}")
+    _announce_price_changes(report.rows)
     _reconcile_contacts()
+
+
+def _announce_price_changes(rows: Mapping[str, int]) -> None:
+    """Prices or products imported: every worker's price cache drops what it holds (through
+    Redis; without Redis the workers' caches expire by their TTL)."""
+    from customer_center.integrations.erp.http.price_invalidation import generations_for
+    from customer_center.settings import get_settings
+
+    redis_url = get_settings().redis_url
+    if not redis_url or not ({"prices.csv", "products.csv"} & set(rows)):
+        return
+    try:
+        generations_for(redis_url).bump(None)
+    except Exception as error:  # the import stands; the caches expire by their TTL
+        print(f"Price caches not told (Redis: {type(error).__name__})", file=sys.stderr)
 
 
 def _reconcile_contacts() -> None:

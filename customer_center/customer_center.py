@@ -16,6 +16,7 @@ from customer_center.http.case_files import routes as case_file_routes
 from customer_center.http.datasheets import routes as datasheet_routes
 from customer_center.http.documents import routes as document_routes
 from customer_center.http.erp_contacts import routes as erp_contact_routes
+from customer_center.http.erp_prices import routes as erp_price_routes
 from customer_center.http.erp_status import routes as erp_status_routes
 from customer_center.http.exports import routes as export_routes
 from customer_center.http.health import routes as health_routes
@@ -91,6 +92,7 @@ http_routes = (
     + user_export_routes
     + erp_status_routes
     + erp_contact_routes
+    + erp_price_routes
     + order_export_routes
     + datasheet_routes
     + document_routes

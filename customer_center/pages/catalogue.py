@@ -266,6 +266,13 @@ def catalogue_content() -> rx.Component:
             state.problem != "",
             rx.box(notice(state.problem, color="amber", icon="cloud_off"), id="catalogue-problem"),
         ),
+        rx.cond(
+            state.cached_notice != "",
+            rx.box(
+                notice(state.cached_notice, color="amber", icon="cloud_off"),
+                id="catalogue-from-cache",
+            ),
+        ),
         rx.vstack(
             rx.foreach(state.rows, product_card),
             spacing="3",

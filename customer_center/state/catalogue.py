@@ -14,7 +14,7 @@ from customer_center.i18n.formatting import format_money
 from customer_center.integrations.erp.protocol import PRODUCT_SORTS
 from customer_center.presenters.catalogue import availability_text
 from customer_center.services.shop import cart, catalogue
-from customer_center.services.shop.catalogue import CataloguePage
+from customer_center.services.shop.catalogue import CataloguePage, ProductView
 from customer_center.services.wiring import erp_client
 from customer_center.state.access import requires, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
@@ -37,9 +37,17 @@ class CatalogueState(PortalState):
     can_order: bool = False
     loaded: bool = False
     problem: str = ""
+    cached_notice: str = ""  # the ERP is not answering: the page as it last answered
     # Per product (by SKU): what adding it did, or why it was refused.
     added: dict[str, str] = {}
     add_errors: dict[str, str] = {}
+
+    def _price_kind(self, product: ProductView) -> str:
+        if product.price is None:
+            return ""
+        if product.is_cached:  # short: the page's notice says why
+            return self._t("catalogue.price_last_known")
+        return self._t("shop.customer_price" if product.is_customer_price else "shop.list_price")
 
     def _show(self, result: CataloguePage) -> None:
         lang = self.lang
@@ -51,11 +59,7 @@ class CatalogueState(PortalState):
                 "sku_label": self._t("shop.sku", sku=p.sku),
                 "price": format_money(p.price, p.currency, lang) if p.price is not None else "",
                 "per_unit": self._t("shop.per_unit", unit=p.unit) if p.unit else "",
-                "price_kind": self._t(
-                    "shop.customer_price" if p.is_customer_price else "shop.list_price"
-                )
-                if p.price is not None
-                else "",
+                "price_kind": self._price_kind(p),
                 "own_price": "1" if p.is_customer_price else "",
                 "datasheet": p.datasheet_url,
                 "category": p.category,
@@ -68,6 +72,7 @@ class CatalogueState(PortalState):
         self.categories = result.categories
         self.total, self.page, self.page_count = result.total, result.page, result.page_count
         self.show_prices, self.can_order = result.show_prices, result.can_order
+        self.cached_notice = self._t("catalogue.from_cache") if result.from_cache else ""
 
     async def _refresh(self) -> None:
         self.problem = ""
@@ -83,7 +88,7 @@ class CatalogueState(PortalState):
             )
         except ServiceError as error:
             self.rows, self.total, self.page, self.page_count = [], 0, 0, 1
-            self.problem = self._t(error.code)
+            self.problem, self.cached_notice = self._t(error.code), ""
             return
         finally:
             self.loaded = True

@@ -117,16 +117,25 @@ class _JourneyRead:
 
 def _journey_of(
     session: Session, agent: SellerAgent, *, company_id: int, order_id: int
-) -> _JourneyRead:
-    head = company_head(session, agent, company_id=company_id)
-    journey = order_journey(session, agent, company_id=company_id, order_id=order_id)
+) -> tuple[CompanyHead, OrderJourney]:
+    return (
+        company_head(session, agent, company_id=company_id),
+        order_journey(session, agent, company_id=company_id, order_id=order_id),
+    )
+
+
+def _prices_of(
+    session: Session, agent: SellerAgent, *, company_id: int, order_id: int
+) -> tuple[OrderPriceCheck | None, str]:
+    """The price check in a unit of work of its own: the journey's records its view (a
+    write), and the ERP is never asked inside a transaction that wrote."""
     try:
         prices = order_price_check(
             session, agent, erp=erp_client(), company_id=company_id, order_id=order_id
         )
     except ServiceError as error:  # the ERP cannot be reached: the journey still shows
-        return _JourneyRead(head, journey, None, error.code)
-    return _JourneyRead(head, journey, prices, "")
+        return None, error.code
+    return prices, ""
 
 
 class SellerOrderJourneyState(PortalState):
@@ -154,14 +163,18 @@ class SellerOrderJourneyState(PortalState):
     async def load(self) -> None:
         company = self._query_id("company_id") or 0
         order = self._query_id("order_id") or 0
+        agent = self._agent()
         try:
-            read = await in_transaction(
-                _journey_of, self._agent(), company_id=company, order_id=order
+            head, journey = await in_transaction(
+                _journey_of, agent, company_id=company, order_id=order
             )
         except ServiceError as error:
             self._clear(self._t(error.code))
             return
-        self._show(read)
+        prices, problem = await in_transaction(
+            _prices_of, agent, company_id=company, order_id=order
+        )
+        self._show(_JourneyRead(head, journey, prices, problem))
 
     def _show(self, read: _JourneyRead) -> None:
         view = journey_view(read.journey, self.lang)

@@ -1,5 +1,6 @@
 """The ERP goes down while people use the portal (CC_ERP=http, the reference ERP service):
-the cart shows the last known prices, marked, and activation asks to try again shortly.
+the cart and the catalogue show the last known prices, marked, and activation asks to try
+again shortly.
 
 Runs in the CC_ERP=http pass only (make e2e's last pass: ``CC_E2E_ERP=http``), where the
 portal talks to the reference ERP service, which this module stops and starts again.
@@ -54,7 +55,12 @@ def _shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"erp-down-{name}.png"), full_page=True)
 
 
-def test_the_cart_shows_last_known_prices_while_the_erp_is_down(
+FROM_CACHE = "Our system is not answering right now: you see the catalogue and prices"
+FROM_CACHE_DE = "Unser System antwortet gerade nicht: Sie sehen Katalog und Preise"
+SHORT_LAST_KNOWN, SHORT_LAST_KNOWN_DE = "Last known price", "Zuletzt bekannter Preis"
+
+
+def test_the_cart_and_the_catalogue_show_last_known_prices_while_the_erp_is_down(
     page: Page, portal: str, http_erp: HttpErp, skus: list[str]
 ) -> None:
     sign_in(page, portal, BUYER, PASSWORD)
@@ -62,6 +68,12 @@ def test_the_cart_shows_last_known_prices_while_the_erp_is_down(
     open_page(page, f"{portal}/cart")
     expect(page.get_by_text("List price").first).to_be_visible()
     expect(page.get_by_text(LAST_KNOWN)).to_have_count(0)
+    open_page(page, f"{portal}/catalogue")
+    products = page.locator("#catalogue-products > *")
+    expect(products.first).to_be_visible()
+    shown = products.count()
+    expect(page.locator("#catalogue-from-cache")).to_have_count(0)
+    expect(page.get_by_text(SHORT_LAST_KNOWN, exact=True)).to_have_count(0)
     http_erp.stop()
     try:
         open_page(page, f"{portal}/cart")
@@ -69,15 +81,34 @@ def test_the_cart_shows_last_known_prices_while_the_erp_is_down(
         for width in (1280, 390):
             page.set_viewport_size({"width": width, "height": 900})
             _shot(page, f"cart-en-{width}")
+        _catalogue_from_cache(page, portal, shown, FROM_CACHE, SHORT_LAST_KNOWN, "en")
+        page.locator("#catalogue-search").fill("no page like this was seen")
+        expect(page.locator("#catalogue-problem")).to_be_visible()  # never seen: says so
+        expect(page.locator("#catalogue-from-cache")).to_have_count(0)
         choose_language(page, "Deutsch")
         open_page(page, f"{portal}/cart")  # the rows are worded when the cart loads
         expect(page.get_by_text(LAST_KNOWN_DE)).to_have_count(len(skus))
         for width in (1280, 390):
             page.set_viewport_size({"width": width, "height": 900})
             _shot(page, f"cart-de-{width}")
+        _catalogue_from_cache(page, portal, shown, FROM_CACHE_DE, SHORT_LAST_KNOWN_DE, "de")
         choose_language(page, "English", switch_label="Sprache")
     finally:
         http_erp.start()
+
+
+def _catalogue_from_cache(
+    page: Page, portal: str, shown: int, notice: str, last_known: str, lang: str
+) -> None:
+    """The catalogue as the ERP last answered it: the notice, each price marked."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_page(page, f"{portal}/catalogue")
+    expect(page.locator("#catalogue-from-cache")).to_contain_text(notice)
+    expect(page.get_by_text(last_known, exact=True)).to_have_count(shown)
+    expect(page.locator("#catalogue-problem")).to_have_count(0)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        _shot(page, f"catalogue-{lang}-{width}")
 
 
 def test_activation_asks_to_try_again_shortly_while_the_erp_is_down(

@@ -221,18 +221,36 @@ def test_activation_works_over_http_and_says_try_again_while_the_erp_is_down(
     assert refused.value.code == activation.ERP_UNAVAILABLE
 
 
-def test_the_catalogue_tells_the_user_when_the_erp_is_down(erp_db: Engine, session: Session):
+def test_the_catalogue_shows_the_last_known_page_while_the_erp_is_down(
+    erp_db: Engine, session: Session
+):
     main = make_company(session, MUELLER, "Müller Maschinenbau GmbH")
     session.commit()
     actor = main
     port = free_port()
     with reference_erp(erp_db, port=port) as (_, url):
         client = http_erp(url)
-        page = catalogue.catalogue_page(session, actor, erp=client)
-        assert page.total == EmbeddedErpClient(erp_db).count_products(MUELLER)
-    with pytest.raises(ServiceError) as refused:
-        catalogue.catalogue_page(session, actor, erp=client)
-    assert refused.value.code == catalogue.ERP_UNAVAILABLE
+        live = catalogue.catalogue_page(session, actor, erp=client, sort="price_desc")
+        assert live.total == EmbeddedErpClient(erp_db).count_products(MUELLER)
+        assert not live.from_cache and not any(p.is_cached for p in live.products)
+    # The service is gone: the page seen before comes from the cache, every price marked.
+    cached = catalogue.catalogue_page(session, actor, erp=client, sort="price_desc")
+    assert cached.from_cache and all(p.is_cached for p in cached.products)
+    assert [(p.sku, p.price) for p in cached.products] == [(p.sku, p.price) for p in live.products]
+    assert (cached.total, cached.page_count, cached.categories) == (
+        live.total,
+        live.page_count,
+        live.categories,
+    )
+    unseen_pages = ({"category": live.categories[0]}, {"search": "bearing"}, {"sort": "sku"})
+    for unseen in unseen_pages:
+        with pytest.raises(ServiceError) as refused:  # never answered: nothing to show
+            catalogue.catalogue_page(session, actor, erp=client, **unseen)  # type: ignore[arg-type]
+        assert refused.value.code == catalogue.ERP_UNAVAILABLE
+    client.prices.invalidate(MUELLER)  # the ERP said the prices changed: nothing is shown
+    with pytest.raises(ServiceError):
+        catalogue.catalogue_page(session, actor, erp=client, sort="price_desc")
+    client.close()
 
 
 class Clock:

@@ -25,7 +25,7 @@ import customer_center.http as http_package
 from customer_center.auth.sessions import SESSION_COOKIE
 from customer_center.auth.staff_sessions import STAFF_COOKIE
 from customer_center.domain import routes
-from customer_center.http import erp_contacts, erp_status
+from customer_center.http import erp_contacts, erp_prices, erp_status
 from customer_center.models.user import User
 from customer_center.services.identity import scim_tokens
 from customer_center.settings import get_settings
@@ -89,6 +89,7 @@ def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     settings = dataclasses.replace(get_settings(), erp_status_token=ERP_TOKEN)
     monkeypatch.setattr(erp_status, "get_settings", lambda: settings)
     monkeypatch.setattr(erp_contacts, "get_settings", lambda: settings)
+    monkeypatch.setattr(erp_prices, "get_settings", lambda: settings)
     with TestClient(Starlette(routes=all_routes()), follow_redirects=False) as test_client:
         yield test_client
 
@@ -122,6 +123,7 @@ def test_every_route_is_exercised() -> None:
         "/auth/sso/callback",
         "/erp/order-status",
         "/erp/contact-changes",
+        "/erp/price-changes",
         SCIM,
         SCIM + "/{rest:path}",
         "/health",
@@ -131,7 +133,7 @@ def test_every_route_is_exercised() -> None:
         "/seller/auth/sso/callback",
         *PUNCHOUT_ROUTES,
     }, "a new route: give it odd values below"
-    assert len(paths) == 25
+    assert len(paths) == 26
 
 
 def test_exports_answer_odd_query_values(client: TestClient, portal: Portal) -> None:
@@ -261,6 +263,15 @@ def test_erp_contact_changes_answer_odd_json(client: TestClient, portal: Portal)
             problems += _problems(
                 client, "POST", "/erp/contact-changes", json=body, headers=headers
             )
+    assert not problems, "\n".join(problems)
+
+
+def test_erp_price_changes_answer_odd_json(client: TestClient, portal: Portal) -> None:
+    problems: list[str] = []
+    headers = {"Authorization": f"Bearer {ERP_TOKEN}"}
+    for value in ODD_JSON:
+        for body in (value, {"customers": [value]}, {"customers": value}, {"all": value}):
+            problems += _problems(client, "POST", "/erp/price-changes", json=body, headers=headers)
     assert not problems, "\n".join(problems)
 
 

@@ -102,9 +102,10 @@ def _form(page: str) -> tuple[str, dict[str, str]]:
 def _fill_cart(session: Session, cookie: str, items: dict[str, int]) -> None:
     principal = resolve_principal(session, cookie)
     assert principal is not None
-    for sku, quantity in items.items():
+    session.commit()  # the sign-in's touch: as in the portal, before the ERP is asked
+    for sku, quantity in items.items():  # one unit of work each, as the catalogue's clicks
         cart.add_to_cart(session, principal, erp=erp_client(), sku=sku, quantity=quantity)
-    session.commit()
+        session.commit()
 
 
 def test_the_whole_cxml_punchout_reaches_the_erp_once(client, world, session, engine) -> None:

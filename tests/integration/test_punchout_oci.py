@@ -14,10 +14,14 @@ from starlette.testclient import TestClient
 
 from customer_center.auth.principals import resolve_principal
 from customer_center.auth.sessions import SESSION_COOKIE
+from customer_center.db import session_scope
+from customer_center.domain.errors import ServiceError
+from customer_center.domain.punchout import SessionStatus
 from customer_center.http import punchout_browser, punchout_oci
-from customer_center.models.punchout import PunchoutMessage
+from customer_center.models.punchout import PunchoutMessage, PunchoutSession
 from customer_center.models.user import User
 from customer_center.services.people.users import role_codes_of
+from customer_center.services.punchout import transfer as transfer_service
 from customer_center.services.shop import cart
 from customer_center.services.wiring import erp_client
 from tests.factories import make_company
@@ -67,6 +71,7 @@ def test_oci_punchout_returns_the_cart_to_the_hook_url(client, oci, session) -> 
     user = session.exec(select(User).where(User.email == "olaf@acme.example")).one()
     assert role_codes_of(session, user.id) == ["buyer"]
     principal = resolve_principal(session, client.cookies.get(SESSION_COOKIE))
+    session.commit()  # the sign-in's touch: as in the portal, before the ERP is asked
     cart.add_to_cart(session, principal, erp=erp_client(), sku="BOLT-10", quantity=12)
     session.commit()
 
@@ -116,3 +121,37 @@ def test_validate_prices_one_product_without_a_user(client, oci, session) -> Non
     assert unknown.status_code == 400 and "unknown_item" in unknown.text
     wrong = client.post("/punchout/oci", data={**fields, "PASSWORD": "guess"})
     assert wrong.status_code == 401
+
+
+class _AnotherTabAdds:
+    """The ERP, while the transfer asks it for prices, and meanwhile another tab of the
+    user adds a product to the cart (in its own unit of work)."""
+
+    def __init__(self, engine, principal, sku: str) -> None:  # type: ignore[no-untyped-def]
+        self.engine, self.principal, self.sku = engine, principal, sku
+        self.inner = erp_client()
+
+    def get_offers(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with Session(self.engine) as other_tab:
+            cart.put_many(other_tab, self.principal, quantities={self.sku: 1})
+            other_tab.commit()
+        return self.inner.get_offers(*args, **kwargs)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.inner, name)
+
+
+def test_a_cart_changed_while_it_is_priced_is_not_sent(client, oci, session) -> None:
+    arrived = client.post("/punchout/oci", data=_fields(oci), follow_redirects=False)
+    client.get(arrived.headers["location"], follow_redirects=False)
+    principal = resolve_principal(session, client.cookies.get(SESSION_COOKIE))
+    session.commit()
+    cart.add_to_cart(session, principal, erp=erp_client(), sku="BOLT-10", quantity=12)
+    session.commit()
+    erp = _AnotherTabAdds(session.get_bind(), principal, "NUT-10")
+    with pytest.raises(ServiceError) as refused, session_scope() as unit:
+        transfer_service.transfer(unit, principal, erp=erp)  # type: ignore[arg-type]
+    assert refused.value.code == "punchout.error.cart_changed"
+    assert cart.cart_quantities(session, principal) == {"BOLT-10": 12, "NUT-10": 1}
+    found = session.exec(select(PunchoutSession)).one()
+    assert found.status == SessionStatus.OPEN  # nothing sent: the user sends it again

@@ -26,6 +26,7 @@ def build_http_erp_client(settings: Settings) -> ErpClient:
     """``CC_ERP=http``: the ERP at ``CC_ERP_URL`` (see the README, "Connecting your ERP")."""
     from customer_center.integrations.erp.http.client import HttpErpClient
     from customer_center.integrations.erp.http.price_cache import PriceCache
+    from customer_center.integrations.erp.http.price_invalidation import generations_for
     from customer_center.integrations.erp.http.transport import ErpHttp, build_http_client
 
     if not settings.erp_url:
@@ -39,4 +40,5 @@ def build_http_erp_client(settings: Settings) -> ErpClient:
         client_secret=settings.erp_client_secret,
     )
     http = ErpHttp(client, timeout=settings.erp_timeout)
-    return HttpErpClient(http, PriceCache(settings.erp_price_ttl))
+    prices = PriceCache(settings.erp_price_ttl, generations=generations_for(settings.redis_url))
+    return HttpErpClient(http, prices)

@@ -38,9 +38,9 @@ class Transfer:
 
 
 def _open_punchout(
-    session: Session, principal: CustomerUser
+    session: Session, principal: CustomerUser, *, lock: bool = True
 ) -> tuple[PunchoutSession, PunchoutConnection]:
-    row = session.exec(
+    query = (
         select(PunchoutSession, PunchoutConnection)
         .join(PunchoutConnection, PunchoutConnection.id == PunchoutSession.connection_id)  # type: ignore[arg-type]
         .where(
@@ -49,8 +49,8 @@ def _open_punchout(
             PunchoutSession.company_id == principal.company_id,
             PunchoutSession.status == SessionStatus.OPEN,
         )
-        .with_for_update()
-    ).first()
+    )
+    row = session.exec(query.with_for_update() if lock else query).first()
     if row is None or not principal.session_id:
         raise ServiceError("punchout.error.no_session")
     return row[0], row[1]
@@ -110,10 +110,13 @@ def _record(found: PunchoutSession, lines: list[TransferLine], currency: str, ra
 def transfer(session: Session, principal: CustomerUser, *, erp: ErpClient) -> Transfer:
     """The form that takes the cart back; the punchout's sign-in ends with it."""
     principal.require(Permission.ORDERS_CREATE)
-    found, connection = _open_punchout(session, principal)
-    lines = _lines(session, principal, erp)
+    _open_punchout(session, principal, lock=False)  # refused before the ERP is asked
+    lines = _lines(session, principal, erp)  # the ERP's prices, before anything is locked
     if not lines:
         raise ServiceError("shop.error.cart_empty")
+    found, connection = _open_punchout(session, principal)
+    if cart.cart_quantities(session, principal) != {x.sku.upper(): x.quantity for x in lines}:
+        raise ServiceError("punchout.error.cart_changed")  # another tab changed it meanwhile
     currency = lines[0].currency
     if connection.protocol == Protocol.CXML:
         document = _cxml_fields(found, lines, currency)

@@ -31,6 +31,7 @@ from customer_center.domain.portal_time import local_today
 from customer_center.domain.principals import CustomerUser
 from customer_center.integrations.erp.protocol import (
     PRODUCT_SORTS,
+    CachedOffer,
     ErpClient,
     ErpProductOffer,
     ErpUnavailable,
@@ -59,6 +60,7 @@ class ProductView:
     image_url: str = ""  # "" when the ERP has no picture
     stock: int | None = None  # None: the ERP does not track it
     delivery_on: date | None = None  # the earliest delivery day, from stock and lead time
+    is_cached: bool = False  # the last known price: the ERP is not answering right now
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class CataloguePage:
     can_order: bool
     can_view_documents: bool
     categories: list[str] = field(default_factory=list)  # the ERP's, for the filter
+    # The ERP is not answering: the page as it last answered (prices marked as last known).
+    from_cache: bool = False
 
 
 def safe_datasheet_url(url: str | None) -> str:
@@ -136,6 +140,7 @@ def _view(offer: ErpProductOffer, show_prices: bool, documents: bool, today: dat
         image_url=safe_datasheet_url(product.image_url),
         stock=product.stock,
         delivery_on=delivery_date(product.stock, product.lead_days, today),
+        is_cached=isinstance(offer, CachedOffer),
     )
 
 
@@ -150,7 +155,10 @@ def catalogue_page(
     sort: object = "name",
 ) -> CataloguePage:
     """One page of the catalogue, filtered by ``search`` in name, SKU or description and by
-    one of the ERP's categories, sorted by name, SKU or list price (:data:`PRODUCT_SORTS`)."""
+    one of the ERP's categories, sorted by name, SKU or list price (:data:`PRODUCT_SORTS`).
+
+    While the ERP is down, an HTTP ERP's client answers a page it answered before from its
+    cache (``from_cache``, each price marked); one it never answered is ``ERP_UNAVAILABLE``."""
     principal.require(*CATALOGUE_RIGHTS)
     customer_number = company_customer_number(session, principal)
     term = search.strip()[:SEARCH_MAX] if isinstance(search, str) else ""
@@ -169,8 +177,9 @@ def catalogue_page(
     today = local_today()
     show_prices = principal.may(*PRICE_RIGHTS)
     documents = principal.may(Permission.DOCUMENTS_VIEW)
+    products = [_view(offer, show_prices, documents, today) for offer in offers]
     return CataloguePage(
-        products=[_view(offer, show_prices, documents, today) for offer in offers],
+        products=products,
         total=total,
         page=page,
         page_count=page_count,
@@ -178,4 +187,5 @@ def catalogue_page(
         can_order=principal.may(Permission.ORDERS_CREATE),
         can_view_documents=documents,
         categories=categories,
+        from_cache=any(p.is_cached for p in products),
     )

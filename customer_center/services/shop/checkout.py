@@ -10,11 +10,12 @@ as they were.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from sqlmodel import Session
 
 from customer_center.domain.errors import ServiceError, ValidationFailed
-from customer_center.domain.orders import ADDRESS_FIELDS
+from customer_center.domain.orders import ADDRESS_FIELDS, merge_lines
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser, PrincipalKind
 from customer_center.integrations.erp.protocol import ErpAddress, ErpClient, ErpUnavailable
@@ -28,7 +29,8 @@ from customer_center.services.orders.ordering import (
 )
 from customer_center.services.punchout.start import punchout_mode
 from customer_center.services.shop.cart import cart_items, empty_cart, lock_cart
-from customer_center.services.shop.catalogue import ERP_UNAVAILABLE
+from customer_center.services.shop.catalogue import ERP_UNAVAILABLE, company_customer_number
+from customer_center.services.shop.erp_first import ErpAnswers
 from customer_center.settings import Settings
 
 Errors = dict[str, tuple[str, dict[str, object]]]
@@ -146,6 +148,13 @@ def _regroup(errors: Errors, choice_errors: Errors, new_delivery: bool) -> Error
 ORDER_PLACED_FOR_USER = "order.placed_for_user"
 
 
+def _ask_erp_first(session: Session, principal: CustomerUser, erp: ErpClient) -> ErpClient:
+    """The ERP's answers for the cart as it is now, asked before anything is written."""
+    quantities = dict(merge_lines([(i.sku, i.quantity) for i in cart_items(session, principal)]))
+    customer = company_customer_number(session, principal)
+    return cast(ErpClient, ErpAnswers(erp, customer).ask(quantities))
+
+
 def place_order(
     session: Session,
     principal: CustomerUser,
@@ -163,6 +172,7 @@ def place_order(
     principal.require(Permission.ORDERS_CREATE)
     if punchout_mode(session, principal) is not None:  # the procurement system orders
         raise ServiceError("punchout.error.checkout")
+    erp = _ask_erp_first(session, principal, erp)  # no ERP call once the cart is locked
     lock_cart(session, principal)  # a second checkout of the same cart waits, then finds it empty
     items = cart_items(session, principal)
     if not items:

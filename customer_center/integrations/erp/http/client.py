@@ -12,17 +12,19 @@ documents do) or ``.write``, the JSON mapping in :mod:`.codec`, a route in
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar, cast
 from urllib.parse import quote
 
 from customer_center.domain.portal_time import local_today
 from customer_center.integrations.erp.http import codec
-from customer_center.integrations.erp.http.price_cache import PriceCache, PriceKey
+from customer_center.integrations.erp.http.price_cache import PageKey, PriceCache, PriceKey
 from customer_center.integrations.erp.http.transport import ErpHttp
 from customer_center.integrations.erp.protocol import (
     PRODUCT_SORTS,
+    CachedOffer,
     DocumentFilter,
     ErpAddress,
     ErpContact,
@@ -41,6 +43,7 @@ from customer_center.integrations.erp.protocol import (
 from customer_center.integrations.erp.tables import canonical_key
 
 API = "/v1"
+T = TypeVar("T")
 
 
 def _segment(value: str) -> str:
@@ -117,28 +120,59 @@ class HttpErpClient:
         category: str = "",
         sort: str = "name",
     ) -> list[ErpProductOffer]:
+        """While the ERP is down, the page as it last answered it (for the same day), each
+        offer a :class:`CachedOffer`; never seen, :class:`ErpUnavailable`."""
         on = day or local_today()
+        customer = canonical_key(customer_number)
         params = _product_params(search, category, offset, limit, on)
         params["sort"] = sort if sort in PRODUCT_SORTS else "name"  # as the embedded ERP
-        offers = [codec.offer_of(item) for item in self._products(customer_number, params)]
-        self.prices.store(
-            canonical_key(customer_number), {(on, o.product.sku, 1): o for o in offers}
-        )
+        page: PageKey = ("products", *sorted(params.items()))
+        items, age = self._remembered(customer, page, lambda: self._products(customer, params))
+        offers = [codec.offer_of(item) for item in items]
+        if age is not None:
+            return [CachedOffer(o.product, o.quote, age_seconds=age) for o in offers]
+        self.prices.store(customer, {(on, o.product.sku, 1): o for o in offers})
         return offers
 
     def count_products(self, customer_number: str, search: str = "", *, category: str = "") -> int:
+        customer = canonical_key(customer_number)
         params = _product_params(search, category, 0, 0, local_today())
-        path = _customer_path(customer_number, "products")
-        data = self._http.read("GET", path, params=params)
-        return int((data or {}).get("total", 0))
+        page: PageKey = ("count", search.strip(), category)
+
+        def ask() -> int:
+            data = self._http.read("GET", _customer_path(customer, "products"), params=params)
+            return int((data or {}).get("total", 0))
+
+        return self._remembered(customer, page, ask)[0]
 
     def _products(self, customer_number: str, params: dict[str, str | int]) -> list[dict]:
         path = _customer_path(customer_number, "products")
         return list((self._http.read("GET", path, params=params) or {}).get("items", []))
 
     def list_categories(self, customer_number: str) -> list[str]:
-        data = self._http.read("GET", _customer_path(customer_number, "categories"))
-        return [str(name) for name in (data or {}).get("items", [])]
+        customer = canonical_key(customer_number)
+
+        def ask() -> list[str]:
+            data = self._http.read("GET", _customer_path(customer, "categories"))
+            return [str(name) for name in (data or {}).get("items", [])]
+
+        return list(self._remembered(customer, ("categories",), ask)[0])
+
+    def _remembered(
+        self, customer: str, page: PageKey, ask: Callable[[], T]
+    ) -> tuple[T, int | None]:
+        """The ERP's answer (kept for when it is down) and ``None``; while it is down, the
+        answer kept last time and its age in seconds (none kept: :class:`ErpUnavailable`)."""
+        self.prices.sync(customer)  # before asking (see PriceCache.sync)
+        try:
+            answer = ask()
+        except ErpUnavailable:
+            kept = self.prices.recall(customer, page)
+            if kept is None:
+                raise
+            return cast(T, kept[1]), kept[0]
+        self.prices.remember(customer, page, answer)
+        return answer, None
 
     def get_offers(
         self,

@@ -19,7 +19,7 @@ from customer_center.domain.staff import StaffPermission
 from customer_center.integrations.erp.tables import ErpCustomerRow
 from customer_center.models.returns import ReturnRequest
 from customer_center.models.staff import AccountTeamMember
-from customer_center.models.user import User, UserRole
+from customer_center.models.user import User
 from tests.e2e.helpers import (
     approval_company,
     choose_language,
@@ -27,7 +27,7 @@ from tests.e2e.helpers import (
     sign_in,
     wait_until_loaded,
 )
-from tests.factories import PASSWORD, role_id
+from tests.factories import PASSWORD
 from tests.journey_factory import seed_delivered_order
 from tests.staff_factories import make_staff
 
@@ -41,14 +41,13 @@ CREDIT_WAIT_SECONDS = 30
 
 
 def _seed() -> int:
-    """Return GmbH (also a customer of the ERP), Ben (buyer, and controller: credit notes
-    are financial documents), Rita in the account team, Ben's delivered order of 5 motors."""
+    """Return GmbH (also a customer of the ERP), Ben (a plain buyer: he sees the credit note
+    of his own order), Rita in the account team, Ben's delivered order of 5 motors."""
     company_id = approval_company(CUSTOMER, "Return GmbH", DOMAIN)
     with Session(get_engine()) as session:
         if session.get(ErpCustomerRow, CUSTOMER) is None:
             session.add(ErpCustomerRow(customer_number=CUSTOMER, name="Return GmbH", allowed=True))
         ben = session.exec(select(User).where(User.email == BEN)).one()
-        session.add(UserRole(user_id=ben.id, role_id=role_id(session, company_id, "controller")))
         agent = make_staff(session, AGENT, [StaffPermission.VIEW], name="Rita Returns")
         session.add(AccountTeamMember(company_id=company_id, staff_id=agent.id, team_role="agent"))
         session.commit()

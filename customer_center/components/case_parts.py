@@ -225,9 +225,17 @@ def facts(head: Texts, *, seller: bool = False) -> rx.Component:
         ),
         rx.heading(head["subject"], size="4", as_="h3", id="case-subject"),
         rx.text(head["opened"], size="2", color_scheme="gray"),
-        rx.cond(
-            head["order_href"] != "",
-            rx.link(head["order"], href=head["order_href"], id="case-order", size="2"),
+        rx.hstack(
+            rx.cond(
+                head["order_href"] != "",
+                rx.link(head["order"], href=head["order_href"], id="case-order", size="2"),
+            ),
+            rx.cond(
+                head["return_href"] != "",
+                rx.link(head["return"], href=head["return_href"], id="case-return", size="2"),
+            ),
+            spacing="4",
+            wrap="wrap",
         ),
         rx.flex(
             item("cases.followers", head["followers"]),

@@ -191,3 +191,17 @@ def test_ben_returns_two_of_five_motors_and_gets_the_credit_note(page: Page, por
     open_page(page, f"{portal}/returns")
     expect(page.get_by_role("row").filter(has_text=number)).to_contain_text("Credited")
     _look(page, "list")
+
+    # Ben asks about the return: the new case is about the return and its order.
+    open_page(page, portal + return_path)
+    page.get_by_role("link", name="Ask about this return").click()
+    page.wait_for_url(f"{portal}/cases/new?return={return_id}")
+    wait_until_loaded(page)
+    expect(page.get_by_text(f"About return {number}")).to_be_visible()
+    page.get_by_label("Subject").fill("Credit note for the motors")
+    page.get_by_label("Describe your question or problem").fill("Thanks, all clear.")
+    page.get_by_role("button", name="Open case").click()
+    expect(page.locator("#case-return")).to_have_attribute("href", return_path)
+    expect(page.locator("#case-return")).to_have_text(f"About return {number}")
+    expect(page.locator("#case-order")).to_have_attribute("href", f"/orders/{order_id}")
+    _look(page, "case-about-return")

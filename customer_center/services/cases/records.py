@@ -22,6 +22,7 @@ from customer_center.domain.cases import (
 from customer_center.domain.orders import order_number
 from customer_center.domain.people import UserStatus
 from customer_center.domain.principals import Attribution, PrincipalKind
+from customer_center.domain.returns import return_number
 from customer_center.domain.staff import StaffStatus
 from customer_center.domain.timeline import TimelineEntry
 from customer_center.models.base import utcnow
@@ -67,6 +68,8 @@ class CaseView:
     description: str
     order_id: int | None
     order_number: str
+    return_id: int | None
+    return_number: str
     followers: list[str]
     entries: list[TimelineEntry]
     first_answer: timedelta | None
@@ -271,6 +274,8 @@ def case_view(session: Session, case: SupportCase, *, internal: bool, seller: st
         description=opened.body if opened else "",
         order_id=case.order_id,
         order_number=order_number(order) if order is not None else "",
+        return_id=case.return_id,
+        return_number=return_number(case.return_id) if case.return_id else "",
         followers=followers,
         entries=entries,
         first_answer=response_time(case.created_at, case.first_answer_at),

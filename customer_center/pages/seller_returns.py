@@ -120,6 +120,27 @@ def _decisions() -> rx.Component:
             head["may_credit"] != "",
             _action("returns.credit", state.request_credit, "request-credit", high_contrast=True),
         ),
+        rx.cond(
+            head["credit_given_up"] != "",
+            rx.vstack(
+                rx.callout(
+                    tr("returns.credit_given_up"),
+                    icon="triangle_alert",
+                    color_scheme="amber",
+                    width="100%",
+                    id="credit-given-up",
+                ),
+                _action(
+                    "returns.credit_again",
+                    state.request_credit_again,
+                    "request-credit-again",
+                    high_contrast=True,
+                ),
+                spacing="2",
+                width="100%",
+                align="start",
+            ),
+        ),
         rx.cond(head["may_replace"] != "", _action("returns.replace", state.replace, "replaced")),
         rx.cond(
             head["may_close"] != "",

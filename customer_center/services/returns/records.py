@@ -82,6 +82,7 @@ class ReturnView:
     credit_requested: bool
     lines: list[LineView]
     entries: list[TimelineEntry]
+    credit_given_up: bool = False  # the outbox gave the ERP request up (the seller's side)
 
 
 def entry_kind(state: str) -> str:

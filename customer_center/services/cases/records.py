@@ -34,6 +34,7 @@ from customer_center.models.user import User
 from customer_center.services import emails
 from customer_center.services.cases import attachments
 from customer_center.services.cases.attachments import FileInfo
+from customer_center.services.timeline_entries import timeline_entries
 from customer_center.settings import Settings
 
 
@@ -199,33 +200,7 @@ def entries_of(session: Session, case: SupportCase, *, internal: bool) -> list[C
 
 def timeline(session: Session, entries: list[CaseEntry], *, seller: str) -> list[TimelineEntry]:
     """The entries as the shared timeline's data."""
-    users = _names(session, User, {e.actor_id for e in entries})
-    staff = _names(session, StaffMember, {e.actor_ref for e in entries if _by_staff(e)})
-    return [
-        TimelineEntry(
-            kind=e.kind,
-            when=e.created_at,
-            actor=users.get(e.actor_id or 0, ""),
-            actor_kind=e.actor_kind,
-            data=dict(e.data or {}),
-            body=e.body,
-            agent=staff.get(e.actor_ref or 0, "") if _by_staff(e) else "",
-            seller=seller if _by_staff(e) else "",
-        )
-        for e in entries
-    ]
-
-
-def _by_staff(entry: CaseEntry) -> bool:
-    return entry.actor_kind == PrincipalKind.SELLER_AGENT
-
-
-def _names(session: Session, table: Any, ids: set[int | None]) -> dict[int, str]:
-    wanted = [i for i in ids if i]
-    if not wanted:
-        return {}
-    rows = session.exec(select(table.id, table.name).where(col(table.id).in_(wanted))).all()
-    return {row_id: name for row_id, name in rows}
+    return timeline_entries(session, entries, seller=seller)
 
 
 def case_page(session: Session, query: Any, *, page: int) -> CasePage:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from customer_center.domain import routes
 from customer_center.domain.cases import (
@@ -34,6 +34,7 @@ from customer_center.models.user import User
 from customer_center.services import emails
 from customer_center.services.cases import attachments
 from customer_center.services.cases.attachments import FileInfo
+from customer_center.services.paging import recent_page
 from customer_center.services.timeline_entries import timeline_entries
 from customer_center.settings import Settings
 
@@ -206,15 +207,9 @@ def timeline(session: Session, entries: list[CaseEntry], *, seller: str) -> list
 def case_page(session: Session, query: Any, *, page: int) -> CasePage:
     """One page of cases (newest activity first) of ``query``: a select of SupportCase
     already scoped by the caller."""
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page_count = max(1, -(-total // CASES_PER_PAGE))
-    page = min(max(page, 0), page_count - 1)
-    found = session.exec(
-        query.order_by(col(SupportCase.updated_at).desc(), col(SupportCase.id).desc())
-        .offset(page * CASES_PER_PAGE)
-        .limit(CASES_PER_PAGE)
-    ).all()
-    return CasePage([case_row(session, c) for c in found], total, page, page_count)
+    found = recent_page(session, query, SupportCase, page=page, per_page=CASES_PER_PAGE)
+    rows = [case_row(session, c) for c in found.rows]
+    return CasePage(rows, found.total, found.page, found.page_count)
 
 
 def case_row(session: Session, case: SupportCase) -> CaseRow:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from customer_center.domain.order_states import OrderStatus, erp_event
 from customer_center.domain.orders import order_number
@@ -28,6 +28,7 @@ from customer_center.models.returns import ReturnEntry, ReturnLine, ReturnPolicy
 from customer_center.models.user import User
 from customer_center.services.audit import record
 from customer_center.services.orders.events import add_event
+from customer_center.services.paging import recent_page
 from customer_center.services.timeline_entries import timeline_entries
 
 ENTRY_PREFIX = "return."
@@ -179,15 +180,9 @@ def window_days(session: Session, company_id: int, default: int) -> int:
 def return_page(session: Session, query: Any, *, page: int) -> ReturnPage:
     """One page (newest activity first) of ``query``: a select of ReturnRequest already
     scoped by the caller."""
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page_count = max(1, -(-total // RETURNS_PER_PAGE))
-    page = min(max(page, 0), page_count - 1)
-    found = session.exec(
-        query.order_by(col(ReturnRequest.updated_at).desc(), col(ReturnRequest.id).desc())
-        .offset(page * RETURNS_PER_PAGE)
-        .limit(RETURNS_PER_PAGE)
-    ).all()
-    return ReturnPage([return_row(session, r) for r in found], total, page, page_count)
+    found = recent_page(session, query, ReturnRequest, page=page, per_page=RETURNS_PER_PAGE)
+    rows = [return_row(session, r) for r in found.rows]
+    return ReturnPage(rows, found.total, found.page, found.page_count)
 
 
 def return_row(session: Session, request: ReturnRequest) -> ReturnRow:

@@ -1,5 +1,6 @@
 """The background work and its composition root: the outbox relay with the handlers the
-services provide (e-mail, the ERP calls), and the approval reminders.
+services provide (e-mail, the ERP calls), and the periodic round: approval reminders and the
+sweep of case files staged and never sent.
 
 The one place that wires services into the relay (``customer_center.outbox`` knows no
 service): used by the app's lifespan tasks (the embedded default) and, in production with
@@ -25,6 +26,7 @@ from customer_center.outbox.handlers import (
     erp_company_activated_handler,
 )
 from customer_center.outbox.relay import OutboxRelay, relay_loop
+from customer_center.services.cases.attachments import sweep_staged
 from customer_center.services.orders.approval_reminders import send_reminders
 from customer_center.services.orders.handoff import ERP_ORDER_PLACED, handoff_handler
 from customer_center.services.people.erp_contact_sync import (
@@ -89,11 +91,29 @@ def remind_once() -> None:
         log.exception("approval reminders failed")
 
 
+def sweep_once() -> None:
+    """Forget case files staged more than a day ago and never sent; a failure is logged and
+    tried again at the next round. Safe with several relays (a row deleted twice is gone)."""
+    try:
+        with session_scope() as session:
+            swept = sweep_staged(session)
+        if swept:
+            log.info("staged case files swept: %s", swept)
+    except Exception:
+        log.exception("sweeping staged case files failed")
+
+
+def periodic_once() -> None:
+    """One round of the periodic work: approval reminders, then the staged files' sweep."""
+    remind_once()
+    sweep_once()
+
+
 def remind_forever(stop: threading.Event, interval: float = REMINDER_INTERVAL_SECONDS) -> None:
-    """For the standalone relay process: a reminder round every ``interval`` seconds."""
+    """For the standalone relay process: a periodic round every ``interval`` seconds."""
     start_system_context("approvals.remind")
     while not stop.wait(interval):
-        remind_once()
+        periodic_once()
 
 
 async def approval_reminder_task() -> None:
@@ -102,7 +122,7 @@ async def approval_reminder_task() -> None:
     start_system_context("approvals.remind")
     while True:
         await asyncio.sleep(REMINDER_INTERVAL_SECONDS)
-        await asyncio.to_thread(remind_once)
+        await asyncio.to_thread(periodic_once)
 
 
 def main() -> None:
@@ -114,7 +134,7 @@ def main() -> None:
     relay = build_relay()
     threading.Thread(target=remind_forever, args=(stop,), daemon=True).start()
     start_system_context("outbox.relay")
-    log.info("outbox relay started (approval reminders every 15 minutes)")
+    log.info("outbox relay started (reminders and the staged files' sweep every 15 minutes)")
     relay.run_forever(stop, interval=RELAY_INTERVAL_SECONDS)
     log.info("outbox relay stopped")
 

@@ -3,6 +3,7 @@ the case's facts and its timeline (the order timeline's entries), and a labelled
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import reflex as rx
@@ -27,6 +28,26 @@ def status_badge(row: Texts) -> rx.Component:
         variant="soft",
         high_contrast=True,
         class_name="cc-nowrap",
+    )
+
+
+def queue_view_select(
+    area: str, views: Sequence[str], value: rx.Var, on_change: Any, *, select_id: str
+) -> rx.Component:
+    """The seller's queue filter (``<area>.queue.<view>``), for cases and returns alike."""
+    return rx.vstack(
+        rx.el.label(tr(f"{area}.queue.view"), html_for=select_id, class_name="cc-label"),
+        rx.select.root(
+            rx.select.trigger(id=select_id, width="100%"),
+            rx.select.content(
+                *[rx.select.item(tr(f"{area}.queue.{v}"), value=v) for v in views],
+            ),
+            value=value,
+            on_change=on_change,
+        ),
+        spacing="1",
+        max_width="20rem",
+        width="100%",
     )
 
 
@@ -225,9 +246,17 @@ def facts(head: Texts, *, seller: bool = False) -> rx.Component:
         ),
         rx.heading(head["subject"], size="4", as_="h3", id="case-subject"),
         rx.text(head["opened"], size="2", color_scheme="gray"),
-        rx.cond(
-            head["order_href"] != "",
-            rx.link(head["order"], href=head["order_href"], id="case-order", size="2"),
+        rx.hstack(
+            rx.cond(
+                head["order_href"] != "",
+                rx.link(head["order"], href=head["order_href"], id="case-order", size="2"),
+            ),
+            rx.cond(
+                head["return_href"] != "",
+                rx.link(head["return"], href=head["return_href"], id="case-return", size="2"),
+            ),
+            spacing="4",
+            wrap="wrap",
         ),
         rx.flex(
             item("cases.followers", head["followers"]),

@@ -157,6 +157,11 @@ def case_new_path(order_id: int) -> str:
     return f"{CASE_NEW}?{urlencode({'order': order_id})}"
 
 
+def case_about_return_path(return_id: int) -> str:
+    """The form of a new case about ``return_id`` ("Ask about this return")."""
+    return f"{CASE_NEW}?{urlencode({'return': return_id})}"
+
+
 # Returns and credit requests (issue 18): the customer's requests, the seller's queue, slips
 RETURNS = "/returns"
 RETURN_NEW = "/returns/new"  # ?order=<id>&kind=goods|credit

@@ -25,6 +25,7 @@ class SupportCase(SQLModel, table=True):
     category: str = Field(max_length=16)
     status: str = Field(default=CaseStatus.NEW, max_length=16, index=True)
     order_id: int | None = Field(default=None, foreign_key="customer_order.id")
+    return_id: int | None = Field(default=None, foreign_key="return_request.id", index=True)
     assignee_id: int | None = Field(default=None, foreign_key="staff_member.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

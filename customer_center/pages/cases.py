@@ -72,7 +72,7 @@ def case_new_page() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.cond(
-                        state.order_id != "",
+                        state.order_label != "",
                         notice(state.order_label, icon="package", color="blue"),
                     ),
                     field("subject", "cases.field.subject", state.errors, max_length=200),
@@ -80,7 +80,7 @@ def case_new_page() -> rx.Component:
                         "category",
                         "cases.field.category",
                         [rx.select.item(tr(f"cases.category.{c}"), value=c) for c in CaseCategory],
-                        default_value=rx.cond(state.order_id != "", "order", ""),
+                        default_value=rx.cond(state.order_label != "", "order", ""),
                     ),
                     error_below(state.errors, "category"),
                     text_box("description", "cases.field.description", state.errors, rows="6"),

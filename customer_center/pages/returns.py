@@ -247,7 +247,21 @@ def return_page() -> rx.Component:
             rx.cond(
                 state.head.contains("number"),
                 rx.vstack(
-                    rx.link(tr("page.returns"), href=routes.RETURNS, size="2"),
+                    rx.hstack(
+                        rx.link(tr("page.returns"), href=routes.RETURNS, size="2"),
+                        rx.link(
+                            rx.hstack(
+                                rx.icon("life_buoy", size=16),
+                                tr("cases.ask_about_return"),
+                                spacing="1",
+                            ),
+                            href=state.head["ask_href"],
+                            id="ask-about-return",
+                            size="2",
+                        ),
+                        spacing="4",
+                        wrap="wrap",
+                    ),
                     return_facts(state.head),
                     rx.cond(state.notice != "", done(state.notice)),
                     card("returns.lines", lines_table(state.lines), id_="return-lines-card"),

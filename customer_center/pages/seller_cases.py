@@ -13,6 +13,7 @@ from customer_center.components.case_parts import (
     error_below,
     facts,
     labelled_select,
+    queue_view_select,
     text_box,
     timeline,
 )
@@ -25,24 +26,6 @@ from customer_center.domain.staff import StaffPermission
 from customer_center.state.seller_cases import VIEWS, SellerCasesState, SellerCaseState
 
 VIEW = StaffPermission.VIEW
-
-
-def _view_select() -> rx.Component:
-    state = SellerCasesState
-    return rx.vstack(
-        rx.el.label(tr("cases.queue.view"), html_for="case-view", class_name="cc-label"),
-        rx.select.root(
-            rx.select.trigger(id="case-view", width="100%"),
-            rx.select.content(
-                *[rx.select.item(tr(f"cases.queue.{v}"), value=v) for v in VIEWS],
-            ),
-            value=state.view,
-            on_change=state.set_view,
-        ),
-        spacing="1",
-        max_width="20rem",
-        width="100%",
-    )
 
 
 def _stat(label_key: str, median: rx.Var, mean: rx.Var, count: rx.Var) -> rx.Component:
@@ -163,7 +146,13 @@ def seller_cases_page() -> rx.Component:
     return seller_shell(
         rx.vstack(
             rx.cond(state.times.contains("cases"), _times_card()),
-            _view_select(),
+            queue_view_select(
+                "cases",
+                VIEWS,
+                SellerCasesState.view,
+                SellerCasesState.set_view,
+                select_id="case-view",
+            ),
             rx.text(state.summary, size="2", color_scheme="gray"),
             rx.cond(
                 state.rows.length() > 0,

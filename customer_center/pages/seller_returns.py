@@ -8,7 +8,14 @@ from typing import Any
 
 import reflex as rx
 
-from customer_center.components.case_parts import card, done, error_below, text_box, timeline
+from customer_center.components.case_parts import (
+    card,
+    done,
+    error_below,
+    queue_view_select,
+    text_box,
+    timeline,
+)
 from customer_center.components.pager import state_pager
 from customer_center.components.return_parts import lines_table, return_facts, returns_table
 from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
@@ -18,24 +25,6 @@ from customer_center.domain.staff import StaffPermission
 from customer_center.state.seller_returns import VIEWS, SellerReturnsState, SellerReturnState
 
 VIEW = StaffPermission.VIEW
-
-
-def _view_select() -> rx.Component:
-    state = SellerReturnsState
-    return rx.vstack(
-        rx.el.label(tr("returns.queue.view"), html_for="return-view", class_name="cc-label"),
-        rx.select.root(
-            rx.select.trigger(id="return-view", width="100%"),
-            rx.select.content(
-                *[rx.select.item(tr(f"returns.queue.{v}"), value=v) for v in VIEWS],
-            ),
-            value=state.view,
-            on_change=state.set_view,
-        ),
-        spacing="1",
-        max_width="20rem",
-        width="100%",
-    )
 
 
 @seller_page(
@@ -49,7 +38,13 @@ def seller_returns_page() -> rx.Component:
     state = SellerReturnsState
     return seller_shell(
         rx.vstack(
-            _view_select(),
+            queue_view_select(
+                "returns",
+                VIEWS,
+                SellerReturnsState.view,
+                SellerReturnsState.set_view,
+                select_id="return-view",
+            ),
             rx.text(state.summary, size="2", color_scheme="gray"),
             rx.cond(
                 state.rows.length() > 0,
@@ -119,6 +114,27 @@ def _decisions() -> rx.Component:
         rx.cond(
             head["may_credit"] != "",
             _action("returns.credit", state.request_credit, "request-credit", high_contrast=True),
+        ),
+        rx.cond(
+            head["credit_given_up"] != "",
+            rx.vstack(
+                rx.callout(
+                    tr("returns.credit_given_up"),
+                    icon="triangle_alert",
+                    color_scheme="amber",
+                    width="100%",
+                    id="credit-given-up",
+                ),
+                _action(
+                    "returns.credit_again",
+                    state.request_credit_again,
+                    "request-credit-again",
+                    high_contrast=True,
+                ),
+                spacing="2",
+                width="100%",
+                align="start",
+            ),
         ),
         rx.cond(head["may_replace"] != "", _action("returns.replace", state.replace, "replaced")),
         rx.cond(

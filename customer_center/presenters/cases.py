@@ -60,6 +60,10 @@ def head(view: CaseView, lang: str, *, seller: bool = False) -> Row:
         if view.order_number
         else "",
         "order_href": _order_href(view, seller=seller),
+        "return": translate(lang, "cases.return_link", number=view.return_number)
+        if view.return_number
+        else "",
+        "return_href": _return_href(view, seller=seller),
         "followers": ", ".join(view.followers),
         "first_answer": duration(view.first_answer, lang),
         "total_time": duration(view.total_time, lang),
@@ -73,6 +77,14 @@ def _order_href(view: CaseView, *, seller: bool) -> str:
     if seller:
         return routes.seller_order_path(view.row.company_id, view.order_id)
     return routes.order_path(view.order_id)
+
+
+def _return_href(view: CaseView, *, seller: bool) -> str:
+    if view.return_id is None:
+        return ""
+    if seller:
+        return routes.seller_return_path(view.return_id)
+    return routes.return_path(view.return_id)
 
 
 def duration(value: timedelta | None, lang: str) -> str:

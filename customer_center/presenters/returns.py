@@ -115,8 +115,12 @@ def head(view: ReturnView, lang: str, *, seller: bool = False) -> Row:
         else "",
         "rma": row.rma_number,
         "slip_href": routes.return_slip_path(row.id, seller=seller) if row.rma_number else "",
+        "ask_href": "" if seller else routes.case_about_return_path(row.id),
         "credit_note": row.credit_note_number,
-        "credit_pending": "yes" if view.credit_requested and not row.credit_note_number else "",
+        "credit_pending": "yes"
+        if view.credit_requested and not row.credit_note_number and not view.credit_given_up
+        else "",
+        "credit_given_up": "yes" if view.credit_given_up else "",
     }
 
 

@@ -16,6 +16,7 @@ import reflex as rx
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.orders import order_number
+from customer_center.domain.returns import return_number
 from customer_center.presenters import cases as words
 from customer_center.services.cases import customer
 from customer_center.services.cases.attachments import FileInfo
@@ -56,6 +57,7 @@ class CaseNewState(PortalState):
 
     order_id: str = ""
     order_label: str = ""
+    return_id: str = ""  # ``?return=<id>``: the case is about this return (and its order)
     errors: dict[str, str] = {}
     staged: list[dict[str, str]] = []  # the files dropped for the case: name and size
     _staged: list[int] = []
@@ -67,6 +69,11 @@ class CaseNewState(PortalState):
         self.order_id = str(wanted) if wanted else ""
         number = order_number(SimpleNamespace(id=wanted)) if wanted else ""
         self.order_label = self._t("cases.order_link", number=number) if wanted else ""
+        about = parse_id(self._param("return"))
+        self.return_id = str(about) if about else ""
+        if about:  # checked by the service when the case is opened, like the order
+            self.order_id = ""
+            self.order_label = self._t("cases.return_link", number=return_number(about))
         self.errors = {}
         clear_staged(self)
 
@@ -89,6 +96,7 @@ class CaseNewState(PortalState):
                 category=text_field(form, "category", 32),
                 description=text_field(form, "description", 4100),
                 order_id=self.order_id,
+                return_id=self.return_id,
                 files=list(self._staged),
                 settings=get_settings(),
             )

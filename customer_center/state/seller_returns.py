@@ -126,6 +126,11 @@ class SellerReturnState(PortalState):
         await self._write(seller.request_credit)
 
     @staff(VIEW)
+    async def request_credit_again(self) -> None:
+        """Only after the outbox gave the request up (the service checks)."""
+        await self._write(seller.request_credit_again)
+
+    @staff(VIEW)
     async def replace(self) -> None:
         await self._write(seller.replace)
 

@@ -15,11 +15,17 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from customer_center.db import get_engine
+from customer_center.domain.returns import return_ref
 from customer_center.domain.staff import StaffPermission
 from customer_center.integrations.erp.tables import ErpCustomerRow
-from customer_center.models.returns import ReturnRequest
-from customer_center.models.staff import AccountTeamMember
-from customer_center.models.user import User, UserRole
+from customer_center.models.outbox import DEAD, OutboxMessage
+from customer_center.models.returns import ReturnLine, ReturnRequest
+from customer_center.models.staff import AccountTeamMember, StaffMember
+from customer_center.models.user import User
+from customer_center.services.returns import customer as customer_returns
+from customer_center.services.returns import seller as seller_returns
+from customer_center.services.returns.credit import ERP_CREDIT_NOTE_REQUESTED
+from customer_center.settings import get_settings
 from tests.e2e.helpers import (
     approval_company,
     choose_language,
@@ -27,9 +33,9 @@ from tests.e2e.helpers import (
     sign_in,
     wait_until_loaded,
 )
-from tests.factories import PASSWORD, role_id
+from tests.factories import PASSWORD, actor_for
 from tests.journey_factory import seed_delivered_order
-from tests.staff_factories import make_staff
+from tests.staff_factories import agent_for, make_staff
 
 SHOTS = Path(os.environ.get("CC_SHOTS_DIR") or Path(__file__).resolve().parents[2] / "screenshots")
 CUSTOMER = "E2E-RETURNS"
@@ -41,14 +47,13 @@ CREDIT_WAIT_SECONDS = 30
 
 
 def _seed() -> int:
-    """Return GmbH (also a customer of the ERP), Ben (buyer, and controller: credit notes
-    are financial documents), Rita in the account team, Ben's delivered order of 5 motors."""
+    """Return GmbH (also a customer of the ERP), Ben (a plain buyer: he sees the credit note
+    of his own order), Rita in the account team, Ben's delivered order of 5 motors."""
     company_id = approval_company(CUSTOMER, "Return GmbH", DOMAIN)
     with Session(get_engine()) as session:
         if session.get(ErpCustomerRow, CUSTOMER) is None:
             session.add(ErpCustomerRow(customer_number=CUSTOMER, name="Return GmbH", allowed=True))
         ben = session.exec(select(User).where(User.email == BEN)).one()
-        session.add(UserRole(user_id=ben.id, role_id=role_id(session, company_id, "controller")))
         agent = make_staff(session, AGENT, [StaffPermission.VIEW], name="Rita Returns")
         session.add(AccountTeamMember(company_id=company_id, staff_id=agent.id, team_role="agent"))
         session.commit()
@@ -192,3 +197,78 @@ def test_ben_returns_two_of_five_motors_and_gets_the_credit_note(page: Page, por
     open_page(page, f"{portal}/returns")
     expect(page.get_by_role("row").filter(has_text=number)).to_contain_text("Credited")
     _look(page, "list")
+
+    # Ben asks about the return: the new case is about the return and its order.
+    open_page(page, portal + return_path)
+    page.get_by_role("link", name="Ask about this return").click()
+    page.wait_for_url(f"{portal}/cases/new?return={return_id}")
+    wait_until_loaded(page)
+    expect(page.get_by_text(f"About return {number}")).to_be_visible()
+    page.get_by_label("Subject").fill("Credit note for the motors")
+    _pick(page, "Category", "Invoice")
+    page.get_by_label("Describe your question or problem").fill("Thanks, all clear.")
+    page.get_by_role("button", name="Open case").click()
+    expect(page.locator("#case-return")).to_have_attribute("href", return_path)
+    expect(page.locator("#case-return")).to_have_text(f"About return {number}")
+    expect(page.locator("#case-order")).to_have_attribute("href", f"/orders/{order_id}")
+    _look(page, "case-about-return")
+
+    # A second return whose credit note request the outbox gave up: Rita asks again.
+    given_up = _given_up_return(order_id)
+    _staff_sign_in(page, portal)
+    open_page(page, f"{portal}/seller/returns/{given_up}")
+    expect(page.locator("#credit-given-up")).to_be_visible()
+    expect(page.locator("#credit-pending")).to_have_count(0)
+    _look(page, "seller-given-up")
+    choose_language(page, "Deutsch")
+    open_page(page, page.url)
+    expect(page.get_by_role("button", name="Gutschrift erneut anfordern")).to_be_visible()
+    _look(page, "seller-given-up-de")
+    choose_language(page, "English", "Sprache")
+    open_page(page, page.url)
+    page.get_by_role("button", name="Request the credit note again").click()
+    expect(page.locator("#credit-pending")).to_be_visible()
+    again = _credited(given_up)
+    open_page(page, page.url)
+    expect(page.locator("#return-credit-note")).to_have_text(again)
+    expect(page.locator("#return-timeline")).to_contain_text("requested from the ERP again")
+
+
+def _given_up_return(order_id: int) -> int:
+    """Ben returns one more motor, Rita approves, receives and asks for the credit note, and
+    the outbox gives the message up (dead) in the same transaction, before the relay sees it."""
+    with Session(get_engine()) as session:
+        ben = actor_for(session, session.exec(select(User).where(User.email == BEN)).one())
+        rita = agent_for(
+            session, session.exec(select(StaffMember).where(StaffMember.email == AGENT)).one()
+        )
+        settings = get_settings()
+        [line] = customer_returns.returnable(
+            session, ben, order_id=order_id, settings=settings
+        ).lines
+        return_id = customer_returns.request_return(
+            session,
+            ben,
+            order_id=order_id,
+            quantities={str(line.id): "1"},
+            settings=settings,
+            kind="goods",
+            reason="defective",
+            condition="opened",
+            outcome="credit",
+        )
+        seller_returns.approve(session, rita, return_id=return_id)
+        [returned] = session.exec(select(ReturnLine).where(ReturnLine.return_id == return_id)).all()
+        seller_returns.receive(session, rita, return_id=return_id, accepted={str(returned.id): "1"})
+        seller_returns.request_credit(session, rita, return_id=return_id)
+        session.flush()
+        message = session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.refers_to == return_ref(return_id),
+                OutboxMessage.kind == ERP_CREDIT_NOTE_REQUESTED,
+            )
+        ).one()
+        message.status, message.attempts, message.last_error = DEAD, 8, "ERP unreachable"
+        session.add(message)
+        session.commit()
+        return return_id

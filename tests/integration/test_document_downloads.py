@@ -17,7 +17,7 @@ from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.models.user import User
 from tests.document_factories import order_in_erp
-from tests.factories import make_company, make_user, signed_in_cookie
+from tests.factories import actor_for, make_company, make_user, signed_in_cookie
 from tests.live_server import live_server
 from tests.pdf_check import page_text, pdf_objects
 
@@ -77,3 +77,23 @@ def test_a_technician_gets_the_delivery_note_a_stranger_nothing(
     assert _get(session, address, stranger, f"DN-{digits}").status_code == 403
     for forged in ("NO-SUCH-DOC", "..%2F..%2Fetc%2Fpasswd", "x" * 300):
         assert _get(session, address, technician, forged).status_code == 403
+
+
+def test_a_buyer_downloads_the_invoice_of_their_own_order_not_a_colleagues(
+    db, session: Session, address: str
+) -> None:
+    import_erp_directory(db, demo_data_dir())
+    main = make_company(session, "10001", "Müller Maschinenbau GmbH")
+    ben = make_user(session, main.company_id, "ben@mueller.example", ["buyer"])
+    bea = make_user(session, main.company_id, "bea@mueller.example", ["buyer"])
+    session.commit()
+    _, own = order_in_erp(session, db, actor_for(session, ben), {"BRG-6205-2RS": 1})
+    _, theirs = order_in_erp(session, db, actor_for(session, bea), {"BRG-6205-2RS": 2})
+    mine = _get(session, address, ben, own.replace("SO-", "INV-"))
+    assert mine.status_code == 200 and mine.content.startswith(b"%PDF-1.4")
+    assert mine.headers["content-disposition"].startswith("attachment;")
+    for forged in (theirs.replace("SO-", "INV-"), theirs.replace("SO-", "CN-")):
+        refused = _get(session, address, ben, forged)
+        assert refused.status_code == 403
+        assert refused.text == _get(session, address, ben, "NO-SUCH-DOC").text
+    assert _get(session, address, bea, theirs.replace("SO-", "INV-")).status_code == 200

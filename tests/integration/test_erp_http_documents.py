@@ -73,6 +73,14 @@ def test_documents_and_vat_rates_answer_what_the_embedded_erp_answers(
         lambda erp: erp.get_vat_rate(" 10002 "),  # 0.00: no VAT charged, not "unknown"
         lambda erp: erp.get_vat_rate("99999"),
     ]
+    # A buyer's list: the non-financial kinds, and the invoices of their own orders.
+    own = DocumentFilter(
+        kinds=("delivery_note",), also_kinds=("invoice",), also_orders=(number.lower(), "SO-X")
+    )
+    asks += [
+        lambda erp: [(d.kind, d.order_number) for d in erp.list_documents(MUELLER, own)],
+        lambda erp: erp.count_documents(MUELLER, own, up_to=50),
+    ]
     asks += [
         lambda erp, doc=doc: erp.fetch_document(MUELLER, doc.document_number.lower())
         for doc in everything
@@ -81,7 +89,9 @@ def test_documents_and_vat_rates_answer_what_the_embedded_erp_answers(
     assert answers == [ask(embedded) for ask in asks]
     assert answers[5:8] == [7, 5, 2] and answers[8] is None and answers[9] is None
     assert answers[10:13] == [Decimal("19.00"), Decimal("0.00"), None]
-    files = answers[13:]
+    assert sorted(answers[13]) == [("delivery_note", number), ("invoice", number)]
+    assert answers[14] == 2
+    files = answers[15:]
     assert [f.document for f in files] == everything  # the bytes too: compared above
     assert all(f.content.startswith(b"%PDF") and f.media_type == "application/pdf" for f in files)
     assert {f.filename for f in files} == {f"{d.document_number}.pdf" for d in everything}

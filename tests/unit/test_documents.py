@@ -18,6 +18,7 @@ from customer_center.integrations.erp.protocol import DocumentFilter
 from customer_center.integrations.erp.tables import ErpDocumentRow
 from customer_center.models.order import Order
 from customer_center.services.documents.documents import (
+    FINANCIAL,
     REFUSED,
     DocumentQuery,
     fetch_document,
@@ -206,3 +207,40 @@ def test_counting_stops_at_the_limit_and_the_pages_go_on(demo: Demo, monkeypatch
     )
     assert (last.total, last.more, len(last.rows)) == (3, False, 1)  # Müller's 3 certificates
     assert demo.erp.count_documents("10001", DocumentFilter(), up_to=2) == 2
+
+
+def test_a_buyer_sees_the_invoices_and_credit_notes_of_their_own_orders_only(
+    demo: Demo,
+) -> None:
+    buyer = actor_for(demo.session, demo.buyer)
+    colleague_user = make_user(demo.session, demo.main.company_id, "bea@mueller.example", ["buyer"])
+    colleague = actor_for(demo.session, colleague_user)
+    own_id, own = order_in_erp(demo.session, demo.engine, buyer, {"GLV-CUT5-9": 1})
+    _, theirs = order_in_erp(demo.session, demo.engine, colleague, {"GLV-CUT5-9": 2})
+    seen = list_documents(demo.session, buyer, erp=demo.erp, query=DocumentQuery())
+    financial = {(r.kind, r.erp_order_number) for r in seen.rows if r.kind in FINANCIAL}
+    assert financial == {("invoice", own), ("credit_note", own)}
+    assert {"invoice", "credit_note"} <= set(seen.kinds)
+    # The colleague's delivery note is listed (not financial), their invoice is not.
+    assert ("delivery_note", theirs) in {(r.kind, r.erp_order_number) for r in seen.rows}
+    invoices = list_documents(
+        demo.session, buyer, erp=demo.erp, query=DocumentQuery(kind="invoice")
+    )
+    assert [(r.kind, r.erp_order_number) for r in invoices.rows] == [("invoice", own)]
+    assert invoices.total == 1
+    kinds = {r.kind for r in order_documents(demo.session, buyer, erp=demo.erp, order_id=own_id)}
+    assert {"invoice", "credit_note"} <= kinds
+    mine = fetch_document(demo.session, buyer, erp=demo.erp, number=own.replace("SO-", "INV-"))
+    assert mine.document.kind == "invoice"
+    for forged in (theirs.replace("SO-", "INV-"), theirs.replace("SO-", "CN-")):
+        with pytest.raises(ServiceError) as refused:
+            fetch_document(demo.session, buyer, erp=demo.erp, number=forged)
+        assert refused.value.code == REFUSED
+    # The technician (no orders of their own) still sees no financial document.
+    technician = actor_for(demo.session, demo.technician)
+    assert (
+        list_documents(
+            demo.session, technician, erp=demo.erp, query=DocumentQuery(kind="credit_note")
+        ).rows
+        == []
+    )

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, and_, col, func, or_, select
 
 from customer_center.domain.invoice_totals import DEFAULT_VAT_RATE, invoice_totals
 from customer_center.domain.orders import price_cents
@@ -51,8 +51,15 @@ PDF = "application/pdf"
 
 def _filtered(query: Any, customer_number: str, wanted: DocumentFilter) -> Any:
     query = query.where(ErpDocumentRow.customer_number == canonical_key(customer_number))
-    if wanted.kinds:
-        query = query.where(col(ErpDocumentRow.kind).in_(wanted.kinds))
+    kinds = col(ErpDocumentRow.kind).in_(wanted.kinds) if wanted.kinds else None
+    if wanted.also_kinds and wanted.also_orders:
+        also = and_(
+            col(ErpDocumentRow.kind).in_(wanted.also_kinds),
+            col(ErpDocumentRow.order_number).in_([canonical_key(n) for n in wanted.also_orders]),
+        )
+        query = query.where(also if kinds is None else or_(kinds, also))
+    elif kinds is not None:
+        query = query.where(kinds)
     if wanted.issued_from:
         query = query.where(col(ErpDocumentRow.issued_on) >= wanted.issued_from)
     if wanted.issued_to:

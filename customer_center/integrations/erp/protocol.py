@@ -257,12 +257,16 @@ class ErpDocument:
 @dataclass(frozen=True)
 class DocumentFilter:
     """Which of a customer's documents to list; every field optional, both days inclusive.
-    ``kinds`` empty: every kind."""
+    ``kinds`` empty: every kind. ``also_kinds`` of ``also_orders``: besides, the documents of
+    these kinds that belong to one of these ERP orders (a buyer's invoices of their own
+    orders); with them, ``kinds`` empty means no other kind."""
 
     kinds: tuple[DocumentKind, ...] = ()
     issued_from: date | None = None
     issued_to: date | None = None
     order_number: str | None = None
+    also_kinds: tuple[DocumentKind, ...] = ()
+    also_orders: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

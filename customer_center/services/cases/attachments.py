@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete
@@ -20,6 +21,7 @@ from customer_center.domain.cases import INTERNAL_KINDS, MAX_FILES_PER_MESSAGE
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import parse_attachment
 from customer_center.domain.principals import Attribution
+from customer_center.models.base import utcnow
 from customer_center.models.case import CaseAttachment, CaseAttachmentBlob, CaseEntry
 
 # The one answer to anything that may not be downloaded (another company's file, an unknown
@@ -96,6 +98,25 @@ def _forget_oldest(session: Session, kind: str, ref: int, *, keep: int) -> None:
         .offset(max(keep, 0))
     ).all()
     _delete(session, [i for i in old if i is not None])
+
+
+STAGED_KEPT_FOR = timedelta(days=1)
+SWEEP_BATCH = 500
+
+
+def sweep_staged(session: Session, *, now: datetime | None = None) -> int:
+    """Forget files staged longer than :data:`STAGED_KEPT_FOR` and never sent (a page left
+    for good): at most :data:`SWEEP_BATCH` a round; how many went."""
+    cutoff = (now or utcnow()) - STAGED_KEPT_FOR
+    old = session.exec(
+        select(CaseAttachment.id)
+        .where(col(CaseAttachment.entry_id).is_(None), CaseAttachment.created_at < cutoff)
+        .order_by(col(CaseAttachment.id))
+        .limit(SWEEP_BATCH)
+    ).all()
+    ids = [i for i in old if i is not None]
+    _delete(session, ids)
+    return len(ids)
 
 
 def _delete(session: Session, ids: list[int]) -> None:

@@ -1,5 +1,5 @@
-"""Support cases on the customer's side: open one (about an order, if wanted), list them,
-read one, reply, add colleagues as followers.
+"""Support cases on the customer's side: open one (about an order or a return, if wanted),
+list them, read one, reply, add colleagues as followers.
 
 Who sees a case: whoever opened or follows it, and holders of ``cases.view_company`` (all the
 company's cases). Anything else is "not found". Internal notes of the seller never leave
@@ -27,11 +27,14 @@ from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import Permission
 from customer_center.domain.principals import CustomerUser
 from customer_center.models.case import CaseFollower, SupportCase
+from customer_center.models.order import Order
+from customer_center.models.returns import ReturnRequest
 from customer_center.models.user import User
 from customer_center.services.cases import attachments, records
 from customer_center.services.cases.attachments import FileContent, FileInfo
 from customer_center.services.cases.records import CasePage, CaseView
 from customer_center.services.orders.access import visible_order
+from customer_center.services.returns import customer as returns
 from customer_center.settings import Settings, get_settings
 
 NOT_FOUND = "cases.error.not_found"
@@ -57,6 +60,7 @@ def open_case(
     category: object,
     description: object,
     order_id: object = "",
+    return_id: object = "",
     files: Sequence[int] = (),
     settings: Settings | None = None,
 ) -> int:
@@ -76,19 +80,15 @@ def open_case(
         errors["category"] = ("cases.error.category_required", {})
     if errors:
         raise ValidationFailed(errors)
-    linked = None
-    if order_id not in ("", None):
-        try:
-            wanted = parse_id(order_id) if isinstance(order_id, str) else order_id
-            linked, _viewer = visible_order(session, principal, order_id=wanted)
-        except ServiceError:
-            raise ValidationFailed({"order": ("cases.error.order_not_found", {})}) from None
+    about = _linked_return(session, principal, return_id)
+    linked = _linked_order(session, principal, about.order_id if about else order_id)
     case = SupportCase(
         company_id=principal.company_id,
         opened_by_id=principal.user_id,
         subject=values["subject"],
         category=str(category),
         order_id=linked.id if linked else None,
+        return_id=about.id if about else None,
     )
     session.add(case)
     session.flush()
@@ -102,6 +102,30 @@ def open_case(
         session, settings or get_settings(), case, author=author, body=values["description"]
     )
     return case.id or 0
+
+
+def _linked_order(session: Session, principal: CustomerUser, order_id: object) -> Order | None:
+    """The order a new case is about: one the principal may see, or a field error."""
+    if order_id in ("", None):
+        return None
+    try:
+        wanted = parse_id(order_id) if isinstance(order_id, str) else order_id
+        return visible_order(session, principal, order_id=wanted)[0]
+    except ServiceError:
+        raise ValidationFailed({"order": ("cases.error.order_not_found", {})}) from None
+
+
+def _linked_return(
+    session: Session, principal: CustomerUser, return_id: object
+) -> ReturnRequest | None:
+    """The return a new case is about: one the principal may see (loaded by id and company,
+    never as the browser sent it), or a field error; the case is then about its order too."""
+    if return_id in ("", None):
+        return None
+    try:
+        return returns.visible_return(session, principal, return_id=return_id)
+    except ServiceError:
+        raise ValidationFailed({"order": ("cases.error.return_not_found", {})}) from None
 
 
 def _visible_query(principal: CustomerUser):  # noqa: ANN202

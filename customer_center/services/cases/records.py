@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from customer_center.domain import routes
 from customer_center.domain.cases import (
@@ -22,6 +22,7 @@ from customer_center.domain.cases import (
 from customer_center.domain.orders import order_number
 from customer_center.domain.people import UserStatus
 from customer_center.domain.principals import Attribution, PrincipalKind
+from customer_center.domain.returns import return_number
 from customer_center.domain.staff import StaffStatus
 from customer_center.domain.timeline import TimelineEntry
 from customer_center.models.base import utcnow
@@ -33,6 +34,8 @@ from customer_center.models.user import User
 from customer_center.services import emails
 from customer_center.services.cases import attachments
 from customer_center.services.cases.attachments import FileInfo
+from customer_center.services.paging import recent_page
+from customer_center.services.timeline_entries import timeline_entries
 from customer_center.settings import Settings
 
 
@@ -67,6 +70,8 @@ class CaseView:
     description: str
     order_id: int | None
     order_number: str
+    return_id: int | None
+    return_number: str
     followers: list[str]
     entries: list[TimelineEntry]
     first_answer: timedelta | None
@@ -196,47 +201,15 @@ def entries_of(session: Session, case: SupportCase, *, internal: bool) -> list[C
 
 def timeline(session: Session, entries: list[CaseEntry], *, seller: str) -> list[TimelineEntry]:
     """The entries as the shared timeline's data."""
-    users = _names(session, User, {e.actor_id for e in entries})
-    staff = _names(session, StaffMember, {e.actor_ref for e in entries if _by_staff(e)})
-    return [
-        TimelineEntry(
-            kind=e.kind,
-            when=e.created_at,
-            actor=users.get(e.actor_id or 0, ""),
-            actor_kind=e.actor_kind,
-            data=dict(e.data or {}),
-            body=e.body,
-            agent=staff.get(e.actor_ref or 0, "") if _by_staff(e) else "",
-            seller=seller if _by_staff(e) else "",
-        )
-        for e in entries
-    ]
-
-
-def _by_staff(entry: CaseEntry) -> bool:
-    return entry.actor_kind == PrincipalKind.SELLER_AGENT
-
-
-def _names(session: Session, table: Any, ids: set[int | None]) -> dict[int, str]:
-    wanted = [i for i in ids if i]
-    if not wanted:
-        return {}
-    rows = session.exec(select(table.id, table.name).where(col(table.id).in_(wanted))).all()
-    return {row_id: name for row_id, name in rows}
+    return timeline_entries(session, entries, seller=seller)
 
 
 def case_page(session: Session, query: Any, *, page: int) -> CasePage:
     """One page of cases (newest activity first) of ``query``: a select of SupportCase
     already scoped by the caller."""
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page_count = max(1, -(-total // CASES_PER_PAGE))
-    page = min(max(page, 0), page_count - 1)
-    found = session.exec(
-        query.order_by(col(SupportCase.updated_at).desc(), col(SupportCase.id).desc())
-        .offset(page * CASES_PER_PAGE)
-        .limit(CASES_PER_PAGE)
-    ).all()
-    return CasePage([case_row(session, c) for c in found], total, page, page_count)
+    found = recent_page(session, query, SupportCase, page=page, per_page=CASES_PER_PAGE)
+    rows = [case_row(session, c) for c in found.rows]
+    return CasePage(rows, found.total, found.page, found.page_count)
 
 
 def case_row(session: Session, case: SupportCase) -> CaseRow:
@@ -271,6 +244,8 @@ def case_view(session: Session, case: SupportCase, *, internal: bool, seller: st
         description=opened.body if opened else "",
         order_id=case.order_id,
         order_number=order_number(order) if order is not None else "",
+        return_id=case.return_id,
+        return_number=return_number(case.return_id) if case.return_id else "",
         followers=followers,
         entries=entries,
         first_answer=response_time(case.created_at, case.first_answer_at),

@@ -1,10 +1,12 @@
 """A company's documents from the ERP: the list (filtered and paged in SQL by the ERP), an
 order's documents, and the download of one document as a PDF.
 
-Who may see what: every document needs ``documents.view``; invoices and credit notes are
-financial documents and need, besides, ``reports.view`` or ``orders.view_all`` (a controller
-or a purchaser sees them; a technician or a buyer who orders for themselves does not).
-Documents a principal may not see are left out of every list, in SQL. A document is fetched
+Who may see what (one rule, :func:`visible_kinds` and :func:`_own_orders`): every document
+needs ``documents.view``; invoices and credit notes are financial documents and need, besides,
+``reports.view`` or ``orders.view_all`` (a controller or a purchaser sees all of them), or the
+order they belong to is one the principal placed (a buyer sees the invoices and credit notes of
+their own orders, not a colleague's). Documents a principal may not see are left out of every
+list, in SQL (the ERP is given the newest :data:`MAX_OWN_ORDERS` own orders). A document is fetched
 from the ERP by the principal's own customer number only, so a forged number of another
 company's document finds nothing; that and "not allowed" are the same refusal
 (:data:`REFUSED`), so a forged link learns nothing about what exists.
@@ -45,12 +47,62 @@ COUNT_LIMIT = 10_000
 MAX_NUMBER_LENGTH = 40
 
 
+# A buyer's own orders whose invoices and credit notes the list includes: the newest this many.
+MAX_OWN_ORDERS = 200
+
+
 def visible_kinds(principal: CustomerUser) -> tuple[DocumentKind, ...]:
-    """The kinds of documents the principal may see (none without ``documents.view``)."""
+    """The kinds of documents the principal may see of every order of the company (none
+    without ``documents.view``)."""
     if not principal.may(Permission.DOCUMENTS_VIEW):
         return ()
     financial = principal.may(*FINANCIAL_RIGHTS)
     return tuple(k for k in DOCUMENT_KINDS if financial or k not in FINANCIAL)
+
+
+def own_kinds(principal: CustomerUser) -> tuple[DocumentKind, ...]:
+    """The kinds the principal sees only of the orders they placed themselves."""
+    if not principal.may(Permission.DOCUMENTS_VIEW):
+        return ()
+    shown = visible_kinds(principal)
+    return tuple(k for k in DOCUMENT_KINDS if k in FINANCIAL and k not in shown)
+
+
+def _own_orders(
+    session: Session, principal: CustomerUser, erp_order_number: str | None = None
+) -> tuple[str, ...]:
+    """The ERP numbers of orders the principal placed in their company, newest first (only
+    ``erp_order_number``, if it is one of them)."""
+    query = select(Order.erp_order_number).where(
+        Order.company_id == principal.company_id,
+        Order.requester_id == principal.user_id,
+        col(Order.erp_order_number).is_not(None),
+    )
+    if erp_order_number is not None:
+        query = query.where(Order.erp_order_number == erp_order_number)
+    query = query.order_by(col(Order.submitted_at).desc()).limit(MAX_OWN_ORDERS)
+    return tuple(number for number in session.exec(query) if number)
+
+
+def _also(
+    wanted: DocumentFilter, own: tuple[DocumentKind, ...], orders: tuple[str, ...], kind: str
+) -> DocumentFilter:
+    """The filter with ``also_kinds``/``also_orders``: the financial kinds of the principal's
+    own orders (of ``kind`` only, when one was chosen)."""
+    kinds = tuple(k for k in own if not kind or k == kind)
+    if not kinds or not orders:
+        return wanted
+    return dataclasses.replace(wanted, also_kinds=kinds, also_orders=orders)
+
+
+def _may_see(session: Session, principal: CustomerUser, document: ErpDocument) -> bool:
+    if document.kind in visible_kinds(principal):
+        return True
+    return bool(
+        document.kind in own_kinds(principal)
+        and document.order_number
+        and _own_orders(session, principal, document.order_number)
+    )
 
 
 @dataclass(frozen=True)
@@ -111,15 +163,16 @@ def _filter(
     order = inputs.parse_reference(typed, MAX_NUMBER_LENGTH)
     if typed and order is None:
         order = "-"  # not a number of any order: matches no document
-    return (
-        DocumentFilter(
-            kinds=kinds,  # empty (a kind not allowed, or no right): nothing is listed
-            issued_from=_day(query.issued_from),
-            issued_to=_day(query.issued_to),
-            order_number=_erp_order_number(session, principal, order) if order else None,
-        ),
-        allowed,
+    wanted = DocumentFilter(
+        kinds=kinds,  # empty (a kind not allowed, or no right): nothing else is listed
+        issued_from=_day(query.issued_from),
+        issued_to=_day(query.issued_to),
+        order_number=_erp_order_number(session, principal, order) if order else None,
     )
+    own = own_kinds(principal)
+    orders = _own_orders(session, principal) if own else ()
+    offered = allowed + own if orders else allowed  # financial kinds when there are own orders
+    return _also(wanted, own, orders, kind), offered
 
 
 def _rows(
@@ -167,7 +220,7 @@ def list_documents(
     wanted, allowed = _filter(session, principal, query)
     start = inputs.parse_whole(offset, inputs.MAX_DB_INT) or 0
     customer = company_customer_number(session, principal)
-    if not wanted.kinds:
+    if not wanted.kinds and not wanted.also_orders:
         return DocumentPage([], 0, 0, allowed)
     if set(wanted.kinds) == set(DOCUMENT_KINDS):  # every kind: no filter, the plain index order
         wanted = dataclasses.replace(wanted, kinds=())
@@ -196,6 +249,8 @@ def order_documents(
     order = seen_order(session, principal, order_id=order_id)
     if not kinds or not order.erp_order_number:
         return []
+    if order.requester_id == principal.user_id:
+        kinds += own_kinds(principal)
     customer = company_customer_number(session, principal)
     wanted = DocumentFilter(kinds=kinds, order_number=order.erp_order_number)
     try:
@@ -219,6 +274,6 @@ def fetch_document(
         found = erp.fetch_document(customer, text)
     except ErpUnavailable as error:
         raise ServiceError(ERP_UNAVAILABLE) from error
-    if found is None or found.document.kind not in visible_kinds(principal):
+    if found is None or not _may_see(session, principal, found.document):
         raise ServiceError(REFUSED)
     return found

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from customer_center.domain.principals import SYSTEM
 from customer_center.domain.returns import (
@@ -17,6 +17,7 @@ from customer_center.domain.returns import (
     return_ref,
 )
 from customer_center.models.base import utcnow
+from customer_center.models.outbox import DEAD, OutboxMessage
 from customer_center.models.returns import ReturnRequest
 from customer_center.outbox.enqueue import enqueue
 from customer_center.services.returns import records
@@ -24,17 +25,40 @@ from customer_center.services.returns import records
 ERP_CREDIT_NOTE_REQUESTED = "erp.credit_note_requested"
 
 
-def enqueue_credit_note(session: Session, request: ReturnRequest) -> None:
+def enqueue_credit_note(session: Session, request: ReturnRequest, *, attempt: int = 1) -> None:
     """Queue the request for the ERP within the caller's transaction (a no-op the second
-    time: same dedup key)."""
+    time: same dedup key). A request again after the relay gave up (``attempt`` 2, 3, ...)
+    is a new message with its own key; the ERP's answer stays idempotent by the return."""
     number = return_number(request.id or 0)
+    key = credit_dedup_key(number)
     enqueue(
         session,
         ERP_CREDIT_NOTE_REQUESTED,
         {"return_id": request.id, "company_id": request.company_id},
-        dedup_key=credit_dedup_key(number),
+        dedup_key=key if attempt == 1 else f"{key}:{attempt}",
         refers_to=return_ref(request.id or 0),
     )
+
+
+def credit_messages(session: Session, request: ReturnRequest) -> list[str]:
+    """The statuses of the return's credit note messages, the newest last."""
+    statement = (
+        select(OutboxMessage.status)
+        .where(
+            OutboxMessage.refers_to == return_ref(request.id or 0),
+            OutboxMessage.kind == ERP_CREDIT_NOTE_REQUESTED,
+        )
+        .order_by(col(OutboxMessage.id))
+    )
+    return list(session.exec(statement))
+
+
+def credit_given_up(session: Session, request: ReturnRequest) -> bool:
+    """Requested, not credited, and the relay gave up on the newest request."""
+    if request.credit_requested_at is None or request.credit_note_number:
+        return False
+    statuses = credit_messages(session, request)
+    return bool(statuses) and statuses[-1] == DEAD
 
 
 def payload_ids(payload: dict[str, Any]) -> tuple[int, int]:

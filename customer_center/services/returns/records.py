@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from customer_center.domain.order_states import OrderStatus, erp_event
 from customer_center.domain.orders import order_number
-from customer_center.domain.principals import Attribution, PrincipalKind
+from customer_center.domain.principals import Attribution
 from customer_center.domain.returns import (
     RETURNS_PER_PAGE,
     ReturnAction,
@@ -25,10 +25,11 @@ from customer_center.models.base import utcnow
 from customer_center.models.company import Company
 from customer_center.models.order import Order, OrderEvent
 from customer_center.models.returns import ReturnEntry, ReturnLine, ReturnPolicy, ReturnRequest
-from customer_center.models.staff import StaffMember
 from customer_center.models.user import User
 from customer_center.services.audit import record
 from customer_center.services.orders.events import add_event
+from customer_center.services.paging import recent_page
+from customer_center.services.timeline_entries import timeline_entries
 
 ENTRY_PREFIX = "return."
 
@@ -82,6 +83,7 @@ class ReturnView:
     credit_requested: bool
     lines: list[LineView]
     entries: list[TimelineEntry]
+    credit_given_up: bool = False  # the outbox gave the ERP request up (the seller's side)
 
 
 def entry_kind(state: str) -> str:
@@ -178,15 +180,9 @@ def window_days(session: Session, company_id: int, default: int) -> int:
 def return_page(session: Session, query: Any, *, page: int) -> ReturnPage:
     """One page (newest activity first) of ``query``: a select of ReturnRequest already
     scoped by the caller."""
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page_count = max(1, -(-total // RETURNS_PER_PAGE))
-    page = min(max(page, 0), page_count - 1)
-    found = session.exec(
-        query.order_by(col(ReturnRequest.updated_at).desc(), col(ReturnRequest.id).desc())
-        .offset(page * RETURNS_PER_PAGE)
-        .limit(RETURNS_PER_PAGE)
-    ).all()
-    return ReturnPage([return_row(session, r) for r in found], total, page, page_count)
+    found = recent_page(session, query, ReturnRequest, page=page, per_page=RETURNS_PER_PAGE)
+    rows = [return_row(session, r) for r in found.rows]
+    return ReturnPage(rows, found.total, found.page, found.page_count)
 
 
 def return_row(session: Session, request: ReturnRequest) -> ReturnRow:
@@ -243,33 +239,7 @@ def timeline(session: Session, request: ReturnRequest, *, seller: str) -> list[T
         .where(ReturnEntry.return_id == request.id)
         .order_by(col(ReturnEntry.created_at), col(ReturnEntry.id))
     ).all()
-    users = _names(session, User, {e.actor_id for e in entries})
-    staff = _names(session, StaffMember, {e.actor_ref for e in entries if _by_staff(e)})
-    return [
-        TimelineEntry(
-            kind=e.kind,
-            when=e.created_at,
-            actor=users.get(e.actor_id or 0, ""),
-            actor_kind=e.actor_kind,
-            data=dict(e.data or {}),
-            body=e.body,
-            agent=staff.get(e.actor_ref or 0, "") if _by_staff(e) else "",
-            seller=seller if _by_staff(e) else "",
-        )
-        for e in entries
-    ]
-
-
-def _by_staff(entry: ReturnEntry) -> bool:
-    return entry.actor_kind == PrincipalKind.SELLER_AGENT
-
-
-def _names(session: Session, table: Any, ids: set[int | None]) -> dict[int, str]:
-    wanted = [i for i in ids if i]
-    if not wanted:
-        return {}
-    rows = session.exec(select(table.id, table.name).where(col(table.id).in_(wanted))).all()
-    return {row_id: name for row_id, name in rows}
+    return timeline_entries(session, entries, seller=seller)
 
 
 def month_start(moment: datetime) -> date:

@@ -8,6 +8,7 @@ An agent outside a company's account team sees none of its returns ("not found")
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from sqlmodel import Session, col, select
@@ -32,7 +33,12 @@ from customer_center.models.returns import ReturnPolicy, ReturnRequest
 from customer_center.models.staff import AccountTeamMember
 from customer_center.services.audit import record
 from customer_center.services.returns import records
-from customer_center.services.returns.credit import enqueue_credit_note
+from customer_center.services.returns.credit import (
+    company_return,
+    credit_given_up,
+    credit_messages,
+    enqueue_credit_note,
+)
 from customer_center.services.returns.records import ReturnPage, ReturnView
 from customer_center.settings import Settings
 
@@ -82,7 +88,8 @@ def read_return(
     session: Session, principal: SellerAgent, *, return_id: object, settings: Settings
 ) -> ReturnView:
     found = team_return(session, principal, return_id=return_id)
-    return records.return_view(session, found, seller=settings.seller_name)
+    view = records.return_view(session, found, seller=settings.seller_name)
+    return dataclasses.replace(view, credit_given_up=credit_given_up(session, found))
 
 
 def approve(session: Session, principal: SellerAgent, *, return_id: object) -> str:
@@ -162,6 +169,30 @@ def request_credit(session: Session, principal: SellerAgent, *, return_id: objec
     )
     session.flush()
     enqueue_credit_note(session, found)
+
+
+def request_credit_again(session: Session, principal: SellerAgent, *, return_id: object) -> None:
+    """Ask the ERP again after the outbox gave the request up (its message is dead): a new
+    message with a new dedup key, on the timeline and in the audit log. Refused otherwise
+    (nothing requested yet, credited, or the request still on its way)."""
+    found = team_return(session, principal, return_id=return_id)
+    # Locked while decided, so two agents clicking at once queue one message.
+    found = company_return(session, found.id or 0, found.company_id, lock=True)
+    if not credit_given_up(session, found):
+        raise ServiceError("returns.error.not_allowed")
+    attempt = len(credit_messages(session, found)) + 1
+    records.add_entry(session, found, "return.credit_requested_again", principal.attribution)
+    record(
+        session,
+        "return.credit_requested_again",
+        company_id=found.company_id,
+        by=principal.attribution,
+        target_type="return",
+        target_id=found.id,
+        after={"credit_cents": found.credit_cents, "attempt": attempt},
+    )
+    session.flush()
+    enqueue_credit_note(session, found, attempt=attempt)
 
 
 def replace(session: Session, principal: SellerAgent, *, return_id: object) -> None:

@@ -241,19 +241,33 @@ def document_filter_params(wanted: DocumentFilter) -> dict[str, str | list[str]]
         params["issued_to"] = wanted.issued_to.isoformat()
     if wanted.order_number and wanted.order_number.strip():
         params["order_number"] = wanted.order_number.strip()
+    if wanted.also_kinds and wanted.also_orders:
+        params["also_kind"] = list(wanted.also_kinds)
+        params["also_order"] = list(wanted.also_orders)
     return params
 
 
-def document_filter_of(kinds: Sequence[str], params: Mapping[str, str]) -> DocumentFilter:
-    """The filter from query parameters; raises ``ValueError`` for an unknown kind or day."""
+def _kinds_of(kinds: Sequence[str]) -> tuple[DocumentKind, ...]:
     unknown = [kind for kind in kinds if kind not in DOCUMENT_KINDS]
     if unknown:
         raise ValueError(f"unknown document kind {unknown[0]!r}")
+    return tuple(cast(DocumentKind, kind) for kind in dict.fromkeys(kinds))
+
+
+def document_filter_of(
+    kinds: Sequence[str],
+    params: Mapping[str, str],
+    also_kinds: Sequence[str] = (),
+    also_orders: Sequence[str] = (),
+) -> DocumentFilter:
+    """The filter from query parameters; raises ``ValueError`` for an unknown kind or day."""
     return DocumentFilter(
-        kinds=tuple(cast(DocumentKind, kind) for kind in dict.fromkeys(kinds)),
+        kinds=_kinds_of(kinds),
         issued_from=_day(params.get("issued_from")),
         issued_to=_day(params.get("issued_to")),
         order_number=params.get("order_number") or None,
+        also_kinds=_kinds_of(also_kinds),
+        also_orders=tuple(dict.fromkeys(n for n in also_orders if n.strip())),
     )
 
 

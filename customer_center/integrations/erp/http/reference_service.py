@@ -299,7 +299,9 @@ def _page(query: Any) -> tuple[int, int]:
 
 def _document_filter(request: Request) -> DocumentFilter:
     query = request.query_params
-    return codec.document_filter_of(query.getlist("kind"), query)
+    return codec.document_filter_of(
+        query.getlist("kind"), query, query.getlist("also_kind"), query.getlist("also_order")
+    )
 
 
 def _day(value: str | None) -> date | None:

@@ -60,10 +60,11 @@ UNIT_TESTS := tests/unit tests/state tests/integration
 unit: setup
 	$(PY) -c 'from tests.oidc_provider import ensure_installed; ensure_installed()'
 	@log=$$(mktemp); \
-	$(PY) -m pytest $(UNIT_TESTS) -q -p no:cacheprovider >"$$log" 2>&1 & sqlite=$$!; \
 	redis='$(REDIS_TEST_URL)'; redis="$${redis%/*}"; \
+	CC_PRICE_CACHE_TEST_REDIS_URL="$$redis/8" \
+		$(PY) -m pytest $(UNIT_TESTS) -q -p no:cacheprovider >"$$log" 2>&1 & sqlite=$$!; \
 	CC_TEST_DATABASE_URL=$(PG_TEST_URL) CC_TEST_REDIS_URL="$$redis/6" \
-		CC_BENCH_TEST_REDIS_URL="$$redis/7" \
+		CC_BENCH_TEST_REDIS_URL="$$redis/7" CC_PRICE_CACHE_TEST_REDIS_URL="$$redis/9" \
 		$(PY) -m pytest $(UNIT_TESTS) -q -p no:cacheprovider -m "not pure"; pg=$$?; \
 	wait $$sqlite; sqlite_status=$$?; \
 	echo "--- the same tests on SQLite:"; cat "$$log"; rm -f "$$log"; \

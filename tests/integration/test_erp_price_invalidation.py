@@ -36,8 +36,8 @@ from customer_center.settings import get_settings
 from tests.erp_service import http_erp, reference_erp
 from tests.live_server import free_port
 
-# A Redis database of its own (the browser tests, two workers and the bench use 1, 3 and 4).
-REDIS_URL = os.environ.get("CC_PRICE_CACHE_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
+# A Redis database of its own (make unit gives each of its two passes one: 8 and 9).
+REDIS_URL = os.environ.get("CC_PRICE_CACHE_TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
 TOKEN = "erp-price-test-token-" + "p" * 20  # noqa: S105
 DAY = date(2026, 5, 4)
 MUELLER, ACME = "10001", "10002"

@@ -72,6 +72,7 @@ from customer_center.pages import (  # noqa: F401
 from customer_center.settings import check_production, get_settings
 from customer_center.state.errors import unexpected_error_toast
 from customer_center.state.middleware import AccessMiddleware
+from customer_center.state.revocation_push import revocation_push_task
 
 configure_logging()
 check_production(get_settings())
@@ -108,3 +109,4 @@ app = rx.App(
 app.add_middleware(AccessMiddleware())
 app.register_lifespan_task(outbox_relay_task)
 app.register_lifespan_task(approval_reminder_task)
+app.register_lifespan_task(revocation_push_task)

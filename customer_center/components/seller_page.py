@@ -23,8 +23,6 @@ from customer_center.settings import get_settings
 from customer_center.state.base import PortalState
 from customer_center.state.seller import SellerShellState
 
-SESSION_CHECK_MS = 5000
-
 
 @dataclass(frozen=True)
 class SellerNav:
@@ -201,9 +199,6 @@ def seller_shell(
                 class_name="cc-main",
             ),
             class_name="cc-body",
-        ),
-        rx.moment(
-            interval=SESSION_CHECK_MS, on_change=SellerShellState.check_session, display="none"
         ),
         class_name="cc-page",
     )

@@ -135,11 +135,27 @@ def _sync_redis() -> Any:
     return redis.Redis.from_url(redis_url(), socket_timeout=2, socket_connect_timeout=2)
 
 
-@lru_cache(maxsize=1)
+# One asyncio client per event loop (a worker has one; tests run several one after another).
+_async_clients: dict[asyncio.AbstractEventLoop, Any] = {}
+
+
 def _async_redis() -> Any:
     import redis.asyncio as aioredis
 
-    return aioredis.Redis.from_url(redis_url(), socket_timeout=2, socket_connect_timeout=2)
+    loop = asyncio.get_running_loop()
+    client = _async_clients.get(loop)
+    if client is None:
+        for old in [known for known in _async_clients if known.is_closed()]:
+            del _async_clients[old]
+        client = aioredis.Redis.from_url(redis_url(), socket_timeout=2, socket_connect_timeout=2)
+        _async_clients[loop] = client
+    return client
+
+
+def forget_clients() -> None:
+    """Connect again at the next use (after a change of settings, in tests)."""
+    _sync_redis.cache_clear()
+    _async_clients.clear()
 
 
 def announce(subjects: Iterable[Subject]) -> None:

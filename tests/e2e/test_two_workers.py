@@ -202,7 +202,9 @@ def test_a_revoked_session_leaves_its_open_tab_whichever_worker_holds_it(
     sign_in(dora, portal, DORA, PASSWORD)
     expect(dora.locator("#user-name")).to_have_text("Dora Deakt")
     sign_in(page, portal, MAIN, PASSWORD)
+    expect(page.locator("#user-name")).to_have_text("Mia Main")
     open_page(page, f"{portal}/users")
+    expect(page.locator("#user-search")).to_be_visible()
     for _turn in range(4):  # round robin: a reload's websocket soon lands on the other one
         if _backend_of(proxy, page) != _backend_of(proxy, dora):
             break

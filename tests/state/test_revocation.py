@@ -31,8 +31,11 @@ from sqlmodel import Session, select
 import customer_center.customer_center as portal
 from customer_center.auth import principal_cache, revocation
 from customer_center.auth.sessions import SESSION_COOKIE, revoke_all_sessions, revoke_session
+from customer_center.auth.staff_sessions import STAFF_COOKIE
 from customer_center.db import session_scope
 from customer_center.domain.people import UserStatus
+from customer_center.domain.staff import StaffStatus
+from customer_center.models.staff import StaffMember
 from customer_center.models.user import User, UserRole
 from customer_center.services.identity.own_sessions import end_other_sessions
 from customer_center.services.people.users import deactivate_user
@@ -40,14 +43,18 @@ from customer_center.settings import get_settings
 from customer_center.state import revocation_push
 from customer_center.state.base import PortalState
 from customer_center.state.checkout import CheckoutState
+from customer_center.state.seller_staff import SellerStaffState
 from customer_center.state.session import SessionState
 from tests.factories import actor_for, make_company, make_user, signed_in_cookie
+from tests.staff_factories import make_staff, staff_cookie
+from tests.state.test_forged_events import handler_functions_state
 
 pytestmark = pytest.mark.usefixtures("db")
 
 REDIS_URL = os.environ.get("CC_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 CHOOSE = f"{CheckoutState.get_full_name()}.choose_shipping"
 CHECK_SESSION = f"{SessionState.get_full_name()}.check_session"
+OPEN_ADD = f"{SellerStaffState.get_full_name()}.open_add"
 # The tables a principal is resolved from.
 IDENTITY_TABLES = ("auth_session", "user_role", "role_permission", "staff_", "acting_session")
 
@@ -66,24 +73,26 @@ class _Namespace:
 _managers: dict[str, StateManagerMemory] = {}
 
 
-async def dispatch(token: str, cookie: str, name: str, payload: dict | None = None) -> BaseState:
-    """One event of the tab ``token`` with the session cookie ``cookie``; the handler's
+async def dispatch(
+    token: str,
+    cookie: str,
+    name: str,
+    payload: dict | None = None,
+    *,
+    cookie_name: str = SESSION_COOKIE,
+    path: str = "/checkout",
+) -> BaseState:
+    """One event of the tab ``token`` with the cookie ``cookie_name=cookie``; the handler's
     state afterwards."""
     manager = _managers.setdefault(token, StateManagerMemory())
     processor = BaseStateEventProcessor(middleware=portal.app)
-    headers = {"cookie": f"{SESSION_COOKIE}={cookie}"}
-    router_data = {
-        "headers": headers,
-        "pathname": "/checkout",
-        "token": token,
-        "query": {},
-        "ip": "10.1.1.1",
-    }
+    headers = {"cookie": f"{cookie_name}={cookie}"}
+    router_data = {"headers": headers, "pathname": path, "token": token, "query": {}}
     async with processor.configure(state_manager=manager, event_namespace=_Namespace()):  # type: ignore[arg-type]
         sent = Event(name=name, payload=payload or {}, router_data=router_data)
         future = await processor.enqueue(token, sent)
         await asyncio.wait_for(future, 30)  # an event the processor cannot route never ends
-    state_cls = CheckoutState if name == CHOOSE else SessionState
+    state_cls = handler_functions_state(name)
     root = await manager.get_state(BaseStateToken(ident=token, cls=state_cls))
     return await root.get_state(state_cls)
 
@@ -228,6 +237,33 @@ def test_a_revoked_session_is_refused_at_its_next_event(
 
     assert not chooses(token, cookie)  # refused: the handler did not run
     assert tab_session(token) == 0  # and the tab's state belongs to nobody any more
+
+
+def opens_the_staff_form(token: str, cookie: str) -> bool:
+    """Whether a protected seller handler ran for the tab."""
+    state = asyncio.run(
+        dispatch(token, cookie, OPEN_ADD, cookie_name=STAFF_COOKIE, path="/seller/staff")
+    )
+    assert isinstance(state, SellerStaffState)
+    return state.adding
+
+
+def test_a_deactivated_staff_member_is_refused_at_the_next_event(
+    epoch_source: str, session: Session
+) -> None:
+    member = make_staff(session, "sam.staff@seller.example")
+    session.commit()
+    cookie = staff_cookie(session, member)
+    assert opens_the_staff_form("tab-staff", cookie)
+
+    fresh = session.get(StaffMember, member.id)
+    assert fresh is not None
+    fresh.status = StaffStatus.INACTIVE
+    session.add(fresh)
+    session.commit()
+
+    assert not opens_the_staff_form("tab-staff", cookie)
+    assert tab_session("tab-staff") == 0
 
 
 def test_a_lost_right_is_refused_at_the_next_event(

@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 from customer_center.auth.sessions import revoke_all_sessions
 from customer_center.db import get_engine, session_scope
 from customer_center.domain.order_states import EventKind, OrderStatus
+from customer_center.domain.people import UserStatus
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.models.order import Order, OrderEvent
@@ -194,8 +195,12 @@ def test_a_revoked_session_leaves_its_open_tab_whichever_worker_holds_it(
     cid = approval_company("E2E-2W", "Zweiwerk GmbH", DOMAIN)
     with Session(get_engine()) as session:
         for email, name in ((DORA, "Dora Deakt"), (PIA, "Pia Passwort")):
-            if session.exec(select(User).where(User.email == email)).first() is None:
+            known = session.exec(select(User).where(User.email == email)).first()
+            if known is None:
                 make_user(session, cid, email, ["buyer"], name=name)
+            else:  # deactivated by an earlier run on the same database
+                known.status = UserStatus.ACTIVE
+                session.add(known)
         session.commit()
 
     dora = browser.new_context().new_page()

@@ -81,6 +81,7 @@ from customer_center.pages import (  # noqa: F401
 from customer_center.settings import check_production, get_settings
 from customer_center.state.errors import unexpected_error_toast
 from customer_center.state.middleware import AccessMiddleware
+from customer_center.state.revocation_push import revocation_push_task
 
 configure_logging()
 check_production(get_settings())
@@ -121,3 +122,4 @@ app.add_middleware(AccessMiddleware())
 app.register_lifespan_task(size_thread_pool)
 app.register_lifespan_task(outbox_relay_task)
 app.register_lifespan_task(approval_reminder_task)
+app.register_lifespan_task(revocation_push_task)

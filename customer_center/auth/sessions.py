@@ -10,6 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
+import customer_center.auth.revocation  # noqa: F401 - revoking a session announces it
 from customer_center.auth.tokens import new_token, token_hash
 from customer_center.domain.people import UserStatus
 from customer_center.models.auth import AuthSession
@@ -30,6 +31,7 @@ class LiveSession:
     user_id: int
     company_id: int
     language: str
+    expires_at: datetime | None = None  # when it ends by itself
 
 
 def open_session(
@@ -62,6 +64,7 @@ def live_session_of(session: Session, raw_token: str | None) -> LiveSession | No
             col(User.company_id),
             col(User.language),
             col(AuthSession.last_used_at),
+            col(AuthSession.expires_at),
         )
         .join(User, col(User.id) == col(AuthSession.user_id))
         .where(
@@ -73,10 +76,10 @@ def live_session_of(session: Session, raw_token: str | None) -> LiveSession | No
     ).first()
     if row is None:
         return None
-    session_id, user_id, company_id, language, last_used_at = row
+    session_id, user_id, company_id, language, last_used_at, expires_at = row
     assert session_id is not None and user_id is not None
     _note_use(session, session_id, last_used_at)
-    return LiveSession(session_id, user_id, company_id, language)
+    return LiveSession(session_id, user_id, company_id, language, _aware(expires_at))
 
 
 def _note_use(session: Session, session_id: int, last_used_at: datetime | None) -> None:

@@ -7,8 +7,9 @@ never resolves a staff member and a staff member's cookie never resolves a custo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from customer_center.auth.tokens import new_token, token_hash
@@ -27,6 +28,7 @@ class LiveStaffSession:
     staff_id: int
     rights: frozenset[str]
     language: str
+    expires_at: datetime | None = None  # when it ends by itself
 
 
 def open_staff_session(
@@ -52,22 +54,29 @@ def live_staff_session_of(session: Session, raw_token: str | None) -> LiveStaffS
     unknown, expired, revoked, or the member is not active."""
     if not raw_token:
         return None
-    row = session.exec(
-        select(StaffSession.id, StaffMember.id, StaffMember.rights, StaffMember.language)
+    row = session.execute(
+        sa_select(
+            col(StaffSession.id),
+            col(StaffMember.id),
+            col(StaffMember.rights),
+            col(StaffMember.language),
+            col(StaffSession.expires_at),
+        )
         .join(StaffMember, col(StaffMember.id) == StaffSession.staff_id)
         .where(
-            StaffSession.token_hash == token_hash(raw_token),
+            col(StaffSession.token_hash) == token_hash(raw_token),
             col(StaffSession.revoked_at).is_(None),
-            StaffSession.expires_at > utcnow(),
-            StaffMember.status == StaffStatus.ACTIVE,
+            col(StaffSession.expires_at) > utcnow(),
+            col(StaffMember.status) == StaffStatus.ACTIVE,
         )
     ).first()
     if row is None:
         return None
-    session_id, staff_id, rights, language = row
+    session_id, staff_id, rights, language, expires_at = row
     assert session_id is not None and staff_id is not None
     known = frozenset(r for r in (rights or []) if r in ALL_STAFF_RIGHTS)
-    return LiveStaffSession(session_id, staff_id, known, language)
+    ends = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)
+    return LiveStaffSession(session_id, staff_id, known, language, ends)
 
 
 def revoke_staff_session(session: Session, raw_token: str) -> int | None:

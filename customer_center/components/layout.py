@@ -167,17 +167,6 @@ def _allowed(permission: str | None, *children: rx.Component) -> rx.Component:
     )
 
 
-def session_watch() -> rx.Component:
-    """Asks the server every few seconds whether the session still lives, so a deactivated
-    user or a revoked session leaves the portal at once instead of at the next click."""
-    return rx.moment(
-        interval=SESSION_CHECK_MS, on_change=SessionState.check_session, display="none"
-    )
-
-
-SESSION_CHECK_MS = 5000
-
-
 def acting_banner() -> rx.Component:
     """While an agent of the seller acts for a user: who for, until when, Extend and End.
     Part of the shell, above every page (no page can hide it), announced to screen readers."""
@@ -251,6 +240,5 @@ def app_page(
             ),
             class_name="cc-body",
         ),
-        session_watch(),
         class_name="cc-page",
     )

@@ -24,8 +24,6 @@ from customer_center.state.base import PortalState
 from customer_center.state.page_open import PageOpenState, register_page_loads
 from customer_center.state.seller import SellerShellState
 
-SESSION_CHECK_MS = 5000
-
 
 @dataclass(frozen=True)
 class SellerNav:
@@ -199,9 +197,6 @@ def seller_shell(
                 class_name="cc-main",
             ),
             class_name="cc-body",
-        ),
-        rx.moment(
-            interval=SESSION_CHECK_MS, on_change=SellerShellState.check_session, display="none"
         ),
         class_name="cc-page",
     )

@@ -3,7 +3,6 @@ and keeps each tab's state to one sign-in session (``state.tab``)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from functools import lru_cache
@@ -13,7 +12,8 @@ from reflex.middleware.middleware import Middleware
 from reflex.state import BaseState, StateUpdate
 from reflex_base.event import Event
 
-from customer_center.auth.principals import load_agent, load_customer_side
+from customer_center.auth import principal_cache
+from customer_center.auth.principals import Resolution
 from customer_center.domain import routes
 from customer_center.domain.principals import ActingAgent, CustomerUser, SellerAgent
 from customer_center.logs import bind_principal, start_context
@@ -21,6 +21,7 @@ from customer_center.settings import get_settings
 from customer_center.state.access import Access, access_of, current_principal, session_of
 from customer_center.state.base import request_header
 from customer_center.state.page_open import page_loads
+from customer_center.state.revocation_push import note_tab
 from customer_center.state.tab import claim_tab, open_page
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def short_name(event_name: str) -> str:
     return ".".join(part.rsplit("____", 1)[-1] for part in event_name.split("."))
 
 
-# Events that are not the agent's activity: the shell's polling of the session.
+# Events that are not the agent's activity: the session check the server pushes to a tab.
 PASSIVE_HANDLERS = frozenset({"check_session"})
 
 
@@ -82,11 +83,17 @@ async def principal_of(
     acting for one (staff cookie with a live acting session: an ``ActingAgent``, a customer
     user with fewer rights); a plain staff member never opens the customers' side, nor a
     customer's cookie the seller's. ``refresh``: the event counts as an acting agent's
-    activity."""
+    activity. Resolved once per session and worker (``auth.principal_cache``); the tab is
+    remembered for the revocation push (``state.revocation_push``)."""
+    resolution = await _resolution_of(state, seller=seller, refresh=refresh)
+    return resolution.principal
+
+
+async def _resolution_of(state: BaseState, *, seller: bool, refresh: bool) -> Resolution:
     cookie = request_header(state.router_data, "cookie")
-    if seller:
-        return await asyncio.to_thread(load_agent, cookie)
-    return await asyncio.to_thread(load_customer_side, cookie, refresh=refresh)
+    resolution = await principal_cache.resolve(cookie, seller=seller, refresh=refresh)
+    note_tab(state.router.session.client_token, resolution, seller=seller)
+    return resolution
 
 
 def admits(access: Access, context: CustomerUser | SellerAgent) -> bool:

@@ -81,7 +81,8 @@ class SellerShellState(PortalState):
 
     @public
     async def check_session(self) -> EventSpec | None:
-        """Polled by every signed-in seller page: an ended session leaves at once."""
+        """Pushed by the server to a seller page's tab when its session may have ended
+        (``state.revocation_push``): an ended session leaves at once."""
         if seller_principal() is None and self._session_ended:
             await forget_ended_session(self)
             return go_to(routes.SELLER_AUTH_SIGNED_OUT)

@@ -93,7 +93,8 @@ class SessionState(PortalState):
 
     @public
     async def check_session(self) -> EventSpec | None:
-        """Polled by every signed-in page: a session that ended sends the browser away (the
+        """Pushed by the server to a signed-in page's tab when its session may have ended
+        (``state.revocation_push``): a session that ended sends the browser away (the
         middleware has emptied the tab by then), once. A visitor who never signed in on the
         tab is left to ``load``, which asks them to sign in and come back."""
         if customer_principal() is None and self._session_ended:

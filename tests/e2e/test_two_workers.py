@@ -2,8 +2,9 @@
 database and one Redis: a signed-in approver's tab is served by both, the session holds and
 the approval counts, whichever process serves the events. On the order page the proxy cuts
 the websocket: the tab reconnects by itself to the other process, which approves. (A Reflex
-0.10 websocket hydrates the page on every connect and the session comes from the cookie and
-the database on every event, so nothing the tab needs lives in one process's memory.)
+0.10 websocket hydrates the page on every connect; each process keeps the principals it
+resolved only under the revocation epoch shared through Redis.) A revoked session leaves its
+open tab within 2 s, whichever process holds the tab and whichever process revoked it.
 
 Needs PostgreSQL (CC_TEST_DATABASE_URL) and Redis (CC_REDIS_URL) and fails without them; the
 Makefile runs it in its own pytest run of the PostgreSQL + Redis pass (it builds the frontend
@@ -20,24 +21,34 @@ from collections.abc import Iterator
 
 import pytest
 import redis
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from customer_center.db import get_engine
+from customer_center.auth.sessions import revoke_all_sessions
+from customer_center.db import get_engine, session_scope
 from customer_center.domain.order_states import EventKind, OrderStatus
+from customer_center.domain.people import UserStatus
 from customer_center.integrations.erp.csv_import import import_erp_directory
 from customer_center.integrations.erp.demo import demo_data_dir
 from customer_center.models.order import Order, OrderEvent
 from customer_center.models.user import User
 from tests.conftest import _TMP, IS_POSTGRES, TEST_DATABASE_URL
 from tests.e2e.conftest import ROOT, _free_port, _wait_until_serving, stop_process_group
-from tests.e2e.helpers import approval_company, place_motor_order, sign_in
+from tests.e2e.helpers import (
+    PUSHED_WITHIN_MS,
+    approval_company,
+    open_page,
+    place_motor_order,
+    sign_in,
+    wait_until_loaded,
+)
 from tests.e2e.round_robin_proxy import Connection, RoundRobinProxy
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_user
 
 DOMAIN = "two-workers.example"
 BEN = f"ben.buyer@{DOMAIN}"
 ANNA = f"anna.approver@{DOMAIN}"
+MAIN, DORA, PIA = f"main@{DOMAIN}", f"dora.deakt@{DOMAIN}", f"pia.passwort@{DOMAIN}"
 APPROVED = re.compile("Approved|Sent to the seller")  # the relay may have handed it on
 
 
@@ -166,3 +177,60 @@ def test_a_signed_in_approver_approves_whichever_worker_serves_the_events(
         (OrderStatus.APPROVED, ANNA),
         (OrderStatus.SENT_TO_ERP, ANNA),
     }
+
+
+def _backend_of(proxy: RoundRobinProxy, page: Page) -> int:
+    token = page.evaluate("() => window.sessionStorage.getItem('token')")
+    return proxy.websockets_with(token)[-1].backend
+
+
+def test_a_revoked_session_leaves_its_open_tab_whichever_worker_holds_it(
+    page: Page, browser: Browser, proxy: RoundRobinProxy
+) -> None:
+    """The main contact deactivates a user on one worker; the user's tab, open on a worker
+    (the other one, once the proxy has put them apart), is on the sign-in page within 2 s.
+    Then a session revoked by another process altogether (this test's, as a command or a
+    second host would) leaves its tab just as fast: the push goes through Redis."""
+    portal = f"http://localhost:{proxy.port}"
+    cid = approval_company("E2E-2W", "Zweiwerk GmbH", DOMAIN)
+    with Session(get_engine()) as session:
+        for email, name in ((DORA, "Dora Deakt"), (PIA, "Pia Passwort")):
+            known = session.exec(select(User).where(User.email == email)).first()
+            if known is None:
+                make_user(session, cid, email, ["buyer"], name=name)
+            else:  # deactivated by an earlier run on the same database
+                known.status = UserStatus.ACTIVE
+                session.add(known)
+        session.commit()
+
+    dora = browser.new_context().new_page()
+    sign_in(dora, portal, DORA, PASSWORD)
+    expect(dora.locator("#user-name")).to_have_text("Dora Deakt")
+    sign_in(page, portal, MAIN, PASSWORD)
+    expect(page.locator("#user-name")).to_have_text("Mia Main")
+    open_page(page, f"{portal}/users")
+    expect(page.locator("#user-search")).to_be_visible()
+    for _turn in range(4):  # round robin: a reload's websocket soon lands on the other one
+        if _backend_of(proxy, page) != _backend_of(proxy, dora):
+            break
+        page.reload()
+        wait_until_loaded(page)
+    assert _backend_of(proxy, page) != _backend_of(proxy, dora), "the tabs are apart"
+    page.locator("#user-search").fill("Dora Deakt")
+    page.get_by_role("link", name="Dora Deakt", exact=True).click()
+    expect(page.locator("#detail-name")).to_have_text("Dora Deakt")
+    wait_until_loaded(page)
+    page.locator("#deactivate-user").click()
+    page.locator("#deactivate-user-confirm").click()
+    expect(page.get_by_text("The user is deactivated and was signed out.")).to_be_visible()
+    expect(dora).to_have_url(re.compile(r"/sign-in"), timeout=PUSHED_WITHIN_MS)
+    dora.context.close()
+
+    pia = browser.new_context().new_page()
+    sign_in(pia, portal, PIA, PASSWORD)
+    expect(pia.locator("#user-name")).to_have_text("Pia Passwort")
+    with session_scope() as session:  # a password reset, written by another process
+        pia_id = session.exec(select(User.id).where(User.email == PIA)).one()
+        assert revoke_all_sessions(session, pia_id) == 1  # type: ignore[arg-type]
+    expect(pia).to_have_url(re.compile(r"/sign-in"), timeout=PUSHED_WITHIN_MS)
+    pia.context.close()

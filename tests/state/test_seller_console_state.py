@@ -28,8 +28,8 @@ from customer_center.state.seller_companies import SellerCompaniesState
 from customer_center.state.seller_company import SellerCompanyState
 from tests.factories import signed_in_cookie
 from tests.staff_factories import make_staff, staff_cookie
+from tests.state.pipeline import SentToBrowsers
 from tests.state.test_forged_events import (
-    SentToBrowsers,
     World,
     _arguments,
     handler_functions_state,

@@ -2,8 +2,8 @@
 others) and changing their password.
 
 Every function takes the user's principal and touches only that user's sessions; the session
-the request came through is ``principal.session_id``. Ending a session revokes its row: the
-tabs it had open learn it at their next session check (``state.session.check_session``) and
+the request came through is ``principal.session_id``. Ending a session revokes its row: once
+committed, the server pushes the end to the tabs it had open (``auth.revocation``), which
 leave the portal.
 """
 

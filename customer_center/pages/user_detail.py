@@ -14,7 +14,7 @@ from customer_center.components.chain_editor import user_chain_section
 from customer_center.components.forms import field, form
 from customer_center.components.layout import app_page
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import notice, tr
+from customer_center.components.ui import notice, once_loaded, tr
 from customer_center.domain import routes
 from customer_center.pages.users import MANAGE, language_field, role_checkboxes, status_badge
 from customer_center.state.absences import AbsenceState
@@ -254,7 +254,7 @@ def user_detail_page() -> rx.Component:
                 width="100%",
                 margin_top="1rem",
             ),
-            rx.text(tr("admin.not_found"), color_scheme="gray", margin_top="1rem"),
+            once_loaded(rx.text(tr("admin.not_found"), color_scheme="gray", margin_top="1rem")),
         ),
         title_key="users.detail_title",
         permission=MANAGE,

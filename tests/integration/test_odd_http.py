@@ -117,6 +117,8 @@ def test_every_route_is_exercised() -> None:
         routes.DOCUMENT_FILES + "/{number}.pdf",
         routes.CASE_FILES + "/{attachment_id}",
         routes.SELLER_CASE_FILES + "/{attachment_id}",
+        routes.RETURN_SLIPS + "/{return_id}.pdf",
+        routes.SELLER_RETURN_SLIPS + "/{return_id}.pdf",
         "/auth/complete",
         "/auth/signed-out",
         "/auth/sso/start",
@@ -133,7 +135,7 @@ def test_every_route_is_exercised() -> None:
         "/seller/auth/sso/callback",
         *PUNCHOUT_ROUTES,
     }, "a new route: give it odd values below"
-    assert len(paths) == 26
+    assert len(paths) == 28
 
 
 def test_exports_answer_odd_query_values(client: TestClient, portal: Portal) -> None:
@@ -197,6 +199,26 @@ def test_case_files_answer_odd_ids(client: TestClient, portal: Portal) -> None:
     for value in [*ODD_TEXT, "0", "1", "1;x", "1.0", "1e3", "0x10"]:
         for seller, cookie in ((False, portal.cookie), (True, staff), (False, ""), (True, "")):
             path = routes.case_file(0, seller=seller).removesuffix("/0") + "/" + quote(value)
+            response = client.get(path, headers={"cookie": cookie} if cookie else {})
+            if response.status_code != (403 if cookie else 401):
+                problems.append(f"{path[:80]}: {response.status_code}")
+            elif cookie and response.headers.get("content-disposition"):
+                problems.append(f"{path[:80]}: a file")
+    assert not problems, "\n".join(problems)
+
+
+def test_return_slips_answer_odd_ids(client: TestClient, portal: Portal) -> None:
+    """Signed in as a customer, as a staff member and not at all: 401 or the one 403."""
+    problems: list[str] = []
+    staff = f"{STAFF_COOKIE}={portal.staff_cookie}"
+    for value in [*ODD_TEXT, "0", "1", "1;x", "1.0", "1e3", "0x10"]:
+        for prefix, cookie in (
+            (routes.RETURN_SLIPS, portal.cookie),
+            (routes.SELLER_RETURN_SLIPS, staff),
+            (routes.RETURN_SLIPS, ""),
+            (routes.SELLER_RETURN_SLIPS, ""),
+        ):
+            path = f"{prefix}/{quote(value)}.pdf"
             response = client.get(path, headers={"cookie": cookie} if cookie else {})
             if response.status_code != (403 if cookie else 401):
                 problems.append(f"{path[:80]}: {response.status_code}")

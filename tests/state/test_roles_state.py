@@ -111,7 +111,7 @@ async def test_load_shows_every_role_with_rights_by_area_and_user_counts(acme) -
     lines = [(line["area"], line["rights"]) for line in state.area_lines]
     assert ("Reporting", "See reports and spending") in lines
     buyer_lines = [line for line in state.area_lines if line["role_id"] == buyer["id"]]
-    assert [line["area"] for line in buyer_lines] == ["Orders", "Documents"]
+    assert [line["area"] for line in buyer_lines] == ["Orders", "Documents", "Returns"]
     assert buyer_lines[0]["rights"] == "Place orders, See own orders"
     assert all(
         set(row) == {"id", "label", "builtin", "description", "users", "empty"}

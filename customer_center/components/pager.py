@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import NumberVar
 
-from customer_center.components.ui import Text, tr, tr_count
+from customer_center.components.ui import Text, once_loaded, tr, tr_count
 from customer_center.state.paging import Turner
 
 
@@ -73,4 +73,17 @@ def state_pager(state: Any, info: rx.Var | rx.Component, *, id_prefix: str) -> r
         has_previous=state.page > 0,
         has_next=state.page + 1 < state.page_count,
         id_prefix=id_prefix,
+    )
+
+
+def paged_rows(state: Any, table: rx.Component, empty_key: str, id_prefix: str) -> rx.Component:
+    """One page of a list: the table, or once loaded the message ``empty_key`` when there is
+    nothing (``#<id_prefix>-empty``), and the pager when there is more than one page."""
+    return rx.fragment(
+        rx.cond(
+            state.rows.length() > 0,
+            table,
+            once_loaded(rx.text(tr(empty_key), color_scheme="gray", id=f"{id_prefix}-empty")),
+        ),
+        rx.cond(state.page_count > 1, state_pager(state, state.summary, id_prefix=id_prefix)),
     )

@@ -19,9 +19,9 @@ from customer_center.components.case_parts import (
 from customer_center.components.forms import field
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
-from customer_center.components.pager import state_pager
+from customer_center.components.pager import paged_rows
 from customer_center.components.portal_page import portal_page
-from customer_center.components.ui import Texts, notice, once_loaded, tr
+from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.cases import CaseCategory
 from customer_center.state.cases import CaseNewState, CasesState, CaseViewState
@@ -48,15 +48,7 @@ def cases_page() -> rx.Component:
                 width="100%",
                 align="center",
             ),
-            rx.cond(
-                state.rows.length() > 0,
-                cases_table(state.rows),
-                once_loaded(rx.text(tr("cases.empty"), color_scheme="gray", id="cases-empty")),
-            ),
-            rx.cond(
-                state.page_count > 1,
-                state_pager(state, state.summary, id_prefix="cases"),
-            ),
+            paged_rows(state, cases_table(state.rows), "cases.empty", "cases"),
             spacing="4",
             width="100%",
         ),

@@ -16,7 +16,7 @@ from customer_center.components.case_parts import (
 )
 from customer_center.components.layout import app_page
 from customer_center.components.navigation import Nav, NavGroup
-from customer_center.components.pager import state_pager
+from customer_center.components.pager import paged_rows
 from customer_center.components.portal_page import portal_page
 from customer_center.components.return_parts import (
     lines_table,
@@ -41,15 +41,7 @@ def returns_page() -> rx.Component:
     return app_page(
         rx.vstack(
             rx.text(state.summary, size="2", color_scheme="gray"),
-            rx.cond(
-                state.rows.length() > 0,
-                returns_table(state.rows),
-                once_loaded(rx.text(tr("returns.empty"), color_scheme="gray", id="returns-empty")),
-            ),
-            rx.cond(
-                state.page_count > 1,
-                state_pager(state, state.summary, id_prefix="returns"),
-            ),
+            paged_rows(state, returns_table(state.rows), "returns.empty", "returns"),
             spacing="4",
             width="100%",
         ),

@@ -17,9 +17,9 @@ from customer_center.components.case_parts import (
     text_box,
     timeline,
 )
-from customer_center.components.pager import state_pager
+from customer_center.components.pager import paged_rows
 from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
-from customer_center.components.ui import Texts, notice, once_loaded, tr
+from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.cases import TIME_PERIODS
 from customer_center.domain.staff import StaffPermission
@@ -154,17 +154,7 @@ def seller_cases_page() -> rx.Component:
                 select_id="case-view",
             ),
             rx.text(state.summary, size="2", color_scheme="gray"),
-            rx.cond(
-                state.rows.length() > 0,
-                cases_table(state.rows, seller=True),
-                once_loaded(
-                    rx.text(tr("cases.queue_empty"), color_scheme="gray", id="cases-empty")
-                ),
-            ),
-            rx.cond(
-                state.page_count > 1,
-                state_pager(state, state.summary, id_prefix="cases"),
-            ),
+            paged_rows(state, cases_table(state.rows, seller=True), "cases.queue_empty", "cases"),
             spacing="4",
             width="100%",
         ),

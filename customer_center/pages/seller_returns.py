@@ -16,10 +16,10 @@ from customer_center.components.case_parts import (
     text_box,
     timeline,
 )
-from customer_center.components.pager import state_pager
+from customer_center.components.pager import paged_rows
 from customer_center.components.return_parts import lines_table, return_facts, returns_table
 from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
-from customer_center.components.ui import Texts, notice, once_loaded, tr
+from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
 from customer_center.state.seller_returns import VIEWS, SellerReturnsState, SellerReturnState
@@ -46,16 +46,8 @@ def seller_returns_page() -> rx.Component:
                 select_id="return-view",
             ),
             rx.text(state.summary, size="2", color_scheme="gray"),
-            rx.cond(
-                state.rows.length() > 0,
-                returns_table(state.rows, seller=True),
-                once_loaded(
-                    rx.text(tr("returns.queue_empty"), color_scheme="gray", id="returns-empty")
-                ),
-            ),
-            rx.cond(
-                state.page_count > 1,
-                state_pager(state, state.summary, id_prefix="returns"),
+            paged_rows(
+                state, returns_table(state.rows, seller=True), "returns.queue_empty", "returns"
             ),
             spacing="4",
             width="100%",

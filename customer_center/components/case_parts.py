@@ -8,7 +8,7 @@ from typing import Any
 
 import reflex as rx
 
-from customer_center.components.ui import Texts, tr
+from customer_center.components.ui import Texts, notice, tr
 from customer_center.components.uploads import named_upload
 from customer_center.domain.cases import MAX_FILES_PER_MESSAGE
 
@@ -329,4 +329,17 @@ def done(text: rx.Var) -> rx.Component:
     """What just happened ("Your reply was sent."), in high contrast (axe)."""
     return rx.callout(
         text, icon="check", color_scheme="green", high_contrast=True, width="100%", role="status"
+    )
+
+
+def record_page(state: Any, *parts: rx.Component, max_width: str = "56rem") -> rx.Component:
+    """A case's or a return's page: why it cannot be shown (``state.problem``), else its
+    parts once its head has loaded."""
+    return rx.cond(
+        state.problem != "",
+        notice(state.problem, color="amber", icon="lock"),
+        rx.cond(
+            state.head.contains("number"),
+            rx.vstack(*parts, spacing="4", width="100%", max_width=max_width),
+        ),
     )

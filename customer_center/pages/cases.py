@@ -13,6 +13,7 @@ from customer_center.components.case_parts import (
     error_below,
     facts,
     labelled_select,
+    record_page,
     text_box,
     timeline,
 )
@@ -207,31 +208,23 @@ def _follower_form() -> rx.Component:
 def case_page() -> rx.Component:
     state = CaseViewState
     return app_page(
-        rx.cond(
-            state.problem != "",
-            notice(state.problem, color="amber", icon="lock"),
-            rx.cond(
-                state.head.contains("number"),
-                rx.vstack(
-                    rx.link(tr("page.cases"), href=routes.CASES, size="2"),
-                    facts(state.head),
-                    rx.cond(state.notice != "", done(state.notice)),
-                    card(
-                        "cases.timeline",
-                        timeline(state.timeline, state.files),
-                        rx.cond(
-                            state.head["open"] != "",
-                            _reply_form(),
-                            rx.text(tr("cases.closed_hint"), size="2", color_scheme="gray"),
-                        ),
-                        id_="case-conversation",
-                    ),
-                    card("cases.followers", _follower_form(), id_="case-followers"),
-                    spacing="4",
-                    width="100%",
-                    max_width="52rem",
+        record_page(
+            state,
+            rx.link(tr("page.cases"), href=routes.CASES, size="2"),
+            facts(state.head),
+            rx.cond(state.notice != "", done(state.notice)),
+            card(
+                "cases.timeline",
+                timeline(state.timeline, state.files),
+                rx.cond(
+                    state.head["open"] != "",
+                    _reply_form(),
+                    rx.text(tr("cases.closed_hint"), size="2", color_scheme="gray"),
                 ),
+                id_="case-conversation",
             ),
+            card("cases.followers", _follower_form(), id_="case-followers"),
+            max_width="52rem",
         ),
         title_key="page.case",
     )

@@ -11,6 +11,7 @@ from customer_center.components.case_parts import (
     done,
     error_below,
     labelled_select,
+    record_page,
     text_box,
     timeline,
 )
@@ -233,45 +234,36 @@ def return_new_page() -> rx.Component:
 def return_page() -> rx.Component:
     state = ReturnViewState
     return app_page(
-        rx.cond(
-            state.problem != "",
-            notice(state.problem, color="amber", icon="lock"),
-            rx.cond(
-                state.head.contains("number"),
-                rx.vstack(
+        record_page(
+            state,
+            rx.hstack(
+                rx.link(tr("page.returns"), href=routes.RETURNS, size="2"),
+                rx.link(
                     rx.hstack(
-                        rx.link(tr("page.returns"), href=routes.RETURNS, size="2"),
-                        rx.link(
-                            rx.hstack(
-                                rx.icon("life_buoy", size=16),
-                                tr("cases.ask_about_return"),
-                                spacing="1",
-                            ),
-                            href=state.head["ask_href"],
-                            id="ask-about-return",
-                            size="2",
-                        ),
-                        spacing="4",
-                        wrap="wrap",
+                        rx.icon("life_buoy", size=16),
+                        tr("cases.ask_about_return"),
+                        spacing="1",
                     ),
-                    return_facts(state.head),
-                    rx.cond(state.notice != "", done(state.notice)),
-                    card("returns.lines", lines_table(state.lines), id_="return-lines-card"),
-                    card("returns.timeline", timeline(state.timeline), id_="return-timeline"),
-                    rx.cond(
-                        state.head["may_withdraw"] != "",
-                        rx.button(
-                            rx.icon("undo_2", size=16),
-                            tr("returns.withdraw"),
-                            variant="soft",
-                            color_scheme="red",
-                            on_click=state.withdraw,
-                            id="withdraw-return",
-                        ),
-                    ),
-                    spacing="4",
-                    width="100%",
-                    max_width="56rem",
+                    href=state.head["ask_href"],
+                    id="ask-about-return",
+                    size="2",
+                ),
+                spacing="4",
+                wrap="wrap",
+            ),
+            return_facts(state.head),
+            rx.cond(state.notice != "", done(state.notice)),
+            card("returns.lines", lines_table(state.lines), id_="return-lines-card"),
+            card("returns.timeline", timeline(state.timeline), id_="return-timeline"),
+            rx.cond(
+                state.head["may_withdraw"] != "",
+                rx.button(
+                    rx.icon("undo_2", size=16),
+                    tr("returns.withdraw"),
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=state.withdraw,
+                    id="withdraw-return",
                 ),
             ),
         ),

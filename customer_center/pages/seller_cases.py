@@ -14,12 +14,13 @@ from customer_center.components.case_parts import (
     facts,
     labelled_select,
     queue_view_select,
+    record_page,
     text_box,
     timeline,
 )
 from customer_center.components.pager import paged_rows
 from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
-from customer_center.components.ui import Texts, notice, tr
+from customer_center.components.ui import Texts, tr
 from customer_center.domain import routes
 from customer_center.domain.cases import TIME_PERIODS
 from customer_center.domain.staff import StaffPermission
@@ -265,28 +266,19 @@ def _reply_form() -> rx.Component:
 def seller_case_page() -> rx.Component:
     state = SellerCaseState
     return seller_shell(
-        rx.cond(
-            state.problem != "",
-            notice(state.problem, color="amber", icon="lock"),
-            rx.cond(
-                state.head.contains("number"),
-                rx.vstack(
-                    rx.link(tr("page.seller_cases"), href=routes.SELLER_CASES, size="2"),
-                    facts(state.head, seller=True),
-                    rx.cond(state.notice != "", done(state.notice)),
-                    card("cases.field.status", _handling(), id_="case-handling"),
-                    card(
-                        "cases.timeline",
-                        timeline(state.timeline, state.files),
-                        attach_zone(state, "seller-case-files"),
-                        rx.cond(state.head["open"] != "", _reply_form()),
-                        _note_form(),
-                        id_="case-conversation",
-                    ),
-                    spacing="4",
-                    width="100%",
-                    max_width="56rem",
-                ),
+        record_page(
+            state,
+            rx.link(tr("page.seller_cases"), href=routes.SELLER_CASES, size="2"),
+            facts(state.head, seller=True),
+            rx.cond(state.notice != "", done(state.notice)),
+            card("cases.field.status", _handling(), id_="case-handling"),
+            card(
+                "cases.timeline",
+                timeline(state.timeline, state.files),
+                attach_zone(state, "seller-case-files"),
+                rx.cond(state.head["open"] != "", _reply_form()),
+                _note_form(),
+                id_="case-conversation",
             ),
         ),
         title_key="page.seller_case",

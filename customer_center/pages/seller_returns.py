@@ -13,13 +13,14 @@ from customer_center.components.case_parts import (
     done,
     error_below,
     queue_view_select,
+    record_page,
     text_box,
     timeline,
 )
 from customer_center.components.pager import paged_rows
 from customer_center.components.return_parts import lines_table, return_facts, returns_table
 from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
-from customer_center.components.ui import Texts, notice, tr
+from customer_center.components.ui import Texts, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
 from customer_center.state.seller_returns import VIEWS, SellerReturnsState, SellerReturnState
@@ -183,34 +184,25 @@ def _window() -> rx.Component:
 def seller_return_page() -> rx.Component:
     state = SellerReturnState
     return seller_shell(
-        rx.cond(
-            state.problem != "",
-            notice(state.problem, color="amber", icon="lock"),
-            rx.cond(
-                state.head.contains("number"),
-                rx.vstack(
-                    rx.link(tr("page.seller_returns"), href=routes.SELLER_RETURNS, size="2"),
-                    return_facts(state.head, seller=True),
-                    rx.cond(state.notice != "", done(state.notice)),
-                    card("returns.col.state", _decisions(), id_="return-decisions"),
-                    card(
-                        "returns.lines",
-                        rx.cond(
-                            state.head["may_receive"] != "",
-                            _receipt(),
-                            lines_table(state.lines),
-                        ),
-                        id_="return-lines-card",
-                    ),
-                    card("returns.timeline", timeline(state.timeline), id_="return-timeline"),
-                    rx.cond(
-                        state.may_set_window,
-                        card("returns.window", _window(), id_="return-window"),
-                    ),
-                    spacing="4",
-                    width="100%",
-                    max_width="56rem",
+        record_page(
+            state,
+            rx.link(tr("page.seller_returns"), href=routes.SELLER_RETURNS, size="2"),
+            return_facts(state.head, seller=True),
+            rx.cond(state.notice != "", done(state.notice)),
+            card("returns.col.state", _decisions(), id_="return-decisions"),
+            card(
+                "returns.lines",
+                rx.cond(
+                    state.head["may_receive"] != "",
+                    _receipt(),
+                    lines_table(state.lines),
                 ),
+                id_="return-lines-card",
+            ),
+            card("returns.timeline", timeline(state.timeline), id_="return-timeline"),
+            rx.cond(
+                state.may_set_window,
+                card("returns.window", _window(), id_="return-window"),
             ),
         ),
         title_key="page.seller_return",

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import random
 import time
@@ -30,8 +29,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
-
-from websockets.exceptions import ConnectionClosed
 
 from bench import backend_profile, results
 from bench.live_portal import (
@@ -50,7 +47,6 @@ INBOX = state_name("approvals", "approvals_inbox_state")
 ORDER = state_name("order_view", "order_view_state")
 CATALOGUE = state_name("catalogue", "catalogue_state")
 CHECKOUT = state_name("checkout", "checkout_state")
-SESSION_POLL = f"{state_name('session', 'session_state')}.check_session"
 CART_BADGE = f"{state_name('cart', 'cart_badge_state')}.refresh"
 APPROVALS_BADGE = f"{state_name('approvals', 'approvals_badge_state')}.refresh"
 DELIVERY = {
@@ -107,15 +103,6 @@ class SimulatedUser:
     def page(self, path: str, params: dict[str, str] | None = None) -> Awaitable[float]:
         return self.client.open_page(path, params, mounted=self.badges)
 
-    async def poll_session(self, until: float) -> None:
-        """Every signed-in page asks the server every few seconds whether the session lives."""
-        from customer_center.components.layout import SESSION_CHECK_MS  # after the settings
-
-        while time.monotonic() < until:
-            await asyncio.sleep(SESSION_CHECK_MS / 1000)
-            with contextlib.suppress(ReflexError, ConnectionClosed):
-                await self.client.emit(SESSION_POLL)
-
     async def timed(self, measure: str, action: Callable[[], Awaitable[float]]) -> bool:
         try:
             self.tally.timings[measure].append(await action())
@@ -141,11 +128,9 @@ class SimulatedUser:
         visits += [self.decide] * 3 if self.user.approver else [self.shop]
         if not await self.timed("connect and hydrate", lambda: self.client.connect("/dashboard")):
             return
-        poll = asyncio.create_task(self.poll_session(until))
         while time.monotonic() < until:
             await self.pause()
             await self.rng.choice(visits)(until)
-        poll.cancel()
         await self.client.close()
 
     # --- visits: what users do, click by click ----------------------------------------
@@ -219,7 +204,7 @@ class SimulatedUser:
 
 
 class CpuProbe(SimulatedUser):
-    """One user alone on the backend, clicking without pauses or session checks: the
+    """One user alone on the backend, clicking without pauses: the
     backend's CPU time (all its processes) from each click's send until its update, per
     action. Alone, nothing else runs on the backend in between."""
 
@@ -313,7 +298,7 @@ def run_count(
         "users": len(users),
         "backend_cores": round(backend_used / took, 2),
         "client_cores": round((time.process_time() - client_before) / took, 2),
-        # Everything the backend's processes used (clicks, connects, session checks), per
+        # Everything the backend's processes used (clicks and connects), per
         # measured click: the cost of a click with its share of the background traffic.
         "backend_cpu_ms_per_click": round(backend_used * 1000 / max(clicks, 1), 1),
         "load_average": " ".join(f"{x:.1f}" for x in os.getloadavg()),
@@ -418,7 +403,7 @@ def main() -> None:
 def write_cpu_results(rows: list[dict[str, Any]], rounds: int) -> None:
     notes = (
         f"One approver, then one buyer, alone on one backend worker ({rounds} rounds of their "
-        "visits, no pauses, no session checks): the CPU time (user + system) of the backend's "
+        "visits, no pauses): the CPU time (user + system) of the backend's "
         "processes from sending each click until its update arrived, averaged per action. "
         "Target: mean < 6 ms per click."
     )

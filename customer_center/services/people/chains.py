@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from customer_center.domain.chains import (
@@ -41,7 +41,7 @@ from customer_center.models.order import ApprovalStep
 from customer_center.models.user import Role, User, UserRole
 from customer_center.services import audit
 from customer_center.services.people.budgets import check_subject
-from customer_center.services.people.permissions import holders_of
+from customer_center.services.people.permissions import holders_of, holders_query
 
 
 def load_directory(session: Session, company_id: int) -> Directory:
@@ -87,34 +87,25 @@ def _absences(session: Session, company_id: int) -> dict[int, tuple[Away, ...]]:
     return {user_id: tuple(periods) for user_id, periods in found.items()}
 
 
-def _waiting_approvers(session: Session, company_id: int) -> set[int]:
-    return set(
-        session.exec(
-            select(ApprovalStep.approver_id)
-            .where(ApprovalStep.company_id == company_id, ApprovalStep.status == StepStatus.WAITING)
-            .distinct()
-        ).all()
-    )
-
-
 def deputy_directory(session: Session, company_id: int, also: Iterable[int] = ()) -> Directory:
-    """Enough of the company to tell who decides for whom today, without reading every user.
+    """Enough of the company to tell whose approvals fall to the main contact today.
 
-    Loaded: absent people and their substitutes, designated approvers of waiting steps,
-    users who are not active, the main contact and ``also``. Anyone else counts as unable
-    to decide (their decisions fall to the main contact), so pass every approver whose
-    decider matters in ``also``. Roles are not loaded. Complete enough for ``stands_in_for``
-    of the main contact; for anyone else ``routing_directory`` is enough and far smaller.
+    Loaded: absent people and their substitutes, users who are not active, designated
+    approvers of waiting steps who lack approvals.decide, the main contact and ``also``.
+    Anyone else is an active decider who is not away: they decide for themselves, so they
+    are left out (thousands in a large company), and ``stands_in_for`` of the main contact
+    is complete. Roles are not loaded; for anyone but the main contact ``routing_directory``
+    is enough.
     """
     absences = _absences(session, company_id)
-    wanted = (
-        set(also)
-        | set(absences)
-        | {a.substitute_id for periods in absences.values() for a in periods}
-        | _waiting_approvers(session, company_id)
+    wanted = set(also) | set(absences) | {a.substitute_id for p in absences.values() for a in p}
+    waiting = select(ApprovalStep.approver_id).where(
+        ApprovalStep.company_id == company_id, ApprovalStep.status == StepStatus.WAITING
     )
+    deciders = holders_query(company_id, Permission.APPROVALS_DECIDE)
+    unreachable = and_(col(User.id).in_(waiting), col(User.id).not_in(deciders))
     inactive = col(User.status) != UserStatus.ACTIVE
-    return _directory(session, company_id, wanted, absences, inactive)
+    return _directory(session, company_id, wanted, absences, inactive, unreachable)
 
 
 def routing_directory(
@@ -156,9 +147,9 @@ def _directory(
         role_names={},
         role_members={},
         main_contact_id=next((uid for uid, _n, _s, main in users if main), None),
-        deciders=holders_of(
-            session, company_id, Permission.APPROVALS_DECIDE, [u[0] or 0 for u in users]
-        ),
+        # Asked among the active only: nobody else can decide (``can_decide``), and the
+        # main contact's directory holds every deactivated user of the company.
+        deciders=holders_of(session, company_id, Permission.APPROVALS_DECIDE, active),
         absences=absences,
         invited=frozenset(uid for uid, _n, status, _m in users if status == UserStatus.INVITED),  # type: ignore[misc]
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from customer_center.auth import sessions
 from customer_center.auth.passwords import hash_password, verify_password
@@ -259,26 +260,19 @@ class CompanyOverview:
 
 def company_overview(session: Session, principal: CustomerUser) -> CompanyOverview:
     """The dashboard's header facts, scoped to the principal's own company."""
-    row = session.exec(
-        select(User, Company)
-        .join(Company, Company.id == User.company_id)  # type: ignore[arg-type]
-        .where(User.id == principal.user_id, Company.id == principal.company_id)
+    row = session.execute(  # the columns in the order of CompanyOverview's fields
+        sa_select(
+            *(col(c) for c in (Company.name, Company.customer_number, Company.street)),
+            *(col(c) for c in (Company.postal_code, Company.city, Company.country)),
+            *(col(c) for c in (Company.currency, User.name, User.email, User.is_main_contact)),
+        )
+        .select_from(User)
+        .join(Company, col(Company.id) == User.company_id)
+        .where(col(User.id) == principal.user_id, col(Company.id) == principal.company_id)
     ).first()
     if row is None:
         raise ServiceError("error.not_signed_in")
-    user, company = row
-    return CompanyOverview(
-        company_name=company.name,
-        customer_number=company.customer_number,
-        street=company.street,
-        postal_code=company.postal_code,
-        city=company.city,
-        country=company.country,
-        currency=company.currency,
-        user_name=user.name,
-        user_email=user.email,
-        is_main_contact=user.is_main_contact,
-    )
+    return CompanyOverview(*row)
 
 
 MAX_PASSWORD_INPUT = 1024

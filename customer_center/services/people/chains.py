@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from customer_center.domain.chains import (
@@ -76,13 +77,16 @@ def load_directory(session: Session, company_id: int) -> Directory:
     )
 
 
-def _absences(session: Session, company_id: int) -> dict[int, tuple[Away, ...]]:
-    """Everyone's planned absences, by person, in order."""
-    rows = session.exec(
-        select(Absence).where(Absence.company_id == company_id).order_by(col(Absence.starts_on))
-    ).all()
+def _absences(
+    session: Session, company_id: int, on: date | None = None
+) -> dict[int, tuple[Away, ...]]:
+    """Everyone's planned absences (only those covering ``on`` when given), by person, in
+    order."""
+    query = select(Absence).where(Absence.company_id == company_id)
+    if on is not None:
+        query = query.where(col(Absence.starts_on) <= on, col(Absence.ends_on) >= on)
     found: dict[int, list[Away]] = {}
-    for a in rows:
+    for a in session.exec(query.order_by(col(Absence.starts_on))).all():
         found.setdefault(a.user_id, []).append(Away(a.starts_on, a.ends_on, a.substitute_id))
     return {user_id: tuple(periods) for user_id, periods in found.items()}
 
@@ -116,11 +120,7 @@ def routing_directory(
     substitutes, and the substitutes' own absences, follow), ``people`` and the main contact.
     A handful of rows where ``deputy_directory`` reads every waiting approver of the company
     (thousands in a large one: the order page and the approvals badge read it per event)."""
-    absences = {
-        user_id: away
-        for user_id, periods in _absences(session, company_id).items()
-        if (away := tuple(a for a in periods if a.covers(today)))
-    }
+    absences = _absences(session, company_id, on=today)
     wanted = set(people) | set(absences) | {a.substitute_id for p in absences.values() for a in p}
     return _directory(session, company_id, wanted, absences)
 
@@ -133,26 +133,38 @@ def _directory(
     *also_where: Any,
 ) -> Directory:
     """The ``wanted`` users of the company, the main contact and whoever ``also_where``
-    selects: names, status and whether they may decide approvals."""
-    users = session.exec(
-        select(User.id, User.name, User.status, User.is_main_contact).where(
-            User.company_id == company_id,
+    selects: names, status and whether they may decide approvals, in one query."""
+    holds_right = col(User.id).in_(holders_query(company_id, Permission.APPROVALS_DECIDE))
+    rows = session.execute(
+        sa_select(
+            col(User.id), col(User.name), col(User.status), col(User.is_main_contact), holds_right
+        ).where(
+            col(User.company_id) == company_id,
             or_(col(User.id).in_(wanted), col(User.is_main_contact), *also_where),
         )
     ).all()
-    active = frozenset(uid for uid, _n, status, _m in users if status == UserStatus.ACTIVE)
+    users = [_Person(int(r[0]), r[1], r[2], bool(r[3]), bool(r[4])) for r in rows]
     return Directory(
-        names={uid: name for uid, name, _s, _m in users},  # type: ignore[misc]
-        active=active,  # type: ignore[arg-type]
+        names={p.id: p.name for p in users},
+        active=frozenset(p.id for p in users if p.status == UserStatus.ACTIVE),
         role_names={},
         role_members={},
-        main_contact_id=next((uid for uid, _n, _s, main in users if main), None),
-        # Asked among the active only: nobody else can decide (``can_decide``), and the
-        # main contact's directory holds every deactivated user of the company.
-        deciders=holders_of(session, company_id, Permission.APPROVALS_DECIDE, active),
+        main_contact_id=next((p.id for p in users if p.is_main_contact), None),
+        deciders=frozenset(p.id for p in users if p.holds_right),
         absences=absences,
-        invited=frozenset(uid for uid, _n, status, _m in users if status == UserStatus.INVITED),  # type: ignore[misc]
+        invited=frozenset(p.id for p in users if p.status == UserStatus.INVITED),
     )
+
+
+@dataclass(frozen=True)
+class _Person:
+    """A row of ``_directory``'s query."""
+
+    id: int
+    name: str
+    status: str
+    is_main_contact: bool
+    holds_right: bool
 
 
 def levels_from_json(stored: list[dict[str, Any]]) -> list[Level]:

@@ -122,6 +122,13 @@ def new_context(browser: Browser, url: str, cookie: str | None = None) -> Browse
     return context
 
 
+def target_of(measure: str, floor_p50: float) -> dict[str, float]:
+    """Issue 14: p50 within 2 x the floor's (5 x for a first visit in a new tab, which loads
+    the route's code and connects), p95 under 50 ms."""
+    times = 5 if measure in (OPEN_USERS_NEW, OPEN_INBOX_NEW) else 2
+    return {"p50_ms": round(times * floor_p50, 2), "p95_ms": TARGET_P95_MS}
+
+
 def floor(browser: Browser, url: str, timings: Timings) -> None:
     context = new_context(browser, url)
     page = context.new_page()
@@ -290,10 +297,7 @@ def figures(timings: Timings) -> list[dict[str, Any]]:
         portal["x_floor_p50"] = round(portal["p50_ms"] / floor_row["p50_ms"], 1)
         portal["x_floor_p95"] = round(portal["p95_ms"] / floor_row["p95_ms"], 1)
         if measure != FILTER_TYPED:
-            portal["target"] = {
-                "p50_ms": round(2 * floor_row["p50_ms"], 2),
-                "p95_ms": TARGET_P95_MS,
-            }
+            portal["target"] = target_of(measure, floor_row["p50_ms"])
         rows.append(portal)
     return rows
 

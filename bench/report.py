@@ -2,8 +2,8 @@
 
     .venv/bin/python -m bench.report
 
-The page holds the machine description, the targets of issue 6 (met or not, with the
-figure), and one table per result file (its rows, with every extra scalar column).
+The page holds the machine description, the targets of issues 6 and 14 (met or not, with
+the figure), and one table per result file (its rows, with every extra scalar column).
 """
 
 from __future__ import annotations
@@ -118,13 +118,25 @@ def _memory_per_session(row: Row) -> dict[str, float] | None:
     return {"kb": 100.0} if str(row.get("measure", "")).startswith("backend RSS growth") else None
 
 
+def _cpu_per_click(row: Row) -> dict[str, float] | None:
+    """The probe's mean over every click, and each load run's CPU per click."""
+    if row.get("measure") == "all clicks (mean)":
+        return {"cpu_ms_mean": 6.0}
+    return None
+
+
 TARGET_RULES: dict[str, Callable[[Row], dict[str, float] | None]] = {
     "concurrency": _concurrency_200,
+    "cpu_per_action": _cpu_per_click,
     "memory": _memory_per_session,
 }
 TARGET_TITLES = {
-    "browser_latency": "Interaction on the large dataset: p50 ≤ 2 × floor p50, p95 < 50 ms",
+    "browser_latency": (
+        "Interaction on the large dataset: p50 ≤ 2 × floor p50 (a first visit in a new tab "
+        "≤ 5 ×), p95 < 50 ms"
+    ),
     "concurrency": "200 concurrent simulated users: p95 < 150 ms, zero errors",
+    "cpu_per_action": "Backend CPU per click: mean < 6 ms",
     "memory": "Server memory per idle connected session < 100 KB",
     "erp_prices": "A page of 25 prices, warm cache, against the reference ERP: p95 < 50 ms",
 }
@@ -193,7 +205,7 @@ def render(found: dict[str, dict[str, Any]]) -> str:
         "|---|---|",
         *[f"| {k} | {v} |" for k, v in machine()],
         "",
-        "## Targets (issue 6)",
+        "## Targets (issues 6 and 14)",
         "",
         *targets(found),
     ]

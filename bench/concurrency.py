@@ -23,11 +23,13 @@ import argparse
 import asyncio
 import os
 import random
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from bench import backend_profile, results
@@ -39,8 +41,11 @@ from bench.live_portal import (
     sign_in_users,
     sign_out_users,
     use_bench_database,
+    wait_until_serving,
 )
+from bench.reflex_client import ROOT as ROOT_STATE
 from bench.reflex_client import ReflexClient, ReflexError, state_name, var
+from bench.serve import FLOOR_APP, free_port, launch, stop
 
 ORDERS = state_name("orders", "order_list_state")
 INBOX = state_name("approvals", "approvals_inbox_state")
@@ -243,11 +248,49 @@ def cpu_per_action(url: str, pid: int, users: list[SimUser], rounds: int) -> lis
         for measure, values in probe.cpu_ms.items():
             cpu[measure].extend(values)
     clicks = [v for m, vs in cpu.items() if m != "connect and hydrate" for v in vs]
-    rows = []
+    rows = [floor_cpu_per_click(len(clicks))]
     for measure, values in {**cpu, "all clicks (mean)": clicks}.items():
         mean = sum(values) / len(values) if values else 0.0
         rows.append({"measure": measure, "cpu_ms_mean": round(mean, 1), "n": len(values)})
     return rows
+
+
+FLOOR_INCREMENT = f"{ROOT_STATE}.floor_app___floor_app____counter.increment"
+
+
+async def _floor_clicks(url: str, pid: int, clicks: int) -> list[float]:
+    client = ReflexClient(url)
+    await client.connect("/")
+    cpu_ms = []
+    for _ in range(clicks):
+        before = backend_cpu_seconds(pid)
+        await client.call(FLOOR_INCREMENT)
+        await asyncio.sleep(0.1)  # as the probe waits after each click
+        cpu_ms.append((backend_cpu_seconds(pid) - before) * 1000)
+    await client.close()
+    return cpu_ms
+
+
+def floor_cpu_per_click(clicks: int) -> dict[str, Any]:
+    """The same probe against the blank Reflex counter (bench/floor_app), backend only, in
+    the same run: what one event costs the framework itself."""
+    port = free_port()
+    log = Path(tempfile.mkstemp(prefix="cc-bench-floor-", suffix=".log")[1])
+    process = launch(
+        ["--backend-only", "--backend-port", str(port)], FLOOR_APP, {**os.environ}, log
+    )
+    try:
+        url = f"http://localhost:{port}"
+        wait_until_serving(url, process, log)
+        values = asyncio.run(_floor_clicks(url, process.pid, clicks))
+    finally:
+        stop(process)
+    mean = sum(values) / len(values)
+    return {
+        "measure": "blank Reflex counter: one click (the floor)",
+        "cpu_ms_mean": round(mean, 1),
+        "n": len(values),
+    }
 
 
 def summarize(tally: Tally, seconds: float, extra: dict[str, Any]) -> list[dict[str, Any]]:

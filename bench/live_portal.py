@@ -49,7 +49,7 @@ class SimUser:
     approver: bool  # may decide approvals and has some waiting
 
 
-def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
+def wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -108,7 +108,7 @@ def running_portal(
             start_new_session=True,
         )
     try:
-        _wait_until_serving(env["CC_BASE_URL"], process, log)
+        wait_until_serving(env["CC_BASE_URL"], process, log)
         yield env["CC_BASE_URL"], process.pid
     finally:
         stop(process)

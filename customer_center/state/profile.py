@@ -7,6 +7,7 @@ from customer_center.i18n.catalog import LANGUAGES
 from customer_center.services.people import user_list, users
 from customer_center.state.access import own_account, signed_in
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
+from customer_center.state.session import SessionState
 
 
 class ProfileState(PortalState):
@@ -40,5 +41,8 @@ class ProfileState(PortalState):
             self.errors = field_errors(error, self.lang)
             return
         self.name, self.saved = text_field(form, "name", 300).strip(), True
+        shell = await self.get_state(SessionState)
+        shell.user_name = self.name
+        shell._shell_changed()
         if language in LANGUAGES:
             self.language = self.lang = language

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,6 +24,8 @@ from customer_center.state.approvals import ApprovalsBadgeState
 from customer_center.state.base import PortalState, in_transaction
 from customer_center.state.cart import CartBadgeState
 from customer_center.state.tab import claim_tab, forget_ended_session
+
+SHELL_FRESH_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class SessionState(PortalState):
 
     # The shell: the header keeps the signed-in user's facts while a page loads.
     opens_empty: ClassVar[bool] = False
+    _shell_principal: str = ""  # whom the shell's facts were read for (``repr``)
+    _shell_read_at: float = 0.0  # when (Unix time: a tab's events may reach any worker)
 
     @public
     async def load(self) -> EventSpec | None:
@@ -72,6 +77,8 @@ class SessionState(PortalState):
         if context is None:
             await forget_ended_session(self)
             return rx.redirect(sign_in_address(self.router.page.raw_path))
+        if self._shell_shown_for(context):
+            return None
         facts = await in_transaction(shell_facts, context, context.rights)
         (await self.get_state(ApprovalsBadgeState)).waiting = facts.waiting_approvals
         (await self.get_state(CartBadgeState)).count = facts.cart_lines
@@ -89,7 +96,21 @@ class SessionState(PortalState):
         self.is_main_contact = overview.is_main_contact
         if isinstance(context, ActingAgent):
             await (await self.get_state(ActingBannerState))._show(context)
+        self._shell_principal, self._shell_read_at = repr(context), time.time()
         return None
+
+    def _shell_shown_for(self, context: CustomerUser) -> bool:
+        """Whether the tab shows the shell's facts of this very principal (same user, rights,
+        language, session and agent), read less than ``SHELL_FRESH_SECONDS`` ago: then a
+        page opened from the navigation keeps them, as a shell that stays mounted would.
+        What the user changes in this tab (cart, decisions, their name) updates the shell at
+        once; what others change (a new approval waiting) shows within that time."""
+        fresh = time.time() - self._shell_read_at < SHELL_FRESH_SECONDS
+        return fresh and self._shell_principal == repr(context)
+
+    def _shell_changed(self) -> None:
+        """Read the shell's facts again on the next page open."""
+        self._shell_read_at = 0.0
 
     @public
     async def check_session(self) -> EventSpec | None:

@@ -17,6 +17,7 @@ import io
 import json
 import os
 import threading
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, timedelta
@@ -52,7 +53,7 @@ from customer_center.state.base import PortalState
 from customer_center.state.cart import CartState
 from customer_center.state.middleware import AccessMiddleware
 from customer_center.state.page_open import page_loads
-from customer_center.state.session import SessionState
+from customer_center.state.session import SHELL_FRESH_SECONDS, SessionState
 from customer_center.state.user_import import UserImportState
 from tests.factories import make_company, make_user, signed_in_cookie
 from tests.journey_factory import make_order
@@ -639,10 +640,50 @@ async def test_opening_the_order_page_is_one_event_with_one_answer(world: World)
     root = rx.State.get_full_name()
     shown = next(d for d in deltas if d.get(root, {}).get(f"is_hydrated{FIELD_MARKER}"))
     filled = {name.rsplit(".", 1)[-1].rsplit("____", 1)[-1] for name in shown}
+    # The shell's facts were read on /dashboard a moment ago: the page keeps them.
     assert {
-        "session_state",
         "order_view_state",
         "reorder_state",
         "order_documents_state",
         "order_totals_state",
     } <= filled
+
+
+async def _shell_name(tab: Tab) -> str:
+    return next(s for s in await tab.states() if isinstance(s, SessionState)).user_name
+
+
+async def test_a_page_opened_from_the_navigation_keeps_the_shell_while_it_is_fresh(
+    world: World,
+) -> None:
+    """The shell's facts are read once per ``SHELL_FRESH_SECONDS`` (as a mounted shell would
+    keep them), and at once when the principal changed (rights, language, session)."""
+    tab = Tab(StateManagerMemory())
+    await tab.connect(world.cookie_a, "/dashboard")
+    assert world.main_a is not None
+    before = world.main_a.name
+    world.main_a.name = "Renamed Elsewhere"
+    world.session.add(world.main_a)
+    world.session.commit()
+
+    await tab.navigate(world.cookie_a, "/orders")
+    assert await _shell_name(tab) == before  # kept: read a moment ago, same principal
+
+    later = time.time() + SHELL_FRESH_SECONDS + 1
+    with patch("customer_center.state.session.time.time", return_value=later):
+        await tab.navigate(world.cookie_a, "/users")
+    assert await _shell_name(tab) == "Renamed Elsewhere"  # stale: read again
+
+
+async def test_a_changed_principal_shows_in_the_shell_on_the_next_page(world: World) -> None:
+    """A new language (one of the principal's facts) is no reason to wait."""
+    tab = Tab(StateManagerMemory())
+    await tab.connect(world.cookie_a, "/dashboard")
+    assert world.main_a is not None
+    assert next(s for s in await tab.states() if isinstance(s, SessionState)).lang == "en"
+    world.main_a.language = "de"
+    world.session.add(world.main_a)
+    world.session.commit()
+
+    await tab.navigate(world.cookie_a, "/orders")
+    assert next(s for s in await tab.states() if isinstance(s, SessionState)).lang == "de"

@@ -8,12 +8,17 @@ a decision on an order that changed meanwhile is refused and the fresh order is 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
 
 from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError
 from customer_center.domain.inputs import MAX_LINE_QUANTITY, parse_quantity
 from customer_center.domain.orders import ADDRESS_FIELDS, SHIPPING_METHODS
 from customer_center.domain.permissions import Permission
+from customer_center.domain.principals import CustomerUser
 from customer_center.i18n import translate
 from customer_center.i18n.formatting import format_day, format_moment
 from customer_center.i18n.wording import money
@@ -31,6 +36,38 @@ from customer_center.state.approvals import ApprovalsBadgeState
 from customer_center.state.base import PortalState, field_errors, in_transaction, text_field
 
 DECIDE = Permission.APPROVALS_DECIDE
+
+
+def _read(session: Session, actor: CustomerUser, *, order_id: int, mark_read: bool) -> OrderDetail:
+    """The order page's reading: the order, and its conversation marked as read."""
+    detail = order_detail(session, actor, order_id=order_id)
+    if mark_read:
+        unread.mark_read(session, actor, order_id=order_id)
+    return detail
+
+
+@dataclass(frozen=True)
+class _After:
+    detail: OrderDetail | ServiceError  # the order as it is now, or why it cannot be shown
+    waiting: int | None  # the navigation's count of waiting approvals, after a decision
+
+
+def _act_then_read(
+    session: Session,
+    actor: CustomerUser,
+    service: Callable[..., object],
+    order_id: int,
+    decision: bool,
+    kwargs: dict[str, Any],
+) -> _After:
+    """One transaction for what a click on the order does and what it shows next: a
+    refusal of the reading (the order is out of sight now) keeps what the click did."""
+    service(session, actor, order_id=order_id, **kwargs)
+    try:
+        detail: OrderDetail | ServiceError = order_detail(session, actor, order_id=order_id)
+    except ServiceError as error:
+        detail = error
+    return _After(detail, waiting_count(session, actor) if decision else None)
 
 
 class OrderViewState(PortalState):
@@ -94,14 +131,19 @@ class OrderViewState(PortalState):
 
     # --- loading ---------------------------------------------------------------------
 
-    async def _reload(self) -> None:
+    async def _reload(self, *, mark_read: bool = False) -> None:
         try:
-            detail = await in_transaction(order_detail, self._actor(), order_id=self._order_id)
+            detail = await in_transaction(
+                _read, self._actor(), order_id=self._order_id, mark_read=mark_read
+            )
         except ServiceError as error:
-            self.found, self.loaded = False, True
-            self.problem = self._t(error.code)
+            self._not_shown(error)
             return
         self._show(detail)
+
+    def _not_shown(self, error: ServiceError) -> None:
+        self.found, self.loaded = False, True
+        self.problem = self._t(error.code)
 
     def _show(self, d: OrderDetail) -> None:
         lang, currency = self.lang, d.currency
@@ -181,20 +223,28 @@ class OrderViewState(PortalState):
         self.notice, self.conflict, self.problem, self.loaded = "", "", "", False
         self.decision_comment = ""
         self._order_id = self._query_id("order_id") or 0
-        await self._reload()
-        if self.found and acting_principal() is None:  # an agent reading reads nothing for them
-            await in_transaction(unread.mark_read, self._actor(), order_id=self._order_id)
+        # An agent reading reads nothing for the user.
+        await self._reload(mark_read=acting_principal() is None)
 
     # --- running a decision ------------------------------------------------------------
 
     async def _run(
-        self, service: Callable[..., object], *, done_key: str, **kwargs: object
+        self,
+        service: Callable[..., object],
+        *,
+        done_key: str,
+        decision: bool = False,
+        **kwargs: object,
     ) -> bool:
-        """Call ``service`` on this order at the version shown; a stale version shows the
-        fresh order with a message, other refusals show next to their fields."""
+        """Call ``service`` on this order at the version shown and read the order again in
+        the same transaction (for a ``decision``, the navigation's count too); a stale
+        version shows the fresh order with a message, other refusals show next to their
+        fields."""
         self.errors, self.notice, self.conflict = {}, "", ""
         try:
-            await in_transaction(service, self._actor(), order_id=self._order_id, **kwargs)
+            after = await in_transaction(
+                _act_then_read, self._actor(), service, self._order_id, decision, kwargs
+            )
         except ServiceError as error:
             if error.code == "orders.error.stale":
                 await self._reload()
@@ -202,7 +252,12 @@ class OrderViewState(PortalState):
             else:
                 self.errors = field_errors(error, self.lang)
             return False
-        await self._reload()
+        if isinstance(after.detail, ServiceError):
+            self._not_shown(after.detail)
+        else:
+            self._show(after.detail)
+        if after.waiting is not None:
+            (await self.get_state(ApprovalsBadgeState)).waiting = after.waiting
         self.notice = self._t(done_key)
         return True
 
@@ -210,12 +265,6 @@ class OrderViewState(PortalState):
     def set_decision_comment(self, value: str) -> None:
         """The comment box of the decision (and of a cancellation), read on blur."""
         self.decision_comment = value[:2100] if isinstance(value, str) else ""
-
-    async def _decided(self) -> None:
-        """After a decision: the comment box empties, the navigation's count follows."""
-        self.decision_comment = ""
-        badge = await self.get_state(ApprovalsBadgeState)
-        badge.waiting = await in_transaction(waiting_count, self._actor())
 
     @requires(DECIDE)
     async def approve(self) -> None:
@@ -227,8 +276,9 @@ class OrderViewState(PortalState):
             seen_version=self._version,
             comment=self.decision_comment,
             done_key="approvals.done.approved",
+            decision=True,
         ):
-            await self._decided()
+            self.decision_comment = ""
 
     @requires(DECIDE)
     async def reject(self) -> None:
@@ -240,8 +290,9 @@ class OrderViewState(PortalState):
             seen_version=self._version,
             comment=self.decision_comment,
             done_key="approvals.done.rejected",
+            decision=True,
         ):
-            await self._decided()
+            self.decision_comment = ""
 
     @signed_in
     async def cancel_order(self) -> None:

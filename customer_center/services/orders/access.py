@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from customer_center.domain import approval_steps
 from customer_center.domain.approval_steps import Decider, Outcome, Step
-from customer_center.domain.chains import stands_in_for
+from customer_center.domain.chains import Directory, stands_in_for
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.order_states import OrderStatus, StepStatus
 from customer_center.domain.orders import (
@@ -56,9 +56,19 @@ class Viewer:
         return self.decider.decides(step_of(step))
 
 
-def viewer_of(session: Session, principal: CustomerUser, *, today: date | None = None) -> Viewer:
+def viewer_of(
+    session: Session,
+    principal: CustomerUser,
+    *,
+    today: date | None = None,
+    directory: Directory | None = None,
+) -> Viewer:
+    """``directory``: a routing directory of today that holds the principal, when the
+    caller has one (the people it holds besides do not change whom the principal decides
+    for: everyone away today is in any routing directory)."""
     day = today or local_today()
-    directory = routing_directory(session, principal.company_id, [principal.user_id], day)
+    if directory is None:
+        directory = routing_directory(session, principal.company_id, [principal.user_id], day)
     if directory.main_contact_id == principal.user_id:  # decides for the unreachable, too
         directory = deputy_directory(session, principal.company_id)
     decider = Decider(
@@ -88,7 +98,7 @@ def decidable_clause(viewer: Viewer) -> Any:
     return or_(col(ApprovalStep.approver_id).in_(sorted(viewer.deciding_for)), escalated)
 
 
-def _company_order(session: Session, principal: CustomerUser, order_id: object) -> Order:
+def company_order(session: Session, principal: CustomerUser, order_id: object) -> Order:
     order = session.get(Order, order_id) if type(order_id) is int else None
     if order is None or order.company_id != principal.company_id:
         raise ServiceError("orders.error.not_found")
@@ -120,17 +130,22 @@ def visible_order(
 ) -> tuple[Order, Viewer]:
     """The order if the principal may see it (requester, its approvers and those standing in
     for them, holders of orders.view_all); anything else is "not found"."""
-    order = _company_order(session, principal, order_id)
+    order = company_order(session, principal, order_id)
     viewer = viewer_of(session, principal)
+    require_visible(session, viewer, order)
+    return order, viewer
+
+
+def require_visible(session: Session, viewer: Viewer, order: Order) -> None:
+    """Refuse an order of the company the viewer may not see, as "not found"."""
     if not _may_view(session, viewer, order):
         raise ServiceError("orders.error.not_found")
-    return order, viewer
 
 
 def seen_order(session: Session, principal: CustomerUser, *, order_id: object) -> Order:
     """The order if the principal may see it, as ``visible_order`` decides, for a reader who
     needs no more: whom the principal decides for is worked out only when that decides it."""
-    order = _company_order(session, principal, order_id)
+    order = company_order(session, principal, order_id)
     if _plainly_visible(principal, order):
         return order
     if not _may_view(session, viewer_of(session, principal), order):

@@ -33,9 +33,11 @@ from customer_center.models.order import ApprovalStep, Order, OrderEvent, OrderL
 from customer_center.models.staff import StaffMember
 from customer_center.services.orders.access import (
     Viewer,
+    company_order,
     current_steps,
+    require_visible,
     step_of,
-    visible_order,
+    viewer_of,
 )
 from customer_center.services.orders.reasons import reasons_now
 from customer_center.services.orders.revisions import lines_of
@@ -111,16 +113,36 @@ class OrderDetail:
 
 def order_detail(session: Session, principal: CustomerUser, *, order_id: object) -> OrderDetail:
     """Everything about one order the principal may see."""
-    order, viewer = visible_order(session, principal, order_id=order_id)
-    return detail_of(session, order, viewer=viewer)
-
-
-def detail_of(session: Session, order: Order, *, viewer: Viewer | None) -> OrderDetail:
-    """The detail of an order already found within its company; ``viewer`` says what the
-    reader may do with it (``None``: a reader who only looks, like the seller's console)."""
     today = local_today()
+    order = company_order(session, principal, order_id)
     steps = current_steps(session, order)
-    directory = routing_directory(session, order.company_id, {s.approver_id for s in steps}, today)
+    # One routing directory for the steps and the reader: it holds everyone away today, so
+    # whom the reader decides for is the same as with the reader alone.
+    people = {principal.user_id, *(s.approver_id for s in steps)}
+    directory = routing_directory(session, order.company_id, people, today)
+    viewer = viewer_of(session, principal, today=today, directory=directory)
+    require_visible(session, viewer, order)
+    return detail_of(session, order, viewer=viewer, known=(steps, directory))
+
+
+def detail_of(
+    session: Session,
+    order: Order,
+    *,
+    viewer: Viewer | None,
+    known: tuple[list[ApprovalStep], Directory] | None = None,
+) -> OrderDetail:
+    """The detail of an order already found within its company; ``viewer`` says what the
+    reader may do with it (``None``: a reader who only looks, like the seller's console).
+    ``known``: the current steps and a routing directory of today holding their approvers,
+    when the caller read them."""
+    today = local_today()
+    if known is None:
+        steps = current_steps(session, order)
+        approvers = {s.approver_id for s in steps}
+        directory = routing_directory(session, order.company_id, approvers, today)
+    else:
+        steps, directory = known
     revisions = _revision_rows(session, order)
     events = _events(session, order)
     agents = _agents(session, events)

@@ -20,6 +20,7 @@ from reflex.event import EventHandler, EventSpec
 from customer_center.domain.principals import CustomerUser, SellerAgent
 from customer_center.state.access import access_of, current_principal, public
 from customer_center.state.base import PortalState
+from customer_center.state.errors import unexpected_error_toast
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +95,15 @@ class PageOpenState(PortalState):
                 continue
             assert handler.state is not None  # registered handlers belong to a state
             state = await self.get_state(handler.state)
-            events.extend(await run_handler(state, handler))
-            if index == 0 and events:  # the shell sends the visitor away
+            try:
+                found = await run_handler(state, handler)
+            except Exception as error:  # noqa: BLE001 - one part fails, the others show
+                # As when each part was an event of its own: the user is told (the handler
+                # the app names for unexpected errors logs it), the rest of the page loads.
+                events.append(unexpected_error_toast(error))
+                continue
+            events.extend(found)
+            if index == 0 and found:  # the shell sends the visitor away
                 return events
         # Shown now: Reflex's own set_is_hydrated follows, but this answer already has it.
         self.is_hydrated = True

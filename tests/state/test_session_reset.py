@@ -227,10 +227,12 @@ class Recorder:
 
     def __init__(self) -> None:
         self.deltas: list[dict[str, dict[str, Any]]] = []
+        self.events: list[Any] = []
 
     async def emit_update(self, update, token: str) -> None:  # type: ignore[no-untyped-def]
         if update.delta:
             self.deltas.append(update.delta)
+        self.events.extend(update.events)
 
 
 class Tab:
@@ -239,6 +241,7 @@ class Tab:
     def __init__(self, manager: StateManager) -> None:
         self.manager = manager
         self.token = f"tab-{uuid.uuid4().hex}"
+        self.events: list[Any] = []  # the events the last answer told the browser to run
 
     def router_data(self, cookie: str, route: str, params: dict[str, int] | None = None) -> dict:
         """What the browser's connection tells about an event: its cookie and its page."""
@@ -274,6 +277,7 @@ class Tab:
             )
             future = await processor.enqueue(self.token, event)
             await future.wait_all()
+        self.events = recorder.events
         return recorder.deltas
 
     async def connect(self, cookie: str, route: str, params=None):  # type: ignore[no-untyped-def]
@@ -687,3 +691,17 @@ async def test_a_changed_principal_shows_in_the_shell_on_the_next_page(world: Wo
 
     await tab.navigate(world.cookie_a, "/orders")
     assert next(s for s in await tab.states() if isinstance(s, SessionState)).lang == "de"
+
+
+async def test_a_part_of_a_page_that_fails_leaves_the_other_parts_shown(world: World) -> None:
+    """The page's parts load in one event, yet one failing part is what it was as an event
+    of its own: the user is told, the other parts are there."""
+    tab = Tab(StateManagerMemory())
+    await tab.connect(world.cookie_a, "/dashboard")
+    route = "/orders/[order_id]"
+    broken = RuntimeError("the order's database is on fire")
+    with patch("customer_center.state.order_view.in_transaction", side_effect=broken):
+        deltas = await tab.navigate(world.cookie_a, route, world.params(route))
+    filled = {name.rsplit("____", 1)[-1] for delta in deltas for name in delta}
+    assert {"order_documents_state", "order_totals_state"} <= filled
+    assert "backend_error" in json.dumps(tab.events, default=str)

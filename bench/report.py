@@ -114,13 +114,8 @@ def _concurrency_200(row: Row) -> dict[str, float] | None:
     return None
 
 
-def _memory_per_session(row: Row) -> dict[str, float] | None:
-    return {"kb": 100.0} if str(row.get("measure", "")).startswith("backend RSS growth") else None
-
-
 TARGET_RULES: dict[str, Callable[[Row], dict[str, float] | None]] = {
     "concurrency": _concurrency_200,
-    "memory": _memory_per_session,
 }
 TARGET_TITLES = {
     "browser_latency": "Interaction on the large dataset: p50 ≤ 2 × floor p50, p95 < 50 ms",

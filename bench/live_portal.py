@@ -88,7 +88,7 @@ def _backend_command(
     if server != PRODUCTION_SERVER:
         raise ValueError(f"unknown server {server!r}: one of {', '.join(SERVERS)}")
     settings = dataclasses.replace(load_settings(), host="127.0.0.1", port=port, workers=workers)
-    env.update(production.web_env(settings, env))
+    env.update(production.web_env(env))
     env.pop("__REFLEX_MOUNT_FRONTEND_COMPILED_APP")  # the backend only
     return [*production.web_command(settings)[:-1], app]
 

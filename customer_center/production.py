@@ -7,8 +7,8 @@
    ``.web`` is current.
 4. Starts the web processes: ``CC_WORKERS`` uvicorn workers (0: Reflex's choice, 2 x cores + 1
    when Redis is configured) serving the backend and the built frontend on one port, without
-   per-message deflate (bench/findings.md, "Memory per idle session": uvicorn keeps half of
-   Granian's memory per connection, and deflate's zlib context is half of the rest). uvicorn
+   per-message deflate (bench/findings.md, "Memory per idle session": a connection costs a
+   fifth of what it costs under Granian, and deflate's zlib context would double it). uvicorn
    starts a killed worker again; the web processes never run the outbox relay.
 5. Starts the outbox relay as its own process (``python -m customer_center.background``) unless
    ``--no-relay`` says it runs elsewhere; several relays are safe (claims skip locked rows).
@@ -37,8 +37,9 @@ APP_TARGET = "customer_center.customer_center:app"
 BUILD_DIR = PROJECT_ROOT / ".web" / "build" / "client"  # what Reflex's production build makes
 WITH_NODE = str(PROJECT_ROOT / "scripts" / "with-node")
 STOP_SECONDS = 20
-# What `reflex run --env prod --single-port` tells its backend workers: production mode, the app already
-# compiled, the built frontend served by the backend (Reflex's internal names start with __).
+# What `reflex run --env prod --single-port` tells its backend workers: production mode, the
+# app already compiled, the built frontend served by the backend (Reflex's internal names
+# start with __).
 PREBUILT_ENV = {
     "REFLEX_ENV_MODE": "prod",
     "__REFLEX_SKIP_COMPILE": "true",
@@ -69,7 +70,7 @@ def build_command() -> list[str]:
     return [WITH_NODE, "reflex", "export", "--frontend-only", "--no-zip", "--env", "prod"]
 
 
-def web_env(settings: Settings, environ: Mapping[str, str]) -> dict[str, str]:
+def web_env(environ: Mapping[str, str]) -> dict[str, str]:
     """The web processes' environment: no embedded relay; Reflex told to serve the build."""
     return _reflex_env(environ) | {"CC_EMBEDDED_RELAY": "0"} | PREBUILT_ENV
 
@@ -150,5 +151,5 @@ def serve(build: bool = True, relay: bool = True, environ: Mapping[str, str] = o
     processes = []
     if relay:
         processes.append(_start(relay_command(), {**environ, "CC_EMBEDDED_RELAY": "0"}))
-    processes.append(_start(web_command(settings), web_env(settings, environ)))
+    processes.append(_start(web_command(settings), web_env(environ)))
     return _supervise(processes)

@@ -97,7 +97,7 @@ def running_portal(env: dict[str, str], workers: int, port: int = 0) -> Iterator
     port = port or free_port()
     env = {**env, "CC_PORT": str(port), "CC_BASE_URL": f"http://localhost:{port}"}
     settings = dataclasses.replace(load_settings(), host="127.0.0.1", port=port, workers=workers)
-    web_env = production.web_env(settings, env)
+    web_env = production.web_env(env)
     web_env.pop("__REFLEX_MOUNT_FRONTEND_COMPILED_APP")  # the backend only
     log = Path(env["CC_DATA_DIR"]) / "portal.log"
     with log.open("wb") as out:

@@ -134,7 +134,7 @@ def test_serve_runs_uvicorn_workers_without_per_message_deflate_on_the_build() -
         "--log-level": "warning",
         "--ws-per-message-deflate": "false",
     }
-    env = production.web_env(settings, {"PATH": "/bin", "CC_EMBEDDED_RELAY": "1"})
+    env = production.web_env({"PATH": "/bin", "CC_EMBEDDED_RELAY": "1"})
     assert env["CC_EMBEDDED_RELAY"] == "0", "web processes leave the outbox to the relay"
     assert production.PREBUILT_ENV.items() <= env.items()
     assert env["PATH"] == "/bin"

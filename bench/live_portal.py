@@ -1,16 +1,17 @@
 """The running portal for the socket benchmarks, and signed-in users of the largest company.
 
-The portal's backend runs as ``reflex run --env prod --backend-only``: the production
-backend (granian workers, compiled state tree) without building the frontend, which the
-socket clients do not load (and whose build directory the browser tests share). One worker
-keeps the sessions' state in memory; several workers share it through Redis.
+The portal's backend runs as ``customer-center serve`` runs it (customer_center/production.py:
+uvicorn workers, no per-message deflate, the compiled state tree) without the built frontend,
+which the socket clients do not load (and whose build directory the browser tests share).
+One worker keeps the sessions' state in memory; several workers share it through Redis. For
+comparison it also runs under Granian, as ``reflex run --env prod --backend-only`` does.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -25,11 +26,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bench.serve import ROOT, WITH_NODE, free_port, portal_env, stop
+from customer_center import production
 from customer_center.domain.order_states import StepStatus
+from customer_center.settings import load_settings
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cc_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/2"
 START_TIMEOUT_S = 300
+PRODUCTION_SERVER = "uvicorn"  # what production.web_command starts
+SERVERS = (PRODUCTION_SERVER, "granian")
 
 
 def bench_database_url() -> str:
@@ -71,6 +76,23 @@ def _flush_redis(redis_url: str) -> None:
     client.close()
 
 
+def _backend_command(
+    server: str, port: int, workers: int, env: dict[str, str], app: str
+) -> list[str]:
+    """The backend's command line for ``server`` (uvicorn serving ``app``); ``env`` gets
+    what that server needs."""
+    if server == "granian":
+        env["GRANIAN_WORKERS"] = str(workers)
+        command = [str(WITH_NODE), "reflex", "run", "--env", "prod", "--backend-only"]
+        return [*command, "--backend-port", str(port)]
+    if server != PRODUCTION_SERVER:
+        raise ValueError(f"unknown server {server!r}: one of {', '.join(SERVERS)}")
+    settings = dataclasses.replace(load_settings(), host="127.0.0.1", port=port, workers=workers)
+    env.update(production.web_env(env))
+    env.pop("__REFLEX_MOUNT_FRONTEND_COMPILED_APP")  # the backend only
+    return [*production.web_command(settings)[:-1], app]
+
+
 @contextmanager
 def running_portal(
     workers: int = 1,
@@ -78,26 +100,22 @@ def running_portal(
     database_url: str = "",
     *,
     flush: bool = True,
-    server: str = "granian",
+    server: str = PRODUCTION_SERVER,
+    app: str = production.APP_TARGET,
 ) -> Iterator[tuple[str, int]]:
     """Start the backend (on the benchmark database unless another is named), yield its
     URL and process id, stop it afterwards. ``flush`` empties the Redis database first.
-    ``server``: granian (what ``reflex run`` picks) or uvicorn (one worker, the ASGI server
-    Reflex runs under gunicorn when both are installed and REFLEX_USE_GRANIAN is unset)."""
+    ``server``: uvicorn (as production serves; ``app`` the factory it calls) or granian
+    (what ``reflex run`` picks)."""
     if redis_url and flush:
         _flush_redis(redis_url)
     port = free_port()
     env = portal_env(database_url or bench_database_url(), port)
-    env.update(CC_REDIS_URL=redis_url, CC_WORKERS=str(workers), GRANIAN_WORKERS=str(workers))
+    env.update(CC_REDIS_URL=redis_url, CC_WORKERS=str(workers))
     # In production the relay is a process of its own; the workers only serve events.
     env["CC_EMBEDDED_RELAY"] = "0"
     log = Path(env["CC_DATA_DIR"]) / "portal.log"
-    command = [str(WITH_NODE), "reflex", "run", "--env", "prod", "--backend-only"]
-    command += ["--backend-port", str(port)]
-    if server == "uvicorn":
-        command = [sys.executable, "-m", "uvicorn", "--factory", "--port", str(port)]
-        command += ["--log-level", "warning", "customer_center.customer_center:app"]
-        env.update(REFLEX_ENV_MODE="prod", __REFLEX_SKIP_COMPILE="true")  # as reflex run does
+    command = _backend_command(server, port, workers, env, app)
     with log.open("w") as out:
         process = subprocess.Popen(
             command,

@@ -1,7 +1,7 @@
 """Benchmark 3: server memory per connected idle session, and the size of its state.
 
     .venv/bin/python -m bench.memory                 # 200 sessions, one worker and Redis
-    .venv/bin/python -m bench.memory --sessions 50 --modes single
+    .venv/bin/python -m bench.memory --sessions 50 --modes single --servers uvicorn
 
 K users of the largest company (PostgreSQL ``cc_bench``) connect over their own socket, as a
 browser tab does: hydrate on the dashboard, then open the orders list, and stay connected
@@ -9,7 +9,10 @@ without doing anything. The backend's resident memory (supervisor and workers) i
 before and after; the growth divided by K is the memory per idle session. With Redis the
 sessions' state lives in Redis: the pickled state of every session is read back from its
 keys (``<token>_<state>``, as Reflex's Redis state manager stores them) and averaged.
-Figures go to bench/results/memory.json and are printed as a table.
+Each mode runs under the server production uses (uvicorn without per-message deflate, as
+``customer-center serve`` starts it), whose figures carry the target, and under Granian for
+comparison (the choice between them: bench/findings.md). Figures go to
+bench/results/memory.json and are printed as a table.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from typing import Any
 from bench import results
 from bench.live_portal import (
     DEFAULT_REDIS_URL,
+    PRODUCTION_SERVER,
+    SERVERS,
     SimUser,
     backend_rss,
     running_portal,
@@ -34,6 +39,7 @@ from bench.reflex_client import ReflexClient
 SETTLE_S = 3.0
 WARM_UP = 5
 KB = 1024
+TARGET_KB = 100.0
 
 
 async def connect_all(url: str, users: list[SimUser], page: str) -> list[ReflexClient]:
@@ -119,18 +125,23 @@ def _row(measure: str, kb: float, extra: dict[str, Any]) -> dict[str, Any]:
     return {"measure": measure, "kb": kb, "n": extra["sessions"], **extra}
 
 
-def rows_of(mode: str, workers: int, found: dict[str, Any]) -> list[dict[str, Any]]:
-    extra = {"mode": mode, "workers": workers, "sessions": found["sessions"]}
-    figures = [
-        ("rss_per_session_kb", f"backend RSS growth per idle session, {mode}"),
-        ("rss_per_bare_connection_kb", f"of which the bare connection, {mode}"),
+def rows_of(server: str, mode: str, workers: int, found: dict[str, Any]) -> list[dict[str, Any]]:
+    role = "production" if server == PRODUCTION_SERVER else "comparison"
+    extra = {"server": f"{server} ({role})", "mode": mode, "workers": workers}
+    extra["sessions"] = found["sessions"]
+    label = f"{mode}, {server}"
+    rows = [
+        _row(f"backend RSS growth per idle session, {label}", found["rss_per_session_kb"], extra),
+        _row(f"of which the bare connection, {label}", found["rss_per_bare_connection_kb"], extra),
     ]
+    if role == "production":
+        rows[0]["target"] = {"kb": TARGET_KB}
     if "state_pickled_kb" in found:
-        figures += [
-            ("state_pickled_kb", "pickled state per session in Redis"),
-            ("state_redis_kb", "Redis memory per session"),
+        rows += [
+            _row(f"pickled state per session in Redis, {label}", found["state_pickled_kb"], extra),
+            _row(f"Redis memory per session, {label}", found["state_redis_kb"], extra),
         ]
-    return [_row(label, found[key], extra) for key, label in figures]
+    return rows
 
 
 def main() -> None:
@@ -142,7 +153,7 @@ def main() -> None:
     parser.add_argument("--redis-workers", type=int, default=1)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
     parser.add_argument("--page", default="/orders", help="the page every session stays on")
-    parser.add_argument("--servers", default="granian,uvicorn", help="ASGI servers to compare")
+    parser.add_argument("--servers", default=",".join(SERVERS), help="ASGI servers to compare")
     args = parser.parse_args()
     engine, users = prepare(args.sessions + WARM_UP)
     rows: list[dict[str, Any]] = []
@@ -155,7 +166,7 @@ def main() -> None:
                 with running_portal(workers, redis_url, server=server) as (url, pid):
                     found = asyncio.run(measure(url, pid, users, args.page, redis_url))
                 print(f"\n{server}, {mode}, {workers} worker(s): {json.dumps(found)}")
-                rows.extend(rows_of(f"{mode}, {server}", workers, found))
+                rows.extend(rows_of(server, mode, workers, found))
                 runs.append({"mode": f"{mode}, {server}", **found})
     finally:
         sign_out_users(engine, users)
@@ -164,9 +175,9 @@ def main() -> None:
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
-    print(f"\n{'measure':58} {'KB':>8} {'sessions':>9}")
+    print(f"\n{'measure':66} {'KB':>8} {'sessions':>9}")
     for r in rows:
-        print(f"{r['measure']:58} {r['kb']:8.1f} {r['n']:9d}")
+        print(f"{r['measure']:66} {r['kb']:8.1f} {r['n']:9d}")
 
 
 def write_results(rows: list[dict[str, Any]], args: Any, runs: list[dict[str, Any]]) -> None:
@@ -175,8 +186,12 @@ def write_results(rows: list[dict[str, Any]], args: Any, runs: list[dict[str, An
     )
     notes = (
         f"{args.sessions} users of the largest company connected at once over their own "
-        f"socket (hydrate on /dashboard, then {args.page}) and left idle; backend: reflex "
-        "run --env prod --backend-only on PostgreSQL cc_bench. RSS summed over the backend's "
+        f"socket (hydrate on /dashboard, then {args.page}) and left idle; backend on "
+        "PostgreSQL cc_bench under uvicorn as `customer-center serve` runs it (production: "
+        "no per-message deflate, so the clients' offer of it is declined) and, for comparison, "
+        "under Granian as `reflex run --env prod --backend-only` runs it. single: memory "
+        "state manager, one worker; redis: the state in Redis between events. RSS summed "
+        "over the backend's "
         f"processes after a warm-up of {WARM_UP} sessions and {SETTLE_S:g} s of quiet "
         f"({before_after}). The bare connection: socket.io connections without a session, "
         "opened on top. Target: < 100 KB per idle session."

@@ -114,12 +114,8 @@ def _concurrency_200(row: Row) -> dict[str, float] | None:
     return None
 
 
-def _memory_per_session(row: Row) -> dict[str, float] | None:
-    return {"kb": 100.0} if str(row.get("measure", "")).startswith("backend RSS growth") else None
-
-
 def _cpu_per_click(row: Row) -> dict[str, float] | None:
-    """The probe's mean over every click, and each load run's CPU per click."""
+    """The probe's mean over every click."""
     if row.get("measure") == "all clicks (mean)":
         return {"cpu_ms_mean": 6.0}
     return None
@@ -128,7 +124,6 @@ def _cpu_per_click(row: Row) -> dict[str, float] | None:
 TARGET_RULES: dict[str, Callable[[Row], dict[str, float] | None]] = {
     "concurrency": _concurrency_200,
     "cpu_per_action": _cpu_per_click,
-    "memory": _memory_per_session,
 }
 TARGET_TITLES = {
     "browser_latency": (

@@ -2,11 +2,15 @@
 
 1. Refuses an unsafe production configuration, saying why (:func:`check_production`).
 2. Applies the database migrations.
-3. Starts the web processes: Reflex's production build on one port (``reflex run --env prod
-   --single-port``, which builds the frontend first), or with ``--no-build`` the build already
-   in ``.web`` served directly by Granian. ``CC_WORKERS`` backend workers (0: Reflex's choice,
-   2 x cores + 1 when Redis is configured); the web processes never run the outbox relay.
-4. Starts the outbox relay as its own process (``python -m customer_center.background``) unless
+3. Builds the frontend with Reflex (``reflex export --frontend-only``, made for one port as
+   ``reflex run --env prod --single-port`` makes it) unless ``--no-build`` says the build in
+   ``.web`` is current.
+4. Starts the web processes: ``CC_WORKERS`` uvicorn workers (0: Reflex's choice, 2 x cores + 1
+   when Redis is configured) serving the backend and the built frontend on one port, without
+   per-message deflate (bench/findings.md, "Memory per idle session": a connection costs a
+   fifth of what it costs under Granian, and deflate's zlib context would double it). uvicorn
+   starts a killed worker again; the web processes never run the outbox relay.
+5. Starts the outbox relay as its own process (``python -m customer_center.background``) unless
    ``--no-relay`` says it runs elsewhere; several relays are safe (claims skip locked rows).
 
 When one of the processes ends, the others are stopped and ``serve`` exits with its code.
@@ -30,10 +34,12 @@ from customer_center.settings import (
 )
 
 APP_TARGET = "customer_center.customer_center:app"
-BUILD_DIR = PROJECT_ROOT / ".web" / "build" / "client"  # what `reflex run --env prod` builds
+BUILD_DIR = PROJECT_ROOT / ".web" / "build" / "client"  # what Reflex's production build makes
+WITH_NODE = str(PROJECT_ROOT / "scripts" / "with-node")
 STOP_SECONDS = 20
-# What `reflex run --env prod` tells its backend workers: production mode, the app already
-# compiled, the built frontend served by the backend (Reflex's internal names start with __).
+# What `reflex run --env prod --single-port` tells its backend workers: production mode, the
+# app already compiled, the built frontend served by the backend (Reflex's internal names
+# start with __).
 PREBUILT_ENV = {
     "REFLEX_ENV_MODE": "prod",
     "__REFLEX_SKIP_COMPILE": "true",
@@ -42,43 +48,42 @@ PREBUILT_ENV = {
 
 
 def worker_count(settings: Settings) -> int:
-    """Backend workers for the prebuilt path, as Reflex counts them for ``reflex run``."""
+    """Backend workers, as Reflex counts them for ``reflex run``."""
     if settings.workers > 0:
         return settings.workers
     return 2 * (os.cpu_count() or 1) + 1 if settings.redis_url else 1
 
 
-def web_env(settings: Settings, environ: Mapping[str, str], prebuilt: bool) -> dict[str, str]:
-    """The web processes' environment: no embedded relay; Reflex told what to serve."""
-    env = {
-        **environ,
-        "CC_EMBEDDED_RELAY": "0",
-        "REFLEX_USE_NPM": "1",
-        "REFLEX_CHECK_LATEST_VERSION": "false",
-    }
-    if settings.workers > 0:
-        env["GRANIAN_WORKERS"] = str(settings.workers)
-    if prebuilt:
-        env |= PREBUILT_ENV
-    return env
+def _reflex_env(environ: Mapping[str, str]) -> dict[str, str]:
+    return {**environ, "REFLEX_USE_NPM": "1", "REFLEX_CHECK_LATEST_VERSION": "false"}
 
 
-def web_command(settings: Settings, prebuilt: bool) -> list[str]:
-    if prebuilt:
-        return [
-            *(sys.executable, "-m", "granian", "--interface", "asgi", "--factory"),
-            *("--host", settings.host, "--port", str(settings.port)),
-            *("--workers", str(worker_count(settings)), "--log-level", "warning"),
-            # No --respawn-failed-workers: a worker Granian 2.8 starts again after one died
-            # does not accept connections, so the backend would live on without serving.
-            # When a worker dies Granian stops them all, `serve` exits and the service
-            # manager starts it again (docs/operations.md, tests/faults/test_worker_kill.py).
-            APP_TARGET,
-        ]
+def build_env(settings: Settings, environ: Mapping[str, str]) -> dict[str, str]:
+    """The build's environment: frontend and backend on ``CC_PORT``, as ``--single-port``
+    sets them, so the built pages reach the backend on the port they are served from."""
+    port = str(settings.port)
+    return _reflex_env(environ) | {"REFLEX_FRONTEND_PORT": port, "REFLEX_BACKEND_PORT": port}
+
+
+def build_command() -> list[str]:
+    """Reflex's production build of the frontend into ``BUILD_DIR`` (compiling the app)."""
+    return [WITH_NODE, "reflex", "export", "--frontend-only", "--no-zip", "--env", "prod"]
+
+
+def web_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The web processes' environment: no embedded relay; Reflex told to serve the build."""
+    return _reflex_env(environ) | {"CC_EMBEDDED_RELAY": "0"} | PREBUILT_ENV
+
+
+def web_command(settings: Settings) -> list[str]:
     return [
-        str(PROJECT_ROOT / "scripts" / "with-node"),
-        *("reflex", "run", "--env", "prod", "--single-port"),
-        *("--backend-port", str(settings.port), "--backend-host", settings.host),
+        *(sys.executable, "-m", "uvicorn", "--factory"),
+        *("--host", settings.host, "--port", str(settings.port)),
+        *("--workers", str(worker_count(settings)), "--log-level", "warning"),
+        # Every browser offers permessage-deflate; its zlib context costs 47 KB per open tab
+        # (bench/memory.py) and the events are small: the sockets go uncompressed.
+        *("--ws-per-message-deflate", "false"),
+        APP_TARGET,
     ]
 
 
@@ -136,12 +141,15 @@ def serve(build: bool = True, relay: bool = True, environ: Mapping[str, str] = o
 
     upgrade(settings.database_url)
     print("Database is up to date.", flush=True)
+    if build:
+        built = subprocess.run(build_command(), cwd=PROJECT_ROOT, env=build_env(settings, environ))  # noqa: S603 - our own fixed command
+        if built.returncode:
+            return built.returncode
+    elif not (BUILD_DIR / "index.html").exists():
+        print("No production build in .web: start once without --no-build.", file=sys.stderr)
+        return 2
     processes = []
     if relay:
         processes.append(_start(relay_command(), {**environ, "CC_EMBEDDED_RELAY": "0"}))
-    prebuilt = not build
-    if prebuilt and not (BUILD_DIR / "index.html").exists():
-        print("No production build in .web: start once without --no-build.", file=sys.stderr)
-        return 2
-    processes.append(_start(web_command(settings, prebuilt), web_env(settings, environ, prebuilt)))
+    processes.append(_start(web_command(settings), web_env(environ)))
     return _supervise(processes)

@@ -1,5 +1,5 @@
 """The portal's own processes as production runs them (customer_center/production.py): the
-backend workers under Granian and the outbox relay, started here so a test can kill them.
+backend workers under uvicorn and the outbox relay, started here so a test can kill them.
 
 The backend is the production path of ``customer-center serve --no-build`` without the built
 frontend (the tests speak the event protocol with bench/reflex_client.py, as the benchmark's
@@ -68,7 +68,9 @@ class Portal:
     start_s: float = 0.0  # from starting the processes to /health 200
 
     def workers(self) -> list[psutil.Process]:
-        return psutil.Process(self.process.pid).children()
+        """uvicorn's worker processes (its supervisor's spawned children; not the resource
+        tracker that multiprocessing starts beside them). One worker is the process itself."""
+        return [c for c in psutil.Process(self.process.pid).children() if _is_worker(c)]
 
     def health(self) -> httpx.Response:
         return httpx.get(f"{self.url}/health", timeout=10)
@@ -89,18 +91,18 @@ class Portal:
 
 @contextmanager
 def running_portal(env: dict[str, str], workers: int, port: int = 0) -> Iterator[Portal]:
-    """The backend workers under Granian, as ``customer-center serve --no-build`` starts
+    """The backend workers under uvicorn, as ``customer-center serve --no-build`` starts
     them, on ``port`` (a free one by default) until the block ends; yields once ``/health``
     answers 200."""
     port = port or free_port()
     env = {**env, "CC_PORT": str(port), "CC_BASE_URL": f"http://localhost:{port}"}
     settings = dataclasses.replace(load_settings(), host="127.0.0.1", port=port, workers=workers)
-    web_env = production.web_env(settings, env, prebuilt=True)
+    web_env = production.web_env(env)
     web_env.pop("__REFLEX_MOUNT_FRONTEND_COMPILED_APP")  # the backend only
     log = Path(env["CC_DATA_DIR"]) / "portal.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            production.web_command(settings, prebuilt=True),
+            production.web_command(settings),
             cwd=ROOT,
             env=web_env,
             stdout=out,
@@ -115,7 +117,8 @@ def running_portal(env: dict[str, str], workers: int, port: int = 0) -> Iterator
             START_TIMEOUT_S,
         )
         portal.start_s = started
-        wait_for("every worker is up", lambda: len(portal.workers()) == workers, 60)
+        spawned = workers if workers > 1 else 0  # one worker serves in the process itself
+        wait_for("every worker is up", lambda: len(portal.workers()) == spawned, 60)
         yield portal
     finally:
         if process.poll() is None:
@@ -125,6 +128,13 @@ def running_portal(env: dict[str, str], workers: int, port: int = 0) -> Iterator
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+def _is_worker(process: psutil.Process) -> bool:
+    try:
+        return "spawn_main" in " ".join(process.cmdline())
+    except psutil.Error:  # a dead worker its supervisor has not reaped yet
+        return False
 
 
 def _exited(process: subprocess.Popen[bytes], log: Path) -> bool:

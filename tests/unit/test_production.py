@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
 import sys
 
 import pytest
@@ -110,30 +111,80 @@ def test_host_and_workers_come_from_the_environment(monkeypatch: pytest.MonkeyPa
     assert (settings.host, settings.workers) == ("127.0.0.1", 3)
 
 
-def test_serve_builds_and_runs_reflex_in_production_on_one_port() -> None:
+def test_serve_builds_the_frontend_with_reflex_for_its_one_port() -> None:
     settings = production_settings(host="10.0.0.5", port=8080, workers=4)
-    command = production.web_command(settings, prebuilt=False)
+    command = production.build_command()
     assert command[0].endswith("scripts/with-node")
-    assert command[1:] == [
-        *("reflex", "run", "--env", "prod", "--single-port"),
-        *("--backend-port", "8080", "--backend-host", "10.0.0.5"),
-    ]
-    env = production.web_env(settings, {"PATH": "/bin", "CC_EMBEDDED_RELAY": "1"}, False)
-    assert env["CC_EMBEDDED_RELAY"] == "0", "web processes leave the outbox to the relay"
-    assert env["GRANIAN_WORKERS"] == "4"
-    assert env["PATH"] == "/bin"
-    assert not set(production.PREBUILT_ENV) & set(env)
+    assert command[1:] == ["reflex", "export", "--frontend-only", "--no-zip", "--env", "prod"]
+    env = production.build_env(settings, {"PATH": "/bin"})
+    assert (env["REFLEX_FRONTEND_PORT"], env["REFLEX_BACKEND_PORT"]) == ("8080", "8080")
+    assert (env["REFLEX_USE_NPM"], env["PATH"]) == ("1", "/bin")
 
 
-def test_serve_without_build_runs_granian_on_the_existing_build() -> None:
-    settings = production_settings(host="127.0.0.1", port=8001, workers=0)
-    command = production.web_command(settings, prebuilt=True)
+def test_serve_runs_uvicorn_workers_without_per_message_deflate_on_the_build() -> None:
+    settings = production_settings(host="10.0.0.5", port=8080, workers=4)
+    command = production.web_command(settings)
+    assert command[:4] == [sys.executable, "-m", "uvicorn", "--factory"]
     assert command[-1] == "customer_center.customer_center:app"
-    assert command[command.index("--port") + 1] == "8001"
-    assert command[command.index("--workers") + 1] == str(production.worker_count(settings))
-    env = production.web_env(settings, {}, prebuilt=True)
+    options = dict(zip(command[4:-1:2], command[5:-1:2], strict=True))
+    assert options == {
+        "--host": "10.0.0.5",
+        "--port": "8080",
+        "--workers": "4",
+        "--log-level": "warning",
+        "--ws-per-message-deflate": "false",
+    }
+    env = production.web_env({"PATH": "/bin", "CC_EMBEDDED_RELAY": "1"})
+    assert env["CC_EMBEDDED_RELAY"] == "0", "web processes leave the outbox to the relay"
     assert production.PREBUILT_ENV.items() <= env.items()
-    assert "GRANIAN_WORKERS" not in env
+    assert env["PATH"] == "/bin"
+
+
+def test_uvicorn_takes_the_options_serve_gives_it() -> None:
+    from click.testing import CliRunner
+    from uvicorn.main import main as uvicorn_main
+
+    module = sys.modules["uvicorn.main"]  # the package's `main` attribute is the command
+    settings = production_settings(port=8080, workers=2)
+    seen: list[dict[str, object]] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "run", lambda app, **options: seen.append(options))
+        result = CliRunner().invoke(uvicorn_main, production.web_command(settings)[3:])
+    assert result.exit_code == 0, result.output
+    assert seen[0]["ws_per_message_deflate"] is False
+    assert (seen[0]["workers"], seen[0]["factory"]) == (2, True)
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """What ``serve`` runs, in order (a build that fails with 3 when ``FAIL_BUILD`` is set);
+    nothing is started."""
+    commands: list[list[str]] = []
+
+    def run(command: list[str], **_: object) -> subprocess.CompletedProcess[bytes]:
+        commands.append(command)
+        return subprocess.CompletedProcess(command, 3 if os.environ.get("FAIL_BUILD") else 0)
+
+    monkeypatch.setattr("customer_center.migrations.upgrade", lambda url: None)
+    monkeypatch.setattr(production.subprocess, "run", run)
+    monkeypatch.setattr(production, "_start", lambda command, env: commands.append(command))
+    monkeypatch.setattr(production, "_supervise", lambda processes: 0)
+    return commands
+
+
+def test_serve_builds_first_then_serves_the_build_as_without_build(
+    started: list[list[str]],
+) -> None:
+    assert production.serve(relay=False) == 0
+    assert started == [production.build_command(), production.web_command(load_settings())]
+
+
+def test_a_failed_build_starts_nothing(
+    started: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAIL_BUILD", "1")
+    assert production.serve() == 3
+    assert started == [production.build_command()]
 
 
 def test_the_prebuilt_environment_names_reflexs_own_switches() -> None:

@@ -47,6 +47,7 @@ from bench.reflex_client import ROOT as ROOT_STATE
 from bench.reflex_client import ReflexClient, ReflexError, state_name, var
 from bench.serve import FLOOR_APP, free_port, launch, stop
 
+CONNECT = "connect and hydrate"
 ORDERS = state_name("orders", "order_list_state")
 INBOX = state_name("approvals", "approvals_inbox_state")
 ORDER = state_name("order_view", "order_view_state")
@@ -77,6 +78,13 @@ class Tally:
     timings: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     examples: list[str] = field(default_factory=list)
+    # Clicks sent before this moment (time.monotonic) are the warm-up, not measured;
+    # connecting is measured whenever it happens, errors count whenever they happen.
+    since: float = 0.0
+
+    def timing(self, measure: str, sent_at: float, ms: float) -> None:
+        if measure == CONNECT or sent_at >= self.since:
+            self.timings[measure].append(ms)
 
     def error(self, measure: str, problem: str) -> None:
         self.errors[measure] += 1
@@ -110,7 +118,8 @@ class SimulatedUser:
 
     async def timed(self, measure: str, action: Callable[[], Awaitable[float]]) -> bool:
         try:
-            self.tally.timings[measure].append(await action())
+            sent_at = time.monotonic()
+            self.tally.timing(measure, sent_at, await action())
             return True
         except ReflexError as error:
             self.tally.error(measure, str(error))
@@ -131,7 +140,7 @@ class SimulatedUser:
     async def run(self, until: float) -> None:
         visits = [self.browse_orders] * 2
         visits += [self.decide] * 3 if self.user.approver else [self.shop]
-        if not await self.timed("connect and hydrate", lambda: self.client.connect("/dashboard")):
+        if not await self.timed(CONNECT, lambda: self.client.connect("/dashboard")):
             return
         while time.monotonic() < until:
             await self.pause()
@@ -231,7 +240,7 @@ class CpuProbe(SimulatedUser):
 
     async def probe(self, rounds: int) -> None:
         visits = [self.browse_orders, self.decide if self.user.approver else self.shop]
-        await self.timed("connect and hydrate", lambda: self.client.connect("/dashboard"))
+        await self.timed(CONNECT, lambda: self.client.connect("/dashboard"))
         for _ in range(rounds):
             for visit in visits:
                 await visit(time.monotonic() + 3600)
@@ -247,7 +256,7 @@ def cpu_per_action(url: str, pid: int, users: list[SimUser], rounds: int) -> lis
         asyncio.run(probe.probe(rounds))
         for measure, values in probe.cpu_ms.items():
             cpu[measure].extend(values)
-    clicks = [v for m, vs in cpu.items() if m != "connect and hydrate" for v in vs]
+    clicks = [v for m, vs in cpu.items() if m != CONNECT for v in vs]
     rows = [floor_cpu_per_click(len(clicks))]
     for measure, values in {**cpu, "all clicks (mean)": clicks}.items():
         mean = sum(values) / len(values) if values else 0.0
@@ -294,7 +303,7 @@ def floor_cpu_per_click(clicks: int) -> dict[str, Any]:
 
 
 def summarize(tally: Tally, seconds: float, extra: dict[str, Any]) -> list[dict[str, Any]]:
-    clicks = [t for m, ts in tally.timings.items() if m != "connect and hydrate" for t in ts]
+    clicks = [t for m, ts in tally.timings.items() if m != CONNECT for t in ts]
     rows = []
     for measure, timings in {**tally.timings, "all clicks": clicks}.items():
         errors = sum(tally.errors.values()) if measure == "all clicks" else tally.errors[measure]
@@ -303,21 +312,42 @@ def summarize(tally: Tally, seconds: float, extra: dict[str, Any]) -> list[dict[
     return rows
 
 
+SETTLE_S = 5.0  # after the last user connected, before the measured window opens
+
+
+@dataclass
+class Window:
+    """The measured part of a run: its length and what the backend used in it."""
+
+    seconds: float
+    backend_cpu_s: float
+    client_cpu_s: float
+
+
 async def run_users(
-    url: str, users: list[SimUser], seconds: float, think: tuple[float, float]
-) -> tuple[Tally, float]:
-    """All users at once (their first connects spread over the first seconds)."""
+    url: str, pid: int, users: list[SimUser], seconds: float, think: tuple[float, float]
+) -> tuple[Tally, Window]:
+    """All users at once: their first connects spread over the ramp, then clicking; the
+    window of ``seconds`` measured opens once all have connected and settled, so it shows
+    the steady state of that many users (connecting is measured on its own)."""
     tally = Tally()
     ramp = min(10.0, seconds / 4)
     start = time.monotonic()
-    until = start + ramp + seconds
+    tally.since = start + ramp + SETTLE_S
+    until = tally.since + seconds
 
     async def one(index: int, user: SimUser) -> None:
         await asyncio.sleep(ramp * index / len(users))
         await SimulatedUser(url, user, tally, think).run(until)
 
-    await asyncio.gather(*(one(i, u) for i, u in enumerate(users)))
-    return tally, time.monotonic() - start
+    async def window() -> Window:
+        await asyncio.sleep(tally.since - time.monotonic())
+        backend, client = backend_cpu_seconds(pid), time.process_time()
+        await asyncio.sleep(until - time.monotonic())
+        return Window(seconds, backend_cpu_seconds(pid) - backend, time.process_time() - client)
+
+    measured, *_ = await asyncio.gather(window(), *(one(i, u) for i, u in enumerate(users)))
+    return tally, measured
 
 
 def run_count(
@@ -328,27 +358,27 @@ def run_count(
     think: tuple[float, float],
     profile: bool = False,
 ) -> list[dict[str, Any]]:
-    """One run; besides the timings, the CPU cores the backend and these clients used,
-    and with ``profile`` where the backend's Python time went (py-spy)."""
+    """One run; besides the timings, the CPU cores the backend and these clients used in
+    the measured window, and with ``profile`` where the backend's Python time went
+    (py-spy, over the whole run)."""
     results.RESULTS.mkdir(exist_ok=True)
     raw = results.RESULTS / f"profile-{len(users)}-users-{pid}.txt"
-    spy = backend_profile.start(pid, seconds, raw) if profile else None
-    backend_before, client_before = backend_cpu_seconds(pid), time.process_time()
-    tally, took = asyncio.run(run_users(url, users, seconds, think))
-    backend_used = backend_cpu_seconds(pid) - backend_before
-    clicks = sum(len(ts) for m, ts in tally.timings.items() if m != "connect and hydrate")
+    ramp_and_settle = min(10.0, seconds / 4) + SETTLE_S
+    spy = backend_profile.start(pid, seconds + ramp_and_settle, raw) if profile else None
+    tally, window = asyncio.run(run_users(url, pid, users, seconds, think))
+    clicks = sum(len(ts) for m, ts in tally.timings.items() if m != CONNECT)
     extra: dict[str, Any] = {
         "users": len(users),
-        "backend_cores": round(backend_used / took, 2),
-        "client_cores": round((time.process_time() - client_before) / took, 2),
-        # Everything the backend's processes used (clicks and connects), per
-        # measured click: the cost of a click with its share of the background traffic.
-        "backend_cpu_ms_per_click": round(backend_used * 1000 / max(clicks, 1), 1),
+        "backend_cores": round(window.backend_cpu_s / window.seconds, 2),
+        "client_cores": round(window.client_cpu_s / window.seconds, 2),
+        # Everything the backend's processes used in the window, per measured click: the
+        # cost of a click with its share of the background traffic.
+        "backend_cpu_ms_per_click": round(window.backend_cpu_s * 1000 / max(clicks, 1), 1),
         "load_average": " ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
     for example in tally.examples:
         print(f"  error: {example}")
-    rows = summarize(tally, took, extra)
+    rows = summarize(tally, window.seconds, extra)
     if spy is not None:
         spy.wait()
         rows[-1]["backend_profile"] = backend_profile.summary(raw)
@@ -457,15 +487,19 @@ def write_cpu_results(rows: list[dict[str, Any]], rounds: int) -> None:
 def write_results(rows: list[dict[str, Any]], args: Any, think: tuple[float, float]) -> None:
     notes = (
         "Simulated users of the largest company (about 30% approvers, the rest buyers), each "
-        f"a socket client speaking Reflex's event protocol, {args.seconds:.0f} s per user "
-        f"count after a ramp-up, thinking {think[0]:g}-{think[1]:g} s between clicks. Latency: "
-        "event sent -> the update the user waits for (a page: its on_load handlers done). "
-        "Backend: uvicorn workers as `customer-center serve` runs them (no per-message "
-        "deflate), on PostgreSQL cc_bench; the clients "
-        "run on the same machine (their CPU share: client_cores). backend_cpu_ms_per_click: "
-        "the CPU time of the backend's processes over the run (user + system, all "
-        "workers) divided by the measured clicks. backend_profile (with "
-        "--profile): where the workers' Python time went, sampled by py-spy."
+        "a socket client speaking Reflex's event protocol, thinking "
+        f"{think[0]:g}-{think[1]:g} s between clicks. Per user count: the users connect "
+        f"spread over a ramp (up to 10 s) and start clicking; {SETTLE_S:g} s after the last "
+        f"connected, a window of {args.seconds:.0f} s is measured (the steady state of that "
+        "many users: clicks sent before it are the warm-up; connecting is measured whenever "
+        "it happens; errors count whenever they happen). Latency: event sent -> the update "
+        "the user waits for (a page: its on_load handlers done). Backend: uvicorn workers as "
+        "`customer-center serve` runs them (no per-message deflate), on PostgreSQL cc_bench; "
+        "the clients run on the same machine (their CPU share: client_cores). "
+        "backend_cores and backend_cpu_ms_per_click: the CPU time of the backend's processes "
+        "in the window (user + system, all workers), per second and per measured click. "
+        "backend_profile (with --profile): where the workers' Python time went, sampled by "
+        "py-spy."
     )
     path = results.write("concurrency", "Concurrency: simulated users over sockets", rows, notes)
     print(f"\nwritten: {path}")

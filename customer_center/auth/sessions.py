@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, update
 from sqlalchemy import select as sa_select
+from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
@@ -85,17 +85,19 @@ def live_session_of(session: Session, raw_token: str | None) -> LiveSession | No
 def _note_use(session: Session, session_id: int, last_used_at: datetime | None) -> None:
     """Remember when the session was last used, at most once per :data:`LAST_USE_EVERY`.
 
-    In a short transaction of its own: the caller's session only reads here, and a write in
-    it would hold SQLite's write lock (and PostgreSQL's row lock) until the caller ends,
-    blocking the event's own writes. Bookkeeping only: a busy database skips it."""
+    In the caller's transaction, under a savepoint: bookkeeping only, so a busy database
+    skips it and the caller goes on. Not on a connection of its own: a thread holding the
+    caller's connection and waiting for a second one starves the pool when many sessions
+    start at once (every thread holds one and waits for another). The callers' transactions
+    are short (identifying an event is one of its own), so the row lock is held briefly."""
     now = utcnow()
     if last_used_at is not None and now - _aware(last_used_at) < LAST_USE_EVERY:
         return
-    bind = session.get_bind()
-    engine = bind.engine if isinstance(bind, Connection) else bind
     try:
-        with engine.begin() as connection:
-            connection.execute(
+        with session.begin_nested():
+            # On the connection, not through the ORM: noting a use is no change of what the
+            # session resolves to, so it must not look like one to ``auth.revocation``.
+            session.connection().execute(
                 update(AuthSession)
                 .where(col(AuthSession.id) == session_id)
                 .values(last_used_at=now)

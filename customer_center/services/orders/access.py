@@ -98,7 +98,7 @@ def decidable_clause(viewer: Viewer) -> Any:
     return or_(col(ApprovalStep.approver_id).in_(sorted(viewer.deciding_for)), escalated)
 
 
-def company_order(session: Session, principal: CustomerUser, order_id: object) -> Order:
+def company_order(session: Session, principal: CustomerUser, *, order_id: object) -> Order:
     order = session.get(Order, order_id) if type(order_id) is int else None
     if order is None or order.company_id != principal.company_id:
         raise ServiceError("orders.error.not_found")
@@ -130,7 +130,7 @@ def visible_order(
 ) -> tuple[Order, Viewer]:
     """The order if the principal may see it (requester, its approvers and those standing in
     for them, holders of orders.view_all); anything else is "not found"."""
-    order = company_order(session, principal, order_id)
+    order = company_order(session, principal, order_id=order_id)
     viewer = viewer_of(session, principal)
     require_visible(session, viewer, order)
     return order, viewer
@@ -145,7 +145,7 @@ def require_visible(session: Session, viewer: Viewer, order: Order) -> None:
 def seen_order(session: Session, principal: CustomerUser, *, order_id: object) -> Order:
     """The order if the principal may see it, as ``visible_order`` decides, for a reader who
     needs no more: whom the principal decides for is worked out only when that decides it."""
-    order = company_order(session, principal, order_id)
+    order = company_order(session, principal, order_id=order_id)
     if _plainly_visible(principal, order):
         return order
     if not _may_view(session, viewer_of(session, principal), order):

@@ -114,7 +114,7 @@ class OrderDetail:
 def order_detail(session: Session, principal: CustomerUser, *, order_id: object) -> OrderDetail:
     """Everything about one order the principal may see."""
     today = local_today()
-    order = company_order(session, principal, order_id)
+    order = company_order(session, principal, order_id=order_id)
     steps = current_steps(session, order)
     # One routing directory for the steps and the reader: it holds everyone away today, so
     # whom the reader decides for is the same as with the reader alone.

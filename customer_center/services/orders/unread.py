@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, union
+from sqlalchemy import ColumnElement, CompoundSelect, and_, func, or_, union
 from sqlmodel import Session, col, select
 
 from customer_center.domain.order_states import EventKind
@@ -30,7 +30,7 @@ def _unread_clause(principal: CustomerUser) -> ColumnElement[bool]:
     me, company = principal.user_id, principal.company_id
     # The user's orders first (placed, or asked to approve), by the indexes on requester
     # and approver: scanning the company's messages for them took 60 ms in a large company.
-    involved = union(
+    involved: CompoundSelect = union(
         select(col(Order.id)).where(
             col(Order.company_id) == company, col(Order.requester_id) == me
         ),

@@ -96,3 +96,14 @@ def test_every_run_of_the_benchmark_mixes_approvers_and_buyers() -> None:
     assert sorted(mixed) == sorted(approvers + buyers)
     for count in (50, 100, 200):
         assert sum(1 for u in mixed[:count] if u >= 1000) == round(count * 0.3)
+
+
+def test_the_measured_window_leaves_out_the_warm_up_clicks_but_not_connecting() -> None:
+    from bench.concurrency import CONNECT, Tally
+
+    tally = Tally(since=100.0)
+    tally.timing("open an order", 99.9, 5000.0)  # sent while others were still connecting
+    tally.timing("open an order", 100.0, 40.0)
+    tally.timing(CONNECT, 3.0, 900.0)
+
+    assert tally.timings == {"open an order": [40.0], CONNECT: [900.0]}

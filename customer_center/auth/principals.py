@@ -14,9 +14,9 @@ from sqlmodel import Session, col, select
 
 from customer_center.auth.acting import live_acting
 from customer_center.auth.revocation import Subject
-from customer_center.auth.sessions import cookie_value_from_header, live_session_of
+from customer_center.auth.sessions import cookie_value_from_header, live_session_of, note_use
 from customer_center.auth.staff_sessions import STAFF_COOKIE, live_staff_session_of
-from customer_center.db import session_scope
+from customer_center.db import get_engine, session_scope
 from customer_center.domain.people import UserStatus
 from customer_center.domain.permissions import PERMISSION_CODES, builtin_rights
 from customer_center.domain.principals import ActingAgent, CustomerUser, SellerAgent, acting_for
@@ -54,6 +54,8 @@ class Resolution:
     principal: CustomerUser | SellerAgent | None
     subjects: frozenset[Subject] = frozenset()
     ends_at: datetime | None = None
+    # A customer user's sign-in session: when its use was last noted (``note_use_of``).
+    last_used_at: datetime | None = None
 
 
 NOBODY = Resolution(None)
@@ -77,7 +79,15 @@ def customer_resolution(session: Session, raw_token: str | None) -> Resolution:
         language=live.language,
     )
     subjects = frozenset({("session", live.session_id), ("user", live.user_id)})
-    return Resolution(principal, subjects, live.expires_at)
+    return Resolution(principal, subjects, live.expires_at, live.last_used_at)
+
+
+def note_use_of(found: Resolution) -> Resolution:
+    """Note the use of a customer user's session found by a transaction that has ended."""
+    principal = found.principal
+    if isinstance(principal, CustomerUser) and not isinstance(principal, ActingAgent):
+        note_use(get_engine(), principal.session_id, found.last_used_at)
+    return found
 
 
 def resolve_principal(session: Session, raw_token: str | None) -> CustomerUser | None:
@@ -95,7 +105,10 @@ def load_principal(cookie_header: str) -> CustomerUser | None:
     if raw_token is None:
         return None
     with session_scope() as session:
-        return resolve_principal(session, raw_token)
+        found = customer_resolution(session, raw_token)
+    principal = note_use_of(found).principal
+    assert principal is None or isinstance(principal, CustomerUser)
+    return principal
 
 
 def agent_resolution(session: Session, raw_token: str | None) -> Resolution:
@@ -182,13 +195,10 @@ def resolve_customer_side(cookie_header: str, *, refresh: bool = True) -> Resolu
     if raw_token is None and raw_staff is None:
         return NOBODY
     with session_scope() as session:
-        if raw_token is not None:
-            found = customer_resolution(session, raw_token)
-            if found.principal is not None:
-                return found
-        if raw_staff is None:
-            return NOBODY
-        return acting_resolution(session, raw_staff, refresh=refresh)
+        found = customer_resolution(session, raw_token) if raw_token is not None else NOBODY
+        if found.principal is None and raw_staff is not None:
+            return acting_resolution(session, raw_staff, refresh=refresh)
+    return note_use_of(found)
 
 
 def resolve_seller_side(cookie_header: str) -> Resolution:

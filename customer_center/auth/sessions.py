@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select as sa_select
 from sqlalchemy import update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
@@ -32,6 +33,7 @@ class LiveSession:
     company_id: int
     language: str
     expires_at: datetime | None = None  # when it ends by itself
+    last_used_at: datetime | None = None  # as noted (:func:`note_use`)
 
 
 def open_session(
@@ -78,26 +80,22 @@ def live_session_of(session: Session, raw_token: str | None) -> LiveSession | No
         return None
     session_id, user_id, company_id, language, last_used_at, expires_at = row
     assert session_id is not None and user_id is not None
-    _note_use(session, session_id, last_used_at)
-    return LiveSession(session_id, user_id, company_id, language, _aware(expires_at))
+    return LiveSession(session_id, user_id, company_id, language, _aware(expires_at), last_used_at)
 
 
-def _note_use(session: Session, session_id: int, last_used_at: datetime | None) -> None:
+def note_use(engine: Engine, session_id: int, last_used_at: datetime | None) -> None:
     """Remember when the session was last used, at most once per :data:`LAST_USE_EVERY`.
 
-    In the caller's transaction, under a savepoint: bookkeeping only, so a busy database
-    skips it and the caller goes on. Not on a connection of its own: a thread holding the
-    caller's connection and waiting for a second one starves the pool when many sessions
-    start at once (every thread holds one and waits for another). The callers' transactions
-    are short (identifying an event is one of its own), so the row lock is held briefly."""
+    In a short transaction of its own, after the one that found the session has ended: a
+    write in that one would hold the row lock until it ends, and a second connection taken
+    while it holds its own starves the pool when many sessions start at once (every thread
+    holds one and waits for another). Bookkeeping only: a busy database skips it."""
     now = utcnow()
     if last_used_at is not None and now - _aware(last_used_at) < LAST_USE_EVERY:
         return
     try:
-        with session.begin_nested():
-            # On the connection, not through the ORM: noting a use is no change of what the
-            # session resolves to, so it must not look like one to ``auth.revocation``.
-            session.connection().execute(
+        with engine.begin() as connection:
+            connection.execute(
                 update(AuthSession)
                 .where(col(AuthSession.id) == session_id)
                 .values(last_used_at=now)

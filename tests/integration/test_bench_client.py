@@ -33,16 +33,18 @@ def portal(request, engine) -> Iterator[str]:  # type: ignore[no-untyped-def]
         yield url
 
 
-async def _visit(url: str, cookie: str) -> ReflexClient:
+async def _visit(url: str, cookie: str) -> tuple[ReflexClient, dict]:
+    """Connect on the dashboard, open the order list, click; returns the client (holding
+    only what the page and the click sent) and the state the connection brought."""
     client = ReflexClient(url, cookie, timeout=TIMEOUT_S)
     try:
         await client.connect("/dashboard")
-        client.state = {}  # from here on: only what the page and the click sent
+        connected, client.state = client.state, {}
         await client.open_page("/orders")
         await client.call(f"{ORDERS}.set_scope", {"value": "all"})
     finally:
         await client.close()
-    return client
+    return client, connected
 
 
 def test_a_signed_in_user_gets_the_pages_state(portal: str, session: Session) -> None:
@@ -51,12 +53,12 @@ def test_a_signed_in_user_gets_the_pages_state(portal: str, session: Session) ->
     assert user is not None
     cookie = signed_in_cookie(session, user)
 
-    client = asyncio.run(_visit(portal, cookie))
+    client, connected = asyncio.run(_visit(portal, cookie))
 
     assert client.errors == [] and client.redirects == []
     assert var(client.state, ROOT, "is_hydrated") is True
-    assert var(client.state, SESSION, "company_name") == "Bench GmbH"
-    assert var(client.state, SESSION, "user_name") == user.name
+    assert var(connected, SESSION, "company_name") == "Bench GmbH"  # the shell, once
+    assert var(connected, SESSION, "user_name") == user.name
     assert var(client.state, ORDERS, "allowed") is True
     assert var(client.state, ORDERS, "scope") == "all"  # the click's own delta
 
@@ -67,9 +69,10 @@ def test_opening_a_page_does_not_resend_the_catalogue(portal: str, session: Sess
     user = session.get(User, main.user_id)
     assert user is not None
 
-    client = asyncio.run(_visit(portal, signed_in_cookie(session, user)))
+    client, connected = asyncio.run(_visit(portal, signed_in_cookie(session, user)))
 
-    assert var(client.state, SESSION, "user_name") == user.name  # the page's on_load ran
+    assert var(connected, PORTAL, "t")  # sent with the connection
+    assert var(client.state, ORDERS, "allowed") is True  # the page's on_load ran
     assert var(client.state, PORTAL, "t") is None
 
 

@@ -62,15 +62,20 @@ def viewer_of(
     *,
     today: date | None = None,
     directory: Directory | None = None,
+    order: Order | None = None,
 ) -> Viewer:
     """``directory``: a routing directory of today that holds the principal, when the
     caller has one (the people it holds besides do not change whom the principal decides
-    for: everyone away today is in any routing directory)."""
+    for: everyone away today is in any routing directory). ``order``: the viewer is asked
+    only about that order, which the principal sees plainly (requester, orders.view_all),
+    and ``directory`` holds the approvers of its current steps: then it also tells which of
+    them the main contact decides for, without reading the whole company."""
     day = today or local_today()
     if directory is None:
         directory = routing_directory(session, principal.company_id, [principal.user_id], day)
-    if directory.main_contact_id == principal.user_id:  # decides for the unreachable, too
-        directory = deputy_directory(session, principal.company_id)
+    one_order = order is not None and _plainly_visible(principal, order)
+    if directory.main_contact_id == principal.user_id and not one_order:
+        directory = deputy_directory(session, principal.company_id)  # decides for the unreachable
     decider = Decider(
         user_id=principal.user_id,
         stands_in_for=stands_in_for(principal.user_id, directory, day),

@@ -120,7 +120,7 @@ def order_detail(session: Session, principal: CustomerUser, *, order_id: object)
     # whom the reader decides for is the same as with the reader alone.
     people = {principal.user_id, *(s.approver_id for s in steps)}
     directory = routing_directory(session, order.company_id, people, today)
-    viewer = viewer_of(session, principal, today=today, directory=directory)
+    viewer = viewer_of(session, principal, today=today, directory=directory, order=order)
     require_visible(session, viewer, order)
     return detail_of(session, order, viewer=viewer, known=(steps, directory))
 

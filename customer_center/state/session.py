@@ -28,6 +28,16 @@ from customer_center.state.tab import claim_tab, forget_ended_session
 SHELL_FRESH_SECONDS = 15.0
 
 
+def shell_key(context: CustomerUser) -> str:
+    """The principal as the shell's facts depend on it, the same in every worker (a set's
+    order is not: string hashes differ between processes)."""
+    agent = (
+        (context.agent_id, context.acting_session_id) if isinstance(context, ActingAgent) else ()
+    )
+    return repr((context.user_id, context.company_id, context.session_id, context.language,
+                 sorted(context.rights), agent))  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ShellFacts:
     overview: CompanyOverview
@@ -65,7 +75,7 @@ class SessionState(PortalState):
 
     # The shell: the header keeps the signed-in user's facts while a page loads.
     opens_empty: ClassVar[bool] = False
-    _shell_principal: str = ""  # whom the shell's facts were read for (``repr``)
+    _shell_principal: str = ""  # whom the shell's facts were read for (``shell_key``)
     _shell_read_at: float = 0.0  # when (Unix time: a tab's events may reach any worker)
 
     @public
@@ -96,7 +106,7 @@ class SessionState(PortalState):
         self.is_main_contact = overview.is_main_contact
         if isinstance(context, ActingAgent):
             await (await self.get_state(ActingBannerState))._show(context)
-        self._shell_principal, self._shell_read_at = repr(context), time.time()
+        self._shell_principal, self._shell_read_at = shell_key(context), time.time()
         return None
 
     def _shell_shown_for(self, context: CustomerUser) -> bool:
@@ -106,7 +116,7 @@ class SessionState(PortalState):
         What the user changes in this tab (cart, decisions, their name) updates the shell at
         once; what others change (a new approval waiting) shows within that time."""
         fresh = time.time() - self._shell_read_at < SHELL_FRESH_SECONDS
-        return fresh and self._shell_principal == repr(context)
+        return fresh and self._shell_principal == shell_key(context)
 
     def _shell_changed(self) -> None:
         """Read the shell's facts again on the next page open."""

@@ -16,6 +16,8 @@ import asyncio
 import io
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -705,3 +707,25 @@ async def test_a_part_of_a_page_that_fails_leaves_the_other_parts_shown(world: W
     filled = {name.rsplit("____", 1)[-1] for delta in deltas for name in delta}
     assert {"order_documents_state", "order_totals_state"} <= filled
     assert "backend_error" in json.dumps(tab.events, default=str)
+
+
+def test_the_shell_knows_a_principal_again_in_another_worker() -> None:
+    """Workers hash strings differently, so a set of rights prints in another order there;
+    the shell's key of a principal must not."""
+    code = (
+        "from customer_center.domain.principals import CustomerUser\n"
+        "from customer_center.state.session import shell_key\n"
+        "rights = frozenset(['orders.create', 'approvals.decide', 'users.manage', 'x.y'])\n"
+        "print(shell_key(CustomerUser(user_id=1, company_id=2, rights=rights, session_id=3)))\n"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(keys) == 1 and "approvals.decide" in keys.pop()

@@ -82,14 +82,15 @@ async def _outage(
 
 async def _under_load(portal: Portal, postgres: ThrowawayPostgres, engine: Engine) -> Figures:
     users = simulated_users(engine, 7)
-    load = asyncio.create_task(run_users(portal.url, users[1:], LOAD_S, THINK))
+    pid = portal.process.pid
+    load = asyncio.create_task(run_users(portal.url, pid, users[1:], LOAD_S, THINK))
     figures = await _outage(portal, postgres, engine, users[0].cookie)
-    tally, _seconds = await load
+    tally, _window = await load
     # During the outage their clicks failed (the probe above checks how: at once, worded);
     # the benchmark's client counts a failed click whose state did not change as timed out.
     print(f"\nthe simulated users during the outage: {dict(tally.errors)}")
     # After it, the same users on the same workers: everything they do works.
-    tally, _seconds = await run_users(portal.url, users[1:], AFTER_S, THINK)
+    tally, _window = await run_users(portal.url, pid, users[1:], AFTER_S, THINK)
     assert sum(len(timings) for timings in tally.timings.values()) >= len(users) - 1
     assert sum(tally.errors.values()) == 0, tally.examples
     return figures

@@ -10,6 +10,7 @@ from customer_center.background import (
     outbox_relay_task,
     size_thread_pool,
 )
+from customer_center.components.frame import portal_frame
 from customer_center.http.auth_routes import routes as auth_routes
 from customer_center.http.browser_key import browser_key_middleware
 from customer_center.http.case_files import routes as case_file_routes
@@ -117,6 +118,9 @@ app = rx.App(
         ],
     ),
     backend_exception_handler=unexpected_error_toast,
+    # The shells stay mounted across pages: the frame is outside the routes (just around
+    # Reflex's own innermost wrap, which renders the page).
+    extra_app_wraps={(1, "PortalFrame"): lambda _stateful: portal_frame()},
 )
 app.add_middleware(AccessMiddleware())
 app.register_lifespan_task(size_thread_pool)

@@ -222,23 +222,31 @@ def acting_banner() -> rx.Component:
     )
 
 
-def app_page(
-    *children: rx.Component, title_key: str, permission: str | None = None
-) -> rx.Component:
-    """The shell of every signed-in page: header, navigation by permission, content."""
-    return rx.box(
+def customer_shell(path: rx.Var[str]) -> rx.Component:
+    """The customers' shell around their signed-in pages: skip link, acting banner, header,
+    the phone menu and the side navigation (``path``: the address shown, for the current
+    entry). It is mounted once, in the frame (components/frame.py), not by each page."""
+    return rx.fragment(
         skip_link(),
         acting_banner(),
         app_header(),
-        phone_menu(nav_links(badge_ids=False), SessionState.router.page.path),
-        rx.flex(
-            rx.el.nav(nav_links(), aria_label=tr("shell.navigation"), class_name="cc-nav"),
-            content_main(
-                rx.heading(tr(title_key), size="7", as_="h1", margin_bottom="1rem"),
-                _allowed(permission, *children),
-                class_name="cc-main",
-            ),
-            class_name="cc-body",
-        ),
-        class_name="cc-page",
+        phone_menu(nav_links(path, badge_ids=False), path),
+        rx.el.nav(nav_links(path), aria_label=tr("shell.navigation"), class_name="cc-nav"),
     )
+
+
+def shell_content(*children: rx.Component, title_key: str) -> rx.Component:
+    """A signed-in page's own part, beside the shell's navigation: its heading and content."""
+    return content_main(
+        rx.heading(tr(title_key), size="7", as_="h1", margin_bottom="1rem"),
+        *children,
+        class_name="cc-main",
+    )
+
+
+def app_page(
+    *children: rx.Component, title_key: str, permission: str | None = None
+) -> rx.Component:
+    """A customer's signed-in page (the shell around it is the frame's): its heading and its
+    content for users holding ``permission``."""
+    return shell_content(_allowed(permission, *children), title_key=title_key)

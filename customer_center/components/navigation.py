@@ -87,8 +87,8 @@ def prefetched_link(child: rx.Component, *, route: str) -> rx.Component:
     return ReactRouterLink.create(child, to=route, custom_attrs={"prefetch": "render"})
 
 
-def _link(item: NavItem, *, badge_ids: bool) -> rx.Component:
-    active = SessionState.router.page.path == item.route
+def _link(item: NavItem, path: rx.Var[str], *, badge_ids: bool) -> rx.Component:
+    active = path == item.route
     nav = item.nav
     link = rx.link(
         prefetched_link(
@@ -110,9 +110,10 @@ def _link(item: NavItem, *, badge_ids: bool) -> rx.Component:
     return rx.cond(holds_any(item.rights), link) if item.rights else link
 
 
-def nav_links(*, badge_ids: bool = True) -> rx.Component:
-    """The entries the user may see; ``badge_ids=False`` for a second copy on the page."""
-    links = [_link(item, badge_ids=badge_ids) for item in nav_items()]
+def nav_links(path: rx.Var[str], *, badge_ids: bool = True) -> rx.Component:
+    """The entries the user may see, the one of ``path`` marked current; ``badge_ids=False``
+    for a second copy on the page."""
+    links = [_link(item, path, badge_ids=badge_ids) for item in nav_items()]
     return rx.vstack(*links, spacing="1", width="100%")
 
 
@@ -128,7 +129,8 @@ def phone_menu(
 ) -> rx.Component:
     """On a phone, the navigation folds into one menu button that names the current page;
     opened, it lists every entry the user may see, the current one marked (aria-current and
-    a bar). Hidden on wider screens, where the side navigation shows."""
+    a bar). Hidden on wider screens, where the side navigation shows. Following a link closes
+    it: the menu is keyed by ``path``, so a new address mounts it anew (closed)."""
     if entries is None:
         entries = [(item.route, item.nav.label_key) for item in nav_items()]
     return rx.el.nav(
@@ -142,6 +144,7 @@ def phone_menu(
             ),
             links,
             class_name="cc-phone-details",
+            key=path,
         ),
         aria_label=tr("shell.menu"),
         class_name="cc-phone-nav",

@@ -13,7 +13,13 @@ from typing import Any
 
 import reflex as rx
 
-from customer_center.components.layout import account_menu, content_main, loaded_path, skip_link
+from customer_center.components.layout import (
+    account_menu,
+    content_main,
+    loaded_path,
+    shell_content,
+    skip_link,
+)
 from customer_center.components.navigation import phone_menu
 from customer_center.components.portal_page import PUBLIC_ROUTES, Decorator, page_title
 from customer_center.components.ui import BRAND, dev_mailbox_link, language_select, tr
@@ -74,8 +80,8 @@ def seller_public_route(route: str, *loads: Any, title_key: str) -> Decorator:
     )
 
 
-def _nav_link(item: SellerNavItem) -> rx.Component:
-    active = SellerShellState.router.page.path == item.route
+def _nav_link(item: SellerNavItem, path: rx.Var[str]) -> rx.Component:
+    active = path == item.route
     link = rx.link(
         rx.hstack(
             rx.icon(item.nav.icon, size=18),
@@ -93,8 +99,9 @@ def _nav_link(item: SellerNavItem) -> rx.Component:
     return rx.cond(SellerShellState.rights.contains(item.right.value), link)
 
 
-def seller_nav() -> rx.Component:
-    return rx.vstack(*[_nav_link(item) for item in seller_nav_items()], spacing="1", width="100%")
+def seller_nav(path: rx.Var[str]) -> rx.Component:
+    links = [_nav_link(item, path) for item in seller_nav_items()]
+    return rx.vstack(*links, spacing="1", width="100%")
 
 
 def side_label() -> rx.Component:
@@ -180,26 +187,25 @@ def _allowed(right: StaffPermission | None, *children: rx.Component) -> rx.Compo
     )
 
 
+def seller_shell_frame(path: rx.Var[str]) -> rx.Component:
+    """The seller's shell around its signed-in pages: skip link, header, the phone menu and
+    the side navigation (``path``: the address shown). Mounted once, in the frame
+    (components/frame.py)."""
+    entries = [(item.route, item.nav.label_key) for item in seller_nav_items()]
+    return rx.fragment(
+        skip_link(),
+        seller_header(),
+        phone_menu(seller_nav(path), path, entries),
+        rx.el.nav(seller_nav(path), aria_label=tr("shell.navigation"), class_name="cc-nav"),
+    )
+
+
 def seller_shell(
     *children: rx.Component, title_key: str, right: StaffPermission | None = None
 ) -> rx.Component:
-    """The frame of every signed-in seller page."""
-    entries = [(item.route, item.nav.label_key) for item in seller_nav_items()]
-    return rx.box(
-        skip_link(),
-        seller_header(),
-        phone_menu(seller_nav(), SellerShellState.router.page.path, entries),
-        rx.flex(
-            rx.el.nav(seller_nav(), aria_label=tr("shell.navigation"), class_name="cc-nav"),
-            content_main(
-                rx.heading(tr(title_key), size="7", as_="h1", margin_bottom="1rem"),
-                _allowed(right, *children),
-                class_name="cc-main",
-            ),
-            class_name="cc-body",
-        ),
-        class_name="cc-page",
-    )
+    """A signed-in seller page (the shell around it is the frame's): its heading and its
+    content for staff holding ``right``."""
+    return shell_content(_allowed(right, *children), title_key=title_key)
 
 
 def seller_public_page(*children: rx.Component, title_key: str) -> rx.Component:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import reflex as rx
 from reflex.vars import Var, VarData
 
-from customer_center.components.layout import customer_shell
+from customer_center.components.layout import CONTENT_ID, customer_shell
 from customer_center.components.portal_page import SIGNED_IN_ROUTES
 from customer_center.components.seller_page import SELLER_ROUTES, seller_shell_frame
 
@@ -27,9 +27,31 @@ _LOCATION = VarData(
 )
 
 
+# After a move to another page, the keyboard's focus goes to the new page's content (the
+# <main> the skip link leads to), as a screen reader should hear: otherwise it stays on the
+# link or menu of the shell, which does not change. A page that focused a field of its own
+# keeps it. Not on the first page of a tab: there the browser starts at the top.
+_FOCUS_CONTENT_ON_NAVIGATION = VarData(
+    imports={"react": ["useEffect", "useRef"], "react-router": "useLocation"},
+    hooks={
+        """const ccShownPath = useLocation().pathname;
+const ccLastPath = useRef(ccShownPath);
+useEffect(() => {
+  if (ccLastPath.current === ccShownPath) return;
+  ccLastPath.current = ccShownPath;
+  const content = document.getElementById("%s");
+  if (content && !content.contains(document.activeElement)) content.focus({preventScroll: true});
+}, [ccShownPath]);"""
+        % CONTENT_ID: None
+    },
+)
+
+
 def client_path() -> Var[str]:
-    """The address's path as the browser has it now (changes as soon as a link is followed)."""
-    return Var(_js_expr="ccLocation.pathname", _var_type=str, _var_data=_LOCATION)
+    """The address's path as the browser has it now (changes as soon as a link is followed),
+    without a trailing slash (a page loaded from the server has one)."""
+    shown = '(ccLocation.pathname.replace(/\\/+$/, "") || "/")'
+    return Var(_js_expr=shown, _var_type=str, _var_data=_LOCATION)
 
 
 def route_pattern(routes: Iterable[str]) -> str:
@@ -52,5 +74,7 @@ def portal_frame() -> rx.Component:
     return rx.el.div(
         rx.cond(customer, customer_shell(client_path())),
         rx.cond(seller, seller_shell_frame(client_path())),
-        class_name=rx.cond(customer | seller, "cc-page cc-shell", "cc-frame"),
+        class_name=rx.cond(customer | seller, "cc-page cc-shell", "cc-frame")._replace(
+            merge_var_data=_FOCUS_CONTENT_ON_NAVIGATION
+        ),
     )

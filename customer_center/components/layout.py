@@ -23,8 +23,14 @@ CONTENT_ID = "content"
 
 
 def skip_link() -> rx.Component:
-    """The first stop of the keyboard: straight to the page's content (WCAG 2.4.1)."""
-    return rx.el.a(tr("shell.skip"), href=f"#{CONTENT_ID}", class_name="cc-skip")
+    """The first stop of the keyboard: straight to the page's content (WCAG 2.4.1). The
+    router takes the link without moving the focus, so the click moves it (in the browser)."""
+    return rx.el.a(
+        tr("shell.skip"),
+        href=f"#{CONTENT_ID}",
+        on_click=rx.set_focus(CONTENT_ID),
+        class_name="cc-skip",
+    )
 
 
 def content_main(*children: rx.Component, **props: object) -> rx.Component:
@@ -33,15 +39,16 @@ def content_main(*children: rx.Component, **props: object) -> rx.Component:
 
 
 def _header(
-    *left: rx.Component, right: tuple[rx.Component, ...] = (), dev_link: bool = True
+    *left: rx.Component, right: tuple[rx.Component, ...] = (), signed_in: bool = False
 ) -> rx.Component:
     """The slim bar on every page: brand left, dev mailbox (signed out; signed in it is in
-    the account menu) and language switch right."""
+    the account menu) and language switch right. Signed out, the bar is part of the page and
+    carries its loaded marker; signed in, it is the shell's and the page's <main> does."""
     return rx.hstack(
         brand(),
         *left,
         rx.spacer(),
-        *(_dev_link() if dev_link else []),
+        *([] if signed_in else _dev_link()),
         language_select(),
         *right,
         class_name="cc-header",
@@ -51,8 +58,14 @@ def _header(
         # The banner landmark (axe: every content in a landmark); a role, not a <header>
         # around it, so the bar stays sticky to the page.
         role="banner",
-        custom_attrs={"data-cc-loaded": loaded_path()},
+        custom_attrs={} if signed_in else loaded_marker(),
     )
+
+
+def loaded_marker() -> dict[str, rx.Var]:
+    """The attribute the browser tests wait for, on a part that renders with the page itself
+    (not on the shell, which shows before a page's code has loaded)."""
+    return {"data-cc-loaded": loaded_path()}
 
 
 def loaded_path() -> rx.Var:
@@ -146,7 +159,7 @@ def app_header() -> rx.Component:
         rx.text(SessionState.company_name, weight="medium", class_name="cc-hide-narrow cc-nowrap"),
         global_search(),
         right=(user_menu(),),
-        dev_link=False,
+        signed_in=True,
     )
 
 
@@ -241,6 +254,7 @@ def shell_content(*children: rx.Component, title_key: str) -> rx.Component:
         rx.heading(tr(title_key), size="7", as_="h1", margin_bottom="1rem"),
         *children,
         class_name="cc-main",
+        custom_attrs=loaded_marker(),
     )
 
 

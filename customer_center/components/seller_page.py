@@ -16,7 +16,7 @@ import reflex as rx
 from customer_center.components.layout import (
     account_menu,
     content_main,
-    loaded_path,
+    loaded_marker,
     shell_content,
     skip_link,
 )
@@ -167,7 +167,7 @@ def seller_header(signed_in: bool = True) -> rx.Component:
         spacing="4",
         width="100%",
         role="banner",
-        custom_attrs={"data-cc-loaded": loaded_path()},
+        custom_attrs={} if signed_in else loaded_marker(),
     )
 
 

@@ -242,6 +242,16 @@ def test_the_account_menu_holds_the_account_page_mailbox_and_sign_out(
     page.get_by_role("menuitem", name="My account").click()
     page.wait_for_url("**/profile**")
     expect(page.get_by_role("heading", name="My account", level=1)).to_be_visible()
-    # The skip link is the first stop of the keyboard and leads to the content.
+    # Moved to another page by the navigation, the keyboard is at the new page's content,
+    # not on the link of the shell (which stays).
+    page.locator("nav.cc-nav").get_by_role("link", name="Overview").click()
+    page.wait_for_url("**/dashboard**")
+    content = page.locator("main#content")
+    expect(content).to_be_focused()
+    # On a page loaded anew, the skip link is the first stop of the keyboard and leads there.
+    page.reload()
+    wait_until_loaded(page)
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(content).to_be_focused()

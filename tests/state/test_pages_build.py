@@ -6,6 +6,7 @@ import pytest
 from reflex.vars import Var
 
 import customer_center.customer_center as portal
+from customer_center.components.frame import client_path
 from customer_center.components.navigation import nav_items, nav_links
 from customer_center.components.portal_page import TITLE_KEYS, tab_title
 from customer_center.components.seller_page import seller_nav_items
@@ -109,7 +110,7 @@ def test_the_navigation_lists_the_registered_pages_in_order_with_their_rights() 
         (routes.PROFILE, "myaccount.nav", ()),
     ]
     assert all(isinstance(r, Permission) for item in nav_items() for r in item.rights)
-    shown = str(nav_links().render())
+    shown = str(nav_links(client_path()).render())
     assert (
         shown.index("nav.dashboard") < shown.index("nav.catalogue") < shown.index("myaccount.nav")
     )

@@ -29,21 +29,19 @@ _LOCATION = VarData(
 
 # After a move to another page, the keyboard's focus goes to the new page's content (the
 # <main> the skip link leads to), as a screen reader should hear: otherwise it stays on the
-# link or menu of the shell, which does not change. A page that focused a field of its own
+# link of the shell, which does not change. A page that focused a field of its own
 # keeps it. Not on the first page of a tab: there the browser starts at the top.
-_FOCUS_CONTENT_ON_NAVIGATION = VarData(
-    imports={"react": ["useEffect", "useRef"], "react-router": "useLocation"},
-    hooks={
-        """const ccShownPath = useLocation().pathname;
+_FOCUS_CONTENT_HOOK = """const ccShownPath = useLocation().pathname;
 const ccLastPath = useRef(ccShownPath);
 useEffect(() => {
   if (ccLastPath.current === ccShownPath) return;
   ccLastPath.current = ccShownPath;
-  const content = document.getElementById("%s");
+  const content = document.getElementById("CONTENT_ID");
   if (content && !content.contains(document.activeElement)) content.focus({preventScroll: true});
-}, [ccShownPath]);"""
-        % CONTENT_ID: None
-    },
+}, [ccShownPath]);""".replace("CONTENT_ID", CONTENT_ID)
+_FOCUS_CONTENT_ON_NAVIGATION = VarData(
+    imports={"react": ["useEffect", "useRef"], "react-router": "useLocation"},
+    hooks={_FOCUS_CONTENT_HOOK: None},
 )
 
 

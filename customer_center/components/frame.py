@@ -69,10 +69,14 @@ def portal_frame() -> rx.Component:
     """The app wrap: the page (appended by Reflex as the last child) sits in the grid of the
     shell that belongs to its route, or alone."""
     customer, seller = on_routes(SIGNED_IN_ROUTES), on_routes(SELLER_ROUTES)
-    return rx.el.div(
+    frame = rx.el.div(
         rx.cond(customer, customer_shell(client_path())),
         rx.cond(seller, seller_shell_frame(client_path())),
         class_name=rx.cond(customer | seller, "cc-page cc-shell", "cc-frame")._replace(
             merge_var_data=_FOCUS_CONTENT_ON_NAVIGATION
         ),
     )
+    # Reflex gives a page's components their default styles (a spacer's growth...) when it
+    # compiles the page; an app wrap is not a page, so the frame takes them here.
+    frame._add_style_recursive({})
+    return frame

@@ -45,3 +45,9 @@ def test_the_frame_wraps_the_whole_app_and_renders() -> None:
     wraps = portal.app.extra_app_wraps
     assert [key for key in wraps] == [(1, "PortalFrame")]
     assert portal_frame().render()["name"] == '"div"'
+
+
+def test_the_frames_components_keep_their_default_styles() -> None:
+    """Reflex styles a page's components when it compiles the page, not an app wrap's: the
+    headers' spacers would not push the menus to the right."""
+    assert str(portal_frame()).count('["flex"] : 1, ["justifySelf"] : "stretch"') >= 2

@@ -129,6 +129,8 @@ class OrderEvent(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("order_id", "external_key"),
         Index("ix_order_event_order_created", "order_id", "created_at"),
+        # a company's submissions of a month (the controller's dashboard)
+        Index("ix_order_event_company_kind_created", "company_id", "kind", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

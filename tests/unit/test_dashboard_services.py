@@ -8,9 +8,11 @@ from dataclasses import dataclass
 import pytest
 
 from customer_center.domain.errors import ServiceError
+from customer_center.domain.order_states import EventKind
 from customer_center.domain.people import UserStatus
 from customer_center.integrations.erp.protocol import ErpContact
 from customer_center.models.identity import SsoConfig
+from customer_center.models.order import OrderEvent
 from customer_center.services.dashboard.controller import controller_view
 from customer_center.services.dashboard.everyone import my_day
 from customer_center.services.dashboard.main_contact import company_view
@@ -170,6 +172,39 @@ def test_the_controller_sees_this_month_and_why_orders_went_over(shop):
     assert view.last_month_cents == 0
     assert [(r.kind, r.orders) for r in view.reasons] == [("order_value", 1)]
     assert view.over_budget_orders == 1
+
+
+def test_the_controller_counts_each_limit_once_per_submission_in_sql(shop):
+    """Every submission of the month counts (no cap), a limit once per submission, a
+    resubmitted order once among the orders over budget; malformed reasons are skipped."""
+    order_id = shop.order(shop.anna).order_id
+    other_id = shop.order(shop.anna).order_id
+    month = {"kind": "period_budget", "period": "month"}
+    submissions = [
+        (order_id, [{"kind": "order_value"}, month, month]),
+        (order_id, [{"kind": "order_value"}]),  # resubmitted: the same order again
+        (other_id, [{"kind": "period_budget", "period": "year"}, "not a reason", {"x": 1}]),
+        (other_id, {"kind": "order_value"}),  # reasons that are not a list
+    ]
+    for target, reasons in submissions:
+        shop.session.add(
+            OrderEvent(
+                company_id=shop.main.company_id,
+                order_id=target,
+                kind=EventKind.SUBMITTED,
+                data={"reasons": reasons},
+            )
+        )
+    shop.session.commit()
+
+    view = controller_view(shop.session, shop.main)
+
+    assert [(r.kind, r.period, r.orders) for r in view.reasons] == [
+        ("order_value", None, 2),
+        ("period_budget", "month", 1),
+        ("period_budget", "year", 1),
+    ]
+    assert view.over_budget_orders == 2
 
 
 def test_the_controller_view_needs_reports(shop):

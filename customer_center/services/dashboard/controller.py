@@ -1,14 +1,13 @@
 """The controller's dashboard: spend this month against last month, and why orders went over
-budget this month (the limits their submissions exceeded), summed in SQL where the database
-can and counted over this month's submissions where the reasons sit in an event's data."""
+budget this month (the limits their submissions exceeded), all summed in SQL (the reasons sit
+in the submission events' JSON data)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import case, func
+from sqlalchemy import DateTime, bindparam, case, func, text
 from sqlmodel import Session, col, select
 
 from customer_center.domain.order_states import (
@@ -19,14 +18,11 @@ from customer_center.domain.order_states import (
 from customer_center.domain.permissions import Permission
 from customer_center.domain.portal_time import start_of_local_day
 from customer_center.domain.principals import CustomerUser
-from customer_center.models.order import Order, OrderEvent
+from customer_center.models.order import Order
 from customer_center.services.controlling import range_bounds
 from customer_center.services.people.budgets import company_currency, local_today
 
 TOP_REASONS = 3
-# At most this many of the month's submissions are read for their reasons (a guard; a company
-# submits far fewer orders than this in a month).
-MAX_SUBMISSIONS = 5000
 
 
 @dataclass(frozen=True)
@@ -77,29 +73,53 @@ def controller_view(
     )
 
 
+# Each reason of each of the company's submissions in a time range, as rows ``reasons``
+# (event, order, kind, period), read in the database: JSON functions differ between the two.
+_REASONS_POSTGRESQL = """WITH reasons AS (
+    SELECT e.id AS event_id, e.order_id, r ->> 'kind' AS kind, r ->> 'period' AS period
+    FROM order_event e CROSS JOIN LATERAL json_array_elements(
+        CASE WHEN json_typeof(e.data -> 'reasons') = 'array'
+             THEN e.data -> 'reasons' ELSE '[]'::json END) AS r
+    WHERE e.company_id = :company_id AND e.kind = :kind
+      AND e.created_at >= :since AND e.created_at < :until)
+"""
+_REASONS_SQLITE = """WITH reasons AS (
+    SELECT e.id AS event_id, e.order_id,
+           CASE WHEN r.type = 'object' THEN json_extract(r.value, '$.kind') END AS kind,
+           CASE WHEN r.type = 'object' THEN json_extract(r.value, '$.period') END AS period
+    FROM order_event e, json_each(
+        CASE WHEN json_type(e.data, '$.reasons') = 'array'
+             THEN json_extract(e.data, '$.reasons') ELSE '[]' END) AS r
+    WHERE e.company_id = :company_id AND e.kind = :kind
+      AND e.created_at >= :since AND e.created_at < :until)
+"""
+# Per limit (a budget's period only for period budgets) the submissions that exceeded it,
+# and on a row with an empty kind the orders that exceeded any.
+_COUNTS = """SELECT kind, CASE WHEN kind = 'period_budget' THEN period END AS period,
+       count(DISTINCT event_id) AS n
+FROM reasons WHERE coalesce(kind, '') <> '' GROUP BY 1, 2
+UNION ALL
+SELECT '', NULL, count(DISTINCT order_id) FROM reasons WHERE coalesce(kind, '') <> ''
+"""
+_REASON_COUNTS = {
+    "postgresql": text(_REASONS_POSTGRESQL + _COUNTS),
+    "sqlite": text(_REASONS_SQLITE + _COUNTS),
+}
+
+
 def _reasons(
-    session: Session, company_id: int, since: object, until: object
+    session: Session, company_id: int, since: datetime, until: datetime
 ) -> tuple[list[Reason], int]:
-    rows = session.exec(
-        select(OrderEvent.order_id, OrderEvent.data)
-        .where(
-            col(OrderEvent.company_id) == company_id,
-            col(OrderEvent.kind) == EventKind.SUBMITTED,
-            col(OrderEvent.created_at) >= since,
-            col(OrderEvent.created_at) < until,
-        )
-        .limit(MAX_SUBMISSIONS)
-    ).all()
-    counted: Counter[tuple[str, str | None]] = Counter()
-    over: set[int] = set()
-    for order_id, data in rows:
-        kinds = {
-            (str(r.get("kind", "")), r.get("period") if r.get("kind") == "period_budget" else None)
-            for r in (data or {}).get("reasons", [])
-            if isinstance(r, dict) and r.get("kind")
-        }
-        counted.update(kinds)
-        if kinds:
-            over.add(order_id)
-    top = [Reason(kind, period, n) for (kind, period), n in counted.most_common(TOP_REASONS)]
-    return top, len(over)
+    """The limits this month's submissions exceeded, the most frequent first (a limit
+    counted once per submission), and how many orders exceeded one."""
+    query = _REASON_COUNTS[session.get_bind().dialect.name].bindparams(
+        bindparam("since", type_=DateTime()), bindparam("until", type_=DateTime())
+    )
+    params = {"company_id": company_id, "kind": EventKind.SUBMITTED, "since": since, "until": until}
+    rows = session.execute(query, params).all()
+    over = next(int(n) for kind, _period, n in rows if kind == "")
+    limits = sorted(
+        (Reason(str(kind), period, int(n)) for kind, period, n in rows if kind != ""),
+        key=lambda reason: (-reason.orders, reason.kind, reason.period or ""),
+    )
+    return limits[:TOP_REASONS], over

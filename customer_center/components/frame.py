@@ -18,7 +18,7 @@ from reflex.vars import Var, VarData
 
 from customer_center.components.layout import CONTENT_ID, customer_shell
 from customer_center.components.portal_page import SIGNED_IN_ROUTES
-from customer_center.components.seller_page import SELLER_ROUTES, seller_shell_frame
+from customer_center.components.seller_page import SELLER_ROUTES, seller_shell
 
 # React Router's location, read with its hook where the frame renders.
 _LOCATION = VarData(
@@ -71,7 +71,7 @@ def portal_frame() -> rx.Component:
     customer, seller = on_routes(SIGNED_IN_ROUTES), on_routes(SELLER_ROUTES)
     frame = rx.el.div(
         rx.cond(customer, customer_shell(client_path())),
-        rx.cond(seller, seller_shell_frame(client_path())),
+        rx.cond(seller, seller_shell(client_path())),
         class_name=rx.cond(customer | seller, "cc-page cc-shell", "cc-frame")._replace(
             merge_var_data=_FOCUS_CONTENT_ON_NAVIGATION
         ),

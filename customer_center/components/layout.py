@@ -63,16 +63,12 @@ def _header(
 
 
 def loaded_marker() -> dict[str, rx.Var]:
-    """The attribute the browser tests wait for, on a part that renders with the page itself
-    (not on the shell, which shows before a page's code has loaded)."""
-    return {"data-cc-loaded": loaded_path()}
-
-
-def loaded_path() -> rx.Var:
-    """The path whose on_load handlers have all finished, empty while they run: Reflex sets
-    ``is_hydrated`` after the last of them (and clears it in the browser on navigation), so
-    the browser tests know when a page is ready for input (tests/e2e/helpers.py)."""
-    return rx.cond(PortalState.is_hydrated, PortalState.router.url.path, "")
+    """``data-cc-loaded``: the path whose on_load handlers have all finished, empty while they
+    run. Reflex sets ``is_hydrated`` after the last of them (and clears it in the browser on
+    navigation), so the browser tests know when a page is ready for input
+    (tests/e2e/helpers.py). It goes on a part that renders with the page itself, not on the
+    shell, which shows before a page's code has loaded."""
+    return {"data-cc-loaded": rx.cond(PortalState.is_hydrated, PortalState.router.url.path, "")}
 
 
 def public_header() -> rx.Component:

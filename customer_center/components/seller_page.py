@@ -187,7 +187,7 @@ def _allowed(right: StaffPermission | None, *children: rx.Component) -> rx.Compo
     )
 
 
-def seller_shell_frame(path: rx.Var[str]) -> rx.Component:
+def seller_shell(path: rx.Var[str]) -> rx.Component:
     """The seller's shell around its signed-in pages: skip link, header, the phone menu and
     the side navigation (``path``: the address shown). Mounted once, in the frame
     (components/frame.py)."""
@@ -200,7 +200,7 @@ def seller_shell_frame(path: rx.Var[str]) -> rx.Component:
     )
 
 
-def seller_shell(
+def seller_app_page(
     *children: rx.Component, title_key: str, right: StaffPermission | None = None
 ) -> rx.Component:
     """A signed-in seller page (the shell around it is the frame's): its heading and its

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.forms import field, form, new_password_fields, submit_button
-from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
+from customer_center.components.seller_page import SellerNav, seller_app_page, seller_page
 from customer_center.components.ui import notice, tr
 from customer_center.domain import routes
 from customer_center.domain.languages import LANGUAGES
@@ -91,7 +91,7 @@ def _password() -> rx.Component:
     nav=SellerNav("seller.nav.account", "circle_user", 9),
 )
 def seller_account_page() -> rx.Component:
-    return seller_shell(
+    return seller_app_page(
         rx.vstack(_facts(), _password(), spacing="4", width="100%"),
         title_key="seller.account.title",
     )

@@ -7,7 +7,7 @@ import reflex as rx
 
 from customer_center.components.pager import page_text, state_pager
 from customer_center.components.seller_company_nav import company_nav
-from customer_center.components.seller_page import seller_page, seller_shell
+from customer_center.components.seller_page import seller_app_page, seller_page
 from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import ActingPolicy, StaffPermission
@@ -121,7 +121,7 @@ def _users() -> rx.Component:
 
 @seller_page(routes.SELLER_COMPANY_ACT, S.load, title_key="page.seller_act")
 def seller_act_page() -> rx.Component:
-    return seller_shell(
+    return seller_app_page(
         rx.vstack(
             rx.cond(S.company_id != 0, company_nav(S.company_id.to_string(), "act")),
             rx.link(

@@ -19,7 +19,7 @@ from customer_center.components.case_parts import (
     timeline,
 )
 from customer_center.components.pager import paged_rows
-from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
+from customer_center.components.seller_page import SellerNav, seller_app_page, seller_page
 from customer_center.components.ui import Texts, tr
 from customer_center.domain import routes
 from customer_center.domain.cases import TIME_PERIODS
@@ -144,7 +144,7 @@ def _times_card() -> rx.Component:
 )
 def seller_cases_page() -> rx.Component:
     state = SellerCasesState
-    return seller_shell(
+    return seller_app_page(
         rx.vstack(
             rx.cond(state.times.contains("cases"), _times_card()),
             queue_view_select(
@@ -265,7 +265,7 @@ def _reply_form() -> rx.Component:
 @seller_page(routes.SELLER_CASE, SellerCaseState.load, title_key="page.seller_case", right=VIEW)
 def seller_case_page() -> rx.Component:
     state = SellerCaseState
-    return seller_shell(
+    return seller_app_page(
         record_page(
             state,
             rx.link(tr("page.seller_cases"), href=routes.SELLER_CASES, size="2"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from customer_center.components.pager import pager
-from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
+from customer_center.components.seller_page import SellerNav, seller_app_page, seller_page
 from customer_center.components.ui import Texts, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
@@ -94,7 +94,7 @@ def search_box() -> rx.Component:
 )
 def seller_companies_page() -> rx.Component:
     state = SellerCompaniesState
-    return seller_shell(
+    return seller_app_page(
         rx.vstack(
             search_box(),
             rx.text(

@@ -11,7 +11,7 @@ from customer_center.components.forms import field_error, form
 from customer_center.components.pager import pager
 from customer_center.components.seller_assist import assist_buttons, assist_dialog, assist_done
 from customer_center.components.seller_company_nav import company_nav
-from customer_center.components.seller_page import seller_page, seller_shell
+from customer_center.components.seller_page import seller_app_page, seller_page
 from customer_center.components.ui import Texts, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission, TeamRole
@@ -524,7 +524,7 @@ def section_body() -> rx.Component:
 
 @seller_page(routes.SELLER_COMPANY, S.load, title_key="seller.console.company_page", right=VIEW)
 def seller_company_page() -> rx.Component:
-    return seller_shell(
+    return seller_app_page(
         rx.cond(
             S.not_found != "",
             rx.vstack(

@@ -8,7 +8,7 @@ import reflex as rx
 
 from customer_center.components.pager import state_pager
 from customer_center.components.seller_company_nav import company_nav
-from customer_center.components.seller_page import seller_page, seller_shell
+from customer_center.components.seller_page import seller_app_page, seller_page
 from customer_center.components.ui import Text, Texts, notice, once_loaded, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
@@ -172,7 +172,7 @@ def order_row(row: Texts) -> rx.Component:
 )
 def seller_company_orders_page() -> rx.Component:
     state = SellerOrdersState
-    return seller_shell(
+    return seller_app_page(
         rx.vstack(
             rx.cond(state.company_id != "", company_nav(state.company_id, "orders")),
             rx.hstack(
@@ -590,7 +590,7 @@ def timeline_card() -> rx.Component:
 )
 def seller_company_order_page() -> rx.Component:
     state = SellerOrderJourneyState
-    return seller_shell(
+    return seller_app_page(
         rx.vstack(
             rx.cond(state.company_id != "", company_nav(state.company_id, "orders")),
             rx.hstack(

@@ -7,7 +7,7 @@ import reflex as rx
 
 from customer_center.components.forms import field, form
 from customer_center.components.seller_company_nav import company_nav
-from customer_center.components.seller_page import seller_page, seller_shell
+from customer_center.components.seller_page import seller_app_page, seller_page
 from customer_center.components.ui import Texts, notice, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
@@ -282,7 +282,7 @@ def cart_result() -> rx.Component:
 )
 def seller_company_prices_page() -> rx.Component:
     state = SellerPricesState
-    return seller_shell(
+    return seller_app_page(
         rx.vstack(
             rx.cond(state.company_id != "", company_nav(state.company_id, "prices")),
             company_back_link(state.company_id, state.company_name),

@@ -13,7 +13,7 @@ from customer_center.components.punchout_views import (
     sessions_list,
 )
 from customer_center.components.seller_company_nav import company_nav
-from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
+from customer_center.components.seller_page import SellerNav, seller_app_page, seller_page
 from customer_center.components.ui import notice, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
@@ -143,7 +143,7 @@ def new_secret() -> rx.Component:
     right=VIEW,
 )
 def seller_company_punchout_page() -> rx.Component:
-    return seller_shell(
+    return seller_app_page(
         rx.vstack(
             rx.cond(S.company_id != "", company_nav(S.company_id, "punchout")),
             company_back_link(S.company_id, S.company_name),
@@ -184,7 +184,7 @@ def seller_company_punchout_page() -> rx.Component:
 )
 def seller_punchout_page() -> rx.Component:
     state = SellerAllPunchoutsState
-    return seller_shell(
+    return seller_app_page(
         rx.vstack(
             rx.text(tr("punchout.console_intro"), color_scheme="gray"),
             section("punchout.sessions", sessions_list(state), id_="sessions"),

@@ -19,7 +19,7 @@ from customer_center.components.case_parts import (
 )
 from customer_center.components.pager import paged_rows
 from customer_center.components.return_parts import lines_table, return_facts, returns_table
-from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
+from customer_center.components.seller_page import SellerNav, seller_app_page, seller_page
 from customer_center.components.ui import Texts, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
@@ -37,7 +37,7 @@ VIEW = StaffPermission.VIEW
 )
 def seller_returns_page() -> rx.Component:
     state = SellerReturnsState
-    return seller_shell(
+    return seller_app_page(
         rx.vstack(
             queue_view_select(
                 "returns",
@@ -183,7 +183,7 @@ def _window() -> rx.Component:
 )
 def seller_return_page() -> rx.Component:
     state = SellerReturnState
-    return seller_shell(
+    return seller_app_page(
         record_page(
             state,
             rx.link(tr("page.seller_returns"), href=routes.SELLER_RETURNS, size="2"),

@@ -7,7 +7,7 @@ from reflex.vars import ArrayVar
 
 from customer_center.components.forms import field, field_error, form
 from customer_center.components.pager import page_text, state_pager
-from customer_center.components.seller_page import SellerNav, seller_page, seller_shell
+from customer_center.components.seller_page import SellerNav, seller_app_page, seller_page
 from customer_center.components.ui import Texts, notice, once_loaded, tr
 from customer_center.domain import routes
 from customer_center.domain.staff import StaffPermission
@@ -214,7 +214,7 @@ def done_text() -> rx.Var:
 )
 def seller_staff_page() -> rx.Component:
     state = SellerStaffState
-    return seller_shell(
+    return seller_app_page(
         rx.vstack(
             rx.cond(state.message != "", notice(done_text(), icon="check")),
             rx.cond(

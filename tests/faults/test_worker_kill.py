@@ -33,7 +33,7 @@ from tests.faults.servers import ThrowawayPostgres, ThrowawayRedis, wait_for
 ORDER = state_name("order_view", "order_view_state")
 CATALOGUE = state_name("catalogue", "catalogue_state")
 CHECKOUT = state_name("checkout", "checkout_state")
-WAITING_FOR_LOCK = """SELECT client_port FROM pg_stat_activity
+WAITING_FOR_LOCK = """SELECT client_port, left(query, 120) FROM pg_stat_activity
     WHERE datname = current_database() AND wait_event_type = 'Lock'
     AND pid <> pg_backend_pid()"""
 
@@ -65,8 +65,17 @@ class Held:
         self.transaction = self.connection.begin()
         self.connection.execute(text(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
 
+    def waiting(self) -> list[tuple[int, str]]:
+        """The connections waiting for the lock: their ports and what they wait to do. Asked
+        inside the lock's transaction, where PostgreSQL keeps the first answer of
+        pg_stat_activity until the transaction ends: the snapshot is cleared first, else a
+        poll never sees a writer that began to wait after the first one."""
+        self.connection.execute(text("SELECT pg_stat_clear_snapshot()"))
+        rows = self.connection.execute(text(WAITING_FOR_LOCK)).all()
+        return [(int(port), str(query)) for port, query in rows]
+
     def waiting_ports(self) -> list[int]:
-        return [int(port) for port in self.connection.execute(text(WAITING_FOR_LOCK)).scalars()]
+        return [port for port, _query in self.waiting()]
 
     def release(self) -> None:
         self.transaction.rollback()
@@ -75,7 +84,10 @@ class Held:
 
 def _kill_the_waiting_worker(portal: Portal, held: Held) -> int:
     """SIGKILL a worker whose transaction waits for ``held`` (once both events wait); its pid."""
-    wait_for("both events wait for the lock", lambda: len(held.waiting_ports()) == 2, 30)
+    try:
+        wait_for("both events wait for the lock", lambda: len(held.waiting_ports()) == 2, 30)
+    except AssertionError as error:  # say who waits, so that a failure can be explained
+        raise AssertionError(f"{error}; waiting: {held.waiting()}") from None
     port = held.waiting_ports()[0]
     worker = portal.worker_on_port(port)
     worker.kill()

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import reflex as rx
+
+# Reflex imports its database module (and Alembic with it, about 0.1 s) when the first event
+# with arguments arrives: imported with the app, the first user after a start does not wait.
+import reflex.model  # noqa: F401
 from starlette.applications import Starlette
 
 from customer_center.background import (

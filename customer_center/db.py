@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import ORMExecuteState, SessionTransaction
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
@@ -78,3 +81,103 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+# --- whether a transaction wrote ------------------------------------------------------
+
+_WROTE = "db.wrote"
+_BEHIND = "db.wrote_behind"  # an INSERT/UPDATE/DELETE statement: rows the objects don't show
+T = TypeVar("T")
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _transaction_ended(session: OrmSession, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost one (not a flush or a savepoint)
+        # Reset here, not on begin: a statement's event comes before the begin it causes.
+        session.info[_WROTE] = session.info[_BEHIND] = False
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _flushed(session: OrmSession, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    locking = state.is_select and getattr(state.statement, "_for_update_arg", None) is not None
+    if state.is_insert or state.is_update or state.is_delete or locking:
+        state.session.info[_WROTE] = True
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_BEHIND] = True
+
+
+def has_written(session: OrmSession) -> bool:
+    """The session's transaction wrote or locked rows, or holds changes still to flush."""
+    pending = session.new or session.dirty or session.deleted
+    return bool(pending or session.info.get(_WROTE, False))
+
+
+class SharedReads:
+    """Service calls one after the other (one page opening) in one session, each as if in a
+    transaction of its own: a call that wrote is committed at once, a call that failed is
+    rolled back (nothing of the calls before it is lost: they only read, or were committed).
+    Calls that only read share a transaction. What the calls read stays loaded for the next
+    ones, so an order or a company read by one is not read again by the next (the session's
+    identity map; its references are weak, so the objects are kept here). Not for
+    concurrent calls."""
+
+    def __init__(self, engine: Engine | None = None) -> None:
+        self._engine = engine
+        self._session: Session | None = None
+        self._loaded: list[object] = []
+
+    def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        session = self._session or self._open()
+        try:
+            result = fn(session, *args, **kwargs)
+        except BaseException:
+            self._end(commit=False)
+            raise
+        if has_written(session):
+            self._commit(session)
+        return result
+
+    def close(self) -> None:
+        self._end(commit=True)
+
+    def _commit(self, session: Session) -> None:
+        """The call's writes are kept at once. What was read stays loaded (written through
+        the objects, it shows the writes), unless a statement wrote rows behind the
+        objects' back: then everything is read again when next used."""
+        behind = session.info.get(_BEHIND, False)
+        try:
+            session.commit()
+        except BaseException:
+            self._end(commit=False)
+            raise
+        if behind:
+            session.expire_all()
+            self._loaded = []
+
+    def _open(self) -> Session:
+        session = Session(self._engine or get_engine(), expire_on_commit=False)
+        # Held as they load: a call's objects would be gone from the map when it returns.
+        event.listen(
+            session, "loaded_as_persistent", lambda _s, loaded: self._loaded.append(loaded)
+        )
+        self._session = session
+        return session
+
+    def _end(self, *, commit: bool) -> None:
+        session, self._session, self._loaded = self._session, None, []
+        if session is None:
+            return
+        with session:
+            if commit:
+                try:
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+            else:
+                session.rollback()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any, ClassVar, TypeVar
 
 import reflex as rx
 
-from customer_center.db import session_scope
+from customer_center.db import SharedReads, session_scope
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.inputs import bounded_text, parse_id
 from customer_center.domain.permissions import Permission
@@ -37,8 +39,28 @@ def run_in_transaction(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 async def in_transaction(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """The same, in a worker thread: blocking database work never stalls the event loop."""
+    """The same, in a worker thread: blocking database work never stalls the event loop.
+    Within ``reads_shared()`` (a page opening) the calls share a transaction while they read."""
+    shared = _shared_reads.get()
+    if shared is not None:
+        return await asyncio.to_thread(shared.run, fn, *args, **kwargs)
     return await asyncio.to_thread(run_in_transaction, fn, *args, **kwargs)
+
+
+_shared_reads: ContextVar[SharedReads | None] = ContextVar("shared_reads", default=None)
+
+
+@asynccontextmanager
+async def reads_shared() -> AsyncIterator[None]:
+    """The ``in_transaction`` calls of the block as ``db.SharedReads`` runs them: one
+    transaction (one connection from the pool, nothing read twice) while they only read."""
+    shared = SharedReads()
+    token = _shared_reads.set(shared)
+    try:
+        yield
+    finally:
+        _shared_reads.reset(token)
+        await asyncio.to_thread(shared.close)
 
 
 def request_header(router_data: dict, name: str) -> str:

@@ -19,7 +19,7 @@ from reflex.event import EventHandler, EventSpec
 
 from customer_center.domain.principals import CustomerUser, SellerAgent
 from customer_center.state.access import access_of, current_principal, public
-from customer_center.state.base import PortalState
+from customer_center.state.base import PortalState, reads_shared
 from customer_center.state.errors import unexpected_error_toast
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,10 @@ class PageOpenState(PortalState):
         """on_load of every signed-in page (either side): the shell's facts, then the page's
         handlers, each under its own access rule. A visitor who is not signed in is sent to
         sign in by the shell's handler, and nothing of the page runs."""
-        loads = page_loads(self.router.route_id)
+        async with reads_shared():
+            return await self._fill(page_loads(self.router.route_id))
+
+    async def _fill(self, loads: tuple[EventHandler, ...]) -> list[EventSpec] | None:
         context = current_principal.get()
         events: list[Any] = []
         for index, handler in enumerate(loads):

@@ -16,6 +16,7 @@ import asyncio
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -36,11 +37,13 @@ from reflex.state import BaseState
 from reflex_base.constants.state import FIELD_MARKER
 from reflex_base.event import Event
 from reflex_base.event.processor import BaseStateEventProcessor
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 import customer_center.customer_center as portal
 from customer_center.auth.sessions import SESSION_COOKIE, revoke_session
 from customer_center.auth.tokens import token_hash
+from customer_center.db import get_engine
 from customer_center.domain import routes
 from customer_center.domain.people import RuleScope, UserStatus
 from customer_center.integrations.erp.csv_import import import_erp_directory
@@ -653,6 +656,30 @@ async def test_opening_the_order_page_is_one_event_with_one_answer(world: World)
         "order_documents_state",
         "order_totals_state",
     } <= filled
+
+
+async def test_opening_the_order_page_reads_the_order_once(world: World) -> None:
+    """The page's parts read in one transaction: the order the view found is the one the
+    documents and the totals check again, without reading it again."""
+    tab = Tab(StateManagerMemory())
+    await tab.connect(world.cookie_a, "/dashboard")
+    order_reads: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if re.search(
+            r"FROM customer_order WHERE customer_order\.id = \S+$", " ".join(statement.split())
+        ):
+            order_reads.append(statement)
+
+    engine = get_engine()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        route = "/orders/[order_id]"
+        await tab.navigate(world.cookie_a, route, world.params(route))
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    view = next(s for s in await tab.states() if type(s).__name__ == "OrderViewState")
+    assert view.found and len(order_reads) == 1
 
 
 async def _shell_name(tab: Tab) -> str:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import col, delete, select
 
 from customer_center.auth import principals as principals_module
@@ -607,3 +608,26 @@ def test_the_background_round_reminds_once_and_survives_failures(shop, monkeypat
     monkeypatch.setattr(background, "send_reminders", broken)
     background.remind_once()
     assert "approval reminders failed" in caplog.text
+
+
+def test_whom_an_approver_decides_for_is_worked_out_once_per_transaction(shop, db) -> None:
+    shop.chain(("any", [shop.anna]))
+    placed = shop.order()
+    anna = shop.actor(shop.anna)
+    absence_reads: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        if "FROM absence" in statement:
+            absence_reads.append(statement)
+
+    event.listen(db, "before_cursor_execute", record)
+    try:
+        # A decision: the order found, decided, shown again, the badge counted.
+        assert _decide(shop, shop.anna, "approve", placed.order_id) == "approved"
+        decided = len(absence_reads)
+        assert waiting_count(shop.session, anna) == 0
+        assert inbox(shop.session, anna).rows == []
+        assert len(absence_reads) == decided + 1  # a new transaction: read once, not twice
+    finally:
+        event.remove(db, "before_cursor_execute", record)
+    assert decided == 1

@@ -51,3 +51,23 @@ def test_counts_take_the_plural_form_of_each_language() -> None:
     )
     # A key without forms is left as it is.
     assert translate("en", "order_list.count", count=1) == "Orders found: 1"
+
+
+def test_money_is_written_as_babel_writes_it_in_every_language() -> None:
+    """format_money writes from a form read off Babel's own output once per currency and
+    language: the same text as Babel for every amount, sign and rounding."""
+    from babel.numbers import format_currency
+
+    from customer_center.i18n.catalog import LANGUAGES
+
+    amounts = ["0", "0.01", "-0.01", "7", "1224", "-1224.5", "1234567.89", "-98765432.1"]
+    amounts += ["0.005", "0.015", "-0.005", "999.995", "12.3456", "1000000000"]
+    differ = [
+        (lang, currency, amount)
+        for lang in LANGUAGES
+        for currency in ("EUR", "CHF", "USD", "GBP", "JPY", "KWD", "SEK", "PLN", "XYZ")
+        for amount in amounts
+        if format_money(Decimal(amount), currency, lang)
+        != format_currency(Decimal(amount), currency, locale=lang)
+    ]
+    assert differ == []

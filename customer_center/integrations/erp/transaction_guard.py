@@ -6,8 +6,8 @@ ERP would stall every other request. The rule is enforced here, for every call t
 client the services are given (:func:`guarded`, applied in ``services.wiring``):
 
 - SQLAlchemy's session events tell which sessions of the current thread have a transaction
-  open on a connection, and whether it has written (a flush, an INSERT/UPDATE/DELETE
-  statement) or locked rows (``SELECT … FOR UPDATE``).
+  open on a connection; ``db.has_written`` whether it has written (a flush, an
+  INSERT/UPDATE/DELETE statement) or locked rows (``SELECT … FOR UPDATE``).
 - Before each ERP call, a transaction that only read is **ended** (committed: nothing to
   write, the objects read stay loaded); the next database access opens a new one. So a page
   reads the database, the transaction closes, the ERP is asked, and whatever is read after
@@ -35,18 +35,17 @@ from typing import Any, cast
 
 from sqlalchemy import event
 from sqlalchemy.orm import (
-    ORMExecuteState,
     Session,
     SessionTransaction,
     SessionTransactionOrigin,
 )
 
+from customer_center.db import has_written
 from customer_center.integrations.erp.protocol import ErpClient
 
 log = logging.getLogger(__name__)
 
 STRICT = False  # raise instead of logging (the tests set it: tests/conftest.py)
-_WROTE = "erp_guard_wrote"
 
 
 class ErpCallInTransaction(AssertionError):
@@ -70,20 +69,6 @@ def _began(session: Session, _transaction: SessionTransaction, _connection: Any)
 def _ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the outermost one (not a savepoint)
         _open.sessions.discard(session)
-        # Reset here, not on begin: a statement's event comes before the begin it causes.
-        session.info[_WROTE] = False
-
-
-@event.listens_for(Session, "after_flush")
-def _flushed(session: Session, _context: Any) -> None:
-    session.info[_WROTE] = True
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _executed(state: ORMExecuteState) -> None:
-    locking = state.is_select and getattr(state.statement, "_for_update_arg", None) is not None
-    if state.is_insert or state.is_update or state.is_delete or locking:
-        state.session.info[_WROTE] = True
 
 
 def open_transactions() -> list[Session]:
@@ -116,11 +101,9 @@ def _end(session: Session) -> None:
 def _releasable(session: Session) -> bool:
     """Only a transaction the session began by itself (not ``with session.begin():``, whose
     block expects it open) that neither wrote, locked nor holds changes to flush."""
-    pending = session.new or session.dirty or session.deleted
-    wrote = session.info.get(_WROTE, False)
     transaction = session.get_transaction()
     autobegun = transaction is not None and transaction.origin == SessionTransactionOrigin.AUTOBEGIN
-    return autobegun and not (pending or wrote or session.in_nested_transaction())
+    return autobegun and not (has_written(session) or session.in_nested_transaction())
 
 
 class GuardedErpClient:

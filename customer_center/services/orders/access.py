@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import false, or_, update
+from sqlalchemy import event, false, or_, update
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from customer_center.domain import approval_steps
@@ -71,6 +74,9 @@ def viewer_of(
     and ``directory`` holds the approvers of its current steps: then it also tells which of
     them the main contact decides for, without reading the whole company."""
     day = today or local_today()
+    memo = session.info.setdefault(_VIEWER_MEMO, {})
+    if (known := memo.get((principal, day))) is not None:
+        return known
     if directory is None:
         directory = routing_directory(session, principal.company_id, [principal.user_id], day)
     one_order = order is not None and _plainly_visible(principal, order)
@@ -82,7 +88,22 @@ def viewer_of(
         is_main_contact=directory.main_contact_id == principal.user_id,
         may_decide=principal.may(Permission.APPROVALS_DECIDE),
     )
-    return Viewer(principal, decider)
+    viewer = Viewer(principal, decider)
+    if not one_order:  # whom the principal decides for in full: true for any order
+        memo[(principal, day)] = viewer
+    return viewer
+
+
+# Whom a principal decides for is worked out once per transaction: a decision reads it to
+# decide, again to show the order and again to count the waiting approvals. What it stands
+# on (absences, accounts, the main contact) is not written by the order services that ask.
+_VIEWER_MEMO = "orders.viewer"
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_viewers(session: OrmSession, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the transaction itself, not a flush within it
+        session.info.pop(_VIEWER_MEMO, None)
 
 
 def step_of(row: ApprovalStep) -> Step:
@@ -162,7 +183,8 @@ def lock_version(session: Session, order: Order, seen_version: object) -> None:
     """Bump the version if it is still the one the client saw; else refuse as stale."""
     if type(seen_version) is not int:
         raise ServiceError("orders.error.stale")
-    result = session.execute(
+    columns = Order.__table__.columns  # type: ignore[attr-defined]
+    row = session.execute(
         update(Order)
         .where(
             col(Order.id) == order.id,
@@ -170,10 +192,14 @@ def lock_version(session: Session, order: Order, seen_version: object) -> None:
             col(Order.version) == seen_version,
         )
         .values(version=col(Order.version) + 1, updated_at=utcnow())
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+        .returning(*columns)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
         raise ServiceError("orders.error.stale")
-    session.refresh(order)
+    # The row as it is now, under its lock, taken as loaded: no second read of the order.
+    for column, value in zip(columns, row, strict=True):
+        set_committed_value(order, column.key, value)
 
 
 def current_steps(session: Session, order: Order) -> list[ApprovalStep]:

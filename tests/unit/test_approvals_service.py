@@ -631,3 +631,27 @@ def test_whom_an_approver_decides_for_is_worked_out_once_per_transaction(shop, d
     finally:
         event.remove(db, "before_cursor_execute", record)
     assert decided == 1
+
+
+def test_the_inbox_reads_only_the_steps_the_approver_decides(shop) -> None:
+    """A level of "any" among many (a role's members): each waits as a step of its own. The
+    inbox of one of them loads their steps, not everyone's (a thousand in a large company)."""
+    others = [
+        make_user(shop.session, shop.main.company_id, f"a{n}@acme.example", ["approver"])
+        for n in range(4)
+    ]
+    shop.chain(("any", [shop.anna, *others]))
+    first, second = shop.order().order_id, shop.order().order_id
+    loaded: list[int] = []
+
+    def count(target: ApprovalStep, _context: object) -> None:
+        loaded.append(target.order_id)
+
+    event.listen(ApprovalStep, "load", count)
+    try:
+        rows = inbox(shop.session, shop.actor(shop.anna)).rows
+    finally:
+        event.remove(ApprovalStep, "load", count)
+    assert sorted(row.order_id for row in rows) == [first, second]
+    assert [row.on_behalf_of for row in rows] == [[], []]
+    assert sorted(loaded) == [first, second]

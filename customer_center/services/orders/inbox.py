@@ -99,20 +99,28 @@ def _rows(session: Session, viewer: Viewer, found: list[Any]) -> list[InboxRow]:
     ids = [order_id for order_id, _since in found]
     orders = {o.id: o for o in session.exec(select(Order).where(col(Order.id).in_(ids)))}
     reasons = reasons_now(session, list(orders.values()))
+    # Only the steps the viewer decides: a step per member of a role can be a thousand.
     steps = session.exec(
         select(ApprovalStep).where(
-            col(ApprovalStep.order_id).in_(ids), ApprovalStep.status == StepStatus.WAITING
+            col(ApprovalStep.order_id).in_(ids),
+            ApprovalStep.status == StepStatus.WAITING,
+            decidable_clause(viewer),
         )
     ).all()
+    mine: dict[int, list[ApprovalStep]] = {}
+    for step in steps:
+        if viewer.may_decide(step):
+            mine.setdefault(step.order_id, []).append(step)
     names = names_of(
         session,
         principal.company_id,
-        [o.requester_id for o in orders.values()] + [s.approver_id for s in steps],
+        [o.requester_id for o in orders.values()]
+        + [s.approver_id for own in mine.values() for s in own],
     )
     rows = []
     for order_id, since in found:
         order = orders[order_id]
-        own = [s for s in steps if s.order_id == order_id and viewer.may_decide(s)]
+        own = mine.get(order_id, [])
         behalf = {names.get(s.approver_id, "?") for s in own if s.approver_id != principal.user_id}
         rows.append(
             InboxRow(

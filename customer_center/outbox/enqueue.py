@@ -30,11 +30,21 @@ def enqueue(
     A second message with the same ``dedup_key`` is a no-op, also when two transactions race
     (``INSERT ... ON CONFLICT DO NOTHING``: the later one waits for the earlier to finish).
     """
-    row = OutboxMessage(kind=kind, payload=payload, dedup_key=dedup_key, refers_to=refers_to)
+    enqueue_all(
+        session,
+        [OutboxMessage(kind=kind, payload=payload, dedup_key=dedup_key, refers_to=refers_to)],
+    )
+
+
+def enqueue_all(session: Session, messages: list[OutboxMessage]) -> None:
+    """Queue several messages as ``enqueue`` does, in one statement (an order waiting for a
+    role's many members mails each of them)."""
+    if not messages:
+        return
     insert = _INSERT_BY_DIALECT[session.get_bind().dialect.name]
     session.execute(
         insert(OutboxMessage)
-        .values(**row.model_dump(exclude={"id"}))
+        .values([message.model_dump(exclude={"id"}) for message in messages])
         .on_conflict_do_nothing(index_elements=["dedup_key"])
     )
 

@@ -3,10 +3,28 @@ transaction (the outbox delivers them once it commits)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 from sqlmodel import Session
 
 from customer_center.integrations.mail.templates import render
-from customer_center.outbox.enqueue import enqueue_email
+from customer_center.models.outbox import OutboxMessage
+from customer_center.outbox.enqueue import EMAIL, enqueue_all
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail to word and queue; ``refers_to`` names what it is about
+    (``domain.orders.mail_ref`` for an order)."""
+
+    to: str
+    lang: str
+    template: str
+    link: str
+    dedup_key: str | None = None
+    refers_to: str | None = None
+    params: dict[str, object] = field(default_factory=dict)
 
 
 def queue(
@@ -20,15 +38,18 @@ def queue(
     refers_to: str | None = None,
     **params: object,
 ) -> None:
-    """Put the rendered e-mail into the outbox, inside the caller's transaction;
-    ``refers_to`` names what it is about (``domain.orders.mail_ref`` for an order)."""
-    mail = render(lang, template, link=link, **params)
-    enqueue_email(
-        session,
-        to=to,
-        subject=mail.subject,
-        text=mail.text,
-        html=mail.html,
-        dedup_key=dedup_key,
-        refers_to=refers_to,
+    """Put the rendered e-mail into the outbox, inside the caller's transaction."""
+    queue_all(session, [Mail(to, lang, template, link, dedup_key, refers_to, params)])
+
+
+def queue_all(session: Session, mails: Iterable[Mail]) -> None:
+    """Several e-mails into the outbox in one statement, inside the caller's transaction."""
+    enqueue_all(session, [_message(mail) for mail in mails])
+
+
+def _message(mail: Mail) -> OutboxMessage:
+    worded = render(mail.lang, mail.template, link=mail.link, **mail.params)
+    payload = {"to": mail.to, "subject": worded.subject, "text": worded.text, "html": worded.html}
+    return OutboxMessage(
+        kind=EMAIL, payload=payload, dedup_key=mail.dedup_key, refers_to=mail.refers_to
     )

@@ -205,7 +205,8 @@ def test_a_substitute_who_lost_the_right_later_hands_over_to_the_main_contact(
     route = chains.route_for_order(session, main.company_id, ids["ben"], 100, TODAY)
     assert route[0].approvers[0] == domain_chains.Approver(main.user_id, on_behalf_of=ids["anna"])
     assert (
-        chains.decider_today(session, main.company_id, ids["anna"], TODAY).user_id == main.user_id
+        chains.deciders_today(session, main.company_id, [ids["anna"]], TODAY)[0].user_id
+        == main.user_id
     )
     assert chains.standing_in_for(session, main.company_id, ids["clara"], TODAY) == set()
 
@@ -363,9 +364,13 @@ def test_the_light_directory_names_the_same_deputies_as_the_whole_company(sessio
         assert chains.standing_in_for(
             session, main.company_id, user_id, TODAY
         ) == domain_chains.stands_in_for(user_id, whole, TODAY) - {ids["ben"]}
-        assert chains.decider_today(
-            session, main.company_id, user_id, TODAY
-        ) == domain_chains.effective_approver(user_id, whole, TODAY)
+        assert chains.deciders_today(session, main.company_id, [user_id], TODAY) == [
+            domain_chains.effective_approver(user_id, whole, TODAY)
+        ]
+    # Asked about everyone at once (one directory for all), each is answered as alone.
+    assert chains.deciders_today(session, main.company_id, everyone, TODAY) == [
+        domain_chains.effective_approver(user_id, whole, TODAY) for user_id in everyone
+    ]
     # Not vacuous: the main contact stands in for the loop and the deactivated people.
     assert chains.standing_in_for(session, main.company_id, main.user_id, TODAY) >= {
         ids["dora"],

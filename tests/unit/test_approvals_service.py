@@ -12,15 +12,19 @@ from sqlmodel import col, delete, select
 
 from customer_center.auth import principals as principals_module
 from customer_center.domain.errors import ServiceError, ValidationFailed
+from customer_center.domain.notifications import NotificationKind
 from customer_center.domain.permissions import Permission
 from customer_center.i18n.wording import difference_words
+from customer_center.models.account import NotificationChoice
 from customer_center.models.approval import Absence
+from customer_center.models.auth import OneTimeToken
 from customer_center.models.order import ApprovalStep, Order, OrderEvent
 from customer_center.models.outbox import OutboxMessage
 from customer_center.models.user import User, UserRole
 from customer_center.presenters.breaches import breach_lines
 from customer_center.presenters.timeline import event_words, who
 from customer_center.services.orders import conversation, decisions, revisions
+from customer_center.services.orders import mails as decisions_mails
 from customer_center.services.orders.access import seen_order
 from customer_center.services.orders.detail import order_detail
 from customer_center.services.orders.inbox import inbox, waiting_count
@@ -655,3 +659,45 @@ def test_the_inbox_reads_only_the_steps_the_approver_decides(shop) -> None:
     assert sorted(row.order_id for row in rows) == [first, second]
     assert [row.on_behalf_of for row in rows] == [[], []]
     assert sorted(loaded) == [first, second]
+
+
+def test_a_request_to_many_approvers_mails_each_once_in_a_few_statements(shop, db) -> None:
+    """A level among a role's members mails each of them (a thousand in a large company):
+    the same handful of statements for six as for two, one e-mail and one link each, none
+    to who turned these e-mails off."""
+    many = [
+        make_user(shop.session, shop.main.company_id, f"m{n}@acme.example", ["approver"])
+        for n in range(6)
+    ]
+    quiet = many[0]
+    shop.session.add(
+        NotificationChoice(
+            user_id=quiet.id, kind=NotificationKind.APPROVAL_REQUESTS.value, wanted=False
+        )
+    )
+    shop.chain(("any", [shop.anna]))
+    order = _order(shop, shop.order().order_id)
+    requester = shop.session.get(User, order.requester_id)  # read once, as a decision has
+
+    def statements_for(approver_ids: list[int]) -> int:
+        seen: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args) -> None:
+            seen.append(statement)
+
+        event.listen(db, "before_cursor_execute", record)
+        try:
+            decisions_mails.approvals_requested(shop.session, SETTINGS, order, approver_ids)
+        finally:
+            event.remove(db, "before_cursor_execute", record)
+        return len(seen)
+
+    two = statements_for([many[1].id, many[2].id])
+    six = statements_for([u.id for u in many] + [many[3].id])  # one of them twice
+    shop.session.commit()
+    assert six == two and requester is not None
+    assert [len(_subjects(shop, u.email)) for u in many] == [0, 1, 1, 1, 1, 1]
+    links = shop.session.exec(
+        select(OneTimeToken.user_id).where(OneTimeToken.purpose == "approval_link")
+    ).all()
+    assert quiet.id not in links and links.count(many[3].id) == 1

@@ -163,11 +163,13 @@ def test_the_preview_names_substitutes_in_german(session, team) -> None:
     assert text.steps == ["1) Clara für Anna (einer von)"]
     assert chains.standing_in_for(session, main.company_id, ids["clara"], TODAY) == {ids["anna"]}
     assert (
-        chains.decider_today(session, main.company_id, ids["anna"], TODAY).user_id == ids["clara"]
+        chains.deciders_today(session, main.company_id, [ids["anna"]], TODAY)[0].user_id
+        == ids["clara"]
     )
     tomorrow = date(2026, 11, 25)
     assert (
-        chains.decider_today(session, main.company_id, ids["anna"], tomorrow).user_id == ids["anna"]
+        chains.deciders_today(session, main.company_id, [ids["anna"]], tomorrow)[0].user_id
+        == ids["anna"]
     )
 
 

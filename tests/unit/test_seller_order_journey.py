@@ -143,7 +143,7 @@ def test_order_mails_name_their_order_in_the_outbox(db: Engine) -> None:
         ben = make_user(session, main.company_id, "ben@acme.example", ["buyer"], name="Ben")
         order = make_order(session, main.company_id, ben.id)
         mails.order_approved(session, get_settings(), order, "Anna")
-        mails.approval_requested(session, get_settings(), order, main.user_id)
+        mails.approvals_requested(session, get_settings(), order, [main.user_id])
         session.commit()
         refs = session.exec(select(OutboxMessage.refers_to, OutboxMessage.payload)).all()
         assert [ref for ref, _payload in refs] == [mail_ref(order.id or 0)] * 2

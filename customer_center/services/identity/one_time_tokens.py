@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from customer_center.auth import browser_key
@@ -35,18 +35,32 @@ def issue(
     user_id: int | None = None,
     payload: dict[str, Any] | None = None,
 ) -> str:
-    raw = new_token()
-    session.add(
+    [raw] = issue_all(session, purpose, ttl, [(user_id, payload or {})])
+    return raw
+
+
+def issue_all(
+    session: Session,
+    purpose: str,
+    ttl: timedelta,
+    holders: list[tuple[int | None, dict[str, Any]]],
+) -> list[str]:
+    """One token per (user id, payload) of ``holders``, in their order, in one statement."""
+    raws = [new_token() for _ in holders]
+    expires_at = utcnow() + ttl
+    rows = [
         OneTimeToken(
             purpose=purpose,
             token_hash=token_hash(raw),
             user_id=user_id,
-            payload=payload or {},
-            expires_at=utcnow() + ttl,
-        )
-    )
-    session.flush()
-    return raw
+            payload=payload,
+            expires_at=expires_at,
+        ).model_dump(exclude={"id"})
+        for raw, (user_id, payload) in zip(raws, holders, strict=True)
+    ]
+    if rows:
+        session.execute(insert(OneTimeToken).values(rows))
+    return raws
 
 
 def send_link(

@@ -7,6 +7,7 @@ order e-mails can issue links without depending on the approval flow that sends 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -19,9 +20,15 @@ APPROVAL_LINK = "approval_link"
 LINK_TTL = timedelta(days=14)
 
 
-def issue_link(session: Session, settings: Settings, order: Order, approver_id: int) -> str:
-    """The address for ``approver_id`` to decide ``order`` from the e-mail."""
-    raw = one_time_tokens.issue(
-        session, APPROVAL_LINK, LINK_TTL, user_id=approver_id, payload={"order_id": order.id}
-    )
-    return routes.link(settings.base_url, routes.APPROVE, token=raw)
+def issue_links(
+    session: Session, settings: Settings, order: Order, approver_ids: list[int]
+) -> dict[int, str]:
+    """The addresses for each of ``approver_ids`` to decide ``order``, in one flush."""
+    holders: list[tuple[int | None, dict[str, Any]]] = [
+        (approver_id, {"order_id": order.id}) for approver_id in approver_ids
+    ]
+    raws = one_time_tokens.issue_all(session, APPROVAL_LINK, LINK_TTL, holders)
+    return {
+        approver_id: routes.link(settings.base_url, routes.APPROVE, token=raw)
+        for approver_id, raw in zip(approver_ids, raws, strict=True)
+    }

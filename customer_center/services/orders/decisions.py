@@ -30,7 +30,7 @@ from customer_center.services.orders.handoff import enqueue_handoff
 from customer_center.services.people.budgets import (
     local_today,
 )
-from customer_center.services.people.chains import decider_today
+from customer_center.services.people.chains import deciders_today
 from customer_center.settings import Settings
 
 
@@ -80,11 +80,11 @@ def _request_decisions(
     session: Session, settings: Settings, order: Order, started: list[ApprovalStep]
 ) -> None:
     """The next level became due: whoever decides its steps today is mailed."""
-    today = local_today()
-    for step in started:
-        decider = decider_today(session, order.company_id, step.approver_id, today)
-        if decider.user_id != order.requester_id:
-            mails.approval_requested(session, settings, order, decider.user_id)
+    approvers = [step.approver_id for step in started]
+    deciders = deciders_today(session, order.company_id, approvers, local_today())
+    mails.approvals_requested(
+        session, settings, order, [d.user_id for d in deciders if d.user_id != order.requester_id]
+    )
 
 
 def reject(

@@ -6,9 +6,10 @@ Templates are the ``mail.order_*`` messages of the orders catalogue.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from customer_center.domain import routes
 from customer_center.domain.invoice_totals import invoice_totals
@@ -19,7 +20,7 @@ from customer_center.models.order import Order, OrderRevision
 from customer_center.models.user import User
 from customer_center.services import emails
 from customer_center.services.orders import approval_link_tokens
-from customer_center.services.people.notification_choices import wants
+from customer_center.services.people.notification_choices import wanted_by, wants
 from customer_center.settings import Settings
 
 # Which of a user's e-mail choices (the account page) each order e-mail falls under.
@@ -73,45 +74,79 @@ def _send(
     if not _wanted(session, recipient, KIND_OF_TEMPLATE[template]):
         return
     assert recipient is not None
+    mail = _mail(session, settings, order, recipient, template, dedup_key, link, **params)
+    emails.queue_all(session, [mail])
+
+
+def _mail(
+    session: Session,
+    settings: Settings,
+    order: Order,
+    recipient: User,
+    template: str,
+    dedup_key: str | None,
+    link: str,
+    **params: object,
+) -> emails.Mail:
+    """An e-mail about ``order`` to ``recipient``, with what every order e-mail shows."""
     requester = session.get(User, order.requester_id)
-    emails.queue(
-        session,
+    shown = {
+        "name": recipient.name,
+        "number": order_number(order),
+        "requester": requester.name if requester else "",
+        "total_cents": order.total_cents,
+        "currency": order.currency,
+        **_gross(order),
+        **params,
+    }
+    return emails.Mail(
         to=recipient.email,
         lang=recipient.language,
         template=template,
         link=link or order_link(settings, order),
         dedup_key=dedup_key,
         refers_to=mail_ref(order.id or 0),
-        name=recipient.name,
-        number=order_number(order),
-        requester=requester.name if requester else "",
-        total_cents=order.total_cents,
-        currency=order.currency,
-        **_gross(order),
-        **params,
+        params=shown,
     )
 
 
-def approval_requested(
-    session: Session, settings: Settings, order: Order, approver_id: int
+def approvals_requested(
+    session: Session, settings: Settings, order: Order, approver_ids: Iterable[int]
 ) -> None:
-    """An approval step became waiting for ``approver_id`` (whoever decides for them today);
-    the e-mail's link lets them decide right away (:mod:`approval_links`); no link is made
-    for an approver who turned these e-mails off (the approvals page lists the order). After a
-    resubmission it says the order was changed and sent again, with the requester's comment."""
-    approver = session.get(User, approver_id)
-    if not _wanted(session, approver, NotificationKind.APPROVAL_REQUESTS):
+    """Approval steps became waiting for ``approver_ids`` (whoever decides for each today).
+    Each is mailed once, with a link to decide right away (:mod:`approval_links`); no link
+    is made for an approver who turned these e-mails off (the approvals page lists the
+    order). After a resubmission the e-mail says the order was changed and sent again, with
+    the requester's comment. A handful of statements however many they are: a level among
+    a role's members mails each of them, a thousand in a large company."""
+    ids = list(dict.fromkeys(approver_ids))
+    users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids)))}
+    active = [i for i in ids if i in users and users[i].status == UserStatus.ACTIVE]
+    wanted = wanted_by(session, user_ids=active, kind=NotificationKind.APPROVAL_REQUESTS)
+    recipients = [users[i] for i in active if i in wanted]
+    if not recipients:
         return
     resubmitted = _resubmission(session, order)
-    _send(
+    template = "order_resubmitted" if resubmitted is not None else "order_waiting"
+    extra = {"comment": resubmitted.comment} if resubmitted is not None else {}
+    links = approval_link_tokens.issue_links(
+        session, settings, order, [u.id for u in recipients if u.id is not None]
+    )
+    emails.queue_all(
         session,
-        settings,
-        order,
-        approver,
-        "order_resubmitted" if resubmitted is not None else "order_waiting",
-        dedup_key=f"order-waiting:{order.id}:{order.version}:{approver_id}",
-        link=approval_link_tokens.issue_link(session, settings, order, approver_id),
-        **({"comment": resubmitted.comment} if resubmitted is not None else {}),
+        [
+            _mail(
+                session,
+                settings,
+                order,
+                user,
+                template,
+                dedup_key=f"order-waiting:{order.id}:{order.version}:{user.id}",
+                link=links[user.id or 0],
+                **extra,
+            )
+            for user in recipients
+        ],
     )
 
 

@@ -281,8 +281,7 @@ def decide_on_submission(
                 )
             )
     session.flush()
-    for approver in route[0].approvers:
-        mails.approval_requested(session, settings, order, approver.user_id)
+    mails.approvals_requested(session, settings, order, [a.user_id for a in route[0].approvers])
 
 
 def current_lines(session: Session, order: Order) -> list[OrderLine]:

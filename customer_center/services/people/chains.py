@@ -396,11 +396,13 @@ def company_preview(
     )
 
 
-def decider_today(session: Session, company_id: int, user_id: int, today: date) -> Approver:
-    """Who decides today what is assigned to ``user_id``: for approvals already waiting."""
-    return effective_approver(
-        user_id, routing_directory(session, company_id, [user_id], today), today
-    )
+def deciders_today(
+    session: Session, company_id: int, user_ids: list[int], today: date
+) -> list[Approver]:
+    """Who decides today what is assigned to each of ``user_ids`` (approvals already
+    waiting), from one routing directory however many they are."""
+    directory = routing_directory(session, company_id, user_ids, today)
+    return [effective_approver(user_id, directory, today) for user_id in user_ids]
 
 
 def standing_in_for(session: Session, company_id: int, user_id: int, today: date) -> frozenset[int]:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from customer_center.domain import approval_steps
@@ -40,7 +41,6 @@ from customer_center.services.orders.access import (
     viewer_of,
 )
 from customer_center.services.orders.reasons import reasons_now
-from customer_center.services.orders.revisions import lines_of
 from customer_center.services.people.budgets import (
     BudgetSituation,
     local_today,
@@ -144,6 +144,7 @@ def detail_of(
     else:
         steps, directory = known
     revisions = _revision_rows(session, order)
+    by_revision = _lines_by_revision(session, order)
     events = _events(session, order)
     agents = _agents(session, events)
     names = names_of(
@@ -183,11 +184,11 @@ def detail_of(
         payment_method=order.payment_method,
         shipping_method=order.shipping_method,
         erp_order_number=order.erp_order_number or "",
-        lines=list(lines_of(session, order)),
+        lines=by_revision.get(order.revision, []),
         reasons=reasons,
         budget=situation_of(session, order.company_id, order.requester_id, today),
         chain=_chain(steps, directory, names, today),
-        revisions=_revisions(session, order, revisions, names),
+        revisions=_revisions(by_revision, revisions, names),
         timeline=timeline,
         can_decide=waiting and bool(mine),
         can_resubmit=is_requester
@@ -237,19 +238,32 @@ def _revision_rows(session: Session, order: Order) -> list[OrderRevision]:
     )
 
 
-def _revisions(
-    session: Session, order: Order, revisions: list[OrderRevision], names: Mapping[int, str]
-) -> list[RevisionView]:
-    lines = session.exec(
-        select(OrderLine)
-        .where(OrderLine.order_id == order.id)
+def _lines_by_revision(session: Session, order: Order) -> dict[int, list[LineSnapshot]]:
+    """The lines of every revision of the order (the current one is what it orders now)."""
+    rows = session.execute(
+        sa_select(
+            col(OrderLine.revision),
+            col(OrderLine.sku),
+            col(OrderLine.name),
+            col(OrderLine.quantity),
+            col(OrderLine.unit_price_cents),
+        )
+        .where(col(OrderLine.order_id) == order.id)
         .order_by(col(OrderLine.revision), col(OrderLine.position))
     ).all()
     by_revision: dict[int, list[LineSnapshot]] = {}
-    for line in lines:
-        by_revision.setdefault(line.revision, []).append(
-            LineSnapshot(line.sku, line.name, line.quantity, line.unit_price_cents)
+    for revision, sku, name, quantity, unit_price_cents in rows:
+        by_revision.setdefault(revision, []).append(
+            LineSnapshot(sku, name, quantity, unit_price_cents)
         )
+    return by_revision
+
+
+def _revisions(
+    by_revision: dict[int, list[LineSnapshot]],
+    revisions: list[OrderRevision],
+    names: Mapping[int, str],
+) -> list[RevisionView]:
     views = []
     previous: Revision | None = None
     for rev in revisions:

@@ -72,9 +72,12 @@ def get_engine() -> Engine:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A unit of work: commits on success, rolls back on any error."""
+def session_scope(engine: Engine | None = None, *, keep: bool = False) -> Iterator[Session]:
+    """A unit of work: commits on success, rolls back on any error. ``keep``: what it reads
+    stays loaded until it ends (``keep_loaded``); for an event's work, not for bulk reads."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
+        if keep:
+            keep_loaded(session)
         try:
             yield session
             session.commit()
@@ -117,14 +120,22 @@ def has_written(session: OrmSession) -> bool:
     return bool(pending or session.info.get(_WROTE, False))
 
 
+def keep_loaded(session: Session) -> list[object]:
+    """Hold what ``session`` loads for as long as the returned list lives. The session's
+    identity map holds its objects weakly: a service's objects are gone when it returns, and
+    the next one in the same transaction would read the same order or company again."""
+    loaded: list[object] = []
+    event.listen(session, "loaded_as_persistent", lambda _session, obj: loaded.append(obj))
+    return loaded
+
+
 class SharedReads:
     """Service calls one after the other (one page opening) in one session, each as if in a
     transaction of its own: a call that wrote is committed at once, a call that failed is
     rolled back (nothing of the calls before it is lost: they only read, or were committed).
     Calls that only read share a transaction. What the calls read stays loaded for the next
-    ones, so an order or a company read by one is not read again by the next (the session's
-    identity map; its references are weak, so the objects are kept here). Not for
-    concurrent calls."""
+    ones, so an order or a company read by one is not read again by the next
+    (``keep_loaded``). Not for concurrent calls."""
 
     def __init__(self, engine: Engine | None = None) -> None:
         self._engine = engine
@@ -157,19 +168,17 @@ class SharedReads:
             raise
         if behind:
             session.expire_all()
-            self._loaded = []
+            self._loaded.clear()
 
     def _open(self) -> Session:
         session = Session(self._engine or get_engine(), expire_on_commit=False)
-        # Held as they load: a call's objects would be gone from the map when it returns.
-        event.listen(
-            session, "loaded_as_persistent", lambda _s, loaded: self._loaded.append(loaded)
-        )
+        self._loaded = keep_loaded(session)
         self._session = session
         return session
 
     def _end(self, *, commit: bool) -> None:
-        session, self._session, self._loaded = self._session, None, []
+        session, self._session = self._session, None
+        self._loaded.clear()
         if session is None:
             return
         with session:

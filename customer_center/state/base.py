@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 def run_in_transaction(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call a service with a fresh session; commits on success, rolls back on error."""
-    with session_scope() as session:
+    with session_scope(keep=True) as session:
         return fn(session, *args, **kwargs)
 
 

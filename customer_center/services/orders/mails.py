@@ -74,14 +74,20 @@ def _send(
     if not _wanted(session, recipient, KIND_OF_TEMPLATE[template]):
         return
     assert recipient is not None
-    mail = _mail(session, settings, order, recipient, template, dedup_key, link, **params)
+    requester = _requester_name(session, order)
+    mail = _mail(settings, order, requester, recipient, template, dedup_key, link, **params)
     emails.queue_all(session, [mail])
 
 
+def _requester_name(session: Session, order: Order) -> str:
+    requester = session.get(User, order.requester_id)
+    return requester.name if requester else ""
+
+
 def _mail(
-    session: Session,
     settings: Settings,
     order: Order,
+    requester: str,
     recipient: User,
     template: str,
     dedup_key: str | None,
@@ -89,11 +95,10 @@ def _mail(
     **params: object,
 ) -> emails.Mail:
     """An e-mail about ``order`` to ``recipient``, with what every order e-mail shows."""
-    requester = session.get(User, order.requester_id)
     shown = {
         "name": recipient.name,
         "number": order_number(order),
-        "requester": requester.name if requester else "",
+        "requester": requester,
         "total_cents": order.total_cents,
         "currency": order.currency,
         **_gross(order),
@@ -132,13 +137,14 @@ def approvals_requested(
     links = approval_link_tokens.issue_links(
         session, settings, order, [u.id for u in recipients if u.id is not None]
     )
+    requester = _requester_name(session, order)
     emails.queue_all(
         session,
         [
             _mail(
-                session,
                 settings,
                 order,
+                requester,
                 user,
                 template,
                 dedup_key=f"order-waiting:{order.id}:{order.version}:{user.id}",

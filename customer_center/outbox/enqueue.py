@@ -43,9 +43,8 @@ def enqueue_all(session: Session, messages: list[OutboxMessage]) -> None:
         return
     insert = _INSERT_BY_DIALECT[session.get_bind().dialect.name]
     session.execute(
-        insert(OutboxMessage)
-        .values([message.model_dump(exclude={"id"}) for message in messages])
-        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedup_key"]),
+        [message.model_dump(exclude={"id"}) for message in messages],
     )
 
 

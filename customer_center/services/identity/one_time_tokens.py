@@ -59,7 +59,7 @@ def issue_all(
         for raw, (user_id, payload) in zip(raws, holders, strict=True)
     ]
     if rows:
-        session.execute(insert(OneTimeToken).values(rows))
+        session.execute(insert(OneTimeToken), rows)
     return raws
 
 

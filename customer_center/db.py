@@ -130,12 +130,14 @@ def keep_loaded(session: Session) -> list[object]:
 
 
 class SharedReads:
-    """Service calls one after the other (one page opening) in one session, each as if in a
-    transaction of its own: a call that wrote is committed at once, a call that failed is
-    rolled back (nothing of the calls before it is lost: they only read, or were committed).
-    Calls that only read share a transaction. What the calls read stays loaded for the next
-    ones, so an order or a company read by one is not read again by the next
-    (``keep_loaded``). Not for concurrent calls."""
+    """Service calls one after the other (one page opening) in one session, each in a
+    transaction of its own as before (what a call wrote is committed when it returns, a call
+    that failed is rolled back alone), but what the calls read stays loaded for the next
+    ones (``keep_loaded``): an order or a company read by one is not read again by the next.
+    Each call's transaction ends when it returns, so no pooled connection is held while the
+    event loop waits between calls: with many pages opening at once, page openings holding
+    connections while their next call waited for a thread starved the pool. Not for
+    concurrent calls."""
 
     def __init__(self, engine: Engine | None = None) -> None:
         self._engine = engine
@@ -149,17 +151,16 @@ class SharedReads:
         except BaseException:
             self._end(commit=False)
             raise
-        if has_written(session):
-            self._commit(session)
+        self._commit(session)  # the connection goes back to the pool between calls
         return result
 
     def close(self) -> None:
         self._end(commit=True)
 
     def _commit(self, session: Session) -> None:
-        """The call's writes are kept at once. What was read stays loaded (written through
-        the objects, it shows the writes), unless a statement wrote rows behind the
-        objects' back: then everything is read again when next used."""
+        """What was read stays loaded (written through the objects, it shows the writes),
+        unless a statement wrote rows behind the objects' back: then everything is read
+        again when next used."""
         behind = session.info.get(_BEHIND, False)
         try:
             session.commit()

@@ -40,7 +40,7 @@ def run_in_transaction(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 async def in_transaction(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """The same, in a worker thread: blocking database work never stalls the event loop.
-    Within ``reads_shared()`` (a page opening) the calls share a transaction while they read."""
+    Within ``reads_shared()`` (a page opening) the calls share what they read."""
     shared = _shared_reads.get()
     if shared is not None:
         return await asyncio.to_thread(shared.run, fn, *args, **kwargs)
@@ -52,8 +52,8 @@ _shared_reads: ContextVar[SharedReads | None] = ContextVar("shared_reads", defau
 
 @asynccontextmanager
 async def reads_shared() -> AsyncIterator[None]:
-    """The ``in_transaction`` calls of the block as ``db.SharedReads`` runs them: one
-    transaction (one connection from the pool, nothing read twice) while they only read."""
+    """The ``in_transaction`` calls of the block as ``db.SharedReads`` runs them: each in a
+    transaction of its own, nothing read twice."""
     shared = SharedReads()
     token = _shared_reads.set(shared)
     try:

@@ -1,6 +1,6 @@
-"""db.SharedReads: the service calls of one page opening in one session, each as if in a
+"""db.SharedReads: the service calls of one page opening in one session, each in a
 transaction of its own (what it wrote is kept at once, what failed is undone), reading
-nothing twice."""
+nothing twice, and holding no pooled connection between calls."""
 
 from __future__ import annotations
 
@@ -99,3 +99,14 @@ def test_a_write_behind_the_objects_back_has_them_read_again(db, company_id) -> 
     assert shared.run(_name, company_id) == "Behind AG"
     shared.close()
     assert _stored_name(db, company_id) == "Behind AG"
+
+
+def test_no_connection_is_held_between_calls(db, company_id) -> None:
+    """Many pages open at once: a page holding a pooled connection while its next call
+    waits for a thread would starve the pool."""
+    shared = SharedReads(db)
+    shared.run(_name, company_id)
+    assert db.pool.checkedout() == 0
+    shared.run(_rename, company_id, "Renamed AG")
+    assert db.pool.checkedout() == 0
+    shared.close()

@@ -90,6 +90,7 @@ def session_scope(engine: Engine | None = None, *, keep: bool = False) -> Iterat
 
 _WROTE = "db.wrote"
 _BEHIND = "db.wrote_behind"  # an INSERT/UPDATE/DELETE statement: rows the objects don't show
+_MEMOS = "db.memos"
 T = TypeVar("T")
 
 
@@ -98,6 +99,7 @@ def _transaction_ended(session: OrmSession, transaction: SessionTransaction) -> 
     if transaction.parent is None:  # the outermost one (not a flush or a savepoint)
         # Reset here, not on begin: a statement's event comes before the begin it causes.
         session.info[_WROTE] = session.info[_BEHIND] = False
+        session.info.pop(_MEMOS, None)
 
 
 @event.listens_for(OrmSession, "after_flush")
@@ -118,6 +120,13 @@ def has_written(session: OrmSession) -> bool:
     """The session's transaction wrote or locked rows, or holds changes still to flush."""
     pending = session.new or session.dirty or session.deleted
     return bool(pending or session.info.get(_WROTE, False))
+
+
+def transaction_memo(session: OrmSession, name: str) -> dict[Any, Any]:
+    """A scratch dict named ``name`` that lives as long as the session's transaction: for
+    what a service works out once per transaction and must not carry into the next one."""
+    memos: dict[str, dict[Any, Any]] = session.info.setdefault(_MEMOS, {})
+    return memos.setdefault(name, {})
 
 
 def keep_loaded(session: Session) -> list[object]:
@@ -149,13 +158,15 @@ class SharedReads:
         try:
             result = fn(session, *args, **kwargs)
         except BaseException:
-            self._end(commit=False)
+            self._end()
             raise
         self._commit(session)  # the connection goes back to the pool between calls
         return result
 
     def close(self) -> None:
-        self._end(commit=True)
+        """Forget what was read. Each call committed when it returned: no connection is
+        held and nothing is pending, so this does no I/O (safe on the event loop)."""
+        self._end()
 
     def _commit(self, session: Session) -> None:
         """What was read stays loaded (written through the objects, it shows the writes),
@@ -165,7 +176,7 @@ class SharedReads:
         try:
             session.commit()
         except BaseException:
-            self._end(commit=False)
+            self._end()
             raise
         if behind:
             session.expire_all()
@@ -177,17 +188,9 @@ class SharedReads:
         self._session = session
         return session
 
-    def _end(self, *, commit: bool) -> None:
+    def _end(self) -> None:
         session, self._session = self._session, None
         self._loaded.clear()
-        if session is None:
-            return
-        with session:
-            if commit:
-                try:
-                    session.commit()
-                except BaseException:
-                    session.rollback()
-                    raise
-            else:
+        if session is not None:
+            with session:
                 session.rollback()

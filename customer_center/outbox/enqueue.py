@@ -30,21 +30,26 @@ def enqueue(
     A second message with the same ``dedup_key`` is a no-op, also when two transactions race
     (``INSERT ... ON CONFLICT DO NOTHING``: the later one waits for the earlier to finish).
     """
-    enqueue_all(
-        session,
-        [OutboxMessage(kind=kind, payload=payload, dedup_key=dedup_key, refers_to=refers_to)],
-    )
+    enqueue_all(session, [message(kind, payload, dedup_key, refers_to)])
 
 
-def enqueue_all(session: Session, messages: list[OutboxMessage]) -> None:
-    """Queue several messages as ``enqueue`` does, in one statement (an order waiting for a
-    role's many members mails each of them)."""
+def message(
+    kind: str, payload: dict[str, Any], dedup_key: str | None = None, refers_to: str | None = None
+) -> dict[str, Any]:
+    """A message as ``enqueue_all`` takes it: the table's column defaults fill in the rest
+    (pending, due now). A row, not an ``OutboxMessage``: a role's thousand approvers' e-mails
+    are inserted in one statement, and building a model object per row cost more than it."""
+    return {"kind": kind, "payload": payload, "dedup_key": dedup_key, "refers_to": refers_to}
+
+
+def enqueue_all(session: Session, messages: list[dict[str, Any]]) -> None:
+    """Queue several messages (``message``) as ``enqueue`` does, in one statement (an order
+    waiting for a role's many members mails each of them)."""
     if not messages:
         return
     insert = _INSERT_BY_DIALECT[session.get_bind().dialect.name]
     session.execute(
-        insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedup_key"]),
-        [message.model_dump(exclude={"id"}) for message in messages],
+        insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedup_key"]), messages
     )
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session
 
 from customer_center.integrations.mail.templates import render
-from customer_center.models.outbox import OutboxMessage
-from customer_center.outbox.enqueue import EMAIL, enqueue_all
+from customer_center.outbox.enqueue import EMAIL, enqueue_all, message
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,7 @@ def queue_all(session: Session, mails: Iterable[Mail]) -> None:
     enqueue_all(session, [_message(mail) for mail in mails])
 
 
-def _message(mail: Mail) -> OutboxMessage:
+def _message(mail: Mail) -> dict[str, Any]:
     worded = render(mail.lang, mail.template, link=mail.link, **mail.params)
     payload = {"to": mail.to, "subject": worded.subject, "text": worded.text, "html": worded.html}
-    return OutboxMessage(
-        kind=EMAIL, payload=payload, dedup_key=mail.dedup_key, refers_to=mail.refers_to
-    )
+    return message(EMAIL, payload, mail.dedup_key, mail.refers_to)

@@ -60,7 +60,7 @@ async def reads_shared() -> AsyncIterator[None]:
         yield
     finally:
         _shared_reads.reset(token)
-        await asyncio.to_thread(shared.close)
+        shared.close()
 
 
 def request_header(router_data: dict, name: str) -> str:

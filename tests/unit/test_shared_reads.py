@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, update
 from sqlmodel import Session, col, select
 
-from customer_center.db import SharedReads
+from customer_center.db import SharedReads, transaction_memo
 from customer_center.models.company import Company
 from tests.factories import make_company
 
@@ -110,3 +110,12 @@ def test_no_connection_is_held_between_calls(db, company_id) -> None:
     shared.run(_rename, company_id, "Renamed AG")
     assert db.pool.checkedout() == 0
     shared.close()
+
+
+def test_a_transaction_memo_ends_with_its_transaction(db, company_id: int) -> None:
+    with Session(db) as session:
+        _name(session, company_id)
+        transaction_memo(session, "test")["seen"] = True
+        assert transaction_memo(session, "test") == {"seen": True}
+        session.commit()
+        assert transaction_memo(session, "test") == {}

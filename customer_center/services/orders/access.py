@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, false, or_, update
-from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import SessionTransaction
+from sqlalchemy import false, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from customer_center.db import transaction_memo
 from customer_center.domain import approval_steps
 from customer_center.domain.approval_steps import Decider, Outcome, Step
 from customer_center.domain.chains import Directory, stands_in_for
@@ -74,7 +73,7 @@ def viewer_of(
     and ``directory`` holds the approvers of its current steps: then it also tells which of
     them the main contact decides for, without reading the whole company."""
     day = today or local_today()
-    memo = session.info.setdefault(_VIEWER_MEMO, {})
+    memo = transaction_memo(session, _VIEWER_MEMO)
     if (known := memo.get((principal, day))) is not None:
         return known
     if directory is None:
@@ -98,12 +97,6 @@ def viewer_of(
 # decide, again to show the order and again to count the waiting approvals. What it stands
 # on (absences, accounts, the main contact) is not written by the order services that ask.
 _VIEWER_MEMO = "orders.viewer"
-
-
-@event.listens_for(OrmSession, "after_transaction_end")
-def _forget_viewers(session: OrmSession, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:  # the transaction itself, not a flush within it
-        session.info.pop(_VIEWER_MEMO, None)
 
 
 def step_of(row: ApprovalStep) -> Step:

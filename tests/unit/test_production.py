@@ -121,7 +121,7 @@ def test_serve_builds_the_frontend_with_reflex_for_its_one_port() -> None:
     assert (env["REFLEX_USE_NPM"], env["PATH"]) == ("1", "/bin")
 
 
-def test_serve_runs_uvicorn_workers_without_per_message_deflate_on_the_build() -> None:
+def test_serve_runs_uvicorn_workers_on_uvloop_without_per_message_deflate_on_the_build() -> None:
     settings = production_settings(host="10.0.0.5", port=8080, workers=4)
     command = production.web_command(settings)
     assert command[:4] == [sys.executable, "-m", "uvicorn", "--factory"]
@@ -133,6 +133,7 @@ def test_serve_runs_uvicorn_workers_without_per_message_deflate_on_the_build() -
         "--workers": "4",
         "--log-level": "warning",
         "--ws-per-message-deflate": "false",
+        "--loop": "uvloop",
     }
     env = production.web_env({"PATH": "/bin", "CC_EMBEDDED_RELAY": "1"})
     assert env["CC_EMBEDDED_RELAY"] == "0", "web processes leave the outbox to the relay"
@@ -152,6 +153,7 @@ def test_uvicorn_takes_the_options_serve_gives_it() -> None:
         result = CliRunner().invoke(uvicorn_main, production.web_command(settings)[3:])
     assert result.exit_code == 0, result.output
     assert seen[0]["ws_per_message_deflate"] is False
+    assert seen[0]["loop"] == "uvloop"
     assert (seen[0]["workers"], seen[0]["factory"]) == (2, True)
 
 

@@ -123,8 +123,9 @@ def has_written(session: OrmSession) -> bool:
 
 
 def transaction_memo(session: OrmSession, name: str) -> dict[Any, Any]:
-    """A scratch dict named ``name`` that lives as long as the session's transaction: for
-    what a service works out once per transaction and must not carry into the next one."""
+    """A scratch dict named ``name`` that lives as long as the session's transaction (in a
+    ``SharedReads`` session, as long as what it read stays loaded): for what a service works
+    out once and must not carry into the next unit of work."""
     memos: dict[str, dict[Any, Any]] = session.info.setdefault(_MEMOS, {})
     return memos.setdefault(name, {})
 
@@ -173,6 +174,7 @@ class SharedReads:
         unless a statement wrote rows behind the objects' back: then everything is read
         again when next used."""
         behind = session.info.get(_BEHIND, False)
+        memos = session.info.get(_MEMOS)
         try:
             session.commit()
         except BaseException:
@@ -181,6 +183,8 @@ class SharedReads:
         if behind:
             session.expire_all()
             self._loaded.clear()
+        elif memos:  # what the calls worked out, kept as what they read is
+            session.info[_MEMOS] = memos
 
     def _open(self) -> Session:
         session = Session(self._engine or get_engine(), expire_on_commit=False)

@@ -119,3 +119,21 @@ def test_a_transaction_memo_ends_with_its_transaction(db, company_id: int) -> No
         assert transaction_memo(session, "test") == {"seen": True}
         session.commit()
         assert transaction_memo(session, "test") == {}
+
+
+def _memo(session: Session, value: str | None = None) -> dict:
+    memo = transaction_memo(session, "test")
+    if value is not None:
+        memo["seen"] = value
+    return dict(memo)
+
+
+def test_what_a_call_worked_out_is_kept_for_the_next_unless_it_wrote_behind(
+    db, company_id: int
+) -> None:
+    shared = SharedReads(db)
+    shared.run(_memo, "worked out")
+    assert shared.run(_memo) == {"seen": "worked out"}
+    shared.run(_rename_behind, company_id, "Behind AG")
+    assert shared.run(_memo) == {}
+    shared.close()

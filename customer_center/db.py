@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import select
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, TypeVar
 
+import psycopg
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import ORMExecuteState, SessionTransaction
 from sqlalchemy.orm import Session as OrmSession
@@ -45,17 +47,42 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # pre-ping: a connection that died with a database restart is replaced before use, so
-    # the pool recovers by itself; connect_timeout: an unreachable server fails an event
-    # within seconds instead of hanging it.
-    return create_engine(
+    # connect_timeout: an unreachable server fails an event within seconds instead of
+    # hanging it.
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=POOL_SIZE,
         max_overflow=POOL_OVERFLOW,
         pool_timeout=CONNECT_TIMEOUT_SECONDS,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
     )
+    event.listen(engine, "checkout", _replace_if_ended)
+    return engine
+
+
+def _replace_if_ended(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Before the pool lends a connection: one the server ended (a restart, a killed
+    backend) is replaced, so the pool recovers by itself. A pre-ping would ask the server
+    (``SELECT 1``, a round trip per transaction, several per click); an idle connection the
+    server ended has its socket readable with the goodbye, so the server is asked only then."""
+    if not _still_open(dbapi_connection):
+        raise DisconnectionError("the database ended this connection")
+
+
+def _still_open(connection: Any) -> bool:
+    pgconn = connection.pgconn
+    if connection.closed or pgconn.status != psycopg.pq.ConnStatus.OK:
+        return False
+    idle = select.poll()
+    idle.register(pgconn.socket, select.POLLIN)
+    if not idle.poll(0):  # nothing arrived while it was idle
+        return True
+    try:  # the server said something: a goodbye, or a notice; ask
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except psycopg.Error:
+        return False
+    return True
 
 
 def is_outage(error: BaseException) -> bool:

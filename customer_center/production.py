@@ -83,10 +83,8 @@ def web_command(settings: Settings) -> list[str]:
         # Every browser offers permessage-deflate; its zlib context costs 47 KB per open tab
         # (bench/memory.py) and the events are small: the sockets go uncompressed.
         *("--ws-per-message-deflate", "false"),
-        # What an open tab costs and each click's CPU (bench/findings.md): the sans-I/O
-        # websocket protocol keeps 5-9 KB less per connection than the legacy one; libuv's
-        # loop takes 13 % less backend CPU per click than asyncio's.
-        *("--ws", "websockets-sansio", "--loop", "uvloop"),
+        # libuv's loop: 13 % less backend CPU per click than asyncio's (bench/findings.md).
+        *("--loop", "uvloop"),
         APP_TARGET,
     ]
 

@@ -2,7 +2,7 @@
 
 During the outage a click gets the translated "nothing was saved, try again" at once (no
 stack trace, no hang) and /health answers 503 naming the database; after it the same workers
-serve again by themselves (the pool's pre-ping replaces the dead connections), and no order
+serve again by themselves (the pool replaces the connections the server ended), and no order
 is half-written.
 """
 

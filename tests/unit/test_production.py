@@ -133,7 +133,6 @@ def test_serve_runs_uvicorn_workers_on_uvloop_without_per_message_deflate_on_the
         "--workers": "4",
         "--log-level": "warning",
         "--ws-per-message-deflate": "false",
-        "--ws": "websockets-sansio",
         "--loop": "uvloop",
     }
     env = production.web_env({"PATH": "/bin", "CC_EMBEDDED_RELAY": "1"})
@@ -154,7 +153,7 @@ def test_uvicorn_takes_the_options_serve_gives_it() -> None:
         result = CliRunner().invoke(uvicorn_main, production.web_command(settings)[3:])
     assert result.exit_code == 0, result.output
     assert seen[0]["ws_per_message_deflate"] is False
-    assert (seen[0]["loop"], seen[0]["ws"]) == ("uvloop", "websockets-sansio")
+    assert seen[0]["loop"] == "uvloop"
     assert (seen[0]["workers"], seen[0]["factory"]) == (2, True)
 
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from customer_center.db import SharedReads, transaction_memo
 from customer_center.models.company import Company
+from customer_center.services.identity.accounts import company_overview
 from tests.factories import make_company
 
 
@@ -137,3 +138,16 @@ def test_what_a_call_worked_out_is_kept_for_the_next_unless_it_wrote_behind(
     shared.run(_rename_behind, company_id, "Behind AG")
     assert shared.run(_memo) == {}
     shared.close()
+
+
+def test_a_page_opening_reads_the_company_overview_once(db, statements) -> None:
+    with Session(db) as session:
+        main = make_company(session)
+        session.commit()
+    shared = SharedReads(db)
+    shell = shared.run(company_overview, main)  # the shell's facts
+    before = len(statements)
+    dashboard = shared.run(company_overview, main)  # the dashboard's card
+    shared.close()
+    assert dashboard == shell and dashboard.company_name == "Acme GmbH"
+    assert [s for s in statements[before:] if "company" in s.lower()] == []

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from customer_center.auth import sessions
 from customer_center.auth.passwords import hash_password, verify_password
+from customer_center.db import transaction_memo
 from customer_center.domain import routes
 from customer_center.domain.errors import ServiceError, ValidationFailed
 from customer_center.domain.languages import LANGUAGES
@@ -259,7 +260,16 @@ class CompanyOverview:
 
 
 def company_overview(session: Session, principal: CustomerUser) -> CompanyOverview:
-    """The dashboard's header facts, scoped to the principal's own company."""
+    """The dashboard's header facts, scoped to the principal's own company; read once per
+    transaction (and page opening: the shell and the dashboard both ask)."""
+    memo = transaction_memo(session, "accounts.overview")
+    key = (principal.user_id, principal.company_id)
+    if (known := memo.get(key)) is None:
+        known = memo[key] = _company_overview(session, principal)
+    return known
+
+
+def _company_overview(session: Session, principal: CustomerUser) -> CompanyOverview:
     row = session.execute(  # the columns in the order of CompanyOverview's fields
         sa_select(
             *(col(c) for c in (Company.name, Company.customer_number, Company.street)),

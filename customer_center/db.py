@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, TypeVar
 
-import psycopg
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -70,17 +69,16 @@ def _replace_if_ended(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
 
 
 def _still_open(connection: Any) -> bool:
-    pgconn = connection.pgconn
-    if connection.closed or pgconn.status != psycopg.pq.ConnStatus.OK:
+    if connection.closed:  # psycopg: closed, or its connection known broken
         return False
     idle = select.poll()
-    idle.register(pgconn.socket, select.POLLIN)
+    idle.register(connection.pgconn.socket, select.POLLIN)
     if not idle.poll(0):  # nothing arrived while it was idle
         return True
     try:  # the server said something: a goodbye, or a notice; ask
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except psycopg.Error:
+    except Exception:  # whatever failed, this connection is not one to lend
         return False
     return True
 
